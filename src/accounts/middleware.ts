@@ -1,0 +1,89 @@
+import type { CookieOptions, Request, RequestHandler, Response } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../context.js';
+import { HttpError, notFound } from '../http/errors.js';
+import { findSession, SESSION_MAX_MS } from './sessions.js';
+import { hmac, newToken, safeEqual } from './tokens.js';
+
+/** Cookie names and flags; `__Host-` names (Secure, whole site) in production. */
+export function cookieJar(ctx: AppContext) {
+  const prefix = ctx.config.production ? '__Host-' : '';
+  const base: CookieOptions = { httpOnly: true, sameSite: 'lax', secure: ctx.config.production, path: '/', signed: true };
+  return {
+    session: `${prefix}sid`,
+    anonymous: `${prefix}anon`,
+    setSession: (res: Response, token: string) => res.cookie(`${prefix}sid`, token, { ...base, maxAge: SESSION_MAX_MS }),
+    clearSession: (res: Response) => res.clearCookie(`${prefix}sid`, { ...base, maxAge: undefined }),
+    /** A fresh anonymous id binds the CSRF token of a visitor who is not signed in. */
+    renewAnonymous: (req: Request, res: Response) => {
+      const id = newToken();
+      res.cookie(`${prefix}anon`, id, { ...base, maxAge: 24 * 60 * 60 * 1000 });
+      req.signedCookies[`${prefix}anon`] = id;
+      return id;
+    },
+  };
+}
+
+export function loadSession(ctx: AppContext): RequestHandler {
+  const jar = cookieJar(ctx);
+  return async (req, _res, next) => {
+    const token = req.signedCookies?.[jar.session];
+    if (typeof token === 'string') req.session = (await findSession(ctx.db.prisma, token, ctx.clock())) ?? undefined;
+    next();
+  };
+}
+
+/**
+ * The CSRF token is an HMAC of what the request is bound to: the session when
+ * signed in, otherwise an anonymous cookie. A new session means a new token.
+ */
+function boundCsrfToken(ctx: AppContext, req: Request): string | undefined {
+  if (req.session) return hmac(ctx.config.sessionSecret, `csrf:session:${req.session.tokenHash}`);
+  const anon = req.signedCookies?.[cookieJar(ctx).anonymous];
+  return typeof anon === 'string' ? hmac(ctx.config.sessionSecret, `csrf:anon:${anon}`) : undefined;
+}
+
+/** The token to hand to the page, giving an anonymous visitor their cookie first. */
+export function csrfTokenFor(ctx: AppContext, req: Request, res: Response): string {
+  if (!boundCsrfToken(ctx, req)) cookieJar(ctx).renewAnonymous(req, res);
+  return boundCsrfToken(ctx, req)!;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function requireCsrfToken(ctx: AppContext): RequestHandler {
+  return (req, _res, next) => {
+    if (SAFE_METHODS.has(req.method)) return next();
+    const expected = boundCsrfToken(ctx, req);
+    if (!expected || !safeEqual(req.get('X-CSRF-Token') ?? '', expected)) {
+      return next(new HttpError(403, 'csrf', 'Missing or stale X-CSRF-Token header: fetch GET /api/session for a fresh token.'));
+    }
+    next();
+  };
+}
+
+export const requireSignedIn: RequestHandler = (req, _res, next) => {
+  next(req.session ? undefined : new HttpError(401, 'unauthenticated', 'Sign in first.'));
+};
+
+const clinicIdSchema = z.uuid();
+
+/** Scopes a request to `:clinicId`: a user who is not a member gets 404, as if the clinic did not exist. */
+export function requireClinicMember(ctx: AppContext): RequestHandler {
+  return async (req, _res, next) => {
+    if (!req.session) return next(new HttpError(401, 'unauthenticated', 'Sign in first.'));
+    const clinicId = String(req.params.clinicId);
+    if (!clinicIdSchema.safeParse(clinicId).success) return next(notFound('No such clinic'));
+    const membership = await ctx.db.prisma.membership.findUnique({
+      where: { userId_clinicId: { userId: req.session.user.id, clinicId } },
+      select: { clinicId: true, role: true },
+    });
+    if (!membership) return next(notFound('No such clinic'));
+    req.membership = membership;
+    next();
+  };
+}
+
+export const requireOwner: RequestHandler = (req, _res, next) => {
+  next(req.membership?.role === 'owner' ? undefined : new HttpError(403, 'forbidden', "Only the clinic's owners can do this."));
+};

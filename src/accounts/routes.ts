@@ -1,0 +1,93 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { recordAudit } from '../audit/audit.js';
+import type { AppContext } from '../context.js';
+import { HttpError, parseInput } from '../http/errors.js';
+import { cookieJar, csrfTokenFor } from './middleware.js';
+import { passwordSchema, verifyPassword } from './passwords.js';
+import { clearAttempts, consumeAttempt, type Limit } from './rate-limit.js';
+import { endSession, startSession } from './sessions.js';
+import { emailSchema, inspectPasswordLink, usePasswordLink } from './staff.js';
+
+// Ten tries per account stops guessing; an address gets more, since a whole
+// clinic's staff may sit behind one.
+const PER_ACCOUNT: Limit = { points: 10, windowMs: 15 * 60 * 1000 };
+const PER_ADDRESS: Limit = { points: 50, windowMs: 15 * 60 * 1000 };
+
+const signInSchema = z.object({ email: emailSchema, password: z.string({ error: 'is required' }).min(1, 'is required').max(200) });
+const linkSchema = z.object({ token: z.string({ error: 'is required' }).min(20, 'is not a link token').max(100) });
+
+export function accountRoutes(ctx: AppContext): Router {
+  const router = Router();
+  const jar = cookieJar(ctx);
+  const prisma = ctx.db.prisma;
+
+  /** What the dashboard needs to start: who is signed in, their clinics and roles, and the CSRF token. */
+  async function sessionBody(req: Request, res: Response) {
+    const csrfToken = csrfTokenFor(ctx, req, res);
+    if (!req.session) return { user: null, clinics: [], csrfToken };
+    const memberships = await prisma.membership.findMany({
+      where: { userId: req.session.user.id },
+      select: { role: true, clinic: { select: { id: true, name: true, timeZone: true, locale: true } } },
+      orderBy: { clinic: { name: 'asc' } },
+    });
+    return { user: req.session.user, clinics: memberships.map((m) => ({ ...m.clinic, role: m.role })), csrfToken };
+  }
+
+  async function signIn(req: Request, res: Response, userId: string) {
+    if (req.session) await endSession(prisma, req.session.tokenHash);
+    const { token, tokenHash } = await startSession(prisma, userId, ctx.clock());
+    jar.setSession(res, token);
+    const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, email: true } });
+    req.session = { tokenHash, user };
+  }
+
+  router.get('/session', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await sessionBody(req, res));
+  });
+
+  router.post('/session', async (req, res) => {
+    const { email, password } = parseInput(signInSchema, req.body);
+    const now = ctx.clock();
+    for (const [key, limit] of [[`signin:address:${req.ip}`, PER_ADDRESS], [`signin:account:${email}`, PER_ACCOUNT]] as const) {
+      const attempt = await consumeAttempt(prisma, key, limit, now);
+      if (!attempt.allowed) {
+        throw new HttpError(429, 'too_many_attempts', `Too many sign-in attempts. Try again in ${Math.ceil(attempt.retryAfterSeconds / 60)} minutes.`, undefined, {
+          'Retry-After': String(attempt.retryAfterSeconds),
+        });
+      }
+    }
+    const user = await prisma.user.findUnique({ where: { email }, select: { id: true, passwordHash: true } });
+    // One answer for unknown email and wrong password, so the form reveals neither.
+    if (!(await verifyPassword(user?.passwordHash, password)) || !user) {
+      throw new HttpError(401, 'invalid_credentials', 'Email or password is incorrect.');
+    }
+    await clearAttempts(prisma, `signin:account:${email}`);
+    await signIn(req, res, user.id);
+    await recordAudit(prisma, { actor: { type: 'user', userId: user.id }, action: 'session.signed_in' });
+    res.json(await sessionBody(req, res));
+  });
+
+  router.delete('/session', async (req, res) => {
+    if (req.session) await endSession(prisma, req.session.tokenHash);
+    req.session = undefined;
+    jar.clearSession(res);
+    jar.renewAnonymous(req, res);
+    res.json(await sessionBody(req, res));
+  });
+
+  router.post('/password-links/inspect', async (req, res) => {
+    const { token } = parseInput(linkSchema, req.body);
+    res.json(await inspectPasswordLink(prisma, token, ctx.clock()));
+  });
+
+  /** Sets the password through a one-time link and signs the person in. */
+  router.post('/password-links/use', async (req, res) => {
+    const { token, password } = parseInput(linkSchema.extend({ password: passwordSchema }), req.body);
+    const { userId } = await usePasswordLink(prisma, token, password, ctx.clock());
+    await signIn(req, res, userId);
+    res.json(await sessionBody(req, res));
+  });
+
+  return router;
+}

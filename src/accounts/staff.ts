@@ -1,0 +1,92 @@
+// Staff accounts: adding and removing staff, one-time set-password links.
+// Shared by the operator's command line and the HTTP API.
+import { z } from 'zod';
+import { type Actor, recordAudit } from '../audit/audit.js';
+import type { Prisma } from '../db/database.js';
+import type { Role } from '../generated/prisma/enums.js';
+import { HttpError } from '../http/errors.js';
+import { hashPassword } from './passwords.js';
+import { hashToken, newToken } from './tokens.js';
+
+export const emailSchema = z.string().trim().toLowerCase().pipe(z.email('must be an email address').max(254));
+export const roleSchema = z.enum(['owner', 'receptionist'], { error: 'must be owner or receptionist' });
+
+export const PASSWORD_LINK_TTL_MS = 72 * 60 * 60 * 1000;
+
+/** Adds a member to a clinic, creating the user when new. An existing member gets the new role. */
+export async function addStaff(
+  prisma: Prisma,
+  input: { clinicId: string; email: string; role: Role; password?: string },
+  actor: Actor,
+): Promise<{ userId: string; created: boolean }> {
+  const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
+  return prisma.$transaction(async (tx) => {
+    const clinic = await tx.clinic.findUnique({ where: { id: input.clinicId }, select: { id: true } });
+    if (!clinic) throw new HttpError(404, 'not_found', `No clinic with id ${input.clinicId}`, 'clinic');
+    const existing = await tx.user.findUnique({ where: { email: input.email }, select: { id: true } });
+    const user = existing
+      ? passwordHash
+        ? await tx.user.update({ where: { id: existing.id }, data: { passwordHash }, select: { id: true } })
+        : existing
+      : await tx.user.create({ data: { email: input.email, passwordHash }, select: { id: true } });
+    await tx.membership.upsert({
+      where: { userId_clinicId: { userId: user.id, clinicId: clinic.id } },
+      create: { userId: user.id, clinicId: clinic.id, role: input.role },
+      update: { role: input.role },
+    });
+    await recordAudit(tx, { actor, action: 'staff.added', clinicId: clinic.id, subject: { type: 'user', id: user.id }, details: { role: input.role } });
+    return { userId: user.id, created: !existing };
+  });
+}
+
+/** Removes a member from a clinic and ends their sessions. A user left with no clinic keeps no access at all. */
+export async function removeStaff(prisma: Prisma, input: { clinicId: string; email: string }, actor: Actor): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    const user = await tx.user.findUnique({ where: { email: input.email }, select: { id: true } });
+    const removed = user ? await tx.membership.deleteMany({ where: { userId: user.id, clinicId: input.clinicId } }) : { count: 0 };
+    if (!user || removed.count === 0) throw new HttpError(404, 'not_found', `${input.email} is not a member of clinic ${input.clinicId}`, 'email');
+    // Sessions are per user, not per clinic; ending them all is the safe side.
+    await tx.session.deleteMany({ where: { userId: user.id } });
+    await recordAudit(tx, { actor, action: 'staff.removed', clinicId: input.clinicId, subject: { type: 'user', id: user.id } });
+  });
+}
+
+/** A one-time link to set a password; only the token's hash is stored, and any older link dies. */
+export async function createPasswordLink(prisma: Prisma, userId: string, baseUrl: string, now: Date): Promise<string> {
+  const token = newToken();
+  await prisma.$transaction([
+    prisma.passwordLink.deleteMany({ where: { userId } }),
+    prisma.passwordLink.create({ data: { tokenHash: hashToken(token), userId, createdAt: now, expiresAt: new Date(now.getTime() + PASSWORD_LINK_TTL_MS) } }),
+  ]);
+  // In the fragment, so the token never reaches a server log or a Referer header.
+  return `${baseUrl}/set-password#token=${token}`;
+}
+
+async function liveLink(prisma: Pick<Prisma, 'passwordLink'>, token: string, now: Date) {
+  const link = await prisma.passwordLink.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: { select: { id: true, email: true } } } });
+  if (!link) throw new HttpError(404, 'link_unknown', 'This link is not valid. Ask your clinic owner or operator for a new one.', 'token');
+  if (link.usedAt || link.expiresAt <= now) {
+    throw new HttpError(410, 'link_expired', 'This link has expired or was already used. Ask your clinic owner or operator for a new one.', 'token');
+  }
+  return link;
+}
+
+/** Whose link this is, without using it. */
+export async function inspectPasswordLink(prisma: Prisma, token: string, now: Date): Promise<{ email: string }> {
+  return { email: (await liveLink(prisma, token, now)).user.email };
+}
+
+/** Sets the password through a link, once: the link is spent and the user's other sessions end. */
+export async function usePasswordLink(prisma: Prisma, token: string, password: string, now: Date): Promise<{ userId: string }> {
+  const passwordHash = await hashPassword(password);
+  return prisma.$transaction(async (tx) => {
+    const link = await liveLink(tx, token, now);
+    // The conditional update is what makes the link one-time under concurrency.
+    const spent = await tx.passwordLink.updateMany({ where: { tokenHash: link.tokenHash, usedAt: null }, data: { usedAt: now } });
+    if (spent.count !== 1) throw new HttpError(410, 'link_expired', 'This link was already used.', 'token');
+    await tx.user.update({ where: { id: link.userId }, data: { passwordHash } });
+    await tx.session.deleteMany({ where: { userId: link.userId } });
+    await recordAudit(tx, { actor: { type: 'user', userId: link.userId }, action: 'staff.password_set', subject: { type: 'user', id: link.userId } });
+    return { userId: link.userId };
+  });
+}

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import cookieParser from 'cookie-parser';
+import express, { type ErrorRequestHandler } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { loadSession, requireCsrfToken, requireSignedIn } from './accounts/middleware.js';
+import { accountRoutes } from './accounts/routes.js';
+import { clinicRoutes } from './clinics/routes.js';
+import type { AppContext } from './context.js';
+import { apiErrorHandler, apiNotFound } from './http/errors.js';
+import { twilioRoutes } from './telephony/routes.js';
+import { dashboardRoutes } from './web/static.js';
+
+const REQUEST_ID = /^[\w.-]{8,64}$/;
+
+/** The Express app: middleware order and feature routers. No ports, no environment. */
+export function createApp(ctx: AppContext): express.Express {
+  const app = express();
+  app.set('trust proxy', ctx.config.trustProxy);
+  app.disable('x-powered-by');
+
+  app.use(
+    pinoHttp({
+      logger: ctx.logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          // The Twilio Voice SDK talks to Twilio over HTTPS and WebSockets, and plays audio from blobs.
+          connectSrc: ["'self'", 'https://*.twilio.com', 'wss://*.twilio.com'],
+          mediaSrc: ["'self'", 'blob:', 'https://*.twilio.com'],
+          workerSrc: ["'self'", 'blob:'],
+          frameAncestors: ["'none'"],
+          formAction: ["'self'"],
+          upgradeInsecureRequests: ctx.config.production ? [] : null,
+        },
+      },
+      strictTransportSecurity: ctx.config.production,
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await withTimeout(ctx.db.ping(), 2_000);
+      res.json({ status: 'ready', database: ctx.db.kind });
+    } catch {
+      res.status(503).json({ status: 'unavailable', database: ctx.db.kind });
+    }
+  });
+
+  // Twilio proves itself with its signature, so /twilio/* is exempt from CSRF and cookies.
+  app.use('/twilio', twilioRoutes(ctx));
+
+  const api = express.Router();
+  api.use(express.json({ limit: '100kb' }));
+  api.use(cookieParser(ctx.config.sessionSecret));
+  api.use(loadSession(ctx));
+  api.use(requireCsrfToken(ctx));
+  api.use(accountRoutes(ctx));
+  api.use('/clinics/:clinicId', requireSignedIn, clinicRoutes(ctx));
+  api.use(apiNotFound);
+  api.use(apiErrorHandler(ctx.logger));
+  app.use('/api', api);
+
+  app.use(dashboardRoutes());
+  const lastResort: ErrorRequestHandler = (err, req, res, _next) => {
+    req.log.error({ err }, 'unexpected error');
+    res.status(500).type('text/plain').send('Something went wrong on our side.');
+  };
+  app.use(lastResort);
+  return app;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    promise.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
+}

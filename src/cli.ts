@@ -1,0 +1,153 @@
+// The operator's command line: `npm run cli -- <command> [options]`. Operators
+// script these names and outputs; keep them stable.
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { passwordSchema } from './accounts/passwords.js';
+import { addStaff, createPasswordLink, emailSchema, removeStaff, roleSchema } from './accounts/staff.js';
+import { createClinic, listClinics } from './clinics/clinics.js';
+import { clinicNameSchema, e164Schema, localeSchema, timeZoneSchema } from './clinics/validation.js';
+import { ConfigError, loadConfig } from './config.js';
+import type { Database } from './db/database.js';
+import { DataDirBusyError } from './db/datadir-lock.js';
+import { openConfiguredDatabase } from './db/open.js';
+import { HttpError } from './http/errors.js';
+
+const USAGE = `usage: npm run cli -- <command> [options]
+
+  clinic:create --name <text> --number <E.164> [--number <E.164> ...] --timezone <IANA> [--locale en-GB] [--fallback-number <E.164>]
+                prints the new clinic as JSON
+  clinic:list [--json]
+  staff:add --clinic <id> --email <address> --role owner|receptionist [--password-stdin]
+                prints a one-time set-password link, unless the password came on standard input
+  staff:remove --clinic <id> --email <address>
+                removes the member from the clinic and ends their sessions
+  staff:reset --email <address>
+                prints a new one-time set-password link (the old password keeps working until it is used)
+
+Runs on the server's database: DATABASE_URL, or the embedded one in DATA_DIR (only while no server holds it).`;
+
+class UsageError extends Error {}
+
+const operator = { type: 'operator' } as const;
+const uuid = z.uuid({ error: 'must be a clinic id (see clinic:list)' });
+
+const commands: Record<string, { options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>; schema: z.ZodType; run(db: Database, args: any): Promise<void> }> = {
+  'clinic:create': {
+    options: { name: { type: 'string' }, number: { type: 'string', multiple: true }, timezone: { type: 'string' }, locale: { type: 'string' }, 'fallback-number': { type: 'string' } },
+    schema: z.object({
+      name: clinicNameSchema,
+      number: z.array(e164Schema, { error: 'is required' }).min(1, 'is required'),
+      timezone: timeZoneSchema,
+      locale: localeSchema.default('en-GB'),
+      'fallback-number': e164Schema.optional(),
+    }),
+    async run(db, a) {
+      const clinic = await createClinic(db.prisma, { name: a.name, numbers: a.number, timeZone: a.timezone, locale: a.locale, fallbackNumber: a['fallback-number'] }, operator);
+      console.log(JSON.stringify(clinic, null, 2));
+    },
+  },
+  'clinic:list': {
+    options: { json: { type: 'boolean' } },
+    schema: z.object({ json: z.boolean().optional() }),
+    async run(db, a) {
+      const clinics = await listClinics(db.prisma);
+      if (a.json) return console.log(JSON.stringify(clinics, null, 2));
+      if (clinics.length === 0) return console.log('No clinics yet. Create one with clinic:create.');
+      for (const c of clinics) console.log(`${c.id}  ${c.name}  ${c.numbers.join(',')}  ${c.timeZone}  ${c.locale}`);
+    },
+  },
+  'staff:add': {
+    options: { clinic: { type: 'string' }, email: { type: 'string' }, role: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+    schema: z.object({ clinic: uuid, email: emailSchema, role: roleSchema, 'password-stdin': z.boolean().optional() }),
+    async run(db, a) {
+      const password = a['password-stdin'] ? parsePassword(await readStdin()) : undefined;
+      const { userId, created } = await addStaff(db.prisma, { clinicId: a.clinic, email: a.email, role: a.role, password }, operator);
+      console.error(`${a.email} is now ${a.role === 'owner' ? 'an owner' : 'a receptionist'} of clinic ${a.clinic}${created ? ' (new account)' : ''}.`);
+      const hasPassword = password !== undefined || (await db.prisma.user.findUniqueOrThrow({ where: { id: userId } })).passwordHash !== null;
+      if (!hasPassword) await printLink(db, userId);
+    },
+  },
+  'staff:remove': {
+    options: { clinic: { type: 'string' }, email: { type: 'string' } },
+    schema: z.object({ clinic: uuid, email: emailSchema }),
+    async run(db, a) {
+      await removeStaff(db.prisma, { clinicId: a.clinic, email: a.email }, operator);
+      console.error(`${a.email} is no longer a member of clinic ${a.clinic}; their sessions have ended.`);
+    },
+  },
+  'staff:reset': {
+    options: { email: { type: 'string' } },
+    schema: z.object({ email: emailSchema }),
+    async run(db, a) {
+      const user = await db.prisma.user.findUnique({ where: { email: a.email }, select: { id: true } });
+      if (!user) throw new HttpError(404, 'not_found', `No staff account for ${a.email}`);
+      await printLink(db, user.id);
+    },
+  },
+};
+
+async function printLink(db: Database, userId: string): Promise<void> {
+  const config = loadConfig();
+  console.error('Send this one-time link to them; it sets their password and expires in 72 hours:');
+  console.log(await createPasswordLink(db.prisma, userId, config.publicBaseUrl, new Date()));
+}
+
+function parsePassword(text: string): string {
+  const result = passwordSchema.safeParse(text.replace(/\r?\n$/, ''));
+  if (!result.success) throw new UsageError(`password on standard input ${result.error.issues[0]!.message}`);
+  return result.data;
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new UsageError('--password-stdin expects the password piped on standard input');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseCommand(argv: string[]) {
+  const [name, ...rest] = argv;
+  const command = name ? commands[name] : undefined;
+  if (!command) throw new UsageError(name ? `unknown command: ${name}` : 'no command given');
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: false }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const parsed = command.schema.safeParse(values);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UsageError(`--${issue.path.join('.') || '?'}: ${issue.message}`);
+  }
+  return { command, args: parsed.data };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseCommand(argv);
+  } catch (err) {
+    console.error(`error: ${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  let db: Database | undefined;
+  try {
+    db = await openConfiguredDatabase(loadConfig(), { holder: 'cli' });
+    await db.migrate();
+    await parsed.command.run(db, parsed.args);
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`error: ${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    const known = err instanceof HttpError || err instanceof ConfigError || err instanceof DataDirBusyError;
+    console.error(known ? `error: ${(err as Error).message}` : err);
+    return 1;
+  } finally {
+    await db?.close();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

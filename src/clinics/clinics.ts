@@ -1,0 +1,58 @@
+import { type Actor, recordAudit } from '../audit/audit.js';
+import type { Prisma } from '../db/database.js';
+import { HttpError } from '../http/errors.js';
+
+export interface ClinicInput {
+  name: string;
+  numbers: string[];
+  timeZone: string;
+  locale?: string;
+  fallbackNumber?: string | null;
+}
+
+const clinicView = { id: true, name: true, timeZone: true, locale: true, fallbackNumber: true, createdAt: true, numbers: { select: { e164: true }, orderBy: { e164: 'asc' } } } as const;
+
+type ClinicRow = { id: string; name: string; timeZone: string; locale: string; fallbackNumber: string | null; createdAt: Date; numbers: { e164: string }[] };
+export type ClinicView = Omit<ClinicRow, 'numbers'> & { numbers: string[] };
+
+const toView = ({ numbers, ...clinic }: ClinicRow): ClinicView => ({ ...clinic, numbers: numbers.map((n) => n.e164) });
+
+/** Creates a clinic with its numbers; a number another clinic has is refused and nothing is written. */
+export async function createClinic(prisma: Prisma, input: ClinicInput, actor: Actor): Promise<ClinicView> {
+  return prisma.$transaction(async (tx) => {
+    const taken = await tx.clinicNumber.findFirst({ where: { e164: { in: input.numbers } }, select: { e164: true } });
+    if (taken) throw new HttpError(409, 'number_taken', `${taken.e164} already belongs to another clinic`, 'number');
+    const clinic = await tx.clinic.create({
+      data: {
+        name: input.name,
+        timeZone: input.timeZone,
+        locale: input.locale,
+        fallbackNumber: input.fallbackNumber ?? null,
+        numbers: { create: input.numbers.map((e164) => ({ e164 })) },
+      },
+      select: clinicView,
+    });
+    await recordAudit(tx, { actor, action: 'clinic.created', clinicId: clinic.id, subject: { type: 'clinic', id: clinic.id } });
+    return toView(clinic);
+  });
+}
+
+export async function listClinics(prisma: Prisma): Promise<ClinicView[]> {
+  return (await prisma.clinic.findMany({ select: clinicView, orderBy: { createdAt: 'asc' } })).map(toView);
+}
+
+export async function getClinic(prisma: Prisma, clinicId: string): Promise<ClinicView | null> {
+  const clinic = await prisma.clinic.findUnique({ where: { id: clinicId }, select: clinicView });
+  return clinic ? toView(clinic) : null;
+}
+
+export type ClinicSettings = Partial<Pick<ClinicInput, 'name' | 'timeZone' | 'locale' | 'fallbackNumber'>>;
+
+/** Changes a clinic's settings; the audit entry names the fields changed, never their values. */
+export async function updateClinicSettings(prisma: Prisma, clinicId: string, changes: ClinicSettings, actor: Actor): Promise<ClinicView> {
+  return prisma.$transaction(async (tx) => {
+    const clinic = await tx.clinic.update({ where: { id: clinicId }, data: changes, select: clinicView });
+    await recordAudit(tx, { actor, action: 'clinic.settings_changed', clinicId, subject: { type: 'clinic', id: clinicId }, details: { fields: Object.keys(changes) } });
+    return toView(clinic);
+  });
+}

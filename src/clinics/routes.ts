@@ -1,0 +1,48 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { requireClinicMember, requireOwner } from '../accounts/middleware.js';
+import type { AppContext } from '../context.js';
+import { HttpError, notFound, parseInput } from '../http/errors.js';
+import { getClinic, updateClinicSettings } from './clinics.js';
+import { clinicNameSchema, e164Schema, localeSchema, timeZoneSchema } from './validation.js';
+
+const settingsSchema = z
+  .strictObject({
+    name: clinicNameSchema,
+    timeZone: timeZoneSchema,
+    locale: localeSchema,
+    fallbackNumber: e164Schema.nullable(),
+  })
+  .partial();
+
+/** Everything under /api/clinics/:clinicId, scoped to members of that clinic. */
+export function clinicRoutes(ctx: AppContext): Router {
+  const router = Router({ mergeParams: true });
+  router.use(requireClinicMember(ctx));
+
+  router.get('/', async (req, res) => {
+    const clinic = await getClinic(ctx.db.prisma, req.membership!.clinicId);
+    if (!clinic) throw notFound('No such clinic');
+    ctx.fallbackDirectory.remember(clinic);
+    res.json({ ...clinic, role: req.membership!.role });
+  });
+
+  router.patch('/', requireOwner, async (req, res) => {
+    const changes = parseInput(settingsSchema, req.body);
+    if (Object.keys(changes).length === 0) throw new HttpError(400, 'invalid_input', 'Send at least one of: name, timeZone, locale, fallbackNumber');
+    const clinic = await updateClinicSettings(ctx.db.prisma, req.membership!.clinicId, changes, { type: 'user', userId: req.session!.user.id });
+    ctx.fallbackDirectory.remember(clinic);
+    res.json({ ...clinic, role: req.membership!.role });
+  });
+
+  router.get('/staff', requireOwner, async (req, res) => {
+    const members = await ctx.db.prisma.membership.findMany({
+      where: { clinicId: req.membership!.clinicId },
+      select: { role: true, createdAt: true, user: { select: { id: true, email: true } } },
+      orderBy: { user: { email: 'asc' } },
+    });
+    res.json({ staff: members.map((m) => ({ ...m.user, role: m.role, since: m.createdAt })) });
+  });
+
+  return router;
+}

@@ -1,0 +1,24 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+
+/** A phone number written in E.164 (+ and up to 15 digits) that is a real, dialable number. */
+export const e164Schema = z
+  .string({ error: 'is required' })
+  .trim()
+  .regex(/^\+[1-9]\d{6,14}$/, 'must be in E.164 form, like +441632960123')
+  .refine((n) => parsePhoneNumberFromString(n)?.isValid() === true, 'is not a valid phone number');
+
+export const timeZoneSchema = z
+  .string({ error: 'is required' })
+  .refine((tz) => IANAZone.isValidZone(tz) && tz.includes('/'), 'must be an IANA time zone, like Europe/London');
+
+export const localeSchema = z.string().refine((l) => {
+  try {
+    return Intl.getCanonicalLocales(l).length === 1 && /^[a-z]{2,3}(-[A-Z]{2})?$/.test(l);
+  } catch {
+    return false;
+  }
+}, 'must be a locale like en-GB');
+
+export const clinicNameSchema = z.string({ error: 'is required' }).trim().min(1, 'is required').max(120, 'must be at most 120 characters');

@@ -1,0 +1,142 @@
+// The one place environment variables are read. Everything else takes a Config.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+
+export class ConfigError extends Error {}
+
+const sid = (prefix: string, what: string) =>
+  z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must be a Twilio ${what} (${prefix} followed by 32 hex digits)`);
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'must be development, production or test' }).default('development'),
+  PORT: z.coerce.number({ error: 'must be a port number' }).int('must be a whole number').min(0).max(65535, 'must be at most 65535').default(3000),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  PUBLIC_BASE_URL: httpUrl
+    .refine((u) => { const p = new URL(u); return (p.pathname === '/' || p.pathname === '') && !p.search && !p.hash; }, 'must be an origin only, like https://phone.example.com (no path or query)')
+    .transform((u) => new URL(u).origin)
+    .optional(),
+  TRUST_PROXY: z.string().optional(),
+  TWILIO_ACCOUNT_SID: sid('AC', 'Account SID').optional(),
+  TWILIO_AUTH_TOKEN: z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex digits (the Auth Token on the Twilio console)').optional(),
+  TWILIO_API_KEY: sid('SK', 'API key SID').optional(),
+  TWILIO_API_SECRET: z.string().min(16, 'must be the API key secret (at least 16 characters)').optional(),
+  TWILIO_TWIML_APP_SID: sid('AP', 'TwiML App SID').optional(),
+  TWILIO_API_BASE_URL: httpUrl.transform((u) => u.replace(/\/+$/, '')).default('https://api.twilio.com'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (try: openssl rand -base64 48)').optional(),
+  RECORDINGS_KEY: z
+    .string()
+    .refine((k) => decodeKey(k) !== undefined, 'must be 32 bytes as 64 hex digits or base64 (try: openssl rand -base64 32)')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  production: boolean;
+  port: number;
+  databaseUrl?: string;
+  dataDir: string;
+  redisUrl?: string;
+  publicBaseUrl: string;
+  trustProxy: boolean | number | string;
+  twilio: {
+    accountSid?: string;
+    authToken?: string;
+    apiKey?: string;
+    apiSecret?: string;
+    twimlAppSid?: string;
+    apiBaseUrl: string;
+  };
+  /** Undefined only until ensureSecrets() has run for a lone development instance. */
+  sessionSecret?: string;
+  recordingsKey?: Buffer;
+  logLevel: string;
+}
+
+export type ReadyConfig = Config & { sessionSecret: string; recordingsKey: Buffer };
+
+/** Reads and validates the environment; throws ConfigError with one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`${String(issue.path[0])}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  // Several instances (DATABASE_URL) or a real deployment must share these, so
+  // they can't be made up per process.
+  if (production || e.DATABASE_URL) {
+    const why = production ? 'NODE_ENV=production' : 'DATABASE_URL is set (every instance must share it)';
+    if (!e.SESSION_SECRET) throw new ConfigError(`SESSION_SECRET: required when ${why}`);
+    if (!e.RECORDINGS_KEY) throw new ConfigError(`RECORDINGS_KEY: required when ${why}`);
+  }
+  if (production && !e.PUBLIC_BASE_URL) throw new ConfigError('PUBLIC_BASE_URL: required when NODE_ENV=production (Twilio signatures are checked against it)');
+  return {
+    nodeEnv: e.NODE_ENV,
+    production,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    redisUrl: e.REDIS_URL,
+    publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT || 3000}`,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    twilio: {
+      accountSid: e.TWILIO_ACCOUNT_SID,
+      authToken: e.TWILIO_AUTH_TOKEN,
+      apiKey: e.TWILIO_API_KEY,
+      apiSecret: e.TWILIO_API_SECRET,
+      twimlAppSid: e.TWILIO_TWIML_APP_SID,
+      apiBaseUrl: e.TWILIO_API_BASE_URL,
+    },
+    sessionSecret: e.SESSION_SECRET,
+    recordingsKey: e.RECORDINGS_KEY ? decodeKey(e.RECORDINGS_KEY) : undefined,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Express's trust-proxy setting: true/false, a hop count, or addresses/subnets as Express takes them. */
+export function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+function decodeKey(text: string): Buffer | undefined {
+  if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex');
+  const b = Buffer.from(text, 'base64');
+  return b.length === 32 ? b : undefined;
+}
+
+/**
+ * A lone development instance makes up its own secrets once and keeps them in
+ * DATA_DIR (mode 0600) so a restart keeps everyone signed in.
+ */
+export async function ensureSecrets(config: Config): Promise<ReadyConfig> {
+  if (config.sessionSecret && config.recordingsKey) return config as ReadyConfig;
+  const file = path.join(config.dataDir, 'secrets.json');
+  let stored: { SESSION_SECRET?: string; RECORDINGS_KEY?: string } = {};
+  try {
+    stored = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigError(`${file}: unreadable (${(err as Error).message})`);
+  }
+  const next = { ...stored };
+  if (!config.sessionSecret) next.SESSION_SECRET ??= randomBytes(48).toString('base64url');
+  if (!config.recordingsKey) next.RECORDINGS_KEY ??= randomBytes(32).toString('base64');
+  if (next.SESSION_SECRET !== stored.SESSION_SECRET || next.RECORDINGS_KEY !== stored.RECORDINGS_KEY) {
+    await mkdir(config.dataDir, { recursive: true });
+    await writeFile(file, JSON.stringify(next, null, 2), { mode: 0o600 });
+  }
+  const sessionSecret = config.sessionSecret ?? next.SESSION_SECRET!;
+  const recordingsKey = config.recordingsKey ?? decodeKey(next.RECORDINGS_KEY!);
+  if (!recordingsKey) throw new ConfigError(`${file}: RECORDINGS_KEY is not a 32-byte key`);
+  return { ...config, sessionSecret, recordingsKey };
+}

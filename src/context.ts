@@ -1,0 +1,14 @@
+import type { ReadyConfig } from './config.js';
+import type { Database } from './db/database.js';
+import type { Logger } from './logger.js';
+import type { FallbackDirectory } from './telephony/fallback-directory.js';
+
+/** What the app's features are handed: I/O at the edges, so tests pass in their own. */
+export interface AppContext {
+  config: ReadyConfig;
+  db: Database;
+  logger: Logger;
+  /** The time now; tests pass a fixed or advancing clock. */
+  clock: () => Date;
+  fallbackDirectory: FallbackDirectory;
+}

@@ -1,0 +1,69 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { MigrationList } from '@prisma/schema-engine-wasm';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { withSchemaEngine } from './schema-engine.js';
+
+export const prismaDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../prisma');
+const noFilters = { externalTables: [], externalEnums: [] };
+
+/** The migrations folder as the schema engine wants it: Prisma's own layout, read from disk. */
+export async function readMigrations(migrationsDir = path.join(prismaDir, 'migrations')): Promise<MigrationList> {
+  const entries = await readdir(migrationsDir, { withFileTypes: true });
+  const folders = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const lockPath = path.join(migrationsDir, 'migration_lock.toml');
+  return {
+    baseDir: migrationsDir,
+    lockfile: { path: 'migration_lock.toml', content: await readFile(lockPath, 'utf8').catch(() => null) },
+    shadowDbInitScript: '',
+    migrationDirectories: await Promise.all(
+      folders.map(async (folder) => ({
+        path: folder,
+        migrationFile: {
+          path: 'migration.sql',
+          content: await readFile(path.join(migrationsDir, folder, 'migration.sql'), 'utf8').then(
+            (ok) => ({ tag: 'ok' as const, value: ok }),
+            (err: Error) => ({ tag: 'error' as const, value: err.message }),
+          ),
+        },
+      })),
+    ),
+  };
+}
+
+export async function readSchema(schemaPath = path.join(prismaDir, 'schema.prisma')) {
+  return { path: schemaPath, content: await readFile(schemaPath, 'utf8') };
+}
+
+/** Applies pending migrations exactly as `prisma migrate deploy` would; returns their names. */
+export async function applyMigrations(adapter: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
+  const [schema, migrationsList] = await Promise.all([readSchema(), readMigrations()]);
+  return withSchemaEngine(adapter, schema, async (engine) => {
+    const result = await engine.applyMigrations({ migrationsList, filters: noFilters });
+    return result.appliedMigrationNames;
+  });
+}
+
+/**
+ * The SQL that takes the migrations folder to schema.prisma: the next migration
+ * when non-empty. Needs a shadow database, so run it on PGlite (see README).
+ */
+export async function diffMigrationsToSchema(adapter: SqlMigrationAwareDriverAdapterFactory): Promise<string> {
+  const [schema, migrationsList] = await Promise.all([readSchema(), readMigrations()]);
+  return withSchemaEngine(adapter, schema, async (engine) => {
+    const result = await engine.diff({
+      from: { tag: 'migrations', ...migrationsList },
+      to: { tag: 'schemaDatamodel', files: [schema] },
+      script: true,
+      exitCode: null,
+      filters: noFilters,
+    });
+    return result.stdout ?? '';
+  });
+}
+
+/** True when a diff script changes nothing (the engine still prints a comment). */
+export function isEmptyMigration(sql: string): boolean {
+  return sql.split('\n').every((line) => line.trim() === '' || line.trim().startsWith('--'));
+}

@@ -1,0 +1,58 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.js';
+import { listClinics } from './clinics/clinics.js';
+import { type DemoSignIn, seedDemoClinicIfEmpty } from './clinics/demo.js';
+import type { ReadyConfig } from './config.js';
+import type { AppContext } from './context.js';
+import { openConfiguredDatabase } from './db/open.js';
+import type { Logger } from './logger.js';
+import { FallbackDirectory } from './telephony/fallback-directory.js';
+
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+export interface RunningService {
+  url: string;
+  ctx: AppContext;
+  demo: DemoSignIn | null;
+  /** Stops accepting, lets in-flight requests finish (up to 10 s), closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Wiring only: database → migrations → app → listen. */
+export async function startService(config: ReadyConfig, logger: Logger): Promise<RunningService> {
+  const db = await openConfiguredDatabase(config, { holder: 'server' });
+  try {
+    const applied = await db.migrate();
+    logger.info({ applied, database: db.kind }, applied.length ? 'applied migrations' : 'database schema is up to date');
+    const fallbackDirectory = new FallbackDirectory();
+    // Known before the first call, so Twilio's fallback URL can forward even if the database dies early.
+    for (const clinic of await listClinics(db.prisma)) fallbackDirectory.remember(clinic);
+    const demo = db.kind === 'embedded' && !config.production ? await seedDemoClinicIfEmpty(db.prisma) : null;
+    const ctx: AppContext = { config, db, logger, clock: () => new Date(), fallbackDirectory };
+    const server = http.createServer(createApp(ctx));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, resolve);
+    });
+    const { port } = server.address() as AddressInfo;
+    const url = `http://localhost:${port}`;
+    logger.info({ url, port, database: db.kind }, 'listening');
+
+    let stopping: Promise<void> | undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS - 1_000);
+        await closed;
+        clearTimeout(timer);
+        await db.close();
+        logger.info('stopped');
+      })());
+    return { url, ctx, demo, stop };
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+}

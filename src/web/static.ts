@@ -1,0 +1,22 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { Router } from 'express';
+
+export const webDistDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+/** Serves the dashboard's build; any other page path gets index.html, where the client routes it. */
+export function dashboardRoutes(distDir = webDistDir): Router {
+  const router = Router();
+  const index = path.join(distDir, 'index.html');
+  router.use('/assets', express.static(path.join(distDir, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }));
+  router.use(express.static(distDir, { index: false, maxAge: '1h' }));
+  router.get(/^\/(?!api\/|twilio\/).*/, (_req, res) => {
+    if (!existsSync(index)) {
+      res.status(503).type('text/plain').send('The dashboard has not been built. Run `npm run build:web` (npm install does it).');
+      return;
+    }
+    res.set('Cache-Control', 'no-cache').sendFile(index);
+  });
+  return router;
+}

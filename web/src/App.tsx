@@ -1,0 +1,46 @@
+import { useCallback, useEffect, useState } from 'react';
+import { ApiError, fetchSession, type SessionInfo } from './api';
+import { Home } from './pages/Home';
+import { SetPassword } from './pages/SetPassword';
+import { SignIn } from './pages/SignIn';
+import { navigate, usePath } from './router';
+
+type Loaded = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; session: SessionInfo };
+
+export function App() {
+  const path = usePath();
+  const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
+
+  const reload = useCallback(() => {
+    setLoaded({ state: 'loading' });
+    fetchSession().then(
+      (session) => setLoaded({ state: 'ready', session }),
+      (err: ApiError) => setLoaded({ state: 'error', message: err.message }),
+    );
+  }, []);
+  useEffect(reload, [reload]);
+
+  const signedIn = loaded.state === 'ready' && loaded.session.user !== null;
+  useEffect(() => {
+    if (loaded.state !== 'ready' || path === '/set-password') return;
+    if (!signedIn && path !== '/sign-in') navigate('/sign-in');
+    if (signedIn && path === '/sign-in') navigate('/');
+  }, [loaded, path, signedIn]);
+
+  if (loaded.state === 'loading') return <p className="loading" role="status">Loading…</p>;
+  if (loaded.state === 'error') {
+    return (
+      <main className="card">
+        <p role="alert">{loaded.message}</p>
+        <button onClick={reload}>Try again</button>
+      </main>
+    );
+  }
+  const onSession = (session: SessionInfo) => {
+    setLoaded({ state: 'ready', session });
+    navigate('/');
+  };
+  if (path === '/set-password') return <SetPassword onSignedIn={onSession} />;
+  if (!loaded.session.user) return <SignIn onSignedIn={onSession} />;
+  return <Home session={loaded.session} onSignedOut={(s) => setLoaded({ state: 'ready', session: s })} />;
+}

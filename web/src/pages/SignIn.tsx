@@ -1,0 +1,44 @@
+import { type FormEvent, useState } from 'react';
+import { api, ApiError, type SessionInfo } from '../api';
+
+export function SignIn({ onSignedIn }: { onSignedIn: (session: SessionInfo) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setBusy(true);
+    setError(null);
+    try {
+      onSignedIn(await api<SessionInfo>('POST', '/api/session', { email: form.get('email'), password: form.get('password') }));
+    } catch (err) {
+      setError((err as ApiError).message);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main className="card">
+      <h1>Clinic phone line</h1>
+      <form onSubmit={submit} aria-label="Sign in">
+        <label>
+          Email
+          <input name="email" type="email" autoComplete="username" required autoFocus />
+        </label>
+        <label>
+          Password
+          <input name="password" type="password" autoComplete="current-password" required />
+        </label>
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}
