@@ -52,7 +52,7 @@ export type ClinicSettings = Partial<Pick<ClinicInput, 'name' | 'timeZone' | 'lo
 export async function updateClinicSettings(prisma: Prisma, clinicId: string, changes: ClinicSettings, actor: Actor): Promise<ClinicView> {
   return prisma.$transaction(async (tx) => {
     const clinic = await tx.clinic.update({ where: { id: clinicId }, data: changes, select: clinicView });
-    await recordAudit(tx, { actor, action: 'clinic.settings_changed', clinicId, subject: { type: 'clinic', id: clinicId }, details: { fields: Object.keys(changes) } });
+    await recordAudit(tx, { actor, action: 'clinic.settings_changed', clinicId, subject: { type: 'clinic', id: clinicId }, details: { fields: Object.keys(changes).sort() } });
     return toView(clinic);
   });
 }

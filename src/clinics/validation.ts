@@ -2,12 +2,16 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 
-/** A phone number written in E.164 (+ and up to 15 digits) that is a real, dialable number. */
+/**
+ * A phone number in E.164 (+ and up to 15 digits) of a length its country allows.
+ * "Possible", not "valid": validity follows allocation tables that lag behind new
+ * ranges, and Ofcom's drama numbers (our demo's) are deliberately unallocated.
+ */
 export const e164Schema = z
   .string({ error: 'is required' })
   .trim()
   .regex(/^\+[1-9]\d{6,14}$/, 'must be in E.164 form, like +441632960123')
-  .refine((n) => parsePhoneNumberFromString(n)?.isValid() === true, 'is not a valid phone number');
+  .refine((n) => parsePhoneNumberFromString(n)?.isPossible() === true, 'is not a possible phone number for its country');
 
 export const timeZoneSchema = z
   .string({ error: 'is required' })

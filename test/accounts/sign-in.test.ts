@@ -1,0 +1,97 @@
+import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { makeTestApp, testClock } from '../helpers/app.js';
+import { browserAgent, makeClinic, makeStaff } from '../helpers/fixtures.js';
+import { databaseKinds } from '../helpers/services.js';
+
+describe.each(databaseKinds())('Staff sign-in on the %s database', (kind) => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+  });
+  afterAll(() => db.drop());
+
+  it('a receptionist signs in, sees their clinic and role, and signs out', async () => {
+    const clinic = await makeClinic(db.prisma, { name: 'Riverside Dental' });
+    const login = await makeStaff(db.prisma, clinic.id, 'receptionist');
+    const browser = browserAgent(makeTestApp(db).app);
+
+    const anonymous = await browser.get('/api/session');
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.body).toEqual({ user: null, clinics: [], csrfToken: expect.any(String) });
+    const anonymousToken = browser.csrf;
+
+    const signedIn = await browser.signIn(login);
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.body.user).toEqual({ id: login.userId, email: login.email });
+    expect(signedIn.body.clinics).toEqual([{ id: clinic.id, name: 'Riverside Dental', timeZone: 'Europe/London', locale: 'en-GB', role: 'receptionist' }]);
+    expect(browser.csrf).not.toBe(anonymousToken); // a new token at sign-in
+
+    const cookie = signedIn.headers['set-cookie']!.toString();
+    expect(cookie).toMatch(/sid=.*HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect(cookie).not.toMatch(/Secure/); // only in production
+
+    expect((await browser.get(`/api/clinics/${clinic.id}`)).status).toBe(200);
+    const out = await browser.send('delete', '/api/session');
+    expect(out.status).toBe(200);
+    expect(out.body.user).toBeNull();
+    expect((await browser.get(`/api/clinics/${clinic.id}`)).status).toBe(401);
+    expect(await db.prisma.session.count({ where: { userId: login.userId } })).toBe(0);
+  });
+
+  it('email is matched without regard to case', async () => {
+    const clinic = await makeClinic(db.prisma);
+    const login = await makeStaff(db.prisma, clinic.id, 'owner');
+    const res = await browserAgent(makeTestApp(db).app).signIn({ ...login, email: login.email.toUpperCase() });
+    expect(res.status).toBe(200);
+  });
+
+  it('a wrong password and an unknown email get the same 401, naming neither', async () => {
+    const clinic = await makeClinic(db.prisma);
+    const login = await makeStaff(db.prisma, clinic.id, 'owner');
+    const { app } = makeTestApp(db);
+    const wrongPassword = await browserAgent(app).signIn({ email: login.email, password: 'not-the-password' });
+    const unknownEmail = await browserAgent(app).signIn({ email: 'nobody@clinic.test', password: login.password });
+    expect(wrongPassword.status).toBe(401);
+    expect(unknownEmail.status).toBe(401);
+    expect(wrongPassword.body).toEqual(unknownEmail.body);
+    expect(wrongPassword.body.error.message).toBe('Email or password is incorrect.');
+    expect(wrongPassword.headers['set-cookie']?.toString() ?? '').not.toMatch(/sid=/);
+  });
+
+  it('the 11th rapid failed sign-in for one account is refused with 429 and Retry-After, even with the right password', async () => {
+    const clinic = await makeClinic(db.prisma);
+    const login = await makeStaff(db.prisma, clinic.id, 'owner');
+    const clock = testClock();
+    const { app } = makeTestApp(db, { clock });
+    const browser = browserAgent(app);
+    for (let i = 1; i <= 10; i++) expect((await browser.signIn({ email: login.email, password: `wrong-${i}` })).status).toBe(401);
+    const eleventh = await browser.signIn(login);
+    expect(eleventh.status).toBe(429);
+    expect(eleventh.body.error.message).toMatch(/Too many sign-in attempts/);
+    expect(Number(eleventh.headers['retry-after'])).toBeGreaterThan(0);
+    // The window passes: the right password works again.
+    clock.advance(15 * 60 * 1000 + 1);
+    expect((await browser.signIn(login)).status).toBe(200);
+  });
+
+  it('a bad request names the field and changes nothing', async () => {
+    const browser = browserAgent(makeTestApp(db).app);
+    await browser.get('/api/session');
+    const res = await browser.send('post', '/api/session', { email: 'not-an-email', password: 'x' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'invalid_input', field: 'email' });
+  });
+
+  it('a session survives a restart of the app on the same database', async () => {
+    const clinic = await makeClinic(db.prisma);
+    const login = await makeStaff(db.prisma, clinic.id, 'owner');
+    const first = browserAgent(makeTestApp(db).app);
+    const res = await first.signIn(login);
+    const cookies = res.headers['set-cookie'] as unknown as string[];
+    // A second app (as after a restart, or another instance) knows the same cookie.
+    const { app } = makeTestApp(db);
+    const again = await (await import('supertest')).default(app).get('/api/session').set('Cookie', cookies.map((c) => c.split(';')[0]).join('; '));
+    expect(again.body.user).toEqual({ id: login.userId, email: login.email });
+  });
+});
