@@ -2,12 +2,12 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
-// E.164 numbers (and Twilio's "client:" identities stay as they are). Keep the
-// country code's first digits and the last two, enough to tell calls apart.
-const PHONE = /\+[1-9]\d{6,14}\b/g;
+// E.164 numbers, also URL-encoded (%2B) as they appear in query strings. Keep the
+// first two digits and the last two, enough to tell calls apart.
+const PHONE = /(\+|%2B)([1-9]\d)(\d{3,11})(\d{2})\b/gi;
 
 export function maskPhoneNumbers(text: string): string {
-  return text.replace(PHONE, (n) => `${n.slice(0, 3)}${'•'.repeat(n.length - 5)}${n.slice(-2)}`);
+  return text.replace(PHONE, (_n, plus: string, head: string, middle: string, tail: string) => `${plus}${head}${'•'.repeat(middle.length)}${tail}`);
 }
 
 function maskDeep(value: unknown, depth = 0): unknown {

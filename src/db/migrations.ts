@@ -37,8 +37,10 @@ export async function readSchema(schemaPath = path.join(prismaDir, 'schema.prism
 }
 
 /** Applies pending migrations exactly as `prisma migrate deploy` would; returns their names. */
-export async function applyMigrations(adapter: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
-  const [schema, migrationsList] = await Promise.all([readSchema(), readMigrations()]);
+export const applyMigrations = (adapter: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> => applyMigrationsFrom(adapter);
+
+export async function applyMigrationsFrom(adapter: SqlMigrationAwareDriverAdapterFactory, migrationsDir?: string): Promise<string[]> {
+  const [schema, migrationsList] = await Promise.all([readSchema(), readMigrations(migrationsDir)]);
   return withSchemaEngine(adapter, schema, async (engine) => {
     const result = await engine.applyMigrations({ migrationsList, filters: noFilters });
     return result.appliedMigrationNames;
@@ -49,8 +51,11 @@ export async function applyMigrations(adapter: SqlMigrationAwareDriverAdapterFac
  * The SQL that takes the migrations folder to schema.prisma: the next migration
  * when non-empty. Needs a shadow database, so run it on PGlite (see README).
  */
-export async function diffMigrationsToSchema(adapter: SqlMigrationAwareDriverAdapterFactory): Promise<string> {
-  const [schema, migrationsList] = await Promise.all([readSchema(), readMigrations()]);
+export async function diffMigrationsToSchema(
+  adapter: SqlMigrationAwareDriverAdapterFactory,
+  from: { schema?: { path: string; content: string }; migrationsDir?: string } = {},
+): Promise<string> {
+  const [schema, migrationsList] = await Promise.all([from.schema ?? readSchema(), readMigrations(from.migrationsDir)]);
   return withSchemaEngine(adapter, schema, async (engine) => {
     const result = await engine.diff({
       from: { tag: 'migrations', ...migrationsList },

@@ -75,6 +75,18 @@ describe.each(databaseKinds())('Staff sign-in on the %s database', (kind) => {
     expect((await browser.signIn(login)).status).toBe(200);
   });
 
+  it('one address trying many accounts is stopped after 50 attempts', async () => {
+    const { app } = makeTestApp(db, { env: { TRUST_PROXY: 'true' } });
+    const browser = browserAgent(app);
+    await browser.get('/api/session');
+    const attempt = (i: number) => browser.agent.post('/api/session').set('X-Forwarded-For', '203.0.113.7').set('X-CSRF-Token', browser.csrf).send({ email: `guess-${i}@clinic.test`, password: 'guess' });
+    for (let i = 1; i <= 50; i++) expect((await attempt(i)).status).toBe(401);
+    expect((await attempt(51)).status).toBe(429);
+    // Another address is unaffected.
+    const other = await browser.agent.post('/api/session').set('X-Forwarded-For', '203.0.113.8').set('X-CSRF-Token', browser.csrf).send({ email: 'guess-52@clinic.test', password: 'guess' });
+    expect(other.status).toBe(401);
+  });
+
   it('a bad request names the field and changes nothing', async () => {
     const browser = browserAgent(makeTestApp(db).app);
     await browser.get('/api/session');

@@ -1,0 +1,102 @@
+import { verifyPassword } from '../src/accounts/passwords.js';
+import { openEmbeddedDatabase } from '../src/db/database.js';
+import { runCli, tempDataDir } from './helpers/process.js';
+import path from 'node:path';
+
+describe('The operator command line on the embedded database', () => {
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    env = { DATA_DIR: await tempDataDir(), PUBLIC_BASE_URL: 'https://phone.example.com' };
+  });
+
+  async function inDatabase<T>(work: (db: Awaited<ReturnType<typeof openEmbeddedDatabase>>) => Promise<T>): Promise<T> {
+    const db = await openEmbeddedDatabase({ dataDir: path.join(env.DATA_DIR!, 'pglite') });
+    try {
+      return await work(db);
+    } finally {
+      await db.close();
+    }
+  }
+
+  let clinicId = '';
+
+  it('clinic:create prints the new clinic as JSON; clinic:list shows it', async () => {
+    const created = await runCli(['clinic:create', '--name', 'Riverside Dental', '--number', '+441632960101', '--timezone', 'Europe/London'], env);
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    const clinic = JSON.parse(created.stdout);
+    expect(clinic).toMatchObject({ name: 'Riverside Dental', numbers: ['+441632960101'], timeZone: 'Europe/London', locale: 'en-GB' });
+    clinicId = clinic.id;
+
+    const list = await runCli(['clinic:list', '--json'], env);
+    expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ id: clinicId, name: 'Riverside Dental' })]);
+    const text = await runCli(['clinic:list'], env);
+    expect(text.stdout).toContain(`${clinicId}  Riverside Dental  +441632960101  Europe/London  en-GB`);
+  });
+
+  it.each([
+    [['clinic:create', '--name', 'X', '--number', '+441632960102'], /--timezone: /],
+    [['clinic:create', '--name', 'X', '--number', '01632 960102', '--timezone', 'Europe/London'], /--number.*E\.164/],
+    [['clinic:create', '--name', 'X', '--number', '+441632960102', '--timezone', 'Europe/Londres'], /--timezone: must be an IANA time zone/],
+    [['clinic:create', '--name', 'X', '--number', '+441632960102', '--timezone', 'Europe/London', '--colour', 'red'], /Unknown option '--colour'/],
+    [['staff:add', '--clinic', 'abc', '--email', 'a@b.test', '--role', 'owner'], /--clinic: must be a clinic id/],
+    [['staff:add', '--clinic', '00000000-0000-4000-8000-000000000000', '--email', 'a@b.test', '--role', 'boss'], /--role: must be owner or receptionist/],
+    [['clinic:destroy'], /unknown command: clinic:destroy/],
+    [[], /no command given/],
+  ])('bad arguments %j print usage and exit 2', async (args, message) => {
+    const result = await runCli(args, env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).toContain('usage: npm run cli --');
+  });
+
+  it('... and none of those bad commands wrote anything', async () => {
+    expect(await inDatabase((db) => db.prisma.clinic.count())).toBe(1);
+    expect(await inDatabase((db) => db.prisma.user.count())).toBe(0);
+  });
+
+  it('a number another clinic has is refused, and nothing is written', async () => {
+    const result = await runCli(['clinic:create', '--name', 'Copycat', '--number', '+441632960101', '--timezone', 'Europe/London'], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('+441632960101 already belongs to another clinic');
+    expect(await inDatabase((db) => db.prisma.clinic.count({ where: { name: 'Copycat' } }))).toBe(0);
+  });
+
+  it('staff:add prints a one-time set-password link for a new member', async () => {
+    const result = await runCli(['staff:add', '--clinic', clinicId, '--email', 'Reception@Riverside.test', '--role', 'receptionist'], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toMatch(/^https:\/\/phone\.example\.com\/set-password#token=[\w-]{43}$/);
+    const member = await inDatabase((db) => db.prisma.membership.findFirst({ where: { clinicId, user: { email: 'reception@riverside.test' } } }));
+    expect(member?.role).toBe('receptionist');
+  });
+
+  it('staff:add --password-stdin sets the password and prints no link', async () => {
+    const result = await runCli(['staff:add', '--clinic', clinicId, '--email', 'owner@riverside.test', '--role', 'owner', '--password-stdin'], env, 'correct horse battery staple\n');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    const hash = await inDatabase(async (db) => (await db.prisma.user.findUniqueOrThrow({ where: { email: 'owner@riverside.test' } })).passwordHash);
+    expect(await verifyPassword(hash, 'correct horse battery staple')).toBe(true);
+  });
+
+  it('a too-short password on stdin is refused and writes nothing', async () => {
+    const result = await runCli(['staff:add', '--clinic', clinicId, '--email', 'weak@riverside.test', '--role', 'owner', '--password-stdin'], env, 'short\n');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/password on standard input must be at least 12 characters/);
+    expect(await inDatabase((db) => db.prisma.user.count({ where: { email: 'weak@riverside.test' } }))).toBe(0);
+  });
+
+  it('staff:remove takes the member out of the clinic and ends their sessions', async () => {
+    const result = await runCli(['staff:remove', '--clinic', clinicId, '--email', 'reception@riverside.test'], env);
+    expect(result.code).toBe(0);
+    expect(await inDatabase((db) => db.prisma.membership.count({ where: { clinicId, user: { email: 'reception@riverside.test' } } }))).toBe(0);
+    const again = await runCli(['staff:remove', '--clinic', clinicId, '--email', 'reception@riverside.test'], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('is not a member');
+  });
+
+  it('staff:reset prints a fresh link for an existing account', async () => {
+    const result = await runCli(['staff:reset', '--email', 'owner@riverside.test'], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/set-password#token=/);
+  });
+});

@@ -1,0 +1,80 @@
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError, ensureSecrets, loadConfig } from '../src/config.js';
+
+const error = (env: NodeJS.ProcessEnv) => {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('Configuration from the environment', () => {
+  it('needs nothing for a lone development instance', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ nodeEnv: 'development', port: 3000, publicBaseUrl: 'http://localhost:3000', trustProxy: false });
+    expect(config.dataDir).toBe(path.resolve('data'));
+    expect(config.twilio.apiBaseUrl).toBe('https://api.twilio.com');
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /^PORT: /],
+    [{ PORT: '70000' }, /^PORT: must be at most 65535/],
+    [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL: must be a postgres/],
+    [{ PUBLIC_BASE_URL: 'ftp://x' }, /^PUBLIC_BASE_URL: /],
+    [{ PUBLIC_BASE_URL: 'https://phone.example.com/twilio' }, /^PUBLIC_BASE_URL: must be an origin only/],
+    [{ TWILIO_ACCOUNT_SID: 'AB123' }, /^TWILIO_ACCOUNT_SID: must be a Twilio Account SID/],
+    [{ TWILIO_AUTH_TOKEN: 'secret' }, /^TWILIO_AUTH_TOKEN: must be 32 hex digits/],
+    [{ RECORDINGS_KEY: 'too-short' }, /^RECORDINGS_KEY: must be 32 bytes/],
+    [{ SESSION_SECRET: 'short' }, /^SESSION_SECRET: must be at least 32 characters/],
+    [{ NODE_ENV: 'staging' }, /^NODE_ENV: must be development, production or test/],
+  ])('a bad value stops start-up with one line naming the variable: %o', (env, message) => {
+    const text = error(env);
+    expect(text).toMatch(message);
+    expect(text).not.toContain('\n');
+  });
+
+  it('never repeats a secret it rejects', () => {
+    expect(error({ TWILIO_AUTH_TOKEN: 'my-secret-token-value' })).not.toContain('my-secret-token-value');
+  });
+
+  it('requires the shared secrets in production and with DATABASE_URL', () => {
+    expect(error({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://p.example' })).toMatch(/^SESSION_SECRET: required when NODE_ENV=production/);
+    expect(error({ DATABASE_URL: 'postgres://localhost/x', SESSION_SECRET: 's'.repeat(32) })).toMatch(/^RECORDINGS_KEY: required when DATABASE_URL is set/);
+    expect(error({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(32), RECORDINGS_KEY: 'ab'.repeat(32) })).toMatch(/^PUBLIC_BASE_URL: required/);
+  });
+
+  it('reads TRUST_PROXY as Express does', () => {
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
+  });
+
+  it('accepts the recordings key as hex or base64, and trims the public URL to its origin', () => {
+    const hex = loadConfig({ RECORDINGS_KEY: 'ab'.repeat(32), PUBLIC_BASE_URL: 'https://phone.example.com/' });
+    const b64 = loadConfig({ RECORDINGS_KEY: Buffer.alloc(32, 7).toString('base64') });
+    expect(hex.recordingsKey).toEqual(Buffer.alloc(32, 0xab));
+    expect(b64.recordingsKey).toEqual(Buffer.alloc(32, 7));
+    expect(hex.publicBaseUrl).toBe('https://phone.example.com');
+  });
+
+  it('a lone development instance makes its secrets once, keeps them in DATA_DIR with mode 0600, and reuses them', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'secrets-'));
+    const first = await ensureSecrets(loadConfig({ DATA_DIR: dataDir }));
+    const second = await ensureSecrets(loadConfig({ DATA_DIR: dataDir }));
+    expect(first.sessionSecret.length).toBeGreaterThanOrEqual(32);
+    expect(first.recordingsKey).toHaveLength(32);
+    expect(second.sessionSecret).toBe(first.sessionSecret);
+    expect(second.recordingsKey).toEqual(first.recordingsKey);
+    const file = path.join(dataDir, 'secrets.json');
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    // A secret given in the environment wins and is never written to disk.
+    const given = await ensureSecrets(loadConfig({ DATA_DIR: dataDir, SESSION_SECRET: 'g'.repeat(40) }));
+    expect(given.sessionSecret).toBe('g'.repeat(40));
+    expect(await readFile(file, 'utf8')).not.toContain('g'.repeat(40));
+  });
+});

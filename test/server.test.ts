@@ -1,0 +1,105 @@
+import request from 'supertest';
+import { runCli, startServerProcess, tempDataDir, type ServerProcess } from './helpers/process.js';
+import { createEmptyPostgresDatabase } from './helpers/database.js';
+import { describeWith, needs } from './helpers/services.js';
+import { spawn } from 'node:child_process';
+import { repoRoot } from './helpers/process.js';
+import pg from 'pg';
+
+/** Signs in over HTTP the way the dashboard does; returns the cookie header. */
+async function signIn(url: string, email: string, password: string): Promise<string> {
+  const first = await request(url).get('/api/session');
+  const anon = (first.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
+  const res = await request(url).post('/api/session').set('Cookie', anon).set('X-CSRF-Token', first.body.csrfToken).send({ email, password });
+  expect(res.status).toBe(200);
+  return (res.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
+}
+
+describe('npm start on a fresh machine (embedded database, no environment)', () => {
+  let dataDir: string;
+  let server: ServerProcess | undefined;
+  afterAll(async () => {
+    await server?.stop('SIGKILL');
+  });
+
+  it('serves /healthz, /readyz and the sign-in page, and prints the demo sign-in once', async () => {
+    dataDir = await tempDataDir();
+    server = await startServerProcess({ DATA_DIR: dataDir });
+    expect((await request(server.url).get('/healthz')).body).toEqual({ status: 'ok' });
+    expect((await request(server.url).get('/readyz')).body).toEqual({ status: 'ready', database: 'embedded' });
+    const page = await request(server.url).get('/sign-in');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<div id="root">');
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+
+    const demo = /owner\s+(\S+)\s+password (\S+)/.exec(server.stdout());
+    expect(demo).not.toBeNull();
+    // The printed password really signs in, and it never went into the logs.
+    await signIn(server.url, demo![1]!, demo![2]!);
+    const logLines = server.stdout().split('\n').filter((l) => l.startsWith('{'));
+    expect(logLines.join('\n')).not.toContain(demo![2]!);
+    expect(server.stderr()).toBe('');
+  });
+
+  it('the operator command line refuses the folder while the server holds it', async () => {
+    const result = await runCli(['clinic:list'], { DATA_DIR: dataDir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/in use by a running server \(pid \d+\)/);
+    expect(result.stderr).toContain('DATABASE_URL');
+  });
+
+  it('SIGTERM stops it cleanly within 10 s; a restart applies no migration, seeds nothing, and keeps the session', async () => {
+    const demo = /owner\s+(\S+)\s+password (\S+)/.exec(server!.stdout())!;
+    const cookie = await signIn(server!.url, demo[1]!, demo[2]!);
+    const started = Date.now();
+    expect(await server!.stop('SIGTERM')).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+
+    server = await startServerProcess({ DATA_DIR: dataDir });
+    expect(server.stdout()).toContain('database schema is up to date');
+    expect(server.stdout()).not.toContain('First start');
+    const session = await request(server.url).get('/api/session').set('Cookie', cookie);
+    expect(session.body.user?.email).toBe(demo[1]);
+    expect(session.body.clinics[0]).toMatchObject({ name: 'Demo Clinic', role: 'owner' });
+  });
+
+  it('bad configuration stops start-up with one clear line and a non-zero exit', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH, PORT: 'eighty', DATA_DIR: dataDir },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^configuration error: PORT: /)]);
+  });
+});
+
+describeWith(needs.postgres, 'Several instances on one PostgreSQL', () => {
+  it('two servers starting at once apply migrations once, and the CLI works alongside them', async () => {
+    const db = await createEmptyPostgresDatabase();
+    const env = { DATABASE_URL: db.url, SESSION_SECRET: 'x'.repeat(40), RECORDINGS_KEY: 'ab'.repeat(32), TWILIO_AUTH_TOKEN: 'c'.repeat(32), DATA_DIR: await tempDataDir() };
+    const servers = await Promise.all([startServerProcess(env), startServerProcess(env)]);
+    try {
+      const appliedBy = servers.filter((s) => s.stdout().includes('"msg":"applied migrations"'));
+      expect(appliedBy).toHaveLength(1);
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      const { rows } = await client.query('SELECT migration_name, count(*)::int AS n FROM _prisma_migrations GROUP BY migration_name');
+      await client.end();
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((r) => r.n === 1)).toBe(true);
+      for (const s of servers) expect((await request(s.url).get('/readyz')).body).toEqual({ status: 'ready', database: 'postgres' });
+      // No demo data on PostgreSQL: the operator sets clinics up, here while both servers run.
+      expect(servers[0]!.stdout()).not.toContain('First start');
+      const created = await runCli(['clinic:create', '--name', 'Shared Clinic', '--number', '+441632960555', '--timezone', 'Europe/London'], env);
+      expect(created.code).toBe(0);
+      const list = await runCli(['clinic:list', '--json'], env);
+      expect(JSON.parse(list.stdout).map((c: { name: string }) => c.name)).toEqual(['Shared Clinic']);
+    } finally {
+      await Promise.all(servers.map((s) => s.stop('SIGTERM')));
+      await db.drop();
+    }
+  });
+});
