@@ -80,6 +80,11 @@ export function createApp(ctx: AppContext): express.Express {
 
   app.use(dashboardRoutes());
   const lastResort: ErrorRequestHandler = (err, req, res, _next) => {
+    // express.static reports a missing asset as a 404 error: the client's mistake, not ours.
+    if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
+      res.status(err.status).type('text/plain').send(err.status === 404 ? 'Not found' : 'Bad request');
+      return;
+    }
     req.log.error({ err }, 'unexpected error');
     res.status(500).type('text/plain').send('Something went wrong on our side.');
   };

@@ -24,11 +24,12 @@ export async function addStaff(
     const clinic = await tx.clinic.findUnique({ where: { id: input.clinicId }, select: { id: true } });
     if (!clinic) throw new HttpError(404, 'not_found', `No clinic with id ${input.clinicId}`, 'clinic');
     const existing = await tx.user.findUnique({ where: { email: input.email }, select: { id: true } });
-    const user = existing
-      ? passwordHash
-        ? await tx.user.update({ where: { id: existing.id }, data: { passwordHash }, select: { id: true } })
-        : existing
-      : await tx.user.create({ data: { email: input.email, passwordHash }, select: { id: true } });
+    const user = existing ?? (await tx.user.create({ data: { email: input.email, passwordHash }, select: { id: true } }));
+    if (existing && passwordHash) {
+      // A new password from the operator is a reset: whoever held the old one is signed out.
+      await tx.user.update({ where: { id: existing.id }, data: { passwordHash } });
+      await tx.session.deleteMany({ where: { userId: existing.id } });
+    }
     await tx.membership.upsert({
       where: { userId_clinicId: { userId: user.id, clinicId: clinic.id } },
       create: { userId: user.id, clinicId: clinic.id, role: input.role },

@@ -1,4 +1,5 @@
 import { type FormEvent, useEffect, useState } from 'react';
+import { FormEnd } from '../components/FormEnd';
 import { api, ApiError, fetchSession, type SessionInfo } from '../api';
 
 type LinkState = { state: 'checking' } | { state: 'bad'; message: string } | { state: 'ok'; email: string };
@@ -59,14 +60,7 @@ export function SetPassword({ onSignedIn }: { onSignedIn: (session: SessionInfo)
           The same again
           <input name="confirm" type="password" autoComplete="new-password" minLength={12} required />
         </label>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
-        <button type="submit" disabled={busy}>
-          {busy ? 'Saving…' : 'Set password and sign in'}
-        </button>
+        <FormEnd error={error} busy={busy} label="Set password and sign in" busyLabel="Saving…" />
       </form>
     </main>
   );

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import { FormEnd } from '../components/FormEnd';
 import { api, ApiError, type SessionInfo } from '../api';
 
 export function SignIn({ onSignedIn }: { onSignedIn: (session: SessionInfo) => void }) {
@@ -30,14 +31,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: SessionInfo) => v
           Password
           <input name="password" type="password" autoComplete="current-password" required />
         </label>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
-        <button type="submit" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
-        </button>
+        <FormEnd error={error} busy={busy} label="Sign in" busyLabel="Signing in…" />
       </form>
     </main>
   );
