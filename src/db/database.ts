@@ -3,7 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
-import { applyMigrations } from './migrations.js';
+import { applyMigrations, hasPendingMigrations } from './migrations.js';
 import { createPGlite, pgliteAdapterFactory } from './pglite.js';
 
 export type Prisma = PrismaClient;
@@ -29,7 +29,7 @@ export async function openEmbeddedDatabase(source: { dataDir: string } | { loadD
     prisma,
     pglite,
     // One process owns the folder (see datadir-lock.ts), so no database lock is needed.
-    migrate: () => applyMigrations(adapter),
+    migrate: async () => ((await hasPendingMigrations(rawQuery(prisma))) ? applyMigrations(adapter) : []),
     ping: async () => {
       await pglite.query('SELECT 1');
     },
@@ -48,13 +48,18 @@ export function openPostgresDatabase(connectionString: string, options: { poolSi
   return {
     kind: 'postgres',
     prisma,
-    migrate: () => withAdvisoryLock(connectionString, MIGRATION_LOCK_KEY, () => applyMigrations(migrationAdapter(connectionString))),
+    migrate: async () =>
+      (await hasPendingMigrations(rawQuery(prisma)))
+        ? withAdvisoryLock(connectionString, MIGRATION_LOCK_KEY, () => applyMigrations(migrationAdapter(connectionString)))
+        : [],
     ping: async () => {
       await prisma.$queryRaw`SELECT 1`;
     },
     close: () => prisma.$disconnect(),
   };
 }
+
+const rawQuery = (prisma: PrismaClient) => (sql: string) => prisma.$queryRawUnsafe<Array<{ migration_name: string }>>(sql);
 
 function migrationAdapter(connectionString: string): SqlMigrationAwareDriverAdapterFactory {
   return new PrismaPg({ connectionString, max: 1 });

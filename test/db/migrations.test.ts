@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, writeFile, cp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { openEmbeddedDatabase, openPostgresDatabase } from '../../src/db/database.js';
-import { applyMigrationsFrom, diffMigrationsToSchema, isEmptyMigration, prismaDir } from '../../src/db/migrations.js';
+import { applyMigrationsFrom, diffMigrationsToSchema, hasPendingMigrations, isEmptyMigration, prismaDir } from '../../src/db/migrations.js';
 import { createPGlite, pgliteAdapterFactory } from '../../src/db/pglite.js';
 import { createEmptyPostgresDatabase } from '../helpers/database.js';
 import { describeWith, needs } from '../helpers/services.js';
@@ -45,6 +45,22 @@ describe('Migrations', () => {
       expect(rows.map((r) => r.migration_name)).toEqual(applied);
     } finally {
       await second.close();
+    }
+  });
+
+  it('a start with nothing to apply skips the schema engine, and a new migration folder is seen as pending', async () => {
+    const db = await openEmbeddedDatabase({ dataDir: 'memory://' });
+    try {
+      const query = (sql: string) => db.prisma.$queryRawUnsafe<Array<{ migration_name: string }>>(sql);
+      expect(await hasPendingMigrations(query)).toBe(true); // no migrations table yet
+      await db.migrate();
+      expect(await hasPendingMigrations(query)).toBe(false);
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'pending-'));
+      await cp(path.join(prismaDir, 'migrations'), dir, { recursive: true });
+      await mkdir(path.join(dir, '99990101000000_next'));
+      expect(await hasPendingMigrations(query, dir)).toBe(true);
+    } finally {
+      await db.close();
     }
   });
 
