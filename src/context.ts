@@ -1,5 +1,6 @@
 import type { ReadyConfig } from './config.js';
 import type { Database } from './db/database.js';
+import type { EventBus } from './events.js';
 import type { Logger } from './logger.js';
 import type { FallbackDirectory } from './telephony/fallback-directory.js';
 
@@ -11,4 +12,5 @@ export interface AppContext {
   /** The time now; tests pass a fixed or advancing clock. */
   clock: () => Date;
   fallbackDirectory: FallbackDirectory;
+  events: EventBus;
 }

@@ -5,6 +5,7 @@ import { listClinics } from './clinics/clinics.js';
 import { type DemoSignIn, seedDemoClinicIfEmpty } from './clinics/demo.js';
 import type { ReadyConfig } from './config.js';
 import type { AppContext } from './context.js';
+import { EventBus } from './events.js';
 import { openConfiguredDatabase } from './db/open.js';
 import type { Logger } from './logger.js';
 import { FallbackDirectory } from './telephony/fallback-directory.js';
@@ -29,7 +30,7 @@ export async function startService(config: ReadyConfig, logger: Logger): Promise
     // Known before the first call, so Twilio's fallback URL can forward even if the database dies early.
     for (const clinic of await listClinics(db.prisma)) fallbackDirectory.remember(clinic);
     const demo = db.kind === 'embedded' && !config.production ? await seedDemoClinicIfEmpty(db.prisma) : null;
-    const ctx: AppContext = { config, db, logger, clock: () => new Date(), fallbackDirectory };
+    const ctx: AppContext = { config, db, logger, clock: () => new Date(), fallbackDirectory, events: new EventBus() };
     const server = http.createServer(createApp(ctx));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -2,6 +2,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { requireClinicMember, requireOwner } from '../accounts/middleware.js';
 import type { AppContext } from '../context.js';
+import { diaryRoutes } from '../diary/routes.js';
+import { diarySetupRoutes } from '../diary/setup-routes.js';
 import { HttpError, notFound, parseInput } from '../http/errors.js';
 import { getClinic, updateClinicSettings } from './clinics.js';
 import { clinicNameSchema, e164Schema, localeSchema, timeZoneSchema } from './validation.js';
@@ -44,5 +46,7 @@ export function clinicRoutes(ctx: AppContext): Router {
     res.json({ staff: members.map((m) => ({ ...m.user, role: m.role, since: m.createdAt })) });
   });
 
+  router.use(diarySetupRoutes(ctx));
+  router.use(diaryRoutes(ctx));
   return router;
 }

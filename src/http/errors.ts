@@ -13,6 +13,9 @@ export class HttpError extends Error {
   ) {
     super(message);
   }
+
+  /** More for the client beside code and message (e.g. the free alternatives to a taken slot). */
+  extra?: Record<string, unknown>;
 }
 
 export const notFound = (what = 'Not found'): HttpError => new HttpError(404, 'not_found', what);
@@ -36,7 +39,7 @@ export function apiErrorHandler(logger: Logger): ErrorRequestHandler {
     if (err instanceof HttpError) {
       res.set(err.headers);
       const issues = (err as HttpError & { issues?: unknown }).issues;
-      res.status(err.status).json({ error: { code: err.code, message: err.message, field: err.field, issues } });
+      res.status(err.status).json({ error: { code: err.code, message: err.message, field: err.field, issues, ...err.extra } });
       return;
     }
     // body-parser's own errors (bad JSON, too large) carry a status and are the client's fault.

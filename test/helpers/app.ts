@@ -4,6 +4,7 @@ import { createApp } from '../../src/app.js';
 import { loadConfig, type ReadyConfig } from '../../src/config.js';
 import type { AppContext } from '../../src/context.js';
 import type { Database } from '../../src/db/database.js';
+import { EventBus } from '../../src/events.js';
 import { createLogger } from '../../src/logger.js';
 import { FallbackDirectory } from '../../src/telephony/fallback-directory.js';
 
@@ -50,6 +51,6 @@ export function makeTestApp(db: Database, options: { env?: Record<string, string
       done();
     },
   });
-  const ctx: AppContext = { config, db, logger: createLogger({ level: config.logLevel, destination: sink }), clock: options.clock ?? (() => new Date()), fallbackDirectory: new FallbackDirectory() };
+  const ctx: AppContext = { config, db, logger: createLogger({ level: config.logLevel, destination: sink }), clock: options.clock ?? (() => new Date()), fallbackDirectory: new FallbackDirectory(), events: new EventBus() };
   return { app: createApp(ctx), ctx, logs };
 }

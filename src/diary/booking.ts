@@ -1,0 +1,185 @@
+// The one booking engine: everything the dashboard or the phone line books,
+// moves or cancels goes through here. Overlaps are refused by the database
+// (an exclusion constraint), not by hoping.
+import { type Actor, recordAudit } from '../audit/audit.js';
+import type { Prisma } from '../db/database.js';
+import { EXCLUSION_VIOLATION, sqlState } from '../db/errors.js';
+import type { AppointmentSummary, EventBus } from '../events.js';
+import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
+import { HttpError, notFound } from '../http/errors.js';
+import { nextFreeSlots } from './availability.js';
+import type { Slot } from './slots.js';
+import { offerFreedSlotToWaitlist } from './waitlist.js';
+
+export interface DiaryDeps {
+  prisma: Prisma;
+  events: EventBus;
+  clock: () => Date;
+}
+
+export type BookingSource = 'phone' | 'dashboard';
+
+export interface BookingRequest {
+  clinicId: string;
+  practitionerId: string;
+  typeId: string;
+  patientId: string;
+  startsAt: Date;
+  source: BookingSource;
+  actor: Actor;
+}
+
+/** The slot went to someone else a moment earlier; carries the next free alternatives. */
+export class SlotTakenError extends HttpError {
+  constructor(readonly alternatives: Slot[]) {
+    super(409, 'slot_taken', 'That time has just been taken. Here are the next free times.', 'startsAt');
+    this.extra = { alternatives };
+  }
+}
+
+type Tx = PrismaTypes.TransactionClient;
+type AppointmentRow = { id: string; practitionerId: string; patientId: string; typeId: string; startsAt: Date; endsAt: Date; blockedUntil: Date; status: string };
+
+export const summarise = (a: AppointmentRow): AppointmentSummary => ({
+  id: a.id,
+  practitionerId: a.practitionerId,
+  patientId: a.patientId,
+  typeId: a.typeId,
+  startsAt: a.startsAt.toISOString(),
+  endsAt: a.endsAt.toISOString(),
+  status: a.status,
+});
+
+const actorId = (actor: Actor) => (actor.type === 'user' ? actor.userId : actor.type);
+
+/**
+ * Checks the request against the clinic's rules (the practitioner offers the type,
+ * the time is a slot of their hours, outside closures, within notice and horizon)
+ * and returns the times to write. Overlap with other appointments is left to the
+ * constraint, so two requests racing for one slot cannot both pass.
+ */
+async function planSlot(tx: Tx, req: SlotTarget, now: Date) {
+  const offered = await tx.appointmentTypePractitioner.findFirst({
+    where: { typeId: req.typeId, practitionerId: req.practitionerId, type: { clinicId: req.clinicId, active: true }, practitioner: { clinicId: req.clinicId, active: true } },
+    select: { type: { select: { durationMinutes: true, bufferAfterMinutes: true, phoneBookable: true } } },
+  });
+  if (!offered) throw new HttpError(404, 'not_found', 'That practitioner does not offer that appointment type', 'practitionerId');
+  if (req.source === 'phone' && !offered.type.phoneBookable) throw new HttpError(422, 'not_phone_bookable', 'This appointment type cannot be booked by phone', 'typeId');
+  const [first] = await nextFreeSlots(tx as unknown as Prisma, {
+    clinicId: req.clinicId,
+    typeId: req.typeId,
+    practitionerId: req.practitionerId,
+    limit: 1,
+    after: req.startsAt,
+    applyNotice: req.source === 'phone',
+    now,
+    ignoreAppointments: true,
+  });
+  if (first?.startsAt.getTime() !== req.startsAt.getTime()) {
+    throw new HttpError(422, 'not_bookable', "That time is not bookable: it is outside the practitioner's hours, in a closure, too soon or too far ahead, or off the 15-minute grid", 'startsAt');
+  }
+  const endsAt = new Date(req.startsAt.getTime() + offered.type.durationMinutes * 60_000);
+  return { endsAt, blockedUntil: new Date(endsAt.getTime() + offered.type.bufferAfterMinutes * 60_000) };
+}
+
+type SlotTarget = Omit<BookingRequest, 'patientId' | 'actor'>;
+
+/** Runs `work`; a clash with another live appointment becomes SlotTakenError with the next free times. */
+async function refusingClashes<T>(deps: DiaryDeps, target: () => Pick<SlotTarget, 'clinicId' | 'typeId' | 'source'>, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (sqlState(err) !== EXCLUSION_VIOLATION) throw err;
+    const { clinicId, typeId, source } = target();
+    throw new SlotTakenError(await nextFreeSlots(deps.prisma, { clinicId, typeId, limit: 3, applyNotice: source === 'phone', now: deps.clock() }));
+  }
+}
+
+export async function bookAppointment(deps: DiaryDeps, req: BookingRequest): Promise<AppointmentSummary> {
+  const now = deps.clock();
+  const appointment = await refusingClashes(deps, () => req, () =>
+    deps.prisma.$transaction(async (tx) => {
+      const patient = await tx.patient.findFirst({ where: { id: req.patientId, clinicId: req.clinicId }, select: { id: true } });
+      if (!patient) throw new HttpError(404, 'not_found', 'No such patient', 'patientId');
+      const plan = await planSlot(tx, req, now);
+      const created = await tx.appointment.create({
+        data: { clinicId: req.clinicId, practitionerId: req.practitionerId, typeId: req.typeId, patientId: req.patientId, startsAt: req.startsAt, endsAt: plan.endsAt, blockedUntil: plan.blockedUntil, source: req.source, createdBy: actorId(req.actor) },
+      });
+      await recordAudit(tx, { actor: req.actor, action: 'appointment.booked', clinicId: req.clinicId, subject: { type: 'appointment', id: created.id }, details: { source: req.source } });
+      return created;
+    }),
+  );
+  const summary = summarise(appointment);
+  deps.events.publish('appointment.booked', req.clinicId, { appointment: summary, source: req.source }, now);
+  return summary;
+}
+
+async function liveAppointment(tx: Tx, clinicId: string, appointmentId: string) {
+  const appointment = await tx.appointment.findFirst({ where: { id: appointmentId, clinicId } });
+  if (!appointment) throw notFound('No such appointment');
+  if (appointment.status !== 'booked') throw new HttpError(409, 'not_booked', `This appointment is ${appointment.status.replace('_', '-')}; only booked appointments can be changed`);
+  return appointment;
+}
+
+/**
+ * Moves an appointment to another time and/or practitioner in one transaction:
+ * if the new time cannot be had, the old one is kept.
+ */
+export async function moveAppointment(
+  deps: DiaryDeps,
+  req: { clinicId: string; appointmentId: string; startsAt: Date; practitionerId?: string; source: BookingSource; actor: Actor },
+): Promise<AppointmentSummary> {
+  const now = deps.clock();
+  let from: AppointmentRow | undefined;
+  const moved = await refusingClashes(
+    deps,
+    () => ({ clinicId: req.clinicId, typeId: from!.typeId, source: req.source }),
+    () =>
+      deps.prisma.$transaction(async (tx) => {
+        const current = await liveAppointment(tx, req.clinicId, req.appointmentId);
+        from = current;
+        const target = { clinicId: req.clinicId, practitionerId: req.practitionerId ?? current.practitionerId, typeId: current.typeId, startsAt: req.startsAt, source: req.source };
+        const plan = await planSlot(tx, target, now);
+        // The constraint checks the row's new range against everyone else's; its own old range goes with the update.
+        const updated = await tx.appointment.update({
+          where: { id: current.id },
+          data: { practitionerId: target.practitionerId, startsAt: req.startsAt, endsAt: plan.endsAt, blockedUntil: plan.blockedUntil },
+        });
+        await recordAudit(tx, { actor: req.actor, action: 'appointment.moved', clinicId: req.clinicId, subject: { type: 'appointment', id: current.id } });
+        return updated;
+      }),
+  );
+  const summary = summarise(moved);
+  deps.events.publish('appointment.moved', req.clinicId, { appointment: summary, from: { practitionerId: from!.practitionerId, startsAt: from!.startsAt.toISOString(), endsAt: from!.endsAt.toISOString() } }, now);
+  await offerFreedSlotToWaitlist(deps, req.clinicId, from!);
+  return summary;
+}
+
+export async function cancelAppointment(deps: DiaryDeps, req: { clinicId: string; appointmentId: string; reason?: string | null; actor: Actor }): Promise<AppointmentSummary> {
+  const now = deps.clock();
+  const cancelled = await deps.prisma.$transaction(async (tx) => {
+    const current = await liveAppointment(tx, req.clinicId, req.appointmentId);
+    const updated = await tx.appointment.update({ where: { id: current.id }, data: { status: 'cancelled', cancelledAt: now, cancelledBy: actorId(req.actor), cancelReason: req.reason ?? null } });
+    await recordAudit(tx, { actor: req.actor, action: 'appointment.cancelled', clinicId: req.clinicId, subject: { type: 'appointment', id: current.id } });
+    return updated;
+  });
+  const summary = summarise(cancelled);
+  deps.events.publish('appointment.cancelled', req.clinicId, { appointment: summary, reason: cancelled.cancelReason }, now);
+  await offerFreedSlotToWaitlist(deps, req.clinicId, cancelled);
+  return summary;
+}
+
+/** Attended or no-show, once the time has come. */
+export async function markAttendance(deps: DiaryDeps, req: { clinicId: string; appointmentId: string; status: 'attended' | 'no_show'; actor: Actor }): Promise<AppointmentSummary> {
+  const now = deps.clock();
+  const updated = await deps.prisma.$transaction(async (tx) => {
+    const current = await liveAppointment(tx, req.clinicId, req.appointmentId);
+    if (current.startsAt > now) throw new HttpError(409, 'not_yet', 'This appointment has not started yet', 'status');
+    const row = await tx.appointment.update({ where: { id: current.id }, data: { status: req.status } });
+    await recordAudit(tx, { actor: req.actor, action: `appointment.${req.status}`, clinicId: req.clinicId, subject: { type: 'appointment', id: current.id } });
+    return row;
+  });
+  const summary = summarise(updated);
+  deps.events.publish('appointment.status_changed', req.clinicId, { appointment: summary }, now);
+  return summary;
+}

@@ -1,0 +1,51 @@
+// The one event bus: services publish after their database write commits;
+// the dashboard (Socket.IO) and telephony subscribe. Nothing here knows either.
+import { EventEmitter } from 'node:events';
+
+export interface AppointmentSummary {
+  id: string;
+  practitionerId: string;
+  patientId: string;
+  typeId: string;
+  startsAt: string;
+  endsAt: string;
+  status: string;
+}
+
+export interface EventPayloads {
+  'appointment.booked': { appointment: AppointmentSummary; source: string };
+  'appointment.cancelled': { appointment: AppointmentSummary; reason: string | null };
+  'appointment.moved': { appointment: AppointmentSummary; from: { practitionerId: string; startsAt: string; endsAt: string } };
+  'appointment.status_changed': { appointment: AppointmentSummary };
+  'waitlist.match': { waitlistEntryId: string; patientId: string; patientName: string; slot: { practitionerId: string; startsAt: string; endsAt: string; typeId: string } };
+}
+
+export type EventName = keyof EventPayloads;
+export type AppEvent<N extends EventName = EventName> = { name: N; clinicId: string; at: string; data: EventPayloads[N] };
+
+export class EventBus {
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    this.emitter.setMaxListeners(100);
+  }
+
+  publish<N extends EventName>(name: N, clinicId: string, data: EventPayloads[N], at = new Date()): void {
+    const event: AppEvent<N> = { name, clinicId, at: at.toISOString(), data };
+    this.emitter.emit('event', event);
+  }
+
+  /** Every event, for fan-out (dashboards) and tests. Returns the unsubscribe function. */
+  subscribe(listener: (event: AppEvent) => void): () => void {
+    // A failing subscriber must not break the write that published.
+    const safe = (event: AppEvent) => {
+      try {
+        listener(event);
+      } catch {
+        /* subscribers log their own failures */
+      }
+    };
+    this.emitter.on('event', safe);
+    return () => this.emitter.off('event', safe);
+  }
+}
