@@ -7,6 +7,7 @@ import { loadSession, requireCsrfToken, requireSignedIn } from './accounts/middl
 import { accountRoutes } from './accounts/routes.js';
 import { clinicRoutes } from './clinics/routes.js';
 import type { AppContext } from './context.js';
+import { publicFeedRoutes } from './diary/feed-routes.js';
 import { apiErrorHandler, apiNotFound } from './http/errors.js';
 import { twilioRoutes } from './telephony/routes.js';
 import { dashboardRoutes } from './web/static.js';
@@ -66,6 +67,9 @@ export function createApp(ctx: AppContext): express.Express {
 
   // Twilio proves itself with its signature, so /twilio/* is exempt from CSRF and cookies.
   app.use('/twilio', twilioRoutes(ctx));
+
+  // Calendar apps fetch these with the secret in the URL and nothing else.
+  app.use('/ical', publicFeedRoutes(ctx));
 
   const api = express.Router();
   api.use(express.json({ limit: '100kb' }));

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { requireClinicMember, requireOwner } from '../accounts/middleware.js';
 import type { AppContext } from '../context.js';
+import { feedAdminRoutes } from '../diary/feed-routes.js';
 import { diaryRoutes } from '../diary/routes.js';
 import { diarySetupRoutes } from '../diary/setup-routes.js';
 import { HttpError, notFound, parseInput } from '../http/errors.js';
@@ -48,5 +49,6 @@ export function clinicRoutes(ctx: AppContext): Router {
 
   router.use(diarySetupRoutes(ctx));
   router.use(diaryRoutes(ctx));
+  router.use(feedAdminRoutes(ctx));
   return router;
 }
