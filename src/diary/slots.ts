@@ -95,16 +95,21 @@ function groupByWeekday(hours: WeeklyRange[]): Record<number, WeeklyRange[]> {
  * closures, say) are answered exactly too.
  */
 export class IntervalSet {
-  private readonly starts: number[];
-  private readonly maxEnds: number[];
+  private readonly starts: Float64Array;
+  private readonly maxEnds: Float64Array;
 
   constructor(intervals: Interval[]) {
     // Callers usually pass them ordered (the database does); sort only when not.
-    const ordered = intervals.every((iv, i) => i === 0 || intervals[i - 1]!.start <= iv.start);
+    let ordered = true;
+    for (let i = 1; i < intervals.length && ordered; i++) ordered = intervals[i - 1]!.start <= intervals[i]!.start;
     const sorted = ordered ? intervals : [...intervals].sort((a, b) => a.start - b.start);
-    this.starts = sorted.map((i) => i.start);
+    this.starts = new Float64Array(sorted.length);
+    this.maxEnds = new Float64Array(sorted.length);
     let max = -Infinity;
-    this.maxEnds = sorted.map((i) => (max = Math.max(max, i.end)));
+    for (let i = 0; i < sorted.length; i++) {
+      this.starts[i] = sorted[i]!.start;
+      this.maxEnds[i] = max = Math.max(max, sorted[i]!.end);
+    }
   }
 
   overlaps(start: number, end: number): boolean {

@@ -1,0 +1,34 @@
+// `npm run bench`: every benchmark, one table, the same figures in bench-results.json.
+// Each figure comes with a baseline measured in the same run, because these
+// machines are shared and noisy: the ratio is what to compare across runs.
+import { writeFile } from 'node:fs/promises';
+import { slotBenchmarks } from './slots.bench.js';
+
+export interface Figure {
+  figure: string;
+  value: number;
+  unit: string;
+  baseline: number;
+  baselineLabel: string;
+  goal?: { max: number; of: 'value' | 'ratio' };
+}
+
+const figures: Figure[] = [...(await slotBenchmarks())];
+
+const rows = figures.map((f) => {
+  const ratio = f.baseline > 0 ? f.value / f.baseline : NaN;
+  const measured = f.goal?.of === 'ratio' ? ratio : f.value;
+  const pass = f.goal ? measured <= f.goal.max : null;
+  return {
+    figure: f.figure,
+    value: `${f.value.toFixed(2)} ${f.unit}`,
+    baseline: `${f.baseline.toFixed(2)} ${f.unit} (${f.baselineLabel})`,
+    ratio: Number.isFinite(ratio) ? ratio.toFixed(2) : '—',
+    goal: f.goal ? `${f.goal.of === 'ratio' ? 'ratio' : ''} ≤ ${f.goal.max}${f.goal.of === 'value' ? ` ${f.unit}` : ''}`.trim() : '—',
+    pass: pass === null ? '—' : pass ? 'yes' : 'NO',
+  };
+});
+console.table(rows);
+await writeFile('bench-results.json', JSON.stringify({ at: new Date().toISOString(), node: process.version, figures: rows }, null, 2));
+console.log('written to bench-results.json');
+process.exitCode = rows.some((r) => r.pass === 'NO') ? 1 : 0;
