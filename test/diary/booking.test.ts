@@ -43,6 +43,12 @@ describe.each(databaseKinds())('Booking on the %s database', (kind) => {
     expect(events).toEqual([expect.objectContaining({ name: 'appointment.booked', clinicId: clinic.id, data: expect.objectContaining({ source: 'dashboard' }) })]);
     const diary = await desk.get(`${base}/diary?date=2027-06-07`);
     expect(diary.body.appointments).toEqual([expect.objectContaining({ id: res.body.id, patient: { id: patient.id, name: 'Jane Doe' }, practitioner: { id: patel.id, name: 'Anita Patel' } })]);
+    // The week view from a Thursday runs Monday to Monday, in local time.
+    const week = await desk.get(`${base}/diary?date=2027-06-10&view=week&practitionerId=${patel.id}`);
+    expect(week.body).toMatchObject({ timeZone: 'Europe/London', from: '2027-06-07T00:00:00.000+01:00', to: '2027-06-14T00:00:00.000+01:00' });
+    expect(week.body.appointments.map((a: { id: string }) => a.id)).toEqual([res.body.id]);
+    const otherDay = await desk.get(`${base}/diary?date=2027-06-08`);
+    expect(otherDay.body.appointments).toEqual([]);
   });
 
   it('50 receptionists booking the same slot at once: exactly one gets it, 49 hear 409 with the next free times, one row', async () => {
