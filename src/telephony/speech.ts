@@ -1,0 +1,55 @@
+// How times are said on the phone: "Tuesday the 4th of March at half past two with
+// Dr Patel". Pure: the clinic's zone and locale and "now" come in as arguments.
+import { DateTime } from 'luxon';
+
+const HOURS = ['twelve', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven'];
+const MINUTES: Record<number, string> = { 5: 'five', 10: 'ten', 15: 'quarter', 20: 'twenty', 25: 'twenty-five', 30: 'half' };
+
+export const ordinal = (n: number): string => {
+  const tens = n % 100;
+  if (tens >= 11 && tens <= 13) return `${n}th`;
+  return `${n}${['th', 'st', 'nd', 'rd'][n % 10] ?? 'th'}`;
+};
+
+/** "half past two", "quarter to ten in the morning", "midday", "five past six in the evening". */
+export function speakClockBritish(hour: number, minute: number): string {
+  if (hour === 12 && minute === 0) return 'midday';
+  if (hour === 0 && minute === 0) return 'midnight';
+  const part = hour < 12 ? ' in the morning' : hour >= 18 ? ' in the evening' : '';
+  const towards = minute > 30;
+  const h = HOURS[(hour + (towards ? 1 : 0)) % 12]!;
+  const m = towards ? 60 - minute : minute;
+  if (minute === 0) return `${h} o'clock${part}`;
+  const words = MINUTES[m] ?? `${m} ${m === 1 ? 'minute' : 'minutes'}`;
+  // "to" belongs to the next hour, whose part of the day may differ (11:45 → quarter to twelve).
+  const nextPart = towards ? ((hour + 1) % 24 < 12 ? ' in the morning' : (hour + 1) % 24 >= 18 ? ' in the evening' : '') : part;
+  if (towards && (hour + 1) % 24 === 12) return `${words} to midday`;
+  return `${words} ${towards ? 'to' : 'past'} ${h}${nextPart}`;
+}
+
+export interface SpeakOptions {
+  timeZone: string;
+  locale: string;
+  now: Date;
+}
+
+/** The day and time of an instant as a caller should hear it, relative to today when close. */
+export function speakDateTime(instant: Date, o: SpeakOptions): string {
+  const t = DateTime.fromJSDate(instant, { zone: o.timeZone });
+  const today = DateTime.fromJSDate(o.now, { zone: o.timeZone }).startOf('day');
+  const days = Math.round(t.startOf('day').diff(today, 'days').days);
+  const relative = days === 0 ? 'today, ' : days === 1 ? 'tomorrow, ' : '';
+  const lang = o.locale.toLowerCase();
+  if (lang === 'en-us' || lang === 'en-ca') {
+    const time = t.minute === 0 ? t.toFormat('h a') : t.toFormat('h:mm a');
+    return `${relative}${t.setLocale('en-US').toFormat('cccc, LLLL')} ${ordinal(t.day)} at ${time}`;
+  }
+  if (lang.startsWith('en')) {
+    return `${relative}${t.setLocale('en-GB').toFormat('cccc')} the ${ordinal(t.day)} of ${t.setLocale('en-GB').toFormat('LLLL')} at ${speakClockBritish(t.hour, t.minute)}`;
+  }
+  // Other languages: the locale's own full date and time, which Twilio's voices read well.
+  return t.setLocale(o.locale).toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit' });
+}
+
+/** "Tuesday the 4th of March at half past two with Dr Patel". */
+export const speakSlot = (slot: { startsAt: Date; spokenName: string }, o: SpeakOptions): string => `${speakDateTime(slot.startsAt, o)} with ${slot.spokenName}`;
