@@ -12,7 +12,15 @@ export interface AppointmentSummary {
   status: string;
 }
 
+export interface CallerMatch {
+  patientId: string;
+  name: string;
+  nextAppointment: { startsAt: string; practitionerName: string } | null;
+}
+
 export interface EventPayloads {
+  'call.ringing': { callId: string; callSid: string; from: string; callers: CallerMatch[] };
+  'call.ended': { callId: string; callSid: string; status: string; durationSeconds: number | null; outcome: string | null };
   'appointment.booked': { appointment: AppointmentSummary; source: string };
   'appointment.cancelled': { appointment: AppointmentSummary; reason: string | null };
   'appointment.moved': { appointment: AppointmentSummary; from: { practitionerId: string; startsAt: string; endsAt: string } };

@@ -15,6 +15,8 @@ const settingsSchema = z
     timeZone: timeZoneSchema,
     locale: localeSchema,
     fallbackNumber: e164Schema.nullable(),
+    emergencyMessage: z.string().trim().min(1).max(300, 'must be at most 300 characters').nullable(),
+    greeting: z.string().trim().min(1).max(300, 'must be at most 300 characters').nullable(),
   })
   .partial();
 
@@ -32,7 +34,7 @@ export function clinicRoutes(ctx: AppContext): Router {
 
   router.patch('/', requireOwner, async (req, res) => {
     const changes = parseInput(settingsSchema, req.body);
-    if (Object.keys(changes).length === 0) throw new HttpError(400, 'invalid_input', 'Send at least one of: name, timeZone, locale, fallbackNumber');
+    if (Object.keys(changes).length === 0) throw new HttpError(400, 'invalid_input', 'Send at least one of: name, timeZone, locale, fallbackNumber, emergencyMessage, greeting');
     const clinic = await updateClinicSettings(ctx.db.prisma, req.membership!.clinicId, changes, { type: 'user', userId: req.session!.user.id });
     ctx.fallbackDirectory.remember(clinic);
     res.json({ ...clinic, role: req.membership!.role });

@@ -1,12 +1,9 @@
 import express, { Router, type ErrorRequestHandler } from 'express';
-import { z } from 'zod';
 import type { AppContext } from '../context.js';
+import { applyStatusCallback, incomingCallSchema, receiveCall, statusCallbackSchema } from './calls.js';
 import { findClinicByNumber } from './clinic-lookup.js';
-import { apologyTwiml, greetingTwiml, unknownNumberTwiml } from './twiml.js';
+import { apologyTwiml, emptyTwiml, greetingTwiml, unknownNumberTwiml } from './twiml.js';
 import { isSignedByTwilio, requireTwilioSignature } from './twilio-guard.js';
-
-// Twilio adds parameters without notice: let unknown keys through.
-const callSchema = z.looseObject({ CallSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/), To: z.string(), From: z.string().optional() });
 
 const sendTwiml = (res: express.Response, xml: string) => res.status(200).type('text/xml').send(xml);
 
@@ -29,14 +26,23 @@ export function twilioRoutes(ctx: AppContext): Router {
 
   router.use(requireTwilioSignature(authToken, base));
 
-  // The call-handling flow (menu, booking, queue) comes with the phone-line
-  // issues; until then a known number is answered with the clinic's name and
-  // put through to its fallback number; an unknown one is told so politely.
+  const deps = { prisma: ctx.db.prisma, events: ctx.events, clock: ctx.clock };
+
+  // A call comes in: record it (once per CallSid), tell the dashboards who is calling,
+  // then the clinic's messages. The menu (booking, changing, reception) comes with the
+  // phone-line work; until then the caller is put through to the fallback number.
   router.post('/voice', async (req, res) => {
-    const call = callSchema.parse(req.body);
+    const call = incomingCallSchema.parse(req.body);
     const clinic = await findClinicByNumber(ctx, call.To);
     const entry = clinic ? ctx.fallbackDirectory.lookup(call.To) : undefined;
-    sendTwiml(res, entry ? greetingTwiml(entry) : unknownNumberTwiml());
+    if (!clinic || !entry) return sendTwiml(res, unknownNumberTwiml());
+    await receiveCall(deps, clinic, call);
+    sendTwiml(res, greetingTwiml(entry, clinic));
+  });
+
+  router.post('/status', async (req, res) => {
+    await applyStatusCallback(deps, statusCallbackSchema.parse(req.body));
+    sendTwiml(res, emptyTwiml());
   });
 
   const answerWithApology: ErrorRequestHandler = (err, req, res, _next) => {

@@ -1,0 +1,105 @@
+// The call record, built idempotently from Twilio's requests: the same CallSid or
+// callback twice changes nothing the second time, and callbacks may come in any order.
+import { z } from 'zod';
+import type { Prisma } from '../db/database.js';
+import { patientsByPhone } from '../diary/patients.js';
+import type { CallerMatch, EventBus } from '../events.js';
+
+export interface CallDeps {
+  prisma: Prisma;
+  events: EventBus;
+  clock: () => Date;
+}
+
+const twilioDate = z
+  .string()
+  .optional()
+  .transform((t) => (t && !Number.isNaN(Date.parse(t)) ? new Date(t) : undefined));
+
+// Twilio adds parameters without notice: unknown keys pass.
+export const incomingCallSchema = z.looseObject({
+  CallSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/),
+  From: z.string().default('anonymous'),
+  To: z.string(),
+  Direction: z.string().default('inbound'),
+  CallStatus: z.string().default('ringing'),
+});
+
+export const statusCallbackSchema = z.looseObject({
+  CallSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/),
+  CallStatus: z.enum(['queued', 'initiated', 'ringing', 'in-progress', 'completed', 'busy', 'failed', 'no-answer', 'canceled']),
+  From: z.string().optional(),
+  To: z.string().optional(),
+  CallDuration: z.coerce.number().int().min(0).optional(),
+  SequenceNumber: z.coerce.number().int().min(0).optional(),
+  Timestamp: twilioDate,
+});
+
+const TERMINAL = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
+// Without a SequenceNumber (the number's own status callback sends only the end), order by how calls progress.
+const PROGRESS: Record<string, number> = { queued: 0, initiated: 1, ringing: 2, 'in-progress': 3 };
+const orderOf = (status: string, sequence?: number) => sequence ?? PROGRESS[status] ?? 1_000;
+
+/** Records a call's first webhook once and tells the clinic's dashboards who is calling. */
+export async function receiveCall(deps: CallDeps, clinic: { id: string }, params: z.infer<typeof incomingCallSchema>): Promise<{ callId: string; callers: CallerMatch[] }> {
+  const now = deps.clock();
+  const created = await deps.prisma.call.createMany({
+    data: [{ callSid: params.CallSid, clinicId: clinic.id, fromNumber: params.From, toNumber: params.To, direction: params.Direction, status: params.CallStatus, startedAt: now }],
+    skipDuplicates: true,
+  });
+  const call = await deps.prisma.call.findUniqueOrThrow({ where: { callSid: params.CallSid }, select: { id: true } });
+  const callers = await matchCallers(deps, clinic.id, params.From, now);
+  if (created.count === 1) {
+    await deps.prisma.callEvent.createMany({ data: [{ callId: call.id, at: now, kind: 'ringing', dedupeKey: `${params.CallSid}:ringing` }], skipDuplicates: true });
+    deps.events.publish('call.ringing', clinic.id, { callId: call.id, callSid: params.CallSid, from: params.From, callers }, now);
+  }
+  return { callId: call.id, callers };
+}
+
+/** The clinic's patients on the caller's number, each with their next appointment. A family may share one number. */
+async function matchCallers(deps: CallDeps, clinicId: string, from: string, now: Date): Promise<CallerMatch[]> {
+  if (!/^\+[1-9]\d{6,14}$/.test(from)) return [];
+  const patients = await patientsByPhone(deps.prisma, clinicId, from);
+  return Promise.all(
+    patients.map(async (p) => {
+      const next = await deps.prisma.appointment.findFirst({
+        where: { patientId: p.id, status: 'booked', startsAt: { gte: now } },
+        orderBy: { startsAt: 'asc' },
+        select: { startsAt: true, practitioner: { select: { name: true } } },
+      });
+      return { patientId: p.id, name: p.name, nextAppointment: next ? { startsAt: next.startsAt.toISOString(), practitionerName: next.practitioner.name } : null };
+    }),
+  );
+}
+
+/**
+ * Applies a status callback. A repeat is ignored; an older one never overwrites a
+ * newer state; the end is recorded, and `call.ended` published, exactly once.
+ */
+export async function applyStatusCallback(deps: CallDeps, params: z.infer<typeof statusCallbackSchema>): Promise<void> {
+  const now = deps.clock();
+  const at = params.Timestamp ?? now;
+  const ended = await deps.prisma.$transaction(async (tx) => {
+    const call = await tx.call.findUnique({ where: { callSid: params.CallSid } });
+    if (!call) return null; // a call this service never answered (another app's number): nothing to complete
+    const fresh = await tx.callEvent.createMany({
+      data: [{ callId: call.id, at, kind: `status:${params.CallStatus}`, dedupeKey: `${params.CallSid}:status:${params.SequenceNumber ?? params.CallStatus}`, data: { duration: params.CallDuration ?? null } }],
+      skipDuplicates: true,
+    });
+    if (fresh.count === 0) return null;
+    const order = orderOf(params.CallStatus, params.SequenceNumber);
+    if (call.lastSequenceNumber === null || order >= call.lastSequenceNumber) {
+      await tx.call.updateMany({ where: { id: call.id, OR: [{ lastSequenceNumber: null }, { lastSequenceNumber: { lte: order } }] }, data: { status: params.CallStatus, lastSequenceNumber: order } });
+    }
+    if (params.CallStatus === 'in-progress') await tx.call.updateMany({ where: { id: call.id, answeredAt: null }, data: { answeredAt: at } });
+    if (!TERMINAL.has(params.CallStatus)) return null;
+    const closed = await tx.call.updateMany({
+      where: { id: call.id, endedAt: null },
+      data: { endedAt: at, durationSeconds: params.CallDuration ?? null, outcome: call.outcome ?? (params.CallStatus === 'completed' ? null : 'failed') },
+    });
+    return closed.count === 1 ? tx.call.findUniqueOrThrow({ where: { id: call.id } }) : null;
+  });
+  if (ended) {
+    deps.events.publish('call.ended', ended.clinicId, { callId: ended.id, callSid: ended.callSid, status: ended.status, durationSeconds: ended.durationSeconds, outcome: ended.outcome }, now);
+  }
+}
