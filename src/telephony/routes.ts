@@ -2,7 +2,8 @@ import express, { Router, type ErrorRequestHandler } from 'express';
 import type { AppContext } from '../context.js';
 import { applyStatusCallback, incomingCallSchema, receiveCall, statusCallbackSchema } from './calls.js';
 import { findClinicByNumber } from './clinic-lookup.js';
-import { apologyTwiml, emptyTwiml, greetingTwiml, unknownNumberTwiml } from './twiml.js';
+import { chooseSlot, choosePatient, chooseType, confirmed, goodbye, heardBirthDate, heardName, Ivr, menu, nameConfirmed, welcome } from './ivr.js';
+import { apologyTwiml, emptyTwiml, unknownNumberTwiml } from './twiml.js';
 import { isSignedByTwilio, requireTwilioSignature } from './twilio-guard.js';
 
 const sendTwiml = (res: express.Response, xml: string) => res.status(200).type('text/xml').send(xml);
@@ -29,16 +30,41 @@ export function twilioRoutes(ctx: AppContext): Router {
   const deps = { prisma: ctx.db.prisma, events: ctx.events, clock: ctx.clock };
 
   // A call comes in: record it (once per CallSid), tell the dashboards who is calling,
-  // then the clinic's messages. The menu (booking, changing, reception) comes with the
-  // phone-line work; until then the caller is put through to the fallback number.
+  // then the clinic's messages and the menu.
   router.post('/voice', async (req, res) => {
     const call = incomingCallSchema.parse(req.body);
     const clinic = await findClinicByNumber(ctx, call.To);
-    const entry = clinic ? ctx.fallbackDirectory.lookup(call.To) : undefined;
-    if (!clinic || !entry) return sendTwiml(res, unknownNumberTwiml());
-    await receiveCall(deps, clinic, call);
-    sendTwiml(res, greetingTwiml(entry, clinic));
+    if (!clinic) return sendTwiml(res, unknownNumberTwiml());
+    const { callId } = await receiveCall(deps, clinic, call);
+    sendTwiml(res, welcome(await ivrFor(callId)));
   });
+
+  /** The call named in an action URL, with its clinic; those URLs are ours and Twilio signed them. */
+  async function ivrFor(callId: unknown): Promise<Ivr> {
+    const call = typeof callId === 'string' && /^[0-9a-f-]{36}$/.test(callId)
+      ? await ctx.db.prisma.call.findUnique({
+          where: { id: callId },
+          select: { id: true, fromNumber: true, ivrState: true, clinic: { select: { id: true, name: true, timeZone: true, locale: true, emergencyMessage: true, greeting: true, receptionNumber: true, fallbackNumber: true } } },
+        })
+      : null;
+    if (!call) throw new Error('action URL names no known call');
+    return new Ivr(ctx, call);
+  }
+
+  const step = (handler: (ivr: Ivr, q: Record<string, string | undefined>, body: Record<string, string | undefined>) => string | Promise<string>) =>
+    async (req: express.Request, res: express.Response) => {
+      const q = req.query as Record<string, string | undefined>;
+      sendTwiml(res, await handler(await ivrFor(q.call), q, (req.body ?? {}) as Record<string, string | undefined>));
+    };
+  router.post('/menu', step(menu));
+  router.post('/goodbye', step((ivr) => goodbye(ivr)));
+  router.post('/book/type', step((ivr, _q, body) => chooseType(ivr, body)));
+  router.post('/book/slot', step(chooseSlot));
+  router.post('/book/who', step(choosePatient));
+  router.post('/book/name', step(heardName));
+  router.post('/book/name-ok', step(nameConfirmed));
+  router.post('/book/dob', step(heardBirthDate));
+  router.post('/book/confirm', step(confirmed));
 
   router.post('/status', async (req, res) => {
     await applyStatusCallback(deps, statusCallbackSchema.parse(req.body));

@@ -30,19 +30,6 @@ export function apologyTwiml(entry?: FallbackEntry): string {
   return putThroughOrHangUp(response, entry, 'Please try again in a few minutes. If this is an emergency, hang up and call the emergency services.');
 }
 
-/**
- * A known clinic's line before the phone menu exists: the clinic's emergency
- * message first when it has one, its greeting, then its fallback number.
- */
-export function greetingTwiml(entry: FallbackEntry, clinic: { emergencyMessage: string | null; greeting: string | null }): string {
-  const response = new VoiceResponse();
-  const voice = voiceFor(entry.locale);
-  if (clinic.emergencyMessage) response.say(voice, clinic.emergencyMessage);
-  response.say(voice, clinic.greeting ?? `Thank you for calling ${entry.clinicName}.`);
-  response.say(voice, 'Booking by phone is not available yet.');
-  return putThroughOrHangUp(response, entry, 'Please call back during opening hours. If this is an emergency, hang up and call the emergency services.');
-}
-
 /** What Twilio wants back from a status callback: nothing to do. */
 export const emptyTwiml = (): string => new VoiceResponse().toString();
 

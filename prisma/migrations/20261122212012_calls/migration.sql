@@ -1,6 +1,7 @@
 -- AlterTable
 ALTER TABLE "Clinic" ADD COLUMN     "emergencyMessage" TEXT,
-ADD COLUMN     "greeting" TEXT;
+ADD COLUMN     "greeting" TEXT,
+ADD COLUMN     "receptionNumber" TEXT;
 
 -- CreateTable
 CREATE TABLE "Call" (
@@ -18,6 +19,7 @@ CREATE TABLE "Call" (
     "outcome" TEXT,
     "answeredBy" UUID,
     "lastSequenceNumber" INTEGER,
+    "ivrState" JSONB,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "Call_pkey" PRIMARY KEY ("id")

@@ -1,0 +1,329 @@
+// The phone menu and booking by phone, one small handler per Twilio request.
+// State that is not personal travels in the action URLs (Twilio signs them with
+// the rest of the request); a new caller's name and date of birth stay in the
+// database (Call.ivrState). Every handler answers spoken TwiML.
+import twilio from 'twilio';
+import type VoiceResponseType from 'twilio/lib/twiml/VoiceResponse.js';
+import type { AppContext } from '../context.js';
+import { nextFreeSlots } from '../diary/availability.js';
+import { bookAppointment, SlotTakenError } from '../diary/booking.js';
+import { isOpenAt, nextOpening } from '../diary/opening-hours.js';
+import { patientsByPhone } from '../diary/patients.js';
+import type { Slot } from '../diary/slots.js';
+import { MAX_MENU_ATTEMPTS, menuChoice } from './menu.js';
+import { speakDateTime, speakSlot } from './speech.js';
+import { voiceFor } from './twiml.js';
+
+const { VoiceResponse } = twilio.twiml;
+type Params = Record<string, string | undefined>;
+
+export interface CallInfo {
+  id: string;
+  fromNumber: string;
+  ivrState: unknown;
+  clinic: { id: string; name: string; timeZone: string; locale: string; emergencyMessage: string | null; greeting: string | null; receptionNumber: string | null; fallbackNumber: string | null };
+}
+
+/** Everything one handler needs: the app's I/O, the call, and helpers to speak and to build signed-by-Twilio URLs. */
+export class Ivr {
+  readonly response = new VoiceResponse();
+  readonly voice: VoiceResponseType.SayAttributes;
+
+  constructor(
+    readonly ctx: AppContext,
+    readonly call: CallInfo,
+  ) {
+    this.voice = voiceFor(call.clinic.locale);
+  }
+
+  url(path: string, params: Params = {}): string {
+    const query = new URLSearchParams({ call: this.call.id });
+    for (const [k, v] of Object.entries(params)) if (v !== undefined) query.set(k, v);
+    return `${this.ctx.config.publicBaseUrl}/twilio/${path}?${query}`;
+  }
+
+  say(text: string): this {
+    this.response.say(this.voice, text);
+    return this;
+  }
+
+  /** A keypad (and optionally speech) question; silence runs the verbs after it, so `onSilence` carries the call. */
+  ask(action: string, prompt: string, onSilence: string, options: { speech?: boolean; digits?: number; hints?: string } = {}): string {
+    const gather = this.response.gather({
+      input: options.speech ? ['dtmf', 'speech'] : ['dtmf'],
+      numDigits: options.digits ?? 1,
+      timeout: 6,
+      action,
+      method: 'POST',
+      ...(options.speech ? { speechTimeout: 'auto', language: this.voice.language as VoiceResponseType.GatherAttributes['language'], hints: options.hints } : {}),
+    });
+    gather.say(this.voice, prompt);
+    this.response.redirect({ method: 'POST' }, onSilence);
+    return this.twiml();
+  }
+
+  twiml(): string {
+    return this.response.toString();
+  }
+
+  speakOptions() {
+    return { timeZone: this.call.clinic.timeZone, locale: this.call.clinic.locale, now: this.ctx.clock() };
+  }
+
+  async setOutcome(outcome: string): Promise<void> {
+    await this.ctx.db.prisma.call.updateMany({ where: { id: this.call.id }, data: { outcome } });
+  }
+
+  async saveState(state: Record<string, string | null>): Promise<void> {
+    await this.ctx.db.prisma.call.update({ where: { id: this.call.id }, data: { ivrState: state } });
+    this.call.ivrState = state;
+  }
+
+  state(): Record<string, string | null> {
+    return (this.call.ivrState as Record<string, string | null> | null) ?? {};
+  }
+}
+
+const MENU_PROMPT = 'To book an appointment, press 1 or say book. To change or cancel an appointment, press 2 or say change. To speak to reception, press 3 or say reception.';
+
+/** The first answer: emergency message, greeting, menu. */
+export function welcome(ivr: Ivr): string {
+  const { clinic } = ivr.call;
+  if (clinic.emergencyMessage) ivr.say(clinic.emergencyMessage);
+  ivr.say(clinic.greeting ?? `Thank you for calling ${clinic.name}.`);
+  return ivr.ask(ivr.url('menu', { attempt: '1' }), MENU_PROMPT, ivr.url('menu', { silence: '1' }), { speech: true, hints: 'book, change, cancel, reception' });
+}
+
+export async function menu(ivr: Ivr, q: Params, body: Params): Promise<string> {
+  // No answer at all goes to reception.
+  if (q.silence) return reception(ivr);
+  const choice = menuChoice(body);
+  if (choice === 'book') return bookingStart(ivr);
+  if (choice === 'reception') return reception(ivr);
+  if (choice === 'change') {
+    // Changing or cancelling by phone needs the caller's date of birth first; until that flow exists, reception does it.
+    ivr.say('To change or cancel an appointment, I will put you through to reception.');
+    return reception(ivr);
+  }
+  const attempt = Number(q.attempt ?? '1');
+  if (attempt >= MAX_MENU_ATTEMPTS) {
+    ivr.say("Sorry, I didn't understand.");
+    return reception(ivr);
+  }
+  ivr.say("Sorry, I didn't catch that.");
+  return ivr.ask(ivr.url('menu', { attempt: String(attempt + 1) }), MENU_PROMPT, ivr.url('menu', { silence: '1' }), { speech: true, hints: 'book, change, cancel, reception' });
+}
+
+async function receptionHours(ivr: Ivr) {
+  const { prisma } = ivr.ctx.db;
+  const now = ivr.ctx.clock();
+  const [hours, closures] = await Promise.all([
+    prisma.openingHours.findMany({ where: { clinicId: ivr.call.clinic.id } }),
+    prisma.closure.findMany({ where: { clinicId: ivr.call.clinic.id, practitionerId: null, endsAt: { gt: now } } }),
+  ]);
+  return { timeZone: ivr.call.clinic.timeZone, hours, closures: closures.map((c) => ({ start: c.startsAt.getTime(), end: c.endsAt.getTime() })) };
+}
+
+/** In opening hours, put through to reception; outside them, say when it opens and keep booking available. */
+export async function reception(ivr: Ivr): Promise<string> {
+  const hours = await receptionHours(ivr);
+  const now = ivr.ctx.clock();
+  const number = ivr.call.clinic.receptionNumber ?? ivr.call.clinic.fallbackNumber;
+  if (isOpenAt(now, hours) && number) {
+    await ivr.setOutcome('reception');
+    ivr.say('Putting you through to reception now.');
+    ivr.response.dial({}, number);
+    ivr.say('Sorry, nobody could answer. Please call again later. Goodbye.');
+    ivr.response.hangup();
+    return ivr.twiml();
+  }
+  await ivr.setOutcome('out_of_hours');
+  const next = nextOpening(now, hours);
+  ivr.say(next ? `Reception is closed at the moment. We open again ${speakDateTime(next, ivr.speakOptions())}.` : 'Reception is not taking calls at the moment.');
+  return ivr.ask(ivr.url('menu', { attempt: '1' }), 'You can still book an appointment now: press 1.', ivr.url('goodbye'));
+}
+
+export function goodbye(ivr: Ivr): string {
+  ivr.say('Thank you for calling. Goodbye.');
+  ivr.response.hangup();
+  return ivr.twiml();
+}
+
+// ---- Booking by phone ------------------------------------------------------
+
+async function phoneTypes(ivr: Ivr) {
+  return ivr.ctx.db.prisma.appointmentType.findMany({
+    where: { clinicId: ivr.call.clinic.id, active: true, phoneBookable: true, practitioners: { some: { practitioner: { active: true } } } },
+    orderBy: { name: 'asc' },
+    select: { id: true, name: true },
+  });
+}
+
+async function bookingStart(ivr: Ivr): Promise<string> {
+  const types = await phoneTypes(ivr);
+  if (types.length === 0) {
+    ivr.say('Sorry, appointments cannot be booked by phone at this clinic.');
+    return reception(ivr);
+  }
+  if (types.length === 1) return offerSlots(ivr, types[0]!.id);
+  const prompt = types.map((t, i) => `For ${t.name}, press ${i + 1}.`).join(' ');
+  return ivr.ask(ivr.url('book/type'), `What would you like to book? ${prompt}`, ivr.url('menu', { silence: '1' }), { digits: 1 });
+}
+
+export async function chooseType(ivr: Ivr, body: Params): Promise<string> {
+  const types = await phoneTypes(ivr);
+  const chosen = types[Number(body.Digits) - 1];
+  if (!chosen) {
+    ivr.say("Sorry, that isn't one of the choices.");
+    return bookingStart(ivr);
+  }
+  return offerSlots(ivr, chosen.id);
+}
+
+const encodeSlot = (s: Slot) => `${s.practitionerId}@${s.startsAt.toISOString()}`;
+
+/** Three free times at a time, spoken; 9 for later ones. */
+async function offerSlots(ivr: Ivr, typeId: string, after?: string, apology?: string): Promise<string> {
+  const slots = await nextFreeSlots(ivr.ctx.db.prisma, { clinicId: ivr.call.clinic.id, typeId, limit: 3, after: after ? new Date(after) : undefined, applyNotice: true, now: ivr.ctx.clock() });
+  if (apology) ivr.say(apology);
+  if (slots.length === 0) {
+    ivr.say(after ? 'There are no later free times.' : 'Sorry, there are no free times to book by phone at the moment.');
+    return reception(ivr);
+  }
+  const names = await spokenNames(ivr, slots);
+  const choices = slots.map((s, i) => `For ${speakSlot({ startsAt: s.startsAt, spokenName: names.get(s.practitionerId) ?? '' }, ivr.speakOptions())}, press ${i + 1}.`).join(' ');
+  const later = new Date(slots[slots.length - 1]!.startsAt.getTime() + 60_000).toISOString();
+  const params = { type: typeId, later, ...Object.fromEntries(slots.map((s, i) => [`s${i + 1}`, encodeSlot(s)])) };
+  return ivr.ask(ivr.url('book/slot', params), `The next free times are: ${choices} For later times, press 9.`, ivr.url('menu', { silence: '1' }));
+}
+
+async function spokenNames(ivr: Ivr, slots: Array<{ practitionerId: string }>) {
+  const rows = await ivr.ctx.db.prisma.practitioner.findMany({ where: { id: { in: slots.map((s) => s.practitionerId) } }, select: { id: true, spokenName: true } });
+  return new Map(rows.map((r) => [r.id, r.spokenName]));
+}
+
+export async function chooseSlot(ivr: Ivr, q: Params, body: Params): Promise<string> {
+  if (!q.type) return reception(ivr);
+  if (body.Digits === '9' && q.later) return offerSlots(ivr, q.type, q.later);
+  const slot = q[`s${body.Digits}`];
+  if (!slot) return offerSlots(ivr, q.type, undefined, "Sorry, that isn't one of the choices.");
+  return whoFor(ivr, { type: q.type, slot });
+}
+
+/** Who the appointment is for: the patients on the caller's number by name, or someone new. */
+async function whoFor(ivr: Ivr, p: { type: string; slot: string }): Promise<string> {
+  const known = /^\+[1-9]\d{6,14}$/.test(ivr.call.fromNumber) ? await patientsByPhone(ivr.ctx.db.prisma, ivr.call.clinic.id, ivr.call.fromNumber) : [];
+  if (known.length === 0) return askName(ivr, p);
+  const options = known.map((k, i) => `For ${k.name}, press ${i + 1}.`).join(' ');
+  const params = { ...p, ...Object.fromEntries(known.map((k, i) => [`p${i + 1}`, k.id])) };
+  return ivr.ask(ivr.url('book/who', params), `Who is the appointment for? ${options} For someone else, press 0.`, ivr.url('menu', { silence: '1' }));
+}
+
+export async function choosePatient(ivr: Ivr, q: Params, body: Params): Promise<string> {
+  const p = { type: q.type!, slot: q.slot! };
+  if (body.Digits === '0') return askName(ivr, p);
+  const patientId = q[`p${body.Digits}`];
+  if (!patientId) return whoFor(ivr, p);
+  return confirmBooking(ivr, { ...p, patient: patientId });
+}
+
+function askName(ivr: Ivr, p: { type: string; slot: string }, attempt = 1): string {
+  return ivr.ask(ivr.url('book/name', { ...p, attempt: String(attempt) }), "Please say the patient's full name.", ivr.url('book/name', { ...p, attempt: String(attempt), silence: '1' }), { speech: true });
+}
+
+export async function heardName(ivr: Ivr, q: Params, body: Params): Promise<string> {
+  const p = { type: q.type!, slot: q.slot! };
+  const attempt = Number(q.attempt ?? '1');
+  const name = body.SpeechResult?.trim().replace(/[.!?]+$/, '');
+  if (q.silence || !name) {
+    if (attempt >= MAX_MENU_ATTEMPTS) return reception(ivr);
+    ivr.say("Sorry, I didn't hear a name.");
+    return askName(ivr, p, attempt + 1);
+  }
+  await ivr.saveState({ ...ivr.state(), newPatientName: name.slice(0, 120) });
+  return ivr.ask(ivr.url('book/name-ok', { ...p, attempt: String(attempt) }), `I heard ${name}. If that's right, press 1. To say it again, press 2.`, ivr.url('menu', { silence: '1' }));
+}
+
+export async function nameConfirmed(ivr: Ivr, q: Params, body: Params): Promise<string> {
+  const p = { type: q.type!, slot: q.slot! };
+  if (body.Digits !== '1') return askName(ivr, p, Number(q.attempt ?? '1') + 1);
+  return askBirthDate(ivr, p);
+}
+
+const usOrder = (locale: string) => locale.toLowerCase() === 'en-us';
+
+function askBirthDate(ivr: Ivr, p: { type: string; slot: string }): string {
+  const how = usOrder(ivr.call.clinic.locale) ? 'month, day and year, for example 0 4 2 3 1 9 8 0' : 'day, month and year, for example 2 3 0 4 1 9 8 0';
+  return ivr.ask(ivr.url('book/dob', p), `Please key the patient's date of birth as eight digits: ${how}.`, ivr.url('menu', { silence: '1' }), { digits: 8 });
+}
+
+/** Eight keypad digits as a date of birth (DDMMYYYY, or MMDDYYYY for American clinics); null when not a real past date. */
+export function parseBirthDate(digits: string | undefined, locale: string, now: Date): string | null {
+  if (!digits || !/^\d{8}$/.test(digits)) return null;
+  const [a, b, year] = [Number(digits.slice(0, 2)), Number(digits.slice(2, 4)), Number(digits.slice(4))];
+  const [month, day] = usOrder(locale) ? [a, b] : [b, a];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || year < 1900 || date > now) return null;
+  return date.toISOString().slice(0, 10);
+}
+
+export async function heardBirthDate(ivr: Ivr, q: Params, body: Params): Promise<string> {
+  const p = { type: q.type!, slot: q.slot! };
+  const dob = parseBirthDate(body.Digits, ivr.call.clinic.locale, ivr.ctx.clock());
+  if (!dob) {
+    ivr.say("Sorry, that isn't a date of birth I can use.");
+    return askBirthDate(ivr, p);
+  }
+  await ivr.saveState({ ...ivr.state(), newPatientDob: dob });
+  return confirmBooking(ivr, { ...p, patient: 'new' });
+}
+
+async function confirmBooking(ivr: Ivr, p: { type: string; slot: string; patient: string }): Promise<string> {
+  const [practitionerId, startsAt] = p.slot.split('@');
+  const names = await spokenNames(ivr, [{ practitionerId: practitionerId! }]);
+  const who = p.patient === 'new' ? ivr.state().newPatientName : (await ivr.ctx.db.prisma.patient.findFirst({ where: { id: p.patient, clinicId: ivr.call.clinic.id }, select: { name: true } }))?.name;
+  const when = speakSlot({ startsAt: new Date(startsAt!), spokenName: names.get(practitionerId!) ?? '' }, ivr.speakOptions());
+  return ivr.ask(ivr.url('book/confirm', p), `To book ${when} for ${who}, press 1. To choose another time, press 2.`, ivr.url('menu', { silence: '1' }));
+}
+
+function bookedMessage(ivr: Ivr, startsAt: Date, spokenName: string): string {
+  ivr.say(`You're booked for ${speakSlot({ startsAt, spokenName }, ivr.speakOptions())}. Thank you for calling. Goodbye.`);
+  ivr.response.hangup();
+  return ivr.twiml();
+}
+
+export async function confirmed(ivr: Ivr, q: Params, body: Params): Promise<string> {
+  const p = { type: q.type!, slot: q.slot!, patient: q.patient! };
+  if (body.Digits !== '1') return offerSlots(ivr, p.type);
+  // Twilio may repeat this request: the second time, the booking already stands.
+  const done = ivr.state().bookedAppointmentId;
+  const already = done ? await ivr.ctx.db.prisma.appointment.findFirst({ where: { id: done, clinicId: ivr.call.clinic.id }, include: { practitioner: { select: { spokenName: true } } } }) : null;
+  if (already) return bookedMessage(ivr, already.startsAt, already.practitioner.spokenName);
+  const [practitionerId, startsAtText] = p.slot.split('@');
+  const startsAt = new Date(startsAtText!);
+  const { prisma } = ivr.ctx.db;
+  let patientId = p.patient;
+  if (patientId === 'new') {
+    const state = ivr.state();
+    if (!state.newPatientName || !state.newPatientDob) return askName(ivr, p);
+    const phone = /^\+[1-9]\d{6,14}$/.test(ivr.call.fromNumber) ? ivr.call.fromNumber : null;
+    // A retry of this request must not make a second patient: reuse the one this call made.
+    const existing = state.newPatientId ? await prisma.patient.findFirst({ where: { id: state.newPatientId, clinicId: ivr.call.clinic.id } }) : null;
+    const patient = existing ?? (await prisma.patient.create({ data: { clinicId: ivr.call.clinic.id, name: state.newPatientName, phone, dateOfBirth: new Date(state.newPatientDob) } }));
+    await ivr.saveState({ ...state, newPatientId: patient.id });
+    patientId = patient.id;
+  }
+  try {
+    const appointment = await bookAppointment(
+      { prisma, events: ivr.ctx.events, clock: ivr.ctx.clock },
+      { clinicId: ivr.call.clinic.id, practitionerId: practitionerId!, typeId: p.type, patientId, startsAt, source: 'phone', actor: { type: 'system' } },
+    );
+    await ivr.setOutcome('booked');
+    await ivr.saveState({ ...ivr.state(), bookedAppointmentId: appointment.id });
+    const names = await spokenNames(ivr, [appointment]);
+    return bookedMessage(ivr, startsAt, names.get(appointment.practitionerId) ?? '');
+  } catch (err) {
+    if (err instanceof SlotTakenError) return offerSlots(ivr, p.type, undefined, 'Sorry, that time was taken a moment ago.');
+    throw err;
+  }
+}

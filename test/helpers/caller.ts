@@ -1,0 +1,113 @@
+import type { Express } from 'express';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { TEST_BASE_URL } from './app.js';
+import { callSid, inboundCall, signedTwilioPost } from './twilio.js';
+
+// The TwiML verbs and nouns Twilio knows (voice); anything else is a bug.
+const KNOWN = new Set(['Response', 'Say', 'Play', 'Pause', 'Gather', 'Redirect', 'Hangup', 'Dial', 'Number', 'Client', 'Queue', 'Enqueue', 'Leave', 'Record', 'Reject', 'Start', 'Stop', 'Recording', 'Stream', 'Sip', 'Conference']);
+
+type Node = Record<string, unknown>;
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', preserveOrder: true, trimValues: true, parseTagValue: false });
+
+/** Walks preserveOrder output: [{ Tag: [...children], ':@': {attrs} }, { '#text': '...' }]. */
+function walk(nodes: Node[], visit: (tag: string, attrs: Record<string, string>, children: Node[]) => void): void {
+  for (const node of nodes) {
+    for (const [tag, value] of Object.entries(node)) {
+      if (tag === ':@' || tag === '#text' || tag.startsWith('?')) continue;
+      visit(tag, (node[':@'] ?? {}) as Record<string, string>, value as Node[]);
+      walk(value as Node[], visit);
+    }
+  }
+}
+
+const textOf = (children: Node[]) => children.map((c) => String(c['#text'] ?? '')).join('');
+
+/**
+ * A caller on the phone: dials, hears what the TwiML says, presses keys or speaks
+ * into the current <Gather>, or stays silent (Twilio then runs the next verb, the
+ * <Redirect>). Every response is checked to be valid TwiML.
+ */
+export class Caller {
+  readonly sid: string;
+  twiml = '';
+  private readonly params: Record<string, string>;
+
+  constructor(
+    private readonly app: Express,
+    to: string,
+    from = '+447700900123',
+    sidNumber = Math.floor(Math.random() * 1e9),
+  ) {
+    this.sid = callSid(sidNumber);
+    this.params = inboundCall({ CallSid: this.sid, To: to, From: from, Caller: from, CallStatus: 'in-progress' });
+  }
+
+  private async post(url: string, extra: Record<string, string>) {
+    const path = url.startsWith(TEST_BASE_URL) ? url.slice(TEST_BASE_URL.length) : url;
+    const res = await signedTwilioPost(this.app, path, { ...this.params, ...extra });
+    if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${res.text}`);
+    if (!/^<\?xml/.test(res.text) || XMLValidator.validate(res.text) !== true) throw new Error(`not valid TwiML: ${res.text}`);
+    walk(parser.parse(res.text), (tag) => {
+      if (!KNOWN.has(tag)) throw new Error(`unknown TwiML verb <${tag}> in ${res.text}`);
+    });
+    this.twiml = res.text;
+    return this;
+  }
+
+  dial() {
+    return this.post('/twilio/voice', { CallStatus: 'ringing' });
+  }
+
+  /** Everything said in the last response, in order. */
+  heard(): string {
+    const said: string[] = [];
+    walk(parser.parse(this.twiml), (tag, _a, children) => {
+      if (tag === 'Say') said.push(textOf(children));
+    });
+    return said.join(' ');
+  }
+
+  private find(tagName: string): { attrs: Record<string, string>; text: string } | undefined {
+    let found: { attrs: Record<string, string>; text: string } | undefined;
+    walk(parser.parse(this.twiml), (tag, attrs, children) => {
+      if (tag === tagName && !found) found = { attrs, text: textOf(children) };
+    });
+    return found;
+  }
+
+  dialled(): string | undefined {
+    return this.find('Dial')?.text;
+  }
+
+  hungUp(): boolean {
+    return this.find('Hangup') !== undefined;
+  }
+
+  press(digits: string) {
+    const gather = this.find('Gather');
+    if (!gather) throw new Error(`no <Gather> to press ${digits} into: ${this.twiml}`);
+    return this.post(gather.attrs['@action']!, { Digits: digits });
+  }
+
+  say(words: string) {
+    const gather = this.find('Gather');
+    if (!gather || !String(gather.attrs['@input']).includes('speech')) throw new Error(`no speech <Gather>: ${this.twiml}`);
+    return this.post(gather.attrs['@action']!, { SpeechResult: words, Confidence: '0.91' });
+  }
+
+  /** Says nothing: Twilio does not call the Gather's action, it runs the next verb. */
+  silence() {
+    const redirect = this.find('Redirect');
+    if (!redirect) throw new Error(`nothing carries the call on silence: ${this.twiml}`);
+    return this.post(redirect.text, {});
+  }
+
+  /** Sends the last request again, as Twilio does when it retries. */
+  async repeatLast(url: string, extra: Record<string, string>) {
+    return this.post(url, extra);
+  }
+
+  gatherAction(): string {
+    return this.find('Gather')!.attrs['@action']!;
+  }
+}

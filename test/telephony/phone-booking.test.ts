@@ -1,0 +1,156 @@
+import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { makeTestApp, testClock } from '../helpers/app.js';
+import { Caller } from '../helpers/caller.js';
+import { makeDiary } from '../helpers/diary.js';
+import { databaseKinds } from '../helpers/services.js';
+
+// Monday 7 June 2027, 09:00 in London; minimum notice 2 hours, so the first free time is 11:00.
+const MONDAY_9AM = new Date('2027-06-07T08:00:00Z');
+
+describe.each(databaseKinds())('Calling the clinic (%s database)', (kind) => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+  });
+  afterAll(() => db.drop());
+
+  async function clinicLine(now = MONDAY_9AM) {
+    const diary = await makeDiary(db.prisma);
+    const weekdays = [1, 2, 3, 4, 5].map((weekday) => ({ clinicId: diary.clinic.id, weekday, startMinute: 8 * 60 + 30, endMinute: 18 * 60 }));
+    await db.prisma.openingHours.createMany({ data: weekdays });
+    await db.prisma.clinic.update({ where: { id: diary.clinic.id }, data: { receptionNumber: '+441632960555' } });
+    const { app } = makeTestApp(db, { clock: testClock(now) });
+    const caller = (from?: string) => new Caller(app, diary.clinic.numbers[0]!, from);
+    return { ...diary, app, caller };
+  }
+
+  it('Jane, a known caller, books the first free time with Dr Patel by keypad', async () => {
+    const { caller, patient, patel } = await clinicLine();
+    const jane = caller('+447700900123');
+    await jane.dial();
+    expect(jane.heard()).toContain('To book an appointment, press 1');
+    await jane.press('1');
+    expect(jane.heard()).toBe(
+      "The next free times are: For today, Monday the 7th of June at eleven o'clock in the morning with Dr Patel, press 1. " +
+        "For today, Monday the 7th of June at eleven o'clock in the morning with Dr Khan, press 2. " +
+        'For today, Monday the 7th of June at quarter past eleven in the morning with Dr Patel, press 3. For later times, press 9.',
+    );
+    await jane.press('1');
+    expect(jane.heard()).toContain('For Jane Doe, press 1');
+    await jane.press('1');
+    expect(jane.heard()).toBe("To book today, Monday the 7th of June at eleven o'clock in the morning with Dr Patel for Jane Doe, press 1. To choose another time, press 2.");
+    const confirmUrl = jane.gatherAction();
+    await jane.press('1');
+    expect(jane.heard()).toContain("You're booked for today, Monday the 7th of June at eleven o'clock in the morning with Dr Patel.");
+    expect(jane.hungUp()).toBe(true);
+    const booked = await db.prisma.appointment.findMany({ where: { patientId: patient.id } });
+    expect(booked).toEqual([expect.objectContaining({ practitionerId: patel.id, startsAt: new Date('2027-06-07T10:00:00Z'), source: 'phone' })]);
+    expect((await db.prisma.call.findUniqueOrThrow({ where: { callSid: jane.sid } })).outcome).toBe('booked');
+
+    // Twilio repeats the confirmation: the booking stands once, and the caller hears the same.
+    await jane.repeatLast(confirmUrl, { Digits: '1' });
+    expect(jane.heard()).toContain("You're booked for");
+    expect(await db.prisma.appointment.count({ where: { patientId: patient.id } })).toBe(1);
+  });
+
+  it('a new caller says their name and keys their date of birth, hears them back, and is booked', async () => {
+    const { caller, clinic } = await clinicLine();
+    const john = caller('+447700900888');
+    await john.dial();
+    await john.say('I want to book an appointment');
+    await john.press('9'); // later times
+    expect(john.heard()).toMatch(/^The next free times are: For today, Monday the 7th of June at half past eleven in the morning with Dr Patel, press 1\./);
+    await john.press('2');
+    expect(john.heard()).toBe("Please say the patient's full name.");
+    await john.say('John Smith.');
+    expect(john.heard()).toContain('I heard John Smith.');
+    await john.press('1');
+    await john.press('3101197'); // seven digits: not a date
+    expect(john.heard()).toContain("Sorry, that isn't a date of birth I can use.");
+    await john.press('31011975');
+    expect(john.heard()).toContain('for John Smith, press 1');
+    await john.press('1');
+    expect(john.heard()).toContain("You're booked for");
+    const patient = await db.prisma.patient.findFirstOrThrow({ where: { clinicId: clinic.id, name: 'John Smith' } });
+    expect(patient).toMatchObject({ phone: '+447700900888', dateOfBirth: new Date('1975-01-31') });
+    expect(await db.prisma.appointment.count({ where: { patientId: patient.id, status: 'booked' } })).toBe(1);
+  });
+
+  it('loses the race: the time is taken while the caller decides, so they hear an apology and other times', async () => {
+    const { caller, patient, patel, checkUp, clinic } = await clinicLine();
+    const jane = caller('+447700900123');
+    await jane.dial();
+    await jane.press('1');
+    await jane.press('1');
+    await jane.press('1');
+    // Meanwhile a receptionist books Dr Patel's 11:00 for someone else.
+    const other = await db.prisma.patient.create({ data: { clinicId: clinic.id, name: 'Walk In' } });
+    await db.prisma.appointment.create({
+      data: { clinicId: clinic.id, practitionerId: patel.id, patientId: other.id, typeId: checkUp.id, startsAt: new Date('2027-06-07T10:00:00Z'), endsAt: new Date('2027-06-07T10:30:00Z'), blockedUntil: new Date('2027-06-07T10:30:00Z'), source: 'dashboard' },
+    });
+    await jane.press('1');
+    expect(jane.heard()).toMatch(/^Sorry, that time was taken a moment ago\. The next free times are: For today, Monday the 7th of June at eleven o'clock in the morning with Dr Khan, press 1\./);
+    expect(await db.prisma.appointment.count({ where: { patientId: patient.id } })).toBe(0);
+  });
+
+  it('two patients on one number: the caller chooses by name', async () => {
+    const { caller, clinic } = await clinicLine();
+    const john = await db.prisma.patient.create({ data: { clinicId: clinic.id, name: 'John Doe', phone: '+447700900123' } });
+    const parent = caller('+447700900123');
+    await parent.dial();
+    await parent.press('1');
+    await parent.press('1');
+    expect(parent.heard()).toBe('Who is the appointment for? For Jane Doe, press 1. For John Doe, press 2. For someone else, press 0.');
+    await parent.press('2');
+    expect(parent.heard()).toContain('for John Doe, press 1');
+    await parent.press('1');
+    expect(await db.prisma.appointment.count({ where: { patientId: john.id } })).toBe(1);
+  });
+
+  it('out of hours: reception is closed and says when it opens; booking still works', async () => {
+    const { caller } = await clinicLine(new Date('2027-06-12T10:00:00Z')); // Saturday
+    const c = caller();
+    await c.dial();
+    await c.press('3');
+    expect(c.heard()).toBe("Reception is closed at the moment. We open again Monday the 14th of June at half past eight in the morning. You can still book an appointment now: press 1.");
+    expect(c.dialled()).toBeUndefined();
+    await c.press('1');
+    expect(c.heard()).toContain('The next free times are: For Monday the 14th of June');
+    const quiet = caller();
+    await quiet.dial();
+    await quiet.press('3');
+    await quiet.silence();
+    expect(quiet.heard()).toBe('Thank you for calling. Goodbye.');
+    expect((await db.prisma.call.findUniqueOrThrow({ where: { callSid: quiet.sid } })).outcome).toBe('out_of_hours');
+  });
+
+  it('in hours, reception is put through; three invalid answers and silence both end there', async () => {
+    const { caller } = await clinicLine();
+    const c = caller();
+    await c.dial();
+    await c.press('3');
+    expect(c.dialled()).toBe('+441632960555');
+    const muddled = caller();
+    await muddled.dial();
+    await muddled.press('7');
+    expect(muddled.heard()).toContain("Sorry, I didn't catch that.");
+    await muddled.say('banana');
+    await muddled.press('8');
+    expect(muddled.heard()).toContain("Sorry, I didn't understand. Putting you through to reception now.");
+    expect(muddled.dialled()).toBe('+441632960555');
+    const silent = caller();
+    await silent.dial();
+    await silent.silence();
+    expect(silent.dialled()).toBe('+441632960555');
+    expect((await db.prisma.call.findUniqueOrThrow({ where: { callSid: silent.sid } })).outcome).toBe('reception');
+  });
+
+  it('changing or cancelling goes to reception until that flow is built', async () => {
+    const { caller } = await clinicLine();
+    const c = caller();
+    await c.dial();
+    await c.say('I need to cancel my appointment');
+    expect(c.heard()).toContain('To change or cancel an appointment, I will put you through to reception.');
+    expect(c.dialled()).toBe('+441632960555');
+  });
+});
