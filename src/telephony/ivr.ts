@@ -11,6 +11,7 @@ import { isOpenAt, nextOpening } from '../diary/opening-hours.js';
 import { patientsByPhone } from '../diary/patients.js';
 import type { Slot } from '../diary/slots.js';
 import { MAX_MENU_ATTEMPTS, menuChoice } from './menu.js';
+import { changeStart } from './change-line.js';
 import { speakDateTime, speakSlot } from './speech.js';
 import { voiceFor } from './twiml.js';
 
@@ -100,11 +101,7 @@ export async function menu(ivr: Ivr, q: Params, body: Params): Promise<string> {
   const choice = menuChoice(body);
   if (choice === 'book') return bookingStart(ivr);
   if (choice === 'reception') return reception(ivr);
-  if (choice === 'change') {
-    // Changing or cancelling by phone needs the caller's date of birth first; until that flow exists, reception does it.
-    ivr.say('To change or cancel an appointment, I will put you through to reception.');
-    return reception(ivr);
-  }
+  if (choice === 'change') return changeStart(ivr);
   const attempt = Number(q.attempt ?? '1');
   if (attempt >= MAX_MENU_ATTEMPTS) {
     ivr.say("Sorry, I didn't understand.");
@@ -183,7 +180,7 @@ export async function chooseType(ivr: Ivr, body: Params): Promise<string> {
 const encodeSlot = (s: Slot) => `${s.practitionerId}@${s.startsAt.toISOString()}`;
 
 /** Three free times at a time, spoken; 9 for later ones. */
-async function offerSlots(ivr: Ivr, typeId: string, after?: string, apology?: string): Promise<string> {
+export async function offerSlots(ivr: Ivr, typeId: string, after?: string, apology?: string, step: { path: string; params: Params } = { path: 'book/slot', params: {} }): Promise<string> {
   const slots = await nextFreeSlots(ivr.ctx.db.prisma, { clinicId: ivr.call.clinic.id, typeId, limit: 3, after: after ? new Date(after) : undefined, applyNotice: true, now: ivr.ctx.clock() });
   if (apology) ivr.say(apology);
   if (slots.length === 0) {
@@ -193,11 +190,11 @@ async function offerSlots(ivr: Ivr, typeId: string, after?: string, apology?: st
   const names = await spokenNames(ivr, slots);
   const choices = slots.map((s, i) => `For ${speakSlot({ startsAt: s.startsAt, spokenName: names.get(s.practitionerId) ?? '' }, ivr.speakOptions())}, press ${i + 1}.`).join(' ');
   const later = new Date(slots[slots.length - 1]!.startsAt.getTime() + 60_000).toISOString();
-  const params = { type: typeId, later, ...Object.fromEntries(slots.map((s, i) => [`s${i + 1}`, encodeSlot(s)])) };
-  return ivr.ask(ivr.url('book/slot', params), `The next free times are: ${choices} For later times, press 9.`, ivr.url('menu', { silence: '1' }));
+  const params = { ...step.params, type: typeId, later, ...Object.fromEntries(slots.map((s, i) => [`s${i + 1}`, encodeSlot(s)])) };
+  return ivr.ask(ivr.url(step.path, params), `The next free times are: ${choices} For later times, press 9.`, ivr.url('menu', { silence: '1' }));
 }
 
-async function spokenNames(ivr: Ivr, slots: Array<{ practitionerId: string }>) {
+export async function spokenNames(ivr: Ivr, slots: Array<{ practitionerId: string }>) {
   const rows = await ivr.ctx.db.prisma.practitioner.findMany({ where: { id: { in: slots.map((s) => s.practitionerId) } }, select: { id: true, spokenName: true } });
   return new Map(rows.map((r) => [r.id, r.spokenName]));
 }
@@ -252,9 +249,9 @@ export async function nameConfirmed(ivr: Ivr, q: Params, body: Params): Promise<
 
 const usOrder = (locale: string) => locale.toLowerCase() === 'en-us';
 
-function askBirthDate(ivr: Ivr, p: { type: string; slot: string }): string {
+export function askBirthDate(ivr: Ivr, p: Params, path = 'book/dob'): string {
   const how = usOrder(ivr.call.clinic.locale) ? 'month, day and year, for example 0 4 2 3 1 9 8 0' : 'day, month and year, for example 2 3 0 4 1 9 8 0';
-  return ivr.ask(ivr.url('book/dob', p), `Please key the patient's date of birth as eight digits: ${how}.`, ivr.url('menu', { silence: '1' }), { digits: 8 });
+  return ivr.ask(ivr.url(path, p), `Please key the patient's date of birth as eight digits: ${how}.`, ivr.url('menu', { silence: '1' }), { digits: 8 });
 }
 
 /** Eight keypad digits as a date of birth (DDMMYYYY, or MMDDYYYY for American clinics); null when not a real past date. */

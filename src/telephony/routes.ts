@@ -2,6 +2,7 @@ import express, { Router, type ErrorRequestHandler } from 'express';
 import type { AppContext } from '../context.js';
 import { applyStatusCallback, incomingCallSchema, receiveCall, statusCallbackSchema } from './calls.js';
 import { findClinicByNumber } from './clinic-lookup.js';
+import { changeAction, changeCancel, changeCheckBirthDate, changeMove, changeSlot, changeWhich, changeWho } from './change-line.js';
 import { chooseSlot, choosePatient, chooseType, confirmed, goodbye, heardBirthDate, heardName, Ivr, menu, nameConfirmed, welcome } from './ivr.js';
 import { apologyTwiml, emptyTwiml, unknownNumberTwiml } from './twiml.js';
 import { isSignedByTwilio, requireTwilioSignature } from './twilio-guard.js';
@@ -65,6 +66,13 @@ export function twilioRoutes(ctx: AppContext): Router {
   router.post('/book/name-ok', step(nameConfirmed));
   router.post('/book/dob', step(heardBirthDate));
   router.post('/book/confirm', step(confirmed));
+  router.post('/change/who', step(changeWho));
+  router.post('/change/dob', step(changeCheckBirthDate));
+  router.post('/change/which', step(changeWhich));
+  router.post('/change/action', step(changeAction));
+  router.post('/change/cancel', step(changeCancel));
+  router.post('/change/slot', step(changeSlot));
+  router.post('/change/move', step(changeMove));
 
   router.post('/status', async (req, res) => {
     await applyStatusCallback(deps, statusCallbackSchema.parse(req.body));

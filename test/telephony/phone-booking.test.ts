@@ -144,13 +144,4 @@ describe.each(databaseKinds())('Calling the clinic (%s database)', (kind) => {
     expect(silent.dialled()).toBe('+441632960555');
     expect((await db.prisma.call.findUniqueOrThrow({ where: { callSid: silent.sid } })).outcome).toBe('reception');
   });
-
-  it('changing or cancelling goes to reception until that flow is built', async () => {
-    const { caller } = await clinicLine();
-    const c = caller();
-    await c.dial();
-    await c.say('I need to cancel my appointment');
-    expect(c.heard()).toContain('To change or cancel an appointment, I will put you through to reception.');
-    expect(c.dialled()).toBe('+441632960555');
-  });
 });

@@ -1,0 +1,149 @@
+// Changing or cancelling by phone. Caller ID can be spoofed, so nothing is read
+// out or changed before the caller keys the patient's date of birth.
+import { cancelAppointment, moveAppointment, SlotTakenError } from '../diary/booking.js';
+import { patientsByPhone } from '../diary/patients.js';
+import { askBirthDate, type Ivr, offerSlots, parseBirthDate, reception, spokenNames } from './ivr.js';
+import { MAX_MENU_ATTEMPTS } from './menu.js';
+import { speakSlot } from './speech.js';
+
+type Params = Record<string, string | undefined>;
+
+export async function changeStart(ivr: Ivr): Promise<string> {
+  const patients = /^\+[1-9]\d{6,14}$/.test(ivr.call.fromNumber) ? await patientsByPhone(ivr.ctx.db.prisma, ivr.call.clinic.id, ivr.call.fromNumber) : [];
+  if (patients.length === 0) {
+    ivr.say("I can't find any appointments for the number you're calling from, so I'll put you through to reception.");
+    return reception(ivr);
+  }
+  if (patients.length === 1) return askBirthDate(ivr, { patient: patients[0]!.id, attempt: '1' }, 'change/dob');
+  const options = patients.map((p, i) => `For ${p.name}, press ${i + 1}.`).join(' ');
+  return ivr.ask(ivr.url('change/who', Object.fromEntries(patients.map((p, i) => [`p${i + 1}`, p.id]))), `Whose appointment is it? ${options}`, ivr.url('menu', { silence: '1' }));
+}
+
+export async function changeWho(ivr: Ivr, q: Params, body: Params): Promise<string> {
+  const patient = q[`p${body.Digits}`];
+  if (!patient) return changeStart(ivr);
+  return askBirthDate(ivr, { patient, attempt: '1' }, 'change/dob');
+}
+
+/** The date of birth must match before anything is said about the patient's appointments. */
+export async function changeCheckBirthDate(ivr: Ivr, q: Params, body: Params): Promise<string> {
+  const attempt = Number(q.attempt ?? '1');
+  const patient = q.patient ? await ivr.ctx.db.prisma.patient.findFirst({ where: { id: q.patient, clinicId: ivr.call.clinic.id }, select: { id: true, dateOfBirth: true } }) : null;
+  const keyed = parseBirthDate(body.Digits, ivr.call.clinic.locale, ivr.ctx.clock());
+  if (!patient?.dateOfBirth || !keyed || patient.dateOfBirth.toISOString().slice(0, 10) !== keyed) {
+    if (attempt >= MAX_MENU_ATTEMPTS || !patient?.dateOfBirth) {
+      ivr.say("Sorry, that doesn't match our records, so I'll put you through to reception.");
+      return reception(ivr);
+    }
+    ivr.say("Sorry, that doesn't match our records.");
+    return askBirthDate(ivr, { patient: q.patient, attempt: String(attempt + 1) }, 'change/dob');
+  }
+  await ivr.saveState({ ...ivr.state(), verifiedPatientId: patient.id });
+  return listAppointments(ivr, patient.id);
+}
+
+/** The verified patient, or null when this call has not verified one (a URL alone proves nothing). */
+function verifiedPatient(ivr: Ivr): string | null {
+  return ivr.state().verifiedPatientId ?? null;
+}
+
+async function upcoming(ivr: Ivr, patientId: string) {
+  return ivr.ctx.db.prisma.appointment.findMany({
+    where: { patientId, clinicId: ivr.call.clinic.id, status: 'booked', startsAt: { gt: ivr.ctx.clock() } },
+    orderBy: { startsAt: 'asc' },
+    take: 3,
+    include: { practitioner: { select: { spokenName: true } } },
+  });
+}
+
+const describe = (ivr: Ivr, a: { startsAt: Date; practitioner: { spokenName: string } }) => speakSlot({ startsAt: a.startsAt, spokenName: a.practitioner.spokenName }, ivr.speakOptions());
+
+async function listAppointments(ivr: Ivr, patientId: string): Promise<string> {
+  const appointments = await upcoming(ivr, patientId);
+  if (appointments.length === 0) {
+    ivr.say('There are no upcoming appointments to change.');
+    return ivr.ask(ivr.url('menu', { attempt: '1' }), 'To book one, press 1.', ivr.url('goodbye'));
+  }
+  if (appointments.length === 1) return chooseAction(ivr, appointments[0]!.id, `Your next appointment is ${describe(ivr, appointments[0]!)}.`);
+  const options = appointments.map((a, i) => `For ${describe(ivr, a)}, press ${i + 1}.`).join(' ');
+  return ivr.ask(ivr.url('change/which', Object.fromEntries(appointments.map((a, i) => [`a${i + 1}`, a.id]))), `Which appointment? ${options}`, ivr.url('menu', { silence: '1' }));
+}
+
+export async function changeWhich(ivr: Ivr, q: Params, body: Params): Promise<string> {
+  const patientId = verifiedPatient(ivr);
+  if (!patientId) return reception(ivr);
+  const id = q[`a${body.Digits}`];
+  const appointment = id ? (await upcoming(ivr, patientId)).find((a) => a.id === id) : undefined;
+  if (!appointment) return listAppointments(ivr, patientId);
+  return chooseAction(ivr, appointment.id, `${describe(ivr, appointment)}.`);
+}
+
+function chooseAction(ivr: Ivr, appointmentId: string, intro: string): string {
+  ivr.say(intro);
+  return ivr.ask(ivr.url('change/action', { appt: appointmentId }), 'To cancel it, press 1. To move it to another time, press 2.', ivr.url('menu', { silence: '1' }));
+}
+
+async function ownAppointment(ivr: Ivr, id: string | undefined) {
+  const patientId = verifiedPatient(ivr);
+  if (!patientId || !id) return null;
+  return ivr.ctx.db.prisma.appointment.findFirst({ where: { id, patientId, clinicId: ivr.call.clinic.id }, include: { practitioner: { select: { spokenName: true } } } });
+}
+
+export async function changeAction(ivr: Ivr, q: Params, body: Params): Promise<string> {
+  const appointment = await ownAppointment(ivr, q.appt);
+  if (!appointment || appointment.status !== 'booked') return reception(ivr);
+  if (body.Digits === '1') return ivr.ask(ivr.url('change/cancel', { appt: appointment.id }), `To cancel ${describe(ivr, appointment)}, press 1. To keep it, press 2.`, ivr.url('menu', { silence: '1' }));
+  if (body.Digits === '2') return offerSlots(ivr, appointment.typeId, undefined, undefined, { path: 'change/slot', params: { appt: appointment.id } });
+  return chooseAction(ivr, appointment.id, "Sorry, that isn't one of the choices.");
+}
+
+export async function changeCancel(ivr: Ivr, q: Params, body: Params): Promise<string> {
+  const appointment = await ownAppointment(ivr, q.appt);
+  if (!appointment) return reception(ivr);
+  // A repeat of this request after it worked: say so again.
+  if (appointment.status === 'cancelled') return goodbyeWith(ivr, 'Your appointment is cancelled.');
+  if (body.Digits !== '1') return goodbyeWith(ivr, 'Your appointment is kept.');
+  const deps = { prisma: ivr.ctx.db.prisma, events: ivr.ctx.events, clock: ivr.ctx.clock };
+  await cancelAppointment(deps, { clinicId: ivr.call.clinic.id, appointmentId: appointment.id, reason: 'Cancelled by the patient by phone', actor: { type: 'system' } });
+  await ivr.setOutcome('cancelled');
+  return goodbyeWith(ivr, `Your appointment on ${describe(ivr, appointment)} is cancelled.`);
+}
+
+export async function changeSlot(ivr: Ivr, q: Params, body: Params): Promise<string> {
+  const appointment = await ownAppointment(ivr, q.appt);
+  if (!appointment || !q.type) return reception(ivr);
+  const step = { path: 'change/slot', params: { appt: appointment.id } };
+  if (body.Digits === '9' && q.later) return offerSlots(ivr, q.type, q.later, undefined, step);
+  const slot = q[`s${body.Digits}`];
+  if (!slot) return offerSlots(ivr, q.type, undefined, "Sorry, that isn't one of the choices.", step);
+  const [practitionerId, startsAt] = slot.split('@');
+  const names = await spokenNames(ivr, [{ practitionerId: practitionerId! }]);
+  const when = speakSlot({ startsAt: new Date(startsAt!), spokenName: names.get(practitionerId!) ?? '' }, ivr.speakOptions());
+  return ivr.ask(ivr.url('change/move', { appt: appointment.id, slot, type: q.type }), `To move your appointment to ${when}, press 1. To keep it where it is, press 2.`, ivr.url('menu', { silence: '1' }));
+}
+
+export async function changeMove(ivr: Ivr, q: Params, body: Params): Promise<string> {
+  const appointment = await ownAppointment(ivr, q.appt);
+  if (!appointment || !q.slot) return reception(ivr);
+  const [practitionerId, startsAtText] = q.slot.split('@');
+  const startsAt = new Date(startsAtText!);
+  // Already there (Twilio repeated this request after it worked).
+  if (appointment.startsAt.getTime() === startsAt.getTime() && appointment.practitionerId === practitionerId) return goodbyeWith(ivr, `Your appointment is now ${describe(ivr, appointment)}.`);
+  if (body.Digits !== '1') return goodbyeWith(ivr, 'Your appointment is kept.');
+  const deps = { prisma: ivr.ctx.db.prisma, events: ivr.ctx.events, clock: ivr.ctx.clock };
+  try {
+    await moveAppointment(deps, { clinicId: ivr.call.clinic.id, appointmentId: appointment.id, startsAt, practitionerId, source: 'phone', actor: { type: 'system' } });
+  } catch (err) {
+    if (err instanceof SlotTakenError) return offerSlots(ivr, appointment.typeId, undefined, 'Sorry, that time was taken a moment ago. Your appointment has not changed.', { path: 'change/slot', params: { appt: appointment.id } });
+    throw err;
+  }
+  await ivr.setOutcome('moved');
+  const names = await spokenNames(ivr, [{ practitionerId: practitionerId! }]);
+  return goodbyeWith(ivr, `Your appointment is now ${speakSlot({ startsAt, spokenName: names.get(practitionerId!) ?? '' }, ivr.speakOptions())}.`);
+}
+
+function goodbyeWith(ivr: Ivr, text: string): string {
+  ivr.say(`${text} Thank you for calling. Goodbye.`);
+  ivr.response.hangup();
+  return ivr.twiml();
+}

@@ -1,0 +1,95 @@
+import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { makeTestApp, testClock } from '../helpers/app.js';
+import { Caller } from '../helpers/caller.js';
+import { makeDiary } from '../helpers/diary.js';
+import { databaseKinds } from '../helpers/services.js';
+
+const MONDAY_9AM = new Date('2027-06-07T08:00:00Z');
+
+describe.each(databaseKinds())('Changing or cancelling by phone (%s database)', (kind) => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+  });
+  afterAll(() => db.drop());
+
+  /** Jane Doe (born 23 April 1980) has a check-up with Dr Patel on Wednesday at 10:00. */
+  async function janeHasAnAppointment() {
+    const diary = await makeDiary(db.prisma);
+    await db.prisma.openingHours.createMany({ data: [1, 2, 3, 4, 5].map((weekday) => ({ clinicId: diary.clinic.id, weekday, startMinute: 510, endMinute: 1080 })) });
+    await db.prisma.clinic.update({ where: { id: diary.clinic.id }, data: { receptionNumber: '+441632960555' } });
+    const appointment = await db.prisma.appointment.create({
+      data: { clinicId: diary.clinic.id, practitionerId: diary.patel.id, patientId: diary.patient.id, typeId: diary.checkUp.id, startsAt: new Date('2027-06-09T09:00:00Z'), endsAt: new Date('2027-06-09T09:30:00Z'), blockedUntil: new Date('2027-06-09T09:30:00Z'), source: 'dashboard' },
+    });
+    const { app } = makeTestApp(db, { clock: testClock(MONDAY_9AM) });
+    return { ...diary, appointment, caller: (from = '+447700900123') => new Caller(app, diary.clinic.numbers[0]!, from) };
+  }
+
+  it('Jane cancels after keying her date of birth; nothing is read out before', async () => {
+    const { caller, appointment } = await janeHasAnAppointment();
+    const jane = caller();
+    await jane.dial();
+    await jane.press('2');
+    expect(jane.heard()).toBe("Please key the patient's date of birth as eight digits: day, month and year, for example 2 3 0 4 1 9 8 0.");
+    await jane.press('23041980');
+    expect(jane.heard()).toBe("Your next appointment is Wednesday the 9th of June at ten o'clock in the morning with Dr Patel. To cancel it, press 1. To move it to another time, press 2.");
+    await jane.press('1');
+    expect(jane.heard()).toContain("To cancel Wednesday the 9th of June at ten o'clock in the morning with Dr Patel, press 1.");
+    await jane.press('1');
+    expect(jane.heard()).toContain('is cancelled');
+    expect((await db.prisma.appointment.findUniqueOrThrow({ where: { id: appointment.id } })).status).toBe('cancelled');
+    expect((await db.prisma.call.findUniqueOrThrow({ where: { callSid: jane.sid } })).outcome).toBe('cancelled');
+  });
+
+  it('three wrong dates of birth: put through to reception, the appointment never mentioned', async () => {
+    const { caller } = await janeHasAnAppointment();
+    const impostor = caller();
+    await impostor.dial();
+    await impostor.press('2');
+    await impostor.press('01011990');
+    expect(impostor.heard()).toContain("Sorry, that doesn't match our records.");
+    await impostor.press('02021990');
+    await impostor.press('03031990');
+    expect(impostor.heard()).toContain("Sorry, that doesn't match our records, so I'll put you through to reception.");
+    expect(impostor.heard()).not.toMatch(/Patel|June/);
+    expect(impostor.dialled()).toBe('+441632960555');
+  });
+
+  it('Jane moves her appointment to the first free time offered', async () => {
+    const { caller, appointment, patel } = await janeHasAnAppointment();
+    const jane = caller();
+    await jane.dial();
+    await jane.say('I want to move my appointment');
+    await jane.press('23041980');
+    await jane.press('2');
+    expect(jane.heard()).toMatch(/^The next free times are: For today, Monday the 7th of June at eleven o'clock in the morning with Dr Patel, press 1\./);
+    await jane.press('1');
+    expect(jane.heard()).toBe("To move your appointment to today, Monday the 7th of June at eleven o'clock in the morning with Dr Patel, press 1. To keep it where it is, press 2.");
+    await jane.press('1');
+    expect(jane.heard()).toContain("Your appointment is now today, Monday the 7th of June at eleven o'clock in the morning with Dr Patel.");
+    expect(await db.prisma.appointment.findUniqueOrThrow({ where: { id: appointment.id } })).toMatchObject({ practitionerId: patel.id, startsAt: new Date('2027-06-07T10:00:00Z'), status: 'booked' });
+  });
+
+  it('a family number: the caller chooses whose appointment, then keys that patient\'s date of birth', async () => {
+    const { caller, clinic } = await janeHasAnAppointment();
+    await db.prisma.patient.create({ data: { clinicId: clinic.id, name: 'John Doe', phone: '+447700900123', dateOfBirth: new Date('2010-09-01') } });
+    const parent = caller();
+    await parent.dial();
+    await parent.press('2');
+    expect(parent.heard()).toBe('Whose appointment is it? For Jane Doe, press 1. For John Doe, press 2.');
+    await parent.press('2');
+    await parent.press('23041980'); // Jane's date of birth is not John's
+    expect(parent.heard()).toContain("Sorry, that doesn't match our records.");
+    await parent.press('01092010');
+    expect(parent.heard()).toContain('There are no upcoming appointments to change.');
+  });
+
+  it('a number with no patients goes to reception', async () => {
+    const { caller } = await janeHasAnAppointment();
+    const stranger = caller('+447700900999');
+    await stranger.dial();
+    await stranger.press('2');
+    expect(stranger.heard()).toContain("I can't find any appointments for the number you're calling from");
+    expect(stranger.dialled()).toBe('+441632960555');
+  });
+});
