@@ -44,7 +44,8 @@ export async function openEmbeddedDatabase(source: { dataDir: string } | { loadD
 const MIGRATION_LOCK_KEY = 7_263_551_022;
 
 export function openPostgresDatabase(connectionString: string, options: { poolSize?: number } = {}): Database {
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString, max: options.poolSize ?? 10 }) });
+  // A database that stops answering must fail requests, not hang them (pg waits forever by default).
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString, max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000 }) });
   return {
     kind: 'postgres',
     prisma,

@@ -7,7 +7,11 @@ import { chooseSlot, choosePatient, chooseType, confirmed, goodbye, heardBirthDa
 import { apologyTwiml, emptyTwiml, unknownNumberTwiml } from './twiml.js';
 import { isSignedByTwilio, requireTwilioSignature } from './twilio-guard.js';
 
-const sendTwiml = (res: express.Response, xml: string) => res.status(200).type('text/xml').send(xml);
+export const TWIML_DEADLINE_MS = 2_000;
+
+const sendTwiml = (res: express.Response, xml: string) => {
+  if (!res.headersSent) res.status(200).type('text/xml').send(xml);
+};
 
 /** Everything Twilio calls, under /twilio/. No error ever reaches the caller as anything but speech. */
 export function twilioRoutes(ctx: AppContext): Router {
@@ -27,6 +31,19 @@ export function twilioRoutes(ctx: AppContext): Router {
   });
 
   router.use(requireTwilioSignature(authToken, base));
+
+  // Twilio gives up after 15 s and plays its "application error". If the database
+  // hangs, answer the apology (and the forward) after 2 s instead; a late result is dropped.
+  router.use((req, res, next) => {
+    const timer = setTimeout(() => {
+      if (res.headersSent) return;
+      req.log?.error({ path: req.path }, 'Twilio webhook took too long; answered with the apology');
+      sendTwiml(res, apologyTwiml(ctx.fallbackDirectory.lookup(typeof req.body?.To === 'string' ? req.body.To : undefined)));
+    }, TWIML_DEADLINE_MS);
+    res.once('finish', () => clearTimeout(timer));
+    res.once('close', () => clearTimeout(timer));
+    next();
+  });
 
   const deps = { prisma: ctx.db.prisma, events: ctx.events, clock: ctx.clock };
 
@@ -80,6 +97,7 @@ export function twilioRoutes(ctx: AppContext): Router {
   });
 
   const answerWithApology: ErrorRequestHandler = (err, req, res, _next) => {
+    if (res.headersSent) return; // the deadline already answered
     req.log?.error({ err }, 'Twilio webhook failed; answered with the apology');
     sendTwiml(res, apologyTwiml(ctx.fallbackDirectory.lookup(typeof req.body?.To === 'string' ? req.body.To : undefined)));
   };
