@@ -17,6 +17,9 @@ const settingsSchema = z
     fallbackNumber: e164Schema.nullable(),
     emergencyMessage: z.string().trim().min(1).max(300, 'must be at most 300 characters').nullable(),
     greeting: z.string().trim().min(1).max(300, 'must be at most 300 characters').nullable(),
+    receptionNumber: e164Schema.nullable(),
+    recordCalls: z.boolean({ error: 'must be true or false' }),
+    recordingNotice: z.string().trim().min(1).max(300, 'must be at most 300 characters').nullable(),
   })
   .partial();
 
@@ -34,7 +37,7 @@ export function clinicRoutes(ctx: AppContext): Router {
 
   router.patch('/', requireOwner, async (req, res) => {
     const changes = parseInput(settingsSchema, req.body);
-    if (Object.keys(changes).length === 0) throw new HttpError(400, 'invalid_input', 'Send at least one of: name, timeZone, locale, fallbackNumber, emergencyMessage, greeting');
+    if (Object.keys(changes).length === 0) throw new HttpError(400, 'invalid_input', 'Send at least one setting to change');
     const clinic = await updateClinicSettings(ctx.db.prisma, req.membership!.clinicId, changes, { type: 'user', userId: req.session!.user.id });
     ctx.fallbackDirectory.remember(clinic);
     res.json({ ...clinic, role: req.membership!.role });

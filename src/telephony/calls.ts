@@ -103,3 +103,26 @@ export async function applyStatusCallback(deps: CallDeps, params: z.infer<typeof
     deps.events.publish('call.ended', ended.clinicId, { callId: ended.id, callSid: ended.callSid, status: ended.status, durationSeconds: ended.durationSeconds, outcome: ended.outcome }, now);
   }
 }
+
+export const recordingCallbackSchema = z.looseObject({
+  CallSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/),
+  RecordingSid: z.string().regex(/^RE[0-9a-fA-F]{32}$/),
+  RecordingStatus: z.enum(['in-progress', 'completed', 'absent', 'failed']),
+  RecordingDuration: z.coerce.number().int().min(0).optional(),
+  RecordingStartTime: twilioDate,
+});
+
+/** Stores the whole-call recording's identifiers on the call, once; an "absent" recording is recorded as such. */
+export async function applyRecordingCallback(deps: CallDeps, params: z.infer<typeof recordingCallbackSchema>): Promise<void> {
+  const call = await deps.prisma.call.findUnique({ where: { callSid: params.CallSid }, select: { id: true } });
+  if (!call) return;
+  const fresh = await deps.prisma.callEvent.createMany({
+    data: [{ callId: call.id, at: deps.clock(), kind: `recording:${params.RecordingStatus}`, dedupeKey: `${params.CallSid}:recording:${params.RecordingSid}:${params.RecordingStatus}`, data: { recordingSid: params.RecordingSid } }],
+    skipDuplicates: true,
+  });
+  if (fresh.count === 0 || params.RecordingStatus === 'in-progress') return;
+  await deps.prisma.call.update({
+    where: { id: call.id },
+    data: { recordingSid: params.RecordingSid, recordingStatus: params.RecordingStatus, recordingSeconds: params.RecordingDuration ?? null },
+  });
+}

@@ -22,7 +22,18 @@ export interface CallInfo {
   id: string;
   fromNumber: string;
   ivrState: unknown;
-  clinic: { id: string; name: string; timeZone: string; locale: string; emergencyMessage: string | null; greeting: string | null; receptionNumber: string | null; fallbackNumber: string | null };
+  clinic: {
+    id: string;
+    name: string;
+    timeZone: string;
+    locale: string;
+    emergencyMessage: string | null;
+    greeting: string | null;
+    receptionNumber: string | null;
+    fallbackNumber: string | null;
+    recordCalls: boolean;
+    recordingNotice: string | null;
+  };
 }
 
 /** Everything one handler needs: the app's I/O, the call, and helpers to speak and to build signed-by-Twilio URLs. */
@@ -87,11 +98,23 @@ export class Ivr {
 
 const MENU_PROMPT = 'To book an appointment, press 1 or say book. To change or cancel an appointment, press 2 or say change. To speak to reception, press 3 or say reception.';
 
-/** The first answer: emergency message, greeting, menu. */
+export const DEFAULT_RECORDING_NOTICE = 'Calls are recorded to help us look after you.';
+
+/** The first answer: emergency message, greeting, the recording notice and then the recording, the menu. */
 export function welcome(ivr: Ivr): string {
   const { clinic } = ivr.call;
   if (clinic.emergencyMessage) ivr.say(clinic.emergencyMessage);
   ivr.say(clinic.greeting ?? `Thank you for calling ${clinic.name}.`);
+  if (clinic.recordCalls) {
+    ivr.say(clinic.recordingNotice ?? DEFAULT_RECORDING_NOTICE);
+    // Starts only after the notice; the callback tells us the recording's identifiers.
+    ivr.response.start().recording({
+      recordingStatusCallback: `${ivr.ctx.config.publicBaseUrl}/twilio/recording`,
+      recordingStatusCallbackEvent: ['completed', 'absent'],
+      recordingStatusCallbackMethod: 'POST',
+      channels: 'dual',
+    });
+  }
   return ivr.ask(ivr.url('menu', { attempt: '1' }), MENU_PROMPT, ivr.url('menu', { silence: '1' }), { speech: true, hints: 'book, change, cancel, reception' });
 }
 

@@ -1,6 +1,6 @@
 import express, { Router, type ErrorRequestHandler } from 'express';
 import type { AppContext } from '../context.js';
-import { applyStatusCallback, incomingCallSchema, receiveCall, statusCallbackSchema } from './calls.js';
+import { applyRecordingCallback, applyStatusCallback, incomingCallSchema, receiveCall, recordingCallbackSchema, statusCallbackSchema } from './calls.js';
 import { findClinicByNumber } from './clinic-lookup.js';
 import { changeAction, changeCancel, changeCheckBirthDate, changeMove, changeSlot, changeWhich, changeWho } from './change-line.js';
 import { chooseSlot, choosePatient, chooseType, confirmed, goodbye, heardBirthDate, heardName, Ivr, menu, nameConfirmed, welcome } from './ivr.js';
@@ -62,7 +62,12 @@ export function twilioRoutes(ctx: AppContext): Router {
     const call = typeof callId === 'string' && /^[0-9a-f-]{36}$/.test(callId)
       ? await ctx.db.prisma.call.findUnique({
           where: { id: callId },
-          select: { id: true, fromNumber: true, ivrState: true, clinic: { select: { id: true, name: true, timeZone: true, locale: true, emergencyMessage: true, greeting: true, receptionNumber: true, fallbackNumber: true } } },
+          select: {
+            id: true,
+            fromNumber: true,
+            ivrState: true,
+            clinic: { select: { id: true, name: true, timeZone: true, locale: true, emergencyMessage: true, greeting: true, receptionNumber: true, fallbackNumber: true, recordCalls: true, recordingNotice: true } },
+          },
         })
       : null;
     if (!call) throw new Error('action URL names no known call');
@@ -93,6 +98,11 @@ export function twilioRoutes(ctx: AppContext): Router {
 
   router.post('/status', async (req, res) => {
     await applyStatusCallback(deps, statusCallbackSchema.parse(req.body));
+    sendTwiml(res, emptyTwiml());
+  });
+
+  router.post('/recording', async (req, res) => {
+    await applyRecordingCallback(deps, recordingCallbackSchema.parse(req.body));
     sendTwiml(res, emptyTwiml());
   });
 

@@ -88,6 +88,23 @@ describe.each(databaseKinds())('Call records on the %s database', (kind) => {
     expect(ended.sort()).toEqual([inOrder, shuffled].sort());
   });
 
+  it('a clinic that records: the notice comes first, then the recording starts; the recording callback, repeated, fills in the call once', async () => {
+    const { app, call, clinic } = await line();
+    await db.prisma.clinic.update({ where: { id: clinic.id }, data: { recordCalls: true } });
+    const params = call();
+    const res = await signedTwilioPost(app, '/twilio/voice', params);
+    const notice = res.text.indexOf('Calls are recorded');
+    const start = res.text.indexOf('<Start><Recording');
+    expect(notice).toBeGreaterThan(0);
+    expect(start).toBeGreaterThan(notice);
+    expect(res.text).toContain('recordingStatusCallback="https://phone.clinic.test/twilio/recording"');
+    const recording = { AccountSid: params.AccountSid!, CallSid: params.CallSid!, RecordingSid: 'RE' + 'b'.repeat(32), RecordingStatus: 'completed', RecordingDuration: '87', RecordingChannels: '2', RecordingSource: 'StartCallRecordingTwiML', RecordingUrl: 'https://api.twilio.com/2010-04-01/Accounts/AC/Recordings/RE', RecordingStartTime: 'Mon, 07 Jun 2027 08:00:05 +0000' };
+    for (let i = 0; i < 3; i++) expect((await signedTwilioPost(app, '/twilio/recording', recording)).status).toBe(200);
+    const row = await db.prisma.call.findUniqueOrThrow({ where: { callSid: params.CallSid! }, include: { events: true } });
+    expect(row).toMatchObject({ recordingSid: recording.RecordingSid, recordingStatus: 'completed', recordingSeconds: 87 });
+    expect(row.events.filter((e) => e.kind === 'recording:completed')).toHaveLength(1);
+  });
+
   it('a call that was never answered by this service is not invented from a status callback', async () => {
     const { app, call } = await line();
     const sid = callSid(70_000 + sidSeq);

@@ -1,7 +1,9 @@
 -- AlterTable
 ALTER TABLE "Clinic" ADD COLUMN     "emergencyMessage" TEXT,
 ADD COLUMN     "greeting" TEXT,
-ADD COLUMN     "receptionNumber" TEXT;
+ADD COLUMN     "receptionNumber" TEXT,
+ADD COLUMN     "recordCalls" BOOLEAN NOT NULL DEFAULT false,
+ADD COLUMN     "recordingNotice" TEXT;
 
 -- CreateTable
 CREATE TABLE "Call" (
@@ -20,6 +22,9 @@ CREATE TABLE "Call" (
     "answeredBy" UUID,
     "lastSequenceNumber" INTEGER,
     "ivrState" JSONB,
+    "recordingSid" TEXT,
+    "recordingStatus" TEXT,
+    "recordingSeconds" INTEGER,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "Call_pkey" PRIMARY KEY ("id")
