@@ -5,6 +5,7 @@ import type { AppContext } from '../context.js';
 import { feedAdminRoutes } from '../diary/feed-routes.js';
 import { diaryRoutes } from '../diary/routes.js';
 import { diarySetupRoutes } from '../diary/setup-routes.js';
+import { callLogRoutes } from '../telephony/call-log-routes.js';
 import { HttpError, notFound, parseInput } from '../http/errors.js';
 import { getClinic, updateClinicSettings } from './clinics.js';
 import { clinicNameSchema, e164Schema, localeSchema, timeZoneSchema } from './validation.js';
@@ -55,5 +56,6 @@ export function clinicRoutes(ctx: AppContext): Router {
   router.use(diarySetupRoutes(ctx));
   router.use(diaryRoutes(ctx));
   router.use(feedAdminRoutes(ctx));
+  router.use(callLogRoutes(ctx));
   return router;
 }

@@ -1,0 +1,30 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../context.js';
+import { notFound, parseInput } from '../http/errors.js';
+import { callLogQuerySchema, callsCsv, callTimeline, listCalls } from './call-log.js';
+
+/** /api/clinics/:clinicId/calls… for the clinic's staff. */
+export function callLogRoutes(ctx: AppContext): Router {
+  const router = Router({ mergeParams: true });
+  const prisma = ctx.db.prisma;
+  const zoneOf = (clinicId: string) => prisma.clinic.findUniqueOrThrow({ where: { id: clinicId }, select: { timeZone: true, locale: true } });
+
+  router.get('/calls', async (req, res) => {
+    const q = parseInput(callLogQuerySchema, req.query);
+    const clinicId = req.membership!.clinicId;
+    res.json(await listCalls(prisma, clinicId, await zoneOf(clinicId), q));
+  });
+  router.get('/calls.csv', async (req, res) => {
+    const q = parseInput(callLogQuerySchema, req.query);
+    const clinicId = req.membership!.clinicId;
+    const csv = await callsCsv(prisma, clinicId, await zoneOf(clinicId), q);
+    res.set('Content-Disposition', `attachment; filename="calls-${q.from ?? 'all'}-${q.to ?? 'now'}.csv"`).type('text/csv; charset=utf-8').send(csv);
+  });
+  router.get('/calls/:callId', async (req, res) => {
+    const id = String(req.params.callId);
+    if (!z.uuid().safeParse(id).success) throw notFound('No such call');
+    res.json(await callTimeline(prisma, req.membership!.clinicId, id));
+  });
+  return router;
+}

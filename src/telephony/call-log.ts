@@ -1,0 +1,92 @@
+// The call log for the dashboard and owners: filters, pages, CSV, a call's timeline.
+import { stringify } from 'csv-stringify/sync';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import type { Prisma } from '../db/database.js';
+import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
+import { normalisePhone } from '../diary/patients.js';
+import { HttpError } from '../http/errors.js';
+
+export const OUTCOMES = ['booked', 'moved', 'cancelled', 'reception', 'voicemail', 'abandoned', 'out_of_hours', 'failed'] as const;
+
+export const callLogQuerySchema = z.object({
+  from: z.iso.date('must be a date like 2027-03-04').optional(),
+  to: z.iso.date('must be a date like 2027-03-04').optional(),
+  outcome: z.enum(OUTCOMES, { error: `must be one of ${OUTCOMES.join(', ')}` }).optional(),
+  caller: z.string().trim().min(3, 'must be at least 3 characters').max(40).optional(),
+  staff: z.uuid('must be a staff member id').optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+export type CallLogQuery = z.infer<typeof callLogQuerySchema>;
+
+interface Cursor {
+  startedAt: string;
+  id: string;
+}
+
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+function decodeCursor(text: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
+    if (typeof c.startedAt === 'string' && typeof c.id === 'string' && !Number.isNaN(Date.parse(c.startedAt))) return c;
+  } catch {
+    /* fall through */
+  }
+  throw new HttpError(400, 'invalid_input', 'cursor: is not a cursor this API gave out', 'cursor');
+}
+
+/** Filters on the clinic's local calendar days, newest first. */
+function where(clinicId: string, clinic: ClinicZone, q: CallLogQuery): PrismaTypes.CallWhereInput {
+  const { timeZone } = clinic;
+  const from = q.from ? DateTime.fromISO(q.from, { zone: timeZone }).startOf('day').toJSDate() : undefined;
+  const to = q.to ? DateTime.fromISO(q.to, { zone: timeZone }).plus({ days: 1 }).startOf('day').toJSDate() : undefined;
+  if (from && to && to <= from) throw new HttpError(400, 'invalid_input', 'to: must not be before from', 'to');
+  return {
+    clinicId,
+    ...(from || to ? { startedAt: { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } } : {}),
+    ...(q.outcome ? { outcome: q.outcome } : {}),
+    // A whole number as people write it ("07700 900123") matches exactly; a fragment matches by its digits.
+    ...(q.caller ? { fromNumber: { contains: normalisePhone(q.caller, clinic.locale) ?? q.caller.replace(/[^\d+]/g, '') } } : {}),
+    ...(q.staff ? { answeredBy: q.staff } : {}),
+  };
+}
+
+const columns = { id: true, callSid: true, fromNumber: true, toNumber: true, status: true, startedAt: true, answeredAt: true, endedAt: true, durationSeconds: true, outcome: true, answeredBy: true, recordingStatus: true } as const;
+
+export interface ClinicZone {
+  timeZone: string;
+  locale: string;
+}
+
+export async function listCalls(prisma: Prisma, clinicId: string, clinic: ClinicZone, q: CallLogQuery) {
+  const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
+  const base = where(clinicId, clinic, q);
+  const rows = await prisma.call.findMany({
+    where: cursor ? { AND: [base, { OR: [{ startedAt: { lt: new Date(cursor.startedAt) } }, { startedAt: new Date(cursor.startedAt), id: { lt: cursor.id } }] }] } : base,
+    select: columns,
+    orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
+    take: q.limit + 1,
+  });
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return { calls: page, nextCursor: rows.length > q.limit && last ? encodeCursor({ startedAt: last.startedAt.toISOString(), id: last.id }) : null };
+}
+
+/** Every matching call as CSV, times in the clinic's zone, a header row first. */
+export async function callsCsv(prisma: Prisma, clinicId: string, clinic: ClinicZone, q: CallLogQuery): Promise<string> {
+  const { timeZone } = clinic;
+  const rows = await prisma.call.findMany({ where: where(clinicId, clinic, q), select: columns, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], take: 50_000 });
+  const local = (d: Date | null) => (d ? DateTime.fromJSDate(d, { zone: timeZone }).toFormat("yyyy-MM-dd'T'HH:mm:ssZZ") : '');
+  return stringify(
+    rows.map((r) => [local(r.startedAt), r.fromNumber, r.toNumber, r.status, r.outcome ?? '', r.durationSeconds ?? '', local(r.answeredAt), local(r.endedAt), r.answeredBy ?? '', r.callSid]),
+    { header: true, columns: ['started', 'from', 'to', 'status', 'outcome', 'duration_seconds', 'answered', 'ended', 'answered_by', 'call_sid'] },
+  );
+}
+
+export async function callTimeline(prisma: Prisma, clinicId: string, callId: string) {
+  const call = await prisma.call.findFirst({ where: { id: callId, clinicId }, select: { ...columns, events: { select: { at: true, kind: true, data: true }, orderBy: [{ at: 'asc' }, { id: 'asc' }] } } });
+  if (!call) throw new HttpError(404, 'not_found', 'No such call');
+  return call;
+}
