@@ -1,0 +1,228 @@
+// A local stand-in for Twilio's REST API (no internet here): Twilio's real paths,
+// form-encoded requests, JSON resources and error bodies, for what this service
+// calls. It keeps calls, recordings (with audio), queue members and messages in
+// memory and records every request so tests can check them against Twilio's
+// own API description.
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  form: Record<string, string>;
+  query: Record<string, string>;
+  response?: { status: number; body: unknown };
+}
+
+export interface StandinRecording {
+  sid: string;
+  callSid: string;
+  status: 'in-progress' | 'paused' | 'stopped' | 'processing' | 'completed' | 'absent';
+  duration: number;
+  audio: Buffer;
+  dateCreated: Date;
+}
+
+const API = '/2010-04-01/Accounts/:AccountSid';
+const sid = (prefix: string) => prefix + randomBytes(16).toString('hex');
+const rfc2822 = (d: Date) => d.toUTCString().replace('GMT', '+0000');
+
+export class TwilioStandin {
+  readonly requests: RecordedRequest[] = [];
+  readonly calls = new Map<string, { sid: string; status: string; url?: string; twiml?: string }>();
+  readonly recordings = new Map<string, StandinRecording>();
+  readonly messages: Array<{ sid: string; to: string; from?: string; body: string; status: string }> = [];
+  readonly dequeued: Array<{ queueSid: string; callSid: string; url: string }> = [];
+  private server?: http.Server;
+  url = '';
+
+  constructor(
+    readonly accountSid: string,
+    private readonly secrets: { authToken: string; apiKey?: string; apiSecret?: string },
+  ) {}
+
+  /** A completed recording at Twilio, as if a call had just been recorded. */
+  addRecording(callSid: string, audio: Buffer = Buffer.from('ID3 fake mp3'), duration = 12): StandinRecording {
+    const r: StandinRecording = { sid: sid('RE'), callSid, status: 'completed', duration, audio, dateCreated: new Date() };
+    this.recordings.set(r.sid, r);
+    return r;
+  }
+
+  async start(): Promise<string> {
+    const app = express();
+    app.use(express.urlencoded({ extended: false }));
+    app.use((req, res, next) => {
+      const record: RecordedRequest = { method: req.method, path: req.path, form: { ...(req.body ?? {}) }, query: { ...(req.query as Record<string, string>) } };
+      this.requests.push(record);
+      const json = res.json.bind(res);
+      res.json = (body: unknown) => {
+        record.response = { status: res.statusCode, body };
+        return json(body);
+      };
+      next();
+    });
+    app.use(this.authenticate);
+
+    app.post(`${API}/Calls/:Sid.json`, (req, res) => {
+      const call = this.calls.get(String(req.params.Sid)) ?? { sid: String(req.params.Sid), status: 'in-progress' };
+      if (req.body.Url) call.url = req.body.Url;
+      if (req.body.Twiml) call.twiml = req.body.Twiml;
+      if (req.body.Status) call.status = req.body.Status === 'completed' ? 'completed' : 'canceled';
+      this.calls.set(call.sid, call);
+      res.json(this.callResource(call.sid, call.status));
+    });
+    app.post(`${API}/Calls/:CallSid/Recordings.json`, (req, res) => {
+      const r = this.addRecording(String(req.params.CallSid));
+      r.status = 'in-progress';
+      res.status(201).json(this.callRecordingResource(r));
+    });
+    app.post(`${API}/Calls/:CallSid/Recordings/:Sid.json`, (req, res, next) => {
+      const r = this.recordings.get(String(req.params.Sid));
+      if (!r) return next();
+      if (req.body.Status === 'stopped') r.status = 'completed';
+      else if (req.body.Status === 'paused') r.status = 'paused';
+      else if (req.body.Status === 'in-progress') r.status = 'in-progress';
+      res.json(this.callRecordingResource(r));
+    });
+    app.get(`${API}/Recordings.json`, (req, res) => {
+      const pageSize = Math.min(1000, Number(req.query.PageSize ?? 50));
+      const page = Number(req.query.Page ?? 0);
+      const all = [...this.recordings.values()].sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime());
+      const items = all.slice(page * pageSize, (page + 1) * pageSize);
+      const base = `/2010-04-01/Accounts/${req.params.AccountSid}/Recordings.json`;
+      const more = (page + 1) * pageSize < all.length;
+      res.json({
+        recordings: items.map((r) => this.recordingResource(r)),
+        page,
+        page_size: pageSize,
+        start: page * pageSize,
+        end: page * pageSize + Math.max(0, items.length - 1),
+        uri: `${base}?PageSize=${pageSize}&Page=${page}`,
+        first_page_uri: `${base}?PageSize=${pageSize}&Page=0`,
+        previous_page_uri: page > 0 ? `${base}?PageSize=${pageSize}&Page=${page - 1}` : null,
+        next_page_uri: more ? `${base}?PageSize=${pageSize}&Page=${page + 1}` : null,
+      });
+    });
+    app.get(`${API}/Recordings/:file`, (req, res, next) => {
+      const m = /^(RE[0-9a-f]{32})\.(json|mp3|wav)$/.exec(String(req.params.file));
+      const r = m ? this.recordings.get(m[1]!) : undefined;
+      if (!m || !r) return next();
+      if (m[2] === 'json') return res.json(this.recordingResource(r));
+      // Media exists only once the recording is complete.
+      if (r.status !== 'completed') return next();
+      res.type(m[2] === 'mp3' ? 'audio/mpeg' : 'audio/x-wav').send(r.audio);
+    });
+    app.delete(`${API}/Recordings/:file`, (req, res, next) => {
+      const m = /^(RE[0-9a-f]{32})\.json$/.exec(String(req.params.file));
+      if (!m || !this.recordings.delete(m[1]!)) return next();
+      res.status(204).end();
+    });
+    app.post(`${API}/Messages.json`, (req, res) => {
+      if (!req.body.To || !req.body.Body || !(req.body.From || req.body.MessagingServiceSid)) {
+        return this.error(res, 400, 21604, "A 'To' phone number, a 'From' number or MessagingServiceSid, and a Body are required.");
+      }
+      const m = { sid: sid('SM'), to: req.body.To, from: req.body.From, body: req.body.Body, status: 'queued' };
+      this.messages.push(m);
+      res.status(201).json({
+        sid: m.sid,
+        account_sid: req.params.AccountSid,
+        to: m.to,
+        from: m.from ?? null,
+        messaging_service_sid: req.body.MessagingServiceSid ?? null,
+        body: m.body,
+        status: m.status,
+        direction: 'outbound-api',
+        api_version: '2010-04-01',
+        num_segments: '1',
+        date_created: rfc2822(new Date()),
+        date_updated: rfc2822(new Date()),
+        date_sent: null,
+        error_code: null,
+        error_message: null,
+        price: null,
+        price_unit: 'USD',
+        uri: `/2010-04-01/Accounts/${req.params.AccountSid}/Messages/${m.sid}.json`,
+      });
+    });
+    app.post(`${API}/Queues/:QueueSid/Members/:CallSid.json`, (req, res) => {
+      if (!req.body.Url) return this.error(res, 400, 21205, 'Url parameter is required.');
+      this.dequeued.push({ queueSid: String(req.params.QueueSid), callSid: String(req.params.CallSid), url: req.body.Url });
+      res.json({
+        call_sid: req.params.CallSid,
+        queue_sid: req.params.QueueSid,
+        date_enqueued: rfc2822(new Date()),
+        position: 1,
+        wait_time: 0,
+        uri: `/2010-04-01/Accounts/${req.params.AccountSid}/Queues/${req.params.QueueSid}/Members/${req.params.CallSid}.json`,
+      });
+    });
+    app.use((_req, res) => this.error(res, 404, 20404, 'The requested resource was not found'));
+
+    this.server = http.createServer(app);
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    if (this.server) await new Promise((resolve) => this.server!.close(resolve));
+  }
+
+  // HTTP Basic with the Account SID and Auth Token, or an API key and its secret, as Twilio takes.
+  private authenticate = (req: Request, res: Response, next: NextFunction) => {
+    const [scheme, encoded] = (req.get('authorization') ?? '').split(' ');
+    const [user, pass] = Buffer.from(encoded ?? '', 'base64').toString('utf8').split(':');
+    const ok = scheme === 'Basic' && ((user === this.accountSid && pass === this.secrets.authToken) || (!!this.secrets.apiKey && user === this.secrets.apiKey && pass === this.secrets.apiSecret));
+    if (!ok) return this.error(res, 401, 20003, 'Authenticate');
+    if (req.path.startsWith('/2010-04-01/Accounts/') && !req.path.startsWith(`/2010-04-01/Accounts/${this.accountSid}/`)) return this.error(res, 404, 20404, 'The requested resource was not found');
+    next();
+  };
+
+  private error(res: Response, status: number, code: number, message: string) {
+    res.status(status).json({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
+  }
+
+  private callResource(callSid: string, status: string) {
+    const now = rfc2822(new Date());
+    return {
+      sid: callSid,
+      account_sid: this.accountSid,
+      status,
+      date_created: now,
+      date_updated: now,
+      direction: 'inbound',
+      api_version: '2010-04-01',
+      uri: `/2010-04-01/Accounts/${this.accountSid}/Calls/${callSid}.json`,
+    };
+  }
+
+  /** A recording seen under its call (Calls/{CallSid}/Recordings): Twilio gives no media_url there. */
+  private callRecordingResource(r: StandinRecording) {
+    const { media_url: _media, ...rest } = this.recordingResource(r);
+    return { ...rest, uri: `/2010-04-01/Accounts/${this.accountSid}/Calls/${r.callSid}/Recordings/${r.sid}.json` };
+  }
+
+  private recordingResource(r: StandinRecording) {
+    const base = `/2010-04-01/Accounts/${this.accountSid}/Recordings/${r.sid}`;
+    return {
+      sid: r.sid,
+      account_sid: this.accountSid,
+      call_sid: r.callSid,
+      api_version: '2010-04-01',
+      status: r.status,
+      duration: r.status === 'completed' ? String(r.duration) : '-1',
+      channels: 2,
+      source: 'StartCallRecordingAPI',
+      date_created: rfc2822(r.dateCreated),
+      date_updated: rfc2822(r.dateCreated),
+      start_time: rfc2822(r.dateCreated),
+      price: null,
+      price_unit: 'USD',
+      error_code: null,
+      uri: `${base}.json`,
+      media_url: `https://api.twilio.com${base}`,
+    };
+  }
+}
