@@ -3,6 +3,7 @@
 // machines are shared and noisy: the ratio is what to compare across runs.
 import { writeFile } from 'node:fs/promises';
 import { slotBenchmarks } from './slots.bench.js';
+import { voiceBenchmarks } from './voice.bench.js';
 
 export interface Figure {
   figure: string;
@@ -10,21 +11,22 @@ export interface Figure {
   unit: string;
   baseline: number;
   baselineLabel: string;
-  goal?: { max: number; of: 'value' | 'ratio' };
+  /** A bound on the value itself or on value ÷ baseline. */
+  goal?: { max?: number; min?: number; of: 'value' | 'ratio' };
 }
 
-const figures: Figure[] = [...(await slotBenchmarks())];
+const figures: Figure[] = [...(await slotBenchmarks()), ...(await voiceBenchmarks())];
 
 const rows = figures.map((f) => {
   const ratio = f.baseline > 0 ? f.value / f.baseline : NaN;
   const measured = f.goal?.of === 'ratio' ? ratio : f.value;
-  const pass = f.goal ? measured <= f.goal.max : null;
+  const pass = f.goal ? (f.goal.max === undefined || measured <= f.goal.max) && (f.goal.min === undefined || measured >= f.goal.min) : null;
   return {
     figure: f.figure,
     value: `${f.value.toFixed(2)} ${f.unit}`,
     baseline: `${f.baseline.toFixed(2)} ${f.unit} (${f.baselineLabel})`,
     ratio: Number.isFinite(ratio) ? ratio.toFixed(2) : '—',
-    goal: f.goal ? `${f.goal.of === 'ratio' ? 'ratio' : ''} ≤ ${f.goal.max}${f.goal.of === 'value' ? ` ${f.unit}` : ''}`.trim() : '—',
+    goal: f.goal ? `${f.goal.of === 'ratio' ? 'ratio ' : ''}${f.goal.max !== undefined ? `≤ ${f.goal.max}` : `≥ ${f.goal.min}`}${f.goal.of === 'value' ? ` ${f.unit}` : ''}` : '—',
     pass: pass === null ? '—' : pass ? 'yes' : 'NO',
   };
 });
