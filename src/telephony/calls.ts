@@ -1,8 +1,8 @@
 // The call record, built idempotently from Twilio's requests: the same CallSid or
 // callback twice changes nothing the second time, and callbacks may come in any order.
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Prisma } from '../db/database.js';
-import { patientsByPhone } from '../diary/patients.js';
 import type { CallerMatch, EventBus } from '../events.js';
 
 export interface CallDeps {
@@ -40,36 +40,80 @@ const TERMINAL = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled'
 const PROGRESS: Record<string, number> = { queued: 0, initiated: 1, ringing: 2, 'in-progress': 3 };
 const orderOf = (status: string, sequence?: number) => sequence ?? PROGRESS[status] ?? 1_000;
 
-/** Records a call's first webhook once and tells the clinic's dashboards who is calling. */
-export async function receiveCall(deps: CallDeps, clinic: { id: string }, params: z.infer<typeof incomingCallSchema>): Promise<{ callId: string; callers: CallerMatch[] }> {
+type ClinicForCall = {
+  id: string;
+  name: string;
+  timeZone: string;
+  locale: string;
+  emergencyMessage: string | null;
+  greeting: string | null;
+  receptionNumber: string | null;
+  fallbackNumber: string | null;
+  recordCalls: boolean;
+  recordingNotice: string | null;
+};
+
+export interface AnsweredCall {
+  callId: string;
+  created: boolean;
+  ivrState: unknown;
+  clinic: ClinicForCall;
+  callers: CallerMatch[];
+}
+
+/**
+ * A call's first webhook, the hottest path of the service: finds the clinic by
+ * the dialled number and records the call once per CallSid in one statement,
+ * then names the callers on that number in a second. Null for a number no clinic has.
+ */
+export async function answerCall(deps: CallDeps, params: z.infer<typeof incomingCallSchema>): Promise<AnsweredCall | null> {
   const now = deps.clock();
-  const created = await deps.prisma.call.createMany({
-    data: [{ callSid: params.CallSid, clinicId: clinic.id, fromNumber: params.From, toNumber: params.To, direction: params.Direction, status: params.CallStatus, startedAt: now }],
-    skipDuplicates: true,
-  });
-  const call = await deps.prisma.call.findUniqueOrThrow({ where: { callSid: params.CallSid }, select: { id: true } });
+  const rows = await deps.prisma.$queryRaw<Array<ClinicForCall & { insertedId: string | null; existingId: string | null; ivrState: unknown }>>`
+    WITH clinic AS (
+      SELECT c."id", c."name", c."timeZone", c."locale", c."emergencyMessage", c."greeting", c."receptionNumber", c."fallbackNumber", c."recordCalls", c."recordingNotice"
+      FROM "ClinicNumber" n JOIN "Clinic" c ON c."id" = n."clinicId" WHERE n."e164" = ${params.To}
+    ), inserted AS (
+      INSERT INTO "Call" ("id", "callSid", "clinicId", "fromNumber", "toNumber", "direction", "status", "startedAt")
+      SELECT ${randomUUID()}::uuid, ${params.CallSid}, clinic."id", ${params.From}, ${params.To}, ${params.Direction}, ${params.CallStatus}, ${now}
+      FROM clinic
+      ON CONFLICT ("callSid") DO NOTHING
+      RETURNING "id"
+    ), ringing AS (
+      INSERT INTO "CallEvent" ("callId", "at", "kind", "dedupeKey")
+      SELECT "id", ${now}, 'ringing', ${`${params.CallSid}:ringing`} FROM inserted
+      ON CONFLICT ("dedupeKey") DO NOTHING
+    )
+    SELECT clinic.*, (SELECT "id"::text FROM inserted) AS "insertedId",
+      existing."id"::text AS "existingId", existing."ivrState"
+    FROM clinic LEFT JOIN "Call" existing ON existing."callSid" = ${params.CallSid}`;
+  const row = rows[0];
+  if (!row) return null;
+  const { insertedId, existingId, ivrState, ...clinic } = row;
+  const callId = insertedId ?? existingId!;
   const callers = await matchCallers(deps, clinic.id, params.From, now);
-  if (created.count === 1) {
-    await deps.prisma.callEvent.createMany({ data: [{ callId: call.id, at: now, kind: 'ringing', dedupeKey: `${params.CallSid}:ringing` }], skipDuplicates: true });
-    deps.events.publish('call.ringing', clinic.id, { callId: call.id, callSid: params.CallSid, from: params.From, callers }, now);
-  }
-  return { callId: call.id, callers };
+  if (insertedId) deps.events.publish('call.ringing', clinic.id, { callId, callSid: params.CallSid, from: params.From, callers }, now);
+  return { callId, created: insertedId !== null, ivrState: insertedId ? null : ivrState, clinic, callers };
 }
 
 /** The clinic's patients on the caller's number, each with their next appointment. A family may share one number. */
 async function matchCallers(deps: CallDeps, clinicId: string, from: string, now: Date): Promise<CallerMatch[]> {
   if (!/^\+[1-9]\d{6,14}$/.test(from)) return [];
-  const patients = await patientsByPhone(deps.prisma, clinicId, from);
-  return Promise.all(
-    patients.map(async (p) => {
-      const next = await deps.prisma.appointment.findFirst({
-        where: { patientId: p.id, status: 'booked', startsAt: { gte: now } },
-        orderBy: { startsAt: 'asc' },
-        select: { startsAt: true, practitioner: { select: { name: true } } },
-      });
-      return { patientId: p.id, name: p.name, nextAppointment: next ? { startsAt: next.startsAt.toISOString(), practitionerName: next.practitioner.name } : null };
-    }),
-  );
+  const rows = await deps.prisma.$queryRaw<Array<{ id: string; name: string; startsAt: Date | null; practitionerName: string | null }>>`
+    SELECT p."id"::text AS "id", p."name", a."startsAt", pr."name" AS "practitionerName"
+    FROM "Patient" p
+    LEFT JOIN LATERAL (
+      SELECT "startsAt", "practitionerId" FROM "Appointment"
+      WHERE "patientId" = p."id" AND "status" = 'booked' AND "startsAt" >= ${now}
+      ORDER BY "startsAt" LIMIT 1
+    ) a ON true
+    LEFT JOIN "Practitioner" pr ON pr."id" = a."practitionerId"
+    WHERE p."clinicId" = ${clinicId}::uuid AND p."phone" = ${from}
+    ORDER BY p."name", p."id"`;
+  return rows.map((r) => ({
+    patientId: r.id,
+    name: r.name,
+    nextAppointment: r.startsAt && r.practitionerName ? { startsAt: new Date(r.startsAt).toISOString(), practitionerName: r.practitionerName } : null,
+  }));
 }
 
 /**

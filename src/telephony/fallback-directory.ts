@@ -20,8 +20,8 @@ export class FallbackDirectory {
     }
   }
 
-  forget(numbers: string[]): void {
-    for (const number of numbers) this.byNumber.delete(number);
+  rememberNumber(number: string, entry: FallbackEntry): void {
+    this.byNumber.set(number, entry);
   }
 
   lookup(dialled: string | undefined): FallbackEntry | undefined {

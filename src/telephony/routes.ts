@@ -1,7 +1,6 @@
 import express, { Router, type ErrorRequestHandler } from 'express';
 import type { AppContext } from '../context.js';
-import { applyRecordingCallback, applyStatusCallback, incomingCallSchema, receiveCall, recordingCallbackSchema, statusCallbackSchema } from './calls.js';
-import { findClinicByNumber } from './clinic-lookup.js';
+import { answerCall, applyRecordingCallback, applyStatusCallback, incomingCallSchema, recordingCallbackSchema, statusCallbackSchema } from './calls.js';
 import { changeAction, changeCancel, changeCheckBirthDate, changeMove, changeSlot, changeWhich, changeWho } from './change-line.js';
 import { chooseSlot, choosePatient, chooseType, confirmed, goodbye, heardBirthDate, heardName, Ivr, menu, nameConfirmed, welcome } from './ivr.js';
 import { apologyTwiml, emptyTwiml, unknownNumberTwiml } from './twiml.js';
@@ -50,11 +49,12 @@ export function twilioRoutes(ctx: AppContext): Router {
   // A call comes in: record it (once per CallSid), tell the dashboards who is calling,
   // then the clinic's messages and the menu.
   router.post('/voice', async (req, res) => {
-    const call = incomingCallSchema.parse(req.body);
-    const clinic = await findClinicByNumber(ctx, call.To);
-    if (!clinic) return sendTwiml(res, unknownNumberTwiml());
-    const { callId } = await receiveCall(deps, clinic, call);
-    sendTwiml(res, welcome(await ivrFor(callId)));
+    const params = incomingCallSchema.parse(req.body);
+    const answered = await answerCall(deps, params);
+    if (!answered) return sendTwiml(res, unknownNumberTwiml());
+    const { clinic } = answered;
+    ctx.fallbackDirectory.rememberNumber(params.To, { clinicName: clinic.name, locale: clinic.locale, fallbackNumber: clinic.fallbackNumber });
+    sendTwiml(res, welcome(new Ivr(ctx, { id: answered.callId, fromNumber: params.From, ivrState: answered.ivrState, clinic })));
   });
 
   /** The call named in an action URL, with its clinic; those URLs are ours and Twilio signed them. */
