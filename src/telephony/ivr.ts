@@ -2,6 +2,7 @@
 // State that is not personal travels in the action URLs (Twilio signs them with
 // the rest of the request); a new caller's name and date of birth stay in the
 // database (Call.ivrState). Every handler answers spoken TwiML.
+import { DateTime } from 'luxon';
 import twilio from 'twilio';
 import type VoiceResponseType from 'twilio/lib/twiml/VoiceResponse.js';
 import type { AppContext } from '../context.js';
@@ -12,7 +13,7 @@ import { patientsByPhone } from '../diary/patients.js';
 import type { Slot } from '../diary/slots.js';
 import { MAX_MENU_ATTEMPTS, menuChoice } from './menu.js';
 import { changeStart } from './change-line.js';
-import { speakDateTime, speakSlot } from './speech.js';
+import { ordinal, speakDateTime, speakSlot } from './speech.js';
 import { voiceFor } from './twiml.js';
 
 const { VoiceResponse } = twilio.twiml;
@@ -157,6 +158,12 @@ export async function reception(ivr: Ivr): Promise<string> {
     ivr.response.hangup();
     return ivr.twiml();
   }
+  if (isOpenAt(now, hours)) {
+    // Open, but the clinic has set no number to put callers through to.
+    await ivr.setOutcome('reception');
+    ivr.say('Sorry, reception cannot take calls on this line at the moment. Please try again later.');
+    return ivr.ask(ivr.url('menu', { attempt: '1' }), 'You can still book an appointment now: press 1.', ivr.url('goodbye'));
+  }
   await ivr.setOutcome('out_of_hours');
   const next = nextOpening(now, hours);
   ivr.say(next ? `Reception is closed at the moment. We open again ${speakDateTime(next, ivr.speakOptions())}.` : 'Reception is not taking calls at the moment.');
@@ -295,6 +302,14 @@ export async function heardBirthDate(ivr: Ivr, q: Params, body: Params): Promise
     return askBirthDate(ivr, p);
   }
   await ivr.saveState({ ...ivr.state(), newPatientDob: dob });
+  const spoken = DateTime.fromISO(dob).setLocale('en-GB');
+  const said = usOrder(ivr.call.clinic.locale) ? `${spoken.toFormat('LLLL')} ${ordinal(spoken.day)}, ${spoken.year}` : `the ${ordinal(spoken.day)} of ${spoken.toFormat('LLLL')} ${spoken.year}`;
+  return ivr.ask(ivr.url('book/dob-ok', p), `That's ${said}. If that's right, press 1. To key it again, press 2.`, ivr.url('menu', { silence: '1' }));
+}
+
+export async function birthDateConfirmed(ivr: Ivr, q: Params, body: Params): Promise<string> {
+  const p = { type: q.type!, slot: q.slot! };
+  if (body.Digits !== '1' || !ivr.state().newPatientDob) return askBirthDate(ivr, p);
   return confirmBooking(ivr, { ...p, patient: 'new' });
 }
 

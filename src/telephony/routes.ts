@@ -2,7 +2,7 @@ import express, { Router, type ErrorRequestHandler } from 'express';
 import type { AppContext } from '../context.js';
 import { answerCall, applyRecordingCallback, applyStatusCallback, incomingCallSchema, recordingCallbackSchema, statusCallbackSchema } from './calls.js';
 import { changeAction, changeCancel, changeCheckBirthDate, changeMove, changeSlot, changeWhich, changeWho } from './change-line.js';
-import { chooseSlot, choosePatient, chooseType, confirmed, goodbye, heardBirthDate, heardName, Ivr, menu, nameConfirmed, welcome } from './ivr.js';
+import { birthDateConfirmed, chooseSlot, choosePatient, chooseType, confirmed, goodbye, heardBirthDate, heardName, Ivr, menu, nameConfirmed, welcome } from './ivr.js';
 import { apologyTwiml, emptyTwiml, unknownNumberTwiml } from './twiml.js';
 import { isSignedByTwilio, requireTwilioSignature } from './twilio-guard.js';
 
@@ -87,6 +87,7 @@ export function twilioRoutes(ctx: AppContext): Router {
   router.post('/book/name', step(heardName));
   router.post('/book/name-ok', step(nameConfirmed));
   router.post('/book/dob', step(heardBirthDate));
+  router.post('/book/dob-ok', step(birthDateConfirmed));
   router.post('/book/confirm', step(confirmed));
   router.post('/change/who', step(changeWho));
   router.post('/change/dob', step(changeCheckBirthDate));

@@ -68,6 +68,10 @@ describe.each(databaseKinds())('Calling the clinic (%s database)', (kind) => {
     await john.press('3101197'); // seven digits: not a date
     expect(john.heard()).toContain("Sorry, that isn't a date of birth I can use.");
     await john.press('31011975');
+    expect(john.heard()).toBe("That's the 31st of January 1975. If that's right, press 1. To key it again, press 2.");
+    await john.press('2');
+    await john.press('31011975');
+    await john.press('1');
     expect(john.heard()).toContain('for John Smith, press 1');
     await john.press('1');
     expect(john.heard()).toContain("You're booked for");
@@ -143,5 +147,15 @@ describe.each(databaseKinds())('Calling the clinic (%s database)', (kind) => {
     await silent.silence();
     expect(silent.dialled()).toBe('+441632960555');
     expect((await db.prisma.call.findUniqueOrThrow({ where: { callSid: silent.sid } })).outcome).toBe('reception');
+  });
+
+  it('in hours with no number to put callers through to: said plainly, and booking stays open', async () => {
+    const { caller, clinic } = await clinicLine();
+    await db.prisma.clinic.update({ where: { id: clinic.id }, data: { receptionNumber: null, fallbackNumber: null } });
+    const c = caller();
+    await c.dial();
+    await c.press('3');
+    expect(c.heard()).toBe('Sorry, reception cannot take calls on this line at the moment. Please try again later. You can still book an appointment now: press 1.');
+    expect(c.dialled()).toBeUndefined();
   });
 });
