@@ -18,20 +18,25 @@ export class LocalDay {
   readonly weekday: number;
   private readonly base: number;
   private readonly uniform: boolean;
+  private readonly nextStart: DateTime;
   private readonly cache = new Map<number, number | null>();
 
-  constructor(date: DateTime) {
-    this.date = date.startOf('day');
+  // Each luxon step costs a time-zone lookup (the slot search's main cost), so a
+  // day computes its own and the next day's midnight once and hands the latter on.
+  constructor(date: DateTime, isStartOfDay = false) {
+    this.date = isStartOfDay ? date : date.startOf('day');
     this.weekday = this.date.weekday;
     this.base = this.date.toMillis();
-    const next = this.date.plus({ days: 1 }).startOf('day');
-    this.uniform = next.toMillis() - this.base === 86_400_000 && this.date.offset === next.offset;
+    const next = this.date.plus({ days: 1 });
+    // A zone whose clocks change at midnight can put "midnight" at 01:00.
+    this.nextStart = next.hour === 0 && next.minute === 0 ? next : next.startOf('day');
+    this.uniform = this.nextStart.toMillis() - this.base === 86_400_000 && this.date.offset === this.nextStart.offset;
   }
 
   /** The instant of `minute` past local midnight (1440 = the next midnight), or null when that local time does not exist. */
   at(minute: number): number | null {
     if (this.uniform) return this.base + minute * 60_000;
-    if (minute >= 1440) return this.date.plus({ days: 1 }).startOf('day').toMillis();
+    if (minute >= 1440) return this.nextStart.toMillis();
     let known = this.cache.get(minute);
     if (known === undefined) {
       const dt = this.date.set({ hour: Math.floor(minute / 60), minute: minute % 60 });
@@ -51,7 +56,7 @@ export class LocalDay {
   }
 
   next(): LocalDay {
-    return new LocalDay(this.date.plus({ days: 1 }));
+    return new LocalDay(this.nextStart, true);
   }
 }
 
