@@ -40,7 +40,8 @@ const TERMINAL = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled'
 const PROGRESS: Record<string, number> = { queued: 0, initiated: 1, ringing: 2, 'in-progress': 3 };
 const orderOf = (status: string, sequence?: number) => sequence ?? PROGRESS[status] ?? 1_000;
 
-type ClinicForCall = {
+/** What the phone line needs to know about the clinic a call is for. */
+export type ClinicForCall = {
   id: string;
   name: string;
   timeZone: string;

@@ -12,6 +12,7 @@ import { isOpenAt, nextOpening } from '../diary/opening-hours.js';
 import { patientsByPhone } from '../diary/patients.js';
 import type { Slot } from '../diary/slots.js';
 import { MAX_MENU_ATTEMPTS, menuChoice } from './menu.js';
+import type { ClinicForCall } from './calls.js';
 import { changeStart } from './change-line.js';
 import { ordinal, speakDateTime, speakSlot } from './speech.js';
 import { voiceFor } from './twiml.js';
@@ -23,18 +24,7 @@ export interface CallInfo {
   id: string;
   fromNumber: string;
   ivrState: unknown;
-  clinic: {
-    id: string;
-    name: string;
-    timeZone: string;
-    locale: string;
-    emergencyMessage: string | null;
-    greeting: string | null;
-    receptionNumber: string | null;
-    fallbackNumber: string | null;
-    recordCalls: boolean;
-    recordingNotice: string | null;
-  };
+  clinic: ClinicForCall;
 }
 
 /** Everything one handler needs: the app's I/O, the call, and helpers to speak and to build signed-by-Twilio URLs. */

@@ -1,11 +1,7 @@
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { makeTestApp, testClock } from '../helpers/app.js';
-import { Caller } from '../helpers/caller.js';
-import { makeDiary } from '../helpers/diary.js';
+import { clinicLine } from '../helpers/phone-line.js';
 import { databaseKinds } from '../helpers/services.js';
 
-// Monday 7 June 2027, 09:00 in London; minimum notice 2 hours, so the first free time is 11:00.
-const MONDAY_9AM = new Date('2027-06-07T08:00:00Z');
 
 describe.each(databaseKinds())('Calling the clinic (%s database)', (kind) => {
   let db: TestDatabase;
@@ -14,18 +10,8 @@ describe.each(databaseKinds())('Calling the clinic (%s database)', (kind) => {
   });
   afterAll(() => db.drop());
 
-  async function clinicLine(now = MONDAY_9AM) {
-    const diary = await makeDiary(db.prisma);
-    const weekdays = [1, 2, 3, 4, 5].map((weekday) => ({ clinicId: diary.clinic.id, weekday, startMinute: 8 * 60 + 30, endMinute: 18 * 60 }));
-    await db.prisma.openingHours.createMany({ data: weekdays });
-    await db.prisma.clinic.update({ where: { id: diary.clinic.id }, data: { receptionNumber: '+441632960555' } });
-    const { app } = makeTestApp(db, { clock: testClock(now) });
-    const caller = (from?: string) => new Caller(app, diary.clinic.numbers[0]!, from);
-    return { ...diary, app, caller };
-  }
-
   it('Jane, a known caller, books the first free time with Dr Patel by keypad', async () => {
-    const { caller, patient, patel } = await clinicLine();
+    const { caller, patient, patel } = await clinicLine(db);
     const jane = caller('+447700900123');
     await jane.dial();
     expect(jane.heard()).toContain('To book an appointment, press 1');
@@ -54,7 +40,7 @@ describe.each(databaseKinds())('Calling the clinic (%s database)', (kind) => {
   });
 
   it('a new caller says their name and keys their date of birth, hears them back, and is booked', async () => {
-    const { caller, clinic } = await clinicLine();
+    const { caller, clinic } = await clinicLine(db);
     const john = caller('+447700900888');
     await john.dial();
     await john.say('I want to book an appointment');
@@ -81,7 +67,7 @@ describe.each(databaseKinds())('Calling the clinic (%s database)', (kind) => {
   });
 
   it('loses the race: the time is taken while the caller decides, so they hear an apology and other times', async () => {
-    const { caller, patient, patel, checkUp, clinic } = await clinicLine();
+    const { caller, patient, patel, checkUp, clinic } = await clinicLine(db);
     const jane = caller('+447700900123');
     await jane.dial();
     await jane.press('1');
@@ -98,7 +84,7 @@ describe.each(databaseKinds())('Calling the clinic (%s database)', (kind) => {
   });
 
   it('two patients on one number: the caller chooses by name', async () => {
-    const { caller, clinic } = await clinicLine();
+    const { caller, clinic } = await clinicLine(db);
     const john = await db.prisma.patient.create({ data: { clinicId: clinic.id, name: 'John Doe', phone: '+447700900123' } });
     const parent = caller('+447700900123');
     await parent.dial();
@@ -112,7 +98,7 @@ describe.each(databaseKinds())('Calling the clinic (%s database)', (kind) => {
   });
 
   it('out of hours: reception is closed and says when it opens; booking still works', async () => {
-    const { caller } = await clinicLine(new Date('2027-06-12T10:00:00Z')); // Saturday
+    const { caller } = await clinicLine(db, new Date('2027-06-12T10:00:00Z')); // Saturday
     const c = caller();
     await c.dial();
     await c.press('3');
@@ -129,7 +115,7 @@ describe.each(databaseKinds())('Calling the clinic (%s database)', (kind) => {
   });
 
   it('in hours, reception is put through; three invalid answers and silence both end there', async () => {
-    const { caller } = await clinicLine();
+    const { caller } = await clinicLine(db);
     const c = caller();
     await c.dial();
     await c.press('3');
@@ -150,7 +136,7 @@ describe.each(databaseKinds())('Calling the clinic (%s database)', (kind) => {
   });
 
   it('in hours with no number to put callers through to: said plainly, and booking stays open', async () => {
-    const { caller, clinic } = await clinicLine();
+    const { caller, clinic } = await clinicLine(db);
     await db.prisma.clinic.update({ where: { id: clinic.id }, data: { receptionNumber: null, fallbackNumber: null } });
     const c = caller();
     await c.dial();

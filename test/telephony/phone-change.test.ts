@@ -1,10 +1,6 @@
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { makeTestApp, testClock } from '../helpers/app.js';
-import { Caller } from '../helpers/caller.js';
-import { makeDiary } from '../helpers/diary.js';
+import { clinicLine } from '../helpers/phone-line.js';
 import { databaseKinds } from '../helpers/services.js';
-
-const MONDAY_9AM = new Date('2027-06-07T08:00:00Z');
 
 describe.each(databaseKinds())('Changing or cancelling by phone (%s database)', (kind) => {
   let db: TestDatabase;
@@ -15,14 +11,11 @@ describe.each(databaseKinds())('Changing or cancelling by phone (%s database)', 
 
   /** Jane Doe (born 23 April 1980) has a check-up with Dr Patel on Wednesday at 10:00. */
   async function janeHasAnAppointment() {
-    const diary = await makeDiary(db.prisma);
-    await db.prisma.openingHours.createMany({ data: [1, 2, 3, 4, 5].map((weekday) => ({ clinicId: diary.clinic.id, weekday, startMinute: 510, endMinute: 1080 })) });
-    await db.prisma.clinic.update({ where: { id: diary.clinic.id }, data: { receptionNumber: '+441632960555' } });
+    const line = await clinicLine(db);
     const appointment = await db.prisma.appointment.create({
-      data: { clinicId: diary.clinic.id, practitionerId: diary.patel.id, patientId: diary.patient.id, typeId: diary.checkUp.id, startsAt: new Date('2027-06-09T09:00:00Z'), endsAt: new Date('2027-06-09T09:30:00Z'), blockedUntil: new Date('2027-06-09T09:30:00Z'), source: 'dashboard' },
+      data: { clinicId: line.clinic.id, practitionerId: line.patel.id, patientId: line.patient.id, typeId: line.checkUp.id, startsAt: new Date('2027-06-09T09:00:00Z'), endsAt: new Date('2027-06-09T09:30:00Z'), blockedUntil: new Date('2027-06-09T09:30:00Z'), source: 'dashboard' },
     });
-    const { app } = makeTestApp(db, { clock: testClock(MONDAY_9AM) });
-    return { ...diary, appointment, caller: (from = '+447700900123') => new Caller(app, diary.clinic.numbers[0]!, from) };
+    return { ...line, appointment };
   }
 
   it('Jane cancels after keying her date of birth; nothing is read out before', async () => {
