@@ -16,4 +16,6 @@ export default {
   globalTeardown: '<rootDir>/test/helpers/global-teardown.mjs',
   maxWorkers: 2,
   testTimeout: 60_000,
+  // Lists every test, so a suite skipped for a missing service shows its reason.
+  verbose: true,
 };

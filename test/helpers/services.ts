@@ -24,6 +24,8 @@ export function describeWith(need: Need, name: string, body: () => void): void {
     });
     return;
   }
+  // A todo line keeps the reason visible in the run's output, even when the whole file is skipped.
+  describe(name, () => it.todo(`skipped: needs ${need.what}; set ${need.variable}`));
   describe.skip(`${name} [skipped: needs ${need.what}; set ${need.variable}]`, body);
 }
 
