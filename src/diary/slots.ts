@@ -1,6 +1,5 @@
 // Free slots: a pure function of hours, closures, appointments and rules. No I/O,
 // no clock of its own: `now` and the time zone come in as arguments.
-import { DateTime } from 'luxon';
 import { type LocalDay, localDayOf, type WeeklyRange } from './local-time.js';
 
 /** Half-open [start, end) in epoch milliseconds. */
@@ -123,11 +122,4 @@ export class IntervalSet {
     }
     return lo > 0 && this.maxEnds[lo - 1]! > start;
   }
-}
-
-/** Whether the local wall-clock time of an instant falls in one of the weekly ranges. */
-export function withinWeeklyHours(instant: Date, timeZone: string, hours: WeeklyRange[]): boolean {
-  const local = DateTime.fromJSDate(instant, { zone: timeZone });
-  const minute = local.hour * 60 + local.minute;
-  return hours.some((h) => h.weekday === local.weekday && h.startMinute <= minute && minute < h.endMinute);
 }

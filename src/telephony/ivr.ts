@@ -106,7 +106,11 @@ export function welcome(ivr: Ivr): string {
       channels: 'dual',
     });
   }
-  return ivr.ask(ivr.url('menu', { attempt: '1' }), MENU_PROMPT, ivr.url('menu', { silence: '1' }), { speech: true, hints: 'book, change, cancel, reception' });
+  return askMenu(ivr, 1);
+}
+
+function askMenu(ivr: Ivr, attempt: number): string {
+  return ivr.ask(ivr.url('menu', { attempt: String(attempt) }), MENU_PROMPT, ivr.url('menu', { silence: '1' }), { speech: true, hints: 'book, change, cancel, reception' });
 }
 
 export async function menu(ivr: Ivr, q: Params, body: Params): Promise<string> {
@@ -122,7 +126,7 @@ export async function menu(ivr: Ivr, q: Params, body: Params): Promise<string> {
     return reception(ivr);
   }
   ivr.say("Sorry, I didn't catch that.");
-  return ivr.ask(ivr.url('menu', { attempt: String(attempt + 1) }), MENU_PROMPT, ivr.url('menu', { silence: '1' }), { speech: true, hints: 'book, change, cancel, reception' });
+  return askMenu(ivr, attempt + 1);
 }
 
 async function receptionHours(ivr: Ivr) {
@@ -140,7 +144,8 @@ export async function reception(ivr: Ivr): Promise<string> {
   const hours = await receptionHours(ivr);
   const now = ivr.ctx.clock();
   const number = ivr.call.clinic.receptionNumber ?? ivr.call.clinic.fallbackNumber;
-  if (isOpenAt(now, hours) && number) {
+  const open = isOpenAt(now, hours);
+  if (open && number) {
     await ivr.setOutcome('reception');
     ivr.say('Putting you through to reception now.');
     ivr.response.dial({}, number);
@@ -148,17 +153,19 @@ export async function reception(ivr: Ivr): Promise<string> {
     ivr.response.hangup();
     return ivr.twiml();
   }
-  if (isOpenAt(now, hours)) {
+  if (open) {
     // Open, but the clinic has set no number to put callers through to.
     await ivr.setOutcome('reception');
     ivr.say('Sorry, reception cannot take calls on this line at the moment. Please try again later.');
-    return ivr.ask(ivr.url('menu', { attempt: '1' }), 'You can still book an appointment now: press 1.', ivr.url('goodbye'));
+    return offerBookingInstead(ivr);
   }
   await ivr.setOutcome('out_of_hours');
   const next = nextOpening(now, hours);
   ivr.say(next ? `Reception is closed at the moment. We open again ${speakDateTime(next, ivr.speakOptions())}.` : 'Reception is not taking calls at the moment.');
-  return ivr.ask(ivr.url('menu', { attempt: '1' }), 'You can still book an appointment now: press 1.', ivr.url('goodbye'));
+  return offerBookingInstead(ivr);
 }
+
+const offerBookingInstead = (ivr: Ivr): string => ivr.ask(ivr.url('menu', { attempt: '1' }), 'You can still book an appointment now: press 1.', ivr.url('goodbye'));
 
 export function goodbye(ivr: Ivr): string {
   ivr.say('Thank you for calling. Goodbye.');
