@@ -32,6 +32,10 @@ export function createApp(ctx: AppContext): express.Express {
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     }),
   );
+  // Twilio proves itself with its signature, so /twilio/* is exempt from CSRF and cookies.
+  // Mounted before helmet: its headers protect pages in browsers, and TwiML is read by Twilio.
+  app.use('/twilio', twilioRoutes(ctx));
+
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -64,9 +68,6 @@ export function createApp(ctx: AppContext): express.Express {
       res.status(503).json({ status: 'unavailable', database: ctx.db.kind });
     }
   });
-
-  // Twilio proves itself with its signature, so /twilio/* is exempt from CSRF and cookies.
-  app.use('/twilio', twilioRoutes(ctx));
 
   // Calendar apps fetch these with the secret in the URL and nothing else.
   app.use('/ical', publicFeedRoutes(ctx));

@@ -8,10 +8,20 @@ import { createPGlite, pgliteAdapterFactory } from './pglite.js';
 
 export type Prisma = PrismaClient;
 
+export type SqlQuery = string | { name: string; text: string };
+const sqlText = (query: SqlQuery) => (typeof query === 'string' ? query : query.text);
+
 /** The service's database, whichever kind: one Prisma client plus what start-up and shutdown need. */
 export interface Database {
   readonly kind: 'embedded' | 'postgres';
   readonly prisma: PrismaClient;
+  /**
+   * Plain SQL straight through the driver, for the few hot paths where Prisma's
+   * per-query cost shows (a call's first webhook). Same rows on both kinds:
+   * timestamps are read and written as UTC, as Prisma stores them. A named query is
+   * prepared once per connection on PostgreSQL (planning a CTE costs more than running it).
+   */
+  sql<T>(query: SqlQuery, values?: unknown[]): Promise<T[]>;
   /** Applies pending migrations, once across instances starting together. */
   migrate(): Promise<string[]>;
   /** Resolves when the database answers a query. */
@@ -24,10 +34,12 @@ export async function openEmbeddedDatabase(source: { dataDir: string } | { loadD
   const pglite = await createPGlite(source);
   const adapter = pgliteAdapterFactory(pglite);
   const prisma = new PrismaClient({ adapter });
+  const parsers = { [TIMESTAMP_OID]: parseUtcTimestamp };
   return {
     kind: 'embedded',
     prisma,
     pglite,
+    sql: async <T>(query: SqlQuery, values: unknown[] = []) => (await pglite.query<T>(sqlText(query), values.map(toSqlValue), { parsers })).rows,
     // One process owns the folder (see datadir-lock.ts), so no database lock is needed.
     migrate: async () => ((await hasPendingMigrations(rawQuery(prisma))) ? applyMigrations(adapter) : []),
     ping: async () => {
@@ -45,10 +57,21 @@ const MIGRATION_LOCK_KEY = 7_263_551_022;
 
 export function openPostgresDatabase(connectionString: string, options: { poolSize?: number } = {}): Database {
   // A database that stops answering must fail requests, not hang them (pg waits forever by default).
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString, max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000 }) });
+  // One pool serves Prisma and plain SQL; Prisma's adapter brings its own type parsers per query.
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 5_000,
+    types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === TIMESTAMP_OID ? parseUtcTimestamp : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
+  });
+  // A dropped idle connection (the database restarted) must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     kind: 'postgres',
     prisma,
+    sql: async <T>(query: SqlQuery, values: unknown[] = []) =>
+      (await pool.query({ ...(typeof query === 'string' ? { text: query } : query), values: values.map(toSqlValue) })).rows as T[],
     migrate: async () =>
       (await hasPendingMigrations(rawQuery(prisma)))
         ? withAdvisoryLock(connectionString, MIGRATION_LOCK_KEY, () => applyMigrations(migrationAdapter(connectionString)))
@@ -56,9 +79,18 @@ export function openPostgresDatabase(connectionString: string, options: { poolSi
     ping: async () => {
       await prisma.$queryRaw`SELECT 1`;
     },
-    close: () => prisma.$disconnect(),
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
   };
 }
+
+// `timestamp` without time zone, Prisma's DateTime: its digits are UTC.
+const TIMESTAMP_OID = 1114;
+const parseUtcTimestamp = (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
+// Both drivers would write a Date in the process's local time; the column wants UTC digits.
+const toSqlValue = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
 
 const rawQuery = (prisma: PrismaClient) => (sql: string) => prisma.$queryRawUnsafe<Array<{ migration_name: string }>>(sql);
 

@@ -88,5 +88,6 @@ export async function callsCsv(prisma: Prisma, clinicId: string, clinic: ClinicZ
 export async function callTimeline(prisma: Prisma, clinicId: string, callId: string) {
   const call = await prisma.call.findFirst({ where: { id: callId, clinicId }, select: { ...columns, events: { select: { at: true, kind: true, data: true }, orderBy: [{ at: 'asc' }, { id: 'asc' }] } } });
   if (!call) throw new HttpError(404, 'not_found', 'No such call');
-  return call;
+  // The call row is its own first event: answering a call writes one row, not two.
+  return { ...call, events: [{ at: call.startedAt, kind: 'ringing', data: null }, ...call.events] };
 }

@@ -44,7 +44,7 @@ export function twilioRoutes(ctx: AppContext): Router {
     next();
   });
 
-  const deps = { prisma: ctx.db.prisma, events: ctx.events, clock: ctx.clock };
+  const deps = { prisma: ctx.db.prisma, sql: ctx.db.sql, events: ctx.events, clock: ctx.clock };
 
   // A call comes in: record it (once per CallSid), tell the dashboards who is calling,
   // then the clinic's messages and the menu.

@@ -5,6 +5,9 @@
 import { tsImport } from 'tsx/esm/api';
 
 export default async function globalSetup() {
+  // The service must never depend on the server's own time zone: tests run far from UTC
+  // (workers inherit it), so a date written or read in local time shows up as a failure.
+  process.env.TZ ??= 'America/New_York';
   const { buildTemplates } = await tsImport('./templates.ts', import.meta.url);
   Object.assign(process.env, await buildTemplates());
 }
