@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { loadSession, requireCsrfToken, requireSignedIn } from './accounts/middleware.js';
 import { accountRoutes } from './accounts/routes.js';
+import { staffRoutes } from './reception/routes.js';
 import { clinicRoutes } from './clinics/routes.js';
 import type { AppContext } from './context.js';
 import { publicFeedRoutes } from './diary/feed-routes.js';
@@ -78,6 +79,7 @@ export function createApp(ctx: AppContext): express.Express {
   api.use(loadSession(ctx));
   api.use(requireCsrfToken(ctx));
   api.use(accountRoutes(ctx));
+  api.use(staffRoutes(ctx));
   api.use('/clinics/:clinicId', requireSignedIn, clinicRoutes(ctx));
   api.use(apiNotFound);
   api.use(apiErrorHandler(ctx.logger));

@@ -34,6 +34,8 @@ const envSchema = z.object({
     .refine((k) => decodeKey(k) !== undefined, 'must be 32 bytes as 64 hex digits or base64 (try: openssl rand -base64 32)')
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // How long a background job is one instance's before another may take it over (a crashed instance's jobs wait this long).
+  JOBS_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
 });
 
 export interface Config {
@@ -57,6 +59,7 @@ export interface Config {
   sessionSecret?: string;
   recordingsKey?: Buffer;
   logLevel: string;
+  jobLeaseSeconds: number;
 }
 
 export type ReadyConfig = Config & { sessionSecret: string; recordingsKey: Buffer };
@@ -98,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: e.SESSION_SECRET,
     recordingsKey: e.RECORDINGS_KEY ? decodeKey(e.RECORDINGS_KEY) : undefined,
     logLevel: e.LOG_LEVEL,
+    jobLeaseSeconds: e.JOBS_LEASE_SECONDS,
   };
 }
 

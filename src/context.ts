@@ -3,6 +3,7 @@ import type { Database } from './db/database.js';
 import type { EventBus } from './events.js';
 import type { Logger } from './logger.js';
 import type { FallbackDirectory } from './telephony/fallback-directory.js';
+import type { TwilioRest } from './telephony/twilio-rest.js';
 
 /** What the app's features are handed: I/O at the edges, so tests pass in their own. */
 export interface AppContext {
@@ -13,4 +14,6 @@ export interface AppContext {
   clock: () => Date;
   fallbackDirectory: FallbackDirectory;
   events: EventBus;
+  /** Twilio's REST API, or null when Twilio is not configured. */
+  twilio: TwilioRest | null;
 }

@@ -20,6 +20,12 @@ export interface CallerMatch {
 
 export interface EventPayloads {
   'call.ringing': { callId: string; callSid: string; from: string; callers: CallerMatch[] };
+  'call.queued': { callId: string; callSid: string; from: string; position: number; waitSeconds: number };
+  'call.answered': { callId: string; callSid: string; answeredBy: { userId: string; email: string } };
+  'call.left_queue': { callId: string; callSid: string; reason: 'voicemail' | 'abandoned' | 'no_answer' };
+  'voicemail.new': { callId: string; recordingId: string; from: string; durationSeconds: number | null };
+  'callback.done': { callBackId: string; callId: string; doneBy: string; doneAt: string };
+  'staff.presence': { userId: string; email: string; available: boolean };
   'call.ended': { callId: string; callSid: string; status: string; durationSeconds: number | null; outcome: string | null };
   'appointment.booked': { appointment: AppointmentSummary; source: string };
   'appointment.cancelled': { appointment: AppointmentSummary; reason: string | null };

@@ -8,7 +8,10 @@ import type { AppContext } from './context.js';
 import { EventBus } from './events.js';
 import { openConfiguredDatabase } from './db/open.js';
 import type { Logger } from './logger.js';
+import { jobHandlers } from './jobs/handlers.js';
+import { JobRunner } from './jobs/runner.js';
 import { FallbackDirectory } from './telephony/fallback-directory.js';
+import { createTwilioRest } from './telephony/twilio-rest.js';
 
 export const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -30,7 +33,10 @@ export async function startService(config: ReadyConfig, logger: Logger): Promise
     // Known before the first call, so Twilio's fallback URL can forward even if the database dies early.
     for (const clinic of await listClinics(db.prisma)) fallbackDirectory.remember(clinic);
     const demo = db.kind === 'embedded' && !config.production ? await seedDemoClinicIfEmpty(db.prisma) : null;
-    const ctx: AppContext = { config, db, logger, clock: () => new Date(), fallbackDirectory, events: new EventBus() };
+    const ctx: AppContext = { config, db, logger, clock: () => new Date(), fallbackDirectory, events: new EventBus(), twilio: createTwilioRest(config) };
+    // Every instance runs jobs; leases make each job run once.
+    const jobs = new JobRunner(db, jobHandlers(ctx), { logger, leaseMs: config.jobLeaseSeconds * 1000 });
+    jobs.start();
     const server = http.createServer(createApp(ctx));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -48,6 +54,7 @@ export async function startService(config: ReadyConfig, logger: Logger): Promise
         const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS - 1_000);
         await closed;
         clearTimeout(timer);
+        await jobs.stop();
         await db.close();
         logger.info('stopped');
       })());

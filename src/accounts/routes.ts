@@ -6,6 +6,7 @@ import { HttpError, parseInput } from '../http/errors.js';
 import { cookieJar, csrfTokenFor } from './middleware.js';
 import { passwordSchema, verifyPassword } from './passwords.js';
 import { clearAttempts, consumeAttempt, type Limit } from './rate-limit.js';
+import { setPresence } from '../reception/presence.js';
 import { endSession, startSession } from './sessions.js';
 import { emailSchema, inspectPasswordLink, usePasswordLink } from './staff.js';
 
@@ -69,7 +70,11 @@ export function accountRoutes(ctx: AppContext): Router {
   });
 
   router.delete('/session', async (req, res) => {
-    if (req.session) await endSession(prisma, req.session.tokenHash);
+    if (req.session) {
+      await endSession(prisma, req.session.tokenHash);
+      // Nobody should be put through to a browser that has signed out.
+      await setPresence(prisma, req.session.user.id, false, ctx.clock());
+    }
     req.session = undefined;
     jar.clearSession(res);
     jar.renewAnonymous(req, res);

@@ -5,6 +5,7 @@ import type { AppContext } from '../context.js';
 import { feedAdminRoutes } from '../diary/feed-routes.js';
 import { diaryRoutes } from '../diary/routes.js';
 import { diarySetupRoutes } from '../diary/setup-routes.js';
+import { receptionRoutes } from '../reception/routes.js';
 import { callLogRoutes } from '../telephony/call-log-routes.js';
 import { HttpError, notFound, parseInput } from '../http/errors.js';
 import { getClinic, updateClinicSettings } from './clinics.js';
@@ -21,6 +22,9 @@ const settingsSchema = z
     receptionNumber: e164Schema.nullable(),
     recordCalls: z.boolean({ error: 'must be true or false' }),
     recordingNotice: z.string().trim().min(1).max(300, 'must be at most 300 characters').nullable(),
+    maxQueueWaitSeconds: z.number({ error: 'must be a number of seconds' }).int('must be whole seconds').min(30, 'must be at least 30 seconds').max(1800, 'must be at most 30 minutes'),
+    maxQueueSize: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100'),
+    textMessages: z.boolean({ error: 'must be true or false' }),
   })
   .partial();
 
@@ -39,6 +43,9 @@ export function clinicRoutes(ctx: AppContext): Router {
   router.patch('/', requireOwner, async (req, res) => {
     const changes = parseInput(settingsSchema, req.body);
     if (Object.keys(changes).length === 0) throw new HttpError(400, 'invalid_input', 'Send at least one setting to change');
+    if (changes.textMessages && !ctx.twilio) {
+      throw new HttpError(400, 'invalid_input', 'textMessages: texts need Twilio; set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or an API key) on the server first', 'textMessages');
+    }
     const clinic = await updateClinicSettings(ctx.db.prisma, req.membership!.clinicId, changes, { type: 'user', userId: req.session!.user.id });
     ctx.fallbackDirectory.remember(clinic);
     res.json({ ...clinic, role: req.membership!.role });
@@ -57,5 +64,6 @@ export function clinicRoutes(ctx: AppContext): Router {
   router.use(diaryRoutes(ctx));
   router.use(feedAdminRoutes(ctx));
   router.use(callLogRoutes(ctx));
+  router.use(receptionRoutes(ctx));
   return router;
 }

@@ -4,6 +4,7 @@ import { uuid7 } from '../db/uuid7.js';
 import { z } from 'zod';
 import type { Database, Prisma } from '../db/database.js';
 import type { CallerMatch, EventBus } from '../events.js';
+import { markAbandoned } from '../reception/call-backs.js';
 
 export interface CallDeps {
   prisma: Prisma;
@@ -147,6 +148,11 @@ export async function applyStatusCallback(deps: CallDeps, params: z.infer<typeof
     });
     return closed.count === 1 ? tx.call.findUniqueOrThrow({ where: { id: call.id } }) : null;
   });
+  if (ended && (ended.queueStatus === 'waiting' || ended.queueStatus === 'claimed')) {
+    // Hung up in the queue (the queue's own action request may come too, or not at all).
+    await markAbandoned(deps, ended.id);
+    ended.outcome = 'abandoned';
+  }
   if (ended) {
     deps.events.publish('call.ended', ended.clinicId, { callId: ended.id, callSid: ended.callSid, status: ended.status, durationSeconds: ended.durationSeconds, outcome: ended.outcome }, now);
   }

@@ -16,6 +16,7 @@ import type { ClinicForCall } from './calls.js';
 import { changeStart } from './change-line.js';
 import { ordinal, speakDateTime, speakSlot } from './speech.js';
 import { voiceFor } from './twiml.js';
+import { toReception, voicemail } from '../reception/queue.js';
 
 const { VoiceResponse } = twilio.twiml;
 type Params = Record<string, string | undefined>;
@@ -139,33 +140,24 @@ async function receptionHours(ivr: Ivr) {
   return { timeZone: ivr.call.clinic.timeZone, hours, closures: closures.map((c) => ({ start: c.startsAt.getTime(), end: c.endsAt.getTime() })) };
 }
 
-/** In opening hours, put through to reception; outside them, say when it opens and keep booking available. */
+/** In opening hours, reception (queue, desk phone or voicemail); outside them, the next opening, then a message or booking. */
 export async function reception(ivr: Ivr): Promise<string> {
   const hours = await receptionHours(ivr);
   const now = ivr.ctx.clock();
-  const number = ivr.call.clinic.receptionNumber ?? ivr.call.clinic.fallbackNumber;
-  const open = isOpenAt(now, hours);
-  if (open && number) {
-    await ivr.setOutcome('reception');
-    ivr.say('Putting you through to reception now.');
-    ivr.response.dial({}, number);
-    ivr.say('Sorry, nobody could answer. Please call again later. Goodbye.');
-    ivr.response.hangup();
-    return ivr.twiml();
-  }
-  if (open) {
-    // Open, but the clinic has set no number to put callers through to.
-    await ivr.setOutcome('reception');
-    ivr.say('Sorry, reception cannot take calls on this line at the moment. Please try again later.');
-    return offerBookingInstead(ivr);
-  }
+  if (isOpenAt(now, hours)) return toReception(ivr);
   await ivr.setOutcome('out_of_hours');
   const next = nextOpening(now, hours);
   ivr.say(next ? `Reception is closed at the moment. We open again ${speakDateTime(next, ivr.speakOptions())}.` : 'Reception is not taking calls at the moment.');
-  return offerBookingInstead(ivr);
+  return ivr.ask(ivr.url('closed'), 'To leave a message for the clinic, press 1. To book an appointment, press 2.', ivr.url('goodbye'));
 }
 
-const offerBookingInstead = (ivr: Ivr): string => ivr.ask(ivr.url('menu', { attempt: '1' }), 'You can still book an appointment now: press 1.', ivr.url('goodbye'));
+/** Out of hours: a message for the clinic, or booking, which never closes. */
+export async function closedChoice(ivr: Ivr, _q: Params, body: Params): Promise<string> {
+  if (body.Digits === '1') return voicemail(ivr, 'Thank you.');
+  if (body.Digits === '2') return bookingStart(ivr);
+  return goodbye(ivr);
+}
+
 
 export function goodbye(ivr: Ivr): string {
   ivr.say('Thank you for calling. Goodbye.');

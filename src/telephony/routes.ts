@@ -2,7 +2,10 @@ import express, { Router, type ErrorRequestHandler } from 'express';
 import type { AppContext } from '../context.js';
 import { answerCall, applyRecordingCallback, applyStatusCallback, incomingCallSchema, recordingCallbackSchema, statusCallbackSchema } from './calls.js';
 import { changeAction, changeCancel, changeCheckBirthDate, changeMove, changeSlot, changeWhich, changeWho } from './change-line.js';
-import { birthDateConfirmed, chooseSlot, choosePatient, chooseType, confirmed, goodbye, heardBirthDate, heardName, Ivr, menu, nameConfirmed, welcome } from './ivr.js';
+import { birthDateConfirmed, chooseSlot, choosePatient, chooseType, closedChoice, confirmed, goodbye, heardBirthDate, heardName, Ivr, menu, nameConfirmed, welcome } from './ivr.js';
+import { applyVoicemailCallback } from '../reception/call-backs.js';
+import { browserCall } from '../reception/browser-calls.js';
+import { connectedResult, connectToStaff, deskDialled, queueLeft, queueWait, voicemailDone } from '../reception/queue.js';
 import { apologyTwiml, emptyTwiml, unknownNumberTwiml } from './twiml.js';
 import { isSignedByTwilio, requireTwilioSignature } from './twilio-guard.js';
 
@@ -96,6 +99,18 @@ export function twilioRoutes(ctx: AppContext): Router {
   router.post('/change/cancel', step(changeCancel));
   router.post('/change/slot', step(changeSlot));
   router.post('/change/move', step(changeMove));
+  router.post('/closed', step(closedChoice));
+  router.post('/reception/dialled', step(deskDialled));
+  router.post('/queue/wait', step(queueWait));
+  router.post('/queue/left', step(queueLeft));
+  router.post('/queue/connect', step(connectToStaff));
+  router.post('/queue/connected', step(connectedResult));
+  router.post('/voicemail/done', step((ivr) => voicemailDone(ivr)));
+
+  // The TwiML App's voice URL: calls the browser places (ringing a patient back).
+  router.post('/client', async (req, res) => {
+    sendTwiml(res, await browserCall(ctx, (req.body ?? {}) as Record<string, string | undefined>));
+  });
 
   router.post('/status', async (req, res) => {
     await applyStatusCallback(deps, statusCallbackSchema.parse(req.body));
@@ -103,7 +118,9 @@ export function twilioRoutes(ctx: AppContext): Router {
   });
 
   router.post('/recording', async (req, res) => {
-    await applyRecordingCallback(deps, recordingCallbackSchema.parse(req.body));
+    const cb = recordingCallbackSchema.parse(req.body);
+    if (req.query.kind === 'voicemail') await applyVoicemailCallback(deps, { callSid: cb.CallSid, recordingSid: cb.RecordingSid, status: cb.RecordingStatus, durationSeconds: cb.RecordingDuration });
+    else await applyRecordingCallback(deps, cb);
     sendTwiml(res, emptyTwiml());
   });
 

@@ -53,3 +53,10 @@ export function speakDateTime(instant: Date, o: SpeakOptions): string {
 
 /** "Tuesday the 4th of March at half past two with Dr Patel". */
 export const speakSlot = (slot: { startsAt: Date; spokenName: string }, o: SpeakOptions): string => `${speakDateTime(slot.startsAt, o)} with ${slot.spokenName}`;
+
+/** A wait, rounded for the ear: "1 minute", "5 minutes"; under a minute is "less than a minute". */
+export function speakDuration(seconds: number): string {
+  if (seconds < 60) return 'less than a minute';
+  const minutes = Math.round(seconds / 60);
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+}

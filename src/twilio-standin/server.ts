@@ -36,7 +36,16 @@ export class TwilioStandin {
   readonly messages: Array<{ sid: string; to: string; from?: string; body: string; status: string }> = [];
   readonly dequeued: Array<{ queueSid: string; callSid: string; url: string }> = [];
   private server?: http.Server;
+  private faults: Array<{ method: string; path: RegExp; times: number; status: number; code: number; message: string; delayMs: number }> = [];
   url = '';
+
+  /**
+   * Makes the next `times` matching requests fail as Twilio would (a 503 by default),
+   * or, with `delayMs`, answer only after that long: for retries, timeouts and crashes.
+   */
+  fail(rule: { method?: string; path: RegExp; times?: number; status?: number; code?: number; message?: string; delayMs?: number }): void {
+    this.faults.push({ method: rule.method ?? 'POST', path: rule.path, times: rule.times ?? 1, status: rule.status ?? 503, code: rule.code ?? 20503, message: rule.message ?? 'Service Unavailable', delayMs: rule.delayMs ?? 0 });
+  }
 
   constructor(
     readonly accountSid: string,
@@ -64,6 +73,13 @@ export class TwilioStandin {
       next();
     });
     app.use(this.authenticate);
+    app.use((req, res, next) => {
+      const fault = this.faults.find((f) => f.times > 0 && f.method === req.method && f.path.test(req.path));
+      if (!fault) return next();
+      fault.times--;
+      if (fault.delayMs) return void setTimeout(next, fault.delayMs);
+      this.error(res, fault.status, fault.code, fault.message);
+    });
 
     app.post(`${API}/Calls/:Sid.json`, (req, res) => {
       const call = this.calls.get(String(req.params.Sid)) ?? { sid: String(req.params.Sid), status: 'in-progress' };
@@ -167,6 +183,7 @@ export class TwilioStandin {
   }
 
   async stop(): Promise<void> {
+    this.server?.closeAllConnections();
     if (this.server) await new Promise((resolve) => this.server!.close(resolve));
   }
 

@@ -7,6 +7,7 @@ import type { Database } from '../../src/db/database.js';
 import { EventBus } from '../../src/events.js';
 import { createLogger } from '../../src/logger.js';
 import { FallbackDirectory } from '../../src/telephony/fallback-directory.js';
+import { createTwilioRest } from '../../src/telephony/twilio-rest.js';
 
 export const TEST_AUTH_TOKEN = '0123456789abcdef0123456789abcdef';
 export const TEST_BASE_URL = 'https://phone.clinic.test';
@@ -51,6 +52,6 @@ export function makeTestApp(db: Database, options: { env?: Record<string, string
       done();
     },
   });
-  const ctx: AppContext = { config, db, logger: createLogger({ level: config.logLevel, destination: sink }), clock: options.clock ?? (() => new Date()), fallbackDirectory: new FallbackDirectory(), events: new EventBus() };
+  const ctx: AppContext = { config, db, logger: createLogger({ level: config.logLevel, destination: sink }), clock: options.clock ?? (() => new Date()), fallbackDirectory: new FallbackDirectory(), events: new EventBus(), twilio: createTwilioRest(config) };
   return { app: createApp(ctx), ctx, logs };
 }

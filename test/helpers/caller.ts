@@ -20,6 +20,8 @@ function walk(nodes: Node[], visit: (tag: string, attrs: Record<string, string>,
   }
 }
 
+export const QUEUE_SID = 'QU' + 'd'.repeat(32);
+
 const textOf = (children: Node[]) => children.map((c) => String(c['#text'] ?? '')).join('');
 
 /**
@@ -51,7 +53,53 @@ export class Caller {
       if (!KNOWN.has(tag)) throw new Error(`unknown TwiML verb <${tag}> in ${res.text}`);
     });
     this.twiml = res.text;
+    const enqueue = this.find('Enqueue');
+    if (enqueue) this.queue = { name: enqueue.text, waitUrl: enqueue.attrs['@waitUrl']!, action: enqueue.attrs['@action']! };
     return this;
+  }
+
+  /** The queue the caller was last put in (Twilio keeps requesting its wait URL). */
+  queue?: { name: string; waitUrl: string; action: string };
+
+  /** Twilio asks the wait URL what to play while the caller waits. */
+  waitInQueue(position: number, waitedSeconds: number, queueSid = QUEUE_SID) {
+    if (!this.queue) throw new Error(`not in a queue: ${this.twiml}`);
+    return this.post(this.queue.waitUrl, { QueueSid: queueSid, QueuePosition: String(position), QueueTime: String(waitedSeconds), AvgQueueTime: '0', CurrentQueueSize: String(position), MaxQueueSize: '100' });
+  }
+
+  /** The caller leaves the queue (hangs up, <Leave>, bridged …): Twilio requests the <Enqueue> action. */
+  leftQueue(result: string, waitedSeconds = 30) {
+    if (!this.queue) throw new Error(`not in a queue: ${this.twiml}`);
+    return this.post(this.queue.action, { QueueResult: result, QueueSid: QUEUE_SID, QueueTime: String(waitedSeconds) });
+  }
+
+  /** Twilio fetches the URL a REST dequeue moved the caller to. */
+  movedTo(url: string) {
+    return this.post(url, {});
+  }
+
+  /** The current <Dial> ended with this DialCallStatus. */
+  dialEnded(status: string, seconds = 60) {
+    const dial = this.find('Dial');
+    if (!dial?.attrs['@action']) throw new Error(`no <Dial action> to end: ${this.twiml}`);
+    return this.post(dial.attrs['@action'], { DialCallStatus: status, DialCallDuration: String(seconds) });
+  }
+
+  /** The attributes of the current <Record> (voicemail). */
+  recorder(): Record<string, string> | undefined {
+    return this.find('Record')?.attrs;
+  }
+
+  /** Finishes speaking into the <Record>: Twilio requests its action. */
+  finishRecording(seconds = 20) {
+    const record = this.recorder();
+    if (!record) throw new Error(`no <Record>: ${this.twiml}`);
+    return this.post(record['@action']!, { RecordingSid: 'RE' + 'c'.repeat(32), RecordingDuration: String(seconds), RecordingUrl: 'https://api.twilio.com/recording', Digits: 'hangup' });
+  }
+
+  /** The first <Client> the current TwiML dials. */
+  dialledClient(): string | undefined {
+    return this.find('Client')?.text;
   }
 
   dial() {

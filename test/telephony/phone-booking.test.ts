@@ -97,14 +97,19 @@ describe.each(databaseKinds())('Calling the clinic (%s database)', (kind) => {
     expect(await db.prisma.appointment.count({ where: { patientId: john.id } })).toBe(1);
   });
 
-  it('out of hours: reception is closed and says when it opens; booking still works', async () => {
+  it('out of hours: reception is closed and says when it opens; a message or booking still work', async () => {
     const { caller } = await clinicLine(db, new Date('2027-06-12T10:00:00Z')); // Saturday
     const c = caller();
     await c.dial();
     await c.press('3');
-    expect(c.heard()).toBe("Reception is closed at the moment. We open again Monday the 14th of June at half past eight in the morning. You can still book an appointment now: press 1.");
+    expect(c.heard()).toBe('Reception is closed at the moment. We open again Monday the 14th of June at half past eight in the morning. To leave a message for the clinic, press 1. To book an appointment, press 2.');
     expect(c.dialled()).toBeUndefined();
-    await c.press('1');
+    const message = caller();
+    await message.dial();
+    await message.press('3');
+    await message.press('1');
+    expect(message.recorder()).toBeDefined();
+    await c.press('2');
     expect(c.heard()).toContain('The next free times are: For Monday the 14th of June');
     const quiet = caller();
     await quiet.dial();
@@ -135,13 +140,25 @@ describe.each(databaseKinds())('Calling the clinic (%s database)', (kind) => {
     expect((await db.prisma.call.findUniqueOrThrow({ where: { callSid: silent.sid } })).outcome).toBe('reception');
   });
 
-  it('in hours with no number to put callers through to: said plainly, and booking stays open', async () => {
+  it('in hours with nobody in the browser and no desk phone: said plainly, and voicemail', async () => {
     const { caller, clinic } = await clinicLine(db);
     await db.prisma.clinic.update({ where: { id: clinic.id }, data: { receptionNumber: null, fallbackNumber: null } });
     const c = caller();
     await c.dial();
     await c.press('3');
-    expect(c.heard()).toBe('Sorry, reception cannot take calls on this line at the moment. Please try again later. You can still book an appointment now: press 1.');
+    expect(c.heard()).toMatch(/^Sorry, nobody at reception can take your call just now. Please leave your name, your number and a short message after the tone/);
     expect(c.dialled()).toBeUndefined();
+    expect(c.recorder()).toBeDefined();
+  });
+
+  it('the desk phone not answering sends the caller to voicemail', async () => {
+    const { caller } = await clinicLine(db);
+    const c = caller();
+    await c.dial();
+    await c.press('3');
+    expect(c.dialled()).toBe('+441632960555');
+    await c.dialEnded('no-answer', 0);
+    expect(c.heard()).toMatch(/^Sorry, nobody at reception could answer/);
+    expect(c.recorder()).toBeDefined();
   });
 });

@@ -1,0 +1,63 @@
+// Answering a chosen caller in the browser: a Twilio access token for the
+// dashboard's Voice SDK, and the claim that gives one caller to exactly one
+// receptionist before Twilio is asked to move the call.
+import twilio from 'twilio';
+import type { AppContext } from '../context.js';
+import { HttpError } from '../http/errors.js';
+import { staffIdentity } from './queue.js';
+
+export const VOICE_TOKEN_TTL_SECONDS = 600;
+
+export function browserAnsweringConfigured(config: AppContext['config']): boolean {
+  const t = config.twilio;
+  return Boolean(t.accountSid && t.apiKey && t.apiSecret && t.twimlAppSid && t.authToken);
+}
+
+const NOT_CONFIGURED = 'Answering in the browser needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_API_KEY, TWILIO_API_SECRET and TWILIO_TWIML_APP_SID on the server.';
+
+/** A short-lived Voice token for the signed-in member of staff; the dashboard asks again before it expires. */
+export function voiceToken(config: AppContext['config'], userId: string, now: Date) {
+  if (!browserAnsweringConfigured(config)) throw new HttpError(503, 'twilio_not_configured', NOT_CONFIGURED);
+  const { accountSid, apiKey, apiSecret, twimlAppSid } = config.twilio;
+  const identity = staffIdentity(userId);
+  const token = new twilio.jwt.AccessToken(accountSid!, apiKey!, apiSecret!, { identity, ttl: VOICE_TOKEN_TTL_SECONDS });
+  token.addGrant(new twilio.jwt.AccessToken.VoiceGrant({ outgoingApplicationSid: twimlAppSid, incomingAllow: true }));
+  return { token: token.toJwt(), identity, expiresAt: new Date(now.getTime() + VOICE_TOKEN_TTL_SECONDS * 1000).toISOString() };
+}
+
+/**
+ * Takes a waiting caller for one receptionist. The claim is one conditional UPDATE,
+ * so of two receptionists pressing Answer together exactly one wins; the other is
+ * told who did. Then Twilio moves that caller (not the front of the queue) to a URL
+ * that rings the winner's browser. If Twilio refuses, the claim is released.
+ */
+export async function answerCaller(ctx: AppContext, input: { clinicId: string; callId: string; user: { id: string; email: string } }) {
+  if (!browserAnsweringConfigured(ctx.config) || !ctx.twilio) throw new HttpError(503, 'twilio_not_configured', NOT_CONFIGURED);
+  const { prisma } = ctx.db;
+  const claimed = await prisma.call.updateMany({
+    where: { id: input.callId, clinicId: input.clinicId, queueStatus: 'waiting', queueSid: { not: null } },
+    data: { queueStatus: 'claimed', claimedBy: input.user.id },
+  });
+  const call = await prisma.call.findFirst({ where: { id: input.callId, clinicId: input.clinicId }, select: { id: true, callSid: true, queueSid: true, queueStatus: true, claimedBy: true, answeredBy: true } });
+  if (!call) throw new HttpError(404, 'not_found', 'No such call');
+  if (claimed.count === 0) {
+    const holder = call.claimedBy ?? call.answeredBy;
+    if (holder && (call.queueStatus === 'claimed' || call.queueStatus === 'answered')) {
+      const who = holder === input.user.id ? 'you' : ((await prisma.user.findUnique({ where: { id: holder }, select: { email: true } }))?.email ?? 'someone else');
+      throw new HttpError(409, 'already_answered', `This caller has already been answered by ${who}.`);
+    }
+    if (call.queueStatus === 'waiting') throw new HttpError(409, 'not_ready', 'This caller is still being connected to the queue. Try again in a moment.');
+    throw new HttpError(409, 'caller_gone', 'This caller is no longer waiting.');
+  }
+  const url = `${ctx.config.publicBaseUrl}/twilio/queue/connect?${new URLSearchParams({ call: call.id, staff: input.user.id })}`;
+  try {
+    await ctx.twilio.queues(call.queueSid!).members(call.callSid).update({ url, method: 'POST' });
+  } catch (err) {
+    await prisma.call.updateMany({ where: { id: call.id, queueStatus: 'claimed', claimedBy: input.user.id }, data: { queueStatus: 'waiting', claimedBy: null } });
+    const gone = (err as { status?: number }).status === 404;
+    throw new HttpError(gone ? 409 : 502, gone ? 'caller_gone' : 'twilio_failed', gone ? 'This caller is no longer waiting.' : `Twilio could not put the caller through: ${(err as Error).message}`);
+  }
+  const now = ctx.clock();
+  ctx.events.publish('call.answered', input.clinicId, { callId: call.id, callSid: call.callSid, answeredBy: { userId: input.user.id, email: input.user.email } }, now);
+  return { callId: call.id, identity: staffIdentity(input.user.id) };
+}

@@ -1,0 +1,191 @@
+// What a caller who wants a person hears: the clinic's queue with their place in
+// it, a receptionist in the browser, the desk phone, or voicemail — never silence.
+// Queue state lives on the call row; each step is one of Twilio's requests.
+import { speakDuration } from '../telephony/speech.js';
+import type { Ivr } from '../telephony/ivr.js';
+import { markAbandoned } from './call-backs.js';
+import { availableStaff } from './presence.js';
+
+type Params = Record<string, string | undefined>;
+
+// Twilio's own hold music, published for exactly this use.
+export const HOLD_MUSIC_URL = 'https://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3';
+const VOICEMAIL_MAX_SECONDS = 120;
+const DESK_RING_SECONDS = 25;
+
+export const queueName = (clinicId: string) => `clinic-${clinicId}`;
+
+async function queueSettings(ivr: Ivr) {
+  return ivr.ctx.db.prisma.clinic.findUniqueOrThrow({ where: { id: ivr.call.clinic.id }, select: { maxQueueWaitSeconds: true, maxQueueSize: true } });
+}
+
+/**
+ * Reception in opening hours: the queue when someone is available in the browser,
+ * else the desk phone when the clinic has one, else voicemail.
+ */
+export async function toReception(ivr: Ivr): Promise<string> {
+  const { prisma } = ivr.ctx.db;
+  const now = ivr.ctx.clock();
+  const clinicId = ivr.call.clinic.id;
+  const [staff, settings] = await Promise.all([availableStaff(prisma, clinicId, now), queueSettings(ivr)]);
+  if (staff.length > 0) {
+    const waiting = await prisma.call.count({ where: { clinicId, queueStatus: 'waiting', id: { not: ivr.call.id } } });
+    if (waiting >= settings.maxQueueSize) return voicemail(ivr, 'Sorry, all our receptionists are busy and no more callers can wait just now.');
+    // A repeated request (Twilio retried) keeps the caller's original place.
+    await prisma.call.updateMany({ where: { id: ivr.call.id, queueStatus: null }, data: { queueStatus: 'waiting', queuedAt: now, outcome: 'reception' } });
+    ivr.ctx.events.publish('call.queued', clinicId, { callId: ivr.call.id, callSid: await callSidOf(ivr), from: ivr.call.fromNumber, position: waiting + 1, waitSeconds: 0 }, now);
+    ivr.say('Please hold for reception.');
+    ivr.response.enqueue({ waitUrl: ivr.url('queue/wait'), waitUrlMethod: 'POST', action: ivr.url('queue/left'), method: 'POST' }, queueName(clinicId));
+    return ivr.twiml();
+  }
+  const desk = ivr.call.clinic.receptionNumber;
+  if (desk) {
+    await ivr.setOutcome('reception');
+    ivr.say('Putting you through to reception now.');
+    ivr.response.dial({ timeout: DESK_RING_SECONDS, action: ivr.url('reception/dialled'), method: 'POST' }, desk);
+    return ivr.twiml();
+  }
+  return voicemail(ivr, 'Sorry, nobody at reception can take your call just now.');
+}
+
+const callSidOf = async (ivr: Ivr) => (await ivr.ctx.db.prisma.call.findUniqueOrThrow({ where: { id: ivr.call.id }, select: { callSid: true } })).callSid;
+
+/** The desk phone's <Dial> ended: done if someone answered, else voicemail. */
+export function deskDialled(ivr: Ivr, _q: Params, body: Params): Promise<string> | string {
+  if (body.DialCallStatus === 'completed') {
+    ivr.say('Thank you for calling. Goodbye.');
+    ivr.response.hangup();
+    return ivr.twiml();
+  }
+  return voicemail(ivr, 'Sorry, nobody at reception could answer.');
+}
+
+/**
+ * Twilio's wait URL, requested again each time the last answer has played: the
+ * caller's place and an estimate, then hold music. After the clinic's maximum wait
+ * the caller leaves the queue for voicemail — unless a receptionist has just claimed them.
+ */
+export async function queueWait(ivr: Ivr, _q: Params, body: Params): Promise<string> {
+  const { prisma } = ivr.ctx.db;
+  const now = ivr.ctx.clock();
+  const position = Math.max(1, Number(body.QueuePosition) || 1);
+  const waited = Math.max(0, Number(body.QueueTime) || 0);
+  if (body.QueueSid) await prisma.call.updateMany({ where: { id: ivr.call.id, queueSid: null }, data: { queueSid: body.QueueSid } });
+  const { maxQueueWaitSeconds } = await queueSettings(ivr);
+  if (waited >= maxQueueWaitSeconds) {
+    const left = await prisma.call.updateMany({ where: { id: ivr.call.id, queueStatus: 'waiting' }, data: { queueStatus: 'left' } });
+    if (left.count === 1) {
+      ivr.response.leave();
+      return ivr.twiml();
+    }
+  }
+  const call = await prisma.call.findUniqueOrThrow({ where: { id: ivr.call.id }, select: { callSid: true, queueStatus: true } });
+  if (call.queueStatus !== 'waiting') {
+    // Claimed: Twilio is about to move the caller to the receptionist.
+    ivr.say('Putting you through now.');
+    ivr.response.play({}, HOLD_MUSIC_URL);
+    return ivr.twiml();
+  }
+  ivr.ctx.events.publish('call.queued', ivr.call.clinic.id, { callId: ivr.call.id, callSid: call.callSid, from: ivr.call.fromNumber, position, waitSeconds: waited }, now);
+  const estimate = await estimatedWaitSeconds(ivr, position, Number(body.AvgQueueTime) || 0);
+  const place = position === 1 ? 'You are next in the queue.' : `You are number ${position} in the queue.`;
+  ivr.say(estimate > 0 ? `${place} The wait is about ${speakDuration(estimate)}.` : place);
+  ivr.response.play({}, HOLD_MUSIC_URL);
+  return ivr.twiml();
+}
+
+/** From how long this clinic's callers waited to be answered in the last two hours; Twilio's average otherwise. */
+async function estimatedWaitSeconds(ivr: Ivr, position: number, twilioAverage: number): Promise<number> {
+  const since = new Date(ivr.ctx.clock().getTime() - 2 * 3_600_000);
+  const recent = await ivr.ctx.db.prisma.call.findMany({
+    where: { clinicId: ivr.call.clinic.id, queuedAt: { gte: since }, answeredAt: { not: null }, queueStatus: 'answered' },
+    select: { queuedAt: true, answeredAt: true },
+    take: 50,
+    orderBy: { queuedAt: 'desc' },
+  });
+  const average = recent.length > 0 ? recent.reduce((sum, c) => sum + (c.answeredAt!.getTime() - c.queuedAt!.getTime()) / 1000, 0) / recent.length : twilioAverage;
+  return Math.round(average * position);
+}
+
+/** The <Enqueue> action: the caller has left the queue, one way or another. */
+export async function queueLeft(ivr: Ivr, _q: Params, body: Params): Promise<string> {
+  switch (body.QueueResult) {
+    case 'bridged':
+    case 'bridging-in-process':
+    case 'redirected':
+    case 'redirected-from-bridged':
+      ivr.say('Thank you for calling. Goodbye.');
+      ivr.response.hangup();
+      return ivr.twiml();
+    case 'hangup':
+      await markAbandoned({ prisma: ivr.ctx.db.prisma, events: ivr.ctx.events, clock: ivr.ctx.clock }, ivr.call.id);
+      ivr.response.hangup();
+      return ivr.twiml();
+    case 'queue-full':
+      return voicemail(ivr, 'Sorry, all our receptionists are busy and no more callers can wait just now.');
+    case 'leave':
+      return voicemail(ivr, 'Sorry to keep you waiting. Our receptionists are all still busy.');
+    default:
+      return voicemail(ivr, 'Sorry, we could not put you through.');
+  }
+}
+
+/**
+ * The URL a claimed caller is moved to (the REST dequeue): ring the receptionist's
+ * browser. The call is answered from here; the <Dial> action tells us how it ended.
+ */
+export async function connectToStaff(ivr: Ivr, q: Params): Promise<string> {
+  const { prisma } = ivr.ctx.db;
+  const staffId = q.staff;
+  const claimed = staffId ? await prisma.call.updateMany({ where: { id: ivr.call.id, claimedBy: staffId, queueStatus: 'claimed' }, data: { queueStatus: 'answered', answeredBy: staffId, answeredAt: ivr.ctx.clock(), outcome: 'reception' } }) : { count: 0 };
+  const call = await prisma.call.findUniqueOrThrow({ where: { id: ivr.call.id }, select: { queueStatus: true, answeredBy: true } });
+  if (claimed.count === 0 && !(call.queueStatus === 'answered' && call.answeredBy === staffId)) return voicemail(ivr, 'Sorry, we could not put you through.');
+  ivr.response.dial({ action: ivr.url('queue/connected'), method: 'POST', answerOnBridge: true, timeout: 20 }).client({}, staffIdentity(staffId!));
+  return ivr.twiml();
+}
+
+/** The receptionist's <Dial> ended: goodbye after a conversation, voicemail if the browser never answered. */
+export async function connectedResult(ivr: Ivr, _q: Params, body: Params): Promise<string> {
+  if (body.DialCallStatus === 'completed') {
+    ivr.say('Thank you for calling. Goodbye.');
+    ivr.response.hangup();
+    return ivr.twiml();
+  }
+  await ivr.ctx.db.prisma.call.updateMany({ where: { id: ivr.call.id, queueStatus: 'answered' }, data: { queueStatus: 'left', answeredAt: null, answeredBy: null } });
+  return voicemail(ivr, 'Sorry, reception could not take your call after all.');
+}
+
+/** Leave a message after the tone; the recording callback files it as a voicemail. */
+export function voicemail(ivr: Ivr, intro: string): string {
+  ivr.say(`${intro} Please leave your name, your number and a short message after the tone, then hang up. We will call you back.`);
+  ivr.response.record({
+    maxLength: VOICEMAIL_MAX_SECONDS,
+    playBeep: true,
+    timeout: 5,
+    finishOnKey: '#',
+    action: ivr.url('voicemail/done'),
+    method: 'POST',
+    recordingStatusCallback: `${ivr.ctx.config.publicBaseUrl}/twilio/recording?kind=voicemail`,
+    recordingStatusCallbackMethod: 'POST',
+    recordingStatusCallbackEvent: ['completed', 'absent'],
+  });
+  // <Record> with no sound at all carries on to here.
+  ivr.say('We did not get a message. Goodbye.');
+  ivr.response.hangup();
+  return ivr.twiml();
+}
+
+export function voicemailDone(ivr: Ivr): string {
+  ivr.say('Thank you. Your message has been recorded and we will call you back. Goodbye.');
+  ivr.response.hangup();
+  return ivr.twiml();
+}
+
+/** The browser identity Twilio knows a member of staff by (letters, digits and underscores only). */
+export const staffIdentity = (userId: string) => `staff_${userId.replace(/-/g, '')}`;
+
+/** The user id behind an identity this service issued, or null. */
+export function staffIdFromIdentity(identity: string | undefined): string | null {
+  const hex = /^(?:client:)?staff_([0-9a-f]{32})$/.exec(identity ?? '')?.[1];
+  return hex ? `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` : null;
+}

@@ -1,0 +1,60 @@
+// The reception API: presence and the voice token (per person), the queue,
+// answering and the call-back list (per clinic).
+import { Router } from 'express';
+import { z } from 'zod';
+import { requireSignedIn } from '../accounts/middleware.js';
+import type { AppContext } from '../context.js';
+import { parseInput } from '../http/errors.js';
+import { answerCaller, voiceToken } from './answering.js';
+import { listCallBacks, markCalledBack } from './call-backs.js';
+import { clinicsOf, isAvailable, setPresence } from './presence.js';
+
+const presenceSchema = z.strictObject({ available: z.boolean({ error: 'must be true or false' }) });
+const uuid = z.uuid({ error: 'must be an id' });
+
+/** Under /api: things about the signed-in person, whichever clinic. */
+export function staffRoutes(ctx: AppContext): Router {
+  const router = Router();
+  router.get('/presence', requireSignedIn, async (req, res) => {
+    res.json({ available: await isAvailable(ctx.db.prisma, req.session!.user.id) });
+  });
+  router.put('/presence', requireSignedIn, async (req, res) => {
+    const { available } = parseInput(presenceSchema, req.body);
+    const user = req.session!.user;
+    await setPresence(ctx.db.prisma, user.id, available, ctx.clock());
+    for (const clinicId of await clinicsOf(ctx.db.prisma, user.id)) ctx.events.publish('staff.presence', clinicId, { userId: user.id, email: user.email, available }, ctx.clock());
+    res.json({ available });
+  });
+  router.get('/voice/token', requireSignedIn, (req, res) => {
+    res.set('Cache-Control', 'no-store').json(voiceToken(ctx.config, req.session!.user.id, ctx.clock()));
+  });
+  return router;
+}
+
+/** Under /api/clinics/:clinicId (membership already checked). */
+export function receptionRoutes(ctx: AppContext): Router {
+  const router = Router({ mergeParams: true });
+  router.get('/queue', async (req, res) => {
+    const now = ctx.clock().getTime();
+    const waiting = await ctx.db.prisma.call.findMany({
+      where: { clinicId: req.membership!.clinicId, queueStatus: { in: ['waiting', 'claimed'] } },
+      orderBy: { queuedAt: 'asc' },
+      select: { id: true, fromNumber: true, queuedAt: true, queueStatus: true, claimedBy: true },
+    });
+    res.json({ callers: waiting.map((c, i) => ({ ...c, position: i + 1, waitSeconds: Math.max(0, Math.round((now - (c.queuedAt?.getTime() ?? now)) / 1000)) })) });
+  });
+  router.post('/calls/:callId/answer', async (req, res) => {
+    const { callId } = parseInput(z.object({ callId: uuid }), req.params);
+    res.json(await answerCaller(ctx, { clinicId: req.membership!.clinicId, callId, user: req.session!.user }));
+  });
+  router.get('/call-backs', async (req, res) => {
+    const { status } = parseInput(z.object({ status: z.enum(['open', 'done'], { error: 'must be open or done' }).default('open') }), req.query);
+    res.json({ callBacks: await listCallBacks(ctx.db.prisma, req.membership!.clinicId, status === 'open') });
+  });
+  router.post('/call-backs/:callBackId/done', async (req, res) => {
+    const { callBackId: id } = parseInput(z.object({ callBackId: uuid }), req.params);
+    const entry = await markCalledBack({ prisma: ctx.db.prisma, events: ctx.events, clock: ctx.clock }, req.membership!.clinicId, id, req.session!.user.id);
+    res.json({ id: entry.id, doneAt: entry.doneAt, doneBy: entry.doneBy });
+  });
+  return router;
+}

@@ -1,0 +1,79 @@
+// Text messages the clinic sends (confirmations, missed calls, waitlist offers).
+// Queued in the same transaction as the change they are about, sent by a job, so
+// a text is never lost and never holds up a caller or a Twilio webhook.
+import { DateTime } from 'luxon';
+import { randomUUID } from 'node:crypto';
+import type { AppContext } from '../context.js';
+import type { Prisma } from '../db/database.js';
+import { enqueueJob, PermanentJobError, type JobHandler } from '../jobs/runner.js';
+
+type Tx = Pick<Prisma, 'clinic' | 'textMessage' | 'job'>;
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+export interface TextInput {
+  clinicId: string;
+  kind: 'booked' | 'moved' | 'cancelled' | 'missed_call' | 'waitlist_offer';
+  to: string | null | undefined;
+  body: string;
+  /** At most one text per key, ever (enforced by a unique index). */
+  dedupeKey?: string;
+}
+
+/** Queues a text when the clinic sends texts and the number can take one; null otherwise. */
+export async function queueText(tx: Tx, input: TextInput): Promise<string | null> {
+  if (!input.to || !E164.test(input.to)) return null;
+  const clinic = await tx.clinic.findUnique({ where: { id: input.clinicId }, select: { textMessages: true } });
+  if (!clinic?.textMessages) return null;
+  const id = randomUUID();
+  const created = await tx.textMessage.createMany({
+    data: [{ id, clinicId: input.clinicId, kind: input.kind, toNumber: input.to, body: input.body, dedupeKey: input.dedupeKey ?? null }],
+    skipDuplicates: true,
+  });
+  if (created.count === 0) return null;
+  await enqueueJob(tx, 'text.send', { messageId: id }, { dedupeKey: `text:${id}` });
+  return id;
+}
+
+/** "Sorry we missed you", at most once a day (the clinic's day) per number. */
+export async function queueMissedCallText(tx: Tx, input: { clinicId: string; to: string; now: Date }): Promise<void> {
+  const clinic = await tx.clinic.findUnique({ where: { id: input.clinicId }, select: { name: true, timeZone: true } });
+  if (!clinic) return;
+  const day = DateTime.fromJSDate(input.now, { zone: clinic.timeZone }).toISODate();
+  await queueText(tx, {
+    clinicId: input.clinicId,
+    kind: 'missed_call',
+    to: input.to,
+    body: `Sorry we missed your call to ${clinic.name}. We will call you back as soon as we can.`,
+    dedupeKey: `missed_call:${input.clinicId}:${input.to}:${day}`,
+  });
+}
+
+/** The job that sends one text through Twilio; safe to run again after a crash. */
+export function textJobs(ctx: Pick<AppContext, 'db' | 'twilio' | 'clock'>): Record<string, JobHandler> {
+  return {
+    'text.send': async (payload) => {
+      const { messageId } = payload as { messageId: string };
+      const { prisma } = ctx.db;
+      const message = await prisma.textMessage.findUnique({ where: { id: messageId }, include: { clinic: { select: { numbers: { select: { e164: true }, orderBy: { createdAt: 'asc' }, take: 1 } } } } });
+      if (!message || message.status === 'sent') return;
+      const from = message.clinic.numbers[0]?.e164;
+      if (!ctx.twilio || !from) {
+        await prisma.textMessage.update({ where: { id: messageId }, data: { status: 'failed' } });
+        throw new PermanentJobError(!ctx.twilio ? 'Twilio is not configured, so texts cannot be sent' : 'the clinic has no number to send texts from');
+      }
+      try {
+        const sent = await ctx.twilio.messages.create({ to: message.toNumber, from, body: message.body });
+        await prisma.textMessage.update({ where: { id: messageId }, data: { status: 'sent', messageSid: sent.sid, sentAt: ctx.clock() } });
+      } catch (err) {
+        const status = (err as { status?: number }).status;
+        // Twilio refusing the message itself (a landline, a blocked number) will not change on a retry.
+        if (status && status >= 400 && status < 500 && status !== 429) {
+          await prisma.textMessage.update({ where: { id: messageId }, data: { status: 'failed' } });
+          throw new PermanentJobError(`Twilio refused the text: ${(err as Error).message}`);
+        }
+        throw err;
+      }
+    },
+  };
+}

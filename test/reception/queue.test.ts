@@ -1,0 +1,308 @@
+import jwt from 'jsonwebtoken';
+import type { AppEvent } from '../../src/events.js';
+import { TwilioStandin } from '../../src/twilio-standin/server.js';
+import { makeTestApp, testClock, TEST_AUTH_TOKEN } from '../helpers/app.js';
+import { Caller, QUEUE_SID } from '../helpers/caller.js';
+import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { makeDiary } from '../helpers/diary.js';
+import { browserAgent, makeStaff } from '../helpers/fixtures.js';
+import { MONDAY_9AM } from '../helpers/phone-line.js';
+import { databaseKinds } from '../helpers/services.js';
+import { signedTwilioPost } from '../helpers/twilio.js';
+import { expectRequestsMatchTwilio } from '../helpers/twilio-spec.js';
+
+const ACCOUNT = 'AC' + 'a'.repeat(32);
+const API_KEY = 'SK' + 'b'.repeat(32);
+const API_SECRET = 'api-secret-for-tests-0123456789';
+const APP_SID = 'AP' + 'c'.repeat(32);
+
+describe.each(databaseKinds())('The reception queue and answering in the browser (%s database)', (kind) => {
+  let db: TestDatabase;
+  let standin: TwilioStandin;
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+    standin = new TwilioStandin(ACCOUNT, { authToken: TEST_AUTH_TOKEN, apiKey: API_KEY, apiSecret: API_SECRET });
+    await standin.start();
+  });
+  afterAll(async () => {
+    // Every REST request the service sent in these scripts is one Twilio documents.
+    expectRequestsMatchTwilio(standin.requests);
+    await standin.stop();
+    await db.drop();
+  });
+
+  /** A clinic open Mon–Fri 08:30–18:00 (no desk phone), Twilio configured for browser answering, a receptionist signed in. */
+  async function reception(options: { twilio?: boolean } = {}) {
+    const diary = await makeDiary(db.prisma);
+    const { clinic } = diary;
+    await db.prisma.openingHours.createMany({ data: [1, 2, 3, 4, 5].map((weekday) => ({ clinicId: clinic.id, weekday, startMinute: 8 * 60 + 30, endMinute: 18 * 60 })) });
+    const clock = testClock(MONDAY_9AM);
+    const env = options.twilio === false ? {} : { TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_API_KEY: API_KEY, TWILIO_API_SECRET: API_SECRET, TWILIO_TWIML_APP_SID: APP_SID, TWILIO_API_BASE_URL: standin.url };
+    const { app, ctx } = makeTestApp(db, { clock, env });
+    const events: AppEvent[] = [];
+    ctx.events.subscribe((e) => events.push(e));
+    const staff = async (role: 'owner' | 'receptionist' = 'receptionist', clinicId = clinic.id) => {
+      const login = await makeStaff(db.prisma, clinicId, role);
+      const browser = browserAgent(app);
+      expect((await browser.signIn(login)).status).toBe(200);
+      return { ...login, browser, available: (available = true) => browser.send('put', '/api/presence', { available }) };
+    };
+    return { ...diary, app, ctx, clock, events, staff, caller: (from = '+447700900123') => new Caller(app, clinic.numbers[0]!, from) };
+  }
+
+  const callRow = (sid: string) => db.prisma.call.findUniqueOrThrow({ where: { callSid: sid } });
+
+  /** The caller asks for reception and is waiting in the queue (Twilio has asked the wait URL once). */
+  async function inQueue(jane: Caller, waited = 3) {
+    await jane.dial();
+    await jane.press('3');
+    await jane.waitInQueue(1, waited);
+    return (await callRow(jane.sid)).id;
+  }
+
+  it('a caller waits in the queue hearing their place, and the receptionist they are given to answers in the browser', async () => {
+    const { clinic, staff, caller, events } = await reception();
+    const anna = await staff();
+    expect((await anna.available()).body).toEqual({ available: true });
+
+    const jane = caller();
+    await jane.dial();
+    await jane.press('3');
+    expect(jane.heard()).toBe('Please hold for reception.');
+    expect(jane.queue?.name).toBe(`clinic-${clinic.id}`);
+    const queued = events.find((e) => e.name === 'call.queued');
+    expect(queued?.data).toMatchObject({ position: 1, waitSeconds: 0, from: '+447700900123' });
+
+    await jane.waitInQueue(1, 5);
+    expect(jane.heard()).toBe('You are next in the queue.');
+    expect(jane.twiml).toContain('<Play>https://com.twilio.sounds.music.s3.amazonaws.com/');
+    const queue = await anna.browser.get(`/api/clinics/${clinic.id}/queue`);
+    expect(queue.body.callers).toEqual([expect.objectContaining({ fromNumber: '+447700900123', position: 1, queueStatus: 'waiting' })]);
+
+    const { id: callId } = await callRow(jane.sid);
+    const answered = await anna.browser.send('post', `/api/clinics/${clinic.id}/calls/${callId}/answer`);
+    expect(answered.status).toBe(200);
+    // Twilio was asked to move this caller — not whoever is at the front — to a URL that rings Anna.
+    const dequeue = standin.dequeued.at(-1)!;
+    expect(dequeue).toMatchObject({ queueSid: QUEUE_SID, callSid: jane.sid });
+    expect(events.find((e) => e.name === 'call.answered')?.data).toMatchObject({ callId, answeredBy: { userId: anna.userId, email: anna.email } });
+
+    await jane.movedTo(dequeue.url);
+    expect(jane.dialledClient()).toBe(`staff_${anna.userId.replace(/-/g, '')}`);
+    expect(await callRow(jane.sid)).toMatchObject({ queueStatus: 'answered', answeredBy: anna.userId, outcome: 'reception' });
+    await jane.dialEnded('completed');
+    expect(jane.heard()).toBe('Thank you for calling. Goodbye.');
+  });
+
+  it('two receptionists answer the same caller at once: exactly one gets them, the other is told who did', async () => {
+    const { clinic, staff, caller } = await reception();
+    const [anna, ben] = [await staff(), await staff('owner')];
+    await anna.available();
+    const jane = caller();
+    const callId = await inQueue(jane, 2);
+    const before = standin.dequeued.length;
+    const answers = await Promise.all([anna, ben].map((s) => s.browser.send('post', `/api/clinics/${clinic.id}/calls/${callId}/answer`)));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    const loser = answers.find((a) => a.status === 409)!;
+    const winner = answers[0]!.status === 200 ? anna : ben;
+    expect(loser.body.error).toMatchObject({ code: 'already_answered', message: `This caller has already been answered by ${winner.email}.` });
+    expect(standin.dequeued.length - before).toBe(1);
+  });
+
+  it('a receptionist of another clinic cannot take this clinic\'s caller', async () => {
+    const { clinic, staff, caller } = await reception();
+    const other = await makeDiary(db.prisma);
+    const anna = await staff();
+    await anna.available();
+    const outsider = await staff('receptionist', other.clinic.id);
+    const jane = caller();
+    const callId = await inQueue(jane, 2);
+    expect((await outsider.browser.send('post', `/api/clinics/${clinic.id}/calls/${callId}/answer`)).status).toBe(404);
+    expect((await outsider.browser.send('post', `/api/clinics/${other.clinic.id}/calls/${callId}/answer`)).status).toBe(404);
+    expect(await callRow(jane.sid)).toMatchObject({ queueStatus: 'waiting', claimedBy: null });
+  });
+
+  it('after the clinic\'s maximum wait the caller leaves the queue for voicemail, which lands on the call-back list', async () => {
+    const { clinic, staff, caller, events, app } = await reception();
+    await db.prisma.clinic.update({ where: { id: clinic.id }, data: { maxQueueWaitSeconds: 120 } });
+    const anna = await staff();
+    await anna.available();
+    const jane = caller();
+    await jane.dial();
+    await jane.press('3');
+    await jane.waitInQueue(2, 60);
+    expect(jane.heard()).toBe('You are number 2 in the queue.');
+    await jane.waitInQueue(1, 121);
+    expect(jane.twiml).toContain('<Leave/>');
+    await jane.leftQueue('leave', 121);
+    expect(jane.heard()).toContain('Sorry to keep you waiting. Our receptionists are all still busy. Please leave your name, your number and a short message after the tone');
+    const record = jane.recorder()!;
+    expect(record['@maxLength']).toBe('120');
+    expect(record['@recordingStatusCallback']).toBe('https://phone.clinic.test/twilio/recording?kind=voicemail');
+    await jane.finishRecording();
+    expect(jane.heard()).toContain('Your message has been recorded');
+
+    // The recording callback files the voicemail, once however often Twilio sends it.
+    const callback = { AccountSid: ACCOUNT, CallSid: jane.sid, RecordingSid: 'RE' + '1'.repeat(32), RecordingStatus: 'completed', RecordingDuration: '17', RecordingSource: 'RecordVerb' };
+    for (let i = 0; i < 3; i++) expect((await signedTwilioPost(app, '/twilio/recording?kind=voicemail', callback)).status).toBe(200);
+    const call = await callRow(jane.sid);
+    expect(call.outcome).toBe('voicemail');
+    expect(await db.prisma.recording.findMany({ where: { callId: call.id } })).toEqual([expect.objectContaining({ kind: 'voicemail', status: 'completed', durationSeconds: 17 })]);
+    expect(events.filter((e) => e.name === 'voicemail.new')).toHaveLength(1);
+
+    const list = await anna.browser.get(`/api/clinics/${clinic.id}/call-backs`);
+    expect(list.body.callBacks).toEqual([expect.objectContaining({ reason: 'voicemail', fromNumber: '+447700900123', voicemail: expect.objectContaining({ durationSeconds: 17 }), done: null })]);
+    const entry = list.body.callBacks[0];
+    expect((await anna.browser.send('post', `/api/clinics/${clinic.id}/call-backs/${entry.id}/done`)).status).toBe(200);
+    const done = await anna.browser.get(`/api/clinics/${clinic.id}/call-backs?status=done`);
+    expect(done.body.callBacks[0].done).toMatchObject({ by: anna.userId, email: anna.email });
+    expect((await anna.browser.get(`/api/clinics/${clinic.id}/call-backs`)).body.callBacks).toEqual([]);
+    expect((await anna.browser.get(`/api/clinics/${clinic.id}/call-backs?status=later`)).status).toBe(400);
+  });
+
+  it('with nobody available (and no desk phone) the caller is offered voicemail at once', async () => {
+    const { staff, caller } = await reception();
+    const anna = await staff();
+    await anna.available(false);
+    const jane = caller();
+    await jane.dial();
+    await jane.press('3');
+    expect(jane.heard()).toMatch(/^Sorry, nobody at reception can take your call just now. Please leave your name/);
+    expect(jane.recorder()).toBeDefined();
+    expect(jane.queue).toBeUndefined();
+  });
+
+  it('signing out, or a session running out, makes a receptionist away', async () => {
+    const { staff, caller, clock } = await reception();
+    const anna = await staff();
+    await anna.available();
+    await anna.browser.send('delete', '/api/session');
+    const first = caller();
+    await first.dial();
+    await first.press('3');
+    expect(first.recorder()).toBeDefined();
+
+    const ben = await staff();
+    await ben.available();
+    clock.advance(24 * 3_600_000); // Tuesday 09:00: past the 12-hour idle limit, still "available" in the table
+    const second = caller();
+    await second.dial();
+    await second.press('3');
+    expect(second.recorder()).toBeDefined();
+    expect(await db.prisma.presence.findUniqueOrThrow({ where: { userId: ben.userId } })).toMatchObject({ available: true });
+  });
+
+  it('a caller who hangs up in the queue is an abandoned call: on the call-back list, with one missed-call text a day', async () => {
+    const { clinic, staff, caller, app } = await reception();
+    await db.prisma.clinic.update({ where: { id: clinic.id }, data: { textMessages: true } });
+    const anna = await staff();
+    await anna.available();
+    for (let i = 0; i < 2; i++) {
+      const jane = caller('+447700900555');
+      await jane.dial();
+      await jane.press('3');
+      await jane.waitInQueue(1, 40);
+      await jane.leftQueue('hangup', 41);
+      // The number's status callback comes too: nothing changes twice.
+      await signedTwilioPost(app, '/twilio/status', { AccountSid: ACCOUNT, CallSid: jane.sid, CallStatus: 'completed', CallDuration: '60', From: '+447700900555', To: clinic.numbers[0]! });
+      expect(await callRow(jane.sid)).toMatchObject({ outcome: 'abandoned', queueStatus: 'abandoned' });
+    }
+    const callBacks = await db.prisma.callBack.findMany({ where: { clinicId: clinic.id } });
+    expect(callBacks.map((c) => c.reason)).toEqual(['abandoned', 'abandoned']);
+    const texts = await db.prisma.textMessage.findMany({ where: { clinicId: clinic.id } });
+    expect(texts).toEqual([expect.objectContaining({ kind: 'missed_call', toNumber: '+447700900555', status: 'queued' })]);
+    expect(await db.prisma.job.count({ where: { kind: 'text.send', payload: { equals: { messageId: texts[0]!.id } } } })).toBe(1);
+  });
+
+  it('a caller who hangs up without the queue\'s action request is still abandoned, from the status callback', async () => {
+    const { clinic, staff, caller, app } = await reception();
+    const anna = await staff();
+    await anna.available();
+    const jane = caller();
+    await jane.dial();
+    await jane.press('3');
+    await signedTwilioPost(app, '/twilio/status', { AccountSid: ACCOUNT, CallSid: jane.sid, CallStatus: 'completed', CallDuration: '20', From: '+447700900123', To: clinic.numbers[0]! });
+    expect(await callRow(jane.sid)).toMatchObject({ outcome: 'abandoned', queueStatus: 'abandoned' });
+    expect(await db.prisma.callBack.count({ where: { clinicId: clinic.id } })).toBe(1);
+  });
+
+  it('a full queue is said, and the caller offered voicemail', async () => {
+    const { clinic, staff, caller } = await reception();
+    await db.prisma.clinic.update({ where: { id: clinic.id }, data: { maxQueueSize: 1 } });
+    const anna = await staff();
+    await anna.available();
+    const first = caller();
+    await first.dial();
+    await first.press('3');
+    expect(first.queue).toBeDefined();
+    const second = caller('+447700900999');
+    await second.dial();
+    await second.press('3');
+    expect(second.heard()).toMatch(/^Sorry, all our receptionists are busy and no more callers can wait just now. Please leave/);
+    await first.leftQueue('queue-full');
+    expect(first.recorder()).toBeDefined();
+  });
+
+  it('the browser leg not answering sends the caller to voicemail', async () => {
+    const { clinic, staff, caller } = await reception();
+    const anna = await staff();
+    await anna.available();
+    const jane = caller();
+    const callId = await inQueue(jane, 3);
+    await anna.browser.send('post', `/api/clinics/${clinic.id}/calls/${callId}/answer`);
+    await jane.movedTo(standin.dequeued.at(-1)!.url);
+    await jane.dialEnded('no-answer', 0);
+    expect(jane.recorder()).toBeDefined();
+    expect(await callRow(jane.sid)).toMatchObject({ queueStatus: 'left', answeredBy: null });
+  });
+
+  it('Twilio refusing to move the caller releases the claim, so someone else can answer', async () => {
+    const { clinic, staff, caller } = await reception();
+    const anna = await staff();
+    await anna.available();
+    const jane = caller();
+    const callId = await inQueue(jane, 3);
+    standin.fail({ path: /\/Queues\/.*\/Members\//, status: 500, code: 20500, message: 'Internal Server Error' });
+    const refused = await anna.browser.send('post', `/api/clinics/${clinic.id}/calls/${callId}/answer`);
+    expect(refused.status).toBe(502);
+    expect(refused.body.error.message).toMatch(/^Twilio could not put the caller through/);
+    expect(await callRow(jane.sid)).toMatchObject({ queueStatus: 'waiting', claimedBy: null });
+    expect((await anna.browser.send('post', `/api/clinics/${clinic.id}/calls/${callId}/answer`)).status).toBe(200);
+  });
+
+  it('issues a short-lived Voice token for the signed-in person, and says why when Twilio is not configured', async () => {
+    const { staff } = await reception();
+    const anna = await staff();
+    const res = await anna.browser.get('/api/voice/token');
+    expect(res.status).toBe(200);
+    const claims = jwt.verify(res.body.token, API_SECRET) as { sub: string; iss: string; exp: number; iat: number; grants: { identity: string; voice: { incoming: { allow: boolean }; outgoing: { application_sid: string } } } };
+    expect(claims).toMatchObject({ sub: ACCOUNT, iss: API_KEY, grants: { identity: `staff_${anna.userId.replace(/-/g, '')}`, voice: { incoming: { allow: true }, outgoing: { application_sid: APP_SID } } } });
+    expect(claims.exp - claims.iat).toBe(600);
+    expect(res.headers['cache-control']).toBe('no-store');
+
+    const bare = await reception({ twilio: false });
+    const ben = await bare.staff();
+    const refused = await ben.browser.get('/api/voice/token');
+    expect(refused.status).toBe(503);
+    expect(refused.body.error).toMatchObject({ code: 'twilio_not_configured', message: expect.stringContaining('TWILIO_API_KEY') });
+    const anonymous = await browserAgent(bare.app).get('/api/voice/token');
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('the TwiML App voice URL rings a patient back only for identities it issued, from the clinic\'s own number', async () => {
+    const { clinic, staff, app } = await reception();
+    const anna = await staff();
+    const identity = `client:staff_${anna.userId.replace(/-/g, '')}`;
+    const call = (from: string, extra: Record<string, string> = {}) =>
+      signedTwilioPost(app, '/twilio/client', { AccountSid: ACCOUNT, ApplicationSid: APP_SID, CallSid: 'CA' + Math.random().toString(16).slice(2).padEnd(32, '0').slice(0, 32), From: from, To: '+447700900123', clinicId: clinic.id, Direction: 'inbound', ...extra });
+    const ok = await call(identity);
+    expect(ok.text).toContain(`<Dial callerId="${clinic.numbers[0]}" answerOnBridge="true"><Number>+447700900123</Number></Dial>`);
+    expect(await db.prisma.call.count({ where: { clinicId: clinic.id, direction: 'outbound', answeredBy: anna.userId, outcome: 'call_back' } })).toBe(1);
+
+    for (const refused of [await call('client:someone_else'), await call(`client:staff_${'0'.repeat(32)}`), await call(identity, { clinicId: (await makeDiary(db.prisma)).clinic.id }), await call(identity, { To: '999' }), await call(identity, { ApplicationSid: 'AP' + '0'.repeat(32) })]) {
+      expect(refused.status).toBe(200);
+      expect(refused.text).toContain('This call cannot be placed');
+      expect(refused.text).not.toContain('<Dial');
+    }
+  });
+});
