@@ -7,6 +7,7 @@ import { EXCLUSION_VIOLATION, sqlState } from '../db/errors.js';
 import type { AppointmentSummary, EventBus } from '../events.js';
 import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
 import { HttpError, notFound } from '../http/errors.js';
+import { queueAppointmentText } from '../texts/appointment-texts.js';
 import { nextFreeSlots } from './availability.js';
 import type { Slot } from './slots.js';
 import { offerFreedSlotToWaitlist } from './waitlist.js';
@@ -17,7 +18,7 @@ export interface DiaryDeps {
   clock: () => Date;
 }
 
-export type BookingSource = 'phone' | 'dashboard';
+export type BookingSource = 'phone' | 'dashboard' | 'text';
 
 export interface BookingRequest {
   clinicId: string;
@@ -106,6 +107,8 @@ export async function bookAppointment(deps: DiaryDeps, req: BookingRequest): Pro
         data: { clinicId: req.clinicId, practitionerId: req.practitionerId, typeId: req.typeId, patientId: req.patientId, startsAt: req.startsAt, endsAt: plan.endsAt, blockedUntil: plan.blockedUntil, source: req.source, createdBy: actorId(req.actor) },
       });
       await recordAudit(tx, { actor: req.actor, action: 'appointment.booked', clinicId: req.clinicId, subject: { type: 'appointment', id: created.id }, details: { source: req.source } });
+      // A booking taken by replying to a text is confirmed in the reply itself.
+      if (req.source !== 'text') await queueAppointmentText(tx, 'booked', created.id);
       return created;
     }),
   );
@@ -146,6 +149,7 @@ export async function moveAppointment(
           data: { practitionerId: target.practitionerId, startsAt: req.startsAt, endsAt: plan.endsAt, blockedUntil: plan.blockedUntil },
         });
         await recordAudit(tx, { actor: req.actor, action: 'appointment.moved', clinicId: req.clinicId, subject: { type: 'appointment', id: current.id } });
+        await queueAppointmentText(tx, 'moved', current.id);
         return updated;
       }),
   );
@@ -161,6 +165,7 @@ export async function cancelAppointment(deps: DiaryDeps, req: { clinicId: string
     const current = await liveAppointment(tx, req.clinicId, req.appointmentId);
     const updated = await tx.appointment.update({ where: { id: current.id }, data: { status: 'cancelled', cancelledAt: now, cancelledBy: actorId(req.actor), cancelReason: req.reason ?? null } });
     await recordAudit(tx, { actor: req.actor, action: 'appointment.cancelled', clinicId: req.clinicId, subject: { type: 'appointment', id: current.id } });
+    await queueAppointmentText(tx, 'cancelled', current.id);
     return updated;
   });
   const summary = summarise(cancelled);

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { offerByText } from '../texts/waitlist-offers.js';
 import type { DiaryDeps } from './booking.js';
 
 interface FreedTime {
@@ -12,7 +13,7 @@ interface FreedTime {
  * A cancellation or a move freed a time: name the patient who has waited longest
  * for something that fits there (same practitioner or any, a type that practitioner
  * offers and that fits the freed time, the date inside their range). The dashboard
- * offers it; nothing is booked automatically.
+ * offers it, and texts offer it when the clinic sends texts; nothing is booked without a yes.
  */
 export async function offerFreedSlotToWaitlist(deps: DiaryDeps, clinicId: string, freed: FreedTime): Promise<void> {
   const clinic = await deps.prisma.clinic.findUniqueOrThrow({ where: { id: clinicId }, select: { timeZone: true } });
@@ -29,11 +30,14 @@ export async function offerFreedSlotToWaitlist(deps: DiaryDeps, clinicId: string
       OR: [{ practitionerId: freed.practitionerId }, { practitionerId: null }],
       type: { active: true, practitioners: { some: { practitionerId: freed.practitionerId } } },
     },
-    include: { patient: { select: { name: true } }, type: { select: { durationMinutes: true, bufferAfterMinutes: true } } },
+    include: { patient: { select: { name: true, phone: true } }, type: { select: { durationMinutes: true, bufferAfterMinutes: true } } },
     orderBy: { createdAt: 'asc' },
   });
-  const match = candidates.find((c) => c.type.durationMinutes + c.type.bufferAfterMinutes <= freedMinutes);
+  const fitting = candidates.filter((c) => c.type.durationMinutes + c.type.bufferAfterMinutes <= freedMinutes);
+  const match = fitting[0];
   if (!match) return;
+  // When the clinic sends texts, the longest-waiting few are offered it; the first YES books it.
+  await offerByText(deps, clinicId, freed, fitting);
   deps.events.publish('waitlist.match', clinicId, {
     waitlistEntryId: match.id,
     patientId: match.patientId,

@@ -1,4 +1,6 @@
 import express, { Router, type ErrorRequestHandler } from 'express';
+import twilio from 'twilio';
+import { inboundText } from '../texts/waitlist-offers.js';
 import type { AppContext } from '../context.js';
 import { answerCall, applyRecordingCallback, applyStatusCallback, incomingCallSchema, recordingCallbackSchema, statusCallbackSchema } from './calls.js';
 import { changeAction, changeCancel, changeCheckBirthDate, changeMove, changeSlot, changeWhich, changeWho } from './change-line.js';
@@ -33,6 +35,17 @@ export function twilioRoutes(ctx: AppContext): Router {
   });
 
   router.use(requireTwilioSignature(authToken, base));
+
+  // Texts to a clinic's number (its messaging webhook): a YES to a waitlist offer.
+  // Answered with messaging TwiML, so it sits before the voice deadline below.
+  router.post('/sms', async (req, res) => {
+    try {
+      sendTwiml(res, await inboundText(ctx, (req.body ?? {}) as Record<string, string | undefined>));
+    } catch (err) {
+      req.log?.error({ err }, 'incoming text failed; answered with no reply');
+      sendTwiml(res, new twilio.twiml.MessagingResponse().toString());
+    }
+  });
 
   // Twilio gives up after 15 s and plays its "application error". If the database
   // hangs, answer the apology (and the forward) after 2 s instead; a late result is dropped.

@@ -1,0 +1,75 @@
+// A freed time offered by text to the people waiting for one; the first to reply
+// YES gets it. The booking goes through the diary engine, so the appointment
+// constraint — not the order replies happen to be read in — decides who was first.
+import twilio from 'twilio';
+import type { AppContext } from '../context.js';
+import { bookAppointment, type DiaryDeps, SlotTakenError } from '../diary/booking.js';
+import { textDateTime } from './appointment-texts.js';
+import { queueText } from './texts.js';
+
+const MAX_OFFERS = 3;
+const OFFER_HOURS = 24;
+
+export interface WaitlistCandidate {
+  id: string;
+  typeId: string;
+  patient: { phone: string | null };
+}
+
+/** Texts the freed time to the longest-waiting candidates who have a number. */
+export async function offerByText(deps: DiaryDeps, clinicId: string, slot: { practitionerId: string; startsAt: Date }, candidates: WaitlistCandidate[]): Promise<void> {
+  const clinic = await deps.prisma.clinic.findUniqueOrThrow({ where: { id: clinicId }, select: { name: true, timeZone: true, locale: true, textMessages: true } });
+  if (!clinic.textMessages) return;
+  const practitioner = await deps.prisma.practitioner.findUniqueOrThrow({ where: { id: slot.practitionerId }, select: { spokenName: true } });
+  const when = textDateTime(slot.startsAt, clinic.timeZone, clinic.locale);
+  for (const c of candidates.filter((c) => c.patient.phone).slice(0, MAX_OFFERS)) {
+    await deps.prisma.$transaction(async (tx) => {
+      const made = await tx.waitlistOffer.createMany({
+        data: [{ clinicId, waitlistEntryId: c.id, practitionerId: slot.practitionerId, typeId: c.typeId, startsAt: slot.startsAt, toNumber: c.patient.phone!, createdAt: deps.clock() }],
+        skipDuplicates: true,
+      });
+      if (made.count === 0) return;
+      await queueText(tx, { clinicId, kind: 'waitlist_offer', to: c.patient.phone, body: `${clinic.name}: an appointment with ${practitioner.spokenName} is free on ${when}. Reply YES to take it.` });
+    });
+  }
+}
+
+const reply = (text?: string) => {
+  const response = new twilio.twiml.MessagingResponse();
+  if (text) response.message(text);
+  return response.toString();
+};
+
+/** An incoming text to a clinic's number (Twilio's messaging webhook). Answers with the reply to send. */
+export async function inboundText(ctx: AppContext, body: Record<string, string | undefined>): Promise<string> {
+  const { prisma } = ctx.db;
+  const now = ctx.clock();
+  const number = body.To ? await prisma.clinicNumber.findUnique({ where: { e164: body.To }, select: { clinicId: true } }) : null;
+  if (!number || !body.From) return reply();
+  const offer = await prisma.waitlistOffer.findFirst({
+    where: { clinicId: number.clinicId, toNumber: body.From, createdAt: { gte: new Date(now.getTime() - OFFER_HOURS * 3_600_000) } },
+    orderBy: { createdAt: 'desc' },
+    include: { entry: { select: { patientId: true } }, clinic: { select: { name: true, timeZone: true, locale: true } } },
+  });
+  if (!offer) return reply();
+  const when = textDateTime(offer.startsAt, offer.clinic.timeZone, offer.clinic.locale);
+  if (offer.status === 'accepted') return reply(`${offer.clinic.name}: you are booked for ${when}.`); // Twilio repeated the webhook
+  if (!/^\s*yes\b/i.test(body.Body ?? '')) return reply(`${offer.clinic.name}: reply YES to take ${when}, or call us.`);
+  if (offer.status !== 'offered' || offer.startsAt <= now) return reply(`${offer.clinic.name}: sorry, that time has been taken. You are still on our waiting list.`);
+  try {
+    const booked = await bookAppointment(
+      { prisma, events: ctx.events, clock: ctx.clock },
+      { clinicId: offer.clinicId, practitionerId: offer.practitionerId, typeId: offer.typeId, patientId: offer.entry.patientId, startsAt: offer.startsAt, source: 'text', actor: { type: 'system' } },
+    );
+    await prisma.$transaction([
+      prisma.waitlistOffer.update({ where: { id: offer.id }, data: { status: 'accepted', answeredAt: now, appointmentId: booked.id } }),
+      prisma.waitlistOffer.updateMany({ where: { clinicId: offer.clinicId, practitionerId: offer.practitionerId, startsAt: offer.startsAt, status: 'offered' }, data: { status: 'taken' } }),
+      prisma.waitlistEntry.update({ where: { id: offer.waitlistEntryId }, data: { resolvedAt: now } }),
+    ]);
+    return reply(`${offer.clinic.name}: you are booked for ${when}. To change it, call us.`);
+  } catch (err) {
+    if (!(err instanceof SlotTakenError)) throw err;
+    await prisma.waitlistOffer.update({ where: { id: offer.id }, data: { status: 'taken', answeredAt: now } });
+    return reply(`${offer.clinic.name}: sorry, that time has just been taken. You are still on our waiting list.`);
+  }
+}
