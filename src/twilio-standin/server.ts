@@ -36,6 +36,7 @@ export class TwilioStandin {
   readonly messages: Array<{ sid: string; to: string; from?: string; body: string; status: string }> = [];
   readonly dequeued: Array<{ queueSid: string; callSid: string; url: string }> = [];
   private server?: http.Server;
+  private readonly stalled = new Set<NodeJS.Timeout>();
   private faults: Array<{ method: string; path: RegExp; times: number; status: number; code: number; message: string; delayMs: number }> = [];
   url = '';
 
@@ -77,7 +78,7 @@ export class TwilioStandin {
       const fault = this.faults.find((f) => f.times > 0 && f.method === req.method && f.path.test(req.path));
       if (!fault) return next();
       fault.times--;
-      if (fault.delayMs) return void setTimeout(next, fault.delayMs);
+      if (fault.delayMs) return void this.stalled.add(setTimeout(next, fault.delayMs));
       this.error(res, fault.status, fault.code, fault.message);
     });
 
@@ -183,6 +184,7 @@ export class TwilioStandin {
   }
 
   async stop(): Promise<void> {
+    for (const timer of this.stalled) clearTimeout(timer);
     this.server?.closeAllConnections();
     if (this.server) await new Promise((resolve) => this.server!.close(resolve));
   }
