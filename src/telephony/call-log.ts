@@ -7,7 +7,7 @@ import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
 import { normalisePhone } from '../diary/patients.js';
 import { HttpError } from '../http/errors.js';
 
-export const OUTCOMES = ['booked', 'moved', 'cancelled', 'reception', 'voicemail', 'abandoned', 'out_of_hours', 'failed'] as const;
+export const OUTCOMES = ['booked', 'moved', 'cancelled', 'reception', 'voicemail', 'abandoned', 'out_of_hours', 'failed', 'call_back'] as const;
 
 export const callLogQuerySchema = z.object({
   from: z.iso.date('must be a date like 2027-03-04').optional(),

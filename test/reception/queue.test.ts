@@ -94,6 +94,19 @@ describe.each(databaseKinds())('The reception queue and answering in the browser
     expect(jane.heard()).toBe('Thank you for calling. Goodbye.');
   });
 
+  it('the estimate comes from how long this clinic\'s recent callers waited to be answered', async () => {
+    const { clinic, staff, caller, clock } = await reception();
+    const anna = await staff();
+    await anna.available();
+    const queuedAt = new Date(clock().getTime() - 10 * 60_000);
+    await db.prisma.call.create({ data: { callSid: 'CA' + 'e'.repeat(32), clinicId: clinic.id, fromNumber: '+447700900777', toNumber: clinic.numbers[0]!, direction: 'inbound', status: 'completed', startedAt: queuedAt, queuedAt, answeredAt: new Date(queuedAt.getTime() + 120_000), queueStatus: 'answered' } });
+    const jane = caller();
+    await jane.dial();
+    await jane.press('3');
+    await jane.waitInQueue(2, 10);
+    expect(jane.heard()).toBe('You are number 2 in the queue. The wait is about 4 minutes.');
+  });
+
   it('two receptionists answer the same caller at once: exactly one gets them, the other is told who did', async () => {
     const { clinic, staff, caller } = await reception();
     const [anna, ben] = [await staff(), await staff('owner')];

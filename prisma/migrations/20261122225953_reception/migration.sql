@@ -132,7 +132,9 @@ CREATE INDEX "WaitlistOffer_toNumber_status_idx" ON "WaitlistOffer"("toNumber", 
 CREATE UNIQUE INDEX "WaitlistOffer_waitlistEntryId_practitionerId_startsAt_key" ON "WaitlistOffer"("waitlistEntryId", "practitionerId", "startsAt");
 
 -- CreateIndex
-CREATE INDEX "Call_clinicId_queueStatus_idx" ON "Call"("clinicId", "queueStatus");
+-- Hand-written: the callers waiting in each clinic's queue. Partial, so answering a
+-- call (a row with no queue status) does not touch it: that insert is the hot path.
+CREATE INDEX "Call_in_queue" ON "Call"("clinicId", "queuedAt") WHERE "queueStatus" IN ('waiting', 'claimed');
 
 -- AddForeignKey
 ALTER TABLE "Presence" ADD CONSTRAINT "Presence_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;
