@@ -1,6 +1,7 @@
 import type { ReadyConfig } from './config.js';
 import type { Database } from './db/database.js';
 import type { EventBus } from './events.js';
+import type { LiveHub } from './live/hub.js';
 import type { Logger } from './logger.js';
 import type { FallbackDirectory } from './telephony/fallback-directory.js';
 import type { TwilioRest } from './telephony/twilio-rest.js';
@@ -16,4 +17,6 @@ export interface AppContext {
   events: EventBus;
   /** Twilio's REST API, or null when Twilio is not configured. */
   twilio: TwilioRest | null;
+  /** The live dashboard's sockets, once the HTTP server is up (absent in tests that need none). */
+  live?: LiveHub;
 }

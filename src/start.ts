@@ -9,6 +9,7 @@ import { EventBus } from './events.js';
 import { openConfiguredDatabase } from './db/open.js';
 import type { Logger } from './logger.js';
 import { jobHandlers } from './jobs/handlers.js';
+import { attachLiveHub } from './live/hub.js';
 import { JobRunner } from './jobs/runner.js';
 import { FallbackDirectory } from './telephony/fallback-directory.js';
 import { createTwilioRest } from './telephony/twilio-rest.js';
@@ -38,6 +39,7 @@ export async function startService(config: ReadyConfig, logger: Logger): Promise
     const jobs = new JobRunner(db, jobHandlers(ctx), { logger, leaseMs: config.jobLeaseSeconds * 1000 });
     jobs.start();
     const server = http.createServer(createApp(ctx));
+    ctx.live = await attachLiveHub(server, ctx, { redisUrl: config.redisUrl });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, resolve);
@@ -49,6 +51,8 @@ export async function startService(config: ReadyConfig, logger: Logger): Promise
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {
+        // Sockets first: an open WebSocket would hold the server open until the grace period ends.
+        await ctx.live?.close();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS - 1_000);

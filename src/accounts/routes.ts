@@ -72,6 +72,7 @@ export function accountRoutes(ctx: AppContext): Router {
   router.delete('/session', async (req, res) => {
     if (req.session) {
       await endSession(prisma, req.session.tokenHash);
+      ctx.live?.sessionEnded(req.session.tokenHash);
       // Nobody should be put through to a browser that has signed out.
       await setPresence(prisma, req.session.user.id, false, ctx.clock());
     }

@@ -1,0 +1,137 @@
+// Live events for the dashboard over Socket.IO, on the same HTTP server. A socket
+// is let in only with a staff session, joins only the rooms of the clinics its
+// person belongs to, and loses them the moment that stops being true: at once for
+// sign-out and removal through the API, within a minute for anything else (a
+// removal from the command line, a session that ran out). With REDIS_URL, Redis
+// streams carry events and those commands between instances, and let a socket
+// that dropped for a moment recover the events it missed.
+import type http from 'node:http';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import cookieParser from 'cookie-parser';
+import { createClient } from 'redis';
+import { Server, type Socket } from 'socket.io';
+import { findSession } from '../accounts/sessions.js';
+import type { AppContext } from '../context.js';
+
+export const clinicRoom = (clinicId: string) => `clinic:${clinicId}`;
+const userRoom = (userId: string) => `user:${userId}`;
+const sessionRoom = (tokenHash: string) => `session:${tokenHash}`;
+
+const RECHECK_MS = 60_000;
+const RECOVERY_MS = 2 * 60_000;
+
+interface SocketData {
+  userId: string;
+  tokenHash: string;
+}
+
+export interface LiveHub {
+  io: Server;
+  /** A session was ended (sign-out): its sockets are disconnected, on every instance. */
+  sessionEnded(tokenHash: string): void;
+  /** Someone left a clinic: their sockets leave its room, on every instance. */
+  removedFromClinic(userId: string, clinicId: string): void;
+  /** Checks every socket on this instance against the database (sessions, memberships) now. */
+  recheck(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function sameOrigin(req: http.IncomingMessage, publicBaseUrl: string): boolean {
+  const origin = req.headers.origin;
+  // Browsers always send Origin on a WebSocket or cross-origin request; other clients are not a CSRF risk.
+  if (!origin) return true;
+  const host = req.headers.host;
+  return origin === new URL(publicBaseUrl).origin || origin === `http://${host}` || origin === `https://${host}`;
+}
+
+export async function attachLiveHub(server: http.Server, ctx: AppContext, options: { redisUrl?: string } = {}): Promise<LiveHub> {
+  const { prisma } = ctx.db;
+  const redis = options.redisUrl ? createClient({ url: options.redisUrl }) : null;
+  if (redis) {
+    // Redis going away must not take the process with it: this instance keeps serving its own sockets.
+    redis.on('error', (err) => ctx.logger.warn({ err: (err as Error).message }, 'Redis error; live events between instances paused'));
+    // Calls must be answered even when Redis is down: start without it and let the client keep trying.
+    const connecting = redis.connect().catch(() => undefined);
+    const timeout = new Promise((resolve) => setTimeout(resolve, 5_000).unref());
+    if ((await Promise.race([connecting.then(() => 'connected'), timeout])) !== 'connected') ctx.logger.error('could not reach Redis at start-up; live events stay on this instance until it answers');
+  }
+  const io = new Server<Record<string, never>, Record<string, (event: unknown) => void>, Record<string, never>, SocketData>(server, {
+    serveClient: false,
+    allowRequest: (req, callback) => callback(null, sameOrigin(req, ctx.config.publicBaseUrl)),
+    // Middlewares run again on recovery, so a recovered socket is let in only with a live session.
+    connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: false },
+    ...(redis ? { adapter: createAdapter(redis, { maxLen: 100_000 }) } : {}),
+  });
+
+  const parseCookies = cookieParser(ctx.config.sessionSecret);
+  io.use((socket, next) => {
+    const req = socket.request as http.IncomingMessage & { signedCookies?: Record<string, unknown> };
+    parseCookies(req as never, {} as never, async () => {
+      try {
+        const token = req.signedCookies?.[`${ctx.config.production ? '__Host-' : ''}sid`];
+        const session = typeof token === 'string' ? await findSession(prisma, token, ctx.clock()) : null;
+        if (!session) return next(new Error('unauthenticated'));
+        socket.data.userId = session.user.id;
+        socket.data.tokenHash = session.tokenHash;
+        next();
+      } catch {
+        next(new Error('unavailable'));
+      }
+    });
+  });
+
+  /** Joins exactly the rooms of the clinics the person belongs to now, leaving any others. */
+  async function syncRooms(socket: Socket): Promise<void> {
+    const memberships = await prisma.membership.findMany({ where: { userId: socket.data.userId }, select: { clinicId: true } });
+    const allowed = new Set(memberships.map((m) => clinicRoom(m.clinicId)));
+    for (const room of socket.rooms) if (room.startsWith('clinic:') && !allowed.has(room)) socket.leave(room);
+    socket.join([...allowed, userRoom(socket.data.userId), sessionRoom(socket.data.tokenHash)]);
+  }
+
+  io.on('connection', (socket) => {
+    // A recovered socket gets its old rooms back; syncRooms takes away any it may no longer have.
+    syncRooms(socket).then(
+      () => socket.emit('ready', { recovered: socket.recovered }),
+      () => socket.disconnect(true),
+    );
+  });
+
+  const unsubscribe = ctx.events.subscribe((event) => {
+    io.to(clinicRoom(event.clinicId)).emit(event.name, event);
+  });
+
+  async function recheck(): Promise<void> {
+    const sockets = await io.local.fetchSockets();
+    if (sockets.length === 0) return;
+    const now = ctx.clock();
+    const live = new Set(
+      (await prisma.session.findMany({ where: { tokenHash: { in: [...new Set(sockets.map((s) => s.data.tokenHash))] }, expiresAt: { gt: now } }, select: { tokenHash: true } })).map((s) => s.tokenHash),
+    );
+    const memberships = await prisma.membership.findMany({ where: { userId: { in: [...new Set(sockets.map((s) => s.data.userId))] } }, select: { userId: true, clinicId: true } });
+    const allowed = new Set(memberships.map((m) => `${m.userId}/${clinicRoom(m.clinicId)}`));
+    for (const socket of sockets) {
+      if (!live.has(socket.data.tokenHash)) {
+        socket.disconnect(true);
+        continue;
+      }
+      for (const room of socket.rooms) if (room.startsWith('clinic:') && !allowed.has(`${socket.data.userId}/${room}`)) socket.leave(room);
+    }
+  }
+  const timer = setInterval(() => void recheck().catch((err) => ctx.logger.warn({ err }, 'could not recheck live sockets')), RECHECK_MS);
+  timer.unref();
+
+  return {
+    io: io as unknown as Server,
+    sessionEnded: (tokenHash) => io.in(sessionRoom(tokenHash)).disconnectSockets(true),
+    removedFromClinic: (userId, clinicId) => io.in(userRoom(userId)).socketsLeave(clinicRoom(clinicId)),
+    recheck,
+    close: async () => {
+      clearInterval(timer);
+      unsubscribe();
+      io.disconnectSockets(true);
+      // Not io.close(): that would close the HTTP server too, which the caller owns.
+      io.engine.close();
+      if (redis?.isOpen) await redis.quit().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,190 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { io as connect, type Socket } from 'socket.io-client';
+import { attachLiveHub, type LiveHub } from '../../src/live/hub.js';
+import { makeTestApp, type TestApp } from '../helpers/app.js';
+import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { browserAgent, makeClinic, makeStaff } from '../helpers/fixtures.js';
+import { databaseKinds, describeWith, needs, redisUrl } from '../helpers/services.js';
+import { inboundCall, signedTwilioPost } from '../helpers/twilio.js';
+
+type Instance = TestApp & { url: string; hub: LiveHub; server: http.Server };
+
+async function startInstance(db: TestDatabase, redis?: string): Promise<Instance> {
+  const testApp = makeTestApp(db);
+  const server = http.createServer(testApp.app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const hub = await attachLiveHub(server, testApp.ctx, { redisUrl: redis });
+  testApp.ctx.live = hub;
+  return { ...testApp, server, hub, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+async function stopInstance(i: Instance) {
+  await i.hub.close();
+  i.server.closeAllConnections();
+  await new Promise((resolve) => i.server.close(resolve));
+}
+
+/** Signs a member of staff in through the API and returns their session cookie. */
+async function sessionCookie(instance: Instance, login: { email: string; password: string }) {
+  const browser = browserAgent(instance.app);
+  const res = await browser.signIn(login);
+  const cookie = (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('sid='))!.split(';')[0]!;
+  return { cookie, browser };
+}
+
+/** A real Socket.IO client, as the dashboard connects: WebSocket only, with the session cookie. */
+function liveClient(url: string, cookie?: string): Socket {
+  return connect(url, { transports: ['websocket'], extraHeaders: cookie ? { cookie } : {}, reconnectionDelay: 50, reconnectionDelayMax: 100 });
+}
+
+const once = <T>(socket: Socket, event: string, ms = 5_000) =>
+  new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
+    socket.once(event, (value: T) => {
+      clearTimeout(timer);
+      resolve(value);
+    });
+  });
+
+/** Collects every event a socket receives. */
+function recorder(socket: Socket) {
+  const seen: Array<{ name: string; clinicId: string }> = [];
+  socket.onAny((name: string, event: { clinicId: string }) => {
+    if (name !== 'ready') seen.push({ name, clinicId: event.clinicId });
+  });
+  return seen;
+}
+
+const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
+
+describe.each(databaseKinds())('Live events over Socket.IO (%s database)', (kind) => {
+  let db: TestDatabase;
+  let instance: Instance;
+  const sockets: Socket[] = [];
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+    instance = await startInstance(db);
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.disconnect();
+    await stopInstance(instance);
+    await db.drop();
+  });
+  const open = (cookie?: string) => {
+    const s = liveClient(instance.url, cookie);
+    sockets.push(s);
+    return s;
+  };
+  const ring = (to: string) => signedTwilioPost(instance.app, '/twilio/voice', inboundCall({ To: to, CallSid: 'CA' + Math.random().toString(16).slice(2).padEnd(32, '0').slice(0, 32) }));
+
+  it('refuses a socket without a session, and one with a forged cookie', async () => {
+    const anonymous = open();
+    expect((await once<Error>(anonymous, 'connect_error')).message).toBe('unauthenticated');
+    const forged = open('sid=s%3Aforged.signature');
+    expect((await once<Error>(forged, 'connect_error')).message).toBe('unauthenticated');
+  });
+
+  it('a signed-in socket hears its own clinic\'s events and never another clinic\'s', async () => {
+    const [mine, theirs] = [await makeClinic(db.prisma), await makeClinic(db.prisma)];
+    const anna = await makeStaff(db.prisma, mine.id, 'receptionist');
+    const socket = open((await sessionCookie(instance, anna)).cookie);
+    await once(socket, 'ready');
+    const seen = recorder(socket);
+    const ringing = once<{ clinicId: string; data: { from: string } }>(socket, 'call.ringing');
+    await ring(theirs.numbers[0]!);
+    await ring(mine.numbers[0]!);
+    expect((await ringing).clinicId).toBe(mine.id);
+    await settle();
+    expect(seen.every((e) => e.clinicId === mine.id)).toBe(true);
+    expect(seen.filter((e) => e.name === 'call.ringing')).toHaveLength(1);
+  });
+
+  it('signing out disconnects the session\'s sockets at once', async () => {
+    const clinic = await makeClinic(db.prisma);
+    const anna = await makeStaff(db.prisma, clinic.id, 'receptionist');
+    const { cookie, browser } = await sessionCookie(instance, anna);
+    const socket = open(cookie);
+    await once(socket, 'ready');
+    const gone = once<string>(socket, 'disconnect');
+    await browser.send('delete', '/api/session');
+    expect(await gone).toBe('io server disconnect');
+    // And the old cookie cannot come back.
+    socket.connect();
+    expect((await once<Error>(socket, 'connect_error')).message).toBe('unauthenticated');
+  });
+
+  it('removal from a clinic stops its events, also after the socket recovers from a dropped connection', async () => {
+    const clinic = await makeClinic(db.prisma);
+    const other = await makeClinic(db.prisma);
+    const anna = await makeStaff(db.prisma, clinic.id, 'receptionist');
+    await db.prisma.membership.create({ data: { userId: anna.userId, clinicId: other.id, role: 'receptionist' } });
+    const socket = open((await sessionCookie(instance, anna)).cookie);
+    await once(socket, 'ready');
+    const seen = recorder(socket);
+    await ring(clinic.numbers[0]!);
+    await settle();
+    expect(seen.map((e) => e.clinicId)).toEqual([clinic.id]);
+    seen.length = 0;
+
+    // Anna leaves the clinic (her membership row goes; her session stays) just as her connection drops.
+    await db.prisma.membership.delete({ where: { userId_clinicId: { userId: anna.userId, clinicId: clinic.id } } });
+    const back = once<{ recovered: boolean }>(socket, 'ready');
+    socket.io.engine.close();
+    expect((await back).recovered).toBe(true);
+    await ring(clinic.numbers[0]!);
+    await ring(other.numbers[0]!);
+    await settle(500);
+    expect(seen.map((e) => e.clinicId)).toEqual([other.id]);
+  });
+
+  it('removal through the hub, or found by the periodic check, takes the socket out of the clinic at once', async () => {
+    const clinic = await makeClinic(db.prisma);
+    const anna = await makeStaff(db.prisma, clinic.id, 'receptionist');
+    const ben = await makeStaff(db.prisma, clinic.id, 'receptionist');
+    const [ca, cb] = [await sessionCookie(instance, anna), await sessionCookie(instance, ben)];
+    const [sa, sb] = [open(ca.cookie), open(cb.cookie)];
+    await Promise.all([once(sa, 'ready'), once(sb, 'ready')]);
+    const [seenA, seenB] = [recorder(sa), recorder(sb)];
+    instance.hub.removedFromClinic(anna.userId, clinic.id);
+    await db.prisma.membership.delete({ where: { userId_clinicId: { userId: ben.userId, clinicId: clinic.id } } });
+    await instance.hub.recheck();
+    await ring(clinic.numbers[0]!);
+    await settle();
+    expect(seenA).toEqual([]);
+    expect(seenB).toEqual([]);
+  });
+});
+
+describeWith(needs.redis, 'Live events across two instances (PostgreSQL + Redis)', () => {
+  let db: TestDatabase;
+  let a: Instance;
+  let b: Instance;
+  const sockets: Socket[] = [];
+  beforeAll(async () => {
+    db = await openTestDatabase(databaseKinds().includes('postgres') ? 'postgres' : 'embedded');
+    [a, b] = [await startInstance(db, redisUrl), await startInstance(db, redisUrl)];
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.disconnect();
+    await stopInstance(a);
+    await stopInstance(b);
+    await db.drop();
+  });
+
+  it('a webhook handled by instance A reaches a socket connected to instance B; a sign-out on A disconnects it', async () => {
+    const clinic = await makeClinic(db.prisma);
+    const anna = await makeStaff(db.prisma, clinic.id, 'receptionist');
+    const { cookie, browser } = await sessionCookie(a, anna);
+    const onB = liveClient(b.url, cookie);
+    sockets.push(onB);
+    await once(onB, 'ready');
+    const ringing = once<{ clinicId: string }>(onB, 'call.ringing');
+    await signedTwilioPost(a.app, '/twilio/voice', inboundCall({ To: clinic.numbers[0]!, CallSid: 'CA' + 'f'.repeat(32) }));
+    expect((await ringing).clinicId).toBe(clinic.id);
+
+    const gone = once<string>(onB, 'disconnect');
+    await browser.send('delete', '/api/session');
+    expect(await gone).toBe('io server disconnect');
+  });
+});
