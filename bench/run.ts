@@ -2,6 +2,7 @@
 // Each figure comes with a baseline measured in the same run, because these
 // machines are shared and noisy: the ratio is what to compare across runs.
 import { writeFile } from 'node:fs/promises';
+import { fanoutBenchmarks } from './fanout.bench.js';
 import { slotBenchmarks } from './slots.bench.js';
 import { voiceBenchmarks } from './voice.bench.js';
 
@@ -15,7 +16,7 @@ export interface Figure {
   goal?: { max?: number; min?: number; of: 'value' | 'ratio' };
 }
 
-const figures: Figure[] = [...(await slotBenchmarks()), ...(await voiceBenchmarks())];
+const figures: Figure[] = [...(await slotBenchmarks()), ...(await voiceBenchmarks()), ...(await fanoutBenchmarks())];
 
 const rows = figures.map((f) => {
   const ratio = f.baseline > 0 ? f.value / f.baseline : NaN;
