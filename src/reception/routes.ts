@@ -36,12 +36,22 @@ export function receptionRoutes(ctx: AppContext): Router {
   const router = Router({ mergeParams: true });
   router.get('/queue', async (req, res) => {
     const now = ctx.clock().getTime();
+    const clinicId = req.membership!.clinicId;
     const waiting = await ctx.db.prisma.call.findMany({
-      where: { clinicId: req.membership!.clinicId, queueStatus: { in: ['waiting', 'claimed'] } },
+      where: { clinicId, queueStatus: { in: ['waiting', 'claimed'] } },
       orderBy: { queuedAt: 'asc' },
       select: { id: true, fromNumber: true, queuedAt: true, queueStatus: true, claimedBy: true },
     });
-    res.json({ callers: waiting.map((c, i) => ({ ...c, position: i + 1, waitSeconds: Math.max(0, Math.round((now - (c.queuedAt?.getTime() ?? now)) / 1000)) })) });
+    // The patients each caller's number belongs to, so the desk sees names, not numbers.
+    const patients = await ctx.db.prisma.patient.findMany({ where: { clinicId, phone: { in: waiting.map((c) => c.fromNumber) } }, select: { name: true, phone: true }, orderBy: { name: 'asc' } });
+    res.json({
+      callers: waiting.map((c, i) => ({
+        ...c,
+        position: i + 1,
+        waitSeconds: Math.max(0, Math.round((now - (c.queuedAt?.getTime() ?? now)) / 1000)),
+        callers: patients.filter((p) => p.phone === c.fromNumber).map((p) => ({ name: p.name })),
+      })),
+    });
   });
   router.post('/calls/:callId/answer', async (req, res) => {
     const { callId } = parseInput(z.object({ callId: uuid }), req.params);

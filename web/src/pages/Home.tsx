@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError, type SessionInfo } from '../api';
+import { Live } from './Live';
 
 interface ClinicDetail {
   id: string;
@@ -12,7 +13,7 @@ interface ClinicDetail {
 
 type Detail = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; clinic: ClinicDetail };
 
-/** The signed-in shell: which clinic, who you are there. The live screens arrive here. */
+/** The signed-in shell: which clinic, who you are there, and the live screen. */
 export function Home({ session, onSignedOut }: { session: SessionInfo; onSignedOut: (s: SessionInfo) => void }) {
   const [clinicId, setClinicId] = useState(session.clinics[0]?.id ?? '');
   const [detail, setDetail] = useState<Detail>({ state: 'loading' });
@@ -62,12 +63,15 @@ export function Home({ session, onSignedOut }: { session: SessionInfo; onSignedO
         ) : detail.state === 'error' ? (
           <p role="alert">{detail.message}</p>
         ) : (
-          <section aria-label="Clinic">
-            <h1>{detail.clinic.name}</h1>
-            <p>
-              You are {detail.clinic.role === 'owner' ? 'an owner' : 'a receptionist'} here. Phone {detail.clinic.numbers.join(', ')} · {detail.clinic.timeZone}
-            </p>
-          </section>
+          <>
+            <section aria-label="Clinic">
+              <h1>{detail.clinic.name}</h1>
+              <p>
+                You are {detail.clinic.role === 'owner' ? 'an owner' : 'a receptionist'} here. Phone {detail.clinic.numbers.join(', ')} · {detail.clinic.timeZone}
+              </p>
+            </section>
+            <Live key={detail.clinic.id} clinic={detail.clinic} />
+          </>
         )}
       </main>
     </div>

@@ -1,0 +1,114 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { attachLiveHub, type LiveHub } from '../../src/live/hub.js';
+import { makeTestApp, testClock, type TestApp } from '../helpers/app.js';
+import { Caller } from '../helpers/caller.js';
+import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { makeDiary } from '../helpers/diary.js';
+import { makeStaff } from '../helpers/fixtures.js';
+import { browserPath, describeWith, needs } from '../helpers/services.js';
+
+// Monday 7 June 2027, 09:00 in London: reception is open.
+const MONDAY_9AM = new Date('2027-06-07T08:00:00Z');
+
+describeWith(needs.browser, 'The live screen in a real browser', () => {
+  let db: TestDatabase;
+  let testApp: TestApp;
+  let hub: LiveHub;
+  let server: http.Server;
+  let base: string;
+  let browser: Browser;
+  const pages: Page[] = [];
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    db = await openTestDatabase('embedded');
+    testApp = makeTestApp(db, { clock: testClock(MONDAY_9AM) });
+    server = http.createServer(testApp.app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    hub = await attachLiveHub(server, testApp.ctx);
+    testApp.ctx.live = hub;
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: browserPath,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => {
+    for (const p of pages) await p.close();
+    await browser?.close();
+    await hub.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await db.drop();
+    // Nothing on the page may break its Content Security Policy or throw.
+    expect(errors).toEqual([]);
+  });
+
+  async function signedInPage(login: { email: string; password: string }): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    pages.push(page);
+    page.on('console', (msg) => {
+      if (/Content Security Policy/i.test(msg.text())) errors.push(msg.text());
+    });
+    page.on('pageerror', (err) => errors.push(err.message));
+    await page.goto(base + '/sign-in');
+    await page.getByLabel('Email').fill(login.email);
+    await page.getByLabel('Password').fill(login.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('region', { name: 'Live' }).waitFor();
+    return page;
+  }
+
+  async function openClinic() {
+    const diary = await makeDiary(db.prisma);
+    await db.prisma.openingHours.createMany({ data: [1, 2, 3, 4, 5].map((weekday) => ({ clinicId: diary.clinic.id, weekday, startMinute: 8 * 60, endMinute: 18 * 60 })) });
+    return diary;
+  }
+
+  it('a call rings on the receptionist\'s screen within a second, with the caller\'s name and next appointment; another clinic\'s never does', async () => {
+    const { clinic, patel, checkUp, patient } = await openClinic();
+    const other = await openClinic();
+    await db.prisma.appointment.create({ data: { clinicId: clinic.id, practitionerId: patel.id, patientId: patient.id, typeId: checkUp.id, startsAt: new Date('2027-06-09T09:00:00Z'), endsAt: new Date('2027-06-09T09:30:00Z'), blockedUntil: new Date('2027-06-09T09:30:00Z'), source: 'dashboard' } });
+    const anna = await makeStaff(db.prisma, clinic.id, 'receptionist');
+    const page = await signedInPage(anna);
+    await page.getByText('No calls ringing.').waitFor();
+
+    await new Caller(testApp.app, other.clinic.numbers[0]!, '+447700900888').dial();
+    const started = Date.now();
+    await new Caller(testApp.app, clinic.numbers[0]!, '+447700900123').dial();
+    const ringing = page.getByRole('list', { name: 'Ringing calls' });
+    await ringing.getByText('Jane Doe', { exact: true }).waitFor({ timeout: 1_000 });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await ringing.getByText('Jane Doe: next appointment Wed 9 Jun, 10:00 with Anita Patel').waitFor();
+    expect(await ringing.locator('li').count()).toBe(1);
+    await page.screenshot({ path: 'test-artifacts/live-ringing.png', fullPage: true });
+  });
+
+  it('the receptionist goes available, a caller queues, and after the connection drops the screen shows the current queue', async () => {
+    const { clinic } = await openClinic();
+    const ben = await makeStaff(db.prisma, clinic.id, 'receptionist');
+    const page = await signedInPage(ben);
+    await page.getByRole('button', { name: 'Away — not taking calls' }).click();
+    await page.getByRole('button', { name: 'Available — taking calls' }).waitFor();
+    await page.getByText('Nobody is waiting.').waitFor();
+    // Without Twilio credentials the browser phone cannot start, and the screen says why.
+    await page.getByText('Answering in the browser needs TWILIO_ACCOUNT_SID').waitFor();
+
+    // The connection drops, and while it is down a caller asks for reception.
+    for (const socket of hub.io.of('/').sockets.values()) socket.conn.close();
+    const caller = new Caller(testApp.app, clinic.numbers[0]!, '+447700900123');
+    await caller.dial();
+    await caller.press('3');
+    await caller.waitInQueue(1, 4);
+    const queue = page.getByRole('list', { name: 'Queue' });
+    await queue.getByText('Jane Doe').waitFor({ timeout: 5_000 });
+    expect(await queue.getByRole('button', { name: 'Answer' }).isDisabled()).toBe(true);
+    await page.screenshot({ path: 'test-artifacts/live-queue.png', fullPage: true });
+
+    // She hangs up: the queue empties by itself.
+    await caller.leftQueue('hangup', 20);
+    await page.getByText('Nobody is waiting.').waitFor({ timeout: 5_000 });
+  });
+});

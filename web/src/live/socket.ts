@@ -1,0 +1,43 @@
+// The dashboard's live connection: one Socket.IO socket (WebSocket only) carrying
+// every event of the signed-in person's clinics. Its state drives the
+// "reconnecting" banner; after any reconnect the screens refetch what they show.
+import { useEffect, useRef, useState } from 'react';
+import { io, type Socket } from 'socket.io-client';
+
+export interface LiveEvent<T = Record<string, unknown>> {
+  name: string;
+  clinicId: string;
+  at: string;
+  data: T;
+}
+
+export type LiveState = 'connecting' | 'live' | 'reconnecting';
+
+/**
+ * Calls `onEvent` for each event of `clinicId`, and `onResync` whenever the socket
+ * (re)connects, so the screen can fetch the current state it may have missed.
+ */
+export function useLive(clinicId: string, onEvent: (e: LiveEvent) => void, onResync: () => void): LiveState {
+  const [state, setState] = useState<LiveState>('connecting');
+  const handlers = useRef({ onEvent, onResync });
+  handlers.current = { onEvent, onResync };
+  useEffect(() => {
+    const socket: Socket = io({ transports: ['websocket'], reconnectionDelayMax: 5_000 });
+    let first = true;
+    socket.on('ready', (info: { recovered: boolean }) => {
+      setState('live');
+      // A recovered socket got the missed events itself; a fresh one refetches.
+      if (!first && !info.recovered) handlers.current.onResync();
+      first = false;
+    });
+    socket.on('disconnect', () => setState('reconnecting'));
+    socket.on('connect_error', () => setState('reconnecting'));
+    socket.onAny((name: string, event: LiveEvent) => {
+      if (name !== 'ready' && event?.clinicId === clinicId) handlers.current.onEvent(event);
+    });
+    return () => {
+      socket.disconnect();
+    };
+  }, [clinicId]);
+  return state;
+}

@@ -1,0 +1,263 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, ApiError } from '../api';
+import { maskNumber, timeIn, waitText } from '../live/format';
+import { useBrowserPhone } from '../live/phone';
+import { type LiveEvent, useLive } from '../live/socket';
+
+interface Caller {
+  patientId: string;
+  name: string;
+  nextAppointment: { startsAt: string; practitionerName: string } | null;
+}
+
+interface Waiting {
+  id: string;
+  fromNumber: string;
+  queuedAt: string | null;
+  queueStatus: 'waiting' | 'claimed';
+  position: number;
+  waitSeconds: number;
+  callers: { name: string }[];
+  /** When this row was fetched, so its wait counts up between fetches. */
+  fetchedAt: number;
+}
+
+interface Ringing {
+  callId: string;
+  from: string;
+  callers: Caller[];
+  at: string;
+}
+
+interface InProgress {
+  callId: string;
+  from: string;
+  answeredBy: string;
+}
+
+type Load<T> = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; value: T };
+
+export interface ClinicView {
+  id: string;
+  name: string;
+  timeZone: string;
+  locale: string;
+}
+
+/** The receptionist's live screen: who is ringing, who is waiting, who is talking, and the Answer button. */
+export function Live({ clinic }: { clinic: ClinicView }) {
+  const [queue, setQueue] = useState<Load<Waiting[]>>({ state: 'loading' });
+  const [available, setAvailable] = useState<Load<boolean>>({ state: 'loading' });
+  const [ringing, setRinging] = useState<Ringing[]>([]);
+  const [talking, setTalking] = useState<InProgress[]>([]);
+  const [problem, setProblem] = useState('');
+  const [busy, setBusy] = useState('');
+  const [now, setNow] = useState(() => Date.now());
+  const { phone, expectCall, mute, hangUp } = useBrowserPhone();
+
+  const loadQueue = useCallback(() => {
+    api<{ callers: Omit<Waiting, 'fetchedAt'>[] }>('GET', `/api/clinics/${clinic.id}/queue`).then(
+      (r) => setQueue({ state: 'ready', value: r.callers.map((c) => ({ ...c, fetchedAt: Date.now() })) }),
+      (err: ApiError) => setQueue({ state: 'error', message: err.message }),
+    );
+  }, [clinic.id]);
+  const loadPresence = useCallback(() => {
+    api<{ available: boolean }>('GET', '/api/presence').then(
+      (r) => setAvailable({ state: 'ready', value: r.available }),
+      (err: ApiError) => setAvailable({ state: 'error', message: err.message }),
+    );
+  }, []);
+  useEffect(() => {
+    loadQueue();
+    loadPresence();
+  }, [loadQueue, loadPresence]);
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1_000);
+    return () => clearInterval(timer);
+  }, []);
+
+  const onEvent = useCallback(
+    (e: LiveEvent) => {
+      const d = e.data as Record<string, unknown>;
+      const callId = String(d.callId ?? '');
+      switch (e.name) {
+        case 'call.ringing':
+          setRinging((list) => [...list.filter((r) => r.callId !== callId), { callId, from: String(d.from), callers: (d.callers as Caller[]) ?? [], at: e.at }]);
+          alertIncoming(d.callers as Caller[], String(d.from));
+          break;
+        case 'call.queued':
+          setRinging((list) => list.filter((r) => r.callId !== callId));
+          loadQueue();
+          break;
+        case 'call.answered':
+          setRinging((list) => list.filter((r) => r.callId !== callId));
+          setTalking((list) => [...list.filter((t) => t.callId !== callId), { callId, from: '', answeredBy: (d.answeredBy as { email: string }).email }]);
+          loadQueue();
+          break;
+        case 'call.left_queue':
+          loadQueue();
+          break;
+        case 'call.ended':
+          setRinging((list) => list.filter((r) => r.callId !== callId));
+          setTalking((list) => list.filter((t) => t.callId !== callId));
+          loadQueue();
+          break;
+      }
+    },
+    [loadQueue],
+  );
+  const live = useLive(clinic.id, onEvent, () => {
+    loadQueue();
+    loadPresence();
+  });
+
+  async function toggleAvailable() {
+    if (available.state !== 'ready') return;
+    setBusy('presence');
+    try {
+      const r = await api<{ available: boolean }>('PUT', '/api/presence', { available: !available.value });
+      setAvailable({ state: 'ready', value: r.available });
+    } catch (err) {
+      setProblem((err as ApiError).message);
+    } finally {
+      setBusy('');
+    }
+  }
+
+  async function answer(callId: string) {
+    setBusy(callId);
+    setProblem('');
+    try {
+      expectCall();
+      await api('POST', `/api/clinics/${clinic.id}/calls/${callId}/answer`);
+    } catch (err) {
+      setProblem((err as ApiError).message);
+      loadQueue();
+    } finally {
+      setBusy('');
+    }
+  }
+
+  const canAnswer = phone.state === 'ready';
+  return (
+    <section aria-label="Live" className="live">
+      {live === 'reconnecting' && (
+        <p className="banner" role="status">
+          Reconnecting… Calls keep coming in; this screen catches up when the connection is back.
+        </p>
+      )}
+      <div className="toolbar">
+        {available.state === 'ready' ? (
+          <button aria-pressed={available.value} onClick={toggleAvailable} disabled={busy === 'presence'} className={available.value ? 'on' : 'off'}>
+            {available.value ? 'Available — taking calls' : 'Away — not taking calls'}
+          </button>
+        ) : available.state === 'error' ? (
+          <span role="alert">{available.message}</span>
+        ) : (
+          <span role="status">Loading…</span>
+        )}
+        {phone.state === 'unavailable' && <span className="note">{phone.reason}</span>}
+        {phone.state === 'starting' && <span className="note">Starting the browser phone…</span>}
+        {phone.state === 'in-call' && (
+          <span className="in-call">
+            On a call
+            <button onClick={() => mute(!phone.muted)} aria-pressed={phone.muted}>
+              {phone.muted ? 'Unmute' : 'Mute'}
+            </button>
+            <button onClick={hangUp} className="danger">
+              Hang up
+            </button>
+          </span>
+        )}
+        <AlertsButton />
+      </div>
+      {problem && <p role="alert">{problem}</p>}
+
+      <h2>Ringing</h2>
+      {ringing.length === 0 ? (
+        <p className="empty">No calls ringing.</p>
+      ) : (
+        <ul aria-label="Ringing calls" className="cards">
+          {ringing.map((r) => (
+            <li key={r.callId} className="card-row">
+              <strong>{r.callers.length > 0 ? r.callers.map((c) => c.name).join(' or ') : 'Unknown caller'}</strong> · {maskNumber(r.from)}
+              {r.callers.map((c) =>
+                c.nextAppointment ? (
+                  <div key={c.patientId} className="detail">
+                    {c.name}: next appointment {timeIn(c.nextAppointment.startsAt, clinic.timeZone, clinic.locale)} with {c.nextAppointment.practitionerName}
+                  </div>
+                ) : null,
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <h2>Waiting for reception</h2>
+      {queue.state === 'loading' ? (
+        <p role="status">Loading the queue…</p>
+      ) : queue.state === 'error' ? (
+        <p role="alert">
+          {queue.message} <button onClick={loadQueue}>Try again</button>
+        </p>
+      ) : queue.value.length === 0 ? (
+        <p className="empty">Nobody is waiting.</p>
+      ) : (
+        <ol aria-label="Queue" className="cards">
+          {queue.value.map((w) => (
+            <li key={w.id} className="card-row">
+              <strong>{w.callers.length > 0 ? w.callers.map((c) => c.name).join(' or ') : maskNumber(w.fromNumber)}</strong>
+              <span className="wait" aria-label="Waiting for">
+                {waitText(w.waitSeconds + (now - w.fetchedAt) / 1000)}
+              </span>
+              {w.queueStatus === 'claimed' ? (
+                <span className="note">Being answered…</span>
+              ) : (
+                <button onClick={() => answer(w.id)} disabled={!canAnswer || busy === w.id} title={canAnswer ? undefined : phone.state === 'unavailable' ? phone.reason : 'The browser phone is starting'}>
+                  Answer
+                </button>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+
+      <h2>On calls</h2>
+      {talking.length === 0 ? (
+        <p className="empty">Nobody is on a call.</p>
+      ) : (
+        <ul aria-label="Calls in progress" className="cards">
+          {talking.map((t) => (
+            <li key={t.callId} className="card-row">
+              Answered by {t.answeredBy}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/** A desktop notification and a short tone for an incoming call, once the person has allowed them. */
+function alertIncoming(callers: Caller[] | undefined, from: string) {
+  if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+  const who = callers && callers.length > 0 ? callers.map((c) => c.name).join(' or ') : maskNumber(from);
+  new Notification('Incoming call', { body: who, tag: 'incoming-call' });
+  try {
+    const audio = new AudioContext();
+    const tone = audio.createOscillator();
+    tone.frequency.value = 880;
+    tone.connect(audio.destination);
+    tone.start();
+    tone.stop(audio.currentTime + 0.25);
+  } catch {
+    /* no sound is better than no screen */
+  }
+}
+
+function AlertsButton() {
+  const [permission, setPermission] = useState(typeof Notification === 'undefined' ? 'unsupported' : Notification.permission);
+  if (permission === 'granted' || permission === 'unsupported') return null;
+  if (permission === 'denied') return <span className="note">Call alerts are blocked in this browser's settings.</span>;
+  return <button onClick={() => void Notification.requestPermission().then(setPermission)}>Turn on call alerts</button>;
+}
