@@ -111,4 +111,24 @@ describeWith(needs.browser, 'The live screen in a real browser', () => {
     await caller.leftQueue('hangup', 20);
     await page.getByText('Nobody is waiting.').waitFor({ timeout: 5_000 });
   });
+
+  it('a booking made by one receptionist appears live in another receptionist\'s diary', async () => {
+    const { clinic } = await openClinic();
+    const [anna, ben] = [await makeStaff(db.prisma, clinic.id, 'receptionist'), await makeStaff(db.prisma, clinic.id, 'receptionist')];
+    const [a, b] = [await signedInPage(anna), await signedInPage(ben)];
+    for (const page of [a, b]) {
+      await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Diary' }).click();
+      await page.getByLabel('Date').fill('2027-06-07');
+      await page.getByText('No appointments this day.').waitFor();
+    }
+    await a.getByLabel('Patient name or number').fill('Jane');
+    await a.getByRole('button', { name: 'Find patient' }).click();
+    await a.getByRole('button', { name: 'Jane Doe' }).click();
+    await a.getByLabel('Appointment type').selectOption({ label: 'Check-up' });
+    await a.getByRole('region', { name: 'Free times' }).getByRole('button').first().click();
+    await a.getByText(/^Booked Jane Doe for /).waitFor();
+    await b.getByRole('table', { name: 'Appointments' }).getByText('Jane Doe').waitFor({ timeout: 3_000 });
+    await b.screenshot({ path: 'test-artifacts/diary.png', fullPage: true });
+    expect(await db.prisma.appointment.count({ where: { clinicId: clinic.id, status: 'booked' } })).toBe(1);
+  });
 });

@@ -48,4 +48,15 @@ export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
   return data as T;
 }
 
+/** Something a screen fetches: loading, failed with a message to show, or there. */
+export type Load<T> = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; value: T };
+
+/** Runs a request into a screen's Load state. */
+export function loadInto<R, T>(request: Promise<R>, set: (load: Load<T>) => void, pick: (response: R) => T): void {
+  request.then(
+    (response) => set({ state: 'ready', value: pick(response) }),
+    (err: ApiError) => set({ state: 'error', message: err.message }),
+  );
+}
+
 export const fetchSession = () => api<SessionInfo>('GET', '/api/session');

@@ -1,6 +1,19 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError, type SessionInfo } from '../api';
+import { LiveProvider } from '../live/context';
+import type { LiveState } from '../live/socket';
+import { navigate, usePath } from '../router';
+import { Calls } from './Calls';
+import { Diary } from './Diary';
 import { Live } from './Live';
+import { Patients } from './Patients';
+
+const SCREENS = [
+  { path: '/', label: 'Live' },
+  { path: '/diary', label: 'Diary' },
+  { path: '/patients', label: 'Patients' },
+  { path: '/calls', label: 'Calls' },
+];
 
 interface ClinicDetail {
   id: string;
@@ -18,6 +31,9 @@ export function Home({ session, onSignedOut }: { session: SessionInfo; onSignedO
   const [clinicId, setClinicId] = useState(session.clinics[0]?.id ?? '');
   const [detail, setDetail] = useState<Detail>({ state: 'loading' });
   const [signingOut, setSigningOut] = useState(false);
+  const [live, setLive] = useState<LiveState>('connecting');
+  const path = usePath();
+  const screen = SCREENS.find((s) => s.path === path) ?? SCREENS[0]!;
 
   useEffect(() => {
     if (!clinicId) return;
@@ -70,7 +86,24 @@ export function Home({ session, onSignedOut }: { session: SessionInfo; onSignedO
                 You are {detail.clinic.role === 'owner' ? 'an owner' : 'a receptionist'} here. Phone {detail.clinic.numbers.join(', ')} · {detail.clinic.timeZone}
               </p>
             </section>
-            <Live key={detail.clinic.id} clinic={detail.clinic} />
+            <LiveProvider key={detail.clinic.id} clinicId={detail.clinic.id} onState={setLive}>
+              {live === 'reconnecting' && (
+                <p className="banner" role="status">
+                  Reconnecting… Calls keep coming in; the screen catches up when the connection is back.
+                </p>
+              )}
+              <nav aria-label="Screens" className="tabs">
+                {SCREENS.map((s) => (
+                  <a key={s.path} href={s.path} aria-current={screen.path === s.path ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate(s.path); }}>
+                    {s.label}
+                  </a>
+                ))}
+              </nav>
+              {screen.path === '/' && <Live clinic={detail.clinic} />}
+              {screen.path === '/diary' && <Diary clinic={detail.clinic} />}
+              {screen.path === '/patients' && <Patients clinic={detail.clinic} />}
+              {screen.path === '/calls' && <Calls clinic={detail.clinic} />}
+            </LiveProvider>
           </>
         )}
       </main>

@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError } from '../api';
+import { api, ApiError, type Load, loadInto } from '../api';
+import { Loaded } from '../components/Loaded';
 import { maskNumber, timeIn, waitText } from '../live/format';
 import { useBrowserPhone } from '../live/phone';
-import { type LiveEvent, useLive } from '../live/socket';
+import { useLiveEvents } from '../live/context';
+import type { LiveEvent } from '../live/socket';
 
 interface Caller {
   patientId: string;
@@ -35,8 +37,6 @@ interface InProgress {
   answeredBy: string;
 }
 
-type Load<T> = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; value: T };
-
 export interface ClinicView {
   id: string;
   name: string;
@@ -56,16 +56,10 @@ export function Live({ clinic }: { clinic: ClinicView }) {
   const { phone, expectCall, mute, hangUp } = useBrowserPhone();
 
   const loadQueue = useCallback(() => {
-    api<{ callers: Omit<Waiting, 'fetchedAt'>[] }>('GET', `/api/clinics/${clinic.id}/queue`).then(
-      (r) => setQueue({ state: 'ready', value: r.callers.map((c) => ({ ...c, fetchedAt: Date.now() })) }),
-      (err: ApiError) => setQueue({ state: 'error', message: err.message }),
-    );
+    loadInto(api<{ callers: Omit<Waiting, 'fetchedAt'>[] }>('GET', `/api/clinics/${clinic.id}/queue`), setQueue, (r) => r.callers.map((c) => ({ ...c, fetchedAt: Date.now() })));
   }, [clinic.id]);
   const loadPresence = useCallback(() => {
-    api<{ available: boolean }>('GET', '/api/presence').then(
-      (r) => setAvailable({ state: 'ready', value: r.available }),
-      (err: ApiError) => setAvailable({ state: 'error', message: err.message }),
-    );
+    loadInto(api<{ available: boolean }>('GET', '/api/presence'), setAvailable, (r) => r.available);
   }, []);
   useEffect(() => {
     loadQueue();
@@ -106,7 +100,7 @@ export function Live({ clinic }: { clinic: ClinicView }) {
     },
     [loadQueue],
   );
-  const live = useLive(clinic.id, onEvent, () => {
+  useLiveEvents(onEvent, () => {
     loadQueue();
     loadPresence();
   });
@@ -141,11 +135,6 @@ export function Live({ clinic }: { clinic: ClinicView }) {
   const canAnswer = phone.state === 'ready';
   return (
     <section aria-label="Live" className="live">
-      {live === 'reconnecting' && (
-        <p className="banner" role="status">
-          Reconnecting… Calls keep coming in; this screen catches up when the connection is back.
-        </p>
-      )}
       <div className="toolbar">
         {available.state === 'ready' ? (
           <button aria-pressed={available.value} onClick={toggleAvailable} disabled={busy === 'presence'} className={available.value ? 'on' : 'off'}>
@@ -194,33 +183,31 @@ export function Live({ clinic }: { clinic: ClinicView }) {
       )}
 
       <h2>Waiting for reception</h2>
-      {queue.state === 'loading' ? (
-        <p role="status">Loading the queue…</p>
-      ) : queue.state === 'error' ? (
-        <p role="alert">
-          {queue.message} <button onClick={loadQueue}>Try again</button>
-        </p>
-      ) : queue.value.length === 0 ? (
-        <p className="empty">Nobody is waiting.</p>
-      ) : (
-        <ol aria-label="Queue" className="cards">
-          {queue.value.map((w) => (
-            <li key={w.id} className="card-row">
-              <strong>{w.callers.length > 0 ? w.callers.map((c) => c.name).join(' or ') : maskNumber(w.fromNumber)}</strong>
-              <span className="wait" aria-label="Waiting for">
-                {waitText(w.waitSeconds + (now - w.fetchedAt) / 1000)}
-              </span>
-              {w.queueStatus === 'claimed' ? (
-                <span className="note">Being answered…</span>
-              ) : (
-                <button onClick={() => answer(w.id)} disabled={!canAnswer || busy === w.id} title={canAnswer ? undefined : phone.state === 'unavailable' ? phone.reason : 'The browser phone is starting'}>
-                  Answer
-                </button>
-              )}
-            </li>
-          ))}
-        </ol>
-      )}
+      <Loaded load={queue} loading="Loading the queue…" retry={loadQueue}>
+        {(value) =>
+          value.length === 0 ? (
+          <p className="empty">Nobody is waiting.</p>
+        ) : (
+          <ol aria-label="Queue" className="cards">
+            {value.map((w) => (
+              <li key={w.id} className="card-row">
+                <strong>{w.callers.length > 0 ? w.callers.map((c) => c.name).join(' or ') : maskNumber(w.fromNumber)}</strong>
+                <span className="wait" aria-label="Waiting for">
+                  {waitText(w.waitSeconds + (now - w.fetchedAt) / 1000)}
+                </span>
+                {w.queueStatus === 'claimed' ? (
+                  <span className="note">Being answered…</span>
+                ) : (
+                  <button onClick={() => answer(w.id)} disabled={!canAnswer || busy === w.id} title={canAnswer ? undefined : phone.state === 'unavailable' ? phone.reason : 'The browser phone is starting'}>
+                    Answer
+                  </button>
+                )}
+              </li>
+            ))}
+          </ol>
+          )
+        }
+      </Loaded>
 
       <h2>On calls</h2>
       {talking.length === 0 ? (

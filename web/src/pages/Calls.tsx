@@ -1,0 +1,175 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, ApiError, type Load, loadInto } from '../api';
+import { useLiveEvents } from '../live/context';
+import { maskNumber, timeIn } from '../live/format';
+import { Loaded } from '../components/Loaded';
+import type { ClinicView } from './Live';
+
+const OUTCOMES = ['booked', 'moved', 'cancelled', 'reception', 'voicemail', 'abandoned', 'out_of_hours', 'failed', 'call_back'];
+
+interface CallRow {
+  id: string;
+  fromNumber: string;
+  startedAt: string;
+  status: string;
+  outcome: string | null;
+  durationSeconds: number | null;
+}
+interface Timeline extends CallRow {
+  events: { at: string; kind: string }[];
+}
+interface CallBack {
+  id: string;
+  reason: 'voicemail' | 'abandoned';
+  fromNumber: string;
+  createdAt: string;
+  voicemail: { durationSeconds: number | null } | null;
+  done: { at: string; email: string | null } | null;
+}
+
+/** The call-back list, then the call log with filters, paging, CSV export and each call's timeline. */
+export function Calls({ clinic }: { clinic: ClinicView }) {
+  const base = `/api/clinics/${clinic.id}`;
+  const [filters, setFilters] = useState({ from: '', to: '', outcome: '' });
+  const [calls, setCalls] = useState<Load<{ rows: CallRow[]; next: string | null }>>({ state: 'loading' });
+  const [callBacks, setCallBacks] = useState<Load<CallBack[]>>({ state: 'loading' });
+  const [timeline, setTimeline] = useState<Timeline | null>(null);
+  const [problem, setProblem] = useState('');
+
+  const query = useCallback((extra: Record<string, string> = {}) => new URLSearchParams({ ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)), ...extra }), [filters]);
+  const loadCalls = useCallback(() => {
+    loadInto(api<{ calls: CallRow[]; nextCursor: string | null }>('GET', `${base}/calls?${query({ limit: '50' })}`), setCalls, (r) => ({ rows: r.calls, next: r.nextCursor }));
+  }, [base, query]);
+  const loadCallBacks = useCallback(() => {
+    loadInto(api<{ callBacks: CallBack[] }>('GET', `${base}/call-backs`), setCallBacks, (r) => r.callBacks);
+  }, [base]);
+  useEffect(loadCalls, [loadCalls]);
+  useEffect(loadCallBacks, [loadCallBacks]);
+  useLiveEvents(
+    (e) => {
+      if (['voicemail.new', 'call.left_queue', 'callback.done'].includes(e.name)) loadCallBacks();
+      if (e.name === 'call.ended') loadCalls();
+    },
+    () => {
+      loadCalls();
+      loadCallBacks();
+    },
+  );
+
+  async function more() {
+    if (calls.state !== 'ready' || !calls.value.next) return;
+    const r = await api<{ calls: CallRow[]; nextCursor: string | null }>('GET', `${base}/calls?${query({ limit: '50', cursor: calls.value.next })}`);
+    setCalls({ state: 'ready', value: { rows: [...calls.value.rows, ...r.calls], next: r.nextCursor } });
+  }
+
+  async function done(cb: CallBack) {
+    try {
+      await api('POST', `${base}/call-backs/${cb.id}/done`, {});
+      loadCallBacks();
+    } catch (err) {
+      setProblem((err as ApiError).message);
+    }
+  }
+
+  const when = (iso: string) => timeIn(iso, clinic.timeZone, clinic.locale);
+  return (
+    <section aria-label="Calls">
+      <h2>To call back</h2>
+      {problem && <p role="alert">{problem}</p>}
+      <Loaded load={callBacks} loading="Loading…">
+        {(value) =>
+          value.length === 0 ? (
+          <p className="empty">Nobody is waiting for a call back.</p>
+        ) : (
+          <ul aria-label="Call-back list" className="cards">
+            {value.map((cb) => (
+              <li key={cb.id} className="card-row">
+                <strong>{cb.fromNumber}</strong>
+                <span>{cb.reason === 'voicemail' ? `Voicemail${cb.voicemail?.durationSeconds ? `, ${cb.voicemail.durationSeconds} s` : ''}` : 'Hung up while waiting'}</span>
+                <span className="note">{when(cb.createdAt)}</span>
+                <button onClick={() => done(cb)}>Mark called back</button>
+              </li>
+            ))}
+          </ul>
+          )
+        }
+      </Loaded>
+
+      <h2>Call log</h2>
+      <div className="row">
+        <label>
+          From
+          <input type="date" value={filters.from} onChange={(e) => setFilters({ ...filters, from: e.target.value })} />
+        </label>
+        <label>
+          To
+          <input type="date" value={filters.to} onChange={(e) => setFilters({ ...filters, to: e.target.value })} />
+        </label>
+        <label>
+          Outcome
+          <select value={filters.outcome} onChange={(e) => setFilters({ ...filters, outcome: e.target.value })}>
+            <option value="">Any</option>
+            {OUTCOMES.map((o) => (
+              <option key={o} value={o}>
+                {o.replace(/_/g, ' ')}
+              </option>
+            ))}
+          </select>
+        </label>
+        <a href={`${base}/calls.csv?${query()}`} download>
+          Download CSV
+        </a>
+      </div>
+      <Loaded load={calls} loading="Loading calls…" retry={loadCalls}>
+        {(value) =>
+          value.rows.length === 0 ? (
+          <p className="empty">No calls match.</p>
+        ) : (
+          <>
+            <table aria-label="Call log">
+              <thead>
+                <tr>
+                  <th>Started</th>
+                  <th>From</th>
+                  <th>Outcome</th>
+                  <th>Length</th>
+                </tr>
+              </thead>
+              <tbody>
+                {value.rows.map((c) => (
+                  <tr key={c.id}>
+                    <td>
+                      <button className="link" onClick={() => api<Timeline>('GET', `${base}/calls/${c.id}`).then(setTimeline, (err: ApiError) => setProblem(err.message))}>
+                        {when(c.startedAt)}
+                      </button>
+                    </td>
+                    <td>{maskNumber(c.fromNumber)}</td>
+                    <td>{c.outcome?.replace(/_/g, ' ') ?? c.status}</td>
+                    <td>{c.durationSeconds !== null ? `${Math.floor(c.durationSeconds / 60)}:${String(c.durationSeconds % 60).padStart(2, '0')}` : ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {value.next && <button onClick={more}>More calls</button>}
+          </>
+          )
+        }
+      </Loaded>
+      {timeline && (
+        <div className="panel" role="region" aria-label="Call timeline">
+          <h3>Call from {maskNumber(timeline.fromNumber)}</h3>
+          <ol>
+            {timeline.events.map((e, i) => (
+              <li key={i}>
+                {when(e.at)} — {e.kind.replace(/^status:/, 'status ')}
+              </li>
+            ))}
+          </ol>
+          <button className="link" onClick={() => setTimeline(null)}>
+            Close
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
