@@ -4,6 +4,7 @@
 import type { Prisma } from '../db/database.js';
 import type { EventBus } from '../events.js';
 import { HttpError } from '../http/errors.js';
+import { addCallEvent } from '../telephony/call-events.js';
 import { queueMissedCallText } from '../texts/texts.js';
 
 export interface CallBackDeps {
@@ -24,6 +25,7 @@ export async function markAbandoned(deps: CallBackDeps, callId: string): Promise
     if (left.count === 0) return null;
     const call = await tx.call.findUniqueOrThrow({ where: { id: callId }, select: { id: true, callSid: true, clinicId: true, fromNumber: true } });
     await tx.callBack.createMany({ data: [{ clinicId: call.clinicId, callId, reason: 'abandoned', fromNumber: call.fromNumber, createdAt: now }], skipDuplicates: true });
+    await addCallEvent(tx, callId, 'abandoned', now);
     await queueMissedCallText(tx, { clinicId: call.clinicId, to: call.fromNumber, now });
     return call;
   });
@@ -57,6 +59,7 @@ export async function applyVoicemailCallback(deps: CallBackDeps, cb: VoicemailCa
     const recording = await tx.recording.findUniqueOrThrow({ where: { recordingSid: cb.recordingSid }, select: { id: true } });
     if (heard) {
       await tx.call.update({ where: { id: call.id }, data: { outcome: 'voicemail', queueStatus: 'left' } });
+      await addCallEvent(tx, call.id, 'voicemail', now, { seconds: cb.durationSeconds ?? null });
       // A caller who waited, gave up on the queue and then left a message: the message is what matters.
       await tx.callBack.upsert({ where: { callId: call.id }, create: { clinicId: call.clinicId, callId: call.id, reason: 'voicemail', fromNumber: call.fromNumber, createdAt: now }, update: { reason: 'voicemail' } });
     } else {

@@ -1,6 +1,7 @@
 // What a caller who wants a person hears: the clinic's queue with their place in
 // it, a receptionist in the browser, the desk phone, or voicemail — never silence.
 // Queue state lives on the call row; each step is one of Twilio's requests.
+import { addCallEvent } from '../telephony/call-events.js';
 import { speakDuration } from '../telephony/speech.js';
 import type { Ivr } from '../telephony/ivr.js';
 import { markAbandoned } from './call-backs.js';
@@ -32,7 +33,8 @@ export async function toReception(ivr: Ivr): Promise<string> {
     const waiting = await prisma.call.count({ where: { clinicId, queueStatus: 'waiting', id: { not: ivr.call.id } } });
     if (waiting >= settings.maxQueueSize) return voicemail(ivr, 'Sorry, all our receptionists are busy and no more callers can wait just now.');
     // A repeated request (Twilio retried) keeps the caller's original place.
-    await prisma.call.updateMany({ where: { id: ivr.call.id, queueStatus: null }, data: { queueStatus: 'waiting', queuedAt: now, outcome: 'reception' } });
+    const queued = await prisma.call.updateMany({ where: { id: ivr.call.id, queueStatus: null }, data: { queueStatus: 'waiting', queuedAt: now, outcome: 'reception' } });
+    if (queued.count === 1) await addCallEvent(prisma, ivr.call.id, 'queued', now, { position: waiting + 1 });
     ivr.ctx.events.publish('call.queued', clinicId, { callId: ivr.call.id, callSid: await callSidOf(ivr), from: ivr.call.fromNumber, position: waiting + 1, waitSeconds: 0 }, now);
     ivr.say('Please hold for reception.');
     ivr.response.enqueue({ waitUrl: ivr.url('queue/wait'), waitUrlMethod: 'POST', action: ivr.url('queue/left'), method: 'POST' }, queueName(clinicId));
@@ -75,6 +77,7 @@ export async function queueWait(ivr: Ivr, _q: Params, body: Params): Promise<str
   if (waited >= maxQueueWaitSeconds) {
     const left = await prisma.call.updateMany({ where: { id: ivr.call.id, queueStatus: 'waiting' }, data: { queueStatus: 'left' } });
     if (left.count === 1) {
+      await addCallEvent(prisma, ivr.call.id, 'left_queue', now, { waitedSeconds: waited });
       ivr.response.leave();
       return ivr.twiml();
     }
@@ -137,7 +140,9 @@ export async function queueLeft(ivr: Ivr, _q: Params, body: Params): Promise<str
 export async function connectToStaff(ivr: Ivr, q: Params): Promise<string> {
   const { prisma } = ivr.ctx.db;
   const staffId = q.staff;
-  const claimed = staffId ? await prisma.call.updateMany({ where: { id: ivr.call.id, claimedBy: staffId, queueStatus: 'claimed' }, data: { queueStatus: 'answered', answeredBy: staffId, answeredAt: ivr.ctx.clock(), outcome: 'reception' } }) : { count: 0 };
+  const now = ivr.ctx.clock();
+  const claimed = staffId ? await prisma.call.updateMany({ where: { id: ivr.call.id, claimedBy: staffId, queueStatus: 'claimed' }, data: { queueStatus: 'answered', answeredBy: staffId, answeredAt: now, outcome: 'reception' } }) : { count: 0 };
+  if (claimed.count === 1) await addCallEvent(prisma, ivr.call.id, 'answered', now, { staff: staffId! });
   const call = await prisma.call.findUniqueOrThrow({ where: { id: ivr.call.id }, select: { queueStatus: true, answeredBy: true } });
   if (claimed.count === 0 && !(call.queueStatus === 'answered' && call.answeredBy === staffId)) return voicemail(ivr, 'Sorry, we could not put you through.');
   ivr.response.dial({ action: ivr.url('queue/connected'), method: 'POST', answerOnBridge: true, timeout: 20 }).client({}, staffIdentity(staffId!));

@@ -92,6 +92,8 @@ describe.each(databaseKinds())('The reception queue and answering in the browser
     expect(await callRow(jane.sid)).toMatchObject({ queueStatus: 'answered', answeredBy: anna.userId, outcome: 'reception' });
     await jane.dialEnded('completed');
     expect(jane.heard()).toBe('Thank you for calling. Goodbye.');
+    // The call's timeline tells the story, each step once.
+    expect((await db.prisma.callEvent.findMany({ where: { callId }, orderBy: { id: 'asc' } })).map((e) => e.kind)).toEqual(['queued', 'answered']);
   });
 
   it('the estimate comes from how long this clinic\'s recent callers waited to be answered', async () => {
@@ -162,6 +164,7 @@ describe.each(databaseKinds())('The reception queue and answering in the browser
     expect(call.outcome).toBe('voicemail');
     expect(await db.prisma.recording.findMany({ where: { callId: call.id } })).toEqual([expect.objectContaining({ kind: 'voicemail', status: 'completed', durationSeconds: 17 })]);
     expect(events.filter((e) => e.name === 'voicemail.new')).toHaveLength(1);
+    expect((await db.prisma.callEvent.findMany({ where: { callId: call.id }, orderBy: { id: 'asc' } })).map((e) => e.kind)).toEqual(['queued', 'left_queue', 'voicemail']);
 
     const list = await anna.browser.get(`/api/clinics/${clinic.id}/call-backs`);
     expect(list.body.callBacks).toEqual([expect.objectContaining({ reason: 'voicemail', fromNumber: '+447700900123', voicemail: expect.objectContaining({ durationSeconds: 17 }), done: null })]);
@@ -222,6 +225,7 @@ describe.each(databaseKinds())('The reception queue and answering in the browser
     }
     const callBacks = await db.prisma.callBack.findMany({ where: { clinicId: clinic.id } });
     expect(callBacks.map((c) => c.reason)).toEqual(['abandoned', 'abandoned']);
+    expect(await db.prisma.callEvent.count({ where: { callId: callBacks[0]!.callId, kind: 'abandoned' } })).toBe(1);
     const texts = await db.prisma.textMessage.findMany({ where: { clinicId: clinic.id } });
     expect(texts).toEqual([expect.objectContaining({ kind: 'missed_call', toNumber: '+447700900555', status: 'queued' })]);
     expect(await db.prisma.job.count({ where: { kind: 'text.send', payload: { equals: { messageId: texts[0]!.id } } } })).toBe(1);

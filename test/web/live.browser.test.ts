@@ -131,4 +131,41 @@ describeWith(needs.browser, 'The live screen in a real browser', () => {
     await b.screenshot({ path: 'test-artifacts/diary.png', fullPage: true });
     expect(await db.prisma.appointment.count({ where: { clinicId: clinic.id, status: 'booked' } })).toBe(1);
   });
+
+  it('the patients and calls screens: find a patient with their calls, ring back a caller who gave up, read a call\'s timeline; readable on a tablet', async () => {
+    const { clinic } = await openClinic();
+    const cara = await makeStaff(db.prisma, clinic.id, 'receptionist');
+    const page = await signedInPage(cara);
+    await page.getByRole('button', { name: 'Away — not taking calls' }).click();
+    await page.getByRole('button', { name: 'Available — taking calls' }).waitFor();
+    const caller = new Caller(testApp.app, clinic.numbers[0]!, '+447700900123');
+    await caller.dial();
+    await caller.press('3');
+    await caller.leftQueue('hangup', 30);
+
+    const nav = page.getByRole('navigation', { name: 'Screens' });
+    await nav.getByRole('link', { name: 'Patients' }).click();
+    await page.getByLabel('Name or number').fill('Jane');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('list', { name: 'Search results' }).getByRole('button', { name: 'Jane Doe' }).click();
+    await page.getByRole('region', { name: 'Jane Doe' }).getByText(/— abandoned$/).waitFor();
+    await page.screenshot({ path: 'test-artifacts/patients.png', fullPage: true });
+
+    await nav.getByRole('link', { name: 'Calls' }).click();
+    const list = page.getByRole('list', { name: 'Call-back list' });
+    await list.getByText('Hung up while waiting').waitFor();
+    await page.getByRole('table', { name: 'Call log' }).getByRole('button').first().click();
+    await page.getByRole('region', { name: 'Call timeline' }).getByText(/— ringing$/).waitFor();
+    await page.screenshot({ path: 'test-artifacts/calls.png', fullPage: true });
+    await list.getByRole('button', { name: 'Mark called back' }).click();
+    await page.getByText('Nobody is waiting for a call back.').waitFor();
+    expect(await db.prisma.callBack.findFirstOrThrow({ where: { clinicId: clinic.id } })).toMatchObject({ doneBy: cara.userId });
+
+    // A tablet: nothing wider than the screen.
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await nav.getByRole('link', { name: 'Live' }).click();
+    await page.getByRole('region', { name: 'Live' }).waitFor();
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    await page.screenshot({ path: 'test-artifacts/live-tablet.png', fullPage: true });
+  });
 });
