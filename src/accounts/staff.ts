@@ -52,6 +52,40 @@ export async function removeStaff(prisma: Prisma, input: { clinicId: string; ema
   });
 }
 
+type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
+
+/**
+ * Refuses a change that would leave the clinic without an owner. The owners' rows are
+ * locked first, so two owners removing each other at once cannot both succeed.
+ */
+async function keepAnOwner(tx: Tx, clinicId: string, userId: string): Promise<void> {
+  const owners = await tx.$queryRaw<Array<{ userId: string }>>`SELECT "userId"::text AS "userId" FROM "Membership" WHERE "clinicId" = ${clinicId}::uuid AND "role" = 'owner' FOR UPDATE`;
+  if (owners.length === 1 && owners[0]!.userId === userId) {
+    throw new HttpError(409, 'last_owner', 'A clinic needs at least one owner: make someone else an owner first.', 'userId');
+  }
+}
+
+/** Changes a member's role in one clinic (owner screens). */
+export async function changeRole(prisma: Prisma, input: { clinicId: string; userId: string; role: Role }, actor: Actor): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    if (input.role !== 'owner') await keepAnOwner(tx, input.clinicId, input.userId);
+    const changed = await tx.membership.updateMany({ where: { clinicId: input.clinicId, userId: input.userId }, data: { role: input.role } });
+    if (changed.count === 0) throw new HttpError(404, 'not_found', 'No such member of staff', 'userId');
+    await recordAudit(tx, { actor, action: 'staff.role_changed', clinicId: input.clinicId, subject: { type: 'user', id: input.userId }, details: { role: input.role } });
+  });
+}
+
+/** Removes a member by id (owner screens): as removeStaff, and never the last owner. */
+export async function removeMember(prisma: Prisma, input: { clinicId: string; userId: string }, actor: Actor): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    await keepAnOwner(tx, input.clinicId, input.userId);
+    const removed = await tx.membership.deleteMany({ where: { userId: input.userId, clinicId: input.clinicId } });
+    if (removed.count === 0) throw new HttpError(404, 'not_found', 'No such member of staff', 'userId');
+    await tx.session.deleteMany({ where: { userId: input.userId } });
+    await recordAudit(tx, { actor, action: 'staff.removed', clinicId: input.clinicId, subject: { type: 'user', id: input.userId } });
+  });
+}
+
 /** A one-time link to set a password; only the token's hash is stored, and any older link dies. */
 export async function createPasswordLink(prisma: Prisma, userId: string, baseUrl: string, now: Date): Promise<string> {
   const token = newToken();

@@ -1,6 +1,7 @@
-import { Router } from 'express';
+import { type Request, Router } from 'express';
 import { z } from 'zod';
 import { requireClinicMember, requireOwner } from '../accounts/middleware.js';
+import { addStaff, changeRole, createPasswordLink, emailSchema, removeMember, roleSchema } from '../accounts/staff.js';
 import type { AppContext } from '../context.js';
 import { feedAdminRoutes } from '../diary/feed-routes.js';
 import { diaryRoutes } from '../diary/routes.js';
@@ -29,6 +30,8 @@ const settingsSchema = z
   .partial();
 
 /** Everything under /api/clinics/:clinicId, scoped to members of that clinic. */
+const actorOf = (req: Request) => ({ type: 'user' as const, userId: req.session!.user.id });
+
 export function clinicRoutes(ctx: AppContext): Router {
   const router = Router({ mergeParams: true });
   router.use(requireClinicMember(ctx));
@@ -58,6 +61,30 @@ export function clinicRoutes(ctx: AppContext): Router {
       orderBy: { user: { email: 'asc' } },
     });
     res.json({ staff: members.map((m) => ({ ...m.user, role: m.role, since: m.createdAt })) });
+  });
+
+  // Invite: a new person gets a one-time link to set their password, for the owner to pass on.
+  router.post('/staff', requireOwner, async (req, res) => {
+    const { email, role } = parseInput(z.strictObject({ email: emailSchema, role: roleSchema }), req.body);
+    const clinicId = req.membership!.clinicId;
+    const { userId } = await addStaff(ctx.db.prisma, { clinicId, email, role }, actorOf(req));
+    const user = await ctx.db.prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true } });
+    const setPasswordLink = user.passwordHash ? null : await createPasswordLink(ctx.db.prisma, userId, ctx.config.publicBaseUrl, ctx.clock());
+    res.status(201).json({ id: userId, email, role, setPasswordLink });
+  });
+  router.patch('/staff/:userId', requireOwner, async (req, res) => {
+    const { userId } = parseInput(z.object({ userId: z.uuid({ error: 'must be an id' }) }), req.params);
+    const { role } = parseInput(z.strictObject({ role: roleSchema }), req.body);
+    await changeRole(ctx.db.prisma, { clinicId: req.membership!.clinicId, userId, role }, actorOf(req));
+    res.json({ id: userId, role });
+  });
+  // Removal ends the person's sessions and takes their sockets away at once, on every instance.
+  router.delete('/staff/:userId', requireOwner, async (req, res) => {
+    const { userId } = parseInput(z.object({ userId: z.uuid({ error: 'must be an id' }) }), req.params);
+    await removeMember(ctx.db.prisma, { clinicId: req.membership!.clinicId, userId }, actorOf(req));
+    ctx.live?.removedFromClinic(userId, req.membership!.clinicId);
+    ctx.live?.userSignedOut(userId);
+    res.status(204).end();
   });
 
   router.use(diarySetupRoutes(ctx));

@@ -29,6 +29,8 @@ export interface LiveHub {
   io: Server;
   /** A session was ended (sign-out): its sockets are disconnected, on every instance. */
   sessionEnded(tokenHash: string): void;
+  /** All of a person's sessions were ended (removed from a clinic, password reset): their sockets are disconnected. */
+  userSignedOut(userId: string): void;
   /** Someone left a clinic: their sockets leave its room, on every instance. */
   removedFromClinic(userId: string, clinicId: string): void;
   /** Checks every socket on this instance against the database (sessions, memberships) now. */
@@ -60,7 +62,7 @@ export async function attachLiveHub(server: http.Server, ctx: AppContext, option
     allowRequest: (req, callback) => callback(null, sameOrigin(req, ctx.config.publicBaseUrl)),
     // Middlewares run again on recovery, so a recovered socket is let in only with a live session.
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: false },
-    ...(redis ? { adapter: createAdapter(redis, { maxLen: 100_000 }) } : {}),
+    ...(redis ? { adapter: createAdapter(redis, { maxLen: 100_000, blockTimeInMs: 2_000 }) } : {}),
   });
 
   const parseCookies = cookieParser(ctx.config.sessionSecret);
@@ -123,12 +125,15 @@ export async function attachLiveHub(server: http.Server, ctx: AppContext, option
   return {
     io: io as unknown as Server,
     sessionEnded: (tokenHash) => io.in(sessionRoom(tokenHash)).disconnectSockets(true),
+    userSignedOut: (userId) => io.in(userRoom(userId)).disconnectSockets(true),
     removedFromClinic: (userId, clinicId) => io.in(userRoom(userId)).socketsLeave(clinicRoom(clinicId)),
     recheck,
     close: async () => {
       clearInterval(timer);
       unsubscribe();
       io.disconnectSockets(true);
+      // The Redis adapter's own readers and timers stop with it (its blocking read ends within 2 s).
+      await io.of('/').adapter.close();
       // Not io.close(): that would close the HTTP server too, which the caller owns.
       io.engine.close();
       if (redis?.isOpen) await redis.quit().catch(() => undefined);

@@ -154,6 +154,17 @@ describe.each(databaseKinds())('Live events over Socket.IO (%s database)', (kind
     expect(seenA).toEqual([]);
     expect(seenB).toEqual([]);
   });
+
+  it('an owner removing someone through the API disconnects their sockets at once', async () => {
+    const clinic = await makeClinic(db.prisma);
+    const [owner, anna] = [await makeStaff(db.prisma, clinic.id, 'owner'), await makeStaff(db.prisma, clinic.id, 'receptionist')];
+    const { browser } = await sessionCookie(instance, owner);
+    const socket = open((await sessionCookie(instance, anna)).cookie);
+    await once(socket, 'ready');
+    const gone = once<string>(socket, 'disconnect');
+    expect((await browser.send('delete', `/api/clinics/${clinic.id}/staff/${anna.userId}`)).status).toBe(204);
+    expect(await gone).toBe('io server disconnect');
+  });
 });
 
 describeWith(needs.redis, 'Live events across two instances (PostgreSQL + Redis)', () => {
