@@ -69,6 +69,9 @@ export const requireSignedIn: RequestHandler = (req, _res, next) => {
 const clinicIdSchema = z.uuid();
 
 /** Scopes a request to `:clinicId`: a user who is not a member gets 404, as if the clinic did not exist. */
+/** The signed-in person, as audit entries and the diary engine name who did something. */
+export const actorOf = (req: Request) => ({ type: 'user' as const, userId: req.session!.user.id });
+
 export function requireClinicMember(ctx: AppContext): RequestHandler {
   return async (req, _res, next) => {
     if (!req.session) return next(new HttpError(401, 'unauthenticated', 'Sign in first.'));

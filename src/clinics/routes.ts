@@ -1,6 +1,6 @@
-import { type Request, Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
-import { requireClinicMember, requireOwner } from '../accounts/middleware.js';
+import { actorOf, requireClinicMember, requireOwner } from '../accounts/middleware.js';
 import { addStaff, changeRole, createPasswordLink, emailSchema, removeMember, roleSchema } from '../accounts/staff.js';
 import type { AppContext } from '../context.js';
 import { feedAdminRoutes } from '../diary/feed-routes.js';
@@ -30,8 +30,6 @@ const settingsSchema = z
   .partial();
 
 /** Everything under /api/clinics/:clinicId, scoped to members of that clinic. */
-const actorOf = (req: Request) => ({ type: 'user' as const, userId: req.session!.user.id });
-
 export function clinicRoutes(ctx: AppContext): Router {
   const router = Router({ mergeParams: true });
   router.use(requireClinicMember(ctx));
@@ -49,7 +47,7 @@ export function clinicRoutes(ctx: AppContext): Router {
     if (changes.textMessages && !ctx.twilio) {
       throw new HttpError(400, 'invalid_input', 'textMessages: texts need Twilio; set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or an API key) on the server first', 'textMessages');
     }
-    const clinic = await updateClinicSettings(ctx.db.prisma, req.membership!.clinicId, changes, { type: 'user', userId: req.session!.user.id });
+    const clinic = await updateClinicSettings(ctx.db.prisma, req.membership!.clinicId, changes, actorOf(req));
     ctx.fallbackDirectory.remember(clinic);
     res.json({ ...clinic, role: req.membership!.role });
   });

@@ -7,10 +7,15 @@ import { z } from 'zod';
  * "Possible", not "valid": validity follows allocation tables that lag behind new
  * ranges, and Ofcom's drama numbers (our demo's) are deliberately unallocated.
  */
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+/** Shaped like E.164 (+ and 7–15 digits): a caller ID worth matching against patients, not "anonymous" or a browser client. */
+export const isE164 = (n: string | null | undefined): n is string => typeof n === 'string' && E164.test(n);
+
 export const e164Schema = z
   .string({ error: 'is required' })
   .trim()
-  .regex(/^\+[1-9]\d{6,14}$/, 'must be in E.164 form, like +441632960123')
+  .regex(E164, 'must be in E.164 form, like +441632960123')
   .refine((n) => parsePhoneNumberFromString(n)?.isPossible() === true, 'is not a possible phone number for its country');
 
 export const timeZoneSchema = z

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { requireOwner } from '../accounts/middleware.js';
+import { actorOf, requireOwner } from '../accounts/middleware.js';
 import { recordAudit } from '../audit/audit.js';
 import type { AppContext } from '../context.js';
 import { notFound, parseInput } from '../http/errors.js';
@@ -44,14 +44,14 @@ export function feedAdminRoutes(ctx: AppContext): Router {
   router.post('/calendar-feeds/:feedId/regenerate', requireOwner, async (req, res) => {
     const feed = await feedOf(req.membership!.clinicId, String(req.params.feedId));
     const updated = await prisma.calendarFeed.update({ where: { id: feed.id }, data: { version: { increment: 1 } } });
-    await recordAudit(prisma, { actor: { type: 'user', userId: req.session!.user.id }, action: 'calendar_feed.regenerated', clinicId: feed.clinicId, subject: { type: 'calendar_feed', id: feed.id } });
+    await recordAudit(prisma, { actor: actorOf(req), action: 'calendar_feed.regenerated', clinicId: feed.clinicId, subject: { type: 'calendar_feed', id: feed.id } });
     res.json(present(updated));
   });
   router.patch('/calendar-feeds/:feedId', requireOwner, async (req, res) => {
     const feed = await feedOf(req.membership!.clinicId, String(req.params.feedId));
     const { showFullNames } = parseInput(z.strictObject({ showFullNames: z.boolean({ error: 'must be true or false' }) }), req.body);
     const updated = await prisma.calendarFeed.update({ where: { id: feed.id }, data: { showFullNames } });
-    await recordAudit(prisma, { actor: { type: 'user', userId: req.session!.user.id }, action: 'calendar_feed.changed', clinicId: feed.clinicId, subject: { type: 'calendar_feed', id: feed.id }, details: { showFullNames } });
+    await recordAudit(prisma, { actor: actorOf(req), action: 'calendar_feed.changed', clinicId: feed.clinicId, subject: { type: 'calendar_feed', id: feed.id }, details: { showFullNames } });
     res.json(present(updated));
   });
   return router;

@@ -2,6 +2,7 @@
 import { Router, type Request } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { actorOf } from '../accounts/middleware.js';
 import type { AppContext } from '../context.js';
 import { HttpError, notFound, parseInput } from '../http/errors.js';
 import { nextFreeSlots } from './availability.js';
@@ -29,7 +30,6 @@ export function diaryRoutes(ctx: AppContext): Router {
   const prisma = ctx.db.prisma;
   const deps: DiaryDeps = { prisma, events: ctx.events, clock: ctx.clock };
   const clinicOf = (req: Request) => req.membership!.clinicId;
-  const actorOf = (req: Request) => ({ type: 'user' as const, userId: req.session!.user.id });
   const clinic = (req: Request) => prisma.clinic.findUniqueOrThrow({ where: { id: clinicOf(req) }, select: { timeZone: true, locale: true } });
   const idParam = (req: Request, name: string) => {
     const id = String(req.params[name]);

@@ -2,7 +2,7 @@
 // booking rules. Members read; only owners change, and every change is audited.
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { requireOwner } from '../accounts/middleware.js';
+import { actorOf, requireOwner } from '../accounts/middleware.js';
 import { recordAudit } from '../audit/audit.js';
 import type { AppContext } from '../context.js';
 import { HttpError, notFound, parseInput } from '../http/errors.js';
@@ -43,7 +43,7 @@ export function diarySetupRoutes(ctx: AppContext): Router {
   const prisma = ctx.db.prisma;
   const clinicOf = (req: Request) => req.membership!.clinicId;
   const audit = (req: Request, action: string, subject?: { type: string; id: string }, details?: Record<string, string | number | boolean | string[]>) =>
-    recordAudit(prisma, { actor: { type: 'user', userId: req.session!.user.id }, action, clinicId: clinicOf(req), subject, details });
+    recordAudit(prisma, { actor: actorOf(req), action, clinicId: clinicOf(req), subject, details });
 
   async function practitionerOf(req: Request, id: unknown, field = 'practitionerId') {
     const found = typeof id === 'string' && uuid('').safeParse(id).success ? await prisma.practitioner.findFirst({ where: { id, clinicId: clinicOf(req) } }) : null;

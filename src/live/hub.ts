@@ -10,6 +10,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import cookieParser from 'cookie-parser';
 import { createClient } from 'redis';
 import { Server, type Socket } from 'socket.io';
+import { cookieJar } from '../accounts/middleware.js';
 import { findSession } from '../accounts/sessions.js';
 import type { AppContext } from '../context.js';
 
@@ -66,11 +67,12 @@ export async function attachLiveHub(server: http.Server, ctx: AppContext, option
   });
 
   const parseCookies = cookieParser(ctx.config.sessionSecret);
+  const sessionCookie = cookieJar(ctx).session;
   io.use((socket, next) => {
     const req = socket.request as http.IncomingMessage & { signedCookies?: Record<string, unknown> };
     parseCookies(req as never, {} as never, async () => {
       try {
-        const token = req.signedCookies?.[`${ctx.config.production ? '__Host-' : ''}sid`];
+        const token = req.signedCookies?.[sessionCookie];
         const session = typeof token === 'string' ? await findSession(prisma, token, ctx.clock()) : null;
         if (!session) return next(new Error('unauthenticated'));
         socket.data.userId = session.user.id;

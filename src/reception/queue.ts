@@ -1,6 +1,7 @@
 // What a caller who wants a person hears: the clinic's queue with their place in
 // it, a receptionist in the browser, the desk phone, or voicemail — never silence.
 // Queue state lives on the call row; each step is one of Twilio's requests.
+import { uuidFromHex } from '../db/uuid7.js';
 import { addCallEvent } from '../telephony/call-events.js';
 import { speakDuration } from '../telephony/speech.js';
 import type { Ivr } from '../telephony/ivr.js';
@@ -35,7 +36,7 @@ export async function toReception(ivr: Ivr): Promise<string> {
     // A repeated request (Twilio retried) keeps the caller's original place.
     const queued = await prisma.call.updateMany({ where: { id: ivr.call.id, queueStatus: null }, data: { queueStatus: 'waiting', queuedAt: now, outcome: 'reception' } });
     if (queued.count === 1) await addCallEvent(prisma, ivr.call.id, 'queued', now, { position: waiting + 1 });
-    ivr.ctx.events.publish('call.queued', clinicId, { callId: ivr.call.id, callSid: await callSidOf(ivr), from: ivr.call.fromNumber, position: waiting + 1, waitSeconds: 0 }, now);
+    ivr.ctx.events.publish('call.queued', clinicId, { callId: ivr.call.id, callSid: ivr.call.callSid, from: ivr.call.fromNumber, position: waiting + 1, waitSeconds: 0 }, now);
     ivr.say('Please hold for reception.');
     ivr.response.enqueue({ waitUrl: ivr.url('queue/wait'), waitUrlMethod: 'POST', action: ivr.url('queue/left'), method: 'POST' }, queueName(clinicId));
     return ivr.twiml();
@@ -50,15 +51,9 @@ export async function toReception(ivr: Ivr): Promise<string> {
   return voicemail(ivr, 'Sorry, nobody at reception can take your call just now.');
 }
 
-const callSidOf = async (ivr: Ivr) => (await ivr.ctx.db.prisma.call.findUniqueOrThrow({ where: { id: ivr.call.id }, select: { callSid: true } })).callSid;
-
 /** The desk phone's <Dial> ended: done if someone answered, else voicemail. */
 export function deskDialled(ivr: Ivr, _q: Params, body: Params): Promise<string> | string {
-  if (body.DialCallStatus === 'completed') {
-    ivr.say('Thank you for calling. Goodbye.');
-    ivr.response.hangup();
-    return ivr.twiml();
-  }
+  if (body.DialCallStatus === 'completed') return ivr.goodbye();
   return voicemail(ivr, 'Sorry, nobody at reception could answer.');
 }
 
@@ -82,14 +77,14 @@ export async function queueWait(ivr: Ivr, _q: Params, body: Params): Promise<str
       return ivr.twiml();
     }
   }
-  const call = await prisma.call.findUniqueOrThrow({ where: { id: ivr.call.id }, select: { callSid: true, queueStatus: true } });
+  const call = await prisma.call.findUniqueOrThrow({ where: { id: ivr.call.id }, select: { queueStatus: true } });
   if (call.queueStatus !== 'waiting') {
     // Claimed: Twilio is about to move the caller to the receptionist.
     ivr.say('Putting you through now.');
     ivr.response.play({}, HOLD_MUSIC_URL);
     return ivr.twiml();
   }
-  ivr.ctx.events.publish('call.queued', ivr.call.clinic.id, { callId: ivr.call.id, callSid: call.callSid, from: ivr.call.fromNumber, position, waitSeconds: waited }, now);
+  ivr.ctx.events.publish('call.queued', ivr.call.clinic.id, { callId: ivr.call.id, callSid: ivr.call.callSid, from: ivr.call.fromNumber, position, waitSeconds: waited }, now);
   const estimate = await estimatedWaitSeconds(ivr, position, Number(body.AvgQueueTime) || 0);
   const place = position === 1 ? 'You are next in the queue.' : `You are number ${position} in the queue.`;
   ivr.say(estimate > 0 ? `${place} The wait is about ${speakDuration(estimate)}.` : place);
@@ -117,9 +112,7 @@ export async function queueLeft(ivr: Ivr, _q: Params, body: Params): Promise<str
     case 'bridging-in-process':
     case 'redirected':
     case 'redirected-from-bridged':
-      ivr.say('Thank you for calling. Goodbye.');
-      ivr.response.hangup();
-      return ivr.twiml();
+      return ivr.goodbye();
     case 'hangup':
       await markAbandoned({ prisma: ivr.ctx.db.prisma, events: ivr.ctx.events, clock: ivr.ctx.clock }, ivr.call.id);
       ivr.response.hangup();
@@ -151,11 +144,7 @@ export async function connectToStaff(ivr: Ivr, q: Params): Promise<string> {
 
 /** The receptionist's <Dial> ended: goodbye after a conversation, voicemail if the browser never answered. */
 export async function connectedResult(ivr: Ivr, _q: Params, body: Params): Promise<string> {
-  if (body.DialCallStatus === 'completed') {
-    ivr.say('Thank you for calling. Goodbye.');
-    ivr.response.hangup();
-    return ivr.twiml();
-  }
+  if (body.DialCallStatus === 'completed') return ivr.goodbye();
   await ivr.ctx.db.prisma.call.updateMany({ where: { id: ivr.call.id, queueStatus: 'answered' }, data: { queueStatus: 'left', answeredAt: null, answeredBy: null } });
   return voicemail(ivr, 'Sorry, reception could not take your call after all.');
 }
@@ -192,5 +181,5 @@ export const staffIdentity = (userId: string) => `staff_${userId.replace(/-/g, '
 /** The user id behind an identity this service issued, or null. */
 export function staffIdFromIdentity(identity: string | undefined): string | null {
   const hex = /^(?:client:)?staff_([0-9a-f]{32})$/.exec(identity ?? '')?.[1];
-  return hex ? `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` : null;
+  return hex ? uuidFromHex(hex) : null;
 }

@@ -1,5 +1,6 @@
 // Changing or cancelling by phone. Caller ID can be spoofed, so nothing is read
 // out or changed before the caller keys the patient's date of birth.
+import { isE164 } from '../clinics/validation.js';
 import { cancelAppointment, moveAppointment, SlotTakenError } from '../diary/booking.js';
 import { patientsByPhone } from '../diary/patients.js';
 import { askBirthDate, type Ivr, offerSlots, parseBirthDate, reception, spokenNames } from './ivr.js';
@@ -9,7 +10,7 @@ import { speakSlot } from './speech.js';
 type Params = Record<string, string | undefined>;
 
 export async function changeStart(ivr: Ivr): Promise<string> {
-  const patients = /^\+[1-9]\d{6,14}$/.test(ivr.call.fromNumber) ? await patientsByPhone(ivr.ctx.db.prisma, ivr.call.clinic.id, ivr.call.fromNumber) : [];
+  const patients = isE164(ivr.call.fromNumber) ? await patientsByPhone(ivr.ctx.db.prisma, ivr.call.clinic.id, ivr.call.fromNumber) : [];
   if (patients.length === 0) {
     ivr.say("I can't find any appointments for the number you're calling from, so I'll put you through to reception.");
     return reception(ivr);

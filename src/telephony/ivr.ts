@@ -5,24 +5,26 @@
 import { DateTime } from 'luxon';
 import twilio from 'twilio';
 import type VoiceResponseType from 'twilio/lib/twiml/VoiceResponse.js';
+import { isE164 } from '../clinics/validation.js';
 import type { AppContext } from '../context.js';
 import { nextFreeSlots } from '../diary/availability.js';
 import { bookAppointment, SlotTakenError } from '../diary/booking.js';
 import { isOpenAt, nextOpening } from '../diary/opening-hours.js';
 import { patientsByPhone } from '../diary/patients.js';
 import type { Slot } from '../diary/slots.js';
+import { toReception, voicemail } from '../reception/queue.js';
 import { MAX_MENU_ATTEMPTS, menuChoice } from './menu.js';
 import type { ClinicForCall } from './calls.js';
 import { changeStart } from './change-line.js';
 import { ordinal, speakDateTime, speakSlot } from './speech.js';
 import { voiceFor } from './twiml.js';
-import { toReception, voicemail } from '../reception/queue.js';
 
 const { VoiceResponse } = twilio.twiml;
 type Params = Record<string, string | undefined>;
 
 export interface CallInfo {
   id: string;
+  callSid: string;
   fromNumber: string;
   ivrState: unknown;
   clinic: ClinicForCall;
@@ -68,6 +70,13 @@ export class Ivr {
 
   twiml(): string {
     return this.response.toString();
+  }
+
+  /** "Thank you for calling. Goodbye." and hang up. */
+  goodbye(): string {
+    this.say('Thank you for calling. Goodbye.');
+    this.response.hangup();
+    return this.twiml();
   }
 
   speakOptions() {
@@ -158,12 +167,7 @@ export async function closedChoice(ivr: Ivr, _q: Params, body: Params): Promise<
   return goodbye(ivr);
 }
 
-
-export function goodbye(ivr: Ivr): string {
-  ivr.say('Thank you for calling. Goodbye.');
-  ivr.response.hangup();
-  return ivr.twiml();
-}
+export const goodbye = (ivr: Ivr): string => ivr.goodbye();
 
 // ---- Booking by phone ------------------------------------------------------
 
@@ -228,7 +232,7 @@ export async function chooseSlot(ivr: Ivr, q: Params, body: Params): Promise<str
 
 /** Who the appointment is for: the patients on the caller's number by name, or someone new. */
 async function whoFor(ivr: Ivr, p: { type: string; slot: string }): Promise<string> {
-  const known = /^\+[1-9]\d{6,14}$/.test(ivr.call.fromNumber) ? await patientsByPhone(ivr.ctx.db.prisma, ivr.call.clinic.id, ivr.call.fromNumber) : [];
+  const known = isE164(ivr.call.fromNumber) ? await patientsByPhone(ivr.ctx.db.prisma, ivr.call.clinic.id, ivr.call.fromNumber) : [];
   if (known.length === 0) return askName(ivr, p);
   const options = known.map((k, i) => `For ${k.name}, press ${i + 1}.`).join(' ');
   const params = { ...p, ...Object.fromEntries(known.map((k, i) => [`p${i + 1}`, k.id])) };
@@ -330,7 +334,7 @@ export async function confirmed(ivr: Ivr, q: Params, body: Params): Promise<stri
   if (patientId === 'new') {
     const state = ivr.state();
     if (!state.newPatientName || !state.newPatientDob) return askName(ivr, p);
-    const phone = /^\+[1-9]\d{6,14}$/.test(ivr.call.fromNumber) ? ivr.call.fromNumber : null;
+    const phone = isE164(ivr.call.fromNumber) ? ivr.call.fromNumber : null;
     // A retry of this request must not make a second patient: reuse the one this call made.
     const existing = state.newPatientId ? await prisma.patient.findFirst({ where: { id: state.newPatientId, clinicId: ivr.call.clinic.id } }) : null;
     const patient = existing ?? (await prisma.patient.create({ data: { clinicId: ivr.call.clinic.id, name: state.newPatientName, phone, dateOfBirth: new Date(state.newPatientDob) } }));

@@ -1,6 +1,5 @@
 import express, { Router, type ErrorRequestHandler } from 'express';
-import twilio from 'twilio';
-import { inboundText } from '../texts/waitlist-offers.js';
+import { inboundText, textReply } from '../texts/waitlist-offers.js';
 import type { AppContext } from '../context.js';
 import { answerCall, applyRecordingCallback, applyStatusCallback, incomingCallSchema, recordingCallbackSchema, statusCallbackSchema } from './calls.js';
 import { changeAction, changeCancel, changeCheckBirthDate, changeMove, changeSlot, changeWhich, changeWho } from './change-line.js';
@@ -43,7 +42,7 @@ export function twilioRoutes(ctx: AppContext): Router {
       sendTwiml(res, await inboundText(ctx, (req.body ?? {}) as Record<string, string | undefined>));
     } catch (err) {
       req.log?.error({ err }, 'incoming text failed; answered with no reply');
-      sendTwiml(res, new twilio.twiml.MessagingResponse().toString());
+      sendTwiml(res, textReply());
     }
   });
 
@@ -70,7 +69,7 @@ export function twilioRoutes(ctx: AppContext): Router {
     if (!answered) return sendTwiml(res, unknownNumberTwiml());
     const { clinic } = answered;
     ctx.fallbackDirectory.rememberNumber(params.To, { clinicName: clinic.name, locale: clinic.locale, fallbackNumber: clinic.fallbackNumber });
-    sendTwiml(res, welcome(new Ivr(ctx, { id: answered.callId, fromNumber: params.From, ivrState: answered.ivrState, clinic })));
+    sendTwiml(res, welcome(new Ivr(ctx, { id: answered.callId, callSid: params.CallSid, fromNumber: params.From, ivrState: answered.ivrState, clinic })));
   });
 
   /** The call named in an action URL, with its clinic; those URLs are ours and Twilio signed them. */
@@ -80,6 +79,7 @@ export function twilioRoutes(ctx: AppContext): Router {
           where: { id: callId },
           select: {
             id: true,
+            callSid: true,
             fromNumber: true,
             ivrState: true,
             clinic: { select: { id: true, name: true, timeZone: true, locale: true, emergencyMessage: true, greeting: true, receptionNumber: true, fallbackNumber: true, recordCalls: true, recordingNotice: true } },

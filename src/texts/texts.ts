@@ -5,11 +5,10 @@ import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../context.js';
 import type { Prisma } from '../db/database.js';
+import { isE164 } from '../clinics/validation.js';
 import { enqueueJob, PermanentJobError, type JobHandler } from '../jobs/runner.js';
 
 type Tx = Pick<Prisma, 'clinic' | 'textMessage' | 'job'>;
-
-const E164 = /^\+[1-9]\d{6,14}$/;
 
 export interface TextInput {
   clinicId: string;
@@ -22,7 +21,7 @@ export interface TextInput {
 
 /** Queues a text when the clinic sends texts and the number can take one; null otherwise. */
 export async function queueText(tx: Tx, input: TextInput): Promise<string | null> {
-  if (!input.to || !E164.test(input.to)) return null;
+  if (!isE164(input.to)) return null;
   const clinic = await tx.clinic.findUnique({ where: { id: input.clinicId }, select: { textMessages: true } });
   if (!clinic?.textMessages) return null;
   const id = randomUUID();

@@ -34,7 +34,8 @@ export async function offerByText(deps: DiaryDeps, clinicId: string, slot: { pra
   }
 }
 
-const reply = (text?: string) => {
+/** Messaging TwiML: the reply to send, or none. */
+export const textReply = (text?: string) => {
   const response = new twilio.twiml.MessagingResponse();
   if (text) response.message(text);
   return response.toString();
@@ -45,17 +46,17 @@ export async function inboundText(ctx: AppContext, body: Record<string, string |
   const { prisma } = ctx.db;
   const now = ctx.clock();
   const number = body.To ? await prisma.clinicNumber.findUnique({ where: { e164: body.To }, select: { clinicId: true } }) : null;
-  if (!number || !body.From) return reply();
+  if (!number || !body.From) return textReply();
   const offer = await prisma.waitlistOffer.findFirst({
     where: { clinicId: number.clinicId, toNumber: body.From, createdAt: { gte: new Date(now.getTime() - OFFER_HOURS * 3_600_000) } },
     orderBy: { createdAt: 'desc' },
     include: { entry: { select: { patientId: true } }, clinic: { select: { name: true, timeZone: true, locale: true } } },
   });
-  if (!offer) return reply();
+  if (!offer) return textReply();
   const when = textDateTime(offer.startsAt, offer.clinic.timeZone, offer.clinic.locale);
-  if (offer.status === 'accepted') return reply(`${offer.clinic.name}: you are booked for ${when}.`); // Twilio repeated the webhook
-  if (!/^\s*yes\b/i.test(body.Body ?? '')) return reply(`${offer.clinic.name}: reply YES to take ${when}, or call us.`);
-  if (offer.status !== 'offered' || offer.startsAt <= now) return reply(`${offer.clinic.name}: sorry, that time has been taken. You are still on our waiting list.`);
+  if (offer.status === 'accepted') return textReply(`${offer.clinic.name}: you are booked for ${when}.`); // Twilio repeated the webhook
+  if (!/^\s*yes\b/i.test(body.Body ?? '')) return textReply(`${offer.clinic.name}: reply YES to take ${when}, or call us.`);
+  if (offer.status !== 'offered' || offer.startsAt <= now) return textReply(`${offer.clinic.name}: sorry, that time has been taken. You are still on our waiting list.`);
   try {
     const booked = await bookAppointment(
       { prisma, events: ctx.events, clock: ctx.clock },
@@ -66,10 +67,10 @@ export async function inboundText(ctx: AppContext, body: Record<string, string |
       prisma.waitlistOffer.updateMany({ where: { clinicId: offer.clinicId, practitionerId: offer.practitionerId, startsAt: offer.startsAt, status: 'offered' }, data: { status: 'taken' } }),
       prisma.waitlistEntry.update({ where: { id: offer.waitlistEntryId }, data: { resolvedAt: now } }),
     ]);
-    return reply(`${offer.clinic.name}: you are booked for ${when}. To change it, call us.`);
+    return textReply(`${offer.clinic.name}: you are booked for ${when}. To change it, call us.`);
   } catch (err) {
     if (!(err instanceof SlotTakenError)) throw err;
     await prisma.waitlistOffer.update({ where: { id: offer.id }, data: { status: 'taken', answeredAt: now } });
-    return reply(`${offer.clinic.name}: sorry, that time has just been taken. You are still on our waiting list.`);
+    return textReply(`${offer.clinic.name}: sorry, that time has just been taken. You are still on our waiting list.`);
   }
 }
