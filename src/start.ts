@@ -11,6 +11,7 @@ import type { Logger } from './logger.js';
 import { jobHandlers } from './jobs/handlers.js';
 import { attachLiveHub } from './live/hub.js';
 import { JobRunner } from './jobs/runner.js';
+import { scheduleClosingDays } from './statistics/jobs.js';
 import { FallbackDirectory } from './telephony/fallback-directory.js';
 import { createTwilioRest } from './telephony/twilio-rest.js';
 
@@ -37,6 +38,7 @@ export async function startService(config: ReadyConfig, logger: Logger): Promise
     const ctx: AppContext = { config, db, logger, clock: () => new Date(), fallbackDirectory, events: new EventBus(), twilio: createTwilioRest(config) };
     // Every instance runs jobs; leases make each job run once.
     const jobs = new JobRunner(db, jobHandlers(ctx), { logger, leaseMs: config.jobLeaseSeconds * 1000 });
+    await scheduleClosingDays(db.prisma, ctx.clock());
     jobs.start();
     const server = http.createServer(createApp(ctx));
     ctx.live = await attachLiveHub(server, ctx, { redisUrl: config.redisUrl });

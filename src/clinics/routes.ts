@@ -7,6 +7,7 @@ import { feedAdminRoutes } from '../diary/feed-routes.js';
 import { diaryRoutes } from '../diary/routes.js';
 import { diarySetupRoutes } from '../diary/setup-routes.js';
 import { receptionRoutes } from '../reception/routes.js';
+import { statisticsRoutes } from '../statistics/routes.js';
 import { callLogRoutes } from '../telephony/call-log-routes.js';
 import { HttpError, notFound, parseInput } from '../http/errors.js';
 import { getClinic, updateClinicSettings } from './clinics.js';
@@ -90,5 +91,6 @@ export function clinicRoutes(ctx: AppContext): Router {
   router.use(feedAdminRoutes(ctx));
   router.use(callLogRoutes(ctx));
   router.use(receptionRoutes(ctx));
+  router.use(statisticsRoutes(ctx));
   return router;
 }

@@ -21,7 +21,7 @@ export interface CallBackDeps {
 export async function markAbandoned(deps: CallBackDeps, callId: string): Promise<void> {
   const now = deps.clock();
   const changed = await deps.prisma.$transaction(async (tx) => {
-    const left = await tx.call.updateMany({ where: { id: callId, queueStatus: { in: ['waiting', 'claimed'] } }, data: { queueStatus: 'abandoned', outcome: 'abandoned', claimedBy: null } });
+    const left = await tx.call.updateMany({ where: { id: callId, queueStatus: { in: ['waiting', 'claimed', 'desk'] } }, data: { queueStatus: 'abandoned', outcome: 'abandoned', claimedBy: null } });
     if (left.count === 0) return null;
     const call = await tx.call.findUniqueOrThrow({ where: { id: callId }, select: { id: true, callSid: true, clinicId: true, fromNumber: true } });
     await tx.callBack.createMany({ data: [{ clinicId: call.clinicId, callId, reason: 'abandoned', fromNumber: call.fromNumber, createdAt: now }], skipDuplicates: true });

@@ -32,7 +32,7 @@ export async function toReception(ivr: Ivr): Promise<string> {
   const [staff, settings] = await Promise.all([availableStaff(prisma, clinicId, now), queueSettings(ivr)]);
   if (staff.length > 0) {
     const waiting = await prisma.call.count({ where: { clinicId, queueStatus: 'waiting', id: { not: ivr.call.id } } });
-    if (waiting >= settings.maxQueueSize) return voicemail(ivr, 'Sorry, all our receptionists are busy and no more callers can wait just now.');
+    if (waiting >= settings.maxQueueSize) return voicemail(ivr, 'Sorry, all our receptionists are busy and no more callers can wait just now.', true);
     // A repeated request (Twilio retried) keeps the caller's original place.
     const queued = await prisma.call.updateMany({ where: { id: ivr.call.id, queueStatus: null }, data: { queueStatus: 'waiting', queuedAt: now, outcome: 'reception' } });
     if (queued.count === 1) await addCallEvent(prisma, ivr.call.id, 'queued', now, { position: waiting + 1 });
@@ -43,17 +43,23 @@ export async function toReception(ivr: Ivr): Promise<string> {
   }
   const desk = ivr.call.clinic.receptionNumber;
   if (desk) {
-    await ivr.setOutcome('reception');
+    // "desk": ringing the desk phone; a hang-up now is an abandoned call like one in the queue.
+    await prisma.call.updateMany({ where: { id: ivr.call.id, queueStatus: null }, data: { queueStatus: 'desk', queuedAt: now, outcome: 'reception' } });
     ivr.say('Putting you through to reception now.');
     ivr.response.dial({ timeout: DESK_RING_SECONDS, action: ivr.url('reception/dialled'), method: 'POST' }, desk);
     return ivr.twiml();
   }
-  return voicemail(ivr, 'Sorry, nobody at reception can take your call just now.');
+  return voicemail(ivr, 'Sorry, nobody at reception can take your call just now.', true);
 }
 
-/** The desk phone's <Dial> ended: done if someone answered, else voicemail. */
-export function deskDialled(ivr: Ivr, _q: Params, body: Params): Promise<string> | string {
-  if (body.DialCallStatus === 'completed') return ivr.goodbye();
+/** The desk phone's <Dial> ended: done if someone answered (when: now less the conversation), else voicemail. */
+export async function deskDialled(ivr: Ivr, _q: Params, body: Params): Promise<string> {
+  if (body.DialCallStatus === 'completed') {
+    const talked = Math.max(0, Number(body.DialCallDuration) || 0);
+    const answeredAt = new Date(ivr.ctx.clock().getTime() - talked * 1000);
+    await ivr.ctx.db.prisma.call.updateMany({ where: { id: ivr.call.id, queueStatus: 'desk' }, data: { queueStatus: 'answered', answeredAt } });
+    return ivr.goodbye();
+  }
   return voicemail(ivr, 'Sorry, nobody at reception could answer.');
 }
 
@@ -150,7 +156,9 @@ export async function connectedResult(ivr: Ivr, _q: Params, body: Params): Promi
 }
 
 /** Leave a message after the tone; the recording callback files it as a voicemail. */
-export function voicemail(ivr: Ivr, intro: string): string {
+export async function voicemail(ivr: Ivr, intro: string, firstAskedNow = false): Promise<string> {
+  // Straight to voicemail in reception hours still counts as asking for a person (the statistics' denominator).
+  if (firstAskedNow) await ivr.ctx.db.prisma.call.updateMany({ where: { id: ivr.call.id, queuedAt: null }, data: { queuedAt: ivr.ctx.clock() } });
   ivr.say(`${intro} Please leave your name, your number and a short message after the tone, then hang up. We will call you back.`);
   ivr.response.record({
     maxLength: VOICEMAIL_MAX_SECONDS,

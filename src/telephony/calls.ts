@@ -148,7 +148,7 @@ export async function applyStatusCallback(deps: CallDeps, params: z.infer<typeof
     });
     return closed.count === 1 ? tx.call.findUniqueOrThrow({ where: { id: call.id } }) : null;
   });
-  if (ended && (ended.queueStatus === 'waiting' || ended.queueStatus === 'claimed')) {
+  if (ended && ['waiting', 'claimed', 'desk'].includes(ended.queueStatus ?? '')) {
     // Hung up in the queue (the queue's own action request may come too, or not at all).
     await markAbandoned(deps, ended.id);
     ended.outcome = 'abandoned';

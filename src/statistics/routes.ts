@@ -1,0 +1,39 @@
+import { Router, type Request } from 'express';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { requireOwner } from '../accounts/middleware.js';
+import type { AppContext } from '../context.js';
+import { HttpError, parseInput } from '../http/errors.js';
+import { periodReport, reportCsv } from './statistics.js';
+
+const MAX_DAYS = 366;
+
+const periodSchema = z.strictObject({
+  from: z.iso.date('must be a date like 2027-03-04').optional(),
+  to: z.iso.date('must be a date like 2027-03-04').optional(),
+});
+
+/** /api/clinics/:clinicId/statistics[.csv]?from=&to= (local dates, both included; the last 28 days by default). Owners only. */
+export function statisticsRoutes(ctx: AppContext): Router {
+  const router = Router({ mergeParams: true });
+  const prisma = ctx.db.prisma;
+
+  async function report(req: Request) {
+    const q = parseInput(periodSchema, req.query);
+    const clinic = await prisma.clinic.findUniqueOrThrow({ where: { id: req.membership!.clinicId }, select: { id: true, timeZone: true } });
+    const to = q.to ?? DateTime.fromJSDate(ctx.clock(), { zone: clinic.timeZone }).toISODate()!;
+    const from = q.from ?? DateTime.fromISO(to).minus({ days: 27 }).toISODate()!;
+    if (from > to) throw new HttpError(400, 'invalid_input', 'from: must not be after to', 'from');
+    if (DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days >= MAX_DAYS) throw new HttpError(400, 'invalid_input', `to: a period is at most ${MAX_DAYS} days`, 'to');
+    return periodReport(prisma, clinic, from, to, ctx.clock());
+  }
+
+  router.get('/statistics', requireOwner, async (req, res) => {
+    res.json(await report(req));
+  });
+  router.get('/statistics.csv', requireOwner, async (req, res) => {
+    const r = await report(req);
+    res.set('Content-Disposition', `attachment; filename="call-statistics-${r.from}-${r.to}.csv"`).type('text/csv; charset=utf-8').send(reportCsv(r));
+  });
+  return router;
+}

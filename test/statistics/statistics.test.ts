@@ -1,0 +1,151 @@
+import { closeDays } from '../../src/statistics/statistics.js';
+import { makeTestApp, testClock } from '../helpers/app.js';
+import { Caller } from '../helpers/caller.js';
+import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { browserAgent, makeClinic, makeStaff } from '../helpers/fixtures.js';
+import { clinicLine } from '../helpers/phone-line.js';
+import { databaseKinds } from '../helpers/services.js';
+import { callSid, signedTwilioPost } from '../helpers/twilio.js';
+
+const s = (seconds: number) => seconds * 1000;
+const utc = (iso: string) => new Date(iso);
+let sidSeq = 1;
+
+describe.each(databaseKinds())('Call statistics (%s database)', (kind) => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+  });
+  afterAll(() => db.drop());
+
+  /**
+   * A London clinic's Monday 7 June 2027 (BST, UTC+1) and the first minutes of Tuesday,
+   * with outcomes and times chosen so every figure can be worked out by hand.
+   */
+  async function seededClinic() {
+    const clinic = await makeClinic(db.prisma, { timeZone: 'Europe/London' });
+    const number = clinic.numbers[0]!;
+    const add = (startedAt: string, facts: { queuedAfter?: number; answeredAfter?: number; endedAfter?: number; duration?: number; outcome?: string; queueStatus?: string; direction?: string }) => {
+      const start = utc(startedAt);
+      const queuedAt = facts.queuedAfter === undefined ? null : new Date(start.getTime() + s(facts.queuedAfter));
+      return db.prisma.call.create({
+        data: {
+          callSid: callSid(sidSeq++), clinicId: clinic.id, fromNumber: '+447700900123', toNumber: number, direction: facts.direction ?? 'inbound', status: 'completed', startedAt: start,
+          queuedAt, answeredAt: queuedAt && facts.answeredAfter !== undefined ? new Date(queuedAt.getTime() + s(facts.answeredAfter)) : null,
+          endedAt: facts.endedAfter !== undefined && queuedAt ? new Date(queuedAt.getTime() + s(facts.endedAfter)) : null,
+          durationSeconds: facts.duration ?? null, outcome: facts.outcome ?? null, queueStatus: facts.queueStatus ?? null,
+        },
+      });
+    };
+    await add('2027-06-06T23:30:00Z', { queuedAfter: 10, answeredAfter: 20, duration: 90, outcome: 'reception', queueStatus: 'answered' }); // Monday 00:30 local
+    await add('2027-06-07T07:05:00Z', { queuedAfter: 30, answeredAfter: 15, duration: 200, outcome: 'reception', queueStatus: 'answered' }); // 08:05
+    await add('2027-06-07T07:40:00Z', { queuedAfter: 20, answeredAfter: 45, duration: 300, outcome: 'reception', queueStatus: 'answered' }); // 08:40
+    const abandoned = await add('2027-06-07T08:10:00Z', { queuedAfter: 25, endedAfter: 70, duration: 95, outcome: 'abandoned', queueStatus: 'abandoned' }); // 09:10
+    await add('2027-06-07T08:30:00Z', { duration: 150, outcome: 'booked' }); // 09:30
+    await add('2027-06-07T08:45:00Z', { duration: 120, outcome: 'moved' }); // 09:45
+    await add('2027-06-07T09:00:00Z', { duration: 300, outcome: 'call_back', direction: 'outbound' }); // staff ringing back: not an incoming call
+    const voicemail = await add('2027-06-07T12:00:00Z', { queuedAfter: 15, duration: 80, outcome: 'voicemail', queueStatus: 'left' }); // 13:00
+    await add('2027-06-07T22:30:00Z', { duration: 40, outcome: 'out_of_hours' }); // 23:30
+    await add('2027-06-07T23:30:00Z', { duration: 60, outcome: 'cancelled' }); // Tuesday 00:30 local
+    await db.prisma.callBack.create({ data: { clinicId: clinic.id, callId: abandoned.id, reason: 'abandoned', fromNumber: '+447700900123', createdAt: utc('2027-06-07T08:11:40Z'), doneAt: utc('2027-06-07T10:00:00Z') } });
+    await db.prisma.callBack.create({ data: { clinicId: clinic.id, callId: voicemail.id, reason: 'voicemail', fromNumber: '+447700900123', createdAt: utc('2027-06-07T12:02:00Z'), doneAt: utc('2027-06-08T08:00:00Z') } });
+    return clinic;
+  }
+
+  async function ownerOf(clinicId: string, now: Date) {
+    const { app } = makeTestApp(db, { clock: testClock(now) });
+    const owner = await makeStaff(db.prisma, clinicId, 'owner');
+    const browser = browserAgent(app);
+    await browser.signIn(owner);
+    return { app, browser, url: `/api/clinics/${clinicId}/statistics` };
+  }
+
+  const MONDAY = {
+    date: '2027-06-07', calls: 8, askedForReception: 5, answered: 3, answeredWithin20s: 2, answerSecondsTotal: 80, longestAnswerSeconds: 45,
+    abandoned: 1, abandonedWaitSecondsTotal: 70, abandonedWaitCount: 1, voicemails: 1, booked: 1, moved: 1, cancelled: 0, outOfHours: 1,
+    callBacksRequested: 2, callBacksMade: 1, callSecondsTotal: 1075, callSecondsCount: 8,
+    answeredWithin20sRate: 0.4, abandonmentRate: 0.2, averageAnswerSeconds: 27, averageAbandonedWaitSeconds: 70, averageCallSeconds: 134, bookedOrChanged: 2,
+  };
+  const TUESDAY = { date: '2027-06-08', calls: 1, askedForReception: 0, cancelled: 1, callBacksRequested: 0, callBacksMade: 1, callSecondsTotal: 60, answeredWithin20sRate: null, abandonmentRate: null, averageCallSeconds: 60, bookedOrChanged: 1 };
+  const hours = (counts: Record<number, number>) => Array.from({ length: 24 }, (_, h) => counts[h] ?? 0);
+
+  it('every figure equals the hand-worked value, by the clinic\'s local day and hour, and the totals outlive the calls', async () => {
+    const clinic = await seededClinic();
+    const { browser, url } = await ownerOf(clinic.id, utc('2027-06-14T09:00:00Z'));
+    const report = await browser.get(`${url}?from=2027-06-07&to=2027-06-08`);
+    expect(report.status).toBe(200);
+    expect(report.body.targets).toEqual({ answeredWithin20s: 0.8, abandonment: 0.05 });
+    expect(report.body.days).toEqual([
+      { ...MONDAY, callsByHour: hours({ 0: 1, 8: 2, 9: 3, 13: 1, 23: 1 }) },
+      expect.objectContaining({ ...TUESDAY, callsByHour: hours({ 0: 1 }) }),
+    ]);
+    expect(report.body.totals).toMatchObject({ calls: 9, callsByHour: hours({ 0: 2, 8: 2, 9: 3, 13: 1, 23: 1 }), callBacksMade: 2, bookedOrChanged: 3, answeredWithin20sRate: 0.4, abandonmentRate: 0.2, averageCallSeconds: 126, longestAnswerSeconds: 45 });
+
+    const csv = await browser.get(`${url}.csv?from=2027-06-07&to=2027-06-08`);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = csv.text.trim().split('\n');
+    expect(lines[0]).toMatch(/^date,calls,asked_for_reception,answered,answered_within_20s,answered_within_20s_rate,abandoned,abandonment_rate,/);
+    expect(lines[1]).toMatch(/^2027-06-07,8,5,3,2,0\.4000,1,0\.2000,1,1,1,0,1,27,45,70,2,1,134,1,0,0,0,0,0,0,0,2,3,0,0,0,1,/);
+    expect(lines[3]).toMatch(/^total,9,5,3,2,0\.4000,1,0\.2000,/);
+
+    // The call log is purged (its retention period has passed): closed days were kept as totals.
+    expect(await db.prisma.callStatsDay.count({ where: { clinicId: clinic.id } })).toBe(2);
+    await db.prisma.callBack.deleteMany({ where: { clinicId: clinic.id } });
+    await db.prisma.call.deleteMany({ where: { clinicId: clinic.id } });
+    const after = await browser.get(`${url}?from=2027-06-07&to=2027-06-08`);
+    expect(after.body).toEqual(report.body);
+  });
+
+  it('a day still open is counted live and not kept, so a late callback still counts', async () => {
+    const clinic = await seededClinic();
+    const { browser, url } = await ownerOf(clinic.id, utc('2027-06-08T17:00:00Z'));
+    const first = await browser.get(`${url}?from=2027-06-07&to=2027-06-07`);
+    expect(first.body.days[0]).toMatchObject({ calls: 8, callBacksMade: 1 });
+    expect(await db.prisma.callStatsDay.count({ where: { clinicId: clinic.id } })).toBe(0);
+    await db.prisma.call.updateMany({ where: { clinicId: clinic.id, outcome: 'out_of_hours' }, data: { outcome: 'voicemail' } });
+    expect((await browser.get(`${url}?from=2027-06-07&to=2027-06-07`)).body.days[0]).toMatchObject({ voicemails: 2, outOfHours: 0 });
+  });
+
+  it('the scheduled run keeps every closed day once, so totals survive even if nobody looked', async () => {
+    const clinic = await seededClinic();
+    expect(await closeDays(db.prisma, utc('2027-06-08T23:30:00Z'), clinic.id)).toBe(1); // Wednesday 00:30 local: only Monday is closed
+    expect(await closeDays(db.prisma, utc('2027-06-10T23:30:00Z'), clinic.id)).toBe(2); // Friday 00:30: Tuesday and Wednesday (no calls: zeros)
+    expect(await closeDays(db.prisma, utc('2027-06-10T23:30:00Z'), clinic.id)).toBe(0);
+    const monday = await db.prisma.callStatsDay.findUniqueOrThrow({ where: { clinicId_day: { clinicId: clinic.id, day: utc('2027-06-07T00:00:00Z') } } });
+    expect(monday).toMatchObject({ calls: 8, answered: 3, answeredWithin20s: 2, abandoned: 1 });
+    // Nothing in a kept day names a caller or a call.
+    expect(Object.keys(monday).filter((k) => /number|from|sid|patient|call(Id)?$/i.test(k))).toEqual([]);
+  });
+
+  it('only owners read statistics; a bad period is refused naming the field', async () => {
+    const clinic = await makeClinic(db.prisma);
+    const { app, browser, url } = await ownerOf(clinic.id, utc('2027-06-14T09:00:00Z'));
+    const desk = browserAgent(app);
+    await desk.signIn(await makeStaff(db.prisma, clinic.id, 'receptionist'));
+    expect((await desk.get(url)).status).toBe(403);
+    expect((await desk.get(`${url}.csv`)).status).toBe(403);
+    const defaults = await browser.get(url);
+    expect(defaults.body).toMatchObject({ from: '2027-05-18', to: '2027-06-14' });
+    expect(defaults.body.days).toHaveLength(28);
+    expect((await browser.get(`${url}?from=2027-06-08&to=2027-06-07`)).body.error).toMatchObject({ field: 'from' });
+    expect((await browser.get(`${url}?from=2025-01-01&to=2027-06-07`)).body.error).toMatchObject({ field: 'to' });
+    expect((await browser.get(`${url}?from=yesterday`)).body.error).toMatchObject({ field: 'from' });
+  });
+
+  it('calls through the desk phone count: answered within 20 s, and a hang-up while it rings is abandoned', async () => {
+    const line = await clinicLine(db, utc('2027-06-07T08:00:00Z'));
+    const { browser, url } = await ownerOf(line.clinic.id, utc('2027-06-07T08:00:00Z'));
+    const quick = line.caller('+447700900201');
+    await quick.dial();
+    await quick.press('3');
+    expect(quick.dialled()).toBe('+441632960555');
+    // The test clock stands still: the desk talked for the whole 60 s, so it answered at once.
+    await quick.dialEnded('completed', 60);
+    const gone = line.caller('+447700900202');
+    await gone.dial();
+    await gone.press('3');
+    await signedTwilioPost(line.app, '/twilio/status', { CallSid: gone.sid, CallStatus: 'completed', CallDuration: '30', From: '+447700900202', To: line.clinic.numbers[0]! });
+    const day = (await browser.get(`${url}?from=2027-06-07&to=2027-06-07`)).body.days[0];
+    expect(day).toMatchObject({ calls: 2, askedForReception: 2, answered: 1, answeredWithin20s: 1, abandoned: 1, callBacksRequested: 1 });
+  });
+});
