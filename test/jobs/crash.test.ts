@@ -51,13 +51,13 @@ describeWith(needs.postgres, 'A server killed in the middle of a job (real proce
     servers.push(await startServerProcess(env));
     const messageId = await db.prisma.$transaction((tx) => queueText(tx, { clinicId: clinic.id, kind: 'missed_call', to: '+447700900123', body: 'Sorry we missed your call.' }));
     await until('the first server to start sending', () => standin.requests.some((r) => r.path.endsWith('/Messages.json')));
-    expect(await db.prisma.job.findFirstOrThrow()).toMatchObject({ status: 'running', attempts: 1 });
+    expect(await db.prisma.job.findFirstOrThrow({ where: { kind: 'text.send' } })).toMatchObject({ status: 'running', attempts: 1 });
     await servers[0]!.stop('SIGKILL');
 
     servers.push(await startServerProcess(env));
     // The text is recorded as sent, then the job as done: wait for the last of the two.
     const job = await until('the job to be done', async () => {
-      const j = await db.prisma.job.findFirstOrThrow();
+      const j = await db.prisma.job.findFirstOrThrow({ where: { kind: 'text.send' } });
       return j.status === 'done' ? j : undefined;
     });
     expect(job.attempts).toBe(2);

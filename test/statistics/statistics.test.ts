@@ -1,15 +1,14 @@
+import { scheduleClosingDays, statisticsJobs } from '../../src/statistics/jobs.js';
 import { closeDays } from '../../src/statistics/statistics.js';
 import { makeTestApp, testClock } from '../helpers/app.js';
-import { Caller } from '../helpers/caller.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { browserAgent, makeClinic, makeStaff } from '../helpers/fixtures.js';
 import { clinicLine } from '../helpers/phone-line.js';
 import { databaseKinds } from '../helpers/services.js';
-import { callSid, signedTwilioPost } from '../helpers/twilio.js';
+import { seedCallsOfMonday7June } from '../helpers/statistics.js';
+import { signedTwilioPost } from '../helpers/twilio.js';
 
-const s = (seconds: number) => seconds * 1000;
 const utc = (iso: string) => new Date(iso);
-let sidSeq = 1;
 
 describe.each(databaseKinds())('Call statistics (%s database)', (kind) => {
   let db: TestDatabase;
@@ -18,37 +17,9 @@ describe.each(databaseKinds())('Call statistics (%s database)', (kind) => {
   });
   afterAll(() => db.drop());
 
-  /**
-   * A London clinic's Monday 7 June 2027 (BST, UTC+1) and the first minutes of Tuesday,
-   * with outcomes and times chosen so every figure can be worked out by hand.
-   */
   async function seededClinic() {
     const clinic = await makeClinic(db.prisma, { timeZone: 'Europe/London' });
-    const number = clinic.numbers[0]!;
-    const add = (startedAt: string, facts: { queuedAfter?: number; answeredAfter?: number; endedAfter?: number; duration?: number; outcome?: string; queueStatus?: string; direction?: string }) => {
-      const start = utc(startedAt);
-      const queuedAt = facts.queuedAfter === undefined ? null : new Date(start.getTime() + s(facts.queuedAfter));
-      return db.prisma.call.create({
-        data: {
-          callSid: callSid(sidSeq++), clinicId: clinic.id, fromNumber: '+447700900123', toNumber: number, direction: facts.direction ?? 'inbound', status: 'completed', startedAt: start,
-          queuedAt, answeredAt: queuedAt && facts.answeredAfter !== undefined ? new Date(queuedAt.getTime() + s(facts.answeredAfter)) : null,
-          endedAt: facts.endedAfter !== undefined && queuedAt ? new Date(queuedAt.getTime() + s(facts.endedAfter)) : null,
-          durationSeconds: facts.duration ?? null, outcome: facts.outcome ?? null, queueStatus: facts.queueStatus ?? null,
-        },
-      });
-    };
-    await add('2027-06-06T23:30:00Z', { queuedAfter: 10, answeredAfter: 20, duration: 90, outcome: 'reception', queueStatus: 'answered' }); // Monday 00:30 local
-    await add('2027-06-07T07:05:00Z', { queuedAfter: 30, answeredAfter: 15, duration: 200, outcome: 'reception', queueStatus: 'answered' }); // 08:05
-    await add('2027-06-07T07:40:00Z', { queuedAfter: 20, answeredAfter: 45, duration: 300, outcome: 'reception', queueStatus: 'answered' }); // 08:40
-    const abandoned = await add('2027-06-07T08:10:00Z', { queuedAfter: 25, endedAfter: 70, duration: 95, outcome: 'abandoned', queueStatus: 'abandoned' }); // 09:10
-    await add('2027-06-07T08:30:00Z', { duration: 150, outcome: 'booked' }); // 09:30
-    await add('2027-06-07T08:45:00Z', { duration: 120, outcome: 'moved' }); // 09:45
-    await add('2027-06-07T09:00:00Z', { duration: 300, outcome: 'call_back', direction: 'outbound' }); // staff ringing back: not an incoming call
-    const voicemail = await add('2027-06-07T12:00:00Z', { queuedAfter: 15, duration: 80, outcome: 'voicemail', queueStatus: 'left' }); // 13:00
-    await add('2027-06-07T22:30:00Z', { duration: 40, outcome: 'out_of_hours' }); // 23:30
-    await add('2027-06-07T23:30:00Z', { duration: 60, outcome: 'cancelled' }); // Tuesday 00:30 local
-    await db.prisma.callBack.create({ data: { clinicId: clinic.id, callId: abandoned.id, reason: 'abandoned', fromNumber: '+447700900123', createdAt: utc('2027-06-07T08:11:40Z'), doneAt: utc('2027-06-07T10:00:00Z') } });
-    await db.prisma.callBack.create({ data: { clinicId: clinic.id, callId: voicemail.id, reason: 'voicemail', fromNumber: '+447700900123', createdAt: utc('2027-06-07T12:02:00Z'), doneAt: utc('2027-06-08T08:00:00Z') } });
+    await seedCallsOfMonday7June(db.prisma, clinic);
     return clinic;
   }
 
@@ -115,6 +86,19 @@ describe.each(databaseKinds())('Call statistics (%s database)', (kind) => {
     expect(monday).toMatchObject({ calls: 8, answered: 3, answeredWithin20s: 2, abandoned: 1 });
     // Nothing in a kept day names a caller or a call.
     expect(Object.keys(monday).filter((k) => /number|from|sid|patient|call(Id)?$/i.test(k))).toEqual([]);
+  });
+
+  it('every instance schedules the same six-hour run; each run keeps the closed days and schedules the next', async () => {
+    const clinic = await seededClinic();
+    const now = utc('2027-06-10T13:00:00Z');
+    const { ctx } = makeTestApp(db, { clock: testClock(now) });
+    await scheduleClosingDays(db.prisma, now);
+    await scheduleClosingDays(db.prisma, now); // a second instance starting
+    const jobs = () => db.prisma.job.findMany({ where: { kind: 'stats.close-days' }, orderBy: { runAt: 'asc' } });
+    expect((await jobs()).filter((j) => j.dedupeKey === 'stats.close-days:2027-06-10T12:00:00.000Z')).toHaveLength(1);
+    await statisticsJobs(ctx)['stats.close-days']!({}, { id: 'job', attempt: 1 });
+    expect(await db.prisma.callStatsDay.count({ where: { clinicId: clinic.id } })).toBe(2);
+    expect((await jobs()).map((j) => j.dedupeKey)).toContain('stats.close-days:2027-06-10T18:00:00.000Z');
   });
 
   it('only owners read statistics; a bad period is refused naming the field', async () => {

@@ -1,65 +1,24 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { attachLiveHub, type LiveHub } from '../../src/live/hub.js';
-import { makeTestApp, testClock, type TestApp } from '../helpers/app.js';
+import type { TestApp } from '../helpers/app.js';
+import { startLiveDashboard, type LiveDashboard } from '../helpers/browser.js';
 import { Caller } from '../helpers/caller.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+import type { TestDatabase } from '../helpers/database.js';
 import { makeDiary } from '../helpers/diary.js';
 import { makeStaff } from '../helpers/fixtures.js';
-import { browserPath, describeWith, needs } from '../helpers/services.js';
+import { describeWith, needs } from '../helpers/services.js';
 
 // Monday 7 June 2027, 09:00 in London: reception is open.
 const MONDAY_9AM = new Date('2027-06-07T08:00:00Z');
 
 describeWith(needs.browser, 'The live screen in a real browser', () => {
+  let dashboard: LiveDashboard;
   let db: TestDatabase;
   let testApp: TestApp;
-  let hub: LiveHub;
-  let server: http.Server;
-  let base: string;
-  let browser: Browser;
-  const pages: Page[] = [];
-  const errors: string[] = [];
-
   beforeAll(async () => {
-    db = await openTestDatabase('embedded');
-    testApp = makeTestApp(db, { clock: testClock(MONDAY_9AM) });
-    server = http.createServer(testApp.app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    hub = await attachLiveHub(server, testApp.ctx);
-    testApp.ctx.live = hub;
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: browserPath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    dashboard = await startLiveDashboard(MONDAY_9AM);
+    ({ db, testApp } = dashboard);
   });
-  afterAll(async () => {
-    for (const p of pages) await p.close();
-    await browser?.close();
-    await hub.close();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-    await db.drop();
-    // Nothing on the page may break its Content Security Policy or throw.
-    expect(errors).toEqual([]);
-  });
-
-  async function signedInPage(login: { email: string; password: string }): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    pages.push(page);
-    page.on('console', (msg) => {
-      if (/Content Security Policy/i.test(msg.text())) errors.push(msg.text());
-    });
-    page.on('pageerror', (err) => errors.push(err.message));
-    await page.goto(base + '/sign-in');
-    await page.getByLabel('Email').fill(login.email);
-    await page.getByLabel('Password').fill(login.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('region', { name: 'Live' }).waitFor();
-    return page;
-  }
+  afterAll(() => dashboard.close());
+  const signedInPage = (login: { email: string; password: string }) => dashboard.signedInPage(login);
 
   async function openClinic() {
     const diary = await makeDiary(db.prisma);
@@ -97,7 +56,7 @@ describeWith(needs.browser, 'The live screen in a real browser', () => {
     await page.getByText('Answering in the browser needs TWILIO_ACCOUNT_SID').waitFor();
 
     // The connection drops, and while it is down a caller asks for reception.
-    for (const socket of hub.io.of('/').sockets.values()) socket.conn.close();
+    for (const socket of testApp.ctx.live!.io.of('/').sockets.values()) socket.conn.close();
     const caller = new Caller(testApp.app, clinic.numbers[0]!, '+447700900123');
     await caller.dial();
     await caller.press('3');

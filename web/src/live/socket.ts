@@ -11,7 +11,8 @@ export interface LiveEvent<T = Record<string, unknown>> {
   data: T;
 }
 
-export type LiveState = 'connecting' | 'live' | 'reconnecting';
+/** `ended`: the server closed the connection for good (signed out, removed from the clinic). */
+export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'ended';
 
 /**
  * Calls `onEvent` for each event of `clinicId`, and `onResync` whenever the socket
@@ -30,7 +31,8 @@ export function useLive(clinicId: string, onEvent: (e: LiveEvent) => void, onRes
       if (!first && !info.recovered) handlers.current.onResync();
       first = false;
     });
-    socket.on('disconnect', () => setState('reconnecting'));
+    // The server ends a connection only when the person may no longer have it; anything else is the network.
+    socket.on('disconnect', (reason) => setState(reason === 'io server disconnect' ? 'ended' : 'reconnecting'));
     socket.on('connect_error', () => setState('reconnecting'));
     socket.onAny((name: string, event: LiveEvent) => {
       if (name !== 'ready' && event?.clinicId === clinicId) handlers.current.onEvent(event);

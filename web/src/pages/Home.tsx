@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
-import { api, ApiError, type SessionInfo } from '../api';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { api, ApiError, fetchSession, type SessionInfo } from '../api';
 import { LiveProvider } from '../live/context';
 import type { LiveState } from '../live/socket';
 import { navigate, usePath } from '../router';
@@ -8,11 +8,16 @@ import { Diary } from './Diary';
 import { Live } from './Live';
 import { Patients } from './Patients';
 
+const OwnerScreens = lazy(() => import('./owner/OwnerScreens'));
+
 const SCREENS = [
-  { path: '/', label: 'Live' },
-  { path: '/diary', label: 'Diary' },
-  { path: '/patients', label: 'Patients' },
-  { path: '/calls', label: 'Calls' },
+  { path: '/', label: 'Live', owner: false },
+  { path: '/diary', label: 'Diary', owner: false },
+  { path: '/patients', label: 'Patients', owner: false },
+  { path: '/calls', label: 'Calls', owner: false },
+  { path: '/statistics', label: 'Statistics', owner: true },
+  { path: '/settings', label: 'Settings', owner: true },
+  { path: '/staff', label: 'Staff', owner: true },
 ];
 
 interface ClinicDetail {
@@ -33,7 +38,10 @@ export function Home({ session, onSignedOut }: { session: SessionInfo; onSignedO
   const [signingOut, setSigningOut] = useState(false);
   const [live, setLive] = useState<LiveState>('connecting');
   const path = usePath();
-  const screen = SCREENS.find((s) => s.path === path) ?? SCREENS[0]!;
+  const role = detail.state === 'ready' ? detail.clinic.role : 'receptionist';
+  // A receptionist is never shown an owner's screen, even at its address.
+  const screens = SCREENS.filter((s) => !s.owner || role === 'owner');
+  const screen = screens.find((s) => s.path === path) ?? screens[0]!;
 
   useEffect(() => {
     if (!clinicId) return;
@@ -43,6 +51,19 @@ export function Home({ session, onSignedOut }: { session: SessionInfo; onSignedO
       (err: ApiError) => setDetail({ state: 'error', message: err.message }),
     );
   }, [clinicId]);
+
+  const signedOut = useRef(onSignedOut);
+  signedOut.current = onSignedOut;
+  // The server ended the live connection: signed out elsewhere, or removed by an owner. Find out which.
+  useEffect(() => {
+    if (live !== 'ended') return;
+    fetchSession().then(
+      (s) => {
+        if (!s.user || !s.clinics.some((c) => c.id === clinicId)) signedOut.current(s);
+      },
+      () => undefined,
+    );
+  }, [live, clinicId]);
 
   async function signOut() {
     setSigningOut(true);
@@ -87,13 +108,18 @@ export function Home({ session, onSignedOut }: { session: SessionInfo; onSignedO
               </p>
             </section>
             <LiveProvider key={detail.clinic.id} clinicId={detail.clinic.id} onState={setLive}>
+              {live === 'ended' && (
+                <p className="banner" role="status">
+                  The live connection was closed by the server. <button onClick={() => window.location.reload()}>Reload</button>
+                </p>
+              )}
               {live === 'reconnecting' && (
                 <p className="banner" role="status">
                   Reconnecting… Calls keep coming in; the screen catches up when the connection is back.
                 </p>
               )}
               <nav aria-label="Screens" className="tabs">
-                {SCREENS.map((s) => (
+                {screens.map((s) => (
                   <a key={s.path} href={s.path} aria-current={screen.path === s.path ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate(s.path); }}>
                     {s.label}
                   </a>
@@ -103,6 +129,11 @@ export function Home({ session, onSignedOut }: { session: SessionInfo; onSignedO
               {screen.path === '/diary' && <Diary clinic={detail.clinic} />}
               {screen.path === '/patients' && <Patients clinic={detail.clinic} />}
               {screen.path === '/calls' && <Calls clinic={detail.clinic} />}
+              {screen.owner && (
+                <Suspense fallback={<p role="status">Loading…</p>}>
+                  <OwnerScreens screen={screen.path} clinic={detail.clinic} me={session.user?.id} />
+                </Suspense>
+              )}
             </LiveProvider>
           </>
         )}

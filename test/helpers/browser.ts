@@ -1,0 +1,64 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { attachLiveHub, type LiveHub } from '../../src/live/hub.js';
+import { makeTestApp, testClock, type TestApp } from './app.js';
+import { openTestDatabase, type TestDatabase } from './database.js';
+import { browserPath } from './services.js';
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export interface LiveDashboard {
+  db: TestDatabase;
+  testApp: TestApp;
+  base: string;
+  browser: Browser;
+  /** A new page signed in as this person, on the Live screen; its console is watched for errors. */
+  signedInPage(login: { email: string; password: string }): Promise<Page>;
+  /** Closes everything; fails if any page broke its Content Security Policy or threw. */
+  close(): Promise<void>;
+}
+
+/** The real app with its live hub on a port, on an embedded database, and Chromium. */
+export async function startLiveDashboard(start: Date): Promise<LiveDashboard> {
+  const db = await openTestDatabase('embedded');
+  const testApp = makeTestApp(db, { clock: testClock(start) });
+  const server = http.createServer(testApp.app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const hub: LiveHub = await attachLiveHub(server, testApp.ctx);
+  testApp.ctx.live = hub;
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const browser = await chromium.launch({ executablePath: browserPath, args: CHROMIUM_ARGS });
+  const pages: Page[] = [];
+  const errors: string[] = [];
+
+  return {
+    db,
+    testApp,
+    base,
+    browser,
+    async signedInPage(login) {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      pages.push(page);
+      page.on('console', (msg) => {
+        if (/Content Security Policy/i.test(msg.text())) errors.push(msg.text());
+      });
+      page.on('pageerror', (err) => errors.push(err.message));
+      await page.goto(base + '/sign-in');
+      await page.getByLabel('Email').fill(login.email);
+      await page.getByLabel('Password').fill(login.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('region', { name: 'Live' }).waitFor();
+      return page;
+    },
+    async close() {
+      for (const p of pages) await p.close();
+      await browser.close();
+      await hub.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await db.drop();
+      expect(errors).toEqual([]);
+    },
+  };
+}

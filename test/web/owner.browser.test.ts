@@ -1,0 +1,115 @@
+import type { Page } from 'playwright-core';
+import { speakDateTime } from '../../src/telephony/speech.js';
+import { startLiveDashboard, type LiveDashboard } from '../helpers/browser.js';
+import { Caller } from '../helpers/caller.js';
+import { makeDiary } from '../helpers/diary.js';
+import { makeStaff } from '../helpers/fixtures.js';
+import { describeWith, needs } from '../helpers/services.js';
+import { seedCallsOfMonday7June } from '../helpers/statistics.js';
+
+// Monday 7 June 2027, 09:00 in London.
+const MONDAY_9AM = new Date('2027-06-07T08:00:00Z');
+
+describeWith(needs.browser, 'The owner\'s screens in a real browser', () => {
+  let dashboard: LiveDashboard;
+  beforeAll(async () => {
+    dashboard = await startLiveDashboard(MONDAY_9AM);
+  });
+  afterAll(() => dashboard.close());
+
+  /** A London clinic, reception open Mon–Fri 08:00–18:00, with an owner and a receptionist. */
+  async function clinicWithStaff() {
+    const { db } = dashboard;
+    const diary = await makeDiary(db.prisma);
+    await db.prisma.openingHours.createMany({ data: [1, 2, 3, 4, 5].map((weekday) => ({ clinicId: diary.clinic.id, weekday, startMinute: 8 * 60, endMinute: 18 * 60 })) });
+    return { ...diary, owner: await makeStaff(db.prisma, diary.clinic.id, 'owner'), desk: await makeStaff(db.prisma, diary.clinic.id, 'receptionist') };
+  }
+  const tabs = (page: Page) => page.getByRole('navigation', { name: 'Screens' }).getByRole('link').allTextContents();
+  const open = async (page: Page, tab: string) => {
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: tab }).click();
+    await page.getByRole('region', { name: tab }).waitFor();
+  };
+
+  it('a receptionist sees no owner screens, not even at their addresses', async () => {
+    const { desk, owner } = await clinicWithStaff();
+    const page = await dashboard.signedInPage(desk);
+    expect(await tabs(page)).toEqual(['Live', 'Diary', 'Patients', 'Calls']);
+    for (const path of ['/settings', '/staff', '/statistics']) {
+      await page.goto(dashboard.base + path);
+      await page.getByRole('region', { name: 'Live' }).waitFor();
+      expect(await page.getByRole('region', { name: /Settings|Staff|Statistics/ }).count()).toBe(0);
+    }
+    const ownerPage = await dashboard.signedInPage(owner);
+    expect(await tabs(ownerPage)).toEqual(['Live', 'Diary', 'Patients', 'Calls', 'Statistics', 'Settings', 'Staff']);
+  });
+
+  it('the owner moves Monday\'s opening to 10:00 and sets an emergency message: the next call hears both', async () => {
+    const { clinic, owner } = await clinicWithStaff();
+    const app = dashboard.testApp.app;
+    const before = new Caller(app, clinic.numbers[0]!, '+447700900301');
+    await before.dial();
+    await before.press('3');
+    expect(before.heard()).not.toMatch(/closed/);
+
+    const page = await dashboard.signedInPage(owner);
+    await open(page, 'Settings');
+    const hours = page.getByRole('form', { name: 'Reception hours' });
+    await hours.getByLabel('Monday opens').fill('10:00');
+    await hours.getByRole('button', { name: 'Save reception hours' }).click();
+    await hours.getByRole('status').getByText('Saved.').waitFor();
+    const line = page.getByRole('form', { name: 'Phone line' });
+    await line.getByLabel('Emergency message').fill('For emergencies call 999.');
+    await line.getByRole('button', { name: 'Save phone line' }).click();
+    await line.getByText('Saved. The next call uses it.').waitFor();
+    await page.screenshot({ path: 'test-artifacts/settings.png', fullPage: true });
+
+    const after = new Caller(app, clinic.numbers[0]!, '+447700900302');
+    await after.dial();
+    expect(after.heard()).toMatch(/^For emergencies call 999\./);
+    await after.press('3');
+    const opening = speakDateTime(new Date('2027-06-07T09:00:00Z'), { timeZone: clinic.timeZone, locale: clinic.locale, now: MONDAY_9AM });
+    expect(after.heard()).toContain(`Reception is closed at the moment. We open again ${opening}.`);
+    const audit = await dashboard.db.prisma.auditEntry.findMany({ where: { clinicId: clinic.id, actorId: owner.userId }, orderBy: { at: 'asc' } });
+    expect(audit.map((a) => a.action)).toEqual(['clinic.opening_hours_changed', 'clinic.settings_changed']);
+  });
+
+  it('the statistics page draws the period\'s figures and charts from the seeded calls', async () => {
+    const { clinic, owner } = await clinicWithStaff();
+    await seedCallsOfMonday7June(dashboard.db.prisma, clinic);
+    const page = await dashboard.signedInPage(owner);
+    await open(page, 'Statistics');
+    const stats = page.getByRole('region', { name: 'Statistics' });
+    await stats.getByLabel('To', { exact: true }).fill('2027-06-08');
+    await stats.getByLabel('From', { exact: true }).fill('2027-06-07');
+    const totals = stats.getByRole('definition');
+    await stats.getByText('Rates are of the 5 calls').waitFor();
+    expect(await totals.allTextContents()).toEqual(['9', '40 %', '20 %', '27 s', '1 min 10 s', '3', '2 of 2', '2 min 6 s']);
+    const perDay = stats.getByRole('table', { name: 'Calls per day' });
+    expect(await perDay.getByRole('row').allTextContents()).toEqual(['Calls', '06-078', '06-081']);
+    expect(await stats.getByRole('img', { name: 'Calls per day' }).locator('rect title').allTextContents()).toEqual(['06-07: Calls 8', '06-08: Calls 1']);
+    const outcomes = stats.getByRole('table', { name: 'Outcomes per day' });
+    expect(await outcomes.getByRole('row').nth(1).getByRole('cell').allTextContents()).toEqual(['3', '2', '1', '1']);
+    expect(await stats.getByRole('table', { name: 'Answered within 20 seconds' }).getByRole('row').nth(1).getByRole('cell').allTextContents()).toEqual(['40 %']);
+    expect(await stats.getByRole('table', { name: 'Calls by hour of day' }).getByRole('row').nth(9).allTextContents()).toEqual(['08h2']);
+    await page.screenshot({ path: 'test-artifacts/statistics.png', fullPage: true });
+  });
+
+  it('removing a receptionist signs them out of their open dashboard at once', async () => {
+    const { owner, desk } = await clinicWithStaff();
+    const deskPage = await dashboard.signedInPage(desk);
+    const page = await dashboard.signedInPage(owner);
+    await open(page, 'Staff');
+    const row = page.getByRole('row').filter({ hasText: desk.email });
+    page.once('dialog', (d) => void d.accept());
+    await row.getByRole('button', { name: 'Remove' }).click();
+    await deskPage.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: 5_000 });
+    expect(new URL(deskPage.url()).pathname).toBe('/sign-in');
+    await page.getByRole('table', { name: 'Staff list' }).getByText(desk.email).waitFor({ state: 'detached' });
+
+    // An invitation gives a one-time link to pass on.
+    await page.getByRole('form', { name: 'Invite someone' }).getByLabel('Email').fill('new.starter@clinic.test');
+    await page.getByRole('button', { name: 'Invite' }).click();
+    expect(await page.getByLabel('Set-password link').inputValue()).toMatch(/\/set-password#token=/);
+    await page.screenshot({ path: 'test-artifacts/staff.png', fullPage: true });
+  });
+});

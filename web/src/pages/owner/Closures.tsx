@@ -1,0 +1,94 @@
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { DateTime } from 'luxon';
+import { api, type Load, loadInto } from '../../api';
+import { FormEnd } from '../../components/FormEnd';
+import { Loaded } from '../../components/Loaded';
+import { useSubmit } from '../../components/useSubmit';
+import { timeIn } from '../../live/format';
+import type { ClinicView } from '../Live';
+
+interface Closure {
+  id: string;
+  startsAt: string;
+  endsAt: string;
+  practitionerId: string | null;
+  reason: string | null;
+}
+interface Named {
+  id: string;
+  name: string;
+}
+
+/** Days or hours the clinic (or one practitioner) is closed: no bookings, and reception says when it opens again. */
+export function Closures({ clinic, practitioners }: { clinic: ClinicView; practitioners: Named[] }) {
+  const base = `/api/clinics/${clinic.id}/closures`;
+  const [closures, setClosures] = useState<Load<Closure[]>>({ state: 'loading' });
+  const [form, setForm] = useState({ start: '', end: '', practitionerId: '', reason: '' });
+  const save = useSubmit();
+  const [problem, setProblem] = useState('');
+  const load = useCallback(() => loadInto(api<{ closures: Closure[] }>('GET', base), setClosures, (r) => r.closures), [base]);
+  useEffect(load, [load]);
+
+  // The form's times are the clinic's wall clock, wherever the owner's computer is.
+  const instant = (local: string) => DateTime.fromISO(local, { zone: clinic.timeZone }).toISO();
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const ok = await save.run(() => api('POST', base, { startsAt: instant(form.start), endsAt: instant(form.end), practitionerId: form.practitionerId || null, reason: form.reason.trim() || null }), 'Closure added.');
+    if (ok) {
+      setForm({ start: '', end: '', practitionerId: '', reason: '' });
+      load();
+    }
+  }
+  async function remove(c: Closure) {
+    setProblem('');
+    try {
+      await api('DELETE', `${base}/${c.id}`);
+      load();
+    } catch (err) {
+      setProblem((err as Error).message);
+    }
+  }
+  const who = (id: string | null) => (id ? (practitioners.find((p) => p.id === id)?.name ?? 'A practitioner') : 'Whole clinic');
+  const when = (iso: string) => timeIn(iso, clinic.timeZone, clinic.locale);
+
+  return (
+    <section className="panel" aria-label="Closures">
+      <h2>Closures</h2>
+      {problem && <p role="alert">{problem}</p>}
+      <Loaded load={closures} loading="Loading…" retry={load}>
+        {(list) =>
+          list.length === 0 ? (
+            <p className="empty">No closures ahead.</p>
+          ) : (
+            <ul className="cards" aria-label="Closures ahead">
+              {list.map((c) => (
+                <li key={c.id} className="card-row">
+                  <strong>{who(c.practitionerId)}</strong>
+                  <span>{when(c.startsAt)} – {when(c.endsAt)}</span>
+                  {c.reason && <span className="note">{c.reason}</span>}
+                  <button className="link" onClick={() => remove(c)}>Remove</button>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Loaded>
+      <form onSubmit={submit} aria-label="Add a closure">
+        <div className="row">
+          <label>From<input type="datetime-local" required value={form.start} onChange={(e) => setForm({ ...form, start: e.target.value })} /></label>
+          <label>Until<input type="datetime-local" required value={form.end} onChange={(e) => setForm({ ...form, end: e.target.value })} /></label>
+          <label>
+            Who
+            <select value={form.practitionerId} onChange={(e) => setForm({ ...form, practitionerId: e.target.value })}>
+              <option value="">Whole clinic</option>
+              {practitioners.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+            </select>
+          </label>
+          <label>Reason (staff only)<input maxLength={200} value={form.reason} onChange={(e) => setForm({ ...form, reason: e.target.value })} /></label>
+        </div>
+        {save.done && <p role="status">{save.done}</p>}
+        <FormEnd error={save.error} busy={save.busy} label="Add closure" busyLabel="Adding…" />
+      </form>
+    </section>
+  );
+}

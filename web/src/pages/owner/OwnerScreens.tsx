@@ -1,0 +1,12 @@
+// The owner's screens, in their own chunk: a receptionist's browser never loads them.
+import type { ClinicView } from '../Live';
+import { Settings } from './Settings';
+import { Staff } from './Staff';
+import { Statistics } from './Statistics';
+
+export default function OwnerScreens({ screen, clinic, me }: { screen: string; clinic: ClinicView; me: string | undefined }) {
+  if (screen === '/statistics') return <Statistics clinic={clinic} />;
+  if (screen === '/settings') return <Settings clinic={clinic} />;
+  if (screen === '/staff') return <Staff clinic={clinic} me={me} />;
+  return null;
+}
