@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
 import { createApp } from '../src/app.js';
+import { DatabaseStorage } from '../src/recordings/storage.js';
 import { addStaff } from '../src/accounts/staff.js';
 import { startSession } from '../src/accounts/sessions.js';
 import { createClinic } from '../src/clinics/clinics.js';
@@ -66,7 +67,7 @@ export async function fanoutBenchmarks(): Promise<Figure[]> {
   const clinic = await createClinic(db.prisma, { name: 'Fan-out Clinic', numbers: [NUMBER], timeZone: 'Europe/London', locale: 'en-GB' }, { type: 'system' });
   const { userId } = await addStaff(db.prisma, { clinicId: clinic.id, email: 'desk@fanout.test', role: 'receptionist', password: 'fan-out-password-1' }, { type: 'system' });
   const { token } = await startSession(db.prisma, userId, new Date());
-  const ctx: AppContext = { config, db, logger: createLogger({ level: 'silent' }), clock: () => new Date(), fallbackDirectory: new FallbackDirectory(), events: new EventBus(), twilio: null };
+  const ctx: AppContext = { config, db, logger: createLogger({ level: 'silent' }), clock: () => new Date(), fallbackDirectory: new FallbackDirectory(), events: new EventBus(), twilio: null, recordings: new DatabaseStorage(db.prisma) };
   const server = http.createServer(createApp(ctx));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   ctx.live = await attachLiveHub(server, ctx);

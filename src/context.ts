@@ -3,6 +3,7 @@ import type { Database } from './db/database.js';
 import type { EventBus } from './events.js';
 import type { LiveHub } from './live/hub.js';
 import type { Logger } from './logger.js';
+import type { RecordingStorage } from './recordings/storage.js';
 import type { FallbackDirectory } from './telephony/fallback-directory.js';
 import type { TwilioRest } from './telephony/twilio-rest.js';
 
@@ -15,6 +16,8 @@ export interface AppContext {
   clock: () => Date;
   fallbackDirectory: FallbackDirectory;
   events: EventBus;
+  /** Where encrypted recordings are kept (files or the database). */
+  recordings: RecordingStorage;
   /** Twilio's REST API, or null when Twilio is not configured. */
   twilio: TwilioRest | null;
   /** The live dashboard's sockets, once the HTTP server is up (absent in tests that need none). */

@@ -24,6 +24,7 @@ export interface EventPayloads {
   'call.answered': { callId: string; callSid: string; answeredBy: { userId: string; email: string } };
   'call.left_queue': { callId: string; callSid: string; reason: 'voicemail' | 'abandoned' | 'no_answer' };
   'voicemail.new': { callId: string; recordingId: string; from: string; durationSeconds: number | null };
+  'recording.ready': { recordingId: string; callId: string; kind: 'call' | 'voicemail'; durationSeconds: number | null };
   'callback.done': { callBackId: string; callId: string; doneBy: string; doneAt: string };
   'staff.presence': { userId: string; email: string; available: boolean };
   'call.ended': { callId: string; callSid: string; status: string; durationSeconds: number | null; outcome: string | null };

@@ -11,6 +11,8 @@ import type { Logger } from './logger.js';
 import { jobHandlers } from './jobs/handlers.js';
 import { attachLiveHub } from './live/hub.js';
 import { JobRunner } from './jobs/runner.js';
+import { scheduleReconciliation } from './recordings/reconcile.js';
+import { storageFor } from './recordings/storage.js';
 import { scheduleClosingDays } from './statistics/jobs.js';
 import { FallbackDirectory } from './telephony/fallback-directory.js';
 import { createTwilioRest } from './telephony/twilio-rest.js';
@@ -35,10 +37,11 @@ export async function startService(config: ReadyConfig, logger: Logger): Promise
     // Known before the first call, so Twilio's fallback URL can forward even if the database dies early.
     for (const clinic of await listClinics(db.prisma)) fallbackDirectory.remember(clinic);
     const demo = db.kind === 'embedded' && !config.production ? await seedDemoClinicIfEmpty(db.prisma) : null;
-    const ctx: AppContext = { config, db, logger, clock: () => new Date(), fallbackDirectory, events: new EventBus(), twilio: createTwilioRest(config) };
+    const ctx: AppContext = { config, db, logger, clock: () => new Date(), fallbackDirectory, events: new EventBus(), twilio: createTwilioRest(config), recordings: storageFor(db, config.dataDir) };
     // Every instance runs jobs; leases make each job run once.
     const jobs = new JobRunner(db, jobHandlers(ctx), { logger, leaseMs: config.jobLeaseSeconds * 1000 });
     await scheduleClosingDays(db.prisma, ctx.clock());
+    await scheduleReconciliation(ctx);
     jobs.start();
     const server = http.createServer(createApp(ctx));
     ctx.live = await attachLiveHub(server, ctx, { redisUrl: config.redisUrl });

@@ -5,6 +5,7 @@ import type { Prisma } from '../db/database.js';
 import type { EventBus } from '../events.js';
 import { HttpError } from '../http/errors.js';
 import { addCallEvent } from '../telephony/call-events.js';
+import { queueRecordingFetch, recordingStatusOf } from '../recordings/pipeline.js';
 import { queueMissedCallText } from '../texts/texts.js';
 
 export interface CallBackDeps {
@@ -46,17 +47,19 @@ export interface VoicemailCallback {
  */
 export async function applyVoicemailCallback(deps: CallBackDeps, cb: VoicemailCallback): Promise<void> {
   if (cb.status === 'in-progress') return;
+  const status = cb.status;
   const now = deps.clock();
   const heard = cb.status === 'completed' && (cb.durationSeconds ?? 0) > 0;
   const result = await deps.prisma.$transaction(async (tx) => {
     const call = await tx.call.findUnique({ where: { callSid: cb.callSid }, select: { id: true, clinicId: true, fromNumber: true } });
     if (!call) return null;
     const created = await tx.recording.createMany({
-      data: [{ clinicId: call.clinicId, callId: call.id, kind: 'voicemail', recordingSid: cb.recordingSid, status: heard ? 'completed' : cb.status === 'completed' ? 'absent' : cb.status, durationSeconds: cb.durationSeconds ?? null, createdAt: now }],
+      data: [{ clinicId: call.clinicId, callId: call.id, kind: 'voicemail', recordingSid: cb.recordingSid, status: recordingStatusOf(status, cb.durationSeconds), durationSeconds: cb.durationSeconds ?? null, createdAt: now }],
       skipDuplicates: true,
     });
     if (created.count === 0) return null; // a repeat
     const recording = await tx.recording.findUniqueOrThrow({ where: { recordingSid: cb.recordingSid }, select: { id: true } });
+    await queueRecordingFetch(tx, cb.recordingSid, recording.id);
     if (heard) {
       await tx.call.update({ where: { id: call.id }, data: { outcome: 'voicemail', queueStatus: 'left' } });
       await addCallEvent(tx, call.id, 'voicemail', now, { seconds: cb.durationSeconds ?? null });

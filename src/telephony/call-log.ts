@@ -53,7 +53,7 @@ function where(clinicId: string, clinic: ClinicZone, q: CallLogQuery): PrismaTyp
   };
 }
 
-const columns = { id: true, callSid: true, fromNumber: true, toNumber: true, status: true, startedAt: true, answeredAt: true, endedAt: true, durationSeconds: true, outcome: true, answeredBy: true, recordingStatus: true } as const;
+const columns = { id: true, callSid: true, fromNumber: true, toNumber: true, status: true, startedAt: true, answeredAt: true, endedAt: true, durationSeconds: true, outcome: true, answeredBy: true } as const;
 
 export interface ClinicZone {
   timeZone: string;
@@ -86,7 +86,7 @@ export async function callsCsv(prisma: Prisma, clinicId: string, clinic: ClinicZ
 }
 
 export async function callTimeline(prisma: Prisma, clinicId: string, callId: string) {
-  const call = await prisma.call.findFirst({ where: { id: callId, clinicId }, select: { ...columns, events: { select: { at: true, kind: true, data: true }, orderBy: [{ at: 'asc' }, { id: 'asc' }] } } });
+  const call = await prisma.call.findFirst({ where: { id: callId, clinicId }, select: { ...columns, events: { select: { at: true, kind: true, data: true }, orderBy: [{ at: 'asc' }, { id: 'asc' }] }, recordings: { select: { id: true, kind: true, status: true, durationSeconds: true, legalHold: true, holdReason: true, createdAt: true }, orderBy: { createdAt: 'asc' } } } });
   if (!call) throw new HttpError(404, 'not_found', 'No such call');
   // The call row is its own first event: answering a call writes one row, not two.
   return { ...call, events: [{ at: call.startedAt, kind: 'ringing', data: null }, ...call.events] };

@@ -2,6 +2,7 @@
 // callback twice changes nothing the second time, and callbacks may come in any order.
 import { uuid7 } from '../db/uuid7.js';
 import { z } from 'zod';
+import { fileCallRecording } from '../recordings/pipeline.js';
 import type { Database, Prisma } from '../db/database.js';
 import type { CallerMatch, EventBus } from '../events.js';
 import { markAbandoned } from '../reception/call-backs.js';
@@ -166,17 +167,14 @@ export const recordingCallbackSchema = z.looseObject({
   RecordingStartTime: twilioDate,
 });
 
-/** Stores the whole-call recording's identifiers on the call, once; an "absent" recording is recorded as such. */
+/** A whole-call recording's callback: on the call's timeline once, and its final state filed for the recordings pipeline. */
 export async function applyRecordingCallback(deps: CallDeps, params: z.infer<typeof recordingCallbackSchema>): Promise<void> {
   const call = await deps.prisma.call.findUnique({ where: { callSid: params.CallSid }, select: { id: true } });
   if (!call) return;
-  const fresh = await deps.prisma.callEvent.createMany({
+  await deps.prisma.callEvent.createMany({
     data: [{ callId: call.id, at: deps.clock(), kind: `recording:${params.RecordingStatus}`, dedupeKey: `${params.CallSid}:recording:${params.RecordingSid}:${params.RecordingStatus}`, data: { recordingSid: params.RecordingSid } }],
     skipDuplicates: true,
   });
-  if (fresh.count === 0 || params.RecordingStatus === 'in-progress') return;
-  await deps.prisma.call.update({
-    where: { id: call.id },
-    data: { recordingSid: params.RecordingSid, recordingStatus: params.RecordingStatus, recordingSeconds: params.RecordingDuration ?? null },
-  });
+  if (params.RecordingStatus === 'in-progress') return;
+  await fileCallRecording(deps.prisma, { callSid: params.CallSid, recordingSid: params.RecordingSid, status: params.RecordingStatus, durationSeconds: params.RecordingDuration }, deps.clock());
 }

@@ -23,6 +23,8 @@ export interface StandinRecording {
   duration: number;
   audio: Buffer;
   dateCreated: Date;
+  /** How it was made: RecordVerb for <Record> (voicemail), StartCallRecordingAPI for a whole call. */
+  source: 'RecordVerb' | 'StartCallRecordingAPI' | 'DialVerb';
 }
 
 const API = '/2010-04-01/Accounts/:AccountSid';
@@ -54,8 +56,8 @@ export class TwilioStandin {
   ) {}
 
   /** A completed recording at Twilio, as if a call had just been recorded. */
-  addRecording(callSid: string, audio: Buffer = Buffer.from('ID3 fake mp3'), duration = 12): StandinRecording {
-    const r: StandinRecording = { sid: sid('RE'), callSid, status: 'completed', duration, audio, dateCreated: new Date() };
+  addRecording(callSid: string, audio: Buffer = Buffer.from('ID3 fake mp3'), duration = 12, options: { source?: StandinRecording['source']; dateCreated?: Date } = {}): StandinRecording {
+    const r: StandinRecording = { sid: sid('RE'), callSid, status: 'completed', duration, audio, dateCreated: options.dateCreated ?? new Date(), source: options.source ?? 'StartCallRecordingAPI' };
     this.recordings.set(r.sid, r);
     return r;
   }
@@ -233,7 +235,7 @@ export class TwilioStandin {
       status: r.status,
       duration: r.status === 'completed' ? String(r.duration) : '-1',
       channels: 2,
-      source: 'StartCallRecordingAPI',
+      source: r.source,
       date_created: rfc2822(r.dateCreated),
       date_updated: rfc2822(r.dateCreated),
       start_time: rfc2822(r.dateCreated),

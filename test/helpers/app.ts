@@ -1,4 +1,7 @@
 import type { Express } from 'express';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp } from '../../src/app.js';
 import { loadConfig, type ReadyConfig } from '../../src/config.js';
@@ -6,6 +9,7 @@ import type { AppContext } from '../../src/context.js';
 import type { Database } from '../../src/db/database.js';
 import { EventBus } from '../../src/events.js';
 import { createLogger } from '../../src/logger.js';
+import { type RecordingStorage, storageFor } from '../../src/recordings/storage.js';
 import { FallbackDirectory } from '../../src/telephony/fallback-directory.js';
 import { createTwilioRest } from '../../src/telephony/twilio-rest.js';
 
@@ -36,6 +40,9 @@ export function testClock(start = new Date('2026-11-23T09:00:00Z')) {
   return clock;
 }
 
+/** Recordings beside the test's database: files in a fresh temporary folder, or the PostgreSQL database. */
+export const testStorage = (db: Database): RecordingStorage => storageFor(db, mkdtempSync(path.join(os.tmpdir(), 'clinic-recordings-')));
+
 export interface TestApp {
   app: Express;
   ctx: AppContext;
@@ -52,6 +59,6 @@ export function makeTestApp(db: Database, options: { env?: Record<string, string
       done();
     },
   });
-  const ctx: AppContext = { config, db, logger: createLogger({ level: config.logLevel, destination: sink }), clock: options.clock ?? (() => new Date()), fallbackDirectory: new FallbackDirectory(), events: new EventBus(), twilio: createTwilioRest(config) };
+  const ctx: AppContext = { config, db, logger: createLogger({ level: config.logLevel, destination: sink }), clock: options.clock ?? (() => new Date()), fallbackDirectory: new FallbackDirectory(), events: new EventBus(), twilio: createTwilioRest(config), recordings: testStorage(db) };
   return { app: createApp(ctx), ctx, logs };
 }

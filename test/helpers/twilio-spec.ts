@@ -13,7 +13,9 @@ const spec = JSON.parse(readFileSync(new URL('../fixtures/twilio/twilio_api_v201
 const resolve = (s: Schema): Schema => (s.$ref ? spec.components.schemas[s.$ref.replace('#/components/schemas/', '')]! : s);
 
 /** The operation in Twilio's description that a request matches, by method and path template. */
-function operationFor(method: string, path: string) {
+function operationFor(method: string, requested: string) {
+  // A recording's audio is its resource URL with a media extension (documented with the Recording resource, not as an operation).
+  const path = method === 'GET' ? requested.replace(/(\/Recordings\/RE[0-9a-f]{32})\.(mp3|wav)$/, '$1.json') : requested;
   for (const [template, item] of Object.entries(spec.paths)) {
     const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`);
     if (pattern.test(path) && item[method.toLowerCase()]) return { template, op: item[method.toLowerCase()]! };

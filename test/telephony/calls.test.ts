@@ -100,8 +100,10 @@ describe.each(databaseKinds())('Call records on the %s database', (kind) => {
     expect(res.text).toContain('recordingStatusCallback="https://phone.clinic.test/twilio/recording"');
     const recording = { AccountSid: params.AccountSid!, CallSid: params.CallSid!, RecordingSid: 'RE' + 'b'.repeat(32), RecordingStatus: 'completed', RecordingDuration: '87', RecordingChannels: '2', RecordingSource: 'StartCallRecordingTwiML', RecordingUrl: 'https://api.twilio.com/2010-04-01/Accounts/AC/Recordings/RE', RecordingStartTime: 'Mon, 07 Jun 2027 08:00:05 +0000' };
     for (let i = 0; i < 3; i++) expect((await signedTwilioPost(app, '/twilio/recording', recording)).status).toBe(200);
-    const row = await db.prisma.call.findUniqueOrThrow({ where: { callSid: params.CallSid! }, include: { events: true } });
-    expect(row).toMatchObject({ recordingSid: recording.RecordingSid, recordingStatus: 'completed', recordingSeconds: 87 });
+    const row = await db.prisma.call.findUniqueOrThrow({ where: { callSid: params.CallSid! }, include: { events: true, recordings: true } });
+    expect(row.recordings).toEqual([expect.objectContaining({ kind: 'call', recordingSid: recording.RecordingSid, status: 'completed', durationSeconds: 87 })]);
+    // One job brings it home (tested in test/recordings/).
+    expect(await db.prisma.job.count({ where: { kind: 'recording.fetch', payload: { equals: { recordingId: row.recordings[0]!.id } } } })).toBe(1);
     expect(row.events.filter((e) => e.kind === 'recording:completed')).toHaveLength(1);
   });
 
