@@ -11,6 +11,9 @@ import type { Database } from './db/database.js';
 import { DataDirBusyError } from './db/datadir-lock.js';
 import { openConfiguredDatabase } from './db/open.js';
 import { HttpError } from './http/errors.js';
+import { purgeExpired } from './recordings/retention.js';
+import { storageFor } from './recordings/storage.js';
+import { createTwilioRest } from './telephony/twilio-rest.js';
 
 const USAGE = `usage: npm run cli -- <command> [options]
 
@@ -23,6 +26,10 @@ const USAGE = `usage: npm run cli -- <command> [options]
                 removes the member from the clinic and ends their sessions
   staff:reset --email <address>
                 prints a new one-time set-password link (the old password keeps working until it is used)
+  retention:run [--dry-run] [--clinic <id>] [--json]
+                destroys what each clinic's retention periods say has expired (recordings here and at
+                Twilio, call logs, texts, old audit entries; never a recording under legal hold) and
+                prints what it destroyed; with --dry-run prints what it would destroy and changes nothing
 
 Runs on the server's database: DATABASE_URL, or the embedded one in DATA_DIR (only while no server holds it).`;
 
@@ -82,6 +89,21 @@ const commands: Record<string, { options: Record<string, { type: 'string' | 'boo
       const user = await db.prisma.user.findUnique({ where: { email: a.email }, select: { id: true } });
       if (!user) throw new HttpError(404, 'not_found', `No staff account for ${a.email}`);
       await printLink(db, user.id);
+    },
+  },
+  'retention:run': {
+    options: { 'dry-run': { type: 'boolean' }, clinic: { type: 'string' }, json: { type: 'boolean' } },
+    schema: z.object({ 'dry-run': z.boolean().optional(), clinic: uuid.optional(), json: z.boolean().optional() }),
+    async run(db, a) {
+      const config = loadConfig();
+      const report = await purgeExpired({ db, storage: storageFor(db, config.dataDir), twilio: createTwilioRest(config), clock: () => new Date() }, { dryRun: a['dry-run'], clinicId: a.clinic, actor: operator });
+      if (!report) throw new HttpError(409, 'busy', 'another retention run is in progress (a server\'s scheduled purge); try again when it has finished');
+      if (a.json) return console.log(JSON.stringify(report, null, 2));
+      const verb = report.dryRun ? 'would destroy' : 'destroyed';
+      for (const c of report.clinics) {
+        console.log(`${c.clinicId}  ${c.clinicName}: ${verb} ${c.callRecordings} call recordings, ${c.voicemails} voicemails, ${c.calls} calls, ${c.texts} texts, ${c.auditEntries} audit entries; ${c.held} kept under legal hold${c.retryAtTwilio ? `; ${c.retryAtTwilio} kept until Twilio's copy can be deleted` : ''}`);
+      }
+      if (report.clinics.length === 0) console.log('No clinics.');
     },
   },
 };

@@ -11,7 +11,9 @@ import type { Logger } from './logger.js';
 import { jobHandlers } from './jobs/handlers.js';
 import { attachLiveHub } from './live/hub.js';
 import { JobRunner } from './jobs/runner.js';
+import { schedulePeriodic } from './jobs/periodic.js';
 import { scheduleReconciliation } from './recordings/reconcile.js';
+import { PURGE_EVERY_MS } from './recordings/retention-rules.js';
 import { storageFor } from './recordings/storage.js';
 import { scheduleClosingDays } from './statistics/jobs.js';
 import { FallbackDirectory } from './telephony/fallback-directory.js';
@@ -42,6 +44,7 @@ export async function startService(config: ReadyConfig, logger: Logger): Promise
     const jobs = new JobRunner(db, jobHandlers(ctx), { logger, leaseMs: config.jobLeaseSeconds * 1000 });
     await scheduleClosingDays(db.prisma, ctx.clock());
     await scheduleReconciliation(ctx);
+    await schedulePeriodic(db.prisma, 'retention.purge', PURGE_EVERY_MS, ctx.clock());
     jobs.start();
     const server = http.createServer(createApp(ctx));
     ctx.live = await attachLiveHub(server, ctx, { redisUrl: config.redisUrl });

@@ -99,4 +99,19 @@ describe('The operator command line on the embedded database', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/set-password#token=/);
   });
+
+  it('retention:run --dry-run says what would go and changes nothing; retention:run destroys it', async () => {
+    await inDatabase((db) =>
+      db.prisma.call.create({ data: { callSid: 'CA' + '7'.repeat(32), clinicId, fromNumber: '+447700900123', toNumber: '+441632960101', direction: 'inbound', status: 'completed', startedAt: new Date(Date.now() - 400 * 86_400_000) } }),
+    );
+    const dry = await runCli(['retention:run', '--dry-run'], env);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain(`${clinicId}  Riverside Dental: would destroy 0 call recordings, 0 voicemails, 1 calls, 0 texts, 0 audit entries; 0 kept under legal hold`);
+    expect(await inDatabase((db) => db.prisma.call.count({ where: { clinicId } }))).toBe(1);
+    const run = await runCli(['retention:run'], env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`${clinicId}  Riverside Dental: destroyed 0 call recordings, 0 voicemails, 1 calls`);
+    expect(await inDatabase((db) => db.prisma.call.count({ where: { clinicId } }))).toBe(0);
+    expect(await inDatabase((db) => db.prisma.auditEntry.count({ where: { clinicId, action: 'retention.purged', actorType: 'operator' } }))).toBe(1);
+  });
 });

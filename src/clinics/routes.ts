@@ -7,11 +7,14 @@ import { feedAdminRoutes } from '../diary/feed-routes.js';
 import { diaryRoutes } from '../diary/routes.js';
 import { diarySetupRoutes } from '../diary/setup-routes.js';
 import { receptionRoutes } from '../reception/routes.js';
+import { recordingRoutes } from '../recordings/routes.js';
 import { statisticsRoutes } from '../statistics/routes.js';
 import { callLogRoutes } from '../telephony/call-log-routes.js';
 import { HttpError, notFound, parseInput } from '../http/errors.js';
 import { getClinic, updateClinicSettings } from './clinics.js';
 import { clinicNameSchema, e164Schema, localeSchema, timeZoneSchema } from './validation.js';
+
+const days = (min: number, max: number) => z.number({ error: 'must be a number of days' }).int('must be whole days').min(min, `must be at least ${min} days`).max(max, `must be at most ${max} days`);
 
 const settingsSchema = z
   .strictObject({
@@ -27,6 +30,11 @@ const settingsSchema = z
     maxQueueWaitSeconds: z.number({ error: 'must be a number of seconds' }).int('must be whole seconds').min(30, 'must be at least 30 seconds').max(1800, 'must be at most 30 minutes'),
     maxQueueSize: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100'),
     textMessages: z.boolean({ error: 'must be true or false' }),
+    recordingRetentionDays: days(1, 730),
+    voicemailRetentionDays: days(1, 730),
+    callLogRetentionDays: days(30, 3650),
+    auditRetentionDays: days(365, 3650),
+    receptionistsHearRecordings: z.boolean({ error: 'must be true or false' }),
   })
   .partial();
 
@@ -92,5 +100,6 @@ export function clinicRoutes(ctx: AppContext): Router {
   router.use(callLogRoutes(ctx));
   router.use(receptionRoutes(ctx));
   router.use(statisticsRoutes(ctx));
+  router.use(recordingRoutes(ctx));
   return router;
 }

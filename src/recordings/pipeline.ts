@@ -9,6 +9,8 @@ import { enqueueJob, PermanentJobError, type JobHandler } from '../jobs/runner.j
 import { periodic } from '../jobs/periodic.js';
 import { seal } from './crypto.js';
 import { RECONCILE_EVERY_MS, reconcileRecordings } from './reconcile.js';
+import { purgeExpired } from './retention.js';
+import { PURGE_EVERY_MS } from './retention-rules.js';
 import { clinicDataKey } from './keys.js';
 import { deleteAtTwilio, fetchRecordingAudio } from './twilio-recordings.js';
 
@@ -71,5 +73,10 @@ export const recordingJobs = (ctx: AppContext): Record<string, JobHandler> => ({
   'recordings.reconcile': periodic(() => ctx.db.prisma, 'recordings.reconcile', RECONCILE_EVERY_MS, ctx.clock, async () => {
     const r = await reconcileRecordings(ctx);
     if (r.filed + r.deleted + r.fetching > 0) ctx.logger.info(r, 'reconciled recordings with Twilio');
+  }),
+  'retention.purge': periodic(() => ctx.db.prisma, 'retention.purge', PURGE_EVERY_MS, ctx.clock, async () => {
+    const report = await purgeExpired({ db: ctx.db, storage: ctx.recordings, twilio: ctx.twilio, clock: ctx.clock, logger: ctx.logger });
+    if (!report) ctx.logger.info('retention purge skipped: another run holds the lease');
+    else ctx.logger.info({ clinics: report.clinics.length, ms: report.finishedAt.getTime() - report.startedAt.getTime() }, 'retention purge done');
   }),
 });

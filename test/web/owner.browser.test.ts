@@ -1,4 +1,6 @@
 import type { Page } from 'playwright-core';
+import { seal } from '../../src/recordings/crypto.js';
+import { clinicDataKey } from '../../src/recordings/keys.js';
 import { speakDateTime } from '../../src/telephony/speech.js';
 import { startLiveDashboard, type LiveDashboard } from '../helpers/browser.js';
 import { Caller } from '../helpers/caller.js';
@@ -92,6 +94,31 @@ describeWith(needs.browser, 'The owner\'s screens in a real browser', () => {
     expect(await stats.getByRole('table', { name: 'Answered within 20 seconds' }).getByRole('row').nth(1).getByRole('cell').allTextContents()).toEqual(['40 %']);
     expect(await stats.getByRole('table', { name: 'Calls by hour of day' }).getByRole('row').nth(9).allTextContents()).toEqual(['08h2']);
     await page.screenshot({ path: 'test-artifacts/statistics.png', fullPage: true });
+  });
+
+  it('an owner plays a call\'s recording from its timeline (audited) and puts it on legal hold', async () => {
+    const { clinic, owner } = await clinicWithStaff();
+    const { db, testApp } = dashboard;
+    const call = await db.prisma.call.create({ data: { callSid: 'CA' + '4'.repeat(32), clinicId: clinic.id, fromNumber: '+447700900123', toNumber: clinic.numbers[0]!, direction: 'inbound', status: 'completed', startedAt: new Date('2027-06-07T07:30:00Z'), durationSeconds: 95, outcome: 'reception' } });
+    const recording = await db.prisma.recording.create({ data: { clinicId: clinic.id, callId: call.id, kind: 'call', recordingSid: 'RE' + '4'.repeat(32), status: 'stored', durationSeconds: 95 } });
+    const audio = Buffer.from('ID3 the whole conversation '.repeat(50));
+    await testApp.ctx.recordings.put(recording.id, seal(await clinicDataKey(db.prisma, testApp.ctx.config.recordingsKey, clinic.id), audio, recording.id));
+
+    const page = await dashboard.signedInPage(owner);
+    await open(page, 'Calls');
+    await page.getByRole('table', { name: 'Call log' }).getByRole('button').first().click();
+    const player = page.getByRole('region', { name: 'Call timeline' }).getByRole('group', { name: 'Call recording' });
+    const src = await player.locator('audio').getAttribute('src');
+    expect(src).toBe(`/api/clinics/${clinic.id}/recordings/${recording.id}/audio`);
+    // What the player would fetch, with the page's own session.
+    expect(await page.evaluate(async (url) => (await (await fetch(url)).arrayBuffer()).byteLength, src!)).toBe(audio.length);
+    expect(await db.prisma.auditEntry.count({ where: { clinicId: clinic.id, action: 'recording.listened', actorId: owner.userId } })).toBe(1);
+
+    page.once('dialog', (d) => void d.accept('Complaint 2027-14'));
+    await player.getByRole('button', { name: 'Put on legal hold' }).click();
+    await player.getByText('On legal hold: Complaint 2027-14').waitFor();
+    expect(await db.prisma.recording.findUniqueOrThrow({ where: { id: recording.id } })).toMatchObject({ legalHold: true, heldBy: owner.userId });
+    await page.screenshot({ path: 'test-artifacts/call-timeline.png', fullPage: true });
   });
 
   it('removing a receptionist signs them out of their open dashboard at once', async () => {

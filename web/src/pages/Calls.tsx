@@ -3,6 +3,7 @@ import { api, ApiError, type Load, loadInto } from '../api';
 import { useLiveEvents } from '../live/context';
 import { maskNumber, timeIn } from '../live/format';
 import { Loaded } from '../components/Loaded';
+import { type RecordingInfo, RecordingPlayer } from '../components/RecordingPlayer';
 import type { ClinicView } from './Live';
 
 const OUTCOMES = ['booked', 'moved', 'cancelled', 'reception', 'voicemail', 'abandoned', 'out_of_hours', 'failed', 'call_back'];
@@ -17,13 +18,14 @@ interface CallRow {
 }
 interface Timeline extends CallRow {
   events: { at: string; kind: string }[];
+  recordings: RecordingInfo[];
 }
 interface CallBack {
   id: string;
   reason: 'voicemail' | 'abandoned';
   fromNumber: string;
   createdAt: string;
-  voicemail: { durationSeconds: number | null } | null;
+  voicemail: { id: string; status: string; durationSeconds: number | null } | null;
   done: { at: string; email: string | null } | null;
 }
 
@@ -71,6 +73,7 @@ export function Calls({ clinic }: { clinic: ClinicView }) {
     }
   }
 
+  const openTimeline = (callId: string) => api<Timeline>('GET', `${base}/calls/${callId}`).then(setTimeline, (err: ApiError) => setProblem(err.message));
   const when = (iso: string) => timeIn(iso, clinic.timeZone, clinic.locale);
   return (
     <section aria-label="Calls">
@@ -85,7 +88,11 @@ export function Calls({ clinic }: { clinic: ClinicView }) {
             {value.map((cb) => (
               <li key={cb.id} className="card-row">
                 <strong>{cb.fromNumber}</strong>
-                <span>{cb.reason === 'voicemail' ? `Voicemail${cb.voicemail?.durationSeconds ? `, ${cb.voicemail.durationSeconds} s` : ''}` : 'Hung up while waiting'}</span>
+                {cb.reason === 'voicemail' && cb.voicemail ? (
+                  <RecordingPlayer clinicId={clinic.id} recording={{ ...cb.voicemail, kind: 'voicemail' }} owner={false} />
+                ) : (
+                  <span>{cb.reason === 'voicemail' ? 'Voicemail' : 'Hung up while waiting'}</span>
+                )}
                 <span className="note">{when(cb.createdAt)}</span>
                 <button onClick={() => done(cb)}>Mark called back</button>
               </li>
@@ -139,7 +146,7 @@ export function Calls({ clinic }: { clinic: ClinicView }) {
                 {value.rows.map((c) => (
                   <tr key={c.id}>
                     <td>
-                      <button className="link" onClick={() => api<Timeline>('GET', `${base}/calls/${c.id}`).then(setTimeline, (err: ApiError) => setProblem(err.message))}>
+                      <button className="link" onClick={() => openTimeline(c.id)}>
                         {when(c.startedAt)}
                       </button>
                     </td>
@@ -165,6 +172,9 @@ export function Calls({ clinic }: { clinic: ClinicView }) {
               </li>
             ))}
           </ol>
+          {timeline.recordings.map((r) => (
+            <RecordingPlayer key={r.id} clinicId={clinic.id} recording={r} owner={clinic.role === 'owner'} onChanged={() => openTimeline(timeline.id)} />
+          ))}
           <button className="link" onClick={() => setTimeline(null)}>
             Close
           </button>

@@ -42,6 +42,7 @@ export interface ClinicView {
   name: string;
   timeZone: string;
   locale: string;
+  role?: 'owner' | 'receptionist';
 }
 
 /** The receptionist's live screen: who is ringing, who is waiting, who is talking, and the Answer button. */

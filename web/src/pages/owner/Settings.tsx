@@ -7,6 +7,7 @@ import { CalendarLinks } from './CalendarLinks';
 import { Closures } from './Closures';
 import { type ClinicSettings, PhoneLine } from './PhoneLine';
 import { type AppointmentType, AppointmentTypes, type Practitioner, Practitioners } from './Practitioners';
+import { Retention } from './Retention';
 import { type Range, WeeklyHours } from './WeeklyHours';
 
 interface Setup {
@@ -47,6 +48,7 @@ export function Settings({ clinic }: { clinic: ClinicView }) {
             <Practitioners base={base} practitioners={s.practitioners} reload={load} />
             <AppointmentTypes base={base} types={s.types} practitioners={s.practitioners} reload={load} />
             <BookingRules base={base} />
+            <Retention clinic={clinic} />
             <CalendarLinks base={base} />
           </>
         )}

@@ -1,0 +1,153 @@
+// The retention purge: what each clinic's periods say has expired is destroyed —
+// audio (here and at Twilio), recording rows, call logs with the personal data in
+// them, texts sent, old audit entries — except recordings under a legal hold (and
+// their calls). One run at a time across instances and the command line (a lease);
+// an audit entry per clinic per run with the counts, never the content.
+import { recordAudit, type Actor } from '../audit/audit.js';
+import type { Database } from '../db/database.js';
+import type { Logger } from '../logger.js';
+import { closeDays } from '../statistics/statistics.js';
+import type { TwilioRest } from '../telephony/twilio-rest.js';
+import { withLease } from './lease.js';
+import { cutoffsFor, type Cutoffs } from './retention-rules.js';
+import type { RecordingStorage } from './storage.js';
+import { deleteAtTwilio } from './twilio-recordings.js';
+
+export interface PurgeDeps {
+  db: Database;
+  storage: RecordingStorage;
+  twilio: TwilioRest | null;
+  clock: () => Date;
+  logger?: Logger;
+}
+
+export interface ClinicPurge {
+  clinicId: string;
+  clinicName: string;
+  callRecordings: number;
+  voicemails: number;
+  calls: number;
+  texts: number;
+  auditEntries: number;
+  /** Expired, but kept under a legal hold. */
+  held: number;
+  /** Kept because Twilio's copy could not be deleted this time (tried again next run). */
+  retryAtTwilio: number;
+}
+
+export interface PurgeReport {
+  dryRun: boolean;
+  startedAt: Date;
+  finishedAt: Date;
+  clinics: ClinicPurge[];
+  jobsRemoved: number;
+}
+
+const BATCH = 1_000;
+const CALL_BATCH = 5_000;
+const LEASE_MS = 30 * 60_000;
+
+// Recordings past their own period, or whose call is past the call log's: never a held one.
+const EXPIRED_RECORDINGS = `FROM "Recording" r JOIN "Call" c ON c."id" = r."callId"
+  WHERE r."clinicId" = $1::uuid AND NOT r."legalHold"
+    AND ((r."kind" = 'call' AND r."createdAt" < $2::timestamp) OR (r."kind" = 'voicemail' AND r."createdAt" < $3::timestamp) OR c."startedAt" < $4::timestamp)`;
+const HELD_EXPIRED = `SELECT count(*)::int AS "n" FROM "Recording" r JOIN "Call" c ON c."id" = r."callId"
+  WHERE r."clinicId" = $1::uuid AND r."legalHold"
+    AND ((r."kind" = 'call' AND r."createdAt" < $2::timestamp) OR (r."kind" = 'voicemail' AND r."createdAt" < $3::timestamp) OR c."startedAt" < $4::timestamp)`;
+// A call goes once nothing of it is held: its events and call-back entry go with it (cascade).
+const EXPIRED_CALLS = `FROM "Call" c WHERE c."clinicId" = $1::uuid AND c."startedAt" < $2::timestamp
+  AND NOT EXISTS (SELECT 1 FROM "Recording" r WHERE r."callId" = c."id")`;
+
+/** Runs `task` over `items`, `limit` at a time. */
+async function inParallel<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await task(items[next++]!);
+  }));
+}
+
+async function destroyRecordings(deps: PurgeDeps, clinicId: string, cut: Cutoffs, report: ClinicPurge): Promise<void> {
+  const { db } = deps;
+  const kept: string[] = [];
+  for (;;) {
+    const batch = await db.sql<{ id: string; recordingSid: string; kind: string; atTwilio: boolean }>(
+      `SELECT r."id"::text AS "id", r."recordingSid", r."kind", (r."deletedAtTwilio" IS NULL) AS "atTwilio" ${EXPIRED_RECORDINGS} AND NOT (r."id" = ANY($5::uuid[])) ORDER BY r."id" LIMIT ${BATCH}`,
+      [clinicId, cut.callRecordings, cut.voicemails, cut.callLog, kept],
+    );
+    if (batch.length === 0) return;
+    const gone: typeof batch = [];
+    await inParallel(batch, 8, async (r) => {
+      if (r.atTwilio && deps.twilio) {
+        try {
+          await deleteAtTwilio(deps.twilio, r.recordingSid);
+        } catch (err) {
+          deps.logger?.warn({ err, recordingId: r.id }, 'could not delete a recording at Twilio; kept for the next run');
+          kept.push(r.id);
+          report.retryAtTwilio++;
+          return;
+        }
+      }
+      gone.push(r);
+    });
+    await inParallel(gone, 32, (r) => deps.storage.delete(r.id));
+    await db.sql(`DELETE FROM "Recording" WHERE "id" = ANY($1::uuid[])`, [gone.map((r) => r.id)]);
+    for (const r of gone) r.kind === 'voicemail' ? report.voicemails++ : report.callRecordings++;
+  }
+}
+
+async function purgeClinic(deps: PurgeDeps, clinic: { id: string; name: string } & Parameters<typeof cutoffsFor>[1], now: Date, dryRun: boolean, actor: Actor): Promise<ClinicPurge> {
+  const { db } = deps;
+  const cut = cutoffsFor(now, clinic);
+  const report: ClinicPurge = { clinicId: clinic.id, clinicName: clinic.name, callRecordings: 0, voicemails: 0, calls: 0, texts: 0, auditEntries: 0, held: 0, retryAtTwilio: 0 };
+  const recordingArgs = [clinic.id, cut.callRecordings, cut.voicemails, cut.callLog];
+  report.held = (await db.sql<{ n: number }>(HELD_EXPIRED, recordingArgs))[0]!.n;
+  if (dryRun) {
+    const byKind = await db.sql<{ kind: string; n: number }>(`SELECT r."kind", count(*)::int AS "n" ${EXPIRED_RECORDINGS} GROUP BY r."kind"`, recordingArgs);
+    report.callRecordings = byKind.find((k) => k.kind === 'call')?.n ?? 0;
+    report.voicemails = byKind.find((k) => k.kind === 'voicemail')?.n ?? 0;
+    report.calls = (await db.sql<{ n: number }>(`SELECT count(*)::int AS "n" FROM "Call" c WHERE c."clinicId" = $1::uuid AND c."startedAt" < $2::timestamp AND NOT EXISTS (SELECT 1 FROM "Recording" r WHERE r."callId" = c."id" AND r."legalHold")`, [clinic.id, cut.callLog]))[0]!.n;
+    report.texts = (await db.sql<{ n: number }>(`SELECT count(*)::int AS "n" FROM "TextMessage" WHERE "clinicId" = $1::uuid AND "createdAt" < $2::timestamp`, [clinic.id, cut.callLog]))[0]!.n;
+    report.auditEntries = (await db.sql<{ n: number }>(`SELECT count(*)::int AS "n" FROM "AuditEntry" WHERE "clinicId" = $1::uuid AND "at" < $2::timestamp`, [clinic.id, cut.audit]))[0]!.n;
+    return report;
+  }
+  // The statistics of every day about to lose its calls are kept first.
+  await closeDays(db.prisma, now, clinic.id);
+  await destroyRecordings(deps, clinic.id, cut, report);
+  for (;;) {
+    const deleted = await db.sql(`DELETE FROM "Call" WHERE "id" IN (SELECT c."id" ${EXPIRED_CALLS} LIMIT ${CALL_BATCH}) RETURNING 1 AS "x"`, [clinic.id, cut.callLog]);
+    report.calls += deleted.length;
+    if (deleted.length < CALL_BATCH) break;
+  }
+  report.texts = (await db.sql(`DELETE FROM "TextMessage" WHERE "clinicId" = $1::uuid AND "createdAt" < $2::timestamp RETURNING 1 AS "x"`, [clinic.id, cut.callLog])).length;
+  await db.sql(`DELETE FROM "WaitlistOffer" WHERE "clinicId" = $1::uuid AND "createdAt" < $2::timestamp`, [clinic.id, cut.callLog]);
+  report.auditEntries = await db.prisma.$transaction(async (tx) => {
+    await tx.$executeRawUnsafe(`SET LOCAL clinic.audit_purge = 'on'`);
+    return tx.$executeRaw`DELETE FROM "AuditEntry" WHERE "clinicId" = ${clinic.id}::uuid AND "at" < ${cut.audit}`;
+  });
+  const { clinicId: _id, clinicName: _name, ...counts } = report;
+  await recordAudit(db.prisma, { actor, action: 'retention.purged', clinicId: clinic.id, details: counts });
+  return report;
+}
+
+/**
+ * Destroys what has expired in every clinic (or one). With `dryRun`, counts what
+ * would go and changes nothing. Null when another run holds the lease.
+ */
+export async function purgeExpired(deps: PurgeDeps, options: { dryRun?: boolean; clinicId?: string; actor?: Actor } = {}): Promise<PurgeReport | null> {
+  const dryRun = options.dryRun ?? false;
+  const run = async (): Promise<PurgeReport> => {
+    const startedAt = deps.clock();
+    const clinics = await deps.db.prisma.clinic.findMany({
+      where: options.clinicId ? { id: options.clinicId } : {},
+      select: { id: true, name: true, recordingRetentionDays: true, voicemailRetentionDays: true, callLogRetentionDays: true, auditRetentionDays: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    const reports: ClinicPurge[] = [];
+    for (const clinic of clinics) reports.push(await purgeClinic(deps, clinic, startedAt, dryRun, options.actor ?? { type: 'system' }));
+    // Finished jobs name rows, not people; a fortnight is enough to look back on.
+    const jobsRemoved = dryRun ? 0 : (await deps.db.sql(`DELETE FROM "Job" WHERE ("status" = 'done' AND "doneAt" < $1::timestamp) OR ("status" = 'failed' AND "createdAt" < $2::timestamp) RETURNING 1 AS "x"`, [new Date(startedAt.getTime() - 14 * 86_400_000), new Date(startedAt.getTime() - 90 * 86_400_000)])).length;
+    return { dryRun, startedAt, finishedAt: deps.clock(), clinics: reports, jobsRemoved };
+  };
+  // A dry run changes nothing, so it needs no lease.
+  return dryRun ? run() : withLease(deps.db, 'retention', LEASE_MS, deps.clock, run);
+}

@@ -1,0 +1,59 @@
+import { useState } from 'react';
+import { api, type ApiError } from '../api';
+
+export interface RecordingInfo {
+  id: string;
+  kind: 'call' | 'voicemail';
+  status: string;
+  durationSeconds: number | null;
+  legalHold?: boolean;
+  holdReason?: string | null;
+}
+
+const STATUS: Record<string, string> = { completed: 'being fetched from Twilio', absent: 'no sound was recorded', failed: 'the recording failed' };
+
+/** A recording's player (the server streams and audits it), and for owners the legal-hold switch. */
+export function RecordingPlayer({ clinicId, recording, owner, onChanged }: { clinicId: string; recording: RecordingInfo; owner: boolean; onChanged?: () => void }) {
+  const base = `/api/clinics/${clinicId}/recordings/${recording.id}`;
+  const [problem, setProblem] = useState('');
+  const [busy, setBusy] = useState(false);
+  const label = recording.kind === 'voicemail' ? 'Voicemail' : 'Call recording';
+
+  async function hold(on: boolean) {
+    const reason = on ? window.prompt('Why must this recording be kept past its retention period? (For example: a complaint reference.)') : null;
+    if (on && !reason) return;
+    setBusy(true);
+    setProblem('');
+    try {
+      await (on ? api('POST', `${base}/hold`, { reason }) : api('DELETE', `${base}/hold`));
+      onChanged?.();
+    } catch (err) {
+      setProblem((err as ApiError).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="recording" role="group" aria-label={label}>
+      <strong>{label}</strong>
+      {recording.durationSeconds ? <span className="note">{recording.durationSeconds} s</span> : null}
+      {recording.status === 'stored' ? (
+        <>
+          {/* preload="none": nothing is fetched (or audited) until someone presses play. */}
+          <audio controls preload="none" src={`${base}/audio`} aria-label={`Play ${label.toLowerCase()}`} />
+          <a href={`${base}/audio?download=1`} download>Download</a>
+        </>
+      ) : (
+        <span className="note">{STATUS[recording.status] ?? recording.status}</span>
+      )}
+      {recording.legalHold && <span className="hold">On legal hold{recording.holdReason ? `: ${recording.holdReason}` : ''}</span>}
+      {owner && (
+        <button className="link" disabled={busy} onClick={() => hold(!recording.legalHold)}>
+          {recording.legalHold ? 'Lift legal hold' : 'Put on legal hold'}
+        </button>
+      )}
+      {problem && <span role="alert">{problem}</span>}
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { api, type Load, loadInto } from '../../api';
+import { FormEnd } from '../../components/FormEnd';
+import { Loaded } from '../../components/Loaded';
+import { useSubmit } from '../../components/useSubmit';
+import { timeIn } from '../../live/format';
+import type { ClinicView } from '../Live';
+
+const PERIODS = [
+  ['recordingRetentionDays', 'Call recordings', 1, 730],
+  ['voicemailRetentionDays', 'Voicemails', 1, 730],
+  ['callLogRetentionDays', 'Call log and texts', 30, 3650],
+  ['auditRetentionDays', 'Audit log', 365, 3650],
+] as const;
+type PeriodKey = (typeof PERIODS)[number][0];
+
+interface Panel extends Record<PeriodKey, number> {
+  receptionistsHearRecordings: boolean;
+  nextRunAt: string;
+  lastRun: { at: string; counts: Record<string, number> } | null;
+}
+
+/** How long recordings, voicemails, call logs and the audit log are kept, who hears call recordings, and the purge's runs. */
+export function Retention({ clinic }: { clinic: ClinicView }) {
+  const base = `/api/clinics/${clinic.id}`;
+  const [panel, setPanel] = useState<Load<Panel>>({ state: 'loading' });
+  const [form, setForm] = useState<Record<PeriodKey, string> & { hear: boolean }>({ recordingRetentionDays: '', voicemailRetentionDays: '', callLogRetentionDays: '', auditRetentionDays: '', hear: false });
+  const save = useSubmit();
+  const load = useCallback(() => loadInto(api<Panel>('GET', `${base}/retention`), setPanel, (p) => p), [base]);
+  useEffect(load, [load]);
+  useEffect(() => {
+    if (panel.state !== 'ready') return;
+    const p = panel.value;
+    setForm({ recordingRetentionDays: String(p.recordingRetentionDays), voicemailRetentionDays: String(p.voicemailRetentionDays), callLogRetentionDays: String(p.callLogRetentionDays), auditRetentionDays: String(p.auditRetentionDays), hear: p.receptionistsHearRecordings });
+  }, [panel]);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const body = { ...Object.fromEntries(PERIODS.map(([key]) => [key, Number(form[key])])), receptionistsHearRecordings: form.hear };
+    if (await save.run(() => api('PATCH', base, body), 'Saved. The next purge uses these periods.')) load();
+  }
+  const when = (iso: string) => timeIn(iso, clinic.timeZone, clinic.locale);
+
+  return (
+    <form className="panel" onSubmit={submit} aria-label="Recordings and retention">
+      <h2>Recordings and retention</h2>
+      <Loaded load={panel} loading="Loading…" retry={load}>
+        {(p) => (
+          <>
+            <p className="note">
+              Kept for this many days, then destroyed here and at Twilio (a recording on legal hold is kept). Statistics are kept as daily totals without personal data.
+            </p>
+            <div className="row">
+              {PERIODS.map(([key, label, min, max]) => (
+                <label key={key}>
+                  {label} (days)
+                  <input type="number" min={min} max={max} value={form[key]} onChange={(e) => setForm({ ...form, [key]: e.target.value })} />
+                </label>
+              ))}
+            </div>
+            <label className="inline"><input type="checkbox" checked={form.hear} onChange={(e) => setForm({ ...form, hear: e.target.checked })} /> Receptionists may listen to call recordings (voicemails are always theirs to hear)</label>
+            <p aria-label="Purge runs">
+              Next purge: {when(p.nextRunAt)}.{' '}
+              {p.lastRun
+                ? `Last purge ${when(p.lastRun.at)}: ${p.lastRun.counts.callRecordings ?? 0} call recordings, ${p.lastRun.counts.voicemails ?? 0} voicemails, ${p.lastRun.counts.calls ?? 0} calls, ${p.lastRun.counts.texts ?? 0} texts and ${p.lastRun.counts.auditEntries ?? 0} audit entries destroyed; ${p.lastRun.counts.held ?? 0} kept under legal hold.`
+                : 'No purge has run yet.'}
+            </p>
+            {save.done && <p role="status">{save.done}</p>}
+            <FormEnd error={save.error} busy={save.busy} label="Save retention" busyLabel="Saving…" />
+          </>
+        )}
+      </Loaded>
+    </form>
+  );
+}
