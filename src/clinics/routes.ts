@@ -7,6 +7,7 @@ import { feedAdminRoutes } from '../diary/feed-routes.js';
 import { diaryRoutes } from '../diary/routes.js';
 import { diarySetupRoutes } from '../diary/setup-routes.js';
 import { receptionRoutes } from '../reception/routes.js';
+import { privacyRoutes } from '../privacy/routes.js';
 import { recordingRoutes } from '../recordings/routes.js';
 import { statisticsRoutes } from '../statistics/routes.js';
 import { callLogRoutes } from '../telephony/call-log-routes.js';
@@ -101,5 +102,6 @@ export function clinicRoutes(ctx: AppContext): Router {
   router.use(receptionRoutes(ctx));
   router.use(statisticsRoutes(ctx));
   router.use(recordingRoutes(ctx));
+  router.use(privacyRoutes(ctx));
   return router;
 }

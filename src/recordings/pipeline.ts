@@ -70,6 +70,11 @@ export async function bringHome(ctx: AppContext, recordingId: string): Promise<v
 
 export const recordingJobs = (ctx: AppContext): Record<string, JobHandler> => ({
   'recording.fetch': async (payload) => bringHome(ctx, (payload as { recordingId: string }).recordingId),
+  // After an erasure or a clinic's closure: the row is gone, Twilio's copy must follow.
+  'recording.delete-at-twilio': async (payload) => {
+    if (!ctx.twilio) throw new PermanentJobError('Twilio is not configured, so its copy cannot be deleted');
+    await deleteAtTwilio(ctx.twilio, (payload as { recordingSid: string }).recordingSid);
+  },
   'recordings.reconcile': periodic(() => ctx.db.prisma, 'recordings.reconcile', RECONCILE_EVERY_MS, ctx.clock, async () => {
     const r = await reconcileRecordings(ctx);
     if (r.filed + r.deleted + r.fetching > 0) ctx.logger.info(r, 'reconciled recordings with Twilio');

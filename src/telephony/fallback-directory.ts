@@ -24,6 +24,11 @@ export class FallbackDirectory {
     this.byNumber.set(number, entry);
   }
 
+  /** A closed clinic's numbers are no longer forwarded. */
+  forget(numbers: string[]): void {
+    for (const number of numbers) this.byNumber.delete(number);
+  }
+
   lookup(dialled: string | undefined): FallbackEntry | undefined {
     return dialled ? this.byNumber.get(dialled) : undefined;
   }

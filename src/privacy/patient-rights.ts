@@ -1,0 +1,145 @@
+// A patient's rights over what the clinic holds about them: everything in one
+// export (with the audio when asked), and erasure — their profile, appointments,
+// the personal data in their calls, their voicemails and recordings here and at
+// Twilio — done within the request. The audit keeps only pseudonymous ids.
+import { strToU8, zipSync } from 'fflate';
+import { type Actor, recordAudit } from '../audit/audit.js';
+import type { Prisma } from '../db/database.js';
+import { Prisma as PrismaValues } from '../generated/prisma/client.js';
+import { HttpError } from '../http/errors.js';
+import { enqueueJob } from '../jobs/runner.js';
+import { open } from '../recordings/crypto.js';
+import { clinicDataKey } from '../recordings/keys.js';
+import type { RecordingStorage } from '../recordings/storage.js';
+
+export interface RightsDeps {
+  prisma: Prisma;
+  storage: RecordingStorage;
+  masterKey: Buffer;
+  clock: () => Date;
+}
+
+async function patientOf(prisma: Prisma, clinicId: string, patientId: string) {
+  const patient = await prisma.patient.findFirst({ where: { id: patientId, clinicId } });
+  if (!patient) throw new HttpError(404, 'not_found', 'No such patient');
+  return patient;
+}
+
+/**
+ * The calls that are this patient's: those from their number — unless another
+ * patient of the clinic shares it (a family phone), when the calls are the
+ * household's and stay (the export still lists them).
+ */
+async function callsOf(prisma: Prisma, clinicId: string, patient: { id: string; phone: string | null }) {
+  if (!patient.phone) return { calls: [], shared: false };
+  const shared = (await prisma.patient.count({ where: { clinicId, phone: patient.phone, id: { not: patient.id } } })) > 0;
+  const calls = await prisma.call.findMany({
+    where: { clinicId, fromNumber: patient.phone },
+    include: { events: { select: { at: true, kind: true, data: true }, orderBy: { at: 'asc' } }, recordings: { select: { id: true, kind: true, status: true, durationSeconds: true, createdAt: true, legalHold: true, recordingSid: true, deletedAtTwilio: true } }, callBack: { select: { reason: true, createdAt: true, doneAt: true } } },
+    orderBy: { startedAt: 'asc' },
+  });
+  return { calls, shared };
+}
+
+/** Everything held about the patient, as one machine-readable document. */
+export async function patientExport(prisma: Prisma, clinicId: string, patientId: string, now: Date) {
+  const patient = await patientOf(prisma, clinicId, patientId);
+  const [appointments, waitlist, { calls, shared }, texts] = await Promise.all([
+    prisma.appointment.findMany({ where: { clinicId, patientId }, include: { type: { select: { name: true } }, practitioner: { select: { name: true } } }, orderBy: { startsAt: 'asc' } }),
+    prisma.waitlistEntry.findMany({ where: { clinicId, patientId }, include: { offers: true }, orderBy: { createdAt: 'asc' } }),
+    callsOf(prisma, clinicId, patient),
+    patient.phone ? prisma.textMessage.findMany({ where: { clinicId, toNumber: patient.phone }, orderBy: { createdAt: 'asc' } }) : Promise.resolve([]),
+  ]);
+  const recordings = calls.flatMap((c) => c.recordings.map(({ recordingSid: _sid, deletedAtTwilio: _d, ...r }) => ({ ...r, callId: c.id })));
+  const subjects = [patient.id, ...appointments.map((a) => a.id), ...recordings.map((r) => r.id), ...calls.map((c) => c.id)];
+  const access = await prisma.auditEntry.findMany({ where: { clinicId, subjectId: { in: subjects } }, orderBy: { at: 'asc' }, select: { at: true, actorType: true, actorId: true, action: true, subjectType: true, subjectId: true } });
+  return {
+    exportedAt: now,
+    patient,
+    appointments,
+    waitlist,
+    phoneSharedWithOtherPatients: shared,
+    calls: calls.map(({ recordings: _r, ivrState: _state, ...c }) => c),
+    recordings,
+    textMessages: texts,
+    accessLog: access,
+  };
+}
+
+/** The export with each stored recording's audio, decrypted, as a zip. */
+export async function patientExportZip(deps: RightsDeps, clinicId: string, patientId: string): Promise<Buffer> {
+  const data = await patientExport(deps.prisma, clinicId, patientId, deps.clock());
+  const files: Record<string, Uint8Array> = { 'patient.json': strToU8(JSON.stringify(data, null, 2)) };
+  const key = await clinicDataKey(deps.prisma, deps.masterKey, clinicId);
+  for (const r of data.recordings.filter((r) => r.status === 'stored')) {
+    const sealed = await deps.storage.get(r.id);
+    if (sealed) files[`recordings/${r.kind}-${r.createdAt.toISOString().slice(0, 10)}-${r.id}.mp3`] = open(key, sealed, r.id);
+  }
+  return Buffer.from(zipSync(files, { level: 0 })); // audio is compressed already
+}
+
+export interface ErasurePreview {
+  patientId: string;
+  name: string;
+  appointments: number;
+  waitlistEntries: number;
+  calls: number;
+  recordings: number;
+  textMessages: number;
+  heldRecordings: number;
+  phoneSharedWithOtherPatients: boolean;
+}
+
+/** What erasing would remove: shown before the owner confirms. */
+export async function erasurePreview(prisma: Prisma, clinicId: string, patientId: string): Promise<ErasurePreview> {
+  const patient = await patientOf(prisma, clinicId, patientId);
+  const { calls, shared } = await callsOf(prisma, clinicId, patient);
+  const ours = shared ? [] : calls;
+  return {
+    patientId,
+    name: patient.name,
+    appointments: await prisma.appointment.count({ where: { clinicId, patientId } }),
+    waitlistEntries: await prisma.waitlistEntry.count({ where: { clinicId, patientId } }),
+    calls: ours.length,
+    recordings: ours.reduce((n, c) => n + c.recordings.filter((r) => !r.legalHold).length, 0),
+    textMessages: shared || !patient.phone ? 0 : await prisma.textMessage.count({ where: { clinicId, toNumber: patient.phone } }),
+    heldRecordings: ours.reduce((n, c) => n + c.recordings.filter((r) => r.legalHold).length, 0),
+    phoneSharedWithOtherPatients: shared,
+  };
+}
+
+/**
+ * Erases the patient. The owner confirms by typing the patient's name. A recording
+ * under legal hold blocks erasure (409) until the hold is lifted: the law that made
+ * the hold outranks the request, and the owner must decide.
+ */
+export async function erasePatient(deps: RightsDeps, who: { clinicId: string; actor: Actor }, patientId: string, confirmName: string): Promise<ErasurePreview> {
+  const { prisma } = deps;
+  const preview = await erasurePreview(prisma, who.clinicId, patientId);
+  if (confirmName.trim() !== preview.name.trim()) throw new HttpError(400, 'invalid_input', "confirmName: type the patient's name exactly as shown to confirm", 'confirmName');
+  if (preview.heldRecordings > 0) throw new HttpError(409, 'legal_hold', `${preview.heldRecordings} of this patient's recordings are on legal hold; lift the hold before erasing`);
+  const patient = await patientOf(prisma, who.clinicId, patientId);
+  const { calls } = preview.phoneSharedWithOtherPatients ? { calls: [] } : await callsOf(prisma, who.clinicId, patient);
+  const recordings = calls.flatMap((c) => c.recordings);
+  // The audio goes first: if the database step then failed, rows would point at nothing, never the reverse.
+  for (const r of recordings) await deps.storage.delete(r.id);
+  await prisma.$transaction(async (tx) => {
+    for (const r of recordings.filter((r) => !r.deletedAtTwilio)) {
+      // Twilio's copy is deleted by a job (retried until it is gone), keyed by Twilio's id alone.
+      await enqueueJob(tx, 'recording.delete-at-twilio', { recordingSid: r.recordingSid }, { dedupeKey: `recording.delete-at-twilio:${r.recordingSid}` });
+    }
+    await tx.recording.deleteMany({ where: { id: { in: recordings.map((r) => r.id) } } });
+    if (calls.length > 0) {
+      const ids = calls.map((c) => c.id);
+      await tx.callBack.deleteMany({ where: { callId: { in: ids } } });
+      // The call stays as a count in the statistics, with nothing that says whose it was.
+      await tx.call.updateMany({ where: { id: { in: ids } }, data: { fromNumber: 'erased', ivrState: PrismaValues.DbNull } });
+      await tx.textMessage.deleteMany({ where: { clinicId: who.clinicId, toNumber: patient.phone! } });
+      await tx.waitlistOffer.deleteMany({ where: { clinicId: who.clinicId, toNumber: patient.phone! } });
+    }
+    await tx.patient.delete({ where: { id: patient.id } }); // appointments and waitlist entries go with it
+    const { name: _name, ...counts } = preview;
+    await recordAudit(tx, { actor: who.actor, action: 'patient.erased', clinicId: who.clinicId, subject: { type: 'patient', id: patient.id }, details: counts });
+  });
+  return preview;
+}

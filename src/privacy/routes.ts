@@ -1,0 +1,71 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { actorOf, requireOwner } from '../accounts/middleware.js';
+import { recordAudit } from '../audit/audit.js';
+import type { AppContext } from '../context.js';
+import { notFound, parseInput } from '../http/errors.js';
+import { auditQuerySchema, listAudit } from './audit-log.js';
+import { clinicExportZip, closeClinic } from './clinic-rights.js';
+import { erasePatient, erasurePreview, patientExport, patientExportZip, type RightsDeps } from './patient-rights.js';
+
+const confirmSchema = z.strictObject({ confirmName: z.string({ error: 'is required: type the name to confirm' }).max(200) });
+
+/** The owner's data-protection duties: patient export and erasure, the clinic's export and closure, the audit log. */
+export function privacyRoutes(ctx: AppContext): Router {
+  const router = Router({ mergeParams: true });
+  const prisma = ctx.db.prisma;
+  const deps: RightsDeps = { prisma, storage: ctx.recordings, masterKey: ctx.config.recordingsKey, clock: ctx.clock };
+  const clinicOf = (req: Request) => req.membership!.clinicId;
+  const patientIdOf = (req: Request) => {
+    const id = String(req.params.patientId);
+    if (!z.uuid().safeParse(id).success) throw notFound('No such patient');
+    return id;
+  };
+  const audited = (req: Request, action: string, subject?: { type: string; id: string }, details?: Record<string, boolean | number>) =>
+    recordAudit(prisma, { actor: actorOf(req), action, clinicId: clinicOf(req), subject, details });
+  const attachment = (name: string) => ({ 'Content-Disposition': `attachment; filename="${name}"`, 'Cache-Control': 'private, no-store' });
+  const asJson = (data: unknown) => JSON.stringify(data, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2);
+
+  router.get('/patients/:patientId/export', requireOwner, async (req, res) => {
+    const id = patientIdOf(req);
+    const data = await patientExport(prisma, clinicOf(req), id, ctx.clock());
+    await audited(req, 'patient.exported', { type: 'patient', id }, { audio: false });
+    res.set(attachment(`patient-${id}.json`)).type('application/json').send(asJson(data));
+  });
+  router.get('/patients/:patientId/export.zip', requireOwner, async (req, res) => {
+    const id = patientIdOf(req);
+    const zip = await patientExportZip(deps, clinicOf(req), id);
+    await audited(req, 'patient.exported', { type: 'patient', id }, { audio: true });
+    res.set(attachment(`patient-${id}.zip`)).type('application/zip').send(zip);
+  });
+  router.get('/patients/:patientId/erasure', requireOwner, async (req, res) => {
+    res.json(await erasurePreview(prisma, clinicOf(req), patientIdOf(req)));
+  });
+  router.delete('/patients/:patientId', requireOwner, async (req, res) => {
+    const { confirmName } = parseInput(confirmSchema, req.body);
+    const erased = await erasePatient(deps, { clinicId: clinicOf(req), actor: actorOf(req) }, patientIdOf(req), confirmName);
+    const { name: _name, ...counts } = erased;
+    res.json({ erased: counts });
+  });
+
+  router.get('/export.zip', requireOwner, async (req, res) => {
+    const zip = await clinicExportZip(prisma, clinicOf(req), ctx.clock());
+    await audited(req, 'clinic.exported');
+    res.set(attachment(`clinic-${clinicOf(req)}.zip`)).type('application/zip').send(zip);
+  });
+  router.delete('/', requireOwner, async (req, res) => {
+    const { confirmName } = parseInput(confirmSchema, req.body);
+    const clinicId = clinicOf(req);
+    const closed = await closeClinic({ prisma, storage: ctx.recordings }, clinicId, confirmName, actorOf(req));
+    ctx.fallbackDirectory.forget(closed.numbers);
+    for (const userId of closed.members) ctx.live?.removedFromClinic(userId, clinicId);
+    res.status(204).end();
+  });
+
+  router.get('/audit', requireOwner, async (req, res) => {
+    const q = parseInput(auditQuerySchema, req.query);
+    const clinic = await prisma.clinic.findUniqueOrThrow({ where: { id: clinicOf(req) }, select: { id: true, timeZone: true } });
+    res.json(await listAudit(prisma, clinic, q));
+  });
+  return router;
+}

@@ -1,0 +1,142 @@
+import { strFromU8, unzipSync } from 'fflate';
+import { jobHandlers } from '../../src/jobs/handlers.js';
+import { JobRunner } from '../../src/jobs/runner.js';
+import { seal } from '../../src/recordings/crypto.js';
+import { clinicDataKey } from '../../src/recordings/keys.js';
+import { TwilioStandin } from '../../src/twilio-standin/server.js';
+import { makeTestApp, testClock, TEST_AUTH_TOKEN } from '../helpers/app.js';
+import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { makeDiary } from '../helpers/diary.js';
+import { browserAgent, makeStaff } from '../helpers/fixtures.js';
+import { rowsMentioning } from '../helpers/privacy.js';
+import { databaseKinds } from '../helpers/services.js';
+import { callSid } from '../helpers/twilio.js';
+
+const ACCOUNT = 'AC' + 'a'.repeat(32);
+const NOW = new Date('2027-06-07T08:00:00Z');
+let seq = 0x9a7000;
+
+/** Reads a binary response (a zip) as bytes. */
+const bytes = (req: import('supertest').Test) =>
+  req.buffer(true).parse((res, done) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => done(null, Buffer.concat(chunks)));
+  });
+
+describe.each(databaseKinds())('A patient\'s rights: export and erasure (%s database)', (kind) => {
+  let db: TestDatabase;
+  let standin: TwilioStandin;
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+    standin = new TwilioStandin(ACCOUNT, { authToken: TEST_AUTH_TOKEN });
+    await standin.start();
+  });
+  afterAll(async () => {
+    await standin.stop();
+    await db.drop();
+  });
+
+  /** Zelda, with appointments, a waiting-list entry, two calls (a voicemail; a call recording still at Twilio), texts — and Jane, who must be untouched. */
+  async function clinicWithZelda() {
+    const n = seq++;
+    const phone = `+4477009${(n % 100000).toString().padStart(5, '0')}`;
+    // Unique to this test's Zelda, so a search for her finds no one else's.
+    const name = `Zelda Quartermaine ${n}`;
+    const dateOfBirth = `1971-03-${String((n % 27) + 1).padStart(2, '0')}`;
+    const diary = await makeDiary(db.prisma);
+    const { clinic, patel, checkUp, patient: jane } = diary;
+    const { app, ctx } = makeTestApp(db, { clock: testClock(NOW), env: { TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_API_BASE_URL: standin.url } });
+    const zelda = await db.prisma.patient.create({ data: { clinicId: clinic.id, name, phone, dateOfBirth: new Date(dateOfBirth) } });
+    const appointment = (patientId: string, at: string) => db.prisma.appointment.create({ data: { clinicId: clinic.id, practitionerId: patel.id, patientId, typeId: checkUp.id, startsAt: new Date(at), endsAt: new Date(new Date(at).getTime() + 1_800_000), blockedUntil: new Date(new Date(at).getTime() + 1_800_000), source: 'phone' } });
+    const appointments = [await appointment(zelda.id, '2027-06-08T09:00:00Z'), await appointment(zelda.id, '2027-06-15T09:00:00Z')];
+    const janes = await appointment(jane.id, '2027-06-09T09:00:00Z');
+    const entry = await db.prisma.waitlistEntry.create({ data: { clinicId: clinic.id, patientId: zelda.id, typeId: checkUp.id, fromDate: new Date('2027-06-08'), toDate: new Date('2027-06-30') } });
+    await db.prisma.waitlistOffer.create({ data: { clinicId: clinic.id, waitlistEntryId: entry.id, practitionerId: patel.id, typeId: checkUp.id, startsAt: new Date('2027-06-10T09:00:00Z'), toNumber: phone } });
+    const call = (from: string, ivrState?: object) => db.prisma.call.create({ data: { callSid: callSid(seq++), clinicId: clinic.id, fromNumber: from, toNumber: clinic.numbers[0]!, direction: 'inbound', status: 'completed', startedAt: NOW, outcome: 'voicemail', ivrState } });
+    const calls = [await call(phone, { newCaller: { name, dateOfBirth } }), await call(phone)];
+    const janesCall = await call(jane.phone!);
+    const key = await clinicDataKey(db.prisma, ctx.config.recordingsKey, clinic.id);
+    const audio = Buffer.from('ID3 Zelda asks to move her appointment '.repeat(20));
+    const voicemail = await db.prisma.recording.create({ data: { clinicId: clinic.id, callId: calls[0]!.id, kind: 'voicemail', recordingSid: 'RE' + (seq++).toString(16).padStart(32, '0'), status: 'stored', deletedAtTwilio: NOW } });
+    await ctx.recordings.put(voicemail.id, seal(key, audio, voicemail.id));
+    const atTwilio = standin.addRecording(calls[1]!.callSid, audio);
+    const whole = await db.prisma.recording.create({ data: { clinicId: clinic.id, callId: calls[1]!.id, kind: 'call', recordingSid: atTwilio.sid, status: 'completed' } });
+    await db.prisma.callBack.create({ data: { clinicId: clinic.id, callId: calls[0]!.id, reason: 'voicemail', fromNumber: phone } });
+    const text = await db.prisma.textMessage.create({ data: { clinicId: clinic.id, kind: 'booked', toNumber: phone, body: 'Riverside Dental: your check-up with Dr Patel is booked.', status: 'sent' } });
+    const owner = browserAgent(app);
+    const ownerLogin = await makeStaff(db.prisma, clinic.id, 'owner');
+    await owner.signIn(ownerLogin);
+    const runner = new JobRunner(db, jobHandlers(ctx), { logger: ctx.logger, clock: ctx.clock });
+    return { ...diary, ctx, zelda, dateOfBirth, appointments, janes, entry, calls, janesCall, voicemail, whole, atTwilio, text, audio, owner, ownerLogin, runner, url: `/api/clinics/${clinic.id}/patients/${zelda.id}` };
+  }
+
+  it('the export holds every item about the patient, who has seen it, and — in the zip — the audio', async () => {
+    const z = await clinicWithZelda();
+    await db.prisma.auditEntry.create({ data: { clinicId: z.clinic.id, actorType: 'user', actorId: z.ownerLogin.userId, action: 'recording.listened', subjectType: 'recording', subjectId: z.voicemail.id } });
+    const res = await z.owner.get(`${z.url}/export`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="patient-${z.zelda.id}.json"`);
+    const data = JSON.parse(res.text);
+    expect(data.patient).toMatchObject({ id: z.zelda.id, name: z.zelda.name, dateOfBirth: `${z.dateOfBirth}T00:00:00.000Z` });
+    expect(data.appointments.map((a: { id: string }) => a.id).sort()).toEqual(z.appointments.map((a) => a.id).sort());
+    expect(data.waitlist.map((w: { id: string; offers: unknown[] }) => [w.id, w.offers.length])).toEqual([[z.entry.id, 1]]);
+    expect(data.calls.map((c: { id: string }) => c.id).sort()).toEqual(z.calls.map((c) => c.id).sort());
+    expect(data.recordings.map((r: { id: string }) => r.id).sort()).toEqual([z.voicemail.id, z.whole.id].sort());
+    expect(data.textMessages.map((t: { id: string }) => t.id)).toEqual([z.text.id]);
+    expect(data.accessLog).toEqual([expect.objectContaining({ action: 'recording.listened', actorId: z.ownerLogin.userId, subjectId: z.voicemail.id })]);
+    expect(res.text).not.toContain(z.janes.id);
+    expect(res.text).not.toContain(z.janesCall.id);
+
+    const zip = await bytes(z.owner.agent.get(`${z.url}/export.zip`));
+    const files = unzipSync(new Uint8Array(zip.body as Buffer));
+    expect(JSON.parse(strFromU8(files['patient.json']!)).patient.id).toBe(z.zelda.id);
+    const audio = Object.entries(files).filter(([name]) => name.startsWith('recordings/'));
+    expect(audio.map(([name]) => name)).toEqual([expect.stringMatching(new RegExp(`^recordings/voicemail-\\d{4}-\\d\\d-\\d\\d-${z.voicemail.id}\\.mp3$`))]);
+    expect(Buffer.from(audio[0]![1])).toEqual(z.audio);
+    expect(await db.prisma.auditEntry.count({ where: { clinicId: z.clinic.id, action: 'patient.exported', subjectId: z.zelda.id } })).toBe(2);
+  });
+
+  it('erasure after confirmation leaves nothing that names her in any table, file or at Twilio; Jane is untouched', async () => {
+    const z = await clinicWithZelda();
+    const preview = await z.owner.get(`${z.url}/erasure`);
+    expect(preview.body).toEqual({ patientId: z.zelda.id, name: z.zelda.name, appointments: 2, waitlistEntries: 1, calls: 2, recordings: 2, textMessages: 1, heldRecordings: 0, phoneSharedWithOtherPatients: false });
+    // The scan finds her before (so its silence afterwards means something).
+    expect(await rowsMentioning(db, [z.zelda.name, z.zelda.phone!])).toEqual(expect.arrayContaining([expect.stringMatching(/^Patient\.name/), expect.stringMatching(/^Call\.fromNumber/), expect.stringMatching(/^Call\.ivrState/), expect.stringMatching(/^TextMessage\.toNumber/)]));
+    const wrong = await z.owner.send('delete', z.url, { confirmName: 'Zelda' });
+    expect(wrong.body.error).toMatchObject({ field: 'confirmName' });
+    expect(await db.prisma.patient.count({ where: { id: z.zelda.id } })).toBe(1);
+
+    const erased = await z.owner.send('delete', z.url, { confirmName: z.zelda.name });
+    expect(erased.status).toBe(200);
+    await z.runner.runDue();
+    // Her id stays only in the audit log, where it names no one now.
+    expect(await rowsMentioning(db, [z.zelda.name, z.zelda.phone!, z.dateOfBirth])).toEqual([]);
+    expect(await z.ctx.recordings.get(z.voicemail.id)).toBeNull();
+    expect(standin.recordings.has(z.atTwilio.sid)).toBe(false);
+    expect(await db.prisma.call.findMany({ where: { id: { in: z.calls.map((c) => c.id) } }, select: { fromNumber: true, ivrState: true } })).toEqual([{ fromNumber: 'erased', ivrState: null }, { fromNumber: 'erased', ivrState: null }]);
+    expect(await db.prisma.appointment.count({ where: { id: z.janes.id } })).toBe(1);
+    expect(await db.prisma.call.findUniqueOrThrow({ where: { id: z.janesCall.id } })).toMatchObject({ fromNumber: z.patient.phone });
+    const audit = await db.prisma.auditEntry.findFirstOrThrow({ where: { clinicId: z.clinic.id, action: 'patient.erased' } });
+    expect(audit).toMatchObject({ subjectId: z.zelda.id, details: { patientId: z.zelda.id, appointments: 2, calls: 2, recordings: 2 } });
+  });
+
+  it('a recording on legal hold stops the erasure until the hold is lifted', async () => {
+    const z = await clinicWithZelda();
+    await db.prisma.recording.update({ where: { id: z.voicemail.id }, data: { legalHold: true, holdReason: 'Complaint' } });
+    const refused = await z.owner.send('delete', z.url, { confirmName: z.zelda.name });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('legal_hold');
+    expect(await db.prisma.patient.count({ where: { id: z.zelda.id } })).toBe(1);
+    expect(await z.ctx.recordings.get(z.voicemail.id)).not.toBeNull();
+  });
+
+  it('a family phone: erasing one member keeps the household\'s calls', async () => {
+    const z = await clinicWithZelda();
+    await db.prisma.patient.create({ data: { clinicId: z.clinic.id, name: 'Arthur Q', phone: z.zelda.phone } });
+    expect((await z.owner.get(`${z.url}/erasure`)).body).toMatchObject({ calls: 0, recordings: 0, phoneSharedWithOtherPatients: true });
+    expect((await z.owner.send('delete', z.url, { confirmName: z.zelda.name })).status).toBe(200);
+    expect(await db.prisma.call.count({ where: { id: { in: z.calls.map((c) => c.id) }, fromNumber: z.zelda.phone! } })).toBe(2);
+    expect(await db.prisma.patient.count({ where: { id: z.zelda.id } })).toBe(0);
+  });
+});
