@@ -17,8 +17,10 @@ export const auditQuerySchema = z.strictObject({
 
 export async function listAudit(prisma: Prisma, clinic: { id: string; timeZone: string }, q: z.infer<typeof auditQuerySchema>) {
   const day = (date: string) => DateTime.fromISO(date, { zone: clinic.timeZone }).startOf('day');
+  // Sign-ins belong to no one clinic: each clinic's owners see their own staff's.
+  const members = (await prisma.membership.findMany({ where: { clinicId: clinic.id }, select: { userId: true } })).map((m) => m.userId);
   const where: PrismaTypes.AuditEntryWhereInput = {
-    clinicId: clinic.id,
+    OR: [{ clinicId: clinic.id }, { clinicId: null, action: { startsWith: 'session.' }, actorId: { in: members } }],
     ...(q.action ? (q.action.endsWith('.') ? { action: { startsWith: q.action } } : { action: q.action }) : {}),
     ...(q.actor ? { actorId: q.actor } : {}),
     ...(q.from || q.to ? { at: { ...(q.from ? { gte: day(q.from).toJSDate() } : {}), ...(q.to ? { lt: day(q.to).plus({ days: 1 }).toJSDate() } : {}) } } : {}),

@@ -138,7 +138,7 @@ export async function erasePatient(deps: RightsDeps, who: { clinicId: string; ac
       await tx.waitlistOffer.deleteMany({ where: { clinicId: who.clinicId, toNumber: patient.phone! } });
     }
     await tx.patient.delete({ where: { id: patient.id } }); // appointments and waitlist entries go with it
-    const { name: _name, ...counts } = preview;
+    const { name: _name, patientId: _id, ...counts } = preview;
     await recordAudit(tx, { actor: who.actor, action: 'patient.erased', clinicId: who.clinicId, subject: { type: 'patient', id: patient.id }, details: counts });
   });
   return preview;

@@ -36,13 +36,13 @@ describeWith(needs.browser, 'The owner\'s screens in a real browser', () => {
     const { desk, owner } = await clinicWithStaff();
     const page = await dashboard.signedInPage(desk);
     expect(await tabs(page)).toEqual(['Live', 'Diary', 'Patients', 'Calls']);
-    for (const path of ['/settings', '/staff', '/statistics']) {
+    for (const path of ['/settings', '/staff', '/statistics', '/audit']) {
       await page.goto(dashboard.base + path);
       await page.getByRole('region', { name: 'Live' }).waitFor();
-      expect(await page.getByRole('region', { name: /Settings|Staff|Statistics/ }).count()).toBe(0);
+      expect(await page.getByRole('region', { name: /Settings|Staff|Statistics|Audit/ }).count()).toBe(0);
     }
     const ownerPage = await dashboard.signedInPage(owner);
-    expect(await tabs(ownerPage)).toEqual(['Live', 'Diary', 'Patients', 'Calls', 'Statistics', 'Settings', 'Staff']);
+    expect(await tabs(ownerPage)).toEqual(['Live', 'Diary', 'Patients', 'Calls', 'Statistics', 'Settings', 'Staff', 'Audit']);
   });
 
   it('the owner moves Monday\'s opening to 10:00 and sets an emergency message: the next call hears both', async () => {
@@ -119,6 +119,31 @@ describeWith(needs.browser, 'The owner\'s screens in a real browser', () => {
     await player.getByText('On legal hold: Complaint 2027-14').waitFor();
     expect(await db.prisma.recording.findUniqueOrThrow({ where: { id: recording.id } })).toMatchObject({ legalHold: true, heldBy: owner.userId });
     await page.screenshot({ path: 'test-artifacts/call-timeline.png', fullPage: true });
+  });
+
+  it('an owner erases a patient after typing their name, and the audit log shows it', async () => {
+    const { clinic, owner, patient } = await clinicWithStaff();
+    const page = await dashboard.signedInPage(owner);
+    await open(page, 'Patients');
+    await page.getByLabel('Name or number').fill('Jane');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('list', { name: 'Search results' }).getByRole('button', { name: 'Jane Doe' }).click();
+    const rights = page.getByRole('region', { name: 'Data protection' });
+    expect(await rights.getByRole('link', { name: 'Export (JSON)' }).getAttribute('href')).toBe(`/api/clinics/${clinic.id}/patients/${patient.id}/export`);
+    await rights.getByRole('button', { name: 'Erase this patient…' }).click();
+    const form = page.getByRole('form', { name: 'Erase this patient' });
+    await form.getByLabel("Type the patient's name to confirm").fill('Jane');
+    await form.getByRole('button', { name: 'Erase for good' }).click();
+    await form.getByRole('alert').getByText('type the patient').waitFor();
+    expect(await dashboard.db.prisma.patient.count({ where: { id: patient.id } })).toBe(1);
+    await form.getByLabel("Type the patient's name to confirm").fill('Jane Doe');
+    await form.getByRole('button', { name: 'Erase for good' }).click();
+    await rights.waitFor({ state: 'detached' });
+    expect(await dashboard.db.prisma.patient.count({ where: { id: patient.id } })).toBe(0);
+
+    await open(page, 'Audit');
+    await page.getByRole('table', { name: 'Audit log' }).getByText('patient.erased').waitFor();
+    await page.screenshot({ path: 'test-artifacts/audit.png', fullPage: true });
   });
 
   it('removing a receptionist signs them out of their open dashboard at once', async () => {

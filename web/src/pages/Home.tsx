@@ -18,6 +18,7 @@ const SCREENS = [
   { path: '/statistics', label: 'Statistics', owner: true },
   { path: '/settings', label: 'Settings', owner: true },
   { path: '/staff', label: 'Staff', owner: true },
+  { path: '/audit', label: 'Audit', owner: true },
 ];
 
 interface ClinicDetail {

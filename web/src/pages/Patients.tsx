@@ -1,7 +1,10 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, lazy, Suspense, useState } from 'react';
 import { api, ApiError, type Load } from '../api';
 import { maskNumber, timeIn } from '../live/format';
 import type { ClinicView } from './Live';
+
+// Owners only, so in the owners' chunk.
+const PatientRights = lazy(() => import('./owner/PatientRights'));
 
 interface Patient {
   id: string;
@@ -108,6 +111,11 @@ export function Patients({ clinic }: { clinic: ClinicView }) {
                 </li>
               ))}
             </ul>
+          )}
+          {clinic.role === 'owner' && (
+            <Suspense fallback={null}>
+              <PatientRights clinicId={clinic.id} patientId={detail.value.patient.id} onErased={() => { setDetail({ state: 'idle' }); setResults({ state: 'idle' }); }} />
+            </Suspense>
           )}
         </div>
       )}

@@ -1,5 +1,6 @@
 // The owner's screens, in their own chunk: a receptionist's browser never loads them.
 import type { ClinicView } from '../Live';
+import { AuditLog } from './AuditLog';
 import { Settings } from './Settings';
 import { Staff } from './Staff';
 import { Statistics } from './Statistics';
@@ -8,5 +9,6 @@ export default function OwnerScreens({ screen, clinic, me }: { screen: string; c
   if (screen === '/statistics') return <Statistics clinic={clinic} />;
   if (screen === '/settings') return <Settings clinic={clinic} />;
   if (screen === '/staff') return <Staff clinic={clinic} me={me} />;
+  if (screen === '/audit') return <AuditLog clinic={clinic} />;
   return null;
 }

@@ -4,6 +4,7 @@ import { Loaded } from '../../components/Loaded';
 import type { ClinicView } from '../Live';
 import { BookingRules } from './BookingRules';
 import { CalendarLinks } from './CalendarLinks';
+import { ClinicRights } from './ClinicRights';
 import { Closures } from './Closures';
 import { type ClinicSettings, PhoneLine } from './PhoneLine';
 import { type AppointmentType, AppointmentTypes, type Practitioner, Practitioners } from './Practitioners';
@@ -50,6 +51,7 @@ export function Settings({ clinic }: { clinic: ClinicView }) {
             <BookingRules base={base} />
             <Retention clinic={clinic} />
             <CalendarLinks base={base} />
+            <ClinicRights clinic={clinic} />
           </>
         )}
       </Loaded>

@@ -1,0 +1,39 @@
+import { type FormEvent, useState } from 'react';
+import { api } from '../../api';
+import { FormEnd } from '../../components/FormEnd';
+import { useSubmit } from '../../components/useSubmit';
+import type { ClinicView } from '../Live';
+
+/** The clinic's own data: download all of it; close the clinic and erase everything. */
+export function ClinicRights({ clinic }: { clinic: ClinicView }) {
+  const base = `/api/clinics/${clinic.id}`;
+  const [closing, setClosing] = useState(false);
+  const [typed, setTyped] = useState('');
+  const close = useSubmit();
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (await close.run(() => api('DELETE', base, { confirmName: typed }), 'Closed.')) window.location.assign('/');
+  }
+  return (
+    <section className="panel" aria-label="The clinic's data">
+      <h2>The clinic's data</h2>
+      <p>
+        <a href={`${base}/export.zip`} download>Download all of the clinic's data</a> <span className="note">(a zip: one JSON file, and a CSV per table)</span>
+      </p>
+      {!closing ? (
+        <button className="danger" onClick={() => setClosing(true)}>Close the clinic…</button>
+      ) : (
+        <form onSubmit={submit} aria-label="Close the clinic">
+          <p>
+            Closing erases everything the service holds for {clinic.name} — patients, diary, calls, recordings (here and at Twilio), statistics, the audit log —
+            and destroys the clinic's encryption key, so no copy of a recording can be read again. Download the data first if you need it. This cannot be undone.
+          </p>
+          <label>Type the clinic's name to confirm<input value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" /></label>
+          <FormEnd error={close.error} busy={close.busy} label="Close and erase everything" busyLabel="Closing…" />
+          <button type="button" className="link" onClick={() => setClosing(false)}>Cancel</button>
+        </form>
+      )}
+    </section>
+  );
+}
