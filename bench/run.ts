@@ -3,6 +3,7 @@
 // machines are shared and noisy: the ratio is what to compare across runs.
 import { writeFile } from 'node:fs/promises';
 import { fanoutBenchmarks } from './fanout.bench.js';
+import { purgeBenchmarks } from './purge.bench.js';
 import { slotBenchmarks } from './slots.bench.js';
 import { voiceBenchmarks } from './voice.bench.js';
 
@@ -16,7 +17,11 @@ export interface Figure {
   goal?: { max?: number; min?: number; of: 'value' | 'ratio' };
 }
 
-const figures: Figure[] = [...(await slotBenchmarks()), ...(await voiceBenchmarks()), ...(await fanoutBenchmarks())];
+// BENCH_ONLY=slots|voice|fanout|purge runs one of them.
+const only = process.env.BENCH_ONLY;
+const suites: Array<[string, () => Promise<Figure[]>]> = [['slots', slotBenchmarks], ['voice', voiceBenchmarks], ['fanout', fanoutBenchmarks], ['purge', purgeBenchmarks]];
+const figures: Figure[] = [];
+for (const [name, run] of suites) if (!only || only === name) figures.push(...(await run()));
 
 const rows = figures.map((f) => {
   const ratio = f.baseline > 0 ? f.value / f.baseline : NaN;

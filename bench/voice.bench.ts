@@ -9,11 +9,11 @@ import pg from 'pg';
 import { openPostgresDatabase } from '../src/db/database.js';
 import type { Figure } from './run.js';
 
-const AUTH_TOKEN = 'b'.repeat(32);
-const BASE = 'https://bench.phone.test';
+export const AUTH_TOKEN = 'b'.repeat(32);
+export const BASE = 'https://bench.phone.test';
 const CLINICS = 200;
 // Ofcom's drama ranges: 01632 960xxx for the clinics, 07700 900xxx for callers.
-const clinicNumber = (i: number) => `+441632960${String(i).padStart(3, '0')}`;
+export const clinicNumber = (i: number) => `+441632960${String(i).padStart(3, '0')}`;
 const callerNumber = (i: number) => `+447700900${String(i).padStart(3, '0')}`;
 const pick = (n: number) => Math.floor(Math.random() * n);
 const DURATION_S = 5;
@@ -21,13 +21,13 @@ const DURATION_S = 5;
 // median of its rounds: on a shared machine a slow patch then hits all three alike.
 const ROUNDS = 3;
 
-function sign(path: string, params: Record<string, string>): string {
+export function sign(path: string, params: Record<string, string>): string {
   const data = BASE + path + Object.keys(params).sort().map((k) => k + params[k]).join('');
   return createHmac('sha1', AUTH_TOKEN).update(data).digest('base64');
 }
 
-function callParams(oneClinic: boolean): Record<string, string> {
-  return { AccountSid: 'AC' + 'a'.repeat(32), ApiVersion: '2010-04-01', CallSid: 'CA' + randomBytes(16).toString('hex'), CallStatus: 'ringing', Direction: 'inbound', From: callerNumber(pick(1000)), To: clinicNumber(oneClinic ? 0 : pick(CLINICS)) };
+export function callParams(oneClinic: boolean, clinics = CLINICS): Record<string, string> {
+  return { AccountSid: 'AC' + 'a'.repeat(32), ApiVersion: '2010-04-01', CallSid: 'CA' + randomBytes(16).toString('hex'), CallStatus: 'ringing', Direction: 'inbound', From: callerNumber(pick(1000)), To: clinicNumber(oneClinic ? 0 : pick(clinics)) };
 }
 
 type Load = { rps: number; p50: number; p99: number; errors: number };
@@ -59,7 +59,7 @@ function medianOf(loads: Load[]): Load {
 }
 
 /** Starts a server process and waits until `readyUrl` answers. */
-async function startProcess(args: string[], env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
+export async function startProcess(args: string[], env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`);
