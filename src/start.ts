@@ -1,4 +1,3 @@
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { listClinics } from './clinics/clinics.js';
@@ -10,6 +9,7 @@ import { openConfiguredDatabase } from './db/open.js';
 import type { Logger } from './logger.js';
 import { jobHandlers } from './jobs/handlers.js';
 import { attachLiveHub } from './live/hub.js';
+import { createHttpServer } from './http/server.js';
 import { JobRunner } from './jobs/runner.js';
 import { schedulePeriodic } from './jobs/periodic.js';
 import { scheduleReconciliation } from './recordings/reconcile.js';
@@ -46,7 +46,7 @@ export async function startService(config: ReadyConfig, logger: Logger): Promise
     await scheduleReconciliation(ctx);
     await schedulePeriodic(db.prisma, 'retention.purge', PURGE_EVERY_MS, ctx.clock());
     jobs.start();
-    const server = http.createServer(createApp(ctx));
+    const server = createHttpServer(createApp(ctx));
     ctx.live = await attachLiveHub(server, ctx, { redisUrl: config.redisUrl });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -1,3 +1,4 @@
+import { ZodError } from 'zod';
 import express, { Router, type ErrorRequestHandler } from 'express';
 import { inboundText, textReply } from '../texts/waitlist-offers.js';
 import type { AppContext } from '../context.js';
@@ -17,6 +18,13 @@ const sendTwiml = (res: express.Response, xml: string) => {
 };
 
 /** Everything Twilio calls, under /twilio/. No error ever reaches the caller as anything but speech. */
+/** A step's URL names no call of ours: a replay, or a call already purged or erased. */
+class UnknownCallError extends Error {
+  constructor() {
+    super('action URL names no known call');
+  }
+}
+
 export function twilioRoutes(ctx: AppContext): Router {
   const router = Router();
   const { authToken } = ctx.config.twilio;
@@ -86,7 +94,7 @@ export function twilioRoutes(ctx: AppContext): Router {
           },
         })
       : null;
-    if (!call) throw new Error('action URL names no known call');
+    if (!call) throw new UnknownCallError();
     return new Ivr(ctx, call);
   }
 
@@ -139,7 +147,14 @@ export function twilioRoutes(ctx: AppContext): Router {
 
   const answerWithApology: ErrorRequestHandler = (err, req, res, _next) => {
     if (res.headersSent) return; // the deadline already answered
-    req.log?.error({ err }, 'Twilio webhook failed; answered with the apology');
+    // Twilio's requests are a few kilobytes: a body past the limit is not Twilio, and is refused unread.
+    if ((err as { type?: string }).type === 'entity.too.large') {
+      res.status(413).type('text/plain').send('Request body too large');
+      return;
+    }
+    // A signed request without the fields its step needs is Twilio's (or a replay's) oddity, not our failure.
+    if (err instanceof ZodError || err instanceof UnknownCallError) req.log?.warn({ problem: err instanceof ZodError ? err.issues.map((i) => i.path.join('.')).join(', ') : err.message }, 'Twilio request was not one we can act on; answered with the apology');
+    else req.log?.error({ err }, 'Twilio webhook failed; answered with the apology');
     sendTwiml(res, apologyTwiml(ctx.fallbackDirectory.lookup(typeof req.body?.To === 'string' ? req.body.To : undefined)));
   };
   router.use((_req, res) => sendTwiml(res, apologyTwiml()));

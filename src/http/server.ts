@@ -1,0 +1,21 @@
+import http from 'node:http';
+import type { RequestListener } from 'node:http';
+
+export interface ServerLimits {
+  /** A client must have sent all its headers by then (slowloris). */
+  headersTimeoutMs: number;
+  /** …and its whole request, body included. Twilio's are small and fast. */
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** How often Node checks the two above. */
+  checkEveryMs: number;
+}
+
+export const SERVER_LIMITS: ServerLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, checkEveryMs: 1_000 };
+
+/** The HTTP server with limits that keep slow or stalled clients from holding connections. */
+export function createHttpServer(app: RequestListener, limits: ServerLimits = SERVER_LIMITS): http.Server {
+  const server = http.createServer({ headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: limits.checkEveryMs }, app);
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  return server;
+}
