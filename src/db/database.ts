@@ -6,6 +6,10 @@ import { PrismaClient } from '../generated/prisma/client.js';
 import { applyMigrations, hasPendingMigrations } from './migrations.js';
 import { createPGlite, pgliteAdapterFactory } from './pglite.js';
 
+// A burst (a thousand receptionists' clicks on one slot) queues for a connection
+// rather than failing after Prisma's default 2 s; a transaction still ends within 15 s.
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
+
 export type Prisma = PrismaClient;
 
 export type SqlQuery = string | { name: string; text: string };
@@ -33,7 +37,7 @@ export interface Database {
 export async function openEmbeddedDatabase(source: { dataDir: string } | { loadDataDir: Blob }): Promise<Database & { pglite: PGlite }> {
   const pglite = await createPGlite(source);
   const adapter = pgliteAdapterFactory(pglite);
-  const prisma = new PrismaClient({ adapter });
+  const prisma = new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
   const parsers = { [TIMESTAMP_OID]: parseUtcTimestamp };
   return {
     kind: 'embedded',
@@ -61,12 +65,12 @@ export function openPostgresDatabase(connectionString: string, options: { poolSi
   const pool = new pg.Pool({
     connectionString,
     max: options.poolSize ?? 10,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: 10_000,
     types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === TIMESTAMP_OID ? parseUtcTimestamp : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
   });
   // A dropped idle connection (the database restarted) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), transactionOptions: TRANSACTION_OPTIONS });
   return {
     kind: 'postgres',
     prisma,

@@ -6,3 +6,6 @@ export function sqlState(err: unknown): string | undefined {
 
 export const EXCLUSION_VIOLATION = '23P01';
 export const UNIQUE_VIOLATION = '23505';
+
+/** A deadlock or serialization failure: PostgreSQL aborted this transaction so another could finish; running it again is safe. */
+export const isConflictRetry = (err: unknown): boolean => (err as { code?: string })?.code === 'P2034' || ['40P01', '40001'].includes(sqlState(err) ?? '');

@@ -3,7 +3,7 @@
 // (an exclusion constraint), not by hoping.
 import { type Actor, recordAudit } from '../audit/audit.js';
 import type { Prisma } from '../db/database.js';
-import { EXCLUSION_VIOLATION, sqlState } from '../db/errors.js';
+import { EXCLUSION_VIOLATION, isConflictRetry, sqlState } from '../db/errors.js';
 import type { AppointmentSummary, EventBus } from '../events.js';
 import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
 import { HttpError, notFound } from '../http/errors.js';
@@ -85,14 +85,38 @@ async function planSlot(tx: Tx, req: SlotTarget, now: Date) {
 
 type SlotTarget = Omit<BookingRequest, 'patientId' | 'actor'>;
 
-/** Runs `work`; a clash with another live appointment becomes SlotTakenError with the next free times. */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Writers to one practitioner's diary take turns (a lock held to the end of the
+ * transaction), so a burst of bookings for one slot meets the winner's committed
+ * row one by one — a clean clash each — instead of waiting on each other's
+ * uncommitted rows inside the constraint, where PostgreSQL finds deadlocks only
+ * after a second each. The constraint still decides who gets the slot.
+ */
+async function queueForDiary(tx: Tx, practitionerId: string): Promise<void> {
+  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended(${practitionerId}, 0))::text AS "locked"`;
+}
+
+/**
+ * Runs `work`; a clash with another live appointment becomes SlotTakenError with the
+ * next free times. Many bookings of one slot at once can deadlock inside the
+ * exclusion constraint (each waits on the others' uncommitted rows); PostgreSQL then
+ * aborts one, which is run again — and then meets the winner's row as a clash.
+ */
 async function refusingClashes<T>(deps: DiaryDeps, target: () => Pick<SlotTarget, 'clinicId' | 'typeId' | 'source'>, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (sqlState(err) !== EXCLUSION_VIOLATION) throw err;
-    const { clinicId, typeId, source } = target();
-    throw new SlotTakenError(await nextFreeSlots(deps.prisma, { clinicId, typeId, limit: 3, applyNotice: source === 'phone', now: deps.clock() }));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (isConflictRetry(err) && attempt < MAX_ATTEMPTS) {
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+        continue;
+      }
+      if (sqlState(err) !== EXCLUSION_VIOLATION) throw err;
+      const { clinicId, typeId, source } = target();
+      throw new SlotTakenError(await nextFreeSlots(deps.prisma, { clinicId, typeId, limit: 3, applyNotice: source === 'phone', now: deps.clock() }));
+    }
   }
 }
 
@@ -103,6 +127,7 @@ export async function bookAppointment(deps: DiaryDeps, req: BookingRequest): Pro
       const patient = await tx.patient.findFirst({ where: { id: req.patientId, clinicId: req.clinicId }, select: { id: true } });
       if (!patient) throw new HttpError(404, 'not_found', 'No such patient', 'patientId');
       const plan = await planSlot(tx, req, now);
+      await queueForDiary(tx, req.practitionerId);
       const created = await tx.appointment.create({
         data: { clinicId: req.clinicId, practitionerId: req.practitionerId, typeId: req.typeId, patientId: req.patientId, startsAt: req.startsAt, endsAt: plan.endsAt, blockedUntil: plan.blockedUntil, source: req.source, createdBy: actorId(req.actor) },
       });
@@ -143,6 +168,7 @@ export async function moveAppointment(
         from = current;
         const target = { clinicId: req.clinicId, practitionerId: req.practitionerId ?? current.practitionerId, typeId: current.typeId, startsAt: req.startsAt, source: req.source };
         const plan = await planSlot(tx, target, now);
+        await queueForDiary(tx, target.practitionerId);
         // The constraint checks the row's new range against everyone else's; its own old range goes with the update.
         const updated = await tx.appointment.update({
           where: { id: current.id },

@@ -48,6 +48,12 @@ export function apiErrorHandler(logger: Logger): ErrorRequestHandler {
       res.status(status).json({ error: { code: err.type ?? 'bad_request', message: status === 413 ? 'Request body too large' : 'Malformed request body' } });
       return;
     }
+    // Overload (no connection or transaction slot within its wait): say so, and when to try again.
+    if ((err as { code?: string })?.code === 'P2028' || /timeout exceeded when trying to connect/.test(String((err as Error)?.message))) {
+      (req.log ?? logger).warn({ err: { message: (err as Error).message } }, 'database busy; answered 503');
+      res.status(503).set('Retry-After', '2').json({ error: { code: 'busy', message: 'The service is very busy just now; please try again in a moment.' } });
+      return;
+    }
     (req.log ?? logger).error({ err }, 'unexpected error');
     res.status(500).json({ error: { code: 'internal', message: 'Something went wrong on our side. Quote request id ' + String(req.id) + ' if you report it.' } });
   };
