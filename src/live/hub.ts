@@ -47,9 +47,38 @@ function sameOrigin(req: http.IncomingMessage, publicBaseUrl: string): boolean {
   return origin === new URL(publicBaseUrl).origin || origin === `http://${host}` || origin === `https://${host}`;
 }
 
+type AdapterFactory = ReturnType<typeof createAdapter>;
+type Adapter = ReturnType<AdapterFactory>;
+
+/**
+ * The streams adapter delivers an event to this instance's own sockets only after
+ * Redis has taken it, so with Redis gone every dashboard would go quiet. While the
+ * client is not connected, events (and room changes, disconnections) stay local:
+ * this instance's sockets hear its events, the others catch up when Redis is back
+ * (and the dashboards refetch on reconnecting).
+ */
+function localWhenRedisIsDown(redis: { isReady: boolean }, make: AdapterFactory): AdapterFactory {
+  type Options = { flags?: Record<string, unknown> };
+  const local = (options: Options): Options => (redis.isReady ? options : { ...options, flags: { ...options.flags, local: true } });
+  // A plain function: Socket.IO calls the factory with `new`.
+  return function (this: unknown, nsp: Parameters<AdapterFactory>[0]) {
+    const adapter = make(nsp) as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const broadcast = adapter.broadcast!.bind(adapter);
+    adapter.broadcast = (packet, options) => broadcast(packet, local(options as Options));
+    for (const method of ['addSockets', 'delSockets', 'disconnectSockets']) {
+      const original = adapter[method]!.bind(adapter);
+      adapter[method] = (options, ...rest) => original(local(options as Options), ...rest);
+    }
+    return adapter as unknown as Adapter;
+  } as unknown as AdapterFactory;
+}
+
 export async function attachLiveHub(server: http.Server, ctx: AppContext, options: { redisUrl?: string } = {}): Promise<LiveHub> {
   const { prisma } = ctx.db;
-  const redis = options.redisUrl ? createClient({ url: options.redisUrl }) : null;
+  // A connection that goes silent (a network that drops packets rather than refusing) is
+  // closed after 15 s and reopened: the pings keep a healthy one talking, including the
+  // adapter's blocking reader (2 s reads), which inherits these options.
+  const redis = options.redisUrl ? createClient({ url: options.redisUrl, pingInterval: 5_000, socket: { socketTimeout: 15_000, connectTimeout: 5_000 } }) : null;
   if (redis) {
     // Redis going away must not take the process with it: this instance keeps serving its own sockets.
     redis.on('error', (err) => ctx.logger.warn({ err: (err as Error).message }, 'Redis error; live events between instances paused'));
@@ -63,7 +92,7 @@ export async function attachLiveHub(server: http.Server, ctx: AppContext, option
     allowRequest: (req, callback) => callback(null, sameOrigin(req, ctx.config.publicBaseUrl)),
     // Middlewares run again on recovery, so a recovered socket is let in only with a live session.
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: false },
-    ...(redis ? { adapter: createAdapter(redis, { maxLen: 100_000, blockTimeInMs: 2_000 }) } : {}),
+    ...(redis ? { adapter: localWhenRedisIsDown(redis, createAdapter(redis, { maxLen: 100_000, blockTimeInMs: 2_000 })) } : {}),
   });
 
   const parseCookies = cookieParser(ctx.config.sessionSecret);

@@ -6,6 +6,7 @@ import { makeTestApp, type TestApp } from '../helpers/app.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { browserAgent, makeClinic, makeStaff } from '../helpers/fixtures.js';
 import { databaseKinds, describeWith, needs, redisUrl } from '../helpers/services.js';
+import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { inboundCall, signedTwilioPost } from '../helpers/twilio.js';
 
 type Instance = TestApp & { url: string; hub: LiveHub; server: http.Server };
@@ -197,5 +198,63 @@ describeWith(needs.redis, 'Live events across two instances (PostgreSQL + Redis)
     const gone = once<string>(onB, 'disconnect');
     await browser.send('delete', '/api/session');
     expect(await gone).toBe('io server disconnect');
+  });
+});
+
+describeWith(needs.redis, 'Redis goes away and comes back (a TCP proxy in front of it)', () => {
+  let db: TestDatabase;
+  let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
+  const instances: Instance[] = [];
+  const sockets: Socket[] = [];
+  beforeAll(async () => {
+    db = await openTestDatabase(databaseKinds().includes('postgres') ? 'postgres' : 'embedded');
+    const target = new URL(redisUrl!);
+    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
+    target.host = `127.0.0.1:${proxy.port}`;
+    instances.push(await startInstance(db, target.toString()), await startInstance(db, target.toString()));
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.disconnect();
+    proxy.restore();
+    for (const i of instances) await stopInstance(i);
+    await proxy.close();
+    await db.drop();
+  });
+
+  it('each instance keeps serving its own sockets while Redis is down, and events cross again once it is back', async () => {
+    const [c, d] = instances as [Instance, Instance];
+    const clinic = await makeClinic(db.prisma);
+    const anna = await makeStaff(db.prisma, clinic.id, 'receptionist');
+    const { cookie } = await sessionCookie(c, anna);
+    const [onC, onD] = [liveClient(c.url, cookie), liveClient(d.url, cookie)];
+    sockets.push(onC, onD);
+    await Promise.all([once(onC, 'ready'), once(onD, 'ready')]);
+    const [seenC, seenD] = [recorder(onC), recorder(onD)];
+    let n = 0;
+    const ring = (on: Instance) => signedTwilioPost(on.app, '/twilio/voice', inboundCall({ To: clinic.numbers[0]!, CallSid: 'CA' + (0xeed00 + n++).toString(16).padStart(32, '0') }));
+    const until = async (what: string, check: () => boolean, ms: number) => {
+      for (const end = Date.now() + ms; !check(); ) {
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+        await settle(50);
+      }
+    };
+
+    proxy.cut();
+    const answered = await Promise.all([ring(c), ring(d)]);
+    expect(answered.map((r) => r.status)).toEqual([200, 200]);
+    await until('each instance to tell its own socket', () => seenC.length >= 1 && seenD.length >= 1, 5_000);
+
+    proxy.restore();
+    // Once the clients have given up their silent connections (15 s) and reconnected, a call on C reaches D's socket again.
+    const crossed = async () => {
+      const before = seenD.length;
+      await ring(c);
+      await settle(500);
+      return seenD.length > before;
+    };
+    const restoredAt = Date.now();
+    let back = false;
+    while (!back && Date.now() - restoredAt < 30_000) back = await crossed();
+    expect(back).toBe(true);
   });
 });
