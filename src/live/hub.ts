@@ -80,6 +80,15 @@ export async function attachLiveHub(server: http.Server, ctx: AppContext, option
   // adapter's blocking reader (2 s reads), which inherits these options.
   const redis = options.redisUrl ? createClient({ url: options.redisUrl, pingInterval: 5_000, socket: { socketTimeout: 15_000, connectTimeout: 5_000 } }) : null;
   if (redis) {
+    // The adapter disconnects its own copies of the client when it closes, without a
+    // catch: one that Redis's absence already closed would reject unhandled.
+    const duplicate = redis.duplicate.bind(redis);
+    redis.duplicate = ((...args: Parameters<typeof duplicate>) => {
+      const copy = duplicate(...args);
+      const disconnect = copy.disconnect.bind(copy);
+      copy.disconnect = () => (copy.isOpen ? disconnect() : Promise.resolve());
+      return copy;
+    }) as typeof redis.duplicate;
     // Redis going away must not take the process with it: this instance keeps serving its own sockets.
     redis.on('error', (err) => ctx.logger.warn({ err: (err as Error).message }, 'Redis error; live events between instances paused'));
     // Calls must be answered even when Redis is down: start without it and let the client keep trying.
