@@ -44,12 +44,13 @@ export async function clinicTables(prisma: Prisma, clinicId: string): Promise<Re
 }
 
 const cell = (v: unknown): string => (v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : typeof v === 'bigint' ? v.toString() : typeof v === 'object' ? JSON.stringify(v) : String(v));
-const json = (data: unknown) => JSON.stringify(data, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2);
+/** JSON for exports: audit ids are bigints, written as strings. */
+export const exportJson = (data: unknown) => JSON.stringify(data, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2);
 
 /** The clinic's data as a zip: clinic.json with every table, and one CSV per table. */
 export async function clinicExportZip(prisma: Prisma, clinicId: string, now: Date): Promise<Buffer> {
   const tables = await clinicTables(prisma, clinicId);
-  const files: Record<string, Uint8Array> = { 'clinic.json': strToU8(json({ exportedAt: now, ...tables })) };
+  const files: Record<string, Uint8Array> = { 'clinic.json': strToU8(exportJson({ exportedAt: now, ...tables })) };
   for (const [name, rows] of Object.entries(tables)) {
     const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
     files[`csv/${name}.csv`] = strToU8(stringify(rows.map((r) => columns.map((c) => cell(r[c]))), { header: true, columns }));

@@ -5,7 +5,7 @@ import { recordAudit } from '../audit/audit.js';
 import type { AppContext } from '../context.js';
 import { notFound, parseInput } from '../http/errors.js';
 import { auditQuerySchema, listAudit } from './audit-log.js';
-import { clinicExportZip, closeClinic } from './clinic-rights.js';
+import { clinicExportZip, closeClinic, exportJson } from './clinic-rights.js';
 import { erasePatient, erasurePreview, patientExport, patientExportZip, type RightsDeps } from './patient-rights.js';
 
 const confirmSchema = z.strictObject({ confirmName: z.string({ error: 'is required: type the name to confirm' }).max(200) });
@@ -24,13 +24,12 @@ export function privacyRoutes(ctx: AppContext): Router {
   const audited = (req: Request, action: string, subject?: { type: string; id: string }, details?: Record<string, boolean | number>) =>
     recordAudit(prisma, { actor: actorOf(req), action, clinicId: clinicOf(req), subject, details });
   const attachment = (name: string) => ({ 'Content-Disposition': `attachment; filename="${name}"`, 'Cache-Control': 'private, no-store' });
-  const asJson = (data: unknown) => JSON.stringify(data, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2);
 
   router.get('/patients/:patientId/export', requireOwner, async (req, res) => {
     const id = patientIdOf(req);
     const data = await patientExport(prisma, clinicOf(req), id, ctx.clock());
     await audited(req, 'patient.exported', { type: 'patient', id }, { audio: false });
-    res.set(attachment(`patient-${id}.json`)).type('application/json').send(asJson(data));
+    res.set(attachment(`patient-${id}.json`)).type('application/json').send(exportJson(data));
   });
   router.get('/patients/:patientId/export.zip', requireOwner, async (req, res) => {
     const id = patientIdOf(req);

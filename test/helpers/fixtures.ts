@@ -47,3 +47,11 @@ export function browserAgent(app: Express) {
     },
   };
 }
+
+/** A request whose answer (audio, a zip) is read as bytes into `res.body`. */
+export const asBytes = (req: request.Test) =>
+  req.buffer(true).parse((res, done) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => done(null, Buffer.concat(chunks)));
+  });

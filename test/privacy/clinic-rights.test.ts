@@ -7,7 +7,7 @@ import { TwilioStandin } from '../../src/twilio-standin/server.js';
 import { makeTestApp, testClock, TEST_AUTH_TOKEN } from '../helpers/app.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { makeDiary } from '../helpers/diary.js';
-import { browserAgent, makeStaff } from '../helpers/fixtures.js';
+import { asBytes, browserAgent, makeStaff } from '../helpers/fixtures.js';
 import { rowsMentioning } from '../helpers/privacy.js';
 import { databaseKinds } from '../helpers/services.js';
 import { callSid } from '../helpers/twilio.js';
@@ -50,11 +50,7 @@ describe.each(databaseKinds())('The clinic\'s rights: export, closure and the au
 
   it('an owner exports all of the clinic\'s data: one JSON document and a CSV per table', async () => {
     const c = await runningClinic();
-    const res = await c.owner.agent.get(`${c.base}/export.zip`).buffer(true).parse((r, done) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (b: Buffer) => chunks.push(b));
-      r.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+    const res = await asBytes(c.owner.agent.get(`${c.base}/export.zip`));
     expect(res.headers['content-type']).toBe('application/zip');
     const files = unzipSync(new Uint8Array(res.body as Buffer));
     const all = JSON.parse(strFromU8(files['clinic.json']!));

@@ -7,7 +7,7 @@ import { TwilioStandin } from '../../src/twilio-standin/server.js';
 import { makeTestApp, testClock, TEST_AUTH_TOKEN } from '../helpers/app.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { makeDiary } from '../helpers/diary.js';
-import { browserAgent, makeStaff } from '../helpers/fixtures.js';
+import { asBytes, browserAgent, makeStaff } from '../helpers/fixtures.js';
 import { rowsMentioning } from '../helpers/privacy.js';
 import { databaseKinds } from '../helpers/services.js';
 import { callSid } from '../helpers/twilio.js';
@@ -15,14 +15,6 @@ import { callSid } from '../helpers/twilio.js';
 const ACCOUNT = 'AC' + 'a'.repeat(32);
 const NOW = new Date('2027-06-07T08:00:00Z');
 let seq = 0x9a7000;
-
-/** Reads a binary response (a zip) as bytes. */
-const bytes = (req: import('supertest').Test) =>
-  req.buffer(true).parse((res, done) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => done(null, Buffer.concat(chunks)));
-  });
 
 describe.each(databaseKinds())('A patient\'s rights: export and erasure (%s database)', (kind) => {
   let db: TestDatabase;
@@ -88,7 +80,7 @@ describe.each(databaseKinds())('A patient\'s rights: export and erasure (%s data
     expect(res.text).not.toContain(z.janes.id);
     expect(res.text).not.toContain(z.janesCall.id);
 
-    const zip = await bytes(z.owner.agent.get(`${z.url}/export.zip`));
+    const zip = await asBytes(z.owner.agent.get(`${z.url}/export.zip`));
     const files = unzipSync(new Uint8Array(zip.body as Buffer));
     expect(JSON.parse(strFromU8(files['patient.json']!)).patient.id).toBe(z.zelda.id);
     const audio = Object.entries(files).filter(([name]) => name.startsWith('recordings/'));

@@ -2,7 +2,7 @@ import { seal } from '../../src/recordings/crypto.js';
 import { clinicDataKey } from '../../src/recordings/keys.js';
 import { makeTestApp } from '../helpers/app.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { browserAgent, makeClinic, makeStaff } from '../helpers/fixtures.js';
+import { asBytes, browserAgent, makeClinic, makeStaff } from '../helpers/fixtures.js';
 import { databaseKinds } from '../helpers/services.js';
 import { callSid } from '../helpers/twilio.js';
 
@@ -38,11 +38,7 @@ describe.each(databaseKinds())('Listening to recordings (%s database)', (kind) =
   }
   /** GET as a media player would, the body as bytes. */
   const play = (client: { agent: ReturnType<typeof browserAgent>['agent'] }, url: string, range?: string) => {
-    const req = client.agent.get(url).buffer(true).parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+    const req = asBytes(client.agent.get(url));
     return range ? req.set('Range', range) : req;
   };
   const audits = (clinicId: string, action: string) => db.prisma.auditEntry.findMany({ where: { clinicId, action } });
