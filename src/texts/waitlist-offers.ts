@@ -1,6 +1,7 @@
 // A freed time offered by text to the people waiting for one; the first to reply
 // YES gets it. The booking goes through the diary engine, so the appointment
 // constraint — not the order replies happen to be read in — decides who was first.
+import { isE164 } from '../clinics/validation.js';
 import twilio from 'twilio';
 import type { AppContext } from '../context.js';
 import { bookAppointment, type DiaryDeps, SlotTakenError } from '../diary/booking.js';
@@ -45,8 +46,10 @@ export const textReply = (text?: string) => {
 export async function inboundText(ctx: AppContext, body: Record<string, string | undefined>): Promise<string> {
   const { prisma } = ctx.db;
   const now = ctx.clock();
-  const number = body.To ? await prisma.clinicNumber.findUnique({ where: { e164: body.To }, select: { clinicId: true } }) : null;
-  if (!number || !body.From) return textReply();
+  // Twilio sends both numbers in E.164; anything else (a NUL byte the database refuses, say) is not a text to answer.
+  if (!isE164(body.To) || !isE164(body.From)) return textReply();
+  const number = await prisma.clinicNumber.findUnique({ where: { e164: body.To }, select: { clinicId: true } });
+  if (!number) return textReply();
   const offer = await prisma.waitlistOffer.findFirst({
     where: { clinicId: number.clinicId, toNumber: body.From, createdAt: { gte: new Date(now.getTime() - OFFER_HOURS * 3_600_000) } },
     orderBy: { createdAt: 'desc' },

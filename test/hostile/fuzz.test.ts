@@ -115,6 +115,14 @@ describe('Hostile input, fuzzed (embedded database)', () => {
     expect(errorsIn(w.logs)).toEqual([]);
   });
 
+  it('a text whose numbers the database would refuse (a NUL byte) gets an empty reply, not an error (found by the fuzzer)', async () => {
+    const w = await world();
+    const res = await signedTwilioPost(w.app, '/twilio/sms', { To: '+4416\u0000', From: '+447700900123', Body: 'YES' });
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/<Response\/>/);
+    expect(errorsIn(w.logs)).toEqual([]);
+  });
+
   it('oversized bodies are refused before any work: 413', async () => {
     const w = await world();
     const big = { name: 'x'.repeat(200_000) };
