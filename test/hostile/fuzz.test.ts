@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 // Hostile input: every webhook and every API route gets thousands of arbitrary
 // bodies, queries and path parameters. Whatever arrives, the answer is never a
 // 5xx, a webhook always answers TwiML, and the process keeps going.
@@ -36,6 +37,9 @@ const errorsIn = (logs: string[]) =>
     const e = JSON.parse(l) as { msg: string; req?: { method: string; url: string }; err?: { type: string; message: string } };
     return `${e.req?.method} ${e.req?.url?.slice(0, 80)}: ${e.msg} (${e.err?.type}: ${e.err?.message?.slice(0, 160)})`;
   }).slice(0, 10);
+
+// Five thousand requests per test take about a minute on a busy two-core machine.
+jest.setTimeout(240_000);
 
 describe('Hostile input, fuzzed (embedded database)', () => {
   let db: TestDatabase;
