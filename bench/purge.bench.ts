@@ -13,6 +13,7 @@ import { PURGE_EVERY_MS } from '../src/recordings/retention-rules.js';
 import { purgeExpired } from '../src/recordings/retention.js';
 import { FileStorage } from '../src/recordings/storage.js';
 import { closeDays } from '../src/statistics/statistics.js';
+import { serverArgs } from '../test/helpers/process.js';
 import type { Figure } from './run.js';
 import { AUTH_TOKEN, BASE, callParams, clinicNumber, sign, startProcess } from './voice.bench.js';
 
@@ -95,7 +96,7 @@ export async function purgeBenchmarks(): Promise<Figure[]> {
     const slot = new Date(Math.floor(now.getTime() / PURGE_EVERY_MS) * PURGE_EVERY_MS);
     await db.prisma.job.create({ data: { kind: 'retention.purge', payload: {}, dedupeKey: `retention.purge:${slot.toISOString()}`, status: 'done', runAt: slot, doneAt: now } });
     const env = { DATABASE_URL: dbUrl, SESSION_SECRET: 's'.repeat(40), RECORDINGS_KEY: 'ab'.repeat(32), TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_BASE_URL: BASE, NODE_ENV: 'production', LOG_LEVEL: 'warn' };
-    server = await startProcess(['src/server.ts'], { ...env, PORT: '3911' }, 'http://127.0.0.1:3911/readyz');
+    server = await startProcess(serverArgs(), { ...env, PORT: '3911' }, 'http://127.0.0.1:3911/readyz');
     await webhookLoad('http://127.0.0.1:3911', 3, CLINICS).result; // warm up
     const idle = await webhookLoad('http://127.0.0.1:3911', 10, CLINICS).result;
 

@@ -7,6 +7,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { openPostgresDatabase } from '../src/db/database.js';
+import { serverArgs } from '../test/helpers/process.js';
 import type { Figure } from './run.js';
 
 export const AUTH_TOKEN = 'b'.repeat(32);
@@ -58,9 +59,9 @@ function medianOf(loads: Load[]): Load {
   return { rps: median(loads.map((l) => l.rps)), p50: median(loads.map((l) => l.p50)), p99: median(loads.map((l) => l.p99)), errors: loads.reduce((n, l) => n + l.errors, 0) };
 }
 
-/** Starts a server process and waits until `readyUrl` answers. */
+/** Starts a process (Node with `args`) and waits until `readyUrl` answers. */
 export async function startProcess(args: string[], env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`);
     const ok = await fetch(readyUrl).then((r) => r.ok, () => false);
@@ -98,8 +99,8 @@ export async function voiceBenchmarks(): Promise<Figure[]> {
     await db.close();
 
     const env = { DATABASE_URL: dbUrl, SESSION_SECRET: 's'.repeat(40), RECORDINGS_KEY: 'ab'.repeat(32), TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_BASE_URL: BASE, NODE_ENV: 'production', LOG_LEVEL: 'warn' };
-    children.push(await startProcess(['src/server.ts'], { ...env, PORT: '3901' }, 'http://127.0.0.1:3901/readyz'));
-    children.push(await startProcess(['bench/baseline-servers.ts', '3902', dbUrl, AUTH_TOKEN, BASE], {}, 'http://127.0.0.1:3902/hello'));
+    children.push(await startProcess(serverArgs(), { ...env, PORT: '3901' }, 'http://127.0.0.1:3901/readyz'));
+    children.push(await startProcess(['--import', 'tsx', 'bench/baseline-servers.ts', '3902', dbUrl, AUTH_TOKEN, BASE], {}, 'http://127.0.0.1:3902/hello'));
 
     await load('http://127.0.0.1:3901', 'calls'); // warm up
     await load('http://127.0.0.1:3902', 'calls');

@@ -1,4 +1,4 @@
-// Runs after `npm install`: generates the Prisma client and builds the dashboard,
+// Runs after `npm install`: generates the Prisma client, compiles the server and builds the dashboard,
 // so `npm install && npm start` is all a fresh machine needs.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -36,6 +36,9 @@ if (has('prisma')) {
   console.error('postinstall: the Prisma client is not generated and the prisma package is missing; run a full `npm install`.');
   process.exit(1);
 }
+
+// esbuild is a dependency, so even a production-only install compiles the server.
+run('server build', process.execPath, ['scripts/build.mjs']);
 
 if (has('vite')) run('dashboard build', process.execPath, [inPackage('vite', 'bin/vite.js'), 'build', 'web', '--logLevel', 'warn']);
 else if (!existsSync('web/dist/index.html')) console.warn('postinstall: vite is not installed, the dashboard is not built.');

@@ -3,7 +3,7 @@ import { runCli, startServerProcess, tempDataDir, type ServerProcess } from './h
 import { createEmptyPostgresDatabase } from './helpers/database.js';
 import { describeWith, needs } from './helpers/services.js';
 import { spawn } from 'node:child_process';
-import { repoRoot } from './helpers/process.js';
+import { repoRoot, serverArgs } from './helpers/process.js';
 import pg from 'pg';
 
 /** Signs in over HTTP the way the dashboard does; returns the cookie header. */
@@ -64,7 +64,7 @@ describe('npm start on a fresh machine (embedded database, no environment)', () 
   });
 
   it('bad configuration stops start-up with one clear line and a non-zero exit', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    const child = spawn(process.execPath, serverArgs(), {
       cwd: repoRoot,
       env: { PATH: process.env.PATH, PORT: 'eighty', DATA_DIR: dataDir },
     });

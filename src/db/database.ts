@@ -4,7 +4,6 @@ import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapt
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { applyMigrations, hasPendingMigrations } from './migrations.js';
-import { createPGlite, pgliteAdapterFactory } from './pglite.js';
 
 // A burst (a thousand receptionists' clicks on one slot) queues for a connection
 // rather than failing after Prisma's default 2 s; a transaction still ends within 15 s.
@@ -35,6 +34,8 @@ export interface Database {
 
 /** An embedded PostgreSQL (PGlite) in a folder, or in memory with "memory://". */
 export async function openEmbeddedDatabase(source: { dataDir: string } | { loadDataDir: Blob }): Promise<Database & { pglite: PGlite }> {
+  // Loaded here, not at the top: an instance on PostgreSQL never pays for PGlite.
+  const { createPGlite, pgliteAdapterFactory } = await import('./pglite.js');
   const pglite = await createPGlite(source);
   const adapter = pgliteAdapterFactory(pglite);
   const prisma = new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });

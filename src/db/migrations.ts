@@ -1,11 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { MigrationList } from '@prisma/schema-engine-wasm';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { appRoot } from '../paths.js';
 import { withSchemaEngine } from './schema-engine.js';
 
-export const prismaDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../prisma');
+export const prismaDir = path.join(appRoot, 'prisma');
 const noFilters = { externalTables: [], externalEnums: [] };
 
 /** The migrations folder as the schema engine wants it: Prisma's own layout, read from disk. */

@@ -6,9 +6,7 @@
 // streams carry events and those commands between instances, and let a socket
 // that dropped for a moment recover the events it missed.
 import type http from 'node:http';
-import { createAdapter } from '@socket.io/redis-streams-adapter';
 import cookieParser from 'cookie-parser';
-import { createClient } from 'redis';
 import { Server, type Socket } from 'socket.io';
 import { cookieJar } from '../accounts/middleware.js';
 import { findSession } from '../accounts/sessions.js';
@@ -47,61 +45,16 @@ function sameOrigin(req: http.IncomingMessage, publicBaseUrl: string): boolean {
   return origin === new URL(publicBaseUrl).origin || origin === `http://${host}` || origin === `https://${host}`;
 }
 
-type AdapterFactory = ReturnType<typeof createAdapter>;
-type Adapter = ReturnType<AdapterFactory>;
-
-/**
- * The streams adapter delivers an event to this instance's own sockets only after
- * Redis has taken it, so with Redis gone every dashboard would go quiet. While the
- * client is not connected, events (and room changes, disconnections) stay local:
- * this instance's sockets hear its events, the others catch up when Redis is back
- * (and the dashboards refetch on reconnecting).
- */
-function localWhenRedisIsDown(redis: { isReady: boolean }, make: AdapterFactory): AdapterFactory {
-  type Options = { flags?: Record<string, unknown> };
-  const local = (options: Options): Options => (redis.isReady ? options : { ...options, flags: { ...options.flags, local: true } });
-  // A plain function: Socket.IO calls the factory with `new`.
-  return function (this: unknown, nsp: Parameters<AdapterFactory>[0]) {
-    const adapter = make(nsp) as unknown as Record<string, (...args: unknown[]) => unknown>;
-    const broadcast = adapter.broadcast!.bind(adapter);
-    adapter.broadcast = (packet, options) => broadcast(packet, local(options as Options));
-    for (const method of ['addSockets', 'delSockets', 'disconnectSockets']) {
-      const original = adapter[method]!.bind(adapter);
-      adapter[method] = (options, ...rest) => original(local(options as Options), ...rest);
-    }
-    return adapter as unknown as Adapter;
-  } as unknown as AdapterFactory;
-}
-
 export async function attachLiveHub(server: http.Server, ctx: AppContext, options: { redisUrl?: string } = {}): Promise<LiveHub> {
   const { prisma } = ctx.db;
-  // A connection that goes silent (a network that drops packets rather than refusing) is
-  // closed after 15 s and reopened: the pings keep a healthy one talking, including the
-  // adapter's blocking reader (2 s reads), which inherits these options.
-  const redis = options.redisUrl ? createClient({ url: options.redisUrl, pingInterval: 5_000, socket: { socketTimeout: 15_000, connectTimeout: 5_000 } }) : null;
-  if (redis) {
-    // The adapter disconnects its own copies of the client when it closes, without a
-    // catch: one that Redis's absence already closed would reject unhandled.
-    const duplicate = redis.duplicate.bind(redis);
-    redis.duplicate = ((...args: Parameters<typeof duplicate>) => {
-      const copy = duplicate(...args);
-      const disconnect = copy.disconnect.bind(copy);
-      copy.disconnect = () => (copy.isOpen ? disconnect() : Promise.resolve());
-      return copy;
-    }) as typeof redis.duplicate;
-    // Redis going away must not take the process with it: this instance keeps serving its own sockets.
-    redis.on('error', (err) => ctx.logger.warn({ err: (err as Error).message }, 'Redis error; live events between instances paused'));
-    // Calls must be answered even when Redis is down: start without it and let the client keep trying.
-    const connecting = redis.connect().catch(() => undefined);
-    const timeout = new Promise((resolve) => setTimeout(resolve, 5_000).unref());
-    if ((await Promise.race([connecting.then(() => 'connected'), timeout])) !== 'connected') ctx.logger.error('could not reach Redis at start-up; live events stay on this instance until it answers');
-  }
+  // Loaded only with REDIS_URL: a single instance never pays for the Redis client.
+  const link = options.redisUrl ? await (await import('./redis-link.js')).connectRedis(options.redisUrl, ctx.logger) : null;
   const io = new Server<Record<string, never>, Record<string, (event: unknown) => void>, Record<string, never>, SocketData>(server, {
     serveClient: false,
     allowRequest: (req, callback) => callback(null, sameOrigin(req, ctx.config.publicBaseUrl)),
     // Middlewares run again on recovery, so a recovered socket is let in only with a live session.
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: false },
-    ...(redis ? { adapter: localWhenRedisIsDown(redis, createAdapter(redis, { maxLen: 100_000, blockTimeInMs: 2_000 })) } : {}),
+    ...(link ? { adapter: link.adapter } : {}),
   });
 
   const parseCookies = cookieParser(ctx.config.sessionSecret);
@@ -176,7 +129,7 @@ export async function attachLiveHub(server: http.Server, ctx: AppContext, option
       await io.of('/').adapter.close();
       // Not io.close(): that would close the HTTP server too, which the caller owns.
       io.engine.close();
-      if (redis?.isOpen) await redis.quit().catch(() => undefined);
+      await link?.close();
     },
   };
 }

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
+import { appRoot } from '../paths.js';
 
-export const webDistDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+export const webDistDir = path.join(appRoot, 'web/dist');
 
 /** Serves the dashboard's build; any other page path gets index.html, where the client routes it. */
 export function dashboardRoutes(distDir = webDistDir): Router {

@@ -1,10 +1,23 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/**
+ * The Node arguments `npm start` runs, read from package.json, so tests and
+ * benchmarks start the compiled server exactly as an operator does (without npm's
+ * own process). The build is made by global set-up (and by `npm install`).
+ */
+export function serverArgs(): string[] {
+  const start = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const match = /^node (.+)$/.exec(start);
+  if (!match) throw new Error(`package.json's start script is not "node …": ${start}`);
+  return match[1]!.split(/\s+/);
+}
 
 export const tempDataDir = () => mkdtemp(path.join(os.tmpdir(), 'clinic-data-'));
 
@@ -23,9 +36,9 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `src/server.ts` as `npm start` does, on PORT=0, and waits for its "listening" log line. */
+/** Starts the server as `npm start` does, on PORT=0, and waits for its "listening" log line. */
 export function startServerProcess(env: Record<string, string | undefined>, timeoutMs = 45_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: repoRoot, env: cleanEnv({ PORT: '0', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, serverArgs(), { cwd: repoRoot, env: cleanEnv({ PORT: '0', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
