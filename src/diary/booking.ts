@@ -20,6 +20,13 @@ export interface DiaryDeps {
 
 export type BookingSource = 'phone' | 'dashboard' | 'text';
 
+/**
+ * Writes that must commit with a booking, move or cancellation or not at all: the
+ * phone call that made it records its outcome here, so a crash can never leave an
+ * appointment its call knows nothing about.
+ */
+export type AlongWith = (tx: PrismaTypes.TransactionClient, appointment: { id: string }) => Promise<unknown>;
+
 export interface BookingRequest {
   clinicId: string;
   practitionerId: string;
@@ -28,6 +35,7 @@ export interface BookingRequest {
   startsAt: Date;
   source: BookingSource;
   actor: Actor;
+  alongWith?: AlongWith;
 }
 
 /** The slot went to someone else a moment earlier; carries the next free alternatives. */
@@ -134,6 +142,7 @@ export async function bookAppointment(deps: DiaryDeps, req: BookingRequest): Pro
       await recordAudit(tx, { actor: req.actor, action: 'appointment.booked', clinicId: req.clinicId, subject: { type: 'appointment', id: created.id }, details: { source: req.source } });
       // A booking taken by replying to a text is confirmed in the reply itself.
       if (req.source !== 'text') await queueAppointmentText(tx, 'booked', created.id);
+      await req.alongWith?.(tx, created);
       return created;
     }),
   );
@@ -155,7 +164,7 @@ async function liveAppointment(tx: Tx, clinicId: string, appointmentId: string) 
  */
 export async function moveAppointment(
   deps: DiaryDeps,
-  req: { clinicId: string; appointmentId: string; startsAt: Date; practitionerId?: string; source: BookingSource; actor: Actor },
+  req: { clinicId: string; appointmentId: string; startsAt: Date; practitionerId?: string; source: BookingSource; actor: Actor; alongWith?: AlongWith },
 ): Promise<AppointmentSummary> {
   const now = deps.clock();
   let from: AppointmentRow | undefined;
@@ -176,6 +185,7 @@ export async function moveAppointment(
         });
         await recordAudit(tx, { actor: req.actor, action: 'appointment.moved', clinicId: req.clinicId, subject: { type: 'appointment', id: current.id } });
         await queueAppointmentText(tx, 'moved', current.id);
+        await req.alongWith?.(tx, updated);
         return updated;
       }),
   );
@@ -185,13 +195,14 @@ export async function moveAppointment(
   return summary;
 }
 
-export async function cancelAppointment(deps: DiaryDeps, req: { clinicId: string; appointmentId: string; reason?: string | null; actor: Actor }): Promise<AppointmentSummary> {
+export async function cancelAppointment(deps: DiaryDeps, req: { clinicId: string; appointmentId: string; reason?: string | null; actor: Actor; alongWith?: AlongWith }): Promise<AppointmentSummary> {
   const now = deps.clock();
   const cancelled = await deps.prisma.$transaction(async (tx) => {
     const current = await liveAppointment(tx, req.clinicId, req.appointmentId);
     const updated = await tx.appointment.update({ where: { id: current.id }, data: { status: 'cancelled', cancelledAt: now, cancelledBy: actorId(req.actor), cancelReason: req.reason ?? null } });
     await recordAudit(tx, { actor: req.actor, action: 'appointment.cancelled', clinicId: req.clinicId, subject: { type: 'appointment', id: current.id } });
     await queueAppointmentText(tx, 'cancelled', current.id);
+    await req.alongWith?.(tx, updated);
     return updated;
   });
   const summary = summarise(cancelled);

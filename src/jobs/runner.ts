@@ -59,6 +59,8 @@ const CLAIM = {
 export class JobRunner {
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
+  private filling?: Promise<void>;
+  private readonly inFlight = new Set<Promise<void>>();
   private stopped = false;
   private readonly clock: () => Date;
   private readonly leaseMs: number;
@@ -74,16 +76,15 @@ export class JobRunner {
     this.batchSize = options.batchSize ?? 5;
   }
 
-  /** Polls until stop(). */
+  /**
+   * Polls until stop(), keeping up to a batch of jobs running. Each job's end makes
+   * room for the next at once, so one slow job (a download from a Twilio that hangs)
+   * never holds up the others (the texts).
+   */
   start(): void {
     const tick = async () => {
       if (this.stopped) return;
-      try {
-        // A full batch means more may be waiting: go again at once.
-        while (!this.stopped && (await this.runDue()) === this.batchSize);
-      } catch (err) {
-        this.options.logger.warn({ err }, 'job runner could not reach the database; will retry');
-      }
+      await this.refill();
       if (!this.stopped) this.timer = setTimeout(tick, this.options.pollMs ?? 1_000);
     };
     this.timer = setTimeout(tick, 0);
@@ -93,22 +94,53 @@ export class JobRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.running?.catch(() => undefined);
+    await this.filling;
+    await Promise.all([...this.inFlight, this.running?.catch(() => undefined)]);
   }
 
-  /** Claims the due jobs (up to a batch) and runs them; resolves with how many it ran. */
+  /** Claims the due jobs (up to a batch) and runs them; resolves with how many it ran. For tests and one-off runs. */
   runDue(): Promise<number> {
-    const run = (this.running ?? Promise.resolve(0)).catch(() => 0).then(() => this.claimAndRun());
+    const run = (this.running ?? Promise.resolve(0)).catch(() => 0).then(async () => {
+      const { jobs, lease } = await this.claim(this.batchSize);
+      await Promise.all(jobs.map((job) => this.runOne(job, lease)));
+      return jobs.length;
+    });
     this.running = run;
     return run;
   }
 
-  private async claimAndRun(): Promise<number> {
+  /** One claim at a time: a refill asked for while one is under way is left to the next tick. */
+  private refill(): Promise<void> {
+    this.filling ??= this.fill().finally(() => {
+      this.filling = undefined;
+    });
+    return this.filling;
+  }
+
+  private async fill(): Promise<void> {
+    const room = this.batchSize - this.inFlight.size;
+    if (this.stopped || room <= 0) return;
+    let claimed: Awaited<ReturnType<JobRunner['claim']>>;
+    try {
+      claimed = await this.claim(room);
+    } catch (err) {
+      this.options.logger.warn({ err }, 'job runner could not reach the database; will retry');
+      return;
+    }
+    for (const job of claimed.jobs) {
+      const run: Promise<void> = this.runOne(job, claimed.lease).finally(() => {
+        this.inFlight.delete(run);
+        if (!this.stopped) void this.refill();
+      });
+      this.inFlight.add(run);
+    }
+  }
+
+  private async claim(limit: number): Promise<{ jobs: Claimed[]; lease: string }> {
     const now = this.clock();
     const lease = randomUUID();
-    const jobs = await this.db.sql<Claimed>(CLAIM, [lease, new Date(now.getTime() + this.leaseMs), now, this.batchSize]);
-    await Promise.all(jobs.map((job) => this.runOne(job, lease)));
-    return jobs.length;
+    const jobs = await this.db.sql<Claimed>(CLAIM, [lease, new Date(now.getTime() + this.leaseMs), now, limit]);
+    return { jobs, lease };
   }
 
   private async runOne(job: Claimed, lease: string): Promise<void> {

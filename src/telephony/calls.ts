@@ -33,6 +33,7 @@ export const statusCallbackSchema = z.looseObject({
   CallStatus: z.enum(['queued', 'initiated', 'ringing', 'in-progress', 'completed', 'busy', 'failed', 'no-answer', 'canceled']),
   From: z.string().optional(),
   To: z.string().optional(),
+  Direction: z.string().optional(),
   CallDuration: z.coerce.number().int().min(0).optional(),
   SequenceNumber: z.coerce.number().int().min(0).optional(),
   Timestamp: twilioDate,
@@ -130,8 +131,8 @@ export async function applyStatusCallback(deps: CallDeps, params: z.infer<typeof
   const now = deps.clock();
   const at = params.Timestamp ?? now;
   const ended = await deps.prisma.$transaction(async (tx) => {
-    const call = await tx.call.findUnique({ where: { callSid: params.CallSid } });
-    if (!call) return null; // a call this service never answered (another app's number): nothing to complete
+    const call = (await tx.call.findUnique({ where: { callSid: params.CallSid } })) ?? (await callWeNeverAnswered(tx, params, at));
+    if (!call) return null; // another application's call: nothing to complete
     const fresh = await tx.callEvent.createMany({
       data: [{ callId: call.id, at, kind: `status:${params.CallStatus}`, dedupeKey: `${params.CallSid}:status:${params.SequenceNumber ?? params.CallStatus}`, data: { duration: params.CallDuration ?? null } }],
       skipDuplicates: true,
@@ -157,6 +158,26 @@ export async function applyStatusCallback(deps: CallDeps, params: z.infer<typeof
   if (ended) {
     deps.events.publish('call.ended', ended.clinicId, { callId: ended.id, callSid: ended.callSid, status: ended.status, durationSeconds: ended.durationSeconds, outcome: ended.outcome }, now);
   }
+}
+
+type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
+
+/**
+ * A call to one of our clinics' numbers whose first webhook never reached this
+ * service (it was down or restarting, and Twilio played the fallback URL's apology):
+ * it is logged from its status callback, as failed, so the clinic still sees that
+ * the patient called. Twilio sends every call's status to the number's status URL.
+ */
+async function callWeNeverAnswered(tx: Tx, params: z.infer<typeof statusCallbackSchema>, at: Date) {
+  if (!params.To || (params.Direction ?? 'inbound') !== 'inbound') return null;
+  const number = await tx.clinicNumber.findUnique({ where: { e164: params.To }, select: { clinicId: true } });
+  if (!number) return null;
+  const startedAt = new Date(at.getTime() - (params.CallDuration ?? 0) * 1000);
+  await tx.call.createMany({
+    data: [{ id: uuid7(startedAt.getTime()), callSid: params.CallSid, clinicId: number.clinicId, fromNumber: params.From ?? 'anonymous', toNumber: params.To, direction: 'inbound', status: params.CallStatus, startedAt, outcome: 'failed' }],
+    skipDuplicates: true,
+  });
+  return tx.call.findUnique({ where: { callSid: params.CallSid } });
 }
 
 export const recordingCallbackSchema = z.looseObject({

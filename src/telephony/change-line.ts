@@ -105,8 +105,7 @@ export async function changeCancel(ivr: Ivr, q: Params, body: Params): Promise<s
   if (appointment.status === 'cancelled') return goodbyeWith(ivr, 'Your appointment is cancelled.');
   if (body.Digits !== '1') return goodbyeWith(ivr, 'Your appointment is kept.');
   const deps = { prisma: ivr.ctx.db.prisma, events: ivr.ctx.events, clock: ivr.ctx.clock };
-  await cancelAppointment(deps, { clinicId: ivr.call.clinic.id, appointmentId: appointment.id, reason: 'Cancelled by the patient by phone', actor: { type: 'system' } });
-  await ivr.setOutcome('cancelled');
+  await cancelAppointment(deps, { clinicId: ivr.call.clinic.id, appointmentId: appointment.id, reason: 'Cancelled by the patient by phone', actor: { type: 'system' }, alongWith: ivr.outcomeAlongWith('cancelled') });
   return goodbyeWith(ivr, `Your appointment on ${describe(ivr, appointment)} is cancelled.`);
 }
 
@@ -133,12 +132,11 @@ export async function changeMove(ivr: Ivr, q: Params, body: Params): Promise<str
   if (body.Digits !== '1') return goodbyeWith(ivr, 'Your appointment is kept.');
   const deps = { prisma: ivr.ctx.db.prisma, events: ivr.ctx.events, clock: ivr.ctx.clock };
   try {
-    await moveAppointment(deps, { clinicId: ivr.call.clinic.id, appointmentId: appointment.id, startsAt, practitionerId, source: 'phone', actor: { type: 'system' } });
+    await moveAppointment(deps, { clinicId: ivr.call.clinic.id, appointmentId: appointment.id, startsAt, practitionerId, source: 'phone', actor: { type: 'system' }, alongWith: ivr.outcomeAlongWith('moved') });
   } catch (err) {
     if (err instanceof SlotTakenError) return offerSlots(ivr, appointment.typeId, undefined, 'Sorry, that time was taken a moment ago. Your appointment has not changed.', { path: 'change/slot', params: { appt: appointment.id } });
     throw err;
   }
-  await ivr.setOutcome('moved');
   const names = await spokenNames(ivr, [{ practitionerId: practitionerId! }]);
   return goodbyeWith(ivr, `Your appointment is now ${speakSlot({ startsAt, spokenName: names.get(practitionerId!) ?? '' }, ivr.speakOptions())}.`);
 }

@@ -8,7 +8,7 @@ import type VoiceResponseType from 'twilio/lib/twiml/VoiceResponse.js';
 import { isE164 } from '../clinics/validation.js';
 import type { AppContext } from '../context.js';
 import { nextFreeSlots } from '../diary/availability.js';
-import { bookAppointment, SlotTakenError } from '../diary/booking.js';
+import { type AlongWith, bookAppointment, SlotTakenError } from '../diary/booking.js';
 import { isOpenAt, nextOpening } from '../diary/opening-hours.js';
 import { patientsByPhone } from '../diary/patients.js';
 import type { Slot } from '../diary/slots.js';
@@ -85,6 +85,13 @@ export class Ivr {
 
   async setOutcome(outcome: string): Promise<void> {
     await this.ctx.db.prisma.call.updateMany({ where: { id: this.call.id }, data: { outcome } });
+  }
+
+  /** The call's outcome (and menu state), written inside the diary change that made it true. */
+  outcomeAlongWith(outcome: 'booked' | 'moved' | 'cancelled', state?: (appointmentId: string) => Record<string, string | null>): AlongWith {
+    return async (tx, appointment) => {
+      await tx.call.update({ where: { id: this.call.id }, data: { outcome, ...(state ? { ivrState: state(appointment.id) } : {}) } });
+    };
   }
 
   async saveState(state: Record<string, string | null>): Promise<void> {
@@ -342,12 +349,12 @@ export async function confirmed(ivr: Ivr, q: Params, body: Params): Promise<stri
     patientId = patient.id;
   }
   try {
+    const state = (bookedAppointmentId: string) => ({ ...ivr.state(), bookedAppointmentId });
     const appointment = await bookAppointment(
       { prisma, events: ivr.ctx.events, clock: ivr.ctx.clock },
-      { clinicId: ivr.call.clinic.id, practitionerId: practitionerId!, typeId: p.type, patientId, startsAt, source: 'phone', actor: { type: 'system' } },
+      { clinicId: ivr.call.clinic.id, practitionerId: practitionerId!, typeId: p.type, patientId, startsAt, source: 'phone', actor: { type: 'system' }, alongWith: ivr.outcomeAlongWith('booked', state) },
     );
-    await ivr.setOutcome('booked');
-    await ivr.saveState({ ...ivr.state(), bookedAppointmentId: appointment.id });
+    ivr.call.ivrState = state(appointment.id);
     const names = await spokenNames(ivr, [appointment]);
     return bookedMessage(ivr, startsAt, names.get(appointment.practitionerId) ?? '');
   } catch (err) {

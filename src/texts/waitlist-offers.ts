@@ -61,15 +61,18 @@ export async function inboundText(ctx: AppContext, body: Record<string, string |
   if (!/^\s*yes\b/i.test(body.Body ?? '')) return textReply(`${offer.clinic.name}: reply YES to take ${when}, or call us.`);
   if (offer.status !== 'offered' || offer.startsAt <= now) return textReply(`${offer.clinic.name}: sorry, that time has been taken. You are still on our waiting list.`);
   try {
-    const booked = await bookAppointment(
+    // The offer is settled in the booking's own transaction: booked and accepted together, or neither.
+    await bookAppointment(
       { prisma, events: ctx.events, clock: ctx.clock },
-      { clinicId: offer.clinicId, practitionerId: offer.practitionerId, typeId: offer.typeId, patientId: offer.entry.patientId, startsAt: offer.startsAt, source: 'text', actor: { type: 'system' } },
+      {
+        clinicId: offer.clinicId, practitionerId: offer.practitionerId, typeId: offer.typeId, patientId: offer.entry.patientId, startsAt: offer.startsAt, source: 'text', actor: { type: 'system' },
+        alongWith: async (tx, booked) => {
+          await tx.waitlistOffer.update({ where: { id: offer.id }, data: { status: 'accepted', answeredAt: now, appointmentId: booked.id } });
+          await tx.waitlistOffer.updateMany({ where: { clinicId: offer.clinicId, practitionerId: offer.practitionerId, startsAt: offer.startsAt, status: 'offered' }, data: { status: 'taken' } });
+          await tx.waitlistEntry.update({ where: { id: offer.waitlistEntryId }, data: { resolvedAt: now } });
+        },
+      },
     );
-    await prisma.$transaction([
-      prisma.waitlistOffer.update({ where: { id: offer.id }, data: { status: 'accepted', answeredAt: now, appointmentId: booked.id } }),
-      prisma.waitlistOffer.updateMany({ where: { clinicId: offer.clinicId, practitionerId: offer.practitionerId, startsAt: offer.startsAt, status: 'offered' }, data: { status: 'taken' } }),
-      prisma.waitlistEntry.update({ where: { id: offer.waitlistEntryId }, data: { resolvedAt: now } }),
-    ]);
     return textReply(`${offer.clinic.name}: you are booked for ${when}. To change it, call us.`);
   } catch (err) {
     if (!(err instanceof SlotTakenError)) throw err;

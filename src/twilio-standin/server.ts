@@ -50,6 +50,11 @@ export class TwilioStandin {
     this.faults.push({ method: rule.method ?? 'POST', path: rule.path, times: rule.times ?? 1, status: rule.status ?? 503, code: rule.code ?? 20503, message: rule.message ?? 'Service Unavailable', delayMs: rule.delayMs ?? 0 });
   }
 
+  /** Twilio is well again: requests from now on are answered normally (stalled ones still wait out their delay). */
+  recover(): void {
+    this.faults = [];
+  }
+
   constructor(
     readonly accountSid: string,
     private readonly secrets: { authToken: string; apiKey?: string; apiSecret?: string },

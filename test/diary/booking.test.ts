@@ -1,3 +1,4 @@
+import { bookAppointment, cancelAppointment, moveAppointment } from '../../src/diary/booking.js';
 import type { AppEvent } from '../../src/events.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { makeTestApp, testClock } from '../helpers/app.js';
@@ -62,6 +63,33 @@ describe.each(databaseKinds())('Booking on the %s database', (kind) => {
     expect(refused.body.error.alternatives).toHaveLength(3);
     expect(refused.body.error.alternatives.map((s: { startsAt: string }) => s.startsAt)).not.toContain('2027-06-07T10:00:00.000Z');
     expect(await db.prisma.appointment.count({ where: { practitionerId: patel.id, startsAt: new Date(at('11:00')) } })).toBe(1);
+  });
+
+  it('what must go with a booking, move or cancellation (the call that made it) commits with it or not at all', async () => {
+    const { clinic, patel, checkUp, patient, events, clock, testApp } = await receptionistDesk();
+    const deps = { prisma: db.prisma, events: testApp.ctx.events, clock };
+    const actor = { type: 'system' as const };
+    const failing = async () => {
+      throw new Error('the process died here');
+    };
+    const booking = { clinicId: clinic.id, practitionerId: patel.id, typeId: checkUp.id, patientId: patient.id, startsAt: new Date(at('11:00')), source: 'phone' as const, actor };
+    await expect(bookAppointment(deps, { ...booking, alongWith: failing })).rejects.toThrow('the process died here');
+    const leftovers = async () => ({
+      appointments: await db.prisma.appointment.count({ where: { clinicId: clinic.id } }),
+      audit: await db.prisma.auditEntry.count({ where: { clinicId: clinic.id, action: { startsWith: 'appointment.' } } }),
+      texts: await db.prisma.textMessage.count({ where: { clinicId: clinic.id } }),
+    });
+    expect(await leftovers()).toEqual({ appointments: 0, audit: 0, texts: 0 });
+    expect(events.filter((e) => e.name.startsWith('appointment.'))).toEqual([]);
+
+    const seen: string[] = [];
+    const booked = await bookAppointment(deps, { ...booking, alongWith: async (tx, a) => void seen.push(`${a.id}:${await tx.appointment.count({ where: { id: a.id } })}`) });
+    expect(seen).toEqual([`${booked.id}:1`]); // it runs inside the transaction, the new row visible
+    const before = await db.prisma.appointment.findUniqueOrThrow({ where: { id: booked.id } });
+    await expect(moveAppointment(deps, { clinicId: clinic.id, appointmentId: booked.id, startsAt: new Date(at('14:00')), source: 'phone', actor, alongWith: failing })).rejects.toThrow();
+    await expect(cancelAppointment(deps, { clinicId: clinic.id, appointmentId: booked.id, actor, alongWith: failing })).rejects.toThrow();
+    expect(await db.prisma.appointment.findUniqueOrThrow({ where: { id: booked.id } })).toEqual(before);
+    expect(await db.prisma.auditEntry.count({ where: { clinicId: clinic.id, action: { in: ['appointment.moved', 'appointment.cancelled'] } } })).toBe(0);
   });
 
   it('an overlapping booking is refused, an adjacent one is fine', async () => {

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { type Database, openEmbeddedDatabase, openPostgresDatabase } from '../../src/db/database.js';
+import { TwilioStandin } from '../../src/twilio-standin/server.js';
+import { TEST_AUTH_TOKEN } from './app.js';
 import { withAdminClient, withDatabase } from './postgres-admin.js';
 
 export type TestDatabase = Database & { url?: string; drop(): Promise<void> };
@@ -47,4 +49,22 @@ async function createFromTemplate(client: import('pg').Client, name: string, tem
       await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
     }
   }
+}
+
+/**
+ * A test database and a Twilio stand-in for one describe block: made before its
+ * tests, removed after. Read them inside tests (`world.db`, `world.standin`).
+ */
+export function databaseAndStandin(kind: 'embedded' | 'postgres', accountSid: string): { db: TestDatabase; standin: TwilioStandin } {
+  const world = {} as { db: TestDatabase; standin: TwilioStandin };
+  beforeAll(async () => {
+    world.db = await openTestDatabase(kind);
+    world.standin = new TwilioStandin(accountSid, { authToken: TEST_AUTH_TOKEN });
+    await world.standin.start();
+  });
+  afterAll(async () => {
+    await world.standin?.stop();
+    await world.db?.drop();
+  });
+  return world;
 }

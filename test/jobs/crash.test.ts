@@ -7,18 +7,10 @@ import { makeClinic } from '../helpers/fixtures.js';
 import { startServerProcess, tempDataDir, type ServerProcess } from '../helpers/process.js';
 import { describeWith, needs } from '../helpers/services.js';
 
+import { until } from '../helpers/until.js';
+
 const ACCOUNT = 'AC' + 'a'.repeat(32);
 const TOKEN = 'c'.repeat(32);
-
-async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describeWith(needs.postgres, 'A server killed in the middle of a job (real processes on PostgreSQL)', () => {
   let db: TestDatabase;

@@ -4,6 +4,7 @@ import { createLogger } from '../../src/logger.js';
 import { testClock } from '../helpers/app.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { databaseKinds } from '../helpers/services.js';
+import { until } from '../helpers/until.js';
 
 const logger = createLogger({ level: 'silent' });
 
@@ -39,6 +40,23 @@ describe.each(databaseKinds())('Durable jobs on the %s database', (kind) => {
     job = await db.prisma.job.findFirstOrThrow();
     expect(job).toMatchObject({ status: 'done', attempts: 3, lastError: null });
     expect(calls).toBe(3);
+  });
+
+  it('a job that hangs (a download from a Twilio that stalls) does not hold up the others', async () => {
+    let release!: () => void;
+    const hanging = new Promise<void>((resolve) => (release = resolve));
+    const done: string[] = [];
+    const runner = new JobRunner(db, { stalls: () => hanging, quick: async (payload) => void done.push((payload as { n: number }).n.toString()) }, { logger, pollMs: 20, batchSize: 2 });
+    await enqueueJob(db.prisma, 'stalls', {});
+    runner.start();
+    await until('the hanging job to be running', async () => (await db.prisma.job.count({ where: { kind: 'stalls', status: 'running' } })) === 1, 5_000);
+    // More jobs than the one free place, arriving while it hangs: they all run, one after another.
+    for (let n = 1; n <= 5; n++) await enqueueJob(db.prisma, 'quick', { n });
+    await until('the other jobs to run', () => done.length === 5, 5_000);
+    expect(await db.prisma.job.findFirstOrThrow({ where: { kind: 'stalls' } })).toMatchObject({ status: 'running' });
+    release();
+    await runner.stop();
+    expect(await db.prisma.job.count({ where: { status: 'done' } })).toBe(6);
   });
 
   it('a permanent failure, or running out of attempts, marks the job failed and stops retrying', async () => {

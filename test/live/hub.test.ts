@@ -8,6 +8,7 @@ import { browserAgent, makeClinic, makeStaff } from '../helpers/fixtures.js';
 import { databaseKinds, describeWith, needs, redisUrl } from '../helpers/services.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { inboundCall, signedTwilioPost } from '../helpers/twilio.js';
+import { until } from '../helpers/until.js';
 
 type Instance = TestApp & { url: string; hub: LiveHub; server: http.Server };
 
@@ -232,12 +233,6 @@ describeWith(needs.redis, 'Redis goes away and comes back (a TCP proxy in front 
     const [seenC, seenD] = [recorder(onC), recorder(onD)];
     let n = 0;
     const ring = (on: Instance) => signedTwilioPost(on.app, '/twilio/voice', inboundCall({ To: clinic.numbers[0]!, CallSid: 'CA' + (0xeed00 + n++).toString(16).padStart(32, '0') }));
-    const until = async (what: string, check: () => boolean, ms: number) => {
-      for (const end = Date.now() + ms; !check(); ) {
-        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-        await settle(50);
-      }
-    };
 
     proxy.cut();
     const answered = await Promise.all([ring(c), ring(d)]);

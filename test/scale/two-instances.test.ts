@@ -15,6 +15,8 @@ import { makeStaff } from '../helpers/fixtures.js';
 import { startServerProcess, tempDataDir, type ServerProcess } from '../helpers/process.js';
 import { describeWith, postgresUrl, redisUrl } from '../helpers/services.js';
 import { signedTwilioPost } from '../helpers/twilio.js';
+import { signIn } from '../helpers/http-browser.js';
+import { until } from '../helpers/until.js';
 
 const ACCOUNT = 'AC' + 'a'.repeat(32);
 const both = { variable: 'TEST_DATABASE_URL and TEST_REDIS_URL', value: postgresUrl && redisUrl, what: 'PostgreSQL and Redis' };
@@ -33,23 +35,6 @@ async function roundRobin(upstreams: string[]) {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(r)) };
-}
-
-/** A staff member's browser against one URL: cookies and the CSRF token, over fetch. */
-async function signIn(base: string, login: { email: string; password: string }) {
-  let cookie = '';
-  let csrf = '';
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(base + path, { method, headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': csrf }, body: body === undefined ? undefined : JSON.stringify(body) });
-    for (const c of res.headers.getSetCookie()) cookie = [...cookie.split('; ').filter((p) => p && !p.startsWith(c.split('=')[0]! + '=')), c.split(';')[0]!].join('; ');
-    const data = (await res.json().catch(() => null)) as { csrfToken?: string } | null;
-    if (data?.csrfToken) csrf = data.csrfToken;
-    return { status: res.status, body: data as Record<string, unknown> };
-  };
-  await call('GET', '/api/session');
-  const res = await call('POST', '/api/session', login);
-  if (res.status !== 200) throw new Error(`sign-in answered ${res.status}`);
-  return { call, cookie: () => cookie };
 }
 
 describeWith(both, 'Two instances on PostgreSQL and Redis (real processes)', () => {
@@ -100,10 +85,6 @@ describeWith(both, 'Two instances on PostgreSQL and Redis (real processes)', () 
     for (let i = 0; i < 2; i++) await signedTwilioPost(balancer.url as unknown as Express, '/twilio/recording?kind=voicemail', recordingCallback); // repeated: once to each instance
     await signedTwilioPost(balancer.url as unknown as Express, '/twilio/status', { AccountSid: ACCOUNT, CallSid: jane.sid, CallStatus: 'completed', CallDuration: '40', From: '+447700900123', To: clinic.numbers[0]! });
 
-    const until = async (what: string, check: () => Promise<boolean> | boolean) => {
-      for (let i = 0; i < 150 && !(await check()); i++) await new Promise((r) => setTimeout(r, 100));
-      if (!(await check())) throw new Error(`timed out waiting for ${what}`);
-    };
     await until('the voicemail to be stored', async () => (await db.prisma.recording.findUnique({ where: { recordingSid: atTwilio.sid } }))?.status === 'stored');
     await until('recording.ready on the dashboard', () => heard.includes('recording.ready'));
     expect(heard.filter((n) => ['call.ringing', 'voicemail.new', 'call.ended', 'recording.ready'].includes(n))).toEqual(['call.ringing', 'voicemail.new', 'call.ended', 'recording.ready']);

@@ -107,11 +107,20 @@ describe.each(databaseKinds())('Call records on the %s database', (kind) => {
     expect(row.events.filter((e) => e.kind === 'recording:completed')).toHaveLength(1);
   });
 
-  it('a call that was never answered by this service is not invented from a status callback', async () => {
-    const { app, call } = await line();
+  it('a call whose first webhook never reached us (the caller heard the fallback) is logged from its status callback, as failed; another number\'s is not', async () => {
+    const { app, call, clinic } = await line();
     const sid = callSid(70_000 + sidSeq);
-    const params = { ...call({ CallSid: sid }), CallStatus: 'completed', CallDuration: '3' };
-    expect((await signedTwilioPost(app, '/twilio/status', params)).status).toBe(200);
-    expect(await db.prisma.call.count({ where: { callSid: sid } })).toBe(0);
+    const params: Record<string, string> = { ...call({ CallSid: sid }), CallStatus: 'completed', CallDuration: '3', Timestamp: 'Mon, 07 Jun 2027 08:00:20 +0000' };
+    for (let i = 0; i < 2; i++) expect((await signedTwilioPost(app, '/twilio/status', params)).status).toBe(200);
+    const rows = await db.prisma.call.findMany({ where: { callSid: sid } });
+    expect(rows).toEqual([
+      expect.objectContaining({ clinicId: clinic.id, fromNumber: params.From, toNumber: params.To, direction: 'inbound', status: 'completed', outcome: 'failed', startedAt: new Date('2027-06-07T08:00:17Z'), endedAt: new Date('2027-06-07T08:00:20Z'), durationSeconds: 3 }),
+    ]);
+    // Another application's call on the same account, or a call this service placed: nothing is invented.
+    const elsewhere = callSid(71_000 + sidSeq);
+    await signedTwilioPost(app, '/twilio/status', { ...params, CallSid: elsewhere, To: '+441632960999' });
+    const outbound = callSid(72_000 + sidSeq);
+    await signedTwilioPost(app, '/twilio/status', { ...params, CallSid: outbound, Direction: 'outbound-api' });
+    expect(await db.prisma.call.count({ where: { callSid: { in: [elsewhere, outbound] } } })).toBe(0);
   });
 });

@@ -1,0 +1,22 @@
+// A staff member's browser against a real server's URL, over fetch: keeps cookies
+// and the CSRF token the way the dashboard does. For tests of real processes.
+export interface HttpBrowser {
+  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
+  cookie(): string;
+}
+
+export async function signIn(base: string, login: { email: string; password: string }): Promise<HttpBrowser> {
+  let cookie = '';
+  let csrf = '';
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(base + path, { method, headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': csrf }, body: body === undefined ? undefined : JSON.stringify(body) });
+    for (const c of res.headers.getSetCookie()) cookie = [...cookie.split('; ').filter((p) => p && !p.startsWith(c.split('=')[0]! + '=')), c.split(';')[0]!].join('; ');
+    const data = (await res.json().catch(() => null)) as { csrfToken?: string } | null;
+    if (data?.csrfToken) csrf = data.csrfToken;
+    return { status: res.status, body: data as Record<string, unknown> };
+  };
+  await call('GET', '/api/session');
+  const res = await call('POST', '/api/session', login);
+  if (res.status !== 200) throw new Error(`sign-in answered ${res.status}`);
+  return { call, cookie: () => cookie };
+}
