@@ -10,7 +10,7 @@ import { HttpError, notFound } from '../http/errors.js';
 import { queueAppointmentText } from '../texts/appointment-texts.js';
 import { nextFreeSlots } from './availability.js';
 import type { Slot } from './slots.js';
-import { offerFreedSlotToWaitlist } from './waitlist.js';
+import { queueWaitlistOffer } from './waitlist.js';
 
 export interface DiaryDeps {
   prisma: Prisma;
@@ -67,7 +67,7 @@ const actorId = (actor: Actor) => (actor.type === 'user' ? actor.userId : actor.
  * and returns the times to write. Overlap with other appointments is left to the
  * constraint, so two requests racing for one slot cannot both pass.
  */
-async function planSlot(tx: Tx, req: SlotTarget, now: Date) {
+async function planSlot(tx: Tx | Prisma, req: SlotTarget, now: Date) {
   const offered = await tx.appointmentTypePractitioner.findFirst({
     where: { typeId: req.typeId, practitionerId: req.practitionerId, type: { clinicId: req.clinicId, active: true }, practitioner: { clinicId: req.clinicId, active: true } },
     select: { type: { select: { durationMinutes: true, bufferAfterMinutes: true, phoneBookable: true } } },
@@ -122,19 +122,39 @@ async function refusingClashes<T>(deps: DiaryDeps, target: () => Pick<SlotTarget
         continue;
       }
       if (sqlState(err) !== EXCLUSION_VIOLATION) throw err;
-      const { clinicId, typeId, source } = target();
-      throw new SlotTakenError(await nextFreeSlots(deps.prisma, { clinicId, typeId, limit: 3, applyNotice: source === 'phone', now: deps.clock() }));
+      throw await slotTaken(deps, target());
     }
   }
 }
 
+async function slotTaken(deps: DiaryDeps, { clinicId, typeId, source }: Pick<SlotTarget, 'clinicId' | 'typeId' | 'source'>): Promise<SlotTakenError> {
+  return new SlotTakenError(await nextFreeSlots(deps.prisma, { clinicId, typeId, limit: 3, applyNotice: source === 'phone', now: deps.clock() }));
+}
+
+/**
+ * Whether a live appointment already covers the time, read without a transaction or
+ * a lock. A stampede for one slot (a thousand clicks) is then refused at the cost
+ * of one indexed read each, instead of queueing every request for a connection and
+ * the diary's lock. It only ever refuses what the constraint would refuse too.
+ */
+async function visiblyTaken(prisma: Prisma, req: BookingRequest): Promise<boolean> {
+  const type = await prisma.appointmentType.findFirst({ where: { id: req.typeId, clinicId: req.clinicId }, select: { durationMinutes: true, bufferAfterMinutes: true } });
+  if (!type) return false; // planSlot says what is wrong
+  const blockedUntil = new Date(req.startsAt.getTime() + (type.durationMinutes + type.bufferAfterMinutes) * 60_000);
+  const clash = await prisma.appointment.findFirst({ where: { practitionerId: req.practitionerId, status: { not: 'cancelled' }, startsAt: { lt: blockedUntil }, blockedUntil: { gt: req.startsAt } }, select: { id: true } });
+  return clash !== null;
+}
+
 export async function bookAppointment(deps: DiaryDeps, req: BookingRequest): Promise<AppointmentSummary> {
   const now = deps.clock();
+  if (await visiblyTaken(deps.prisma, req)) throw await slotTaken(deps, req);
+  // The rules are read before the transaction (as inside it, each read sees what is
+  // committed), so a transaction holds its connection only to write.
+  const plan = await planSlot(deps.prisma, req, now);
   const appointment = await refusingClashes(deps, () => req, () =>
     deps.prisma.$transaction(async (tx) => {
       const patient = await tx.patient.findFirst({ where: { id: req.patientId, clinicId: req.clinicId }, select: { id: true } });
       if (!patient) throw new HttpError(404, 'not_found', 'No such patient', 'patientId');
-      const plan = await planSlot(tx, req, now);
       await queueForDiary(tx, req.practitionerId);
       const created = await tx.appointment.create({
         data: { clinicId: req.clinicId, practitionerId: req.practitionerId, typeId: req.typeId, patientId: req.patientId, startsAt: req.startsAt, endsAt: plan.endsAt, blockedUntil: plan.blockedUntil, source: req.source, createdBy: actorId(req.actor) },
@@ -185,13 +205,13 @@ export async function moveAppointment(
         });
         await recordAudit(tx, { actor: req.actor, action: 'appointment.moved', clinicId: req.clinicId, subject: { type: 'appointment', id: current.id } });
         await queueAppointmentText(tx, 'moved', current.id);
+        await queueWaitlistOffer(tx, req.clinicId, current, now);
         await req.alongWith?.(tx, updated);
         return updated;
       }),
   );
   const summary = summarise(moved);
   deps.events.publish('appointment.moved', req.clinicId, { appointment: summary, from: { practitionerId: from!.practitionerId, startsAt: from!.startsAt.toISOString(), endsAt: from!.endsAt.toISOString() } }, now);
-  await offerFreedSlotToWaitlist(deps, req.clinicId, from!);
   return summary;
 }
 
@@ -202,12 +222,12 @@ export async function cancelAppointment(deps: DiaryDeps, req: { clinicId: string
     const updated = await tx.appointment.update({ where: { id: current.id }, data: { status: 'cancelled', cancelledAt: now, cancelledBy: actorId(req.actor), cancelReason: req.reason ?? null } });
     await recordAudit(tx, { actor: req.actor, action: 'appointment.cancelled', clinicId: req.clinicId, subject: { type: 'appointment', id: current.id } });
     await queueAppointmentText(tx, 'cancelled', current.id);
+    await queueWaitlistOffer(tx, req.clinicId, current, now);
     await req.alongWith?.(tx, updated);
     return updated;
   });
   const summary = summarise(cancelled);
   deps.events.publish('appointment.cancelled', req.clinicId, { appointment: summary, reason: cancelled.cancelReason }, now);
-  await offerFreedSlotToWaitlist(deps, req.clinicId, cancelled);
   return summary;
 }
 

@@ -1,4 +1,7 @@
 import { DateTime } from 'luxon';
+import type { AppContext } from '../context.js';
+import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
+import { enqueueJob, type JobHandler } from '../jobs/runner.js';
 import { offerByText } from '../texts/waitlist-offers.js';
 import type { DiaryDeps } from './booking.js';
 
@@ -10,14 +13,31 @@ interface FreedTime {
 }
 
 /**
+ * Queued inside the cancellation's or move's own transaction, so a crash straight
+ * after the commit cannot lose the offer. The payload names the time, not a person.
+ */
+export async function queueWaitlistOffer(tx: PrismaTypes.TransactionClient, clinicId: string, freed: FreedTime, now: Date): Promise<void> {
+  const payload = { clinicId, practitionerId: freed.practitionerId, typeId: freed.typeId, startsAt: freed.startsAt.toISOString(), blockedUntil: freed.blockedUntil.toISOString() };
+  await enqueueJob(tx, 'waitlist.offer-freed-time', payload, { runAt: now });
+}
+
+export const waitlistJobs = (ctx: AppContext): Record<string, JobHandler> => ({
+  'waitlist.offer-freed-time': async (payload) => {
+    const p = payload as { clinicId: string; practitionerId: string; typeId: string; startsAt: string; blockedUntil: string };
+    const deps = { prisma: ctx.db.prisma, events: ctx.events, clock: ctx.clock };
+    await offerFreedSlotToWaitlist(deps, p.clinicId, { practitionerId: p.practitionerId, typeId: p.typeId, startsAt: new Date(p.startsAt), blockedUntil: new Date(p.blockedUntil) });
+  },
+});
+
+/**
  * A cancellation or a move freed a time: name the patient who has waited longest
  * for something that fits there (same practitioner or any, a type that practitioner
  * offers and that fits the freed time, the date inside their range). The dashboard
  * offers it, and texts offer it when the clinic sends texts; nothing is booked without a yes.
  */
 export async function offerFreedSlotToWaitlist(deps: DiaryDeps, clinicId: string, freed: FreedTime): Promise<void> {
-  const clinic = await deps.prisma.clinic.findUniqueOrThrow({ where: { id: clinicId }, select: { timeZone: true } });
-  if (freed.startsAt <= deps.clock()) return;
+  const clinic = await deps.prisma.clinic.findUnique({ where: { id: clinicId }, select: { timeZone: true } });
+  if (!clinic || freed.startsAt <= deps.clock()) return; // the clinic closed meanwhile, or the time has passed
   // @db.Date columns hold the local calendar date at UTC midnight.
   const localDate = new Date(DateTime.fromJSDate(freed.startsAt, { zone: clinic.timeZone }).toISODate() + 'T00:00:00Z');
   const freedMinutes = (freed.blockedUntil.getTime() - freed.startsAt.getTime()) / 60_000;

@@ -1,5 +1,7 @@
 import { bookAppointment, cancelAppointment, moveAppointment } from '../../src/diary/booking.js';
 import type { AppEvent } from '../../src/events.js';
+import { jobHandlers } from '../../src/jobs/handlers.js';
+import { JobRunner } from '../../src/jobs/runner.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { makeTestApp, testClock } from '../helpers/app.js';
 import { makeDiary } from '../helpers/diary.js';
@@ -125,7 +127,7 @@ describe.each(databaseKinds())('Booking on the %s database', (kind) => {
   });
 
   it('cancelling records who and why, frees the time, publishes appointment.cancelled and offers the time to the waitlist', async () => {
-    const { book, desk, base, events, patient, clinic, checkUp, patel } = await receptionistDesk();
+    const { book, desk, base, events, patient, clinic, checkUp, patel, testApp, clock } = await receptionistDesk();
     const appt = (await book(at('12:00'))).body;
     const waiting = await db.prisma.patient.create({ data: { clinicId: clinic.id, name: 'Sam Waiting', phone: '+447700900777' } });
     const entry = await desk.send('post', `${base}/waitlist`, { patientId: waiting.id, typeId: checkUp.id, practitionerId: patel.id, fromDate: '2027-06-07', toDate: '2027-06-11' });
@@ -134,6 +136,9 @@ describe.each(databaseKinds())('Booking on the %s database', (kind) => {
     expect(res.body.status).toBe('cancelled');
     const row = await db.prisma.appointment.findUniqueOrThrow({ where: { id: appt.id } });
     expect(row).toMatchObject({ cancelReason: 'Patient is unwell', cancelledBy: expect.any(String) });
+    // The offer is a job queued with the cancellation (a crash after the commit cannot lose it).
+    expect(events.map((e) => e.name)).toEqual(['appointment.booked', 'appointment.cancelled']);
+    expect(await new JobRunner(db, jobHandlers(testApp.ctx), { logger: testApp.ctx.logger, clock }).runDue()).toBeGreaterThanOrEqual(1);
     expect(events.map((e) => e.name)).toEqual(['appointment.booked', 'appointment.cancelled', 'waitlist.match']);
     expect(events[2]!.data).toMatchObject({ waitlistEntryId: entry.body.id, patientId: waiting.id, patientName: 'Sam Waiting', slot: { startsAt: '2027-06-07T11:00:00.000Z' } });
     expect((await book(at('12:00'), patel.id, patient.id)).status).toBe(201);

@@ -129,9 +129,10 @@ describeWith(needs.postgres, 'A server killed (SIGKILL) under load, then restart
     await until('every confirmation text sent', async () => (await db.prisma.textMessage.count({ where: { clinicId: clinic.id, status: 'sent' } })) === appointments.length, 60_000);
     const sentTo = new Set(standin.messages.map((m) => m.sid));
     for (const t of await db.prisma.textMessage.findMany({ where: { clinicId: clinic.id } })) expect(sentTo.has(t.messageSid!)).toBe(true);
-    // Texts are at least once: one whose send the kill cut between Twilio's answer and
-    // our record of it goes again (Twilio's API has no idempotency key).
+    // Texts are at least once: a send the kill cut between Twilio's answer and our
+    // record of it goes again (Twilio's API has no idempotency key) — at most the
+    // five jobs an instance runs at a time.
     expect(standin.messages.length - appointments.length).toBeGreaterThanOrEqual(0);
-    expect(standin.messages.length - appointments.length).toBeLessThanOrEqual(1);
+    expect(standin.messages.length - appointments.length).toBeLessThanOrEqual(5);
   }, 180_000);
 });
