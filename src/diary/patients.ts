@@ -23,11 +23,14 @@ export const presentPatient = (p: { id: string; name: string; phone: string | nu
   dateOfBirth: p.dateOfBirth ? p.dateOfBirth.toISOString().slice(0, 10) : null,
 });
 
+/** Text to find as itself inside a LIKE pattern: `%`, `_` and the escape character are not wildcards in a name. */
+export const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
 /** By name (any part, any case) or by number, however it is written. */
 export async function searchPatients(prisma: Prisma, clinicId: string, locale: string, query: string, limit = 20) {
   const phone = /\d{5,}/.test(query.replace(/\D/g, '')) ? normalisePhone(query, locale) : undefined;
   const rows = await prisma.patient.findMany({
-    where: { clinicId, OR: [{ name: { contains: query, mode: 'insensitive' } }, ...(phone ? [{ phone }] : [])] },
+    where: { clinicId, OR: [{ name: { contains: likeLiteral(query), mode: 'insensitive' } }, ...(phone ? [{ phone }] : [])] },
     select: view,
     orderBy: { name: 'asc' },
     take: limit,

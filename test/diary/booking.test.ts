@@ -261,5 +261,11 @@ describe('Diary set-up is the owner\'s', () => {
     expect((await desk.get(`${base}/patients?q=${encodeURIComponent('07700 900123')}`)).body.patients.map((p: { name: string }) => p.name)).toEqual(['Jane Doe']);
     const bad = await desk.send('post', `${base}/patients`, { name: 'X', phone: '12' });
     expect(bad.body.error.field).toBe('phone');
+    // A name's % or _ is a character, not a wildcard.
+    await db.prisma.patient.createMany({ data: ['Ann_Lee', 'AnnXLee', '100% Kim', '100 Kim', 'Back\\slash'].map((name) => ({ clinicId: clinic.id, name })) });
+    const names = async (q: string) => (await desk.get(`${base}/patients?q=${encodeURIComponent(q)}`)).body.patients.map((p: { name: string }) => p.name);
+    expect(await names('n_L')).toEqual(['Ann_Lee']);
+    expect(await names('0%')).toEqual(['100% Kim']);
+    expect(await names('k\\s')).toEqual(['Back\\slash']);
   });
 });
