@@ -33,6 +33,8 @@ const envSchema = z.object({
     .string()
     .refine((k) => decodeKey(k) !== undefined, 'must be 32 bytes as 64 hex digits or base64 (try: openssl rand -base64 32)')
     .optional(),
+  // The phone simulator: on by default outside production without real Twilio credentials (src/simulator/mode.ts).
+  SIMULATOR: z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // How long a background job is one instance's before another may take it over (a crashed instance's jobs wait this long).
   JOBS_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
@@ -60,6 +62,7 @@ export interface Config {
   recordingsKey?: Buffer;
   logLevel: string;
   jobLeaseSeconds: number;
+  simulator?: 'on' | 'off';
 }
 
 export type ReadyConfig = Config & { sessionSecret: string; recordingsKey: Buffer };
@@ -102,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recordingsKey: e.RECORDINGS_KEY ? decodeKey(e.RECORDINGS_KEY) : undefined,
     logLevel: e.LOG_LEVEL,
     jobLeaseSeconds: e.JOBS_LEASE_SECONDS,
+    simulator: e.SIMULATOR,
   };
 }
 

@@ -8,6 +8,8 @@ import type { FallbackDirectory } from './telephony/fallback-directory.js';
 import type { TwilioRest } from './telephony/twilio-rest.js';
 
 /** What the app's features are handed: I/O at the edges, so tests pass in their own. */
+import type { Simulator } from './simulator/simulator.js';
+
 export interface AppContext {
   config: ReadyConfig;
   db: Database;
@@ -22,4 +24,7 @@ export interface AppContext {
   twilio: TwilioRest | null;
   /** The live dashboard's sockets, once the HTTP server is up (absent in tests that need none). */
   live?: LiveHub;
+  /** The phone simulator, when it runs (src/simulator/mode.ts); else why not. */
+  simulator?: Simulator;
+  simulatorOff?: string;
 }

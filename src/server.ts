@@ -2,12 +2,13 @@
 import { ConfigError, ensureSecrets, loadConfig } from './config.js';
 import { DataDirBusyError } from './db/datadir-lock.js';
 import { createLogger } from './logger.js';
+import { simulatorMode } from './simulator/mode.js';
 import { SHUTDOWN_GRACE_MS, startService } from './start.js';
 
 async function main(): Promise<void> {
   const config = await ensureSecrets(loadConfig());
   const logger = createLogger({ level: config.logLevel });
-  if (!config.twilio.authToken) logger.warn('TWILIO_AUTH_TOKEN is not set: every Twilio webhook will be refused with 403');
+  if (!config.twilio.authToken && !simulatorMode(config).enabled) logger.warn('TWILIO_AUTH_TOKEN is not set: every Twilio webhook will be refused with 403');
   const service = await startService(config, logger);
   if (service.demo) {
     // Straight to the terminal, never into the logs: these are passwords.

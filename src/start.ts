@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { listClinics } from './clinics/clinics.js';
@@ -18,6 +19,8 @@ import { storageFor } from './recordings/storage.js';
 import { scheduleClosingDays } from './statistics/jobs.js';
 import { FallbackDirectory } from './telephony/fallback-directory.js';
 import { createTwilioRest } from './telephony/twilio-rest.js';
+import { simulatorMode } from './simulator/mode.js';
+import { Simulator } from './simulator/simulator.js';
 
 export const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -30,8 +33,13 @@ export interface RunningService {
 }
 
 /** Wiring only: database → migrations → app → listen. */
-export async function startService(config: ReadyConfig, logger: Logger): Promise<RunningService> {
-  const db = await openConfiguredDatabase(config, { holder: 'server' });
+export async function startService(configured: ReadyConfig, logger: Logger): Promise<RunningService> {
+  const simulator = await playTwilioForTheSimulator(configured, logger);
+  const config = simulator.config;
+  const db = await openConfiguredDatabase(config, { holder: 'server' }).catch(async (err) => {
+    await simulator.standin?.stop();
+    throw err;
+  });
   try {
     const applied = await db.migrate();
     logger.info({ applied, database: db.kind }, applied.length ? 'applied migrations' : 'database schema is up to date');
@@ -39,7 +47,10 @@ export async function startService(config: ReadyConfig, logger: Logger): Promise
     // Known before the first call, so Twilio's fallback URL can forward even if the database dies early.
     for (const clinic of await listClinics(db.prisma)) fallbackDirectory.remember(clinic);
     const demo = db.kind === 'embedded' && !config.production ? await seedDemoClinicIfEmpty(db.prisma) : null;
-    const ctx: AppContext = { config, db, logger, clock: () => new Date(), fallbackDirectory, events: new EventBus(), twilio: createTwilioRest(config), recordings: storageFor(db, config.dataDir) };
+    const ctx: AppContext = {
+      config, db, logger, clock: () => new Date(), fallbackDirectory, events: new EventBus(), twilio: createTwilioRest(config), recordings: storageFor(db, config.dataDir),
+      simulator: simulator.simulator, simulatorOff: simulator.off,
+    };
     // Every instance runs jobs; leases make each job run once.
     const jobs = new JobRunner(db, jobHandlers(ctx), { logger, leaseMs: config.jobLeaseSeconds * 1000 });
     await scheduleClosingDays(db.prisma, ctx.clock());
@@ -54,7 +65,8 @@ export async function startService(config: ReadyConfig, logger: Logger): Promise
     });
     const { port } = server.address() as AddressInfo;
     const url = `http://localhost:${port}`;
-    logger.info({ url, port, database: db.kind }, 'listening');
+    ctx.simulator?.listening(url);
+    logger.info({ url, port, database: db.kind, simulator: Boolean(ctx.simulator) }, 'listening');
 
     let stopping: Promise<void> | undefined;
     const stop = () =>
@@ -68,11 +80,37 @@ export async function startService(config: ReadyConfig, logger: Logger): Promise
         clearTimeout(timer);
         await jobs.stop();
         await db.close();
+        await simulator.standin?.stop();
         logger.info('stopped');
       })());
     return { url, ctx, demo, stop };
   } catch (err) {
     await db.close().catch(() => undefined);
+    await simulator.standin?.stop();
     throw err;
   }
+}
+
+/**
+ * With the simulator on and no Twilio configured, this process plays Twilio: its
+ * REST API by the stand-in (recordings, queue members, texts), and an Auth Token
+ * made up at start that only the server knows, so the webhooks check the
+ * simulator's signatures as they would Twilio's.
+ */
+async function playTwilioForTheSimulator(config: ReadyConfig, logger: Logger) {
+  const mode = simulatorMode(config);
+  if (!mode.enabled) return { config, off: mode.reason };
+  let standin: { url: string; stop(): Promise<void> } | undefined;
+  let twilio = config.twilio;
+  if (!twilio.authToken) {
+    const { TwilioStandin } = await import('./twilio-standin/server.js');
+    const account = { accountSid: `AC${randomBytes(16).toString('hex')}`, authToken: randomBytes(16).toString('hex') };
+    const local = new TwilioStandin(account.accountSid, { authToken: account.authToken });
+    await local.start();
+    standin = local;
+    twilio = { ...twilio, ...account, apiBaseUrl: local.url };
+    logger.info('phone simulator on: Twilio is played by this process (no real calls, texts or recordings)');
+  }
+  const simulator = new Simulator({ accountSid: twilio.accountSid ?? `AC${'0'.repeat(32)}`, authToken: twilio.authToken! }, config.publicBaseUrl);
+  return { config: { ...config, twilio }, simulator, standin, off: undefined };
 }

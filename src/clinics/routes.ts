@@ -7,6 +7,7 @@ import { feedAdminRoutes } from '../diary/feed-routes.js';
 import { diaryRoutes } from '../diary/routes.js';
 import { diarySetupRoutes } from '../diary/setup-routes.js';
 import { receptionRoutes } from '../reception/routes.js';
+import { simulatorRoutes } from '../simulator/routes.js';
 import { privacyRoutes } from '../privacy/routes.js';
 import { recordingRoutes } from '../recordings/routes.js';
 import { statisticsRoutes } from '../statistics/routes.js';
@@ -48,7 +49,7 @@ export function clinicRoutes(ctx: AppContext): Router {
     const clinic = await getClinic(ctx.db.prisma, req.membership!.clinicId);
     if (!clinic) throw notFound('No such clinic');
     ctx.fallbackDirectory.remember(clinic);
-    res.json({ ...clinic, role: req.membership!.role });
+    res.json({ ...clinic, role: req.membership!.role, simulator: Boolean(ctx.simulator?.ready) });
   });
 
   router.patch('/', requireOwner, async (req, res) => {
@@ -103,5 +104,6 @@ export function clinicRoutes(ctx: AppContext): Router {
   router.use(statisticsRoutes(ctx));
   router.use(recordingRoutes(ctx));
   router.use(privacyRoutes(ctx));
+  router.use(simulatorRoutes(ctx));
   return router;
 }

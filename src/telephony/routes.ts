@@ -43,6 +43,15 @@ export function twilioRoutes(ctx: AppContext): Router {
 
   router.use(requireTwilioSignature(authToken, base));
 
+  // PostgreSQL refuses a NUL byte in text and Twilio never sends one: a signed request
+  // carrying one is answered like any request we cannot act on, before any query.
+  router.use((req, res, next) => {
+    const values = [...Object.values((req.body ?? {}) as Record<string, unknown>), ...Object.values(req.query)];
+    if (!values.some((v) => typeof v === 'string' && v.includes('\u0000'))) return next();
+    req.log?.warn({ path: req.path }, 'Twilio request carried a NUL byte; answered without acting on it');
+    sendTwiml(res, req.path === '/sms' ? textReply() : apologyTwiml(ctx.fallbackDirectory.lookup(typeof req.body?.To === 'string' ? req.body.To : undefined)));
+  });
+
   // Texts to a clinic's number (its messaging webhook): a YES to a waitlist offer.
   // Answered with messaging TwiML, so it sits before the voice deadline below.
   router.post('/sms', async (req, res) => {

@@ -127,6 +127,20 @@ describe('Hostile input, fuzzed (embedded database)', () => {
     expect(errorsIn(w.logs)).toEqual([]);
   });
 
+  it('a call step carrying a NUL byte anywhere gets the spoken apology, not an error (found by the fuzzer)', async () => {
+    const w = await world();
+    for (const [path, form] of [
+      ['/twilio/voice', { CallSid: w.sid, To: w.clinic.numbers[0]!, From: '+4477\u0000' }],
+      ['/twilio/voice?kind=X%00', { CallSid: w.sid, To: w.clinic.numbers[0]!, From: '+447700900123' }],
+      ['/twilio/status', { CallSid: w.sid, CallStatus: 'completed', Direction: 'in\u0000bound' }],
+    ] as const) {
+      const res = await signedTwilioPost(w.app, path, form);
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('<Say');
+    }
+    expect(errorsIn(w.logs)).toEqual([]);
+  });
+
   it('oversized bodies are refused before any work: 413', async () => {
     const w = await world();
     const big = { name: 'x'.repeat(200_000) };

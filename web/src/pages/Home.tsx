@@ -7,6 +7,7 @@ import { Calls } from './Calls';
 import { Diary } from './Diary';
 import { Live } from './Live';
 import { Patients } from './Patients';
+import { Simulator } from './Simulator';
 
 const OwnerScreens = lazy(() => import('./owner/OwnerScreens'));
 
@@ -15,6 +16,7 @@ const SCREENS = [
   { path: '/diary', label: 'Diary', owner: false },
   { path: '/patients', label: 'Patients', owner: false },
   { path: '/calls', label: 'Calls', owner: false },
+  { path: '/simulator', label: 'Phone simulator', owner: false, simulator: true },
   { path: '/statistics', label: 'Statistics', owner: true },
   { path: '/settings', label: 'Settings', owner: true },
   { path: '/staff', label: 'Staff', owner: true },
@@ -28,6 +30,8 @@ interface ClinicDetail {
   locale: string;
   numbers: string[];
   role: 'owner' | 'receptionist';
+  /** Whether this server runs the phone simulator. */
+  simulator?: boolean;
 }
 
 type Detail = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; clinic: ClinicDetail };
@@ -41,7 +45,8 @@ export function Home({ session, onSignedOut }: { session: SessionInfo; onSignedO
   const path = usePath();
   const role = detail.state === 'ready' ? detail.clinic.role : 'receptionist';
   // A receptionist is never shown an owner's screen, even at its address.
-  const screens = SCREENS.filter((s) => !s.owner || role === 'owner');
+  const simulator = detail.state === 'ready' && detail.clinic.simulator === true;
+  const screens = SCREENS.filter((s) => (!s.owner || role === 'owner') && (!('simulator' in s) || simulator));
   const screen = screens.find((s) => s.path === path) ?? screens[0]!;
 
   useEffect(() => {
@@ -130,6 +135,7 @@ export function Home({ session, onSignedOut }: { session: SessionInfo; onSignedO
               {screen.path === '/diary' && <Diary clinic={detail.clinic} />}
               {screen.path === '/patients' && <Patients clinic={detail.clinic} />}
               {screen.path === '/calls' && <Calls clinic={detail.clinic} />}
+              {screen.path === '/simulator' && <Simulator clinic={detail.clinic} />}
               {screen.owner && (
                 <Suspense fallback={<p role="status">Loading…</p>}>
                   <OwnerScreens screen={screen.path} clinic={detail.clinic} me={session.user?.id} />

@@ -1,0 +1,79 @@
+// The phone simulator's API, under a clinic: place a call to the clinic's number,
+// then press keys, speak, stay silent or hang up; each answer is the call's
+// transcript so far. Staff of the clinic only; nothing here reveals a token.
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../context.js';
+import { HttpError, notFound, parseInput } from '../http/errors.js';
+import { isE164 } from '../clinics/validation.js';
+import type { SimulatedCall } from './simulated-call.js';
+import { SimulatorError } from './simulated-call.js';
+
+const placeSchema = z.strictObject({
+  from: z.string().refine((n) => isE164(n), 'must be a phone number in international form, like +447700900123').optional(),
+});
+const pressSchema = z.strictObject({ digits: z.string().regex(/^[0-9*#]{1,20}$/, 'must be keypad keys (0–9, * and #)') });
+const saySchema = z.strictObject({ words: z.string().trim().min(1, 'must not be empty').max(300, 'must be at most 300 characters') });
+const sidSchema = z.object({ sid: z.string().regex(/^CA[0-9a-f]{32}$/, 'must be a simulated call id') });
+
+const view = (call: SimulatedCall) => {
+  const waiting = call.waitingOn;
+  const takes = waiting?.verb === 'Gather' ? (waiting.input.includes('speech') ? 'keys or speech' : 'keys') : waiting?.verb === 'Record' ? 'a message' : null;
+  return { sid: call.sid, state: call.state, takes, transcript: call.transcript };
+};
+
+export function simulatorRoutes(ctx: AppContext): Router {
+  const router = Router({ mergeParams: true });
+  const simulator = () => {
+    const sim = ctx.simulator;
+    if (!sim?.ready) throw new HttpError(409, 'simulator_off', `The phone simulator is not running here: ${ctx.simulatorOff ?? 'it starts with the server'}`);
+    return sim;
+  };
+  const callOf = (req: { params: unknown; membership?: { clinicId: string } }) => {
+    const { sid } = parseInput(sidSchema, req.params);
+    const call = simulator().find(req.membership!.clinicId, sid);
+    if (!call) throw notFound('No such simulated call');
+    return call;
+  };
+  /** Runs what the caller did; something they cannot do now (keys when nobody asks) is a 409 naming why. */
+  const act = async (call: SimulatedCall, work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (err) {
+      if (err instanceof SimulatorError) throw new HttpError(409, 'not_now', err.message);
+      throw err;
+    }
+    return view(call);
+  };
+
+  router.post('/simulator/calls', async (req, res) => {
+    const { from } = parseInput(placeSchema, req.body ?? {});
+    const sim = simulator();
+    const number = await ctx.db.prisma.clinicNumber.findFirst({ where: { clinicId: req.membership!.clinicId }, orderBy: { createdAt: 'asc' }, select: { e164: true } });
+    if (!number) throw new HttpError(409, 'no_number', 'This clinic has no phone number to call');
+    const call = await sim.place(req.membership!.clinicId, number.e164, from ?? '+447700900001');
+    res.status(201).json(view(call));
+  });
+  router.get('/simulator/calls/:sid', (req, res) => {
+    res.json(view(callOf(req)));
+  });
+  router.post('/simulator/calls/:sid/press', async (req, res) => {
+    const call = callOf(req);
+    const { digits } = parseInput(pressSchema, req.body ?? {});
+    res.json(await act(call, () => call.press(digits)));
+  });
+  router.post('/simulator/calls/:sid/say', async (req, res) => {
+    const call = callOf(req);
+    const { words } = parseInput(saySchema, req.body ?? {});
+    res.json(await act(call, () => call.say(words)));
+  });
+  router.post('/simulator/calls/:sid/silence', async (req, res) => {
+    const call = callOf(req);
+    res.json(await act(call, () => call.silence()));
+  });
+  router.post('/simulator/calls/:sid/hangup', async (req, res) => {
+    const call = callOf(req);
+    res.json(await act(call, () => call.hangUp()));
+  });
+  return router;
+}

@@ -1,0 +1,55 @@
+// The phone simulator in a real browser: a patient's call placed from the page goes
+// through the real signed webhooks, and the receptionist's open diary shows the
+// booking as it is made.
+import { Simulator } from '../../src/simulator/simulator.js';
+import { TEST_AUTH_TOKEN, TEST_BASE_URL } from '../helpers/app.js';
+import { startLiveDashboard, type LiveDashboard } from '../helpers/browser.js';
+import { makeDiary } from '../helpers/diary.js';
+import { makeStaff } from '../helpers/fixtures.js';
+import { describeWith, needs } from '../helpers/services.js';
+
+// Monday 7 June 2027, 09:00 in London: reception is open, 11:00 is the first bookable time.
+const MONDAY_9AM = new Date('2027-06-07T08:00:00Z');
+
+describeWith(needs.browser, 'The phone simulator in a real browser', () => {
+  let dashboard: LiveDashboard;
+  beforeAll(async () => {
+    dashboard = await startLiveDashboard(MONDAY_9AM);
+    const simulator = new Simulator({ accountSid: 'AC' + 'e'.repeat(32), authToken: TEST_AUTH_TOKEN }, TEST_BASE_URL);
+    simulator.listening(dashboard.base);
+    dashboard.testApp.ctx.simulator = simulator;
+  });
+  afterAll(() => dashboard.close());
+
+  it('Jane books by phone from the simulator page, and the diary open in another tab shows it', async () => {
+    const { db } = dashboard;
+    const { clinic } = await makeDiary(db.prisma);
+    await db.prisma.openingHours.createMany({ data: [1, 2, 3, 4, 5].map((weekday) => ({ clinicId: clinic.id, weekday, startMinute: 8 * 60, endMinute: 18 * 60 })) });
+    const anna = await makeStaff(db.prisma, clinic.id, 'receptionist');
+
+    const desk = await dashboard.signedInPage(anna);
+    await desk.getByRole('link', { name: 'Diary' }).click();
+    await desk.getByLabel('Date').fill('2027-06-07');
+    await desk.getByText('No appointments this day.').waitFor();
+
+    const phone = await dashboard.signedInPage(anna);
+    await phone.getByRole('link', { name: 'Phone simulator' }).click();
+    await phone.getByLabel('Calling from').fill('+447700900123');
+    await phone.getByRole('button', { name: 'Call the clinic' }).click();
+    const heard = phone.getByRole('list', { name: 'What the caller hears' });
+    await heard.getByText(/To book an appointment, press 1/).waitFor();
+    const keypad = phone.getByRole('group', { name: 'Keypad' });
+    for (const expected of [/The next free times are/, /For Jane Doe, press 1/, /To book today, Monday the 7th of June at eleven o'clock/, /You're booked for today/]) {
+      await keypad.getByRole('button', { name: '1', exact: true }).click();
+      await heard.getByText(expected).waitFor();
+    }
+    await phone.getByRole('status').getByText('Call ended').waitFor();
+    await phone.screenshot({ path: 'test-artifacts/simulator.png', fullPage: true });
+
+    // The receptionist's diary, open all along, shows the booking without a reload.
+    const row = desk.getByRole('table', { name: 'Appointments' }).getByRole('row', { name: /Jane Doe/ });
+    await row.waitFor({ timeout: 5_000 });
+    expect(await row.textContent()).toContain('11:00');
+    await desk.screenshot({ path: 'test-artifacts/simulator-diary.png', fullPage: true });
+  });
+});

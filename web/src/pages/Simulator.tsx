@@ -1,0 +1,127 @@
+import { useEffect, useRef, useState } from 'react';
+import { api, ApiError } from '../api';
+
+interface CallView {
+  sid: string;
+  state: 'ringing' | 'listening' | 'gathering' | 'recording' | 'queued' | 'connected' | 'ended';
+  takes: 'keys' | 'keys or speech' | 'a message' | null;
+  transcript: Array<{ at: number; who: 'line' | 'caller' | 'call'; text: string }>;
+}
+
+const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
+const STATES: Record<CallView['state'], string> = {
+  ringing: 'Ringing…',
+  listening: 'On the line',
+  gathering: 'The line is waiting for you',
+  recording: 'Recording your message',
+  queued: 'Waiting for reception',
+  connected: 'Talking to reception',
+  ended: 'Call ended',
+};
+
+/**
+ * A phone on the screen: calls the clinic's number through the real webhooks (the
+ * server plays Twilio), shows what the caller hears, and can read it aloud.
+ */
+export function Simulator({ clinic }: { clinic: { id: string; numbers: string[] } }) {
+  const [from, setFrom] = useState('+447700900100');
+  const [call, setCall] = useState<CallView | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [words, setWords] = useState('');
+  const [aloud, setAloud] = useState(false);
+  const spoken = useRef(0);
+  const base = `/api/clinics/${clinic.id}/simulator/calls`;
+
+  // New lines are read out with the browser's own voice, when asked.
+  useEffect(() => {
+    if (!call) return;
+    const fresh = call.transcript.slice(spoken.current).filter((l) => l.who === 'line');
+    spoken.current = call.transcript.length;
+    if (aloud && 'speechSynthesis' in window) for (const line of fresh) window.speechSynthesis.speak(new SpeechSynthesisUtterance(line.text));
+  }, [call, aloud]);
+
+  async function run(path: string, body: unknown) {
+    setBusy(true);
+    setProblem(null);
+    try {
+      setCall(await api<CallView>('POST', path, body));
+    } catch (err) {
+      setProblem((err as ApiError).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+  const place = () => {
+    spoken.current = 0;
+    if ('speechSynthesis' in window) window.speechSynthesis.cancel();
+    return run(base, { from });
+  };
+  const act = (what: 'press' | 'say' | 'silence' | 'hangup', body: unknown = {}) => run(`${base}/${call!.sid}/${what}`, body);
+  const onCall = call !== null && call.state !== 'ended';
+  const takesKeys = onCall && !busy && (call.takes === 'keys' || call.takes === 'keys or speech');
+
+  return (
+    <section aria-label="Phone simulator" className="simulator">
+      <h2>Phone simulator</h2>
+      <p className="note">
+        Calls {clinic.numbers[0] ?? 'the clinic'} as a patient would, through the same webhooks as a real call. Nothing leaves this server. The demo's patients ring from +447700900100 onwards.
+      </p>
+      <div className="row">
+        <label>
+          Calling from
+          <input value={from} onChange={(e) => setFrom(e.target.value)} disabled={onCall || busy} inputMode="tel" />
+        </label>
+        <button onClick={place} disabled={onCall || busy}>
+          {busy && !call ? 'Calling…' : 'Call the clinic'}
+        </button>
+        <label>
+          <input type="checkbox" checked={aloud} onChange={(e) => setAloud(e.target.checked)} /> Read aloud
+        </label>
+      </div>
+      {problem && <p role="alert">{problem}</p>}
+      {call && (
+        <>
+          <p role="status" aria-live="polite">
+            {busy ? 'Waiting for the line…' : STATES[call.state]}
+          </p>
+          <ol aria-label="What the caller hears" className="transcript">
+            {call.transcript.map((line, i) => (
+              <li key={i} className={line.who}>
+                {line.who === 'caller' ? `You ${line.text}` : line.text}
+              </li>
+            ))}
+          </ol>
+          <div aria-label="Keypad" role="group" className="keypad">
+            {KEYS.map((key) => (
+              <button key={key} onClick={() => act('press', { digits: key })} disabled={!takesKeys}>
+                {key}
+              </button>
+            ))}
+          </div>
+          <form
+            className="row"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void act('say', { words }).then(() => setWords(''));
+            }}
+          >
+            <label>
+              Say
+              <input value={words} onChange={(e) => setWords(e.target.value)} disabled={!onCall || busy || call.takes !== 'keys or speech'} placeholder="I want to book an appointment" />
+            </label>
+            <button type="submit" disabled={!onCall || busy || call.takes !== 'keys or speech' || !words.trim()}>
+              Say it
+            </button>
+            <button type="button" onClick={() => act('silence')} disabled={!takesKeys}>
+              Stay silent
+            </button>
+            <button type="button" onClick={() => act('hangup')} disabled={!onCall || busy}>
+              Hang up
+            </button>
+          </form>
+        </>
+      )}
+    </section>
+  );
+}
