@@ -3,6 +3,7 @@ import cookieParser from 'cookie-parser';
 import express, { type ErrorRequestHandler } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import { refuseNulCharacters } from './http/no-nul.js';
 import { loadSession, requireCsrfToken, requireSignedIn } from './accounts/middleware.js';
 import { accountRoutes } from './accounts/routes.js';
 import { staffRoutes } from './reception/routes.js';
@@ -75,6 +76,7 @@ export function createApp(ctx: AppContext): express.Express {
 
   const api = express.Router();
   api.use(express.json({ limit: '100kb' }));
+  api.use(refuseNulCharacters);
   api.use(cookieParser(ctx.config.sessionSecret));
   api.use(loadSession(ctx));
   api.use(requireCsrfToken(ctx));

@@ -20,7 +20,7 @@ import { scheduleClosingDays } from './statistics/jobs.js';
 import { FallbackDirectory } from './telephony/fallback-directory.js';
 import { createTwilioRest } from './telephony/twilio-rest.js';
 import { simulatorMode } from './simulator/mode.js';
-import { Simulator } from './simulator/simulator.js';
+import { type SimulatedRecordings, Simulator } from './simulator/simulator.js';
 
 export const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -100,7 +100,7 @@ export async function startService(configured: ReadyConfig, logger: Logger): Pro
 async function playTwilioForTheSimulator(config: ReadyConfig, logger: Logger) {
   const mode = simulatorMode(config);
   if (!mode.enabled) return { config, off: mode.reason };
-  let standin: { url: string; stop(): Promise<void> } | undefined;
+  let standin: (SimulatedRecordings & { stop(): Promise<void> }) | undefined;
   let twilio = config.twilio;
   if (!twilio.authToken) {
     const { TwilioStandin } = await import('./twilio-standin/server.js');
@@ -111,6 +111,6 @@ async function playTwilioForTheSimulator(config: ReadyConfig, logger: Logger) {
     twilio = { ...twilio, ...account, apiBaseUrl: local.url };
     logger.info('phone simulator on: Twilio is played by this process (no real calls, texts or recordings)');
   }
-  const simulator = new Simulator({ accountSid: twilio.accountSid ?? `AC${'0'.repeat(32)}`, authToken: twilio.authToken! }, config.publicBaseUrl);
+  const simulator = new Simulator({ accountSid: twilio.accountSid ?? `AC${'0'.repeat(32)}`, authToken: twilio.authToken! }, config.publicBaseUrl, standin);
   return { config: { ...config, twilio }, simulator, standin, off: undefined };
 }

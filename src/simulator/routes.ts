@@ -13,6 +13,7 @@ const placeSchema = z.strictObject({
   from: z.string().refine((n) => isE164(n), 'must be a phone number in international form, like +447700900123').optional(),
 });
 const pressSchema = z.strictObject({ digits: z.string().regex(/^[0-9*#]{1,20}$/, 'must be keypad keys (0–9, * and #)') });
+const messageSchema = z.strictObject({ seconds: z.number({ error: 'must be a number of seconds' }).int('must be whole seconds').min(1, 'must be at least 1').max(120, 'must be at most 120') });
 const saySchema = z.strictObject({ words: z.string().trim().min(1, 'must not be empty').max(300, 'must be at most 300 characters') });
 const sidSchema = z.object({ sid: z.string().regex(/^CA[0-9a-f]{32}$/, 'must be a simulated call id') });
 
@@ -70,6 +71,11 @@ export function simulatorRoutes(ctx: AppContext): Router {
   router.post('/simulator/calls/:sid/silence', async (req, res) => {
     const call = callOf(req);
     res.json(await act(call, () => call.silence()));
+  });
+  router.post('/simulator/calls/:sid/message', async (req, res) => {
+    const call = callOf(req);
+    const { seconds } = parseInput(messageSchema, req.body ?? {});
+    res.json(await act(call, () => simulator().leaveMessage(call, seconds)));
   });
   router.post('/simulator/calls/:sid/hangup', async (req, res) => {
     const call = callOf(req);

@@ -4,9 +4,24 @@
 // memory: the simulator is for one development instance.
 import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
-import { SimulatedCall } from './simulated-call.js';
+import { SimulatedCall, SimulatorError } from './simulated-call.js';
 
 const MAX_CALLS = 50;
+
+/** Twilio's side of recordings, when this process plays Twilio (the in-process stand-in). */
+export interface SimulatedRecordings {
+  url: string;
+  addRecording(callSid: string, audio: Buffer, seconds: number, options: { source: 'RecordVerb' }): { sid: string };
+}
+
+/**
+ * `seconds` of silence as MP3 (MPEG-1 Layer III, 128 kbit/s, 44.1 kHz: 38 frames a
+ * second, each a header and a zeroed body), so a simulated message plays in a browser.
+ */
+export function silentMp3(seconds: number): Buffer {
+  const frame = Buffer.concat([Buffer.from([0xff, 0xfb, 0x90, 0x64]), Buffer.alloc(413)]);
+  return Buffer.concat(Array.from({ length: Math.max(1, Math.round(seconds * 38.28)) }, () => frame));
+}
 
 export interface SimulatorTwilio {
   accountSid: string;
@@ -20,6 +35,7 @@ export class Simulator {
   constructor(
     private readonly account: SimulatorTwilio,
     private readonly publicBaseUrl: string,
+    private readonly recordings?: SimulatedRecordings,
   ) {}
 
   /** Where this instance listens; simulated requests go there (not through the public URL). */
@@ -49,6 +65,23 @@ export class Simulator {
   find(clinicId: string, sid: string): SimulatedCall | undefined {
     const entry = this.calls.get(sid);
     return entry?.clinicId === clinicId ? entry.call : undefined;
+  }
+
+  /**
+   * The caller leaves a message into the <Record> they hear: Twilio keeps the audio
+   * (here the stand-in, `seconds` of silence), requests the <Record> action, then
+   * sends the recording's status callback, and the service brings the audio home.
+   */
+  async leaveMessage(call: SimulatedCall, seconds: number): Promise<void> {
+    const record = call.waitingOn;
+    if (record?.verb !== 'Record') throw new SimulatorError(`The call is not recording a message (it is ${call.state}).`);
+    if (!this.recordings) throw new SimulatorError('Leaving a message needs the simulator to play Twilio itself (no TWILIO_AUTH_TOKEN configured).');
+    const recording = this.recordings.addRecording(call.sid, silentMp3(seconds), seconds, { source: 'RecordVerb' });
+    const url = `${this.recordings.url}/2010-04-01/Accounts/${this.account.accountSid}/Recordings/${recording.sid}`;
+    await call.finishRecording({ sid: recording.sid, url, seconds });
+    if (record.recordingStatusCallback) {
+      await this.post(record.recordingStatusCallback, { AccountSid: this.account.accountSid, CallSid: call.sid, RecordingSid: recording.sid, RecordingUrl: url, RecordingStatus: 'completed', RecordingDuration: String(seconds), RecordingChannels: '1', RecordingSource: 'RecordVerb' });
+    }
   }
 
   private readonly post = async (url: string, params: Record<string, string>): Promise<string> => {

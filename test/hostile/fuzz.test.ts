@@ -141,6 +141,19 @@ describe('Hostile input, fuzzed (embedded database)', () => {
     expect(errorsIn(w.logs)).toEqual([]);
   });
 
+  it('an API request carrying a NUL character anywhere is refused with 400 naming the field (found by the fuzzer)', async () => {
+    const w = await world();
+    const search = await w.owner.get(`/api/clinics/${w.clinic.id}/patients?q=${encodeURIComponent('\u202e\u0000')}`);
+    expect(search.status).toBe(400);
+    expect(search.body.error).toMatchObject({ field: 'q', message: 'q: must not contain a NUL character' });
+    const created = await w.owner.send('post', `/api/clinics/${w.clinic.id}/patients`, { name: 'Ann\u0000Lee', phone: '+447700900999' });
+    expect(created.body.error).toMatchObject({ field: 'name' });
+    const nested = await w.owner.send('put', `/api/clinics/${w.clinic.id}/opening-hours`, { hours: [{ weekday: 1, start: '08:00', end: '1\u00008:00' }] });
+    expect(nested.body.error).toMatchObject({ field: 'hours[0].end' });
+    expect(await db.prisma.patient.count({ where: { clinicId: w.clinic.id, name: { startsWith: 'Ann' } } })).toBe(0);
+    expect(errorsIn(w.logs)).toEqual([]);
+  });
+
   it('oversized bodies are refused before any work: 413', async () => {
     const w = await world();
     const big = { name: 'x'.repeat(200_000) };

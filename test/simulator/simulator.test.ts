@@ -57,5 +57,26 @@ describe('The simulator on a fresh machine (a real process, embedded database, n
     expect((await owner.call('POST', `${base}/${call.body.sid}/press`, { digits: '1' })).status).toBe(409);
     expect((await owner.call('POST', `${base}/CA${'0'.repeat(32)}/press`, { digits: '1' })).status).toBe(404);
     expect((await owner.call('POST', `${base}/${call.body.sid}/press`, { digits: 'x' })).body).toMatchObject({ error: { field: 'digits' } });
+
+    // A stranger leaves a message: asked for reception in hours (nobody is taking calls,
+    // the demo has no desk phone) or offered one when reception is closed.
+    call = await owner.call('POST', base, { from: '+447700900999' });
+    call = await owner.call('POST', `${base}/${call.body.sid}/press`, { digits: said().includes('To leave a message for the clinic, press 1') ? '1' : '3' });
+    if (call.body.takes !== 'a message' && said().includes('To leave a message for the clinic, press 1')) call = await owner.call('POST', `${base}/${call.body.sid}/press`, { digits: '1' });
+    expect(call.body.takes).toBe('a message');
+    expect((await owner.call('POST', `${base}/${call.body.sid}/message`, { seconds: 0 })).body).toMatchObject({ error: { field: 'seconds' } });
+    call = await owner.call('POST', `${base}/${call.body.sid}/message`, { seconds: 6 });
+    expect(call.status).toBe(200);
+    expect(call.body.state).toBe('ended');
+    // Twilio's part, played by the server: the recording is fetched from its stand-in, stored encrypted, and on the call-back list.
+    const voicemail = await until('the message to be stored', async () => {
+      const list = (await owner.call('GET', `/api/clinics/${clinicId}/call-backs`)).body.callBacks as Array<{ fromNumber: string; voicemail: { id: string; status: string; durationSeconds: number } | null }>;
+      const mine = list.find((c) => c.fromNumber === '+447700900999');
+      return mine?.voicemail?.status === 'stored' ? mine.voicemail : undefined;
+    }, 30_000);
+    expect(voicemail.durationSeconds).toBe(6);
+    const audio = await fetch(`${server.url}/api/clinics/${clinicId}/recordings/${voicemail.id}/audio`, { headers: { cookie: owner.cookie() } });
+    expect(audio.status).toBe(200);
+    expect(Buffer.from(await audio.arrayBuffer()).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xfb])); // an MP3 frame: it plays
   }, 120_000);
 });

@@ -57,7 +57,7 @@ export function Simulator({ clinic }: { clinic: { id: string; numbers: string[] 
     if ('speechSynthesis' in window) window.speechSynthesis.cancel();
     return run(base, { from });
   };
-  const act = (what: 'press' | 'say' | 'silence' | 'hangup', body: unknown = {}) => run(`${base}/${call!.sid}/${what}`, body);
+  const act = (what: 'press' | 'say' | 'silence' | 'hangup' | 'message', body: unknown = {}) => run(`${base}/${call!.sid}/${what}`, body);
   const onCall = call !== null && call.state !== 'ended';
   const takesKeys = onCall && !busy && (call.takes === 'keys' || call.takes === 'keys or speech');
 
@@ -92,6 +92,14 @@ export function Simulator({ clinic }: { clinic: { id: string; numbers: string[] 
               </li>
             ))}
           </ol>
+          {call.takes === 'a message' && (
+            <p className="row">
+              <button onClick={() => act('message', { seconds: 8 })} disabled={busy}>
+                Leave an 8-second message
+              </button>
+              <span className="note">After the beep: the clinic gets a (silent) voicemail and a call-back entry.</span>
+            </p>
+          )}
           <div aria-label="Keypad" role="group" className="keypad">
             {KEYS.map((key) => (
               <button key={key} onClick={() => act('press', { digits: key })} disabled={!takesKeys}>
