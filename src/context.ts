@@ -5,11 +5,10 @@ import type { LiveHub } from './live/hub.js';
 import type { Logger } from './logger.js';
 import type { RecordingStorage } from './recordings/storage.js';
 import type { FallbackDirectory } from './telephony/fallback-directory.js';
+import type { Simulator } from './simulator/simulator.js';
 import type { TwilioRest } from './telephony/twilio-rest.js';
 
 /** What the app's features are handed: I/O at the edges, so tests pass in their own. */
-import type { Simulator } from './simulator/simulator.js';
-
 export interface AppContext {
   config: ReadyConfig;
   db: Database;

@@ -1,19 +1,14 @@
 import request from 'supertest';
 import { runCli, startServerProcess, tempDataDir, type ServerProcess } from './helpers/process.js';
 import { createEmptyPostgresDatabase } from './helpers/database.js';
+import { signIn as signInOverHttp } from './helpers/http-browser.js';
 import { describeWith, needs } from './helpers/services.js';
 import { spawn } from 'node:child_process';
 import { repoRoot, serverArgs } from './helpers/process.js';
 import pg from 'pg';
 
 /** Signs in over HTTP the way the dashboard does; returns the cookie header. */
-async function signIn(url: string, email: string, password: string): Promise<string> {
-  const first = await request(url).get('/api/session');
-  const anon = (first.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
-  const res = await request(url).post('/api/session').set('Cookie', anon).set('X-CSRF-Token', first.body.csrfToken).send({ email, password });
-  expect(res.status).toBe(200);
-  return (res.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
-}
+const signIn = async (url: string, email: string, password: string): Promise<string> => (await signInOverHttp(url, { email, password })).cookie();
 
 describe('npm start on a fresh machine (embedded database, no environment)', () => {
   let dataDir: string;

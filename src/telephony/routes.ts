@@ -9,6 +9,7 @@ import { applyVoicemailCallback } from '../reception/call-backs.js';
 import { browserCall } from '../reception/browser-calls.js';
 import { connectedResult, connectToStaff, deskDialled, queueLeft, queueWait, voicemailDone } from '../reception/queue.js';
 import { apologyTwiml, emptyTwiml, unknownNumberTwiml } from './twiml.js';
+import { fieldWithNul } from '../http/no-nul.js';
 import { isSignedByTwilio, requireTwilioSignature } from './twilio-guard.js';
 
 export const TWIML_DEADLINE_MS = 2_000;
@@ -29,6 +30,8 @@ export function twilioRoutes(ctx: AppContext): Router {
   const router = Router();
   const { authToken } = ctx.config.twilio;
   const base = ctx.config.publicBaseUrl;
+  /** The apology, put through to the fallback number of the clinic the caller dialled when this instance knows it. */
+  const apologyFor = (req: express.Request) => apologyTwiml(ctx.fallbackDirectory.lookup(typeof req.body?.To === 'string' ? req.body.To : undefined));
   router.use(express.urlencoded({ extended: false, limit: '64kb' }));
 
   // Twilio's fallback URL: called when the main webhook failed, so it reads and
@@ -46,10 +49,9 @@ export function twilioRoutes(ctx: AppContext): Router {
   // PostgreSQL refuses a NUL byte in text and Twilio never sends one: a signed request
   // carrying one is answered like any request we cannot act on, before any query.
   router.use((req, res, next) => {
-    const values = [...Object.values((req.body ?? {}) as Record<string, unknown>), ...Object.values(req.query)];
-    if (!values.some((v) => typeof v === 'string' && v.includes('\u0000'))) return next();
+    if (!(fieldWithNul(req.query) ?? fieldWithNul(req.body))) return next();
     req.log?.warn({ path: req.path }, 'Twilio request carried a NUL byte; answered without acting on it');
-    sendTwiml(res, req.path === '/sms' ? textReply() : apologyTwiml(ctx.fallbackDirectory.lookup(typeof req.body?.To === 'string' ? req.body.To : undefined)));
+    sendTwiml(res, req.path === '/sms' ? textReply() : apologyFor(req));
   });
 
   // Texts to a clinic's number (its messaging webhook): a YES to a waitlist offer.
@@ -69,7 +71,7 @@ export function twilioRoutes(ctx: AppContext): Router {
     const timer = setTimeout(() => {
       if (res.headersSent) return;
       req.log?.error({ path: req.path }, 'Twilio webhook took too long; answered with the apology');
-      sendTwiml(res, apologyTwiml(ctx.fallbackDirectory.lookup(typeof req.body?.To === 'string' ? req.body.To : undefined)));
+      sendTwiml(res, apologyFor(req));
     }, TWIML_DEADLINE_MS);
     res.once('finish', () => clearTimeout(timer));
     res.once('close', () => clearTimeout(timer));
@@ -164,7 +166,7 @@ export function twilioRoutes(ctx: AppContext): Router {
     // A signed request without the fields its step needs is Twilio's (or a replay's) oddity, not our failure.
     if (err instanceof ZodError || err instanceof UnknownCallError) req.log?.warn({ problem: err instanceof ZodError ? err.issues.map((i) => i.path.join('.')).join(', ') : err.message }, 'Twilio request was not one we can act on; answered with the apology');
     else req.log?.error({ err }, 'Twilio webhook failed; answered with the apology');
-    sendTwiml(res, apologyTwiml(ctx.fallbackDirectory.lookup(typeof req.body?.To === 'string' ? req.body.To : undefined)));
+    sendTwiml(res, apologyFor(req));
   };
   router.use((_req, res) => sendTwiml(res, apologyTwiml()));
   router.use(answerWithApology);
