@@ -4,6 +4,9 @@
 // lazily (PGlite, Redis) become their own chunks, loaded only when configured.
 //   node scripts/build.mjs             build
 //   node scripts/build.mjs --if-stale  build only when a source file is newer (`npm start` does this)
+// Either way the dashboard (web/) is rebuilt with Vite when its source is newer than
+// its build, so a pull followed by `npm start` or `npm test` never serves an old one.
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -47,16 +50,29 @@ function newestSource(dir) {
   return newest;
 }
 
-function isStale() {
+/** True when the build at `output` is missing or older than any of `sources` (files or folders). */
+function isStale(output, sources) {
   try {
-    const built = statSync(entry).mtimeMs;
-    return [path.join(root, 'src'), path.join(root, 'package.json')].some((p) => (statSync(p).isDirectory() ? newestSource(p) : statSync(p).mtimeMs) > built);
+    const built = statSync(output).mtimeMs;
+    return sources.map((p) => path.join(root, p)).some((p) => (statSync(p).isDirectory() ? newestSource(p) : statSync(p).mtimeMs) > built);
   } catch {
     return true;
   }
 }
 
-if (!process.argv.includes('--if-stale') || isStale()) {
+function buildDashboard() {
+  let vite;
+  try {
+    vite = path.join(path.dirname(createRequire(path.join(root, 'package.json')).resolve('vite/package.json')), 'bin/vite.js');
+  } catch {
+    // A production-only install has no Vite: it serves the dashboard built at install.
+    return;
+  }
+  const built = spawnSync(process.execPath, [vite, 'build', 'web', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('the dashboard build failed');
+}
+
+if (!process.argv.includes('--if-stale') || isStale(entry, ['src', 'package.json'])) {
   // Built beside, then swapped in, so a server starting meanwhile never sees half a build.
   const fresh = path.join(root, `dist.building-${process.pid}`);
   await build({
@@ -85,3 +101,5 @@ if (!process.argv.includes('--if-stale') || isStale()) {
   renameSync(fresh, path.join(root, 'dist'));
   rmSync(old, { recursive: true, force: true });
 }
+
+if (isStale(path.join(root, 'web/dist/index.html'), ['web/src', 'web/index.html', 'web/vite.config.ts', 'package.json'])) buildDashboard();

@@ -37,8 +37,7 @@ if (has('prisma')) {
   process.exit(1);
 }
 
-// esbuild is a dependency, so even a production-only install compiles the server.
-run('server build', process.execPath, ['scripts/build.mjs']);
-
-if (has('vite')) run('dashboard build', process.execPath, [inPackage('vite', 'bin/vite.js'), 'build', 'web', '--logLevel', 'warn']);
-else if (!existsSync('web/dist/index.html')) console.warn('postinstall: vite is not installed, the dashboard is not built.');
+// esbuild is a dependency, so even a production-only install compiles the server;
+// the same script builds the dashboard when Vite is installed.
+run('server and dashboard build', process.execPath, ['scripts/build.mjs']);
+if (!existsSync('web/dist/index.html')) console.warn('postinstall: vite is not installed, the dashboard is not built.');

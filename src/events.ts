@@ -27,6 +27,8 @@ export interface EventPayloads {
   'recording.ready': { recordingId: string; callId: string; kind: 'call' | 'voicemail'; durationSeconds: number | null };
   'callback.done': { callBackId: string; callId: string; doneBy: string; doneAt: string };
   'staff.presence': { userId: string; email: string; available: boolean };
+  /** The phone simulator put a caller through to a browser identity (as Twilio rings the Voice SDK). */
+  'simulator.browser_ringing': { callSid: string; identity: string };
   'call.ended': { callId: string; callSid: string; status: string; durationSeconds: number | null; outcome: string | null };
   'appointment.booked': { appointment: AppointmentSummary; source: string };
   'appointment.cancelled': { appointment: AppointmentSummary; reason: string | null };

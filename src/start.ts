@@ -20,7 +20,8 @@ import { scheduleClosingDays } from './statistics/jobs.js';
 import { FallbackDirectory } from './telephony/fallback-directory.js';
 import { createTwilioRest } from './telephony/twilio-rest.js';
 import { simulatorMode } from './simulator/mode.js';
-import { type SimulatedRecordings, Simulator } from './simulator/simulator.js';
+import { Simulator } from './simulator/simulator.js';
+import type { TwilioStandin } from './twilio-standin/server.js';
 
 export const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -51,6 +52,7 @@ export async function startService(configured: ReadyConfig, logger: Logger): Pro
       config, db, logger, clock: () => new Date(), fallbackDirectory, events: new EventBus(), twilio: createTwilioRest(config), recordings: storageFor(db, config.dataDir),
       simulator: simulator.simulator, simulatorOff: simulator.off,
     };
+    if (ctx.simulator) ctx.simulator.onBrowserRinging = ({ clinicId, callSid, identity }) => ctx.events.publish('simulator.browser_ringing', clinicId, { callSid, identity });
     // Every instance runs jobs; leases make each job run once.
     const jobs = new JobRunner(db, jobHandlers(ctx), { logger, leaseMs: config.jobLeaseSeconds * 1000 });
     await scheduleClosingDays(db.prisma, ctx.clock());
@@ -80,6 +82,7 @@ export async function startService(configured: ReadyConfig, logger: Logger): Pro
         clearTimeout(timer);
         await jobs.stop();
         await db.close();
+        simulator.simulator?.stop();
         await simulator.standin?.stop();
         logger.info('stopped');
       })());
@@ -100,7 +103,7 @@ export async function startService(configured: ReadyConfig, logger: Logger): Pro
 async function playTwilioForTheSimulator(config: ReadyConfig, logger: Logger) {
   const mode = simulatorMode(config);
   if (!mode.enabled) return { config, off: mode.reason };
-  let standin: (SimulatedRecordings & { stop(): Promise<void> }) | undefined;
+  let standin: TwilioStandin | undefined;
   let twilio = config.twilio;
   if (!twilio.authToken) {
     const { TwilioStandin } = await import('./twilio-standin/server.js');
@@ -112,5 +115,7 @@ async function playTwilioForTheSimulator(config: ReadyConfig, logger: Logger) {
     logger.info('phone simulator on: Twilio is played by this process (no real calls, texts or recordings)');
   }
   const simulator = new Simulator({ accountSid: twilio.accountSid ?? `AC${'0'.repeat(32)}`, authToken: twilio.authToken! }, config.publicBaseUrl, standin);
+  // Reception's answer moves a queued caller through Twilio's REST API: here the simulator hears it.
+  if (standin) standin.onDequeue = (m) => simulator.dequeue(m.queueSid, m.callSid, m.url);
   return { config: { ...config, twilio }, simulator, standin, off: undefined };
 }

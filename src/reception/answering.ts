@@ -13,13 +13,25 @@ export function browserAnsweringConfigured(config: AppContext['config']): boolea
   return Boolean(t.accountSid && t.apiKey && t.apiSecret && t.twimlAppSid && t.authToken);
 }
 
+/** How reception answers in the browser here: Twilio's Voice SDK, the phone simulator's stand-in for it, or not at all. */
+export function browserAnswering(ctx: Pick<AppContext, 'config' | 'simulator'>): 'twilio' | 'simulated' | null {
+  if (browserAnsweringConfigured(ctx.config)) return 'twilio';
+  return ctx.simulator?.playsTwilio ? 'simulated' : null;
+}
+
 const NOT_CONFIGURED = 'Answering in the browser needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_API_KEY, TWILIO_API_SECRET and TWILIO_TWIML_APP_SID on the server.';
 
-/** A short-lived Voice token for the signed-in member of staff; the dashboard asks again before it expires. */
-export function voiceToken(config: AppContext['config'], userId: string, now: Date) {
-  if (!browserAnsweringConfigured(config)) throw new HttpError(503, 'twilio_not_configured', NOT_CONFIGURED);
-  const { accountSid, apiKey, apiSecret, twimlAppSid } = config.twilio;
+/**
+ * A short-lived Voice token for the signed-in member of staff; the dashboard asks
+ * again before it expires. Under the phone simulator there is no Twilio to talk
+ * to: the answer says so (`simulated`) and carries no token.
+ */
+export function voiceToken(ctx: Pick<AppContext, 'config' | 'simulator'>, userId: string, now: Date) {
+  const mode = browserAnswering(ctx);
+  if (!mode) throw new HttpError(503, 'twilio_not_configured', NOT_CONFIGURED);
   const identity = staffIdentity(userId);
+  if (mode === 'simulated') return { simulated: true as const, identity, expiresAt: new Date(now.getTime() + VOICE_TOKEN_TTL_SECONDS * 1000).toISOString() };
+  const { accountSid, apiKey, apiSecret, twimlAppSid } = ctx.config.twilio;
   const token = new twilio.jwt.AccessToken(accountSid!, apiKey!, apiSecret!, { identity, ttl: VOICE_TOKEN_TTL_SECONDS });
   token.addGrant(new twilio.jwt.AccessToken.VoiceGrant({ outgoingApplicationSid: twimlAppSid, incomingAllow: true }));
   return { token: token.toJwt(), identity, expiresAt: new Date(now.getTime() + VOICE_TOKEN_TTL_SECONDS * 1000).toISOString() };
@@ -32,7 +44,7 @@ export function voiceToken(config: AppContext['config'], userId: string, now: Da
  * that rings the winner's browser. If Twilio refuses, the claim is released.
  */
 export async function answerCaller(ctx: AppContext, input: { clinicId: string; callId: string; user: { id: string; email: string } }) {
-  if (!browserAnsweringConfigured(ctx.config) || !ctx.twilio) throw new HttpError(503, 'twilio_not_configured', NOT_CONFIGURED);
+  if (!browserAnswering(ctx) || !ctx.twilio) throw new HttpError(503, 'twilio_not_configured', NOT_CONFIGURED);
   const { prisma } = ctx.db;
   const claimed = await prisma.call.updateMany({
     where: { id: input.callId, clinicId: input.clinicId, queueStatus: 'waiting', queueSid: { not: null } },
@@ -59,5 +71,5 @@ export async function answerCaller(ctx: AppContext, input: { clinicId: string; c
   }
   const now = ctx.clock();
   ctx.events.publish('call.answered', input.clinicId, { callId: call.id, callSid: call.callSid, answeredBy: { userId: input.user.id, email: input.user.email } }, now);
-  return { callId: call.id, identity: staffIdentity(input.user.id) };
+  return { callId: call.id, callSid: call.callSid, identity: staffIdentity(input.user.id) };
 }

@@ -26,7 +26,7 @@ export function staffRoutes(ctx: AppContext): Router {
     res.json({ available });
   });
   router.get('/voice/token', requireSignedIn, (req, res) => {
-    res.set('Cache-Control', 'no-store').json(voiceToken(ctx.config, req.session!.user.id, ctx.clock()));
+    res.set('Cache-Control', 'no-store').json(voiceToken(ctx, req.session!.user.id, ctx.clock()));
   });
   return router;
 }

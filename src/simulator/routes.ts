@@ -1,6 +1,7 @@
 // The phone simulator's API, under a clinic: place a call to the clinic's number,
 // then press keys, speak, stay silent or hang up; each answer is the call's
-// transcript so far. Staff of the clinic only; nothing here reveals a token.
+// transcript so far. The receptionist a queued caller was put through to hangs up
+// here too. Staff of the clinic only; nothing here reveals a token.
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
@@ -80,6 +81,11 @@ export function simulatorRoutes(ctx: AppContext): Router {
   router.post('/simulator/calls/:sid/hangup', async (req, res) => {
     const call = callOf(req);
     res.json(await act(call, () => call.hangUp()));
+  });
+  // The other end: the receptionist the call was put through to hangs up in the dashboard's simulated phone.
+  router.post('/simulator/calls/:sid/reception-hangup', async (req, res) => {
+    const call = callOf(req);
+    res.json(await act(call, () => call.receptionHangsUp()));
   });
   return router;
 }

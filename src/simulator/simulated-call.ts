@@ -3,6 +3,7 @@
 // reads the TwiML that comes back and does what Twilio does with each verb, keeping
 // what the caller would hear as text. It waits where Twilio would wait for the
 // caller: a <Gather>, a <Record>, a queue, a connected <Dial>.
+import { createHash } from 'node:crypto';
 import { readTwiml, type Verb } from './twiml-reader.js';
 
 /** Sends Twilio's form to one of this service's URLs (a path, or absolute under its public URL); resolves with the TwiML. */
@@ -26,7 +27,14 @@ export interface CallOptions {
   /** The number's status callback (the console's "Call status changes"). */
   statusPath?: string;
   clock?: () => number;
+  /** The caller's place in a queue and the queue's size, as Twilio tells the wait URL. */
+  queuePlace?: (call: SimulatedCall) => { position: number; size: number };
+  /** A <Dial><Client> reached a browser identity: the simulated browser phone rings there. */
+  onBrowserRinging?: (call: SimulatedCall, identity: string) => void;
 }
+
+/** Twilio's queue sid for a queue name: a fixed sid per name, as a queue is created on first use and kept. */
+export const queueSidFor = (name: string) => 'QU' + createHash('sha256').update(name).digest('hex').slice(0, 32);
 
 type Waiting = Extract<Verb, { verb: 'Gather' | 'Record' | 'Enqueue' | 'Dial' }>;
 
@@ -37,6 +45,11 @@ export class SimulatedCall {
   private rest: Verb[] = [];
   private readonly clock: () => number;
   private readonly startedAt: number;
+  private queue: { name: string; sid: string; enteredAt: number; waitUrl: string | null; action: string | null } | null = null;
+  /** The browser identity a connected <Dial><Client> reached. */
+  connectedTo: string | null = null;
+  // One thing at a time per call, as on a real line: the caller, the queue's wait loop and reception take turns.
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly options: CallOptions,
@@ -55,55 +68,152 @@ export class SimulatedCall {
     return this.waiting;
   }
 
+  /** When the caller joined the queue they are in (ms since the epoch), or null. */
+  get queuedAt(): number | null {
+    return this.state === 'queued' ? (this.queue?.enteredAt ?? null) : null;
+  }
+
+  get queueName(): string | null {
+    return this.state === 'queued' ? (this.queue?.name ?? null) : null;
+  }
+
   /** What the caller heard since `index` in the transcript, as one string. */
   heardSince(index = 0): string {
     return this.transcript.slice(index).filter((l) => l.who === 'line').map((l) => l.text).join(' ');
   }
 
   /** Twilio answers the call: the service's voice URL. */
-  async dial(): Promise<void> {
-    this.note('call', `Calling ${this.options.to}`);
-    await this.request('/twilio/voice', { CallStatus: 'ringing' });
+  dial(): Promise<void> {
+    return this.serially(async () => {
+      this.note('call', `Calling ${this.options.to}`);
+      await this.request('/twilio/voice', { CallStatus: 'ringing' });
+    });
   }
 
   /** Keys pressed into the current <Gather>. */
-  async press(digits: string): Promise<void> {
-    const gather = this.expect('Gather');
-    this.note('caller', `pressed ${digits}`);
-    await this.request(gather.action, { Digits: digits });
+  press(digits: string): Promise<void> {
+    return this.serially(async () => {
+      const gather = this.expect('Gather');
+      this.note('caller', `pressed ${digits}`);
+      await this.request(gather.action, { Digits: digits });
+    });
   }
 
   /** Words spoken into a <Gather> that listens for speech. */
-  async say(words: string): Promise<void> {
-    const gather = this.expect('Gather');
-    if (!gather.input.includes('speech')) throw new SimulatorError('This question takes keys only.');
-    this.note('caller', `said "${words}"`);
-    await this.request(gather.action, { SpeechResult: words, Confidence: '0.92' });
+  say(words: string): Promise<void> {
+    return this.serially(async () => {
+      const gather = this.expect('Gather');
+      if (!gather.input.includes('speech')) throw new SimulatorError('This question takes keys only.');
+      this.note('caller', `said "${words}"`);
+      await this.request(gather.action, { SpeechResult: words, Confidence: '0.92' });
+    });
   }
 
   /** The caller says nothing: Twilio's <Gather> times out and the next verb runs. */
-  async silence(): Promise<void> {
-    this.expect('Gather');
-    this.note('caller', '(silence)');
-    await this.continueAfterWaiting();
+  silence(): Promise<void> {
+    return this.serially(async () => {
+      this.expect('Gather');
+      this.note('caller', '(silence)');
+      await this.continueAfterWaiting();
+    });
   }
 
   /** The caller finishes a message into a <Record>: Twilio requests its action with the recording's details. */
-  async finishRecording(recording: { sid: string; url: string; seconds: number }): Promise<void> {
-    const record = this.expect('Record');
-    this.note('caller', `left a ${recording.seconds}-second message`);
-    await this.request(record.action, { RecordingSid: recording.sid, RecordingUrl: recording.url, RecordingDuration: String(recording.seconds), Digits: 'hangup' });
+  finishRecording(recording: { sid: string; url: string; seconds: number }): Promise<void> {
+    return this.serially(async () => {
+      const record = this.expect('Record');
+      this.note('caller', `left a ${recording.seconds}-second message`);
+      await this.request(record.action, { RecordingSid: recording.sid, RecordingUrl: recording.url, RecordingDuration: String(recording.seconds), Digits: 'hangup' });
+    });
   }
 
   /** The caller hangs up: a connected <Dial> or a queue reports how it ended, then the status callback. */
-  async hangUp(): Promise<void> {
-    if (this.state === 'ended') return;
-    const waiting = this.waiting;
-    this.waiting = null;
-    this.note('caller', 'hung up');
-    if (waiting?.verb === 'Enqueue' && waiting.action) await this.post(waiting.action, this.params({ QueueResult: 'hangup', QueueTime: String(this.seconds()) })).catch(() => undefined);
-    if (waiting?.verb === 'Dial' && waiting.action) await this.post(waiting.action, this.params({ DialCallStatus: 'completed', DialCallDuration: String(this.seconds()) })).catch(() => undefined);
-    await this.end();
+  hangUp(): Promise<void> {
+    return this.serially(async () => {
+      if (this.state === 'ended') return;
+      const waiting = this.waiting;
+      this.waiting = null;
+      this.note('caller', 'hung up');
+      if (waiting?.verb === 'Enqueue' && waiting.action) await this.post(waiting.action, this.params({ ...this.queueParams(), QueueResult: 'hangup' })).catch(() => undefined);
+      if (waiting?.verb === 'Dial' && waiting.action) await this.post(waiting.action, this.params({ DialCallStatus: 'completed', DialCallDuration: String(this.seconds()) })).catch(() => undefined);
+      await this.end();
+    });
+  }
+
+  /**
+   * Twilio's wait loop: while the caller is in a queue, the wait URL is requested
+   * again each time its answer has played (the simulator calls this every few seconds).
+   */
+  holdOn(): Promise<void> {
+    return this.serially(async () => {
+      if (this.state === 'queued') await this.fetchWaitUrl();
+    });
+  }
+
+  /**
+   * A REST dequeue moved the caller out of the queue to `url` (reception answered):
+   * the <Enqueue> action hears `redirected`, and the call goes on at `url`.
+   * False if the caller is not in a queue (Twilio answers that with a 404).
+   */
+  takenFromQueue(url: string): boolean {
+    if (this.state !== 'queued') return false;
+    void this.serially(async () => {
+      if (this.state !== 'queued') return;
+      const enqueue = this.waiting as Extract<Waiting, { verb: 'Enqueue' }>;
+      this.note('call', '(taken from the queue by reception)');
+      if (enqueue.action) await this.post(enqueue.action, this.params({ ...this.queueParams(), QueueResult: 'redirected' }));
+      await this.request(url, {});
+    }).catch((err: Error) => this.note('call', `(the simulator lost the call: ${err.message})`));
+    return true;
+  }
+
+  /** The receptionist in the browser hangs up: the <Dial> action hears it was completed, and the call goes on from its answer. */
+  receptionHangsUp(): Promise<void> {
+    return this.serially(async () => {
+      const dial = this.expect('Dial');
+      this.note('call', 'Reception hung up');
+      this.connectedTo = null;
+      if (dial.action) await this.request(dial.action, { DialCallStatus: 'completed', DialCallDuration: String(this.seconds()) });
+      else await this.end();
+    });
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.turn.then(work);
+    this.turn = next.catch(() => undefined);
+    return next;
+  }
+
+  private queueParams(): Record<string, string> {
+    const q = this.queue;
+    if (!q) return {};
+    const place = this.options.queuePlace?.(this) ?? { position: 1, size: 1 };
+    return {
+      QueueSid: q.sid,
+      QueueTime: String(Math.max(0, Math.round((this.clock() - q.enteredAt) / 1000))),
+      QueuePosition: String(place.position),
+      CurrentQueueSize: String(place.size),
+      AvgQueueTime: '0',
+      MaxQueueSize: '1000',
+    };
+  }
+
+  /** The wait URL's answer plays to the caller in the queue: words, music, or <Leave> for the <Enqueue> action. */
+  private async fetchWaitUrl(): Promise<void> {
+    const q = this.queue;
+    if (!q?.waitUrl) return;
+    const verbs = readTwiml(await this.post(q.waitUrl, this.params(this.queueParams())));
+    for (const v of verbs) {
+      if (v.verb === 'Say') this.note('line', v.text);
+      else if (v.verb === 'Play') this.note('call', '(hold music)');
+      else if (v.verb === 'Hangup') return this.end();
+      else if (v.verb === 'Leave') {
+        const params = { ...this.queueParams(), QueueResult: 'leave' };
+        this.note('call', '(left the queue)');
+        if (q.action) return this.request(q.action, params);
+        return this.continueAfterWaiting();
+      }
+    }
   }
 
   private expect<V extends Waiting['verb']>(verb: V): Extract<Waiting, { verb: V }> {
@@ -163,12 +273,18 @@ export class SimulatedCall {
           this.note('call', '(beep: recording a message)');
           return this.wait(v, 'recording', verbs.slice(i + 1));
         case 'Enqueue':
-          this.note('call', `(waiting in the ${v.queue} queue)`);
-          return this.wait(v, 'queued', verbs.slice(i + 1));
+          this.note('call', '(waiting in the queue)');
+          this.queue = { name: v.queue, sid: queueSidFor(v.queue), enteredAt: this.clock(), waitUrl: v.waitUrl, action: v.action };
+          this.wait(v, 'queued', verbs.slice(i + 1));
+          // Twilio requests the wait URL at once, then again each time its answer has played.
+          return this.fetchWaitUrl();
         case 'Dial':
           if (v.client) {
             this.note('call', '(put through to a receptionist in the browser)');
-            return this.wait(v, 'connected', verbs.slice(i + 1));
+            this.wait(v, 'connected', verbs.slice(i + 1));
+            this.connectedTo = v.client;
+            this.options.onBrowserRinging?.(this, v.client);
+            return;
           }
           // A phone number: the simulator has no phone to ring, so it is not answered.
           this.note('call', `(ringing ${v.number ?? 'a number'}: no answer)`);
@@ -196,6 +312,7 @@ export class SimulatedCall {
     if (this.state === 'ended') return;
     this.state = 'ended';
     this.waiting = null;
+    this.connectedTo = null;
     this.note('call', 'Call ended');
     await this.post(this.options.statusPath ?? '/twilio/status', this.params({ CallStatus: 'completed', CallDuration: String(this.seconds()) }));
   }

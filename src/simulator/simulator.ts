@@ -4,9 +4,11 @@
 // memory: the simulator is for one development instance.
 import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
-import { SimulatedCall, SimulatorError } from './simulated-call.js';
+import { queueSidFor, SimulatedCall, SimulatorError } from './simulated-call.js';
 
 const MAX_CALLS = 50;
+/** How often a queued caller's wait URL is requested again (Twilio: when the last answer has played). */
+export const HOLD_LOOP_MS = 10_000;
 
 /** Twilio's side of recordings, when this process plays Twilio (the in-process stand-in). */
 export interface SimulatedRecordings {
@@ -28,9 +30,15 @@ export interface SimulatorTwilio {
   authToken: string;
 }
 
+/** A simulated call reached a receptionist's browser (<Dial><Client>): that person's screen takes it. */
+export type BrowserRinging = (ringing: { clinicId: string; callSid: string; identity: string }) => void;
+
 export class Simulator {
   private readonly calls = new Map<string, { clinicId: string; call: SimulatedCall }>();
   private localUrl?: string;
+  private holdLoop?: NodeJS.Timeout;
+  /** Set once the event bus exists; the dashboard's simulated phone listens for it. */
+  onBrowserRinging?: BrowserRinging;
 
   constructor(
     private readonly account: SimulatorTwilio,
@@ -41,16 +49,49 @@ export class Simulator {
   /** Where this instance listens; simulated requests go there (not through the public URL). */
   listening(url: string): void {
     this.localUrl = url.replace('//localhost:', '//127.0.0.1:');
+    this.holdLoop ??= setInterval(() => {
+      for (const { call } of this.calls.values()) if (call.state === 'queued') void call.holdOn().catch(() => undefined);
+    }, HOLD_LOOP_MS).unref();
+  }
+
+  stop(): void {
+    clearInterval(this.holdLoop);
   }
 
   get ready(): boolean {
     return this.localUrl !== undefined;
   }
 
+  /** True when this process plays Twilio itself (no Twilio configured): reception answers in the simulated browser phone. */
+  get playsTwilio(): boolean {
+    return this.recordings !== undefined;
+  }
+
+  /**
+   * Twilio's queue-member dequeue (`POST /Queues/{QueueSid}/Members/{CallSid}.json`)
+   * reached the in-process stand-in: the queued caller goes on at `url`. False when
+   * no such caller waits in that queue, which Twilio answers with a 404.
+   */
+  dequeue(queueSid: string, callSid: string, url: string): boolean {
+    const call = this.calls.get(callSid)?.call;
+    if (!call?.queueName || queueSidFor(call.queueName) !== queueSid) return false;
+    return call.takenFromQueue(url);
+  }
+
   /** Places a call from `from` to `to` (one of the clinic's numbers) and plays it until it waits for the caller. */
   async place(clinicId: string, to: string, from: string): Promise<SimulatedCall> {
     const sid = 'CA' + randomBytes(16).toString('hex');
-    const call = new SimulatedCall({ sid, accountSid: this.account.accountSid, from, to }, this.post);
+    const call = new SimulatedCall(
+      {
+        sid,
+        accountSid: this.account.accountSid,
+        from,
+        to,
+        queuePlace: (me) => this.placeInQueue(me),
+        onBrowserRinging: (me, identity) => this.onBrowserRinging?.({ clinicId, callSid: me.sid, identity }),
+      },
+      this.post,
+    );
     this.calls.set(sid, { clinicId, call });
     // The oldest ended calls make room.
     for (const [old, entry] of this.calls) {
@@ -59,6 +100,12 @@ export class Simulator {
     }
     await call.dial();
     return call;
+  }
+
+  /** Callers ahead in the same queue come first, as in Twilio's FIFO queue. */
+  private placeInQueue(me: SimulatedCall): { position: number; size: number } {
+    const queued = [...this.calls.values()].map((e) => e.call).filter((c) => c.queueName !== null && c.queueName === me.queueName);
+    return { position: queued.filter((c) => c.queuedAt! < me.queuedAt! || c === me).length, size: queued.length };
   }
 
   /** A call of this clinic's, or undefined. */

@@ -37,6 +37,8 @@ export class TwilioStandin {
   readonly recordings = new Map<string, StandinRecording>();
   readonly messages: Array<{ sid: string; to: string; from?: string; body: string; status: string }> = [];
   readonly dequeued: Array<{ queueSid: string; callSid: string; url: string }> = [];
+  /** Who is in which queue, when something plays the callers (the phone simulator): false means not a member, Twilio's 404. */
+  onDequeue?: (member: { queueSid: string; callSid: string; url: string }) => boolean;
   private server?: http.Server;
   private readonly stalled = new Set<NodeJS.Timeout>();
   private faults: Array<{ method: string; path: RegExp; times: number; status: number; code: number; message: string; delayMs: number }> = [];
@@ -172,7 +174,9 @@ export class TwilioStandin {
     });
     app.post(`${API}/Queues/:QueueSid/Members/:CallSid.json`, (req, res) => {
       if (!req.body.Url) return this.error(res, 400, 21205, 'Url parameter is required.');
-      this.dequeued.push({ queueSid: String(req.params.QueueSid), callSid: String(req.params.CallSid), url: req.body.Url });
+      const member = { queueSid: String(req.params.QueueSid), callSid: String(req.params.CallSid), url: String(req.body.Url) };
+      if (this.onDequeue && !this.onDequeue(member)) return this.error(res, 404, 20404, 'The requested resource was not found');
+      this.dequeued.push(member);
       res.json({
         call_sid: req.params.CallSid,
         queue_sid: req.params.QueueSid,

@@ -38,17 +38,8 @@ export async function startLiveDashboard(start: Date): Promise<LiveDashboard> {
     base,
     browser,
     async signedInPage(login) {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      const page = await signedInPage(browser, base, login, errors);
       pages.push(page);
-      page.on('console', (msg) => {
-        if (/Content Security Policy/i.test(msg.text())) errors.push(msg.text());
-      });
-      page.on('pageerror', (err) => errors.push(err.message));
-      await page.goto(base + '/sign-in');
-      await page.getByLabel('Email').fill(login.email);
-      await page.getByLabel('Password').fill(login.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('region', { name: 'Live' }).waitFor();
       return page;
     },
     async close() {
@@ -61,4 +52,19 @@ export async function startLiveDashboard(start: Date): Promise<LiveDashboard> {
       expect(errors).toEqual([]);
     },
   };
+}
+
+/** A new page of `browser` signed in at `base` as this person, on the Live screen; Content Security Policy breaches and uncaught errors go to `errors`. */
+export async function signedInPage(browser: Browser, base: string, login: { email: string; password: string }, errors: string[]): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('console', (msg) => {
+    if (/Content Security Policy/i.test(msg.text())) errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => errors.push(err.message));
+  await page.goto(base + '/sign-in');
+  await page.getByLabel('Email').fill(login.email);
+  await page.getByLabel('Password').fill(login.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('region', { name: 'Live' }).waitFor();
+  return page;
 }

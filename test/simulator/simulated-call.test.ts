@@ -7,6 +7,7 @@ import { TEST_BASE_URL } from '../helpers/app.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { clinicLine } from '../helpers/phone-line.js';
 import { callSid, signedTwilioPost } from '../helpers/twilio.js';
+import { until } from '../helpers/until.js';
 
 const ACCOUNT = 'AC' + 'd'.repeat(32);
 
@@ -79,5 +80,83 @@ describe('A simulated call against the real app', () => {
     expect(call.state).toBe('ended');
     expect(call.transcript.at(-1)).toMatchObject({ who: 'call', text: 'Call ended' });
     expect(await db.prisma.call.findUniqueOrThrow({ where: { callSid: sid } })).toMatchObject({ status: 'completed' });
+  });
+});
+
+describe("A simulated call in a queue, playing Twilio's side of <Enqueue>", () => {
+  const xml = (body: string) => `<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>`;
+  /** A scripted service: each path's TwiML, and every request it got (path and Twilio's parameters). */
+  function service(pages: Record<string, string | ((p: Record<string, string>) => string)>) {
+    const got: Array<{ path: string; params: Record<string, string> }> = [];
+    const post = async (url: string, params: Record<string, string>) => {
+      got.push({ path: url, params });
+      const page = pages[url.split('?')[0]!];
+      if (page === undefined) throw new Error(`no page ${url}`);
+      return typeof page === 'function' ? page(params) : page;
+    };
+    return { got, post };
+  }
+  const enqueue = xml('<Say>Please hold for reception.</Say><Enqueue waitUrl="/wait" action="/left">clinic-1</Enqueue>');
+
+  it('requests the wait URL at once and on each hold-on with the place in the queue; reception takes the caller out, puts them through, and hangs up', async () => {
+    let place = { position: 2, size: 2 };
+    const { got, post } = service({
+      '/twilio/voice': enqueue,
+      '/wait': (p) => xml(`<Say>You are number ${p.QueuePosition} in the queue.</Say><Play>https://music.test/hold.mp3</Play>`),
+      '/left': xml('<Say>Thank you for calling. Goodbye.</Say><Hangup/>'),
+      '/connect': xml('<Dial action="/connected"><Client>staff_abc</Client></Dial>'),
+      '/connected': xml('<Say>Thank you for calling. Goodbye.</Say><Hangup/>'),
+      '/twilio/status': '',
+    });
+    const rang: string[] = [];
+    const call = new SimulatedCall({ sid: callSid(0x5200), accountSid: ACCOUNT, from: '+447700900123', to: '+441632960001', queuePlace: () => place, onBrowserRinging: (_c, who) => rang.push(who) }, post);
+    await call.dial();
+    expect(call.state).toBe('queued');
+    expect(call.queueName).toBe('clinic-1');
+    expect(call.heardSince()).toBe('Please hold for reception. You are number 2 in the queue.');
+    const wait = got.find((r) => r.path === '/wait')!.params;
+    expect(wait).toMatchObject({ QueuePosition: '2', CurrentQueueSize: '2', QueueTime: expect.stringMatching(/^\d+$/), QueueSid: expect.stringMatching(/^QU[0-9a-f]{32}$/), CallSid: call.sid });
+    place = { position: 1, size: 1 };
+    await call.holdOn();
+    expect(call.heardSince()).toContain('You are number 1 in the queue.');
+    await expect(call.press('1')).rejects.toThrow('not waiting for that (it is queued)');
+
+    // Reception answers: Twilio's dequeue moves the caller to the connect URL.
+    expect(call.takenFromQueue('/connect')).toBe(true);
+    await until('the call to be put through', () => call.state === 'connected' || undefined, 5_000);
+    expect(got.find((r) => r.path === '/left')!.params).toMatchObject({ QueueResult: 'redirected', QueueSid: wait.QueueSid });
+    expect(rang).toEqual(['staff_abc']);
+    expect(call.connectedTo).toBe('staff_abc');
+    expect(call.takenFromQueue('/connect')).toBe(false); // no longer in a queue: Twilio's 404
+
+    const before = call.transcript.length;
+    await call.receptionHangsUp();
+    expect(got.find((r) => r.path === '/connected')!.params).toMatchObject({ DialCallStatus: 'completed' });
+    expect(call.heardSince(before)).toBe('Thank you for calling. Goodbye.');
+    expect(call.state).toBe('ended');
+    expect(got.at(-1)).toMatchObject({ path: '/twilio/status', params: { CallStatus: 'completed' } });
+  });
+
+  it('leaves the queue when the wait URL says <Leave> (the action runs), and a caller hanging up in the queue is reported as such', async () => {
+    let leave = false;
+    const { got, post } = service({
+      '/twilio/voice': enqueue,
+      '/wait': () => xml(leave ? '<Leave/>' : '<Say>You are next in the queue.</Say>'),
+      '/left': (p) => xml(p.QueueResult === 'leave' ? '<Say>Please leave a message.</Say><Record action="/recorded"/>' : '<Hangup/>'),
+      '/twilio/status': '',
+    });
+    const first = new SimulatedCall({ sid: callSid(0x5201), accountSid: ACCOUNT, from: '+447700900123', to: '+441632960001' }, post);
+    await first.dial();
+    leave = true;
+    await first.holdOn();
+    expect(first.state).toBe('recording');
+    expect(first.heardSince()).toContain('Please leave a message.');
+
+    leave = false;
+    const second = new SimulatedCall({ sid: callSid(0x5202), accountSid: ACCOUNT, from: '+447700900124', to: '+441632960001' }, post);
+    await second.dial();
+    await second.hangUp();
+    expect(got.filter((r) => r.path === '/left' && r.params.CallSid === second.sid).map((r) => r.params.QueueResult)).toEqual(['hangup']);
+    expect(second.state).toBe('ended');
   });
 });

@@ -2,7 +2,8 @@
 // fresh machine (the demo clinic, no Twilio account), driven through its API as the
 // simulator page drives it.
 import { simulatorMode } from '../../src/simulator/mode.js';
-import { signIn } from '../helpers/http-browser.js';
+import { io as connect } from 'socket.io-client';
+import { type HttpBrowser, signIn } from '../helpers/http-browser.js';
 import { startServerProcess, tempDataDir, type ServerProcess } from '../helpers/process.js';
 import { until } from '../helpers/until.js';
 
@@ -22,19 +23,24 @@ describe('When the simulator runs', () => {
 });
 
 describe('The simulator on a fresh machine (a real process, embedded database, no Twilio account)', () => {
-  let server: ServerProcess | undefined;
+  let server: ServerProcess;
+  let owner: HttpBrowser;
+  let clinicId: string;
+  let base: string;
+  beforeAll(async () => {
+    server = await startServerProcess({ DATA_DIR: await tempDataDir() });
+    const demo = await until('the demo sign-in to be printed', () => /owner\s+(\S+)\s+password (\S+)/.exec(server.stdout()), 10_000);
+    owner = await signIn(server.url, { email: demo[1]!, password: demo[2]! });
+    const session = await owner.call('GET', '/api/session');
+    clinicId = (session.body.clinics as Array<{ id: string }>)[0]!.id;
+    base = `/api/clinics/${clinicId}/simulator/calls`;
+  }, 60_000);
   afterAll(async () => {
     await server?.stop();
   });
 
   it('a demo patient books by phone through the real webhooks; the booking and the call are there', async () => {
-    server = await startServerProcess({ DATA_DIR: await tempDataDir() });
     expect(server.stdout()).toContain('phone simulator on');
-    const demo = await until('the demo sign-in to be printed', () => /owner\s+(\S+)\s+password (\S+)/.exec(server!.stdout()), 10_000);
-    const owner = await signIn(server.url, { email: demo[1]!, password: demo[2]! });
-    const session = await owner.call('GET', '/api/session');
-    const clinicId = (session.body.clinics as Array<{ id: string }>)[0]!.id;
-    const base = `/api/clinics/${clinicId}/simulator/calls`;
 
     // Jane Doe, the demo's first patient, rings from her own phone.
     let call = await owner.call('POST', base, { from: '+447700900100' });
@@ -79,4 +85,57 @@ describe('The simulator on a fresh machine (a real process, embedded database, n
     expect(audio.status).toBe(200);
     expect(Buffer.from(await audio.arrayBuffer()).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xfb])); // an MP3 frame: it plays
   }, 120_000);
+
+  it('a caller waits in the queue, reception answers in the simulated browser phone and hangs up; a caller who gives up is on the call-back list', async () => {
+    // Reception open all week whatever the hour the test runs, and the owner taking calls.
+    expect((await owner.call('PUT', `/api/clinics/${clinicId}/opening-hours`, { hours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' })) })).status).toBe(200);
+    expect((await owner.call('PUT', '/api/presence', { available: true })).status).toBe(200);
+    // No Twilio to talk to: the dashboard is told its phone is simulated, and gets no token.
+    const voice = await owner.call('GET', '/api/voice/token');
+    expect(voice.body).toEqual({ simulated: true, identity: expect.stringMatching(/^staff_[0-9a-f]{32}$/), expiresAt: expect.any(String) });
+    const events: Array<{ name: string; data: Record<string, unknown> }> = [];
+    const socket = connect(server.url, { transports: ['websocket'], extraHeaders: { cookie: owner.cookie(), origin: server.url } });
+    socket.onAny((name: string, event: { data: Record<string, unknown> }) => events.push({ name, data: event.data }));
+    try {
+      await until('the dashboard socket to be ready', () => socket.connected || undefined, 10_000);
+      const heard = (call: { body: Record<string, unknown> }) => (call.body.transcript as Array<{ who: string; text: string }>).filter((l) => l.who === 'line').map((l) => l.text).join(' ');
+      let jane = await owner.call('POST', base, { from: '+447700900100' });
+      jane = await owner.call('POST', `${base}/${jane.body.sid}/press`, { digits: '3' });
+      expect(jane.body.state).toBe('queued');
+      expect(heard(jane)).toContain('Please hold for reception. You are next in the queue.');
+      let stranger = await owner.call('POST', base, { from: '+447700900998' });
+      stranger = await owner.call('POST', `${base}/${stranger.body.sid}/press`, { digits: '3' });
+      expect(heard(stranger)).toContain('You are number 2 in the queue.');
+
+      // The Live screen's queue: Jane first, by name.
+      const queue = (await owner.call('GET', `/api/clinics/${clinicId}/queue`)).body.callers as Array<{ id: string; position: number; callers: Array<{ name: string }> }>;
+      expect(queue.map((c) => c.callers.map((p) => p.name))).toEqual([['Jane Doe'], []]);
+      const answered = await owner.call('POST', `/api/clinics/${clinicId}/calls/${queue[0]!.id}/answer`);
+      expect(answered.body).toMatchObject({ callSid: jane.body.sid, identity: voice.body.identity });
+      // Twilio's dequeue (played by the server) puts Jane through to the owner's browser.
+      await until('the browser phone to ring', () => events.find((e) => e.name === 'simulator.browser_ringing' && e.data.callSid === jane.body.sid), 10_000);
+      expect(events.find((e) => e.name === 'simulator.browser_ringing')!.data.identity).toBe(voice.body.identity);
+      jane = await until('Jane to be put through', async () => {
+        const now = await owner.call('GET', `${base}/${jane.body.sid}`);
+        return now.body.state === 'connected' ? now : undefined;
+      }, 10_000);
+      // Someone else cannot answer her again.
+      expect((await owner.call('POST', `/api/clinics/${clinicId}/calls/${queue[0]!.id}/answer`)).status).toBe(409);
+
+      // The stranger gives up waiting.
+      expect((await owner.call('POST', `${base}/${stranger.body.sid}/hangup`)).body.state).toBe('ended');
+      // Reception hangs up: Jane hears goodbye and the call ends, answered by the owner.
+      jane = await owner.call('POST', `${base}/${jane.body.sid}/reception-hangup`);
+      expect(jane.body.state).toBe('ended');
+      expect(heard(jane)).toMatch(/Thank you for calling\. Goodbye\.$/);
+      await until('the dashboard to hear the call ended', () => events.find((e) => e.name === 'call.ended' && e.data.callSid === jane.body.sid), 10_000);
+      const log = (await owner.call('GET', `/api/clinics/${clinicId}/calls?limit=10`)).body.calls as Array<{ callSid: string; status: string; answeredBy: string | null; outcome: string }>;
+      expect(log.find((c) => c.callSid === jane.body.sid)).toMatchObject({ status: 'completed', outcome: 'reception', answeredBy: expect.any(String) });
+      const callBacks = (await owner.call('GET', `/api/clinics/${clinicId}/call-backs`)).body.callBacks as Array<{ fromNumber: string }>;
+      expect(callBacks.map((c) => c.fromNumber)).toContain('+447700900998');
+      expect((await owner.call('POST', `${base}/${jane.body.sid}/reception-hangup`)).status).toBe(409);
+    } finally {
+      socket.close();
+    }
+  }, 60_000);
 });

@@ -1,20 +1,20 @@
 // Answering in the browser with Twilio's Voice SDK. The server issues a short-lived
 // token; the SDK is loaded only when there is one. When Twilio is not configured the
 // server says why, and the screen shows that instead of an Answer button that cannot work.
+// Under the phone simulator (the server plays Twilio) there is no SDK to load: the
+// simulated caller is put through to this screen by a live event, and hanging up
+// tells the simulator.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../api';
+import { useLiveEvents } from './context';
 
 export type PhoneState =
   | { state: 'starting' }
   | { state: 'unavailable'; reason: string }
-  | { state: 'ready' }
-  | { state: 'in-call'; muted: boolean };
+  | { state: 'ready'; simulated?: boolean }
+  | { state: 'in-call'; muted: boolean; simulated?: boolean };
 
-interface VoiceToken {
-  token: string;
-  identity: string;
-  expiresAt: string;
-}
+type VoiceToken = { token: string; identity: string; expiresAt: string; simulated?: undefined } | { simulated: true; identity: string; expiresAt: string };
 
 type DeviceLike = { register(): Promise<void>; destroy(): void; updateToken(t: string): void; on(e: string, f: (...a: never[]) => void): void };
 type CallLike = { accept(): void; disconnect(): void; mute(m: boolean): void; on(e: string, f: () => void): void };
@@ -23,18 +23,42 @@ export function useBrowserPhone() {
   const [phone, setPhone] = useState<PhoneState>({ state: 'starting' });
   const call = useRef<CallLike | null>(null);
   const expecting = useRef(false);
+  const simulated = useRef<{ identity: string; call: { clinicId: string; callSid: string } | null } | null>(null);
+
+  useLiveEvents(
+    (e) => {
+      const sim = simulated.current;
+      if (!sim) return;
+      const d = e.data as { callSid?: string; identity?: string };
+      if (e.name === 'simulator.browser_ringing' && d.identity === sim.identity && expecting.current) {
+        expecting.current = false;
+        sim.call = { clinicId: e.clinicId, callSid: d.callSid! };
+        setPhone({ state: 'in-call', muted: false, simulated: true });
+      } else if (e.name === 'call.ended' && sim.call?.callSid === d.callSid) {
+        sim.call = null;
+        setPhone({ state: 'ready', simulated: true });
+      }
+    },
+    () => undefined,
+  );
 
   useEffect(() => {
     let device: DeviceLike | null = null;
     let cancelled = false;
     (async () => {
       try {
-        const { token } = await api<VoiceToken>('GET', '/api/voice/token');
+        const voice = await api<VoiceToken>('GET', '/api/voice/token');
+        if (voice.simulated) {
+          simulated.current = { identity: voice.identity, call: null };
+          if (!cancelled) setPhone({ state: 'ready', simulated: true });
+          return;
+        }
+        const { token } = voice;
         const { Device } = await import('@twilio/voice-sdk');
         if (cancelled) return;
         device = new Device(token, { closeProtection: true }) as unknown as DeviceLike;
         device.on('tokenWillExpire', () => {
-          void api<VoiceToken>('GET', '/api/voice/token').then((t) => device?.updateToken(t.token));
+          void api<VoiceToken>('GET', '/api/voice/token').then((t) => t.simulated || device?.updateToken(t.token));
         });
         device.on('incoming', (incoming: CallLike) => {
           // Only the caller this person chose is put through to them: accept it.
@@ -66,8 +90,16 @@ export function useBrowserPhone() {
   }, []);
   const mute = useCallback((muted: boolean) => {
     call.current?.mute(muted);
-    setPhone({ state: 'in-call', muted });
+    setPhone({ state: 'in-call', muted, simulated: simulated.current ? true : undefined });
   }, []);
-  const hangUp = useCallback(() => call.current?.disconnect(), []);
+  const hangUp = useCallback(() => {
+    const sim = simulated.current?.call;
+    if (!sim) return call.current?.disconnect();
+    // The simulator ends its side; the call's end comes back as `call.ended`.
+    void api('POST', `/api/clinics/${sim.clinicId}/simulator/calls/${sim.callSid}/reception-hangup`).catch(() => {
+      simulated.current!.call = null;
+      setPhone({ state: 'ready', simulated: true });
+    });
+  }, []);
   return { phone, expectCall, mute, hangUp };
 }

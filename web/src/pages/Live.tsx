@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError, type Load, loadInto } from '../api';
 import { Loaded } from '../components/Loaded';
 import { maskNumber, timeIn, waitText } from '../live/format';
@@ -33,7 +33,8 @@ interface Ringing {
 
 interface InProgress {
   callId: string;
-  from: string;
+  /** Who is on the line, as the queue showed them; empty when the call was answered before this screen saw it queued. */
+  caller: string;
   answeredBy: string;
 }
 
@@ -55,6 +56,8 @@ export function Live({ clinic }: { clinic: ClinicView }) {
   const [busy, setBusy] = useState('');
   const [now, setNow] = useState(() => Date.now());
   const { phone, expectCall, mute, hangUp } = useBrowserPhone();
+  const queueNow = useRef<Waiting[]>([]);
+  queueNow.current = queue.state === 'ready' ? queue.value : [];
 
   const loadQueue = useCallback(() => {
     loadInto(api<{ callers: Omit<Waiting, 'fetchedAt'>[] }>('GET', `/api/clinics/${clinic.id}/queue`), setQueue, (r) => r.callers.map((c) => ({ ...c, fetchedAt: Date.now() })));
@@ -86,7 +89,11 @@ export function Live({ clinic }: { clinic: ClinicView }) {
           break;
         case 'call.answered':
           setRinging((list) => list.filter((r) => r.callId !== callId));
-          setTalking((list) => [...list.filter((t) => t.callId !== callId), { callId, from: '', answeredBy: (d.answeredBy as { email: string }).email }]);
+          {
+            const waiting = queueNow.current.find((w) => w.id === callId);
+            const caller = waiting ? (waiting.callers.length > 0 ? waiting.callers.map((c) => c.name).join(' or ') : maskNumber(waiting.fromNumber)) : '';
+            setTalking((list) => [...list.filter((t) => t.callId !== callId), { callId, caller, answeredBy: (d.answeredBy as { email: string }).email }]);
+          }
           loadQueue();
           break;
         case 'call.left_queue':
@@ -148,9 +155,10 @@ export function Live({ clinic }: { clinic: ClinicView }) {
         )}
         {phone.state === 'unavailable' && <span className="note">{phone.reason}</span>}
         {phone.state === 'starting' && <span className="note">Starting the browser phone…</span>}
+        {phone.state === 'ready' && phone.simulated && <span className="note">Phone simulator: answering puts the simulated caller through to this screen.</span>}
         {phone.state === 'in-call' && (
           <span className="in-call">
-            On a call
+            {phone.simulated ? 'On a simulated call' : 'On a call'}
             <button onClick={() => mute(!phone.muted)} aria-pressed={phone.muted}>
               {phone.muted ? 'Unmute' : 'Mute'}
             </button>
@@ -185,29 +193,31 @@ export function Live({ clinic }: { clinic: ClinicView }) {
 
       <h2>Waiting for reception</h2>
       <Loaded load={queue} loading="Loading the queue…" retry={loadQueue}>
-        {(value) =>
-          value.length === 0 ? (
-          <p className="empty">Nobody is waiting.</p>
-        ) : (
-          <ol aria-label="Queue" className="cards">
-            {value.map((w) => (
-              <li key={w.id} className="card-row">
-                <strong>{w.callers.length > 0 ? w.callers.map((c) => c.name).join(' or ') : maskNumber(w.fromNumber)}</strong>
-                <span className="wait" aria-label="Waiting for">
-                  {waitText(w.waitSeconds + (now - w.fetchedAt) / 1000)}
-                </span>
-                {w.queueStatus === 'claimed' ? (
-                  <span className="note">Being answered…</span>
-                ) : (
-                  <button onClick={() => answer(w.id)} disabled={!canAnswer || busy === w.id} title={canAnswer ? undefined : phone.state === 'unavailable' ? phone.reason : 'The browser phone is starting'}>
-                    Answer
-                  </button>
-                )}
-              </li>
-            ))}
-          </ol>
-          )
-        }
+        {(all) => {
+          // A caller being put through is on a call already, though Twilio has not yet moved them out of the queue.
+          const value = all.filter((w) => !talking.some((t) => t.callId === w.id));
+          return value.length === 0 ? (
+            <p className="empty">Nobody is waiting.</p>
+          ) : (
+            <ol aria-label="Queue" className="cards">
+              {value.map((w) => (
+                <li key={w.id} className="card-row">
+                  <strong>{w.callers.length > 0 ? w.callers.map((c) => c.name).join(' or ') : maskNumber(w.fromNumber)}</strong>
+                  <span className="wait" aria-label="Waiting for">
+                    {waitText(w.waitSeconds + (now - w.fetchedAt) / 1000)}
+                  </span>
+                  {w.queueStatus === 'claimed' ? (
+                    <span className="note">Being answered…</span>
+                  ) : (
+                    <button onClick={() => answer(w.id)} disabled={!canAnswer || busy === w.id} title={canAnswer ? undefined : phone.state === 'unavailable' ? phone.reason : 'The browser phone is starting'}>
+                      Answer
+                    </button>
+                  )}
+                </li>
+              ))}
+            </ol>
+          );
+        }}
       </Loaded>
 
       <h2>On calls</h2>
@@ -217,7 +227,7 @@ export function Live({ clinic }: { clinic: ClinicView }) {
         <ul aria-label="Calls in progress" className="cards">
           {talking.map((t) => (
             <li key={t.callId} className="card-row">
-              Answered by {t.answeredBy}
+              {t.caller && <strong>{t.caller}</strong>} Answered by {t.answeredBy}
             </li>
           ))}
         </ul>

@@ -41,6 +41,18 @@ export function Simulator({ clinic }: { clinic: { id: string; numbers: string[] 
     if (aloud && 'speechSynthesis' in window) for (const line of fresh) window.speechSynthesis.speak(new SpeechSynthesisUtterance(line.text));
   }, [call, aloud]);
 
+  // In the queue or talking to reception, things happen without the caller: follow them.
+  const following = call !== null && (call.state === 'queued' || call.state === 'connected') && !busy;
+  useEffect(() => {
+    if (!following || !call) return;
+    const timer = setInterval(() => {
+      void api<CallView>('GET', `${base}/${call.sid}`)
+        .then(setCall)
+        .catch(() => undefined);
+    }, 1_500);
+    return () => clearInterval(timer);
+  }, [following, call?.sid, base]);
+
   async function run(path: string, body: unknown) {
     setBusy(true);
     setProblem(null);
@@ -92,6 +104,7 @@ export function Simulator({ clinic }: { clinic: { id: string; numbers: string[] 
               </li>
             ))}
           </ol>
+          {call.state === 'queued' && <p className="note">Answer from the Live screen (another tab, available for calls) to be put through.</p>}
           {call.takes === 'a message' && (
             <p className="row">
               <button onClick={() => act('message', { seconds: 8 })} disabled={busy}>
