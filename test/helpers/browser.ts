@@ -5,8 +5,10 @@ import { attachLiveHub, type LiveHub } from '../../src/live/hub.js';
 import { makeTestApp, testClock, type TestApp } from './app.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
 import { browserPath } from './services.js';
+import { CHROMIUM_ARGS, signedInPage } from './pages.js';
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export { CHROMIUM_ARGS, signedInPage };
+
 
 export interface LiveDashboard {
   db: TestDatabase;
@@ -54,17 +56,3 @@ export async function startLiveDashboard(start: Date): Promise<LiveDashboard> {
   };
 }
 
-/** A new page of `browser` signed in at `base` as this person, on the Live screen; Content Security Policy breaches and uncaught errors go to `errors`. */
-export async function signedInPage(browser: Browser, base: string, login: { email: string; password: string }, errors: string[]): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('console', (msg) => {
-    if (/Content Security Policy/i.test(msg.text())) errors.push(msg.text());
-  });
-  page.on('pageerror', (err) => errors.push(err.message));
-  await page.goto(base + '/sign-in');
-  await page.getByLabel('Email').fill(login.email);
-  await page.getByLabel('Password').fill(login.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('region', { name: 'Live' }).waitFor();
-  return page;
-}

@@ -1,0 +1,145 @@
+// npm run screenshots: README's pictures of the main screens, taken the way a newcomer
+// first sees them — `npm start` on a fresh data folder (the demo clinic, the phone
+// simulator), Chromium from Debian's package — and written to docs/screenshots/.
+//   npm run screenshots                 all of them, into docs/screenshots/
+//   SCREENSHOTS_DIR=/tmp/x npm run screenshots   somewhere else (.ci/run does this)
+// The browser is $TEST_BROWSER, else /usr/bin/chromium.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium, type Page } from 'playwright-core';
+import { openReceptionAllWeek, startDemoServer, type DemoServer } from '../test/helpers/demo-server.js';
+import { CHROMIUM_ARGS, signedInPage } from '../test/helpers/pages.js';
+import { until } from '../test/helpers/until.js';
+
+interface Screen {
+  file: string;
+  /** What README says the picture shows. */
+  shows: string;
+  take(page: Page, demo: DemoServer): Promise<void>;
+}
+
+const tab = async (page: Page, name: string) => {
+  await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name, exact: true }).click();
+  await page.waitForLoadState('networkidle');
+  await until(`the ${name} screen to finish loading`, async () => (await page.getByRole('status').filter({ hasText: /^(Loading|Searching)/ }).count()) === 0 || undefined, 15_000);
+};
+
+/** The simulator's API, as its page uses it: a call from `from` that presses `keys` in turn. */
+async function simulatedCall(demo: DemoServer, from: string, keys: string[]): Promise<void> {
+  const base = `/api/clinics/${demo.clinicId}/simulator/calls`;
+  const call = await demo.ownerApi.call('POST', base, { from });
+  for (const digits of keys) await demo.ownerApi.call('POST', `${base}/${call.body.sid as string}/press`, { digits });
+}
+
+export const SCREENS: Screen[] = [
+  {
+    file: 'live.png',
+    shows: 'Live: a call ringing with who it probably is, callers waiting by name with their wait, the Answer button',
+    async take(page, demo) {
+      await page.getByRole('button', { name: 'Away — not taking calls' }).click();
+      await page.getByRole('button', { name: 'Available — taking calls' }).waitFor();
+      await simulatedCall(demo, '+447700900100', ['3']);
+      await simulatedCall(demo, '+447700900998', ['3']);
+      await simulatedCall(demo, '+447700900102', []);
+      await page.getByRole('list', { name: 'Queue' }).getByRole('listitem').nth(1).waitFor();
+      await page.getByRole('list', { name: 'Ringing calls' }).waitFor();
+    },
+  },
+  {
+    file: 'simulator.png',
+    shows: 'Phone simulator: a patient booking by keypad, with what the line says',
+    async take(page) {
+      await tab(page, 'Phone simulator');
+      await page.getByLabel('Calling from').fill('+447700900101');
+      await page.getByRole('button', { name: 'Call the clinic' }).click();
+      const heard = page.getByRole('list', { name: 'What the caller hears' });
+      await heard.getByText(/To book an appointment, press 1/).waitFor();
+      await page.getByRole('group', { name: 'Keypad' }).getByRole('button', { name: '1', exact: true }).click();
+      await heard.getByText(/What would you like to book|The next free times are/).waitFor();
+    },
+  },
+  {
+    file: 'diary.png',
+    shows: 'Diary: the day for everyone, moving and cancelling, booking a patient',
+    async take(page) {
+      await tab(page, 'Diary');
+    },
+  },
+  {
+    file: 'patients.png',
+    shows: "Patients: search, a patient's details and appointments",
+    async take(page) {
+      await tab(page, 'Patients');
+      await page.getByLabel('Name or number').fill('Jane');
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.getByRole('list', { name: 'Search results' }).getByRole('button').first().click();
+      await page.getByRole('region', { name: /Jane/ }).waitFor();
+    },
+  },
+  {
+    file: 'calls.png',
+    shows: 'Calls: the call-back list (voicemails, missed calls) and the call log with filters',
+    async take(page) {
+      await tab(page, 'Calls');
+      await page.getByRole('table', { name: 'Call log' }).waitFor();
+    },
+  },
+  {
+    file: 'statistics.png',
+    shows: 'Statistics (owners): answered, missed and booked calls by day and hour',
+    async take(page) {
+      await tab(page, 'Statistics');
+      await page.getByRole('definition').first().waitFor();
+    },
+  },
+  {
+    file: 'settings.png',
+    shows: 'Settings (owners): reception hours, practitioners, appointment types, booking rules, the phone line',
+    async take(page) {
+      await tab(page, 'Settings');
+      await page.getByRole('region', { name: 'Reception hours' }).waitFor();
+    },
+  },
+];
+
+export async function takeScreenshots(outDir: string, log: (line: string) => void = console.log): Promise<string[]> {
+  const executablePath = process.env.TEST_BROWSER ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) throw new Error(`No browser at ${executablePath}: install Debian's chromium package or set TEST_BROWSER.`);
+  await mkdir(outDir, { recursive: true });
+  const demo = await startDemoServer();
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  const written: string[] = [];
+  try {
+    // Reception open at any hour, so the Live screen has a queue whenever this runs.
+    await openReceptionAllWeek(demo);
+    const errors: string[] = [];
+    const page = await signedInPage(browser, demo.url, demo.owner, errors);
+    for (const screen of SCREENS) {
+      await screen.take(page, demo);
+      const file = path.join(outDir, screen.file);
+      await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
+      written.push(file);
+      log(`  ${screen.file}  ${screen.shows}`);
+    }
+    if (errors.length > 0) throw new Error(`the dashboard reported errors:\n${errors.join('\n')}`);
+  } finally {
+    await browser.close();
+    await demo.stop();
+  }
+  return written;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const outDir = process.env.SCREENSHOTS_DIR ?? path.join(root, 'docs/screenshots');
+  console.log(`Screenshots of a fresh demo server, into ${outDir}:`);
+  takeScreenshots(outDir).then(
+    () => process.exit(0),
+    (err: Error) => {
+      console.error(err.message);
+      process.exit(1);
+    },
+  );
+}
