@@ -72,10 +72,10 @@ export const SCREENS: Screen[] = [
     shows: "Patients: search, a patient's details and appointments",
     async take(page) {
       await tab(page, 'Patients');
-      await page.getByLabel('Name or number').fill('Jane');
+      await page.getByLabel('Name or number').fill('Jane Doe');
       await page.getByRole('button', { name: 'Search' }).click();
       await page.getByRole('list', { name: 'Search results' }).getByRole('button').first().click();
-      await page.getByRole('region', { name: /Jane/ }).waitFor();
+      await page.getByRole('region', { name: 'Jane Doe' }).waitFor();
     },
   },
   {

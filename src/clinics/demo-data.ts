@@ -32,9 +32,10 @@ export const DEMO_TYPES = [
   { key: 'vaccine', name: 'Vaccination', durationMinutes: 15, by: ['okafor'] },
 ] as const;
 
-const FIRST = ['Jane', 'Sam', 'Priya', 'Tom', 'Aisha', 'Ben', 'Chloe', 'David', 'Ella', 'Farid', 'Grace', 'Harry', 'Isla', 'Jack', 'Kemi', 'Liam', 'Maya', 'Noah', 'Olivia', 'Ravi'];
+const FIRST = ['Jane', 'Sam', 'Priya', 'Tom', 'Aisha', 'Ben', 'Chloe', 'David', 'Ella', 'Farid', 'Grace', 'Harry', 'Isla', 'Jack', 'Kemi', 'Liam', 'Maya', 'Noah', 'Olivia', 'Ravi', 'Zara', 'Owen', 'Leah', 'Yusuf', 'Ruby'];
 const LAST = ['Doe', 'Lee', 'Shah', 'Brown', 'Khan', 'Evans', 'Wilson', 'Taylor', 'Jones', 'Ahmed', 'Clarke', 'Hughes', 'Murphy', 'Green', 'Adeyemi', 'Walsh'];
-export const DEMO_PATIENT_COUNT = 48;
+// Enough people that a fortnight's diary gives each two or three visits, not ten; every name different.
+export const DEMO_PATIENT_COUNT = 150;
 
 /** A small seeded generator (mulberry32): the plan depends on the day only. */
 function generator(seed: number) {
@@ -107,6 +108,7 @@ export function planDemoClinic(now: Date, timeZone: string): DemoPlan {
   const appointments: PlannedAppointment[] = [];
   const monday = today.minus({ days: today.weekday - 1 });
   for (let day = monday; day < monday.plus({ weeks: 2 }); day = day.plus({ days: 1 })) {
+    const seenToday = new Set<number>();
     for (const practitioner of DEMO_PRACTITIONERS) {
       const types = DEMO_TYPES.filter((t) => (t.by as readonly string[]).includes(practitioner.key));
       for (const [weekday, from, to] of practitioner.hours) {
@@ -122,7 +124,11 @@ export function planDemoClinic(now: Date, timeZone: string): DemoPlan {
           const startsAt = atMinute(day, minute);
           const endsAt = startsAt.plus({ minutes: type.durationMinutes });
           // Every draw is made whatever the outcome, so the diary is the same at any hour of the day.
-          const [cancelled, noShow, patient, byPhone] = [rng.chance(0.05), rng.chance(0.1), rng.int(patients.length), rng.chance(0.4)];
+          const [cancelled, noShow, drawn, byPhone] = [rng.chance(0.05), rng.chance(0.1), rng.int(patients.length), rng.chance(0.4)];
+          // One visit a day per patient: the next patient not yet seen that day.
+          let patient = drawn;
+          for (let tries = 0; tries < patients.length && seenToday.has(patient); tries++) patient = (patient + 1) % patients.length;
+          seenToday.add(patient);
           const past = endsAt.toJSDate() <= now;
           const status = cancelled ? 'cancelled' : !past ? 'booked' : noShow ? 'no_show' : 'attended';
           appointments.push({ practitioner: practitioner.key, type: type.key, patient, startsAt: startsAt.toJSDate(), endsAt: endsAt.toJSDate(), status, source: byPhone ? 'phone' : 'dashboard' });

@@ -50,7 +50,7 @@ export function diaryRoutes(ctx: AppContext): Router {
   });
   router.get('/patients/:patientId', async (req, res) => {
     const id = idParam(req, 'patientId');
-    const p = id ? await prisma.patient.findFirst({ where: { id, clinicId: clinicOf(req) }, select: { ...patientView, appointments: { orderBy: { startsAt: 'desc' }, take: 50 } } }) : null;
+    const p = id ? await prisma.patient.findFirst({ where: { id, clinicId: clinicOf(req) }, select: { ...patientView, appointments: { orderBy: { startsAt: 'desc' }, take: 50, include: { practitioner: { select: { name: true } }, type: { select: { name: true } } } } } }) : null;
     if (!p) throw notFound('No such patient');
     const { appointments, ...patient } = p;
     res.json({ ...presentPatient(patient), appointments: appointments.map(presentAppointment) });

@@ -44,6 +44,10 @@ describe('The demo clinic, planned', () => {
     }
     // This week's diary is busy, next week's has room.
     expect(plan.appointments.length).toBeGreaterThan(150);
+    // Realistic people: every name different, nobody twice on one day.
+    expect(new Set(plan.patients.map((p) => p.name)).size).toBe(plan.patients.length);
+    const visits = plan.appointments.map((a) => `${a.patient} ${local(a.startsAt).toISODate()}`);
+    expect(new Set(visits).size).toBe(visits.length);
     expect(plan.appointments.some((a) => a.status === 'booked')).toBe(true);
   });
 

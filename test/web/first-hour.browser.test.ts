@@ -88,6 +88,13 @@ describeWith(needs.browser, "A newcomer's first hour: npm start on a fresh machi
     expect(await rows.count()).toBe(before + 1);
     expect(await rows.allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining(first.time)]));
     await desk.screenshot({ path: 'test-artifacts/first-hour-diary.png', fullPage: true });
+
+    // Her record has it too: what, with whom, booked.
+    await desk.getByRole('link', { name: 'Patients' }).click();
+    await desk.getByLabel('Name or number').fill('Jane Doe');
+    await desk.getByRole('button', { name: 'Search' }).click();
+    await desk.getByRole('list', { name: 'Search results' }).getByRole('button', { name: 'Jane Doe' }).click();
+    await desk.getByRole('region', { name: 'Jane Doe' }).getByText(new RegExp(`${first.time} — .+ with (Anita Patel|Omar Khan|Grace Okafor) — booked`)).waitFor();
   }, 120_000);
 });
 

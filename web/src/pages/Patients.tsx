@@ -13,7 +13,7 @@ interface Patient {
   dateOfBirth: string | null;
 }
 interface PatientDetail extends Patient {
-  appointments: { id: string; startsAt: string; status: string }[];
+  appointments: { id: string; startsAt: string; status: string; type: { name: string }; practitioner: { name: string } }[];
 }
 interface CallRow {
   id: string;
@@ -94,7 +94,7 @@ export function Patients({ clinic }: { clinic: ClinicView }) {
             <ul>
               {detail.value.patient.appointments.map((a) => (
                 <li key={a.id}>
-                  {timeIn(a.startsAt, clinic.timeZone, clinic.locale)} — {a.status.replace('_', '-')}
+                  {timeIn(a.startsAt, clinic.timeZone, clinic.locale)} — {a.type.name} with {a.practitioner.name} — {a.status.replace('_', '-')}
                 </li>
               ))}
             </ul>
