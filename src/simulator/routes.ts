@@ -10,9 +10,8 @@ import { isE164 } from '../clinics/validation.js';
 import type { SimulatedCall } from './simulated-call.js';
 import { SimulatorError } from './simulated-call.js';
 
-const placeSchema = z.strictObject({
-  from: z.string().refine((n) => isE164(n), 'must be a phone number in international form, like +447700900123').optional(),
-});
+const e164 = z.string().refine((n) => isE164(n), 'must be a phone number in international form, like +447700900123');
+const placeSchema = z.strictObject({ from: e164.optional(), to: e164.optional() });
 const pressSchema = z.strictObject({ digits: z.string().regex(/^[0-9*#]{1,20}$/, 'must be keypad keys (0–9, * and #)') });
 const messageSchema = z.strictObject({ seconds: z.number({ error: 'must be a number of seconds' }).int('must be whole seconds').min(1, 'must be at least 1').max(120, 'must be at most 120') });
 const saySchema = z.strictObject({ words: z.string().trim().min(1, 'must not be empty').max(300, 'must be at most 300 characters') });
@@ -49,11 +48,13 @@ export function simulatorRoutes(ctx: AppContext): Router {
   };
 
   router.post('/simulator/calls', async (req, res) => {
-    const { from } = parseInput(placeSchema, req.body ?? {});
+    const { from, to } = parseInput(placeSchema, req.body ?? {});
     const sim = simulator();
-    const number = await ctx.db.prisma.clinicNumber.findFirst({ where: { clinicId: req.membership!.clinicId }, orderBy: { createdAt: 'asc' }, select: { e164: true } });
-    if (!number) throw new HttpError(409, 'no_number', 'This clinic has no phone number to call');
-    const call = await sim.place(req.membership!.clinicId, number.e164, from ?? '+447700900001');
+    // Any of the clinic's numbers (the first unless `to` says which); never another clinic's.
+    const numbers = (await ctx.db.prisma.clinicNumber.findMany({ where: { clinicId: req.membership!.clinicId }, orderBy: { createdAt: 'asc' }, select: { e164: true } })).map((n) => n.e164);
+    if (numbers.length === 0) throw new HttpError(409, 'no_number', 'This clinic has no phone number to call');
+    if (to && !numbers.includes(to)) throw new HttpError(400, 'invalid_input', `to: must be one of this clinic's numbers (${numbers.join(', ')})`, 'to');
+    const call = await sim.place(req.membership!.clinicId, to ?? numbers[0]!, from ?? '+447700900001');
     res.status(201).json(view(call));
   });
   router.get('/simulator/calls/:sid', (req, res) => {

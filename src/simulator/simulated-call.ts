@@ -31,6 +31,8 @@ export interface CallOptions {
   queuePlace?: (call: SimulatedCall) => { position: number; size: number };
   /** A <Dial><Client> reached a browser identity: the simulated browser phone rings there. */
   onBrowserRinging?: (call: SimulatedCall, identity: string) => void;
+  /** The call ended after a <Start><Recording>: Twilio finishes the recording and sends its status callback. */
+  onRecordingDone?: (call: SimulatedCall, recording: { callback: string; seconds: number }) => Promise<void>;
 }
 
 /** Twilio's queue sid for a queue name: a fixed sid per name, as a queue is created on first use and kept. */
@@ -46,6 +48,7 @@ export class SimulatedCall {
   private readonly clock: () => number;
   private readonly startedAt: number;
   private queue: { name: string; sid: string; enteredAt: number; waitUrl: string | null; action: string | null } | null = null;
+  private recording: { callback: string | null; startedAt: number } | null = null;
   /** The browser identity a connected <Dial><Client> reached. */
   connectedTo: string | null = null;
   // One thing at a time per call, as on a real line: the caller, the queue's wait loop and reception take turns.
@@ -265,6 +268,7 @@ export class SimulatedCall {
           break;
         case 'StartRecording':
           this.note('call', '(the call is being recorded)');
+          this.recording ??= { callback: v.recordingStatusCallback, startedAt: this.clock() };
           break;
         case 'Gather':
           for (const said of v.said) this.note('line', said);
@@ -315,6 +319,10 @@ export class SimulatedCall {
     this.connectedTo = null;
     this.note('call', 'Call ended');
     await this.post(this.options.statusPath ?? '/twilio/status', this.params({ CallStatus: 'completed', CallDuration: String(this.seconds()) }));
+    const recording = this.recording;
+    if (recording?.callback && this.options.onRecordingDone) {
+      await this.options.onRecordingDone(this, { callback: recording.callback, seconds: Math.max(1, Math.round((this.clock() - recording.startedAt) / 1000)) });
+    }
   }
 }
 

@@ -13,7 +13,7 @@ export const HOLD_LOOP_MS = 10_000;
 /** Twilio's side of recordings, when this process plays Twilio (the in-process stand-in). */
 export interface SimulatedRecordings {
   url: string;
-  addRecording(callSid: string, audio: Buffer, seconds: number, options: { source: 'RecordVerb' }): { sid: string };
+  addRecording(callSid: string, audio: Buffer, seconds: number, options: { source: 'RecordVerb' | 'StartCallRecordingAPI' }): { sid: string };
 }
 
 /**
@@ -89,6 +89,7 @@ export class Simulator {
         to,
         queuePlace: (me) => this.placeInQueue(me),
         onBrowserRinging: (me, identity) => this.onBrowserRinging?.({ clinicId, callSid: me.sid, identity }),
+        onRecordingDone: (me, recording) => this.finishCallRecording(me, recording),
       },
       this.post,
     );
@@ -124,11 +125,26 @@ export class Simulator {
     if (record?.verb !== 'Record') throw new SimulatorError(`The call is not recording a message (it is ${call.state}).`);
     if (!this.recordings) throw new SimulatorError('Leaving a message needs the simulator to play Twilio itself (no TWILIO_AUTH_TOKEN configured).');
     const recording = this.recordings.addRecording(call.sid, silentMp3(seconds), seconds, { source: 'RecordVerb' });
-    const url = `${this.recordings.url}/2010-04-01/Accounts/${this.account.accountSid}/Recordings/${recording.sid}`;
-    await call.finishRecording({ sid: recording.sid, url, seconds });
-    if (record.recordingStatusCallback) {
-      await this.post(record.recordingStatusCallback, { AccountSid: this.account.accountSid, CallSid: call.sid, RecordingSid: recording.sid, RecordingUrl: url, RecordingStatus: 'completed', RecordingDuration: String(seconds), RecordingChannels: '1', RecordingSource: 'RecordVerb' });
-    }
+    const callback = this.recordingCallback(call.sid, recording.sid, seconds, 'RecordVerb');
+    await call.finishRecording({ sid: recording.sid, url: callback.RecordingUrl!, seconds });
+    if (record.recordingStatusCallback) await this.post(record.recordingStatusCallback, callback);
+  }
+
+  /**
+   * A recorded call ended (the clinic records calls): Twilio keeps the whole call's
+   * audio (here `seconds` of silence) and sends the recording's status callback, as
+   * for a real call; without the in-process stand-in there is no audio to keep.
+   */
+  private async finishCallRecording(call: SimulatedCall, recording: { callback: string; seconds: number }): Promise<void> {
+    if (!this.recordings) return;
+    const kept = this.recordings.addRecording(call.sid, silentMp3(recording.seconds), recording.seconds, { source: 'StartCallRecordingAPI' });
+    await this.post(recording.callback, this.recordingCallback(call.sid, kept.sid, recording.seconds, 'StartCallRecordingAPI'));
+  }
+
+  /** Twilio's recording status callback for a completed recording. */
+  private recordingCallback(callSid: string, recordingSid: string, seconds: number, source: 'RecordVerb' | 'StartCallRecordingAPI'): Record<string, string> {
+    const url = `${this.recordings!.url}/2010-04-01/Accounts/${this.account.accountSid}/Recordings/${recordingSid}`;
+    return { AccountSid: this.account.accountSid, CallSid: callSid, RecordingSid: recordingSid, RecordingUrl: url, RecordingStatus: 'completed', RecordingDuration: String(seconds), RecordingChannels: source === 'RecordVerb' ? '1' : '2', RecordingSource: source };
   }
 
   private readonly post = async (url: string, params: Record<string, string>): Promise<string> => {

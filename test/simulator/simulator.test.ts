@@ -63,6 +63,9 @@ describe('The simulator on a fresh machine (a real process, embedded database, n
     expect((await owner.call('POST', `${base}/${call.body.sid}/press`, { digits: '1' })).status).toBe(409);
     expect((await owner.call('POST', `${base}/CA${'0'.repeat(32)}/press`, { digits: '1' })).status).toBe(404);
     expect((await owner.call('POST', `${base}/${call.body.sid}/press`, { digits: 'x' })).body).toMatchObject({ error: { field: 'digits' } });
+    // It calls the clinic's own numbers only.
+    const another = await owner.call('POST', base, { from: '+447700900100', to: '+441632960999' });
+    expect(another).toMatchObject({ status: 400, body: { error: { field: 'to', message: expect.stringContaining("must be one of this clinic's numbers") } } });
 
     // A stranger leaves a message: asked for reception in hours (nobody is taking calls,
     // the demo has no desk phone) or offered one when reception is closed.
@@ -136,6 +139,27 @@ describe('The simulator on a fresh machine (a real process, embedded database, n
       expect((await owner.call('POST', `${base}/${jane.body.sid}/reception-hangup`)).status).toBe(409);
     } finally {
       socket.close();
+    }
+  }, 60_000);
+
+  it('a clinic that records calls gets the recording of the whole call, brought home as from Twilio', async () => {
+    expect((await owner.call('PATCH', `/api/clinics/${clinicId}`, { recordCalls: true, recordingNotice: 'Calls are recorded for training.' })).status).toBe(200);
+    try {
+      let call = await owner.call('POST', base, { from: '+447700900101' });
+      expect((call.body.transcript as Array<{ text: string }>).map((l) => l.text)).toEqual(expect.arrayContaining(['Calls are recorded for training.', '(the call is being recorded)']));
+      call = await owner.call('POST', `${base}/${call.body.sid}/hangup`);
+      expect(call.body.state).toBe('ended');
+      const log = (await owner.call('GET', `/api/clinics/${clinicId}/calls?limit=5`)).body.calls as Array<{ id: string; callSid: string }>;
+      const callId = log.find((c) => c.callSid === call.body.sid)!.id;
+      const recording = await until('the call recording to be stored', async () => {
+        const detail = (await owner.call('GET', `/api/clinics/${clinicId}/calls/${callId}`)).body as { recordings: Array<{ id: string; kind: string; status: string }> };
+        return detail.recordings.find((r) => r.kind === 'call' && r.status === 'stored');
+      }, 30_000);
+      const audio = await fetch(`${server.url}/api/clinics/${clinicId}/recordings/${recording.id}/audio`, { headers: { cookie: owner.cookie() } });
+      expect(audio.status).toBe(200);
+      expect(Buffer.from(await audio.arrayBuffer()).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xfb]));
+    } finally {
+      await owner.call('PATCH', `/api/clinics/${clinicId}`, { recordCalls: false });
     }
   }, 60_000);
 });

@@ -25,6 +25,7 @@ const STATES: Record<CallView['state'], string> = {
  */
 export function Simulator({ clinic }: { clinic: { id: string; numbers: string[] } }) {
   const [from, setFrom] = useState('+447700900100');
+  const [to, setTo] = useState(clinic.numbers[0] ?? '');
   const [call, setCall] = useState<CallView | null>(null);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -67,7 +68,7 @@ export function Simulator({ clinic }: { clinic: { id: string; numbers: string[] 
   const place = () => {
     spoken.current = 0;
     if ('speechSynthesis' in window) window.speechSynthesis.cancel();
-    return run(base, { from });
+    return run(base, to ? { from, to } : { from });
   };
   const act = (what: 'press' | 'say' | 'silence' | 'hangup' | 'message', body: unknown = {}) => run(`${base}/${call!.sid}/${what}`, body);
   const onCall = call !== null && call.state !== 'ended';
@@ -77,13 +78,23 @@ export function Simulator({ clinic }: { clinic: { id: string; numbers: string[] 
     <section aria-label="Phone simulator" className="simulator">
       <h2>Phone simulator</h2>
       <p className="note">
-        Calls {clinic.numbers[0] ?? 'the clinic'} as a patient would, through the same webhooks as a real call. Nothing leaves this server. The demo's patients ring from +447700900100 onwards.
+        Calls {to || 'the clinic'} as a patient would, through the same webhooks as a real call. Nothing leaves this server. The demo's patients ring from +447700900100 onwards.
       </p>
       <div className="row">
         <label>
           Calling from
           <input value={from} onChange={(e) => setFrom(e.target.value)} disabled={onCall || busy} inputMode="tel" />
         </label>
+        {clinic.numbers.length > 1 && (
+          <label>
+            Calling
+            <select value={to} onChange={(e) => setTo(e.target.value)} disabled={onCall || busy}>
+              {clinic.numbers.map((n) => (
+                <option key={n}>{n}</option>
+              ))}
+            </select>
+          </label>
+        )}
         <button onClick={place} disabled={onCall || busy}>
           {busy && !call ? 'Calling…' : 'Call the clinic'}
         </button>
