@@ -92,12 +92,17 @@ export async function listCallBacks(prisma: Prisma, clinicId: string, open: bool
       call: { select: { id: true, startedAt: true, recordings: { where: { kind: 'voicemail' }, select: { id: true, status: true, durationSeconds: true } } } },
     },
   });
-  const staff = await prisma.user.findMany({ where: { id: { in: rows.flatMap((r) => (r.doneBy ? [r.doneBy] : [])) } }, select: { id: true, email: true } });
+  const [staff, patients] = await Promise.all([
+    prisma.user.findMany({ where: { id: { in: rows.flatMap((r) => (r.doneBy ? [r.doneBy] : [])) } }, select: { id: true, email: true } }),
+    // Who the number belongs to, so the desk knows whom it is ringing back (a family may share one).
+    prisma.patient.findMany({ where: { clinicId, phone: { in: [...new Set(rows.map((r) => r.fromNumber))] } }, select: { name: true, phone: true }, orderBy: { name: 'asc' } }),
+  ]);
   const emails = new Map(staff.map((u) => [u.id, u.email]));
   return rows.map((r) => ({
     id: r.id,
     reason: r.reason,
     fromNumber: r.fromNumber,
+    callers: patients.filter((p) => p.phone === r.fromNumber).map((p) => ({ name: p.name })),
     createdAt: r.createdAt,
     callId: r.call.id,
     callStartedAt: r.call.startedAt,

@@ -167,7 +167,7 @@ describe.each(databaseKinds())('The reception queue and answering in the browser
     expect((await db.prisma.callEvent.findMany({ where: { callId: call.id }, orderBy: { id: 'asc' } })).map((e) => e.kind)).toEqual(['queued', 'left_queue', 'voicemail']);
 
     const list = await anna.browser.get(`/api/clinics/${clinic.id}/call-backs`);
-    expect(list.body.callBacks).toEqual([expect.objectContaining({ reason: 'voicemail', fromNumber: '+447700900123', voicemail: expect.objectContaining({ durationSeconds: 17 }), done: null })]);
+    expect(list.body.callBacks).toEqual([expect.objectContaining({ reason: 'voicemail', fromNumber: '+447700900123', callers: [{ name: 'Jane Doe' }], voicemail: expect.objectContaining({ durationSeconds: 17 }), done: null })]);
     const entry = list.body.callBacks[0];
     expect((await anna.browser.send('post', `/api/clinics/${clinic.id}/call-backs/${entry.id}/done`)).status).toBe(200);
     const done = await anna.browser.get(`/api/clinics/${clinic.id}/call-backs?status=done`);

@@ -113,6 +113,8 @@ describeWith(needs.browser, 'The live screen in a real browser', () => {
     await nav.getByRole('link', { name: 'Calls' }).click();
     const list = page.getByRole('list', { name: 'Call-back list' });
     await list.getByText('Hung up while waiting').waitFor();
+    // Whom to ring back, by name, with the number to dial.
+    expect(await list.getByRole('listitem').first().textContent()).toMatch(/^Jane Doe\+447700900123Hung up while waiting/);
     await page.getByRole('table', { name: 'Call log' }).getByRole('button').first().click();
     await page.getByRole('region', { name: 'Call timeline' }).getByText(/— ringing$/).waitFor();
     await page.screenshot({ path: 'test-artifacts/calls.png', fullPage: true });

@@ -24,6 +24,8 @@ interface CallBack {
   id: string;
   reason: 'voicemail' | 'abandoned';
   fromNumber: string;
+  /** The patients this number belongs to (none for a stranger, several for a family). */
+  callers: { name: string }[];
   createdAt: string;
   voicemail: { id: string; status: string; durationSeconds: number | null } | null;
   done: { at: string; email: string | null } | null;
@@ -87,7 +89,8 @@ export function Calls({ clinic }: { clinic: ClinicView }) {
           <ul aria-label="Call-back list" className="cards">
             {value.map((cb) => (
               <li key={cb.id} className="card-row">
-                <strong>{cb.fromNumber}</strong>
+                <strong>{cb.callers.length > 0 ? cb.callers.map((c) => c.name).join(' or ') : 'Unknown caller'}</strong>
+                <span>{cb.fromNumber}</span>
                 {cb.reason === 'voicemail' && cb.voicemail ? (
                   <RecordingPlayer clinicId={clinic.id} recording={{ ...cb.voicemail, kind: 'voicemail' }} owner={false} />
                 ) : (
