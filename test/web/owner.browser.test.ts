@@ -75,6 +75,23 @@ describeWith(needs.browser, 'The owner\'s screens in a real browser', () => {
     expect(audit.map((a) => a.action)).toEqual(['clinic.opening_hours_changed', 'clinic.settings_changed']);
   });
 
+  it('the owner moves the clinic to another time zone only after confirming what it changes, and every screen shows the new zone', async () => {
+    const { clinic, owner } = await clinicWithStaff();
+    const page = await dashboard.signedInPage(owner);
+    await open(page, 'Settings');
+    const where = page.getByRole('form', { name: 'Time zone and language' });
+    expect(await where.getByLabel('Time zone').inputValue()).toBe('Europe/London');
+    await where.getByLabel('Time zone').selectOption('America/New_York');
+    await where.getByRole('button', { name: 'Save time zone and language' }).click();
+    // Nothing saved yet: what moves and what stays is spelled out first.
+    await where.getByRole('alert').getByText(/appointments and closures keep their moment in time/).waitFor();
+    expect((await dashboard.db.prisma.clinic.findUniqueOrThrow({ where: { id: clinic.id } })).timeZone).toBe('Europe/London');
+    await where.getByRole('button', { name: 'Yes, move the clinic to America/New_York' }).click();
+    await page.getByRole('region', { name: 'Clinic' }).getByText(/America\/New_York/).waitFor();
+    expect(await dashboard.db.prisma.clinic.findUniqueOrThrow({ where: { id: clinic.id } })).toMatchObject({ timeZone: 'America/New_York', locale: 'en-GB' });
+    expect(await page.getByRole('form', { name: 'Time zone and language' }).getByLabel('Time zone').inputValue()).toBe('America/New_York');
+  });
+
   it('the statistics page draws the period\'s figures and charts from the seeded calls', async () => {
     const { clinic, owner } = await clinicWithStaff();
     await seedCallsOfMonday7June(dashboard.db.prisma, clinic);

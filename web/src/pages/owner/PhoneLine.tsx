@@ -6,6 +6,8 @@ import { useSubmit } from '../../components/useSubmit';
 export interface ClinicSettings {
   id: string;
   name: string;
+  timeZone: string;
+  locale: string;
   greeting: string | null;
   emergencyMessage: string | null;
   recordCalls: boolean;

@@ -9,6 +9,7 @@ import { Closures } from './Closures';
 import { type ClinicSettings, PhoneLine } from './PhoneLine';
 import { type AppointmentType, AppointmentTypes, type Practitioner, Practitioners } from './Practitioners';
 import { Retention } from './Retention';
+import { TimeZone } from './TimeZone';
 import { type Range, WeeklyHours } from './WeeklyHours';
 
 interface Setup {
@@ -40,6 +41,7 @@ export function Settings({ clinic }: { clinic: ClinicView }) {
         {(s) => (
           <>
             <PhoneLine clinic={s.clinic} onSaved={(c) => replace({ clinic: c })} />
+            <TimeZone clinic={s.clinic} />
             <section className="panel" aria-label="Reception hours">
               <h2>Reception hours</h2>
               <p className="note">When callers can reach a person. Outside them callers hear when reception opens next and can leave a message or book.</p>
