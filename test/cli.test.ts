@@ -39,6 +39,7 @@ describe('The operator command line on the embedded database', () => {
     [['clinic:create', '--name', 'X', '--number', '01632 960102', '--timezone', 'Europe/London'], /--number.*E\.164/],
     [['clinic:create', '--name', 'X', '--number', '+441632960102', '--timezone', 'Europe/Londres'], /--timezone: must be an IANA time zone/],
     [['clinic:create', '--name', 'X', '--number', '+441632960102', '--timezone', 'Europe/London', '--colour', 'red'], /Unknown option '--colour'/],
+    [['clinic:create', '--name', 'X', '--number', '+441632960102', '--timezone', 'Australia/Sydney', '--locale', 'en-AU'], /--locale: must be en-GB or en-US/],
     [['staff:add', '--clinic', 'abc', '--email', 'a@b.test', '--role', 'owner'], /--clinic: must be a clinic id/],
     [['staff:add', '--clinic', '00000000-0000-4000-8000-000000000000', '--email', 'a@b.test', '--role', 'boss'], /--role: must be owner or receptionist/],
     [['clinic:destroy'], /unknown command: clinic:destroy/],

@@ -22,12 +22,13 @@ export const timeZoneSchema = z
   .string({ error: 'is required' })
   .refine((tz) => IANAZone.isValidZone(tz) && tz.includes('/'), 'must be an IANA time zone, like Europe/London');
 
-export const localeSchema = z.string().refine((l) => {
-  try {
-    return Intl.getCanonicalLocales(l).length === 1 && /^[a-z]{2,3}(-[A-Z]{2})?$/.test(l);
-  } catch {
-    return false;
-  }
-}, 'must be a locale like en-GB');
+/**
+ * The voices the phone line speaks in. Its words are English, and Twilio's default
+ * voices (man, woman) take English only as en (American) or en-GB: another locale
+ * would be refused by Twilio mid-call, or read English in a foreign voice.
+ */
+export const SPOKEN_LOCALES = ['en-GB', 'en-US'] as const;
+
+export const localeSchema = z.string().refine((l) => (SPOKEN_LOCALES as readonly string[]).includes(l), `must be ${SPOKEN_LOCALES.join(' or ')}: the phone line speaks English in a British or an American voice`);
 
 export const clinicNameSchema = z.string({ error: 'is required' }).trim().min(1, 'is required').max(120, 'must be at most 120 characters');

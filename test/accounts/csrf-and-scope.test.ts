@@ -93,6 +93,9 @@ describe.each(databaseKinds())('CSRF and clinic scoping on the %s database', (ki
     const bad = await browser.send('patch', `/api/clinics/${clinic.id}`, { timeZone: 'Mars/Olympus' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.field).toBe('timeZone');
+    // The line speaks English in British or American voices only: another locale would fail at Twilio mid-call.
+    const french = await browser.send('patch', `/api/clinics/${clinic.id}`, { locale: 'fr-FR' });
+    expect(french.body.error).toMatchObject({ field: 'locale', message: expect.stringContaining('must be en-GB or en-US') });
     const unknown = await browser.send('patch', `/api/clinics/${clinic.id}`, { colour: 'blue' });
     expect(unknown.status).toBe(400);
     const ok = await browser.send('patch', `/api/clinics/${clinic.id}`, { fallbackNumber: '+447700900456', timeZone: 'Europe/Dublin' });

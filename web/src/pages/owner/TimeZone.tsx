@@ -3,19 +3,10 @@ import { api } from '../../api';
 import { FormEnd } from '../../components/FormEnd';
 import { useSubmit } from '../../components/useSubmit';
 
-/**
- * The English voices the phone line speaks in (Twilio's <Say> languages): the line's
- * words are English, so a clinic chooses the accent and how dates are written.
- */
+/** The voices the phone line speaks in (the server refuses others: Twilio's default voices speak English only as these). */
 export const LOCALES: Array<[string, string]> = [
-  ['en-GB', 'English (United Kingdom)'],
-  ['en-IE', 'English (Ireland)'],
-  ['en-US', 'English (United States)'],
-  ['en-CA', 'English (Canada)'],
-  ['en-AU', 'English (Australia)'],
-  ['en-NZ', 'English (New Zealand)'],
-  ['en-ZA', 'English (South Africa)'],
-  ['en-IN', 'English (India)'],
+  ['en-GB', 'English, British voice (“Tuesday the 4th of March at half past two”)'],
+  ['en-US', 'English, American voice (“Tuesday, March 4th at 2:30 PM”)'],
 ];
 
 function timeZones(current: string): string[] {
