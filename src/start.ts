@@ -47,9 +47,10 @@ export async function startService(configured: ReadyConfig, logger: Logger): Pro
     const fallbackDirectory = new FallbackDirectory();
     // Known before the first call, so Twilio's fallback URL can forward even if the database dies early.
     for (const clinic of await listClinics(db.prisma)) fallbackDirectory.remember(clinic);
-    const demo = db.kind === 'embedded' && !config.production ? await seedDemoClinicIfEmpty(db.prisma) : null;
+    const recordings = storageFor(db, config.dataDir);
+    const demo = db.kind === 'embedded' && !config.production ? await seedDemoClinicIfEmpty(db.prisma, new Date(), { storage: recordings, masterKey: config.recordingsKey }) : null;
     const ctx: AppContext = {
-      config, db, logger, clock: () => new Date(), fallbackDirectory, events: new EventBus(), twilio: createTwilioRest(config), recordings: storageFor(db, config.dataDir),
+      config, db, logger, clock: () => new Date(), fallbackDirectory, events: new EventBus(), twilio: createTwilioRest(config), recordings,
       simulator: simulator.simulator, simulatorOff: simulator.off,
     };
     if (ctx.simulator) ctx.simulator.onBrowserRinging = ({ clinicId, callSid, identity }) => ctx.events.publish('simulator.browser_ringing', clinicId, { callSid, identity });

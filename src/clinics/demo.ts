@@ -1,6 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { addStaff } from '../accounts/staff.js';
 import type { Prisma } from '../db/database.js';
+import { seal } from '../recordings/crypto.js';
+import { clinicDataKey } from '../recordings/keys.js';
+import { silentMp3 } from '../recordings/silence.js';
+import type { RecordingStorage } from '../recordings/storage.js';
 import { createClinic } from './clinics.js';
 import { seedDemoData } from './demo-data.js';
 
@@ -13,12 +17,19 @@ export interface DemoSignIn {
 // +44 1632 960xxx is Ofcom's range reserved for drama: it can never ring anyone.
 export const DEMO_NUMBER = '+441632960000';
 
+/** Where the demo's voicemails keep their audio: the server's own recordings storage and key. */
+export interface DemoAudio {
+  storage: RecordingStorage;
+  masterKey: Buffer;
+}
+
 /**
  * A newcomer's first start: an empty embedded database gets a demo clinic with an
  * owner and a receptionist, with random passwords shown once, and a diary and call
- * history around today (demo-data.ts). Never in production.
+ * history around today (demo-data.ts); with `audio`, its voicemails can be played.
+ * Never in production.
  */
-export async function seedDemoClinicIfEmpty(prisma: Prisma, now = new Date()): Promise<DemoSignIn | null> {
+export async function seedDemoClinicIfEmpty(prisma: Prisma, now = new Date(), audio?: DemoAudio): Promise<DemoSignIn | null> {
   if ((await prisma.clinic.count()) > 0) return null;
   const clinic = await createClinic(prisma, { name: 'Demo Clinic', numbers: [DEMO_NUMBER], timeZone: 'Europe/London', locale: 'en-GB' }, { type: 'system' });
   const password = () => randomBytes(12).toString('base64url');
@@ -27,5 +38,26 @@ export async function seedDemoClinicIfEmpty(prisma: Prisma, now = new Date()): P
   await addStaff(prisma, { clinicId: clinic.id, email: owner.email, role: 'owner', password: owner.password }, { type: 'system' });
   const desk = await addStaff(prisma, { clinicId: clinic.id, email: receptionist.email, role: 'receptionist', password: receptionist.password }, { type: 'system' });
   await seedDemoData(prisma, { id: clinic.id, number: DEMO_NUMBER }, desk.userId, now);
+  if (audio) await giveVoicemailsAudio(prisma, clinic.id, audio);
   return { clinicName: clinic.name, owner, receptionist };
+}
+
+/**
+ * The demo's voicemails get a few seconds of silent audio, encrypted with the
+ * clinic's key and stored as any fetched recording, so the call-back list's players
+ * play. Files first, rows after: a crash between leaves only unreferenced files.
+ */
+async function giveVoicemailsAudio(prisma: Prisma, clinicId: string, audio: DemoAudio): Promise<void> {
+  const calls = await prisma.call.findMany({ where: { clinicId, callBack: { is: { reason: 'voicemail' } } }, select: { id: true, callSid: true, startedAt: true, durationSeconds: true } });
+  const key = await clinicDataKey(prisma, audio.masterKey, clinicId);
+  const rows = [];
+  for (const call of calls) {
+    const seconds = 6 + (parseInt(call.callSid.slice(2, 6), 16) % 30);
+    const mp3 = silentMp3(seconds);
+    const id = randomUUID();
+    await audio.storage.put(id, seal(key, mp3, id));
+    const at = new Date(call.startedAt.getTime() + (call.durationSeconds ?? 60) * 1000);
+    rows.push({ id, clinicId, callId: call.id, kind: 'voicemail', recordingSid: `RE${call.callSid.slice(2)}`, status: 'stored', durationSeconds: seconds, sizeBytes: mp3.length, storedAt: at, deletedAtTwilio: at, createdAt: at });
+  }
+  await prisma.recording.createMany({ data: rows });
 }

@@ -4,6 +4,7 @@
 // memory: the simulator is for one development instance.
 import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
+import { silentMp3 } from '../recordings/silence.js';
 import { queueSidFor, SimulatedCall, SimulatorError } from './simulated-call.js';
 
 const MAX_CALLS = 50;
@@ -14,15 +15,6 @@ export const HOLD_LOOP_MS = 10_000;
 export interface SimulatedRecordings {
   url: string;
   addRecording(callSid: string, audio: Buffer, seconds: number, options: { source: 'RecordVerb' | 'StartCallRecordingAPI' }): { sid: string };
-}
-
-/**
- * `seconds` of silence as MP3 (MPEG-1 Layer III, 128 kbit/s, 44.1 kHz: 38 frames a
- * second, each a header and a zeroed body), so a simulated message plays in a browser.
- */
-export function silentMp3(seconds: number): Buffer {
-  const frame = Buffer.concat([Buffer.from([0xff, 0xfb, 0x90, 0x64]), Buffer.alloc(413)]);
-  return Buffer.concat(Array.from({ length: Math.max(1, Math.round(seconds * 38.28)) }, () => frame));
 }
 
 export interface SimulatorTwilio {

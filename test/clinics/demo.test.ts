@@ -3,6 +3,13 @@ import { DEMO_OPENING_HOURS, DEMO_PRACTITIONERS, DEMO_TYPES, planDemoClinic } fr
 import { DEMO_NUMBER, seedDemoClinicIfEmpty } from '../../src/clinics/demo.js';
 import { nextFreeSlots } from '../../src/diary/availability.js';
 import { periodReport } from '../../src/statistics/statistics.js';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { open } from '../../src/recordings/crypto.js';
+import { clinicDataKey } from '../../src/recordings/keys.js';
+import { FileStorage } from '../../src/recordings/storage.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 // Wednesday 10 March 2027, 11:20 in London (GMT), and a Sunday across the clocks going forward.
@@ -79,7 +86,8 @@ describe('The demo clinic, written to an empty embedded database', () => {
   afterAll(() => db.drop());
 
   it('gives every screen something to show, and the database accepts all of it (the no-double-booking constraint included)', async () => {
-    const signIn = await seedDemoClinicIfEmpty(db.prisma, WEDNESDAY);
+    const audio = { storage: new FileStorage(await mkdtemp(path.join(os.tmpdir(), 'demo-audio-'))), masterKey: randomBytes(32) };
+    const signIn = await seedDemoClinicIfEmpty(db.prisma, WEDNESDAY, audio);
     expect(signIn?.clinicName).toBe('Demo Clinic');
     const clinic = await db.prisma.clinic.findFirstOrThrow({ where: { numbers: { some: { e164: DEMO_NUMBER } } }, include: { practitioners: true, appointmentTypes: true, openingHours: true } });
     expect(clinic.practitioners.map((p) => p.spokenName).sort()).toEqual(['Dr Khan', 'Dr Patel', 'Nurse Okafor']);
@@ -90,6 +98,18 @@ describe('The demo clinic, written to an empty embedded database', () => {
     expect(await db.prisma.call.count({ where: { clinicId: clinic.id } })).toBe(plan.calls.length);
     expect(await db.prisma.callBack.count({ where: { clinicId: clinic.id, doneAt: null } })).toBeGreaterThan(0);
     expect(await db.prisma.waitlistEntry.count({ where: { clinicId: clinic.id } })).toBe(2);
+
+    // Every voicemail on the call-back list plays: stored, encrypted with the clinic's key, MP3 inside.
+    const voicemails = await db.prisma.call.findMany({ where: { clinicId: clinic.id, callBack: { is: { reason: 'voicemail' } } }, include: { recordings: true } });
+    expect(voicemails.length).toBeGreaterThan(0);
+    const key = await clinicDataKey(db.prisma, audio.masterKey, clinic.id);
+    for (const call of voicemails) {
+      expect(call.recordings).toEqual([expect.objectContaining({ kind: 'voicemail', status: 'stored', durationSeconds: expect.any(Number) })]);
+      const recording = call.recordings[0]!;
+      expect(recording.createdAt.getTime()).toBeGreaterThan(call.startedAt.getTime());
+      const mp3 = open(key, (await audio.storage.get(recording.id))!, recording.id);
+      expect([mp3.length, mp3.subarray(0, 2)]).toEqual([recording.sizeBytes, Buffer.from([0xff, 0xfb])]);
+    }
 
     // The phone line has times to offer, and the statistics page has a week to draw.
     const checkUp = clinic.appointmentTypes.find((t) => t.name === 'Check-up')!;

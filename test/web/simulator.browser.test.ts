@@ -1,6 +1,7 @@
 // The phone simulator in a real browser: a patient's call placed from the page goes
 // through the real signed webhooks, and the receptionist's open diary shows the
 // booking as it is made.
+import { silentMp3 } from '../../src/recordings/silence.js';
 import { Simulator } from '../../src/simulator/simulator.js';
 import { TEST_AUTH_TOKEN, TEST_BASE_URL } from '../helpers/app.js';
 import { startLiveDashboard, type LiveDashboard } from '../helpers/browser.js';
@@ -51,5 +52,20 @@ describeWith(needs.browser, 'The phone simulator in a real browser', () => {
     await row.waitFor({ timeout: 5_000 });
     expect(await row.textContent()).toContain('11:00');
     await desk.screenshot({ path: 'test-artifacts/simulator-diary.png', fullPage: true });
+  });
+
+  it('the silent audio of simulated messages and the demo voicemails is MP3 Chromium plays, as long as it says', async () => {
+    const page = await dashboard.browser.newPage();
+    try {
+      // Written as a string: the test compiles without the DOM's types.
+      const duration = await page.evaluate<number>(`new Promise((resolve, reject) => {
+        const audio = new Audio('data:audio/mpeg;base64,${silentMp3(6).toString('base64')}');
+        audio.onloadedmetadata = () => resolve(audio.duration);
+        audio.onerror = () => reject(new Error('audio error ' + (audio.error && audio.error.code)));
+      })`);
+      expect(duration).toBeCloseTo(6, 0);
+    } finally {
+      await page.close();
+    }
   });
 });
