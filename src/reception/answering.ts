@@ -30,11 +30,12 @@ export function voiceToken(ctx: Pick<AppContext, 'config' | 'simulator'>, userId
   const mode = browserAnswering(ctx);
   if (!mode) throw new HttpError(503, 'twilio_not_configured', NOT_CONFIGURED);
   const identity = staffIdentity(userId);
-  if (mode === 'simulated') return { simulated: true as const, identity, expiresAt: new Date(now.getTime() + VOICE_TOKEN_TTL_SECONDS * 1000).toISOString() };
+  const expiresAt = new Date(now.getTime() + VOICE_TOKEN_TTL_SECONDS * 1000).toISOString();
+  if (mode === 'simulated') return { simulated: true as const, identity, expiresAt };
   const { accountSid, apiKey, apiSecret, twimlAppSid } = ctx.config.twilio;
   const token = new twilio.jwt.AccessToken(accountSid!, apiKey!, apiSecret!, { identity, ttl: VOICE_TOKEN_TTL_SECONDS });
   token.addGrant(new twilio.jwt.AccessToken.VoiceGrant({ outgoingApplicationSid: twimlAppSid, incomingAllow: true }));
-  return { token: token.toJwt(), identity, expiresAt: new Date(now.getTime() + VOICE_TOKEN_TTL_SECONDS * 1000).toISOString() };
+  return { token: token.toJwt(), identity, expiresAt };
 }
 
 /**

@@ -49,8 +49,6 @@ export class SimulatedCall {
   private readonly startedAt: number;
   private queue: { name: string; sid: string; enteredAt: number; waitUrl: string | null; action: string | null } | null = null;
   private recording: { callback: string | null; startedAt: number } | null = null;
-  /** The browser identity a connected <Dial><Client> reached. */
-  connectedTo: string | null = null;
   // One thing at a time per call, as on a real line: the caller, the queue's wait loop and reception take turns.
   private turn: Promise<unknown> = Promise.resolve();
 
@@ -69,6 +67,11 @@ export class SimulatedCall {
   /** The verb the call is waiting on, if any (its action URL, what it accepts). */
   get waitingOn(): Waiting | null {
     return this.waiting;
+  }
+
+  /** The browser identity a connected <Dial><Client> reached, or null. */
+  get connectedTo(): string | null {
+    return this.state === 'connected' && this.waiting?.verb === 'Dial' ? this.waiting.client : null;
   }
 
   /** When the caller joined the queue they are in (ms since the epoch), or null. */
@@ -175,7 +178,6 @@ export class SimulatedCall {
     return this.serially(async () => {
       const dial = this.expect('Dial');
       this.note('call', 'Reception hung up');
-      this.connectedTo = null;
       if (dial.action) await this.request(dial.action, { DialCallStatus: 'completed', DialCallDuration: String(this.seconds()) });
       else await this.end();
     });
@@ -286,7 +288,6 @@ export class SimulatedCall {
           if (v.client) {
             this.note('call', '(put through to a receptionist in the browser)');
             this.wait(v, 'connected', verbs.slice(i + 1));
-            this.connectedTo = v.client;
             this.options.onBrowserRinging?.(this, v.client);
             return;
           }
@@ -316,7 +317,6 @@ export class SimulatedCall {
     if (this.state === 'ended') return;
     this.state = 'ended';
     this.waiting = null;
-    this.connectedTo = null;
     this.note('call', 'Call ended');
     await this.post(this.options.statusPath ?? '/twilio/status', this.params({ CallStatus: 'completed', CallDuration: String(this.seconds()) }));
     const recording = this.recording;

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createEmptyPostgresDatabase } from '../helpers/database.js';
+import { startDemoServer } from '../helpers/demo-server.js';
 import { type HttpBrowser, signIn } from '../helpers/http-browser.js';
 import { repoRoot, runCli, startServerProcess, type ServerProcess } from '../helpers/process.js';
 import { describeWith, needs } from '../helpers/services.js';
@@ -54,12 +55,10 @@ describe('Backups as README says: the embedded database', () => {
 
   it('a copy of DATA_DIR taken while the server is stopped starts as the same clinic, recordings and secrets included', async () => {
     const parent = await mkdtemp(path.join(os.tmpdir(), 'clinic-backup-'));
-    const original = await startServerProcess({ DATA_DIR: path.join(parent, 'data') });
+    const demo = await startDemoServer({ DATA_DIR: path.join(parent, 'data') });
+    const { server: original, owner: login, clinicId } = demo;
     servers.push(original);
-    const printed = await until('the demo sign-in', () => /owner\s+(\S+)\s+password (\S+)/.exec(original.stdout()), 10_000);
-    const login = { email: printed[1]!, password: printed[2]! };
-    let owner = await signIn(original.url, login);
-    const clinicId = ((await owner.call('GET', '/api/session')).body.clinics as Array<{ id: string }>)[0]!.id;
+    let owner = demo.ownerApi;
     const voicemail = await leaveVoicemail(owner, clinicId);
     const audio = await audioOf(original, owner, clinicId, voicemail);
     expect(await original.stop()).toBe(0);

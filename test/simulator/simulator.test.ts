@@ -3,8 +3,9 @@
 // simulator page drives it.
 import { simulatorMode } from '../../src/simulator/mode.js';
 import { io as connect } from 'socket.io-client';
-import { type HttpBrowser, signIn } from '../helpers/http-browser.js';
-import { startServerProcess, tempDataDir, type ServerProcess } from '../helpers/process.js';
+import { type DemoServer, openReceptionAllWeek, startDemoServer } from '../helpers/demo-server.js';
+import type { HttpBrowser } from '../helpers/http-browser.js';
+import type { ServerProcess } from '../helpers/process.js';
 import { until } from '../helpers/until.js';
 
 const twilio = (over: Partial<{ authToken: string; apiKey: string; apiBaseUrl: string }> = {}) => ({ apiBaseUrl: 'https://api.twilio.com', ...over });
@@ -23,20 +24,18 @@ describe('When the simulator runs', () => {
 });
 
 describe('The simulator on a fresh machine (a real process, embedded database, no Twilio account)', () => {
+  let demo: DemoServer;
   let server: ServerProcess;
   let owner: HttpBrowser;
   let clinicId: string;
   let base: string;
   beforeAll(async () => {
-    server = await startServerProcess({ DATA_DIR: await tempDataDir() });
-    const demo = await until('the demo sign-in to be printed', () => /owner\s+(\S+)\s+password (\S+)/.exec(server.stdout()), 10_000);
-    owner = await signIn(server.url, { email: demo[1]!, password: demo[2]! });
-    const session = await owner.call('GET', '/api/session');
-    clinicId = (session.body.clinics as Array<{ id: string }>)[0]!.id;
+    demo = await startDemoServer();
+    ({ server, ownerApi: owner, clinicId } = demo);
     base = `/api/clinics/${clinicId}/simulator/calls`;
   }, 60_000);
   afterAll(async () => {
-    await server?.stop();
+    await demo?.stop();
   });
 
   it('a demo patient books by phone through the real webhooks; the booking and the call are there', async () => {
@@ -91,7 +90,7 @@ describe('The simulator on a fresh machine (a real process, embedded database, n
 
   it('a caller waits in the queue, reception answers in the simulated browser phone and hangs up; a caller who gives up is on the call-back list', async () => {
     // Reception open all week whatever the hour the test runs, and the owner taking calls.
-    expect((await owner.call('PUT', `/api/clinics/${clinicId}/opening-hours`, { hours: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' })) })).status).toBe(200);
+    await openReceptionAllWeek(demo);
     expect((await owner.call('PUT', '/api/presence', { available: true })).status).toBe(200);
     // No Twilio to talk to: the dashboard is told its phone is simulated, and gets no token.
     const voice = await owner.call('GET', '/api/voice/token');

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, type Load, loadInto } from '../api';
 import { useLiveEvents } from '../live/context';
-import { maskNumber, timeIn } from '../live/format';
+import { callerNames, maskNumber, timeIn } from '../live/format';
 import { Loaded } from '../components/Loaded';
 import { type RecordingInfo, RecordingPlayer } from '../components/RecordingPlayer';
 import type { ClinicView } from './Live';
@@ -89,7 +89,7 @@ export function Calls({ clinic }: { clinic: ClinicView }) {
           <ul aria-label="Call-back list" className="cards">
             {value.map((cb) => (
               <li key={cb.id} className="card-row">
-                <strong>{cb.callers.length > 0 ? cb.callers.map((c) => c.name).join(' or ') : 'Unknown caller'}</strong>
+                <strong>{callerNames(cb.callers, 'Unknown caller')}</strong>
                 <span>{cb.fromNumber}</span>
                 {cb.reason === 'voicemail' && cb.voicemail ? (
                   <RecordingPlayer clinicId={clinic.id} recording={{ ...cb.voicemail, kind: 'voicemail' }} owner={false} />

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError, type Load, loadInto } from '../api';
 import { Loaded } from '../components/Loaded';
-import { maskNumber, timeIn, waitText } from '../live/format';
+import { callerNames, maskNumber, timeIn, waitText } from '../live/format';
 import { useBrowserPhone } from '../live/phone';
 import { useLiveEvents } from '../live/context';
 import type { LiveEvent } from '../live/socket';
@@ -91,7 +91,7 @@ export function Live({ clinic }: { clinic: ClinicView }) {
           setRinging((list) => list.filter((r) => r.callId !== callId));
           {
             const waiting = queueNow.current.find((w) => w.id === callId);
-            const caller = waiting ? (waiting.callers.length > 0 ? waiting.callers.map((c) => c.name).join(' or ') : maskNumber(waiting.fromNumber)) : '';
+            const caller = waiting ? callerNames(waiting.callers, maskNumber(waiting.fromNumber)) : '';
             setTalking((list) => [...list.filter((t) => t.callId !== callId), { callId, caller, answeredBy: (d.answeredBy as { email: string }).email }]);
           }
           loadQueue();
@@ -178,7 +178,7 @@ export function Live({ clinic }: { clinic: ClinicView }) {
         <ul aria-label="Ringing calls" className="cards">
           {ringing.map((r) => (
             <li key={r.callId} className="card-row">
-              <strong>{r.callers.length > 0 ? r.callers.map((c) => c.name).join(' or ') : 'Unknown caller'}</strong> · {maskNumber(r.from)}
+              <strong>{callerNames(r.callers, 'Unknown caller')}</strong> · {maskNumber(r.from)}
               {r.callers.map((c) =>
                 c.nextAppointment ? (
                   <div key={c.patientId} className="detail">
@@ -202,7 +202,7 @@ export function Live({ clinic }: { clinic: ClinicView }) {
             <ol aria-label="Queue" className="cards">
               {value.map((w) => (
                 <li key={w.id} className="card-row">
-                  <strong>{w.callers.length > 0 ? w.callers.map((c) => c.name).join(' or ') : maskNumber(w.fromNumber)}</strong>
+                  <strong>{callerNames(w.callers, maskNumber(w.fromNumber))}</strong>
                   <span className="wait" aria-label="Waiting for">
                     {waitText(w.waitSeconds + (now - w.fetchedAt) / 1000)}
                   </span>
@@ -239,7 +239,7 @@ export function Live({ clinic }: { clinic: ClinicView }) {
 /** A desktop notification and a short tone for an incoming call, once the person has allowed them. */
 function alertIncoming(callers: Caller[] | undefined, from: string) {
   if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-  const who = callers && callers.length > 0 ? callers.map((c) => c.name).join(' or ') : maskNumber(from);
+  const who = callerNames(callers, maskNumber(from));
   new Notification('Incoming call', { body: who, tag: 'incoming-call' });
   try {
     const audio = new AudioContext();
