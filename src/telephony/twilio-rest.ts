@@ -5,13 +5,29 @@ import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import type { Config } from '../config.js';
 
-class BaseUrlRequestClient extends twilio.RequestClient {
+const REAL_TWILIO = 'https://api.twilio.com';
+
+// Reading or deleting twice does no harm; creating (a text, a call) could.
+const REPEATABLE = new Set(['get', 'head', 'delete']);
+// What a keep-alive connection the other end had just closed looks like when a request is written to it.
+const CONNECTION_CLOSED = new Set(['ECONNRESET', 'EPIPE']);
+
+class TwilioRequestClient extends twilio.RequestClient {
   constructor(private readonly baseUrl: string) {
     super({ timeout: 10_000 });
   }
 
-  override request<TData>(opts: RequestClient.RequestOptions<TData>) {
-    return super.request<TData>({ ...opts, uri: opts.uri.replace(/^https:\/\/[a-z0-9.-]*twilio\.com/i, this.baseUrl) });
+  override async request<TData>(opts: RequestClient.RequestOptions<TData>) {
+    const sent = this.baseUrl === REAL_TWILIO ? opts : { ...opts, uri: opts.uri.replace(/^https:\/\/[a-z0-9.-]*twilio\.com/i, this.baseUrl) };
+    try {
+      return await super.request<TData>(sent);
+    } catch (err) {
+      // A reused connection closed under the request (the peer's idle timeout beat ours, or
+      // this process was too busy to notice): the request never reached Twilio, so send it
+      // once more on a new connection. Timeouts are not retried: Twilio may have acted.
+      if (!REPEATABLE.has(String(opts.method).toLowerCase()) || !CONNECTION_CLOSED.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
+      return super.request<TData>(sent);
+    }
   }
 }
 
@@ -21,7 +37,7 @@ export type TwilioRest = ReturnType<typeof twilio>;
 export function createTwilioRest(config: Pick<Config, 'twilio'>): TwilioRest | null {
   const { accountSid, authToken, apiKey, apiSecret, apiBaseUrl } = config.twilio;
   if (!accountSid || !(authToken || (apiKey && apiSecret))) return null;
-  const httpClient = apiBaseUrl === 'https://api.twilio.com' ? undefined : new BaseUrlRequestClient(apiBaseUrl);
+  const httpClient = new TwilioRequestClient(apiBaseUrl);
   // An API key is preferred: it can be revoked without changing the account's Auth Token.
   return apiKey && apiSecret ? twilio(apiKey, apiSecret, { accountSid, httpClient }) : twilio(accountSid, authToken, { httpClient });
 }
