@@ -135,13 +135,14 @@ async function slotTaken(deps: DiaryDeps, { clinicId, typeId, source }: Pick<Slo
  * Whether a live appointment already covers the time, read without a transaction or
  * a lock. A stampede for one slot (a thousand clicks) is then refused at the cost
  * of one indexed read each, instead of queueing every request for a connection and
- * the diary's lock. It only ever refuses what the constraint would refuse too.
+ * the diary's lock. It only ever refuses what the constraint would refuse too, and
+ * only in the caller's clinic: another clinic's diary is never read (planSlot answers 404).
  */
 async function visiblyTaken(prisma: Prisma, req: BookingRequest): Promise<boolean> {
   const type = await prisma.appointmentType.findFirst({ where: { id: req.typeId, clinicId: req.clinicId }, select: { durationMinutes: true, bufferAfterMinutes: true } });
   if (!type) return false; // planSlot says what is wrong
   const blockedUntil = new Date(req.startsAt.getTime() + (type.durationMinutes + type.bufferAfterMinutes) * 60_000);
-  const clash = await prisma.appointment.findFirst({ where: { practitionerId: req.practitionerId, status: { not: 'cancelled' }, startsAt: { lt: blockedUntil }, blockedUntil: { gt: req.startsAt } }, select: { id: true } });
+  const clash = await prisma.appointment.findFirst({ where: { clinicId: req.clinicId, practitionerId: req.practitionerId, status: { not: 'cancelled' }, startsAt: { lt: blockedUntil }, blockedUntil: { gt: req.startsAt } }, select: { id: true } });
   return clash !== null;
 }
 

@@ -154,6 +154,17 @@ describe.each(databaseKinds())('Booking on the %s database', (kind) => {
     expect(res.body.status).toBe('no_show');
   });
 
+  it('booking another clinic\'s practitioner tells nothing about their diary: the same 404 whether they are busy then or not', async () => {
+    const { book, ...mine } = await receptionistDesk();
+    const theirs = await makeDiary(db.prisma);
+    await bookAppointment({ prisma: db.prisma, events: { publish: () => undefined } as never, clock: () => MONDAY_8AM }, { clinicId: theirs.clinic.id, practitionerId: theirs.patel.id, typeId: theirs.checkUp.id, patientId: theirs.patient.id, startsAt: new Date(at('10:30')), source: 'dashboard', actor: { type: 'system' } });
+    const busy = await book(at('10:30'), theirs.patel.id);
+    const free = await book(at('11:30'), theirs.patel.id);
+    expect(busy.status).toBe(404);
+    expect(busy.body).toEqual(free.body);
+    expect(await db.prisma.appointment.count({ where: { clinicId: mine.clinic.id } })).toBe(0);
+  });
+
   it('refuses times outside hours or off the grid with 422, and bad input with 400 naming the field', async () => {
     const { book, desk, base } = await receptionistDesk();
     expect((await book(at('18:00'))).body.error).toMatchObject({ code: 'not_bookable', field: 'startsAt' });
