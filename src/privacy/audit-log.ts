@@ -6,13 +6,16 @@ import { z } from 'zod';
 import type { Prisma } from '../db/database.js';
 import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
 
+// The largest id the log's bigint column can hold.
+const MAX_ID = 2n ** 63n - 1n;
+
 export const auditQuerySchema = z.strictObject({
   from: z.iso.date('must be a date like 2027-03-04').optional(),
   to: z.iso.date('must be a date like 2027-03-04').optional(),
   action: z.string().trim().regex(/^[a-z_.]{1,60}$/, 'must be an action like recording.listened, or its start like recording.').optional(),
   actor: z.uuid('must be a staff member id').optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  before: z.string().regex(/^\d{1,19}$/, 'must be the id of an entry').optional(),
+  before: z.string().regex(/^\d{1,19}$/, 'must be the id of an entry').refine((id) => BigInt(id) <= MAX_ID, 'must be the id of an entry').optional(),
 });
 
 export async function listAudit(prisma: Prisma, clinic: { id: string; timeZone: string }, q: z.infer<typeof auditQuerySchema>) {

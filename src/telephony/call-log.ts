@@ -27,14 +27,18 @@ interface Cursor {
 }
 
 const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+// What encodeCursor writes, checked whole: a forged cursor must not reach the database.
+const cursorSchema = z.strictObject({ startedAt: z.iso.datetime(), id: z.uuid() });
 function decodeCursor(text: string): Cursor {
+  let parsed: unknown;
   try {
-    const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
-    if (typeof c.startedAt === 'string' && typeof c.id === 'string' && !Number.isNaN(Date.parse(c.startedAt))) return c;
+    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
   } catch {
-    /* fall through */
+    /* not JSON: refused below */
   }
-  throw new HttpError(400, 'invalid_input', 'cursor: is not a cursor this API gave out', 'cursor');
+  const cursor = cursorSchema.safeParse(parsed);
+  if (!cursor.success) throw new HttpError(400, 'invalid_input', 'cursor: is not a cursor this API gave out', 'cursor');
+  return cursor.data;
 }
 
 /** Filters on the clinic's local calendar days, newest first. */

@@ -102,6 +102,8 @@ describe.each(databaseKinds())('The clinic\'s rights: export, closure and the au
     const second = await list(`limit=1&before=${all.nextBefore}`);
     expect(second.entries[0].id).not.toBe(all.entries[0].id);
     expect((await c.owner.get(`${c.base}/audit?action=DROP TABLE`)).body.error).toMatchObject({ field: 'action' });
+    // Past the largest id the log can hold: a clear 400, not a database error.
+    expect((await c.owner.get(`${c.base}/audit?before=9999999999999999999`)).body.error).toMatchObject({ field: 'before' });
     // Sign-ins of this clinic's staff, and of no one else.
     expect((await list('action=session.')).entries).toEqual([expect.objectContaining({ action: 'session.signed_in', actor: expect.objectContaining({ id: c.ownerLogin.userId }) })]);
   });

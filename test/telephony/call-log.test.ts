@@ -73,6 +73,12 @@ describe('The call log', () => {
     expect((await desk.get(`${base}/calls?outcome=happy`)).body.error.field).toBe('outcome');
     expect((await desk.get(`${base}/calls?from=2027-06-08&to=2027-06-07`)).body.error.field).toBe('to');
     expect((await desk.get(`${base}/calls?cursor=nonsense`)).body.error.field).toBe('cursor');
+    // Cursors shaped like ours but forged: never a 500.
+    const forged = (c: object) => Buffer.from(JSON.stringify(c)).toString('base64url');
+    for (const cursor of [forged({ startedAt: '2027-06-07T00:00:00Z', id: 'not-a-uuid' }), forged({ startedAt: '99999-01-01', id: '0190f0f0-0000-7000-8000-000000000000' }), forged({ startedAt: 12, id: 3 }), forged([])]) {
+      const res = await desk.get(`${base}/calls?cursor=${cursor}`);
+      expect([res.status, res.body.error?.field]).toEqual([400, 'cursor']);
+    }
   });
 
   it('a call\'s timeline, from a real call; another clinic\'s call is 404', async () => {
