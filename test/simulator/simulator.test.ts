@@ -19,6 +19,10 @@ describe('When the simulator runs', () => {
     expect(simulatorMode({ production: false, twilio: twilio(), simulator: 'off' })).toMatchObject({ enabled: false, reason: 'SIMULATOR=off' });
     for (const real of [{ authToken: 'a'.repeat(32) }, { apiKey: 'SK' + 'b'.repeat(32) }]) {
       expect(simulatorMode({ production: false, twilio: twilio(real), simulator: 'on' })).toMatchObject({ enabled: false, reason: expect.stringContaining('real Twilio credentials') });
+      // Twilio's API however its address is written: any port, case, path or host of twilio.com.
+      for (const apiBaseUrl of ['https://api.twilio.com:443', 'https://API.Twilio.com/', 'https://api.twilio.com/2010-04-01', 'https://api.dublin.ie1.twilio.com', 'http://api.twilio.com']) {
+        expect(simulatorMode({ production: false, twilio: twilio({ ...real, apiBaseUrl }), simulator: 'on' })).toMatchObject({ enabled: false, reason: expect.stringContaining('real Twilio credentials') });
+      }
     }
   });
 });
