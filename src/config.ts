@@ -84,6 +84,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!e.RECORDINGS_KEY) throw new ConfigError(`RECORDINGS_KEY: required when ${why}`);
   }
   if (production && !e.PUBLIC_BASE_URL) throw new ConfigError('PUBLIC_BASE_URL: required when NODE_ENV=production (Twilio signatures are checked against it)');
+  const trustProxy = parseTrustProxy(e.TRUST_PROXY);
+  if (production && trustProxy === true) {
+    // Every hop trusted means the client's address is whatever the client wrote first in X-Forwarded-For,
+    // so anyone could pick the address sign-in throttling counts against.
+    throw new ConfigError('TRUST_PROXY: "true" lets any client choose its own address; give the hop count like 1 (one load balancer in front) or the proxies\' addresses or subnets like 10.0.0.0/8');
+  }
   return {
     nodeEnv: e.NODE_ENV,
     production,
@@ -92,7 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.DATA_DIR),
     redisUrl: e.REDIS_URL,
     publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT || 3000}`,
-    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    trustProxy,
     twilio: {
       accountSid: e.TWILIO_ACCOUNT_SID,
       authToken: e.TWILIO_AUTH_TOKEN,

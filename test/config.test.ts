@@ -48,8 +48,13 @@ describe('Configuration from the environment', () => {
     expect(error({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(32), RECORDINGS_KEY: 'ab'.repeat(32) })).toMatch(/^PUBLIC_BASE_URL: required/);
   });
 
-  it('reads TRUST_PROXY as Express does', () => {
+  it('reads TRUST_PROXY as Express does, and refuses to trust every hop in production', () => {
     expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    // "true" takes the client's address from the first X-Forwarded-For entry, which any client writes for itself.
+    const production = { NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://p.example', SESSION_SECRET: 's'.repeat(32), RECORDINGS_KEY: 'ab'.repeat(32) };
+    expect(error({ ...production, TRUST_PROXY: 'true' })).toMatch(/^TRUST_PROXY: .*hop count like 1.*subnets/);
+    expect(loadConfig({ ...production, TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ ...production, TRUST_PROXY: '10.0.0.0/8' }).trustProxy).toBe('10.0.0.0/8');
     expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
     expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
   });
