@@ -4,6 +4,7 @@ import express, { type ErrorRequestHandler } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { refuseNulCharacters } from './http/no-nul.js';
+import { loggableUrl } from './logger.js';
 import { loadSession, requireCsrfToken, requireSignedIn } from './accounts/middleware.js';
 import { accountRoutes } from './accounts/routes.js';
 import { staffRoutes } from './reception/routes.js';
@@ -32,6 +33,8 @@ export function createApp(ctx: AppContext): express.Express {
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      // The query string once, its personal values replaced (not again as a parsed object).
+      serializers: { req: ({ query: _query, ...req }: { url: string; query?: unknown }) => ({ ...req, url: loggableUrl(req.url) }) },
     }),
   );
   // Twilio proves itself with its signature, so /twilio/* is exempt from CSRF and cookies.

@@ -10,14 +10,17 @@ export function maskPhoneNumbers(text: string): string {
   return text.replace(PHONE, (_n, plus: string, head: string, middle: string, tail: string) => `${plus}${head}${'•'.repeat(middle.length)}${tail}`);
 }
 
-function maskDeep(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return maskPhoneNumbers(value);
-  if (depth > 6 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
-  if (value instanceof Error) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = maskDeep(v, depth + 1);
-  return out;
+// Query values that name no one, kept in request logs; every other value (a search for a
+// patient's name, a caller's number however it is written) is replaced.
+const PLAIN_QUERY_KEYS = new Set(['from', 'to', 'date', 'view', 'limit', 'outcome', 'action', 'actor', 'staff', 'before', 'download', 'call', 'attempt', 'silence', 'type', 'typeId', 'practitionerId', 'after']);
+
+/** A request's URL for the logs: its path, and a query string whose personal values are replaced. */
+export function loggableUrl(url: string): string {
+  const at = url.indexOf('?');
+  if (at === -1) return url;
+  const query = new URLSearchParams(url.slice(at + 1));
+  const kept = [...query].map(([key, value]) => `${encodeURIComponent(key)}=${PLAIN_QUERY_KEYS.has(key) ? encodeURIComponent(value) : '[redacted]'}`);
+  return `${url.slice(0, at)}?${kept.join('&')}`;
 }
 
 /** Structured JSON logs with secrets redacted and phone numbers masked wherever they appear. */
@@ -37,12 +40,9 @@ export function createLogger(options: { level?: string; destination?: pino.Desti
         ],
         censor: '[redacted]',
       },
-      formatters: { log: (object) => maskDeep(object) as Record<string, unknown> },
-      hooks: {
-        logMethod(args, method) {
-          method.apply(this, args.map((a) => (typeof a === 'string' ? maskPhoneNumbers(a) : a)) as Parameters<typeof method>);
-        },
-      },
+      // On the finished line, after every serializer has run: masking the objects before
+      // serializing (as once done) flattened the HTTP response and lost its status code.
+      hooks: { streamWrite: maskPhoneNumbers },
     },
     options.destination,
   );

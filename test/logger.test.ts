@@ -1,5 +1,9 @@
 import { Writable } from 'node:stream';
+import request from 'supertest';
 import { createLogger, maskPhoneNumbers } from '../src/logger.js';
+import { makeTestApp } from './helpers/app.js';
+import { openTestDatabase, type TestDatabase } from './helpers/database.js';
+import { browserAgent, makeClinic, makeStaff } from './helpers/fixtures.js';
 
 describe('Logs mask phone numbers and hide secrets', () => {
   it('masks E.164 numbers, keeping enough to tell calls apart', () => {
@@ -23,5 +27,37 @@ describe('Logs mask phone numbers and hide secrets', () => {
     expect(line).toContain('+44••••••••23');
     expect(line).toContain('%2B44••••••••00');
     expect(line).toContain('[redacted]');
+  });
+});
+
+describe('Request logs', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await openTestDatabase('embedded');
+  });
+  afterAll(() => db.drop());
+
+  it('say each request\'s real status and duration, and no name or number a query carried', async () => {
+    const clinic = await makeClinic(db.prisma);
+    const { app, logs } = makeTestApp(db);
+    const desk = browserAgent(app);
+    await desk.signIn(await makeStaff(db.prisma, clinic.id, 'receptionist'));
+    await desk.get(`/api/clinics/${clinic.id}/patients?q=Siobhán%20O'Neill`);
+    await desk.get(`/api/clinics/${clinic.id}/calls?caller=07700%20900123&from=2027-06-01`);
+    await desk.get(`/api/clinics/${clinic.id}/calls?caller=%2B447700900123`);
+    await desk.get(`/api/clinics/${clinic.id}/calls?from=yesterday`);
+    await request(app).get(`/api/clinics/${clinic.id}`);
+    const lines = logs.map((l) => JSON.parse(l) as { req?: { url: string }; res?: { statusCode: number | null }; responseTime?: number });
+    const requests = lines.filter((l) => l.req?.url.startsWith(`/api/clinics/${clinic.id}`));
+    expect(requests.map((l) => [l.req!.url.replace(`/api/clinics/${clinic.id}`, ''), l.res!.statusCode])).toEqual([
+      ['/patients?q=[redacted]', 200],
+      ['/calls?caller=[redacted]&from=2027-06-01', 200],
+      ['/calls?caller=[redacted]', 200],
+      ['/calls?from=yesterday', 400],
+      ['', 401],
+    ]);
+    for (const l of requests) expect(l.responseTime).toEqual(expect.any(Number));
+    const all = logs.join('');
+    expect(all).not.toMatch(/Siobh|Neill|900123|7700/);
   });
 });
