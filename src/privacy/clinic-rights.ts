@@ -1,13 +1,13 @@
 // The clinic's own rights: all of its data in machine-readable form, and closing
 // the clinic — everything erased, recordings at Twilio included, and its data key
 // destroyed so that any copy left behind (a backup) cannot be decrypted.
-import { stringify } from 'csv-stringify/sync';
 import { strToU8, zipSync } from 'fflate';
 import { type Actor, recordAudit } from '../audit/audit.js';
 import type { Prisma } from '../db/database.js';
 import { HttpError } from '../http/errors.js';
 import { enqueueJob } from '../jobs/runner.js';
 import type { RecordingStorage } from '../recordings/storage.js';
+import { toCsv } from '../csv.js';
 
 type Row = Record<string, unknown>;
 
@@ -53,7 +53,7 @@ export async function clinicExportZip(prisma: Prisma, clinicId: string, now: Dat
   const files: Record<string, Uint8Array> = { 'clinic.json': strToU8(exportJson({ exportedAt: now, ...tables })) };
   for (const [name, rows] of Object.entries(tables)) {
     const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-    files[`csv/${name}.csv`] = strToU8(stringify(rows.map((r) => columns.map((c) => cell(r[c]))), { header: true, columns }));
+    files[`csv/${name}.csv`] = strToU8(toCsv(rows.map((r) => columns.map((c) => cell(r[c]))), columns));
   }
   return Buffer.from(zipSync(files));
 }

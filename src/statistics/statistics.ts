@@ -1,9 +1,9 @@
 // Daily call totals: computed from the call log while it exists, stored once a day
 // can no longer change, read back from storage after the call log is purged.
-import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 import type { Prisma } from '../db/database.js';
 import { COUNTERS, type DayTotals, figuresOf, sumTotals, tallyDay, TARGETS } from './tally.js';
+import { toCsv } from '../csv.js';
 
 export interface ClinicZone {
   id: string;
@@ -131,5 +131,5 @@ export function reportCsv(report: PeriodReport): string {
   const cell = (v: number | null) => (v === null ? '' : Number.isInteger(v) ? v : v.toFixed(4));
   const line = (date: string, r: Row) => [date, ...CSV_COLUMNS.map(([key]) => cell(r[key])), ...r.callsByHour];
   const hours = Array.from({ length: 24 }, (_, h) => `calls_${String(h).padStart(2, '0')}h`);
-  return stringify([...report.days.map((d) => line(d.date, d)), line('total', report.totals)], { header: true, columns: ['date', ...CSV_COLUMNS.map(([, name]) => name), ...hours] });
+  return toCsv([...report.days.map((d) => line(d.date, d)), line('total', report.totals)], ['date', ...CSV_COLUMNS.map(([, name]) => name), ...hours]);
 }

