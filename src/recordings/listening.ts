@@ -32,8 +32,25 @@ export async function recordingAudio(deps: { prisma: Prisma; storage: RecordingS
   return { audio: open(key, sealed, recording.id), kind: recording.kind, createdAt: recording.createdAt };
 }
 
-export const auditListening = (prisma: Prisma, who: Listener, recordingId: string, download: boolean) =>
-  recordAudit(prisma, { actor: who.actor, action: download ? 'recording.downloaded' : 'recording.listened', clinicId: who.clinicId, subject: { type: 'recording', id: recordingId } });
+/** A player asks again for each seek; requests within this long of an audited one are the same listen. */
+export const LISTEN_WINDOW_MS = 30 * 60_000;
+
+/**
+ * Audits a listen or download: every request for the audio counts, whatever part of it
+ * it asks for, unless the same person's same kind of access to this recording was
+ * audited within the window. (Auditing only requests from byte 0 once let `Range:
+ * bytes=1-` hear everything unrecorded.) Entries carry the database's time, so the
+ * window is measured on the real clock.
+ */
+export async function auditListening(prisma: Prisma, who: Listener, recordingId: string, download: boolean): Promise<void> {
+  const action = download ? 'recording.downloaded' : 'recording.listened';
+  const actorId = who.actor.type === 'user' ? who.actor.userId : null;
+  const recent = await prisma.auditEntry.findFirst({
+    where: { clinicId: who.clinicId, action, actorId, subjectId: recordingId, at: { gte: new Date(Date.now() - LISTEN_WINDOW_MS) } },
+    select: { id: true },
+  });
+  if (!recent) await recordAudit(prisma, { actor: who.actor, action, clinicId: who.clinicId, subject: { type: 'recording', id: recordingId } });
+}
 
 /** Sets or lifts a legal hold (owners): a held recording, and its call, outlive the retention period. */
 export async function setLegalHold(prisma: Prisma, who: Listener, recordingId: string, hold: { reason: string } | null, now: Date) {

@@ -29,9 +29,8 @@ export function recordingRoutes(ctx: AppContext): Router {
       res.status(416).set('Content-Range', `bytes */${audio.length}`).end();
       return;
     }
-    // A player asks again for each seek: the listen is audited once, at its start.
     const range = Array.isArray(ranges) && ranges.type === 'bytes' && ranges.length === 1 ? ranges[0]! : null;
-    if (!range || range.start === 0) await auditListening(ctx.db.prisma, who, id, download);
+    await auditListening(ctx.db.prisma, who, id, download);
     if (!range) {
       res.send(audio);
       return;

@@ -59,6 +59,22 @@ describe.each(databaseKinds())('Listening to recordings (%s database)', (kind) =
     expect(await audits(clinic.id, 'recording.downloaded')).toHaveLength(1);
   });
 
+  it('whoever hears any part of a recording is audited, however they ask for it; a player\'s seeks are not new listens', async () => {
+    const { clinic, audio, voicemail, whole, owner, ownerLogin, desk, deskLogin, audioUrl } = await clinicWithRecordings();
+    // Everything but the first byte, never asking for byte 0: still a listen.
+    const rest = await play(desk, audioUrl(voicemail.id), 'bytes=1-');
+    expect([rest.status, rest.body.length]).toEqual([206, audio.length - 1]);
+    expect(await audits(clinic.id, 'recording.listened')).toEqual([expect.objectContaining({ actorId: deskLogin.userId, subjectId: voicemail.id })]);
+    // The end of a recording, then a download by ranges: each person and recording audited.
+    await play(owner, audioUrl(whole.id), 'bytes=-500');
+    await play(owner, `${audioUrl(whole.id)}?download=1`, 'bytes=4000-');
+    expect((await audits(clinic.id, 'recording.listened')).map((a) => [a.actorId, a.subjectId])).toEqual([[deskLogin.userId, voicemail.id], [ownerLogin.userId, whole.id]]);
+    expect((await audits(clinic.id, 'recording.downloaded')).map((a) => [a.actorId, a.subjectId])).toEqual([[ownerLogin.userId, whole.id]]);
+    // The receptionist's player seeking about in the same listen adds nothing.
+    for (const range of ['bytes=0-999', 'bytes=5000-', 'bytes=2000-2999']) await play(desk, audioUrl(voicemail.id), range);
+    expect(await audits(clinic.id, 'recording.listened')).toHaveLength(2);
+  });
+
   it('whole-call recordings are for owners until the clinic lets receptionists hear them', async () => {
     const { audio, whole, owner, desk, audioUrl, clinic } = await clinicWithRecordings();
     expect((await desk.get(audioUrl(whole.id))).status).toBe(403);
