@@ -14,6 +14,16 @@ export function cookieJar(ctx: AppContext) {
     anonymous: `${prefix}anon`,
     setSession: (res: Response, token: string) => res.cookie(`${prefix}sid`, token, { ...base, maxAge: SESSION_MAX_MS }),
     clearSession: (res: Response) => res.clearCookie(`${prefix}sid`, { ...base, maxAge: undefined }),
+    /** The people who have signed in on this browser before (a signed cookie): their sign-ins skip the account-wide throttle. */
+    trustedUsers: (req: Request): string[] => {
+      const value = req.signedCookies?.[`${prefix}device`];
+      return typeof value === 'string' ? value.split('.').filter((id) => /^[0-9a-f-]{36}$/.test(id)) : [];
+    },
+    rememberDevice: (req: Request, res: Response, userId: string) => {
+      const known = cookieJar(ctx).trustedUsers(req).filter((id) => id !== userId);
+      // 400 days: the longest a browser keeps a cookie.
+      res.cookie(`${prefix}device`, [userId, ...known].slice(0, 5).join('.'), { ...base, maxAge: 400 * 24 * 60 * 60 * 1000 });
+    },
     /** A fresh anonymous id binds the CSRF token of a visitor who is not signed in. */
     renewAnonymous: (req: Request, res: Response) => {
       const id = newToken();

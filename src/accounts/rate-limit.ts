@@ -34,3 +34,8 @@ export async function consumeAttempt(prisma: Prisma, key: string, limit: Limit, 
 export async function clearAttempts(prisma: Prisma, key: string): Promise<void> {
   await prisma.rateLimitCounter.deleteMany({ where: { key } });
 }
+
+/** Gives one attempt back (a success, which must not count toward a limit). */
+export async function refundAttempt(prisma: Prisma, key: string): Promise<void> {
+  await prisma.$executeRaw`UPDATE "RateLimitCounter" SET "count" = GREATEST("count" - 1, 0) WHERE "key" = ${key}`;
+}

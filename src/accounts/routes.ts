@@ -5,15 +5,11 @@ import type { AppContext } from '../context.js';
 import { HttpError, parseInput } from '../http/errors.js';
 import { cookieJar, csrfTokenFor } from './middleware.js';
 import { passwordSchema, verifyPassword } from './passwords.js';
-import { clearAttempts, consumeAttempt, type Limit } from './rate-limit.js';
+import { clearAttempts } from './rate-limit.js';
+import { LINKS_PER_ADDRESS, signInLimits, takeAttempt } from './throttle.js';
 import { setPresence } from '../reception/presence.js';
 import { endSession, startSession } from './sessions.js';
 import { emailSchema, inspectPasswordLink, usePasswordLink } from './staff.js';
-
-// Ten tries per account stops guessing; an address gets more, since a whole
-// clinic's staff may sit behind one.
-const PER_ACCOUNT: Limit = { points: 10, windowMs: 15 * 60 * 1000 };
-const PER_ADDRESS: Limit = { points: 50, windowMs: 15 * 60 * 1000 };
 
 const signInSchema = z.object({ email: emailSchema, password: z.string({ error: 'is required' }).min(1, 'is required').max(200) });
 const linkSchema = z.object({ token: z.string({ error: 'is required' }).min(20, 'is not a link token').max(100) });
@@ -49,22 +45,18 @@ export function accountRoutes(ctx: AppContext): Router {
 
   router.post('/session', async (req, res) => {
     const { email, password } = parseInput(signInSchema, req.body);
-    const now = ctx.clock();
-    for (const [key, limit] of [[`signin:address:${req.ip}`, PER_ADDRESS], [`signin:account:${email}`, PER_ACCOUNT]] as const) {
-      const attempt = await consumeAttempt(prisma, key, limit, now);
-      if (!attempt.allowed) {
-        throw new HttpError(429, 'too_many_attempts', `Too many sign-in attempts. Try again in ${Math.ceil(attempt.retryAfterSeconds / 60)} minutes.`, undefined, {
-          'Retry-After': String(attempt.retryAfterSeconds),
-        });
-      }
-    }
     const user = await prisma.user.findUnique({ where: { email }, select: { id: true, passwordHash: true } });
+    const trusted = user !== null && jar.trustedUsers(req).includes(user.id);
+    const attempt = await takeAttempt(prisma, signInLimits(email, req.ip ?? 'unknown', trusted), ctx.clock(), 'sign-in attempts');
     // One answer for unknown email and wrong password, so the form reveals neither.
     if (!(await verifyPassword(user?.passwordHash, password)) || !user) {
       throw new HttpError(401, 'invalid_credentials', 'Email or password is incorrect.');
     }
-    await clearAttempts(prisma, `signin:account:${email}`);
+    await attempt.refund();
+    // Their own slips from here are forgiven; failures from elsewhere still count.
+    await clearAttempts(prisma, attempt.keys[1]!);
     await signIn(req, res, user.id);
+    jar.rememberDevice(req, res, user.id);
     await recordAudit(prisma, { actor: { type: 'user', userId: user.id }, action: 'session.signed_in' });
     res.json(await sessionBody(req, res));
   });
@@ -82,17 +74,32 @@ export function accountRoutes(ctx: AppContext): Router {
     res.json(await sessionBody(req, res));
   });
 
+  // A link token is 256 random bits: no guessing it. These limits stop an address from
+  // making the server look up (and, for use, hash a password for) link after bogus link.
+  const linkAttempt = async (req: Request, work: () => Promise<void>) => {
+    const attempt = await takeAttempt(prisma, [[`links:address:${req.ip ?? 'unknown'}`, LINKS_PER_ADDRESS]], ctx.clock(), 'tries with links that do not work');
+    try {
+      await work();
+    } catch (err) {
+      if (!(err instanceof HttpError && (err.status === 404 || err.status === 410))) await attempt.refund();
+      throw err;
+    }
+    await attempt.refund();
+  };
+
   router.post('/password-links/inspect', async (req, res) => {
     const { token } = parseInput(linkSchema, req.body);
-    res.json(await inspectPasswordLink(prisma, token, ctx.clock()));
+    await linkAttempt(req, async () => void res.json(await inspectPasswordLink(prisma, token, ctx.clock())));
   });
 
   /** Sets the password through a one-time link and signs the person in. */
   router.post('/password-links/use', async (req, res) => {
     const { token, password } = parseInput(linkSchema.extend({ password: passwordSchema }), req.body);
-    const { userId } = await usePasswordLink(prisma, token, password, ctx.clock());
-    await signIn(req, res, userId);
-    res.json(await sessionBody(req, res));
+    await linkAttempt(req, async () => {
+      const { userId } = await usePasswordLink(prisma, token, password, ctx.clock());
+      await signIn(req, res, userId);
+      res.json(await sessionBody(req, res));
+    });
   });
 
   return router;

@@ -111,9 +111,13 @@ export async function inspectPasswordLink(prisma: Prisma, token: string, now: Da
   return { email: (await liveLink(prisma, token, now)).user.email };
 }
 
-/** Sets the password through a link, once: the link is spent and the user's other sessions end. */
-export async function usePasswordLink(prisma: Prisma, token: string, password: string, now: Date): Promise<{ userId: string }> {
-  const passwordHash = await hashPassword(password);
+/**
+ * Sets the password through a link, once: the link is spent and the user's other sessions end.
+ * The link is looked up before the password is hashed, so a bogus link costs a lookup, not argon2.
+ */
+export async function usePasswordLink(prisma: Prisma, token: string, password: string, now: Date, hash = hashPassword): Promise<{ userId: string }> {
+  await liveLink(prisma, token, now);
+  const passwordHash = await hash(password);
   return prisma.$transaction(async (tx) => {
     const link = await liveLink(tx, token, now);
     // The conditional update is what makes the link one-time under concurrency.

@@ -1,4 +1,4 @@
-import { createPasswordLink, PASSWORD_LINK_TTL_MS } from '../../src/accounts/staff.js';
+import { createPasswordLink, PASSWORD_LINK_TTL_MS, usePasswordLink } from '../../src/accounts/staff.js';
 import { addStaff } from '../../src/accounts/staff.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { makeTestApp, TEST_BASE_URL, testClock } from '../helpers/app.js';
@@ -78,5 +78,26 @@ describe('One-time set-password links', () => {
       b.send('post', '/api/password-links/use', { token: tokenOf(link), password: 'password from tab B' }),
     ]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 410]);
+  });
+
+  it('a bogus link costs a lookup, never a password hash; an address trying link after bogus link is stopped', async () => {
+    const clock = testClock();
+    let hashed = 0;
+    const countingHash = async (password: string) => {
+      hashed++;
+      return `not-argon2:${password}`;
+    };
+    await expect(usePasswordLink(db.prisma, 'x'.repeat(43), 'a long enough password', clock(), countingHash)).rejects.toMatchObject({ status: 404 });
+    expect(hashed).toBe(0);
+    const { link } = await newStaffLink(clock);
+    const browser = browserAgent(makeTestApp(db, { clock, env: { TRUST_PROXY: '1' } }).app);
+    await browser.get('/api/session');
+    const use = (token: string) => browser.agent.post('/api/password-links/use').set('X-Forwarded-For', '203.0.113.99').set('X-CSRF-Token', browser.csrf).send({ token, password: 'a long enough password' });
+    const statuses = [];
+    for (let i = 0; i < 21; i++) statuses.push((await use(`bogus-token-${i}-`.padEnd(43, 'x'))).status);
+    expect(statuses).toEqual([...Array(20).fill(404), 429]);
+    expect((await use(tokenOf(link))).status).toBe(429);
+    clock.advance(15 * 60 * 1000 + 1);
+    expect((await use(tokenOf(link))).status).toBe(200);
   });
 });

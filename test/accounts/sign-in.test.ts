@@ -87,6 +87,47 @@ describe.each(databaseKinds())('Staff sign-in on the %s database', (kind) => {
     expect(other.status).toBe(401);
   });
 
+  it('a whole clinic behind one address signs in all day: successes never count toward its limit', async () => {
+    const clinic = await makeClinic(db.prisma);
+    const staff = await Promise.all(Array.from({ length: 6 }, () => makeStaff(db.prisma, clinic.id, 'receptionist')));
+    const { app } = makeTestApp(db, { env: { TRUST_PROXY: '1' } });
+    const statuses: number[] = [];
+    for (let round = 0; round < 9; round++) {
+      for (const login of staff) {
+        const browser = browserAgent(app);
+        await browser.get('/api/session');
+        statuses.push((await browser.agent.post('/api/session').set('X-Forwarded-For', '198.51.100.20').set('X-CSRF-Token', browser.csrf).send(login)).status);
+      }
+    }
+    expect(statuses).toEqual(Array(54).fill(200)); // past the 50 an address may fail
+  });
+
+  it('someone else\'s failures never lock the right password out of the browser its owner uses; a new browser is held back', async () => {
+    const clinic = await makeClinic(db.prisma);
+    const login = await makeStaff(db.prisma, clinic.id, 'owner');
+    const { app } = makeTestApp(db, { env: { TRUST_PROXY: '1' } });
+    const from = (browser: ReturnType<typeof browserAgent>, address: string, password: string) =>
+      browser.agent.post('/api/session').set('X-Forwarded-For', address).set('X-CSRF-Token', browser.csrf).send({ email: login.email, password });
+    const owners = browserAgent(app);
+    await owners.get('/api/session');
+    expect((await from(owners, '198.51.100.1', login.password)).status).toBe(200);
+    await owners.get('/api/session'); // the signed-in CSRF token
+    expect((await owners.send('delete', '/api/session')).body.user).toBeNull();
+    // An attacker guesses from many addresses, ten a time: far past any per-account limit.
+    const attacker = browserAgent(app);
+    await attacker.get('/api/session');
+    const guesses: number[] = [];
+    for (let i = 0; i < 40; i++) guesses.push((await from(attacker, `203.0.113.${10 + Math.floor(i / 10)}`, `guess-${i}`)).status);
+    expect(guesses.slice(0, 30)).toEqual(Array(30).fill(401));
+    expect(guesses.slice(30)).toEqual(Array(10).fill(429)); // distributed guessing is stopped too
+    // The owner, in the browser they use, is not locked out by any of it.
+    expect((await from(owners, '198.51.100.1', login.password)).status).toBe(200);
+    // A browser the owner never signed in on must wait (that is what stops the guessing).
+    const fresh = browserAgent(app);
+    await fresh.get('/api/session');
+    expect((await from(fresh, '198.51.100.1', login.password)).status).toBe(429);
+  });
+
   it('a bad request names the field and changes nothing', async () => {
     const browser = browserAgent(makeTestApp(db).app);
     await browser.get('/api/session');
