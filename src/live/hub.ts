@@ -9,7 +9,7 @@ import type http from 'node:http';
 import cookieParser from 'cookie-parser';
 import { Server, type Socket } from 'socket.io';
 import { cookieJar } from '../accounts/middleware.js';
-import { findSession } from '../accounts/sessions.js';
+import { type ActiveSession, findSession } from '../accounts/sessions.js';
 import type { AppContext } from '../context.js';
 
 export const clinicRoom = (clinicId: string) => `clinic:${clinicId}`;
@@ -47,32 +47,42 @@ function sameOrigin(req: http.IncomingMessage, publicBaseUrl: string): boolean {
 
 export async function attachLiveHub(server: http.Server, ctx: AppContext, options: { redisUrl?: string } = {}): Promise<LiveHub> {
   const { prisma } = ctx.db;
+  const parseCookies = cookieParser(ctx.config.sessionSecret);
+  const sessionCookie = cookieJar(ctx).session;
+  /** The staff session a handshake's cookie names, looked up once per request (the handshake check and the middleware share it). */
+  const sessionOf = (req: http.IncomingMessage) => {
+    const request = req as http.IncomingMessage & { signedCookies?: Record<string, unknown>; liveSession?: Promise<ActiveSession | null> };
+    request.liveSession ??= new Promise<void>((resolve) => parseCookies(request as never, {} as never, () => resolve())).then(() => {
+      const token = request.signedCookies?.[sessionCookie];
+      return typeof token === 'string' ? findSession(prisma, token, ctx.clock()) : null;
+    });
+    return request.liveSession;
+  };
   // Loaded only with REDIS_URL: a single instance never pays for the Redis client.
   const link = options.redisUrl ? await (await import('./redis-link.js')).connectRedis(options.redisUrl, ctx.logger) : null;
   const io = new Server<Record<string, never>, Record<string, (event: unknown) => void>, Record<string, never>, SocketData>(server, {
     serveClient: false,
-    allowRequest: (req, callback) => callback(null, sameOrigin(req, ctx.config.publicBaseUrl)),
+    // A handshake without a live session is refused before anything is kept for it (an
+    // open connection costs memory until it times out, so anyone could pile them up).
+    allowRequest: (req, callback) => {
+      if (!sameOrigin(req, ctx.config.publicBaseUrl)) return callback(null, false);
+      sessionOf(req).then((session) => callback(null, session !== null), () => callback(null, false));
+    },
     // Middlewares run again on recovery, so a recovered socket is let in only with a live session.
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: false },
     ...(link ? { adapter: link.adapter } : {}),
   });
 
-  const parseCookies = cookieParser(ctx.config.sessionSecret);
-  const sessionCookie = cookieJar(ctx).session;
   io.use((socket, next) => {
-    const req = socket.request as http.IncomingMessage & { signedCookies?: Record<string, unknown> };
-    parseCookies(req as never, {} as never, async () => {
-      try {
-        const token = req.signedCookies?.[sessionCookie];
-        const session = typeof token === 'string' ? await findSession(prisma, token, ctx.clock()) : null;
+    sessionOf(socket.request).then(
+      (session) => {
         if (!session) return next(new Error('unauthenticated'));
         socket.data.userId = session.user.id;
         socket.data.tokenHash = session.tokenHash;
         next();
-      } catch {
-        next(new Error('unavailable'));
-      }
-    });
+      },
+      () => next(new Error('unavailable')),
+    );
   });
 
   /** Joins exactly the rooms of the clinics the person belongs to now, leaving any others. */
