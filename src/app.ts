@@ -78,6 +78,11 @@ export function createApp(ctx: AppContext): express.Express {
   app.use('/ical', publicFeedRoutes(ctx));
 
   const api = express.Router();
+  // Patients' records, call logs, exports: nothing the API answers may be kept by a browser or a proxy.
+  api.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
   api.use(express.json({ limit: '100kb' }));
   api.use(refuseNulCharacters);
   api.use(cookieParser(ctx.config.sessionSecret));
@@ -90,7 +95,7 @@ export function createApp(ctx: AppContext): express.Express {
   api.use(apiErrorHandler(ctx.logger));
   app.use('/api', api);
 
-  app.use(dashboardRoutes());
+  app.use(dashboardRoutes({ sourceMaps: !ctx.config.production }));
   const lastResort: ErrorRequestHandler = (err, req, res, _next) => {
     // express.static reports a missing asset as a 404 error: the client's mistake, not ours.
     if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
