@@ -62,13 +62,24 @@ export async function clinicExportZip(prisma: Prisma, clinicId: string, now: Dat
  * Closes the clinic: its audio is deleted, Twilio's copies are queued for deletion
  * (jobs keyed only by Twilio's ids, retried until gone), and every row of it is
  * erased — its data key and audit log included. The operator's trail keeps one
- * entry: who closed which clinic id, when.
+ * entry: who closed which clinic id, when, and whether held recordings went too.
+ * Recordings under a legal hold stop the closure (as they stop a patient's erasure)
+ * unless the owner says, explicitly, that they are to be destroyed as well.
  */
-export async function closeClinic(deps: { prisma: Prisma; storage: RecordingStorage }, clinicId: string, confirmName: string, actor: Actor): Promise<{ numbers: string[]; members: string[] }> {
+export async function closeClinic(
+  deps: { prisma: Prisma; storage: RecordingStorage },
+  clinicId: string,
+  confirm: { confirmName: string; destroyHeldRecordings?: boolean },
+  actor: Actor,
+): Promise<{ numbers: string[]; members: string[] }> {
   const { prisma } = deps;
   const clinic = await prisma.clinic.findUnique({ where: { id: clinicId }, include: { numbers: true, memberships: { select: { userId: true } } } });
   if (!clinic) throw new HttpError(404, 'not_found', 'No such clinic');
-  if (confirmName.trim() !== clinic.name.trim()) throw new HttpError(400, 'invalid_input', "confirmName: type the clinic's name exactly as shown to confirm", 'confirmName');
+  if (confirm.confirmName.trim() !== clinic.name.trim()) throw new HttpError(400, 'invalid_input', "confirmName: type the clinic's name exactly as shown to confirm", 'confirmName');
+  const held = await prisma.recording.count({ where: { clinicId, legalHold: true } });
+  if (held > 0 && confirm.destroyHeldRecordings !== true) {
+    throw new HttpError(409, 'legal_hold', `${held} ${held === 1 ? 'recording is' : 'recordings are'} on legal hold. Lift the holds first, or confirm that they are to be destroyed with everything else.`, 'destroyHeldRecordings');
+  }
   const recordings = await prisma.recording.findMany({ where: { clinicId }, select: { id: true, recordingSid: true, deletedAtTwilio: true } });
   for (const r of recordings) await deps.storage.delete(r.id);
   await prisma.$transaction(async (tx) => {
@@ -79,7 +90,7 @@ export async function closeClinic(deps: { prisma: Prisma; storage: RecordingStor
     await tx.$executeRawUnsafe(`SET LOCAL clinic.audit_purge = 'on'`);
     await tx.auditEntry.deleteMany({ where: { clinicId } });
     await tx.clinic.delete({ where: { id: clinicId } }); // everything else of it goes with it (foreign keys cascade)
-    await recordAudit(tx, { actor, action: 'clinic.closed', clinicId: null, subject: { type: 'clinic', id: clinicId }, details: { recordings: recordings.length } });
+    await recordAudit(tx, { actor, action: 'clinic.closed', clinicId: null, subject: { type: 'clinic', id: clinicId }, details: { recordings: recordings.length, heldRecordingsDestroyed: held } });
   });
   return { numbers: clinic.numbers.map((n) => n.e164), members: clinic.memberships.map((m) => m.userId) };
 }

@@ -53,9 +53,9 @@ export function privacyRoutes(ctx: AppContext): Router {
     res.set(attachment(`clinic-${clinicOf(req)}.zip`)).type('application/zip').send(zip);
   });
   router.delete('/', requireOwner, async (req, res) => {
-    const { confirmName } = parseInput(confirmSchema, req.body);
+    const confirm = parseInput(confirmSchema.extend({ destroyHeldRecordings: z.boolean({ error: 'must be true or false' }).optional() }), req.body);
     const clinicId = clinicOf(req);
-    const closed = await closeClinic({ prisma, storage: ctx.recordings }, clinicId, confirmName, actorOf(req));
+    const closed = await closeClinic({ prisma, storage: ctx.recordings }, clinicId, confirm, actorOf(req));
     ctx.fallbackDirectory.forget(closed.numbers);
     for (const userId of closed.members) ctx.live?.removedFromClinic(userId, clinicId);
     res.status(204).end();

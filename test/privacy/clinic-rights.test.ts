@@ -100,6 +100,23 @@ describe.each(databaseKinds())('The clinic\'s rights: export, closure and the au
     expect((await c.owner.get(c.base)).status).toBe(404);
   });
 
+  it('a recording under legal hold stops the closure until the owner says, explicitly, that it goes too; the operator\'s trail says so', async () => {
+    const c = await runningClinic();
+    await db.prisma.recording.update({ where: { id: c.stored.id }, data: { legalHold: true, holdReason: 'Complaint under investigation' } });
+    const refused = await c.owner.send('delete', c.base, { confirmName: c.clinic.name });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'legal_hold', field: 'destroyHeldRecordings', message: expect.stringMatching(/^1 recording is on legal hold/) });
+    // Nothing was touched: the clinic, its audio and its key are all there.
+    expect(await db.prisma.clinic.count({ where: { id: c.clinic.id } })).toBe(1);
+    expect(await c.ctx.recordings.get(c.stored.id)).not.toBeNull();
+    expect(await db.prisma.clinicKey.count({ where: { clinicId: c.clinic.id } })).toBe(1);
+    expect((await c.owner.send('delete', c.base, { confirmName: c.clinic.name, destroyHeldRecordings: 'yes' })).body.error).toMatchObject({ field: 'destroyHeldRecordings' });
+
+    expect((await c.owner.send('delete', c.base, { confirmName: c.clinic.name, destroyHeldRecordings: true })).status).toBe(204);
+    expect(await db.prisma.clinic.count({ where: { id: c.clinic.id } })).toBe(0);
+    expect((await db.prisma.auditEntry.findFirstOrThrow({ where: { subjectId: c.clinic.id, action: 'clinic.closed' } })).details).toEqual({ recordings: 2, heldRecordingsDestroyed: 1 });
+  });
+
   it('owners read the audit log, filtered by action, person and day, page by page', async () => {
     const c = await runningClinic();
     const desk = await makeStaff(db.prisma, c.clinic.id, 'receptionist');

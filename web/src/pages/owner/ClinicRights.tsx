@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import { api } from '../../api';
+import { api, ApiError } from '../../api';
 import { FormEnd } from '../../components/FormEnd';
 import { useSubmit } from '../../components/useSubmit';
 import type { ClinicView } from '../Live';
@@ -9,11 +9,23 @@ export function ClinicRights({ clinic }: { clinic: ClinicView }) {
   const base = `/api/clinics/${clinic.id}`;
   const [closing, setClosing] = useState(false);
   const [typed, setTyped] = useState('');
+  // Set once the server says recordings are on legal hold: only then is destroying them offered.
+  const [holds, setHolds] = useState(false);
+  const [destroyHeld, setDestroyHeld] = useState(false);
   const close = useSubmit();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (await close.run(() => api('DELETE', base, { confirmName: typed }), 'Closed.')) window.location.assign('/');
+    const body = holds ? { confirmName: typed, destroyHeldRecordings: destroyHeld } : { confirmName: typed };
+    const closed = await close.run(async () => {
+      try {
+        await api('DELETE', base, body);
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 'legal_hold') setHolds(true);
+        throw err;
+      }
+    }, 'Closed.');
+    if (closed) window.location.assign('/');
   }
   return (
     <section className="panel" aria-label="The clinic's data">
@@ -30,6 +42,12 @@ export function ClinicRights({ clinic }: { clinic: ClinicView }) {
             and destroys the clinic's encryption key, so no copy of a recording can be read again. Download the data first if you need it. This cannot be undone.
           </p>
           <label>Type the clinic's name to confirm<input value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" /></label>
+          {holds && (
+            <label className="inline">
+              <input type="checkbox" checked={destroyHeld} onChange={(e) => setDestroyHeld(e.target.checked)} />
+              Destroy the recordings under legal hold too (the closure is recorded as overriding the holds)
+            </label>
+          )}
           <FormEnd error={close.error} busy={close.busy} label="Close and erase everything" busyLabel="Closing…" />
           <button type="button" className="link" onClick={() => setClosing(false)}>Cancel</button>
         </form>
