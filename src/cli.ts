@@ -10,6 +10,7 @@ import { ConfigError, loadConfig } from './config.js';
 import type { Database } from './db/database.js';
 import { DataDirBusyError } from './db/datadir-lock.js';
 import { openConfiguredDatabase } from './db/open.js';
+import { DataDirExposedError, keepNewFilesPrivate } from './db/private-files.js';
 import { HttpError } from './http/errors.js';
 import { purgeExpired } from './recordings/retention.js';
 import { storageFor } from './recordings/storage.js';
@@ -146,6 +147,7 @@ function parseCommand(argv: string[]) {
 }
 
 async function main(argv: string[]): Promise<number> {
+  keepNewFilesPrivate();
   let parsed;
   try {
     parsed = parseCommand(argv);
@@ -164,7 +166,7 @@ async function main(argv: string[]): Promise<number> {
       console.error(`error: ${err.message}\n\n${USAGE}`);
       return 2;
     }
-    const known = err instanceof HttpError || err instanceof ConfigError || err instanceof DataDirBusyError;
+    const known = err instanceof HttpError || err instanceof ConfigError || err instanceof DataDirBusyError || err instanceof DataDirExposedError;
     console.error(known ? `error: ${(err as Error).message}` : err);
     return 1;
   } finally {

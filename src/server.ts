@@ -1,11 +1,14 @@
 // `npm start`: read configuration, start the service, stop cleanly on SIGTERM/SIGINT.
 import { ConfigError, ensureSecrets, loadConfig } from './config.js';
 import { DataDirBusyError } from './db/datadir-lock.js';
+import { DataDirExposedError, keepNewFilesPrivate } from './db/private-files.js';
 import { createLogger } from './logger.js';
 import { simulatorMode } from './simulator/mode.js';
 import { SHUTDOWN_GRACE_MS, startService } from './start.js';
 
 async function main(): Promise<void> {
+  // Before anything is written: the data folder, secrets and recordings are this user's alone.
+  keepNewFilesPrivate();
   const config = await ensureSecrets(loadConfig());
   const logger = createLogger({ level: config.logLevel });
   if (!config.twilio.authToken && !simulatorMode(config).enabled) logger.warn('TWILIO_AUTH_TOKEN is not set: every Twilio webhook will be refused with 403');
@@ -41,7 +44,7 @@ async function main(): Promise<void> {
 main().catch((err: Error) => {
   // One line a person can act on; the stack only for surprises.
   if (err instanceof ConfigError) console.error(`configuration error: ${err.message}`);
-  else if (err instanceof DataDirBusyError) console.error(err.message);
+  else if (err instanceof DataDirBusyError || err instanceof DataDirExposedError) console.error(err.message);
   else console.error('failed to start:', err);
   process.exit(1);
 });

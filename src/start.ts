@@ -37,7 +37,8 @@ export interface RunningService {
 export async function startService(configured: ReadyConfig, logger: Logger): Promise<RunningService> {
   const simulator = await playTwilioForTheSimulator(configured, logger);
   const config = simulator.config;
-  const db = await openConfiguredDatabase(config, { holder: 'server' }).catch(async (err) => {
+  const onTightened = (files: number) => logger.warn({ files, dataDir: config.dataDir }, 'made files in DATA_DIR private: other users of this machine could read them');
+  const db = await openConfiguredDatabase(config, { holder: 'server', onTightened }).catch(async (err) => {
     await simulator.standin?.stop();
     throw err;
   });

@@ -6,6 +6,9 @@ import { describeWith, needs } from './helpers/services.js';
 import { spawn } from 'node:child_process';
 import { repoRoot, serverArgs } from './helpers/process.js';
 import pg from 'pg';
+import { chmod, lstat, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { DataDirExposedError, makePrivate } from '../src/db/private-files.js';
 
 /** Signs in over HTTP the way the dashboard does; returns the cookie header. */
 const signIn = async (url: string, email: string, password: string): Promise<string> => (await signInOverHttp(url, { email, password })).cookie();
@@ -70,6 +73,76 @@ describe('npm start on a fresh machine (embedded database, no environment)', () 
     expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^configuration error: PORT: /)]);
   });
 });
+
+/** Every file and folder under `dir` that anyone but its owner may read, write or enter. */
+async function notPrivate(dir: string): Promise<string[]> {
+  const names = ['.', ...(await readdir(dir, { recursive: true }))];
+  const open: string[] = [];
+  for (const name of names) {
+    const stat = await lstat(path.join(dir, name));
+    if (!stat.isSymbolicLink() && (stat.mode & 0o077) !== 0) open.push(`${name} ${(stat.mode & 0o777).toString(8)}`);
+  }
+  return open;
+}
+
+describe('The embedded database\'s folder is private to the user running the server', () => {
+  let dataDir: string;
+  let server: ServerProcess | undefined;
+  afterAll(async () => {
+    await server?.stop('SIGKILL');
+  });
+
+  it('a fresh start creates every file 0600 and every folder 0700: database, secrets, recordings', async () => {
+    dataDir = await tempDataDir();
+    server = await startServerProcess({ DATA_DIR: dataDir });
+    const names = await readdir(dataDir, { recursive: true });
+    expect(names).toEqual(expect.arrayContaining(['secrets.json', 'pglite', 'recordings']));
+    expect(names.filter((n) => n.startsWith('recordings/') && n.endsWith('.enc')).length).toBeGreaterThan(0); // the demo's voicemails
+    expect(await notPrivate(dataDir)).toEqual([]);
+    expect(server.stdout()).not.toContain('made files in DATA_DIR private');
+  });
+
+  it('an install an older version left readable by everyone is tightened at start, in one log line; the command line does the same', async () => {
+    expect(await server!.stop('SIGTERM')).toBe(0);
+    await chmodEverything(dataDir, 0o666, 0o777);
+    expect((await notPrivate(dataDir)).length).toBeGreaterThan(100);
+    server = await startServerProcess({ DATA_DIR: dataDir });
+    const lines = server.stdout().split('\n').filter((l) => l.includes('made files in DATA_DIR private'));
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 40, files: expect.any(Number) });
+    expect(JSON.parse(lines[0]!).files).toBeGreaterThan(100);
+    expect(await notPrivate(dataDir)).toEqual([]);
+    expect((await request(server.url).get('/readyz')).body.status).toBe('ready');
+    expect(await server.stop('SIGTERM')).toBe(0);
+    server = undefined;
+
+    await chmodEverything(dataDir, 0o644, 0o755);
+    expect((await runCli(['clinic:list'], { DATA_DIR: dataDir })).code).toBe(0);
+    expect(await notPrivate(dataDir)).toEqual([]);
+  });
+
+  it('refuses to start, saying what to run, only when a file cannot be made private', async () => {
+    const dir = await tempDataDir();
+    await writeFile(path.join(dir, 'someone-elses'), 'x', { mode: 0o644 });
+    await chmod(path.join(dir, 'someone-elses'), 0o644);
+    const refusing = async () => {
+      throw Object.assign(new Error('operation not permitted'), { code: 'EPERM' });
+    };
+    await expect(makePrivate(dir, refusing)).rejects.toThrow(DataDirExposedError);
+    await expect(makePrivate(dir, refusing)).rejects.toThrow(/someone-elses.*chmod -R go-rwx/);
+    expect(await makePrivate(dir)).toBe(1); // the file; mkdtemp's folder is 0700 already
+    expect((await lstat(path.join(dir, 'someone-elses'))).mode & 0o777).toBe(0o600);
+  });
+});
+
+/** Sets every file and folder under `dir` (itself included) to the given modes. */
+async function chmodEverything(dir: string, fileMode: number, dirMode: number): Promise<void> {
+  for (const name of ['.', ...(await readdir(dir, { recursive: true }))]) {
+    const file = path.join(dir, name);
+    const stat = await lstat(file);
+    if (!stat.isSymbolicLink()) await chmod(file, stat.isDirectory() ? dirMode : fileMode);
+  }
+}
 
 describeWith(needs.postgres, 'Several instances on one PostgreSQL', () => {
   it('two servers starting at once apply migrations once, and the CLI works alongside them', async () => {

@@ -6,6 +6,7 @@ import { loadConfig } from '../config.js';
 import { openConfiguredDatabase } from './open.js';
 import { diffMigrationsToSchema, isEmptyMigration, prismaDir } from './migrations.js';
 import { createPGlite, pgliteAdapterFactory } from './pglite.js';
+import { keepNewFilesPrivate } from './private-files.js';
 
 async function newMigration(name: string | undefined): Promise<number> {
   if (!name || !/^[a-z0-9_]+$/.test(name)) {
@@ -33,6 +34,7 @@ async function newMigration(name: string | undefined): Promise<number> {
 }
 
 async function migrate(): Promise<number> {
+  keepNewFilesPrivate();
   const config = loadConfig();
   const db = await openConfiguredDatabase(config, { holder: 'cli' });
   try {
