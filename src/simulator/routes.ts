@@ -20,7 +20,9 @@ const sidSchema = z.object({ sid: z.string().regex(/^CA[0-9a-f]{32}$/, 'must be 
 const view = (call: SimulatedCall) => {
   const waiting = call.waitingOn;
   const takes = waiting?.verb === 'Gather' ? (waiting.input.includes('speech') ? 'keys or speech' : 'keys') : waiting?.verb === 'Record' ? 'a message' : null;
-  return { sid: call.sid, state: call.state, takes, transcript: call.transcript };
+  // How many keys the question waits for (Twilio's numDigits): a date of birth is eight, sent together.
+  const digits = waiting?.verb === 'Gather' ? waiting.numDigits : null;
+  return { sid: call.sid, state: call.state, takes, digits, transcript: call.transcript };
 };
 
 export function simulatorRoutes(ctx: AppContext): Router {

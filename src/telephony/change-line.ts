@@ -1,46 +1,48 @@
 // Changing or cancelling by phone. Caller ID can be spoofed, so nothing is read
-// out or changed before the caller keys the patient's date of birth.
-import { isE164 } from '../clinics/validation.js';
+// out (not even a name) or changed before the caller keys the patient's date of birth.
 import { cancelAppointment, moveAppointment, SlotTakenError } from '../diary/booking.js';
-import { patientsByPhone } from '../diary/patients.js';
-import { askBirthDate, type Ivr, offerSlots, parseBirthDate, reception, spokenNames } from './ivr.js';
+import { askBirthDate, callersPatients, type Ivr, matchBirthDate, offerSlots, pickVerified, reception, spokenNames } from './ivr.js';
 import { MAX_MENU_ATTEMPTS } from './menu.js';
 import { speakSlot } from './speech.js';
 
 type Params = Record<string, string | undefined>;
 
 export async function changeStart(ivr: Ivr): Promise<string> {
-  const patients = isE164(ivr.call.fromNumber) ? await patientsByPhone(ivr.ctx.db.prisma, ivr.call.clinic.id, ivr.call.fromNumber) : [];
+  const patients = await callersPatients(ivr);
   if (patients.length === 0) {
     ivr.say("I can't find any appointments for the number you're calling from, so I'll put you through to reception.");
     return reception(ivr);
   }
-  if (patients.length === 1) return askBirthDate(ivr, { patient: patients[0]!.id, attempt: '1' }, 'change/dob');
-  const options = patients.map((p, i) => `For ${p.name}, press ${i + 1}.`).join(' ');
-  return ivr.ask(ivr.url('change/who', Object.fromEntries(patients.map((p, i) => [`p${i + 1}`, p.id]))), `Whose appointment is it? ${options}`, ivr.url('menu', { silence: '1' }));
+  if (!patients.some((p) => p.dateOfBirth)) {
+    ivr.say("I can't check who you are by phone, so I'll put you through to reception.");
+    return reception(ivr);
+  }
+  // No name is said before the caller keys a date of birth that belongs to someone on this number.
+  return askBirthDate(ivr, { attempt: '1' }, 'change/dob');
 }
 
+/** A family number: the caller picks by name among the patients whose date of birth they keyed. */
 export async function changeWho(ivr: Ivr, q: Params, body: Params): Promise<string> {
-  const patient = q[`p${body.Digits}`];
+  const patient = await pickVerified(ivr, q[`p${body.Digits}`]);
   if (!patient) return changeStart(ivr);
-  return askBirthDate(ivr, { patient, attempt: '1' }, 'change/dob');
+  return listAppointments(ivr, patient);
 }
 
-/** The date of birth must match before anything is said about the patient's appointments. */
+/** The date of birth must match before anything is said about the patient or their appointments. */
 export async function changeCheckBirthDate(ivr: Ivr, q: Params, body: Params): Promise<string> {
   const attempt = Number(q.attempt ?? '1');
-  const patient = q.patient ? await ivr.ctx.db.prisma.patient.findFirst({ where: { id: q.patient, clinicId: ivr.call.clinic.id }, select: { id: true, dateOfBirth: true } }) : null;
-  const keyed = parseBirthDate(body.Digits, ivr.call.clinic.locale, ivr.ctx.clock());
-  if (!patient?.dateOfBirth || !keyed || patient.dateOfBirth.toISOString().slice(0, 10) !== keyed) {
-    if (attempt >= MAX_MENU_ATTEMPTS || !patient?.dateOfBirth) {
-      ivr.say("Sorry, that doesn't match our records, so I'll put you through to reception.");
-      return reception(ivr);
-    }
-    ivr.say("Sorry, that doesn't match our records.");
-    return askBirthDate(ivr, { patient: q.patient, attempt: String(attempt + 1) }, 'change/dob');
+  const matches = await matchBirthDate(ivr, body.Digits);
+  if (matches.length === 1) return listAppointments(ivr, matches[0]!.id);
+  if (matches.length > 1) {
+    const options = matches.map((p, i) => `For ${p.name}, press ${i + 1}.`).join(' ');
+    return ivr.ask(ivr.url('change/who', Object.fromEntries(matches.map((p, i) => [`p${i + 1}`, p.id]))), `Whose appointment is it? ${options}`, ivr.url('menu', { silence: '1' }));
   }
-  await ivr.saveState({ ...ivr.state(), verifiedPatientId: patient.id });
-  return listAppointments(ivr, patient.id);
+  if (attempt >= MAX_MENU_ATTEMPTS) {
+    ivr.say("Sorry, that doesn't match our records, so I'll put you through to reception.");
+    return reception(ivr);
+  }
+  ivr.say("Sorry, that doesn't match our records.");
+  return askBirthDate(ivr, { attempt: String(attempt + 1) }, 'change/dob');
 }
 
 /** The verified patient, or null when this call has not verified one (a URL alone proves nothing). */

@@ -237,21 +237,77 @@ export async function chooseSlot(ivr: Ivr, q: Params, body: Params): Promise<str
   return whoFor(ivr, { type: q.type, slot });
 }
 
-/** Who the appointment is for: the patients on the caller's number by name, or someone new. */
+/** The clinic's patients on the number the call comes from (none for a withheld number). */
+export async function callersPatients(ivr: Ivr) {
+  return isE164(ivr.call.fromNumber) ? patientsByPhone(ivr.ctx.db.prisma, ivr.call.clinic.id, ivr.call.fromNumber) : [];
+}
+
+/**
+ * Who the appointment is for. Caller ID can be spoofed, so no name is said until the
+ * caller keys a date of birth that belongs to a patient on their number; someone new
+ * gives their name and date of birth.
+ */
 async function whoFor(ivr: Ivr, p: { type: string; slot: string }): Promise<string> {
-  const known = isE164(ivr.call.fromNumber) ? await patientsByPhone(ivr.ctx.db.prisma, ivr.call.clinic.id, ivr.call.fromNumber) : [];
-  if (known.length === 0) return askName(ivr, p);
-  const options = known.map((k, i) => `For ${k.name}, press ${i + 1}.`).join(' ');
-  const params = { ...p, ...Object.fromEntries(known.map((k, i) => [`p${i + 1}`, k.id])) };
-  return ivr.ask(ivr.url('book/who', params), `Who is the appointment for? ${options} For someone else, press 0.`, ivr.url('menu', { silence: '1' }));
+  if ((await callersPatients(ivr)).length === 0) return askName(ivr, p);
+  return ivr.ask(ivr.url('book/who', p), 'Is the appointment for someone already registered with us? Press 1. For someone new, press 2.', ivr.url('menu', { silence: '1' }));
 }
 
 export async function choosePatient(ivr: Ivr, q: Params, body: Params): Promise<string> {
   const p = { type: q.type!, slot: q.slot! };
-  if (body.Digits === '0') return askName(ivr, p);
-  const patientId = q[`p${body.Digits}`];
-  if (!patientId) return whoFor(ivr, p);
-  return confirmBooking(ivr, { ...p, patient: patientId });
+  if (body.Digits === '1') return askBirthDate(ivr, { ...p, attempt: '1' }, 'book/known-dob');
+  if (body.Digits === '2') return askName(ivr, p);
+  ivr.say("Sorry, that isn't one of the choices.");
+  return whoFor(ivr, p);
+}
+
+/** The patients on the caller's number with this date of birth: the caller has shown they know it. */
+export async function matchBirthDate(ivr: Ivr, digits: string | undefined) {
+  const keyed = parseBirthDate(digits, ivr.call.clinic.locale, ivr.ctx.clock());
+  const matches = keyed ? (await callersPatients(ivr)).filter((patient) => patient.dateOfBirth === keyed) : [];
+  if (keyed && matches.length > 0) await ivr.saveState({ ...ivr.state(), verifiedDob: keyed, ...(matches.length === 1 ? { verifiedPatientId: matches[0]!.id } : {}) });
+  return matches;
+}
+
+/** A patient the caller picked by name among those whose date of birth they keyed: verified, or null. */
+export async function pickVerified(ivr: Ivr, patientId: string | undefined): Promise<string | null> {
+  const dob = ivr.state().verifiedDob;
+  const chosen = patientId && dob ? (await callersPatients(ivr)).find((p) => p.id === patientId && p.dateOfBirth === dob) : undefined;
+  if (!chosen) return null;
+  await ivr.saveState({ ...ivr.state(), verifiedPatientId: chosen.id });
+  return chosen.id;
+}
+
+export async function knownBirthDate(ivr: Ivr, q: Params, body: Params): Promise<string> {
+  const p = { type: q.type!, slot: q.slot! };
+  const attempt = Number(q.attempt ?? '1');
+  const matches = await matchBirthDate(ivr, body.Digits);
+  if (matches.length === 1) return confirmBooking(ivr, { ...p, patient: matches[0]!.id });
+  if (matches.length > 1) {
+    const options = matches.map((m, i) => `For ${m.name}, press ${i + 1}.`).join(' ');
+    return ivr.ask(ivr.url('book/which', { ...p, ...Object.fromEntries(matches.map((m, i) => [`p${i + 1}`, m.id])) }), `Who is the appointment for? ${options}`, ivr.url('menu', { silence: '1' }));
+  }
+  if (attempt >= MAX_MENU_ATTEMPTS) {
+    ivr.say("Sorry, that doesn't match our records, so I'll put you through to reception.");
+    return reception(ivr);
+  }
+  return ivr.ask(
+    ivr.url('book/not-found', { ...p, attempt: String(attempt) }),
+    "Sorry, that date of birth doesn't match anyone registered on this number. To key it again, press 1. To book for someone new, press 2.",
+    ivr.url('menu', { silence: '1' }),
+  );
+}
+
+export async function birthDateNotFound(ivr: Ivr, q: Params, body: Params): Promise<string> {
+  const p = { type: q.type!, slot: q.slot! };
+  if (body.Digits === '2') return askName(ivr, p);
+  return askBirthDate(ivr, { ...p, attempt: String(Number(q.attempt ?? '1') + 1) }, 'book/known-dob');
+}
+
+export async function chooseVerified(ivr: Ivr, q: Params, body: Params): Promise<string> {
+  const p = { type: q.type!, slot: q.slot! };
+  const patient = await pickVerified(ivr, q[`p${body.Digits}`]);
+  if (!patient) return whoFor(ivr, p);
+  return confirmBooking(ivr, { ...p, patient });
 }
 
 function askName(ivr: Ivr, p: { type: string; slot: string }, attempt = 1): string {
@@ -330,6 +386,8 @@ function bookedMessage(ivr: Ivr, startsAt: Date, spokenName: string): string {
 export async function confirmed(ivr: Ivr, q: Params, body: Params): Promise<string> {
   const p = { type: q.type!, slot: q.slot!, patient: q.patient! };
   if (body.Digits !== '1') return offerSlots(ivr, p.type);
+  // Booking in a registered patient's name needs their date of birth keyed on this call.
+  if (p.patient !== 'new' && ivr.state().verifiedPatientId !== p.patient) return whoFor(ivr, p);
   // Twilio may repeat this request: the second time, the booking already stands.
   const done = ivr.state().bookedAppointmentId;
   const already = done ? await ivr.ctx.db.prisma.appointment.findFirst({ where: { id: done, clinicId: ivr.call.clinic.id }, include: { practitioner: { select: { spokenName: true } } } }) : null;

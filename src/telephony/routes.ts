@@ -4,7 +4,7 @@ import { inboundText, textReply } from '../texts/waitlist-offers.js';
 import type { AppContext } from '../context.js';
 import { answerCall, applyRecordingCallback, applyStatusCallback, incomingCallSchema, recordingCallbackSchema, statusCallbackSchema } from './calls.js';
 import { changeAction, changeCancel, changeCheckBirthDate, changeMove, changeSlot, changeWhich, changeWho } from './change-line.js';
-import { birthDateConfirmed, chooseSlot, choosePatient, chooseType, closedChoice, confirmed, goodbye, heardBirthDate, heardName, Ivr, menu, nameConfirmed, welcome } from './ivr.js';
+import { birthDateConfirmed, birthDateNotFound, chooseSlot, choosePatient, chooseType, chooseVerified, closedChoice, confirmed, goodbye, heardBirthDate, heardName, Ivr, knownBirthDate, menu, nameConfirmed, welcome } from './ivr.js';
 import { applyVoicemailCallback } from '../reception/call-backs.js';
 import { browserCall } from '../reception/browser-calls.js';
 import { connectedResult, connectToStaff, deskDialled, queueLeft, queueWait, voicemailDone } from '../reception/queue.js';
@@ -119,6 +119,9 @@ export function twilioRoutes(ctx: AppContext): Router {
   router.post('/book/type', step((ivr, _q, body) => chooseType(ivr, body)));
   router.post('/book/slot', step(chooseSlot));
   router.post('/book/who', step(choosePatient));
+  router.post('/book/known-dob', step(knownBirthDate));
+  router.post('/book/not-found', step(birthDateNotFound));
+  router.post('/book/which', step(chooseVerified));
   router.post('/book/name', step(heardName));
   router.post('/book/name-ok', step(nameConfirmed));
   router.post('/book/dob', step(heardBirthDate));

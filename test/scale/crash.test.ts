@@ -62,7 +62,8 @@ describeWith(needs.postgres, 'A server killed (SIGKILL) under load, then restart
           await caller.press('1'); // book
           for (let later = 0; later < k % 4; later++) await caller.press('9'); // later times: callers spread over the diary
           await caller.press(String(1 + ((k + n) % 3))); // one of the three times offered
-          await caller.press('1'); // for me
+          await caller.press('1'); // someone registered
+          await caller.press('01011980'); // their date of birth
           await caller.press('1'); // yes
           if (caller.heard().startsWith("You're booked")) toldBooked.add(caller.sid);
         } catch {

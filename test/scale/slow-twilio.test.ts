@@ -47,6 +47,7 @@ describeWith(needs.postgres, 'Twilio stalls (real process on PostgreSQL)', () =>
     await timed('book', () => jane.press('1'));
     await timed('time', () => jane.press('1'));
     await timed('who', () => jane.press('1'));
+    await timed('date of birth', () => jane.press('23041980'));
     await timed('confirm', () => jane.press('1'));
     expect(jane.heard()).toContain("You're booked");
     // John leaves a voicemail (nobody at reception, no desk phone): it must be fetched from Twilio.

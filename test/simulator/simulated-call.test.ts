@@ -56,7 +56,7 @@ describe('A simulated call against the real app', () => {
     expect(call.state).toBe('gathering');
     expect(call.heardSince()).toContain('To book an appointment, press 1');
     await expect(call.finishRecording({ sid: 'RE1', url: 'x', seconds: 1 })).rejects.toThrow(SimulatorError);
-    for (const key of ['1', '1', '1']) await call.press(key);
+    for (const key of ['1', '1', '1', '23041980']) await call.press(key);
     const before = call.transcript.length;
     await call.press('1');
     expect(call.heardSince(before)).toContain("You're booked for today, Monday the 7th of June at eleven o'clock in the morning with Dr Patel.");

@@ -51,9 +51,13 @@ describe('The simulator on a fresh machine (a real process, embedded database, n
     const said = () => (call.body.transcript as Array<{ who: string; text: string }>).filter((l) => l.who === 'line').map((l) => l.text).join(' ');
     expect(said()).toContain('If this is an emergency, hang up and call 999.');
     expect(call.body).toMatchObject({ state: 'gathering', takes: 'keys or speech' });
-    // The first choice at every question: book, the first type, the first time, Jane, yes.
+    // The first choice at every question: book, the first type, the first time, someone registered,
+    // Jane's date of birth (all eight keys at once, as the question says it takes), yes.
+    const jane = ((await owner.call('GET', `/api/clinics/${clinicId}/patients?q=Jane%20Doe`)).body.patients as Array<{ dateOfBirth: string }>)[0]!;
+    const [year, month, day] = jane.dateOfBirth.split('-');
     for (let step = 0; step < 8 && call.body.state === 'gathering' && !said().includes("You're booked"); step++) {
-      call = await owner.call('POST', `${base}/${call.body.sid}/press`, { digits: '1' });
+      const digits = call.body.digits === 8 ? `${day}${month}${year}` : '1';
+      call = await owner.call('POST', `${base}/${call.body.sid}/press`, { digits });
       expect(call.status).toBe(200);
     }
     expect(said()).toMatch(/You're booked for .* with (Dr Patel|Dr Khan|Nurse Okafor)\./);

@@ -22,8 +22,11 @@ describe.each(databaseKinds())('Calling the clinic (%s database)', (kind) => {
         'For today, Monday the 7th of June at quarter past eleven in the morning with Dr Patel, press 3. For later times, press 9.',
     );
     await jane.press('1');
-    expect(jane.heard()).toContain('For Jane Doe, press 1');
+    // Her number is known, but caller ID can be spoofed: no name until her date of birth is keyed.
+    expect(jane.heard()).toBe('Is the appointment for someone already registered with us? Press 1. For someone new, press 2.');
     await jane.press('1');
+    expect(jane.heard()).toBe("Please key the patient's date of birth as eight digits: day, month and year, for example 2 3 0 4 1 9 8 0.");
+    await jane.press('23041980');
     expect(jane.heard()).toBe("To book today, Monday the 7th of June at eleven o'clock in the morning with Dr Patel for Jane Doe, press 1. To choose another time, press 2.");
     const confirmUrl = jane.gatherAction();
     await jane.press('1');
@@ -73,6 +76,7 @@ describe.each(databaseKinds())('Calling the clinic (%s database)', (kind) => {
     await jane.press('1');
     await jane.press('1');
     await jane.press('1');
+    await jane.press('23041980');
     // Meanwhile a receptionist books Dr Patel's 11:00 for someone else.
     const other = await db.prisma.patient.create({ data: { clinicId: clinic.id, name: 'Walk In' } });
     await db.prisma.appointment.create({
@@ -83,18 +87,67 @@ describe.each(databaseKinds())('Calling the clinic (%s database)', (kind) => {
     expect(await db.prisma.appointment.count({ where: { patientId: patient.id } })).toBe(0);
   });
 
-  it('two patients on one number: the caller chooses by name', async () => {
+  it('two patients on one number: the date of birth keyed says who the appointment is for', async () => {
     const { caller, clinic } = await clinicLine(db);
-    const john = await db.prisma.patient.create({ data: { clinicId: clinic.id, name: 'John Doe', phone: '+447700900123' } });
+    const john = await db.prisma.patient.create({ data: { clinicId: clinic.id, name: 'John Doe', phone: '+447700900123', dateOfBirth: new Date('2010-09-01') } });
     const parent = caller('+447700900123');
     await parent.dial();
     await parent.press('1');
     await parent.press('1');
-    expect(parent.heard()).toBe('Who is the appointment for? For Jane Doe, press 1. For John Doe, press 2. For someone else, press 0.');
-    await parent.press('2');
+    await parent.press('1'); // someone registered
+    await parent.press('01092010');
     expect(parent.heard()).toContain('for John Doe, press 1');
     await parent.press('1');
     expect(await db.prisma.appointment.count({ where: { patientId: john.id } })).toBe(1);
+  });
+
+  it('twins on one number share a date of birth: only then are names offered, and only theirs', async () => {
+    const { caller, clinic } = await clinicLine(db);
+    const [amy, ben] = await Promise.all(['Amy Doe', 'Ben Doe'].map((name) => db.prisma.patient.create({ data: { clinicId: clinic.id, name, phone: '+447700900123', dateOfBirth: new Date('2015-02-14') } })));
+    const parent = caller('+447700900123');
+    await parent.dial();
+    await parent.press('1');
+    await parent.press('1');
+    await parent.press('1');
+    await parent.press('14022015');
+    expect(parent.heard()).toBe('Who is the appointment for? For Amy Doe, press 1. For Ben Doe, press 2.');
+    await parent.press('2');
+    expect(parent.heard()).toContain('for Ben Doe, press 1');
+    await parent.press('1');
+    expect(await db.prisma.appointment.count({ where: { patientId: ben!.id } })).toBe(1);
+    expect(await db.prisma.appointment.count({ where: { patientId: amy!.id } })).toBe(0);
+  });
+
+  it('a spoofed caller ID hears no name and cannot book in the patients\' names without their date of birth', async () => {
+    const { caller, clinic, patient } = await clinicLine(db);
+    await db.prisma.patient.create({ data: { clinicId: clinic.id, name: 'John Doe', phone: '+447700900123', dateOfBirth: new Date('2010-09-01') } });
+    const spoofer = caller('+447700900123');
+    await spoofer.dial();
+    const heard: string[] = [spoofer.heard()];
+    for (const keys of ['1', '1', '1', '01011990']) {
+      await spoofer.press(keys);
+      heard.push(spoofer.heard());
+    }
+    expect(spoofer.heard()).toBe("Sorry, that date of birth doesn't match anyone registered on this number. To key it again, press 1. To book for someone new, press 2.");
+    for (const guess of ['02021990', '03031990']) {
+      await spoofer.press('1');
+      heard.push(spoofer.heard());
+      await spoofer.press(guess);
+      heard.push(spoofer.heard());
+    }
+    expect(spoofer.heard()).toContain("Sorry, that doesn't match our records, so I'll put you through to reception.");
+    expect(heard.join(' ')).not.toMatch(/Jane|John|Doe/);
+    expect(await db.prisma.appointment.count({ where: { clinicId: clinic.id } })).toBe(0);
+    // Nor by replaying the confirmation step's address with her id in it: that needs her date of birth on this call.
+    const sneaky = caller('+447700900123');
+    await sneaky.dial();
+    await sneaky.press('1');
+    const slotAction = new URL(sneaky.gatherAction());
+    const slot = slotAction.searchParams.get('s1')!;
+    const confirm = `/twilio/book/confirm?${new URLSearchParams({ call: slotAction.searchParams.get('call')!, type: slotAction.searchParams.get('type')!, slot, patient: patient.id })}`;
+    await sneaky.repeatLast(confirm, { Digits: '1' });
+    expect(sneaky.heard()).toBe('Is the appointment for someone already registered with us? Press 1. For someone new, press 2.');
+    expect(await db.prisma.appointment.count({ where: { clinicId: clinic.id } })).toBe(0);
   });
 
   it('out of hours: reception is closed and says when it opens; a message or booking still work', async () => {

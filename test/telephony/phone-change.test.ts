@@ -63,17 +63,31 @@ describe.each(databaseKinds())('Changing or cancelling by phone (%s database)', 
     expect(await db.prisma.appointment.findUniqueOrThrow({ where: { id: appointment.id } })).toMatchObject({ practitionerId: patel.id, startsAt: new Date('2027-06-07T10:00:00Z'), status: 'booked' });
   });
 
-  it('a family number: the caller chooses whose appointment, then keys that patient\'s date of birth', async () => {
+  it('a family number: no name is said; the date of birth keyed says whose appointments these are', async () => {
     const { caller, clinic } = await janeHasAnAppointment();
     await db.prisma.patient.create({ data: { clinicId: clinic.id, name: 'John Doe', phone: '+447700900123', dateOfBirth: new Date('2010-09-01') } });
     const parent = caller();
     await parent.dial();
     await parent.press('2');
-    expect(parent.heard()).toBe('Whose appointment is it? For Jane Doe, press 1. For John Doe, press 2.');
+    expect(parent.heard()).toBe("Please key the patient's date of birth as eight digits: day, month and year, for example 2 3 0 4 1 9 8 0.");
+    await parent.press('01092010'); // John's
+    expect(parent.heard()).toContain('There are no upcoming appointments to change.');
+    const again = caller();
+    await again.dial();
+    await again.press('2');
+    await again.press('23041980'); // Jane's
+    expect(again.heard()).toMatch(/^Your next appointment is Wednesday the 9th of June/);
+  });
+
+  it('twins share a date of birth: only after it is keyed are their two names offered', async () => {
+    const { caller, clinic } = await janeHasAnAppointment();
+    await db.prisma.patient.createMany({ data: ['Amy Doe', 'Ben Doe'].map((name) => ({ clinicId: clinic.id, name, phone: '+447700900123', dateOfBirth: new Date('2015-02-14') })) });
+    const parent = caller();
+    await parent.dial();
     await parent.press('2');
-    await parent.press('23041980'); // Jane's date of birth is not John's
-    expect(parent.heard()).toContain("Sorry, that doesn't match our records.");
-    await parent.press('01092010');
+    await parent.press('14022015');
+    expect(parent.heard()).toBe('Whose appointment is it? For Amy Doe, press 1. For Ben Doe, press 2.');
+    await parent.press('1');
     expect(parent.heard()).toContain('There are no upcoming appointments to change.');
   });
 

@@ -40,8 +40,10 @@ describeWith(needs.browser, 'The phone simulator in a real browser', () => {
     const heard = phone.getByRole('list', { name: 'What the caller hears' });
     await heard.getByText(/To book an appointment, press 1/).waitFor();
     const keypad = phone.getByRole('group', { name: 'Keypad' });
-    for (const expected of [/The next free times are/, /For Jane Doe, press 1/, /To book today, Monday the 7th of June at eleven o'clock/, /You're booked for today/]) {
-      await keypad.getByRole('button', { name: '1', exact: true }).click();
+    // Book, the first time, someone registered, her date of birth key by key, confirm.
+    const steps: Array<[string, RegExp]> = [['1', /The next free times are/], ['1', /someone already registered/], ['1', /key the patient's date of birth/], ['23041980', /To book today, Monday the 7th of June at eleven o'clock .* for Jane Doe/], ['1', /You're booked for today/]];
+    for (const [keys, expected] of steps) {
+      for (const key of keys) await keypad.getByRole('button', { name: key, exact: true }).click();
       await heard.getByText(expected).waitFor();
     }
     await phone.getByRole('status').getByText('Call ended').waitFor();

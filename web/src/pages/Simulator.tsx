@@ -5,6 +5,8 @@ interface CallView {
   sid: string;
   state: 'ringing' | 'listening' | 'gathering' | 'recording' | 'queued' | 'connected' | 'ended';
   takes: 'keys' | 'keys or speech' | 'a message' | null;
+  /** How many keys the question waits for; null when any number ends with #. */
+  digits: number | null;
   transcript: Array<{ at: number; who: 'line' | 'caller' | 'call'; text: string }>;
 }
 
@@ -30,6 +32,8 @@ export function Simulator({ clinic }: { clinic: { id: string; numbers: string[] 
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [words, setWords] = useState('');
+  // Keys pressed towards a longer answer (a date of birth), sent as Twilio would: when enough are in, or on #.
+  const [keyed, setKeyed] = useState('');
   const [aloud, setAloud] = useState(false);
   const spoken = useRef(0);
   const base = `/api/clinics/${clinic.id}/simulator/calls`;
@@ -57,6 +61,7 @@ export function Simulator({ clinic }: { clinic: { id: string; numbers: string[] 
   async function run(path: string, body: unknown) {
     setBusy(true);
     setProblem(null);
+    setKeyed('');
     try {
       setCall(await api<CallView>('POST', path, body));
     } catch (err) {
@@ -73,6 +78,14 @@ export function Simulator({ clinic }: { clinic: { id: string; numbers: string[] 
   const act = (what: 'press' | 'say' | 'silence' | 'hangup' | 'message', body: unknown = {}) => run(`${base}/${call!.sid}/${what}`, body);
   const onCall = call !== null && call.state !== 'ended';
   const takesKeys = onCall && !busy && (call.takes === 'keys' || call.takes === 'keys or speech');
+  const wanted = call?.digits ?? 1;
+  function press(key: string) {
+    if (wanted <= 1) return void act('press', { digits: key });
+    if (key === '#') return void (keyed ? act('press', { digits: keyed }) : undefined);
+    const next = keyed + key;
+    if (next.length >= wanted) void act('press', { digits: next });
+    else setKeyed(next);
+  }
 
   return (
     <section aria-label="Phone simulator" className="simulator">
@@ -126,11 +139,16 @@ export function Simulator({ clinic }: { clinic: { id: string; numbers: string[] 
           )}
           <div aria-label="Keypad" role="group" className="keypad">
             {KEYS.map((key) => (
-              <button key={key} onClick={() => act('press', { digits: key })} disabled={!takesKeys}>
+              <button key={key} onClick={() => press(key)} disabled={!takesKeys}>
                 {key}
               </button>
             ))}
           </div>
+          {takesKeys && wanted > 1 && (
+            <p className="note" aria-live="polite">
+              {keyed ? `Keyed ${keyed} (${keyed.length} of ${wanted}; # sends what is keyed)` : `This question takes ${wanted} keys.`}
+            </p>
+          )}
           <form
             className="row"
             onSubmit={(e) => {
