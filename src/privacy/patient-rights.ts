@@ -26,15 +26,15 @@ async function patientOf(prisma: Prisma, clinicId: string, patientId: string) {
 }
 
 /**
- * The calls that are this patient's: those from their number — unless another
- * patient of the clinic shares it (a family phone), when the calls are the
- * household's and stay (the export still lists them).
+ * The calls that are this patient's: those from their number, and the clinic's calls
+ * back to it — unless another patient of the clinic shares it (a family phone), when
+ * the calls are the household's and stay (the export still lists them).
  */
 async function callsOf(prisma: Prisma, clinicId: string, patient: { id: string; phone: string | null }) {
   if (!patient.phone) return { calls: [], shared: false };
   const shared = (await prisma.patient.count({ where: { clinicId, phone: patient.phone, id: { not: patient.id } } })) > 0;
   const calls = await prisma.call.findMany({
-    where: { clinicId, fromNumber: patient.phone },
+    where: { clinicId, OR: [{ direction: 'inbound', fromNumber: patient.phone }, { direction: { not: 'inbound' }, toNumber: patient.phone }] },
     include: { events: { select: { at: true, kind: true, data: true }, orderBy: { at: 'asc' } }, recordings: { select: { id: true, kind: true, status: true, durationSeconds: true, createdAt: true, legalHold: true, recordingSid: true, deletedAtTwilio: true } }, callBack: { select: { reason: true, createdAt: true, doneAt: true } } },
     orderBy: { startedAt: 'asc' },
   });
@@ -121,6 +121,7 @@ export async function erasePatient(deps: RightsDeps, who: { clinicId: string; ac
   const patient = await patientOf(prisma, who.clinicId, patientId);
   const { calls } = preview.phoneSharedWithOtherPatients ? { calls: [] } : await callsOf(prisma, who.clinicId, patient);
   const recordings = calls.flatMap((c) => c.recordings);
+  const ownNumber = patient.phone && !preview.phoneSharedWithOtherPatients ? patient.phone : null;
   // The audio goes first: if the database step then failed, rows would point at nothing, never the reverse.
   for (const r of recordings) await deps.storage.delete(r.id);
   await prisma.$transaction(async (tx) => {
@@ -133,10 +134,19 @@ export async function erasePatient(deps: RightsDeps, who: { clinicId: string; ac
       const ids = calls.map((c) => c.id);
       await tx.callBack.deleteMany({ where: { callId: { in: ids } } });
       // The call stays as a count in the statistics, with nothing that says whose it was.
-      await tx.call.updateMany({ where: { id: { in: ids } }, data: { fromNumber: 'erased', ivrState: PrismaValues.DbNull } });
-      await tx.textMessage.deleteMany({ where: { clinicId: who.clinicId, toNumber: patient.phone! } });
-      await tx.waitlistOffer.deleteMany({ where: { clinicId: who.clinicId, toNumber: patient.phone! } });
+      await tx.call.updateMany({ where: { id: { in: ids }, direction: 'inbound' }, data: { fromNumber: 'erased', ivrState: PrismaValues.DbNull } });
+      await tx.call.updateMany({ where: { id: { in: ids }, direction: { not: 'inbound' } }, data: { toNumber: 'erased', ivrState: PrismaValues.DbNull } });
     }
+    if (ownNumber) {
+      // Texts and offers went to their number whether or not they ever rang in.
+      await tx.textMessage.deleteMany({ where: { clinicId: who.clinicId, toNumber: ownNumber } });
+      await tx.waitlistOffer.deleteMany({ where: { clinicId: who.clinicId, toNumber: ownNumber } });
+    }
+    // What a call's menu gathered about them (a name and date of birth keyed from another
+    // phone, a family member's call) goes too, whoever's number the call came from.
+    await tx.$executeRaw`UPDATE "Call" SET "ivrState" = NULL WHERE "clinicId" = ${who.clinicId}::uuid AND "ivrState" IS NOT NULL
+      AND ("ivrState"->>'newPatientId' = ${patient.id} OR "ivrState"->>'verifiedPatientId' = ${patient.id} OR "ivrState"->>'newPatientName' = ${patient.name}
+        OR "ivrState"->>'bookedAppointmentId' IN (SELECT "id"::text FROM "Appointment" WHERE "patientId" = ${patient.id}::uuid))`;
     await tx.patient.delete({ where: { id: patient.id } }); // appointments and waitlist entries go with it
     const { name: _name, patientId: _id, ...counts } = preview;
     await recordAudit(tx, { actor: who.actor, action: 'patient.erased', clinicId: who.clinicId, subject: { type: 'patient', id: patient.id }, details: counts });

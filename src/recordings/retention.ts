@@ -12,6 +12,7 @@ import { withLease } from './lease.js';
 import { cutoffsFor, type Cutoffs } from './retention-rules.js';
 import type { RecordingStorage } from './storage.js';
 import { deleteAtTwilio } from './twilio-recordings.js';
+import { FORGET_STALE_CALL_STATE } from '../telephony/call-state.js';
 
 export interface PurgeDeps {
   db: Database;
@@ -46,6 +47,7 @@ export interface PurgeReport {
 const BATCH = 1_000;
 const CALL_BATCH = 5_000;
 const LEASE_MS = 30 * 60_000;
+const STALE_CALL_STATE_MS = 24 * 3_600_000;
 
 // Recordings past their own period, or whose call is past the call log's: never a held one.
 const EXPIRED_RECORDINGS = `FROM "Recording" r JOIN "Call" c ON c."id" = r."callId"
@@ -120,6 +122,8 @@ async function purgeClinic(deps: PurgeDeps, clinic: { id: string; name: string }
   }
   report.texts = (await db.sql(`DELETE FROM "TextMessage" WHERE "clinicId" = $1::uuid AND "createdAt" < $2::timestamp RETURNING 1 AS "x"`, [clinic.id, cut.callLog])).length;
   await db.sql(`DELETE FROM "WaitlistOffer" WHERE "clinicId" = $1::uuid AND "createdAt" < $2::timestamp`, [clinic.id, cut.callLog]);
+  // What a caller said about themselves goes when the call ends; a call whose end never reached us keeps it no longer than a day.
+  await db.sql(FORGET_STALE_CALL_STATE, [clinic.id, new Date(now.getTime() - STALE_CALL_STATE_MS)]);
   report.auditEntries = await db.prisma.$transaction(async (tx) => {
     await tx.$executeRawUnsafe(`SET LOCAL clinic.audit_purge = 'on'`);
     return tx.$executeRaw`DELETE FROM "AuditEntry" WHERE "clinicId" = ${clinic.id}::uuid AND "at" < ${cut.audit}`;

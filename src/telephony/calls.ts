@@ -6,6 +6,7 @@ import { fileCallRecording } from '../recordings/pipeline.js';
 import type { Database, Prisma } from '../db/database.js';
 import type { CallerMatch, EventBus } from '../events.js';
 import { markAbandoned } from '../reception/call-backs.js';
+import { forgetWhatTheCallerSaid } from './call-state.js';
 
 export interface CallDeps {
   prisma: Prisma;
@@ -148,6 +149,7 @@ export async function applyStatusCallback(deps: CallDeps, params: z.infer<typeof
       where: { id: call.id, endedAt: null },
       data: { endedAt: at, durationSeconds: params.CallDuration ?? null, outcome: call.outcome ?? (params.CallStatus === 'completed' ? null : 'failed') },
     });
+    if (closed.count === 1) await forgetWhatTheCallerSaid(tx, call.id);
     return closed.count === 1 ? tx.call.findUniqueOrThrow({ where: { id: call.id } }) : null;
   });
   if (ended && ['waiting', 'claimed', 'desk'].includes(ended.queueStatus ?? '')) {

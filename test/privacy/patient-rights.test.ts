@@ -10,7 +10,10 @@ import { makeDiary } from '../helpers/diary.js';
 import { asBytes, browserAgent, makeStaff } from '../helpers/fixtures.js';
 import { rowsMentioning } from '../helpers/privacy.js';
 import { databaseKinds } from '../helpers/services.js';
-import { callSid } from '../helpers/twilio.js';
+import { callSid, signedTwilioPost } from '../helpers/twilio.js';
+import { clinicLine } from '../helpers/phone-line.js';
+import { staffIdentity } from '../../src/reception/queue.js';
+import type { Caller } from '../helpers/caller.js';
 
 const ACCOUNT = 'AC' + 'a'.repeat(32);
 const NOW = new Date('2027-06-07T08:00:00Z');
@@ -130,5 +133,105 @@ describe.each(databaseKinds())('A patient\'s rights: export and erasure (%s data
     expect((await z.owner.send('delete', z.url, { confirmName: z.zelda.name })).status).toBe(200);
     expect(await db.prisma.call.count({ where: { id: { in: z.calls.map((c) => c.id) }, fromNumber: z.zelda.phone! } })).toBe(2);
     expect(await db.prisma.patient.count({ where: { id: z.zelda.id } })).toBe(0);
+  });
+});
+
+describe.each(databaseKinds())('Erasure reaches what the phone line and the desk wrote about a patient (%s database)', (kind) => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+  });
+  afterAll(() => db.drop());
+
+  let n = 0;
+  /** A name and date of birth nobody else in the database has, so the scan finds only this person. */
+  const someone = () => {
+    n++;
+    return { name: `Siobhan Oyelaran ${kind} ${n}`, dateOfBirth: `1963-0${n}-1${n}`, keyed: `1${n}0${n}1963` };
+  };
+
+  async function ownerOf(line: Awaited<ReturnType<typeof clinicLine>>) {
+    const owner = browserAgent(line.app);
+    await owner.signIn(await makeStaff(db.prisma, line.clinic.id, 'owner'));
+    return owner;
+  }
+  const erase = async (owner: ReturnType<typeof browserAgent>, clinicId: string, patient: { id: string; name: string }) => {
+    const res = await owner.send('delete', `/api/clinics/${clinicId}/patients/${patient.id}`, { confirmName: patient.name });
+    expect(res.status).toBe(200);
+    return res.body.erased;
+  };
+
+  /** Books by phone as someone new: their name, then their date of birth. */
+  async function registersByPhone(caller: Caller, who: { name: string; keyed: string }, first: string[]) {
+    await caller.dial();
+    for (const keys of first) await caller.press(keys);
+    await caller.say(who.name);
+    await caller.press('1');
+    await caller.press(who.keyed);
+    await caller.press('1');
+    await caller.press('1');
+    expect(caller.heard()).toContain("You're booked");
+  }
+
+  it('a new caller from a withheld number, whose call has not ended: their name and date of birth go with them', async () => {
+    const line = await clinicLine(db);
+    const who = someone();
+    const caller = line.caller('anonymous');
+    await registersByPhone(caller, who, ['1', '1']);
+    const patient = await db.prisma.patient.findFirstOrThrow({ where: { clinicId: line.clinic.id, name: who.name } });
+    expect(patient.phone).toBeNull();
+    expect(await rowsMentioning(db, [who.name, who.dateOfBirth])).toEqual(expect.arrayContaining([expect.stringMatching(/^Call\.ivrState/), expect.stringMatching(/^Patient\.name/)]));
+    await erase(await ownerOf(line), line.clinic.id, patient);
+    expect(await rowsMentioning(db, [who.name, who.dateOfBirth])).toEqual([]);
+  });
+
+  it('a child registered from a parent\'s phone: the household\'s call stays, the child\'s name and date of birth do not', async () => {
+    const line = await clinicLine(db);
+    const child = someone();
+    const parent = line.caller(line.patient.phone!);
+    // Book, the first time, someone new (the parent's number already has Jane on it).
+    await registersByPhone(parent, child, ['1', '1', '2']);
+    const registered = await db.prisma.patient.findFirstOrThrow({ where: { clinicId: line.clinic.id, name: child.name } });
+    expect(registered.phone).toBe(line.patient.phone);
+    const owner = await ownerOf(line);
+    expect((await owner.get(`/api/clinics/${line.clinic.id}/patients/${registered.id}/erasure`)).body).toMatchObject({ calls: 0, phoneSharedWithOtherPatients: true });
+    await erase(owner, line.clinic.id, registered);
+    expect(await rowsMentioning(db, [child.name, child.dateOfBirth])).toEqual([]);
+    // The parent's call is still theirs, and says what it did.
+    expect(await db.prisma.call.findUniqueOrThrow({ where: { callSid: parent.sid } })).toMatchObject({ fromNumber: line.patient.phone, outcome: 'booked' });
+    expect(await db.prisma.patient.count({ where: { id: line.patient.id } })).toBe(1);
+  });
+
+  it('someone who never rang in: the texts and the clinic\'s call back to their number go, and the preview counted them', async () => {
+    const line = await clinicLine(db);
+    const who = someone();
+    const phone = `+4477009${String(70000 + n).slice(-5)}`;
+    await db.prisma.clinic.update({ where: { id: line.clinic.id }, data: { textMessages: true } });
+    const owner = await ownerOf(line);
+    const base = `/api/clinics/${line.clinic.id}`;
+    const created = await owner.send('post', `${base}/patients`, { name: who.name, phone, dateOfBirth: who.dateOfBirth });
+    expect(created.status).toBe(201);
+    expect((await owner.send('post', `${base}/appointments`, { patientId: created.body.id, practitionerId: line.patel.id, typeId: line.checkUp.id, startsAt: '2027-06-08T09:00:00Z' })).status).toBe(201);
+    // Reception rings them back from the dashboard (the TwiML App's voice URL).
+    const userId = (await db.prisma.membership.findFirstOrThrow({ where: { clinicId: line.clinic.id, role: 'owner' } })).userId;
+    const callBack = await signedTwilioPost(line.app, '/twilio/client', { CallSid: callSid(seq++), AccountSid: ACCOUNT, From: `client:${staffIdentity(userId)}`, To: phone, clinicId: line.clinic.id });
+    expect(callBack.text).toContain(`<Number>${phone}</Number>`);
+    expect(await db.prisma.textMessage.count({ where: { toNumber: phone } })).toBe(1);
+    expect((await owner.get(`${base}/patients/${created.body.id}/erasure`)).body).toMatchObject({ calls: 1, textMessages: 1, phoneSharedWithOtherPatients: false });
+
+    expect(await erase(owner, line.clinic.id, { id: created.body.id, name: who.name })).toMatchObject({ calls: 1, textMessages: 1 });
+    expect(await rowsMentioning(db, [who.name, phone, who.dateOfBirth])).toEqual([]);
+    expect(await db.prisma.call.count({ where: { clinicId: line.clinic.id, direction: 'outbound', toNumber: 'erased' } })).toBe(1);
+  });
+
+  it('what a caller said about themselves leaves the call when it ends; what the call did stays', async () => {
+    const line = await clinicLine(db);
+    const who = someone();
+    const caller = line.caller('+447700900777');
+    await registersByPhone(caller, who, ['1', '1']);
+    await signedTwilioPost(line.app, '/twilio/status', { AccountSid: ACCOUNT, CallSid: caller.sid, CallStatus: 'completed', CallDuration: '95', From: '+447700900777', To: line.clinic.numbers[0]! });
+    const call = await db.prisma.call.findUniqueOrThrow({ where: { callSid: caller.sid } });
+    expect(call.ivrState).toEqual({ newPatientId: expect.any(String), bookedAppointmentId: expect.any(String) });
+    expect(await rowsMentioning(db, [who.dateOfBirth])).toEqual(['Patient.dateOfBirth contains ' + who.dateOfBirth + ' (1)']);
   });
 });

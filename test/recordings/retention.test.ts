@@ -133,6 +133,16 @@ describe.each(databaseKinds())('The retention purge (%s database)', (kind) => {
     expect(standin.recordings.has(recordings.expiredAtTwilio.recordingSid)).toBe(false);
   });
 
+  it('a call whose end never reached us keeps what its caller said about themselves no longer than a day', async () => {
+    const { clinic, deps } = await clinicWithHistory();
+    const said = { newPatientName: 'Ailsa Mbeki', newPatientDob: '1990-02-03', verifiedDob: '1990-02-03', bookedAppointmentId: '0190f0f0-0000-7000-8000-000000000001' };
+    const stale = await db.prisma.call.create({ data: { callSid: callSid(sidSeq++), clinicId: clinic.id, fromNumber: 'anonymous', toNumber: clinic.numbers[0]!, direction: 'inbound', status: 'in-progress', startedAt: daysAgo(2), ivrState: said } });
+    const live = await db.prisma.call.create({ data: { callSid: callSid(sidSeq++), clinicId: clinic.id, fromNumber: 'anonymous', toNumber: clinic.numbers[0]!, direction: 'inbound', status: 'in-progress', startedAt: new Date(NOW.getTime() - 60_000), ivrState: said } });
+    await purgeExpired(deps, { clinicId: clinic.id });
+    expect((await db.prisma.call.findUniqueOrThrow({ where: { id: stale.id } })).ivrState).toEqual({ bookedAppointmentId: said.bookedAppointmentId });
+    expect((await db.prisma.call.findUniqueOrThrow({ where: { id: live.id } })).ivrState).toEqual(said); // still on the line
+  });
+
   it('runs once at a time: while another run holds the lease, a second does nothing', async () => {
     const { clinic, deps } = await clinicWithHistory();
     await db.prisma.lease.create({ data: { name: 'retention', holder: 'another instance', leaseUntil: new Date(NOW.getTime() + 60_000) } });
