@@ -24,7 +24,7 @@ const USAGE = `usage: npm run cli -- <command> [options]
   staff:add --clinic <id> --email <address> --role owner|receptionist [--password-stdin]
                 prints a one-time set-password link, unless the password came on standard input
   staff:remove --clinic <id> --email <address>
-                removes the member from the clinic and ends their sessions
+                removes the member from the clinic (never its last owner); their sessions end if they belong to no other clinic
   staff:reset --email <address>
                 prints a new one-time set-password link (the old password keeps working until it is used)
   retention:run [--dry-run] [--clinic <id>] [--json]
@@ -79,8 +79,8 @@ const commands: Record<string, { options: Record<string, { type: 'string' | 'boo
     options: { clinic: { type: 'string' }, email: { type: 'string' } },
     schema: z.object({ clinic: uuid, email: emailSchema }),
     async run(db, a) {
-      await removeStaff(db.prisma, { clinicId: a.clinic, email: a.email }, operator);
-      console.error(`${a.email} is no longer a member of clinic ${a.clinic}; their sessions have ended.`);
+      const { signedOut } = await removeStaff(db.prisma, { clinicId: a.clinic, email: a.email }, operator);
+      console.error(`${a.email} is no longer a member of clinic ${a.clinic}${signedOut ? '; with no other clinic, their sessions have ended' : '; they keep their access to their other clinics'}.`);
     },
   },
   'staff:reset': {

@@ -9,6 +9,7 @@ import { clearAttempts } from './rate-limit.js';
 import { LINKS_PER_ADDRESS, signInLimits, takeAttempt } from './throttle.js';
 import { setPresence } from '../reception/presence.js';
 import { endSession, startSession } from './sessions.js';
+import { acceptInvitation, inspectInvitation } from './invitations.js';
 import { emailSchema, inspectPasswordLink, usePasswordLink } from './staff.js';
 
 const signInSchema = z.object({ email: emailSchema, password: z.string({ error: 'is required' }).min(1, 'is required').max(200) });
@@ -99,6 +100,21 @@ export function accountRoutes(ctx: AppContext): Router {
       const { userId } = await usePasswordLink(prisma, token, password, ctx.clock());
       await signIn(req, res, userId);
       res.json(await sessionBody(req, res));
+    });
+  });
+
+  // An invitation to a clinic (src/accounts/invitations.ts): its page shows what it is for, then the
+  // invitee accepts, signed in as the invited email or by choosing a password for a new account.
+  router.post('/invitations/inspect', async (req, res) => {
+    const { token } = parseInput(linkSchema, req.body);
+    await linkAttempt(req, async () => void res.json(await inspectInvitation(prisma, token, ctx.clock())));
+  });
+  router.post('/invitations/accept', async (req, res) => {
+    const { token, password } = parseInput(linkSchema.extend({ password: passwordSchema.optional() }), req.body);
+    await linkAttempt(req, async () => {
+      const accepted = await acceptInvitation(prisma, token, { signedInAs: req.session?.user ?? null, password }, ctx.clock());
+      if (accepted.newAccount) await signIn(req, res, accepted.userId);
+      res.json({ ...(await sessionBody(req, res)), joined: accepted.clinicId });
     });
   });
 

@@ -13,7 +13,13 @@ export const roleSchema = z.enum(['owner', 'receptionist'], { error: 'must be ow
 
 export const PASSWORD_LINK_TTL_MS = 72 * 60 * 60 * 1000;
 
-/** Adds a member to a clinic, creating the user when new. An existing member gets the new role. */
+type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
+
+/**
+ * Adds a member to a clinic, creating the user when new; an existing member gets the new
+ * role (never leaving the clinic without an owner). The operator's command line only:
+ * owners invite (./invitations.ts), and nobody joins a clinic without accepting.
+ */
 export async function addStaff(
   prisma: Prisma,
   input: { clinicId: string; email: string; role: Role; password?: string },
@@ -30,6 +36,7 @@ export async function addStaff(
       await tx.user.update({ where: { id: existing.id }, data: { passwordHash } });
       await tx.session.deleteMany({ where: { userId: existing.id } });
     }
+    if (input.role !== 'owner') await keepAnOwner(tx, clinic.id, user.id);
     await tx.membership.upsert({
       where: { userId_clinicId: { userId: user.id, clinicId: clinic.id } },
       create: { userId: user.id, clinicId: clinic.id, role: input.role },
@@ -39,20 +46,6 @@ export async function addStaff(
     return { userId: user.id, created: !existing };
   });
 }
-
-/** Removes a member from a clinic and ends their sessions. A user left with no clinic keeps no access at all. */
-export async function removeStaff(prisma: Prisma, input: { clinicId: string; email: string }, actor: Actor): Promise<void> {
-  await prisma.$transaction(async (tx) => {
-    const user = await tx.user.findUnique({ where: { email: input.email }, select: { id: true } });
-    const removed = user ? await tx.membership.deleteMany({ where: { userId: user.id, clinicId: input.clinicId } }) : { count: 0 };
-    if (!user || removed.count === 0) throw new HttpError(404, 'not_found', `${input.email} is not a member of clinic ${input.clinicId}`, 'email');
-    // Sessions are per user, not per clinic; ending them all is the safe side.
-    await tx.session.deleteMany({ where: { userId: user.id } });
-    await recordAudit(tx, { actor, action: 'staff.removed', clinicId: input.clinicId, subject: { type: 'user', id: user.id } });
-  });
-}
-
-type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
 
 /**
  * Refuses a change that would leave the clinic without an owner. The owners' rows are
@@ -65,6 +58,19 @@ async function keepAnOwner(tx: Tx, clinicId: string, userId: string): Promise<vo
   }
 }
 
+/**
+ * Ends the sessions of whoever among `userIds` belongs to no clinic any more (a removal
+ * or a closure left them with nothing to see). Someone still in another clinic keeps
+ * their session: leaving one clinic ends access to that clinic only. Returns those
+ * signed out, whose open screens must be told.
+ */
+export async function signOutThoseLeftWithoutAClinic(tx: Tx, userIds: string[]): Promise<string[]> {
+  const stillMembers = new Set((await tx.membership.findMany({ where: { userId: { in: userIds } }, select: { userId: true } })).map((m) => m.userId));
+  const left = userIds.filter((id) => !stillMembers.has(id));
+  if (left.length > 0) await tx.session.deleteMany({ where: { userId: { in: left } } });
+  return left;
+}
+
 /** Changes a member's role in one clinic (owner screens). */
 export async function changeRole(prisma: Prisma, input: { clinicId: string; userId: string; role: Role }, actor: Actor): Promise<void> {
   await prisma.$transaction(async (tx) => {
@@ -75,14 +81,28 @@ export async function changeRole(prisma: Prisma, input: { clinicId: string; user
   });
 }
 
-/** Removes a member by id (owner screens): as removeStaff, and never the last owner. */
-export async function removeMember(prisma: Prisma, input: { clinicId: string; userId: string }, actor: Actor): Promise<void> {
-  await prisma.$transaction(async (tx) => {
+/**
+ * Takes a member out of one clinic (never its last owner). Their access to that clinic
+ * ends at once; their sessions end only if they belong to no other clinic.
+ */
+export async function removeMember(prisma: Prisma, input: { clinicId: string; userId: string }, actor: Actor): Promise<{ signedOut: boolean }> {
+  return prisma.$transaction(async (tx) => {
     await keepAnOwner(tx, input.clinicId, input.userId);
     const removed = await tx.membership.deleteMany({ where: { userId: input.userId, clinicId: input.clinicId } });
     if (removed.count === 0) throw new HttpError(404, 'not_found', 'No such member of staff', 'userId');
-    await tx.session.deleteMany({ where: { userId: input.userId } });
+    const signedOut = await signOutThoseLeftWithoutAClinic(tx, [input.userId]);
     await recordAudit(tx, { actor, action: 'staff.removed', clinicId: input.clinicId, subject: { type: 'user', id: input.userId } });
+    return { signedOut: signedOut.length > 0 };
+  });
+}
+
+/** The operator's removal, by email: as removeMember. */
+export async function removeStaff(prisma: Prisma, input: { clinicId: string; email: string }, actor: Actor): Promise<{ signedOut: boolean }> {
+  const user = await prisma.user.findUnique({ where: { email: input.email }, select: { id: true } });
+  const notMember = new HttpError(404, 'not_found', `${input.email} is not a member of clinic ${input.clinicId}`, 'email');
+  if (!user) throw notMember;
+  return removeMember(prisma, { clinicId: input.clinicId, userId: user.id }, actor).catch((err) => {
+    throw err instanceof HttpError && err.status === 404 ? notMember : err;
   });
 }
 

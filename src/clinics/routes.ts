@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { actorOf, requireClinicMember, requireOwner } from '../accounts/middleware.js';
-import { addStaff, changeRole, createPasswordLink, emailSchema, removeMember, roleSchema } from '../accounts/staff.js';
+import { inviteStaff, listInvitations, revokeInvitation } from '../accounts/invitations.js';
+import { changeRole, emailSchema, removeMember, roleSchema } from '../accounts/staff.js';
 import type { AppContext } from '../context.js';
 import { feedAdminRoutes } from '../diary/feed-routes.js';
 import { diaryRoutes } from '../diary/routes.js';
@@ -72,27 +73,34 @@ export function clinicRoutes(ctx: AppContext): Router {
     res.json({ staff: members.map((m) => ({ ...m.user, role: m.role, since: m.createdAt })) });
   });
 
-  // Invite: a new person gets a one-time link to set their password, for the owner to pass on.
-  router.post('/staff', requireOwner, async (req, res) => {
-    const { email, role } = parseInput(z.strictObject({ email: emailSchema, role: roleSchema }), req.body);
-    const clinicId = req.membership!.clinicId;
-    const { userId } = await addStaff(ctx.db.prisma, { clinicId, email, role }, actorOf(req));
-    const user = await ctx.db.prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true } });
-    const setPasswordLink = user.passwordHash ? null : await createPasswordLink(ctx.db.prisma, userId, ctx.config.publicBaseUrl, ctx.clock());
-    res.status(201).json({ id: userId, email, role, setPasswordLink });
+  // Invitations: nobody joins until they accept (src/accounts/invitations.ts). The link is the owner's to pass on.
+  router.get('/invitations', requireOwner, async (req, res) => {
+    res.json({ invitations: await listInvitations(ctx.db.prisma, req.membership!.clinicId, ctx.clock()) });
   });
+  router.post('/invitations', requireOwner, async (req, res) => {
+    const { email, role } = parseInput(z.strictObject({ email: emailSchema, role: roleSchema }), req.body);
+    const invited = await inviteStaff(ctx.db.prisma, { clinicId: req.membership!.clinicId, email, role, baseUrl: ctx.config.publicBaseUrl, now: ctx.clock() }, actorOf(req));
+    res.status(201).json(invited);
+  });
+  router.delete('/invitations/:invitationId', requireOwner, async (req, res) => {
+    const { invitationId } = parseInput(z.object({ invitationId: z.uuid({ error: 'must be an id' }) }), req.params);
+    await revokeInvitation(ctx.db.prisma, req.membership!.clinicId, invitationId, actorOf(req), ctx.clock());
+    res.status(204).end();
+  });
+
   router.patch('/staff/:userId', requireOwner, async (req, res) => {
     const { userId } = parseInput(z.object({ userId: z.uuid({ error: 'must be an id' }) }), req.params);
     const { role } = parseInput(z.strictObject({ role: roleSchema }), req.body);
     await changeRole(ctx.db.prisma, { clinicId: req.membership!.clinicId, userId, role }, actorOf(req));
     res.json({ id: userId, role });
   });
-  // Removal ends the person's sessions and takes their sockets away at once, on every instance.
+  // Removal takes the clinic's events away from the person's sockets at once, on every instance;
+  // someone left with no clinic is signed out, someone still in another keeps working there.
   router.delete('/staff/:userId', requireOwner, async (req, res) => {
     const { userId } = parseInput(z.object({ userId: z.uuid({ error: 'must be an id' }) }), req.params);
-    await removeMember(ctx.db.prisma, { clinicId: req.membership!.clinicId, userId }, actorOf(req));
+    const { signedOut } = await removeMember(ctx.db.prisma, { clinicId: req.membership!.clinicId, userId }, actorOf(req));
     ctx.live?.removedFromClinic(userId, req.membership!.clinicId);
-    ctx.live?.userSignedOut(userId);
+    if (signedOut) ctx.live?.userSignedOut(userId);
     res.status(204).end();
   });
 

@@ -6,6 +6,7 @@ import { type Actor, recordAudit } from '../audit/audit.js';
 import type { Prisma } from '../db/database.js';
 import { HttpError } from '../http/errors.js';
 import { enqueueJob } from '../jobs/runner.js';
+import { signOutThoseLeftWithoutAClinic } from '../accounts/staff.js';
 import type { RecordingStorage } from '../recordings/storage.js';
 import { toCsv } from '../csv.js';
 
@@ -14,10 +15,11 @@ type Row = Record<string, unknown>;
 /** Every table's rows that belong to the clinic (secrets and audio bytes left out). */
 export async function clinicTables(prisma: Prisma, clinicId: string): Promise<Record<string, Row[]>> {
   const byClinic = { where: { clinicId } };
-  const [clinic, numbers, members, practitioners, workingHours, types, typePractitioners, openingHours, closures, patients, appointments, waitlist, offers, feeds, calls, events, recordings, callBacks, stats, texts, audit] = await Promise.all([
+  const [clinic, numbers, members, invitations, practitioners, workingHours, types, typePractitioners, openingHours, closures, patients, appointments, waitlist, offers, feeds, calls, events, recordings, callBacks, stats, texts, audit] = await Promise.all([
     prisma.clinic.findMany({ where: { id: clinicId } }),
     prisma.clinicNumber.findMany(byClinic),
     prisma.membership.findMany({ ...byClinic, select: { userId: true, role: true, createdAt: true, user: { select: { email: true } } } }),
+    prisma.invitation.findMany({ ...byClinic, omit: { tokenHash: true } }),
     prisma.practitioner.findMany(byClinic),
     prisma.workingHours.findMany({ where: { practitioner: { clinicId } } }),
     prisma.appointmentType.findMany(byClinic),
@@ -38,7 +40,7 @@ export async function clinicTables(prisma: Prisma, clinicId: string): Promise<Re
     prisma.auditEntry.findMany(byClinic),
   ]);
   return {
-    clinic, numbers, staff: members.map(({ user, ...m }) => ({ ...m, email: user.email })), practitioners, workingHours, appointmentTypes: types, appointmentTypePractitioners: typePractitioners,
+    clinic, numbers, staff: members.map(({ user, ...m }) => ({ ...m, email: user.email })), invitations, practitioners, workingHours, appointmentTypes: types, appointmentTypePractitioners: typePractitioners,
     openingHours, closures, patients, appointments, waitlist, waitlistOffers: offers, calendarFeeds: feeds, calls, callEvents: events, recordings, callBacks, callStatistics: stats, textMessages: texts, auditLog: audit,
   };
 }
@@ -71,7 +73,7 @@ export async function closeClinic(
   clinicId: string,
   confirm: { confirmName: string; destroyHeldRecordings?: boolean },
   actor: Actor,
-): Promise<{ numbers: string[]; members: string[] }> {
+): Promise<{ numbers: string[]; members: string[]; signedOut: string[] }> {
   const { prisma } = deps;
   const clinic = await prisma.clinic.findUnique({ where: { id: clinicId }, include: { numbers: true, memberships: { select: { userId: true } } } });
   if (!clinic) throw new HttpError(404, 'not_found', 'No such clinic');
@@ -82,7 +84,8 @@ export async function closeClinic(
   }
   const recordings = await prisma.recording.findMany({ where: { clinicId }, select: { id: true, recordingSid: true, deletedAtTwilio: true } });
   for (const r of recordings) await deps.storage.delete(r.id);
-  await prisma.$transaction(async (tx) => {
+  const members = clinic.memberships.map((m) => m.userId);
+  const signedOut = await prisma.$transaction(async (tx) => {
     for (const r of recordings.filter((r) => !r.deletedAtTwilio)) {
       await enqueueJob(tx, 'recording.delete-at-twilio', { recordingSid: r.recordingSid }, { dedupeKey: `recording.delete-at-twilio:${r.recordingSid}` });
     }
@@ -91,6 +94,8 @@ export async function closeClinic(
     await tx.auditEntry.deleteMany({ where: { clinicId } });
     await tx.clinic.delete({ where: { id: clinicId } }); // everything else of it goes with it (foreign keys cascade)
     await recordAudit(tx, { actor, action: 'clinic.closed', clinicId: null, subject: { type: 'clinic', id: clinicId }, details: { recordings: recordings.length, heldRecordingsDestroyed: held } });
+    // Its staff with no other clinic have nothing left to sign in to.
+    return signOutThoseLeftWithoutAClinic(tx, members);
   });
-  return { numbers: clinic.numbers.map((n) => n.e164), members: clinic.memberships.map((m) => m.userId) };
+  return { numbers: clinic.numbers.map((n) => n.e164), members, signedOut };
 }

@@ -58,6 +58,7 @@ export function privacyRoutes(ctx: AppContext): Router {
     const closed = await closeClinic({ prisma, storage: ctx.recordings }, clinicId, confirm, actorOf(req));
     ctx.fallbackDirectory.forget(closed.numbers);
     for (const userId of closed.members) ctx.live?.removedFromClinic(userId, clinicId);
+    for (const userId of closed.signedOut) ctx.live?.userSignedOut(userId);
     res.status(204).end();
   });
 

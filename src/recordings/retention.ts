@@ -48,6 +48,7 @@ const BATCH = 1_000;
 const CALL_BATCH = 5_000;
 const LEASE_MS = 30 * 60_000;
 const STALE_CALL_STATE_MS = 24 * 3_600_000;
+const FINISHED_INVITATIONS_KEPT_MS = 30 * 24 * 3_600_000;
 
 // Recordings past their own period, or whose call is past the call log's: never a held one.
 const EXPIRED_RECORDINGS = `FROM "Recording" r JOIN "Call" c ON c."id" = r."callId"
@@ -122,6 +123,8 @@ async function purgeClinic(deps: PurgeDeps, clinic: { id: string; name: string }
   }
   report.texts = (await db.sql(`DELETE FROM "TextMessage" WHERE "clinicId" = $1::uuid AND "createdAt" < $2::timestamp RETURNING 1 AS "x"`, [clinic.id, cut.callLog])).length;
   await db.sql(`DELETE FROM "WaitlistOffer" WHERE "clinicId" = $1::uuid AND "createdAt" < $2::timestamp`, [clinic.id, cut.callLog]);
+  // Invitations accepted, withdrawn or expired a month ago have nothing left to say.
+  await db.sql(`DELETE FROM "Invitation" WHERE "clinicId" = $1::uuid AND GREATEST("expiresAt", COALESCE("acceptedAt", "revokedAt", "expiresAt")) < $2::timestamp`, [clinic.id, new Date(now.getTime() - FINISHED_INVITATIONS_KEPT_MS)]);
   // What a caller said about themselves goes when the call ends; a call whose end never reached us keeps it no longer than a day.
   await db.sql(FORGET_STALE_CALL_STATE, [clinic.id, new Date(now.getTime() - STALE_CALL_STATE_MS)]);
   report.auditEntries = await db.prisma.$transaction(async (tx) => {

@@ -5,7 +5,8 @@ export interface HttpBrowser {
   cookie(): string;
 }
 
-export async function signIn(base: string, login: { email: string; password: string }): Promise<HttpBrowser> {
+/** A browser that has only opened the site (an anonymous CSRF token): for links and sign-in pages. */
+export async function openSite(base: string): Promise<HttpBrowser> {
   let cookie = '';
   let csrf = '';
   const call = async (method: string, path: string, body?: unknown) => {
@@ -16,7 +17,12 @@ export async function signIn(base: string, login: { email: string; password: str
     return { status: res.status, body: data as Record<string, unknown> };
   };
   await call('GET', '/api/session');
-  const res = await call('POST', '/api/session', login);
-  if (res.status !== 200) throw new Error(`sign-in answered ${res.status}`);
   return { call, cookie: () => cookie };
+}
+
+export async function signIn(base: string, login: { email: string; password: string }): Promise<HttpBrowser> {
+  const browser = await openSite(base);
+  const res = await browser.call('POST', '/api/session', login);
+  if (res.status !== 200) throw new Error(`sign-in answered ${res.status}`);
+  return browser;
 }

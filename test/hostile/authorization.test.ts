@@ -26,11 +26,11 @@ function expected(route: DeclaredRoute, who: Who): number | 'allowed' {
 
 // The owners' routes, written out: a route that gains or loses its owner guard shows up here, on purpose.
 const OWNER_ONLY = [
-  'DELETE ', 'DELETE /closures/:closureId', 'DELETE /patients/:patientId', 'DELETE /recordings/:recordingId/hold', 'DELETE /staff/:userId',
-  'GET /audit', 'GET /calendar-feeds', 'GET /export.zip', 'GET /patients/:patientId/erasure', 'GET /patients/:patientId/export', 'GET /patients/:patientId/export.zip',
+  'DELETE ', 'DELETE /closures/:closureId', 'DELETE /invitations/:invitationId', 'DELETE /patients/:patientId', 'DELETE /recordings/:recordingId/hold', 'DELETE /staff/:userId',
+  'GET /audit', 'GET /calendar-feeds', 'GET /export.zip', 'GET /invitations', 'GET /patients/:patientId/erasure', 'GET /patients/:patientId/export', 'GET /patients/:patientId/export.zip',
   'GET /retention', 'GET /staff', 'GET /statistics', 'GET /statistics.csv',
   'PATCH ', 'PATCH /appointment-types/:typeId', 'PATCH /booking-rules', 'PATCH /calendar-feeds/:feedId', 'PATCH /practitioners/:practitionerId', 'PATCH /staff/:userId',
-  'POST /appointment-types', 'POST /calendar-feeds/:feedId/regenerate', 'POST /closures', 'POST /practitioners', 'POST /recordings/:recordingId/hold', 'POST /staff',
+  'POST /appointment-types', 'POST /calendar-feeds/:feedId/regenerate', 'POST /closures', 'POST /invitations', 'POST /practitioners', 'POST /recordings/:recordingId/hold',
   'PUT /opening-hours', 'PUT /practitioners/:practitionerId/hours',
 ];
 

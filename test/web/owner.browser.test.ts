@@ -175,10 +175,54 @@ describeWith(needs.browser, 'The owner\'s screens in a real browser', () => {
     expect(new URL(deskPage.url()).pathname).toBe('/sign-in');
     await page.getByRole('table', { name: 'Staff list' }).getByText(desk.email).waitFor({ state: 'detached' });
 
-    // An invitation gives a one-time link to pass on.
+    // An invitation gives a one-time link to pass on; it waits in the list until accepted.
     await page.getByRole('form', { name: 'Invite someone' }).getByLabel('Email').fill('new.starter@clinic.test');
     await page.getByRole('button', { name: 'Invite' }).click();
-    expect(await page.getByLabel('Set-password link').inputValue()).toMatch(/\/set-password#token=/);
+    const link = await page.getByLabel('Invitation link').inputValue();
+    expect(link).toMatch(/\/invitation#token=/);
+    await page.getByRole('table', { name: 'Invitations waiting' }).getByText('new.starter@clinic.test').waitFor();
     await page.screenshot({ path: 'test-artifacts/staff.png', fullPage: true });
+
+    // The new starter opens it, chooses a password, and lands in the clinic as a receptionist.
+    const newcomer = await dashboard.browser.newPage();
+    await newcomer.goto(dashboard.base + new URL(link).pathname + new URL(link).hash);
+    await newcomer.getByRole('heading', { name: /^Join / }).waitFor();
+    expect(await newcomer.getByRole('main').textContent()).toContain('new.starter@clinic.test is invited to join');
+    const form = newcomer.getByRole('form', { name: 'Create your account' });
+    await form.getByLabel('New password').fill('a long enough password');
+    await form.getByLabel('The same again').fill('a long enough password');
+    await form.getByRole('button', { name: 'Create my account and join' }).click();
+    await newcomer.getByRole('region', { name: 'Live' }).waitFor();
+    expect(await tabs(newcomer)).toEqual(['Live', 'Diary', 'Patients', 'Calls']);
+    await newcomer.close();
+    await page.reload();
+    await page.getByRole('table', { name: 'Staff list' }).getByText('new.starter@clinic.test').waitFor();
+    await page.getByText('No invitations waiting.').waitFor();
+  });
+
+  it('someone who works at another clinic accepts an invitation by signing in as themselves', async () => {
+    const { owner } = await clinicWithStaff();
+    const elsewhere = await clinicWithStaff();
+    const page = await dashboard.signedInPage(owner);
+    await open(page, 'Staff');
+    await page.getByRole('form', { name: 'Invite someone' }).getByLabel('Email').fill(elsewhere.desk.email);
+    await page.getByRole('form', { name: 'Invite someone' }).getByLabel('Role').selectOption('owner');
+    await page.getByRole('button', { name: 'Invite' }).click();
+    const link = new URL(await page.getByLabel('Invitation link').inputValue());
+
+    const invitee = await dashboard.browser.newPage();
+    await invitee.goto(dashboard.base + link.pathname + link.hash);
+    // Trying to make a new account for an email that has one says what to do instead.
+    const create = invitee.getByRole('form', { name: 'Create your account' });
+    await create.getByLabel('New password').fill('someone else entirely');
+    await create.getByLabel('The same again').fill('someone else entirely');
+    await create.getByRole('button', { name: 'Create my account and join' }).click();
+    await create.getByRole('alert').getByText(/There is already an account/).waitFor();
+    const existing = invitee.getByRole('form', { name: 'Sign in to accept' });
+    await existing.getByLabel('Your password').fill(elsewhere.desk.password);
+    await existing.getByRole('button', { name: 'Sign in and join' }).click();
+    await invitee.getByRole('region', { name: 'Live' }).waitFor();
+    await invitee.close();
+    expect(await dashboard.db.prisma.membership.count({ where: { userId: elsewhere.desk.userId } })).toBe(2);
   });
 });

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, fetchSession, type SessionInfo } from './api';
 import { Home } from './pages/Home';
+import { Invitation } from './pages/Invitation';
 import { SetPassword } from './pages/SetPassword';
 import { SignIn } from './pages/SignIn';
 import { navigate, usePath } from './router';
@@ -22,7 +23,7 @@ export function App() {
 
   const signedIn = loaded.state === 'ready' && loaded.session.user !== null;
   useEffect(() => {
-    if (loaded.state !== 'ready' || path === '/set-password') return;
+    if (loaded.state !== 'ready' || path === '/set-password' || path === '/invitation') return;
     if (!signedIn && path !== '/sign-in') navigate('/sign-in');
     if (signedIn && path === '/sign-in') navigate('/');
   }, [loaded, path, signedIn]);
@@ -41,6 +42,7 @@ export function App() {
     navigate('/');
   };
   if (path === '/set-password') return <SetPassword onSignedIn={onSession} />;
+  if (path === '/invitation') return <Invitation session={loaded.session} onJoined={onSession} />;
   if (!loaded.session.user) return <SignIn onSignedIn={onSession} />;
   return <Home session={loaded.session} onSignedOut={(s) => setLoaded({ state: 'ready', session: s })} />;
 }

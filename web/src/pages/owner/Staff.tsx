@@ -12,18 +12,38 @@ interface Member {
   role: Role;
   since: string;
 }
+interface Invitation {
+  id: string;
+  email: string;
+  role: Role;
+  createdAt: string;
+  expiresAt: string;
+  expired: boolean;
+  invitedBy: string | null;
+}
 
-/** Who works here: invite with a one-time link, change a role, remove (their screens sign out at once). */
+const ROLE: Record<Role, string> = { owner: 'Owner', receptionist: 'Receptionist' };
+
+/**
+ * Who works here: invite (a one-time link to pass on; nobody joins until they accept),
+ * see and withdraw pending invitations, change a role, remove (their screens leave the clinic at once).
+ */
 export function Staff({ clinic, me }: { clinic: ClinicView; me: string | undefined }) {
   const base = `/api/clinics/${clinic.id}/staff`;
+  const invitationsUrl = `/api/clinics/${clinic.id}/invitations`;
   const [staff, setStaff] = useState<Load<Member[]>>({ state: 'loading' });
+  const [pending, setPending] = useState<Load<Invitation[]>>({ state: 'loading' });
   const [invite, setInvite] = useState({ email: '', role: 'receptionist' as Role });
-  const [link, setLink] = useState<{ email: string; url: string | null } | null>(null);
+  const [link, setLink] = useState<{ email: string; url: string; expiresAt: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [problem, setProblem] = useState('');
+  const day = (iso: string) => new Date(iso).toLocaleDateString(clinic.locale, { timeZone: clinic.timeZone });
 
-  const load = useCallback(() => loadInto(api<{ staff: Member[] }>('GET', base), setStaff, (r) => r.staff), [base]);
+  const load = useCallback(() => {
+    loadInto(api<{ staff: Member[] }>('GET', base), setStaff, (r) => r.staff);
+    loadInto(api<{ invitations: Invitation[] }>('GET', invitationsUrl), setPending, (r) => r.invitations);
+  }, [base, invitationsUrl]);
   useEffect(load, [load]);
 
   async function send(e: FormEvent) {
@@ -31,8 +51,8 @@ export function Staff({ clinic, me }: { clinic: ClinicView; me: string | undefin
     setBusy(true);
     setError(null);
     try {
-      const r = await api<{ email: string; setPasswordLink: string | null }>('POST', base, invite);
-      setLink({ email: r.email, url: r.setPasswordLink });
+      const r = await api<{ invitation: Invitation; link: string }>('POST', invitationsUrl, invite);
+      setLink({ email: r.invitation.email, url: r.link, expiresAt: r.invitation.expiresAt });
       setInvite({ email: '', role: 'receptionist' });
       load();
     } catch (err) {
@@ -41,6 +61,10 @@ export function Staff({ clinic, me }: { clinic: ClinicView; me: string | undefin
       setBusy(false);
     }
   }
+  const withdraw = (i: Invitation) => {
+    setProblem('');
+    api('DELETE', `${invitationsUrl}/${i.id}`).then(load, (err: ApiError) => setProblem(`${i.email}: ${err.message}`));
+  };
 
   async function change(member: Member, action: () => Promise<unknown>) {
     setProblem('');
@@ -53,7 +77,7 @@ export function Staff({ clinic, me }: { clinic: ClinicView; me: string | undefin
   }
   const setRole = (m: Member, role: Role) => change(m, () => api('PATCH', `${base}/${m.id}`, { role }));
   const remove = (m: Member) => {
-    if (window.confirm(`Remove ${m.email} from ${clinic.name}? They are signed out at once.`)) void change(m, () => api('DELETE', `${base}/${m.id}`));
+    if (window.confirm(`Remove ${m.email} from ${clinic.name}? Their access to it ends at once.`)) void change(m, () => api('DELETE', `${base}/${m.id}`));
   };
 
   return (
@@ -75,7 +99,7 @@ export function Staff({ clinic, me }: { clinic: ClinicView; me: string | undefin
                       <option value="owner">Owner</option>
                     </select>
                   </td>
-                  <td>{new Date(m.since).toLocaleDateString(clinic.locale, { timeZone: clinic.timeZone })}</td>
+                  <td>{day(m.since)}</td>
                   <td><button className="danger" onClick={() => remove(m)}>Remove</button></td>
                 </tr>
               ))}
@@ -83,6 +107,34 @@ export function Staff({ clinic, me }: { clinic: ClinicView; me: string | undefin
           </table>
         )}
       </Loaded>
+
+      <section className="panel" aria-label="Pending invitations">
+        <h2>Pending invitations</h2>
+        <Loaded load={pending} loading="Loading invitations…" retry={load}>
+          {(invitations) =>
+            invitations.length === 0 ? (
+              <p className="note">No invitations waiting.</p>
+            ) : (
+              <table aria-label="Invitations waiting">
+                <thead>
+                  <tr><th>Email</th><th>Role</th><th>Invited</th><th>Link works until</th><th /></tr>
+                </thead>
+                <tbody>
+                  {invitations.map((i) => (
+                    <tr key={i.id}>
+                      <td>{i.email}</td>
+                      <td>{ROLE[i.role]}</td>
+                      <td>{day(i.createdAt)}{i.invitedBy ? ` by ${i.invitedBy}` : ''}</td>
+                      <td>{i.expired ? 'Expired: invite them again' : day(i.expiresAt)}</td>
+                      <td><button className="danger" onClick={() => withdraw(i)} aria-label={`Withdraw the invitation to ${i.email}`}>Withdraw</button></td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )
+          }
+        </Loaded>
+      </section>
 
       <form className="panel" onSubmit={send} aria-label="Invite someone">
         <h2>Invite someone</h2>
@@ -103,14 +155,11 @@ export function Staff({ clinic, me }: { clinic: ClinicView; me: string | undefin
       </form>
       {link && (
         <div className="panel" role="status">
-          {link.url ? (
-            <>
-              <p>Give {link.email} this link to set their password. It works once, for 72 hours; it is not shown again.</p>
-              <CopyField label="Set-password link" value={link.url} />
-            </>
-          ) : (
-            <p>{link.email} already has an account and can sign in now.</p>
-          )}
+          <p>
+            Give {link.email} this link. They join once they accept it: someone new chooses a password, someone who already has an account signs in with it.
+            It works once, until {day(link.expiresAt)}, and is not shown again.
+          </p>
+          <CopyField label="Invitation link" value={link.url} />
         </div>
       )}
     </section>

@@ -1,0 +1,147 @@
+// Staff invitations. An owner invites an email to a role in their clinic; nothing
+// changes for anyone until the invitee accepts: a new person by choosing a password
+// through the one-time link, someone who already has an account only while signed in
+// as themselves. So no owner ever gets a usable link or a membership for an account
+// that exists (the takeover this replaces: any owner could set the password of another
+// clinic's new owner), and one clinic's invitation never touches another clinic's
+// links. The owner's answer is the same whether the email has an account or not.
+import { type Actor, recordAudit } from '../audit/audit.js';
+import type { Prisma } from '../db/database.js';
+import type { Role } from '../generated/prisma/enums.js';
+import { HttpError } from '../http/errors.js';
+import { hashPassword } from './passwords.js';
+import type { Limit } from './rate-limit.js';
+import { takeAttempt } from './throttle.js';
+import { hashToken, newToken } from './tokens.js';
+
+export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** Invitations one clinic may send in a day: plenty for a clinic, few for someone fishing for accounts. */
+export const INVITATIONS_PER_DAY: Limit = { points: 50, windowMs: 24 * 60 * 60 * 1000 };
+
+const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code === 'P2002';
+
+export interface InvitationView {
+  id: string;
+  email: string;
+  role: Role;
+  createdAt: Date;
+  expiresAt: Date;
+  expired: boolean;
+  invitedBy: string | null;
+}
+
+const view = (i: { id: string; email: string; role: Role; createdAt: Date; expiresAt: Date }, now: Date, invitedBy: string | null): InvitationView => ({
+  id: i.id,
+  email: i.email,
+  role: i.role,
+  createdAt: i.createdAt,
+  expiresAt: i.expiresAt,
+  expired: i.expiresAt <= now,
+  invitedBy,
+});
+
+/** Invites `email` to the clinic as `role` with a new one-time link; an open invitation for that email here is replaced. */
+export async function inviteStaff(
+  prisma: Prisma,
+  input: { clinicId: string; email: string; role: Role; baseUrl: string; now: Date },
+  actor: Extract<Actor, { type: 'user' }>,
+): Promise<{ invitation: InvitationView; link: string }> {
+  const { clinicId, email, role, now } = input;
+  await takeAttempt(prisma, [[`invite:clinic:${clinicId}`, INVITATIONS_PER_DAY]], now, 'invitations from this clinic today');
+  const token = newToken();
+  const invitation = await prisma
+    .$transaction(async (tx) => {
+      const member = await tx.membership.findFirst({ where: { clinicId, user: { email } }, select: { userId: true } });
+      if (member) throw new HttpError(409, 'already_member', `${email} is already a member of this clinic.`, 'email');
+      await tx.invitation.updateMany({ where: { clinicId, email, acceptedAt: null, revokedAt: null }, data: { revokedAt: now } });
+      const created = await tx.invitation.create({
+        data: { clinicId, email, role, tokenHash: hashToken(token), invitedBy: actor.userId, createdAt: now, expiresAt: new Date(now.getTime() + INVITATION_TTL_MS) },
+      });
+      await recordAudit(tx, { actor, action: 'staff.invited', clinicId, subject: { type: 'invitation', id: created.id }, details: { role } });
+      return created;
+    })
+    .catch((err) => {
+      // Another owner invited the same email at the same moment: theirs stands.
+      if (isUniqueViolation(err)) throw new HttpError(409, 'already_invited', `${email} was invited a moment ago; see the pending invitations.`, 'email');
+      throw err;
+    });
+  const inviter = await prisma.user.findUnique({ where: { id: actor.userId }, select: { email: true } });
+  // In the fragment, so the token never reaches a server log or a Referer header.
+  return { invitation: view(invitation, now, inviter?.email ?? null), link: `${input.baseUrl}/invitation#token=${token}` };
+}
+
+/** The clinic's open invitations (expired ones too, so an owner sees who never came), newest first. */
+export async function listInvitations(prisma: Prisma, clinicId: string, now: Date): Promise<InvitationView[]> {
+  const open = await prisma.invitation.findMany({ where: { clinicId, acceptedAt: null, revokedAt: null }, orderBy: { createdAt: 'desc' } });
+  const inviters = await prisma.user.findMany({ where: { id: { in: open.flatMap((i) => (i.invitedBy ? [i.invitedBy] : [])) } }, select: { id: true, email: true } });
+  const email = new Map(inviters.map((u) => [u.id, u.email]));
+  return open.map((i) => view(i, now, i.invitedBy ? (email.get(i.invitedBy) ?? null) : null));
+}
+
+/** Withdraws an open invitation of this clinic: its link stops working. */
+export async function revokeInvitation(prisma: Prisma, clinicId: string, invitationId: string, actor: Actor, now: Date): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    const revoked = await tx.invitation.updateMany({ where: { id: invitationId, clinicId, acceptedAt: null, revokedAt: null }, data: { revokedAt: now } });
+    if (revoked.count === 0) throw new HttpError(404, 'not_found', 'No such invitation waiting', 'invitationId');
+    await recordAudit(tx, { actor, action: 'staff.invitation_revoked', clinicId, subject: { type: 'invitation', id: invitationId } });
+  });
+}
+
+async function openInvitation(prisma: Prisma, token: string, now: Date) {
+  const invitation = await prisma.invitation.findUnique({ where: { tokenHash: hashToken(token) }, include: { clinic: { select: { name: true } } } });
+  if (!invitation) throw new HttpError(404, 'invitation_unknown', 'This invitation link is not valid. Ask the clinic for a new one.', 'token');
+  if (invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt <= now) {
+    throw new HttpError(410, 'invitation_expired', 'This invitation has expired, was withdrawn or was already used. Ask the clinic for a new one.', 'token');
+  }
+  return invitation;
+}
+
+/** What the invitation page shows: which clinic, which role, for which email. */
+export async function inspectInvitation(prisma: Prisma, token: string, now: Date) {
+  const i = await openInvitation(prisma, token, now);
+  return { email: i.email, role: i.role, clinicName: i.clinic.name, expiresAt: i.expiresAt };
+}
+
+type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
+
+/** Marks the invitation used (once, under concurrency) and makes the membership; an existing membership keeps its role. */
+async function join(tx: Tx, invitation: { id: string; clinicId: string; role: Role }, userId: string, now: Date): Promise<void> {
+  const spent = await tx.invitation.updateMany({ where: { id: invitation.id, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } }, data: { acceptedAt: now, acceptedBy: userId } });
+  if (spent.count !== 1) throw new HttpError(410, 'invitation_expired', 'This invitation was already used.', 'token');
+  await tx.membership.createMany({ data: [{ userId, clinicId: invitation.clinicId, role: invitation.role }], skipDuplicates: true });
+  await recordAudit(tx, { actor: { type: 'user', userId }, action: 'staff.joined', clinicId: invitation.clinicId, subject: { type: 'invitation', id: invitation.id }, details: { role: invitation.role } });
+}
+
+/**
+ * Accepts an invitation. Signed in, only as the invited email. Not signed in, only by
+ * choosing a password for a new account: an email that already has an account must sign
+ * in with it first — whoever holds the link can never set that account's password.
+ */
+export async function acceptInvitation(
+  prisma: Prisma,
+  token: string,
+  who: { signedInAs: { id: string; email: string } | null; password?: string },
+  now: Date,
+  hash = hashPassword,
+): Promise<{ userId: string; clinicId: string; newAccount: boolean }> {
+  const invitation = await openInvitation(prisma, token, now);
+  if (who.signedInAs) {
+    if (who.signedInAs.email !== invitation.email) {
+      throw new HttpError(403, 'wrong_account', `This invitation is for ${invitation.email}, and you are signed in as ${who.signedInAs.email}. Sign out, then open the link again.`);
+    }
+    const userId = who.signedInAs.id;
+    await prisma.$transaction((tx) => join(tx, invitation, userId, now));
+    return { userId, clinicId: invitation.clinicId, newAccount: false };
+  }
+  if (!who.password) throw new HttpError(400, 'invalid_input', 'password: is required to create your account', 'password');
+  const accountExists = new HttpError(409, 'account_exists', `There is already an account for ${invitation.email}. Sign in with its password to accept.`, 'password');
+  if (await prisma.user.findUnique({ where: { email: invitation.email }, select: { id: true } })) throw accountExists;
+  const passwordHash = await hash(who.password);
+  return prisma.$transaction(async (tx) => {
+    const created = await tx.user.createMany({ data: [{ email: invitation.email, passwordHash }], skipDuplicates: true });
+    if (created.count !== 1) throw accountExists; // made meanwhile (the operator, another invitation)
+    const user = await tx.user.findUniqueOrThrow({ where: { email: invitation.email }, select: { id: true } });
+    await join(tx, invitation, user.id, now);
+    return { userId: user.id, clinicId: invitation.clinicId, newAccount: true };
+  });
+}
