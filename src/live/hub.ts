@@ -30,7 +30,7 @@ export interface LiveHub {
   sessionEnded(tokenHash: string): void;
   /** All of a person's sessions were ended (removed from a clinic, password reset): their sockets are disconnected. */
   userSignedOut(userId: string): void;
-  /** Someone left a clinic: their sockets leave its room, on every instance. */
+  /** Someone left a clinic: their sockets leave its room, on every instance, and are told (`clinic.left`). */
   removedFromClinic(userId: string, clinicId: string): void;
   /** Checks every socket on this instance against the database (sessions, memberships) now. */
   recheck(): Promise<void>;
@@ -129,7 +129,11 @@ export async function attachLiveHub(server: http.Server, ctx: AppContext, option
     io: io as unknown as Server,
     sessionEnded: (tokenHash) => io.in(sessionRoom(tokenHash)).disconnectSockets(true),
     userSignedOut: (userId) => io.in(userRoom(userId)).disconnectSockets(true),
-    removedFromClinic: (userId, clinicId) => io.in(userRoom(userId)).socketsLeave(clinicRoom(clinicId)),
+    removedFromClinic: (userId, clinicId) => {
+      io.in(userRoom(userId)).socketsLeave(clinicRoom(clinicId));
+      // Their screen of that clinic must close; their other clinics' screens carry on.
+      io.to(userRoom(userId)).emit('clinic.left', { name: 'clinic.left', clinicId, at: ctx.clock().toISOString(), data: {} });
+    },
     recheck,
     close: async () => {
       clearInterval(timer);

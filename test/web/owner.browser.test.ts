@@ -200,6 +200,23 @@ describeWith(needs.browser, 'The owner\'s screens in a real browser', () => {
     await page.getByText('No invitations waiting.').waitFor();
   });
 
+  it('removing someone who also works at another clinic closes this clinic on their screen and leaves them at work in the other', async () => {
+    const here = await clinicWithStaff();
+    const there = await clinicWithStaff();
+    await dashboard.db.prisma.membership.create({ data: { userId: here.desk.userId, clinicId: there.clinic.id, role: 'receptionist' } });
+    const deskPage = await dashboard.signedInPage(here.desk);
+    await deskPage.getByRole('combobox', { name: 'Clinic' }).selectOption(here.clinic.id);
+    await deskPage.getByRole('region', { name: 'Clinic' }).getByRole('heading', { name: here.clinic.name }).waitFor();
+    const page = await dashboard.signedInPage(here.owner);
+    await open(page, 'Staff');
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('row').filter({ hasText: here.desk.email }).getByRole('button', { name: 'Remove' }).click();
+    // Their screen moves to the clinic they still belong to; they stay signed in.
+    await deskPage.getByRole('region', { name: 'Clinic' }).getByRole('heading', { name: there.clinic.name }).waitFor({ timeout: 5_000 });
+    expect(await deskPage.getByRole('combobox', { name: 'Clinic' }).count()).toBe(0); // one clinic left: no chooser
+    expect(new URL(deskPage.url()).pathname).not.toBe('/sign-in');
+  });
+
   it('someone who works at another clinic accepts an invitation by signing in as themselves', async () => {
     const { owner } = await clinicWithStaff();
     const elsewhere = await clinicWithStaff();

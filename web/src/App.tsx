@@ -44,5 +44,6 @@ export function App() {
   if (path === '/set-password') return <SetPassword onSignedIn={onSession} />;
   if (path === '/invitation') return <Invitation session={loaded.session} onJoined={onSession} />;
   if (!loaded.session.user) return <SignIn onSignedIn={onSession} />;
-  return <Home session={loaded.session} onSignedOut={(s) => setLoaded({ state: 'ready', session: s })} />;
+  // A new set of clinics (one left, one joined) starts the screens afresh.
+  return <Home key={loaded.session.clinics.map((c) => c.id).join()} session={loaded.session} onSignedOut={(s) => setLoaded({ state: 'ready', session: s })} />;
 }

@@ -32,8 +32,15 @@ export function useLive(clinicId: string, onEvent: (e: LiveEvent) => void, onRes
       first = false;
     });
     // The server ends a connection only when the person may no longer have it; anything else is the network.
-    socket.on('disconnect', (reason) => setState(reason === 'io server disconnect' ? 'ended' : 'reconnecting'));
+    let left = false;
+    socket.on('disconnect', (reason) => setState(left || reason === 'io server disconnect' ? 'ended' : 'reconnecting'));
     socket.on('connect_error', () => setState('reconnecting'));
+    // Removed from this clinic (still a member elsewhere): the connection is over for this screen.
+    socket.on('clinic.left', (event: LiveEvent) => {
+      if (event?.clinicId !== clinicId) return;
+      left = true;
+      socket.disconnect();
+    });
     socket.onAny((name: string, event: LiveEvent) => {
       if (name !== 'ready' && event?.clinicId === clinicId) handlers.current.onEvent(event);
     });
