@@ -4,6 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import { fanoutBenchmarks } from './fanout.bench.js';
 import { purgeBenchmarks } from './purge.bench.js';
+import { reportBenchmarks } from './reports.bench.js';
 import { startupBenchmarks } from './startup.bench.js';
 import { slotBenchmarks } from './slots.bench.js';
 import { voiceBenchmarks } from './voice.bench.js';
@@ -18,9 +19,9 @@ export interface Figure {
   goal?: { max?: number; min?: number; of: 'value' | 'ratio' };
 }
 
-// BENCH_ONLY=slots|voice|fanout|purge|startup runs one of them.
+// BENCH_ONLY=slots|voice|fanout|purge|reports|startup runs one of them.
 const only = process.env.BENCH_ONLY;
-const suites: Array<[string, () => Promise<Figure[]>]> = [['slots', slotBenchmarks], ['voice', voiceBenchmarks], ['fanout', fanoutBenchmarks], ['purge', purgeBenchmarks], ['startup', startupBenchmarks]];
+const suites: Array<[string, () => Promise<Figure[]>]> = [['slots', slotBenchmarks], ['voice', voiceBenchmarks], ['fanout', fanoutBenchmarks], ['purge', purgeBenchmarks], ['reports', reportBenchmarks], ['startup', startupBenchmarks]];
 const figures: Figure[] = [];
 for (const [name, run] of suites) if (!only || only === name) figures.push(...(await run()));
 

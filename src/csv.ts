@@ -9,7 +9,7 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 
 export const asSpreadsheetText = (value: string): string => (FORMULA_START.test(value) ? `'${value}` : value);
 
-/** Rows under a header line; strings that a spreadsheet would read as formulas are made text. */
-export function toCsv(rows: unknown[][], columns: string[]): string {
-  return stringify(rows, { header: true, columns, cast: { string: asSpreadsheetText } });
+/** Rows under a header line (or, for a later page of the same file, without one); strings that a spreadsheet would read as formulas are made text. */
+export function toCsv(rows: unknown[][], columns: string[], options: { header?: boolean } = {}): string {
+  return stringify(rows, { header: options.header ?? true, columns, cast: { string: asSpreadsheetText } });
 }

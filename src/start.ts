@@ -6,6 +6,7 @@ import { type DemoSignIn, seedDemoClinicIfEmpty } from './clinics/demo.js';
 import type { ReadyConfig } from './config.js';
 import type { AppContext } from './context.js';
 import { EventBus } from './events.js';
+import { watchEventLoop } from './event-loop-watch.js';
 import { openConfiguredDatabase } from './db/open.js';
 import type { Logger } from './logger.js';
 import { jobHandlers } from './jobs/handlers.js';
@@ -45,6 +46,7 @@ export async function startService(configured: ReadyConfig, logger: Logger): Pro
   try {
     const applied = await db.migrate();
     logger.info({ applied, database: db.kind }, applied.length ? 'applied migrations' : 'database schema is up to date');
+    await db.refreshStatistics(); // before any call is taken: the one time its pause costs nobody
     const fallbackDirectory = new FallbackDirectory();
     // Known before the first call, so Twilio's fallback URL can forward even if the database dies early.
     for (const clinic of await listClinics(db.prisma)) fallbackDirectory.remember(clinic);
@@ -61,6 +63,7 @@ export async function startService(configured: ReadyConfig, logger: Logger): Pro
     await scheduleReconciliation(ctx);
     await schedulePeriodic(db.prisma, 'retention.purge', PURGE_EVERY_MS, ctx.clock());
     jobs.start();
+    const stopWatching = watchEventLoop(logger);
     const server = createHttpServer(createApp(ctx));
     ctx.live = await attachLiveHub(server, ctx, { redisUrl: config.redisUrl });
     await new Promise<void>((resolve, reject) => {
@@ -83,6 +86,7 @@ export async function startService(configured: ReadyConfig, logger: Logger): Pro
         await closed;
         clearTimeout(timer);
         await jobs.stop();
+        stopWatching();
         await db.close();
         simulator.simulator?.stop();
         await simulator.standin?.stop();

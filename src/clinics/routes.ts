@@ -14,6 +14,7 @@ import { recordingRoutes } from '../recordings/routes.js';
 import { statisticsRoutes } from '../statistics/routes.js';
 import { callLogRoutes } from '../telephony/call-log-routes.js';
 import { HttpError, notFound, parseInput } from '../http/errors.js';
+import { reportLimiter } from '../http/report-limit.js';
 import { getClinic, updateClinicSettings } from './clinics.js';
 import { clinicNameSchema, e164Schema, localeSchema, timeZoneSchema } from './validation.js';
 
@@ -107,11 +108,13 @@ export function clinicRoutes(ctx: AppContext): Router {
   router.use(diarySetupRoutes(ctx));
   router.use(diaryRoutes(ctx));
   router.use(feedAdminRoutes(ctx));
-  router.use(callLogRoutes(ctx));
+  // Reports and exports share one limiter: a person's are counted together.
+  const report = reportLimiter(ctx);
+  router.use(callLogRoutes(ctx, report));
   router.use(receptionRoutes(ctx));
-  router.use(statisticsRoutes(ctx));
+  router.use(statisticsRoutes(ctx, report));
   router.use(recordingRoutes(ctx));
-  router.use(privacyRoutes(ctx));
+  router.use(privacyRoutes(ctx, report));
   router.use(simulatorRoutes(ctx));
   return router;
 }

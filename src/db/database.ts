@@ -3,6 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { breathe } from './breathe.js';
 import { applyMigrations, hasPendingMigrations } from './migrations.js';
 
 // A burst (a thousand receptionists' clicks on one slot) queues for a connection
@@ -29,6 +30,13 @@ export interface Database {
   migrate(): Promise<string[]>;
   /** Resolves when the database answers a query. */
   ping(): Promise<void>;
+  /**
+   * Refreshes the planner's statistics where nothing else does: PostgreSQL's autovacuum
+   * keeps them, but the embedded database has no background workers, and without them
+   * it plans a report's page as a scan of the whole clinic (measured: 150–300 ms a page
+   * instead of 40). Table by table, sampling lightly, other work running in between.
+   */
+  refreshStatistics(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -49,6 +57,15 @@ export async function openEmbeddedDatabase(source: { dataDir: string } | { loadD
     migrate: async () => ((await hasPendingMigrations(rawQuery(prisma))) ? applyMigrations(adapter) : []),
     ping: async () => {
       await pglite.query('SELECT 1');
+    },
+    refreshStatistics: async () => {
+      const tables = await pglite.query<{ name: string }>(`SELECT tablename AS "name" FROM pg_tables WHERE schemaname = 'public'`);
+      // A fifth of PostgreSQL's default sample: plenty for these plans, and each table's turn stays short.
+      await pglite.exec('SET default_statistics_target = 20');
+      for (const { name } of tables.rows) {
+        await pglite.exec(`ANALYZE "${name.replace(/"/g, '""')}"`);
+        await breathe();
+      }
     },
     close: async () => {
       await prisma.$disconnect();
@@ -84,6 +101,7 @@ export function openPostgresDatabase(connectionString: string, options: { poolSi
     ping: async () => {
       await prisma.$queryRaw`SELECT 1`;
     },
+    refreshStatistics: async () => undefined, // autovacuum's work
     close: async () => {
       await prisma.$disconnect();
       await pool.end();

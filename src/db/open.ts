@@ -22,6 +22,8 @@ export async function openConfiguredDatabase(config: Config, options: { holder: 
       ...db,
       close: async () => {
         await db.close();
+        // PGlite rewrites some files readable by everyone as it runs (its relation cache); tidy them before letting go.
+        await makePrivate(config.dataDir).catch(() => 0);
         await release();
       },
     };

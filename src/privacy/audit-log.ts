@@ -15,7 +15,7 @@ export const auditQuerySchema = z.strictObject({
   action: z.string().trim().regex(/^[a-z_.]{1,60}$/, 'must be an action like recording.listened, or its start like recording.').optional(),
   actor: z.uuid('must be a staff member id').optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  before: z.string().regex(/^\d{1,19}$/, 'must be the id of an entry').refine((id) => BigInt(id) <= MAX_ID, 'must be the id of an entry').optional(),
+  before: z.string().regex(/^\d{1,19}$/, 'must be the id of an entry').refine((id) => /^\d{1,19}$/.test(id) && BigInt(id) <= MAX_ID, 'must be the id of an entry').optional(),
 });
 
 export async function listAudit(prisma: Prisma, clinic: { id: string; timeZone: string }, q: z.infer<typeof auditQuerySchema>) {

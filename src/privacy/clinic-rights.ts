@@ -1,64 +1,12 @@
-// The clinic's own rights: all of its data in machine-readable form, and closing
-// the clinic — everything erased, recordings at Twilio included, and its data key
+// The clinic's own rights: all of its data in machine-readable form (./clinic-export.ts),
+// and closing the clinic — everything erased, recordings at Twilio included, and its data key
 // destroyed so that any copy left behind (a backup) cannot be decrypted.
-import { strToU8, zipSync } from 'fflate';
 import { type Actor, recordAudit } from '../audit/audit.js';
 import type { Prisma } from '../db/database.js';
 import { HttpError } from '../http/errors.js';
 import { enqueueJob } from '../jobs/runner.js';
 import { signOutThoseLeftWithoutAClinic } from '../accounts/staff.js';
 import type { RecordingStorage } from '../recordings/storage.js';
-import { toCsv } from '../csv.js';
-
-type Row = Record<string, unknown>;
-
-/** Every table's rows that belong to the clinic (secrets and audio bytes left out). */
-export async function clinicTables(prisma: Prisma, clinicId: string): Promise<Record<string, Row[]>> {
-  const byClinic = { where: { clinicId } };
-  const [clinic, numbers, members, invitations, practitioners, workingHours, types, typePractitioners, openingHours, closures, patients, appointments, waitlist, offers, feeds, calls, events, recordings, callBacks, stats, texts, audit] = await Promise.all([
-    prisma.clinic.findMany({ where: { id: clinicId } }),
-    prisma.clinicNumber.findMany(byClinic),
-    prisma.membership.findMany({ ...byClinic, select: { userId: true, role: true, createdAt: true, user: { select: { email: true } } } }),
-    prisma.invitation.findMany({ ...byClinic, omit: { tokenHash: true } }),
-    prisma.practitioner.findMany(byClinic),
-    prisma.workingHours.findMany({ where: { practitioner: { clinicId } } }),
-    prisma.appointmentType.findMany(byClinic),
-    prisma.appointmentTypePractitioner.findMany({ where: { type: { clinicId } } }),
-    prisma.openingHours.findMany(byClinic),
-    prisma.closure.findMany(byClinic),
-    prisma.patient.findMany(byClinic),
-    prisma.appointment.findMany(byClinic),
-    prisma.waitlistEntry.findMany(byClinic),
-    prisma.waitlistOffer.findMany(byClinic),
-    prisma.calendarFeed.findMany({ ...byClinic, select: { id: true, practitionerId: true, showFullNames: true, version: true } }),
-    prisma.call.findMany(byClinic),
-    prisma.callEvent.findMany({ where: { call: { clinicId } } }),
-    prisma.recording.findMany(byClinic),
-    prisma.callBack.findMany(byClinic),
-    prisma.callStatsDay.findMany(byClinic),
-    prisma.textMessage.findMany(byClinic),
-    prisma.auditEntry.findMany(byClinic),
-  ]);
-  return {
-    clinic, numbers, staff: members.map(({ user, ...m }) => ({ ...m, email: user.email })), invitations, practitioners, workingHours, appointmentTypes: types, appointmentTypePractitioners: typePractitioners,
-    openingHours, closures, patients, appointments, waitlist, waitlistOffers: offers, calendarFeeds: feeds, calls, callEvents: events, recordings, callBacks, callStatistics: stats, textMessages: texts, auditLog: audit,
-  };
-}
-
-const cell = (v: unknown): string => (v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : typeof v === 'bigint' ? v.toString() : typeof v === 'object' ? JSON.stringify(v) : String(v));
-/** JSON for exports: audit ids are bigints, written as strings. */
-export const exportJson = (data: unknown) => JSON.stringify(data, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2);
-
-/** The clinic's data as a zip: clinic.json with every table, and one CSV per table. */
-export async function clinicExportZip(prisma: Prisma, clinicId: string, now: Date): Promise<Buffer> {
-  const tables = await clinicTables(prisma, clinicId);
-  const files: Record<string, Uint8Array> = { 'clinic.json': strToU8(exportJson({ exportedAt: now, ...tables })) };
-  for (const [name, rows] of Object.entries(tables)) {
-    const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-    files[`csv/${name}.csv`] = strToU8(toCsv(rows.map((r) => columns.map((c) => cell(r[c]))), columns));
-  }
-  return Buffer.from(zipSync(files));
-}
 
 /**
  * Closes the clinic: its audio is deleted, Twilio's copies are queued for deletion

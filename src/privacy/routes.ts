@@ -1,17 +1,19 @@
-import { Router, type Request } from 'express';
+import { type RequestHandler, Router, type Request } from 'express';
 import { z } from 'zod';
 import { actorOf, requireOwner } from '../accounts/middleware.js';
 import { recordAudit } from '../audit/audit.js';
 import type { AppContext } from '../context.js';
 import { notFound, parseInput } from '../http/errors.js';
 import { auditQuerySchema, listAudit } from './audit-log.js';
-import { clinicExportZip, closeClinic, exportJson } from './clinic-rights.js';
+import { clinicExportZip, exportJson } from './clinic-export.js';
+import { closeClinic } from './clinic-rights.js';
+import { sendInPieces } from '../http/send-in-pieces.js';
 import { erasePatient, erasurePreview, patientExport, patientExportZip, type RightsDeps } from './patient-rights.js';
 
 const confirmSchema = z.strictObject({ confirmName: z.string({ error: 'is required: type the name to confirm' }).max(200) });
 
 /** The owner's data-protection duties: patient export and erasure, the clinic's export and closure, the audit log. */
-export function privacyRoutes(ctx: AppContext): Router {
+export function privacyRoutes(ctx: AppContext, report: RequestHandler): Router {
   const router = Router({ mergeParams: true });
   const prisma = ctx.db.prisma;
   const deps: RightsDeps = { prisma, storage: ctx.recordings, masterKey: ctx.config.recordingsKey, clock: ctx.clock };
@@ -25,13 +27,13 @@ export function privacyRoutes(ctx: AppContext): Router {
     recordAudit(prisma, { actor: actorOf(req), action, clinicId: clinicOf(req), subject, details });
   const attachment = (name: string) => ({ 'Content-Disposition': `attachment; filename="${name}"`, 'Cache-Control': 'private, no-store' });
 
-  router.get('/patients/:patientId/export', requireOwner, async (req, res) => {
+  router.get('/patients/:patientId/export', requireOwner, report, async (req, res) => {
     const id = patientIdOf(req);
     const data = await patientExport(prisma, clinicOf(req), id, ctx.clock());
     await audited(req, 'patient.exported', { type: 'patient', id }, { audio: false });
     res.set(attachment(`patient-${id}.json`)).type('application/json').send(exportJson(data));
   });
-  router.get('/patients/:patientId/export.zip', requireOwner, async (req, res) => {
+  router.get('/patients/:patientId/export.zip', requireOwner, report, async (req, res) => {
     const id = patientIdOf(req);
     const zip = await patientExportZip(deps, clinicOf(req), id);
     await audited(req, 'patient.exported', { type: 'patient', id }, { audio: true });
@@ -47,10 +49,10 @@ export function privacyRoutes(ctx: AppContext): Router {
     res.json({ erased: counts });
   });
 
-  router.get('/export.zip', requireOwner, async (req, res) => {
-    const zip = await clinicExportZip(prisma, clinicOf(req), ctx.clock());
+  router.get('/export.zip', requireOwner, report, async (req, res) => {
     await audited(req, 'clinic.exported');
-    res.set(attachment(`clinic-${clinicOf(req)}.zip`)).type('application/zip').send(zip);
+    res.set(attachment(`clinic-${clinicOf(req)}.zip`)).type('application/zip');
+    await sendInPieces(res, clinicExportZip(prisma, clinicOf(req), ctx.clock()));
   });
   router.delete('/', requireOwner, async (req, res) => {
     const confirm = parseInput(confirmSchema.extend({ destroyHeldRecordings: z.boolean({ error: 'must be true or false' }).optional() }), req.body);

@@ -4,6 +4,7 @@
 // their calls). One run at a time across instances and the command line (a lease);
 // an audit entry per clinic per run with the counts, never the content.
 import { recordAudit, type Actor } from '../audit/audit.js';
+import { breathe } from '../db/breathe.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../logger.js';
 import { closeDays } from '../statistics/statistics.js';
@@ -94,6 +95,7 @@ async function destroyRecordings(deps: PurgeDeps, clinicId: string, cut: Cutoffs
     });
     await inParallel(gone, 32, (r) => deps.storage.delete(r.id));
     await db.sql(`DELETE FROM "Recording" WHERE "id" = ANY($1::uuid[])`, [gone.map((r) => r.id)]);
+    await breathe();
     for (const r of gone) r.kind === 'voicemail' ? report.voicemails++ : report.callRecordings++;
   }
 }
@@ -119,6 +121,7 @@ async function purgeClinic(deps: PurgeDeps, clinic: { id: string; name: string }
   for (;;) {
     const deleted = await db.sql(`DELETE FROM "Call" WHERE "id" IN (SELECT c."id" ${EXPIRED_CALLS} LIMIT ${CALL_BATCH}) RETURNING 1 AS "x"`, [clinic.id, cut.callLog]);
     report.calls += deleted.length;
+    await breathe();
     if (deleted.length < CALL_BATCH) break;
   }
   report.texts = (await db.sql(`DELETE FROM "TextMessage" WHERE "clinicId" = $1::uuid AND "createdAt" < $2::timestamp RETURNING 1 AS "x"`, [clinic.id, cut.callLog])).length;
@@ -151,6 +154,8 @@ export async function purgeExpired(deps: PurgeDeps, options: { dryRun?: boolean;
     });
     const reports: ClinicPurge[] = [];
     for (const clinic of clinics) reports.push(await purgeClinic(deps, clinic, startedAt, dryRun, options.actor ?? { type: 'system' }));
+    // A day's changes, deletions included, for the planner of a database that keeps no statistics itself.
+    if (!dryRun) await deps.db.refreshStatistics();
     // Finished jobs name rows, not people; a fortnight is enough to look back on.
     const jobsRemoved = dryRun ? 0 : (await deps.db.sql(`DELETE FROM "Job" WHERE ("status" = 'done' AND "doneAt" < $1::timestamp) OR ("status" = 'failed' AND "createdAt" < $2::timestamp) RETURNING 1 AS "x"`, [new Date(startedAt.getTime() - 14 * 86_400_000), new Date(startedAt.getTime() - 90 * 86_400_000)])).length;
     return { dryRun, startedAt, finishedAt: deps.clock(), clinics: reports, jobsRemoved };

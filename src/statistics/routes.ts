@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { type RequestHandler, Router, type Request } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { requireOwner } from '../accounts/middleware.js';
@@ -14,11 +14,11 @@ const periodSchema = z.strictObject({
 });
 
 /** /api/clinics/:clinicId/statistics[.csv]?from=&to= (local dates, both included; the last 28 days by default). Owners only. */
-export function statisticsRoutes(ctx: AppContext): Router {
+export function statisticsRoutes(ctx: AppContext, report: RequestHandler): Router {
   const router = Router({ mergeParams: true });
   const prisma = ctx.db.prisma;
 
-  async function report(req: Request) {
+  async function periodOf(req: Request) {
     const q = parseInput(periodSchema, req.query);
     const clinic = await prisma.clinic.findUniqueOrThrow({ where: { id: req.membership!.clinicId }, select: { id: true, timeZone: true } });
     const to = q.to ?? DateTime.fromJSDate(ctx.clock(), { zone: clinic.timeZone }).toISODate()!;
@@ -28,11 +28,11 @@ export function statisticsRoutes(ctx: AppContext): Router {
     return periodReport(prisma, clinic, from, to, ctx.clock());
   }
 
-  router.get('/statistics', requireOwner, async (req, res) => {
-    res.json(await report(req));
+  router.get('/statistics', requireOwner, report, async (req, res) => {
+    res.json(await periodOf(req));
   });
-  router.get('/statistics.csv', requireOwner, async (req, res) => {
-    const r = await report(req);
+  router.get('/statistics.csv', requireOwner, report, async (req, res) => {
+    const r = await periodOf(req);
     res.set('Content-Disposition', `attachment; filename="call-statistics-${r.from}-${r.to}.csv"`).type('text/csv; charset=utf-8').send(reportCsv(r));
   });
   return router;

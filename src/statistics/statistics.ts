@@ -1,8 +1,9 @@
 // Daily call totals: computed from the call log while it exists, stored once a day
 // can no longer change, read back from storage after the call log is purged.
 import { DateTime } from 'luxon';
+import { inPages } from '../db/pages.js';
 import type { Prisma } from '../db/database.js';
-import { COUNTERS, type DayTotals, figuresOf, sumTotals, tallyDay, TARGETS } from './tally.js';
+import { type CallBackFacts, type CallFacts, COUNTERS, type DayTotals, emptyTotals, figuresOf, sumTotals, tallyDay, TARGETS } from './tally.js';
 import { toCsv } from '../csv.js';
 
 export interface ClinicZone {
@@ -32,47 +33,94 @@ function dayBounds(date: string, timeZone: string) {
 }
 
 const asDbDate = (date: string) => new Date(`${date}T00:00:00Z`);
+const localDate = (at: Date, timeZone: string) => DateTime.fromJSDate(at, { zone: timeZone }).toISODate()!;
 
-/** One local day's totals from the call log and the call-back list. */
-async function computeDay(prisma: Prisma, clinic: ClinicZone, date: string): Promise<DayTotals> {
-  const day = dayBounds(date, clinic.timeZone);
-  const range = { gte: day.from, lt: day.to };
-  const [calls, callBacks] = await Promise.all([
-    prisma.call.findMany({
-      where: { clinicId: clinic.id, startedAt: range, direction: 'inbound' },
-      select: { startedAt: true, direction: true, outcome: true, queuedAt: true, answeredAt: true, queueStatus: true, endedAt: true, durationSeconds: true },
-    }),
-    prisma.callBack.findMany({ where: { clinicId: clinic.id, OR: [{ createdAt: range }, { doneAt: range }] }, select: { createdAt: true, doneAt: true } }),
-  ]);
-  return tallyDay(calls, callBacks, day);
+const CALL_FACTS = { id: true, startedAt: true, direction: true, outcome: true, queuedAt: true, answeredAt: true, queueStatus: true, endedAt: true, durationSeconds: true } as const;
+
+/** Runs of consecutive dates, so a whole run is read in one sweep of pages. */
+function consecutiveRuns(dates: string[]): Array<[string, string]> {
+  const runs: Array<[string, string]> = [];
+  for (const date of [...dates].sort()) {
+    const last = runs.at(-1);
+    if (last && DateTime.fromISO(last[1], { zone: 'utc' }).plus({ days: 1 }).toISODate() === date) last[1] = date;
+    else runs.push([date, date]);
+  }
+  return runs;
+}
+
+/** Each local date's totals from the call log and the call-back list, read in pages. */
+async function computeDays(prisma: Prisma, clinic: ClinicZone, dates: string[]): Promise<Map<string, DayTotals>> {
+  const calls = new Map<string, CallFacts[]>(dates.map((d) => [d, []]));
+  const callBacks = new Map<string, CallBackFacts[]>(dates.map((d) => [d, []]));
+  const into = <T>(buckets: Map<string, T[]>, date: string, item: T) => buckets.get(date)?.push(item);
+  for (const [first, last] of consecutiveRuns(dates)) {
+    const range = { gte: dayBounds(first, clinic.timeZone).from, lt: dayBounds(last, clinic.timeZone).to };
+    const callPages = inPages<CallFacts & { id: string }>((after, take) =>
+      prisma.call.findMany({
+        where: { clinicId: clinic.id, direction: 'inbound', startedAt: range, ...(after ? { AND: [{ startedAt: { gte: after.startedAt } }, { OR: [{ startedAt: { gt: after.startedAt } }, { id: { gt: after.id } }] }] } : {}) },
+        select: CALL_FACTS,
+        orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],
+        take,
+      }),
+    );
+    for await (const page of callPages) for (const c of page) into(calls, localDate(c.startedAt, clinic.timeZone), c);
+    const callBackPages = inPages<CallBackFacts & { id: string }>((after, take) =>
+      prisma.callBack.findMany({ where: { clinicId: clinic.id, OR: [{ createdAt: range }, { doneAt: range }], ...(after ? { id: { gt: after.id } } : {}) }, select: { id: true, createdAt: true, doneAt: true }, orderBy: { id: 'asc' }, take }),
+    );
+    // A call-back counts on the day it was asked for and on the day it was made.
+    for await (const page of callBackPages) {
+      for (const b of page) for (const date of new Set([localDate(b.createdAt, clinic.timeZone), ...(b.doneAt ? [localDate(b.doneAt, clinic.timeZone)] : [])])) into(callBacks, date, b);
+    }
+  }
+  return new Map(dates.map((date) => [date, tallyDay(calls.get(date)!, callBacks.get(date)!, dayBounds(date, clinic.timeZone))]));
 }
 
 type StoredDay = DayTotals & { day: Date };
-const fromStored = ({ day, ...totals }: StoredDay & Record<string, unknown>): DayTotals => ({
+const fromStored = ({ day: _day, ...totals }: StoredDay): DayTotals => ({
   callsByHour: totals.callsByHour,
   ...(Object.fromEntries(COUNTERS.map((k) => [k, totals[k]])) as Omit<DayTotals, 'callsByHour'>),
 });
 
-async function storeDay(prisma: Prisma, clinicId: string, date: string, totals: DayTotals, now: Date): Promise<void> {
-  // Another instance (or request) may have stored it first; the first one stands.
-  await prisma.callStatsDay.createMany({ data: [{ clinicId, day: asDbDate(date), ...totals, computedAt: now }], skipDuplicates: true });
+async function storeDays(prisma: Prisma, clinicId: string, days: Array<[string, DayTotals]>, now: Date): Promise<void> {
+  if (days.length === 0) return;
+  // Another instance (or request) may have stored some first; the first one stands.
+  await prisma.callStatsDay.createMany({ data: days.map(([date, totals]) => ({ clinicId, day: asDbDate(date), ...totals, computedAt: now })), skipDuplicates: true });
+}
+
+/**
+ * The clinic's first day with anything to count (its creation, its first call, or its
+ * first kept day, whichever is earliest) and today: outside these, every day is zeros
+ * and is neither computed nor kept — an owner asking for 1990 or 2099 costs nothing.
+ */
+async function clinicLife(prisma: Prisma, clinic: ClinicZone, now: Date): Promise<{ first: string; today: string }> {
+  const [created, firstCall, firstKept] = await Promise.all([
+    prisma.clinic.findUnique({ where: { id: clinic.id }, select: { createdAt: true } }),
+    prisma.call.findFirst({ where: { clinicId: clinic.id }, orderBy: { startedAt: 'asc' }, select: { startedAt: true } }),
+    prisma.callStatsDay.findFirst({ where: { clinicId: clinic.id }, orderBy: { day: 'asc' }, select: { day: true } }),
+  ]);
+  const candidates = [created?.createdAt, firstCall?.startedAt].flatMap((d) => (d ? [localDate(d, clinic.timeZone)] : []));
+  if (firstKept) candidates.push(firstKept.day.toISOString().slice(0, 10));
+  const today = localDate(now, clinic.timeZone);
+  return { first: candidates.sort()[0] ?? today, today };
 }
 
 /** Each day's totals for a period: stored days as stored, closed days computed and stored now, open days computed live. */
 export async function dailyTotals(prisma: Prisma, clinic: ClinicZone, from: string, to: string, now: Date): Promise<Array<{ date: string; totals: DayTotals }>> {
-  const stored = await prisma.callStatsDay.findMany({ where: { clinicId: clinic.id, day: { gte: asDbDate(from), lte: asDbDate(to) } } });
-  const byDate = new Map(stored.map((s) => [s.day.toISOString().slice(0, 10), fromStored(s)]));
-  const closedThrough = lastClosedDay(now, clinic.timeZone);
-  const days = [];
-  for (const date of datesBetween(from, to)) {
-    let totals = byDate.get(date);
-    if (!totals) {
-      totals = await computeDay(prisma, clinic, date);
-      if (date <= closedThrough) await storeDay(prisma, clinic.id, date, totals, now);
-    }
-    days.push({ date, totals });
+  const life = await clinicLife(prisma, clinic, now);
+  const [first, last] = [from > life.first ? from : life.first, to < life.today ? to : life.today];
+  const byDate = new Map<string, DayTotals>();
+  if (first <= last) {
+    const stored = inPages<StoredDay>((after, take) =>
+      prisma.callStatsDay.findMany({ where: { clinicId: clinic.id, day: { gte: after ? new Date(after.day.getTime() + 86_400_000) : asDbDate(first), lte: asDbDate(last) } }, orderBy: { day: 'asc' }, take }),
+    );
+    for await (const page of stored) for (const s of page) byDate.set(s.day.toISOString().slice(0, 10), fromStored(s));
+    const missing = datesBetween(first, last).filter((d) => !byDate.has(d));
+    const computed = await computeDays(prisma, clinic, missing);
+    const closedThrough = lastClosedDay(now, clinic.timeZone);
+    await storeDays(prisma, clinic.id, [...computed].filter(([date]) => date <= closedThrough), now);
+    for (const [date, totals] of computed) byDate.set(date, totals);
   }
-  return days;
+  return datesBetween(from, to).map((date) => ({ date, totals: byDate.get(date) ?? emptyTotals() }));
 }
 
 /**
@@ -89,12 +137,16 @@ export async function closeDays(prisma: Prisma, now: Date, clinicId?: string): P
       prisma.call.findFirst({ where: { clinicId: clinic.id }, orderBy: { startedAt: 'asc' }, select: { startedAt: true } }),
     ]);
     if (!first) continue;
-    const firstDate = DateTime.fromJSDate(first.startedAt, { zone: clinic.timeZone }).toISODate()!;
+    const firstDate = localDate(first.startedAt, clinic.timeZone);
     const after = latest ? DateTime.fromJSDate(latest.day, { zone: 'utc' }).plus({ days: 1 }).toISODate()! : firstDate;
     const from = after > firstDate ? after : firstDate;
-    for (const date of from <= closedThrough ? datesBetween(from, closedThrough) : []) {
-      await storeDay(prisma, clinic.id, date, await computeDay(prisma, clinic, date), now);
-      stored++;
+    if (from > closedThrough) continue;
+    // A month at a time, so a clinic's first run over years of history stays in small steps.
+    for (let start = from; start <= closedThrough; start = DateTime.fromISO(start, { zone: 'utc' }).plus({ days: 31 }).toISODate()!) {
+      const end = DateTime.fromISO(start, { zone: 'utc' }).plus({ days: 30 }).toISODate()!;
+      const days = datesBetween(start, end < closedThrough ? end : closedThrough);
+      await storeDays(prisma, clinic.id, [...(await computeDays(prisma, clinic, days))], now);
+      stored += days.length;
     }
   }
   return stored;

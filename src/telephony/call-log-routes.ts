@@ -1,11 +1,12 @@
-import { Router } from 'express';
+import { type RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { notFound, parseInput } from '../http/errors.js';
+import { sendInPieces } from '../http/send-in-pieces.js';
 import { callLogQuerySchema, callsCsv, callTimeline, listCalls } from './call-log.js';
 
 /** /api/clinics/:clinicId/calls… for the clinic's staff. */
-export function callLogRoutes(ctx: AppContext): Router {
+export function callLogRoutes(ctx: AppContext, report: RequestHandler): Router {
   const router = Router({ mergeParams: true });
   const prisma = ctx.db.prisma;
   const zoneOf = (clinicId: string) => prisma.clinic.findUniqueOrThrow({ where: { id: clinicId }, select: { timeZone: true, locale: true } });
@@ -15,11 +16,12 @@ export function callLogRoutes(ctx: AppContext): Router {
     const clinicId = req.membership!.clinicId;
     res.json(await listCalls(prisma, clinicId, await zoneOf(clinicId), q));
   });
-  router.get('/calls.csv', async (req, res) => {
+  router.get('/calls.csv', report, async (req, res) => {
     const q = parseInput(callLogQuerySchema, req.query);
     const clinicId = req.membership!.clinicId;
-    const csv = await callsCsv(prisma, clinicId, await zoneOf(clinicId), q);
-    res.set('Content-Disposition', `attachment; filename="calls-${q.from ?? 'all'}-${q.to ?? 'now'}.csv"`).type('text/csv; charset=utf-8').send(csv);
+    const zone = await zoneOf(clinicId);
+    res.set('Content-Disposition', `attachment; filename="calls-${q.from ?? 'all'}-${q.to ?? 'now'}.csv"`).type('text/csv; charset=utf-8');
+    await sendInPieces(res, callsCsv(prisma, clinicId, zone, q));
   });
   router.get('/calls/:callId', async (req, res) => {
     const id = String(req.params.callId);

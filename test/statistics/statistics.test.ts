@@ -116,6 +116,38 @@ describe.each(databaseKinds())('Call statistics (%s database)', (kind) => {
     expect((await browser.get(`${url}?from=yesterday`)).body.error).toMatchObject({ field: 'from' });
   });
 
+  it('a year before the clinic existed, or after today, costs nothing: zeros, nothing computed or kept', async () => {
+    const clinic = await seededClinic();
+    const { browser, url } = await ownerOf(clinic.id, utc('2027-06-14T09:00:00Z'));
+    for (const [from, to] of [['1990-01-01', '1990-12-31'], ['2099-01-01', '2099-12-31']]) {
+      const report = await browser.get(`${url}?from=${from}&to=${to}`);
+      expect(report.status).toBe(200);
+      expect(report.body.days).toHaveLength(365);
+      expect(report.body.totals).toMatchObject({ calls: 0, askedForReception: 0, callBacksRequested: 0 });
+    }
+    expect(await db.prisma.callStatsDay.count({ where: { clinicId: clinic.id } })).toBe(0);
+    // A period reaching into the clinic's life counts and keeps only the days it has lived.
+    const straddling = await browser.get(`${url}?from=2026-11-01&to=2027-06-08`);
+    expect(straddling.body.totals).toMatchObject({ calls: 9 });
+    const kept = (await db.prisma.callStatsDay.findMany({ where: { clinicId: clinic.id }, orderBy: { day: 'asc' } })).map((d) => d.day.toISOString().slice(0, 10));
+    const born = (await db.prisma.clinic.findUniqueOrThrow({ where: { id: clinic.id } })).createdAt.toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
+    expect([kept[0], kept.at(-1)]).toEqual([born, '2027-06-08']);
+    expect(kept).toHaveLength(Math.round((Date.parse('2027-06-08') - Date.parse(born)) / 86_400_000) + 1);
+  });
+
+  it('counts a busy clinic\'s days exactly across many pages of calls', async () => {
+    const clinic = await makeClinic(db.prisma, { timeZone: 'Europe/London' });
+    // 2,500 calls over two days (more than a page), and the call-backs of some.
+    const start = utc('2027-06-07T07:00:00Z').getTime();
+    const calls = Array.from({ length: 2_500 }, (_, i) => ({ callSid: `CA${(0x5a000000 + i).toString(16).padStart(32, '0')}`, clinicId: clinic.id, fromNumber: '+447700900123', toNumber: clinic.numbers[0]!, direction: 'inbound', status: 'completed', startedAt: new Date(start + i * 60_000), outcome: i % 5 === 0 ? 'booked' : 'reception', durationSeconds: 60 }));
+    await db.prisma.call.createMany({ data: calls });
+    const { browser, url } = await ownerOf(clinic.id, utc('2027-06-14T09:00:00Z'));
+    const report = await browser.get(`${url}?from=2027-06-07&to=2027-06-09`);
+    const perDay = (date: string) => calls.filter((c) => c.startedAt.toLocaleDateString('en-CA', { timeZone: 'Europe/London' }) === date);
+    expect(report.body.days.map((d: { calls: number; booked: number }) => [d.calls, d.booked])).toEqual(['2027-06-07', '2027-06-08', '2027-06-09'].map((date) => [perDay(date).length, perDay(date).filter((c) => c.outcome === 'booked').length]));
+    expect(report.body.totals).toMatchObject({ calls: 2_500, booked: 500, callSecondsTotal: 150_000 });
+  });
+
   it('calls through the desk phone count: answered within 20 s, and a hang-up while it rings is abandoned', async () => {
     const line = await clinicLine(db, utc('2027-06-07T08:00:00Z'));
     const { browser, url } = await ownerOf(line.clinic.id, utc('2027-06-07T08:00:00Z'));
