@@ -1,6 +1,7 @@
 // The clinic's own rights: all of its data in machine-readable form (./clinic-export.ts),
 // and closing the clinic — everything erased, recordings at Twilio included, and its data key
-// destroyed so that any copy left behind (a backup) cannot be decrypted.
+// destroyed, so a recording file copied off the live system cannot be decrypted. (A database
+// backup from before holds the wrapped key too: closure reaches backups when they expire.)
 import { type Actor, recordAudit } from '../audit/audit.js';
 import type { Prisma } from '../db/database.js';
 import { HttpError } from '../http/errors.js';

@@ -1,7 +1,8 @@
 // Recordings at rest: AES-256-GCM with a random 96-bit IV per file, bound to the
 // recording's id (additional authenticated data) so a file moved onto another
 // recording's name fails to decrypt. Each clinic has its own data key, wrapped
-// by RECORDINGS_KEY; destroying the wrapped key makes every copy unreadable.
+// by RECORDINGS_KEY; destroying the wrapped key makes copies of the files unreadable
+// (a database backup from before holds the wrapped key as well: README, Backups).
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 
 const MAGIC = Buffer.from('CR1'); // clinic recording, format 1

@@ -39,7 +39,8 @@ export function ClinicRights({ clinic }: { clinic: ClinicView }) {
         <form onSubmit={submit} aria-label="Close the clinic">
           <p>
             Closing erases everything the service holds for {clinic.name} — patients, diary, calls, recordings (here and at Twilio), statistics, the audit log —
-            and destroys the clinic's encryption key, so no copy of a recording can be read again. Download the data first if you need it. This cannot be undone.
+            and destroys the clinic's encryption key. Backups your operator took before keep a copy until they are deleted. Download the data first if you need it.
+            This cannot be undone.
           </p>
           <label>Type the clinic's name to confirm<input value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" /></label>
           {holds && (
