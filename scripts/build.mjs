@@ -68,7 +68,9 @@ function buildDashboard() {
     // A production-only install has no Vite: it serves the dashboard built at install.
     return;
   }
-  const built = spawnSync(process.execPath, [vite, 'build', 'web', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  // Always the production build users get: run under Jest (NODE_ENV=test), Vite would build React's
+  // development mode, whose doubled effects once made tests see races no browser of a user would.
+  const built = spawnSync(process.execPath, [vite, 'build', 'web', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
   if (built.status !== 0) throw new Error('the dashboard build failed');
 }
 

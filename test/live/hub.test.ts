@@ -179,7 +179,8 @@ describe.each(databaseKinds())('Live events over Socket.IO (%s database)', (kind
     await instance.hub.recheck();
     await ring(clinic.numbers[0]!);
     await settle();
-    expect(seenA).toEqual([]);
+    // Told they left it (their screen closes that clinic), and hearing nothing of it since.
+    expect(seenA).toEqual([{ name: 'clinic.left', clinicId: clinic.id }]);
     expect(seenB).toEqual([]);
   });
 

@@ -102,10 +102,12 @@ describeWith(needs.browser, 'The owner\'s screens in a real browser', () => {
     await stats.getByLabel('From', { exact: true }).fill('2027-06-07');
     const totals = stats.getByRole('definition');
     await stats.getByText('Rates are of the 5 calls').waitFor();
-    expect(await totals.allTextContents()).toEqual(['9', '40 %', '20 %', '27 s', '1 min 10 s', '3', '2 of 2', '2 min 6 s']);
+    // The dashboard's clock says Monday 09:00: Tuesday has not come yet, so nothing is counted for it
+    // (the seeded Tuesday call, and the call-back done on Tuesday, are days ahead of this clock).
+    expect(await totals.allTextContents()).toEqual(['8', '40 %', '20 %', '27 s', '1 min 10 s', '2', '1 of 2', '2 min 14 s']);
     const perDay = stats.getByRole('table', { name: 'Calls per day' });
-    expect(await perDay.getByRole('row').allTextContents()).toEqual(['Calls', '06-078', '06-081']);
-    expect(await stats.getByRole('img', { name: 'Calls per day' }).locator('rect title').allTextContents()).toEqual(['06-07: Calls 8', '06-08: Calls 1']);
+    expect(await perDay.getByRole('row').allTextContents()).toEqual(['Calls', '06-078', '06-080']);
+    expect(await stats.getByRole('img', { name: 'Calls per day' }).locator('rect title').allTextContents()).toEqual(['06-07: Calls 8']); // a day of nothing draws no bar
     const outcomes = stats.getByRole('table', { name: 'Outcomes per day' });
     expect(await outcomes.getByRole('row').nth(1).getByRole('cell').allTextContents()).toEqual(['3', '2', '1', '1']);
     expect(await stats.getByRole('table', { name: 'Answered within 20 seconds' }).getByRole('row').nth(1).getByRole('cell').allTextContents()).toEqual(['40 %']);
