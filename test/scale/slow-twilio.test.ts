@@ -30,39 +30,43 @@ describeWith(needs.postgres, 'Twilio stalls (real process on PostgreSQL)', () =>
       DATABASE_URL: db.url, SESSION_SECRET: 'x'.repeat(40), RECORDINGS_KEY: 'ab'.repeat(32), PUBLIC_BASE_URL: TEST_BASE_URL,
       TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN, TWILIO_API_BASE_URL: standin.url, DATA_DIR: await tempDataDir(),
     });
-    // Every REST request hangs for a minute (the client gives up after 10 s).
-    for (const method of ['GET', 'POST', 'DELETE']) standin.fail({ method, path: /./, times: 1_000, delayMs: 60_000 });
-
-    const slowest: Array<{ step: string; ms: number }> = [];
-    const timed = async (step: string, work: () => Promise<unknown>) => {
-      const started = performance.now();
-      await work();
-      slowest.push({ step, ms: performance.now() - started });
-    };
     const app = server.url as unknown as Express;
+    // A first call while Twilio is well, so the new process has its code warm and its
+    // database connections open: what follows is about Twilio, not a cold start.
+    const early = new Caller(app, clinic.numbers[0]!, '+447700900789');
+    await early.dial();
+    await signedTwilioPost(app, '/twilio/status', { AccountSid: ACCOUNT, CallSid: early.sid, CallStatus: 'completed', CallDuration: '5', From: '+447700900789', To: clinic.numbers[0]! });
+
+    // Every REST request hangs for 20 s: past the REST client's 10 s and the 2 s a
+    // webhook has (a download waits up to a minute, and gets its answer late).
+    for (const method of ['GET', 'POST', 'DELETE']) standin.fail({ method, path: /./, times: 1_000, delayMs: 20_000 });
 
     // Jane books by phone: her confirmation text must go through Twilio.
     const jane = new Caller(app, clinic.numbers[0]!, '+447700900123');
-    await timed('dial', () => jane.dial());
-    await timed('book', () => jane.press('1'));
-    await timed('time', () => jane.press('1'));
-    await timed('who', () => jane.press('1'));
-    await timed('date of birth', () => jane.press('23041980'));
-    await timed('confirm', () => jane.press('1'));
+    await jane.dial();
+    await jane.press('1');
+    await jane.press('1');
+    await jane.press('1');
+    await jane.press('23041980');
+    await jane.press('1');
     expect(jane.heard()).toContain("You're booked");
     // John leaves a voicemail (nobody at reception, no desk phone): it must be fetched from Twilio.
     const john = new Caller(app, clinic.numbers[0]!, '+447700900456');
-    await timed('dial', () => john.dial());
-    await timed('reception', () => john.press('3'));
+    await john.dial();
+    await john.press('3');
     expect(john.recorder()).toBeDefined();
-    await timed('recorded', () => john.finishRecording(7));
+    await john.finishRecording(7);
     const atTwilio = standin.addRecording(john.sid, Buffer.from('ID3 a message left while Twilio was slow'), 7, { source: 'RecordVerb' });
-    await timed('recording callback', () => signedTwilioPost(app, '/twilio/recording?kind=voicemail', { AccountSid: ACCOUNT, CallSid: john.sid, RecordingSid: atTwilio.sid, RecordingStatus: 'completed', RecordingDuration: '7' }));
+    await signedTwilioPost(app, '/twilio/recording?kind=voicemail', { AccountSid: ACCOUNT, CallSid: john.sid, RecordingSid: atTwilio.sid, RecordingStatus: 'completed', RecordingDuration: '7' });
     for (const caller of [jane, john]) {
-      await timed('status callback', () => signedTwilioPost(app, '/twilio/status', { AccountSid: ACCOUNT, CallSid: caller.sid, CallStatus: 'completed', CallDuration: '40', From: '+447700900000', To: clinic.numbers[0]! }));
+      await signedTwilioPost(app, '/twilio/status', { AccountSid: ACCOUNT, CallSid: caller.sid, CallStatus: 'completed', CallDuration: '40', From: '+447700900000', To: clinic.numbers[0]! });
     }
-    // Twilio allows 15 s; every answer came at once, not after the REST client's 10 s.
-    expect(slowest.filter((s) => s.ms > 1_000)).toEqual([]);
+    // Twilio allows 15 s; a webhook still busy after 2 s is answered with the apology
+    // and logged. A webhook waiting on the stalled Twilio would always get there (the
+    // REST client waits 10 s), so none did. (Judged by the deadline the callers live by,
+    // not a stopwatch of the test's own: CI's slowest answer was 1.1 s, a cold start.)
+    const answeredLate = server.stdout().split('\n').filter((line) => line.includes('took too long')).map((line) => (JSON.parse(line) as { path: string }).path);
+    expect(answeredLate).toEqual([]);
 
     // The jobs did try (and are waiting to try again) …
     await until('the text and the download to reach Twilio', () => standin.requests.some((r) => r.path.endsWith('/Messages.json')) && standin.requests.some((r) => r.path.endsWith('.mp3')), 15_000);
