@@ -97,35 +97,23 @@ async function startServer(env: Record<string, string>, port: number): Promise<S
   };
 }
 
-/** Calls arriving one after another, every PROBE_EVERY_MS: each answer's time, and whether it was the 2-second apology. */
-function callsArriving(url: string, seconds: number) {
-  const latencies: number[] = [];
-  let apologies = 0;
-  const done = (async () => {
-    const until = Date.now() + seconds * 1000;
-    while (Date.now() < until) {
-      const params = callParams(true);
-      const started = performance.now();
-      const res = await fetch(`${url}/twilio/voice`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign('/twilio/voice', params) }, body: new URLSearchParams(params) });
-      const text = await res.text();
-      latencies.push(performance.now() - started);
-      if (text.includes("can't take your call right now")) apologies++;
-      await new Promise((r) => setTimeout(r, PROBE_EVERY_MS));
-    }
-  })();
-  return done.then(() => {
-    const sorted = [...latencies].sort((a, b) => a - b);
-    return { p99: sorted[Math.floor(sorted.length * 0.99)] ?? 0, max: sorted.at(-1) ?? 0, apologies, count: sorted.length };
-  });
+/** Calls arriving one after another, every PROBE_EVERY_MS, from a process of their own: each answer's time, and whether it was the 2-second apology. */
+async function callsArriving(url: string, seconds: number): Promise<{ p99: number; max: number; apologies: number; count: number }> {
+  const probe = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'call-probe.ts'), url, String(seconds), String(PROBE_EVERY_MS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  probe.stdout!.on('data', (d) => (out += d));
+  const code = await new Promise((r) => probe.once('exit', r));
+  if (code !== 0) throw new Error(`the call probe exited with ${code}`);
+  return JSON.parse(out);
 }
 
-/** An owner asking for the heaviest reports one after another until `until`, starting at the `first`th; a refusal (429) is an answer too. */
-async function ownerLooping(owner: HttpBrowser, clinicId: string, until: number, first: number) {
+/** An owner asking for the heaviest reports one after another while `going()`, starting at the `first`th; a refusal (429) is an answer too. */
+async function ownerLooping(owner: HttpBrowser, clinicId: string, going: () => boolean, first: number) {
   const base = `/api/clinics/${clinicId}`;
   const yearAgo = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
   const reports = [`${base}/export.zip`, `${base}/calls.csv`, `${base}/statistics?from=${yearAgo}`];
   const tally = { done: 0, refused: 0, seconds: new Map<string, number>() };
-  for (let i = first; Date.now() < until; i++) {
+  for (let i = first; going(); i++) {
     const report = reports[i % reports.length]!;
     const started = Date.now();
     const res = await owner.call('GET', report);
@@ -142,11 +130,11 @@ async function ownerLooping(owner: HttpBrowser, clinicId: string, until: number,
 
 async function underReportLoad(server: Server, clinicId: string) {
   const owners = await Promise.all(OWNERS.map((o) => signIn(server.url, o)));
-  await callsArriving(server.url, 2); // warm up
   const idle = await callsArriving(server.url, SECONDS / 2);
   const idleStalls = server.stalls().length;
-  const until = Date.now() + SECONDS * 1000;
-  const [busy, ...loops] = await Promise.all([callsArriving(server.url, SECONDS), ...owners.map((o, i) => ownerLooping(o, clinicId, until, i))]);
+  let probing = true;
+  const probe = callsArriving(server.url, SECONDS).finally(() => (probing = false));
+  const [busy, ...loops] = await Promise.all([probe, ...owners.map((o, i) => ownerLooping(o, clinicId, () => probing, i))]);
   const stalls = server.stalls().slice(idleStalls);
   const took = loops.flatMap((l) => [...l.seconds].map(([report, s]) => `${report} ${s.toFixed(1)} s`)).join(', ');
   console.log(`reports benchmark: ${loops.map((l) => `${l.done} reports made, ${l.refused} refused`).join('; ')} (${took}); ${busy.count} calls answered, ${stalls.length} stalls over 250 ms${stalls.length ? ` (longest ${Math.max(...stalls)} ms)` : ''}`);
