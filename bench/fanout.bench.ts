@@ -11,12 +11,12 @@ import { DatabaseStorage } from '../src/recordings/storage.js';
 import { addStaff } from '../src/accounts/staff.js';
 import { startSession } from '../src/accounts/sessions.js';
 import { createClinic } from '../src/clinics/clinics.js';
-import { loadConfig, type ReadyConfig } from '../src/config.js';
+import { loadConfig, type ReadyConfig } from '../src/core/config.js';
 import type { AppContext } from '../src/context.js';
 import { openEmbeddedDatabase } from '../src/db/database.js';
-import { EventBus } from '../src/events.js';
+import { EventBus } from '../src/core/events.js';
 import { attachLiveHub } from '../src/live/hub.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/core/logger.js';
 import { FallbackDirectory } from '../src/telephony/fallback-directory.js';
 import type { Figure } from './run.js';
 

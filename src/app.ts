@@ -4,7 +4,7 @@ import express, { type ErrorRequestHandler } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { refuseNulCharacters } from './http/no-nul.js';
-import { loggableUrl } from './logger.js';
+import { loggableUrl } from './core/logger.js';
 import { loadSession, requireCsrfToken, requireSignedIn } from './accounts/middleware.js';
 import { accountRoutes } from './accounts/routes.js';
 import { staffRoutes } from './reception/routes.js';

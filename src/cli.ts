@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { passwordSchema } from './accounts/passwords.js';
 import { addStaff, createPasswordLink, emailSchema, removeStaff, roleSchema } from './accounts/staff.js';
 import { createClinic, listClinics } from './clinics/clinics.js';
-import { clinicNameSchema, e164Schema, localeSchema, timeZoneSchema } from './clinics/validation.js';
-import { ConfigError, loadConfig } from './config.js';
+import { clinicNameSchema, e164Schema, localeSchema, timeZoneSchema } from './core/validation.js';
+import { ConfigError, loadConfig } from './core/config.js';
 import type { Database } from './db/database.js';
 import { DataDirBusyError } from './db/datadir-lock.js';
 import { openConfiguredDatabase } from './db/open.js';
@@ -14,7 +14,7 @@ import { DataDirExposedError, keepNewFilesPrivate } from './db/private-files.js'
 import { HttpError } from './http/errors.js';
 import { purgeExpired } from './recordings/retention.js';
 import { storageFor } from './recordings/storage.js';
-import { createTwilioRest } from './telephony/twilio-rest.js';
+import { createTwilioRest } from './twilio/rest.js';
 
 const USAGE = `usage: npm run cli -- <command> [options]
 

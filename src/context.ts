@@ -1,12 +1,12 @@
-import type { ReadyConfig } from './config.js';
+import type { ReadyConfig } from './core/config.js';
 import type { Database } from './db/database.js';
-import type { EventBus } from './events.js';
+import type { EventBus } from './core/events.js';
 import type { LiveHub } from './live/hub.js';
-import type { Logger } from './logger.js';
+import type { Logger } from './core/logger.js';
 import type { RecordingStorage } from './recordings/storage.js';
 import type { FallbackDirectory } from './telephony/fallback-directory.js';
 import type { Simulator } from './simulator/simulator.js';
-import type { TwilioRest } from './telephony/twilio-rest.js';
+import type { TwilioRest } from './twilio/rest.js';
 
 /** What the app's features are handed: I/O at the edges, so tests pass in their own. */
 export interface AppContext {

@@ -1,8 +1,8 @@
 // `npm start`: read configuration, start the service, stop cleanly on SIGTERM/SIGINT.
-import { ConfigError, ensureSecrets, loadConfig } from './config.js';
+import { ConfigError, ensureSecrets, loadConfig } from './core/config.js';
 import { DataDirBusyError } from './db/datadir-lock.js';
 import { DataDirExposedError, keepNewFilesPrivate } from './db/private-files.js';
-import { createLogger } from './logger.js';
+import { createLogger } from './core/logger.js';
 import { simulatorMode } from './simulator/mode.js';
 import { SHUTDOWN_GRACE_MS, startService } from './start.js';
 

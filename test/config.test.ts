@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, ensureSecrets, loadConfig } from '../src/config.js';
+import { ConfigError, ensureSecrets, loadConfig } from '../src/core/config.js';
 
 const error = (env: NodeJS.ProcessEnv) => {
   try {

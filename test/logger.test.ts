@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import request from 'supertest';
-import { createLogger, maskPhoneNumbers } from '../src/logger.js';
+import { createLogger, maskPhoneNumbers } from '../src/core/logger.js';
 import { makeTestApp } from './helpers/app.js';
 import { openTestDatabase, type TestDatabase } from './helpers/database.js';
 import { browserAgent, makeClinic, makeStaff } from './helpers/fixtures.js';

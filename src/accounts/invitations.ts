@@ -5,14 +5,14 @@
 // that exists (the takeover this replaces: any owner could set the password of another
 // clinic's new owner), and one clinic's invitation never touches another clinic's
 // links. The owner's answer is the same whether the email has an account or not.
-import { type Actor, recordAudit } from '../audit/audit.js';
+import { type Actor, recordAudit } from '../core/audit.js';
 import type { Prisma } from '../db/database.js';
 import type { Role } from '../generated/prisma/enums.js';
 import { HttpError } from '../http/errors.js';
 import { hashPassword } from './passwords.js';
 import type { Limit } from './rate-limit.js';
 import { takeAttempt } from './throttle.js';
-import { hashToken, newToken } from './tokens.js';
+import { hashToken, newToken } from '../core/tokens.js';
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 /** Invitations one clinic may send in a day: plenty for a clinic, few for someone fishing for accounts. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { HttpError, notFound } from '../http/errors.js';
 import { findSession, SESSION_MAX_MS } from './sessions.js';
-import { hmac, newToken, safeEqual } from './tokens.js';
+import { hmac, newToken, safeEqual } from '../core/tokens.js';
 
 /** Cookie names and flags; `__Host-` names (Secure, whole site) in production. */
 export function cookieJar(ctx: AppContext) {

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { recordAudit } from '../audit/audit.js';
+import { recordAudit } from '../core/audit.js';
 import type { AppContext } from '../context.js';
 import { HttpError, parseInput } from '../http/errors.js';
 import { cookieJar, csrfTokenFor } from './middleware.js';

@@ -1,5 +1,5 @@
 import type { Prisma } from '../db/database.js';
-import { hashToken, newToken } from './tokens.js';
+import { hashToken, newToken } from '../core/tokens.js';
 
 // Receptionists sit at the dashboard all day: a working day of idleness ends a
 // session, and none lives longer than a week whatever the activity.

@@ -1,12 +1,12 @@
 // Staff accounts: adding and removing staff, one-time set-password links.
 // Shared by the operator's command line and the HTTP API.
 import { z } from 'zod';
-import { type Actor, recordAudit } from '../audit/audit.js';
+import { type Actor, recordAudit } from '../core/audit.js';
 import type { Prisma } from '../db/database.js';
 import type { Role } from '../generated/prisma/enums.js';
 import { HttpError } from '../http/errors.js';
 import { hashPassword } from './passwords.js';
-import { hashToken, newToken } from './tokens.js';
+import { hashToken, newToken } from '../core/tokens.js';
 
 export const emailSchema = z.string().trim().toLowerCase().pipe(z.email('must be an email address').max(254));
 export const roleSchema = z.enum(['owner', 'receptionist'], { error: 'must be owner or receptionist' });

@@ -1,4 +1,4 @@
-import { type Actor, recordAudit } from '../audit/audit.js';
+import { type Actor, recordAudit } from '../core/audit.js';
 import type { Prisma } from '../db/database.js';
 import { HttpError } from '../http/errors.js';
 

@@ -16,7 +16,7 @@ import { callLogRoutes } from '../telephony/call-log-routes.js';
 import { HttpError, notFound, parseInput } from '../http/errors.js';
 import { reportLimiter } from '../http/report-limit.js';
 import { getClinic, updateClinicSettings } from './clinics.js';
-import { clinicNameSchema, e164Schema, localeSchema, timeZoneSchema } from './validation.js';
+import { clinicNameSchema, e164Schema, localeSchema, timeZoneSchema } from '../core/validation.js';
 
 const days = (min: number, max: number) => z.number({ error: 'must be a number of days' }).int('must be whole days').min(min, `must be at least ${min} days`).max(max, `must be at most ${max} days`);
 

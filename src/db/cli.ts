@@ -2,7 +2,7 @@
 // commands, done offline through the WebAssembly schema engine.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../core/config.js';
 import { openConfiguredDatabase } from './open.js';
 import { diffMigrationsToSchema, isEmptyMigration, prismaDir } from './migrations.js';
 import { createPGlite, pgliteAdapterFactory } from './pglite.js';

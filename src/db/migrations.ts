@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MigrationList } from '@prisma/schema-engine-wasm';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { appRoot } from '../paths.js';
+import { appRoot } from '../core/paths.js';
 import { withSchemaEngine } from './schema-engine.js';
 
 export const prismaDir = path.join(appRoot, 'prisma');

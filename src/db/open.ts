@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Config } from '../config.js';
+import type { Config } from '../core/config.js';
 import { type Database, openEmbeddedDatabase, openPostgresDatabase } from './database.js';
 import { lockDataDir } from './datadir-lock.js';
 import { makePrivate } from './private-files.js';

@@ -1,10 +1,10 @@
 // The one booking engine: everything the dashboard or the phone line books,
 // moves or cancels goes through here. Overlaps are refused by the database
 // (an exclusion constraint), not by hoping.
-import { type Actor, recordAudit } from '../audit/audit.js';
+import { type Actor, recordAudit } from '../core/audit.js';
 import type { Prisma } from '../db/database.js';
 import { EXCLUSION_VIOLATION, isConflictRetry, sqlState } from '../db/errors.js';
-import type { AppointmentSummary, EventBus } from '../events.js';
+import type { AppointmentSummary, EventBus } from '../core/events.js';
 import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
 import { HttpError, notFound } from '../http/errors.js';
 import { queueAppointmentText } from '../texts/appointment-texts.js';

@@ -2,7 +2,7 @@
 import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import ical, { ICalEventStatus } from 'ical-generator';
 import { DateTime } from 'luxon';
-import { hmac, safeEqual } from '../accounts/tokens.js';
+import { hmac, safeEqual } from '../core/tokens.js';
 import type { Prisma } from '../db/database.js';
 
 interface Feed {

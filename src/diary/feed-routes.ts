@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { actorOf, requireOwner } from '../accounts/middleware.js';
-import { recordAudit } from '../audit/audit.js';
+import { recordAudit } from '../core/audit.js';
 import type { AppContext } from '../context.js';
 import { notFound, parseInput } from '../http/errors.js';
 import { feedsOf, feedUrl, findFeedByToken, renderFeed } from './calendar-feeds.js';

@@ -3,7 +3,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { actorOf, requireOwner } from '../accounts/middleware.js';
-import { recordAudit } from '../audit/audit.js';
+import { recordAudit } from '../core/audit.js';
 import type { AppContext } from '../context.js';
 import { HttpError, notFound, parseInput } from '../http/errors.js';
 import { formatClock } from './local-time.js';

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { z } from 'zod';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../core/logger.js';
 
 /** An expected failure, answered as JSON: `{ error: { code, message, field? } }`. */
 export class HttpError extends Error {

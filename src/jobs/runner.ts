@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Prisma } from '../db/database.js';
 import type { Prisma as PrismaNamespace } from '../generated/prisma/client.js';
-import { maskPhoneNumbers, type Logger } from '../logger.js';
+import { maskPhoneNumbers, type Logger } from '../core/logger.js';
 
 /** Throw this from a handler when trying again cannot help (a number Twilio rejects, say). */
 export class PermanentJobError extends Error {}

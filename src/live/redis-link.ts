@@ -3,7 +3,7 @@
 // between instances. Its own module so that a single instance never loads Redis.
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { createClient } from 'redis';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../core/logger.js';
 
 type AdapterFactory = ReturnType<typeof createAdapter>;
 type Adapter = ReturnType<AdapterFactory>;

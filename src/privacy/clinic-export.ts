@@ -3,7 +3,7 @@
 // made, so a large clinic's export never holds the database (in-process, for the
 // embedded one) or the event loop for long, nor needs the whole clinic in memory.
 import { strToU8, Zip, ZipDeflate } from 'fflate';
-import { toCsv } from '../csv.js';
+import { toCsv } from '../core/csv.js';
 import { breathe } from '../db/breathe.js';
 import type { Prisma } from '../db/database.js';
 import { inPages } from '../db/pages.js';

@@ -2,7 +2,7 @@
 // and closing the clinic — everything erased, recordings at Twilio included, and its data key
 // destroyed, so a recording file copied off the live system cannot be decrypted. (A database
 // backup from before holds the wrapped key too: closure reaches backups when they expire.)
-import { type Actor, recordAudit } from '../audit/audit.js';
+import { type Actor, recordAudit } from '../core/audit.js';
 import type { Prisma } from '../db/database.js';
 import { HttpError } from '../http/errors.js';
 import { enqueueJob } from '../jobs/runner.js';

@@ -3,7 +3,7 @@
 // the personal data in their calls, their voicemails and recordings here and at
 // Twilio — done within the request. The audit keeps only pseudonymous ids.
 import { strToU8, zipSync } from 'fflate';
-import { type Actor, recordAudit } from '../audit/audit.js';
+import { type Actor, recordAudit } from '../core/audit.js';
 import type { Prisma } from '../db/database.js';
 import { Prisma as PrismaValues } from '../generated/prisma/client.js';
 import { HttpError } from '../http/errors.js';

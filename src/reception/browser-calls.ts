@@ -3,7 +3,7 @@
 // and only to call from a clinic they belong to.
 import twilio from 'twilio';
 import type { AppContext } from '../context.js';
-import { e164Schema } from '../clinics/validation.js';
+import { e164Schema } from '../core/validation.js';
 import { voiceFor } from '../telephony/twiml.js';
 import { staffIdFromIdentity } from './queue.js';
 

@@ -2,7 +2,7 @@
 // per call, whichever of Twilio's requests (queue action, status callback, recording
 // callback) tells us first; each is safe to repeat.
 import type { Prisma } from '../db/database.js';
-import type { EventBus } from '../events.js';
+import type { EventBus } from '../core/events.js';
 import { HttpError } from '../http/errors.js';
 import { addCallEvent } from '../telephony/call-events.js';
 import { queueRecordingFetch, recordingStatusOf } from '../recordings/pipeline.js';

@@ -1,6 +1,6 @@
 // Hearing a recording: who may, the decrypted audio, and an audit entry for each
 // listen or download. The audio is decrypted on the server; keys never leave it.
-import { type Actor, recordAudit } from '../audit/audit.js';
+import { type Actor, recordAudit } from '../core/audit.js';
 import type { Prisma } from '../db/database.js';
 import { HttpError } from '../http/errors.js';
 import { open } from './crypto.js';

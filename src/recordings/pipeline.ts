@@ -12,7 +12,7 @@ import { RECONCILE_EVERY_MS, reconcileRecordings } from './reconcile.js';
 import { purgeExpired } from './retention.js';
 import { PURGE_EVERY_MS } from './retention-rules.js';
 import { clinicDataKey } from './keys.js';
-import { deleteAtTwilio, fetchRecordingAudio } from './twilio-recordings.js';
+import { deleteAtTwilio, fetchRecordingAudio } from '../twilio/recordings.js';
 
 export type RecordingKind = 'call' | 'voicemail';
 type Tx = Pick<Prisma, 'job'> | PrismaTypes.TransactionClient;

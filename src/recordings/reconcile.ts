@@ -5,7 +5,7 @@ import type { AppContext } from '../context.js';
 import { schedulePeriodic } from '../jobs/periodic.js';
 import { applyVoicemailCallback } from '../reception/call-backs.js';
 import { fileCallRecording, queueRecordingFetch } from './pipeline.js';
-import { deleteAtTwilio } from './twilio-recordings.js';
+import { deleteAtTwilio } from '../twilio/recordings.js';
 
 export const RECONCILE_EVERY_MS = 3_600_000;
 // A recording younger than this may still have its callback on the way.

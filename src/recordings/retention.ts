@@ -3,16 +3,16 @@
 // them, texts sent, old audit entries — except recordings under a legal hold (and
 // their calls). One run at a time across instances and the command line (a lease);
 // an audit entry per clinic per run with the counts, never the content.
-import { recordAudit, type Actor } from '../audit/audit.js';
+import { recordAudit, type Actor } from '../core/audit.js';
 import { breathe } from '../db/breathe.js';
 import type { Database } from '../db/database.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../core/logger.js';
 import { closeDays } from '../statistics/statistics.js';
-import type { TwilioRest } from '../telephony/twilio-rest.js';
+import type { TwilioRest } from '../twilio/rest.js';
 import { withLease } from './lease.js';
 import { cutoffsFor, type Cutoffs } from './retention-rules.js';
 import type { RecordingStorage } from './storage.js';
-import { deleteAtTwilio } from './twilio-recordings.js';
+import { deleteAtTwilio } from '../twilio/recordings.js';
 import { FORGET_STALE_CALL_STATE } from '../telephony/call-state.js';
 
 export interface PurgeDeps {

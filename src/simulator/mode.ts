@@ -1,7 +1,7 @@
 // When the phone simulator runs: outside production, or with SIMULATOR=on; never
 // while real Twilio credentials are configured (its calls would mix with real ones
 // and it would sign with the real Auth Token).
-import type { Config } from '../config.js';
+import type { Config } from '../core/config.js';
 
 export type SimulatorMode = { enabled: true } | { enabled: false; reason: string };
 

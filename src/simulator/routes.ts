@@ -6,7 +6,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { HttpError, notFound, parseInput } from '../http/errors.js';
-import { isE164 } from '../clinics/validation.js';
+import { isE164 } from '../core/validation.js';
 import type { SimulatedCall } from './simulated-call.js';
 import { SimulatorError } from './simulated-call.js';
 

@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import { inPages } from '../db/pages.js';
 import type { Prisma } from '../db/database.js';
 import { type CallBackFacts, type CallFacts, COUNTERS, type DayTotals, emptyTotals, figuresOf, sumTotals, tallyDay, TARGETS } from './tally.js';
-import { toCsv } from '../csv.js';
+import { toCsv } from '../core/csv.js';
 
 export interface ClinicZone {
   id: string;

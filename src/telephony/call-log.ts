@@ -6,7 +6,7 @@ import type { Prisma } from '../db/database.js';
 import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
 import { normalisePhone } from '../diary/patients.js';
 import { HttpError } from '../http/errors.js';
-import { toCsv } from '../csv.js';
+import { toCsv } from '../core/csv.js';
 
 export const OUTCOMES = ['booked', 'moved', 'cancelled', 'reception', 'voicemail', 'abandoned', 'out_of_hours', 'failed', 'call_back'] as const;
 

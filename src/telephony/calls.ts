@@ -4,7 +4,7 @@ import { uuid7 } from '../db/uuid7.js';
 import { z } from 'zod';
 import { fileCallRecording } from '../recordings/pipeline.js';
 import type { Database, Prisma } from '../db/database.js';
-import type { CallerMatch, EventBus } from '../events.js';
+import type { CallerMatch, EventBus } from '../core/events.js';
 import { markAbandoned } from '../reception/call-backs.js';
 import { forgetWhatTheCallerSaid } from './call-state.js';
 

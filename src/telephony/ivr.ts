@@ -5,7 +5,7 @@
 import { DateTime } from 'luxon';
 import twilio from 'twilio';
 import type VoiceResponseType from 'twilio/lib/twiml/VoiceResponse.js';
-import { isE164 } from '../clinics/validation.js';
+import { isE164 } from '../core/validation.js';
 import type { AppContext } from '../context.js';
 import { nextFreeSlots } from '../diary/availability.js';
 import { type AlongWith, bookAppointment, SlotTakenError } from '../diary/booking.js';

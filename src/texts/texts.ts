@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../context.js';
 import type { Prisma } from '../db/database.js';
-import { isE164 } from '../clinics/validation.js';
+import { isE164 } from '../core/validation.js';
 import { enqueueJob, PermanentJobError, type JobHandler } from '../jobs/runner.js';
 
 type Tx = Pick<Prisma, 'clinic' | 'textMessage' | 'job'>;

@@ -1,7 +1,7 @@
 // A freed time offered by text to the people waiting for one; the first to reply
 // YES gets it. The booking goes through the diary engine, so the appointment
 // constraint — not the order replies happen to be read in — decides who was first.
-import { isE164 } from '../clinics/validation.js';
+import { isE164 } from '../core/validation.js';
 import twilio from 'twilio';
 import type { AppContext } from '../context.js';
 import { bookAppointment, type DiaryDeps, SlotTakenError } from '../diary/booking.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { Router } from 'express';
-import { appRoot } from '../paths.js';
+import { appRoot } from '../core/paths.js';
 
 export const webDistDir = path.join(appRoot, 'web/dist');
 

@@ -1,5 +1,5 @@
 import { bookAppointment, cancelAppointment, moveAppointment } from '../../src/diary/booking.js';
-import type { AppEvent } from '../../src/events.js';
+import type { AppEvent } from '../../src/core/events.js';
 import { jobHandlers } from '../../src/jobs/handlers.js';
 import { JobRunner } from '../../src/jobs/runner.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';

@@ -4,14 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp } from '../../src/app.js';
-import { loadConfig, type ReadyConfig } from '../../src/config.js';
+import { loadConfig, type ReadyConfig } from '../../src/core/config.js';
 import type { AppContext } from '../../src/context.js';
 import type { Database } from '../../src/db/database.js';
-import { EventBus } from '../../src/events.js';
-import { createLogger } from '../../src/logger.js';
+import { EventBus } from '../../src/core/events.js';
+import { createLogger } from '../../src/core/logger.js';
 import { type RecordingStorage, storageFor } from '../../src/recordings/storage.js';
 import { FallbackDirectory } from '../../src/telephony/fallback-directory.js';
-import { createTwilioRest } from '../../src/telephony/twilio-rest.js';
+import { createTwilioRest } from '../../src/twilio/rest.js';
 
 export const TEST_AUTH_TOKEN = '0123456789abcdef0123456789abcdef';
 export const TEST_BASE_URL = 'https://phone.clinic.test';

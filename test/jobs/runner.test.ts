@@ -1,6 +1,6 @@
 import { openPostgresDatabase } from '../../src/db/database.js';
 import { backoffMs, enqueueJob, JobRunner, PermanentJobError, type JobHandler } from '../../src/jobs/runner.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/core/logger.js';
 import { testClock } from '../helpers/app.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { databaseKinds } from '../helpers/services.js';

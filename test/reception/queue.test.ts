@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import type { AppEvent } from '../../src/events.js';
+import type { AppEvent } from '../../src/core/events.js';
 import { TwilioStandin } from '../../src/twilio-standin/server.js';
 import { makeTestApp, testClock, TEST_AUTH_TOKEN } from '../helpers/app.js';
 import { Caller, QUEUE_SID } from '../helpers/caller.js';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { AppEvent } from '../../src/events.js';
+import type { AppEvent } from '../../src/core/events.js';
 import { jobHandlers } from '../../src/jobs/handlers.js';
 import { backoffMs, JobRunner } from '../../src/jobs/runner.js';
 import { open } from '../../src/recordings/crypto.js';

@@ -1,4 +1,4 @@
-import type { AppEvent } from '../../src/events.js';
+import type { AppEvent } from '../../src/core/events.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { makeTestApp, testClock } from '../helpers/app.js';
 import { makeDiary } from '../helpers/diary.js';

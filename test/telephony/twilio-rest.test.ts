@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTwilioRest } from '../../src/telephony/twilio-rest.js';
+import { createTwilioRest } from '../../src/twilio/rest.js';
 
 const ACCOUNT = 'AC' + '3'.repeat(32);
 const RECORDING = 'RE' + '4'.repeat(32);

@@ -1,4 +1,4 @@
-import { createTwilioRest } from '../../src/telephony/twilio-rest.js';
+import { createTwilioRest } from '../../src/twilio/rest.js';
 import { TwilioStandin } from '../../src/twilio-standin/server.js';
 import { expectRequestsMatchTwilio } from '../helpers/twilio-spec.js';
 

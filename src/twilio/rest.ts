@@ -3,7 +3,7 @@
 // the simulator point it at the local stand-in).
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
-import type { Config } from '../config.js';
+import type { Config } from '../core/config.js';
 
 const REAL_TWILIO = 'https://api.twilio.com';
 

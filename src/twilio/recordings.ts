@@ -1,7 +1,7 @@
 // Twilio's side of a recording: its audio (fetched with the account's credentials,
 // as Twilio may require HTTP authentication on media URLs) and its deletion.
-import type { Config } from '../config.js';
-import type { TwilioRest } from '../telephony/twilio-rest.js';
+import type { Config } from '../core/config.js';
+import type { TwilioRest } from './rest.js';
 
 const FETCH_TIMEOUT_MS = 60_000;
 
