@@ -5,15 +5,15 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { refuseNulCharacters } from './http/no-nul.js';
 import { loggableUrl } from './core/logger.js';
-import { loadSession, requireCsrfToken, requireSignedIn } from './accounts/middleware.js';
-import { accountRoutes } from './accounts/routes.js';
-import { staffRoutes } from './reception/routes.js';
-import { clinicRoutes } from './clinics/routes.js';
+import { loadSession, requireCsrfToken, requireSignedIn } from './http/auth.js';
+import { accountRoutes } from './routes/session.js';
+import { staffRoutes } from './routes/reception.js';
+import { clinicRoutes } from './routes/clinic.js';
 import type { AppContext } from './context.js';
-import { publicFeedRoutes } from './diary/feed-routes.js';
+import { publicFeedRoutes } from './routes/calendar-feeds.js';
 import { apiErrorHandler, apiNotFound } from './http/errors.js';
-import { twilioRoutes } from './telephony/routes.js';
-import { dashboardRoutes } from './web/static.js';
+import { twilioRoutes } from './routes/twilio.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 
 const REQUEST_ID = /^[\w.-]{8,64}$/;
 

@@ -8,7 +8,7 @@
 import type http from 'node:http';
 import cookieParser from 'cookie-parser';
 import { Server, type Socket } from 'socket.io';
-import { cookieJar } from '../accounts/middleware.js';
+import { cookieJar } from '../http/auth.js';
 import { type ActiveSession, findSession } from '../accounts/sessions.js';
 import type { AppContext } from '../context.js';
 

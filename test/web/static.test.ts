@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import { webDistDir } from '../../src/web/static.js';
+import { webDistDir } from '../../src/routes/dashboard.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { makeTestApp } from '../helpers/app.js';
 import { browserAgent, makeClinic, makeStaff } from '../helpers/fixtures.js';

@@ -1,8 +1,8 @@
 import type { CookieOptions, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
-import { HttpError, notFound } from '../http/errors.js';
-import { findSession, SESSION_MAX_MS } from './sessions.js';
+import { HttpError, notFound } from './errors.js';
+import { findSession, SESSION_MAX_MS } from '../accounts/sessions.js';
 import { hmac, newToken, safeEqual } from '../core/tokens.js';
 
 /** Cookie names and flags; `__Host-` names (Secure, whole site) in production. */

@@ -2,13 +2,13 @@
 import { Router, type Request } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { actorOf } from '../accounts/middleware.js';
+import { actorOf } from '../http/auth.js';
 import type { AppContext } from '../context.js';
 import { HttpError, notFound, parseInput } from '../http/errors.js';
-import { nextFreeSlots } from './availability.js';
-import { bookAppointment, cancelAppointment, type DiaryDeps, markAttendance, moveAppointment } from './booking.js';
-import { normalisePhone, patientInputSchema, patientView, presentPatient, searchPatients } from './patients.js';
-import { instantSchema, localDateSchema, uuid } from './validation.js';
+import { nextFreeSlots } from '../diary/availability.js';
+import { bookAppointment, cancelAppointment, type DiaryDeps, markAttendance, moveAppointment } from '../diary/booking.js';
+import { normalisePhone, patientInputSchema, patientView, presentPatient, searchPatients } from '../diary/patients.js';
+import { instantSchema, localDateSchema, uuid } from '../diary/validation.js';
 
 const bookSchema = z.strictObject({ patientId: uuid('a patient'), practitionerId: uuid('a practitioner'), typeId: uuid('an appointment type'), startsAt: instantSchema });
 const moveSchema = z.strictObject({ startsAt: instantSchema, practitionerId: uuid('a practitioner').optional() });

@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { actorOf, requireOwner } from '../accounts/middleware.js';
+import { actorOf, requireOwner } from '../http/auth.js';
 import { recordAudit } from '../core/audit.js';
 import type { AppContext } from '../context.js';
 import { notFound, parseInput } from '../http/errors.js';
-import { feedsOf, feedUrl, findFeedByToken, renderFeed } from './calendar-feeds.js';
+import { feedsOf, feedUrl, findFeedByToken, renderFeed } from '../diary/calendar-feeds.js';
 
 /** GET /ical/<token>.ics: what calendar apps subscribe to. The token is the only credential. */
 export function publicFeedRoutes(ctx: AppContext): Router {

@@ -1,10 +1,10 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { actorOf, requireOwner } from '../accounts/middleware.js';
+import { actorOf, requireOwner } from '../http/auth.js';
 import type { AppContext } from '../context.js';
 import { notFound, parseInput } from '../http/errors.js';
-import { nextPurgeAt } from './retention-rules.js';
-import { auditListening, type Listener, recordingAudio, setLegalHold } from './listening.js';
+import { nextPurgeAt } from '../recordings/retention-rules.js';
+import { auditListening, type Listener, recordingAudio, setLegalHold } from '../recordings/listening.js';
 
 const holdSchema = z.strictObject({ reason: z.string({ error: 'is required' }).trim().min(3, 'must say why (at least 3 characters)').max(500, 'must be at most 500 characters') });
 

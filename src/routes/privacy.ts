@@ -1,14 +1,14 @@
 import { type RequestHandler, Router, type Request } from 'express';
 import { z } from 'zod';
-import { actorOf, requireOwner } from '../accounts/middleware.js';
+import { actorOf, requireOwner } from '../http/auth.js';
 import { recordAudit } from '../core/audit.js';
 import type { AppContext } from '../context.js';
 import { notFound, parseInput } from '../http/errors.js';
-import { auditQuerySchema, listAudit } from './audit-log.js';
-import { clinicExportZip, exportJson } from './clinic-export.js';
-import { closeClinic } from './clinic-rights.js';
+import { auditQuerySchema, listAudit } from '../privacy/audit-log.js';
+import { clinicExportZip, exportJson } from '../privacy/clinic-export.js';
+import { closeClinic } from '../privacy/clinic-rights.js';
 import { sendInPieces } from '../http/send-in-pieces.js';
-import { erasePatient, erasurePreview, patientExport, patientExportZip, type RightsDeps } from './patient-rights.js';
+import { erasePatient, erasurePreview, patientExport, patientExportZip, type RightsDeps } from '../privacy/patient-rights.js';
 
 const confirmSchema = z.strictObject({ confirmName: z.string({ error: 'is required: type the name to confirm' }).max(200) });
 

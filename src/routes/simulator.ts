@@ -7,8 +7,8 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { HttpError, notFound, parseInput } from '../http/errors.js';
 import { isE164 } from '../core/validation.js';
-import type { SimulatedCall } from './simulated-call.js';
-import { SimulatorError } from './simulated-call.js';
+import type { SimulatedCall } from '../simulator/simulated-call.js';
+import { SimulatorError } from '../simulator/simulated-call.js';
 
 const e164 = z.string().refine((n) => isE164(n), 'must be a phone number in international form, like +447700900123');
 const placeSchema = z.strictObject({ from: e164.optional(), to: e164.optional() });

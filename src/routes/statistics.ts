@@ -1,10 +1,10 @@
 import { type RequestHandler, Router, type Request } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { requireOwner } from '../accounts/middleware.js';
+import { requireOwner } from '../http/auth.js';
 import type { AppContext } from '../context.js';
 import { HttpError, parseInput } from '../http/errors.js';
-import { periodReport, reportCsv } from './statistics.js';
+import { periodReport, reportCsv } from '../statistics/statistics.js';
 
 const MAX_DAYS = 366;
 

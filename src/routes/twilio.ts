@@ -2,15 +2,15 @@ import { ZodError } from 'zod';
 import express, { Router, type ErrorRequestHandler } from 'express';
 import { inboundText, textReply } from '../texts/waitlist-offers.js';
 import type { AppContext } from '../context.js';
-import { answerCall, applyRecordingCallback, applyStatusCallback, incomingCallSchema, recordingCallbackSchema, statusCallbackSchema } from './calls.js';
-import { changeAction, changeCancel, changeCheckBirthDate, changeMove, changeSlot, changeWhich, changeWho } from './change-line.js';
-import { birthDateConfirmed, birthDateNotFound, chooseSlot, choosePatient, chooseType, chooseVerified, closedChoice, confirmed, goodbye, heardBirthDate, heardName, Ivr, knownBirthDate, menu, nameConfirmed, welcome } from './ivr.js';
+import { answerCall, applyRecordingCallback, applyStatusCallback, incomingCallSchema, recordingCallbackSchema, statusCallbackSchema } from '../telephony/calls.js';
+import { changeAction, changeCancel, changeCheckBirthDate, changeMove, changeSlot, changeWhich, changeWho } from '../telephony/change-line.js';
+import { birthDateConfirmed, birthDateNotFound, chooseSlot, choosePatient, chooseType, chooseVerified, closedChoice, confirmed, goodbye, heardBirthDate, heardName, Ivr, knownBirthDate, menu, nameConfirmed, welcome } from '../telephony/ivr.js';
 import { applyVoicemailCallback } from '../reception/call-backs.js';
 import { browserCall } from '../reception/browser-calls.js';
 import { connectedResult, connectToStaff, deskDialled, queueLeft, queueWait, voicemailDone } from '../reception/queue.js';
-import { apologyTwiml, emptyTwiml, unknownNumberTwiml } from './twiml.js';
+import { apologyTwiml, emptyTwiml, unknownNumberTwiml } from '../telephony/twiml.js';
 import { fieldWithNul } from '../http/no-nul.js';
-import { isSignedByTwilio, requireTwilioSignature } from './twilio-guard.js';
+import { isSignedByTwilio, requireTwilioSignature } from '../telephony/twilio-guard.js';
 
 export const TWIML_DEADLINE_MS = 2_000;
 

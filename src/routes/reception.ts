@@ -2,12 +2,12 @@
 // answering and the call-back list (per clinic).
 import { Router } from 'express';
 import { z } from 'zod';
-import { requireSignedIn } from '../accounts/middleware.js';
+import { requireSignedIn } from '../http/auth.js';
 import type { AppContext } from '../context.js';
 import { parseInput } from '../http/errors.js';
-import { answerCaller, voiceToken } from './answering.js';
-import { listCallBacks, markCalledBack } from './call-backs.js';
-import { clinicsOf, isAvailable, setPresence } from './presence.js';
+import { answerCaller, voiceToken } from '../reception/answering.js';
+import { listCallBacks, markCalledBack } from '../reception/call-backs.js';
+import { clinicsOf, isAvailable, setPresence } from '../reception/presence.js';
 
 const presenceSchema = z.strictObject({ available: z.boolean({ error: 'must be true or false' }) });
 const uuid = z.uuid({ error: 'must be an id' });

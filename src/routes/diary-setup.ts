@@ -2,12 +2,12 @@
 // booking rules. Members read; only owners change, and every change is audited.
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { actorOf, requireOwner } from '../accounts/middleware.js';
+import { actorOf, requireOwner } from '../http/auth.js';
 import { recordAudit } from '../core/audit.js';
 import type { AppContext } from '../context.js';
 import { HttpError, notFound, parseInput } from '../http/errors.js';
-import { formatClock } from './local-time.js';
-import { instantSchema, uuid, weeklyHoursSchema } from './validation.js';
+import { formatClock } from '../diary/local-time.js';
+import { instantSchema, uuid, weeklyHoursSchema } from '../diary/validation.js';
 
 const practitionerSchema = z.strictObject({
   name: z.string({ error: 'is required' }).trim().min(1, 'is required').max(120),
