@@ -12,12 +12,10 @@ import { addStaff } from '../src/accounts/staff.js';
 import { startSession } from '../src/accounts/sessions.js';
 import { createClinic } from '../src/clinics/clinics.js';
 import { loadConfig, type ReadyConfig } from '../src/core/config.js';
-import type { AppContext } from '../src/context.js';
+import { buildContext } from '../src/main/context.js';
 import { openEmbeddedDatabase } from '../src/db/database.js';
-import { EventBus } from '../src/core/events.js';
 import { attachLiveHub } from '../src/live/hub.js';
 import { createLogger } from '../src/core/logger.js';
-import { FallbackDirectory } from '../src/telephony/fallback-directory.js';
 import type { Figure } from './run.js';
 
 const CLIENTS = 1_000;
@@ -67,10 +65,10 @@ export async function fanoutBenchmarks(): Promise<Figure[]> {
   const clinic = await createClinic(db.prisma, { name: 'Fan-out Clinic', numbers: [NUMBER], timeZone: 'Europe/London', locale: 'en-GB' }, { type: 'system' });
   const { userId } = await addStaff(db.prisma, { clinicId: clinic.id, email: 'desk@fanout.test', role: 'receptionist', password: 'fan-out-password-1' }, { type: 'system' });
   const { token } = await startSession(db.prisma, userId, new Date());
-  const ctx: AppContext = { config, db, logger: createLogger({ level: 'silent' }), clock: () => new Date(), fallbackDirectory: new FallbackDirectory(), events: new EventBus(), twilio: null, recordings: new DatabaseStorage(db.prisma) };
+  const ctx = buildContext({ config, db, logger: createLogger({ level: 'silent' }), twilio: null, recordings: new DatabaseStorage(db.prisma) });
   const server = http.createServer(createApp(ctx));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  ctx.live = await attachLiveHub(server, ctx);
+  const live = await attachLiveHub(server, ctx);
   const serviceUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // The session cookie, signed as Express signs it (cookie-signature: HMAC-SHA256, base64 without padding).
   const signature = createHmac('sha256', config.sessionSecret).update(token).digest('base64').replace(/=+$/, '');
@@ -115,7 +113,7 @@ export async function fanoutBenchmarks(): Promise<Figure[]> {
     ];
   } finally {
     for (const c of [...serviceClients, ...bareClients]) c.disconnect();
-    await ctx.live.close();
+    await live.close();
     bare.close();
     server.close();
     await db.close();

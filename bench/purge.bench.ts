@@ -102,7 +102,7 @@ export async function purgeBenchmarks(): Promise<Figure[]> {
 
     const during = webhookLoad('http://127.0.0.1:3911', 600, CLINICS);
     const started = Date.now();
-    const report = await purgeExpired({ db, storage, twilio: null, clock: () => new Date() });
+    const report = await purgeExpired({ db, recordings: storage, twilio: null, clock: () => new Date() });
     const seconds = (Date.now() - started) / 1000;
     during.stop();
     const busy = await during.result;

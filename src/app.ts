@@ -9,7 +9,7 @@ import { loadSession, requireCsrfToken, requireSignedIn } from './http/auth.js';
 import { accountRoutes } from './routes/session.js';
 import { staffRoutes } from './routes/reception.js';
 import { clinicRoutes } from './routes/clinic.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from './main/context.js';
 import { publicFeedRoutes } from './routes/calendar-feeds.js';
 import { apiErrorHandler, apiNotFound } from './http/errors.js';
 import { twilioRoutes } from './routes/twilio.js';

@@ -97,7 +97,7 @@ const commands: Record<string, { options: Record<string, { type: 'string' | 'boo
     schema: z.object({ 'dry-run': z.boolean().optional(), clinic: uuid.optional(), json: z.boolean().optional() }),
     async run(db, a) {
       const config = loadConfig();
-      const report = await purgeExpired({ db, storage: storageFor(db, config.dataDir), twilio: createTwilioRest(config), clock: () => new Date() }, { dryRun: a['dry-run'], clinicId: a.clinic, actor: operator });
+      const report = await purgeExpired({ db, recordings: storageFor(db, config.dataDir), twilio: createTwilioRest(config), clock: () => new Date() }, { dryRun: a['dry-run'], clinicId: a.clinic, actor: operator });
       if (!report) throw new HttpError(409, 'busy', 'another retention run is in progress (a server\'s scheduled purge); try again when it has finished');
       if (a.json) return console.log(JSON.stringify(report, null, 2));
       const verb = report.dryRun ? 'would destroy' : 'destroyed';

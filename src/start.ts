@@ -2,24 +2,21 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { listClinics } from './clinics/clinics.js';
-import { type DemoSignIn, seedDemoClinicIfEmpty } from './clinics/demo.js';
+import { type DemoSignIn, seedDemoClinicIfEmpty } from './demo/demo.js';
 import type { ReadyConfig } from './core/config.js';
-import type { AppContext } from './context.js';
+import { type AppContext, buildContext } from './main/context.js';
 import { EventBus } from './core/events.js';
 import { watchEventLoop } from './core/event-loop-watch.js';
 import { openConfiguredDatabase } from './db/open.js';
 import type { Logger } from './core/logger.js';
-import { jobHandlers } from './jobs/handlers.js';
+import { jobHandlers } from './main/jobs.js';
 import { attachLiveHub } from './live/hub.js';
 import { createHttpServer } from './http/server.js';
 import { JobRunner } from './jobs/runner.js';
 import { schedulePeriodic } from './jobs/periodic.js';
 import { scheduleReconciliation } from './recordings/reconcile.js';
 import { PURGE_EVERY_MS } from './recordings/retention-rules.js';
-import { storageFor } from './recordings/storage.js';
 import { scheduleClosingDays } from './statistics/jobs.js';
-import { FallbackDirectory } from './telephony/fallback-directory.js';
-import { createTwilioRest } from './twilio/rest.js';
 import { simulatorMode } from './simulator/mode.js';
 import { Simulator } from './simulator/simulator.js';
 import type { TwilioStandin } from './twilio-standin/server.js';
@@ -47,16 +44,10 @@ export async function startService(configured: ReadyConfig, logger: Logger): Pro
     const applied = await db.migrate();
     logger.info({ applied, database: db.kind }, applied.length ? 'applied migrations' : 'database schema is up to date');
     await db.refreshStatistics(); // before any call is taken: the one time its pause costs nobody
-    const fallbackDirectory = new FallbackDirectory();
+    const ctx = buildContext({ config, db, logger, events: simulator.events, simulator: simulator.simulator, simulatorOff: simulator.off });
     // Known before the first call, so Twilio's fallback URL can forward even if the database dies early.
-    for (const clinic of await listClinics(db.prisma)) fallbackDirectory.remember(clinic);
-    const recordings = storageFor(db, config.dataDir);
-    const demo = db.kind === 'embedded' && !config.production ? await seedDemoClinicIfEmpty(db.prisma, new Date(), { storage: recordings, masterKey: config.recordingsKey }) : null;
-    const ctx: AppContext = {
-      config, db, logger, clock: () => new Date(), fallbackDirectory, events: new EventBus(), twilio: createTwilioRest(config), recordings,
-      simulator: simulator.simulator, simulatorOff: simulator.off,
-    };
-    if (ctx.simulator) ctx.simulator.onBrowserRinging = ({ clinicId, callSid, identity }) => ctx.events.publish('simulator.browser_ringing', clinicId, { callSid, identity });
+    for (const clinic of await listClinics(db.prisma)) ctx.fallbackDirectory.remember(clinic);
+    const demo = db.kind === 'embedded' && !config.production ? await seedDemoClinicIfEmpty(db.prisma, new Date(), { storage: ctx.recordings, masterKey: config.recordingsKey }) : null;
     // Every instance runs jobs; leases make each job run once.
     const jobs = new JobRunner(db, jobHandlers(ctx), { logger, leaseMs: config.jobLeaseSeconds * 1000 });
     await scheduleClosingDays(db.prisma, ctx.clock());
@@ -65,7 +56,7 @@ export async function startService(configured: ReadyConfig, logger: Logger): Pro
     jobs.start();
     const stopWatching = watchEventLoop(logger);
     const server = createHttpServer(createApp(ctx));
-    ctx.live = await attachLiveHub(server, ctx, { redisUrl: config.redisUrl });
+    const live = await attachLiveHub(server, ctx, { redisUrl: config.redisUrl });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, resolve);
@@ -79,7 +70,7 @@ export async function startService(configured: ReadyConfig, logger: Logger): Pro
     const stop = () =>
       (stopping ??= (async () => {
         // Sockets first: an open WebSocket would hold the server open until the grace period ends.
-        await ctx.live?.close();
+        await live.close();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS - 1_000);
@@ -107,8 +98,10 @@ export async function startService(configured: ReadyConfig, logger: Logger): Pro
  * simulator's signatures as they would Twilio's.
  */
 async function playTwilioForTheSimulator(config: ReadyConfig, logger: Logger) {
+  // Made here, before the context, because the simulator publishes on it too.
+  const events = new EventBus();
   const mode = simulatorMode(config);
-  if (!mode.enabled) return { config, off: mode.reason };
+  if (!mode.enabled) return { config, events, off: mode.reason };
   let standin: TwilioStandin | undefined;
   let twilio = config.twilio;
   if (!twilio.authToken) {
@@ -120,8 +113,8 @@ async function playTwilioForTheSimulator(config: ReadyConfig, logger: Logger) {
     twilio = { ...twilio, ...account, apiBaseUrl: local.url };
     logger.info('phone simulator on: Twilio is played by this process (no real calls, texts or recordings)');
   }
-  const simulator = new Simulator({ accountSid: twilio.accountSid ?? `AC${'0'.repeat(32)}`, authToken: twilio.authToken! }, config.publicBaseUrl, standin);
+  const simulator = new Simulator({ accountSid: twilio.accountSid ?? `AC${'0'.repeat(32)}`, authToken: twilio.authToken! }, config.publicBaseUrl, { events, recordings: standin });
   // Reception's answer moves a queued caller through Twilio's REST API: here the simulator hears it.
   if (standin) standin.onDequeue = (m) => simulator.dequeue(m.queueSid, m.callSid, m.url);
-  return { config: { ...config, twilio }, simulator, standin, off: undefined };
+  return { config: { ...config, twilio }, events, simulator, standin, off: undefined };
 }

@@ -1,5 +1,5 @@
 import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
-import type { Prisma } from '../db/database.js';
+import type { Prisma } from './database.js';
 
 /** Who did it: a staff member by their (pseudonymous) user id, the operator's command line, or the system. */
 export type Actor = { type: 'user'; userId: string } | { type: 'operator' } | { type: 'system' };

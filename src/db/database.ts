@@ -2,6 +2,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
+import type { Database, SqlQuery } from '../core/database.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { breathe } from './breathe.js';
 import { applyMigrations, hasPendingMigrations } from './migrations.js';
@@ -10,35 +11,9 @@ import { applyMigrations, hasPendingMigrations } from './migrations.js';
 // rather than failing after Prisma's default 2 s; a transaction still ends within 15 s.
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
 
-export type Prisma = PrismaClient;
+export type { Database, Prisma, SqlQuery } from '../core/database.js';
 
-export type SqlQuery = string | { name: string; text: string };
 const sqlText = (query: SqlQuery) => (typeof query === 'string' ? query : query.text);
-
-/** The service's database, whichever kind: one Prisma client plus what start-up and shutdown need. */
-export interface Database {
-  readonly kind: 'embedded' | 'postgres';
-  readonly prisma: PrismaClient;
-  /**
-   * Plain SQL straight through the driver, for the few hot paths where Prisma's
-   * per-query cost shows (a call's first webhook). Same rows on both kinds:
-   * timestamps are read and written as UTC, as Prisma stores them. A named query is
-   * prepared once per connection on PostgreSQL (planning a CTE costs more than running it).
-   */
-  sql<T>(query: SqlQuery, values?: unknown[]): Promise<T[]>;
-  /** Applies pending migrations, once across instances starting together. */
-  migrate(): Promise<string[]>;
-  /** Resolves when the database answers a query. */
-  ping(): Promise<void>;
-  /**
-   * Refreshes the planner's statistics where nothing else does: PostgreSQL's autovacuum
-   * keeps them, but the embedded database has no background workers, and without them
-   * it plans a report's page as a scan of the whole clinic (measured: 150–300 ms a page
-   * instead of 40). Table by table, sampling lightly, other work running in between.
-   */
-  refreshStatistics(): Promise<void>;
-  close(): Promise<void>;
-}
 
 /** An embedded PostgreSQL (PGlite) in a folder, or in memory with "memory://". */
 export async function openEmbeddedDatabase(source: { dataDir: string } | { loadDataDir: Blob }): Promise<Database & { pglite: PGlite }> {

@@ -4,21 +4,33 @@
 import { type Actor, recordAudit } from '../core/audit.js';
 import type { Prisma } from '../db/database.js';
 import { EXCLUSION_VIOLATION, isConflictRetry, sqlState } from '../db/errors.js';
-import type { AppointmentSummary, EventBus } from '../core/events.js';
+import type { AppointmentSummary } from '../core/events.js';
+import type { Services } from '../core/services.js';
 import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
 import { HttpError, notFound } from '../http/errors.js';
-import { queueAppointmentText } from '../texts/appointment-texts.js';
 import { nextFreeSlots } from './availability.js';
 import type { Slot } from './slots.js';
 import { queueWaitlistOffer } from './waitlist.js';
 
-export interface DiaryDeps {
-  prisma: Prisma;
-  events: EventBus;
-  clock: () => Date;
+export type BookingSource = 'phone' | 'dashboard' | 'text';
+
+/** A booking, move or cancellation, as the writes that go with it see it. */
+export interface DiaryChange {
+  kind: 'booked' | 'moved' | 'cancelled';
+  appointmentId: string;
+  source: BookingSource | null;
 }
 
-export type BookingSource = 'phone' | 'dashboard' | 'text';
+/**
+ * What other features write in the same transaction as a change to the diary (the
+ * patient's text), so it commits with the change or not at all. The composition root
+ * supplies it: the diary knows nothing above it.
+ */
+export type DiaryChangeWrites = (tx: PrismaTypes.TransactionClient, change: DiaryChange) => Promise<void>;
+
+export interface DiaryDeps extends Pick<Services, 'db' | 'events' | 'clock'> {
+  diaryChangeWrites: DiaryChangeWrites;
+}
 
 /**
  * Writes that must commit with a booking, move or cancellation or not at all: the
@@ -128,7 +140,7 @@ async function refusingClashes<T>(deps: DiaryDeps, target: () => Pick<SlotTarget
 }
 
 async function slotTaken(deps: DiaryDeps, { clinicId, typeId, source }: Pick<SlotTarget, 'clinicId' | 'typeId' | 'source'>): Promise<SlotTakenError> {
-  return new SlotTakenError(await nextFreeSlots(deps.prisma, { clinicId, typeId, limit: 3, applyNotice: source === 'phone', now: deps.clock() }));
+  return new SlotTakenError(await nextFreeSlots(deps.db.prisma, { clinicId, typeId, limit: 3, applyNotice: source === 'phone', now: deps.clock() }));
 }
 
 /**
@@ -148,12 +160,12 @@ async function visiblyTaken(prisma: Prisma, req: BookingRequest): Promise<boolea
 
 export async function bookAppointment(deps: DiaryDeps, req: BookingRequest): Promise<AppointmentSummary> {
   const now = deps.clock();
-  if (await visiblyTaken(deps.prisma, req)) throw await slotTaken(deps, req);
+  if (await visiblyTaken(deps.db.prisma, req)) throw await slotTaken(deps, req);
   // The rules are read before the transaction (as inside it, each read sees what is
   // committed), so a transaction holds its connection only to write.
-  const plan = await planSlot(deps.prisma, req, now);
+  const plan = await planSlot(deps.db.prisma, req, now);
   const appointment = await refusingClashes(deps, () => req, () =>
-    deps.prisma.$transaction(async (tx) => {
+    deps.db.prisma.$transaction(async (tx) => {
       const patient = await tx.patient.findFirst({ where: { id: req.patientId, clinicId: req.clinicId }, select: { id: true } });
       if (!patient) throw new HttpError(404, 'not_found', 'No such patient', 'patientId');
       await queueForDiary(tx, req.practitionerId);
@@ -161,8 +173,7 @@ export async function bookAppointment(deps: DiaryDeps, req: BookingRequest): Pro
         data: { clinicId: req.clinicId, practitionerId: req.practitionerId, typeId: req.typeId, patientId: req.patientId, startsAt: req.startsAt, endsAt: plan.endsAt, blockedUntil: plan.blockedUntil, source: req.source, createdBy: actorId(req.actor) },
       });
       await recordAudit(tx, { actor: req.actor, action: 'appointment.booked', clinicId: req.clinicId, subject: { type: 'appointment', id: created.id }, details: { source: req.source } });
-      // A booking taken by replying to a text is confirmed in the reply itself.
-      if (req.source !== 'text') await queueAppointmentText(tx, 'booked', created.id);
+      await deps.diaryChangeWrites(tx, { kind: 'booked', appointmentId: created.id, source: req.source });
       await req.alongWith?.(tx, created);
       return created;
     }),
@@ -193,7 +204,7 @@ export async function moveAppointment(
     deps,
     () => ({ clinicId: req.clinicId, typeId: from!.typeId, source: req.source }),
     () =>
-      deps.prisma.$transaction(async (tx) => {
+      deps.db.prisma.$transaction(async (tx) => {
         const current = await liveAppointment(tx, req.clinicId, req.appointmentId);
         from = current;
         const target = { clinicId: req.clinicId, practitionerId: req.practitionerId ?? current.practitionerId, typeId: current.typeId, startsAt: req.startsAt, source: req.source };
@@ -205,7 +216,7 @@ export async function moveAppointment(
           data: { practitionerId: target.practitionerId, startsAt: req.startsAt, endsAt: plan.endsAt, blockedUntil: plan.blockedUntil },
         });
         await recordAudit(tx, { actor: req.actor, action: 'appointment.moved', clinicId: req.clinicId, subject: { type: 'appointment', id: current.id } });
-        await queueAppointmentText(tx, 'moved', current.id);
+        await deps.diaryChangeWrites(tx, { kind: 'moved', appointmentId: current.id, source: req.source });
         await queueWaitlistOffer(tx, req.clinicId, current, now);
         await req.alongWith?.(tx, updated);
         return updated;
@@ -218,11 +229,11 @@ export async function moveAppointment(
 
 export async function cancelAppointment(deps: DiaryDeps, req: { clinicId: string; appointmentId: string; reason?: string | null; actor: Actor; alongWith?: AlongWith }): Promise<AppointmentSummary> {
   const now = deps.clock();
-  const cancelled = await deps.prisma.$transaction(async (tx) => {
+  const cancelled = await deps.db.prisma.$transaction(async (tx) => {
     const current = await liveAppointment(tx, req.clinicId, req.appointmentId);
     const updated = await tx.appointment.update({ where: { id: current.id }, data: { status: 'cancelled', cancelledAt: now, cancelledBy: actorId(req.actor), cancelReason: req.reason ?? null } });
     await recordAudit(tx, { actor: req.actor, action: 'appointment.cancelled', clinicId: req.clinicId, subject: { type: 'appointment', id: current.id } });
-    await queueAppointmentText(tx, 'cancelled', current.id);
+    await deps.diaryChangeWrites(tx, { kind: 'cancelled', appointmentId: current.id, source: null });
     await queueWaitlistOffer(tx, req.clinicId, current, now);
     await req.alongWith?.(tx, updated);
     return updated;
@@ -235,7 +246,7 @@ export async function cancelAppointment(deps: DiaryDeps, req: { clinicId: string
 /** Attended or no-show, once the time has come. */
 export async function markAttendance(deps: DiaryDeps, req: { clinicId: string; appointmentId: string; status: 'attended' | 'no_show'; actor: Actor }): Promise<AppointmentSummary> {
   const now = deps.clock();
-  const updated = await deps.prisma.$transaction(async (tx) => {
+  const updated = await deps.db.prisma.$transaction(async (tx) => {
     const current = await liveAppointment(tx, req.clinicId, req.appointmentId);
     if (current.startsAt > now) throw new HttpError(409, 'not_yet', 'This appointment has not started yet', 'status');
     const row = await tx.appointment.update({ where: { id: current.id }, data: { status: req.status } });

@@ -1,11 +1,9 @@
 import { DateTime } from 'luxon';
-import type { AppContext } from '../context.js';
+import type { Services } from '../core/services.js';
 import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
 import { enqueueJob, type JobHandler } from '../jobs/runner.js';
-import { offerByText } from '../texts/waitlist-offers.js';
-import type { DiaryDeps } from './booking.js';
 
-interface FreedTime {
+export interface FreedTime {
   practitionerId: string;
   typeId: string;
   startsAt: Date;
@@ -21,11 +19,21 @@ export async function queueWaitlistOffer(tx: PrismaTypes.TransactionClient, clin
   await enqueueJob(tx, 'waitlist.offer-freed-time', payload, { runAt: now });
 }
 
-export const waitlistJobs = (ctx: AppContext): Record<string, JobHandler> => ({
+export interface WaitlistCandidate {
+  id: string;
+  typeId: string;
+  patient: { phone: string | null };
+}
+
+/** How the people who fit a freed time are offered it beyond the dashboard (by text, from src/texts): longest waiting first. */
+export type OfferFreedTime = (clinicId: string, freed: FreedTime, candidates: WaitlistCandidate[]) => Promise<void>;
+
+type WaitlistDeps = Pick<Services, 'db' | 'events' | 'clock'>;
+
+export const waitlistJobs = (deps: WaitlistDeps, offer: OfferFreedTime): Record<string, JobHandler> => ({
   'waitlist.offer-freed-time': async (payload) => {
     const p = payload as { clinicId: string; practitionerId: string; typeId: string; startsAt: string; blockedUntil: string };
-    const deps = { prisma: ctx.db.prisma, events: ctx.events, clock: ctx.clock };
-    await offerFreedSlotToWaitlist(deps, p.clinicId, { practitionerId: p.practitionerId, typeId: p.typeId, startsAt: new Date(p.startsAt), blockedUntil: new Date(p.blockedUntil) });
+    await offerFreedSlotToWaitlist(deps, p.clinicId, { practitionerId: p.practitionerId, typeId: p.typeId, startsAt: new Date(p.startsAt), blockedUntil: new Date(p.blockedUntil) }, offer);
   },
 });
 
@@ -35,13 +43,13 @@ export const waitlistJobs = (ctx: AppContext): Record<string, JobHandler> => ({
  * offers and that fits the freed time, the date inside their range). The dashboard
  * offers it, and texts offer it when the clinic sends texts; nothing is booked without a yes.
  */
-export async function offerFreedSlotToWaitlist(deps: DiaryDeps, clinicId: string, freed: FreedTime): Promise<void> {
-  const clinic = await deps.prisma.clinic.findUnique({ where: { id: clinicId }, select: { timeZone: true } });
+export async function offerFreedSlotToWaitlist(deps: WaitlistDeps, clinicId: string, freed: FreedTime, offer: OfferFreedTime): Promise<void> {
+  const clinic = await deps.db.prisma.clinic.findUnique({ where: { id: clinicId }, select: { timeZone: true } });
   if (!clinic || freed.startsAt <= deps.clock()) return; // the clinic closed meanwhile, or the time has passed
   // @db.Date columns hold the local calendar date at UTC midnight.
   const localDate = new Date(DateTime.fromJSDate(freed.startsAt, { zone: clinic.timeZone }).toISODate() + 'T00:00:00Z');
   const freedMinutes = (freed.blockedUntil.getTime() - freed.startsAt.getTime()) / 60_000;
-  const candidates = await deps.prisma.waitlistEntry.findMany({
+  const candidates = await deps.db.prisma.waitlistEntry.findMany({
     where: {
       clinicId,
       resolvedAt: null,
@@ -57,7 +65,7 @@ export async function offerFreedSlotToWaitlist(deps: DiaryDeps, clinicId: string
   const match = fitting[0];
   if (!match) return;
   // When the clinic sends texts, the longest-waiting few are offered it; the first YES books it.
-  await offerByText(deps, clinicId, freed, fitting);
+  await offer(clinicId, freed, fitting);
   deps.events.publish('waitlist.match', clinicId, {
     waitlistEntryId: match.id,
     patientId: match.patientId,

@@ -1,6 +1,6 @@
 import type { CookieOptions, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../main/context.js';
 import { HttpError, notFound } from './errors.js';
 import { findSession, SESSION_MAX_MS } from '../accounts/sessions.js';
 import { hmac, newToken, safeEqual } from '../core/tokens.js';

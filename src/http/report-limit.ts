@@ -3,7 +3,7 @@
 // a few a minute across all of them, so no one — a hostile owner looping the heaviest
 // report, or a stuck browser — can crowd out the phone line on a shared database.
 import type { RequestHandler } from 'express';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../main/context.js';
 import type { Limit } from '../accounts/rate-limit.js';
 import { takeAttempt } from '../accounts/throttle.js';
 import { HttpError } from './errors.js';

@@ -10,7 +10,7 @@ import cookieParser from 'cookie-parser';
 import { Server, type Socket } from 'socket.io';
 import { cookieJar } from '../http/auth.js';
 import { type ActiveSession, findSession } from '../accounts/sessions.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../main/context.js';
 
 export const clinicRoom = (clinicId: string) => `clinic:${clinicId}`;
 const userRoom = (userId: string) => `user:${userId}`;
@@ -26,12 +26,6 @@ interface SocketData {
 
 export interface LiveHub {
   io: Server;
-  /** A session was ended (sign-out): its sockets are disconnected, on every instance. */
-  sessionEnded(tokenHash: string): void;
-  /** All of a person's sessions were ended (removed from a clinic, password reset): their sockets are disconnected. */
-  userSignedOut(userId: string): void;
-  /** Someone left a clinic: their sockets leave its room, on every instance, and are told (`clinic.left`). */
-  removedFromClinic(userId: string, clinicId: string): void;
   /** Checks every socket on this instance against the database (sessions, memberships) now. */
   recheck(): Promise<void>;
   close(): Promise<void>;
@@ -104,6 +98,19 @@ export async function attachLiveHub(server: http.Server, ctx: AppContext, option
   const unsubscribe = ctx.events.subscribe((event) => {
     io.to(clinicRoom(event.clinicId)).emit(event.name, event);
   });
+  // Access taken away acts at once, on every instance (the adapter carries these commands).
+  const stopActing = ctx.events.onAccessChange((change) => {
+    switch (change.kind) {
+      case 'session_ended':
+        return io.in(sessionRoom(change.tokenHash)).disconnectSockets(true);
+      case 'signed_out':
+        return io.in(userRoom(change.userId)).disconnectSockets(true);
+      case 'left_clinic':
+        io.in(userRoom(change.userId)).socketsLeave(clinicRoom(change.clinicId));
+        // Their screen of that clinic must close; their other clinics' screens carry on.
+        io.to(userRoom(change.userId)).emit('clinic.left', { name: 'clinic.left', clinicId: change.clinicId, at: ctx.clock().toISOString(), data: {} });
+    }
+  });
 
   async function recheck(): Promise<void> {
     const sockets = await io.local.fetchSockets();
@@ -127,17 +134,11 @@ export async function attachLiveHub(server: http.Server, ctx: AppContext, option
 
   return {
     io: io as unknown as Server,
-    sessionEnded: (tokenHash) => io.in(sessionRoom(tokenHash)).disconnectSockets(true),
-    userSignedOut: (userId) => io.in(userRoom(userId)).disconnectSockets(true),
-    removedFromClinic: (userId, clinicId) => {
-      io.in(userRoom(userId)).socketsLeave(clinicRoom(clinicId));
-      // Their screen of that clinic must close; their other clinics' screens carry on.
-      io.to(userRoom(userId)).emit('clinic.left', { name: 'clinic.left', clinicId, at: ctx.clock().toISOString(), data: {} });
-    },
     recheck,
     close: async () => {
       clearInterval(timer);
       unsubscribe();
+      stopActing();
       io.disconnectSockets(true);
       // The Redis adapter's own readers and timers stop with it (its blocking read ends within 2 s).
       await io.of('/').adapter.close();

@@ -4,6 +4,7 @@
 // Twilio — done within the request. The audit keeps only pseudonymous ids.
 import { strToU8, zipSync } from 'fflate';
 import { type Actor, recordAudit } from '../core/audit.js';
+import type { Services } from '../core/services.js';
 import type { Prisma } from '../db/database.js';
 import { Prisma as PrismaValues } from '../generated/prisma/client.js';
 import { HttpError } from '../http/errors.js';
@@ -12,11 +13,8 @@ import { open } from '../recordings/crypto.js';
 import { clinicDataKey } from '../recordings/keys.js';
 import type { RecordingStorage } from '../recordings/storage.js';
 
-export interface RightsDeps {
-  prisma: Prisma;
-  storage: RecordingStorage;
-  masterKey: Buffer;
-  clock: () => Date;
+export interface RightsDeps extends Pick<Services, 'db' | 'clock' | 'config'> {
+  recordings: RecordingStorage;
 }
 
 async function patientOf(prisma: Prisma, clinicId: string, patientId: string) {
@@ -68,11 +66,11 @@ export async function patientExport(prisma: Prisma, clinicId: string, patientId:
 
 /** The export with each stored recording's audio, decrypted, as a zip. */
 export async function patientExportZip(deps: RightsDeps, clinicId: string, patientId: string): Promise<Buffer> {
-  const data = await patientExport(deps.prisma, clinicId, patientId, deps.clock());
+  const data = await patientExport(deps.db.prisma, clinicId, patientId, deps.clock());
   const files: Record<string, Uint8Array> = { 'patient.json': strToU8(JSON.stringify(data, null, 2)) };
-  const key = await clinicDataKey(deps.prisma, deps.masterKey, clinicId);
+  const key = await clinicDataKey(deps.db.prisma, deps.config.recordingsKey, clinicId);
   for (const r of data.recordings.filter((r) => r.status === 'stored')) {
-    const sealed = await deps.storage.get(r.id);
+    const sealed = await deps.recordings.get(r.id);
     if (sealed) files[`recordings/${r.kind}-${r.createdAt.toISOString().slice(0, 10)}-${r.id}.mp3`] = open(key, sealed, r.id);
   }
   return Buffer.from(zipSync(files, { level: 0 })); // audio is compressed already
@@ -114,7 +112,7 @@ export async function erasurePreview(prisma: Prisma, clinicId: string, patientId
  * the hold outranks the request, and the owner must decide.
  */
 export async function erasePatient(deps: RightsDeps, who: { clinicId: string; actor: Actor }, patientId: string, confirmName: string): Promise<ErasurePreview> {
-  const { prisma } = deps;
+  const { prisma } = deps.db;
   const preview = await erasurePreview(prisma, who.clinicId, patientId);
   if (confirmName.trim() !== preview.name.trim()) throw new HttpError(400, 'invalid_input', "confirmName: type the patient's name exactly as shown to confirm", 'confirmName');
   if (preview.heldRecordings > 0) throw new HttpError(409, 'legal_hold', `${preview.heldRecordings} of this patient's recordings are on legal hold; lift the hold before erasing`);
@@ -123,7 +121,7 @@ export async function erasePatient(deps: RightsDeps, who: { clinicId: string; ac
   const recordings = calls.flatMap((c) => c.recordings);
   const ownNumber = patient.phone && !preview.phoneSharedWithOtherPatients ? patient.phone : null;
   // The audio goes first: if the database step then failed, rows would point at nothing, never the reverse.
-  for (const r of recordings) await deps.storage.delete(r.id);
+  for (const r of recordings) await deps.recordings.delete(r.id);
   await prisma.$transaction(async (tx) => {
     for (const r of recordings.filter((r) => !r.deletedAtTwilio)) {
       // Twilio's copy is deleted by a job (retried until it is gone), keyed by Twilio's id alone.

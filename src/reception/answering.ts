@@ -2,21 +2,26 @@
 // dashboard's Voice SDK, and the claim that gives one caller to exactly one
 // receptionist before Twilio is asked to move the call.
 import twilio from 'twilio';
-import type { AppContext } from '../context.js';
+import type { Services } from '../core/services.js';
 import { HttpError } from '../http/errors.js';
 import { staffIdentity } from './queue.js';
 
 export const VOICE_TOKEN_TTL_SECONDS = 600;
 
-export function browserAnsweringConfigured(config: AppContext['config']): boolean {
+export function browserAnsweringConfigured(config: Services['config']): boolean {
   const t = config.twilio;
   return Boolean(t.accountSid && t.apiKey && t.apiSecret && t.twimlAppSid && t.authToken);
 }
 
+/** Where answering in the browser runs: the configuration, and the phone simulator when it plays Twilio (src/simulator). */
+export interface AnsweringDeps extends Pick<Services, 'config'> {
+  simulator?: { playsTwilio: boolean };
+}
+
 /** How reception answers in the browser here: Twilio's Voice SDK, the phone simulator's stand-in for it, or not at all. */
-export function browserAnswering(ctx: Pick<AppContext, 'config' | 'simulator'>): 'twilio' | 'simulated' | null {
-  if (browserAnsweringConfigured(ctx.config)) return 'twilio';
-  return ctx.simulator?.playsTwilio ? 'simulated' : null;
+export function browserAnswering(deps: AnsweringDeps): 'twilio' | 'simulated' | null {
+  if (browserAnsweringConfigured(deps.config)) return 'twilio';
+  return deps.simulator?.playsTwilio ? 'simulated' : null;
 }
 
 const NOT_CONFIGURED = 'Answering in the browser needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_API_KEY, TWILIO_API_SECRET and TWILIO_TWIML_APP_SID on the server.';
@@ -26,13 +31,13 @@ const NOT_CONFIGURED = 'Answering in the browser needs TWILIO_ACCOUNT_SID, TWILI
  * again before it expires. Under the phone simulator there is no Twilio to talk
  * to: the answer says so (`simulated`) and carries no token.
  */
-export function voiceToken(ctx: Pick<AppContext, 'config' | 'simulator'>, userId: string, now: Date) {
-  const mode = browserAnswering(ctx);
+export function voiceToken(deps: AnsweringDeps, userId: string, now: Date) {
+  const mode = browserAnswering(deps);
   if (!mode) throw new HttpError(503, 'twilio_not_configured', NOT_CONFIGURED);
   const identity = staffIdentity(userId);
   const expiresAt = new Date(now.getTime() + VOICE_TOKEN_TTL_SECONDS * 1000).toISOString();
   if (mode === 'simulated') return { simulated: true as const, identity, expiresAt };
-  const { accountSid, apiKey, apiSecret, twimlAppSid } = ctx.config.twilio;
+  const { accountSid, apiKey, apiSecret, twimlAppSid } = deps.config.twilio;
   const token = new twilio.jwt.AccessToken(accountSid!, apiKey!, apiSecret!, { identity, ttl: VOICE_TOKEN_TTL_SECONDS });
   token.addGrant(new twilio.jwt.AccessToken.VoiceGrant({ outgoingApplicationSid: twimlAppSid, incomingAllow: true }));
   return { token: token.toJwt(), identity, expiresAt };
@@ -44,9 +49,9 @@ export function voiceToken(ctx: Pick<AppContext, 'config' | 'simulator'>, userId
  * told who did. Then Twilio moves that caller (not the front of the queue) to a URL
  * that rings the winner's browser. If Twilio refuses, the claim is released.
  */
-export async function answerCaller(ctx: AppContext, input: { clinicId: string; callId: string; user: { id: string; email: string } }) {
-  if (!browserAnswering(ctx) || !ctx.twilio) throw new HttpError(503, 'twilio_not_configured', NOT_CONFIGURED);
-  const { prisma } = ctx.db;
+export async function answerCaller(deps: AnsweringDeps & Pick<Services, 'db' | 'events' | 'clock' | 'twilio'>, input: { clinicId: string; callId: string; user: { id: string; email: string } }) {
+  if (!browserAnswering(deps) || !deps.twilio) throw new HttpError(503, 'twilio_not_configured', NOT_CONFIGURED);
+  const { prisma } = deps.db;
   const claimed = await prisma.call.updateMany({
     where: { id: input.callId, clinicId: input.clinicId, queueStatus: 'waiting', queueSid: { not: null } },
     data: { queueStatus: 'claimed', claimedBy: input.user.id },
@@ -62,15 +67,15 @@ export async function answerCaller(ctx: AppContext, input: { clinicId: string; c
     if (call.queueStatus === 'waiting') throw new HttpError(409, 'not_ready', 'This caller is still being connected to the queue. Try again in a moment.');
     throw new HttpError(409, 'caller_gone', 'This caller is no longer waiting.');
   }
-  const url = `${ctx.config.publicBaseUrl}/twilio/queue/connect?${new URLSearchParams({ call: call.id, staff: input.user.id })}`;
+  const url = `${deps.config.publicBaseUrl}/twilio/queue/connect?${new URLSearchParams({ call: call.id, staff: input.user.id })}`;
   try {
-    await ctx.twilio.queues(call.queueSid!).members(call.callSid).update({ url, method: 'POST' });
+    await deps.twilio.queues(call.queueSid!).members(call.callSid).update({ url, method: 'POST' });
   } catch (err) {
     await prisma.call.updateMany({ where: { id: call.id, queueStatus: 'claimed', claimedBy: input.user.id }, data: { queueStatus: 'waiting', claimedBy: null } });
     const gone = (err as { status?: number }).status === 404;
     throw new HttpError(gone ? 409 : 502, gone ? 'caller_gone' : 'twilio_failed', gone ? 'This caller is no longer waiting.' : `Twilio could not put the caller through: ${(err as Error).message}`);
   }
-  const now = ctx.clock();
-  ctx.events.publish('call.answered', input.clinicId, { callId: call.id, callSid: call.callSid, answeredBy: { userId: input.user.id, email: input.user.email } }, now);
+  const now = deps.clock();
+  deps.events.publish('call.answered', input.clinicId, { callId: call.id, callSid: call.callSid, answeredBy: { userId: input.user.id, email: input.user.email } }, now);
   return { callId: call.id, callSid: call.callSid, identity: staffIdentity(input.user.id) };
 }

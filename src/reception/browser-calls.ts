@@ -2,9 +2,9 @@
 // dashboard. Only identities this service issued (staff_<user id>) get through,
 // and only to call from a clinic they belong to.
 import twilio from 'twilio';
-import type { AppContext } from '../context.js';
+import type { Services } from '../core/services.js';
 import { e164Schema } from '../core/validation.js';
-import { voiceFor } from '../telephony/twiml.js';
+import { voiceFor } from '../voice/twiml.js';
 import { staffIdFromIdentity } from './queue.js';
 
 const { VoiceResponse } = twilio.twiml;
@@ -16,10 +16,10 @@ function refuse(): string {
   return response.toString();
 }
 
-export async function browserCall(ctx: AppContext, body: Record<string, string | undefined>): Promise<string> {
-  const { prisma } = ctx.db;
+export async function browserCall(deps: Pick<Services, 'config' | 'db' | 'clock'>, body: Record<string, string | undefined>): Promise<string> {
+  const { prisma } = deps.db;
   const userId = staffIdFromIdentity(body.From);
-  const appSid = ctx.config.twilio.twimlAppSid;
+  const appSid = deps.config.twilio.twimlAppSid;
   if (!userId || (appSid && body.ApplicationSid !== appSid) || !body.CallSid) return refuse();
   const to = body.To ?? '';
   const clinicId = body.clinicId ?? '';
@@ -29,7 +29,7 @@ export async function browserCall(ctx: AppContext, body: Record<string, string |
   if (!membership || !callerId) return refuse();
   // On the call log like any other call, as the clinic calling out.
   await prisma.call.createMany({
-    data: [{ callSid: body.CallSid, clinicId, fromNumber: callerId, toNumber: to, direction: 'outbound', status: 'in-progress', startedAt: ctx.clock(), answeredBy: userId, outcome: 'call_back' }],
+    data: [{ callSid: body.CallSid, clinicId, fromNumber: callerId, toNumber: to, direction: 'outbound', status: 'in-progress', startedAt: deps.clock(), answeredBy: userId, outcome: 'call_back' }],
     skipDuplicates: true,
   });
   const response = new VoiceResponse();

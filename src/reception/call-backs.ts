@@ -2,17 +2,13 @@
 // per call, whichever of Twilio's requests (queue action, status callback, recording
 // callback) tells us first; each is safe to repeat.
 import type { Prisma } from '../db/database.js';
-import type { EventBus } from '../core/events.js';
+import type { Services } from '../core/services.js';
 import { HttpError } from '../http/errors.js';
-import { addCallEvent } from '../telephony/call-events.js';
+import { addCallEvent } from '../calls/call-events.js';
 import { queueRecordingFetch, recordingStatusOf } from '../recordings/pipeline.js';
 import { queueMissedCallText } from '../texts/texts.js';
 
-export interface CallBackDeps {
-  prisma: Prisma;
-  events: EventBus;
-  clock: () => Date;
-}
+export type CallBackDeps = Pick<Services, 'db' | 'events' | 'clock'>;
 
 /**
  * The caller hung up while waiting for reception (or before reception could take
@@ -21,7 +17,7 @@ export interface CallBackDeps {
  */
 export async function markAbandoned(deps: CallBackDeps, callId: string): Promise<void> {
   const now = deps.clock();
-  const changed = await deps.prisma.$transaction(async (tx) => {
+  const changed = await deps.db.prisma.$transaction(async (tx) => {
     const left = await tx.call.updateMany({ where: { id: callId, queueStatus: { in: ['waiting', 'claimed', 'desk'] } }, data: { queueStatus: 'abandoned', outcome: 'abandoned', claimedBy: null } });
     if (left.count === 0) return null;
     const call = await tx.call.findUniqueOrThrow({ where: { id: callId }, select: { id: true, callSid: true, clinicId: true, fromNumber: true } });
@@ -50,7 +46,7 @@ export async function applyVoicemailCallback(deps: CallBackDeps, cb: VoicemailCa
   const status = cb.status;
   const now = deps.clock();
   const heard = cb.status === 'completed' && (cb.durationSeconds ?? 0) > 0;
-  const result = await deps.prisma.$transaction(async (tx) => {
+  const result = await deps.db.prisma.$transaction(async (tx) => {
     const call = await tx.call.findUnique({ where: { callSid: cb.callSid }, select: { id: true, clinicId: true, fromNumber: true } });
     if (!call) return null;
     const created = await tx.recording.createMany({
@@ -114,8 +110,8 @@ export async function listCallBacks(prisma: Prisma, clinicId: string, open: bool
 /** Marks a caller called back. The first to mark it is recorded; marking again changes nothing. */
 export async function markCalledBack(deps: CallBackDeps, clinicId: string, callBackId: string, userId: string) {
   const now = deps.clock();
-  const done = await deps.prisma.callBack.updateMany({ where: { id: callBackId, clinicId, doneAt: null }, data: { doneAt: now, doneBy: userId } });
-  const entry = await deps.prisma.callBack.findFirst({ where: { id: callBackId, clinicId } });
+  const done = await deps.db.prisma.callBack.updateMany({ where: { id: callBackId, clinicId, doneAt: null }, data: { doneAt: now, doneBy: userId } });
+  const entry = await deps.db.prisma.callBack.findFirst({ where: { id: callBackId, clinicId } });
   if (!entry) throw new HttpError(404, 'not_found', 'No such call-back');
   if (done.count === 1) deps.events.publish('callback.done', clinicId, { callBackId, callId: entry.callId, doneBy: userId, doneAt: now.toISOString() }, now);
   return entry;

@@ -2,13 +2,11 @@
 // it, a receptionist in the browser, the desk phone, or voicemail — never silence.
 // Queue state lives on the call row; each step is one of Twilio's requests.
 import { uuidFromHex } from '../db/uuid7.js';
-import { addCallEvent } from '../telephony/call-events.js';
-import { speakDuration } from '../telephony/speech.js';
-import type { Ivr } from '../telephony/ivr.js';
+import { addCallEvent } from '../calls/call-events.js';
+import { speakDuration } from '../voice/speech.js';
+import type { CallStep, Params } from '../voice/call-step.js';
 import { markAbandoned } from './call-backs.js';
 import { availableStaff } from './presence.js';
-
-type Params = Record<string, string | undefined>;
 
 // Twilio's own hold music, published for exactly this use.
 export const HOLD_MUSIC_URL = 'https://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3';
@@ -17,17 +15,17 @@ const DESK_RING_SECONDS = 25;
 
 export const queueName = (clinicId: string) => `clinic-${clinicId}`;
 
-async function queueSettings(ivr: Ivr) {
-  return ivr.ctx.db.prisma.clinic.findUniqueOrThrow({ where: { id: ivr.call.clinic.id }, select: { maxQueueWaitSeconds: true, maxQueueSize: true } });
+async function queueSettings(ivr: CallStep) {
+  return ivr.deps.db.prisma.clinic.findUniqueOrThrow({ where: { id: ivr.call.clinic.id }, select: { maxQueueWaitSeconds: true, maxQueueSize: true } });
 }
 
 /**
  * Reception in opening hours: the queue when someone is available in the browser,
  * else the desk phone when the clinic has one, else voicemail.
  */
-export async function toReception(ivr: Ivr): Promise<string> {
-  const { prisma } = ivr.ctx.db;
-  const now = ivr.ctx.clock();
+export async function toReception(ivr: CallStep): Promise<string> {
+  const { prisma } = ivr.deps.db;
+  const now = ivr.deps.clock();
   const clinicId = ivr.call.clinic.id;
   const [staff, settings] = await Promise.all([availableStaff(prisma, clinicId, now), queueSettings(ivr)]);
   if (staff.length > 0) {
@@ -36,7 +34,7 @@ export async function toReception(ivr: Ivr): Promise<string> {
     // A repeated request (Twilio retried) keeps the caller's original place.
     const queued = await prisma.call.updateMany({ where: { id: ivr.call.id, queueStatus: null }, data: { queueStatus: 'waiting', queuedAt: now, outcome: 'reception' } });
     if (queued.count === 1) await addCallEvent(prisma, ivr.call.id, 'queued', now, { position: waiting + 1 });
-    ivr.ctx.events.publish('call.queued', clinicId, { callId: ivr.call.id, callSid: ivr.call.callSid, from: ivr.call.fromNumber, position: waiting + 1, waitSeconds: 0 }, now);
+    ivr.deps.events.publish('call.queued', clinicId, { callId: ivr.call.id, callSid: ivr.call.callSid, from: ivr.call.fromNumber, position: waiting + 1, waitSeconds: 0 }, now);
     ivr.say('Please hold for reception.');
     ivr.response.enqueue({ waitUrl: ivr.url('queue/wait'), waitUrlMethod: 'POST', action: ivr.url('queue/left'), method: 'POST' }, queueName(clinicId));
     return ivr.twiml();
@@ -53,11 +51,11 @@ export async function toReception(ivr: Ivr): Promise<string> {
 }
 
 /** The desk phone's <Dial> ended: done if someone answered (when: now less the conversation), else voicemail. */
-export async function deskDialled(ivr: Ivr, _q: Params, body: Params): Promise<string> {
+export async function deskDialled(ivr: CallStep, _q: Params, body: Params): Promise<string> {
   if (body.DialCallStatus === 'completed') {
     const talked = Math.max(0, Number(body.DialCallDuration) || 0);
-    const answeredAt = new Date(ivr.ctx.clock().getTime() - talked * 1000);
-    await ivr.ctx.db.prisma.call.updateMany({ where: { id: ivr.call.id, queueStatus: 'desk' }, data: { queueStatus: 'answered', answeredAt } });
+    const answeredAt = new Date(ivr.deps.clock().getTime() - talked * 1000);
+    await ivr.deps.db.prisma.call.updateMany({ where: { id: ivr.call.id, queueStatus: 'desk' }, data: { queueStatus: 'answered', answeredAt } });
     return ivr.goodbye();
   }
   return voicemail(ivr, 'Sorry, nobody at reception could answer.');
@@ -68,9 +66,9 @@ export async function deskDialled(ivr: Ivr, _q: Params, body: Params): Promise<s
  * caller's place and an estimate, then hold music. After the clinic's maximum wait
  * the caller leaves the queue for voicemail — unless a receptionist has just claimed them.
  */
-export async function queueWait(ivr: Ivr, _q: Params, body: Params): Promise<string> {
-  const { prisma } = ivr.ctx.db;
-  const now = ivr.ctx.clock();
+export async function queueWait(ivr: CallStep, _q: Params, body: Params): Promise<string> {
+  const { prisma } = ivr.deps.db;
+  const now = ivr.deps.clock();
   const position = Math.max(1, Number(body.QueuePosition) || 1);
   const waited = Math.max(0, Number(body.QueueTime) || 0);
   if (body.QueueSid) await prisma.call.updateMany({ where: { id: ivr.call.id, queueSid: null }, data: { queueSid: body.QueueSid } });
@@ -90,7 +88,7 @@ export async function queueWait(ivr: Ivr, _q: Params, body: Params): Promise<str
     ivr.response.play({}, HOLD_MUSIC_URL);
     return ivr.twiml();
   }
-  ivr.ctx.events.publish('call.queued', ivr.call.clinic.id, { callId: ivr.call.id, callSid: ivr.call.callSid, from: ivr.call.fromNumber, position, waitSeconds: waited }, now);
+  ivr.deps.events.publish('call.queued', ivr.call.clinic.id, { callId: ivr.call.id, callSid: ivr.call.callSid, from: ivr.call.fromNumber, position, waitSeconds: waited }, now);
   const estimate = await estimatedWaitSeconds(ivr, position, Number(body.AvgQueueTime) || 0);
   const place = position === 1 ? 'You are next in the queue.' : `You are number ${position} in the queue.`;
   ivr.say(estimate > 0 ? `${place} The wait is about ${speakDuration(estimate)}.` : place);
@@ -99,9 +97,9 @@ export async function queueWait(ivr: Ivr, _q: Params, body: Params): Promise<str
 }
 
 /** From how long this clinic's callers waited to be answered in the last two hours; Twilio's average otherwise. */
-async function estimatedWaitSeconds(ivr: Ivr, position: number, twilioAverage: number): Promise<number> {
-  const since = new Date(ivr.ctx.clock().getTime() - 2 * 3_600_000);
-  const recent = await ivr.ctx.db.prisma.call.findMany({
+async function estimatedWaitSeconds(ivr: CallStep, position: number, twilioAverage: number): Promise<number> {
+  const since = new Date(ivr.deps.clock().getTime() - 2 * 3_600_000);
+  const recent = await ivr.deps.db.prisma.call.findMany({
     where: { clinicId: ivr.call.clinic.id, queuedAt: { gte: since }, answeredAt: { not: null }, queueStatus: 'answered' },
     select: { queuedAt: true, answeredAt: true },
     take: 50,
@@ -112,7 +110,7 @@ async function estimatedWaitSeconds(ivr: Ivr, position: number, twilioAverage: n
 }
 
 /** The <Enqueue> action: the caller has left the queue, one way or another. */
-export async function queueLeft(ivr: Ivr, _q: Params, body: Params): Promise<string> {
+export async function queueLeft(ivr: CallStep, _q: Params, body: Params): Promise<string> {
   switch (body.QueueResult) {
     case 'bridged':
     case 'bridging-in-process':
@@ -120,7 +118,7 @@ export async function queueLeft(ivr: Ivr, _q: Params, body: Params): Promise<str
     case 'redirected-from-bridged':
       return ivr.goodbye();
     case 'hangup':
-      await markAbandoned({ prisma: ivr.ctx.db.prisma, events: ivr.ctx.events, clock: ivr.ctx.clock }, ivr.call.id);
+      await markAbandoned(ivr.deps, ivr.call.id);
       ivr.response.hangup();
       return ivr.twiml();
     case 'queue-full':
@@ -136,10 +134,10 @@ export async function queueLeft(ivr: Ivr, _q: Params, body: Params): Promise<str
  * The URL a claimed caller is moved to (the REST dequeue): ring the receptionist's
  * browser. The call is answered from here; the <Dial> action tells us how it ended.
  */
-export async function connectToStaff(ivr: Ivr, q: Params): Promise<string> {
-  const { prisma } = ivr.ctx.db;
+export async function connectToStaff(ivr: CallStep, q: Params): Promise<string> {
+  const { prisma } = ivr.deps.db;
   const staffId = q.staff;
-  const now = ivr.ctx.clock();
+  const now = ivr.deps.clock();
   const claimed = staffId ? await prisma.call.updateMany({ where: { id: ivr.call.id, claimedBy: staffId, queueStatus: 'claimed' }, data: { queueStatus: 'answered', answeredBy: staffId, answeredAt: now, outcome: 'reception' } }) : { count: 0 };
   if (claimed.count === 1) await addCallEvent(prisma, ivr.call.id, 'answered', now, { staff: staffId! });
   const call = await prisma.call.findUniqueOrThrow({ where: { id: ivr.call.id }, select: { queueStatus: true, answeredBy: true } });
@@ -149,16 +147,16 @@ export async function connectToStaff(ivr: Ivr, q: Params): Promise<string> {
 }
 
 /** The receptionist's <Dial> ended: goodbye after a conversation, voicemail if the browser never answered. */
-export async function connectedResult(ivr: Ivr, _q: Params, body: Params): Promise<string> {
+export async function connectedResult(ivr: CallStep, _q: Params, body: Params): Promise<string> {
   if (body.DialCallStatus === 'completed') return ivr.goodbye();
-  await ivr.ctx.db.prisma.call.updateMany({ where: { id: ivr.call.id, queueStatus: 'answered' }, data: { queueStatus: 'left', answeredAt: null, answeredBy: null } });
+  await ivr.deps.db.prisma.call.updateMany({ where: { id: ivr.call.id, queueStatus: 'answered' }, data: { queueStatus: 'left', answeredAt: null, answeredBy: null } });
   return voicemail(ivr, 'Sorry, reception could not take your call after all.');
 }
 
 /** Leave a message after the tone; the recording callback files it as a voicemail. */
-export async function voicemail(ivr: Ivr, intro: string, firstAskedNow = false): Promise<string> {
+export async function voicemail(ivr: CallStep, intro: string, firstAskedNow = false): Promise<string> {
   // Straight to voicemail in reception hours still counts as asking for a person (the statistics' denominator).
-  if (firstAskedNow) await ivr.ctx.db.prisma.call.updateMany({ where: { id: ivr.call.id, queuedAt: null }, data: { queuedAt: ivr.ctx.clock() } });
+  if (firstAskedNow) await ivr.deps.db.prisma.call.updateMany({ where: { id: ivr.call.id, queuedAt: null }, data: { queuedAt: ivr.deps.clock() } });
   ivr.say(`${intro} Please leave your name, your number and a short message after the tone, then hang up. We will call you back.`);
   ivr.response.record({
     maxLength: VOICEMAIL_MAX_SECONDS,
@@ -167,7 +165,7 @@ export async function voicemail(ivr: Ivr, intro: string, firstAskedNow = false):
     finishOnKey: '#',
     action: ivr.url('voicemail/done'),
     method: 'POST',
-    recordingStatusCallback: `${ivr.ctx.config.publicBaseUrl}/twilio/recording?kind=voicemail`,
+    recordingStatusCallback: `${ivr.deps.config.publicBaseUrl}/twilio/recording?kind=voicemail`,
     recordingStatusCallbackMethod: 'POST',
     recordingStatusCallbackEvent: ['completed', 'absent'],
   });
@@ -177,7 +175,7 @@ export async function voicemail(ivr: Ivr, intro: string, firstAskedNow = false):
   return ivr.twiml();
 }
 
-export function voicemailDone(ivr: Ivr): string {
+export function voicemailDone(ivr: CallStep): string {
   ivr.say('Thank you. Your message has been recorded and we will call you back. Goodbye.');
   ivr.response.hangup();
   return ivr.twiml();

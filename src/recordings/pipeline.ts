@@ -2,15 +2,12 @@
 // the job fetches the audio, encrypts it with the clinic's key, stores it, deletes
 // Twilio's copy, and announces `recording.ready`. Every step is safe to repeat, so a
 // retried callback, a failed request or a killed process only runs it again.
-import type { AppContext } from '../context.js';
+import type { Services } from '../core/services.js';
 import type { Prisma } from '../db/database.js';
 import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
-import { enqueueJob, PermanentJobError, type JobHandler } from '../jobs/runner.js';
-import { periodic } from '../jobs/periodic.js';
+import { enqueueJob, PermanentJobError } from '../jobs/runner.js';
 import { seal } from './crypto.js';
-import { RECONCILE_EVERY_MS, reconcileRecordings } from './reconcile.js';
-import { purgeExpired } from './retention.js';
-import { PURGE_EVERY_MS } from './retention-rules.js';
+import type { RecordingStorage } from './storage.js';
 import { clinicDataKey } from './keys.js';
 import { deleteAtTwilio, fetchRecordingAudio } from '../twilio/recordings.js';
 
@@ -40,48 +37,34 @@ export async function fileCallRecording(prisma: Prisma, cb: { callSid: string; r
   });
 }
 
+export interface RecordingDeps extends Pick<Services, 'config' | 'db' | 'twilio' | 'clock' | 'events'> {
+  recordings: RecordingStorage;
+}
+
 /** Fetches, encrypts and stores one recording, then deletes it at Twilio. */
-export async function bringHome(ctx: AppContext, recordingId: string): Promise<void> {
-  const { prisma } = ctx.db;
+export async function bringHome(deps: RecordingDeps, recordingId: string): Promise<void> {
+  const { prisma } = deps.db;
   const recording = await prisma.recording.findUnique({ where: { id: recordingId } });
   if (!recording) return; // erased or purged meanwhile: nothing to do
-  if (!ctx.twilio) throw new PermanentJobError('Twilio is not configured, so recordings cannot be fetched');
+  if (!deps.twilio) throw new PermanentJobError('Twilio is not configured, so recordings cannot be fetched');
   let ready = false;
   if (recording.status === 'completed') {
-    const audio = await fetchRecordingAudio(ctx.config, recording.recordingSid);
+    const audio = await fetchRecordingAudio(deps.config, recording.recordingSid);
     if (audio.length === 0) {
       await prisma.recording.updateMany({ where: { id: recording.id, status: 'completed' }, data: { status: 'absent' } });
     } else {
-      const key = await clinicDataKey(prisma, ctx.config.recordingsKey, recording.clinicId);
-      await ctx.recordings.put(recording.id, seal(key, audio, recording.id));
-      const stored = await prisma.recording.updateMany({ where: { id: recording.id, status: 'completed' }, data: { status: 'stored', sizeBytes: audio.length, storedAt: ctx.clock() } });
+      const key = await clinicDataKey(prisma, deps.config.recordingsKey, recording.clinicId);
+      await deps.recordings.put(recording.id, seal(key, audio, recording.id));
+      const stored = await prisma.recording.updateMany({ where: { id: recording.id, status: 'completed' }, data: { status: 'stored', sizeBytes: audio.length, storedAt: deps.clock() } });
       ready = stored.count === 1;
     }
   }
   // Only once our copy is safe: Twilio's is deleted, so the clinic's retention period is the only clock.
   if (!recording.deletedAtTwilio) {
-    await deleteAtTwilio(ctx.twilio, recording.recordingSid);
-    await prisma.recording.updateMany({ where: { id: recording.id, deletedAtTwilio: null }, data: { deletedAtTwilio: ctx.clock() } });
+    await deleteAtTwilio(deps.twilio, recording.recordingSid);
+    await prisma.recording.updateMany({ where: { id: recording.id, deletedAtTwilio: null }, data: { deletedAtTwilio: deps.clock() } });
   }
   if (ready) {
-    ctx.events.publish('recording.ready', recording.clinicId, { recordingId: recording.id, callId: recording.callId, kind: recording.kind as RecordingKind, durationSeconds: recording.durationSeconds }, ctx.clock());
+    deps.events.publish('recording.ready', recording.clinicId, { recordingId: recording.id, callId: recording.callId, kind: recording.kind as RecordingKind, durationSeconds: recording.durationSeconds }, deps.clock());
   }
 }
-
-export const recordingJobs = (ctx: AppContext): Record<string, JobHandler> => ({
-  'recording.fetch': async (payload) => bringHome(ctx, (payload as { recordingId: string }).recordingId),
-  // After an erasure or a clinic's closure: the row is gone, Twilio's copy must follow.
-  'recording.delete-at-twilio': async (payload) => {
-    if (!ctx.twilio) throw new PermanentJobError('Twilio is not configured, so its copy cannot be deleted');
-    await deleteAtTwilio(ctx.twilio, (payload as { recordingSid: string }).recordingSid);
-  },
-  'recordings.reconcile': periodic(() => ctx.db.prisma, 'recordings.reconcile', RECONCILE_EVERY_MS, ctx.clock, async () => {
-    const r = await reconcileRecordings(ctx);
-    if (r.filed + r.deleted + r.fetching > 0) ctx.logger.info(r, 'reconciled recordings with Twilio');
-  }),
-  'retention.purge': periodic(() => ctx.db.prisma, 'retention.purge', PURGE_EVERY_MS, ctx.clock, async () => {
-    const report = await purgeExpired({ db: ctx.db, storage: ctx.recordings, twilio: ctx.twilio, clock: ctx.clock, logger: ctx.logger });
-    if (!report) ctx.logger.info('retention purge skipped: another run holds the lease');
-    else ctx.logger.info({ clinics: report.clinics.length, ms: report.finishedAt.getTime() - report.startedAt.getTime() }, 'retention purge done');
-  }),
-});

@@ -1,9 +1,8 @@
 // Twilio's list of recordings against ours: a callback lost (it came while the
 // database was down, say) leaves a recording at Twilio that we never fetched or
 // never deleted. This finds each and finishes the job, so nothing stays there.
-import type { AppContext } from '../context.js';
+import type { Services } from '../core/services.js';
 import { schedulePeriodic } from '../jobs/periodic.js';
-import { applyVoicemailCallback } from '../reception/call-backs.js';
 import { fileCallRecording, queueRecordingFetch } from './pipeline.js';
 import { deleteAtTwilio } from '../twilio/recordings.js';
 
@@ -18,13 +17,24 @@ export interface Reconciled {
   fetching: number;
 }
 
-export async function reconcileRecordings(ctx: AppContext): Promise<Reconciled> {
+/** A recording Twilio holds that we never heard of, as the callback would have said it. */
+export interface LostCallback {
+  callSid: string;
+  recordingSid: string;
+  status: 'completed' | 'absent';
+  durationSeconds: number;
+}
+
+/** What a voicemail's lost callback does (it goes on the call-back list: src/reception, handed in by the composition root). */
+export type FileVoicemail = (cb: LostCallback) => Promise<void>;
+
+export async function reconcileRecordings(deps: Pick<Services, 'db' | 'twilio' | 'clock'>, fileVoicemail: FileVoicemail): Promise<Reconciled> {
   const result: Reconciled = { atTwilio: 0, filed: 0, deleted: 0, fetching: 0 };
-  if (!ctx.twilio) return result;
-  const { prisma } = ctx.db;
-  const now = ctx.clock();
+  if (!deps.twilio) return result;
+  const { prisma } = deps.db;
+  const now = deps.clock();
   const slot = new Date(Math.floor(now.getTime() / RECONCILE_EVERY_MS) * RECONCILE_EVERY_MS).toISOString();
-  for (const r of await ctx.twilio.recordings.list({ pageSize: 1000 })) {
+  for (const r of await deps.twilio.recordings.list({ pageSize: 1000 })) {
     result.atTwilio++;
     if (r.status !== 'completed' && r.status !== 'absent') continue; // still recording or processing
     const row = await prisma.recording.findUnique({ where: { recordingSid: r.sid } });
@@ -33,7 +43,7 @@ export async function reconcileRecordings(ctx: AppContext): Promise<Reconciled> 
       result.fetching++;
     } else if (row) {
       // Ours, stored or with nothing worth keeping: Twilio's copy should not exist.
-      await deleteAtTwilio(ctx.twilio, r.sid);
+      await deleteAtTwilio(deps.twilio, r.sid);
       await prisma.recording.update({ where: { id: row.id }, data: { deletedAtTwilio: now } });
       result.deleted++;
     } else if (now.getTime() - r.dateCreated.getTime() >= GRACE_MS) {
@@ -41,7 +51,7 @@ export async function reconcileRecordings(ctx: AppContext): Promise<Reconciled> 
       const call = await prisma.call.findUnique({ where: { callSid: r.callSid }, select: { id: true } });
       if (!call) continue;
       const cb = { callSid: r.callSid, recordingSid: r.sid, status: r.status, durationSeconds: Number(r.duration) > 0 ? Number(r.duration) : 0 };
-      if (r.source === 'RecordVerb') await applyVoicemailCallback({ prisma, events: ctx.events, clock: ctx.clock }, cb);
+      if (r.source === 'RecordVerb') await fileVoicemail(cb);
       else await fileCallRecording(prisma, cb, now);
       result.filed++;
     }
@@ -49,4 +59,4 @@ export async function reconcileRecordings(ctx: AppContext): Promise<Reconciled> 
   return result;
 }
 
-export const scheduleReconciliation = (ctx: AppContext, next = false) => schedulePeriodic(ctx.db.prisma, 'recordings.reconcile', RECONCILE_EVERY_MS, ctx.clock(), next);
+export const scheduleReconciliation = (deps: Pick<Services, 'db' | 'clock'>, next = false) => schedulePeriodic(deps.db.prisma, 'recordings.reconcile', RECONCILE_EVERY_MS, deps.clock(), next);

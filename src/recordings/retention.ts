@@ -4,6 +4,7 @@
 // their calls). One run at a time across instances and the command line (a lease);
 // an audit entry per clinic per run with the counts, never the content.
 import { recordAudit, type Actor } from '../core/audit.js';
+import type { Services } from '../core/services.js';
 import { breathe } from '../db/breathe.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../core/logger.js';
@@ -13,13 +14,10 @@ import { withLease } from './lease.js';
 import { cutoffsFor, type Cutoffs } from './retention-rules.js';
 import type { RecordingStorage } from './storage.js';
 import { deleteAtTwilio } from '../twilio/recordings.js';
-import { FORGET_STALE_CALL_STATE } from '../telephony/call-state.js';
+import { FORGET_STALE_CALL_STATE } from '../calls/call-state.js';
 
-export interface PurgeDeps {
-  db: Database;
-  storage: RecordingStorage;
-  twilio: TwilioRest | null;
-  clock: () => Date;
+export interface PurgeDeps extends Pick<Services, 'db' | 'twilio' | 'clock'> {
+  recordings: RecordingStorage;
   logger?: Logger;
 }
 
@@ -93,7 +91,7 @@ async function destroyRecordings(deps: PurgeDeps, clinicId: string, cut: Cutoffs
       }
       gone.push(r);
     });
-    await inParallel(gone, 32, (r) => deps.storage.delete(r.id));
+    await inParallel(gone, 32, (r) => deps.recordings.delete(r.id));
     await db.sql(`DELETE FROM "Recording" WHERE "id" = ANY($1::uuid[])`, [gone.map((r) => r.id)]);
     await breathe();
     for (const r of gone) r.kind === 'voicemail' ? report.voicemails++ : report.callRecordings++;

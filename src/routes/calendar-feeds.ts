@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { actorOf, requireOwner } from '../http/auth.js';
 import { recordAudit } from '../core/audit.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../main/context.js';
 import { notFound, parseInput } from '../http/errors.js';
 import { feedsOf, feedUrl, findFeedByToken, renderFeed } from '../diary/calendar-feeds.js';
 

@@ -1,9 +1,9 @@
 import { type RequestHandler, Router } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../main/context.js';
 import { notFound, parseInput } from '../http/errors.js';
 import { sendInPieces } from '../http/send-in-pieces.js';
-import { callLogQuerySchema, callsCsv, callTimeline, listCalls } from '../telephony/call-log.js';
+import { callLogQuerySchema, callsCsv, callTimeline, listCalls } from '../calls/call-log.js';
 
 /** /api/clinics/:clinicId/calls… for the clinic's staff. */
 export function callLogRoutes(ctx: AppContext, report: RequestHandler): Router {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { actorOf, requireClinicMember, requireOwner } from '../http/auth.js';
 import { inviteStaff, listInvitations, revokeInvitation } from '../accounts/invitations.js';
 import { changeRole, emailSchema, removeMember, roleSchema } from '../accounts/staff.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../main/context.js';
 import { feedAdminRoutes } from './calendar-feeds.js';
 import { diaryRoutes } from './diary.js';
 import { diarySetupRoutes } from './diary-setup.js';
@@ -100,8 +100,8 @@ export function clinicRoutes(ctx: AppContext): Router {
   router.delete('/staff/:userId', requireOwner, async (req, res) => {
     const { userId } = parseInput(z.object({ userId: z.uuid({ error: 'must be an id' }) }), req.params);
     const { signedOut } = await removeMember(ctx.db.prisma, { clinicId: req.membership!.clinicId, userId }, actorOf(req));
-    ctx.live?.removedFromClinic(userId, req.membership!.clinicId);
-    if (signedOut) ctx.live?.userSignedOut(userId);
+    ctx.events.accessChanged({ kind: 'left_clinic', userId, clinicId: req.membership!.clinicId });
+    if (signedOut) ctx.events.accessChanged({ kind: 'signed_out', userId });
     res.status(204).end();
   });
 

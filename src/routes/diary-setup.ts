@@ -4,7 +4,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { actorOf, requireOwner } from '../http/auth.js';
 import { recordAudit } from '../core/audit.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../main/context.js';
 import { HttpError, notFound, parseInput } from '../http/errors.js';
 import { formatClock } from '../diary/local-time.js';
 import { instantSchema, uuid, weeklyHoursSchema } from '../diary/validation.js';

@@ -3,10 +3,10 @@ import { Router, type Request } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { actorOf } from '../http/auth.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../main/context.js';
 import { HttpError, notFound, parseInput } from '../http/errors.js';
 import { nextFreeSlots } from '../diary/availability.js';
-import { bookAppointment, cancelAppointment, type DiaryDeps, markAttendance, moveAppointment } from '../diary/booking.js';
+import { bookAppointment, cancelAppointment, markAttendance, moveAppointment } from '../diary/booking.js';
 import { normalisePhone, patientInputSchema, patientView, presentPatient, searchPatients } from '../diary/patients.js';
 import { instantSchema, localDateSchema, uuid } from '../diary/validation.js';
 
@@ -28,7 +28,6 @@ const presentAppointment = (a: { startsAt: Date; endsAt: Date; blockedUntil: Dat
 export function diaryRoutes(ctx: AppContext): Router {
   const router = Router({ mergeParams: true });
   const prisma = ctx.db.prisma;
-  const deps: DiaryDeps = { prisma, events: ctx.events, clock: ctx.clock };
   const clinicOf = (req: Request) => req.membership!.clinicId;
   const clinic = (req: Request) => prisma.clinic.findUniqueOrThrow({ where: { id: clinicOf(req) }, select: { timeZone: true, locale: true } });
   const idParam = (req: Request, name: string) => {
@@ -66,25 +65,25 @@ export function diaryRoutes(ctx: AppContext): Router {
   // Appointments
   router.post('/appointments', async (req, res) => {
     const input = parseInput(bookSchema, req.body);
-    res.status(201).json(await bookAppointment(deps, { ...input, clinicId: clinicOf(req), source: 'dashboard', actor: actorOf(req) }));
+    res.status(201).json(await bookAppointment(ctx, { ...input, clinicId: clinicOf(req), source: 'dashboard', actor: actorOf(req) }));
   });
   router.post('/appointments/:appointmentId/move', async (req, res) => {
     const id = idParam(req, 'appointmentId');
     if (!id) throw notFound('No such appointment');
     const input = parseInput(moveSchema, req.body);
-    res.json(await moveAppointment(deps, { clinicId: clinicOf(req), appointmentId: id, startsAt: input.startsAt, practitionerId: input.practitionerId, source: 'dashboard', actor: actorOf(req) }));
+    res.json(await moveAppointment(ctx, { clinicId: clinicOf(req), appointmentId: id, startsAt: input.startsAt, practitionerId: input.practitionerId, source: 'dashboard', actor: actorOf(req) }));
   });
   router.post('/appointments/:appointmentId/cancel', async (req, res) => {
     const id = idParam(req, 'appointmentId');
     if (!id) throw notFound('No such appointment');
     const { reason } = parseInput(z.strictObject({ reason: z.string().trim().max(200).nullable().optional() }), req.body ?? {});
-    res.json(await cancelAppointment(deps, { clinicId: clinicOf(req), appointmentId: id, reason, actor: actorOf(req) }));
+    res.json(await cancelAppointment(ctx, { clinicId: clinicOf(req), appointmentId: id, reason, actor: actorOf(req) }));
   });
   router.post('/appointments/:appointmentId/attendance', async (req, res) => {
     const id = idParam(req, 'appointmentId');
     if (!id) throw notFound('No such appointment');
     const { status } = parseInput(z.strictObject({ status: z.enum(['attended', 'no_show'], { error: 'must be attended or no_show' }) }), req.body);
-    res.json(await markAttendance(deps, { clinicId: clinicOf(req), appointmentId: id, status, actor: actorOf(req) }));
+    res.json(await markAttendance(ctx, { clinicId: clinicOf(req), appointmentId: id, status, actor: actorOf(req) }));
   });
 
   // Day and week views, in the clinic's local time.

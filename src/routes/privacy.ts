@@ -2,13 +2,13 @@ import { type RequestHandler, Router, type Request } from 'express';
 import { z } from 'zod';
 import { actorOf, requireOwner } from '../http/auth.js';
 import { recordAudit } from '../core/audit.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../main/context.js';
 import { notFound, parseInput } from '../http/errors.js';
 import { auditQuerySchema, listAudit } from '../privacy/audit-log.js';
 import { clinicExportZip, exportJson } from '../privacy/clinic-export.js';
 import { closeClinic } from '../privacy/clinic-rights.js';
 import { sendInPieces } from '../http/send-in-pieces.js';
-import { erasePatient, erasurePreview, patientExport, patientExportZip, type RightsDeps } from '../privacy/patient-rights.js';
+import { erasePatient, erasurePreview, patientExport, patientExportZip } from '../privacy/patient-rights.js';
 
 const confirmSchema = z.strictObject({ confirmName: z.string({ error: 'is required: type the name to confirm' }).max(200) });
 
@@ -16,7 +16,6 @@ const confirmSchema = z.strictObject({ confirmName: z.string({ error: 'is requir
 export function privacyRoutes(ctx: AppContext, report: RequestHandler): Router {
   const router = Router({ mergeParams: true });
   const prisma = ctx.db.prisma;
-  const deps: RightsDeps = { prisma, storage: ctx.recordings, masterKey: ctx.config.recordingsKey, clock: ctx.clock };
   const clinicOf = (req: Request) => req.membership!.clinicId;
   const patientIdOf = (req: Request) => {
     const id = String(req.params.patientId);
@@ -35,7 +34,7 @@ export function privacyRoutes(ctx: AppContext, report: RequestHandler): Router {
   });
   router.get('/patients/:patientId/export.zip', requireOwner, report, async (req, res) => {
     const id = patientIdOf(req);
-    const zip = await patientExportZip(deps, clinicOf(req), id);
+    const zip = await patientExportZip(ctx, clinicOf(req), id);
     await audited(req, 'patient.exported', { type: 'patient', id }, { audio: true });
     res.set(attachment(`patient-${id}.zip`)).type('application/zip').send(zip);
   });
@@ -44,7 +43,7 @@ export function privacyRoutes(ctx: AppContext, report: RequestHandler): Router {
   });
   router.delete('/patients/:patientId', requireOwner, async (req, res) => {
     const { confirmName } = parseInput(confirmSchema, req.body);
-    const erased = await erasePatient(deps, { clinicId: clinicOf(req), actor: actorOf(req) }, patientIdOf(req), confirmName);
+    const erased = await erasePatient(ctx, { clinicId: clinicOf(req), actor: actorOf(req) }, patientIdOf(req), confirmName);
     const { name: _name, ...counts } = erased;
     res.json({ erased: counts });
   });
@@ -59,8 +58,8 @@ export function privacyRoutes(ctx: AppContext, report: RequestHandler): Router {
     const clinicId = clinicOf(req);
     const closed = await closeClinic({ prisma, storage: ctx.recordings }, clinicId, confirm, actorOf(req));
     ctx.fallbackDirectory.forget(closed.numbers);
-    for (const userId of closed.members) ctx.live?.removedFromClinic(userId, clinicId);
-    for (const userId of closed.signedOut) ctx.live?.userSignedOut(userId);
+    for (const userId of closed.members) ctx.events.accessChanged({ kind: 'left_clinic', userId, clinicId });
+    for (const userId of closed.signedOut) ctx.events.accessChanged({ kind: 'signed_out', userId });
     res.status(204).end();
   });
 

@@ -3,7 +3,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { requireSignedIn } from '../http/auth.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../main/context.js';
 import { parseInput } from '../http/errors.js';
 import { answerCaller, voiceToken } from '../reception/answering.js';
 import { listCallBacks, markCalledBack } from '../reception/call-backs.js';
@@ -63,7 +63,7 @@ export function receptionRoutes(ctx: AppContext): Router {
   });
   router.post('/call-backs/:callBackId/done', async (req, res) => {
     const { callBackId: id } = parseInput(z.object({ callBackId: uuid }), req.params);
-    const entry = await markCalledBack({ prisma: ctx.db.prisma, events: ctx.events, clock: ctx.clock }, req.membership!.clinicId, id, req.session!.user.id);
+    const entry = await markCalledBack(ctx, req.membership!.clinicId, id, req.session!.user.id);
     res.json({ id: entry.id, doneAt: entry.doneAt, doneBy: entry.doneBy });
   });
   return router;

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { actorOf, requireOwner } from '../http/auth.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../main/context.js';
 import { notFound, parseInput } from '../http/errors.js';
 import { nextPurgeAt } from '../recordings/retention-rules.js';
 import { auditListening, type Listener, recordingAudio, setLegalHold } from '../recordings/listening.js';

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { recordAudit } from '../core/audit.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../main/context.js';
 import { HttpError, parseInput } from '../http/errors.js';
 import { cookieJar, csrfTokenFor } from '../http/auth.js';
 import { passwordSchema, verifyPassword } from '../accounts/passwords.js';
@@ -65,7 +65,7 @@ export function accountRoutes(ctx: AppContext): Router {
   router.delete('/session', async (req, res) => {
     if (req.session) {
       await endSession(prisma, req.session.tokenHash);
-      ctx.live?.sessionEnded(req.session.tokenHash);
+      ctx.events.accessChanged({ kind: 'session_ended', tokenHash: req.session.tokenHash });
       // Nobody should be put through to a browser that has signed out.
       await setPresence(prisma, req.session.user.id, false, ctx.clock());
     }

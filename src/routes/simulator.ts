@@ -4,7 +4,7 @@
 // here too. Staff of the clinic only; nothing here reveals a token.
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../main/context.js';
 import { HttpError, notFound, parseInput } from '../http/errors.js';
 import { isE164 } from '../core/validation.js';
 import type { SimulatedCall } from '../simulator/simulated-call.js';

@@ -2,7 +2,7 @@ import { type RequestHandler, Router, type Request } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { requireOwner } from '../http/auth.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../main/context.js';
 import { HttpError, parseInput } from '../http/errors.js';
 import { periodReport, reportCsv } from '../statistics/statistics.js';
 

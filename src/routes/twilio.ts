@@ -1,16 +1,19 @@
 import { ZodError } from 'zod';
 import express, { Router, type ErrorRequestHandler } from 'express';
 import { inboundText, textReply } from '../texts/waitlist-offers.js';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../main/context.js';
 import { answerCall, applyRecordingCallback, applyStatusCallback, incomingCallSchema, recordingCallbackSchema, statusCallbackSchema } from '../telephony/calls.js';
 import { changeAction, changeCancel, changeCheckBirthDate, changeMove, changeSlot, changeWhich, changeWho } from '../telephony/change-line.js';
-import { birthDateConfirmed, birthDateNotFound, chooseSlot, choosePatient, chooseType, chooseVerified, closedChoice, confirmed, goodbye, heardBirthDate, heardName, Ivr, knownBirthDate, menu, nameConfirmed, welcome } from '../telephony/ivr.js';
+import { birthDateConfirmed, birthDateNotFound, chooseSlot, choosePatient, chooseType, chooseVerified, confirmed, heardBirthDate, heardName, knownBirthDate, nameConfirmed } from '../telephony/booking-line.js';
+import { closedChoice, goodbye, menu, welcome } from '../telephony/ivr.js';
+import type { Ivr } from '../telephony/phone.js';
+import { CallStep } from '../voice/call-step.js';
 import { applyVoicemailCallback } from '../reception/call-backs.js';
 import { browserCall } from '../reception/browser-calls.js';
 import { connectedResult, connectToStaff, deskDialled, queueLeft, queueWait, voicemailDone } from '../reception/queue.js';
-import { apologyTwiml, emptyTwiml, unknownNumberTwiml } from '../telephony/twiml.js';
+import { apologyTwiml, emptyTwiml, unknownNumberTwiml } from '../voice/twiml.js';
 import { fieldWithNul } from '../http/no-nul.js';
-import { isSignedByTwilio, requireTwilioSignature } from '../telephony/twilio-guard.js';
+import { isSignedByTwilio, requireTwilioSignature } from '../http/twilio-guard.js';
 
 export const TWIML_DEADLINE_MS = 2_000;
 
@@ -78,17 +81,15 @@ export function twilioRoutes(ctx: AppContext): Router {
     next();
   });
 
-  const deps = { prisma: ctx.db.prisma, sql: ctx.db.sql, events: ctx.events, clock: ctx.clock };
-
   // A call comes in: record it (once per CallSid), tell the dashboards who is calling,
   // then the clinic's messages and the menu.
   router.post('/voice', async (req, res) => {
     const params = incomingCallSchema.parse(req.body);
-    const answered = await answerCall(deps, params);
+    const answered = await answerCall(ctx, params);
     if (!answered) return sendTwiml(res, unknownNumberTwiml());
     const { clinic } = answered;
     ctx.fallbackDirectory.rememberNumber(params.To, { clinicName: clinic.name, locale: clinic.locale, fallbackNumber: clinic.fallbackNumber });
-    sendTwiml(res, welcome(new Ivr(ctx, { id: answered.callId, callSid: params.CallSid, fromNumber: params.From, ivrState: answered.ivrState, clinic })));
+    sendTwiml(res, welcome(new CallStep(ctx, { id: answered.callId, callSid: params.CallSid, fromNumber: params.From, ivrState: answered.ivrState, clinic })));
   });
 
   /** The call named in an action URL, with its clinic; those URLs are ours and Twilio signed them. */
@@ -106,7 +107,7 @@ export function twilioRoutes(ctx: AppContext): Router {
         })
       : null;
     if (!call) throw new UnknownCallError();
-    return new Ivr(ctx, call);
+    return new CallStep(ctx, call);
   }
 
   const step = (handler: (ivr: Ivr, q: Record<string, string | undefined>, body: Record<string, string | undefined>) => string | Promise<string>) =>
@@ -148,14 +149,14 @@ export function twilioRoutes(ctx: AppContext): Router {
   });
 
   router.post('/status', async (req, res) => {
-    await applyStatusCallback(deps, statusCallbackSchema.parse(req.body));
+    await applyStatusCallback(ctx, statusCallbackSchema.parse(req.body));
     sendTwiml(res, emptyTwiml());
   });
 
   router.post('/recording', async (req, res) => {
     const cb = recordingCallbackSchema.parse(req.body);
-    if (req.query.kind === 'voicemail') await applyVoicemailCallback(deps, { callSid: cb.CallSid, recordingSid: cb.RecordingSid, status: cb.RecordingStatus, durationSeconds: cb.RecordingDuration });
-    else await applyRecordingCallback(deps, cb);
+    if (req.query.kind === 'voicemail') await applyVoicemailCallback(ctx, { callSid: cb.CallSid, recordingSid: cb.RecordingSid, status: cb.RecordingStatus, durationSeconds: cb.RecordingDuration });
+    else await applyRecordingCallback(ctx, cb);
     sendTwiml(res, emptyTwiml());
   });
 

@@ -4,6 +4,7 @@
 // memory: the simulator is for one development instance.
 import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
+import type { EventBus } from '../core/events.js';
 import { silentMp3 } from '../recordings/silence.js';
 import { queueSidFor, SimulatedCall, SimulatorError } from './simulated-call.js';
 
@@ -22,21 +23,23 @@ export interface SimulatorTwilio {
   authToken: string;
 }
 
-/** A simulated call reached a receptionist's browser (<Dial><Client>): that person's screen takes it. */
-export type BrowserRinging = (ringing: { clinicId: string; callSid: string; identity: string }) => void;
-
 export class Simulator {
   private readonly calls = new Map<string, { clinicId: string; call: SimulatedCall }>();
   private localUrl?: string;
   private holdLoop?: NodeJS.Timeout;
-  /** Set once the event bus exists; the dashboard's simulated phone listens for it. */
-  onBrowserRinging?: BrowserRinging;
+  private readonly recordings?: SimulatedRecordings;
 
+  /**
+   * `events`: where a call reaching a receptionist's browser (<Dial><Client>) is told, so
+   * that person's screen takes it. `recordings`: Twilio's side, when this process plays Twilio.
+   */
   constructor(
     private readonly account: SimulatorTwilio,
     private readonly publicBaseUrl: string,
-    private readonly recordings?: SimulatedRecordings,
-  ) {}
+    private readonly options: { events?: EventBus; recordings?: SimulatedRecordings } = {},
+  ) {
+    this.recordings = options.recordings;
+  }
 
   /** Where this instance listens; simulated requests go there (not through the public URL). */
   listening(url: string): void {
@@ -80,7 +83,7 @@ export class Simulator {
         from,
         to,
         queuePlace: (me) => this.placeInQueue(me),
-        onBrowserRinging: (me, identity) => this.onBrowserRinging?.({ clinicId, callSid: me.sid, identity }),
+        onBrowserRinging: (me, identity) => this.options.events?.publish('simulator.browser_ringing', clinicId, { callSid: me.sid, identity }),
         onRecordingDone: (me, recording) => this.finishCallRecording(me, recording),
       },
       this.post,

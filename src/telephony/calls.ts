@@ -4,16 +4,12 @@ import { uuid7 } from '../db/uuid7.js';
 import { z } from 'zod';
 import { fileCallRecording } from '../recordings/pipeline.js';
 import type { Database, Prisma } from '../db/database.js';
-import type { CallerMatch, EventBus } from '../core/events.js';
+import type { CallerMatch } from '../core/events.js';
+import type { Services } from '../core/services.js';
 import { markAbandoned } from '../reception/call-backs.js';
-import { forgetWhatTheCallerSaid } from './call-state.js';
+import { forgetWhatTheCallerSaid } from '../calls/call-state.js';
 
-export interface CallDeps {
-  prisma: Prisma;
-  sql: Database['sql'];
-  events: EventBus;
-  clock: () => Date;
-}
+export type CallDeps = Pick<Services, 'db' | 'events' | 'clock'>;
 
 const twilioDate = z
   .string()
@@ -105,7 +101,7 @@ const ANSWER_CALL = {
  */
 export async function answerCall(deps: CallDeps, params: z.infer<typeof incomingCallSchema>): Promise<AnsweredCall | null> {
   const now = deps.clock();
-  const rows = await deps.sql<ClinicForCall & { insertedId: string | null; existingId: string | null; ivrState: unknown; callers: CallerRow[] }>(
+  const rows = await deps.db.sql<ClinicForCall & { insertedId: string | null; existingId: string | null; ivrState: unknown; callers: CallerRow[] }>(
     ANSWER_CALL,
     [params.To, uuid7(now.getTime()), params.CallSid, params.From, params.Direction, params.CallStatus, now],
   );
@@ -131,7 +127,7 @@ type CallerRow = { patientId: string; name: string; startsAt: string | null; pra
 export async function applyStatusCallback(deps: CallDeps, params: z.infer<typeof statusCallbackSchema>): Promise<void> {
   const now = deps.clock();
   const at = params.Timestamp ?? now;
-  const ended = await deps.prisma.$transaction(async (tx) => {
+  const ended = await deps.db.prisma.$transaction(async (tx) => {
     const call = (await tx.call.findUnique({ where: { callSid: params.CallSid } })) ?? (await callWeNeverAnswered(tx, params, at));
     if (!call) return null; // another application's call: nothing to complete
     const fresh = await tx.callEvent.createMany({
@@ -192,12 +188,12 @@ export const recordingCallbackSchema = z.looseObject({
 
 /** A whole-call recording's callback: on the call's timeline once, and its final state filed for the recordings pipeline. */
 export async function applyRecordingCallback(deps: CallDeps, params: z.infer<typeof recordingCallbackSchema>): Promise<void> {
-  const call = await deps.prisma.call.findUnique({ where: { callSid: params.CallSid }, select: { id: true } });
+  const call = await deps.db.prisma.call.findUnique({ where: { callSid: params.CallSid }, select: { id: true } });
   if (!call) return;
-  await deps.prisma.callEvent.createMany({
+  await deps.db.prisma.callEvent.createMany({
     data: [{ callId: call.id, at: deps.clock(), kind: `recording:${params.RecordingStatus}`, dedupeKey: `${params.CallSid}:recording:${params.RecordingSid}:${params.RecordingStatus}`, data: { recordingSid: params.RecordingSid } }],
     skipDuplicates: true,
   });
   if (params.RecordingStatus === 'in-progress') return;
-  await fileCallRecording(deps.prisma, { callSid: params.CallSid, recordingSid: params.RecordingSid, status: params.RecordingStatus, durationSeconds: params.RecordingDuration }, deps.clock());
+  await fileCallRecording(deps.db.prisma, { callSid: params.CallSid, recordingSid: params.RecordingSid, status: params.RecordingStatus, durationSeconds: params.RecordingDuration }, deps.clock());
 }

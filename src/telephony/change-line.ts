@@ -1,11 +1,14 @@
 // Changing or cancelling by phone. Caller ID can be spoofed, so nothing is read
 // out (not even a name) or changed before the caller keys the patient's date of birth.
 import { cancelAppointment, moveAppointment, SlotTakenError } from '../diary/booking.js';
-import { askBirthDate, callersPatients, type Ivr, matchBirthDate, offerSlots, pickVerified, reception, spokenNames } from './ivr.js';
+import { offerSlots, spokenNames } from './booking-line.js';
+import { askBirthDate, callersPatients, matchBirthDate, pickVerified } from './identity.js';
+import { type Ivr, outcomeAlongWith } from './phone.js';
+import { reception } from './reception-hours.js';
 import { MAX_MENU_ATTEMPTS } from './menu.js';
-import { speakSlot } from './speech.js';
+import type { Params } from '../voice/call-step.js';
+import { speakSlot } from '../voice/speech.js';
 
-type Params = Record<string, string | undefined>;
 
 export async function changeStart(ivr: Ivr): Promise<string> {
   const patients = await callersPatients(ivr);
@@ -51,8 +54,8 @@ function verifiedPatient(ivr: Ivr): string | null {
 }
 
 async function upcoming(ivr: Ivr, patientId: string) {
-  return ivr.ctx.db.prisma.appointment.findMany({
-    where: { patientId, clinicId: ivr.call.clinic.id, status: 'booked', startsAt: { gt: ivr.ctx.clock() } },
+  return ivr.deps.db.prisma.appointment.findMany({
+    where: { patientId, clinicId: ivr.call.clinic.id, status: 'booked', startsAt: { gt: ivr.deps.clock() } },
     orderBy: { startsAt: 'asc' },
     take: 3,
     include: { practitioner: { select: { spokenName: true } } },
@@ -89,7 +92,7 @@ function chooseAction(ivr: Ivr, appointmentId: string, intro: string): string {
 async function ownAppointment(ivr: Ivr, id: string | undefined) {
   const patientId = verifiedPatient(ivr);
   if (!patientId || !id) return null;
-  return ivr.ctx.db.prisma.appointment.findFirst({ where: { id, patientId, clinicId: ivr.call.clinic.id }, include: { practitioner: { select: { spokenName: true } } } });
+  return ivr.deps.db.prisma.appointment.findFirst({ where: { id, patientId, clinicId: ivr.call.clinic.id }, include: { practitioner: { select: { spokenName: true } } } });
 }
 
 export async function changeAction(ivr: Ivr, q: Params, body: Params): Promise<string> {
@@ -106,8 +109,7 @@ export async function changeCancel(ivr: Ivr, q: Params, body: Params): Promise<s
   // A repeat of this request after it worked: say so again.
   if (appointment.status === 'cancelled') return goodbyeWith(ivr, 'Your appointment is cancelled.');
   if (body.Digits !== '1') return goodbyeWith(ivr, 'Your appointment is kept.');
-  const deps = { prisma: ivr.ctx.db.prisma, events: ivr.ctx.events, clock: ivr.ctx.clock };
-  await cancelAppointment(deps, { clinicId: ivr.call.clinic.id, appointmentId: appointment.id, reason: 'Cancelled by the patient by phone', actor: { type: 'system' }, alongWith: ivr.outcomeAlongWith('cancelled') });
+  await cancelAppointment(ivr.deps, { clinicId: ivr.call.clinic.id, appointmentId: appointment.id, reason: 'Cancelled by the patient by phone', actor: { type: 'system' }, alongWith: outcomeAlongWith(ivr, 'cancelled') });
   return goodbyeWith(ivr, `Your appointment on ${describe(ivr, appointment)} is cancelled.`);
 }
 
@@ -132,9 +134,8 @@ export async function changeMove(ivr: Ivr, q: Params, body: Params): Promise<str
   // Already there (Twilio repeated this request after it worked).
   if (appointment.startsAt.getTime() === startsAt.getTime() && appointment.practitionerId === practitionerId) return goodbyeWith(ivr, `Your appointment is now ${describe(ivr, appointment)}.`);
   if (body.Digits !== '1') return goodbyeWith(ivr, 'Your appointment is kept.');
-  const deps = { prisma: ivr.ctx.db.prisma, events: ivr.ctx.events, clock: ivr.ctx.clock };
   try {
-    await moveAppointment(deps, { clinicId: ivr.call.clinic.id, appointmentId: appointment.id, startsAt, practitionerId, source: 'phone', actor: { type: 'system' }, alongWith: ivr.outcomeAlongWith('moved') });
+    await moveAppointment(ivr.deps, { clinicId: ivr.call.clinic.id, appointmentId: appointment.id, startsAt, practitionerId, source: 'phone', actor: { type: 'system' }, alongWith: outcomeAlongWith(ivr, 'moved') });
   } catch (err) {
     if (err instanceof SlotTakenError) return offerSlots(ivr, appointment.typeId, undefined, 'Sorry, that time was taken a moment ago. Your appointment has not changed.', { path: 'change/slot', params: { appt: appointment.id } });
     throw err;

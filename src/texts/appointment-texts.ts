@@ -2,6 +2,7 @@
 // in the clinic's language and local time. Queued inside the change's transaction.
 import { DateTime } from 'luxon';
 import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
+import type { DiaryChange } from '../diary/booking.js';
 import { queueText } from './texts.js';
 
 type Tx = PrismaTypes.TransactionClient;
@@ -10,7 +11,14 @@ type Tx = PrismaTypes.TransactionClient;
 export const textDateTime = (at: Date, timeZone: string, locale: string) =>
   DateTime.fromJSDate(at, { zone: timeZone }).setLocale(locale).toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit' });
 
-export async function queueAppointmentText(tx: Tx, kind: 'booked' | 'moved' | 'cancelled', appointmentId: string): Promise<void> {
+/** The diary's changes, as texts to the patient (src/main/context.ts hands this to the diary). */
+export async function textTheDiaryChange(tx: Tx, change: DiaryChange): Promise<void> {
+  // A booking taken by replying to a text is confirmed in the reply itself.
+  if (change.kind === 'booked' && change.source === 'text') return;
+  await queueAppointmentText(tx, change.kind, change.appointmentId);
+}
+
+async function queueAppointmentText(tx: Tx, kind: 'booked' | 'moved' | 'cancelled', appointmentId: string): Promise<void> {
   const a = await tx.appointment.findUnique({
     where: { id: appointmentId },
     select: { clinicId: true, startsAt: true, patient: { select: { phone: true } }, practitioner: { select: { spokenName: true } }, type: { select: { name: true } }, clinic: { select: { name: true, timeZone: true, locale: true, textMessages: true } } },

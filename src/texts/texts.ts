@@ -3,7 +3,7 @@
 // a text is never lost and never holds up a caller or a Twilio webhook.
 import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../context.js';
+import type { Services } from '../core/services.js';
 import type { Prisma } from '../db/database.js';
 import { isE164 } from '../core/validation.js';
 import { enqueueJob, PermanentJobError, type JobHandler } from '../jobs/runner.js';
@@ -49,21 +49,21 @@ export async function queueMissedCallText(tx: Tx, input: { clinicId: string; to:
 }
 
 /** The job that sends one text through Twilio; safe to run again after a crash. */
-export function textJobs(ctx: Pick<AppContext, 'db' | 'twilio' | 'clock'>): Record<string, JobHandler> {
+export function textJobs(deps: Pick<Services, 'db' | 'twilio' | 'clock'>): Record<string, JobHandler> {
   return {
     'text.send': async (payload) => {
       const { messageId } = payload as { messageId: string };
-      const { prisma } = ctx.db;
+      const { prisma } = deps.db;
       const message = await prisma.textMessage.findUnique({ where: { id: messageId }, include: { clinic: { select: { numbers: { select: { e164: true }, orderBy: { createdAt: 'asc' }, take: 1 } } } } });
       if (!message || message.status === 'sent') return;
       const from = message.clinic.numbers[0]?.e164;
-      if (!ctx.twilio || !from) {
+      if (!deps.twilio || !from) {
         await prisma.textMessage.update({ where: { id: messageId }, data: { status: 'failed' } });
-        throw new PermanentJobError(!ctx.twilio ? 'Twilio is not configured, so texts cannot be sent' : 'the clinic has no number to send texts from');
+        throw new PermanentJobError(!deps.twilio ? 'Twilio is not configured, so texts cannot be sent' : 'the clinic has no number to send texts from');
       }
       try {
-        const sent = await ctx.twilio.messages.create({ to: message.toNumber, from, body: message.body });
-        await prisma.textMessage.update({ where: { id: messageId }, data: { status: 'sent', messageSid: sent.sid, sentAt: ctx.clock() } });
+        const sent = await deps.twilio.messages.create({ to: message.toNumber, from, body: message.body });
+        await prisma.textMessage.update({ where: { id: messageId }, data: { status: 'sent', messageSid: sent.sid, sentAt: deps.clock() } });
       } catch (err) {
         const status = (err as { status?: number }).status;
         // Twilio refusing the message itself (a landline, a blocked number) will not change on a retry.

@@ -3,28 +3,23 @@
 // constraint — not the order replies happen to be read in — decides who was first.
 import { isE164 } from '../core/validation.js';
 import twilio from 'twilio';
-import type { AppContext } from '../context.js';
+import type { Services } from '../core/services.js';
 import { bookAppointment, type DiaryDeps, SlotTakenError } from '../diary/booking.js';
+import type { FreedTime, WaitlistCandidate } from '../diary/waitlist.js';
 import { textDateTime } from './appointment-texts.js';
 import { queueText } from './texts.js';
 
 const MAX_OFFERS = 3;
 const OFFER_HOURS = 24;
 
-export interface WaitlistCandidate {
-  id: string;
-  typeId: string;
-  patient: { phone: string | null };
-}
-
 /** Texts the freed time to the longest-waiting candidates who have a number. */
-export async function offerByText(deps: DiaryDeps, clinicId: string, slot: { practitionerId: string; startsAt: Date }, candidates: WaitlistCandidate[]): Promise<void> {
-  const clinic = await deps.prisma.clinic.findUniqueOrThrow({ where: { id: clinicId }, select: { name: true, timeZone: true, locale: true, textMessages: true } });
+export async function offerByText(deps: Pick<Services, 'db' | 'clock'>, clinicId: string, slot: FreedTime, candidates: WaitlistCandidate[]): Promise<void> {
+  const clinic = await deps.db.prisma.clinic.findUniqueOrThrow({ where: { id: clinicId }, select: { name: true, timeZone: true, locale: true, textMessages: true } });
   if (!clinic.textMessages) return;
-  const practitioner = await deps.prisma.practitioner.findUniqueOrThrow({ where: { id: slot.practitionerId }, select: { spokenName: true } });
+  const practitioner = await deps.db.prisma.practitioner.findUniqueOrThrow({ where: { id: slot.practitionerId }, select: { spokenName: true } });
   const when = textDateTime(slot.startsAt, clinic.timeZone, clinic.locale);
   for (const c of candidates.filter((c) => c.patient.phone).slice(0, MAX_OFFERS)) {
-    await deps.prisma.$transaction(async (tx) => {
+    await deps.db.prisma.$transaction(async (tx) => {
       const made = await tx.waitlistOffer.createMany({
         data: [{ clinicId, waitlistEntryId: c.id, practitionerId: slot.practitionerId, typeId: c.typeId, startsAt: slot.startsAt, toNumber: c.patient.phone!, createdAt: deps.clock() }],
         skipDuplicates: true,
@@ -43,9 +38,9 @@ export const textReply = (text?: string) => {
 };
 
 /** An incoming text to a clinic's number (Twilio's messaging webhook). Answers with the reply to send. */
-export async function inboundText(ctx: AppContext, body: Record<string, string | undefined>): Promise<string> {
-  const { prisma } = ctx.db;
-  const now = ctx.clock();
+export async function inboundText(deps: DiaryDeps, body: Record<string, string | undefined>): Promise<string> {
+  const { prisma } = deps.db;
+  const now = deps.clock();
   // Twilio sends both numbers in E.164; anything else (a NUL byte the database refuses, say) is not a text to answer.
   if (!isE164(body.To) || !isE164(body.From)) return textReply();
   const number = await prisma.clinicNumber.findUnique({ where: { e164: body.To }, select: { clinicId: true } });
@@ -63,7 +58,7 @@ export async function inboundText(ctx: AppContext, body: Record<string, string |
   try {
     // The offer is settled in the booking's own transaction: booked and accepted together, or neither.
     await bookAppointment(
-      { prisma, events: ctx.events, clock: ctx.clock },
+      deps,
       {
         clinicId: offer.clinicId, practitionerId: offer.practitionerId, typeId: offer.typeId, patientId: offer.entry.patientId, startsAt: offer.startsAt, source: 'text', actor: { type: 'system' },
         alongWith: async (tx, booked) => {

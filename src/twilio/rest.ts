@@ -4,6 +4,7 @@
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import type { Config } from '../core/config.js';
+import type { TwilioRest } from '../core/services.js';
 
 const REAL_TWILIO = 'https://api.twilio.com';
 
@@ -31,7 +32,7 @@ class TwilioRequestClient extends twilio.RequestClient {
   }
 }
 
-export type TwilioRest = ReturnType<typeof twilio>;
+export type { TwilioRest } from '../core/services.js';
 
 /** A REST client from the configuration, or null when Twilio is not configured. */
 export function createTwilioRest(config: Pick<Config, 'twilio'>): TwilioRest | null {

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import { DEMO_OPENING_HOURS, DEMO_PRACTITIONERS, DEMO_TYPES, planDemoClinic } from '../../src/clinics/demo-data.js';
-import { DEMO_NUMBER, seedDemoClinicIfEmpty } from '../../src/clinics/demo.js';
+import { DEMO_OPENING_HOURS, DEMO_PRACTITIONERS, DEMO_TYPES, planDemoClinic } from '../../src/demo/demo-data.js';
+import { DEMO_NUMBER, seedDemoClinicIfEmpty } from '../../src/demo/demo.js';
 import { nextFreeSlots } from '../../src/diary/availability.js';
 import { periodReport } from '../../src/statistics/statistics.js';
 import { randomBytes } from 'node:crypto';

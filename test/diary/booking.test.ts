@@ -1,6 +1,6 @@
 import { bookAppointment, cancelAppointment, moveAppointment } from '../../src/diary/booking.js';
 import type { AppEvent } from '../../src/core/events.js';
-import { jobHandlers } from '../../src/jobs/handlers.js';
+import { jobHandlers } from '../../src/main/jobs.js';
 import { JobRunner } from '../../src/jobs/runner.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { makeTestApp, testClock } from '../helpers/app.js';
@@ -69,7 +69,7 @@ describe.each(databaseKinds())('Booking on the %s database', (kind) => {
 
   it('what must go with a booking, move or cancellation (the call that made it) commits with it or not at all', async () => {
     const { clinic, patel, checkUp, patient, events, clock, testApp } = await receptionistDesk();
-    const deps = { prisma: db.prisma, events: testApp.ctx.events, clock };
+    const deps = testApp.ctx;
     const actor = { type: 'system' as const };
     const failing = async () => {
       throw new Error('the process died here');
@@ -157,7 +157,7 @@ describe.each(databaseKinds())('Booking on the %s database', (kind) => {
   it('booking another clinic\'s practitioner tells nothing about their diary: the same 404 whether they are busy then or not', async () => {
     const { book, ...mine } = await receptionistDesk();
     const theirs = await makeDiary(db.prisma);
-    await bookAppointment({ prisma: db.prisma, events: { publish: () => undefined } as never, clock: () => MONDAY_8AM }, { clinicId: theirs.clinic.id, practitionerId: theirs.patel.id, typeId: theirs.checkUp.id, patientId: theirs.patient.id, startsAt: new Date(at('10:30')), source: 'dashboard', actor: { type: 'system' } });
+    await bookAppointment({ ...mine.testApp.ctx, clock: () => MONDAY_8AM }, { clinicId: theirs.clinic.id, practitionerId: theirs.patel.id, typeId: theirs.checkUp.id, patientId: theirs.patient.id, startsAt: new Date(at('10:30')), source: 'dashboard', actor: { type: 'system' } });
     const busy = await book(at('10:30'), theirs.patel.id);
     const free = await book(at('11:30'), theirs.patel.id);
     expect(busy.status).toBe(404);

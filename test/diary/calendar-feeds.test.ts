@@ -27,10 +27,10 @@ describe('Calendar feeds', () => {
   async function setUp() {
     const diary = await makeDiary(db.prisma);
     const clock = testClock(new Date('2027-03-22T08:00:00Z')); // Monday before the clocks change on Sunday 28 March
-    const { app } = makeTestApp(db, { clock });
+    const { app, ctx } = makeTestApp(db, { clock });
     const owner = browserAgent(app);
     await owner.signIn(await makeStaff(db.prisma, diary.clinic.id, 'owner'));
-    const deps = { prisma: db.prisma, events: new EventBus(), clock };
+    const deps = ctx;
     const book = (startsAt: string, practitionerId = diary.patel.id) =>
       bookAppointment(deps, { clinicId: diary.clinic.id, practitionerId, typeId: diary.checkUp.id, patientId: diary.patient.id, startsAt: new Date(startsAt), source: 'dashboard', actor: { type: 'system' } });
     const feeds = async () => (await owner.get(`/api/clinics/${diary.clinic.id}/calendar-feeds`)).body.feeds as Array<{ id: string; practitionerId: string | null; url: string }>;

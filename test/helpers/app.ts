@@ -5,13 +5,12 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp } from '../../src/app.js';
 import { loadConfig, type ReadyConfig } from '../../src/core/config.js';
-import type { AppContext } from '../../src/context.js';
+import { type AppContext, buildContext } from '../../src/main/context.js';
+import type { Simulator } from '../../src/simulator/simulator.js';
+import type { EventBus } from '../../src/core/events.js';
 import type { Database } from '../../src/db/database.js';
-import { EventBus } from '../../src/core/events.js';
 import { createLogger } from '../../src/core/logger.js';
 import { type RecordingStorage, storageFor } from '../../src/recordings/storage.js';
-import { FallbackDirectory } from '../../src/telephony/fallback-directory.js';
-import { createTwilioRest } from '../../src/twilio/rest.js';
 
 export const TEST_AUTH_TOKEN = '0123456789abcdef0123456789abcdef';
 export const TEST_BASE_URL = 'https://phone.clinic.test';
@@ -50,7 +49,7 @@ export interface TestApp {
 }
 
 /** The real app on a test database; logs are captured so tests can read them. */
-export function makeTestApp(db: Database, options: { env?: Record<string, string | undefined>; clock?: () => Date } = {}): TestApp {
+export function makeTestApp(db: Database, options: { env?: Record<string, string | undefined>; clock?: () => Date; simulator?: Simulator; events?: EventBus } = {}): TestApp {
   const config = loadConfig(testEnv({ LOG_LEVEL: 'info', ...options.env })) as ReadyConfig;
   const logs: string[] = [];
   const sink = new Writable({
@@ -59,6 +58,6 @@ export function makeTestApp(db: Database, options: { env?: Record<string, string
       done();
     },
   });
-  const ctx: AppContext = { config, db, logger: createLogger({ level: config.logLevel, destination: sink }), clock: options.clock ?? (() => new Date()), fallbackDirectory: new FallbackDirectory(), events: new EventBus(), twilio: createTwilioRest(config), recordings: testStorage(db) };
+  const ctx = buildContext({ config, db, logger: createLogger({ level: config.logLevel, destination: sink }), clock: options.clock, recordings: testStorage(db), simulator: options.simulator, events: options.events });
   return { app: createApp(ctx), ctx, logs };
 }

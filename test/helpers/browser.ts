@@ -1,7 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { EventBus } from '../../src/core/events.js';
 import { attachLiveHub, type LiveHub } from '../../src/live/hub.js';
+import type { Simulator } from '../../src/simulator/simulator.js';
 import { makeTestApp, testClock, type TestApp } from './app.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
 import { browserPath } from './services.js';
@@ -13,6 +15,7 @@ export { CHROMIUM_ARGS, signedInPage };
 export interface LiveDashboard {
   db: TestDatabase;
   testApp: TestApp;
+  hub: LiveHub;
   base: string;
   browser: Browser;
   /** A new page signed in as this person, on the Live screen; its console is watched for errors. */
@@ -22,13 +25,12 @@ export interface LiveDashboard {
 }
 
 /** The real app with its live hub on a port, on an embedded database, and Chromium. */
-export async function startLiveDashboard(start: Date): Promise<LiveDashboard> {
+export async function startLiveDashboard(start: Date, parts: { simulator?: Simulator; events?: EventBus } = {}): Promise<LiveDashboard> {
   const db = await openTestDatabase('embedded');
-  const testApp = makeTestApp(db, { clock: testClock(start) });
+  const testApp = makeTestApp(db, { clock: testClock(start), ...parts });
   const server = http.createServer(testApp.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const hub: LiveHub = await attachLiveHub(server, testApp.ctx);
-  testApp.ctx.live = hub;
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const browser = await chromium.launch({ executablePath: browserPath, args: CHROMIUM_ARGS });
   const pages: Page[] = [];
@@ -37,6 +39,7 @@ export async function startLiveDashboard(start: Date): Promise<LiveDashboard> {
   return {
     db,
     testApp,
+    hub,
     base,
     browser,
     async signedInPage(login) {

@@ -17,7 +17,6 @@ async function startInstance(db: TestDatabase, redis?: string): Promise<Instance
   const server = http.createServer(testApp.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const hub = await attachLiveHub(server, testApp.ctx, { redisUrl: redis });
-  testApp.ctx.live = hub;
   return { ...testApp, server, hub, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
@@ -166,7 +165,7 @@ describe.each(databaseKinds())('Live events over Socket.IO (%s database)', (kind
     expect(seen.map((e) => e.clinicId)).toEqual([other.id]);
   });
 
-  it('removal through the hub, or found by the periodic check, takes the socket out of the clinic at once', async () => {
+  it('removal published on the event bus, or found by the periodic check, takes the socket out of the clinic at once', async () => {
     const clinic = await makeClinic(db.prisma);
     const anna = await makeStaff(db.prisma, clinic.id, 'receptionist');
     const ben = await makeStaff(db.prisma, clinic.id, 'receptionist');
@@ -174,7 +173,7 @@ describe.each(databaseKinds())('Live events over Socket.IO (%s database)', (kind
     const [sa, sb] = [open(ca.cookie), open(cb.cookie)];
     await Promise.all([once(sa, 'ready'), once(sb, 'ready')]);
     const [seenA, seenB] = [recorder(sa), recorder(sb)];
-    instance.hub.removedFromClinic(anna.userId, clinic.id);
+    instance.ctx.events.accessChanged({ kind: 'left_clinic', userId: anna.userId, clinicId: clinic.id });
     await db.prisma.membership.delete({ where: { userId_clinicId: { userId: ben.userId, clinicId: clinic.id } } });
     await instance.hub.recheck();
     await ring(clinic.numbers[0]!);

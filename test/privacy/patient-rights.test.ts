@@ -1,5 +1,5 @@
 import { strFromU8, unzipSync } from 'fflate';
-import { jobHandlers } from '../../src/jobs/handlers.js';
+import { jobHandlers } from '../../src/main/jobs.js';
 import { JobRunner } from '../../src/jobs/runner.js';
 import { seal } from '../../src/recordings/crypto.js';
 import { clinicDataKey } from '../../src/recordings/keys.js';

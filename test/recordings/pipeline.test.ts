@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { AppEvent } from '../../src/core/events.js';
-import { jobHandlers } from '../../src/jobs/handlers.js';
+import { jobHandlers } from '../../src/main/jobs.js';
 import { backoffMs, JobRunner } from '../../src/jobs/runner.js';
 import { open } from '../../src/recordings/crypto.js';
 import { clinicDataKey } from '../../src/recordings/keys.js';
+import { applyVoicemailCallback } from '../../src/reception/call-backs.js';
 import { reconcileRecordings } from '../../src/recordings/reconcile.js';
 import { FileStorage } from '../../src/recordings/storage.js';
 import { TwilioStandin } from '../../src/twilio-standin/server.js';
@@ -101,7 +102,7 @@ describe.each(databaseKinds())('Recordings come home encrypted (%s database)', (
   it('a recording whose callback never arrived is found by reconciliation, fetched and deleted; another application\'s is left alone', async () => {
     const { ctx, atTwilio, runner, row, audio } = await recordedCall({ source: 'RecordVerb' });
     const strangers = standin.addRecording(callSid(0xabcdef), Buffer.from('not ours'), 5, { dateCreated: new Date(NOW.getTime() - 3_600_000) });
-    const first = await reconcileRecordings(ctx);
+    const first = await reconcileRecordings(ctx, (lost) => applyVoicemailCallback(ctx, lost));
     expect(first.filed).toBe(1);
     await runner.runDue();
     const recording = await row();

@@ -71,7 +71,7 @@ describe.each(databaseKinds())('The retention purge (%s database)', (kind) => {
     const recentRecording = await recording(recent.id, 10, 'call');
     await db.prisma.textMessage.createMany({ data: [{ clinicId: clinic.id, kind: 'missed_call', toNumber: '+447700900123', body: 'old', status: 'sent', createdAt: daysAgo(400) }, { clinicId: clinic.id, kind: 'missed_call', toNumber: '+447700900123', body: 'new', status: 'sent', createdAt: daysAgo(10) }] });
     await db.prisma.auditEntry.createMany({ data: [{ clinicId: clinic.id, actorType: 'system', action: 'old', at: daysAgo(800) }, { clinicId: clinic.id, actorType: 'system', action: 'recent', at: daysAgo(10) }] });
-    const deps = { db, storage: ctx.recordings, twilio: ctx.twilio, clock: ctx.clock };
+    const deps = { db, recordings: ctx.recordings, twilio: ctx.twilio, clock: ctx.clock };
     return { clinic, ctx, deps, calls: { yearOld, monthOld, quarterOld, held, recent }, recordings: { yearOldRecording, expiredAtTwilio, keptVoicemail, expiredVoicemail, heldRecording, recentRecording } };
   }
 

@@ -1,4 +1,4 @@
-import { ordinal, speakClockBritish, speakDateTime, speakSlot } from '../../src/telephony/speech.js';
+import { ordinal, speakClockBritish, speakDateTime, speakSlot } from '../../src/voice/speech.js';
 
 const london = { timeZone: 'Europe/London', locale: 'en-GB', now: new Date('2027-02-26T09:00:00Z') };
 

@@ -1,6 +1,6 @@
 import { bookAppointment, cancelAppointment, moveAppointment } from '../../src/diary/booking.js';
 import { JobRunner, backoffMs } from '../../src/jobs/runner.js';
-import { jobHandlers } from '../../src/jobs/handlers.js';
+import { jobHandlers } from '../../src/main/jobs.js';
 import { TwilioStandin } from '../../src/twilio-standin/server.js';
 import { makeTestApp, testClock, TEST_AUTH_TOKEN } from '../helpers/app.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -33,7 +33,7 @@ describe.each(databaseKinds())('Text messages (%s database)', (kind) => {
     await db.prisma.clinic.update({ where: { id: diary.clinic.id }, data: { textMessages: options.texts ?? true } });
     const clock = testClock(MONDAY_9AM);
     const { app, ctx } = makeTestApp(db, { clock, env: { TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_API_BASE_URL: standin.url } });
-    const deps = { prisma: db.prisma, events: ctx.events, clock };
+    const deps = ctx;
     const runner = new JobRunner(db, jobHandlers(ctx), { logger: ctx.logger, clock });
     const sentTo = (to: string) => standin.messages.filter((m) => m.to === to);
     return { ...diary, app, ctx, clock, deps, runner, sentTo };

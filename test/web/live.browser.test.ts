@@ -1,3 +1,4 @@
+import type { LiveHub } from '../../src/live/hub.js';
 import type { TestApp } from '../helpers/app.js';
 import { startLiveDashboard, type LiveDashboard } from '../helpers/browser.js';
 import { Caller } from '../helpers/caller.js';
@@ -13,9 +14,10 @@ describeWith(needs.browser, 'The live screen in a real browser', () => {
   let dashboard: LiveDashboard;
   let db: TestDatabase;
   let testApp: TestApp;
+  let hub: LiveHub;
   beforeAll(async () => {
     dashboard = await startLiveDashboard(MONDAY_9AM);
-    ({ db, testApp } = dashboard);
+    ({ db, testApp, hub } = dashboard);
   });
   afterAll(() => dashboard.close());
   const signedInPage = (login: { email: string; password: string }) => dashboard.signedInPage(login);
@@ -56,7 +58,7 @@ describeWith(needs.browser, 'The live screen in a real browser', () => {
     await page.getByText('Answering in the browser needs TWILIO_ACCOUNT_SID').waitFor();
 
     // The connection drops, and while it is down a caller asks for reception.
-    for (const socket of testApp.ctx.live!.io.of('/').sockets.values()) socket.conn.close();
+    for (const socket of hub.io.of('/').sockets.values()) socket.conn.close();
     const caller = new Caller(testApp.app, clinic.numbers[0]!, '+447700900123');
     await caller.dial();
     await caller.press('3');

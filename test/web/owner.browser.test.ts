@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { seal } from '../../src/recordings/crypto.js';
 import { clinicDataKey } from '../../src/recordings/keys.js';
-import { speakDateTime } from '../../src/telephony/speech.js';
+import { speakDateTime } from '../../src/voice/speech.js';
 import { startLiveDashboard, type LiveDashboard } from '../helpers/browser.js';
 import { Caller } from '../helpers/caller.js';
 import { makeDiary } from '../helpers/diary.js';

@@ -2,6 +2,7 @@
 // through the real signed webhooks, and the receptionist's open diary shows the
 // booking as it is made.
 import { silentMp3 } from '../../src/recordings/silence.js';
+import { EventBus } from '../../src/core/events.js';
 import { Simulator } from '../../src/simulator/simulator.js';
 import { TEST_AUTH_TOKEN, TEST_BASE_URL } from '../helpers/app.js';
 import { startLiveDashboard, type LiveDashboard } from '../helpers/browser.js';
@@ -15,10 +16,10 @@ const MONDAY_9AM = new Date('2027-06-07T08:00:00Z');
 describeWith(needs.browser, 'The phone simulator in a real browser', () => {
   let dashboard: LiveDashboard;
   beforeAll(async () => {
-    dashboard = await startLiveDashboard(MONDAY_9AM);
-    const simulator = new Simulator({ accountSid: 'AC' + 'e'.repeat(32), authToken: TEST_AUTH_TOKEN }, TEST_BASE_URL);
+    const events = new EventBus();
+    const simulator = new Simulator({ accountSid: 'AC' + 'e'.repeat(32), authToken: TEST_AUTH_TOKEN }, TEST_BASE_URL, { events });
+    dashboard = await startLiveDashboard(MONDAY_9AM, { simulator, events });
     simulator.listening(dashboard.base);
-    dashboard.testApp.ctx.simulator = simulator;
   });
   afterAll(() => dashboard.close());
 

@@ -5,7 +5,7 @@ import { seal } from '../recordings/crypto.js';
 import { clinicDataKey } from '../recordings/keys.js';
 import { silentMp3 } from '../recordings/silence.js';
 import type { RecordingStorage } from '../recordings/storage.js';
-import { createClinic } from './clinics.js';
+import { createClinic } from '../clinics/clinics.js';
 import { seedDemoData } from './demo-data.js';
 
 export interface DemoSignIn {

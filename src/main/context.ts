@@ -1,0 +1,54 @@
+// The composition root's one context: every part the service's code is handed, built
+// once, by start-up, tests and benchmarks alike, and never changed afterwards.
+import type { ReadyConfig } from '../core/config.js';
+import { EventBus } from '../core/events.js';
+import type { Logger } from '../core/logger.js';
+import type { Services } from '../core/services.js';
+import type { Database } from '../db/database.js';
+import type { DiaryDeps } from '../diary/booking.js';
+import { textTheDiaryChange } from '../texts/appointment-texts.js';
+import { type RecordingStorage, storageFor } from '../recordings/storage.js';
+import type { Simulator } from '../simulator/simulator.js';
+import { FallbackDirectory } from '../voice/fallback-directory.js';
+import { createTwilioRest, type TwilioRest } from '../twilio/rest.js';
+
+export interface AppContext extends Services, Pick<DiaryDeps, 'diaryChangeWrites'> {
+  /** Where encrypted recordings are kept (files or the database). */
+  recordings: RecordingStorage;
+  /** The clinics' fallback numbers, for Twilio's fallback URL when the database is down. */
+  fallbackDirectory: FallbackDirectory;
+  /** The phone simulator, when it runs (src/simulator/mode.ts); else why not. */
+  simulator?: Simulator;
+  simulatorOff?: string;
+}
+
+/** What a context is built from: the configuration, the database and the logger, and any part a caller brings its own of. */
+export interface Components {
+  config: ReadyConfig;
+  db: Database;
+  logger: Logger;
+  clock?: () => Date;
+  events?: EventBus;
+  /** Twilio's REST API; by default the one the configuration names (null without Twilio). */
+  twilio?: TwilioRest | null;
+  recordings?: RecordingStorage;
+  fallbackDirectory?: FallbackDirectory;
+  simulator?: Simulator;
+  simulatorOff?: string;
+}
+
+export function buildContext(c: Components): AppContext {
+  return {
+    config: c.config,
+    db: c.db,
+    logger: c.logger,
+    clock: c.clock ?? (() => new Date()),
+    events: c.events ?? new EventBus(),
+    twilio: c.twilio !== undefined ? c.twilio : createTwilioRest(c.config),
+    recordings: c.recordings ?? storageFor(c.db, c.config.dataDir),
+    fallbackDirectory: c.fallbackDirectory ?? new FallbackDirectory(),
+    diaryChangeWrites: textTheDiaryChange,
+    simulator: c.simulator,
+    simulatorOff: c.simulatorOff,
+  };
+}

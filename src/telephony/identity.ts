@@ -1,0 +1,45 @@
+// Who is calling. Caller ID can be spoofed, so a patient on the caller's number is
+// theirs to book for, change or cancel only once the caller keys that patient's date of birth.
+import { isE164 } from '../core/validation.js';
+import { patientsByPhone } from '../diary/patients.js';
+import type { Params } from '../voice/call-step.js';
+import type { Ivr } from './phone.js';
+
+/** The clinic's patients on the number the call comes from (none for a withheld number). */
+export async function callersPatients(ivr: Ivr) {
+  return isE164(ivr.call.fromNumber) ? patientsByPhone(ivr.deps.db.prisma, ivr.call.clinic.id, ivr.call.fromNumber) : [];
+}
+
+/** The patients on the caller's number with this date of birth: the caller has shown they know it. */
+export async function matchBirthDate(ivr: Ivr, digits: string | undefined) {
+  const keyed = parseBirthDate(digits, ivr.call.clinic.locale, ivr.deps.clock());
+  const matches = keyed ? (await callersPatients(ivr)).filter((patient) => patient.dateOfBirth === keyed) : [];
+  if (keyed && matches.length > 0) await ivr.saveState({ ...ivr.state(), verifiedDob: keyed, ...(matches.length === 1 ? { verifiedPatientId: matches[0]!.id } : {}) });
+  return matches;
+}
+
+/** A patient the caller picked by name among those whose date of birth they keyed: verified, or null. */
+export async function pickVerified(ivr: Ivr, patientId: string | undefined): Promise<string | null> {
+  const dob = ivr.state().verifiedDob;
+  const chosen = patientId && dob ? (await callersPatients(ivr)).find((p) => p.id === patientId && p.dateOfBirth === dob) : undefined;
+  if (!chosen) return null;
+  await ivr.saveState({ ...ivr.state(), verifiedPatientId: chosen.id });
+  return chosen.id;
+}
+
+export const usOrder = (locale: string) => locale.toLowerCase() === 'en-us';
+
+export function askBirthDate(ivr: Ivr, p: Params, path = 'book/dob'): string {
+  const how = usOrder(ivr.call.clinic.locale) ? 'month, day and year, for example 0 4 2 3 1 9 8 0' : 'day, month and year, for example 2 3 0 4 1 9 8 0';
+  return ivr.ask(ivr.url(path, p), `Please key the patient's date of birth as eight digits: ${how}.`, ivr.url('menu', { silence: '1' }), { digits: 8 });
+}
+
+/** Eight keypad digits as a date of birth (DDMMYYYY, or MMDDYYYY for American clinics); null when not a real past date. */
+export function parseBirthDate(digits: string | undefined, locale: string, now: Date): string | null {
+  if (!digits || !/^\d{8}$/.test(digits)) return null;
+  const [a, b, year] = [Number(digits.slice(0, 2)), Number(digits.slice(2, 4)), Number(digits.slice(4))];
+  const [month, day] = usOrder(locale) ? [a, b] : [b, a];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || year < 1900 || date > now) return null;
+  return date.toISOString().slice(0, 10);
+}
