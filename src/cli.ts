@@ -7,14 +7,15 @@ import { addStaff, createPasswordLink, emailSchema, removeStaff, roleSchema } fr
 import { createClinic, listClinics } from './clinics/clinics.js';
 import { clinicNameSchema, e164Schema, localeSchema, timeZoneSchema } from './core/validation.js';
 import { ConfigError, loadConfig } from './core/config.js';
+import { EventBus } from './core/events.js';
 import type { Database } from './db/database.js';
 import { DataDirBusyError } from './db/datadir-lock.js';
 import { openConfiguredDatabase } from './db/open.js';
 import { DataDirExposedError, keepNewFilesPrivate } from './db/private-files.js';
-import { HttpError } from './http/errors.js';
 import { purgeExpired } from './recordings/retention.js';
 import { storageFor } from './recordings/storage.js';
 import { createTwilioRest } from './twilio/rest.js';
+import { Conflict, DomainError, NotFound } from './core/errors.js';
 
 const USAGE = `usage: npm run cli -- <command> [options]
 
@@ -79,7 +80,8 @@ const commands: Record<string, { options: Record<string, { type: 'string' | 'boo
     options: { clinic: { type: 'string' }, email: { type: 'string' } },
     schema: z.object({ clinic: uuid, email: emailSchema }),
     async run(db, a) {
-      const { signedOut } = await removeStaff(db.prisma, { clinicId: a.clinic, email: a.email }, operator);
+      // No live hub in this process: the servers' own minute-by-minute check closes their screens.
+      const { signedOut } = await removeStaff({ db, events: new EventBus() }, { clinicId: a.clinic, email: a.email }, operator);
       console.error(`${a.email} is no longer a member of clinic ${a.clinic}${signedOut ? '; with no other clinic, their sessions have ended' : '; they keep their access to their other clinics'}.`);
     },
   },
@@ -88,7 +90,7 @@ const commands: Record<string, { options: Record<string, { type: 'string' | 'boo
     schema: z.object({ email: emailSchema }),
     async run(db, a) {
       const user = await db.prisma.user.findUnique({ where: { email: a.email }, select: { id: true } });
-      if (!user) throw new HttpError(404, 'not_found', `No staff account for ${a.email}`);
+      if (!user) throw new NotFound(`No staff account for ${a.email}`);
       await printLink(db, user.id);
     },
   },
@@ -98,7 +100,7 @@ const commands: Record<string, { options: Record<string, { type: 'string' | 'boo
     async run(db, a) {
       const config = loadConfig();
       const report = await purgeExpired({ db, recordings: storageFor(db, config.dataDir), twilio: createTwilioRest(config), clock: () => new Date() }, { dryRun: a['dry-run'], clinicId: a.clinic, actor: operator });
-      if (!report) throw new HttpError(409, 'busy', 'another retention run is in progress (a server\'s scheduled purge); try again when it has finished');
+      if (!report) throw new Conflict('busy', 'another retention run is in progress (a server\'s scheduled purge); try again when it has finished');
       if (a.json) return console.log(JSON.stringify(report, null, 2));
       const verb = report.dryRun ? 'would destroy' : 'destroyed';
       for (const c of report.clinics) {
@@ -166,7 +168,7 @@ async function main(argv: string[]): Promise<number> {
       console.error(`error: ${err.message}\n\n${USAGE}`);
       return 2;
     }
-    const known = err instanceof HttpError || err instanceof ConfigError || err instanceof DataDirBusyError || err instanceof DataDirExposedError;
+    const known = err instanceof DomainError || err instanceof ConfigError || err instanceof DataDirBusyError || err instanceof DataDirExposedError;
     console.error(known ? `error: ${(err as Error).message}` : err);
     return 1;
   } finally {

@@ -8,11 +8,11 @@
 import { type Actor, recordAudit } from '../core/audit.js';
 import type { Prisma } from '../db/database.js';
 import type { Role } from '../generated/prisma/enums.js';
-import { HttpError } from '../http/errors.js';
 import { hashPassword } from './passwords.js';
 import type { Limit } from './rate-limit.js';
 import { takeAttempt } from './throttle.js';
 import { hashToken, newToken } from '../core/tokens.js';
+import { NotFound, InvalidInput, Conflict, NotAllowed, Gone } from '../core/errors.js';
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 /** Invitations one clinic may send in a day: plenty for a clinic, few for someone fishing for accounts. */
@@ -52,7 +52,7 @@ export async function inviteStaff(
   const invitation = await prisma
     .$transaction(async (tx) => {
       const member = await tx.membership.findFirst({ where: { clinicId, user: { email } }, select: { userId: true } });
-      if (member) throw new HttpError(409, 'already_member', `${email} is already a member of this clinic.`, 'email');
+      if (member) throw new Conflict('already_member', `${email} is already a member of this clinic.`, 'email');
       await tx.invitation.updateMany({ where: { clinicId, email, acceptedAt: null, revokedAt: null }, data: { revokedAt: now } });
       const created = await tx.invitation.create({
         data: { clinicId, email, role, tokenHash: hashToken(token), invitedBy: actor.userId, createdAt: now, expiresAt: new Date(now.getTime() + INVITATION_TTL_MS) },
@@ -62,7 +62,7 @@ export async function inviteStaff(
     })
     .catch((err) => {
       // Another owner invited the same email at the same moment: theirs stands.
-      if (isUniqueViolation(err)) throw new HttpError(409, 'already_invited', `${email} was invited a moment ago; see the pending invitations.`, 'email');
+      if (isUniqueViolation(err)) throw new Conflict('already_invited', `${email} was invited a moment ago; see the pending invitations.`, 'email');
       throw err;
     });
   const inviter = await prisma.user.findUnique({ where: { id: actor.userId }, select: { email: true } });
@@ -82,16 +82,16 @@ export async function listInvitations(prisma: Prisma, clinicId: string, now: Dat
 export async function revokeInvitation(prisma: Prisma, clinicId: string, invitationId: string, actor: Actor, now: Date): Promise<void> {
   await prisma.$transaction(async (tx) => {
     const revoked = await tx.invitation.updateMany({ where: { id: invitationId, clinicId, acceptedAt: null, revokedAt: null }, data: { revokedAt: now } });
-    if (revoked.count === 0) throw new HttpError(404, 'not_found', 'No such invitation waiting', 'invitationId');
+    if (revoked.count === 0) throw new NotFound('No such invitation waiting', 'invitationId');
     await recordAudit(tx, { actor, action: 'staff.invitation_revoked', clinicId, subject: { type: 'invitation', id: invitationId } });
   });
 }
 
 async function openInvitation(prisma: Prisma, token: string, now: Date) {
   const invitation = await prisma.invitation.findUnique({ where: { tokenHash: hashToken(token) }, include: { clinic: { select: { name: true } } } });
-  if (!invitation) throw new HttpError(404, 'invitation_unknown', 'This invitation link is not valid. Ask the clinic for a new one.', 'token');
+  if (!invitation) throw new NotFound('This invitation link is not valid. Ask the clinic for a new one.', 'token', 'invitation_unknown');
   if (invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt <= now) {
-    throw new HttpError(410, 'invitation_expired', 'This invitation has expired, was withdrawn or was already used. Ask the clinic for a new one.', 'token');
+    throw new Gone('invitation_expired', 'This invitation has expired, was withdrawn or was already used. Ask the clinic for a new one.', 'token');
   }
   return invitation;
 }
@@ -107,7 +107,7 @@ type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
 /** Marks the invitation used (once, under concurrency) and makes the membership; an existing membership keeps its role. */
 async function join(tx: Tx, invitation: { id: string; clinicId: string; role: Role }, userId: string, now: Date): Promise<void> {
   const spent = await tx.invitation.updateMany({ where: { id: invitation.id, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } }, data: { acceptedAt: now, acceptedBy: userId } });
-  if (spent.count !== 1) throw new HttpError(410, 'invitation_expired', 'This invitation was already used.', 'token');
+  if (spent.count !== 1) throw new Gone('invitation_expired', 'This invitation was already used.', 'token');
   await tx.membership.createMany({ data: [{ userId, clinicId: invitation.clinicId, role: invitation.role }], skipDuplicates: true });
   await recordAudit(tx, { actor: { type: 'user', userId }, action: 'staff.joined', clinicId: invitation.clinicId, subject: { type: 'invitation', id: invitation.id }, details: { role: invitation.role } });
 }
@@ -127,14 +127,14 @@ export async function acceptInvitation(
   const invitation = await openInvitation(prisma, token, now);
   if (who.signedInAs) {
     if (who.signedInAs.email !== invitation.email) {
-      throw new HttpError(403, 'wrong_account', `This invitation is for ${invitation.email}, and you are signed in as ${who.signedInAs.email}. Sign out, then open the link again.`);
+      throw new NotAllowed('wrong_account', `This invitation is for ${invitation.email}, and you are signed in as ${who.signedInAs.email}. Sign out, then open the link again.`);
     }
     const userId = who.signedInAs.id;
     await prisma.$transaction((tx) => join(tx, invitation, userId, now));
     return { userId, clinicId: invitation.clinicId, newAccount: false };
   }
-  if (!who.password) throw new HttpError(400, 'invalid_input', 'password: is required to create your account', 'password');
-  const accountExists = new HttpError(409, 'account_exists', `There is already an account for ${invitation.email}. Sign in with its password to accept.`, 'password');
+  if (!who.password) throw new InvalidInput('password: is required to create your account', 'password');
+  const accountExists = new Conflict('account_exists', `There is already an account for ${invitation.email}. Sign in with its password to accept.`, 'password');
   if (await prisma.user.findUnique({ where: { email: invitation.email }, select: { id: true } })) throw accountExists;
   const passwordHash = await hash(who.password);
   return prisma.$transaction(async (tx) => {

@@ -2,11 +2,12 @@
 // Shared by the operator's command line and the HTTP API.
 import { z } from 'zod';
 import { type Actor, recordAudit } from '../core/audit.js';
+import type { Services } from '../core/services.js';
 import type { Prisma } from '../db/database.js';
 import type { Role } from '../generated/prisma/enums.js';
-import { HttpError } from '../http/errors.js';
 import { hashPassword } from './passwords.js';
 import { hashToken, newToken } from '../core/tokens.js';
+import { NotFound, Conflict, Gone } from '../core/errors.js';
 
 export const emailSchema = z.string().trim().toLowerCase().pipe(z.email('must be an email address').max(254));
 export const roleSchema = z.enum(['owner', 'receptionist'], { error: 'must be owner or receptionist' });
@@ -28,7 +29,7 @@ export async function addStaff(
   const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
   return prisma.$transaction(async (tx) => {
     const clinic = await tx.clinic.findUnique({ where: { id: input.clinicId }, select: { id: true } });
-    if (!clinic) throw new HttpError(404, 'not_found', `No clinic with id ${input.clinicId}`, 'clinic');
+    if (!clinic) throw new NotFound(`No clinic with id ${input.clinicId}`, 'clinic');
     const existing = await tx.user.findUnique({ where: { email: input.email }, select: { id: true } });
     const user = existing ?? (await tx.user.create({ data: { email: input.email, passwordHash }, select: { id: true } }));
     if (existing && passwordHash) {
@@ -54,7 +55,7 @@ export async function addStaff(
 async function keepAnOwner(tx: Tx, clinicId: string, userId: string): Promise<void> {
   const owners = await tx.$queryRaw<Array<{ userId: string }>>`SELECT "userId"::text AS "userId" FROM "Membership" WHERE "clinicId" = ${clinicId}::uuid AND "role" = 'owner' FOR UPDATE`;
   if (owners.length === 1 && owners[0]!.userId === userId) {
-    throw new HttpError(409, 'last_owner', 'A clinic needs at least one owner: make someone else an owner first.', 'userId');
+    throw new Conflict('last_owner', 'A clinic needs at least one owner: make someone else an owner first.', 'userId');
   }
 }
 
@@ -71,12 +72,22 @@ export async function signOutThoseLeftWithoutAClinic(tx: Tx, userIds: string[]):
   return left;
 }
 
+/** The clinic's staff, by email, with their role and since when. */
+export async function listStaff(prisma: Prisma, clinicId: string) {
+  const members = await prisma.membership.findMany({
+    where: { clinicId },
+    select: { role: true, createdAt: true, user: { select: { id: true, email: true } } },
+    orderBy: { user: { email: 'asc' } },
+  });
+  return members.map((m) => ({ ...m.user, role: m.role, since: m.createdAt }));
+}
+
 /** Changes a member's role in one clinic (owner screens). */
 export async function changeRole(prisma: Prisma, input: { clinicId: string; userId: string; role: Role }, actor: Actor): Promise<void> {
   await prisma.$transaction(async (tx) => {
     if (input.role !== 'owner') await keepAnOwner(tx, input.clinicId, input.userId);
     const changed = await tx.membership.updateMany({ where: { clinicId: input.clinicId, userId: input.userId }, data: { role: input.role } });
-    if (changed.count === 0) throw new HttpError(404, 'not_found', 'No such member of staff', 'userId');
+    if (changed.count === 0) throw new NotFound('No such member of staff', 'userId');
     await recordAudit(tx, { actor, action: 'staff.role_changed', clinicId: input.clinicId, subject: { type: 'user', id: input.userId }, details: { role: input.role } });
   });
 }
@@ -85,24 +96,28 @@ export async function changeRole(prisma: Prisma, input: { clinicId: string; user
  * Takes a member out of one clinic (never its last owner). Their access to that clinic
  * ends at once; their sessions end only if they belong to no other clinic.
  */
-export async function removeMember(prisma: Prisma, input: { clinicId: string; userId: string }, actor: Actor): Promise<{ signedOut: boolean }> {
-  return prisma.$transaction(async (tx) => {
+export async function removeMember(deps: Pick<Services, 'db' | 'events'>, input: { clinicId: string; userId: string }, actor: Actor): Promise<{ signedOut: boolean }> {
+  const removed = await deps.db.prisma.$transaction(async (tx) => {
     await keepAnOwner(tx, input.clinicId, input.userId);
     const removed = await tx.membership.deleteMany({ where: { userId: input.userId, clinicId: input.clinicId } });
-    if (removed.count === 0) throw new HttpError(404, 'not_found', 'No such member of staff', 'userId');
+    if (removed.count === 0) throw new NotFound('No such member of staff', 'userId');
     const signedOut = await signOutThoseLeftWithoutAClinic(tx, [input.userId]);
     await recordAudit(tx, { actor, action: 'staff.removed', clinicId: input.clinicId, subject: { type: 'user', id: input.userId } });
     return { signedOut: signedOut.length > 0 };
   });
+  // Their open screens of the clinic close now, on every instance; someone still in another clinic keeps working there.
+  deps.events.accessChanged({ kind: 'left_clinic', userId: input.userId, clinicId: input.clinicId });
+  if (removed.signedOut) deps.events.accessChanged({ kind: 'signed_out', userId: input.userId });
+  return removed;
 }
 
 /** The operator's removal, by email: as removeMember. */
-export async function removeStaff(prisma: Prisma, input: { clinicId: string; email: string }, actor: Actor): Promise<{ signedOut: boolean }> {
-  const user = await prisma.user.findUnique({ where: { email: input.email }, select: { id: true } });
-  const notMember = new HttpError(404, 'not_found', `${input.email} is not a member of clinic ${input.clinicId}`, 'email');
+export async function removeStaff(deps: Pick<Services, 'db' | 'events'>, input: { clinicId: string; email: string }, actor: Actor): Promise<{ signedOut: boolean }> {
+  const user = await deps.db.prisma.user.findUnique({ where: { email: input.email }, select: { id: true } });
+  const notMember = new NotFound(`${input.email} is not a member of clinic ${input.clinicId}`, 'email');
   if (!user) throw notMember;
-  return removeMember(prisma, { clinicId: input.clinicId, userId: user.id }, actor).catch((err) => {
-    throw err instanceof HttpError && err.status === 404 ? notMember : err;
+  return removeMember(deps, { clinicId: input.clinicId, userId: user.id }, actor).catch((err) => {
+    throw err instanceof NotFound ? notMember : err;
   });
 }
 
@@ -119,9 +134,9 @@ export async function createPasswordLink(prisma: Prisma, userId: string, baseUrl
 
 async function liveLink(prisma: Pick<Prisma, 'passwordLink'>, token: string, now: Date) {
   const link = await prisma.passwordLink.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: { select: { id: true, email: true } } } });
-  if (!link) throw new HttpError(404, 'link_unknown', 'This link is not valid. Ask your clinic owner or operator for a new one.', 'token');
+  if (!link) throw new NotFound('This link is not valid. Ask your clinic owner or operator for a new one.', 'token', 'link_unknown');
   if (link.usedAt || link.expiresAt <= now) {
-    throw new HttpError(410, 'link_expired', 'This link has expired or was already used. Ask your clinic owner or operator for a new one.', 'token');
+    throw new Gone('link_expired', 'This link has expired or was already used. Ask your clinic owner or operator for a new one.', 'token');
   }
   return link;
 }
@@ -142,7 +157,7 @@ export async function usePasswordLink(prisma: Prisma, token: string, password: s
     const link = await liveLink(tx, token, now);
     // The conditional update is what makes the link one-time under concurrency.
     const spent = await tx.passwordLink.updateMany({ where: { tokenHash: link.tokenHash, usedAt: null }, data: { usedAt: now } });
-    if (spent.count !== 1) throw new HttpError(410, 'link_expired', 'This link was already used.', 'token');
+    if (spent.count !== 1) throw new Gone('link_expired', 'This link was already used.', 'token');
     await tx.user.update({ where: { id: link.userId }, data: { passwordHash } });
     await tx.session.deleteMany({ where: { userId: link.userId } });
     await recordAudit(tx, { actor: { type: 'user', userId: link.userId }, action: 'staff.password_set', subject: { type: 'user', id: link.userId } });

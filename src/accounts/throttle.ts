@@ -4,8 +4,8 @@
 // never for the browser its owner has signed in on before (a "trusted device" cookie,
 // OWASP's answer to lock-outs caused by someone else's failures).
 import type { Prisma } from '../db/database.js';
-import { HttpError } from '../http/errors.js';
 import { consumeAttempt, type Limit, refundAttempt } from './rate-limit.js';
+import { TooMany } from '../core/errors.js';
 
 const WINDOW_MS = 15 * 60 * 1000;
 /** Failures from one address, whatever the account: a whole clinic's staff may share it. */
@@ -30,9 +30,7 @@ export async function takeAttempt(prisma: Prisma, limits: Array<[string, Limit]>
     const attempt = await consumeAttempt(prisma, key, limit, now);
     taken.push(key);
     if (!attempt.allowed) {
-      throw new HttpError(429, 'too_many_attempts', `Too many ${what}. Try again in ${Math.ceil(attempt.retryAfterSeconds / 60)} minutes.`, undefined, {
-        'Retry-After': String(attempt.retryAfterSeconds),
-      });
+      throw new TooMany('too_many_attempts', `Too many ${what}. Try again in ${Math.ceil(attempt.retryAfterSeconds / 60)} minutes.`, attempt.retryAfterSeconds);
     }
   }
   return { keys: taken, refund: async () => void (await Promise.all(taken.map((key) => refundAttempt(prisma, key)))) };

@@ -5,8 +5,8 @@ import { inPages } from '../db/pages.js';
 import type { Prisma } from '../db/database.js';
 import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
 import { normalisePhone } from '../diary/patients.js';
-import { HttpError } from '../http/errors.js';
 import { toCsv } from '../core/csv.js';
+import { NotFound, InvalidInput } from '../core/errors.js';
 
 export const OUTCOMES = ['booked', 'moved', 'cancelled', 'reception', 'voicemail', 'abandoned', 'out_of_hours', 'failed', 'call_back'] as const;
 
@@ -38,7 +38,7 @@ function decodeCursor(text: string): Cursor {
     /* not JSON: refused below */
   }
   const cursor = cursorSchema.safeParse(parsed);
-  if (!cursor.success) throw new HttpError(400, 'invalid_input', 'cursor: is not a cursor this API gave out', 'cursor');
+  if (!cursor.success) throw new InvalidInput('cursor: is not a cursor this API gave out', 'cursor');
   return cursor.data;
 }
 
@@ -47,7 +47,7 @@ function where(clinicId: string, clinic: ClinicZone, q: CallLogQuery): PrismaTyp
   const { timeZone } = clinic;
   const from = q.from ? DateTime.fromISO(q.from, { zone: timeZone }).startOf('day').toJSDate() : undefined;
   const to = q.to ? DateTime.fromISO(q.to, { zone: timeZone }).plus({ days: 1 }).startOf('day').toJSDate() : undefined;
-  if (from && to && to <= from) throw new HttpError(400, 'invalid_input', 'to: must not be before from', 'to');
+  if (from && to && to <= from) throw new InvalidInput('to: must not be before from', 'to');
   return {
     clinicId,
     ...(from || to ? { startedAt: { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } } : {}),
@@ -106,7 +106,7 @@ export async function* callsCsv(prisma: Prisma, clinicId: string, clinic: Clinic
 
 export async function callTimeline(prisma: Prisma, clinicId: string, callId: string) {
   const call = await prisma.call.findFirst({ where: { id: callId, clinicId }, select: { ...columns, events: { select: { at: true, kind: true, data: true }, orderBy: [{ at: 'asc' }, { id: 'asc' }] }, recordings: { select: { id: true, kind: true, status: true, durationSeconds: true, legalHold: true, holdReason: true, createdAt: true }, orderBy: { createdAt: 'asc' } } } });
-  if (!call) throw new HttpError(404, 'not_found', 'No such call');
+  if (!call) throw new NotFound('No such call');
   // The call row is its own first event: answering a call writes one row, not two.
   return { ...call, events: [{ at: call.startedAt, kind: 'ringing', data: null }, ...call.events] };
 }

@@ -1,6 +1,6 @@
 import { type Actor, recordAudit } from '../core/audit.js';
 import type { Prisma } from '../db/database.js';
-import { HttpError } from '../http/errors.js';
+import { Conflict } from '../core/errors.js';
 
 export interface ClinicInput {
   name: string;
@@ -21,7 +21,7 @@ const toView = ({ numbers, ...clinic }: ClinicRow): ClinicView => ({ ...clinic, 
 export async function createClinic(prisma: Prisma, input: ClinicInput, actor: Actor): Promise<ClinicView> {
   return prisma.$transaction(async (tx) => {
     const taken = await tx.clinicNumber.findFirst({ where: { e164: { in: input.numbers } }, select: { e164: true } });
-    if (taken) throw new HttpError(409, 'number_taken', `${taken.e164} already belongs to another clinic`, 'number');
+    if (taken) throw new Conflict('number_taken', `${taken.e164} already belongs to another clinic`, 'number');
     const clinic = await tx.clinic.create({
       data: {
         name: input.name,

@@ -1,7 +1,7 @@
 // Loads what findFreeSlots needs from the database, a window at a time.
 import type { Prisma } from '../db/database.js';
-import { HttpError } from '../http/errors.js';
 import { findFreeSlots, type Interval, type Slot } from './slots.js';
+import { NotFound } from '../core/errors.js';
 
 export interface SlotRequest {
   clinicId: string;
@@ -25,11 +25,11 @@ export async function nextFreeSlots(prisma: Prisma, req: SlotRequest): Promise<S
     where: { id: req.typeId, clinicId: req.clinicId, active: true },
     select: { durationMinutes: true, bufferAfterMinutes: true, practitioners: { where: { practitioner: { active: true } }, select: { practitioner: { select: { id: true, name: true, workingHours: true } } } } },
   });
-  if (!type) throw new HttpError(404, 'not_found', 'No such appointment type', 'typeId');
+  if (!type) throw new NotFound('No such appointment type', 'typeId');
   let practitioners = type.practitioners.map((p) => p.practitioner).sort((a, b) => a.name.localeCompare(b.name));
   if (req.practitionerId) {
     practitioners = practitioners.filter((p) => p.id === req.practitionerId);
-    if (practitioners.length === 0) throw new HttpError(404, 'not_found', 'No such practitioner offering this appointment type', 'practitionerId');
+    if (practitioners.length === 0) throw new NotFound('No such practitioner offering this appointment type', 'practitionerId');
   }
   const ids = practitioners.map((p) => p.id);
   const notice = req.applyNotice ? clinic.minNoticeMinutes : 0;

@@ -7,10 +7,10 @@ import { EXCLUSION_VIOLATION, isConflictRetry, sqlState } from '../db/errors.js'
 import type { AppointmentSummary } from '../core/events.js';
 import type { Services } from '../core/services.js';
 import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
-import { HttpError, notFound } from '../http/errors.js';
 import { nextFreeSlots } from './availability.js';
 import type { Slot } from './slots.js';
 import { queueWaitlistOffer } from './waitlist.js';
+import { NotFound, Conflict, NotPossible } from '../core/errors.js';
 
 export type BookingSource = 'phone' | 'dashboard' | 'text';
 
@@ -51,10 +51,10 @@ export interface BookingRequest {
 }
 
 /** The slot went to someone else a moment earlier; carries the next free alternatives. */
-export class SlotTakenError extends HttpError {
+export class SlotTakenError extends Conflict {
   constructor(readonly alternatives: Slot[]) {
-    super(409, 'slot_taken', 'That time has just been taken. Here are the next free times.', 'startsAt');
-    this.extra = { alternatives };
+    super('slot_taken', 'That time has just been taken. Here are the next free times.', 'startsAt');
+    this.details = { alternatives };
   }
 }
 
@@ -84,8 +84,8 @@ async function planSlot(tx: Tx | Prisma, req: SlotTarget, now: Date) {
     where: { typeId: req.typeId, practitionerId: req.practitionerId, type: { clinicId: req.clinicId, active: true }, practitioner: { clinicId: req.clinicId, active: true } },
     select: { type: { select: { durationMinutes: true, bufferAfterMinutes: true, phoneBookable: true } } },
   });
-  if (!offered) throw new HttpError(404, 'not_found', 'That practitioner does not offer that appointment type', 'practitionerId');
-  if (req.source === 'phone' && !offered.type.phoneBookable) throw new HttpError(422, 'not_phone_bookable', 'This appointment type cannot be booked by phone', 'typeId');
+  if (!offered) throw new NotFound('That practitioner does not offer that appointment type', 'practitionerId');
+  if (req.source === 'phone' && !offered.type.phoneBookable) throw new NotPossible('not_phone_bookable', 'This appointment type cannot be booked by phone', 'typeId');
   const [first] = await nextFreeSlots(tx as unknown as Prisma, {
     clinicId: req.clinicId,
     typeId: req.typeId,
@@ -97,7 +97,7 @@ async function planSlot(tx: Tx | Prisma, req: SlotTarget, now: Date) {
     ignoreAppointments: true,
   });
   if (first?.startsAt.getTime() !== req.startsAt.getTime()) {
-    throw new HttpError(422, 'not_bookable', "That time is not bookable: it is outside the practitioner's hours, in a closure, too soon or too far ahead, or off the 15-minute grid", 'startsAt');
+    throw new NotPossible('not_bookable', "That time is not bookable: it is outside the practitioner's hours, in a closure, too soon or too far ahead, or off the 15-minute grid", 'startsAt');
   }
   const endsAt = new Date(req.startsAt.getTime() + offered.type.durationMinutes * 60_000);
   return { endsAt, blockedUntil: new Date(endsAt.getTime() + offered.type.bufferAfterMinutes * 60_000) };
@@ -167,7 +167,7 @@ export async function bookAppointment(deps: DiaryDeps, req: BookingRequest): Pro
   const appointment = await refusingClashes(deps, () => req, () =>
     deps.db.prisma.$transaction(async (tx) => {
       const patient = await tx.patient.findFirst({ where: { id: req.patientId, clinicId: req.clinicId }, select: { id: true } });
-      if (!patient) throw new HttpError(404, 'not_found', 'No such patient', 'patientId');
+      if (!patient) throw new NotFound('No such patient', 'patientId');
       await queueForDiary(tx, req.practitionerId);
       const created = await tx.appointment.create({
         data: { clinicId: req.clinicId, practitionerId: req.practitionerId, typeId: req.typeId, patientId: req.patientId, startsAt: req.startsAt, endsAt: plan.endsAt, blockedUntil: plan.blockedUntil, source: req.source, createdBy: actorId(req.actor) },
@@ -185,8 +185,8 @@ export async function bookAppointment(deps: DiaryDeps, req: BookingRequest): Pro
 
 async function liveAppointment(tx: Tx, clinicId: string, appointmentId: string) {
   const appointment = await tx.appointment.findFirst({ where: { id: appointmentId, clinicId } });
-  if (!appointment) throw notFound('No such appointment');
-  if (appointment.status !== 'booked') throw new HttpError(409, 'not_booked', `This appointment is ${appointment.status.replace('_', '-')}; only booked appointments can be changed`);
+  if (!appointment) throw new NotFound('No such appointment');
+  if (appointment.status !== 'booked') throw new Conflict('not_booked', `This appointment is ${appointment.status.replace('_', '-')}; only booked appointments can be changed`);
   return appointment;
 }
 
@@ -248,7 +248,7 @@ export async function markAttendance(deps: DiaryDeps, req: { clinicId: string; a
   const now = deps.clock();
   const updated = await deps.db.prisma.$transaction(async (tx) => {
     const current = await liveAppointment(tx, req.clinicId, req.appointmentId);
-    if (current.startsAt > now) throw new HttpError(409, 'not_yet', 'This appointment has not started yet', 'status');
+    if (current.startsAt > now) throw new Conflict('not_yet', 'This appointment has not started yet', 'status');
     const row = await tx.appointment.update({ where: { id: current.id }, data: { status: req.status } });
     await recordAudit(tx, { actor: req.actor, action: `appointment.${req.status}`, clinicId: req.clinicId, subject: { type: 'appointment', id: current.id } });
     return row;

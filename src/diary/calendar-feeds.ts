@@ -3,7 +3,10 @@ import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import ical, { ICalEventStatus } from 'ical-generator';
 import { DateTime } from 'luxon';
 import { hmac, safeEqual } from '../core/tokens.js';
+import { type Actor, recordAudit } from '../core/audit.js';
+import { NotFound } from '../core/errors.js';
 import type { Prisma } from '../db/database.js';
+import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
 
 interface Feed {
   id: string;
@@ -37,6 +40,26 @@ export async function feedsOf(prisma: Prisma, clinicId: string) {
   const feeds = await prisma.calendarFeed.findMany({ where: { clinicId } });
   const name = (pid: string | null) => (pid ? (practitioners.find((p) => p.id === pid)?.name ?? '') : null);
   return feeds.map((f) => ({ ...f, practitionerName: name(f.practitionerId) })).sort((a, b) => (a.practitionerName ?? '').localeCompare(b.practitionerName ?? ''));
+}
+
+/** A new link for the feed: the old one stops working at once. */
+export async function regenerateFeed(prisma: Prisma, clinicId: string, feedId: string, actor: Actor): Promise<Feed> {
+  return changeFeed(prisma, clinicId, feedId, actor, { version: { increment: 1 } }, 'calendar_feed.regenerated');
+}
+
+/** Full names in the feed, or initials only (the default: a calendar app is not a patient record). */
+export async function showFullNames(prisma: Prisma, clinicId: string, feedId: string, actor: Actor, show: boolean): Promise<Feed> {
+  return changeFeed(prisma, clinicId, feedId, actor, { showFullNames: show }, 'calendar_feed.changed', { showFullNames: show });
+}
+
+async function changeFeed(prisma: Prisma, clinicId: string, feedId: string, actor: Actor, data: PrismaTypes.CalendarFeedUpdateInput, action: string, details?: { showFullNames: boolean }): Promise<Feed> {
+  return prisma.$transaction(async (tx) => {
+    const changed = await tx.calendarFeed.updateManyAndReturn({ where: { id: feedId, clinicId }, data });
+    const feed = changed[0];
+    if (!feed) throw new NotFound('No such calendar feed');
+    await recordAudit(tx, { actor, action, clinicId, subject: { type: 'calendar_feed', id: feed.id }, details });
+    return feed;
+  });
 }
 
 const initials = (name: string) =>

@@ -1,6 +1,8 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { z } from 'zod';
+import { InvalidInput, NotFound } from '../core/errors.js';
 import type { Prisma } from '../db/database.js';
+import { presentAppointment } from './appointments.js';
 
 /** The country a clinic's locale implies, for reading numbers written without +country ("07700 900123"). */
 export const countryOfLocale = (locale: string): CountryCode | undefined => (locale.split('-')[1]?.toUpperCase() as CountryCode | undefined) ?? undefined;
@@ -43,4 +45,22 @@ export async function patientsByPhone(prisma: Prisma, clinicId: string, e164: st
   return (await prisma.patient.findMany({ where: { clinicId, phone: e164 }, select: view, orderBy: { name: 'asc' } })).map(presentPatient);
 }
 
-export const patientView = view;
+
+/** Registers a patient from the desk; the number is kept in E.164, as caller ID arrives. */
+export async function registerPatient(prisma: Prisma, clinic: { id: string; locale: string }, input: z.infer<typeof patientInputSchema>) {
+  const phone = input.phone ? normalisePhone(input.phone, clinic.locale) : null;
+  if (input.phone && !phone) throw new InvalidInput('phone: is not a phone number', 'phone');
+  const created = await prisma.patient.create({ data: { clinicId: clinic.id, name: input.name, phone, dateOfBirth: input.dateOfBirth ? new Date(input.dateOfBirth) : null }, select: view });
+  return presentPatient(created);
+}
+
+/** A patient with their last 50 appointments, newest first. */
+export async function patientRecord(prisma: Prisma, clinicId: string, patientId: string) {
+  const found = await prisma.patient.findFirst({
+    where: { id: patientId, clinicId },
+    select: { ...view, appointments: { orderBy: { startsAt: 'desc' }, take: 50, include: { practitioner: { select: { name: true } }, type: { select: { name: true } } } } },
+  });
+  if (!found) throw new NotFound('No such patient');
+  const { appointments, ...patient } = found;
+  return { ...presentPatient(patient), appointments: appointments.map(presentAppointment) };
+}

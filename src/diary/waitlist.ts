@@ -1,5 +1,7 @@
 import { DateTime } from 'luxon';
+import { NotFound } from '../core/errors.js';
 import type { Services } from '../core/services.js';
+import type { Prisma } from '../db/database.js';
 import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
 import { enqueueJob, type JobHandler } from '../jobs/runner.js';
 
@@ -77,4 +79,30 @@ export async function offerFreedSlotToWaitlist(deps: WaitlistDeps, clinicId: str
       endsAt: new Date(freed.startsAt.getTime() + match.type.durationMinutes * 60_000).toISOString(),
     },
   });
+}
+
+/** Who is waiting, longest first. */
+export function waitingList(prisma: Prisma, clinicId: string) {
+  return prisma.waitlistEntry.findMany({ where: { clinicId, resolvedAt: null }, include: { patient: { select: { name: true } } }, orderBy: { createdAt: 'asc' } });
+}
+
+/** Puts a patient on the waiting list for a type (and a practitioner, or any) between two local dates. */
+export async function addToWaitingList(prisma: Prisma, clinicId: string, input: { patientId: string; typeId: string; practitionerId?: string | null; fromDate: string; toDate: string }) {
+  const [patient, type, practitioner] = await Promise.all([
+    prisma.patient.findFirst({ where: { id: input.patientId, clinicId } }),
+    prisma.appointmentType.findFirst({ where: { id: input.typeId, clinicId } }),
+    input.practitionerId ? prisma.practitioner.findFirst({ where: { id: input.practitionerId, clinicId } }) : Promise.resolve(true),
+  ]);
+  if (!patient) throw new NotFound('No such patient', 'patientId');
+  if (!type) throw new NotFound('No such appointment type', 'typeId');
+  if (!practitioner) throw new NotFound('No such practitioner', 'practitionerId');
+  return prisma.waitlistEntry.create({
+    data: { clinicId, patientId: input.patientId, typeId: input.typeId, practitionerId: input.practitionerId ?? null, fromDate: new Date(input.fromDate), toDate: new Date(input.toDate) },
+  });
+}
+
+/** Takes someone off the waiting list (they were booked, or no longer wait). */
+export async function leaveWaitingList(prisma: Prisma, clinicId: string, entryId: string, now: Date): Promise<void> {
+  const done = await prisma.waitlistEntry.updateMany({ where: { id: entryId, clinicId, resolvedAt: null }, data: { resolvedAt: now } });
+  if (done.count === 0) throw new NotFound('No such waitlist entry');
 }

@@ -1,9 +1,9 @@
 import type { CookieOptions, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../main/context.js';
-import { HttpError, notFound } from './errors.js';
 import { findSession, SESSION_MAX_MS } from '../accounts/sessions.js';
 import { hmac, newToken, safeEqual } from '../core/tokens.js';
+import { NotFound, NotAllowed, NotSignedIn } from '../core/errors.js';
 
 /** Cookie names and flags; `__Host-` names (Secure, whole site) in production. */
 export function cookieJar(ctx: AppContext) {
@@ -66,14 +66,14 @@ export function requireCsrfToken(ctx: AppContext): RequestHandler {
     if (SAFE_METHODS.has(req.method)) return next();
     const expected = boundCsrfToken(ctx, req);
     if (!expected || !safeEqual(req.get('X-CSRF-Token') ?? '', expected)) {
-      return next(new HttpError(403, 'csrf', 'Missing or stale X-CSRF-Token header: fetch GET /api/session for a fresh token.'));
+      return next(new NotAllowed('csrf', 'Missing or stale X-CSRF-Token header: fetch GET /api/session for a fresh token.'));
     }
     next();
   };
 }
 
 export const requireSignedIn: RequestHandler = (req, _res, next) => {
-  next(req.session ? undefined : new HttpError(401, 'unauthenticated', 'Sign in first.'));
+  next(req.session ? undefined : new NotSignedIn('unauthenticated', 'Sign in first.'));
 };
 
 const clinicIdSchema = z.uuid();
@@ -84,19 +84,19 @@ export const actorOf = (req: Request) => ({ type: 'user' as const, userId: req.s
 
 export function requireClinicMember(ctx: AppContext): RequestHandler {
   return async (req, _res, next) => {
-    if (!req.session) return next(new HttpError(401, 'unauthenticated', 'Sign in first.'));
+    if (!req.session) return next(new NotSignedIn('unauthenticated', 'Sign in first.'));
     const clinicId = String(req.params.clinicId);
-    if (!clinicIdSchema.safeParse(clinicId).success) return next(notFound('No such clinic'));
+    if (!clinicIdSchema.safeParse(clinicId).success) return next(new NotFound('No such clinic'));
     const membership = await ctx.db.prisma.membership.findUnique({
       where: { userId_clinicId: { userId: req.session.user.id, clinicId } },
       select: { clinicId: true, role: true },
     });
-    if (!membership) return next(notFound('No such clinic'));
+    if (!membership) return next(new NotFound('No such clinic'));
     req.membership = membership;
     next();
   };
 }
 
 export const requireOwner: RequestHandler = (req, _res, next) => {
-  next(req.membership?.role === 'owner' ? undefined : new HttpError(403, 'forbidden', "Only the clinic's owners can do this."));
+  next(req.membership?.role === 'owner' ? undefined : new NotAllowed('forbidden', "Only the clinic's owners can do this."));
 };

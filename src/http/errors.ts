@@ -1,45 +1,32 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { z } from 'zod';
+import { Conflict, DomainError, Gone, InvalidInput, NotAllowed, NotFound, NotPossible, NotSignedIn, TooMany, Unavailable, UpstreamFailed } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 
-/** An expected failure, answered as JSON: `{ error: { code, message, field? } }`. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
+/** Each kind of domain error's status code: the one place the API's answers are decided. */
+const STATUS: Array<[abstract new (...args: never[]) => DomainError, number]> = [
+  [InvalidInput, 400],
+  [NotSignedIn, 401],
+  [NotAllowed, 403],
+  [NotFound, 404],
+  [Conflict, 409],
+  [Gone, 410],
+  [NotPossible, 422],
+  [TooMany, 429],
+  [UpstreamFailed, 502],
+  [Unavailable, 503],
+];
 
-  /** More for the client beside code and message (e.g. the free alternatives to a taken slot). */
-  extra?: Record<string, unknown>;
-}
+export const statusOf = (err: DomainError): number => STATUS.find(([kind]) => err instanceof kind)?.[1] ?? 500;
 
-export const notFound = (what = 'Not found'): HttpError => new HttpError(404, 'not_found', what);
-
-/** Validates with zod; a bad request names every field that is wrong. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({ field: i.path.join('.') || undefined, message: i.message }));
-  const first = issues[0]!;
-  const error = new HttpError(400, 'invalid_input', first.field ? `${first.field}: ${first.message}` : first.message, first.field);
-  (error as HttpError & { issues?: unknown }).issues = issues;
-  throw error;
-}
-
-export const apiNotFound: RequestHandler = (req, _res, next) => next(notFound(`No such endpoint: ${req.method} ${req.path}`));
+export const apiNotFound: RequestHandler = (req, _res, next) => next(new NotFound(`No such endpoint: ${req.method} ${req.path}`));
 
 /** The one JSON error handler for /api: expected errors as they are, the rest as a bare 500 with the request id. */
 export function apiErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    if (err instanceof HttpError) {
-      res.set(err.headers);
-      const issues = (err as HttpError & { issues?: unknown }).issues;
-      res.status(err.status).json({ error: { code: err.code, message: err.message, field: err.field, issues, ...err.extra } });
+    if (err instanceof DomainError) {
+      if (err instanceof TooMany) res.set('Retry-After', String(err.retryAfterSeconds));
+      const issues = err instanceof InvalidInput ? err.issues : undefined;
+      res.status(statusOf(err)).json({ error: { code: err.code, message: err.message, field: err.field, issues, ...err.details } });
       return;
     }
     // body-parser's own errors (bad JSON, too large) carry a status and are the client's fault.

@@ -2,7 +2,7 @@
 // request carrying one anywhere (query or JSON body) is refused with 400 naming the
 // field, before any route reads it.
 import type { RequestHandler } from 'express';
-import { HttpError } from './errors.js';
+import { InvalidInput } from '../core/errors.js';
 
 /** The path of the first string holding a NUL, or null. */
 export function fieldWithNul(value: unknown, path = ''): string | null {
@@ -25,6 +25,6 @@ export function fieldWithNul(value: unknown, path = ''): string | null {
 
 export const refuseNulCharacters: RequestHandler = (req, _res, next) => {
   const field = fieldWithNul(req.query) ?? fieldWithNul(req.body);
-  if (field) throw new HttpError(400, 'invalid_input', `${field}: must not contain a NUL character`, field);
+  if (field) throw new InvalidInput(`${field}: must not contain a NUL character`, field);
   next();
 };

@@ -6,7 +6,7 @@ import type { RequestHandler } from 'express';
 import type { AppContext } from '../main/context.js';
 import type { Limit } from '../accounts/rate-limit.js';
 import { takeAttempt } from '../accounts/throttle.js';
-import { HttpError } from './errors.js';
+import { TooMany } from '../core/errors.js';
 
 export const REPORTS_PER_PERSON: Limit = { points: 30, windowMs: 60_000 };
 
@@ -16,7 +16,7 @@ export function reportLimiter(ctx: AppContext): RequestHandler {
   return async (req, res, next) => {
     const userId = req.session!.user.id;
     if (running.has(userId)) {
-      throw new HttpError(429, 'report_running', 'Your previous report is still being prepared; try again once it has finished.', undefined, { 'Retry-After': '5' });
+      throw new TooMany('report_running', 'Your previous report is still being prepared; try again once it has finished.', 5);
     }
     await takeAttempt(ctx.db.prisma, [[`report:user:${userId}`, REPORTS_PER_PERSON]], ctx.clock(), 'reports and exports in a minute');
     running.add(userId);

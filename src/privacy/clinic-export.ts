@@ -3,6 +3,7 @@
 // made, so a large clinic's export never holds the database (in-process, for the
 // embedded one) or the event loop for long, nor needs the whole clinic in memory.
 import { strToU8, Zip, ZipDeflate } from 'fflate';
+import { type Actor, recordAudit } from '../core/audit.js';
 import { toCsv } from '../core/csv.js';
 import { breathe } from '../db/breathe.js';
 import type { Prisma } from '../db/database.js';
@@ -73,7 +74,9 @@ const cell = (v: unknown): string => (v === null || v === undefined ? '' : v ins
  * csv/<table>.csv. Deflate runs in this process between calls, so at its fastest level:
  * the file is a little larger, and each page holds the phone line up for less.
  */
-export async function* clinicExportZip(prisma: Prisma, clinicId: string, now: Date): AsyncGenerator<Uint8Array> {
+export async function* clinicExportZip(prisma: Prisma, who: { clinicId: string; actor: Actor }, now: Date): AsyncGenerator<Uint8Array> {
+  const { clinicId } = who;
+  await recordAudit(prisma, { actor: who.actor, action: 'clinic.exported', clinicId });
   const made: Uint8Array[] = [];
   let failure: Error | null = null;
   const zip = new Zip((err, data) => (err ? (failure = err) : made.push(data)));

@@ -3,11 +3,12 @@
 // destroyed, so a recording file copied off the live system cannot be decrypted. (A database
 // backup from before holds the wrapped key too: closure reaches backups when they expire.)
 import { type Actor, recordAudit } from '../core/audit.js';
+import type { Services } from '../core/services.js';
 import type { Prisma } from '../db/database.js';
-import { HttpError } from '../http/errors.js';
 import { enqueueJob } from '../jobs/runner.js';
 import { signOutThoseLeftWithoutAClinic } from '../accounts/staff.js';
 import type { RecordingStorage } from '../recordings/storage.js';
+import { NotFound, InvalidInput, Conflict } from '../core/errors.js';
 
 /**
  * Closes the clinic: its audio is deleted, Twilio's copies are queued for deletion
@@ -18,21 +19,21 @@ import type { RecordingStorage } from '../recordings/storage.js';
  * unless the owner says, explicitly, that they are to be destroyed as well.
  */
 export async function closeClinic(
-  deps: { prisma: Prisma; storage: RecordingStorage },
+  deps: Pick<Services, 'db' | 'events'> & { recordings: RecordingStorage },
   clinicId: string,
   confirm: { confirmName: string; destroyHeldRecordings?: boolean },
   actor: Actor,
-): Promise<{ numbers: string[]; members: string[]; signedOut: string[] }> {
-  const { prisma } = deps;
+): Promise<{ numbers: string[] }> {
+  const { prisma } = deps.db;
   const clinic = await prisma.clinic.findUnique({ where: { id: clinicId }, include: { numbers: true, memberships: { select: { userId: true } } } });
-  if (!clinic) throw new HttpError(404, 'not_found', 'No such clinic');
-  if (confirm.confirmName.trim() !== clinic.name.trim()) throw new HttpError(400, 'invalid_input', "confirmName: type the clinic's name exactly as shown to confirm", 'confirmName');
+  if (!clinic) throw new NotFound('No such clinic');
+  if (confirm.confirmName.trim() !== clinic.name.trim()) throw new InvalidInput("confirmName: type the clinic's name exactly as shown to confirm", 'confirmName');
   const held = await prisma.recording.count({ where: { clinicId, legalHold: true } });
   if (held > 0 && confirm.destroyHeldRecordings !== true) {
-    throw new HttpError(409, 'legal_hold', `${held} ${held === 1 ? 'recording is' : 'recordings are'} on legal hold. Lift the holds first, or confirm that they are to be destroyed with everything else.`, 'destroyHeldRecordings');
+    throw new Conflict('legal_hold', `${held} ${held === 1 ? 'recording is' : 'recordings are'} on legal hold. Lift the holds first, or confirm that they are to be destroyed with everything else.`, 'destroyHeldRecordings');
   }
   const recordings = await prisma.recording.findMany({ where: { clinicId }, select: { id: true, recordingSid: true, deletedAtTwilio: true } });
-  for (const r of recordings) await deps.storage.delete(r.id);
+  for (const r of recordings) await deps.recordings.delete(r.id);
   const members = clinic.memberships.map((m) => m.userId);
   const signedOut = await prisma.$transaction(async (tx) => {
     for (const r of recordings.filter((r) => !r.deletedAtTwilio)) {
@@ -46,5 +47,8 @@ export async function closeClinic(
     // Its staff with no other clinic have nothing left to sign in to.
     return signOutThoseLeftWithoutAClinic(tx, members);
   });
-  return { numbers: clinic.numbers.map((n) => n.e164), members, signedOut };
+  // Their open screens of it close now, on every instance; those left with no clinic are signed out.
+  for (const userId of members) deps.events.accessChanged({ kind: 'left_clinic', userId, clinicId });
+  for (const userId of signedOut) deps.events.accessChanged({ kind: 'signed_out', userId });
+  return { numbers: clinic.numbers.map((n) => n.e164) };
 }

@@ -7,11 +7,11 @@ import { type Actor, recordAudit } from '../core/audit.js';
 import type { Services } from '../core/services.js';
 import type { Prisma } from '../db/database.js';
 import { Prisma as PrismaValues } from '../generated/prisma/client.js';
-import { HttpError } from '../http/errors.js';
 import { enqueueJob } from '../jobs/runner.js';
 import { open } from '../recordings/crypto.js';
 import { clinicDataKey } from '../recordings/keys.js';
 import type { RecordingStorage } from '../recordings/storage.js';
+import { NotFound, InvalidInput, Conflict } from '../core/errors.js';
 
 export interface RightsDeps extends Pick<Services, 'db' | 'clock' | 'config'> {
   recordings: RecordingStorage;
@@ -19,7 +19,7 @@ export interface RightsDeps extends Pick<Services, 'db' | 'clock' | 'config'> {
 
 async function patientOf(prisma: Prisma, clinicId: string, patientId: string) {
   const patient = await prisma.patient.findFirst({ where: { id: patientId, clinicId } });
-  if (!patient) throw new HttpError(404, 'not_found', 'No such patient');
+  if (!patient) throw new NotFound('No such patient');
   return patient;
 }
 
@@ -64,8 +64,21 @@ export async function patientExport(prisma: Prisma, clinicId: string, patientId:
   };
 }
 
-/** The export with each stored recording's audio, decrypted, as a zip. */
-export async function patientExportZip(deps: RightsDeps, clinicId: string, patientId: string): Promise<Buffer> {
+type Owner = { clinicId: string; actor: Actor };
+
+const auditExport = (prisma: Prisma, who: Owner, patientId: string, audio: boolean) =>
+  recordAudit(prisma, { actor: who.actor, action: 'patient.exported', clinicId: who.clinicId, subject: { type: 'patient', id: patientId }, details: { audio } });
+
+/** Everything held about the patient, for the owner answering their request; the export is audited. */
+export async function exportPatient(prisma: Prisma, who: Owner, patientId: string, now: Date) {
+  const data = await patientExport(prisma, who.clinicId, patientId, now);
+  await auditExport(prisma, who, patientId, false);
+  return data;
+}
+
+/** The export with each stored recording's audio, decrypted, as a zip; audited. */
+export async function exportPatientWithAudio(deps: RightsDeps, who: Owner, patientId: string): Promise<Buffer> {
+  const { clinicId } = who;
   const data = await patientExport(deps.db.prisma, clinicId, patientId, deps.clock());
   const files: Record<string, Uint8Array> = { 'patient.json': strToU8(JSON.stringify(data, null, 2)) };
   const key = await clinicDataKey(deps.db.prisma, deps.config.recordingsKey, clinicId);
@@ -73,7 +86,9 @@ export async function patientExportZip(deps: RightsDeps, clinicId: string, patie
     const sealed = await deps.recordings.get(r.id);
     if (sealed) files[`recordings/${r.kind}-${r.createdAt.toISOString().slice(0, 10)}-${r.id}.mp3`] = open(key, sealed, r.id);
   }
-  return Buffer.from(zipSync(files, { level: 0 })); // audio is compressed already
+  const zip = Buffer.from(zipSync(files, { level: 0 })); // audio is compressed already
+  await auditExport(deps.db.prisma, who, patientId, true);
+  return zip;
 }
 
 export interface ErasurePreview {
@@ -114,8 +129,8 @@ export async function erasurePreview(prisma: Prisma, clinicId: string, patientId
 export async function erasePatient(deps: RightsDeps, who: { clinicId: string; actor: Actor }, patientId: string, confirmName: string): Promise<ErasurePreview> {
   const { prisma } = deps.db;
   const preview = await erasurePreview(prisma, who.clinicId, patientId);
-  if (confirmName.trim() !== preview.name.trim()) throw new HttpError(400, 'invalid_input', "confirmName: type the patient's name exactly as shown to confirm", 'confirmName');
-  if (preview.heldRecordings > 0) throw new HttpError(409, 'legal_hold', `${preview.heldRecordings} of this patient's recordings are on legal hold; lift the hold before erasing`);
+  if (confirmName.trim() !== preview.name.trim()) throw new InvalidInput("confirmName: type the patient's name exactly as shown to confirm", 'confirmName');
+  if (preview.heldRecordings > 0) throw new Conflict('legal_hold', `${preview.heldRecordings} of this patient's recordings are on legal hold; lift the hold before erasing`);
   const patient = await patientOf(prisma, who.clinicId, patientId);
   const { calls } = preview.phoneSharedWithOtherPatients ? { calls: [] } : await callsOf(prisma, who.clinicId, patient);
   const recordings = calls.flatMap((c) => c.recordings);

@@ -3,8 +3,8 @@
 // receptionist before Twilio is asked to move the call.
 import twilio from 'twilio';
 import type { Services } from '../core/services.js';
-import { HttpError } from '../http/errors.js';
 import { staffIdentity } from './queue.js';
+import { Conflict, NotFound, Unavailable, UpstreamFailed } from '../core/errors.js';
 
 export const VOICE_TOKEN_TTL_SECONDS = 600;
 
@@ -33,7 +33,7 @@ const NOT_CONFIGURED = 'Answering in the browser needs TWILIO_ACCOUNT_SID, TWILI
  */
 export function voiceToken(deps: AnsweringDeps, userId: string, now: Date) {
   const mode = browserAnswering(deps);
-  if (!mode) throw new HttpError(503, 'twilio_not_configured', NOT_CONFIGURED);
+  if (!mode) throw new Unavailable('twilio_not_configured', NOT_CONFIGURED);
   const identity = staffIdentity(userId);
   const expiresAt = new Date(now.getTime() + VOICE_TOKEN_TTL_SECONDS * 1000).toISOString();
   if (mode === 'simulated') return { simulated: true as const, identity, expiresAt };
@@ -50,22 +50,22 @@ export function voiceToken(deps: AnsweringDeps, userId: string, now: Date) {
  * that rings the winner's browser. If Twilio refuses, the claim is released.
  */
 export async function answerCaller(deps: AnsweringDeps & Pick<Services, 'db' | 'events' | 'clock' | 'twilio'>, input: { clinicId: string; callId: string; user: { id: string; email: string } }) {
-  if (!browserAnswering(deps) || !deps.twilio) throw new HttpError(503, 'twilio_not_configured', NOT_CONFIGURED);
+  if (!browserAnswering(deps) || !deps.twilio) throw new Unavailable('twilio_not_configured', NOT_CONFIGURED);
   const { prisma } = deps.db;
   const claimed = await prisma.call.updateMany({
     where: { id: input.callId, clinicId: input.clinicId, queueStatus: 'waiting', queueSid: { not: null } },
     data: { queueStatus: 'claimed', claimedBy: input.user.id },
   });
   const call = await prisma.call.findFirst({ where: { id: input.callId, clinicId: input.clinicId }, select: { id: true, callSid: true, queueSid: true, queueStatus: true, claimedBy: true, answeredBy: true } });
-  if (!call) throw new HttpError(404, 'not_found', 'No such call');
+  if (!call) throw new NotFound('No such call');
   if (claimed.count === 0) {
     const holder = call.claimedBy ?? call.answeredBy;
     if (holder && (call.queueStatus === 'claimed' || call.queueStatus === 'answered')) {
       const who = holder === input.user.id ? 'you' : ((await prisma.user.findUnique({ where: { id: holder }, select: { email: true } }))?.email ?? 'someone else');
-      throw new HttpError(409, 'already_answered', `This caller has already been answered by ${who}.`);
+      throw new Conflict('already_answered', `This caller has already been answered by ${who}.`);
     }
-    if (call.queueStatus === 'waiting') throw new HttpError(409, 'not_ready', 'This caller is still being connected to the queue. Try again in a moment.');
-    throw new HttpError(409, 'caller_gone', 'This caller is no longer waiting.');
+    if (call.queueStatus === 'waiting') throw new Conflict('not_ready', 'This caller is still being connected to the queue. Try again in a moment.');
+    throw new Conflict('caller_gone', 'This caller is no longer waiting.');
   }
   const url = `${deps.config.publicBaseUrl}/twilio/queue/connect?${new URLSearchParams({ call: call.id, staff: input.user.id })}`;
   try {
@@ -73,7 +73,8 @@ export async function answerCaller(deps: AnsweringDeps & Pick<Services, 'db' | '
   } catch (err) {
     await prisma.call.updateMany({ where: { id: call.id, queueStatus: 'claimed', claimedBy: input.user.id }, data: { queueStatus: 'waiting', claimedBy: null } });
     const gone = (err as { status?: number }).status === 404;
-    throw new HttpError(gone ? 409 : 502, gone ? 'caller_gone' : 'twilio_failed', gone ? 'This caller is no longer waiting.' : `Twilio could not put the caller through: ${(err as Error).message}`);
+    if (gone) throw new Conflict('caller_gone', 'This caller is no longer waiting.');
+    throw new UpstreamFailed('twilio_failed', `Twilio could not put the caller through: ${(err as Error).message}`);
   }
   const now = deps.clock();
   deps.events.publish('call.answered', input.clinicId, { callId: call.id, callSid: call.callSid, answeredBy: { userId: input.user.id, email: input.user.email } }, now);

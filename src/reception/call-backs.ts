@@ -3,10 +3,10 @@
 // callback) tells us first; each is safe to repeat.
 import type { Prisma } from '../db/database.js';
 import type { Services } from '../core/services.js';
-import { HttpError } from '../http/errors.js';
 import { addCallEvent } from '../calls/call-events.js';
 import { queueRecordingFetch, recordingStatusOf } from '../recordings/pipeline.js';
 import { queueMissedCallText } from '../texts/texts.js';
+import { NotFound } from '../core/errors.js';
 
 export type CallBackDeps = Pick<Services, 'db' | 'events' | 'clock'>;
 
@@ -112,7 +112,7 @@ export async function markCalledBack(deps: CallBackDeps, clinicId: string, callB
   const now = deps.clock();
   const done = await deps.db.prisma.callBack.updateMany({ where: { id: callBackId, clinicId, doneAt: null }, data: { doneAt: now, doneBy: userId } });
   const entry = await deps.db.prisma.callBack.findFirst({ where: { id: callBackId, clinicId } });
-  if (!entry) throw new HttpError(404, 'not_found', 'No such call-back');
+  if (!entry) throw new NotFound('No such call-back');
   if (done.count === 1) deps.events.publish('callback.done', clinicId, { callBackId, callId: entry.callId, doneBy: userId, doneAt: now.toISOString() }, now);
   return entry;
 }

@@ -1,6 +1,7 @@
 // Who takes calls in the browser. Kept in the database so every instance sees it;
 // it counts only while the person holds a live session, so signing out or a session
 // running out makes them away without anyone having to remember to flip it.
+import type { Services } from '../core/services.js';
 import type { Prisma } from '../db/database.js';
 
 export async function setPresence(prisma: Prisma, userId: string, available: boolean, now: Date): Promise<void> {
@@ -20,7 +21,10 @@ export async function availableStaff(prisma: Prisma, clinicId: string, now: Date
   return rows;
 }
 
-/** The clinics a person belongs to, for telling each clinic's dashboards when their presence changes. */
-export async function clinicsOf(prisma: Prisma, userId: string): Promise<string[]> {
-  return (await prisma.membership.findMany({ where: { userId }, select: { clinicId: true } })).map((m) => m.clinicId);
+/** A person takes calls or stops; each of their clinics' dashboards is told. */
+export async function changePresence(deps: Pick<Services, 'db' | 'events' | 'clock'>, user: { id: string; email: string }, available: boolean): Promise<void> {
+  const now = deps.clock();
+  await setPresence(deps.db.prisma, user.id, available, now);
+  const memberships = await deps.db.prisma.membership.findMany({ where: { userId: user.id }, select: { clinicId: true } });
+  for (const { clinicId } of memberships) deps.events.publish('staff.presence', clinicId, { userId: user.id, email: user.email, available }, now);
 }

@@ -2,10 +2,10 @@
 // listen or download. The audio is decrypted on the server; keys never leave it.
 import { type Actor, recordAudit } from '../core/audit.js';
 import type { Prisma } from '../db/database.js';
-import { HttpError } from '../http/errors.js';
 import { open } from './crypto.js';
 import { clinicDataKey } from './keys.js';
 import type { RecordingStorage } from './storage.js';
+import { NotFound, Conflict, NotAllowed, Gone } from '../core/errors.js';
 
 export interface Listener {
   clinicId: string;
@@ -21,13 +21,13 @@ export function mayHear(kind: string, role: string, receptionistsHearRecordings:
 /** The recording's audio for this listener; 404 for another clinic's, 403 when not theirs to hear, 409 while not stored. */
 export async function recordingAudio(deps: { prisma: Prisma; storage: RecordingStorage; masterKey: Buffer }, who: Listener, recordingId: string): Promise<{ audio: Buffer; kind: string; createdAt: Date }> {
   const recording = await deps.prisma.recording.findFirst({ where: { id: recordingId, clinicId: who.clinicId }, include: { clinic: { select: { receptionistsHearRecordings: true } } } });
-  if (!recording) throw new HttpError(404, 'not_found', 'No such recording');
-  if (!mayHear(recording.kind, who.role, recording.clinic.receptionistsHearRecordings)) throw new HttpError(403, 'forbidden', "Call recordings are for the clinic's owners; an owner can let receptionists hear them in Settings.");
+  if (!recording) throw new NotFound('No such recording');
+  if (!mayHear(recording.kind, who.role, recording.clinic.receptionistsHearRecordings)) throw new NotAllowed('forbidden', "Call recordings are for the clinic's owners; an owner can let receptionists hear them in Settings.");
   if (recording.status !== 'stored') {
-    throw new HttpError(409, 'not_ready', recording.status === 'completed' ? 'The recording is still being fetched from Twilio; try again in a minute.' : 'This recording has no sound to play.');
+    throw new Conflict('not_ready', recording.status === 'completed' ? 'The recording is still being fetched from Twilio; try again in a minute.' : 'This recording has no sound to play.');
   }
   const sealed = await deps.storage.get(recording.id);
-  if (!sealed) throw new HttpError(410, 'gone', 'The audio of this recording is no longer held.');
+  if (!sealed) throw new Gone('gone', 'The audio of this recording is no longer held.');
   const key = await clinicDataKey(deps.prisma, deps.masterKey, recording.clinicId);
   return { audio: open(key, sealed, recording.id), kind: recording.kind, createdAt: recording.createdAt };
 }
@@ -56,7 +56,7 @@ export async function auditListening(prisma: Prisma, who: Listener, recordingId:
 export async function setLegalHold(prisma: Prisma, who: Listener, recordingId: string, hold: { reason: string } | null, now: Date) {
   return prisma.$transaction(async (tx) => {
     const found = await tx.recording.findFirst({ where: { id: recordingId, clinicId: who.clinicId }, select: { id: true } });
-    if (!found) throw new HttpError(404, 'not_found', 'No such recording');
+    if (!found) throw new NotFound('No such recording');
     const updated = await tx.recording.update({
       where: { id: recordingId },
       data: hold ? { legalHold: true, holdReason: hold.reason, heldBy: who.actor.type === 'user' ? who.actor.userId : null, heldAt: now } : { legalHold: false, holdReason: null, heldBy: null, heldAt: null },

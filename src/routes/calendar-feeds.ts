@@ -1,10 +1,9 @@
-import { Router } from 'express';
+import { type Request, Router } from 'express';
 import { z } from 'zod';
 import { actorOf, requireOwner } from '../http/auth.js';
-import { recordAudit } from '../core/audit.js';
 import type { AppContext } from '../main/context.js';
-import { notFound, parseInput } from '../http/errors.js';
-import { feedsOf, feedUrl, findFeedByToken, renderFeed } from '../diary/calendar-feeds.js';
+import { feedsOf, feedUrl, findFeedByToken, regenerateFeed, renderFeed, showFullNames } from '../diary/calendar-feeds.js';
+import { body, ids } from '../http/input.js';
 
 /** GET /ical/<token>.ics: what calendar apps subscribe to. The token is the only credential. */
 export function publicFeedRoutes(ctx: AppContext): Router {
@@ -32,27 +31,18 @@ export function feedAdminRoutes(ctx: AppContext): Router {
     showFullNames: f.showFullNames,
     url: feedUrl(ctx.config.publicBaseUrl, ctx.config.sessionSecret, f),
   });
-  const feedOf = async (clinicId: string, id: string) => {
-    const feed = z.uuid().safeParse(id).success ? await prisma.calendarFeed.findFirst({ where: { id, clinicId } }) : null;
-    if (!feed) throw notFound('No such calendar feed');
-    return feed;
-  };
+  const feedOf = (req: Request) => ids(req, { feedId: 'calendar feed' }).feedId;
 
   router.get('/calendar-feeds', requireOwner, async (req, res) => {
     res.json({ feeds: (await feedsOf(prisma, req.membership!.clinicId)).map(present) });
   });
   router.post('/calendar-feeds/:feedId/regenerate', requireOwner, async (req, res) => {
-    const feed = await feedOf(req.membership!.clinicId, String(req.params.feedId));
-    const updated = await prisma.calendarFeed.update({ where: { id: feed.id }, data: { version: { increment: 1 } } });
-    await recordAudit(prisma, { actor: actorOf(req), action: 'calendar_feed.regenerated', clinicId: feed.clinicId, subject: { type: 'calendar_feed', id: feed.id } });
-    res.json(present(updated));
+    res.json(present(await regenerateFeed(prisma, req.membership!.clinicId, feedOf(req), actorOf(req))));
   });
   router.patch('/calendar-feeds/:feedId', requireOwner, async (req, res) => {
-    const feed = await feedOf(req.membership!.clinicId, String(req.params.feedId));
-    const { showFullNames } = parseInput(z.strictObject({ showFullNames: z.boolean({ error: 'must be true or false' }) }), req.body);
-    const updated = await prisma.calendarFeed.update({ where: { id: feed.id }, data: { showFullNames } });
-    await recordAudit(prisma, { actor: actorOf(req), action: 'calendar_feed.changed', clinicId: feed.clinicId, subject: { type: 'calendar_feed', id: feed.id }, details: { showFullNames } });
-    res.json(present(updated));
+    const id = feedOf(req);
+    const { showFullNames: show } = body(req, z.strictObject({ showFullNames: z.boolean({ error: 'must be true or false' }) }));
+    res.json(present(await showFullNames(prisma, req.membership!.clinicId, id, actorOf(req), show)));
   });
   return router;
 }

@@ -1,9 +1,10 @@
 import { type RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../main/context.js';
-import { notFound, parseInput } from '../http/errors.js';
 import { sendInPieces } from '../http/send-in-pieces.js';
 import { callLogQuerySchema, callsCsv, callTimeline, listCalls } from '../calls/call-log.js';
+import { NotFound } from '../core/errors.js';
+import { ids, query } from '../http/input.js';
 
 /** /api/clinics/:clinicId/calls… for the clinic's staff. */
 export function callLogRoutes(ctx: AppContext, report: RequestHandler): Router {
@@ -12,20 +13,19 @@ export function callLogRoutes(ctx: AppContext, report: RequestHandler): Router {
   const zoneOf = (clinicId: string) => prisma.clinic.findUniqueOrThrow({ where: { id: clinicId }, select: { timeZone: true, locale: true } });
 
   router.get('/calls', async (req, res) => {
-    const q = parseInput(callLogQuerySchema, req.query);
+    const q = query(req, callLogQuerySchema);
     const clinicId = req.membership!.clinicId;
     res.json(await listCalls(prisma, clinicId, await zoneOf(clinicId), q));
   });
   router.get('/calls.csv', report, async (req, res) => {
-    const q = parseInput(callLogQuerySchema, req.query);
+    const q = query(req, callLogQuerySchema);
     const clinicId = req.membership!.clinicId;
     const zone = await zoneOf(clinicId);
     res.set('Content-Disposition', `attachment; filename="calls-${q.from ?? 'all'}-${q.to ?? 'now'}.csv"`).type('text/csv; charset=utf-8');
     await sendInPieces(res, callsCsv(prisma, clinicId, zone, q));
   });
   router.get('/calls/:callId', async (req, res) => {
-    const id = String(req.params.callId);
-    if (!z.uuid().safeParse(id).success) throw notFound('No such call');
+    const { callId: id } = ids(req, { callId: 'call' });
     res.json(await callTimeline(prisma, req.membership!.clinicId, id));
   });
   return router;

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { actorOf, requireClinicMember, requireOwner } from '../http/auth.js';
 import { inviteStaff, listInvitations, revokeInvitation } from '../accounts/invitations.js';
-import { changeRole, emailSchema, removeMember, roleSchema } from '../accounts/staff.js';
+import { changeRole, emailSchema, listStaff, removeMember, roleSchema } from '../accounts/staff.js';
 import type { AppContext } from '../main/context.js';
 import { feedAdminRoutes } from './calendar-feeds.js';
 import { diaryRoutes } from './diary.js';
@@ -13,10 +13,11 @@ import { privacyRoutes } from './privacy.js';
 import { recordingRoutes } from './recordings.js';
 import { statisticsRoutes } from './statistics.js';
 import { callLogRoutes } from './call-log.js';
-import { HttpError, notFound, parseInput } from '../http/errors.js';
 import { reportLimiter } from '../http/report-limit.js';
 import { getClinic, updateClinicSettings } from '../clinics/clinics.js';
 import { clinicNameSchema, e164Schema, localeSchema, timeZoneSchema } from '../core/validation.js';
+import { NotFound, InvalidInput } from '../core/errors.js';
+import { body, ids } from '../http/input.js';
 
 const days = (min: number, max: number) => z.number({ error: 'must be a number of days' }).int('must be whole days').min(min, `must be at least ${min} days`).max(max, `must be at most ${max} days`);
 
@@ -49,16 +50,16 @@ export function clinicRoutes(ctx: AppContext): Router {
 
   router.get('/', async (req, res) => {
     const clinic = await getClinic(ctx.db.prisma, req.membership!.clinicId);
-    if (!clinic) throw notFound('No such clinic');
+    if (!clinic) throw new NotFound('No such clinic');
     ctx.fallbackDirectory.remember(clinic);
     res.json({ ...clinic, role: req.membership!.role, simulator: Boolean(ctx.simulator?.ready) });
   });
 
   router.patch('/', requireOwner, async (req, res) => {
-    const changes = parseInput(settingsSchema, req.body);
-    if (Object.keys(changes).length === 0) throw new HttpError(400, 'invalid_input', 'Send at least one setting to change');
+    const changes = body(req, settingsSchema);
+    if (Object.keys(changes).length === 0) throw new InvalidInput('Send at least one setting to change');
     if (changes.textMessages && !ctx.twilio) {
-      throw new HttpError(400, 'invalid_input', 'textMessages: texts need Twilio; set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or an API key) on the server first', 'textMessages');
+      throw new InvalidInput('textMessages: texts need Twilio; set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or an API key) on the server first', 'textMessages');
     }
     const clinic = await updateClinicSettings(ctx.db.prisma, req.membership!.clinicId, changes, actorOf(req));
     ctx.fallbackDirectory.remember(clinic);
@@ -66,12 +67,7 @@ export function clinicRoutes(ctx: AppContext): Router {
   });
 
   router.get('/staff', requireOwner, async (req, res) => {
-    const members = await ctx.db.prisma.membership.findMany({
-      where: { clinicId: req.membership!.clinicId },
-      select: { role: true, createdAt: true, user: { select: { id: true, email: true } } },
-      orderBy: { user: { email: 'asc' } },
-    });
-    res.json({ staff: members.map((m) => ({ ...m.user, role: m.role, since: m.createdAt })) });
+    res.json({ staff: await listStaff(ctx.db.prisma, req.membership!.clinicId) });
   });
 
   // Invitations: nobody joins until they accept (src/accounts/invitations.ts). The link is the owner's to pass on.
@@ -79,29 +75,25 @@ export function clinicRoutes(ctx: AppContext): Router {
     res.json({ invitations: await listInvitations(ctx.db.prisma, req.membership!.clinicId, ctx.clock()) });
   });
   router.post('/invitations', requireOwner, async (req, res) => {
-    const { email, role } = parseInput(z.strictObject({ email: emailSchema, role: roleSchema }), req.body);
+    const { email, role } = body(req, z.strictObject({ email: emailSchema, role: roleSchema }));
     const invited = await inviteStaff(ctx.db.prisma, { clinicId: req.membership!.clinicId, email, role, baseUrl: ctx.config.publicBaseUrl, now: ctx.clock() }, actorOf(req));
     res.status(201).json(invited);
   });
   router.delete('/invitations/:invitationId', requireOwner, async (req, res) => {
-    const { invitationId } = parseInput(z.object({ invitationId: z.uuid({ error: 'must be an id' }) }), req.params);
+    const { invitationId } = ids(req, { invitationId: 'invitation' });
     await revokeInvitation(ctx.db.prisma, req.membership!.clinicId, invitationId, actorOf(req), ctx.clock());
     res.status(204).end();
   });
 
   router.patch('/staff/:userId', requireOwner, async (req, res) => {
-    const { userId } = parseInput(z.object({ userId: z.uuid({ error: 'must be an id' }) }), req.params);
-    const { role } = parseInput(z.strictObject({ role: roleSchema }), req.body);
+    const { userId } = ids(req, { userId: 'member of staff' });
+    const { role } = body(req, z.strictObject({ role: roleSchema }));
     await changeRole(ctx.db.prisma, { clinicId: req.membership!.clinicId, userId, role }, actorOf(req));
     res.json({ id: userId, role });
   });
-  // Removal takes the clinic's events away from the person's sockets at once, on every instance;
-  // someone left with no clinic is signed out, someone still in another keeps working there.
   router.delete('/staff/:userId', requireOwner, async (req, res) => {
-    const { userId } = parseInput(z.object({ userId: z.uuid({ error: 'must be an id' }) }), req.params);
-    const { signedOut } = await removeMember(ctx.db.prisma, { clinicId: req.membership!.clinicId, userId }, actorOf(req));
-    ctx.events.accessChanged({ kind: 'left_clinic', userId, clinicId: req.membership!.clinicId });
-    if (signedOut) ctx.events.accessChanged({ kind: 'signed_out', userId });
+    const { userId } = ids(req, { userId: 'member of staff' });
+    await removeMember(ctx, { clinicId: req.membership!.clinicId, userId }, actorOf(req));
     res.status(204).end();
   });
 

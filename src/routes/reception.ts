@@ -4,10 +4,10 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { requireSignedIn } from '../http/auth.js';
 import type { AppContext } from '../main/context.js';
-import { parseInput } from '../http/errors.js';
 import { answerCaller, voiceToken } from '../reception/answering.js';
 import { listCallBacks, markCalledBack } from '../reception/call-backs.js';
-import { clinicsOf, isAvailable, setPresence } from '../reception/presence.js';
+import { changePresence, isAvailable } from '../reception/presence.js';
+import { body, ids, query } from '../http/input.js';
 
 const presenceSchema = z.strictObject({ available: z.boolean({ error: 'must be true or false' }) });
 const uuid = z.uuid({ error: 'must be an id' });
@@ -19,10 +19,9 @@ export function staffRoutes(ctx: AppContext): Router {
     res.json({ available: await isAvailable(ctx.db.prisma, req.session!.user.id) });
   });
   router.put('/presence', requireSignedIn, async (req, res) => {
-    const { available } = parseInput(presenceSchema, req.body);
+    const { available } = body(req, presenceSchema);
     const user = req.session!.user;
-    await setPresence(ctx.db.prisma, user.id, available, ctx.clock());
-    for (const clinicId of await clinicsOf(ctx.db.prisma, user.id)) ctx.events.publish('staff.presence', clinicId, { userId: user.id, email: user.email, available }, ctx.clock());
+    await changePresence(ctx, user, available);
     res.json({ available });
   });
   router.get('/voice/token', requireSignedIn, (req, res) => {
@@ -54,15 +53,15 @@ export function receptionRoutes(ctx: AppContext): Router {
     });
   });
   router.post('/calls/:callId/answer', async (req, res) => {
-    const { callId } = parseInput(z.object({ callId: uuid }), req.params);
+    const { callId } = ids(req, { callId: 'call' });
     res.json(await answerCaller(ctx, { clinicId: req.membership!.clinicId, callId, user: req.session!.user }));
   });
   router.get('/call-backs', async (req, res) => {
-    const { status } = parseInput(z.object({ status: z.enum(['open', 'done'], { error: 'must be open or done' }).default('open') }), req.query);
+    const { status } = query(req, z.object({ status: z.enum(['open', 'done'], { error: 'must be open or done' }).default('open') }));
     res.json({ callBacks: await listCallBacks(ctx.db.prisma, req.membership!.clinicId, status === 'open') });
   });
   router.post('/call-backs/:callBackId/done', async (req, res) => {
-    const { callBackId: id } = parseInput(z.object({ callBackId: uuid }), req.params);
+    const { callBackId: id } = ids(req, { callBackId: 'call-back' });
     const entry = await markCalledBack(ctx, req.membership!.clinicId, id, req.session!.user.id);
     res.json({ id: entry.id, doneAt: entry.doneAt, doneBy: entry.doneBy });
   });

@@ -2,9 +2,10 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { actorOf, requireOwner } from '../http/auth.js';
 import type { AppContext } from '../main/context.js';
-import { notFound, parseInput } from '../http/errors.js';
 import { nextPurgeAt } from '../recordings/retention-rules.js';
 import { auditListening, type Listener, recordingAudio, setLegalHold } from '../recordings/listening.js';
+import { NotFound } from '../core/errors.js';
+import { body, ids } from '../http/input.js';
 
 const holdSchema = z.strictObject({ reason: z.string({ error: 'is required' }).trim().min(3, 'must say why (at least 3 characters)').max(500, 'must be at most 500 characters') });
 
@@ -12,11 +13,7 @@ const holdSchema = z.strictObject({ reason: z.string({ error: 'is required' }).t
 export function recordingRoutes(ctx: AppContext): Router {
   const router = Router({ mergeParams: true });
   const listener = (req: Request): Listener => ({ clinicId: req.membership!.clinicId, role: req.membership!.role as Listener['role'], actor: actorOf(req) });
-  const idOf = (req: Request) => {
-    const id = String(req.params.recordingId);
-    if (!z.uuid().safeParse(id).success) throw notFound('No such recording');
-    return id;
-  };
+  const idOf = (req: Request) => ids(req, { recordingId: 'recording' }).recordingId;
 
   router.get('/recordings/:recordingId/audio', async (req, res) => {
     const id = idOf(req);
@@ -49,8 +46,9 @@ export function recordingRoutes(ctx: AppContext): Router {
   });
 
   router.post('/recordings/:recordingId/hold', requireOwner, async (req, res) => {
-    const { reason } = parseInput(holdSchema, req.body);
-    res.json(await setLegalHold(ctx.db.prisma, listener(req), idOf(req), { reason }, ctx.clock()));
+    const id = idOf(req);
+    const { reason } = body(req, holdSchema);
+    res.json(await setLegalHold(ctx.db.prisma, listener(req), id, { reason }, ctx.clock()));
   });
   router.delete('/recordings/:recordingId/hold', requireOwner, async (req, res) => {
     res.json(await setLegalHold(ctx.db.prisma, listener(req), idOf(req), null, ctx.clock()));

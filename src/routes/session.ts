@@ -1,16 +1,16 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { recordAudit } from '../core/audit.js';
 import type { AppContext } from '../main/context.js';
-import { HttpError, parseInput } from '../http/errors.js';
 import { cookieJar, csrfTokenFor } from '../http/auth.js';
-import { passwordSchema, verifyPassword } from '../accounts/passwords.js';
-import { clearAttempts } from '../accounts/rate-limit.js';
-import { LINKS_PER_ADDRESS, signInLimits, takeAttempt } from '../accounts/throttle.js';
+import { passwordSchema } from '../accounts/passwords.js';
+import { signInWithPassword } from '../accounts/sign-in.js';
+import { LINKS_PER_ADDRESS, takeAttempt } from '../accounts/throttle.js';
 import { setPresence } from '../reception/presence.js';
 import { endSession, startSession } from '../accounts/sessions.js';
 import { acceptInvitation, inspectInvitation } from '../accounts/invitations.js';
 import { emailSchema, inspectPasswordLink, usePasswordLink } from '../accounts/staff.js';
+import { Gone, NotFound } from '../core/errors.js';
+import { body } from '../http/input.js';
 
 const signInSchema = z.object({ email: emailSchema, password: z.string({ error: 'is required' }).min(1, 'is required').max(200) });
 const linkSchema = z.object({ token: z.string({ error: 'is required' }).min(20, 'is not a link token').max(100) });
@@ -32,33 +32,26 @@ export function accountRoutes(ctx: AppContext): Router {
     return { user: req.session.user, clinics: memberships.map((m) => ({ ...m.clinic, role: m.role })), csrfToken };
   }
 
-  async function signIn(req: Request, res: Response, userId: string) {
+  /** This browser now holds `session` (its cookie), in place of any it held. */
+  async function adopt(req: Request, res: Response, { userId, token, tokenHash }: { userId: string; token: string; tokenHash: string }) {
     if (req.session) await endSession(prisma, req.session.tokenHash);
-    const { token, tokenHash } = await startSession(prisma, userId, ctx.clock());
     jar.setSession(res, token);
     const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, email: true } });
     req.session = { tokenHash, user };
   }
+
+  /** A new session for someone who just proved who they are another way (a link they hold). */
+  const signInAs = async (req: Request, res: Response, userId: string) => adopt(req, res, { userId, ...(await startSession(prisma, userId, ctx.clock())) });
 
   router.get('/session', async (req, res) => {
     res.set('Cache-Control', 'no-store').json(await sessionBody(req, res));
   });
 
   router.post('/session', async (req, res) => {
-    const { email, password } = parseInput(signInSchema, req.body);
-    const user = await prisma.user.findUnique({ where: { email }, select: { id: true, passwordHash: true } });
-    const trusted = user !== null && jar.trustedUsers(req).includes(user.id);
-    const attempt = await takeAttempt(prisma, signInLimits(email, req.ip ?? 'unknown', trusted), ctx.clock(), 'sign-in attempts');
-    // One answer for unknown email and wrong password, so the form reveals neither.
-    if (!(await verifyPassword(user?.passwordHash, password)) || !user) {
-      throw new HttpError(401, 'invalid_credentials', 'Email or password is incorrect.');
-    }
-    await attempt.refund();
-    // Their own slips from here are forgiven; failures from elsewhere still count.
-    await clearAttempts(prisma, attempt.keys[1]!);
-    await signIn(req, res, user.id);
-    jar.rememberDevice(req, res, user.id);
-    await recordAudit(prisma, { actor: { type: 'user', userId: user.id }, action: 'session.signed_in' });
+    const { email, password } = body(req, signInSchema);
+    const session = await signInWithPassword(prisma, { email, password, address: req.ip ?? 'unknown', knownOnThisBrowser: jar.trustedUsers(req) }, ctx.clock());
+    await adopt(req, res, session);
+    jar.rememberDevice(req, res, session.userId);
     res.json(await sessionBody(req, res));
   });
 
@@ -82,23 +75,23 @@ export function accountRoutes(ctx: AppContext): Router {
     try {
       await work();
     } catch (err) {
-      if (!(err instanceof HttpError && (err.status === 404 || err.status === 410))) await attempt.refund();
+      if (!(err instanceof NotFound || err instanceof Gone)) await attempt.refund();
       throw err;
     }
     await attempt.refund();
   };
 
   router.post('/password-links/inspect', async (req, res) => {
-    const { token } = parseInput(linkSchema, req.body);
+    const { token } = body(req, linkSchema);
     await linkAttempt(req, async () => void res.json(await inspectPasswordLink(prisma, token, ctx.clock())));
   });
 
   /** Sets the password through a one-time link and signs the person in. */
   router.post('/password-links/use', async (req, res) => {
-    const { token, password } = parseInput(linkSchema.extend({ password: passwordSchema }), req.body);
+    const { token, password } = body(req, linkSchema.extend({ password: passwordSchema }));
     await linkAttempt(req, async () => {
       const { userId } = await usePasswordLink(prisma, token, password, ctx.clock());
-      await signIn(req, res, userId);
+      await signInAs(req, res, userId);
       res.json(await sessionBody(req, res));
     });
   });
@@ -106,14 +99,14 @@ export function accountRoutes(ctx: AppContext): Router {
   // An invitation to a clinic (src/accounts/invitations.ts): its page shows what it is for, then the
   // invitee accepts, signed in as the invited email or by choosing a password for a new account.
   router.post('/invitations/inspect', async (req, res) => {
-    const { token } = parseInput(linkSchema, req.body);
+    const { token } = body(req, linkSchema);
     await linkAttempt(req, async () => void res.json(await inspectInvitation(prisma, token, ctx.clock())));
   });
   router.post('/invitations/accept', async (req, res) => {
-    const { token, password } = parseInput(linkSchema.extend({ password: passwordSchema.optional() }), req.body);
+    const { token, password } = body(req, linkSchema.extend({ password: passwordSchema.optional() }));
     await linkAttempt(req, async () => {
       const accepted = await acceptInvitation(prisma, token, { signedInAs: req.session?.user ?? null, password }, ctx.clock());
-      if (accepted.newAccount) await signIn(req, res, accepted.userId);
+      if (accepted.newAccount) await signInAs(req, res, accepted.userId);
       res.json({ ...(await sessionBody(req, res)), joined: accepted.clinicId });
     });
   });

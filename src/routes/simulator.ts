@@ -2,20 +2,21 @@
 // then press keys, speak, stay silent or hang up; each answer is the call's
 // transcript so far. The receptionist a queued caller was put through to hangs up
 // here too. Staff of the clinic only; nothing here reveals a token.
-import { Router } from 'express';
+import { type Request, Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../main/context.js';
-import { HttpError, notFound, parseInput } from '../http/errors.js';
 import { isE164 } from '../core/validation.js';
 import type { SimulatedCall } from '../simulator/simulated-call.js';
 import { SimulatorError } from '../simulator/simulated-call.js';
+import { NotFound, InvalidInput, Conflict } from '../core/errors.js';
+import { body, ids } from '../http/input.js';
 
 const e164 = z.string().refine((n) => isE164(n), 'must be a phone number in international form, like +447700900123');
 const placeSchema = z.strictObject({ from: e164.optional(), to: e164.optional() });
 const pressSchema = z.strictObject({ digits: z.string().regex(/^[0-9*#]{1,20}$/, 'must be keypad keys (0–9, * and #)') });
 const messageSchema = z.strictObject({ seconds: z.number({ error: 'must be a number of seconds' }).int('must be whole seconds').min(1, 'must be at least 1').max(120, 'must be at most 120') });
 const saySchema = z.strictObject({ words: z.string().trim().min(1, 'must not be empty').max(300, 'must be at most 300 characters') });
-const sidSchema = z.object({ sid: z.string().regex(/^CA[0-9a-f]{32}$/, 'must be a simulated call id') });
+const callSid = z.string().regex(/^CA[0-9a-f]{32}$/);
 
 const view = (call: SimulatedCall) => {
   const waiting = call.waitingOn;
@@ -29,13 +30,13 @@ export function simulatorRoutes(ctx: AppContext): Router {
   const router = Router({ mergeParams: true });
   const simulator = () => {
     const sim = ctx.simulator;
-    if (!sim?.ready) throw new HttpError(409, 'simulator_off', `The phone simulator is not running here: ${ctx.simulatorOff ?? 'it starts with the server'}`);
+    if (!sim?.ready) throw new Conflict('simulator_off', `The phone simulator is not running here: ${ctx.simulatorOff ?? 'it starts with the server'}`);
     return sim;
   };
-  const callOf = (req: { params: unknown; membership?: { clinicId: string } }) => {
-    const { sid } = parseInput(sidSchema, req.params);
+  const callOf = (req: Request) => {
+    const { sid } = ids(req, { sid: 'simulated call' }, callSid);
     const call = simulator().find(req.membership!.clinicId, sid);
-    if (!call) throw notFound('No such simulated call');
+    if (!call) throw new NotFound('No such simulated call');
     return call;
   };
   /** Runs what the caller did; something they cannot do now (keys when nobody asks) is a 409 naming why. */
@@ -43,19 +44,19 @@ export function simulatorRoutes(ctx: AppContext): Router {
     try {
       await work();
     } catch (err) {
-      if (err instanceof SimulatorError) throw new HttpError(409, 'not_now', err.message);
+      if (err instanceof SimulatorError) throw new Conflict('not_now', err.message);
       throw err;
     }
     return view(call);
   };
 
   router.post('/simulator/calls', async (req, res) => {
-    const { from, to } = parseInput(placeSchema, req.body ?? {});
+    const { from, to } = body(req, placeSchema);
     const sim = simulator();
     // Any of the clinic's numbers (the first unless `to` says which); never another clinic's.
     const numbers = (await ctx.db.prisma.clinicNumber.findMany({ where: { clinicId: req.membership!.clinicId }, orderBy: { createdAt: 'asc' }, select: { e164: true } })).map((n) => n.e164);
-    if (numbers.length === 0) throw new HttpError(409, 'no_number', 'This clinic has no phone number to call');
-    if (to && !numbers.includes(to)) throw new HttpError(400, 'invalid_input', `to: must be one of this clinic's numbers (${numbers.join(', ')})`, 'to');
+    if (numbers.length === 0) throw new Conflict('no_number', 'This clinic has no phone number to call');
+    if (to && !numbers.includes(to)) throw new InvalidInput(`to: must be one of this clinic's numbers (${numbers.join(', ')})`, 'to');
     const call = await sim.place(req.membership!.clinicId, to ?? numbers[0]!, from ?? '+447700900001');
     res.status(201).json(view(call));
   });
@@ -64,12 +65,12 @@ export function simulatorRoutes(ctx: AppContext): Router {
   });
   router.post('/simulator/calls/:sid/press', async (req, res) => {
     const call = callOf(req);
-    const { digits } = parseInput(pressSchema, req.body ?? {});
+    const { digits } = body(req, pressSchema);
     res.json(await act(call, () => call.press(digits)));
   });
   router.post('/simulator/calls/:sid/say', async (req, res) => {
     const call = callOf(req);
-    const { words } = parseInput(saySchema, req.body ?? {});
+    const { words } = body(req, saySchema);
     res.json(await act(call, () => call.say(words)));
   });
   router.post('/simulator/calls/:sid/silence', async (req, res) => {
@@ -78,7 +79,7 @@ export function simulatorRoutes(ctx: AppContext): Router {
   });
   router.post('/simulator/calls/:sid/message', async (req, res) => {
     const call = callOf(req);
-    const { seconds } = parseInput(messageSchema, req.body ?? {});
+    const { seconds } = body(req, messageSchema);
     res.json(await act(call, () => simulator().leaveMessage(call, seconds)));
   });
   router.post('/simulator/calls/:sid/hangup', async (req, res) => {

@@ -3,8 +3,9 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { requireOwner } from '../http/auth.js';
 import type { AppContext } from '../main/context.js';
-import { HttpError, parseInput } from '../http/errors.js';
 import { periodReport, reportCsv } from '../statistics/statistics.js';
+import { InvalidInput } from '../core/errors.js';
+import { query } from '../http/input.js';
 
 const MAX_DAYS = 366;
 
@@ -19,12 +20,12 @@ export function statisticsRoutes(ctx: AppContext, report: RequestHandler): Route
   const prisma = ctx.db.prisma;
 
   async function periodOf(req: Request) {
-    const q = parseInput(periodSchema, req.query);
+    const q = query(req, periodSchema);
     const clinic = await prisma.clinic.findUniqueOrThrow({ where: { id: req.membership!.clinicId }, select: { id: true, timeZone: true } });
     const to = q.to ?? DateTime.fromJSDate(ctx.clock(), { zone: clinic.timeZone }).toISODate()!;
     const from = q.from ?? DateTime.fromISO(to).minus({ days: 27 }).toISODate()!;
-    if (from > to) throw new HttpError(400, 'invalid_input', 'from: must not be after to', 'from');
-    if (DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days >= MAX_DAYS) throw new HttpError(400, 'invalid_input', `to: a period is at most ${MAX_DAYS} days`, 'to');
+    if (from > to) throw new InvalidInput('from: must not be after to', 'from');
+    if (DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days >= MAX_DAYS) throw new InvalidInput(`to: a period is at most ${MAX_DAYS} days`, 'to');
     return periodReport(prisma, clinic, from, to, ctx.clock());
   }
 

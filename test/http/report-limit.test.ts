@@ -1,3 +1,4 @@
+import { TooMany } from '../../src/core/errors.js';
 import { EventEmitter } from 'node:events';
 import type { Request, Response } from 'express';
 import { reportLimiter, REPORTS_PER_PERSON } from '../../src/http/report-limit.js';
@@ -21,7 +22,9 @@ describe('Reports and exports, per person', () => {
     const first = response();
     let passed = 0;
     await limit(request('0190f0f0-0000-7000-8000-00000000000a'), first, () => void passed++);
-    await expect(limit(request('0190f0f0-0000-7000-8000-00000000000a'), response(), () => void passed++)).rejects.toMatchObject({ status: 429, code: 'report_running' });
+    const refused = await limit(request('0190f0f0-0000-7000-8000-00000000000a'), response(), () => void passed++).then(() => null, (err: unknown) => err);
+    expect(refused).toBeInstanceOf(TooMany); // 429 at the HTTP edge, with Retry-After
+    expect(refused).toMatchObject({ code: 'report_running', retryAfterSeconds: 5 });
     await limit(request('0190f0f0-0000-7000-8000-00000000000b'), response(), () => void passed++);
     first.emit('close'); // the first download ended (or was abandoned)
     await limit(request('0190f0f0-0000-7000-8000-00000000000a'), response(), () => void passed++);

@@ -1,0 +1,34 @@
+// The one way a route reads its request: path ids, the query string and the body, each
+// checked with zod before anything else runs. A malformed id is answered as a missing
+// one (404 "No such …"), exactly as another clinic's id is; a bad query or body is 400
+// naming every field that is wrong, in the API's own field names.
+import type { Request } from 'express';
+import { z } from 'zod';
+import { InvalidInput, NotFound } from '../core/errors.js';
+
+const uuid = z.uuid();
+
+/** The path's ids, each named by what it is ("call", "practitioner"): `ids(req, { callId: 'call' })`. Ours are UUIDs unless `shape` says otherwise. */
+export function ids<K extends string>(req: Pick<Request, 'params'>, names: Record<K, string>, shape: z.ZodType<string> = uuid): Record<K, string> {
+  const found = {} as Record<K, string>;
+  for (const [param, what] of Object.entries(names) as Array<[K, string]>) {
+    const id = req.params[param];
+    if (typeof id !== 'string' || !shape.safeParse(id).success) throw new NotFound(`No such ${what}`);
+    found[param] = id;
+  }
+  return found;
+}
+
+/** The JSON body; a request without one is read as `{}`, so each missing field is named. */
+export const body = <S extends z.ZodType>(req: Pick<Request, 'body'>, schema: S): z.infer<S> => parseInput(schema, req.body ?? {});
+
+export const query = <S extends z.ZodType>(req: Pick<Request, 'query'>, schema: S): z.infer<S> => parseInput(schema, req.query);
+
+/** Validates with zod; a bad input names every field that is wrong. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({ field: i.path.join('.') || undefined, message: i.message }));
+  const first = issues[0]!;
+  throw new InvalidInput(first.field ? `${first.field}: ${first.message}` : first.message, first.field, issues);
+}
