@@ -1,7 +1,7 @@
 // The direction the code depends in, checked by `npm test` (scripts/check-structure.mjs).
 // README's "Architecture" section explains the layers; a rule here fails the build when
 // an import goes the wrong way or closes a cycle.
-const CORE = '^src/(core|db|jobs|twilio|generated)/';
+const CORE = '^src/(core|contracts|db|jobs|twilio|generated)/';
 const DOMAIN = '^src/(clinics|accounts|diary|texts|calls|recordings|statistics|privacy|demo)/';
 const PHONE_LINE = '^src/(voice|reception|telephony)/';
 const EDGES = '^src/(http|routes|live|simulator|twilio-standin|types)/|^src/[^/]+\\.ts$';
@@ -26,6 +26,13 @@ module.exports = {
       scope: 'folder',
       from: {},
       to: { circular: true },
+    },
+    {
+      name: 'contracts-import-nothing',
+      comment: 'src/contracts holds the types the dashboard shares: the dashboard compiles them, so they can lean on nothing else.',
+      severity: 'error',
+      from: { path: '^src/contracts/' },
+      to: { pathNot: '^src/contracts/' },
     },
     never('core-imports-no-feature', 'The core (config, database, jobs runner, events, audit, Twilio client) is what every feature stands on.', CORE, `${DOMAIN}|${PHONE_LINE}|${EDGES}|${ROOT}`),
     never('domain-imports-no-phone-line-or-edge', 'The clinic\'s features (diary, texts, recordings …) know nothing of the phone line, HTTP, the live hub or the wiring.', DOMAIN, `${PHONE_LINE}|${EDGES}|${ROOT}`),

@@ -3,44 +3,9 @@
 // Beside the clinics' events it carries changes to who may see them (access changes),
 // which the live hub acts on and which never reach a dashboard.
 import { EventEmitter } from 'node:events';
+import type { AppEvent, EventName, EventPayloads } from '../contracts/events.js';
 
-export interface AppointmentSummary {
-  id: string;
-  practitionerId: string;
-  patientId: string;
-  typeId: string;
-  startsAt: string;
-  endsAt: string;
-  status: string;
-}
-
-export interface CallerMatch {
-  patientId: string;
-  name: string;
-  nextAppointment: { startsAt: string; practitionerName: string } | null;
-}
-
-export interface EventPayloads {
-  'call.ringing': { callId: string; callSid: string; from: string; callers: CallerMatch[] };
-  'call.queued': { callId: string; callSid: string; from: string; position: number; waitSeconds: number };
-  'call.answered': { callId: string; callSid: string; answeredBy: { userId: string; email: string } };
-  'call.left_queue': { callId: string; callSid: string; reason: 'voicemail' | 'abandoned' | 'no_answer' };
-  'voicemail.new': { callId: string; recordingId: string; from: string; durationSeconds: number | null };
-  'recording.ready': { recordingId: string; callId: string; kind: 'call' | 'voicemail'; durationSeconds: number | null };
-  'callback.done': { callBackId: string; callId: string; doneBy: string; doneAt: string };
-  'staff.presence': { userId: string; email: string; available: boolean };
-  /** The phone simulator put a caller through to a browser identity (as Twilio rings the Voice SDK). */
-  'simulator.browser_ringing': { callSid: string; identity: string };
-  'call.ended': { callId: string; callSid: string; status: string; durationSeconds: number | null; outcome: string | null };
-  'appointment.booked': { appointment: AppointmentSummary; source: string };
-  'appointment.cancelled': { appointment: AppointmentSummary; reason: string | null };
-  'appointment.moved': { appointment: AppointmentSummary; from: { practitionerId: string; startsAt: string; endsAt: string } };
-  'appointment.status_changed': { appointment: AppointmentSummary };
-  'waitlist.match': { waitlistEntryId: string; patientId: string; patientName: string; slot: { practitionerId: string; startsAt: string; endsAt: string; typeId: string } };
-}
-
-export type EventName = keyof EventPayloads;
-export type AppEvent<N extends EventName = EventName> = { name: N; clinicId: string; at: string; data: EventPayloads[N] };
+export type { AppEvent, AppointmentSummary, CallerMatch, EventName, EventPayloads } from '../contracts/events.js';
 
 /** Who may see a clinic's events changed: the live hub drops or narrows their sockets, on every instance. */
 export type AccessChange =

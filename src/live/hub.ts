@@ -10,6 +10,7 @@ import cookieParser from 'cookie-parser';
 import { Server, type Socket } from 'socket.io';
 import { cookieJar } from '../http/auth.js';
 import { type ActiveSession, findSession } from '../accounts/sessions.js';
+import type { HubMessages } from '../contracts/events.js';
 import type { AppContext } from '../main/context.js';
 
 export const clinicRoom = (clinicId: string) => `clinic:${clinicId}`;
@@ -90,7 +91,7 @@ export async function attachLiveHub(server: http.Server, ctx: AppContext, option
   io.on('connection', (socket) => {
     // A recovered socket gets its old rooms back; syncRooms takes away any it may no longer have.
     syncRooms(socket).then(
-      () => socket.emit('ready', { recovered: socket.recovered }),
+      () => socket.emit('ready', { recovered: socket.recovered } satisfies HubMessages['ready']),
       () => socket.disconnect(true),
     );
   });
@@ -108,7 +109,7 @@ export async function attachLiveHub(server: http.Server, ctx: AppContext, option
       case 'left_clinic':
         io.in(userRoom(change.userId)).socketsLeave(clinicRoom(change.clinicId));
         // Their screen of that clinic must close; their other clinics' screens carry on.
-        io.to(userRoom(change.userId)).emit('clinic.left', { name: 'clinic.left', clinicId: change.clinicId, at: ctx.clock().toISOString(), data: {} });
+        io.to(userRoom(change.userId)).emit('clinic.left', { name: 'clinic.left', clinicId: change.clinicId, at: ctx.clock().toISOString(), data: {} } satisfies HubMessages['clinic.left']);
     }
   });
 

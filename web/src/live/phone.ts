@@ -29,12 +29,11 @@ export function useBrowserPhone() {
     (e) => {
       const sim = simulated.current;
       if (!sim) return;
-      const d = e.data as { callSid?: string; identity?: string };
-      if (e.name === 'simulator.browser_ringing' && d.identity === sim.identity && expecting.current) {
+      if (e.name === 'simulator.browser_ringing' && e.data.identity === sim.identity && expecting.current) {
         expecting.current = false;
-        sim.call = { clinicId: e.clinicId, callSid: d.callSid! };
+        sim.call = { clinicId: e.clinicId, callSid: e.data.callSid };
         setPhone({ state: 'in-call', muted: false, simulated: true });
-      } else if (e.name === 'call.ended' && sim.call?.callSid === d.callSid) {
+      } else if (e.name === 'call.ended' && sim.call?.callSid === e.data.callSid) {
         sim.call = null;
         setPhone({ state: 'ready', simulated: true });
       }

@@ -3,13 +3,12 @@
 // "reconnecting" banner; after any reconnect the screens refetch what they show.
 import { useEffect, useRef, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
+import type { AppEvent, HubMessages } from '../../../src/contracts/events';
 
-export interface LiveEvent<T = Record<string, unknown>> {
-  name: string;
-  clinicId: string;
-  at: string;
-  data: T;
-}
+/** An event of the clinic, as the server published it (src/contracts/events.ts): `name` tells which, and so the shape of `data`. */
+export type LiveEvent = AppEvent;
+
+const HUB_MESSAGES: Record<keyof HubMessages, true> = { ready: true, 'clinic.left': true };
 
 /** `ended`: the server closed the connection for good (signed out, removed from the clinic). */
 export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'ended';
@@ -25,7 +24,7 @@ export function useLive(clinicId: string, onEvent: (e: LiveEvent) => void, onRes
   useEffect(() => {
     const socket: Socket = io({ transports: ['websocket'], reconnectionDelayMax: 5_000 });
     let first = true;
-    socket.on('ready', (info: { recovered: boolean }) => {
+    socket.on('ready', (info: HubMessages['ready']) => {
       setState('live');
       // A recovered socket got the missed events itself; a fresh one refetches.
       if (!first && !info.recovered) handlers.current.onResync();
@@ -36,13 +35,13 @@ export function useLive(clinicId: string, onEvent: (e: LiveEvent) => void, onRes
     socket.on('disconnect', (reason) => setState(left || reason === 'io server disconnect' ? 'ended' : 'reconnecting'));
     socket.on('connect_error', () => setState('reconnecting'));
     // Removed from this clinic (still a member elsewhere): the connection is over for this screen.
-    socket.on('clinic.left', (event: LiveEvent) => {
+    socket.on('clinic.left', (event: HubMessages['clinic.left']) => {
       if (event?.clinicId !== clinicId) return;
       left = true;
       socket.disconnect();
     });
     socket.onAny((name: string, event: LiveEvent) => {
-      if (name !== 'ready' && event?.clinicId === clinicId) handlers.current.onEvent(event);
+      if (!(name in HUB_MESSAGES) && event?.clinicId === clinicId) handlers.current.onEvent(event);
     });
     return () => {
       socket.disconnect();

@@ -54,8 +54,7 @@ export function Diary({ clinic }: { clinic: ClinicView }) {
   useLiveEvents((e) => {
     if (e.name.startsWith('appointment.')) load();
     if (e.name === 'waitlist.match') {
-      const d = e.data as { patientName: string; slot: { startsAt: string } };
-      setNotice(`A freed time fits ${d.patientName} on the waiting list: ${timeIn(d.slot.startsAt, clinic.timeZone, clinic.locale)}.`);
+      setNotice(`A freed time fits ${e.data.patientName} on the waiting list: ${timeIn(e.data.slot.startsAt, clinic.timeZone, clinic.locale)}.`);
     }
   }, load);
 

@@ -5,12 +5,9 @@ import { callerNames, maskNumber, timeIn, waitText } from '../live/format';
 import { useBrowserPhone } from '../live/phone';
 import { useLiveEvents } from '../live/context';
 import type { LiveEvent } from '../live/socket';
+import type { CallerMatch } from '../../../src/contracts/events';
 
-interface Caller {
-  patientId: string;
-  name: string;
-  nextAppointment: { startsAt: string; practitionerName: string } | null;
-}
+type Caller = CallerMatch;
 
 interface Waiting {
   id: string;
@@ -76,12 +73,11 @@ export function Live({ clinic }: { clinic: ClinicView }) {
 
   const onEvent = useCallback(
     (e: LiveEvent) => {
-      const d = e.data as Record<string, unknown>;
-      const callId = String(d.callId ?? '');
+      const callId = 'callId' in e.data ? e.data.callId : '';
       switch (e.name) {
         case 'call.ringing':
-          setRinging((list) => [...list.filter((r) => r.callId !== callId), { callId, from: String(d.from), callers: (d.callers as Caller[]) ?? [], at: e.at }]);
-          alertIncoming(d.callers as Caller[], String(d.from));
+          setRinging((list) => [...list.filter((r) => r.callId !== callId), { callId, from: e.data.from, callers: e.data.callers, at: e.at }]);
+          alertIncoming(e.data.callers, e.data.from);
           break;
         case 'call.queued':
           setRinging((list) => list.filter((r) => r.callId !== callId));
@@ -92,7 +88,7 @@ export function Live({ clinic }: { clinic: ClinicView }) {
           {
             const waiting = queueNow.current.find((w) => w.id === callId);
             const caller = waiting ? callerNames(waiting.callers, maskNumber(waiting.fromNumber)) : '';
-            setTalking((list) => [...list.filter((t) => t.callId !== callId), { callId, caller, answeredBy: (d.answeredBy as { email: string }).email }]);
+            setTalking((list) => [...list.filter((t) => t.callId !== callId), { callId, caller, answeredBy: e.data.answeredBy.email }]);
           }
           loadQueue();
           break;
