@@ -3,7 +3,7 @@ import { NotFound } from '../core/errors.js';
 import type { Services } from '../core/services.js';
 import type { Prisma } from '../db/database.js';
 import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
-import { enqueueJob, type JobHandler } from '../jobs/runner.js';
+import { type JobHandlers, queueJob } from '../jobs/kinds.js';
 
 export interface FreedTime {
   practitionerId: string;
@@ -18,7 +18,7 @@ export interface FreedTime {
  */
 export async function queueWaitlistOffer(tx: PrismaTypes.TransactionClient, clinicId: string, freed: FreedTime, now: Date): Promise<void> {
   const payload = { clinicId, practitionerId: freed.practitionerId, typeId: freed.typeId, startsAt: freed.startsAt.toISOString(), blockedUntil: freed.blockedUntil.toISOString() };
-  await enqueueJob(tx, 'waitlist.offer-freed-time', payload, { runAt: now });
+  await queueJob(tx, 'waitlist.offer-freed-time', payload, { runAt: now });
 }
 
 export interface WaitlistCandidate {
@@ -32,9 +32,8 @@ export type OfferFreedTime = (clinicId: string, freed: FreedTime, candidates: Wa
 
 type WaitlistDeps = Pick<Services, 'db' | 'events' | 'clock'>;
 
-export const waitlistJobs = (deps: WaitlistDeps, offer: OfferFreedTime): Record<string, JobHandler> => ({
-  'waitlist.offer-freed-time': async (payload) => {
-    const p = payload as { clinicId: string; practitionerId: string; typeId: string; startsAt: string; blockedUntil: string };
+export const waitlistJobs = (deps: WaitlistDeps, offer: OfferFreedTime): Pick<JobHandlers, 'waitlist.offer-freed-time'> => ({
+  'waitlist.offer-freed-time': async (p) => {
     await offerFreedSlotToWaitlist(deps, p.clinicId, { practitionerId: p.practitionerId, typeId: p.typeId, startsAt: new Date(p.startsAt), blockedUntil: new Date(p.blockedUntil) }, offer);
   },
 });

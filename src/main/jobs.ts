@@ -1,5 +1,4 @@
-// Every kind of job the service runs, by name. A job's payload names rows, never
-// carries personal data, so the job table holds nothing worth stealing.
+// Every kind of job the service runs, by name (src/jobs/kinds.ts), each handled by its feature.
 import type { AppContext } from './context.js';
 import { waitlistJobs } from '../diary/waitlist.js';
 import { applyVoicemailCallback } from '../reception/call-backs.js';
@@ -7,11 +6,16 @@ import { recordingJobs } from '../recordings/jobs.js';
 import { statisticsJobs } from '../statistics/jobs.js';
 import { textJobs } from '../texts/texts.js';
 import { offerByText } from '../texts/waitlist-offers.js';
+import { forTheRunner, type JobHandlers } from '../jobs/kinds.js';
 import type { JobHandler } from '../jobs/runner.js';
 
-export const jobHandlers = (ctx: AppContext): Record<string, JobHandler> => ({
-  ...textJobs(ctx),
-  ...statisticsJobs(ctx),
-  ...recordingJobs(ctx, (lost) => applyVoicemailCallback(ctx, lost)),
-  ...waitlistJobs(ctx, (clinicId, freed, candidates) => offerByText(ctx, clinicId, freed, candidates)),
-});
+export const jobHandlers = (ctx: AppContext): Record<string, JobHandler> => {
+  // Typed as every kind's handler: a kind added to JobPayloads without one fails the typecheck here.
+  const handlers: JobHandlers = {
+    ...textJobs(ctx),
+    ...statisticsJobs(ctx),
+    ...recordingJobs(ctx, (lost) => applyVoicemailCallback(ctx, lost)),
+    ...waitlistJobs(ctx, (clinicId, freed, candidates) => offerByText(ctx, clinicId, freed, candidates)),
+  };
+  return forTheRunner(handlers);
+};

@@ -5,7 +5,7 @@
 import { type Actor, recordAudit } from '../core/audit.js';
 import type { Services } from '../core/services.js';
 import type { Prisma } from '../db/database.js';
-import { enqueueJob } from '../jobs/runner.js';
+import { queueJob } from '../jobs/kinds.js';
 import { signOutThoseLeftWithoutAClinic } from '../accounts/staff.js';
 import type { RecordingStorage } from '../recordings/storage.js';
 import { NotFound, InvalidInput, Conflict } from '../core/errors.js';
@@ -37,7 +37,7 @@ export async function closeClinic(
   const members = clinic.memberships.map((m) => m.userId);
   const signedOut = await prisma.$transaction(async (tx) => {
     for (const r of recordings.filter((r) => !r.deletedAtTwilio)) {
-      await enqueueJob(tx, 'recording.delete-at-twilio', { recordingSid: r.recordingSid }, { dedupeKey: `recording.delete-at-twilio:${r.recordingSid}` });
+      await queueJob(tx, 'recording.delete-at-twilio', { recordingSid: r.recordingSid }, { dedupeKey: `recording.delete-at-twilio:${r.recordingSid}` });
     }
     await tx.clinicKey.deleteMany({ where: { clinicId } });
     await tx.$executeRawUnsafe(`SET LOCAL clinic.audit_purge = 'on'`);

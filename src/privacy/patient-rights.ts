@@ -7,7 +7,7 @@ import { type Actor, recordAudit } from '../core/audit.js';
 import type { Services } from '../core/services.js';
 import type { Prisma } from '../db/database.js';
 import { Prisma as PrismaValues } from '../generated/prisma/client.js';
-import { enqueueJob } from '../jobs/runner.js';
+import { queueJob } from '../jobs/kinds.js';
 import { open } from '../recordings/crypto.js';
 import { clinicDataKey } from '../recordings/keys.js';
 import type { RecordingStorage } from '../recordings/storage.js';
@@ -140,7 +140,7 @@ export async function erasePatient(deps: RightsDeps, who: { clinicId: string; ac
   await prisma.$transaction(async (tx) => {
     for (const r of recordings.filter((r) => !r.deletedAtTwilio)) {
       // Twilio's copy is deleted by a job (retried until it is gone), keyed by Twilio's id alone.
-      await enqueueJob(tx, 'recording.delete-at-twilio', { recordingSid: r.recordingSid }, { dedupeKey: `recording.delete-at-twilio:${r.recordingSid}` });
+      await queueJob(tx, 'recording.delete-at-twilio', { recordingSid: r.recordingSid }, { dedupeKey: `recording.delete-at-twilio:${r.recordingSid}` });
     }
     await tx.recording.deleteMany({ where: { id: { in: recordings.map((r) => r.id) } } });
     if (calls.length > 0) {

@@ -3,6 +3,7 @@
 // receptionist before Twilio is asked to move the call.
 import twilio from 'twilio';
 import type { Services } from '../core/services.js';
+import { stepUrl } from '../voice/steps.js';
 import { staffIdentity } from './queue.js';
 import { Conflict, NotFound, Unavailable, UpstreamFailed } from '../core/errors.js';
 
@@ -67,7 +68,7 @@ export async function answerCaller(deps: AnsweringDeps & Pick<Services, 'db' | '
     if (call.queueStatus === 'waiting') throw new Conflict('not_ready', 'This caller is still being connected to the queue. Try again in a moment.');
     throw new Conflict('caller_gone', 'This caller is no longer waiting.');
   }
-  const url = `${deps.config.publicBaseUrl}/twilio/queue/connect?${new URLSearchParams({ call: call.id, staff: input.user.id })}`;
+  const url = stepUrl(deps.config.publicBaseUrl, 'queue/connect', call.id, { staff: input.user.id });
   try {
     await deps.twilio.queues(call.queueSid!).members(call.callSid).update({ url, method: 'POST' });
   } catch (err) {

@@ -7,6 +7,7 @@ import { speakDuration } from '../voice/speech.js';
 import type { CallStep, Params } from '../voice/call-step.js';
 import { markAbandoned } from './call-backs.js';
 import { availableStaff } from './presence.js';
+import type { StepQuery } from '../voice/steps.js';
 
 // Twilio's own hold music, published for exactly this use.
 export const HOLD_MUSIC_URL = 'https://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3';
@@ -51,7 +52,7 @@ export async function toReception(ivr: CallStep): Promise<string> {
 }
 
 /** The desk phone's <Dial> ended: done if someone answered (when: now less the conversation), else voicemail. */
-export async function deskDialled(ivr: CallStep, _q: Params, body: Params): Promise<string> {
+export async function deskDialled(ivr: CallStep, _q: StepQuery<'reception/dialled'>, body: Params): Promise<string> {
   if (body.DialCallStatus === 'completed') {
     const talked = Math.max(0, Number(body.DialCallDuration) || 0);
     const answeredAt = new Date(ivr.deps.clock().getTime() - talked * 1000);
@@ -66,7 +67,7 @@ export async function deskDialled(ivr: CallStep, _q: Params, body: Params): Prom
  * caller's place and an estimate, then hold music. After the clinic's maximum wait
  * the caller leaves the queue for voicemail — unless a receptionist has just claimed them.
  */
-export async function queueWait(ivr: CallStep, _q: Params, body: Params): Promise<string> {
+export async function queueWait(ivr: CallStep, _q: StepQuery<'queue/wait'>, body: Params): Promise<string> {
   const { prisma } = ivr.deps.db;
   const now = ivr.deps.clock();
   const position = Math.max(1, Number(body.QueuePosition) || 1);
@@ -110,7 +111,7 @@ async function estimatedWaitSeconds(ivr: CallStep, position: number, twilioAvera
 }
 
 /** The <Enqueue> action: the caller has left the queue, one way or another. */
-export async function queueLeft(ivr: CallStep, _q: Params, body: Params): Promise<string> {
+export async function queueLeft(ivr: CallStep, _q: StepQuery<'queue/left'>, body: Params): Promise<string> {
   switch (body.QueueResult) {
     case 'bridged':
     case 'bridging-in-process':
@@ -134,7 +135,7 @@ export async function queueLeft(ivr: CallStep, _q: Params, body: Params): Promis
  * The URL a claimed caller is moved to (the REST dequeue): ring the receptionist's
  * browser. The call is answered from here; the <Dial> action tells us how it ended.
  */
-export async function connectToStaff(ivr: CallStep, q: Params): Promise<string> {
+export async function connectToStaff(ivr: CallStep, q: StepQuery<'queue/connect'>): Promise<string> {
   const { prisma } = ivr.deps.db;
   const staffId = q.staff;
   const now = ivr.deps.clock();
@@ -147,7 +148,7 @@ export async function connectToStaff(ivr: CallStep, q: Params): Promise<string> 
 }
 
 /** The receptionist's <Dial> ended: goodbye after a conversation, voicemail if the browser never answered. */
-export async function connectedResult(ivr: CallStep, _q: Params, body: Params): Promise<string> {
+export async function connectedResult(ivr: CallStep, _q: StepQuery<'queue/connected'>, body: Params): Promise<string> {
   if (body.DialCallStatus === 'completed') return ivr.goodbye();
   await ivr.deps.db.prisma.call.updateMany({ where: { id: ivr.call.id, queueStatus: 'answered' }, data: { queueStatus: 'left', answeredAt: null, answeredBy: null } });
   return voicemail(ivr, 'Sorry, reception could not take your call after all.');

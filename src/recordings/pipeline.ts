@@ -5,7 +5,8 @@
 import type { Services } from '../core/services.js';
 import type { Prisma } from '../db/database.js';
 import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
-import { enqueueJob, PermanentJobError } from '../jobs/runner.js';
+import { queueJob } from '../jobs/kinds.js';
+import { PermanentJobError } from '../jobs/runner.js';
 import { seal } from './crypto.js';
 import type { RecordingStorage } from './storage.js';
 import { clinicDataKey } from './keys.js';
@@ -20,7 +21,7 @@ export const recordingStatusOf = (status: 'completed' | 'absent' | 'failed', dur
 
 /** The job that brings a recording home (or, with nothing to keep, deletes Twilio's copy). */
 export const queueRecordingFetch = (db: Tx, recordingSid: string, recordingId: string, why = 'callback') =>
-  enqueueJob(db, 'recording.fetch', { recordingId }, { dedupeKey: `recording.fetch:${recordingSid}:${why}` });
+  queueJob(db, 'recording.fetch', { recordingId }, { dedupeKey: `recording.fetch:${recordingSid}:${why}` });
 
 /** A whole-call recording's final callback: one row per RecordingSid and its job, however often Twilio repeats it. */
 export async function fileCallRecording(prisma: Prisma, cb: { callSid: string; recordingSid: string; status: 'completed' | 'absent' | 'failed'; durationSeconds?: number }, now: Date): Promise<void> {

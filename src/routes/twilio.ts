@@ -7,7 +7,8 @@ import { changeAction, changeCancel, changeCheckBirthDate, changeMove, changeSlo
 import { birthDateConfirmed, birthDateNotFound, chooseSlot, choosePatient, chooseType, chooseVerified, confirmed, heardBirthDate, heardName, knownBirthDate, nameConfirmed } from '../telephony/booking-line.js';
 import { closedChoice, goodbye, menu, welcome } from '../telephony/ivr.js';
 import type { Ivr } from '../telephony/phone.js';
-import { CallStep } from '../voice/call-step.js';
+import { CallStep, type Params } from '../voice/call-step.js';
+import { STEPS, type StepPath, type StepQuery } from '../voice/steps.js';
 import { applyVoicemailCallback } from '../reception/call-backs.js';
 import { browserCall } from '../reception/browser-calls.js';
 import { connectedResult, connectToStaff, deskDialled, queueLeft, queueWait, voicemailDone } from '../reception/queue.js';
@@ -110,38 +111,44 @@ export function twilioRoutes(ctx: AppContext): Router {
     return new CallStep(ctx, call);
   }
 
-  const step = (handler: (ivr: Ivr, q: Record<string, string | undefined>, body: Record<string, string | undefined>) => string | Promise<string>) =>
-    async (req: express.Request, res: express.Response) => {
-      const q = req.query as Record<string, string | undefined>;
-      sendTwiml(res, await handler(await ivrFor(q.call), q, (req.body ?? {}) as Record<string, string | undefined>));
-    };
-  router.post('/menu', step(menu));
-  router.post('/goodbye', step((ivr) => goodbye(ivr)));
-  router.post('/book/type', step((ivr, _q, body) => chooseType(ivr, body)));
-  router.post('/book/slot', step(chooseSlot));
-  router.post('/book/who', step(choosePatient));
-  router.post('/book/known-dob', step(knownBirthDate));
-  router.post('/book/not-found', step(birthDateNotFound));
-  router.post('/book/which', step(chooseVerified));
-  router.post('/book/name', step(heardName));
-  router.post('/book/name-ok', step(nameConfirmed));
-  router.post('/book/dob', step(heardBirthDate));
-  router.post('/book/dob-ok', step(birthDateConfirmed));
-  router.post('/book/confirm', step(confirmed));
-  router.post('/change/who', step(changeWho));
-  router.post('/change/dob', step(changeCheckBirthDate));
-  router.post('/change/which', step(changeWhich));
-  router.post('/change/action', step(changeAction));
-  router.post('/change/cancel', step(changeCancel));
-  router.post('/change/slot', step(changeSlot));
-  router.post('/change/move', step(changeMove));
-  router.post('/closed', step(closedChoice));
-  router.post('/reception/dialled', step(deskDialled));
-  router.post('/queue/wait', step(queueWait));
-  router.post('/queue/left', step(queueLeft));
-  router.post('/queue/connect', step(connectToStaff));
-  router.post('/queue/connected', step(connectedResult));
-  router.post('/voicemail/done', step((ivr) => voicemailDone(ivr)));
+  type Step<P extends StepPath> = (ivr: Ivr, q: StepQuery<P>, body: Params) => string | Promise<string>;
+  // Every step's handler (one for each in src/voice/steps.ts, or the typecheck fails), given
+  // what its action URL carries, read through the step's schema.
+  const steps: { [P in StepPath]: Step<P> } = {
+    menu,
+    goodbye: (ivr) => goodbye(ivr),
+    'book/type': (ivr, _q, body) => chooseType(ivr, body),
+    'book/slot': chooseSlot,
+    'book/who': choosePatient,
+    'book/known-dob': knownBirthDate,
+    'book/not-found': birthDateNotFound,
+    'book/which': chooseVerified,
+    'book/name': heardName,
+    'book/name-ok': nameConfirmed,
+    'book/dob': heardBirthDate,
+    'book/dob-ok': birthDateConfirmed,
+    'book/confirm': confirmed,
+    'change/who': changeWho,
+    'change/dob': changeCheckBirthDate,
+    'change/which': changeWhich,
+    'change/action': changeAction,
+    'change/cancel': changeCancel,
+    'change/slot': changeSlot,
+    'change/move': changeMove,
+    closed: closedChoice,
+    'reception/dialled': deskDialled,
+    'queue/wait': queueWait,
+    'queue/left': queueLeft,
+    'queue/connect': connectToStaff,
+    'queue/connected': connectedResult,
+    'voicemail/done': (ivr) => voicemailDone(ivr),
+  };
+  const answer = <P extends StepPath>(path: P, handler: Step<P>) => async (req: express.Request, res: express.Response) => {
+    const query = req.query as Params;
+    const carried = STEPS[path].parse(query) as StepQuery<P>;
+    sendTwiml(res, await handler(await ivrFor(query.call), carried, (req.body ?? {}) as Params));
+  };
+  for (const path of Object.keys(steps) as StepPath[]) router.post(`/${path}`, answer(path, steps[path] as Step<typeof path>));
 
   // The TwiML App's voice URL: calls the browser places (ringing a patient back).
   router.post('/client', async (req, res) => {

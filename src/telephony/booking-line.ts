@@ -12,6 +12,7 @@ import { askBirthDate, callersPatients, matchBirthDate, parseBirthDate, pickVeri
 import { MAX_MENU_ATTEMPTS } from './menu.js';
 import { type Ivr, outcomeAlongWith } from './phone.js';
 import { reception } from './reception-hours.js';
+import { choiceOf, type StepQuery } from '../voice/steps.js';
 
 async function phoneTypes(ivr: Ivr) {
   return ivr.deps.db.prisma.appointmentType.findMany({
@@ -45,7 +46,10 @@ export async function chooseType(ivr: Ivr, body: Params): Promise<string> {
 const encodeSlot = (s: Slot) => `${s.practitionerId}@${s.startsAt.toISOString()}`;
 
 /** Three free times at a time, spoken; 9 for later ones. */
-export async function offerSlots(ivr: Ivr, typeId: string, after?: string, apology?: string, step: { path: string; params: Params } = { path: 'book/slot', params: {} }): Promise<string> {
+/** Where the choice of time goes: booking, or moving the appointment `appt`. */
+export type SlotStep = { path: 'book/slot' } | { path: 'change/slot'; appt: string };
+
+export async function offerSlots(ivr: Ivr, typeId: string, after?: string, apology?: string, step: SlotStep = { path: 'book/slot' }): Promise<string> {
   const slots = await nextFreeSlots(ivr.deps.db.prisma, { clinicId: ivr.call.clinic.id, typeId, limit: 3, after: after ? new Date(after) : undefined, applyNotice: true, now: ivr.deps.clock() });
   if (apology) ivr.say(apology);
   if (slots.length === 0) {
@@ -55,8 +59,9 @@ export async function offerSlots(ivr: Ivr, typeId: string, after?: string, apolo
   const names = await spokenNames(ivr, slots);
   const choices = slots.map((s, i) => `For ${speakSlot({ startsAt: s.startsAt, spokenName: names.get(s.practitionerId) ?? '' }, ivr.speakOptions())}, press ${i + 1}.`).join(' ');
   const later = new Date(slots[slots.length - 1]!.startsAt.getTime() + 60_000).toISOString();
-  const params = { ...step.params, type: typeId, later, ...Object.fromEntries(slots.map((s, i) => [`s${i + 1}`, encodeSlot(s)])) };
-  return ivr.ask(ivr.url(step.path, params), `The next free times are: ${choices} For later times, press 9.`, ivr.url('menu', { silence: '1' }));
+  const offer = { type: typeId, later, ...Object.fromEntries(slots.map((s, i) => [`s${i + 1}`, encodeSlot(s)])) };
+  const action = step.path === 'change/slot' ? ivr.url('change/slot', { ...offer, appt: step.appt }) : ivr.url('book/slot', offer);
+  return ivr.ask(action, `The next free times are: ${choices} For later times, press 9.`, ivr.url('menu', { silence: '1' }));
 }
 
 export async function spokenNames(ivr: Ivr, slots: Array<{ practitionerId: string }>) {
@@ -64,10 +69,10 @@ export async function spokenNames(ivr: Ivr, slots: Array<{ practitionerId: strin
   return new Map(rows.map((r) => [r.id, r.spokenName]));
 }
 
-export async function chooseSlot(ivr: Ivr, q: Params, body: Params): Promise<string> {
+export async function chooseSlot(ivr: Ivr, q: StepQuery<'book/slot'>, body: Params): Promise<string> {
   if (!q.type) return reception(ivr);
   if (body.Digits === '9' && q.later) return offerSlots(ivr, q.type, q.later);
-  const slot = q[`s${body.Digits}`];
+  const slot = choiceOf(q, 's', body.Digits);
   if (!slot) return offerSlots(ivr, q.type, undefined, "Sorry, that isn't one of the choices.");
   return whoFor(ivr, { type: q.type, slot });
 }
@@ -82,16 +87,16 @@ async function whoFor(ivr: Ivr, p: { type: string; slot: string }): Promise<stri
   return ivr.ask(ivr.url('book/who', p), 'Is the appointment for someone already registered with us? Press 1. For someone new, press 2.', ivr.url('menu', { silence: '1' }));
 }
 
-export async function choosePatient(ivr: Ivr, q: Params, body: Params): Promise<string> {
-  const p = { type: q.type!, slot: q.slot! };
-  if (body.Digits === '1') return askBirthDate(ivr, { ...p, attempt: '1' }, 'book/known-dob');
+export async function choosePatient(ivr: Ivr, q: StepQuery<'book/who'>, body: Params): Promise<string> {
+  const p = { type: q.type, slot: q.slot };
+  if (body.Digits === '1') return askBirthDate(ivr, 'book/known-dob', { ...p, attempt: '1' });
   if (body.Digits === '2') return askName(ivr, p);
   ivr.say("Sorry, that isn't one of the choices.");
   return whoFor(ivr, p);
 }
 
-export async function knownBirthDate(ivr: Ivr, q: Params, body: Params): Promise<string> {
-  const p = { type: q.type!, slot: q.slot! };
+export async function knownBirthDate(ivr: Ivr, q: StepQuery<'book/known-dob'>, body: Params): Promise<string> {
+  const p = { type: q.type, slot: q.slot };
   const attempt = Number(q.attempt ?? '1');
   const matches = await matchBirthDate(ivr, body.Digits);
   if (matches.length === 1) return confirmBooking(ivr, { ...p, patient: matches[0]!.id });
@@ -110,15 +115,15 @@ export async function knownBirthDate(ivr: Ivr, q: Params, body: Params): Promise
   );
 }
 
-export async function birthDateNotFound(ivr: Ivr, q: Params, body: Params): Promise<string> {
-  const p = { type: q.type!, slot: q.slot! };
+export async function birthDateNotFound(ivr: Ivr, q: StepQuery<'book/not-found'>, body: Params): Promise<string> {
+  const p = { type: q.type, slot: q.slot };
   if (body.Digits === '2') return askName(ivr, p);
-  return askBirthDate(ivr, { ...p, attempt: String(Number(q.attempt ?? '1') + 1) }, 'book/known-dob');
+  return askBirthDate(ivr, 'book/known-dob', { ...p, attempt: String(Number(q.attempt ?? '1') + 1) });
 }
 
-export async function chooseVerified(ivr: Ivr, q: Params, body: Params): Promise<string> {
-  const p = { type: q.type!, slot: q.slot! };
-  const patient = await pickVerified(ivr, q[`p${body.Digits}`]);
+export async function chooseVerified(ivr: Ivr, q: StepQuery<'book/which'>, body: Params): Promise<string> {
+  const p = { type: q.type, slot: q.slot };
+  const patient = await pickVerified(ivr, choiceOf(q, 'p', body.Digits));
   if (!patient) return whoFor(ivr, p);
   return confirmBooking(ivr, { ...p, patient });
 }
@@ -127,8 +132,8 @@ function askName(ivr: Ivr, p: { type: string; slot: string }, attempt = 1): stri
   return ivr.ask(ivr.url('book/name', { ...p, attempt: String(attempt) }), "Please say the patient's full name.", ivr.url('book/name', { ...p, attempt: String(attempt), silence: '1' }), { speech: true });
 }
 
-export async function heardName(ivr: Ivr, q: Params, body: Params): Promise<string> {
-  const p = { type: q.type!, slot: q.slot! };
+export async function heardName(ivr: Ivr, q: StepQuery<'book/name'>, body: Params): Promise<string> {
+  const p = { type: q.type, slot: q.slot };
   const attempt = Number(q.attempt ?? '1');
   const name = body.SpeechResult?.trim().replace(/[.!?]+$/, '');
   if (q.silence || !name) {
@@ -140,18 +145,18 @@ export async function heardName(ivr: Ivr, q: Params, body: Params): Promise<stri
   return ivr.ask(ivr.url('book/name-ok', { ...p, attempt: String(attempt) }), `I heard ${name}. If that's right, press 1. To say it again, press 2.`, ivr.url('menu', { silence: '1' }));
 }
 
-export async function nameConfirmed(ivr: Ivr, q: Params, body: Params): Promise<string> {
-  const p = { type: q.type!, slot: q.slot! };
+export async function nameConfirmed(ivr: Ivr, q: StepQuery<'book/name-ok'>, body: Params): Promise<string> {
+  const p = { type: q.type, slot: q.slot };
   if (body.Digits !== '1') return askName(ivr, p, Number(q.attempt ?? '1') + 1);
-  return askBirthDate(ivr, p);
+  return askBirthDate(ivr, 'book/dob', p);
 }
 
-export async function heardBirthDate(ivr: Ivr, q: Params, body: Params): Promise<string> {
-  const p = { type: q.type!, slot: q.slot! };
+export async function heardBirthDate(ivr: Ivr, q: StepQuery<'book/dob'>, body: Params): Promise<string> {
+  const p = { type: q.type, slot: q.slot };
   const dob = parseBirthDate(body.Digits, ivr.call.clinic.locale, ivr.deps.clock());
   if (!dob) {
     ivr.say("Sorry, that isn't a date of birth I can use.");
-    return askBirthDate(ivr, p);
+    return askBirthDate(ivr, 'book/dob', p);
   }
   await ivr.saveState({ ...ivr.state(), newPatientDob: dob });
   const spoken = DateTime.fromISO(dob).setLocale('en-GB');
@@ -159,9 +164,9 @@ export async function heardBirthDate(ivr: Ivr, q: Params, body: Params): Promise
   return ivr.ask(ivr.url('book/dob-ok', p), `That's ${said}. If that's right, press 1. To key it again, press 2.`, ivr.url('menu', { silence: '1' }));
 }
 
-export async function birthDateConfirmed(ivr: Ivr, q: Params, body: Params): Promise<string> {
-  const p = { type: q.type!, slot: q.slot! };
-  if (body.Digits !== '1' || !ivr.state().newPatientDob) return askBirthDate(ivr, p);
+export async function birthDateConfirmed(ivr: Ivr, q: StepQuery<'book/dob-ok'>, body: Params): Promise<string> {
+  const p = { type: q.type, slot: q.slot };
+  if (body.Digits !== '1' || !ivr.state().newPatientDob) return askBirthDate(ivr, 'book/dob', p);
   return confirmBooking(ivr, { ...p, patient: 'new' });
 }
 
@@ -179,8 +184,8 @@ function bookedMessage(ivr: Ivr, startsAt: Date, spokenName: string): string {
   return ivr.twiml();
 }
 
-export async function confirmed(ivr: Ivr, q: Params, body: Params): Promise<string> {
-  const p = { type: q.type!, slot: q.slot!, patient: q.patient! };
+export async function confirmed(ivr: Ivr, q: StepQuery<'book/confirm'>, body: Params): Promise<string> {
+  const p = { type: q.type, slot: q.slot, patient: q.patient };
   if (body.Digits !== '1') return offerSlots(ivr, p.type);
   // Booking in a registered patient's name needs their date of birth keyed on this call.
   if (p.patient !== 'new' && ivr.state().verifiedPatientId !== p.patient) return whoFor(ivr, p);

@@ -1,13 +1,14 @@
 // Changing or cancelling by phone. Caller ID can be spoofed, so nothing is read
 // out (not even a name) or changed before the caller keys the patient's date of birth.
 import { cancelAppointment, moveAppointment, SlotTakenError } from '../diary/booking.js';
-import { offerSlots, spokenNames } from './booking-line.js';
+import { offerSlots, type SlotStep, spokenNames } from './booking-line.js';
 import { askBirthDate, callersPatients, matchBirthDate, pickVerified } from './identity.js';
 import { type Ivr, outcomeAlongWith } from './phone.js';
 import { reception } from './reception-hours.js';
 import { MAX_MENU_ATTEMPTS } from './menu.js';
 import type { Params } from '../voice/call-step.js';
 import { speakSlot } from '../voice/speech.js';
+import { choiceOf, type StepQuery } from '../voice/steps.js';
 
 
 export async function changeStart(ivr: Ivr): Promise<string> {
@@ -21,18 +22,18 @@ export async function changeStart(ivr: Ivr): Promise<string> {
     return reception(ivr);
   }
   // No name is said before the caller keys a date of birth that belongs to someone on this number.
-  return askBirthDate(ivr, { attempt: '1' }, 'change/dob');
+  return askBirthDate(ivr, 'change/dob', { attempt: '1' });
 }
 
 /** A family number: the caller picks by name among the patients whose date of birth they keyed. */
-export async function changeWho(ivr: Ivr, q: Params, body: Params): Promise<string> {
-  const patient = await pickVerified(ivr, q[`p${body.Digits}`]);
+export async function changeWho(ivr: Ivr, q: StepQuery<'change/who'>, body: Params): Promise<string> {
+  const patient = await pickVerified(ivr, choiceOf(q, 'p', body.Digits));
   if (!patient) return changeStart(ivr);
   return listAppointments(ivr, patient);
 }
 
 /** The date of birth must match before anything is said about the patient or their appointments. */
-export async function changeCheckBirthDate(ivr: Ivr, q: Params, body: Params): Promise<string> {
+export async function changeCheckBirthDate(ivr: Ivr, q: StepQuery<'change/dob'>, body: Params): Promise<string> {
   const attempt = Number(q.attempt ?? '1');
   const matches = await matchBirthDate(ivr, body.Digits);
   if (matches.length === 1) return listAppointments(ivr, matches[0]!.id);
@@ -45,7 +46,7 @@ export async function changeCheckBirthDate(ivr: Ivr, q: Params, body: Params): P
     return reception(ivr);
   }
   ivr.say("Sorry, that doesn't match our records.");
-  return askBirthDate(ivr, { attempt: String(attempt + 1) }, 'change/dob');
+  return askBirthDate(ivr, 'change/dob', { attempt: String(attempt + 1) });
 }
 
 /** The verified patient, or null when this call has not verified one (a URL alone proves nothing). */
@@ -75,10 +76,10 @@ async function listAppointments(ivr: Ivr, patientId: string): Promise<string> {
   return ivr.ask(ivr.url('change/which', Object.fromEntries(appointments.map((a, i) => [`a${i + 1}`, a.id]))), `Which appointment? ${options}`, ivr.url('menu', { silence: '1' }));
 }
 
-export async function changeWhich(ivr: Ivr, q: Params, body: Params): Promise<string> {
+export async function changeWhich(ivr: Ivr, q: StepQuery<'change/which'>, body: Params): Promise<string> {
   const patientId = verifiedPatient(ivr);
   if (!patientId) return reception(ivr);
-  const id = q[`a${body.Digits}`];
+  const id = choiceOf(q, 'a', body.Digits);
   const appointment = id ? (await upcoming(ivr, patientId)).find((a) => a.id === id) : undefined;
   if (!appointment) return listAppointments(ivr, patientId);
   return chooseAction(ivr, appointment.id, `${describe(ivr, appointment)}.`);
@@ -95,15 +96,15 @@ async function ownAppointment(ivr: Ivr, id: string | undefined) {
   return ivr.deps.db.prisma.appointment.findFirst({ where: { id, patientId, clinicId: ivr.call.clinic.id }, include: { practitioner: { select: { spokenName: true } } } });
 }
 
-export async function changeAction(ivr: Ivr, q: Params, body: Params): Promise<string> {
+export async function changeAction(ivr: Ivr, q: StepQuery<'change/action'>, body: Params): Promise<string> {
   const appointment = await ownAppointment(ivr, q.appt);
   if (!appointment || appointment.status !== 'booked') return reception(ivr);
   if (body.Digits === '1') return ivr.ask(ivr.url('change/cancel', { appt: appointment.id }), `To cancel ${describe(ivr, appointment)}, press 1. To keep it, press 2.`, ivr.url('menu', { silence: '1' }));
-  if (body.Digits === '2') return offerSlots(ivr, appointment.typeId, undefined, undefined, { path: 'change/slot', params: { appt: appointment.id } });
+  if (body.Digits === '2') return offerSlots(ivr, appointment.typeId, undefined, undefined, { path: 'change/slot', appt: appointment.id });
   return chooseAction(ivr, appointment.id, "Sorry, that isn't one of the choices.");
 }
 
-export async function changeCancel(ivr: Ivr, q: Params, body: Params): Promise<string> {
+export async function changeCancel(ivr: Ivr, q: StepQuery<'change/cancel'>, body: Params): Promise<string> {
   const appointment = await ownAppointment(ivr, q.appt);
   if (!appointment) return reception(ivr);
   // A repeat of this request after it worked: say so again.
@@ -113,12 +114,12 @@ export async function changeCancel(ivr: Ivr, q: Params, body: Params): Promise<s
   return goodbyeWith(ivr, `Your appointment on ${describe(ivr, appointment)} is cancelled.`);
 }
 
-export async function changeSlot(ivr: Ivr, q: Params, body: Params): Promise<string> {
+export async function changeSlot(ivr: Ivr, q: StepQuery<'change/slot'>, body: Params): Promise<string> {
   const appointment = await ownAppointment(ivr, q.appt);
   if (!appointment || !q.type) return reception(ivr);
-  const step = { path: 'change/slot', params: { appt: appointment.id } };
+  const step: SlotStep = { path: 'change/slot', appt: appointment.id };
   if (body.Digits === '9' && q.later) return offerSlots(ivr, q.type, q.later, undefined, step);
-  const slot = q[`s${body.Digits}`];
+  const slot = choiceOf(q, 's', body.Digits);
   if (!slot) return offerSlots(ivr, q.type, undefined, "Sorry, that isn't one of the choices.", step);
   const [practitionerId, startsAt] = slot.split('@');
   const names = await spokenNames(ivr, [{ practitionerId: practitionerId! }]);
@@ -126,7 +127,7 @@ export async function changeSlot(ivr: Ivr, q: Params, body: Params): Promise<str
   return ivr.ask(ivr.url('change/move', { appt: appointment.id, slot, type: q.type }), `To move your appointment to ${when}, press 1. To keep it where it is, press 2.`, ivr.url('menu', { silence: '1' }));
 }
 
-export async function changeMove(ivr: Ivr, q: Params, body: Params): Promise<string> {
+export async function changeMove(ivr: Ivr, q: StepQuery<'change/move'>, body: Params): Promise<string> {
   const appointment = await ownAppointment(ivr, q.appt);
   if (!appointment || !q.slot) return reception(ivr);
   const [practitionerId, startsAtText] = q.slot.split('@');
@@ -137,7 +138,7 @@ export async function changeMove(ivr: Ivr, q: Params, body: Params): Promise<str
   try {
     await moveAppointment(ivr.deps, { clinicId: ivr.call.clinic.id, appointmentId: appointment.id, startsAt, practitionerId, source: 'phone', actor: { type: 'system' }, alongWith: outcomeAlongWith(ivr, 'moved') });
   } catch (err) {
-    if (err instanceof SlotTakenError) return offerSlots(ivr, appointment.typeId, undefined, 'Sorry, that time was taken a moment ago. Your appointment has not changed.', { path: 'change/slot', params: { appt: appointment.id } });
+    if (err instanceof SlotTakenError) return offerSlots(ivr, appointment.typeId, undefined, 'Sorry, that time was taken a moment ago. Your appointment has not changed.', { path: 'change/slot', appt: appointment.id });
     throw err;
   }
   const names = await spokenNames(ivr, [{ practitionerId: practitionerId! }]);

@@ -2,8 +2,10 @@
 // theirs to book for, change or cancel only once the caller keys that patient's date of birth.
 import { isE164 } from '../core/validation.js';
 import { patientsByPhone } from '../diary/patients.js';
-import type { Params } from '../voice/call-step.js';
+import type { StepQuery } from '../voice/steps.js';
 import type { Ivr } from './phone.js';
+
+type BirthDateStep = 'book/dob' | 'book/known-dob' | 'change/dob';
 
 /** The clinic's patients on the number the call comes from (none for a withheld number). */
 export async function callersPatients(ivr: Ivr) {
@@ -29,9 +31,10 @@ export async function pickVerified(ivr: Ivr, patientId: string | undefined): Pro
 
 export const usOrder = (locale: string) => locale.toLowerCase() === 'en-us';
 
-export function askBirthDate(ivr: Ivr, p: Params, path = 'book/dob'): string {
+/** Asks for eight keys of a date of birth; the answer goes to `path`, carrying what that step reads. */
+export function askBirthDate<P extends BirthDateStep>(ivr: Ivr, path: P, params: StepQuery<P>): string {
   const how = usOrder(ivr.call.clinic.locale) ? 'month, day and year, for example 0 4 2 3 1 9 8 0' : 'day, month and year, for example 2 3 0 4 1 9 8 0';
-  return ivr.ask(ivr.url(path, p), `Please key the patient's date of birth as eight digits: ${how}.`, ivr.url('menu', { silence: '1' }), { digits: 8 });
+  return ivr.ask(ivr.url<BirthDateStep>(path, params), `Please key the patient's date of birth as eight digits: ${how}.`, ivr.url('menu', { silence: '1' }), { digits: 8 });
 }
 
 /** Eight keypad digits as a date of birth (DDMMYYYY, or MMDDYYYY for American clinics); null when not a real past date. */

@@ -8,6 +8,7 @@ import { MAX_MENU_ATTEMPTS, menuChoice } from './menu.js';
 import type { Ivr } from './phone.js';
 import { reception } from './reception-hours.js';
 import { voicemail } from '../reception/queue.js';
+import type { StepQuery } from '../voice/steps.js';
 
 const MENU_PROMPT = 'To book an appointment, press 1 or say book. To change or cancel an appointment, press 2 or say change. To speak to reception, press 3 or say reception.';
 
@@ -35,7 +36,7 @@ function askMenu(ivr: Ivr, attempt: number): string {
   return ivr.ask(ivr.url('menu', { attempt: String(attempt) }), MENU_PROMPT, ivr.url('menu', { silence: '1' }), { speech: true, hints: 'book, change, cancel, reception' });
 }
 
-export async function menu(ivr: Ivr, q: Params, body: Params): Promise<string> {
+export async function menu(ivr: Ivr, q: StepQuery<'menu'>, body: Params): Promise<string> {
   // No answer at all goes to reception.
   if (q.silence) return reception(ivr);
   const choice = menuChoice(body);
@@ -52,7 +53,7 @@ export async function menu(ivr: Ivr, q: Params, body: Params): Promise<string> {
 }
 
 /** Out of hours: a message for the clinic, or booking, which never closes. */
-export async function closedChoice(ivr: Ivr, _q: Params, body: Params): Promise<string> {
+export async function closedChoice(ivr: Ivr, _q: StepQuery<'closed'>, body: Params): Promise<string> {
   if (body.Digits === '1') return voicemail(ivr, 'Thank you.');
   if (body.Digits === '2') return bookingStart(ivr);
   return goodbye(ivr);

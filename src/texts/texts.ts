@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { Services } from '../core/services.js';
 import type { Prisma } from '../db/database.js';
 import { isE164 } from '../core/validation.js';
-import { enqueueJob, PermanentJobError, type JobHandler } from '../jobs/runner.js';
+import { type JobHandlers, queueJob } from '../jobs/kinds.js';
+import { PermanentJobError } from '../jobs/runner.js';
 
 type Tx = Pick<Prisma, 'clinic' | 'textMessage' | 'job'>;
 
@@ -30,7 +31,7 @@ export async function queueText(tx: Tx, input: TextInput): Promise<string | null
     skipDuplicates: true,
   });
   if (created.count === 0) return null;
-  await enqueueJob(tx, 'text.send', { messageId: id }, { dedupeKey: `text:${id}` });
+  await queueJob(tx, 'text.send', { messageId: id }, { dedupeKey: `text:${id}` });
   return id;
 }
 
@@ -49,10 +50,9 @@ export async function queueMissedCallText(tx: Tx, input: { clinicId: string; to:
 }
 
 /** The job that sends one text through Twilio; safe to run again after a crash. */
-export function textJobs(deps: Pick<Services, 'db' | 'twilio' | 'clock'>): Record<string, JobHandler> {
+export function textJobs(deps: Pick<Services, 'db' | 'twilio' | 'clock'>): Pick<JobHandlers, 'text.send'> {
   return {
-    'text.send': async (payload) => {
-      const { messageId } = payload as { messageId: string };
+    'text.send': async ({ messageId }) => {
       const { prisma } = deps.db;
       const message = await prisma.textMessage.findUnique({ where: { id: messageId }, include: { clinic: { select: { numbers: { select: { e164: true }, orderBy: { createdAt: 'asc' }, take: 1 } } } } });
       if (!message || message.status === 'sent') return;

@@ -5,9 +5,11 @@
 import twilio from 'twilio';
 import type VoiceResponseType from 'twilio/lib/twiml/VoiceResponse.js';
 import type { Services } from '../core/services.js';
+import { type StepParams, type StepPath, stepUrl } from './steps.js';
 import { voiceFor } from './twiml.js';
 
 const { VoiceResponse } = twilio.twiml;
+/** The fields of Twilio's request (Digits, SpeechResult, QueuePosition …). */
 export type Params = Record<string, string | undefined>;
 
 /** What the phone line needs to know about the clinic a call is for. */
@@ -45,10 +47,9 @@ export class CallStep<D extends StepDeps = StepDeps> {
     this.voice = voiceFor(call.clinic.locale);
   }
 
-  url(path: string, params: Params = {}): string {
-    const query = new URLSearchParams({ call: this.call.id });
-    for (const [k, v] of Object.entries(params)) if (v !== undefined) query.set(k, v);
-    return `${this.deps.config.publicBaseUrl}/twilio/${path}?${query}`;
+  /** Where Twilio goes next on this call, carrying what that step reads (src/voice/steps.ts). */
+  url<P extends StepPath>(path: P, ...params: StepParams<P>): string {
+    return stepUrl(this.deps.config.publicBaseUrl, path, this.call.id, ...params);
   }
 
   say(text: string): this {

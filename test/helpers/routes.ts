@@ -2,6 +2,7 @@
 // router is mounted at — so tests that must cover "every route" cover new ones too.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { STEPS } from '../../src/voice/steps.js';
 
 export type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 export interface DeclaredRoute {
@@ -32,5 +33,7 @@ export function declaredRoutes(): DeclaredRoute[] {
       }
     }
   }
+  // The phone line's steps are registered from their map (src/voice/steps.ts), one route each.
+  for (const step of Object.keys(STEPS)) routes.push({ method: 'post', path: `/twilio/${step}`, ownerOnly: false, router: 'twilioRoutes' });
   return routes;
 }
