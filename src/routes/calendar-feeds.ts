@@ -4,6 +4,8 @@ import { actorOf, requireOwner } from '../http/auth.js';
 import type { AppContext } from '../main/context.js';
 import { feedsOf, feedUrl, findFeedByToken, regenerateFeed, renderFeed, showFullNames } from '../diary/calendar-feeds.js';
 import { body, ids } from '../http/input.js';
+import { wire } from '../http/wire.js';
+import type { CalendarFeedList } from '../contracts/api.js';
 
 /** GET /ical/<token>.ics: what calendar apps subscribe to. The token is the only credential. */
 export function publicFeedRoutes(ctx: AppContext): Router {
@@ -34,7 +36,7 @@ export function feedAdminRoutes(ctx: AppContext): Router {
   const feedOf = (req: Request) => ids(req, { feedId: 'calendar feed' }).feedId;
 
   router.get('/calendar-feeds', requireOwner, async (req, res) => {
-    res.json({ feeds: (await feedsOf(prisma, req.membership!.clinicId)).map(present) });
+    res.json(wire({ feeds: (await feedsOf(prisma, req.membership!.clinicId)).map(present) }) satisfies CalendarFeedList);
   });
   router.post('/calendar-feeds/:feedId/regenerate', requireOwner, async (req, res) => {
     res.json(present(await regenerateFeed(prisma, req.membership!.clinicId, feedOf(req), actorOf(req))));

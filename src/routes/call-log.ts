@@ -5,6 +5,8 @@ import { sendInPieces } from '../http/send-in-pieces.js';
 import { callLogQuerySchema, callsCsv, callTimeline, listCalls } from '../calls/call-log.js';
 import { NotFound } from '../core/errors.js';
 import { ids, query } from '../http/input.js';
+import { wire } from '../http/wire.js';
+import type { CallLogPage, CallTimeline } from '../contracts/api.js';
 
 /** /api/clinics/:clinicId/calls… for the clinic's staff. */
 export function callLogRoutes(ctx: AppContext, report: RequestHandler): Router {
@@ -15,7 +17,7 @@ export function callLogRoutes(ctx: AppContext, report: RequestHandler): Router {
   router.get('/calls', async (req, res) => {
     const q = query(req, callLogQuerySchema);
     const clinicId = req.membership!.clinicId;
-    res.json(await listCalls(prisma, clinicId, await zoneOf(clinicId), q));
+    res.json(wire(await listCalls(prisma, clinicId, await zoneOf(clinicId), q)) satisfies CallLogPage);
   });
   router.get('/calls.csv', report, async (req, res) => {
     const q = query(req, callLogQuerySchema);
@@ -26,7 +28,7 @@ export function callLogRoutes(ctx: AppContext, report: RequestHandler): Router {
   });
   router.get('/calls/:callId', async (req, res) => {
     const { callId: id } = ids(req, { callId: 'call' });
-    res.json(await callTimeline(prisma, req.membership!.clinicId, id));
+    res.json(wire(await callTimeline(prisma, req.membership!.clinicId, id)) satisfies CallTimeline);
   });
   return router;
 }

@@ -18,6 +18,8 @@ import { getClinic, updateClinicSettings } from '../clinics/clinics.js';
 import { clinicNameSchema, e164Schema, localeSchema, timeZoneSchema } from '../core/validation.js';
 import { NotFound, InvalidInput } from '../core/errors.js';
 import { body, ids } from '../http/input.js';
+import { wire } from '../http/wire.js';
+import type { ClinicDetail, ClinicSettings, InvitationList, NewInvitation, StaffList } from '../contracts/api.js';
 
 const days = (min: number, max: number) => z.number({ error: 'must be a number of days' }).int('must be whole days').min(min, `must be at least ${min} days`).max(max, `must be at most ${max} days`);
 
@@ -52,7 +54,7 @@ export function clinicRoutes(ctx: AppContext): Router {
     const clinic = await getClinic(ctx.db.prisma, req.membership!.clinicId);
     if (!clinic) throw new NotFound('No such clinic');
     ctx.fallbackDirectory.remember(clinic);
-    res.json({ ...clinic, role: req.membership!.role, simulator: Boolean(ctx.simulator?.ready) });
+    res.json(wire({ ...clinic, role: req.membership!.role, simulator: Boolean(ctx.simulator?.ready) }) satisfies ClinicDetail);
   });
 
   router.patch('/', requireOwner, async (req, res) => {
@@ -63,21 +65,21 @@ export function clinicRoutes(ctx: AppContext): Router {
     }
     const clinic = await updateClinicSettings(ctx.db.prisma, req.membership!.clinicId, changes, actorOf(req));
     ctx.fallbackDirectory.remember(clinic);
-    res.json({ ...clinic, role: req.membership!.role });
+    res.json(wire({ ...clinic, role: req.membership!.role }) satisfies ClinicSettings);
   });
 
   router.get('/staff', requireOwner, async (req, res) => {
-    res.json({ staff: await listStaff(ctx.db.prisma, req.membership!.clinicId) });
+    res.json(wire({ staff: await listStaff(ctx.db.prisma, req.membership!.clinicId) }) satisfies StaffList);
   });
 
   // Invitations: nobody joins until they accept (src/accounts/invitations.ts). The link is the owner's to pass on.
   router.get('/invitations', requireOwner, async (req, res) => {
-    res.json({ invitations: await listInvitations(ctx.db.prisma, req.membership!.clinicId, ctx.clock()) });
+    res.json(wire({ invitations: await listInvitations(ctx.db.prisma, req.membership!.clinicId, ctx.clock()) }) satisfies InvitationList);
   });
   router.post('/invitations', requireOwner, async (req, res) => {
     const { email, role } = body(req, z.strictObject({ email: emailSchema, role: roleSchema }));
     const invited = await inviteStaff(ctx.db.prisma, { clinicId: req.membership!.clinicId, email, role, baseUrl: ctx.config.publicBaseUrl, now: ctx.clock() }, actorOf(req));
-    res.status(201).json(invited);
+    res.status(201).json(wire(invited) satisfies NewInvitation);
   });
   router.delete('/invitations/:invitationId', requireOwner, async (req, res) => {
     const { invitationId } = ids(req, { invitationId: 'invitation' });

@@ -10,6 +10,8 @@ import {
 import { instantSchema, uuid, weeklyHoursSchema } from '../diary/validation.js';
 import { actorOf, requireOwner } from '../http/auth.js';
 import { body, ids } from '../http/input.js';
+import { wire } from '../http/wire.js';
+import type { AppointmentTypeList, BookingRules, ClosureList, HoursList, PractitionerList } from '../contracts/api.js';
 
 const practitionerSchema = z.strictObject({
   name: z.string({ error: 'is required' }).trim().min(1, 'is required').max(120),
@@ -47,7 +49,7 @@ export function diarySetupRoutes(ctx: AppContext): Router {
 
   // Practitioners
   router.get('/practitioners', async (req, res) => {
-    res.json({ practitioners: await listPractitioners(ctx, clinicOf(req)) });
+    res.json(wire({ practitioners: await listPractitioners(ctx, clinicOf(req)) }) satisfies PractitionerList);
   });
   router.post('/practitioners', requireOwner, async (req, res) => {
     res.status(201).json(await addPractitioner(ctx, who(req), body(req, practitionerSchema)));
@@ -58,12 +60,12 @@ export function diarySetupRoutes(ctx: AppContext): Router {
   });
   router.put('/practitioners/:practitionerId/hours', requireOwner, async (req, res) => {
     const id = practitionerOf(req);
-    res.json({ hours: await setWorkingHours(ctx, who(req), id, body(req, hoursSchema).hours) });
+    res.json(wire({ hours: await setWorkingHours(ctx, who(req), id, body(req, hoursSchema).hours) }) satisfies HoursList);
   });
 
   // Appointment types
   router.get('/appointment-types', async (req, res) => {
-    res.json({ appointmentTypes: await listAppointmentTypes(ctx, clinicOf(req)) });
+    res.json(wire({ appointmentTypes: await listAppointmentTypes(ctx, clinicOf(req)) }) satisfies AppointmentTypeList);
   });
   router.post('/appointment-types', requireOwner, async (req, res) => {
     const { practitionerIds, ...input } = body(req, typeSchema);
@@ -79,15 +81,15 @@ export function diarySetupRoutes(ctx: AppContext): Router {
 
   // Reception opening hours (when the phone line offers a person)
   router.get('/opening-hours', async (req, res) => {
-    res.json({ hours: await openingHours(ctx, clinicOf(req)) });
+    res.json(wire({ hours: await openingHours(ctx, clinicOf(req)) }) satisfies HoursList);
   });
   router.put('/opening-hours', requireOwner, async (req, res) => {
-    res.json({ hours: await setOpeningHours(ctx, who(req), body(req, hoursSchema).hours) });
+    res.json(wire({ hours: await setOpeningHours(ctx, who(req), body(req, hoursSchema).hours) }) satisfies HoursList);
   });
 
   // Closures
   router.get('/closures', async (req, res) => {
-    res.json({ closures: await closuresAhead(ctx, clinicOf(req)) });
+    res.json(wire({ closures: await closuresAhead(ctx, clinicOf(req)) }) satisfies ClosureList);
   });
   router.post('/closures', requireOwner, async (req, res) => {
     res.status(201).json(await addClosure(ctx, who(req), body(req, closureSchema)));
@@ -99,10 +101,10 @@ export function diarySetupRoutes(ctx: AppContext): Router {
 
   // Booking rules
   router.get('/booking-rules', async (req, res) => {
-    res.json(await bookingRules(ctx, clinicOf(req)));
+    res.json(wire(await bookingRules(ctx, clinicOf(req))) satisfies BookingRules);
   });
   router.patch('/booking-rules', requireOwner, async (req, res) => {
-    res.json(await changeBookingRules(ctx, who(req), body(req, rulesSchema)));
+    res.json(wire(await changeBookingRules(ctx, who(req), body(req, rulesSchema))) satisfies BookingRules);
   });
 
   return router;

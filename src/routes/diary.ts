@@ -10,6 +10,8 @@ import { patientInputSchema, patientRecord, registerPatient, searchPatients } fr
 import { addToWaitingList, leaveWaitingList, waitingList } from '../diary/waitlist.js';
 import { instantSchema, localDateSchema, uuid } from '../diary/validation.js';
 import { body, ids, query } from '../http/input.js';
+import { wire } from '../http/wire.js';
+import type { DiaryDay, FreeSlots, PatientRecord, PatientSearch } from '../contracts/api.js';
 
 const bookSchema = z.strictObject({ patientId: uuid('a patient'), practitionerId: uuid('a practitioner'), typeId: uuid('an appointment type'), startsAt: instantSchema });
 const moveSchema = z.strictObject({ startsAt: instantSchema, practitionerId: uuid('a practitioner').optional() });
@@ -33,21 +35,21 @@ export function diaryRoutes(ctx: AppContext): Router {
   // Patients
   router.get('/patients', async (req, res) => {
     const { q } = query(req, z.object({ q: z.string().trim().min(2, 'must be at least 2 characters').max(100) }));
-    res.json({ patients: await searchPatients(prisma, clinicOf(req), (await clinic(req)).locale, q) });
+    res.json(wire({ patients: await searchPatients(prisma, clinicOf(req), (await clinic(req)).locale, q) }) satisfies PatientSearch);
   });
   router.post('/patients', async (req, res) => {
     const input = body(req, patientInputSchema);
     res.status(201).json(await registerPatient(prisma, { id: clinicOf(req), locale: (await clinic(req)).locale }, input));
   });
   router.get('/patients/:patientId', async (req, res) => {
-    res.json(await patientRecord(prisma, clinicOf(req), ids(req, { patientId: 'patient' }).patientId));
+    res.json(wire(await patientRecord(prisma, clinicOf(req), ids(req, { patientId: 'patient' }).patientId)) satisfies PatientRecord);
   });
 
   // Free slots
   router.get('/slots', async (req, res) => {
     const q = query(req, slotsSchema);
     const slots = await nextFreeSlots(prisma, { clinicId: clinicOf(req), typeId: q.typeId, practitionerId: q.practitionerId, limit: q.limit, after: q.after, applyNotice: false, now: ctx.clock() });
-    res.json({ slots });
+    res.json(wire({ slots }) satisfies FreeSlots);
   });
 
   // Appointments
@@ -75,7 +77,7 @@ export function diaryRoutes(ctx: AppContext): Router {
   // Day and week views, in the clinic's local time.
   router.get('/diary', async (req, res) => {
     const q = query(req, diarySchema);
-    res.json(await diaryView(prisma, { id: clinicOf(req), timeZone: (await clinic(req)).timeZone }, q));
+    res.json(wire(await diaryView(prisma, { id: clinicOf(req), timeZone: (await clinic(req)).timeZone }, q)) satisfies DiaryDay);
   });
 
   // Waitlist

@@ -9,6 +9,8 @@ import { sendInPieces } from '../http/send-in-pieces.js';
 import { erasePatient, erasurePreview, exportPatient, exportPatientWithAudio } from '../privacy/patient-rights.js';
 import { NotFound } from '../core/errors.js';
 import { body, ids, query } from '../http/input.js';
+import { wire } from '../http/wire.js';
+import type { AuditPage, ErasurePreview } from '../contracts/api.js';
 
 const confirmSchema = z.strictObject({ confirmName: z.string({ error: 'is required: type the name to confirm' }).max(200) });
 
@@ -32,7 +34,7 @@ export function privacyRoutes(ctx: AppContext, report: RequestHandler): Router {
     res.set(attachment(`patient-${id}.zip`)).type('application/zip').send(zip);
   });
   router.get('/patients/:patientId/erasure', requireOwner, async (req, res) => {
-    res.json(await erasurePreview(prisma, clinicOf(req), patientIdOf(req)));
+    res.json(wire(await erasurePreview(prisma, clinicOf(req), patientIdOf(req))) satisfies ErasurePreview);
   });
   router.delete('/patients/:patientId', requireOwner, async (req, res) => {
     const id = patientIdOf(req);
@@ -57,7 +59,7 @@ export function privacyRoutes(ctx: AppContext, report: RequestHandler): Router {
   router.get('/audit', requireOwner, async (req, res) => {
     const q = query(req, auditQuerySchema);
     const clinic = await prisma.clinic.findUniqueOrThrow({ where: { id: clinicOf(req) }, select: { id: true, timeZone: true } });
-    res.json(await listAudit(prisma, clinic, q));
+    res.json(wire(await listAudit(prisma, clinic, q)) satisfies AuditPage);
   });
   return router;
 }

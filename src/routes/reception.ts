@@ -8,6 +8,8 @@ import { answerCaller, voiceToken } from '../reception/answering.js';
 import { listCallBacks, markCalledBack } from '../reception/call-backs.js';
 import { changePresence, isAvailable } from '../reception/presence.js';
 import { body, ids, query } from '../http/input.js';
+import { wire } from '../http/wire.js';
+import type { CallBackList, Presence, QueueList, VoiceToken } from '../contracts/api.js';
 
 const presenceSchema = z.strictObject({ available: z.boolean({ error: 'must be true or false' }) });
 const uuid = z.uuid({ error: 'must be an id' });
@@ -16,16 +18,16 @@ const uuid = z.uuid({ error: 'must be an id' });
 export function staffRoutes(ctx: AppContext): Router {
   const router = Router();
   router.get('/presence', requireSignedIn, async (req, res) => {
-    res.json({ available: await isAvailable(ctx.db.prisma, req.session!.user.id) });
+    res.json(wire({ available: await isAvailable(ctx.db.prisma, req.session!.user.id) }) satisfies Presence);
   });
   router.put('/presence', requireSignedIn, async (req, res) => {
     const { available } = body(req, presenceSchema);
     const user = req.session!.user;
     await changePresence(ctx, user, available);
-    res.json({ available });
+    res.json(wire({ available }) satisfies Presence);
   });
   router.get('/voice/token', requireSignedIn, (req, res) => {
-    res.set('Cache-Control', 'no-store').json(voiceToken(ctx, req.session!.user.id, ctx.clock()));
+    res.set('Cache-Control', 'no-store').json(wire(voiceToken(ctx, req.session!.user.id, ctx.clock())) satisfies VoiceToken);
   });
   return router;
 }
@@ -43,14 +45,15 @@ export function receptionRoutes(ctx: AppContext): Router {
     });
     // The patients each caller's number belongs to, so the desk sees names, not numbers.
     const patients = await ctx.db.prisma.patient.findMany({ where: { clinicId, phone: { in: waiting.map((c) => c.fromNumber) } }, select: { name: true, phone: true }, orderBy: { name: 'asc' } });
-    res.json({
+    const queue = {
       callers: waiting.map((c, i) => ({
         ...c,
         position: i + 1,
         waitSeconds: Math.max(0, Math.round((now - (c.queuedAt?.getTime() ?? now)) / 1000)),
         callers: patients.filter((p) => p.phone === c.fromNumber).map((p) => ({ name: p.name })),
       })),
-    });
+    };
+    res.json(wire(queue) satisfies QueueList);
   });
   router.post('/calls/:callId/answer', async (req, res) => {
     const { callId } = ids(req, { callId: 'call' });
@@ -58,7 +61,7 @@ export function receptionRoutes(ctx: AppContext): Router {
   });
   router.get('/call-backs', async (req, res) => {
     const { status } = query(req, z.object({ status: z.enum(['open', 'done'], { error: 'must be open or done' }).default('open') }));
-    res.json({ callBacks: await listCallBacks(ctx.db.prisma, req.membership!.clinicId, status === 'open') });
+    res.json(wire({ callBacks: await listCallBacks(ctx.db.prisma, req.membership!.clinicId, status === 'open') }) satisfies CallBackList);
   });
   router.post('/call-backs/:callBackId/done', async (req, res) => {
     const { callBackId: id } = ids(req, { callBackId: 'call-back' });

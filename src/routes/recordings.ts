@@ -6,6 +6,8 @@ import { nextPurgeAt } from '../recordings/retention-rules.js';
 import { auditListening, type Listener, recordingAudio, setLegalHold } from '../recordings/listening.js';
 import { NotFound } from '../core/errors.js';
 import { body, ids } from '../http/input.js';
+import { wire } from '../http/wire.js';
+import type { RetentionPanel } from '../contracts/api.js';
 
 const holdSchema = z.strictObject({ reason: z.string({ error: 'is required' }).trim().min(3, 'must say why (at least 3 characters)').max(500, 'must be at most 500 characters') });
 
@@ -42,7 +44,7 @@ export function recordingRoutes(ctx: AppContext): Router {
       ctx.db.prisma.clinic.findUniqueOrThrow({ where: { id: clinicId }, select: { recordingRetentionDays: true, voicemailRetentionDays: true, callLogRetentionDays: true, auditRetentionDays: true, receptionistsHearRecordings: true } }),
       ctx.db.prisma.auditEntry.findFirst({ where: { clinicId, action: 'retention.purged' }, orderBy: { at: 'desc' }, select: { at: true, details: true } }),
     ]);
-    res.json({ ...periods, nextRunAt: nextPurgeAt(ctx.clock()), lastRun: last ? { at: last.at, counts: last.details } : null });
+    res.json(wire({ ...periods, nextRunAt: nextPurgeAt(ctx.clock()), lastRun: last ? { at: last.at, counts: last.details } : null }) satisfies RetentionPanel);
   });
 
   router.post('/recordings/:recordingId/hold', requireOwner, async (req, res) => {

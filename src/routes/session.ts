@@ -11,6 +11,8 @@ import { acceptInvitation, inspectInvitation } from '../accounts/invitations.js'
 import { emailSchema, inspectPasswordLink, usePasswordLink } from '../accounts/staff.js';
 import { Gone, NotFound } from '../core/errors.js';
 import { body } from '../http/input.js';
+import { wire } from '../http/wire.js';
+import type { InvitationOffer, JoinedSession, PasswordLinkView, SessionInfo } from '../contracts/api.js';
 
 const signInSchema = z.object({ email: emailSchema, password: z.string({ error: 'is required' }).min(1, 'is required').max(200) });
 const linkSchema = z.object({ token: z.string({ error: 'is required' }).min(20, 'is not a link token').max(100) });
@@ -44,7 +46,7 @@ export function accountRoutes(ctx: AppContext): Router {
   const signInAs = async (req: Request, res: Response, userId: string) => adopt(req, res, { userId, ...(await startSession(prisma, userId, ctx.clock())) });
 
   router.get('/session', async (req, res) => {
-    res.set('Cache-Control', 'no-store').json(await sessionBody(req, res));
+    res.set('Cache-Control', 'no-store').json(wire(await sessionBody(req, res)) satisfies SessionInfo);
   });
 
   router.post('/session', async (req, res) => {
@@ -52,7 +54,7 @@ export function accountRoutes(ctx: AppContext): Router {
     const session = await signInWithPassword(prisma, { email, password, address: req.ip ?? 'unknown', knownOnThisBrowser: jar.trustedUsers(req) }, ctx.clock());
     await adopt(req, res, session);
     jar.rememberDevice(req, res, session.userId);
-    res.json(await sessionBody(req, res));
+    res.json(wire(await sessionBody(req, res)) satisfies SessionInfo);
   });
 
   router.delete('/session', async (req, res) => {
@@ -65,7 +67,7 @@ export function accountRoutes(ctx: AppContext): Router {
     req.session = undefined;
     jar.clearSession(res);
     jar.renewAnonymous(req, res);
-    res.json(await sessionBody(req, res));
+    res.json(wire(await sessionBody(req, res)) satisfies SessionInfo);
   });
 
   // A link token is 256 random bits: no guessing it. These limits stop an address from
@@ -83,7 +85,7 @@ export function accountRoutes(ctx: AppContext): Router {
 
   router.post('/password-links/inspect', async (req, res) => {
     const { token } = body(req, linkSchema);
-    await linkAttempt(req, async () => void res.json(await inspectPasswordLink(prisma, token, ctx.clock())));
+    await linkAttempt(req, async () => void res.json(wire(await inspectPasswordLink(prisma, token, ctx.clock())) satisfies PasswordLinkView));
   });
 
   /** Sets the password through a one-time link and signs the person in. */
@@ -92,7 +94,7 @@ export function accountRoutes(ctx: AppContext): Router {
     await linkAttempt(req, async () => {
       const { userId } = await usePasswordLink(prisma, token, password, ctx.clock());
       await signInAs(req, res, userId);
-      res.json(await sessionBody(req, res));
+      res.json(wire(await sessionBody(req, res)) satisfies SessionInfo);
     });
   });
 
@@ -100,14 +102,14 @@ export function accountRoutes(ctx: AppContext): Router {
   // invitee accepts, signed in as the invited email or by choosing a password for a new account.
   router.post('/invitations/inspect', async (req, res) => {
     const { token } = body(req, linkSchema);
-    await linkAttempt(req, async () => void res.json(await inspectInvitation(prisma, token, ctx.clock())));
+    await linkAttempt(req, async () => void res.json(wire(await inspectInvitation(prisma, token, ctx.clock())) satisfies InvitationOffer));
   });
   router.post('/invitations/accept', async (req, res) => {
     const { token, password } = body(req, linkSchema.extend({ password: passwordSchema.optional() }));
     await linkAttempt(req, async () => {
       const accepted = await acceptInvitation(prisma, token, { signedInAs: req.session?.user ?? null, password }, ctx.clock());
       if (accepted.newAccount) await signInAs(req, res, accepted.userId);
-      res.json({ ...(await sessionBody(req, res)), joined: accepted.clinicId });
+      res.json(wire({ ...(await sessionBody(req, res)), joined: accepted.clinicId }) satisfies JoinedSession);
     });
   });
 

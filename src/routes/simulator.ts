@@ -10,6 +10,8 @@ import type { SimulatedCall } from '../simulator/simulated-call.js';
 import { SimulatorError } from '../simulator/simulated-call.js';
 import { NotFound, InvalidInput, Conflict } from '../core/errors.js';
 import { body, ids } from '../http/input.js';
+import { wire } from '../http/wire.js';
+import type { SimulatedCallView } from '../contracts/api.js';
 
 const e164 = z.string().refine((n) => isE164(n), 'must be a phone number in international form, like +447700900123');
 const placeSchema = z.strictObject({ from: e164.optional(), to: e164.optional() });
@@ -23,7 +25,7 @@ const view = (call: SimulatedCall) => {
   const takes = waiting?.verb === 'Gather' ? (waiting.input.includes('speech') ? 'keys or speech' : 'keys') : waiting?.verb === 'Record' ? 'a message' : null;
   // How many keys the question waits for (Twilio's numDigits): a date of birth is eight, sent together.
   const digits = waiting?.verb === 'Gather' ? waiting.numDigits : null;
-  return { sid: call.sid, state: call.state, takes, digits, transcript: call.transcript };
+  return wire({ sid: call.sid, state: call.state, takes, digits, transcript: call.transcript }) satisfies SimulatedCallView;
 };
 
 export function simulatorRoutes(ctx: AppContext): Router {

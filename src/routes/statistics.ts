@@ -6,6 +6,8 @@ import type { AppContext } from '../main/context.js';
 import { periodReport, reportCsv } from '../statistics/statistics.js';
 import { InvalidInput } from '../core/errors.js';
 import { query } from '../http/input.js';
+import { wire } from '../http/wire.js';
+import type { StatisticsReport } from '../contracts/api.js';
 
 const MAX_DAYS = 366;
 
@@ -30,7 +32,7 @@ export function statisticsRoutes(ctx: AppContext, report: RequestHandler): Route
   }
 
   router.get('/statistics', requireOwner, report, async (req, res) => {
-    res.json(await periodOf(req));
+    res.json(wire(await periodOf(req)) satisfies StatisticsReport);
   });
   router.get('/statistics.csv', requireOwner, report, async (req, res) => {
     const r = await periodOf(req);

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError, fetchSession, type SessionInfo } from './api';
+import type { SessionInfo } from '../../src/contracts/api';
+import { ApiError, fetchSession } from './api';
 import { Home } from './pages/Home';
 import { Invitation } from './pages/Invitation';
 import { SetPassword } from './pages/SetPassword';

@@ -1,18 +1,5 @@
 // The dashboard's one way to talk to the server: JSON, session cookie, CSRF header.
-
-export interface ClinicSummary {
-  id: string;
-  name: string;
-  timeZone: string;
-  locale: string;
-  role: 'owner' | 'receptionist';
-}
-
-export interface SessionInfo {
-  user: { id: string; email: string } | null;
-  clinics: ClinicSummary[];
-  csrfToken: string;
-}
+import type { SessionInfo } from '../../src/contracts/api';
 
 export class ApiError extends Error {
   constructor(

@@ -1,14 +1,9 @@
 import { useState } from 'react';
 import { api, type ApiError } from '../api';
+import type { CallRecording } from '../../../src/contracts/api';
 
-export interface RecordingInfo {
-  id: string;
-  kind: 'call' | 'voicemail';
-  status: string;
-  durationSeconds: number | null;
-  legalHold?: boolean;
-  holdReason?: string | null;
-}
+/** A call's recording, or a call-back's voicemail (which comes without its hold). */
+export type RecordingInfo = Pick<CallRecording, 'id' | 'kind' | 'status' | 'durationSeconds'> & Partial<Pick<CallRecording, 'legalHold' | 'holdReason'>>;
 
 const STATUS: Record<string, string> = { completed: 'being fetched from Twilio', absent: 'no sound was recorded', failed: 'the recording failed' };
 

@@ -7,14 +7,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../api';
 import { useLiveEvents } from './context';
+import type { VoiceToken } from '../../../src/contracts/api';
 
 export type PhoneState =
   | { state: 'starting' }
   | { state: 'unavailable'; reason: string }
   | { state: 'ready'; simulated?: boolean }
   | { state: 'in-call'; muted: boolean; simulated?: boolean };
-
-type VoiceToken = { token: string; identity: string; expiresAt: string; simulated?: undefined } | { simulated: true; identity: string; expiresAt: string };
 
 type DeviceLike = { register(): Promise<void>; destroy(): void; updateToken(t: string): void; on(e: string, f: (...a: never[]) => void): void };
 type CallLike = { accept(): void; disconnect(): void; mute(m: boolean): void; on(e: string, f: () => void): void };

@@ -3,49 +3,26 @@ import { api, ApiError, type Load, loadInto } from '../api';
 import { useLiveEvents } from '../live/context';
 import { callerNames, maskNumber, timeIn } from '../live/format';
 import { Loaded } from '../components/Loaded';
-import { type RecordingInfo, RecordingPlayer } from '../components/RecordingPlayer';
-import type { ClinicView } from './Live';
+import { RecordingPlayer } from '../components/RecordingPlayer';
+import type { CallBackEntry, CallBackList, CallLogPage, CallLogRow, CallTimeline, ClinicSummary } from '../../../src/contracts/api';
 
 const OUTCOMES = ['booked', 'moved', 'cancelled', 'reception', 'voicemail', 'abandoned', 'out_of_hours', 'failed', 'call_back'];
 
-interface CallRow {
-  id: string;
-  fromNumber: string;
-  startedAt: string;
-  status: string;
-  outcome: string | null;
-  durationSeconds: number | null;
-}
-interface Timeline extends CallRow {
-  events: { at: string; kind: string }[];
-  recordings: RecordingInfo[];
-}
-interface CallBack {
-  id: string;
-  reason: 'voicemail' | 'abandoned';
-  fromNumber: string;
-  /** The patients this number belongs to (none for a stranger, several for a family). */
-  callers: { name: string }[];
-  createdAt: string;
-  voicemail: { id: string; status: string; durationSeconds: number | null } | null;
-  done: { at: string; email: string | null } | null;
-}
-
 /** The call-back list, then the call log with filters, paging, CSV export and each call's timeline. */
-export function Calls({ clinic }: { clinic: ClinicView }) {
+export function Calls({ clinic }: { clinic: ClinicSummary }) {
   const base = `/api/clinics/${clinic.id}`;
   const [filters, setFilters] = useState({ from: '', to: '', outcome: '' });
-  const [calls, setCalls] = useState<Load<{ rows: CallRow[]; next: string | null }>>({ state: 'loading' });
-  const [callBacks, setCallBacks] = useState<Load<CallBack[]>>({ state: 'loading' });
-  const [timeline, setTimeline] = useState<Timeline | null>(null);
+  const [calls, setCalls] = useState<Load<{ rows: CallLogRow[]; next: string | null }>>({ state: 'loading' });
+  const [callBacks, setCallBacks] = useState<Load<CallBackEntry[]>>({ state: 'loading' });
+  const [timeline, setTimeline] = useState<CallTimeline | null>(null);
   const [problem, setProblem] = useState('');
 
   const query = useCallback((extra: Record<string, string> = {}) => new URLSearchParams({ ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)), ...extra }), [filters]);
   const loadCalls = useCallback(() => {
-    loadInto(api<{ calls: CallRow[]; nextCursor: string | null }>('GET', `${base}/calls?${query({ limit: '50' })}`), setCalls, (r) => ({ rows: r.calls, next: r.nextCursor }));
+    loadInto(api<CallLogPage>('GET', `${base}/calls?${query({ limit: '50' })}`), setCalls, (r) => ({ rows: r.calls, next: r.nextCursor }));
   }, [base, query]);
   const loadCallBacks = useCallback(() => {
-    loadInto(api<{ callBacks: CallBack[] }>('GET', `${base}/call-backs`), setCallBacks, (r) => r.callBacks);
+    loadInto(api<CallBackList>('GET', `${base}/call-backs`), setCallBacks, (r) => r.callBacks);
   }, [base]);
   useEffect(loadCalls, [loadCalls]);
   useEffect(loadCallBacks, [loadCallBacks]);
@@ -62,11 +39,11 @@ export function Calls({ clinic }: { clinic: ClinicView }) {
 
   async function more() {
     if (calls.state !== 'ready' || !calls.value.next) return;
-    const r = await api<{ calls: CallRow[]; nextCursor: string | null }>('GET', `${base}/calls?${query({ limit: '50', cursor: calls.value.next })}`);
+    const r = await api<CallLogPage>('GET', `${base}/calls?${query({ limit: '50', cursor: calls.value.next })}`);
     setCalls({ state: 'ready', value: { rows: [...calls.value.rows, ...r.calls], next: r.nextCursor } });
   }
 
-  async function done(cb: CallBack) {
+  async function done(cb: CallBackEntry) {
     try {
       await api('POST', `${base}/call-backs/${cb.id}/done`, {});
       loadCallBacks();
@@ -75,7 +52,7 @@ export function Calls({ clinic }: { clinic: ClinicView }) {
     }
   }
 
-  const openTimeline = (callId: string) => api<Timeline>('GET', `${base}/calls/${callId}`).then(setTimeline, (err: ApiError) => setProblem(err.message));
+  const openTimeline = (callId: string) => api<CallTimeline>('GET', `${base}/calls/${callId}`).then(setTimeline, (err: ApiError) => setProblem(err.message));
   const when = (iso: string) => timeIn(iso, clinic.timeZone, clinic.locale);
   return (
     <section aria-label="Calls">

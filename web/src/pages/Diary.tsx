@@ -3,53 +3,30 @@ import { api, ApiError, type Load, loadInto } from '../api';
 import { useLiveEvents } from '../live/context';
 import { timeIn } from '../live/format';
 import { Loaded } from '../components/Loaded';
-import type { ClinicView } from './Live';
-
-interface Named {
-  id: string;
-  name: string;
-}
-interface Appointment {
-  id: string;
-  startsAt: string;
-  endsAt: string;
-  status: string;
-  typeId: string;
-  practitionerId: string;
-  patient: Named;
-  type: Named;
-  practitioner: Named;
-}
-interface Slot {
-  practitionerId: string;
-  startsAt: string;
-}
-interface Patient extends Named {
-  phone: string | null;
-}
+import type { AppointmentTypeList, ClinicSummary, DiaryAppointment, DiaryDay, FreeSlot, FreeSlots, Named, PatientSearch, PatientSummary, PractitionerList } from '../../../src/contracts/api';
 
 const todayIn = (timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date());
 
 /** Day and week views per practitioner; book, move and cancel from a slot picker; changes made elsewhere appear live. */
-export function Diary({ clinic }: { clinic: ClinicView }) {
+export function Diary({ clinic }: { clinic: ClinicSummary }) {
   const base = `/api/clinics/${clinic.id}`;
   const [date, setDate] = useState(() => todayIn(clinic.timeZone));
   const [view, setView] = useState<'day' | 'week'>('day');
   const [practitionerId, setPractitionerId] = useState('');
   const [practitioners, setPractitioners] = useState<Named[]>([]);
   const [types, setTypes] = useState<Named[]>([]);
-  const [diary, setDiary] = useState<Load<Appointment[]>>({ state: 'loading' });
+  const [diary, setDiary] = useState<Load<DiaryAppointment[]>>({ state: 'loading' });
   const [notice, setNotice] = useState('');
-  const [moving, setMoving] = useState<Appointment | null>(null);
+  const [moving, setMoving] = useState<DiaryAppointment | null>(null);
 
   const load = useCallback(() => {
     const q = new URLSearchParams({ date, view, ...(practitionerId ? { practitionerId } : {}) });
-    loadInto(api<{ appointments: Appointment[] }>('GET', `${base}/diary?${q}`), setDiary, (r) => r.appointments);
+    loadInto(api<DiaryDay>('GET', `${base}/diary?${q}`), setDiary, (r) => r.appointments);
   }, [base, date, view, practitionerId]);
   useEffect(load, [load]);
   useEffect(() => {
-    api<{ practitioners: Named[] }>('GET', `${base}/practitioners`).then((r) => setPractitioners(r.practitioners), () => undefined);
-    api<{ appointmentTypes: Named[] }>('GET', `${base}/appointment-types`).then((r) => setTypes(r.appointmentTypes), () => undefined);
+    api<PractitionerList>('GET', `${base}/practitioners`).then((r) => setPractitioners(r.practitioners), () => undefined);
+    api<AppointmentTypeList>('GET', `${base}/appointment-types`).then((r) => setTypes(r.appointmentTypes), () => undefined);
   }, [base]);
   useLiveEvents((e) => {
     if (e.name.startsWith('appointment.')) load();
@@ -58,7 +35,7 @@ export function Diary({ clinic }: { clinic: ClinicView }) {
     }
   }, load);
 
-  async function cancel(a: Appointment) {
+  async function cancel(a: DiaryAppointment) {
     if (!window.confirm(`Cancel ${a.patient.name}'s ${a.type.name} on ${timeIn(a.startsAt, clinic.timeZone, clinic.locale)}?`)) return;
     try {
       await api('POST', `${base}/appointments/${a.id}/cancel`, {});
@@ -161,10 +138,10 @@ export function Diary({ clinic }: { clinic: ClinicView }) {
   );
 }
 
-function BookPanel({ base, clinic, types, nameOf, onBooked }: { base: string; clinic: ClinicView; types: Named[]; nameOf: (id: string) => string; onBooked: (text: string) => void }) {
+function BookPanel({ base, clinic, types, nameOf, onBooked }: { base: string; clinic: ClinicSummary; types: Named[]; nameOf: (id: string) => string; onBooked: (text: string) => void }) {
   const [query, setQuery] = useState('');
-  const [found, setFound] = useState<Patient[]>([]);
-  const [patient, setPatient] = useState<Patient | null>(null);
+  const [found, setFound] = useState<PatientSummary[]>([]);
+  const [patient, setPatient] = useState<PatientSummary | null>(null);
   const [typeId, setTypeId] = useState('');
   const [problem, setProblem] = useState('');
 
@@ -172,7 +149,7 @@ function BookPanel({ base, clinic, types, nameOf, onBooked }: { base: string; cl
     e.preventDefault();
     setProblem('');
     try {
-      setFound((await api<{ patients: Patient[] }>('GET', `${base}/patients?${new URLSearchParams({ q: query })}`)).patients);
+      setFound((await api<PatientSearch>('GET', `${base}/patients?${new URLSearchParams({ q: query })}`)).patients);
     } catch (err) {
       setProblem((err as ApiError).message);
     }
@@ -246,14 +223,14 @@ function BookPanel({ base, clinic, types, nameOf, onBooked }: { base: string; cl
 }
 
 /** The next free times for a type; picking one books or moves. A time taken meanwhile offers the alternatives. */
-function SlotPicker(props: { title: string; base: string; clinic: ClinicView; typeId: string; nameOf: (id: string) => string; onPick: (s: Slot) => Promise<void>; onClose?: () => void }) {
-  const [slots, setSlots] = useState<Load<Slot[]>>({ state: 'loading' });
+function SlotPicker(props: { title: string; base: string; clinic: ClinicSummary; typeId: string; nameOf: (id: string) => string; onPick: (s: FreeSlot) => Promise<void>; onClose?: () => void }) {
+  const [slots, setSlots] = useState<Load<FreeSlot[]>>({ state: 'loading' });
   const [problem, setProblem] = useState('');
   const [busy, setBusy] = useState(false);
-  const loadSlots = useCallback(() => loadInto(api<{ slots: Slot[] }>('GET', `${props.base}/slots?${new URLSearchParams({ typeId: props.typeId, limit: '8' })}`), setSlots, (r) => r.slots), [props.base, props.typeId]);
+  const loadSlots = useCallback(() => loadInto(api<FreeSlots>('GET', `${props.base}/slots?${new URLSearchParams({ typeId: props.typeId, limit: '8' })}`), setSlots, (r) => r.slots), [props.base, props.typeId]);
   useEffect(loadSlots, [loadSlots]);
 
-  async function pick(slot: Slot) {
+  async function pick(slot: FreeSlot) {
     setBusy(true);
     setProblem('');
     try {

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
-import { api, ApiError, fetchSession, type SessionInfo } from '../api';
+import { api, ApiError, fetchSession } from '../api';
+import type { ClinicDetail, SessionInfo } from '../../../src/contracts/api';
 import { LiveProvider } from '../live/context';
 import type { LiveState } from '../live/socket';
 import { navigate, usePath } from '../router';
@@ -22,17 +23,6 @@ const SCREENS = [
   { path: '/staff', label: 'Staff', owner: true },
   { path: '/audit', label: 'Audit', owner: true },
 ];
-
-interface ClinicDetail {
-  id: string;
-  name: string;
-  timeZone: string;
-  locale: string;
-  numbers: string[];
-  role: 'owner' | 'receptionist';
-  /** Whether this server runs the phone simulator. */
-  simulator?: boolean;
-}
 
 type Detail = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; clinic: ClinicDetail };
 

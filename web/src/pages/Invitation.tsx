@@ -1,16 +1,11 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { FormEnd } from '../components/FormEnd';
-import { api, ApiError, type SessionInfo } from '../api';
+import { api, ApiError } from '../api';
+import type { InvitationOffer, JoinedSession, SessionInfo } from '../../../src/contracts/api';
 
-interface Invited {
-  email: string;
-  role: 'owner' | 'receptionist';
-  clinicName: string;
-  expiresAt: string;
-}
-type LinkState = { state: 'checking' } | { state: 'bad'; message: string } | { state: 'ok'; invited: Invited };
+type LinkState = { state: 'checking' } | { state: 'bad'; message: string } | { state: 'ok'; invited: InvitationOffer };
 
-const roleName = (role: Invited['role']) => (role === 'owner' ? 'an owner' : 'a receptionist');
+const roleName = (role: InvitationOffer['role']) => (role === 'owner' ? 'an owner' : 'a receptionist');
 
 /**
  * Opened from an invitation link: /invitation#token=… (the token stays out of server logs).
@@ -25,7 +20,7 @@ export function Invitation({ session, onJoined }: { session: SessionInfo; onJoin
 
   useEffect(() => {
     if (!token) return setLink({ state: 'bad', message: 'This page needs the link you were sent. Open the whole link from your message.' });
-    api<Invited>('POST', '/api/invitations/inspect', { token }).then(
+    api<InvitationOffer>('POST', '/api/invitations/inspect', { token }).then(
       (invited) => setLink({ state: 'ok', invited }),
       (err: ApiError) => setLink({ state: 'bad', message: err.message }),
     );
@@ -49,7 +44,7 @@ export function Invitation({ session, onJoined }: { session: SessionInfo; onJoin
     const form = new FormData(event.currentTarget);
     const password = String(form.get('password') ?? '');
     if (password !== form.get('confirm')) return setError({ form: 'new', message: 'The two passwords are different.' });
-    void attempt('new', () => api<SessionInfo>('POST', '/api/invitations/accept', { token, password }));
+    void attempt('new', () => api<JoinedSession>('POST', '/api/invitations/accept', { token, password }));
   }
 
   function signInAndJoin(event: FormEvent<HTMLFormElement>, invitedEmail: string) {
@@ -57,7 +52,7 @@ export function Invitation({ session, onJoined }: { session: SessionInfo; onJoin
     const password = String(new FormData(event.currentTarget).get('password') ?? '');
     void attempt('existing', async () => {
       await api<SessionInfo>('POST', '/api/session', { email: invitedEmail, password });
-      return api<SessionInfo>('POST', '/api/invitations/accept', { token });
+      return api<JoinedSession>('POST', '/api/invitations/accept', { token });
     });
   }
 
@@ -90,7 +85,7 @@ export function Invitation({ session, onJoined }: { session: SessionInfo; onJoin
       </p>
       {current.user ? (
         current.user.email === invited.email ? (
-          <form onSubmit={(e) => { e.preventDefault(); void attempt('join', () => api<SessionInfo>('POST', '/api/invitations/accept', { token })); }} aria-label="Accept the invitation">
+          <form onSubmit={(e) => { e.preventDefault(); void attempt('join', () => api<JoinedSession>('POST', '/api/invitations/accept', { token })); }} aria-label="Accept the invitation">
             <FormEnd error={errorFor('join')} busy={busy} label={`Join ${invited.clinicName}`} busyLabel="Joining…" />
           </form>
         ) : (

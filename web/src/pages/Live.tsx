@@ -6,20 +6,14 @@ import { useBrowserPhone } from '../live/phone';
 import { useLiveEvents } from '../live/context';
 import type { LiveEvent } from '../live/socket';
 import type { CallerMatch } from '../../../src/contracts/events';
+import type { ClinicSummary, Presence, QueueEntry, QueueList } from '../../../src/contracts/api';
 
 type Caller = CallerMatch;
 
-interface Waiting {
-  id: string;
-  fromNumber: string;
-  queuedAt: string | null;
-  queueStatus: 'waiting' | 'claimed';
-  position: number;
-  waitSeconds: number;
-  callers: { name: string }[];
+type Waiting = QueueEntry & {
   /** When this row was fetched, so its wait counts up between fetches. */
   fetchedAt: number;
-}
+};
 
 interface Ringing {
   callId: string;
@@ -35,16 +29,8 @@ interface InProgress {
   answeredBy: string;
 }
 
-export interface ClinicView {
-  id: string;
-  name: string;
-  timeZone: string;
-  locale: string;
-  role?: 'owner' | 'receptionist';
-}
-
 /** The receptionist's live screen: who is ringing, who is waiting, who is talking, and the Answer button. */
-export function Live({ clinic }: { clinic: ClinicView }) {
+export function Live({ clinic }: { clinic: ClinicSummary }) {
   const [queue, setQueue] = useState<Load<Waiting[]>>({ state: 'loading' });
   const [available, setAvailable] = useState<Load<boolean>>({ state: 'loading' });
   const [ringing, setRinging] = useState<Ringing[]>([]);
@@ -57,10 +43,10 @@ export function Live({ clinic }: { clinic: ClinicView }) {
   queueNow.current = queue.state === 'ready' ? queue.value : [];
 
   const loadQueue = useCallback(() => {
-    loadInto(api<{ callers: Omit<Waiting, 'fetchedAt'>[] }>('GET', `/api/clinics/${clinic.id}/queue`), setQueue, (r) => r.callers.map((c) => ({ ...c, fetchedAt: Date.now() })));
+    loadInto(api<QueueList>('GET', `/api/clinics/${clinic.id}/queue`), setQueue, (r) => r.callers.map((c) => ({ ...c, fetchedAt: Date.now() })));
   }, [clinic.id]);
   const loadPresence = useCallback(() => {
-    loadInto(api<{ available: boolean }>('GET', '/api/presence'), setAvailable, (r) => r.available);
+    loadInto(api<Presence>('GET', '/api/presence'), setAvailable, (r) => r.available);
   }, []);
   useEffect(() => {
     loadQueue();
@@ -113,7 +99,7 @@ export function Live({ clinic }: { clinic: ClinicView }) {
     if (available.state !== 'ready') return;
     setBusy('presence');
     try {
-      const r = await api<{ available: boolean }>('PUT', '/api/presence', { available: !available.value });
+      const r = await api<Presence>('PUT', '/api/presence', { available: !available.value });
       setAvailable({ state: 'ready', value: r.available });
     } catch (err) {
       setProblem((err as ApiError).message);

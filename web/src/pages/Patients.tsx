@@ -1,51 +1,35 @@
 import { type FormEvent, lazy, Suspense, useState } from 'react';
 import { api, ApiError, type Load } from '../api';
 import { maskNumber, timeIn } from '../live/format';
-import type { ClinicView } from './Live';
+import type { CallLogPage, CallLogRow, ClinicSummary, PatientRecord, PatientSearch, PatientSummary } from '../../../src/contracts/api';
 
 // Owners only, so in the owners' chunk.
 const PatientRights = lazy(() => import('./owner/PatientRights'));
 
-interface Patient {
-  id: string;
-  name: string;
-  phone: string | null;
-  dateOfBirth: string | null;
-}
-interface PatientDetail extends Patient {
-  appointments: { id: string; startsAt: string; status: string; type: { name: string }; practitioner: { name: string } }[];
-}
-interface CallRow {
-  id: string;
-  startedAt: string;
-  outcome: string | null;
-  durationSeconds: number | null;
-}
-
 type Search<T> = { state: 'idle' } | Load<T>;
 
 /** Find a patient by name or number; their appointments and their calls. */
-export function Patients({ clinic }: { clinic: ClinicView }) {
+export function Patients({ clinic }: { clinic: ClinicSummary }) {
   const base = `/api/clinics/${clinic.id}`;
   const [query, setQuery] = useState('');
-  const [results, setResults] = useState<Search<Patient[]>>({ state: 'idle' });
-  const [detail, setDetail] = useState<Search<{ patient: PatientDetail; calls: CallRow[] }>>({ state: 'idle' });
+  const [results, setResults] = useState<Search<PatientSummary[]>>({ state: 'idle' });
+  const [detail, setDetail] = useState<Search<{ patient: PatientRecord; calls: CallLogRow[] }>>({ state: 'idle' });
 
   async function search(e: FormEvent) {
     e.preventDefault();
     setResults({ state: 'loading' });
     try {
-      setResults({ state: 'ready', value: (await api<{ patients: Patient[] }>('GET', `${base}/patients?${new URLSearchParams({ q: query })}`)).patients });
+      setResults({ state: 'ready', value: (await api<PatientSearch>('GET', `${base}/patients?${new URLSearchParams({ q: query })}`)).patients });
     } catch (err) {
       setResults({ state: 'error', message: (err as ApiError).message });
     }
   }
 
-  async function open(p: Patient) {
+  async function open(p: PatientSummary) {
     setDetail({ state: 'loading' });
     try {
-      const patient = await api<PatientDetail>('GET', `${base}/patients/${p.id}`);
-      const calls = p.phone ? (await api<{ calls: CallRow[] }>('GET', `${base}/calls?${new URLSearchParams({ caller: p.phone, limit: '20' })}`)).calls : [];
+      const patient = await api<PatientRecord>('GET', `${base}/patients/${p.id}`);
+      const calls = p.phone ? (await api<CallLogPage>('GET', `${base}/calls?${new URLSearchParams({ caller: p.phone, limit: '20' })}`)).calls : [];
       setDetail({ state: 'ready', value: { patient, calls } });
     } catch (err) {
       setDetail({ state: 'error', message: (err as ApiError).message });

@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { FormEnd } from '../components/FormEnd';
-import { api, ApiError, type SessionInfo } from '../api';
+import { api, ApiError } from '../api';
+import type { PasswordLinkView, SessionInfo } from '../../../src/contracts/api';
 
 type LinkState = { state: 'checking' } | { state: 'bad'; message: string } | { state: 'ok'; email: string };
 
@@ -14,7 +15,7 @@ export function SetPassword({ onSignedIn }: { onSignedIn: (session: SessionInfo)
   useEffect(() => {
     if (!token) return setLink({ state: 'bad', message: 'This page needs the link you were sent. Open the whole link from your message.' });
     // The app fetched the session (and its CSRF token) before this page opened.
-    api<{ email: string }>('POST', '/api/password-links/inspect', { token }).then(
+    api<PasswordLinkView>('POST', '/api/password-links/inspect', { token }).then(
         ({ email }) => setLink({ state: 'ok', email }),
         (err: ApiError) => setLink({ state: 'bad', message: err.message }),
       );

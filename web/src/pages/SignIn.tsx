@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { FormEnd } from '../components/FormEnd';
-import { api, ApiError, type SessionInfo } from '../api';
+import { api, ApiError } from '../api';
+import type { SessionInfo } from '../../../src/contracts/api';
 
 export function SignIn({ onSignedIn }: { onSignedIn: (session: SessionInfo) => void }) {
   const [busy, setBusy] = useState(false);

@@ -1,17 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../api';
-
-interface CallView {
-  sid: string;
-  state: 'ringing' | 'listening' | 'gathering' | 'recording' | 'queued' | 'connected' | 'ended';
-  takes: 'keys' | 'keys or speech' | 'a message' | null;
-  /** How many keys the question waits for; null when any number ends with #. */
-  digits: number | null;
-  transcript: Array<{ at: number; who: 'line' | 'caller' | 'call'; text: string }>;
-}
+import type { ClinicDetail, SimulatedCallState, SimulatedCallView } from '../../../src/contracts/api';
 
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'];
-const STATES: Record<CallView['state'], string> = {
+const STATES: Record<SimulatedCallState, string> = {
   ringing: 'Ringing…',
   listening: 'On the line',
   gathering: 'The line is waiting for you',
@@ -25,10 +17,10 @@ const STATES: Record<CallView['state'], string> = {
  * A phone on the screen: calls the clinic's number through the real webhooks (the
  * server plays Twilio), shows what the caller hears, and can read it aloud.
  */
-export function Simulator({ clinic }: { clinic: { id: string; numbers: string[] } }) {
+export function Simulator({ clinic }: { clinic: Pick<ClinicDetail, 'id' | 'numbers'> }) {
   const [from, setFrom] = useState('+447700900100');
   const [to, setTo] = useState(clinic.numbers[0] ?? '');
-  const [call, setCall] = useState<CallView | null>(null);
+  const [call, setCall] = useState<SimulatedCallView | null>(null);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [words, setWords] = useState('');
@@ -51,7 +43,7 @@ export function Simulator({ clinic }: { clinic: { id: string; numbers: string[] 
   useEffect(() => {
     if (!following || !call) return;
     const timer = setInterval(() => {
-      void api<CallView>('GET', `${base}/${call.sid}`)
+      void api<SimulatedCallView>('GET', `${base}/${call.sid}`)
         .then(setCall)
         .catch(() => undefined);
     }, 1_500);
@@ -63,7 +55,7 @@ export function Simulator({ clinic }: { clinic: { id: string; numbers: string[] 
     setProblem(null);
     setKeyed('');
     try {
-      setCall(await api<CallView>('POST', path, body));
+      setCall(await api<SimulatedCallView>('POST', path, body));
     } catch (err) {
       setProblem((err as ApiError).message);
     } finally {

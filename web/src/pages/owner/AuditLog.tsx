@@ -2,16 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, type ApiError, type Load, loadInto } from '../../api';
 import { Loaded } from '../../components/Loaded';
 import { timeIn } from '../../live/format';
-import type { ClinicView } from '../Live';
-
-interface Entry {
-  id: string;
-  at: string;
-  actor: { type: string; id: string | null; email: string | null };
-  action: string;
-  subject: { type: string; id: string } | null;
-  details: unknown;
-}
+import type { AuditEntryView, AuditPage, ClinicSummary } from '../../../../src/contracts/api';
 
 const ACTIONS = [
   ['', 'Everything'],
@@ -32,24 +23,24 @@ const detailsText = (details: unknown): string =>
     : String(details);
 
 /** Who did what: listens, downloads, exports, erasures, settings and role changes, sign-ins. */
-export function AuditLog({ clinic }: { clinic: ClinicView }) {
+export function AuditLog({ clinic }: { clinic: ClinicSummary }) {
   const [filters, setFilters] = useState({ action: '', from: '', to: '' });
-  const [page, setPage] = useState<Load<{ entries: Entry[]; next: string | null }>>({ state: 'loading' });
+  const [page, setPage] = useState<Load<{ entries: AuditEntryView[]; next: string | null }>>({ state: 'loading' });
   const [problem, setProblem] = useState('');
   const query = useCallback((extra: Record<string, string> = {}) => new URLSearchParams({ ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)), limit: '100', ...extra }), [filters]);
-  const load = useCallback(() => loadInto(api<{ entries: Entry[]; nextBefore: string | null }>('GET', `/api/clinics/${clinic.id}/audit?${query()}`), setPage, (r) => ({ entries: r.entries, next: r.nextBefore })), [clinic.id, query]);
+  const load = useCallback(() => loadInto(api<AuditPage>('GET', `/api/clinics/${clinic.id}/audit?${query()}`), setPage, (r) => ({ entries: r.entries, next: r.nextBefore })), [clinic.id, query]);
   useEffect(load, [load]);
 
   async function more() {
     if (page.state !== 'ready' || !page.value.next) return;
     try {
-      const r = await api<{ entries: Entry[]; nextBefore: string | null }>('GET', `/api/clinics/${clinic.id}/audit?${query({ before: page.value.next })}`);
+      const r = await api<AuditPage>('GET', `/api/clinics/${clinic.id}/audit?${query({ before: page.value.next })}`);
       setPage({ state: 'ready', value: { entries: [...page.value.entries, ...r.entries], next: r.nextBefore } });
     } catch (err) {
       setProblem((err as ApiError).message);
     }
   }
-  const who = (e: Entry) => (e.actor.type === 'user' ? (e.actor.email ?? 'a former member of staff') : e.actor.type === 'operator' ? 'the operator' : 'the service');
+  const who = (e: AuditEntryView) => (e.actor.type === 'user' ? (e.actor.email ?? 'a former member of staff') : e.actor.type === 'operator' ? 'the operator' : 'the service');
 
   return (
     <section aria-label="Audit">
@@ -78,7 +69,7 @@ export function AuditLog({ clinic }: { clinic: ClinicView }) {
                       <td>{timeIn(e.at, clinic.timeZone, clinic.locale)}</td>
                       <td>{who(e)}</td>
                       <td>{e.action}</td>
-                      <td className="note">{e.subject ? `${e.subject.type} ${e.subject.id.slice(0, 8)}` : ''}{e.details ? ` · ${detailsText(e.details)}` : ''}</td>
+                      <td className="note">{e.subject ? `${e.subject.type} ${e.subject.id?.slice(0, 8) ?? ''}` : ''}{e.details ? ` · ${detailsText(e.details)}` : ''}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -3,11 +3,7 @@ import { api, type Load, loadInto } from '../../api';
 import { FormEnd } from '../../components/FormEnd';
 import { Loaded } from '../../components/Loaded';
 import { useSubmit } from '../../components/useSubmit';
-
-interface Rules {
-  minNoticeMinutes: number;
-  horizonDays: number;
-}
+import type { BookingRules as Rules } from '../../../../src/contracts/api';
 
 /** How soon and how far ahead callers may book by phone. */
 export function BookingRules({ base }: { base: string }) {

@@ -2,24 +2,17 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, type ApiError, type Load, loadInto } from '../../api';
 import { CopyField } from '../../components/CopyField';
 import { Loaded } from '../../components/Loaded';
-
-interface Feed {
-  id: string;
-  practitionerId: string | null;
-  practitionerName: string | null;
-  showFullNames: boolean;
-  url: string;
-}
+import type { CalendarFeedList, CalendarFeedView } from '../../../../src/contracts/api';
 
 /** Secret calendar links for the whole clinic and each practitioner: copy, patients' initials or full names, regenerate. */
 export function CalendarLinks({ base }: { base: string }) {
-  const [feeds, setFeeds] = useState<Load<Feed[]>>({ state: 'loading' });
+  const [feeds, setFeeds] = useState<Load<CalendarFeedView[]>>({ state: 'loading' });
   const [problem, setProblem] = useState('');
   const [notice, setNotice] = useState('');
-  const load = useCallback(() => loadInto(api<{ feeds: Feed[] }>('GET', `${base}/calendar-feeds`), setFeeds, (r) => r.feeds), [base]);
+  const load = useCallback(() => loadInto(api<CalendarFeedList>('GET', `${base}/calendar-feeds`), setFeeds, (r) => r.feeds), [base]);
   useEffect(load, [load]);
 
-  async function act(feed: Feed, action: () => Promise<unknown>, done: string) {
+  async function act(feed: CalendarFeedView, action: () => Promise<unknown>, done: string) {
     setProblem('');
     setNotice('');
     try {
@@ -30,8 +23,8 @@ export function CalendarLinks({ base }: { base: string }) {
       setProblem((err as ApiError).message);
     }
   }
-  const label = (f: Feed) => f.practitionerName ?? 'Whole clinic';
-  const regenerate = (f: Feed) => {
+  const label = (f: CalendarFeedView) => f.practitionerName ?? 'Whole clinic';
+  const regenerate = (f: CalendarFeedView) => {
     if (window.confirm(`Make a new link for ${label(f)}? Calendars subscribed to the old link stop updating.`)) {
       void act(f, () => api('POST', `${base}/calendar-feeds/${f.id}/regenerate`, {}), `${label(f)}: new link made; the old one no longer works.`);
     }

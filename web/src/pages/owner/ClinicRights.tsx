@@ -2,10 +2,10 @@ import { type FormEvent, useState } from 'react';
 import { api, ApiError } from '../../api';
 import { FormEnd } from '../../components/FormEnd';
 import { useSubmit } from '../../components/useSubmit';
-import type { ClinicView } from '../Live';
+import type { ClinicSummary } from '../../../../src/contracts/api';
 
 /** The clinic's own data: download all of it; close the clinic and erase everything. */
-export function ClinicRights({ clinic }: { clinic: ClinicView }) {
+export function ClinicRights({ clinic }: { clinic: ClinicSummary }) {
   const base = `/api/clinics/${clinic.id}`;
   const [closing, setClosing] = useState(false);
   const [typed, setTyped] = useState('');

@@ -5,28 +5,16 @@ import { FormEnd } from '../../components/FormEnd';
 import { Loaded } from '../../components/Loaded';
 import { useSubmit } from '../../components/useSubmit';
 import { timeIn } from '../../live/format';
-import type { ClinicView } from '../Live';
-
-interface Closure {
-  id: string;
-  startsAt: string;
-  endsAt: string;
-  practitionerId: string | null;
-  reason: string | null;
-}
-interface Named {
-  id: string;
-  name: string;
-}
+import type { ClinicSummary, ClosureList, ClosureView, Named } from '../../../../src/contracts/api';
 
 /** Days or hours the clinic (or one practitioner) is closed: no bookings, and reception says when it opens again. */
-export function Closures({ clinic, practitioners }: { clinic: ClinicView; practitioners: Named[] }) {
+export function Closures({ clinic, practitioners }: { clinic: ClinicSummary; practitioners: Named[] }) {
   const base = `/api/clinics/${clinic.id}/closures`;
-  const [closures, setClosures] = useState<Load<Closure[]>>({ state: 'loading' });
+  const [closures, setClosures] = useState<Load<ClosureView[]>>({ state: 'loading' });
   const [form, setForm] = useState({ start: '', end: '', practitionerId: '', reason: '' });
   const save = useSubmit();
   const [problem, setProblem] = useState('');
-  const load = useCallback(() => loadInto(api<{ closures: Closure[] }>('GET', base), setClosures, (r) => r.closures), [base]);
+  const load = useCallback(() => loadInto(api<ClosureList>('GET', base), setClosures, (r) => r.closures), [base]);
   useEffect(load, [load]);
 
   // The form's times are the clinic's wall clock, wherever the owner's computer is.
@@ -39,7 +27,7 @@ export function Closures({ clinic, practitioners }: { clinic: ClinicView; practi
       load();
     }
   }
-  async function remove(c: Closure) {
+  async function remove(c: ClosureView) {
     setProblem('');
     try {
       await api('DELETE', `${base}/${c.id}`);

@@ -1,11 +1,11 @@
 // The owner's screens, in their own chunk: a receptionist's browser never loads them.
-import type { ClinicView } from '../Live';
+import type { ClinicSummary } from '../../../../src/contracts/api';
 import { AuditLog } from './AuditLog';
 import { Settings } from './Settings';
 import { Staff } from './Staff';
 import { Statistics } from './Statistics';
 
-export default function OwnerScreens({ screen, clinic, me }: { screen: string; clinic: ClinicView; me: string | undefined }) {
+export default function OwnerScreens({ screen, clinic, me }: { screen: string; clinic: ClinicSummary; me: string | undefined }) {
   if (screen === '/statistics') return <Statistics clinic={clinic} />;
   if (screen === '/settings') return <Settings clinic={clinic} />;
   if (screen === '/staff') return <Staff clinic={clinic} me={me} />;

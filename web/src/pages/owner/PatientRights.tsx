@@ -2,22 +2,12 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../../api';
 import { FormEnd } from '../../components/FormEnd';
 import { useSubmit } from '../../components/useSubmit';
-
-interface Preview {
-  name: string;
-  appointments: number;
-  waitlistEntries: number;
-  calls: number;
-  recordings: number;
-  textMessages: number;
-  heldRecordings: number;
-  phoneSharedWithOtherPatients: boolean;
-}
+import type { ErasurePreview } from '../../../../src/contracts/api';
 
 /** The owner's duties towards one patient: export what is held, or erase it after seeing what will go. */
 export default function PatientRights({ clinicId, patientId, onErased }: { clinicId: string; patientId: string; onErased: () => void }) {
   const url = `/api/clinics/${clinicId}/patients/${patientId}`;
-  const [preview, setPreview] = useState<Preview | null>(null);
+  const [preview, setPreview] = useState<ErasurePreview | null>(null);
   const [typed, setTyped] = useState('');
   const load = useSubmit();
   const erase = useSubmit();
@@ -33,7 +23,7 @@ export default function PatientRights({ clinicId, patientId, onErased }: { clini
       <p className="row">
         <a href={`${url}/export`} download>Export (JSON)</a>
         <a href={`${url}/export.zip`} download>Export with recordings (zip)</a>
-        {!preview && <button className="danger" disabled={load.busy} onClick={() => load.run(async () => setPreview(await api<Preview>('GET', `${url}/erasure`)), '')}>Erase this patient…</button>}
+        {!preview && <button className="danger" disabled={load.busy} onClick={() => load.run(async () => setPreview(await api<ErasurePreview>('GET', `${url}/erasure`)), '')}>Erase this patient…</button>}
       </p>
       {load.error && <p role="alert">{load.error}</p>}
       {preview && (

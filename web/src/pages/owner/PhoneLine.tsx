@@ -2,22 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../../api';
 import { FormEnd } from '../../components/FormEnd';
 import { useSubmit } from '../../components/useSubmit';
-
-export interface ClinicSettings {
-  id: string;
-  name: string;
-  timeZone: string;
-  locale: string;
-  greeting: string | null;
-  emergencyMessage: string | null;
-  recordCalls: boolean;
-  recordingNotice: string | null;
-  textMessages: boolean;
-  fallbackNumber: string | null;
-  receptionNumber: string | null;
-  maxQueueWaitSeconds: number;
-  maxQueueSize: number;
-}
+import type { ClinicSettings } from '../../../../src/contracts/api';
 
 const TEXTS = ['name', 'greeting', 'emergencyMessage', 'recordingNotice', 'fallbackNumber', 'receptionNumber'] as const;
 type Form = Record<(typeof TEXTS)[number], string> & { recordCalls: boolean; textMessages: boolean; maxQueueWaitSeconds: string; maxQueueSize: string };

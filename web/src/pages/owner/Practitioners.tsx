@@ -2,27 +2,11 @@ import { type FormEvent, useState } from 'react';
 import { api, type ApiError } from '../../api';
 import { FormEnd } from '../../components/FormEnd';
 import { useSubmit } from '../../components/useSubmit';
-import { type Range, WeeklyHours } from './WeeklyHours';
-
-export interface Practitioner {
-  id: string;
-  name: string;
-  spokenName: string;
-  active: boolean;
-  hours: Range[];
-}
-export interface AppointmentType {
-  id: string;
-  name: string;
-  durationMinutes: number;
-  bufferAfterMinutes: number;
-  phoneBookable: boolean;
-  active: boolean;
-  practitionerIds: string[];
-}
+import { WeeklyHours } from './WeeklyHours';
+import type { AppointmentTypeView, PractitionerView } from '../../../../src/contracts/api';
 
 /** Who sees patients and when; add, rename, set hours, retire. */
-export function Practitioners({ base, practitioners, reload }: { base: string; practitioners: Practitioner[]; reload: () => void }) {
+export function Practitioners({ base, practitioners, reload }: { base: string; practitioners: PractitionerView[]; reload: () => void }) {
   const [form, setForm] = useState({ name: '', spokenName: '' });
   const [open, setOpen] = useState('');
   const [problem, setProblem] = useState('');
@@ -35,7 +19,7 @@ export function Practitioners({ base, practitioners, reload }: { base: string; p
       reload();
     }
   }
-  async function change(p: Practitioner, data: Partial<Practitioner>) {
+  async function change(p: PractitionerView, data: Partial<PractitionerView>) {
     setProblem('');
     try {
       await api('PATCH', `${base}/practitioners/${p.id}`, data);
@@ -79,7 +63,7 @@ export function Practitioners({ base, practitioners, reload }: { base: string; p
 }
 
 /** What can be booked, for how long, with whom, and whether callers may book it by phone. */
-export function AppointmentTypes({ base, types, practitioners, reload }: { base: string; types: AppointmentType[]; practitioners: Practitioner[]; reload: () => void }) {
+export function AppointmentTypes({ base, types, practitioners, reload }: { base: string; types: AppointmentTypeView[]; practitioners: PractitionerView[]; reload: () => void }) {
   const [form, setForm] = useState({ name: '', durationMinutes: '30', bufferAfterMinutes: '0', phoneBookable: true, practitionerIds: [] as string[] });
   const [problem, setProblem] = useState('');
   const save = useSubmit();
@@ -93,7 +77,7 @@ export function AppointmentTypes({ base, types, practitioners, reload }: { base:
       reload();
     }
   }
-  async function change(t: AppointmentType, data: Partial<AppointmentType>) {
+  async function change(t: AppointmentTypeView, data: Partial<AppointmentTypeView>) {
     setProblem('');
     try {
       await api('PATCH', `${base}/appointment-types/${t.id}`, data);

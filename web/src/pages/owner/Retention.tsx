@@ -4,7 +4,7 @@ import { FormEnd } from '../../components/FormEnd';
 import { Loaded } from '../../components/Loaded';
 import { useSubmit } from '../../components/useSubmit';
 import { timeIn } from '../../live/format';
-import type { ClinicView } from '../Live';
+import type { ClinicSummary, JsonValue, RetentionPanel } from '../../../../src/contracts/api';
 
 const PERIODS = [
   ['recordingRetentionDays', 'Call recordings', 1, 730],
@@ -14,19 +14,16 @@ const PERIODS = [
 ] as const;
 type PeriodKey = (typeof PERIODS)[number][0];
 
-interface Panel extends Record<PeriodKey, number> {
-  receptionistsHearRecordings: boolean;
-  nextRunAt: string;
-  lastRun: { at: string; counts: Record<string, number> } | null;
-}
+/** How many of `kind` a purge destroyed: its audit details hold counts by kind, though the log may hold any JSON. */
+const purged = (counts: JsonValue | null, kind: string) => (counts && typeof counts === 'object' && !Array.isArray(counts) ? (counts[kind] ?? 0) : 0);
 
 /** How long recordings, voicemails, call logs and the audit log are kept, who hears call recordings, and the purge's runs. */
-export function Retention({ clinic }: { clinic: ClinicView }) {
+export function Retention({ clinic }: { clinic: ClinicSummary }) {
   const base = `/api/clinics/${clinic.id}`;
-  const [panel, setPanel] = useState<Load<Panel>>({ state: 'loading' });
+  const [panel, setPanel] = useState<Load<RetentionPanel>>({ state: 'loading' });
   const [form, setForm] = useState<Record<PeriodKey, string> & { hear: boolean }>({ recordingRetentionDays: '', voicemailRetentionDays: '', callLogRetentionDays: '', auditRetentionDays: '', hear: false });
   const save = useSubmit();
-  const load = useCallback(() => loadInto(api<Panel>('GET', `${base}/retention`), setPanel, (p) => p), [base]);
+  const load = useCallback(() => loadInto(api<RetentionPanel>('GET', `${base}/retention`), setPanel, (p) => p), [base]);
   useEffect(load, [load]);
   useEffect(() => {
     if (panel.state !== 'ready') return;
@@ -62,7 +59,7 @@ export function Retention({ clinic }: { clinic: ClinicView }) {
             <p aria-label="Purge runs">
               Next purge: {when(p.nextRunAt)}.{' '}
               {p.lastRun
-                ? `Last purge ${when(p.lastRun.at)}: ${p.lastRun.counts.callRecordings ?? 0} call recordings, ${p.lastRun.counts.voicemails ?? 0} voicemails, ${p.lastRun.counts.calls ?? 0} calls, ${p.lastRun.counts.texts ?? 0} texts and ${p.lastRun.counts.auditEntries ?? 0} audit entries destroyed; ${p.lastRun.counts.held ?? 0} kept under legal hold.`
+                ? `Last purge ${when(p.lastRun.at)}: ${purged(p.lastRun.counts, 'callRecordings')} call recordings, ${purged(p.lastRun.counts, 'voicemails')} voicemails, ${purged(p.lastRun.counts, 'calls')} calls, ${purged(p.lastRun.counts, 'texts')} texts and ${purged(p.lastRun.counts, 'auditEntries')} audit entries destroyed; ${purged(p.lastRun.counts, 'held')} kept under legal hold.`
                 : 'No purge has run yet.'}
             </p>
             {save.done && <p role="status">{save.done}</p>}

@@ -1,34 +1,34 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, type Load, loadInto } from '../../api';
 import { Loaded } from '../../components/Loaded';
-import type { ClinicView } from '../Live';
+import type { AppointmentTypeList, AppointmentTypeView, ClinicDetail, ClinicSettings, ClinicSummary, HoursList, HoursRange, PractitionerList, PractitionerView } from '../../../../src/contracts/api';
 import { BookingRules } from './BookingRules';
 import { CalendarLinks } from './CalendarLinks';
 import { ClinicRights } from './ClinicRights';
 import { Closures } from './Closures';
-import { type ClinicSettings, PhoneLine } from './PhoneLine';
-import { type AppointmentType, AppointmentTypes, type Practitioner, Practitioners } from './Practitioners';
+import { PhoneLine } from './PhoneLine';
+import { AppointmentTypes, Practitioners } from './Practitioners';
 import { Retention } from './Retention';
 import { TimeZone } from './TimeZone';
-import { type Range, WeeklyHours } from './WeeklyHours';
+import { WeeklyHours } from './WeeklyHours';
 
 interface Setup {
   clinic: ClinicSettings;
-  receptionHours: Range[];
-  practitioners: Practitioner[];
-  types: AppointmentType[];
+  receptionHours: HoursRange[];
+  practitioners: PractitionerView[];
+  types: AppointmentTypeView[];
 }
 
 /** Everything an owner sets: what callers hear, reception hours, closures, who sees patients, what can be booked, calendar links. */
-export function Settings({ clinic }: { clinic: ClinicView }) {
+export function Settings({ clinic }: { clinic: ClinicSummary }) {
   const base = `/api/clinics/${clinic.id}`;
   const [setup, setSetup] = useState<Load<Setup>>({ state: 'loading' });
   const load = useCallback(() => {
     const all = Promise.all([
-      api<ClinicSettings>('GET', base),
-      api<{ hours: Range[] }>('GET', `${base}/opening-hours`),
-      api<{ practitioners: Practitioner[] }>('GET', `${base}/practitioners`),
-      api<{ appointmentTypes: AppointmentType[] }>('GET', `${base}/appointment-types`),
+      api<ClinicDetail>('GET', base),
+      api<HoursList>('GET', `${base}/opening-hours`),
+      api<PractitionerList>('GET', `${base}/practitioners`),
+      api<AppointmentTypeList>('GET', `${base}/appointment-types`),
     ]);
     loadInto(all, setSetup, ([c, h, p, t]) => ({ clinic: c, receptionHours: h.hours, practitioners: p.practitioners, types: t.appointmentTypes }));
   }, [base]);

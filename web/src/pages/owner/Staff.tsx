@@ -3,24 +3,7 @@ import { api, ApiError, type Load, loadInto } from '../../api';
 import { FormEnd } from '../../components/FormEnd';
 import { Loaded } from '../../components/Loaded';
 import { CopyField } from '../../components/CopyField';
-import type { ClinicView } from '../Live';
-
-type Role = 'owner' | 'receptionist';
-interface Member {
-  id: string;
-  email: string;
-  role: Role;
-  since: string;
-}
-interface Invitation {
-  id: string;
-  email: string;
-  role: Role;
-  createdAt: string;
-  expiresAt: string;
-  expired: boolean;
-  invitedBy: string | null;
-}
+import type { ClinicSummary, InvitationList, InvitationView, NewInvitation, Role, StaffList, StaffMember } from '../../../../src/contracts/api';
 
 const ROLE: Record<Role, string> = { owner: 'Owner', receptionist: 'Receptionist' };
 
@@ -28,11 +11,11 @@ const ROLE: Record<Role, string> = { owner: 'Owner', receptionist: 'Receptionist
  * Who works here: invite (a one-time link to pass on; nobody joins until they accept),
  * see and withdraw pending invitations, change a role, remove (their screens leave the clinic at once).
  */
-export function Staff({ clinic, me }: { clinic: ClinicView; me: string | undefined }) {
+export function Staff({ clinic, me }: { clinic: ClinicSummary; me: string | undefined }) {
   const base = `/api/clinics/${clinic.id}/staff`;
   const invitationsUrl = `/api/clinics/${clinic.id}/invitations`;
-  const [staff, setStaff] = useState<Load<Member[]>>({ state: 'loading' });
-  const [pending, setPending] = useState<Load<Invitation[]>>({ state: 'loading' });
+  const [staff, setStaff] = useState<Load<StaffMember[]>>({ state: 'loading' });
+  const [pending, setPending] = useState<Load<InvitationView[]>>({ state: 'loading' });
   const [invite, setInvite] = useState({ email: '', role: 'receptionist' as Role });
   const [link, setLink] = useState<{ email: string; url: string; expiresAt: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -41,8 +24,8 @@ export function Staff({ clinic, me }: { clinic: ClinicView; me: string | undefin
   const day = (iso: string) => new Date(iso).toLocaleDateString(clinic.locale, { timeZone: clinic.timeZone });
 
   const load = useCallback(() => {
-    loadInto(api<{ staff: Member[] }>('GET', base), setStaff, (r) => r.staff);
-    loadInto(api<{ invitations: Invitation[] }>('GET', invitationsUrl), setPending, (r) => r.invitations);
+    loadInto(api<StaffList>('GET', base), setStaff, (r) => r.staff);
+    loadInto(api<InvitationList>('GET', invitationsUrl), setPending, (r) => r.invitations);
   }, [base, invitationsUrl]);
   useEffect(load, [load]);
 
@@ -51,7 +34,7 @@ export function Staff({ clinic, me }: { clinic: ClinicView; me: string | undefin
     setBusy(true);
     setError(null);
     try {
-      const r = await api<{ invitation: Invitation; link: string }>('POST', invitationsUrl, invite);
+      const r = await api<NewInvitation>('POST', invitationsUrl, invite);
       setLink({ email: r.invitation.email, url: r.link, expiresAt: r.invitation.expiresAt });
       setInvite({ email: '', role: 'receptionist' });
       load();
@@ -61,12 +44,12 @@ export function Staff({ clinic, me }: { clinic: ClinicView; me: string | undefin
       setBusy(false);
     }
   }
-  const withdraw = (i: Invitation) => {
+  const withdraw = (i: InvitationView) => {
     setProblem('');
     api('DELETE', `${invitationsUrl}/${i.id}`).then(load, (err: ApiError) => setProblem(`${i.email}: ${err.message}`));
   };
 
-  async function change(member: Member, action: () => Promise<unknown>) {
+  async function change(member: StaffMember, action: () => Promise<unknown>) {
     setProblem('');
     try {
       await action();
@@ -75,8 +58,8 @@ export function Staff({ clinic, me }: { clinic: ClinicView; me: string | undefin
       setProblem(`${member.email}: ${(err as ApiError).message}`);
     }
   }
-  const setRole = (m: Member, role: Role) => change(m, () => api('PATCH', `${base}/${m.id}`, { role }));
-  const remove = (m: Member) => {
+  const setRole = (m: StaffMember, role: Role) => change(m, () => api('PATCH', `${base}/${m.id}`, { role }));
+  const remove = (m: StaffMember) => {
     if (window.confirm(`Remove ${m.email} from ${clinic.name}? Their access to it ends at once.`)) void change(m, () => api('DELETE', `${base}/${m.id}`));
   };
 

@@ -2,37 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, type Load, loadInto } from '../../api';
 import { BarChart } from '../../components/BarChart';
 import { Loaded } from '../../components/Loaded';
-import type { ClinicView } from '../Live';
-
-interface Figures {
-  calls: number;
-  callsByHour: number[];
-  askedForReception: number;
-  answered: number;
-  answeredWithin20s: number;
-  longestAnswerSeconds: number;
-  abandoned: number;
-  voicemails: number;
-  booked: number;
-  moved: number;
-  cancelled: number;
-  outOfHours: number;
-  callBacksRequested: number;
-  callBacksMade: number;
-  answeredWithin20sRate: number | null;
-  abandonmentRate: number | null;
-  averageAnswerSeconds: number | null;
-  averageAbandonedWaitSeconds: number | null;
-  averageCallSeconds: number | null;
-  bookedOrChanged: number;
-}
-interface Report {
-  from: string;
-  to: string;
-  targets: { answeredWithin20s: number; abandonment: number };
-  totals: Figures;
-  days: Array<Figures & { date: string }>;
-}
+import type { ClinicSummary, StatisticsReport } from '../../../../src/contracts/api';
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 const todayIn = (timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date());
@@ -42,16 +12,16 @@ const secondsText = (v: number | null) => (v === null ? '–' : v < 60 ? `${v} s
 const rateText = (v: number | null) => (v === null ? '–' : percent(v));
 
 /** The owner's Monday view: a period's calls, outcomes and NHS England's two telephony targets, as charts and CSV. */
-export function Statistics({ clinic }: { clinic: ClinicView }) {
+export function Statistics({ clinic }: { clinic: ClinicSummary }) {
   const base = `/api/clinics/${clinic.id}/statistics`;
   const today = todayIn(clinic.timeZone);
   const [period, setPeriod] = useState({ from: daysBefore(today, 27), to: today });
-  const [report, setReport] = useState<Load<Report>>({ state: 'loading' });
+  const [report, setReport] = useState<Load<StatisticsReport>>({ state: 'loading' });
   const query = new URLSearchParams(period).toString();
 
   const load = useCallback(() => {
     setReport({ state: 'loading' });
-    loadInto(api<Report>('GET', `${base}?${query}`), setReport, (r) => r);
+    loadInto(api<StatisticsReport>('GET', `${base}?${query}`), setReport, (r) => r);
   }, [base, query]);
   useEffect(load, [load]);
 
@@ -78,7 +48,7 @@ export function Statistics({ clinic }: { clinic: ClinicView }) {
   );
 }
 
-function ReportView({ report }: { report: Report }) {
+function ReportView({ report }: { report: StatisticsReport }) {
   const t = report.totals;
   const days = report.days.map((d) => d.date.slice(5));
   const met = (value: number | null, target: number, higherIsBetter: boolean) => (value === null ? '' : (higherIsBetter ? value >= target : value <= target) ? 'met' : 'missed');

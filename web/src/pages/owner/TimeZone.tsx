@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../../api';
 import { FormEnd } from '../../components/FormEnd';
 import { useSubmit } from '../../components/useSubmit';
+import type { ClinicSummary } from '../../../../src/contracts/api';
 
 /** The voices the phone line speaks in (the server refuses others: Twilio's default voices speak English only as these). */
 export const LOCALES: Array<[string, string]> = [
@@ -20,7 +21,7 @@ function timeZones(current: string): string[] {
  * and working hours stay at the same local times. Every screen then reloads in the
  * new zone.
  */
-export function TimeZone({ clinic }: { clinic: { id: string; timeZone: string; locale: string } }) {
+export function TimeZone({ clinic }: { clinic: Pick<ClinicSummary, 'id' | 'timeZone' | 'locale'> }) {
   const [form, setForm] = useState({ timeZone: clinic.timeZone, locale: clinic.locale });
   const [confirming, setConfirming] = useState(false);
   const save = useSubmit();

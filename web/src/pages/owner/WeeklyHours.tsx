@@ -2,26 +2,21 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { api } from '../../api';
 import { FormEnd } from '../../components/FormEnd';
 import { useSubmit } from '../../components/useSubmit';
-
-export interface Range {
-  weekday: number;
-  start: string;
-  end: string;
-}
+import type { HoursList, HoursRange } from '../../../../src/contracts/api';
 
 export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 /** Weekly opening ranges (reception's or a practitioner's), saved as a whole with PUT. */
-export function WeeklyHours({ title, url, initial, onSaved }: { title: string; url: string; initial: Range[]; onSaved?: (hours: Range[]) => void }) {
-  const [hours, setHours] = useState<Range[]>(initial);
+export function WeeklyHours({ title, url, initial, onSaved }: { title: string; url: string; initial: HoursRange[]; onSaved?: (hours: HoursRange[]) => void }) {
+  const [hours, setHours] = useState<HoursRange[]>(initial);
   const save = useSubmit();
   useEffect(() => setHours(initial), [initial]);
 
-  const update = (i: number, change: Partial<Range>) => setHours(hours.map((h, j) => (j === i ? { ...h, ...change } : h)));
+  const update = (i: number, change: Partial<HoursRange>) => setHours(hours.map((h, j) => (j === i ? { ...h, ...change } : h)));
   async function submit(e: FormEvent) {
     e.preventDefault();
     await save.run(async () => {
-      const r = await api<{ hours: Range[] }>('PUT', url, { hours });
+      const r = await api<HoursList>('PUT', url, { hours });
       setHours(r.hours);
       onSaved?.(r.hours);
     });

@@ -1,0 +1,471 @@
+// What the service answers the dashboard: the JSON body of each endpoint it reads, field
+// by field as the server sends it (an instant is its ISO 8601 string). Routes check their
+// answer against these (src/http/wire.ts) and web/ imports them (type-only), so a renamed
+// field fails `npm run typecheck` on both sides. Types only: the dashboard compiles this.
+import type { AppointmentSummary, CallerMatch } from './events.js';
+
+/** Any JSON the server keeps as it was given: an audit entry's details, a call event's data. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
+export type JsonObject = { [key in string]?: JsonValue };
+
+export type Role = 'owner' | 'receptionist';
+export type AppointmentStatus = 'booked' | 'attended' | 'no_show' | 'cancelled';
+
+/** Something the dashboard shows by name: a patient, a practitioner, an appointment type. */
+export interface Named {
+  id: string;
+  name: string;
+}
+
+/** Who a caller's number belongs to, by name only (a family may share one). */
+export type CallerName = Pick<CallerMatch, 'name'>;
+
+// ---- Session and accounts: /api/session, /api/password-links/*, /api/invitations/*
+
+export interface ClinicSummary {
+  id: string;
+  name: string;
+  timeZone: string;
+  locale: string;
+  role: Role;
+}
+
+/** GET, POST and DELETE /api/session and POST /api/password-links/use: what the dashboard starts from. */
+export interface SessionInfo {
+  user: { id: string; email: string } | null;
+  clinics: ClinicSummary[];
+  csrfToken: string;
+}
+
+/** POST /api/invitations/accept: the session, and the clinic just joined. */
+export interface JoinedSession extends SessionInfo {
+  joined: string;
+}
+
+/** POST /api/password-links/inspect. */
+export interface PasswordLinkView {
+  email: string;
+}
+
+/** POST /api/invitations/inspect: what the invitation page shows before accepting. */
+export interface InvitationOffer {
+  email: string;
+  role: Role;
+  clinicName: string;
+  expiresAt: string;
+}
+
+// ---- The clinic: /api/clinics/:clinicId
+
+/** PATCH /api/clinics/:clinicId: the clinic's settings, and the person's role there. */
+export interface ClinicSettings extends ClinicSummary {
+  fallbackNumber: string | null;
+  emergencyMessage: string | null;
+  greeting: string | null;
+  receptionNumber: string | null;
+  recordCalls: boolean;
+  recordingNotice: string | null;
+  maxQueueWaitSeconds: number;
+  maxQueueSize: number;
+  textMessages: boolean;
+  recordingRetentionDays: number;
+  voicemailRetentionDays: number;
+  callLogRetentionDays: number;
+  auditRetentionDays: number;
+  receptionistsHearRecordings: boolean;
+  createdAt: string;
+  numbers: string[];
+}
+
+/** GET /api/clinics/:clinicId. */
+export interface ClinicDetail extends ClinicSettings {
+  /** Whether this server runs the phone simulator. */
+  simulator: boolean;
+}
+
+export interface StaffMember {
+  id: string;
+  email: string;
+  role: Role;
+  since: string;
+}
+
+/** GET …/staff. */
+export interface StaffList {
+  staff: StaffMember[];
+}
+
+export interface InvitationView {
+  id: string;
+  email: string;
+  role: Role;
+  createdAt: string;
+  expiresAt: string;
+  expired: boolean;
+  /** The inviting owner's email. */
+  invitedBy: string | null;
+}
+
+/** GET …/invitations: the open ones, expired included. */
+export interface InvitationList {
+  invitations: InvitationView[];
+}
+
+/** POST …/invitations: the link is shown to the owner this once. */
+export interface NewInvitation {
+  invitation: InvitationView;
+  link: string;
+}
+
+// ---- Reception: /api/presence, /api/voice/token, …/queue, …/call-backs
+
+/** GET and PUT /api/presence. */
+export interface Presence {
+  available: boolean;
+}
+
+/** GET /api/voice/token: a Twilio Voice token, or, under the phone simulator, none. */
+export type VoiceToken =
+  // `simulated` is never sent with a token; declared so either answer can be asked.
+  | { token: string; identity: string; expiresAt: string; simulated?: undefined }
+  | { simulated: true; identity: string; expiresAt: string };
+
+/** A caller waiting for reception. */
+export interface QueueEntry {
+  id: string;
+  fromNumber: string;
+  queuedAt: string | null;
+  /** waiting, or claimed (being put through). */
+  queueStatus: string | null;
+  claimedBy: string | null;
+  position: number;
+  waitSeconds: number;
+  callers: CallerName[];
+}
+
+/** GET …/queue, longest waiting first. */
+export interface QueueList {
+  callers: QueueEntry[];
+}
+
+/** A caller to ring back: a voicemail, or someone who gave up waiting. */
+export interface CallBackEntry {
+  id: string;
+  /** voicemail or abandoned. */
+  reason: string;
+  fromNumber: string;
+  callers: CallerName[];
+  createdAt: string;
+  callId: string;
+  callStartedAt: string;
+  voicemail: { id: string; status: string; durationSeconds: number | null } | null;
+  done: { at: string; by: string | null; email: string | null } | null;
+}
+
+/** GET …/call-backs. */
+export interface CallBackList {
+  callBacks: CallBackEntry[];
+}
+
+// ---- The call log: …/calls
+
+export interface CallLogRow {
+  id: string;
+  callSid: string;
+  fromNumber: string;
+  toNumber: string;
+  status: string;
+  startedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  durationSeconds: number | null;
+  /** booked, moved, cancelled, reception, voicemail, abandoned, out_of_hours, failed, call_back. */
+  outcome: string | null;
+  answeredBy: string | null;
+}
+
+/** GET …/calls, newest first. */
+export interface CallLogPage {
+  calls: CallLogRow[];
+  nextCursor: string | null;
+}
+
+export interface CallEventView {
+  at: string;
+  kind: string;
+  data: JsonValue | null;
+}
+
+/** A call's recording or voicemail. */
+export interface CallRecording {
+  id: string;
+  /** call or voicemail. */
+  kind: string;
+  /** completed (still at Twilio), stored, absent or failed. */
+  status: string;
+  durationSeconds: number | null;
+  legalHold: boolean;
+  holdReason: string | null;
+  createdAt: string;
+}
+
+/** GET …/calls/:callId: the call, what happened on it, its recordings. */
+export interface CallTimeline extends CallLogRow {
+  events: CallEventView[];
+  recordings: CallRecording[];
+}
+
+// ---- The diary: …/patients, …/slots, …/diary
+
+export interface PatientSummary {
+  id: string;
+  name: string;
+  phone: string | null;
+  /** A date like 1980-04-23. */
+  dateOfBirth: string | null;
+  createdAt: string;
+}
+
+/** GET …/patients?q=. */
+export interface PatientSearch {
+  patients: PatientSummary[];
+}
+
+/** An appointment's own fields (the buffer after it is the diary's business). */
+export interface AppointmentRecord extends AppointmentSummary {
+  clinicId: string;
+  status: AppointmentStatus;
+  /** phone or dashboard. */
+  source: string;
+  createdAt: string;
+  createdBy: string | null;
+  cancelledAt: string | null;
+  cancelledBy: string | null;
+  cancelReason: string | null;
+}
+
+/** GET …/patients/:patientId: the patient and their last 50 appointments, newest first. */
+export interface PatientRecord extends PatientSummary {
+  appointments: Array<AppointmentRecord & { practitioner: { name: string }; type: { name: string } }>;
+}
+
+/** A time a type of appointment can be booked. */
+export interface FreeSlot {
+  practitionerId: string;
+  startsAt: string;
+  endsAt: string;
+}
+
+/** GET …/slots. */
+export interface FreeSlots {
+  slots: FreeSlot[];
+}
+
+export interface DiaryAppointment extends AppointmentRecord {
+  patient: Named;
+  type: Named;
+  practitioner: Named;
+}
+
+export interface ClosureView {
+  id: string;
+  clinicId: string;
+  /** Null when the whole clinic is closed. */
+  practitionerId: string | null;
+  startsAt: string;
+  endsAt: string;
+  reason: string | null;
+  createdAt: string;
+}
+
+/** GET …/diary: a day's or a week's appointments (cancelled ones left out) and closures. */
+export interface DiaryDay {
+  timeZone: string;
+  from: string | null;
+  to: string | null;
+  appointments: DiaryAppointment[];
+  closures: ClosureView[];
+}
+
+// ---- The diary's set-up: practitioners, appointment types, hours, closures, rules, calendar links
+
+/** A weekly range in the clinic's wall-clock time; weekday 1 is Monday. */
+export interface HoursRange {
+  weekday: number;
+  /** Like 09:00. */
+  start: string;
+  /** Like 17:30; 24:00 for midnight. */
+  end: string;
+}
+
+/** GET and PUT …/opening-hours and PUT …/practitioners/:id/hours. */
+export interface HoursList {
+  hours: HoursRange[];
+}
+
+export interface PractitionerView {
+  id: string;
+  clinicId: string;
+  name: string;
+  /** How the phone line says them: "Dr Patel". */
+  spokenName: string;
+  active: boolean;
+  createdAt: string;
+  hours: HoursRange[];
+}
+
+/** GET …/practitioners. */
+export interface PractitionerList {
+  practitioners: PractitionerView[];
+}
+
+export interface AppointmentTypeView {
+  id: string;
+  clinicId: string;
+  name: string;
+  durationMinutes: number;
+  bufferAfterMinutes: number;
+  phoneBookable: boolean;
+  active: boolean;
+  createdAt: string;
+  practitionerIds: string[];
+}
+
+/** GET …/appointment-types. */
+export interface AppointmentTypeList {
+  appointmentTypes: AppointmentTypeView[];
+}
+
+/** GET …/closures: those that have not ended. */
+export interface ClosureList {
+  closures: ClosureView[];
+}
+
+/** GET and PATCH …/booking-rules: how soon and how far ahead callers may book by phone. */
+export interface BookingRules {
+  minNoticeMinutes: number;
+  horizonDays: number;
+}
+
+export interface CalendarFeedView {
+  id: string;
+  /** Null for the whole clinic's feed. */
+  practitionerId: string | null;
+  practitionerName: string | null;
+  showFullNames: boolean;
+  url: string;
+}
+
+/** GET …/calendar-feeds. */
+export interface CalendarFeedList {
+  feeds: CalendarFeedView[];
+}
+
+// ---- Statistics: …/statistics
+
+/** A day's or a period's counts and sums, and the rates and averages drawn from them (null when nothing to measure). */
+export interface StatisticsFigures {
+  /** Incoming calls by the local hour they started in. */
+  callsByHour: number[];
+  calls: number;
+  askedForReception: number;
+  answered: number;
+  answeredWithin20s: number;
+  answerSecondsTotal: number;
+  longestAnswerSeconds: number;
+  abandoned: number;
+  abandonedWaitSecondsTotal: number;
+  abandonedWaitCount: number;
+  voicemails: number;
+  booked: number;
+  moved: number;
+  cancelled: number;
+  outOfHours: number;
+  callBacksRequested: number;
+  callBacksMade: number;
+  callSecondsTotal: number;
+  callSecondsCount: number;
+  answeredWithin20sRate: number | null;
+  abandonmentRate: number | null;
+  averageAnswerSeconds: number | null;
+  averageAbandonedWaitSeconds: number | null;
+  averageCallSeconds: number | null;
+  bookedOrChanged: number;
+}
+
+/** GET …/statistics?from=&to= (local dates, both included). */
+export interface StatisticsReport {
+  from: string;
+  to: string;
+  timeZone: string;
+  /** NHS England's telephony targets, as fractions. */
+  targets: { answeredWithin20s: number; abandonment: number };
+  totals: StatisticsFigures;
+  days: Array<StatisticsFigures & { date: string }>;
+}
+
+// ---- Data protection: …/patients/:id/erasure, …/audit, …/retention
+
+/** GET …/patients/:patientId/erasure: what erasing would remove. */
+export interface ErasurePreview {
+  patientId: string;
+  name: string;
+  appointments: number;
+  waitlistEntries: number;
+  calls: number;
+  recordings: number;
+  textMessages: number;
+  heldRecordings: number;
+  phoneSharedWithOtherPatients: boolean;
+}
+
+export interface AuditEntryView {
+  id: string;
+  at: string;
+  /** type is user, operator or system; email only for a user still known. */
+  actor: { type: string; id: string | null; email: string | null };
+  action: string;
+  subject: { type: string; id: string | null } | null;
+  details: JsonValue | null;
+}
+
+/** GET …/audit, newest first; nextBefore pages on. */
+export interface AuditPage {
+  entries: AuditEntryView[];
+  nextBefore: string | null;
+}
+
+/** GET …/retention: the periods (changed through the clinic's settings), the next purge and the last one's counts. */
+export interface RetentionPanel {
+  recordingRetentionDays: number;
+  voicemailRetentionDays: number;
+  callLogRetentionDays: number;
+  auditRetentionDays: number;
+  receptionistsHearRecordings: boolean;
+  nextRunAt: string;
+  /** counts is the purge's audit details: what it destroyed, by kind. */
+  lastRun: { at: string; counts: JsonValue | null } | null;
+}
+
+// ---- The phone simulator: …/simulator/calls
+
+export type SimulatedCallState = 'ringing' | 'listening' | 'gathering' | 'recording' | 'queued' | 'connected' | 'ended';
+
+export interface TranscriptLine {
+  /** Milliseconds since the call started. */
+  at: number;
+  /** What the line said, what the caller did, or what happened on the call. */
+  who: 'line' | 'caller' | 'call';
+  text: string;
+}
+
+/** Every answer under …/simulator/calls: the call and its transcript so far. */
+export interface SimulatedCallView {
+  sid: string;
+  state: SimulatedCallState;
+  /** What the line waits for: keys, keys or speech, a message, or nothing. */
+  takes: string | null;
+  /** How many keys the question waits for; null when any number ends with #. */
+  digits: number | null;
+  transcript: TranscriptLine[];
+}
