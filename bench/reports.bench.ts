@@ -18,7 +18,7 @@ import { type Database, openEmbeddedDatabase, openPostgresDatabase } from '../sr
 import { signIn, type HttpBrowser } from '../test/helpers/http-browser.js';
 import { serverArgs } from '../test/helpers/process.js';
 import type { Figure } from './run.js';
-import { AUTH_TOKEN, BASE, callParams, clinicNumber, sign } from './voice.bench.js';
+import { AUTH_TOKEN, BASE, clinicNumber } from './voice.bench.js';
 
 const CALLS = 60_000; // a busy clinic's year: ~165 calls a day
 const OWNERS = [{ email: 'owner1@bench.test', password: 'bench owner password 1' }, { email: 'owner2@bench.test', password: 'bench owner password 2' }];

@@ -40,8 +40,17 @@ class UsageError extends Error {}
 const operator = { type: 'operator' } as const;
 const uuid = z.uuid({ error: 'must be a clinic id (see clinic:list)' });
 
-const commands: Record<string, { options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>; schema: z.ZodType; run(db: Database, args: any): Promise<void> }> = {
-  'clinic:create': {
+interface Command<S extends z.ZodType> {
+  options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
+  schema: S;
+  run(db: Database, args: z.infer<S>): Promise<void>;
+}
+
+/** A command typed by its own schema: `run` is handed what `schema` parsed. */
+const command = <S extends z.ZodType>(c: Command<S>) => c as unknown as Command<z.ZodType>;
+
+const commands: Record<string, Command<z.ZodType>> = {
+  'clinic:create': command({
     options: { name: { type: 'string' }, number: { type: 'string', multiple: true }, timezone: { type: 'string' }, locale: { type: 'string' }, 'fallback-number': { type: 'string' } },
     schema: z.object({
       name: clinicNameSchema,
@@ -54,8 +63,8 @@ const commands: Record<string, { options: Record<string, { type: 'string' | 'boo
       const clinic = await createClinic(db.prisma, { name: a.name, numbers: a.number, timeZone: a.timezone, locale: a.locale, fallbackNumber: a['fallback-number'] }, operator);
       console.log(JSON.stringify(clinic, null, 2));
     },
-  },
-  'clinic:list': {
+  }),
+  'clinic:list': command({
     options: { json: { type: 'boolean' } },
     schema: z.object({ json: z.boolean().optional() }),
     async run(db, a) {
@@ -64,8 +73,8 @@ const commands: Record<string, { options: Record<string, { type: 'string' | 'boo
       if (clinics.length === 0) return console.log('No clinics yet. Create one with clinic:create.');
       for (const c of clinics) console.log(`${c.id}  ${c.name}  ${c.numbers.join(',')}  ${c.timeZone}  ${c.locale}`);
     },
-  },
-  'staff:add': {
+  }),
+  'staff:add': command({
     options: { clinic: { type: 'string' }, email: { type: 'string' }, role: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
     schema: z.object({ clinic: uuid, email: emailSchema, role: roleSchema, 'password-stdin': z.boolean().optional() }),
     async run(db, a) {
@@ -75,8 +84,8 @@ const commands: Record<string, { options: Record<string, { type: 'string' | 'boo
       const hasPassword = password !== undefined || (await db.prisma.user.findUniqueOrThrow({ where: { id: userId } })).passwordHash !== null;
       if (!hasPassword) await printLink(db, userId);
     },
-  },
-  'staff:remove': {
+  }),
+  'staff:remove': command({
     options: { clinic: { type: 'string' }, email: { type: 'string' } },
     schema: z.object({ clinic: uuid, email: emailSchema }),
     async run(db, a) {
@@ -84,8 +93,8 @@ const commands: Record<string, { options: Record<string, { type: 'string' | 'boo
       const { signedOut } = await removeStaff({ db, events: new EventBus() }, { clinicId: a.clinic, email: a.email }, operator);
       console.error(`${a.email} is no longer a member of clinic ${a.clinic}${signedOut ? '; with no other clinic, their sessions have ended' : '; they keep their access to their other clinics'}.`);
     },
-  },
-  'staff:reset': {
+  }),
+  'staff:reset': command({
     options: { email: { type: 'string' } },
     schema: z.object({ email: emailSchema }),
     async run(db, a) {
@@ -93,8 +102,8 @@ const commands: Record<string, { options: Record<string, { type: 'string' | 'boo
       if (!user) throw new NotFound(`No staff account for ${a.email}`);
       await printLink(db, user.id);
     },
-  },
-  'retention:run': {
+  }),
+  'retention:run': command({
     options: { 'dry-run': { type: 'boolean' }, clinic: { type: 'string' }, json: { type: 'boolean' } },
     schema: z.object({ 'dry-run': z.boolean().optional(), clinic: uuid.optional(), json: z.boolean().optional() }),
     async run(db, a) {
@@ -108,7 +117,7 @@ const commands: Record<string, { options: Record<string, { type: 'string' | 'boo
       }
       if (report.clinics.length === 0) console.log('No clinics.');
     },
-  },
+  }),
 };
 
 async function printLink(db: Database, userId: string): Promise<void> {

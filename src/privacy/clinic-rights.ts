@@ -4,7 +4,6 @@
 // backup from before holds the wrapped key too: closure reaches backups when they expire.)
 import { type Actor, recordAudit } from '../core/audit.js';
 import type { Services } from '../core/services.js';
-import type { Prisma } from '../db/database.js';
 import { queueJob } from '../jobs/kinds.js';
 import { signOutThoseLeftWithoutAClinic } from '../accounts/staff.js';
 import type { RecordingStorage } from '../recordings/storage.js';

@@ -6,10 +6,8 @@
 import { recordAudit, type Actor } from '../core/audit.js';
 import type { Services } from '../core/services.js';
 import { breathe } from '../db/breathe.js';
-import type { Database } from '../db/database.js';
 import type { Logger } from '../core/logger.js';
 import { closeDays } from '../statistics/statistics.js';
-import type { TwilioRest } from '../twilio/rest.js';
 import { withLease } from './lease.js';
 import { cutoffsFor, type Cutoffs } from './retention-rules.js';
 import type { RecordingStorage } from './storage.js';
@@ -94,7 +92,10 @@ async function destroyRecordings(deps: PurgeDeps, clinicId: string, cut: Cutoffs
     await inParallel(gone, 32, (r) => deps.recordings.delete(r.id));
     await db.sql(`DELETE FROM "Recording" WHERE "id" = ANY($1::uuid[])`, [gone.map((r) => r.id)]);
     await breathe();
-    for (const r of gone) r.kind === 'voicemail' ? report.voicemails++ : report.callRecordings++;
+    for (const r of gone) {
+      if (r.kind === 'voicemail') report.voicemails++;
+      else report.callRecordings++;
+    }
   }
 }
 

@@ -1,9 +1,7 @@
 import { type RequestHandler, Router } from 'express';
-import { z } from 'zod';
 import type { AppContext } from '../main/context.js';
 import { sendInPieces } from '../http/send-in-pieces.js';
 import { callLogQuerySchema, callsCsv, callTimeline, listCalls } from '../calls/call-log.js';
-import { NotFound } from '../core/errors.js';
 import { ids, query } from '../http/input.js';
 import { wire } from '../http/wire.js';
 import type { CallLogPage, CallTimeline } from '../contracts/api.js';

@@ -7,7 +7,6 @@ import { clinicExportZip, exportJson } from '../privacy/clinic-export.js';
 import { closeClinic } from '../privacy/clinic-rights.js';
 import { sendInPieces } from '../http/send-in-pieces.js';
 import { erasePatient, erasurePreview, exportPatient, exportPatientWithAudio } from '../privacy/patient-rights.js';
-import { NotFound } from '../core/errors.js';
 import { body, ids, query } from '../http/input.js';
 import { wire } from '../http/wire.js';
 import type { AuditPage, ErasurePreview } from '../contracts/api.js';

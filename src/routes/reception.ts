@@ -12,7 +12,6 @@ import { wire } from '../http/wire.js';
 import type { CallBackList, Presence, QueueList, VoiceToken } from '../contracts/api.js';
 
 const presenceSchema = z.strictObject({ available: z.boolean({ error: 'must be true or false' }) });
-const uuid = z.uuid({ error: 'must be an id' });
 
 /** Under /api: things about the signed-in person, whichever clinic. */
 export function staffRoutes(ctx: AppContext): Router {

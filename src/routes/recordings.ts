@@ -4,7 +4,6 @@ import { actorOf, requireOwner } from '../http/auth.js';
 import type { AppContext } from '../main/context.js';
 import { nextPurgeAt } from '../recordings/retention-rules.js';
 import { auditListening, type Listener, recordingAudio, setLegalHold } from '../recordings/listening.js';
-import { NotFound } from '../core/errors.js';
 import { body, ids } from '../http/input.js';
 import { wire } from '../http/wire.js';
 import type { RetentionPanel } from '../contracts/api.js';

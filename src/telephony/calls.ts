@@ -3,7 +3,7 @@
 import { uuid7 } from '../db/uuid7.js';
 import { z } from 'zod';
 import { fileCallRecording } from '../recordings/pipeline.js';
-import type { Database, Prisma } from '../db/database.js';
+import type { Prisma } from '../db/database.js';
 import type { CallerMatch } from '../core/events.js';
 import type { Services } from '../core/services.js';
 import { markAbandoned } from '../reception/call-backs.js';

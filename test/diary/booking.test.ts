@@ -68,7 +68,7 @@ describe.each(databaseKinds())('Booking on the %s database', (kind) => {
   });
 
   it('what must go with a booking, move or cancellation (the call that made it) commits with it or not at all', async () => {
-    const { clinic, patel, checkUp, patient, events, clock, testApp } = await receptionistDesk();
+    const { clinic, patel, checkUp, patient, events, testApp } = await receptionistDesk();
     const deps = testApp.ctx;
     const actor = { type: 'system' as const };
     const failing = async () => {

@@ -1,7 +1,6 @@
 import ICAL from 'ical.js';
 import request from 'supertest';
 import { bookAppointment, cancelAppointment } from '../../src/diary/booking.js';
-import { EventBus } from '../../src/core/events.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { makeTestApp, testClock } from '../helpers/app.js';
 import { makeDiary } from '../helpers/diary.js';

@@ -27,7 +27,7 @@ export function declaredRoutes(): DeclaredRoute[] {
     for (let i = 1; i < parts.length; i += 2) {
       const router = parts[i]!;
       const prefix = MOUNTS[router] ?? CLINIC;
-      for (const m of parts[i + 1]!.matchAll(/router\.(get|post|patch|put|delete)\('([^']*)'(, requireOwner)?/g)) {
+      for (const m of parts[i + 1]!.matchAll(/router\.(get|post|patch|put|delete)\(\s*'([^']*)'(,\s*requireOwner)?/g)) {
         const local = m[2]!;
         routes.push({ method: m[1] as Method, path: local === '/' ? prefix : prefix + local, ownerOnly: Boolean(m[3]), router });
       }

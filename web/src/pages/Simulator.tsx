@@ -39,16 +39,16 @@ export function Simulator({ clinic }: { clinic: Pick<ClinicDetail, 'id' | 'numbe
   }, [call, aloud]);
 
   // In the queue or talking to reception, things happen without the caller: follow them.
-  const following = call !== null && (call.state === 'queued' || call.state === 'connected') && !busy;
+  const followed = call !== null && (call.state === 'queued' || call.state === 'connected') && !busy ? call.sid : null;
   useEffect(() => {
-    if (!following || !call) return;
+    if (!followed) return;
     const timer = setInterval(() => {
-      void api<SimulatedCallView>('GET', `${base}/${call.sid}`)
+      void api<SimulatedCallView>('GET', `${base}/${followed}`)
         .then(setCall)
         .catch(() => undefined);
     }, 1_500);
     return () => clearInterval(timer);
-  }, [following, call?.sid, base]);
+  }, [followed, base]);
 
   async function run(path: string, body: unknown) {
     setBusy(true);
