@@ -8,7 +8,13 @@ const EDGES = '^src/(http|routes|live|simulator|twilio-standin|types)/|^src/[^/]
 const ROOT = '^src/main/';
 
 /** A rule: nothing in `from` may import anything in `to`. */
-const never = (name, comment, from, to) => ({ name, comment, severity: 'error', from: { path: from }, to: { path: to } });
+const never = (name, comment, from, to) => ({
+  name,
+  comment,
+  severity: 'error',
+  from: { path: from },
+  to: { path: to },
+});
 
 module.exports = {
   forbidden: [
@@ -29,17 +35,34 @@ module.exports = {
     },
     {
       name: 'contracts-import-nothing',
-      comment: 'src/contracts holds the types the dashboard shares: the dashboard compiles them, so they can lean on nothing else.',
+      comment:
+        'src/contracts holds the types the dashboard shares: the dashboard compiles them, so they can lean on nothing else.',
       severity: 'error',
       from: { path: '^src/contracts/' },
       to: { pathNot: '^src/contracts/' },
     },
-    never('core-imports-no-feature', 'The core (config, database, jobs runner, events, audit, Twilio client) is what every feature stands on.', CORE, `${DOMAIN}|${PHONE_LINE}|${EDGES}|${ROOT}`),
-    never('domain-imports-no-phone-line-or-edge', 'The clinic\'s features (diary, texts, recordings …) know nothing of the phone line, HTTP, the live hub or the wiring.', DOMAIN, `${PHONE_LINE}|${EDGES}|${ROOT}`),
-    never('phone-line-imports-no-edge', 'The phone line answers calls; the Twilio webhooks that carry them are an edge above it.', PHONE_LINE, `${EDGES}|${ROOT}`),
+    never(
+      'core-imports-no-feature',
+      'The core (config, database, jobs runner, events, audit, Twilio client) is what every feature stands on.',
+      CORE,
+      `${DOMAIN}|${PHONE_LINE}|${EDGES}|${ROOT}`,
+    ),
+    never(
+      'domain-imports-no-phone-line-or-edge',
+      "The clinic's features (diary, texts, recordings …) know nothing of the phone line, HTTP, the live hub or the wiring.",
+      DOMAIN,
+      `${PHONE_LINE}|${EDGES}|${ROOT}`,
+    ),
+    never(
+      'phone-line-imports-no-edge',
+      'The phone line answers calls; the Twilio webhooks that carry them are an edge above it.',
+      PHONE_LINE,
+      `${EDGES}|${ROOT}`,
+    ),
     {
       name: 'only-the-edge-starts-the-wiring',
-      comment: 'The composition root builds the context and registers the jobs; only the process entry points use it at run time (edges may name its type).',
+      comment:
+        'The composition root builds the context and registers the jobs; only the process entry points use it at run time (edges may name its type).',
       severity: 'error',
       from: { pathNot: '^src/(start|server|cli)\\.ts$|^src/main/' },
       to: { path: ROOT, dependencyTypesNot: ['type-only'] },

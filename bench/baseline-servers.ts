@@ -7,7 +7,9 @@ import twilio from 'twilio';
 
 const [port, databaseUrl, authToken, baseUrl] = process.argv.slice(2) as [string, string, string, string];
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
-await pool.query('CREATE TABLE IF NOT EXISTS bench_minimal_calls (call_sid text PRIMARY KEY, from_number text, at timestamptz DEFAULT now())');
+await pool.query(
+  'CREATE TABLE IF NOT EXISTS bench_minimal_calls (call_sid text PRIMARY KEY, from_number text, at timestamptz DEFAULT now())',
+);
 
 const app = express();
 app.get('/hello', (_req, res) => {
@@ -18,7 +20,10 @@ app.post('/twilio/voice', express.urlencoded({ extended: false }), async (req, r
     res.status(403).end();
     return;
   }
-  await pool.query('INSERT INTO bench_minimal_calls (call_sid, from_number) VALUES ($1, $2) ON CONFLICT DO NOTHING', [req.body.CallSid, req.body.From]);
+  await pool.query('INSERT INTO bench_minimal_calls (call_sid, from_number) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+    req.body.CallSid,
+    req.body.From,
+  ]);
   const response = new twilio.twiml.VoiceResponse();
   response.say('Thank you for calling.');
   res.type('text/xml').send(response.toString());

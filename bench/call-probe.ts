@@ -13,7 +13,14 @@ const until = counted + seconds * 1000;
 while (performance.now() < until) {
   const params = callParams(true);
   const started = performance.now();
-  const res = await fetch(`${url}/twilio/voice`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign('/twilio/voice', params) }, body: new URLSearchParams(params) });
+  const res = await fetch(`${url}/twilio/voice`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': sign('/twilio/voice', params),
+    },
+    body: new URLSearchParams(params),
+  });
   const text = await res.text();
   if (started >= counted) {
     latencies.push(performance.now() - started);
@@ -22,4 +29,11 @@ while (performance.now() < until) {
   await new Promise((r) => setTimeout(r, everyMs));
 }
 const sorted = latencies.sort((a, b) => a - b);
-console.log(JSON.stringify({ p99: sorted[Math.floor(sorted.length * 0.99)] ?? 0, max: sorted.at(-1) ?? 0, apologies, count: sorted.length }));
+console.log(
+  JSON.stringify({
+    p99: sorted[Math.floor(sorted.length * 0.99)] ?? 0,
+    max: sorted.at(-1) ?? 0,
+    apologies,
+    count: sorted.length,
+  }),
+);

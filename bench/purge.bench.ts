@@ -30,12 +30,26 @@ function webhookLoad(url: string, seconds: number, clinics: number) {
         url,
         connections: 10,
         duration: seconds,
-        requests: [{ method: 'POST', path: '/twilio/voice', setupRequest: (req) => {
-          const params = callParams(false, clinics);
-          return { ...req, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign('/twilio/voice', params) }, body: new URLSearchParams(params).toString() };
-        } }],
+        requests: [
+          {
+            method: 'POST',
+            path: '/twilio/voice',
+            setupRequest: (req) => {
+              const params = callParams(false, clinics);
+              return {
+                ...req,
+                headers: {
+                  'content-type': 'application/x-www-form-urlencoded',
+                  'x-twilio-signature': sign('/twilio/voice', params),
+                },
+                body: new URLSearchParams(params).toString(),
+              };
+            },
+          },
+        ],
       },
-      (err, r) => (err ? reject(err) : resolve({ p99: r.latency.p99, rps: r.requests.average, errors: r.errors + r.non2xx })),
+      (err, r) =>
+        err ? reject(err) : resolve({ p99: r.latency.p99, rps: r.requests.average, errors: r.errors + r.non2xx }),
     );
     stop = () => instance.stop();
   });
@@ -43,13 +57,16 @@ function webhookLoad(url: string, seconds: number, clinics: number) {
 }
 
 export async function purgeBenchmarks(): Promise<Figure[]> {
-  const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const adminUrl =
+    process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
   const name = `clinic_purge_bench_${process.pid}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   try {
     await admin.connect();
   } catch (err) {
-    console.warn(`purge benchmark skipped: no PostgreSQL at ${adminUrl} (${(err as Error).message}); set BENCH_DATABASE_URL`);
+    console.warn(
+      `purge benchmark skipped: no PostgreSQL at ${adminUrl} (${(err as Error).message}); set BENCH_DATABASE_URL`,
+    );
     return [];
   }
   await admin.query(`CREATE DATABASE "${name}"`);
@@ -64,8 +81,21 @@ export async function purgeBenchmarks(): Promise<Figure[]> {
     const now = new Date();
     const seeded = Date.now();
     for (let i = 0; i < CLINICS; i++) {
-      const clinic = await db.prisma.clinic.create({ data: { name: `Purge Clinic ${i}`, timeZone: 'Europe/London', numbers: { create: [{ e164: clinicNumber(i) }] } } });
-      await db.prisma.openingHours.createMany({ data: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ clinicId: clinic.id, weekday, startMinute: 0, endMinute: 1440 })) });
+      const clinic = await db.prisma.clinic.create({
+        data: {
+          name: `Purge Clinic ${i}`,
+          timeZone: 'Europe/London',
+          numbers: { create: [{ e164: clinicNumber(i) }] },
+        },
+      });
+      await db.prisma.openingHours.createMany({
+        data: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
+          clinicId: clinic.id,
+          weekday,
+          startMinute: 0,
+          endMinute: 1440,
+        })),
+      });
     }
     // Calls 400–430 days old (the default call log keeps 365), an event each; every tenth with a recording and a call-back entry.
     await db.sql(`INSERT INTO "Call" ("id", "callSid", "clinicId", "fromNumber", "toNumber", "direction", "status", "startedAt", "endedAt", "durationSeconds", "outcome")
@@ -73,29 +103,56 @@ export async function purgeBenchmarks(): Promise<Figure[]> {
         now() AT TIME ZONE 'UTC' - interval '400 days' - (g % 30) * interval '1 day' - (g % 86400) * interval '1 second',
         now() AT TIME ZONE 'UTC' - interval '400 days' - (g % 30) * interval '1 day' - (g % 86400) * interval '1 second' + interval '90 seconds', 90, 'booked'
       FROM generate_series(1, ${CALLS}) g JOIN (SELECT "id", row_number() OVER (ORDER BY "id") - 1 AS "k" FROM "Clinic") c ON c."k" = g % ${CLINICS}`);
-    await db.sql(`INSERT INTO "CallEvent" ("callId", "at", "kind", "dedupeKey") SELECT "id", "startedAt", 'queued', "callSid" || ':queued' FROM "Call"`);
-    const recordings = await db.sql<{ id: string }>(`INSERT INTO "Recording" ("id", "clinicId", "callId", "kind", "recordingSid", "status", "durationSeconds", "sizeBytes", "storedAt", "deletedAtTwilio", "createdAt")
+    await db.sql(
+      `INSERT INTO "CallEvent" ("callId", "at", "kind", "dedupeKey") SELECT "id", "startedAt", 'queued', "callSid" || ':queued' FROM "Call"`,
+    );
+    const recordings = await db.sql<{
+      id: string;
+    }>(`INSERT INTO "Recording" ("id", "clinicId", "callId", "kind", "recordingSid", "status", "durationSeconds", "sizeBytes", "storedAt", "deletedAtTwilio", "createdAt")
       SELECT gen_random_uuid(), "clinicId", "id", CASE WHEN n % 2 = 0 THEN 'call' ELSE 'voicemail' END, 'RE' || substr("callSid", 3), 'stored', 30, 1024, "startedAt", "startedAt", "startedAt"
       FROM (SELECT *, row_number() OVER () AS n FROM "Call" LIMIT ${RECORDINGS}) calls RETURNING "id"::text AS "id"`);
-    await db.sql(`INSERT INTO "CallBack" ("id", "clinicId", "callId", "reason", "fromNumber", "createdAt") SELECT gen_random_uuid(), r."clinicId", r."callId", 'voicemail', '+447700900123', r."createdAt" FROM "Recording" r WHERE r."kind" = 'voicemail'`);
+    await db.sql(
+      `INSERT INTO "CallBack" ("id", "clinicId", "callId", "reason", "fromNumber", "createdAt") SELECT gen_random_uuid(), r."clinicId", r."callId", 'voicemail', '+447700900123', r."createdAt" FROM "Recording" r WHERE r."kind" = 'voicemail'`,
+    );
     const storage = new FileStorage(path.join(dir, 'recordings'));
     const bytes = Buffer.alloc(1024, 7);
     for (let i = 0; i < recordings.length; i += 500) {
-      await Promise.all(recordings.slice(i, i + 500).map(async (r) => {
-        const file = storage.pathOf(r.id);
-        await mkdir(path.dirname(file), { recursive: true });
-        await writeFile(file, bytes);
-      }));
+      await Promise.all(
+        recordings.slice(i, i + 500).map(async (r) => {
+          const file = storage.pathOf(r.id);
+          await mkdir(path.dirname(file), { recursive: true });
+          await writeFile(file, bytes);
+        }),
+      );
     }
     // The six-hourly job would have kept these days' statistics long ago.
     await closeDays(db.prisma, now);
     await db.sql('VACUUM ANALYZE');
-    console.log(`purge benchmark: seeded ${CALLS} calls and ${recordings.length} recordings in ${((Date.now() - seeded) / 1000).toFixed(0)} s`);
+    console.log(
+      `purge benchmark: seeded ${CALLS} calls and ${recordings.length} recordings in ${((Date.now() - seeded) / 1000).toFixed(0)} s`,
+    );
 
     // The server's own purge for today is marked done, so the timed run below is the only one.
     const slot = new Date(Math.floor(now.getTime() / PURGE_EVERY_MS) * PURGE_EVERY_MS);
-    await db.prisma.job.create({ data: { kind: 'retention.purge', payload: {}, dedupeKey: `retention.purge:${slot.toISOString()}`, status: 'done', runAt: slot, doneAt: now } });
-    const env = { DATABASE_URL: dbUrl, SESSION_SECRET: 's'.repeat(40), RECORDINGS_KEY: 'ab'.repeat(32), TWILIO_AUTH_TOKEN: AUTH_TOKEN, PUBLIC_BASE_URL: BASE, NODE_ENV: 'production', LOG_LEVEL: 'warn' };
+    await db.prisma.job.create({
+      data: {
+        kind: 'retention.purge',
+        payload: {},
+        dedupeKey: `retention.purge:${slot.toISOString()}`,
+        status: 'done',
+        runAt: slot,
+        doneAt: now,
+      },
+    });
+    const env = {
+      DATABASE_URL: dbUrl,
+      SESSION_SECRET: 's'.repeat(40),
+      RECORDINGS_KEY: 'ab'.repeat(32),
+      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+      PUBLIC_BASE_URL: BASE,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+    };
     server = await startProcess(serverArgs(), { ...env, PORT: '3911' }, 'http://127.0.0.1:3911/readyz');
     await webhookLoad('http://127.0.0.1:3911', 3, CLINICS).result; // warm up
     const idle = await webhookLoad('http://127.0.0.1:3911', 10, CLINICS).result;
@@ -106,13 +163,34 @@ export async function purgeBenchmarks(): Promise<Figure[]> {
     const seconds = (Date.now() - started) / 1000;
     during.stop();
     const busy = await during.result;
-    const destroyed = report!.clinics.reduce((t, c) => ({ calls: t.calls + c.calls, recordings: t.recordings + c.callRecordings + c.voicemails }), { calls: 0, recordings: 0 });
-    if (destroyed.calls !== CALLS || destroyed.recordings !== recordings.length) throw new Error(`purge benchmark: destroyed ${destroyed.calls} calls and ${destroyed.recordings} recordings, expected ${CALLS} and ${recordings.length}`);
-    if (idle.errors || busy.errors) console.warn(`purge benchmark: ${idle.errors} webhook errors idle, ${busy.errors} during the purge`);
+    const destroyed = report!.clinics.reduce(
+      (t, c) => ({ calls: t.calls + c.calls, recordings: t.recordings + c.callRecordings + c.voicemails }),
+      { calls: 0, recordings: 0 },
+    );
+    if (destroyed.calls !== CALLS || destroyed.recordings !== recordings.length)
+      throw new Error(
+        `purge benchmark: destroyed ${destroyed.calls} calls and ${destroyed.recordings} recordings, expected ${CALLS} and ${recordings.length}`,
+      );
+    if (idle.errors || busy.errors)
+      console.warn(`purge benchmark: ${idle.errors} webhook errors idle, ${busy.errors} during the purge`);
     await db.close();
     return [
-      { figure: `retention purge of ${CALLS / 1e6}M calls + ${recordings.length / 1000}k recordings with files (goal: ≤ 60 s)`, value: seconds, unit: 's', baseline: 60, baselineLabel: 'goal', goal: { max: 60, of: 'value' } },
-      { figure: 'POST /twilio/voice p99 during the purge vs idle (goal: ≤ 2×)', value: busy.p99, unit: 'ms', baseline: idle.p99, baselineLabel: 'idle, same load', goal: { max: 2, of: 'ratio' } },
+      {
+        figure: `retention purge of ${CALLS / 1e6}M calls + ${recordings.length / 1000}k recordings with files (goal: ≤ 60 s)`,
+        value: seconds,
+        unit: 's',
+        baseline: 60,
+        baselineLabel: 'goal',
+        goal: { max: 60, of: 'value' },
+      },
+      {
+        figure: 'POST /twilio/voice p99 during the purge vs idle (goal: ≤ 2×)',
+        value: busy.p99,
+        unit: 'ms',
+        baseline: idle.p99,
+        baselineLabel: 'idle, same load',
+        goal: { max: 2, of: 'ratio' },
+      },
     ];
   } finally {
     server?.kill('SIGTERM');

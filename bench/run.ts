@@ -21,24 +21,38 @@ export interface Figure {
 
 // BENCH_ONLY=slots|voice|fanout|purge|reports|startup runs one of them.
 const only = process.env.BENCH_ONLY;
-const suites: Array<[string, () => Promise<Figure[]>]> = [['slots', slotBenchmarks], ['voice', voiceBenchmarks], ['fanout', fanoutBenchmarks], ['purge', purgeBenchmarks], ['reports', reportBenchmarks], ['startup', startupBenchmarks]];
+const suites: Array<[string, () => Promise<Figure[]>]> = [
+  ['slots', slotBenchmarks],
+  ['voice', voiceBenchmarks],
+  ['fanout', fanoutBenchmarks],
+  ['purge', purgeBenchmarks],
+  ['reports', reportBenchmarks],
+  ['startup', startupBenchmarks],
+];
 const figures: Figure[] = [];
 for (const [name, run] of suites) if (!only || only === name) figures.push(...(await run()));
 
 const rows = figures.map((f) => {
   const ratio = f.baseline > 0 ? f.value / f.baseline : NaN;
   const measured = f.goal?.of === 'ratio' ? ratio : f.value;
-  const pass = f.goal ? (f.goal.max === undefined || measured <= f.goal.max) && (f.goal.min === undefined || measured >= f.goal.min) : null;
+  const pass = f.goal
+    ? (f.goal.max === undefined || measured <= f.goal.max) && (f.goal.min === undefined || measured >= f.goal.min)
+    : null;
   return {
     figure: f.figure,
     value: `${f.value.toFixed(2)} ${f.unit}`,
     baseline: `${f.baseline.toFixed(2)} ${f.unit} (${f.baselineLabel})`,
     ratio: Number.isFinite(ratio) ? ratio.toFixed(2) : '—',
-    goal: f.goal ? `${f.goal.of === 'ratio' ? 'ratio ' : ''}${f.goal.max !== undefined ? `≤ ${f.goal.max}` : `≥ ${f.goal.min}`}${f.goal.of === 'value' ? ` ${f.unit}` : ''}` : '—',
+    goal: f.goal
+      ? `${f.goal.of === 'ratio' ? 'ratio ' : ''}${f.goal.max !== undefined ? `≤ ${f.goal.max}` : `≥ ${f.goal.min}`}${f.goal.of === 'value' ? ` ${f.unit}` : ''}`
+      : '—',
     pass: pass === null ? '—' : pass ? 'yes' : 'NO',
   };
 });
 console.table(rows);
-await writeFile('bench-results.json', JSON.stringify({ at: new Date().toISOString(), node: process.version, figures: rows }, null, 2));
+await writeFile(
+  'bench-results.json',
+  JSON.stringify({ at: new Date().toISOString(), node: process.version, figures: rows }, null, 2),
+);
 console.log('written to bench-results.json');
 process.exitCode = rows.some((r) => r.pass === 'NO') ? 1 : 0;

@@ -13,9 +13,16 @@ const hours = [1, 2, 3, 4, 5].flatMap((weekday) => [
 /** A busy clinic: the first two weeks full, then about four appointments a day each, 60,000 in all. */
 function bookedYear(practitioners: number, total: number): Interval[][] {
   let seed = 42;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   const diaries: Interval[][] = Array.from({ length: practitioners }, () => []);
-  const starts = (day: DateTime) => hours.filter((h) => h.weekday === day.weekday).flatMap((h) => Array.from({ length: (h.endMinute - h.startMinute) / 30 }, (_, i) => day.set({ hour: 0, minute: 0 }).plus({ minutes: h.startMinute + i * 30 })));
+  const starts = (day: DateTime) =>
+    hours
+      .filter((h) => h.weekday === day.weekday)
+      .flatMap((h) =>
+        Array.from({ length: (h.endMinute - h.startMinute) / 30 }, (_, i) =>
+          day.set({ hour: 0, minute: 0 }).plus({ minutes: h.startMinute + i * 30 }),
+        ),
+      );
   let count = 0;
   for (let d = 0; d < 365 && count < total; d++) {
     const day = START.startOf('day').plus({ days: d });
@@ -36,14 +43,25 @@ function timeQueries(practitioners: PractitionerDiary[], runs: number): number[]
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const slots = findFreeSlots({ timeZone: ZONE, now: START.toJSDate(), minNoticeMinutes: 120, horizonDays: 365, durationMinutes: 30, bufferAfterMinutes: 0, practitioners, clinicClosures: [], limit: 20 });
+    const slots = findFreeSlots({
+      timeZone: ZONE,
+      now: START.toJSDate(),
+      minNoticeMinutes: 120,
+      horizonDays: 365,
+      durationMinutes: 30,
+      bufferAfterMinutes: 0,
+      practitioners,
+      clinicClosures: [],
+      limit: 20,
+    });
     times.push(performance.now() - t0);
     if (slots.length !== 20) throw new Error(`expected 20 slots, got ${slots.length}`);
   }
   return times.sort((a, b) => a - b);
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 export async function slotBenchmarks(): Promise<Figure[]> {
   const booked = bookedYear(50, 60_000);
@@ -56,7 +74,21 @@ export async function slotBenchmarks(): Promise<Figure[]> {
   const baseline = timeQueries(empty, 300);
   const label = `${total.toLocaleString('en-GB')} appointments`;
   return [
-    { figure: `next 20 free slots, 50 practitioners, ${label}: p50`, value: percentile(loaded, 50), unit: 'ms', baseline: percentile(baseline, 50), baselineLabel: 'empty diary', goal: undefined },
-    { figure: `next 20 free slots, 50 practitioners, ${label}: p95`, value: percentile(loaded, 95), unit: 'ms', baseline: percentile(baseline, 95), baselineLabel: 'empty diary', goal: { max: 10, of: 'value' } },
+    {
+      figure: `next 20 free slots, 50 practitioners, ${label}: p50`,
+      value: percentile(loaded, 50),
+      unit: 'ms',
+      baseline: percentile(baseline, 50),
+      baselineLabel: 'empty diary',
+      goal: undefined,
+    },
+    {
+      figure: `next 20 free slots, 50 practitioners, ${label}: p95`,
+      value: percentile(loaded, 95),
+      unit: 'ms',
+      baseline: percentile(baseline, 95),
+      baselineLabel: 'empty diary',
+      goal: { max: 10, of: 'value' },
+    },
   ];
 }

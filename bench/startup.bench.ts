@@ -20,12 +20,26 @@ async function memoryOf(pid: number): Promise<{ rss: number; peak: number }> {
 }
 
 /** Spawns `args`, polls `url` until it answers 200; the time that took, then the memory once it has idled `idleMs` (V8 gives back its start-up garbage after several idle seconds). */
-async function startAndMeasure(args: string[], env: Record<string, string>, url: string, idleMs = 15_000): Promise<{ ms: number; rss: number; peak: number; child: ChildProcess }> {
+async function startAndMeasure(
+  args: string[],
+  env: Record<string, string>,
+  url: string,
+  idleMs = 15_000,
+): Promise<{ ms: number; rss: number; peak: number; child: ChildProcess }> {
   const started = performance.now();
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, args, {
+    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`);
-    if (await fetch(url).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (performance.now() - started > 60_000) throw new Error(`${args.join(' ')} never became ready`);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -43,7 +57,11 @@ async function stop(child: ChildProcess): Promise<void> {
 export async function startupBenchmarks(): Promise<Figure[]> {
   const secrets = { SESSION_SECRET: 's'.repeat(40), RECORDINGS_KEY: 'ab'.repeat(32), LOG_LEVEL: 'warn' };
   // The baseline: a bare Node HTTP server, started as a process the same way.
-  const bare = await startAndMeasure(['-e', "require('http').createServer((q, s) => s.end('ok')).listen(3921)"], {}, 'http://127.0.0.1:3921/');
+  const bare = await startAndMeasure(
+    ['-e', "require('http').createServer((q, s) => s.end('ok')).listen(3921)"],
+    {},
+    'http://127.0.0.1:3921/',
+  );
   await stop(bare.child);
 
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'startup-bench-'));
@@ -54,13 +72,42 @@ export async function startupBenchmarks(): Promise<Figure[]> {
     const restart = await startAndMeasure(serverArgs(), embeddedEnv, 'http://127.0.0.1:3922/readyz');
     await stop(restart.child);
     const figures: Figure[] = [
-      { figure: 'embedded database, first start ever: to /readyz', value: first.ms, unit: 'ms', baseline: bare.ms, baselineLabel: 'bare Node HTTP server' },
-      { figure: 'embedded database, first start ever: peak memory', value: first.peak / MB, unit: 'MB', baseline: bare.peak / MB, baselineLabel: 'bare Node HTTP server' },
-      { figure: 'embedded database, restart: to /readyz (goal: ≤ 2 s)', value: restart.ms, unit: 'ms', baseline: bare.ms, baselineLabel: 'bare Node HTTP server', goal: { max: 2_000, of: 'value' } },
-      { figure: 'embedded database, idle memory (RSS) (goal: ≤ 450 MB)', value: restart.rss / MB, unit: 'MB', baseline: bare.rss / MB, baselineLabel: 'bare Node HTTP server', goal: { max: 450, of: 'value' } },
+      {
+        figure: 'embedded database, first start ever: to /readyz',
+        value: first.ms,
+        unit: 'ms',
+        baseline: bare.ms,
+        baselineLabel: 'bare Node HTTP server',
+      },
+      {
+        figure: 'embedded database, first start ever: peak memory',
+        value: first.peak / MB,
+        unit: 'MB',
+        baseline: bare.peak / MB,
+        baselineLabel: 'bare Node HTTP server',
+      },
+      {
+        figure: 'embedded database, restart: to /readyz (goal: ≤ 2 s)',
+        value: restart.ms,
+        unit: 'ms',
+        baseline: bare.ms,
+        baselineLabel: 'bare Node HTTP server',
+        goal: { max: 2_000, of: 'value' },
+      },
+      {
+        figure: 'embedded database, idle memory (RSS) (goal: ≤ 450 MB)',
+        value: restart.rss / MB,
+        unit: 'MB',
+        baseline: bare.rss / MB,
+        baselineLabel: 'bare Node HTTP server',
+        goal: { max: 450, of: 'value' },
+      },
     ];
 
-    const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+    const adminUrl =
+      process.env.BENCH_DATABASE_URL ??
+      process.env.TEST_DATABASE_URL ??
+      'postgresql://postgres@127.0.0.1:5432/postgres';
     const admin = new pg.Client({ connectionString: adminUrl });
     try {
       await admin.connect();
@@ -77,17 +124,52 @@ export async function startupBenchmarks(): Promise<Figure[]> {
       await db.migrate();
       await db.close();
       // As in production: Twilio configured (its REST client is made at start), NODE_ENV=production.
-      const production = { ...secrets, DATABASE_URL: url.toString(), DATA_DIR: dataDir, NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://clinic.example', TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'c'.repeat(32) };
-      const onPostgres = await startAndMeasure(serverArgs(), { ...production, PORT: '3923' }, 'http://127.0.0.1:3923/readyz');
+      const production = {
+        ...secrets,
+        DATABASE_URL: url.toString(),
+        DATA_DIR: dataDir,
+        NODE_ENV: 'production',
+        PUBLIC_BASE_URL: 'https://clinic.example',
+        TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
+        TWILIO_AUTH_TOKEN: 'c'.repeat(32),
+      };
+      const onPostgres = await startAndMeasure(
+        serverArgs(),
+        { ...production, PORT: '3923' },
+        'http://127.0.0.1:3923/readyz',
+      );
       await stop(onPostgres.child);
       figures.push(
-        { figure: 'PostgreSQL: start to /readyz', value: onPostgres.ms, unit: 'ms', baseline: bare.ms, baselineLabel: 'bare Node HTTP server' },
-        { figure: 'PostgreSQL: idle memory (RSS) (goal: ≤ 150 MB)', value: onPostgres.rss / MB, unit: 'MB', baseline: bare.rss / MB, baselineLabel: 'bare Node HTTP server', goal: { max: 150, of: 'value' } },
+        {
+          figure: 'PostgreSQL: start to /readyz',
+          value: onPostgres.ms,
+          unit: 'ms',
+          baseline: bare.ms,
+          baselineLabel: 'bare Node HTTP server',
+        },
+        {
+          figure: 'PostgreSQL: idle memory (RSS) (goal: ≤ 150 MB)',
+          value: onPostgres.rss / MB,
+          unit: 'MB',
+          baseline: bare.rss / MB,
+          baselineLabel: 'bare Node HTTP server',
+          goal: { max: 150, of: 'value' },
+        },
       );
       const redisUrl = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-      const withRedis = await startAndMeasure(serverArgs(), { ...production, REDIS_URL: redisUrl, PORT: '3924' }, 'http://127.0.0.1:3924/readyz');
+      const withRedis = await startAndMeasure(
+        serverArgs(),
+        { ...production, REDIS_URL: redisUrl, PORT: '3924' },
+        'http://127.0.0.1:3924/readyz',
+      );
       await stop(withRedis.child);
-      figures.push({ figure: 'PostgreSQL + Redis (scaled-out instance): idle memory (RSS)', value: withRedis.rss / MB, unit: 'MB', baseline: bare.rss / MB, baselineLabel: 'bare Node HTTP server' });
+      figures.push({
+        figure: 'PostgreSQL + Redis (scaled-out instance): idle memory (RSS)',
+        value: withRedis.rss / MB,
+        unit: 'MB',
+        baseline: bare.rss / MB,
+        baselineLabel: 'bare Node HTTP server',
+      });
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await admin.end();

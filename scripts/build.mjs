@@ -22,13 +22,15 @@ const entry = path.join(root, 'dist/server.js');
 // has the client read that instead. If Prisma changes the generated code, the build
 // stops here rather than quietly keeping the old way.
 const WASM_FILE = 'query-compiler.postgresql.wasm';
-const WASM_IMPORT = /const \{ wasm \} = await import\("@prisma\/client\/runtime\/query_compiler_fast_bg\.postgresql\.wasm-base64\.mjs"\)\s*return await decodeBase64AsWasm\(wasm\)/;
+const WASM_IMPORT =
+  /const \{ wasm \} = await import\("@prisma\/client\/runtime\/query_compiler_fast_bg\.postgresql\.wasm-base64\.mjs"\)\s*return await decodeBase64AsWasm\(wasm\)/;
 const wasmFromFile = {
   name: 'prisma-wasm-from-file',
   setup(build) {
     build.onLoad({ filter: /generated[\\/]prisma[\\/]internal[\\/]class\.ts$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
-      if (!WASM_IMPORT.test(source)) throw new Error(`${args.path}: Prisma's query compiler import has changed; update scripts/build.mjs`);
+      if (!WASM_IMPORT.test(source))
+        throw new Error(`${args.path}: Prisma's query compiler import has changed; update scripts/build.mjs`);
       const replacement = `const { readFile } = await import('node:fs/promises')\n    return new WebAssembly.Module(await readFile(new URL('./${WASM_FILE}', import.meta.url)))`;
       return { contents: source.replace(WASM_IMPORT, replacement), loader: 'ts' };
     });
@@ -37,7 +39,9 @@ const wasmFromFile = {
 
 async function writeQueryCompilerWasm(outdir) {
   const require = createRequire(path.join(root, 'package.json'));
-  const { wasm } = await import(require.resolve('@prisma/client/runtime/query_compiler_fast_bg.postgresql.wasm-base64.mjs'));
+  const { wasm } = await import(
+    require.resolve('@prisma/client/runtime/query_compiler_fast_bg.postgresql.wasm-base64.mjs')
+  );
   writeFileSync(path.join(outdir, WASM_FILE), Buffer.from(wasm, 'base64'));
 }
 
@@ -54,7 +58,9 @@ function newestSource(dir) {
 function isStale(output, sources) {
   try {
     const built = statSync(output).mtimeMs;
-    return sources.map((p) => path.join(root, p)).some((p) => (statSync(p).isDirectory() ? newestSource(p) : statSync(p).mtimeMs) > built);
+    return sources
+      .map((p) => path.join(root, p))
+      .some((p) => (statSync(p).isDirectory() ? newestSource(p) : statSync(p).mtimeMs) > built);
   } catch {
     return true;
   }
@@ -63,14 +69,21 @@ function isStale(output, sources) {
 function buildDashboard() {
   let vite;
   try {
-    vite = path.join(path.dirname(createRequire(path.join(root, 'package.json')).resolve('vite/package.json')), 'bin/vite.js');
+    vite = path.join(
+      path.dirname(createRequire(path.join(root, 'package.json')).resolve('vite/package.json')),
+      'bin/vite.js',
+    );
   } catch {
     // A production-only install has no Vite: it serves the dashboard built at install.
     return;
   }
   // Always the production build users get: run under Jest (NODE_ENV=test), Vite would build React's
   // development mode, whose doubled effects once made tests see races no browser of a user would.
-  const built = spawnSync(process.execPath, [vite, 'build', 'web', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+  const built = spawnSync(process.execPath, [vite, 'build', 'web', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (built.status !== 0) throw new Error('the dashboard build failed');
 }
 
@@ -104,4 +117,7 @@ if (!process.argv.includes('--if-stale') || isStale(entry, ['src', 'package.json
   rmSync(old, { recursive: true, force: true });
 }
 
-if (isStale(path.join(root, 'web/dist/index.html'), ['web/src', 'web/index.html', 'web/vite.config.ts', 'package.json'])) buildDashboard();
+if (
+  isStale(path.join(root, 'web/dist/index.html'), ['web/src', 'web/index.html', 'web/vite.config.ts', 'package.json'])
+)
+  buildDashboard();

@@ -33,7 +33,9 @@ if (has('prisma')) {
     PRISMA_HIDE_UPDATE_MESSAGE: '1',
   });
 } else if (!existsSync('src/generated/prisma/client.ts')) {
-  console.error('postinstall: the Prisma client is not generated and the prisma package is missing; run a full `npm install`.');
+  console.error(
+    'postinstall: the Prisma client is not generated and the prisma package is missing; run a full `npm install`.',
+  );
   process.exit(1);
 }
 

@@ -23,7 +23,15 @@ interface Screen {
 const tab = async (page: Page, name: string) => {
   await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name, exact: true }).click();
   await page.waitForLoadState('networkidle');
-  await until(`the ${name} screen to finish loading`, async () => (await page.getByRole('status').filter({ hasText: /^(Loading|Searching)/ }).count()) === 0 || undefined, 15_000);
+  await until(
+    `the ${name} screen to finish loading`,
+    async () =>
+      (await page
+        .getByRole('status')
+        .filter({ hasText: /^(Loading|Searching)/ })
+        .count()) === 0 || undefined,
+    15_000,
+  );
 };
 
 /** The simulator's API, as its page uses it: a call from `from` that presses `keys` in turn. */
@@ -106,7 +114,8 @@ export const SCREENS: Screen[] = [
 
 export async function takeScreenshots(outDir: string, log: (line: string) => void = console.log): Promise<string[]> {
   const executablePath = process.env.TEST_BROWSER ?? '/usr/bin/chromium';
-  if (!existsSync(executablePath)) throw new Error(`No browser at ${executablePath}: install Debian's chromium package or set TEST_BROWSER.`);
+  if (!existsSync(executablePath))
+    throw new Error(`No browser at ${executablePath}: install Debian's chromium package or set TEST_BROWSER.`);
   await mkdir(outDir, { recursive: true });
   const demo = await startDemoServer();
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });

@@ -34,7 +34,9 @@ export function createApp(ctx: AppContext): express.Express {
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
       // The query string once, its personal values replaced (not again as a parsed object).
-      serializers: { req: ({ query: _query, ...req }: { url: string; query?: unknown }) => ({ ...req, url: loggableUrl(req.url) }) },
+      serializers: {
+        req: ({ query: _query, ...req }: { url: string; query?: unknown }) => ({ ...req, url: loggableUrl(req.url) }),
+      },
     }),
   );
   // Twilio proves itself with its signature, so /twilio/* is exempt from CSRF and cookies.
@@ -99,7 +101,10 @@ export function createApp(ctx: AppContext): express.Express {
   const lastResort: ErrorRequestHandler = (err, req, res, _next) => {
     // express.static reports a missing asset as a 404 error: the client's mistake, not ours.
     if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
-      res.status(err.status).type('text/plain').send(err.status === 404 ? 'Not found' : 'Bad request');
+      res
+        .status(err.status)
+        .type('text/plain')
+        .send(err.status === 404 ? 'Not found' : 'Bad request');
       return;
     }
     req.log.error({ err }, 'unexpected error');

@@ -51,7 +51,13 @@ const command = <S extends z.ZodType>(c: Command<S>) => c as unknown as Command<
 
 const commands: Record<string, Command<z.ZodType>> = {
   'clinic:create': command({
-    options: { name: { type: 'string' }, number: { type: 'string', multiple: true }, timezone: { type: 'string' }, locale: { type: 'string' }, 'fallback-number': { type: 'string' } },
+    options: {
+      name: { type: 'string' },
+      number: { type: 'string', multiple: true },
+      timezone: { type: 'string' },
+      locale: { type: 'string' },
+      'fallback-number': { type: 'string' },
+    },
     schema: z.object({
       name: clinicNameSchema,
       number: z.array(e164Schema, { error: 'is required' }).min(1, 'is required'),
@@ -60,7 +66,17 @@ const commands: Record<string, Command<z.ZodType>> = {
       'fallback-number': e164Schema.optional(),
     }),
     async run(db, a) {
-      const clinic = await createClinic(db.prisma, { name: a.name, numbers: a.number, timeZone: a.timezone, locale: a.locale, fallbackNumber: a['fallback-number'] }, operator);
+      const clinic = await createClinic(
+        db.prisma,
+        {
+          name: a.name,
+          numbers: a.number,
+          timeZone: a.timezone,
+          locale: a.locale,
+          fallbackNumber: a['fallback-number'],
+        },
+        operator,
+      );
       console.log(JSON.stringify(clinic, null, 2));
     },
   }),
@@ -75,13 +91,26 @@ const commands: Record<string, Command<z.ZodType>> = {
     },
   }),
   'staff:add': command({
-    options: { clinic: { type: 'string' }, email: { type: 'string' }, role: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+    options: {
+      clinic: { type: 'string' },
+      email: { type: 'string' },
+      role: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+    },
     schema: z.object({ clinic: uuid, email: emailSchema, role: roleSchema, 'password-stdin': z.boolean().optional() }),
     async run(db, a) {
       const password = a['password-stdin'] ? parsePassword(await readStdin()) : undefined;
-      const { userId, created } = await addStaff(db.prisma, { clinicId: a.clinic, email: a.email, role: a.role, password }, operator);
-      console.error(`${a.email} is now ${a.role === 'owner' ? 'an owner' : 'a receptionist'} of clinic ${a.clinic}${created ? ' (new account)' : ''}.`);
-      const hasPassword = password !== undefined || (await db.prisma.user.findUniqueOrThrow({ where: { id: userId } })).passwordHash !== null;
+      const { userId, created } = await addStaff(
+        db.prisma,
+        { clinicId: a.clinic, email: a.email, role: a.role, password },
+        operator,
+      );
+      console.error(
+        `${a.email} is now ${a.role === 'owner' ? 'an owner' : 'a receptionist'} of clinic ${a.clinic}${created ? ' (new account)' : ''}.`,
+      );
+      const hasPassword =
+        password !== undefined ||
+        (await db.prisma.user.findUniqueOrThrow({ where: { id: userId } })).passwordHash !== null;
       if (!hasPassword) await printLink(db, userId);
     },
   }),
@@ -90,8 +119,14 @@ const commands: Record<string, Command<z.ZodType>> = {
     schema: z.object({ clinic: uuid, email: emailSchema }),
     async run(db, a) {
       // No live hub in this process: the servers' own minute-by-minute check closes their screens.
-      const { signedOut } = await removeStaff({ db, events: new EventBus() }, { clinicId: a.clinic, email: a.email }, operator);
-      console.error(`${a.email} is no longer a member of clinic ${a.clinic}${signedOut ? '; with no other clinic, their sessions have ended' : '; they keep their access to their other clinics'}.`);
+      const { signedOut } = await removeStaff(
+        { db, events: new EventBus() },
+        { clinicId: a.clinic, email: a.email },
+        operator,
+      );
+      console.error(
+        `${a.email} is no longer a member of clinic ${a.clinic}${signedOut ? '; with no other clinic, their sessions have ended' : '; they keep their access to their other clinics'}.`,
+      );
     },
   }),
   'staff:reset': command({
@@ -108,12 +143,21 @@ const commands: Record<string, Command<z.ZodType>> = {
     schema: z.object({ 'dry-run': z.boolean().optional(), clinic: uuid.optional(), json: z.boolean().optional() }),
     async run(db, a) {
       const config = loadConfig();
-      const report = await purgeExpired({ db, recordings: storageFor(db, config.dataDir), twilio: createTwilioRest(config), clock: () => new Date() }, { dryRun: a['dry-run'], clinicId: a.clinic, actor: operator });
-      if (!report) throw new Conflict('busy', 'another retention run is in progress (a server\'s scheduled purge); try again when it has finished');
+      const report = await purgeExpired(
+        { db, recordings: storageFor(db, config.dataDir), twilio: createTwilioRest(config), clock: () => new Date() },
+        { dryRun: a['dry-run'], clinicId: a.clinic, actor: operator },
+      );
+      if (!report)
+        throw new Conflict(
+          'busy',
+          "another retention run is in progress (a server's scheduled purge); try again when it has finished",
+        );
       if (a.json) return console.log(JSON.stringify(report, null, 2));
       const verb = report.dryRun ? 'would destroy' : 'destroyed';
       for (const c of report.clinics) {
-        console.log(`${c.clinicId}  ${c.clinicName}: ${verb} ${c.callRecordings} call recordings, ${c.voicemails} voicemails, ${c.calls} calls, ${c.texts} texts, ${c.auditEntries} audit entries; ${c.held} kept under legal hold${c.retryAtTwilio ? `; ${c.retryAtTwilio} kept until Twilio's copy can be deleted` : ''}`);
+        console.log(
+          `${c.clinicId}  ${c.clinicName}: ${verb} ${c.callRecordings} call recordings, ${c.voicemails} voicemails, ${c.calls} calls, ${c.texts} texts, ${c.auditEntries} audit entries; ${c.held} kept under legal hold${c.retryAtTwilio ? `; ${c.retryAtTwilio} kept until Twilio's copy can be deleted` : ''}`,
+        );
       }
       if (report.clinics.length === 0) console.log('No clinics.');
     },
@@ -177,7 +221,11 @@ async function main(argv: string[]): Promise<number> {
       console.error(`error: ${err.message}\n\n${USAGE}`);
       return 2;
     }
-    const known = err instanceof DomainError || err instanceof ConfigError || err instanceof DataDirBusyError || err instanceof DataDirExposedError;
+    const known =
+      err instanceof DomainError ||
+      err instanceof ConfigError ||
+      err instanceof DataDirBusyError ||
+      err instanceof DataDirExposedError;
     console.error(known ? `error: ${(err as Error).message}` : err);
     return 1;
   } finally {

@@ -11,7 +11,8 @@ async function main(): Promise<void> {
   keepNewFilesPrivate();
   const config = await ensureSecrets(loadConfig());
   const logger = createLogger({ level: config.logLevel });
-  if (!config.twilio.authToken && !simulatorMode(config).enabled) logger.warn('TWILIO_AUTH_TOKEN is not set: every Twilio webhook will be refused with 403');
+  if (!config.twilio.authToken && !simulatorMode(config).enabled)
+    logger.warn('TWILIO_AUTH_TOKEN is not set: every Twilio webhook will be refused with 403');
   const service = await startService(config, logger);
   if (service.demo) {
     // Straight to the terminal, never into the logs: these are passwords.

@@ -35,19 +35,39 @@ export interface RunningService {
 export async function startService(configured: ReadyConfig, logger: Logger): Promise<RunningService> {
   const simulator = await playTwilioForTheSimulator(configured, logger);
   const config = simulator.config;
-  const onTightened = (files: number) => logger.warn({ files, dataDir: config.dataDir }, 'made files in DATA_DIR private: other users of this machine could read them');
+  const onTightened = (files: number) =>
+    logger.warn(
+      { files, dataDir: config.dataDir },
+      'made files in DATA_DIR private: other users of this machine could read them',
+    );
   const db = await openConfiguredDatabase(config, { holder: 'server', onTightened }).catch(async (err) => {
     await simulator.standin?.stop();
     throw err;
   });
   try {
     const applied = await db.migrate();
-    logger.info({ applied, database: db.kind }, applied.length ? 'applied migrations' : 'database schema is up to date');
+    logger.info(
+      { applied, database: db.kind },
+      applied.length ? 'applied migrations' : 'database schema is up to date',
+    );
     await db.refreshStatistics(); // before any call is taken: the one time its pause costs nobody
-    const ctx = buildContext({ config, db, logger, events: simulator.events, simulator: simulator.simulator, simulatorOff: simulator.off });
+    const ctx = buildContext({
+      config,
+      db,
+      logger,
+      events: simulator.events,
+      simulator: simulator.simulator,
+      simulatorOff: simulator.off,
+    });
     // Known before the first call, so Twilio's fallback URL can forward even if the database dies early.
     for (const clinic of await listClinics(db.prisma)) ctx.fallbackDirectory.remember(clinic);
-    const demo = db.kind === 'embedded' && !config.production ? await seedDemoClinicIfEmpty(db.prisma, new Date(), { storage: ctx.recordings, masterKey: config.recordingsKey }) : null;
+    const demo =
+      db.kind === 'embedded' && !config.production
+        ? await seedDemoClinicIfEmpty(db.prisma, new Date(), {
+            storage: ctx.recordings,
+            masterKey: config.recordingsKey,
+          })
+        : null;
     // Every instance runs jobs; leases make each job run once.
     const jobs = new JobRunner(db, jobHandlers(ctx), { logger, leaseMs: config.jobLeaseSeconds * 1000 });
     await scheduleClosingDays(db.prisma, ctx.clock());
@@ -113,7 +133,11 @@ async function playTwilioForTheSimulator(config: ReadyConfig, logger: Logger) {
     twilio = { ...twilio, ...account, apiBaseUrl: local.url };
     logger.info('phone simulator on: Twilio is played by this process (no real calls, texts or recordings)');
   }
-  const simulator = new Simulator({ accountSid: twilio.accountSid ?? `AC${'0'.repeat(32)}`, authToken: twilio.authToken! }, config.publicBaseUrl, { events, recordings: standin });
+  const simulator = new Simulator(
+    { accountSid: twilio.accountSid ?? `AC${'0'.repeat(32)}`, authToken: twilio.authToken! },
+    config.publicBaseUrl,
+    { events, recordings: standin },
+  );
   // Reception's answer moves a queued caller through Twilio's REST API: here the simulator hears it.
   if (standin) standin.onDequeue = (m) => simulator.dequeue(m.queueSid, m.callSid, m.url);
   return { config: { ...config, twilio }, events, simulator, standin, off: undefined };

@@ -21,11 +21,19 @@ describe('The operator command line on the embedded database', () => {
   let clinicId = '';
 
   it('clinic:create prints the new clinic as JSON; clinic:list shows it', async () => {
-    const created = await runCli(['clinic:create', '--name', 'Riverside Dental', '--number', '+441632960101', '--timezone', 'Europe/London'], env);
+    const created = await runCli(
+      ['clinic:create', '--name', 'Riverside Dental', '--number', '+441632960101', '--timezone', 'Europe/London'],
+      env,
+    );
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
     const clinic = JSON.parse(created.stdout);
-    expect(clinic).toMatchObject({ name: 'Riverside Dental', numbers: ['+441632960101'], timeZone: 'Europe/London', locale: 'en-GB' });
+    expect(clinic).toMatchObject({
+      name: 'Riverside Dental',
+      numbers: ['+441632960101'],
+      timeZone: 'Europe/London',
+      locale: 'en-GB',
+    });
     clinicId = clinic.id;
 
     const list = await runCli(['clinic:list', '--json'], env);
@@ -37,11 +45,33 @@ describe('The operator command line on the embedded database', () => {
   it.each([
     [['clinic:create', '--name', 'X', '--number', '+441632960102'], /--timezone: /],
     [['clinic:create', '--name', 'X', '--number', '01632 960102', '--timezone', 'Europe/London'], /--number.*E\.164/],
-    [['clinic:create', '--name', 'X', '--number', '+441632960102', '--timezone', 'Europe/Londres'], /--timezone: must be an IANA time zone/],
-    [['clinic:create', '--name', 'X', '--number', '+441632960102', '--timezone', 'Europe/London', '--colour', 'red'], /Unknown option '--colour'/],
-    [['clinic:create', '--name', 'X', '--number', '+441632960102', '--timezone', 'Australia/Sydney', '--locale', 'en-AU'], /--locale: must be en-GB or en-US/],
+    [
+      ['clinic:create', '--name', 'X', '--number', '+441632960102', '--timezone', 'Europe/Londres'],
+      /--timezone: must be an IANA time zone/,
+    ],
+    [
+      ['clinic:create', '--name', 'X', '--number', '+441632960102', '--timezone', 'Europe/London', '--colour', 'red'],
+      /Unknown option '--colour'/,
+    ],
+    [
+      [
+        'clinic:create',
+        '--name',
+        'X',
+        '--number',
+        '+441632960102',
+        '--timezone',
+        'Australia/Sydney',
+        '--locale',
+        'en-AU',
+      ],
+      /--locale: must be en-GB or en-US/,
+    ],
     [['staff:add', '--clinic', 'abc', '--email', 'a@b.test', '--role', 'owner'], /--clinic: must be a clinic id/],
-    [['staff:add', '--clinic', '00000000-0000-4000-8000-000000000000', '--email', 'a@b.test', '--role', 'boss'], /--role: must be owner or receptionist/],
+    [
+      ['staff:add', '--clinic', '00000000-0000-4000-8000-000000000000', '--email', 'a@b.test', '--role', 'boss'],
+      /--role: must be owner or receptionist/,
+    ],
     [['clinic:destroy'], /unknown command: clinic:destroy/],
     [[], /no command given/],
   ])('bad arguments %j print usage and exit 2', async (args, message) => {
@@ -57,30 +87,48 @@ describe('The operator command line on the embedded database', () => {
   });
 
   it('a number another clinic has is refused, and nothing is written', async () => {
-    const result = await runCli(['clinic:create', '--name', 'Copycat', '--number', '+441632960101', '--timezone', 'Europe/London'], env);
+    const result = await runCli(
+      ['clinic:create', '--name', 'Copycat', '--number', '+441632960101', '--timezone', 'Europe/London'],
+      env,
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('+441632960101 already belongs to another clinic');
     expect(await inDatabase((db) => db.prisma.clinic.count({ where: { name: 'Copycat' } }))).toBe(0);
   });
 
   it('staff:add prints a one-time set-password link for a new member', async () => {
-    const result = await runCli(['staff:add', '--clinic', clinicId, '--email', 'Reception@Riverside.test', '--role', 'receptionist'], env);
+    const result = await runCli(
+      ['staff:add', '--clinic', clinicId, '--email', 'Reception@Riverside.test', '--role', 'receptionist'],
+      env,
+    );
     expect(result.code).toBe(0);
     expect(result.stdout.trim()).toMatch(/^https:\/\/phone\.example\.com\/set-password#token=[\w-]{43}$/);
-    const member = await inDatabase((db) => db.prisma.membership.findFirst({ where: { clinicId, user: { email: 'reception@riverside.test' } } }));
+    const member = await inDatabase((db) =>
+      db.prisma.membership.findFirst({ where: { clinicId, user: { email: 'reception@riverside.test' } } }),
+    );
     expect(member?.role).toBe('receptionist');
   });
 
   it('staff:add --password-stdin sets the password and prints no link', async () => {
-    const result = await runCli(['staff:add', '--clinic', clinicId, '--email', 'owner@riverside.test', '--role', 'owner', '--password-stdin'], env, 'correct horse battery staple\n');
+    const result = await runCli(
+      ['staff:add', '--clinic', clinicId, '--email', 'owner@riverside.test', '--role', 'owner', '--password-stdin'],
+      env,
+      'correct horse battery staple\n',
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
-    const hash = await inDatabase(async (db) => (await db.prisma.user.findUniqueOrThrow({ where: { email: 'owner@riverside.test' } })).passwordHash);
+    const hash = await inDatabase(
+      async (db) => (await db.prisma.user.findUniqueOrThrow({ where: { email: 'owner@riverside.test' } })).passwordHash,
+    );
     expect(await verifyPassword(hash, 'correct horse battery staple')).toBe(true);
   });
 
   it('a too-short password on stdin is refused and writes nothing', async () => {
-    const result = await runCli(['staff:add', '--clinic', clinicId, '--email', 'weak@riverside.test', '--role', 'owner', '--password-stdin'], env, 'short\n');
+    const result = await runCli(
+      ['staff:add', '--clinic', clinicId, '--email', 'weak@riverside.test', '--role', 'owner', '--password-stdin'],
+      env,
+      'short\n',
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/password on standard input must be at least 12 characters/);
     expect(await inDatabase((db) => db.prisma.user.count({ where: { email: 'weak@riverside.test' } }))).toBe(0);
@@ -89,7 +137,11 @@ describe('The operator command line on the embedded database', () => {
   it('staff:remove takes the member out of the clinic and ends their sessions', async () => {
     const result = await runCli(['staff:remove', '--clinic', clinicId, '--email', 'reception@riverside.test'], env);
     expect(result.code).toBe(0);
-    expect(await inDatabase((db) => db.prisma.membership.count({ where: { clinicId, user: { email: 'reception@riverside.test' } } }))).toBe(0);
+    expect(
+      await inDatabase((db) =>
+        db.prisma.membership.count({ where: { clinicId, user: { email: 'reception@riverside.test' } } }),
+      ),
+    ).toBe(0);
     const again = await runCli(['staff:remove', '--clinic', clinicId, '--email', 'reception@riverside.test'], env);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('is not a member');
@@ -103,16 +155,32 @@ describe('The operator command line on the embedded database', () => {
 
   it('retention:run --dry-run says what would go and changes nothing; retention:run destroys it', async () => {
     await inDatabase((db) =>
-      db.prisma.call.create({ data: { callSid: 'CA' + '7'.repeat(32), clinicId, fromNumber: '+447700900123', toNumber: '+441632960101', direction: 'inbound', status: 'completed', startedAt: new Date(Date.now() - 400 * 86_400_000) } }),
+      db.prisma.call.create({
+        data: {
+          callSid: 'CA' + '7'.repeat(32),
+          clinicId,
+          fromNumber: '+447700900123',
+          toNumber: '+441632960101',
+          direction: 'inbound',
+          status: 'completed',
+          startedAt: new Date(Date.now() - 400 * 86_400_000),
+        },
+      }),
     );
     const dry = await runCli(['retention:run', '--dry-run'], env);
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toContain(`${clinicId}  Riverside Dental: would destroy 0 call recordings, 0 voicemails, 1 calls, 0 texts, 0 audit entries; 0 kept under legal hold`);
+    expect(dry.stdout).toContain(
+      `${clinicId}  Riverside Dental: would destroy 0 call recordings, 0 voicemails, 1 calls, 0 texts, 0 audit entries; 0 kept under legal hold`,
+    );
     expect(await inDatabase((db) => db.prisma.call.count({ where: { clinicId } }))).toBe(1);
     const run = await runCli(['retention:run'], env);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`${clinicId}  Riverside Dental: destroyed 0 call recordings, 0 voicemails, 1 calls`);
     expect(await inDatabase((db) => db.prisma.call.count({ where: { clinicId } }))).toBe(0);
-    expect(await inDatabase((db) => db.prisma.auditEntry.count({ where: { clinicId, action: 'retention.purged', actorType: 'operator' } }))).toBe(1);
+    expect(
+      await inDatabase((db) =>
+        db.prisma.auditEntry.count({ where: { clinicId, action: 'retention.purged', actorType: 'operator' } }),
+      ),
+    ).toBe(1);
   });
 });

@@ -16,7 +16,12 @@ const error = (env: NodeJS.ProcessEnv) => {
 describe('Configuration from the environment', () => {
   it('needs nothing for a lone development instance', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ nodeEnv: 'development', port: 3000, publicBaseUrl: 'http://localhost:3000', trustProxy: false });
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      port: 3000,
+      publicBaseUrl: 'http://localhost:3000',
+      trustProxy: false,
+    });
     expect(config.dataDir).toBe(path.resolve('data'));
     expect(config.twilio.apiBaseUrl).toBe('https://api.twilio.com');
   });
@@ -43,15 +48,26 @@ describe('Configuration from the environment', () => {
   });
 
   it('requires the shared secrets in production and with DATABASE_URL', () => {
-    expect(error({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://p.example' })).toMatch(/^SESSION_SECRET: required when NODE_ENV=production/);
-    expect(error({ DATABASE_URL: 'postgres://localhost/x', SESSION_SECRET: 's'.repeat(32) })).toMatch(/^RECORDINGS_KEY: required when DATABASE_URL is set/);
-    expect(error({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(32), RECORDINGS_KEY: 'ab'.repeat(32) })).toMatch(/^PUBLIC_BASE_URL: required/);
+    expect(error({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://p.example' })).toMatch(
+      /^SESSION_SECRET: required when NODE_ENV=production/,
+    );
+    expect(error({ DATABASE_URL: 'postgres://localhost/x', SESSION_SECRET: 's'.repeat(32) })).toMatch(
+      /^RECORDINGS_KEY: required when DATABASE_URL is set/,
+    );
+    expect(error({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(32), RECORDINGS_KEY: 'ab'.repeat(32) })).toMatch(
+      /^PUBLIC_BASE_URL: required/,
+    );
   });
 
   it('reads TRUST_PROXY as Express does, and refuses to trust every hop in production', () => {
     expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
     // "true" takes the client's address from the first X-Forwarded-For entry, which any client writes for itself.
-    const production = { NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://p.example', SESSION_SECRET: 's'.repeat(32), RECORDINGS_KEY: 'ab'.repeat(32) };
+    const production = {
+      NODE_ENV: 'production',
+      PUBLIC_BASE_URL: 'https://p.example',
+      SESSION_SECRET: 's'.repeat(32),
+      RECORDINGS_KEY: 'ab'.repeat(32),
+    };
     expect(error({ ...production, TRUST_PROXY: 'true' })).toMatch(/^TRUST_PROXY: .*hop count like 1.*subnets/);
     expect(loadConfig({ ...production, TRUST_PROXY: '1' }).trustProxy).toBe(1);
     expect(loadConfig({ ...production, TRUST_PROXY: '10.0.0.0/8' }).trustProxy).toBe('10.0.0.0/8');

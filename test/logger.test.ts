@@ -7,7 +7,9 @@ import { browserAgent, makeClinic, makeStaff } from './helpers/fixtures.js';
 
 describe('Logs mask phone numbers and hide secrets', () => {
   it('masks E.164 numbers, keeping enough to tell calls apart', () => {
-    expect(maskPhoneNumbers('call from +447700900123 to +441632960000')).toBe('call from +44••••••••23 to +44••••••••00');
+    expect(maskPhoneNumbers('call from +447700900123 to +441632960000')).toBe(
+      'call from +44••••••••23 to +44••••••••00',
+    );
     expect(maskPhoneNumbers('order 12345 at 10:30')).toBe('order 12345 at 10:30');
   });
 
@@ -21,7 +23,13 @@ describe('Logs mask phone numbers and hide secrets', () => {
         },
       }),
     });
-    logger.info({ call: { From: '+447700900123' }, req: { url: '/x?To=%2B441632960000', headers: { cookie: 'sid=abc', 'x-twilio-signature': 'sig' } } }, 'ringing +12025550123');
+    logger.info(
+      {
+        call: { From: '+447700900123' },
+        req: { url: '/x?To=%2B441632960000', headers: { cookie: 'sid=abc', 'x-twilio-signature': 'sig' } },
+      },
+      'ringing +12025550123',
+    );
     const line = lines.join('');
     expect(line).not.toMatch(/447700900123|12025550123|441632960000|sid=abc|"sig"/);
     expect(line).toContain('+44••••••••23');
@@ -37,7 +45,7 @@ describe('Request logs', () => {
   });
   afterAll(() => db.drop());
 
-  it('say each request\'s real status and duration, and no name or number a query carried', async () => {
+  it("say each request's real status and duration, and no name or number a query carried", async () => {
     const clinic = await makeClinic(db.prisma);
     const { app, logs } = makeTestApp(db);
     const desk = browserAgent(app);
@@ -47,7 +55,9 @@ describe('Request logs', () => {
     await desk.get(`/api/clinics/${clinic.id}/calls?caller=%2B447700900123`);
     await desk.get(`/api/clinics/${clinic.id}/calls?from=yesterday`);
     await request(app).get(`/api/clinics/${clinic.id}`);
-    const lines = logs.map((l) => JSON.parse(l) as { req?: { url: string }; res?: { statusCode: number | null }; responseTime?: number });
+    const lines = logs.map(
+      (l) => JSON.parse(l) as { req?: { url: string }; res?: { statusCode: number | null }; responseTime?: number },
+    );
     const requests = lines.filter((l) => l.req?.url.startsWith(`/api/clinics/${clinic.id}`));
     expect(requests.map((l) => [l.req!.url.replace(`/api/clinics/${clinic.id}`, ''), l.res!.statusCode])).toEqual([
       ['/patients?q=[redacted]', 200],

@@ -11,7 +11,8 @@ import path from 'node:path';
 import { DataDirExposedError, makePrivate } from '../src/db/private-files.js';
 
 /** Signs in over HTTP the way the dashboard does; returns the cookie header. */
-const signIn = async (url: string, email: string, password: string): Promise<string> => (await signInOverHttp(url, { email, password })).cookie();
+const signIn = async (url: string, email: string, password: string): Promise<string> =>
+  (await signInOverHttp(url, { email, password })).cookie();
 
 describe('npm start on a fresh machine (embedded database, no environment)', () => {
   let dataDir: string;
@@ -34,7 +35,10 @@ describe('npm start on a fresh machine (embedded database, no environment)', () 
     expect(demo).not.toBeNull();
     // The printed password really signs in, and it never went into the logs.
     await signIn(server.url, demo![1]!, demo![2]!);
-    const logLines = server.stdout().split('\n').filter((l) => l.startsWith('{'));
+    const logLines = server
+      .stdout()
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
     expect(logLines.join('\n')).not.toContain(demo![2]!);
     expect(server.stderr()).toBe('');
   });
@@ -85,7 +89,7 @@ async function notPrivate(dir: string): Promise<string[]> {
   return open;
 }
 
-describe('The embedded database\'s folder is private to the user running the server', () => {
+describe("The embedded database's folder is private to the user running the server", () => {
   let dataDir: string;
   let server: ServerProcess | undefined;
   afterAll(async () => {
@@ -107,7 +111,10 @@ describe('The embedded database\'s folder is private to the user running the ser
     await chmodEverything(dataDir, 0o666, 0o777);
     expect((await notPrivate(dataDir)).length).toBeGreaterThan(100);
     server = await startServerProcess({ DATA_DIR: dataDir });
-    const lines = server.stdout().split('\n').filter((l) => l.includes('made files in DATA_DIR private'));
+    const lines = server
+      .stdout()
+      .split('\n')
+      .filter((l) => l.includes('made files in DATA_DIR private'));
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: 40, files: expect.any(Number) });
     expect(JSON.parse(lines[0]!).files).toBeGreaterThan(100);
@@ -147,21 +154,33 @@ async function chmodEverything(dir: string, fileMode: number, dirMode: number): 
 describeWith(needs.postgres, 'Several instances on one PostgreSQL', () => {
   it('two servers starting at once apply migrations once, and the CLI works alongside them', async () => {
     const db = await createEmptyPostgresDatabase();
-    const env = { DATABASE_URL: db.url, SESSION_SECRET: 'x'.repeat(40), RECORDINGS_KEY: 'ab'.repeat(32), TWILIO_AUTH_TOKEN: 'c'.repeat(32), DATA_DIR: await tempDataDir() };
+    const env = {
+      DATABASE_URL: db.url,
+      SESSION_SECRET: 'x'.repeat(40),
+      RECORDINGS_KEY: 'ab'.repeat(32),
+      TWILIO_AUTH_TOKEN: 'c'.repeat(32),
+      DATA_DIR: await tempDataDir(),
+    };
     const servers = await Promise.all([startServerProcess(env), startServerProcess(env)]);
     try {
       const appliedBy = servers.filter((s) => s.stdout().includes('"msg":"applied migrations"'));
       expect(appliedBy).toHaveLength(1);
       const client = new pg.Client({ connectionString: db.url });
       await client.connect();
-      const { rows } = await client.query('SELECT migration_name, count(*)::int AS n FROM _prisma_migrations GROUP BY migration_name');
+      const { rows } = await client.query(
+        'SELECT migration_name, count(*)::int AS n FROM _prisma_migrations GROUP BY migration_name',
+      );
       await client.end();
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.every((r) => r.n === 1)).toBe(true);
-      for (const s of servers) expect((await request(s.url).get('/readyz')).body).toEqual({ status: 'ready', database: 'postgres' });
+      for (const s of servers)
+        expect((await request(s.url).get('/readyz')).body).toEqual({ status: 'ready', database: 'postgres' });
       // No demo data on PostgreSQL: the operator sets clinics up, here while both servers run.
       expect(servers[0]!.stdout()).not.toContain('First start');
-      const created = await runCli(['clinic:create', '--name', 'Shared Clinic', '--number', '+441632960555', '--timezone', 'Europe/London'], env);
+      const created = await runCli(
+        ['clinic:create', '--name', 'Shared Clinic', '--number', '+441632960555', '--timezone', 'Europe/London'],
+        env,
+      );
       expect(created.code).toBe(0);
       const list = await runCli(['clinic:list', '--json'], env);
       expect(JSON.parse(list.stdout).map((c: { name: string }) => c.name)).toEqual(['Shared Clinic']);

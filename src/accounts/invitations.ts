@@ -30,7 +30,11 @@ export interface InvitationView {
   invitedBy: string | null;
 }
 
-const view = (i: { id: string; email: string; role: Role; createdAt: Date; expiresAt: Date }, now: Date, invitedBy: string | null): InvitationView => ({
+const view = (
+  i: { id: string; email: string; role: Role; createdAt: Date; expiresAt: Date },
+  now: Date,
+  invitedBy: string | null,
+): InvitationView => ({
   id: i.id,
   email: i.email,
   role: i.role,
@@ -47,51 +51,113 @@ export async function inviteStaff(
   actor: Extract<Actor, { type: 'user' }>,
 ): Promise<{ invitation: InvitationView; link: string }> {
   const { clinicId, email, role, now } = input;
-  await takeAttempt(prisma, [[`invite:clinic:${clinicId}`, INVITATIONS_PER_DAY]], now, 'invitations from this clinic today');
+  await takeAttempt(
+    prisma,
+    [[`invite:clinic:${clinicId}`, INVITATIONS_PER_DAY]],
+    now,
+    'invitations from this clinic today',
+  );
   const token = newToken();
   const invitation = await prisma
     .$transaction(async (tx) => {
       const member = await tx.membership.findFirst({ where: { clinicId, user: { email } }, select: { userId: true } });
       if (member) throw new Conflict('already_member', `${email} is already a member of this clinic.`, 'email');
-      await tx.invitation.updateMany({ where: { clinicId, email, acceptedAt: null, revokedAt: null }, data: { revokedAt: now } });
-      const created = await tx.invitation.create({
-        data: { clinicId, email, role, tokenHash: hashToken(token), invitedBy: actor.userId, createdAt: now, expiresAt: new Date(now.getTime() + INVITATION_TTL_MS) },
+      await tx.invitation.updateMany({
+        where: { clinicId, email, acceptedAt: null, revokedAt: null },
+        data: { revokedAt: now },
       });
-      await recordAudit(tx, { actor, action: 'staff.invited', clinicId, subject: { type: 'invitation', id: created.id }, details: { role } });
+      const created = await tx.invitation.create({
+        data: {
+          clinicId,
+          email,
+          role,
+          tokenHash: hashToken(token),
+          invitedBy: actor.userId,
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
+        },
+      });
+      await recordAudit(tx, {
+        actor,
+        action: 'staff.invited',
+        clinicId,
+        subject: { type: 'invitation', id: created.id },
+        details: { role },
+      });
       return created;
     })
     .catch((err) => {
       // Another owner invited the same email at the same moment: theirs stands.
-      if (isUniqueViolation(err)) throw new Conflict('already_invited', `${email} was invited a moment ago; see the pending invitations.`, 'email');
+      if (isUniqueViolation(err))
+        throw new Conflict(
+          'already_invited',
+          `${email} was invited a moment ago; see the pending invitations.`,
+          'email',
+        );
       throw err;
     });
   const inviter = await prisma.user.findUnique({ where: { id: actor.userId }, select: { email: true } });
   // In the fragment, so the token never reaches a server log or a Referer header.
-  return { invitation: view(invitation, now, inviter?.email ?? null), link: `${input.baseUrl}/invitation#token=${token}` };
+  return {
+    invitation: view(invitation, now, inviter?.email ?? null),
+    link: `${input.baseUrl}/invitation#token=${token}`,
+  };
 }
 
 /** The clinic's open invitations (expired ones too, so an owner sees who never came), newest first. */
 export async function listInvitations(prisma: Prisma, clinicId: string, now: Date): Promise<InvitationView[]> {
-  const open = await prisma.invitation.findMany({ where: { clinicId, acceptedAt: null, revokedAt: null }, orderBy: { createdAt: 'desc' } });
-  const inviters = await prisma.user.findMany({ where: { id: { in: open.flatMap((i) => (i.invitedBy ? [i.invitedBy] : [])) } }, select: { id: true, email: true } });
+  const open = await prisma.invitation.findMany({
+    where: { clinicId, acceptedAt: null, revokedAt: null },
+    orderBy: { createdAt: 'desc' },
+  });
+  const inviters = await prisma.user.findMany({
+    where: { id: { in: open.flatMap((i) => (i.invitedBy ? [i.invitedBy] : [])) } },
+    select: { id: true, email: true },
+  });
   const email = new Map(inviters.map((u) => [u.id, u.email]));
   return open.map((i) => view(i, now, i.invitedBy ? (email.get(i.invitedBy) ?? null) : null));
 }
 
 /** Withdraws an open invitation of this clinic: its link stops working. */
-export async function revokeInvitation(prisma: Prisma, clinicId: string, invitationId: string, actor: Actor, now: Date): Promise<void> {
+export async function revokeInvitation(
+  prisma: Prisma,
+  clinicId: string,
+  invitationId: string,
+  actor: Actor,
+  now: Date,
+): Promise<void> {
   await prisma.$transaction(async (tx) => {
-    const revoked = await tx.invitation.updateMany({ where: { id: invitationId, clinicId, acceptedAt: null, revokedAt: null }, data: { revokedAt: now } });
+    const revoked = await tx.invitation.updateMany({
+      where: { id: invitationId, clinicId, acceptedAt: null, revokedAt: null },
+      data: { revokedAt: now },
+    });
     if (revoked.count === 0) throw new NotFound('No such invitation waiting', 'invitationId');
-    await recordAudit(tx, { actor, action: 'staff.invitation_revoked', clinicId, subject: { type: 'invitation', id: invitationId } });
+    await recordAudit(tx, {
+      actor,
+      action: 'staff.invitation_revoked',
+      clinicId,
+      subject: { type: 'invitation', id: invitationId },
+    });
   });
 }
 
 async function openInvitation(prisma: Prisma, token: string, now: Date) {
-  const invitation = await prisma.invitation.findUnique({ where: { tokenHash: hashToken(token) }, include: { clinic: { select: { name: true } } } });
-  if (!invitation) throw new NotFound('This invitation link is not valid. Ask the clinic for a new one.', 'token', 'invitation_unknown');
+  const invitation = await prisma.invitation.findUnique({
+    where: { tokenHash: hashToken(token) },
+    include: { clinic: { select: { name: true } } },
+  });
+  if (!invitation)
+    throw new NotFound(
+      'This invitation link is not valid. Ask the clinic for a new one.',
+      'token',
+      'invitation_unknown',
+    );
   if (invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt <= now) {
-    throw new Gone('invitation_expired', 'This invitation has expired, was withdrawn or was already used. Ask the clinic for a new one.', 'token');
+    throw new Gone(
+      'invitation_expired',
+      'This invitation has expired, was withdrawn or was already used. Ask the clinic for a new one.',
+      'token',
+    );
   }
   return invitation;
 }
@@ -105,11 +171,28 @@ export async function inspectInvitation(prisma: Prisma, token: string, now: Date
 type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
 
 /** Marks the invitation used (once, under concurrency) and makes the membership; an existing membership keeps its role. */
-async function join(tx: Tx, invitation: { id: string; clinicId: string; role: Role }, userId: string, now: Date): Promise<void> {
-  const spent = await tx.invitation.updateMany({ where: { id: invitation.id, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } }, data: { acceptedAt: now, acceptedBy: userId } });
+async function join(
+  tx: Tx,
+  invitation: { id: string; clinicId: string; role: Role },
+  userId: string,
+  now: Date,
+): Promise<void> {
+  const spent = await tx.invitation.updateMany({
+    where: { id: invitation.id, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } },
+    data: { acceptedAt: now, acceptedBy: userId },
+  });
   if (spent.count !== 1) throw new Gone('invitation_expired', 'This invitation was already used.', 'token');
-  await tx.membership.createMany({ data: [{ userId, clinicId: invitation.clinicId, role: invitation.role }], skipDuplicates: true });
-  await recordAudit(tx, { actor: { type: 'user', userId }, action: 'staff.joined', clinicId: invitation.clinicId, subject: { type: 'invitation', id: invitation.id }, details: { role: invitation.role } });
+  await tx.membership.createMany({
+    data: [{ userId, clinicId: invitation.clinicId, role: invitation.role }],
+    skipDuplicates: true,
+  });
+  await recordAudit(tx, {
+    actor: { type: 'user', userId },
+    action: 'staff.joined',
+    clinicId: invitation.clinicId,
+    subject: { type: 'invitation', id: invitation.id },
+    details: { role: invitation.role },
+  });
 }
 
 /**
@@ -127,18 +210,28 @@ export async function acceptInvitation(
   const invitation = await openInvitation(prisma, token, now);
   if (who.signedInAs) {
     if (who.signedInAs.email !== invitation.email) {
-      throw new NotAllowed('wrong_account', `This invitation is for ${invitation.email}, and you are signed in as ${who.signedInAs.email}. Sign out, then open the link again.`);
+      throw new NotAllowed(
+        'wrong_account',
+        `This invitation is for ${invitation.email}, and you are signed in as ${who.signedInAs.email}. Sign out, then open the link again.`,
+      );
     }
     const userId = who.signedInAs.id;
     await prisma.$transaction((tx) => join(tx, invitation, userId, now));
     return { userId, clinicId: invitation.clinicId, newAccount: false };
   }
   if (!who.password) throw new InvalidInput('password: is required to create your account', 'password');
-  const accountExists = new Conflict('account_exists', `There is already an account for ${invitation.email}. Sign in with its password to accept.`, 'password');
+  const accountExists = new Conflict(
+    'account_exists',
+    `There is already an account for ${invitation.email}. Sign in with its password to accept.`,
+    'password',
+  );
   if (await prisma.user.findUnique({ where: { email: invitation.email }, select: { id: true } })) throw accountExists;
   const passwordHash = await hash(who.password);
   return prisma.$transaction(async (tx) => {
-    const created = await tx.user.createMany({ data: [{ email: invitation.email, passwordHash }], skipDuplicates: true });
+    const created = await tx.user.createMany({
+      data: [{ email: invitation.email, passwordHash }],
+      skipDuplicates: true,
+    });
     if (created.count !== 1) throw accountExists; // made meanwhile (the operator, another invitation)
     const user = await tx.user.findUniqueOrThrow({ where: { email: invitation.email }, select: { id: true } });
     await join(tx, invitation, user.id, now);

@@ -17,27 +17,40 @@ export interface ActiveSession {
   user: SessionUser;
 }
 
-const idleExpiry = (createdAt: Date, now: Date) => new Date(Math.min(now.getTime() + SESSION_IDLE_MS, createdAt.getTime() + SESSION_MAX_MS));
+const idleExpiry = (createdAt: Date, now: Date) =>
+  new Date(Math.min(now.getTime() + SESSION_IDLE_MS, createdAt.getTime() + SESSION_MAX_MS));
 
 /** Starts a session and returns the token for the cookie. */
-export async function startSession(prisma: Prisma, userId: string, now: Date): Promise<{ token: string; tokenHash: string }> {
+export async function startSession(
+  prisma: Prisma,
+  userId: string,
+  now: Date,
+): Promise<{ token: string; tokenHash: string }> {
   const token = newToken();
   const tokenHash = hashToken(token);
-  await prisma.session.create({ data: { tokenHash, userId, createdAt: now, lastSeenAt: now, expiresAt: idleExpiry(now, now) } });
+  await prisma.session.create({
+    data: { tokenHash, userId, createdAt: now, lastSeenAt: now, expiresAt: idleExpiry(now, now) },
+  });
   return { token, tokenHash };
 }
 
 /** The live session for a cookie's token, extended on use; expired ones are removed. */
 export async function findSession(prisma: Prisma, token: string, now: Date): Promise<ActiveSession | null> {
   const tokenHash = hashToken(token);
-  const session = await prisma.session.findUnique({ where: { tokenHash }, include: { user: { select: { id: true, email: true } } } });
+  const session = await prisma.session.findUnique({
+    where: { tokenHash },
+    include: { user: { select: { id: true, email: true } } },
+  });
   if (!session) return null;
   if (session.expiresAt <= now) {
     await prisma.session.deleteMany({ where: { tokenHash } });
     return null;
   }
   if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
-    await prisma.session.updateMany({ where: { tokenHash }, data: { lastSeenAt: now, expiresAt: idleExpiry(session.createdAt, now) } });
+    await prisma.session.updateMany({
+      where: { tokenHash },
+      data: { lastSeenAt: now, expiresAt: idleExpiry(session.createdAt, now) },
+    });
   }
   return { tokenHash, user: session.user };
 }

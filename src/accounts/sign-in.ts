@@ -19,10 +19,22 @@ export interface SignInAttempt {
 }
 
 /** A new session for the person whose password this is, or NotSignedIn; the sign-in is audited. */
-export async function signInWithPassword(prisma: Prisma, attempt: SignInAttempt, now: Date): Promise<{ userId: string; token: string; tokenHash: string }> {
-  const user = await prisma.user.findUnique({ where: { email: attempt.email }, select: { id: true, passwordHash: true } });
+export async function signInWithPassword(
+  prisma: Prisma,
+  attempt: SignInAttempt,
+  now: Date,
+): Promise<{ userId: string; token: string; tokenHash: string }> {
+  const user = await prisma.user.findUnique({
+    where: { email: attempt.email },
+    select: { id: true, passwordHash: true },
+  });
   const trusted = user !== null && attempt.knownOnThisBrowser.includes(user.id);
-  const taken = await takeAttempt(prisma, signInLimits(attempt.email, attempt.address, trusted), now, 'sign-in attempts');
+  const taken = await takeAttempt(
+    prisma,
+    signInLimits(attempt.email, attempt.address, trusted),
+    now,
+    'sign-in attempts',
+  );
   if (!(await verifyPassword(user?.passwordHash, attempt.password)) || !user) {
     throw new NotSignedIn('invalid_credentials', 'Email or password is incorrect.');
   }

@@ -31,7 +31,8 @@ export async function addStaff(
     const clinic = await tx.clinic.findUnique({ where: { id: input.clinicId }, select: { id: true } });
     if (!clinic) throw new NotFound(`No clinic with id ${input.clinicId}`, 'clinic');
     const existing = await tx.user.findUnique({ where: { email: input.email }, select: { id: true } });
-    const user = existing ?? (await tx.user.create({ data: { email: input.email, passwordHash }, select: { id: true } }));
+    const user =
+      existing ?? (await tx.user.create({ data: { email: input.email, passwordHash }, select: { id: true } }));
     if (existing && passwordHash) {
       // A new password from the operator is a reset: whoever held the old one is signed out.
       await tx.user.update({ where: { id: existing.id }, data: { passwordHash } });
@@ -43,7 +44,13 @@ export async function addStaff(
       create: { userId: user.id, clinicId: clinic.id, role: input.role },
       update: { role: input.role },
     });
-    await recordAudit(tx, { actor, action: 'staff.added', clinicId: clinic.id, subject: { type: 'user', id: user.id }, details: { role: input.role } });
+    await recordAudit(tx, {
+      actor,
+      action: 'staff.added',
+      clinicId: clinic.id,
+      subject: { type: 'user', id: user.id },
+      details: { role: input.role },
+    });
     return { userId: user.id, created: !existing };
   });
 }
@@ -53,7 +60,9 @@ export async function addStaff(
  * locked first, so two owners removing each other at once cannot both succeed.
  */
 async function keepAnOwner(tx: Tx, clinicId: string, userId: string): Promise<void> {
-  const owners = await tx.$queryRaw<Array<{ userId: string }>>`SELECT "userId"::text AS "userId" FROM "Membership" WHERE "clinicId" = ${clinicId}::uuid AND "role" = 'owner' FOR UPDATE`;
+  const owners = await tx.$queryRaw<
+    Array<{ userId: string }>
+  >`SELECT "userId"::text AS "userId" FROM "Membership" WHERE "clinicId" = ${clinicId}::uuid AND "role" = 'owner' FOR UPDATE`;
   if (owners.length === 1 && owners[0]!.userId === userId) {
     throw new Conflict('last_owner', 'A clinic needs at least one owner: make someone else an owner first.', 'userId');
   }
@@ -66,7 +75,11 @@ async function keepAnOwner(tx: Tx, clinicId: string, userId: string): Promise<vo
  * signed out, whose open screens must be told.
  */
 export async function signOutThoseLeftWithoutAClinic(tx: Tx, userIds: string[]): Promise<string[]> {
-  const stillMembers = new Set((await tx.membership.findMany({ where: { userId: { in: userIds } }, select: { userId: true } })).map((m) => m.userId));
+  const stillMembers = new Set(
+    (await tx.membership.findMany({ where: { userId: { in: userIds } }, select: { userId: true } })).map(
+      (m) => m.userId,
+    ),
+  );
   const left = userIds.filter((id) => !stillMembers.has(id));
   if (left.length > 0) await tx.session.deleteMany({ where: { userId: { in: left } } });
   return left;
@@ -83,12 +96,25 @@ export async function listStaff(prisma: Prisma, clinicId: string) {
 }
 
 /** Changes a member's role in one clinic (owner screens). */
-export async function changeRole(prisma: Prisma, input: { clinicId: string; userId: string; role: Role }, actor: Actor): Promise<void> {
+export async function changeRole(
+  prisma: Prisma,
+  input: { clinicId: string; userId: string; role: Role },
+  actor: Actor,
+): Promise<void> {
   await prisma.$transaction(async (tx) => {
     if (input.role !== 'owner') await keepAnOwner(tx, input.clinicId, input.userId);
-    const changed = await tx.membership.updateMany({ where: { clinicId: input.clinicId, userId: input.userId }, data: { role: input.role } });
+    const changed = await tx.membership.updateMany({
+      where: { clinicId: input.clinicId, userId: input.userId },
+      data: { role: input.role },
+    });
     if (changed.count === 0) throw new NotFound('No such member of staff', 'userId');
-    await recordAudit(tx, { actor, action: 'staff.role_changed', clinicId: input.clinicId, subject: { type: 'user', id: input.userId }, details: { role: input.role } });
+    await recordAudit(tx, {
+      actor,
+      action: 'staff.role_changed',
+      clinicId: input.clinicId,
+      subject: { type: 'user', id: input.userId },
+      details: { role: input.role },
+    });
   });
 }
 
@@ -96,13 +122,22 @@ export async function changeRole(prisma: Prisma, input: { clinicId: string; user
  * Takes a member out of one clinic (never its last owner). Their access to that clinic
  * ends at once; their sessions end only if they belong to no other clinic.
  */
-export async function removeMember(deps: Pick<Services, 'db' | 'events'>, input: { clinicId: string; userId: string }, actor: Actor): Promise<{ signedOut: boolean }> {
+export async function removeMember(
+  deps: Pick<Services, 'db' | 'events'>,
+  input: { clinicId: string; userId: string },
+  actor: Actor,
+): Promise<{ signedOut: boolean }> {
   const removed = await deps.db.prisma.$transaction(async (tx) => {
     await keepAnOwner(tx, input.clinicId, input.userId);
     const removed = await tx.membership.deleteMany({ where: { userId: input.userId, clinicId: input.clinicId } });
     if (removed.count === 0) throw new NotFound('No such member of staff', 'userId');
     const signedOut = await signOutThoseLeftWithoutAClinic(tx, [input.userId]);
-    await recordAudit(tx, { actor, action: 'staff.removed', clinicId: input.clinicId, subject: { type: 'user', id: input.userId } });
+    await recordAudit(tx, {
+      actor,
+      action: 'staff.removed',
+      clinicId: input.clinicId,
+      subject: { type: 'user', id: input.userId },
+    });
     return { signedOut: signedOut.length > 0 };
   });
   // Their open screens of the clinic close now, on every instance; someone still in another clinic keeps working there.
@@ -112,7 +147,11 @@ export async function removeMember(deps: Pick<Services, 'db' | 'events'>, input:
 }
 
 /** The operator's removal, by email: as removeMember. */
-export async function removeStaff(deps: Pick<Services, 'db' | 'events'>, input: { clinicId: string; email: string }, actor: Actor): Promise<{ signedOut: boolean }> {
+export async function removeStaff(
+  deps: Pick<Services, 'db' | 'events'>,
+  input: { clinicId: string; email: string },
+  actor: Actor,
+): Promise<{ signedOut: boolean }> {
   const user = await deps.db.prisma.user.findUnique({ where: { email: input.email }, select: { id: true } });
   const notMember = new NotFound(`${input.email} is not a member of clinic ${input.clinicId}`, 'email');
   if (!user) throw notMember;
@@ -126,17 +165,36 @@ export async function createPasswordLink(prisma: Prisma, userId: string, baseUrl
   const token = newToken();
   await prisma.$transaction([
     prisma.passwordLink.deleteMany({ where: { userId } }),
-    prisma.passwordLink.create({ data: { tokenHash: hashToken(token), userId, createdAt: now, expiresAt: new Date(now.getTime() + PASSWORD_LINK_TTL_MS) } }),
+    prisma.passwordLink.create({
+      data: {
+        tokenHash: hashToken(token),
+        userId,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + PASSWORD_LINK_TTL_MS),
+      },
+    }),
   ]);
   // In the fragment, so the token never reaches a server log or a Referer header.
   return `${baseUrl}/set-password#token=${token}`;
 }
 
 async function liveLink(prisma: Pick<Prisma, 'passwordLink'>, token: string, now: Date) {
-  const link = await prisma.passwordLink.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: { select: { id: true, email: true } } } });
-  if (!link) throw new NotFound('This link is not valid. Ask your clinic owner or operator for a new one.', 'token', 'link_unknown');
+  const link = await prisma.passwordLink.findUnique({
+    where: { tokenHash: hashToken(token) },
+    include: { user: { select: { id: true, email: true } } },
+  });
+  if (!link)
+    throw new NotFound(
+      'This link is not valid. Ask your clinic owner or operator for a new one.',
+      'token',
+      'link_unknown',
+    );
   if (link.usedAt || link.expiresAt <= now) {
-    throw new Gone('link_expired', 'This link has expired or was already used. Ask your clinic owner or operator for a new one.', 'token');
+    throw new Gone(
+      'link_expired',
+      'This link has expired or was already used. Ask your clinic owner or operator for a new one.',
+      'token',
+    );
   }
   return link;
 }
@@ -150,17 +208,30 @@ export async function inspectPasswordLink(prisma: Prisma, token: string, now: Da
  * Sets the password through a link, once: the link is spent and the user's other sessions end.
  * The link is looked up before the password is hashed, so a bogus link costs a lookup, not argon2.
  */
-export async function usePasswordLink(prisma: Prisma, token: string, password: string, now: Date, hash = hashPassword): Promise<{ userId: string }> {
+export async function usePasswordLink(
+  prisma: Prisma,
+  token: string,
+  password: string,
+  now: Date,
+  hash = hashPassword,
+): Promise<{ userId: string }> {
   await liveLink(prisma, token, now);
   const passwordHash = await hash(password);
   return prisma.$transaction(async (tx) => {
     const link = await liveLink(tx, token, now);
     // The conditional update is what makes the link one-time under concurrency.
-    const spent = await tx.passwordLink.updateMany({ where: { tokenHash: link.tokenHash, usedAt: null }, data: { usedAt: now } });
+    const spent = await tx.passwordLink.updateMany({
+      where: { tokenHash: link.tokenHash, usedAt: null },
+      data: { usedAt: now },
+    });
     if (spent.count !== 1) throw new Gone('link_expired', 'This link was already used.', 'token');
     await tx.user.update({ where: { id: link.userId }, data: { passwordHash } });
     await tx.session.deleteMany({ where: { userId: link.userId } });
-    await recordAudit(tx, { actor: { type: 'user', userId: link.userId }, action: 'staff.password_set', subject: { type: 'user', id: link.userId } });
+    await recordAudit(tx, {
+      actor: { type: 'user', userId: link.userId },
+      action: 'staff.password_set',
+      subject: { type: 'user', id: link.userId },
+    });
     return { userId: link.userId };
   });
 }

@@ -24,13 +24,22 @@ export interface Attempt {
 }
 
 /** Counts an attempt against each key; 429 with Retry-After when any is over its limit. */
-export async function takeAttempt(prisma: Prisma, limits: Array<[string, Limit]>, now: Date, what: string): Promise<Attempt> {
+export async function takeAttempt(
+  prisma: Prisma,
+  limits: Array<[string, Limit]>,
+  now: Date,
+  what: string,
+): Promise<Attempt> {
   const taken: string[] = [];
   for (const [key, limit] of limits) {
     const attempt = await consumeAttempt(prisma, key, limit, now);
     taken.push(key);
     if (!attempt.allowed) {
-      throw new TooMany('too_many_attempts', `Too many ${what}. Try again in ${Math.ceil(attempt.retryAfterSeconds / 60)} minutes.`, attempt.retryAfterSeconds);
+      throw new TooMany(
+        'too_many_attempts',
+        `Too many ${what}. Try again in ${Math.ceil(attempt.retryAfterSeconds / 60)} minutes.`,
+        attempt.retryAfterSeconds,
+      );
     }
   }
   return { keys: taken, refund: async () => void (await Promise.all(taken.map((key) => refundAttempt(prisma, key)))) };

@@ -8,7 +8,17 @@ import { normalisePhone } from '../diary/patients.js';
 import { toCsv } from '../core/csv.js';
 import { NotFound, InvalidInput } from '../core/errors.js';
 
-export const OUTCOMES = ['booked', 'moved', 'cancelled', 'reception', 'voicemail', 'abandoned', 'out_of_hours', 'failed', 'call_back'] as const;
+export const OUTCOMES = [
+  'booked',
+  'moved',
+  'cancelled',
+  'reception',
+  'voicemail',
+  'abandoned',
+  'out_of_hours',
+  'failed',
+  'call_back',
+] as const;
 
 export const callLogQuerySchema = z.object({
   from: z.iso.date('must be a date like 2027-03-04').optional(),
@@ -53,12 +63,26 @@ function where(clinicId: string, clinic: ClinicZone, q: CallLogQuery): PrismaTyp
     ...(from || to ? { startedAt: { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } } : {}),
     ...(q.outcome ? { outcome: q.outcome } : {}),
     // A whole number as people write it ("07700 900123") matches exactly; a fragment matches by its digits.
-    ...(q.caller ? { fromNumber: { contains: normalisePhone(q.caller, clinic.locale) ?? q.caller.replace(/[^\d+]/g, '') } } : {}),
+    ...(q.caller
+      ? { fromNumber: { contains: normalisePhone(q.caller, clinic.locale) ?? q.caller.replace(/[^\d+]/g, '') } }
+      : {}),
     ...(q.staff ? { answeredBy: q.staff } : {}),
   };
 }
 
-const columns = { id: true, callSid: true, fromNumber: true, toNumber: true, status: true, startedAt: true, answeredAt: true, endedAt: true, durationSeconds: true, outcome: true, answeredBy: true } as const;
+const columns = {
+  id: true,
+  callSid: true,
+  fromNumber: true,
+  toNumber: true,
+  status: true,
+  startedAt: true,
+  answeredAt: true,
+  endedAt: true,
+  durationSeconds: true,
+  outcome: true,
+  answeredBy: true,
+} as const;
 
 export interface ClinicZone {
   timeZone: string;
@@ -72,30 +96,79 @@ export async function listCalls(prisma: Prisma, clinicId: string, clinic: Clinic
   const base = where(clinicId, clinic, q);
   const rows = await prisma.call.findMany({
     // The bound on startedAt alone lets the index stop early; the OR settles ties.
-    where: cursor ? { AND: [base, { startedAt: { lte: new Date(cursor.startedAt) } }, { OR: [{ startedAt: { lt: new Date(cursor.startedAt) } }, { id: { lt: cursor.id } }] }] } : base,
+    where: cursor
+      ? {
+          AND: [
+            base,
+            { startedAt: { lte: new Date(cursor.startedAt) } },
+            { OR: [{ startedAt: { lt: new Date(cursor.startedAt) } }, { id: { lt: cursor.id } }] },
+          ],
+        }
+      : base,
     select: columns,
     orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
     take: q.limit + 1,
   });
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
-  return { calls: page, nextCursor: rows.length > q.limit && last ? encodeCursor({ startedAt: last.startedAt.toISOString(), id: last.id }) : null };
+  return {
+    calls: page,
+    nextCursor:
+      rows.length > q.limit && last ? encodeCursor({ startedAt: last.startedAt.toISOString(), id: last.id }) : null,
+  };
 }
 
-const CSV_COLUMNS = ['started', 'from', 'to', 'status', 'outcome', 'duration_seconds', 'answered', 'ended', 'answered_by', 'call_sid'];
+const CSV_COLUMNS = [
+  'started',
+  'from',
+  'to',
+  'status',
+  'outcome',
+  'duration_seconds',
+  'answered',
+  'ended',
+  'answered_by',
+  'call_sid',
+];
 
 /**
  * Every matching call as CSV, times in the clinic's zone, a header row first: yielded
  * a page at a time, so however long the log, no single query or piece of work is large.
  */
-export async function* callsCsv(prisma: Prisma, clinicId: string, clinic: ClinicZone, q: CallLogQuery): AsyncGenerator<string> {
+export async function* callsCsv(
+  prisma: Prisma,
+  clinicId: string,
+  clinic: ClinicZone,
+  q: CallLogQuery,
+): AsyncGenerator<string> {
   const { timeZone } = clinic;
-  const local = (d: Date | null) => (d ? DateTime.fromJSDate(d, { zone: timeZone }).toFormat("yyyy-MM-dd'T'HH:mm:ssZZ") : '');
-  const pages = inPages<CallRow>(async (after, take) => (await listCalls(prisma, clinicId, clinic, { ...q, cursor: after && encodeCursor({ startedAt: after.startedAt.toISOString(), id: after.id }), limit: take })).calls);
+  const local = (d: Date | null) =>
+    d ? DateTime.fromJSDate(d, { zone: timeZone }).toFormat("yyyy-MM-dd'T'HH:mm:ssZZ") : '';
+  const pages = inPages<CallRow>(
+    async (after, take) =>
+      (
+        await listCalls(prisma, clinicId, clinic, {
+          ...q,
+          cursor: after && encodeCursor({ startedAt: after.startedAt.toISOString(), id: after.id }),
+          limit: take,
+        })
+      ).calls,
+  );
   let rows = 0;
   for await (const page of pages) {
     yield toCsv(
-      page.map((r) => [local(r.startedAt), r.fromNumber, r.toNumber, r.status, r.outcome ?? '', r.durationSeconds ?? '', local(r.answeredAt), local(r.endedAt), r.answeredBy ?? '', r.callSid]),
+      page.map((r) => [
+        local(r.startedAt),
+        r.fromNumber,
+        r.toNumber,
+        r.status,
+        r.outcome ?? '',
+        r.durationSeconds ?? '',
+        local(r.answeredAt),
+        local(r.endedAt),
+        r.answeredBy ?? '',
+        r.callSid,
+      ]),
       CSV_COLUMNS,
       { header: rows === 0 },
     );
@@ -105,7 +178,25 @@ export async function* callsCsv(prisma: Prisma, clinicId: string, clinic: Clinic
 }
 
 export async function callTimeline(prisma: Prisma, clinicId: string, callId: string) {
-  const call = await prisma.call.findFirst({ where: { id: callId, clinicId }, select: { ...columns, events: { select: { at: true, kind: true, data: true }, orderBy: [{ at: 'asc' }, { id: 'asc' }] }, recordings: { select: { id: true, kind: true, status: true, durationSeconds: true, legalHold: true, holdReason: true, createdAt: true }, orderBy: { createdAt: 'asc' } } } });
+  const call = await prisma.call.findFirst({
+    where: { id: callId, clinicId },
+    select: {
+      ...columns,
+      events: { select: { at: true, kind: true, data: true }, orderBy: [{ at: 'asc' }, { id: 'asc' }] },
+      recordings: {
+        select: {
+          id: true,
+          kind: true,
+          status: true,
+          durationSeconds: true,
+          legalHold: true,
+          holdReason: true,
+          createdAt: true,
+        },
+        orderBy: { createdAt: 'asc' },
+      },
+    },
+  });
   if (!call) throw new NotFound('No such call');
   // The call row is its own first event: answering a call writes one row, not two.
   return { ...call, events: [{ at: call.startedAt, kind: 'ringing', data: null }, ...call.events] };

@@ -10,9 +10,51 @@ export interface ClinicInput {
   fallbackNumber?: string | null;
 }
 
-const clinicView = { id: true, name: true, timeZone: true, locale: true, fallbackNumber: true, emergencyMessage: true, greeting: true, receptionNumber: true, recordCalls: true, recordingNotice: true, maxQueueWaitSeconds: true, maxQueueSize: true, textMessages: true, recordingRetentionDays: true, voicemailRetentionDays: true, callLogRetentionDays: true, auditRetentionDays: true, receptionistsHearRecordings: true, createdAt: true, numbers: { select: { e164: true }, orderBy: { e164: 'asc' } } } as const;
+const clinicView = {
+  id: true,
+  name: true,
+  timeZone: true,
+  locale: true,
+  fallbackNumber: true,
+  emergencyMessage: true,
+  greeting: true,
+  receptionNumber: true,
+  recordCalls: true,
+  recordingNotice: true,
+  maxQueueWaitSeconds: true,
+  maxQueueSize: true,
+  textMessages: true,
+  recordingRetentionDays: true,
+  voicemailRetentionDays: true,
+  callLogRetentionDays: true,
+  auditRetentionDays: true,
+  receptionistsHearRecordings: true,
+  createdAt: true,
+  numbers: { select: { e164: true }, orderBy: { e164: 'asc' } },
+} as const;
 
-type ClinicRow = { id: string; name: string; timeZone: string; locale: string; fallbackNumber: string | null; emergencyMessage: string | null; greeting: string | null; receptionNumber: string | null; recordCalls: boolean; recordingNotice: string | null; maxQueueWaitSeconds: number; maxQueueSize: number; textMessages: boolean; recordingRetentionDays: number; voicemailRetentionDays: number; callLogRetentionDays: number; auditRetentionDays: number; receptionistsHearRecordings: boolean; createdAt: Date; numbers: { e164: string }[] };
+type ClinicRow = {
+  id: string;
+  name: string;
+  timeZone: string;
+  locale: string;
+  fallbackNumber: string | null;
+  emergencyMessage: string | null;
+  greeting: string | null;
+  receptionNumber: string | null;
+  recordCalls: boolean;
+  recordingNotice: string | null;
+  maxQueueWaitSeconds: number;
+  maxQueueSize: number;
+  textMessages: boolean;
+  recordingRetentionDays: number;
+  voicemailRetentionDays: number;
+  callLogRetentionDays: number;
+  auditRetentionDays: number;
+  receptionistsHearRecordings: boolean;
+  createdAt: Date;
+  numbers: { e164: string }[];
+};
 export type ClinicView = Omit<ClinicRow, 'numbers'> & { numbers: string[] };
 
 const toView = ({ numbers, ...clinic }: ClinicRow): ClinicView => ({ ...clinic, numbers: numbers.map((n) => n.e164) });
@@ -32,7 +74,12 @@ export async function createClinic(prisma: Prisma, input: ClinicInput, actor: Ac
       },
       select: clinicView,
     });
-    await recordAudit(tx, { actor, action: 'clinic.created', clinicId: clinic.id, subject: { type: 'clinic', id: clinic.id } });
+    await recordAudit(tx, {
+      actor,
+      action: 'clinic.created',
+      clinicId: clinic.id,
+      subject: { type: 'clinic', id: clinic.id },
+    });
     return toView(clinic);
   });
 }
@@ -46,13 +93,40 @@ export async function getClinic(prisma: Prisma, clinicId: string): Promise<Clini
   return clinic ? toView(clinic) : null;
 }
 
-export type ClinicSettings = Partial<Pick<ClinicInput, 'name' | 'timeZone' | 'locale' | 'fallbackNumber'> & { emergencyMessage: string | null; greeting: string | null; receptionNumber: string | null; recordCalls: boolean; recordingNotice: string | null; maxQueueWaitSeconds: number; maxQueueSize: number; textMessages: boolean; recordingRetentionDays: number; voicemailRetentionDays: number; callLogRetentionDays: number; auditRetentionDays: number; receptionistsHearRecordings: boolean }>;
+export type ClinicSettings = Partial<
+  Pick<ClinicInput, 'name' | 'timeZone' | 'locale' | 'fallbackNumber'> & {
+    emergencyMessage: string | null;
+    greeting: string | null;
+    receptionNumber: string | null;
+    recordCalls: boolean;
+    recordingNotice: string | null;
+    maxQueueWaitSeconds: number;
+    maxQueueSize: number;
+    textMessages: boolean;
+    recordingRetentionDays: number;
+    voicemailRetentionDays: number;
+    callLogRetentionDays: number;
+    auditRetentionDays: number;
+    receptionistsHearRecordings: boolean;
+  }
+>;
 
 /** Changes a clinic's settings; the audit entry names the fields changed, never their values. */
-export async function updateClinicSettings(prisma: Prisma, clinicId: string, changes: ClinicSettings, actor: Actor): Promise<ClinicView> {
+export async function updateClinicSettings(
+  prisma: Prisma,
+  clinicId: string,
+  changes: ClinicSettings,
+  actor: Actor,
+): Promise<ClinicView> {
   return prisma.$transaction(async (tx) => {
     const clinic = await tx.clinic.update({ where: { id: clinicId }, data: changes, select: clinicView });
-    await recordAudit(tx, { actor, action: 'clinic.settings_changed', clinicId, subject: { type: 'clinic', id: clinicId }, details: { fields: Object.keys(changes).sort() } });
+    await recordAudit(tx, {
+      actor,
+      action: 'clinic.settings_changed',
+      clinicId,
+      subject: { type: 'clinic', id: clinicId },
+      details: { fields: Object.keys(changes).sort() },
+    });
     return toView(clinic);
   });
 }

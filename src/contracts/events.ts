@@ -24,23 +24,44 @@ export interface EventPayloads {
   'call.answered': { callId: string; callSid: string; answeredBy: { userId: string; email: string } };
   'call.left_queue': { callId: string; callSid: string; reason: 'voicemail' | 'abandoned' | 'no_answer' };
   'voicemail.new': { callId: string; recordingId: string; from: string; durationSeconds: number | null };
-  'recording.ready': { recordingId: string; callId: string; kind: 'call' | 'voicemail'; durationSeconds: number | null };
+  'recording.ready': {
+    recordingId: string;
+    callId: string;
+    kind: 'call' | 'voicemail';
+    durationSeconds: number | null;
+  };
   'callback.done': { callBackId: string; callId: string; doneBy: string; doneAt: string };
   'staff.presence': { userId: string; email: string; available: boolean };
   /** The phone simulator put a caller through to a browser identity (as Twilio rings the Voice SDK). */
   'simulator.browser_ringing': { callSid: string; identity: string };
-  'call.ended': { callId: string; callSid: string; status: string; durationSeconds: number | null; outcome: string | null };
+  'call.ended': {
+    callId: string;
+    callSid: string;
+    status: string;
+    durationSeconds: number | null;
+    outcome: string | null;
+  };
   'appointment.booked': { appointment: AppointmentSummary; source: string };
   'appointment.cancelled': { appointment: AppointmentSummary; reason: string | null };
-  'appointment.moved': { appointment: AppointmentSummary; from: { practitionerId: string; startsAt: string; endsAt: string } };
+  'appointment.moved': {
+    appointment: AppointmentSummary;
+    from: { practitionerId: string; startsAt: string; endsAt: string };
+  };
   'appointment.status_changed': { appointment: AppointmentSummary };
-  'waitlist.match': { waitlistEntryId: string; patientId: string; patientName: string; slot: { practitionerId: string; startsAt: string; endsAt: string; typeId: string } };
+  'waitlist.match': {
+    waitlistEntryId: string;
+    patientId: string;
+    patientName: string;
+    slot: { practitionerId: string; startsAt: string; endsAt: string; typeId: string };
+  };
 }
 
 export type EventName = keyof EventPayloads;
 
 /** One event as published and as a dashboard receives it. `AppEvent` alone is any of them, told apart by `name`. */
-export type AppEvent<N extends EventName = EventName> = { [K in N]: { name: K; clinicId: string; at: string; data: EventPayloads[K] } }[N];
+export type AppEvent<N extends EventName = EventName> = {
+  [K in N]: { name: K; clinicId: string; at: string; data: EventPayloads[K] };
+}[N];
 
 /** What a dashboard's socket hears besides the events: the hub's own messages. */
 export interface HubMessages {

@@ -7,23 +7,44 @@ import { z } from 'zod';
 export class ConfigError extends Error {}
 
 const sid = (prefix: string, what: string) =>
-  z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must be a Twilio ${what} (${prefix} followed by 32 hex digits)`);
+  z
+    .string()
+    .regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must be a Twilio ${what} (${prefix} followed by 32 hex digits)`);
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test'], { error: 'must be development, production or test' }).default('development'),
-  PORT: z.coerce.number({ error: 'must be a port number' }).int('must be a whole number').min(0).max(65535, 'must be at most 65535').default(3000),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'], { error: 'must be development, production or test' })
+    .default('development'),
+  PORT: z.coerce
+    .number({ error: 'must be a port number' })
+    .int('must be a whole number')
+    .min(0)
+    .max(65535, 'must be at most 65535')
+    .default(3000),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
   PUBLIC_BASE_URL: httpUrl
-    .refine((u) => { const p = new URL(u); return (p.pathname === '/' || p.pathname === '') && !p.search && !p.hash; }, 'must be an origin only, like https://phone.example.com (no path or query)')
+    .refine((u) => {
+      const p = new URL(u);
+      return (p.pathname === '/' || p.pathname === '') && !p.search && !p.hash;
+    }, 'must be an origin only, like https://phone.example.com (no path or query)')
     .transform((u) => new URL(u).origin)
     .optional(),
   TRUST_PROXY: z.string().optional(),
   TWILIO_ACCOUNT_SID: sid('AC', 'Account SID').optional(),
-  TWILIO_AUTH_TOKEN: z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex digits (the Auth Token on the Twilio console)').optional(),
+  TWILIO_AUTH_TOKEN: z
+    .string()
+    .regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hex digits (the Auth Token on the Twilio console)')
+    .optional(),
   TWILIO_API_KEY: sid('SK', 'API key SID').optional(),
   TWILIO_API_SECRET: z.string().min(16, 'must be the API key secret (at least 16 characters)').optional(),
   TWILIO_TWIML_APP_SID: sid('AP', 'TwiML App SID').optional(),
@@ -31,7 +52,10 @@ const envSchema = z.object({
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters (try: openssl rand -base64 48)').optional(),
   RECORDINGS_KEY: z
     .string()
-    .refine((k) => decodeKey(k) !== undefined, 'must be 32 bytes as 64 hex digits or base64 (try: openssl rand -base64 32)')
+    .refine(
+      (k) => decodeKey(k) !== undefined,
+      'must be 32 bytes as 64 hex digits or base64 (try: openssl rand -base64 32)',
+    )
     .optional(),
   // The phone simulator: on by default outside production without real Twilio credentials (src/simulator/mode.ts).
   SIMULATOR: z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
@@ -83,12 +107,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!e.SESSION_SECRET) throw new ConfigError(`SESSION_SECRET: required when ${why}`);
     if (!e.RECORDINGS_KEY) throw new ConfigError(`RECORDINGS_KEY: required when ${why}`);
   }
-  if (production && !e.PUBLIC_BASE_URL) throw new ConfigError('PUBLIC_BASE_URL: required when NODE_ENV=production (Twilio signatures are checked against it)');
+  if (production && !e.PUBLIC_BASE_URL)
+    throw new ConfigError(
+      'PUBLIC_BASE_URL: required when NODE_ENV=production (Twilio signatures are checked against it)',
+    );
   const trustProxy = parseTrustProxy(e.TRUST_PROXY);
   if (production && trustProxy === true) {
     // Every hop trusted means the client's address is whatever the client wrote first in X-Forwarded-For,
     // so anyone could pick the address sign-in throttling counts against.
-    throw new ConfigError('TRUST_PROXY: "true" lets any client choose its own address; give the hop count like 1 (one load balancer in front) or the proxies\' addresses or subnets like 10.0.0.0/8');
+    throw new ConfigError(
+      'TRUST_PROXY: "true" lets any client choose its own address; give the hop count like 1 (one load balancer in front) or the proxies\' addresses or subnets like 10.0.0.0/8',
+    );
   }
   return {
     nodeEnv: e.NODE_ENV,
@@ -140,7 +169,8 @@ export async function ensureSecrets(config: Config): Promise<ReadyConfig> {
   try {
     stored = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigError(`${file}: unreadable (${(err as Error).message})`);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new ConfigError(`${file}: unreadable (${(err as Error).message})`);
   }
   const next = { ...stored };
   if (!config.sessionSecret) next.SESSION_SECRET ??= randomBytes(48).toString('base64url');

@@ -7,19 +7,45 @@ export type { Logger };
 const PHONE = /(\+|%2B)([1-9]\d)(\d{3,11})(\d{2})\b/gi;
 
 export function maskPhoneNumbers(text: string): string {
-  return text.replace(PHONE, (_n, plus: string, head: string, middle: string, tail: string) => `${plus}${head}${'•'.repeat(middle.length)}${tail}`);
+  return text.replace(
+    PHONE,
+    (_n, plus: string, head: string, middle: string, tail: string) =>
+      `${plus}${head}${'•'.repeat(middle.length)}${tail}`,
+  );
 }
 
 // Query values that name no one, kept in request logs; every other value (a search for a
 // patient's name, a caller's number however it is written) is replaced.
-const PLAIN_QUERY_KEYS = new Set(['from', 'to', 'date', 'view', 'limit', 'outcome', 'action', 'actor', 'staff', 'before', 'download', 'call', 'attempt', 'silence', 'type', 'typeId', 'practitionerId', 'after']);
+const PLAIN_QUERY_KEYS = new Set([
+  'from',
+  'to',
+  'date',
+  'view',
+  'limit',
+  'outcome',
+  'action',
+  'actor',
+  'staff',
+  'before',
+  'download',
+  'call',
+  'attempt',
+  'silence',
+  'type',
+  'typeId',
+  'practitionerId',
+  'after',
+]);
 
 /** A request's URL for the logs: its path, and a query string whose personal values are replaced. */
 export function loggableUrl(url: string): string {
   const at = url.indexOf('?');
   if (at === -1) return url;
   const query = new URLSearchParams(url.slice(at + 1));
-  const kept = [...query].map(([key, value]) => `${encodeURIComponent(key)}=${PLAIN_QUERY_KEYS.has(key) ? encodeURIComponent(value) : '[redacted]'}`);
+  const kept = [...query].map(
+    ([key, value]) =>
+      `${encodeURIComponent(key)}=${PLAIN_QUERY_KEYS.has(key) ? encodeURIComponent(value) : '[redacted]'}`,
+  );
   return `${url.slice(0, at)}?${kept.join('&')}`;
 }
 

@@ -5,7 +5,8 @@ export const newToken = (): string => randomBytes(32).toString('base64url');
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('base64url');
 
-export const hmac = (secret: string, message: string): string => createHmac('sha256', secret).update(message).digest('base64url');
+export const hmac = (secret: string, message: string): string =>
+  createHmac('sha256', secret).update(message).digest('base64url');
 
 export function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);

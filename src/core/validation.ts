@@ -16,7 +16,10 @@ export const e164Schema = z
   .string({ error: 'is required' })
   .trim()
   .regex(E164, 'must be in E.164 form, like +441632960123')
-  .refine((n) => parsePhoneNumberFromString(n)?.isPossible() === true, 'is not a possible phone number for its country');
+  .refine(
+    (n) => parsePhoneNumberFromString(n)?.isPossible() === true,
+    'is not a possible phone number for its country',
+  );
 
 export const timeZoneSchema = z
   .string({ error: 'is required' })
@@ -29,6 +32,15 @@ export const timeZoneSchema = z
  */
 export const SPOKEN_LOCALES = ['en-GB', 'en-US'] as const;
 
-export const localeSchema = z.string().refine((l) => (SPOKEN_LOCALES as readonly string[]).includes(l), `must be ${SPOKEN_LOCALES.join(' or ')}: the phone line speaks English in a British or an American voice`);
+export const localeSchema = z
+  .string()
+  .refine(
+    (l) => (SPOKEN_LOCALES as readonly string[]).includes(l),
+    `must be ${SPOKEN_LOCALES.join(' or ')}: the phone line speaks English in a British or an American voice`,
+  );
 
-export const clinicNameSchema = z.string({ error: 'is required' }).trim().min(1, 'is required').max(120, 'must be at most 120 characters');
+export const clinicNameSchema = z
+  .string({ error: 'is required' })
+  .trim()
+  .min(1, 'is required')
+  .max(120, 'must be at most 120 characters');

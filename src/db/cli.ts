@@ -47,7 +47,8 @@ async function migrate(): Promise<number> {
 }
 
 const [command, arg] = process.argv.slice(2);
-const run = command === 'migrate' ? migrate() : command === 'new-migration' ? newMigration(arg) : Promise.resolve(usage());
+const run =
+  command === 'migrate' ? migrate() : command === 'new-migration' ? newMigration(arg) : Promise.resolve(usage());
 function usage(): number {
   console.error('usage: db migrate | db new-migration <name>');
   return 2;

@@ -16,7 +16,9 @@ export type { Database, Prisma, SqlQuery } from '../core/database.js';
 const sqlText = (query: SqlQuery) => (typeof query === 'string' ? query : query.text);
 
 /** An embedded PostgreSQL (PGlite) in a folder, or in memory with "memory://". */
-export async function openEmbeddedDatabase(source: { dataDir: string } | { loadDataDir: Blob }): Promise<Database & { pglite: PGlite }> {
+export async function openEmbeddedDatabase(
+  source: { dataDir: string } | { loadDataDir: Blob },
+): Promise<Database & { pglite: PGlite }> {
   // Loaded here, not at the top: an instance on PostgreSQL never pays for PGlite.
   const { createPGlite, pgliteAdapterFactory } = await import('./pglite.js');
   const pglite = await createPGlite(source);
@@ -27,14 +29,17 @@ export async function openEmbeddedDatabase(source: { dataDir: string } | { loadD
     kind: 'embedded',
     prisma,
     pglite,
-    sql: async <T>(query: SqlQuery, values: unknown[] = []) => (await pglite.query<T>(sqlText(query), values.map(toSqlValue), { parsers })).rows,
+    sql: async <T>(query: SqlQuery, values: unknown[] = []) =>
+      (await pglite.query<T>(sqlText(query), values.map(toSqlValue), { parsers })).rows,
     // One process owns the folder (see datadir-lock.ts), so no database lock is needed.
     migrate: async () => ((await hasPendingMigrations(rawQuery(prisma))) ? applyMigrations(adapter) : []),
     ping: async () => {
       await pglite.query('SELECT 1');
     },
     refreshStatistics: async () => {
-      const tables = await pglite.query<{ name: string }>(`SELECT tablename AS "name" FROM pg_tables WHERE schemaname = 'public'`);
+      const tables = await pglite.query<{ name: string }>(
+        `SELECT tablename AS "name" FROM pg_tables WHERE schemaname = 'public'`,
+      );
       // A fifth of PostgreSQL's default sample: plenty for these plans, and each table's turn stays short.
       await pglite.exec('SET default_statistics_target = 20');
       for (const { name } of tables.rows) {
@@ -59,7 +64,12 @@ export function openPostgresDatabase(connectionString: string, options: { poolSi
     connectionString,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: 10_000,
-    types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === TIMESTAMP_OID ? parseUtcTimestamp : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === TIMESTAMP_OID
+          ? parseUtcTimestamp
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
   });
   // A dropped idle connection (the database restarted) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
@@ -68,10 +78,13 @@ export function openPostgresDatabase(connectionString: string, options: { poolSi
     kind: 'postgres',
     prisma,
     sql: async <T>(query: SqlQuery, values: unknown[] = []) =>
-      (await pool.query({ ...(typeof query === 'string' ? { text: query } : query), values: values.map(toSqlValue) })).rows as T[],
+      (await pool.query({ ...(typeof query === 'string' ? { text: query } : query), values: values.map(toSqlValue) }))
+        .rows as T[],
     migrate: async () =>
       (await hasPendingMigrations(rawQuery(prisma)))
-        ? withAdvisoryLock(connectionString, MIGRATION_LOCK_KEY, () => applyMigrations(migrationAdapter(connectionString)))
+        ? withAdvisoryLock(connectionString, MIGRATION_LOCK_KEY, () =>
+            applyMigrations(migrationAdapter(connectionString)),
+          )
         : [],
     ping: async () => {
       await prisma.$queryRaw`SELECT 1`;
@@ -90,7 +103,8 @@ const parseUtcTimestamp = (text: string) => new Date(`${text.replace(' ', 'T')}Z
 // Both drivers would write a Date in the process's local time; the column wants UTC digits.
 const toSqlValue = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
 
-const rawQuery = (prisma: PrismaClient) => (sql: string) => prisma.$queryRawUnsafe<Array<{ migration_name: string }>>(sql);
+const rawQuery = (prisma: PrismaClient) => (sql: string) =>
+  prisma.$queryRawUnsafe<Array<{ migration_name: string }>>(sql);
 
 function migrationAdapter(connectionString: string): SqlMigrationAwareDriverAdapterFactory {
   return new PrismaPg({ connectionString, max: 1 });

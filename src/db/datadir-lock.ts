@@ -28,7 +28,10 @@ export async function lockDataDir(dataDir: string, holder: 'server' | 'cli'): Pr
     });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
-    const other = await readFile(holderFile, 'utf8').then((t) => JSON.parse(t) as { holder: string; pid: number }, () => undefined);
+    const other = await readFile(holderFile, 'utf8').then(
+      (t) => JSON.parse(t) as { holder: string; pid: number },
+      () => undefined,
+    );
     const who = other ? `a running ${other.holder} (pid ${other.pid})` : 'another process';
     throw new DataDirBusyError(
       `The embedded database in ${dataDir} is in use by ${who}. Stop it first, ` +

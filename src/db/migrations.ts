@@ -11,7 +11,10 @@ const noFilters = { externalTables: [], externalEnums: [] };
 /** The migrations folder as the schema engine wants it: Prisma's own layout, read from disk. */
 export async function readMigrations(migrationsDir = path.join(prismaDir, 'migrations')): Promise<MigrationList> {
   const entries = await readdir(migrationsDir, { withFileTypes: true });
-  const folders = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const folders = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const lockPath = path.join(migrationsDir, 'migration_lock.toml');
   return {
     baseDir: migrationsDir,
@@ -37,9 +40,13 @@ export async function readSchema(schemaPath = path.join(prismaDir, 'schema.prism
 }
 
 /** Applies pending migrations exactly as `prisma migrate deploy` would; returns their names. */
-export const applyMigrations = (adapter: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> => applyMigrationsFrom(adapter);
+export const applyMigrations = (adapter: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> =>
+  applyMigrationsFrom(adapter);
 
-export async function applyMigrationsFrom(adapter: SqlMigrationAwareDriverAdapterFactory, migrationsDir?: string): Promise<string[]> {
+export async function applyMigrationsFrom(
+  adapter: SqlMigrationAwareDriverAdapterFactory,
+  migrationsDir?: string,
+): Promise<string[]> {
   const [schema, migrationsList] = await Promise.all([readSchema(), readMigrations(migrationsDir)]);
   return withSchemaEngine(adapter, schema, async (engine) => {
     const result = await engine.applyMigrations({ migrationsList, filters: noFilters });
@@ -75,11 +82,18 @@ type Query = (sql: string) => Promise<Array<{ migration_name: string }>>;
  * `_prisma_migrations`. Most starts have nothing to apply; answering that without
  * loading the schema engine saves about a second and ~100 MB of memory.
  */
-export async function hasPendingMigrations(query: Query, migrationsDir = path.join(prismaDir, 'migrations')): Promise<boolean> {
-  const folders = (await readdir(migrationsDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+export async function hasPendingMigrations(
+  query: Query,
+  migrationsDir = path.join(prismaDir, 'migrations'),
+): Promise<boolean> {
+  const folders = (await readdir(migrationsDir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name);
   let applied: Set<string>;
   try {
-    const rows = await query('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL');
+    const rows = await query(
+      'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    );
     applied = new Set(rows.map((r) => r.migration_name));
   } catch {
     return true; // no migrations table yet: a new database

@@ -9,7 +9,10 @@ import { makePrivate } from './private-files.js';
  * DATA_DIR (locked to this process, and made private to this user: `onTightened` hears
  * how many files an older version had left readable by others).
  */
-export async function openConfiguredDatabase(config: Config, options: { holder: 'server' | 'cli'; onTightened?: (files: number) => void }): Promise<Database> {
+export async function openConfiguredDatabase(
+  config: Config,
+  options: { holder: 'server' | 'cli'; onTightened?: (files: number) => void },
+): Promise<Database> {
   if (config.databaseUrl) return openPostgresDatabase(config.databaseUrl);
   const release = await lockDataDir(config.dataDir, options.holder);
   try {

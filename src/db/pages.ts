@@ -18,9 +18,12 @@ const MAX_ROWS = 2_000;
  * Pages of `read(after, take)` — `after` is the last row of the previous page, undefined
  * first — until a page comes back short.
  */
-export async function* inPages<T>(read: (after: T | undefined, take: number) => Promise<T[]>, firstTake = 100): AsyncGenerator<T[]> {
+export async function* inPages<T>(
+  read: (after: T | undefined, take: number) => Promise<T[]>,
+  firstTake = 100,
+): AsyncGenerator<T[]> {
   let take = firstTake;
-  for (let after: T | undefined; ; ) {
+  for (let after: T | undefined; ;) {
     const before = performance.eventLoopUtilization();
     const page = await read(after, take);
     if (page.length > 0) yield page;
@@ -29,6 +32,11 @@ export async function* inPages<T>(read: (after: T | undefined, take: number) => 
     await breathe();
     if (page.length < take) return;
     after = page.at(-1);
-    take = busyMs > PAGE_TARGET_MS ? Math.max(MIN_ROWS, Math.floor(take / 2)) : busyMs < PAGE_TARGET_MS / 3 ? Math.min(MAX_ROWS, take * 2) : take;
+    take =
+      busyMs > PAGE_TARGET_MS
+        ? Math.max(MIN_ROWS, Math.floor(take / 2))
+        : busyMs < PAGE_TARGET_MS / 3
+          ? Math.min(MAX_ROWS, take * 2)
+          : take;
   }
 }

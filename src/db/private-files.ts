@@ -19,7 +19,10 @@ export class DataDirExposedError extends Error {}
  * (links are not followed). Returns how many files and folders it changed; throws
  * DataDirExposedError, naming them, when some cannot be changed (owned by another user).
  */
-export async function makePrivate(dir: string, chmod: (file: string, mode: number) => Promise<void> = fsChmod): Promise<number> {
+export async function makePrivate(
+  dir: string,
+  chmod: (file: string, mode: number) => Promise<void> = fsChmod,
+): Promise<number> {
   const entries = [dir, ...(await readdir(dir, { recursive: true })).map((name) => path.join(dir, name))];
   let changed = 0;
   const stuck: string[] = [];

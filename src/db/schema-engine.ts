@@ -2,7 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import * as bindings from '@prisma/schema-engine-wasm/schema_engine_bg';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm';
-import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import {
+  bindMigrationAwareSqlAdapterFactory,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from '@prisma/driver-adapter-utils';
 
 // Prisma's CLI downloads a native schema engine at every start, which offline
 // hosts cannot do. Its WebAssembly build does the same work through a driver
@@ -86,7 +90,15 @@ export async function withSchemaEngine<T>(
     return await work(engine);
   } catch (err) {
     if (!lastDriverError) throw err;
-    throw new Error(`${String((err as Error).message).split('\n').find((l) => /migration_name/.test(l))?.trim() ?? 'schema engine failed'}: ${lastDriverError.message}`, { cause: err });
+    throw new Error(
+      `${
+        String((err as Error).message)
+          .split('\n')
+          .find((l) => /migration_name/.test(l))
+          ?.trim() ?? 'schema engine failed'
+      }: ${lastDriverError.message}`,
+      { cause: err },
+    );
   } finally {
     engine.free();
     for (const adapter of opened) await adapter.dispose().catch(() => undefined);

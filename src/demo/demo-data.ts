@@ -11,17 +11,38 @@ import { uuid7 } from '../db/uuid7.js';
 const DAY_MINUTES = 24 * 60;
 const hm = (h: number, m = 0) => h * 60 + m;
 /** A wall-clock time on a local day (DST days included: the 09:00 of a changeover day is still 09:00). */
-const atMinute = (day: DateTime, minute: number, second = 0) => day.set({ hour: Math.floor(minute / 60), minute: minute % 60, second });
+const atMinute = (day: DateTime, minute: number, second = 0) =>
+  day.set({ hour: Math.floor(minute / 60), minute: minute % 60, second });
 
 /** Weekly hours as [weekday (1 = Monday), start minute, end minute] in the clinic's wall clock. */
 type Hours = Array<[number, number, number]>;
 
-export const DEMO_OPENING_HOURS: Hours = [1, 2, 3, 4, 5].map((d): [number, number, number] => [d, hm(8), hm(18, 30)]).concat([[6, hm(9), hm(12)]]);
+export const DEMO_OPENING_HOURS: Hours = [1, 2, 3, 4, 5]
+  .map((d): [number, number, number] => [d, hm(8), hm(18, 30)])
+  .concat([[6, hm(9), hm(12)]]);
 
 export const DEMO_PRACTITIONERS = [
-  { key: 'patel', name: 'Anita Patel', spokenName: 'Dr Patel', hours: [1, 2, 3, 4, 5].flatMap((d): Hours => [[d, hm(9), hm(12, 30)], [d, hm(13, 30), hm(17)]]) },
-  { key: 'khan', name: 'Omar Khan', spokenName: 'Dr Khan', hours: [1, 2, 3, 4].map((d): [number, number, number] => [d, hm(9), hm(17)]) },
-  { key: 'okafor', name: 'Grace Okafor', spokenName: 'Nurse Okafor', hours: [2, 4].map((d): [number, number, number] => [d, hm(8, 30), hm(16, 30)]) },
+  {
+    key: 'patel',
+    name: 'Anita Patel',
+    spokenName: 'Dr Patel',
+    hours: [1, 2, 3, 4, 5].flatMap((d): Hours => [
+      [d, hm(9), hm(12, 30)],
+      [d, hm(13, 30), hm(17)],
+    ]),
+  },
+  {
+    key: 'khan',
+    name: 'Omar Khan',
+    spokenName: 'Dr Khan',
+    hours: [1, 2, 3, 4].map((d): [number, number, number] => [d, hm(9), hm(17)]),
+  },
+  {
+    key: 'okafor',
+    name: 'Grace Okafor',
+    spokenName: 'Nurse Okafor',
+    hours: [2, 4].map((d): [number, number, number] => [d, hm(8, 30), hm(16, 30)]),
+  },
 ] as const;
 
 export const DEMO_TYPES = [
@@ -32,8 +53,51 @@ export const DEMO_TYPES = [
   { key: 'vaccine', name: 'Vaccination', durationMinutes: 15, by: ['okafor'] },
 ] as const;
 
-const FIRST = ['Jane', 'Sam', 'Priya', 'Tom', 'Aisha', 'Ben', 'Chloe', 'David', 'Ella', 'Farid', 'Grace', 'Harry', 'Isla', 'Jack', 'Kemi', 'Liam', 'Maya', 'Noah', 'Olivia', 'Ravi', 'Zara', 'Owen', 'Leah', 'Yusuf', 'Ruby'];
-const LAST = ['Doe', 'Lee', 'Shah', 'Brown', 'Khan', 'Evans', 'Wilson', 'Taylor', 'Jones', 'Ahmed', 'Clarke', 'Hughes', 'Murphy', 'Green', 'Adeyemi', 'Walsh'];
+const FIRST = [
+  'Jane',
+  'Sam',
+  'Priya',
+  'Tom',
+  'Aisha',
+  'Ben',
+  'Chloe',
+  'David',
+  'Ella',
+  'Farid',
+  'Grace',
+  'Harry',
+  'Isla',
+  'Jack',
+  'Kemi',
+  'Liam',
+  'Maya',
+  'Noah',
+  'Olivia',
+  'Ravi',
+  'Zara',
+  'Owen',
+  'Leah',
+  'Yusuf',
+  'Ruby',
+];
+const LAST = [
+  'Doe',
+  'Lee',
+  'Shah',
+  'Brown',
+  'Khan',
+  'Evans',
+  'Wilson',
+  'Taylor',
+  'Jones',
+  'Ahmed',
+  'Clarke',
+  'Hughes',
+  'Murphy',
+  'Green',
+  'Adeyemi',
+  'Walsh',
+];
 // Enough people that a fortnight's diary gives each two or three visits, not ten; every name different.
 export const DEMO_PATIENT_COUNT = 150;
 
@@ -47,7 +111,12 @@ function generator(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!, chance: (p: number) => next() < p };
+  return {
+    next,
+    int: (n: number) => Math.floor(next() * n),
+    pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!,
+    chance: (p: number) => next() < p,
+  };
 }
 
 export interface PlannedPatient {
@@ -87,7 +156,11 @@ export interface DemoPlan {
   waitlist: Array<{ patient: number; type: PlannedAppointment['type']; fromDate: string; toDate: string }>;
 }
 
-const isOpen = (hours: Hours, local: DateTime) => hours.some(([d, from, to]) => d === local.weekday && local.hour * 60 + local.minute >= from && local.hour * 60 + local.minute < to);
+const isOpen = (hours: Hours, local: DateTime) =>
+  hours.some(
+    ([d, from, to]) =>
+      d === local.weekday && local.hour * 60 + local.minute >= from && local.hour * 60 + local.minute < to,
+  );
 
 /**
  * The demo clinic around `now`: appointments from Monday of this week to Friday of
@@ -115,7 +188,7 @@ export function planDemoClinic(now: Date, timeZone: string): DemoPlan {
         if (weekday !== day.weekday) continue;
         // Fuller this week than next, as diaries are.
         const fill = day < monday.plus({ weeks: 1 }) ? 0.7 : 0.4;
-        for (let minute = from; minute < to; ) {
+        for (let minute = from; minute < to;) {
           const type = rng.pick(types);
           if (!rng.chance(fill) || minute + type.durationMinutes > to) {
             minute += 15;
@@ -124,14 +197,28 @@ export function planDemoClinic(now: Date, timeZone: string): DemoPlan {
           const startsAt = atMinute(day, minute);
           const endsAt = startsAt.plus({ minutes: type.durationMinutes });
           // Every draw is made whatever the outcome, so the diary is the same at any hour of the day.
-          const [cancelled, noShow, drawn, byPhone] = [rng.chance(0.05), rng.chance(0.1), rng.int(patients.length), rng.chance(0.4)];
+          const [cancelled, noShow, drawn, byPhone] = [
+            rng.chance(0.05),
+            rng.chance(0.1),
+            rng.int(patients.length),
+            rng.chance(0.4),
+          ];
           // One visit a day per patient: the next patient not yet seen that day.
           let patient = drawn;
-          for (let tries = 0; tries < patients.length && seenToday.has(patient); tries++) patient = (patient + 1) % patients.length;
+          for (let tries = 0; tries < patients.length && seenToday.has(patient); tries++)
+            patient = (patient + 1) % patients.length;
           seenToday.add(patient);
           const past = endsAt.toJSDate() <= now;
           const status = cancelled ? 'cancelled' : !past ? 'booked' : noShow ? 'no_show' : 'attended';
-          appointments.push({ practitioner: practitioner.key, type: type.key, patient, startsAt: startsAt.toJSDate(), endsAt: endsAt.toJSDate(), status, source: byPhone ? 'phone' : 'dashboard' });
+          appointments.push({
+            practitioner: practitioner.key,
+            type: type.key,
+            patient,
+            startsAt: startsAt.toJSDate(),
+            endsAt: endsAt.toJSDate(),
+            status,
+            source: byPhone ? 'phone' : 'dashboard',
+          });
           minute += type.durationMinutes;
         }
       }
@@ -174,79 +261,191 @@ export function planDemoClinic(now: Date, timeZone: string): DemoPlan {
       } else if (roll < 0.8) {
         // Put through to reception and answered, mostly within 20 seconds.
         const wait = rng.chance(0.8) ? 3 + rng.int(17) : 21 + rng.int(70);
-        Object.assign(call, { outcome: 'reception', queuedAt: at(25), answeredAt: at(25 + wait), queueStatus: 'answered', answeredByReceptionist: true, durationSeconds: 25 + wait + 60 + rng.int(300) });
+        Object.assign(call, {
+          outcome: 'reception',
+          queuedAt: at(25),
+          answeredAt: at(25 + wait),
+          queueStatus: 'answered',
+          answeredByReceptionist: true,
+          durationSeconds: 25 + wait + 60 + rng.int(300),
+        });
       } else if (roll < 0.88) {
-        Object.assign(call, { outcome: 'voicemail', queuedAt: at(25), queueStatus: 'left', callBack: { reason: 'voicemail', doneAfterMinutes: rng.chance(0.6) ? 20 + rng.int(200) : null } });
+        Object.assign(call, {
+          outcome: 'voicemail',
+          queuedAt: at(25),
+          queueStatus: 'left',
+          callBack: { reason: 'voicemail', doneAfterMinutes: rng.chance(0.6) ? 20 + rng.int(200) : null },
+        });
       } else if (roll < 0.93) {
         const gaveUpAfter = 30 + rng.int(150);
-        Object.assign(call, { outcome: 'abandoned', queuedAt: at(25), queueStatus: 'abandoned', durationSeconds: 25 + gaveUpAfter, callBack: { reason: 'abandoned', doneAfterMinutes: rng.chance(0.6) ? 10 + rng.int(120) : null } });
+        Object.assign(call, {
+          outcome: 'abandoned',
+          queuedAt: at(25),
+          queueStatus: 'abandoned',
+          durationSeconds: 25 + gaveUpAfter,
+          callBack: { reason: 'abandoned', doneAfterMinutes: rng.chance(0.6) ? 10 + rng.int(120) : null },
+        });
       }
       // The rest hung up in the menu. Calls still to come today are drawn too (and dropped), so the day's earlier calls are the same at any hour.
       if (startedAt > now) continue;
-      if (call.callBack?.doneAfterMinutes != null && new Date(startedAt.getTime() + call.callBack.doneAfterMinutes * 60_000) > now) call.callBack.doneAfterMinutes = null;
+      if (
+        call.callBack?.doneAfterMinutes != null &&
+        new Date(startedAt.getTime() + call.callBack.doneAfterMinutes * 60_000) > now
+      )
+        call.callBack.doneAfterMinutes = null;
       calls.push(call);
     }
   }
 
   const nextWeek = monday.plus({ weeks: 1 });
   const waitlist = [
-    { patient: 3, type: 'checkup' as const, fromDate: today.toISODate()!, toDate: nextWeek.plus({ days: 4 }).toISODate()! },
-    { patient: 11, type: 'bloods' as const, fromDate: nextWeek.toISODate()!, toDate: nextWeek.plus({ days: 4 }).toISODate()! },
+    {
+      patient: 3,
+      type: 'checkup' as const,
+      fromDate: today.toISODate()!,
+      toDate: nextWeek.plus({ days: 4 }).toISODate()!,
+    },
+    {
+      patient: 11,
+      type: 'bloods' as const,
+      fromDate: nextWeek.toISODate()!,
+      toDate: nextWeek.plus({ days: 4 }).toISODate()!,
+    },
   ];
   return { patients, appointments, calls, waitlist };
 }
 
 /** Writes the plan into an empty demo clinic, in one transaction. */
-export async function seedDemoData(prisma: Prisma, clinic: { id: string; number: string }, receptionistId: string, now: Date): Promise<DemoPlan> {
+export async function seedDemoData(
+  prisma: Prisma,
+  clinic: { id: string; number: string },
+  receptionistId: string,
+  now: Date,
+): Promise<DemoPlan> {
   const settings = await prisma.clinic.findUniqueOrThrow({ where: { id: clinic.id }, select: { timeZone: true } });
   const plan = planDemoClinic(now, settings.timeZone);
   await prisma.$transaction(async (tx) => {
     await tx.clinic.update({
       where: { id: clinic.id },
-      data: { emergencyMessage: 'If this is an emergency, hang up and call 999.', fallbackNumber: '+441632960999', minNoticeMinutes: 60 },
+      data: {
+        emergencyMessage: 'If this is an emergency, hang up and call 999.',
+        fallbackNumber: '+441632960999',
+        minNoticeMinutes: 60,
+      },
     });
-    await tx.openingHours.createMany({ data: DEMO_OPENING_HOURS.map(([weekday, startMinute, endMinute]) => ({ clinicId: clinic.id, weekday, startMinute, endMinute })) });
+    await tx.openingHours.createMany({
+      data: DEMO_OPENING_HOURS.map(([weekday, startMinute, endMinute]) => ({
+        clinicId: clinic.id,
+        weekday,
+        startMinute,
+        endMinute,
+      })),
+    });
     const practitionerIds = new Map<string, string>();
     for (const p of DEMO_PRACTITIONERS) {
       const row = await tx.practitioner.create({
-        data: { clinicId: clinic.id, name: p.name, spokenName: p.spokenName, workingHours: { create: p.hours.map(([weekday, startMinute, endMinute]) => ({ weekday, startMinute, endMinute })) } },
+        data: {
+          clinicId: clinic.id,
+          name: p.name,
+          spokenName: p.spokenName,
+          workingHours: {
+            create: p.hours.map(([weekday, startMinute, endMinute]) => ({ weekday, startMinute, endMinute })),
+          },
+        },
       });
       practitionerIds.set(p.key, row.id);
     }
     const typeIds = new Map<string, string>();
     for (const t of DEMO_TYPES) {
       const row = await tx.appointmentType.create({
-        data: { clinicId: clinic.id, name: t.name, durationMinutes: t.durationMinutes, practitioners: { create: t.by.map((key) => ({ practitionerId: practitionerIds.get(key)! })) } },
+        data: {
+          clinicId: clinic.id,
+          name: t.name,
+          durationMinutes: t.durationMinutes,
+          practitioners: { create: t.by.map((key) => ({ practitionerId: practitionerIds.get(key)! })) },
+        },
       });
       typeIds.set(t.key, row.id);
     }
     const patientIds = plan.patients.map(() => randomUUID());
-    await tx.patient.createMany({ data: plan.patients.map((p, i) => ({ id: patientIds[i], clinicId: clinic.id, name: p.name, phone: p.phone, dateOfBirth: p.dateOfBirth })) });
+    await tx.patient.createMany({
+      data: plan.patients.map((p, i) => ({
+        id: patientIds[i],
+        clinicId: clinic.id,
+        name: p.name,
+        phone: p.phone,
+        dateOfBirth: p.dateOfBirth,
+      })),
+    });
     await tx.appointment.createMany({
       data: plan.appointments.map((a) => ({
-        clinicId: clinic.id, practitionerId: practitionerIds.get(a.practitioner)!, typeId: typeIds.get(a.type)!, patientId: patientIds[a.patient]!,
-        startsAt: a.startsAt, endsAt: a.endsAt, blockedUntil: a.endsAt, status: a.status, source: a.source,
+        clinicId: clinic.id,
+        practitionerId: practitionerIds.get(a.practitioner)!,
+        typeId: typeIds.get(a.type)!,
+        patientId: patientIds[a.patient]!,
+        startsAt: a.startsAt,
+        endsAt: a.endsAt,
+        blockedUntil: a.endsAt,
+        status: a.status,
+        source: a.source,
         createdBy: a.source === 'dashboard' ? receptionistId : null,
-        ...(a.status === 'cancelled' ? { cancelledAt: new Date(a.startsAt.getTime() - 86_400_000), cancelledBy: receptionistId, cancelReason: 'Patient asked to cancel' } : {}),
+        ...(a.status === 'cancelled'
+          ? {
+              cancelledAt: new Date(a.startsAt.getTime() - 86_400_000),
+              cancelledBy: receptionistId,
+              cancelReason: 'Patient asked to cancel',
+            }
+          : {}),
       })),
     });
     const callIds = plan.calls.map((c) => uuid7(c.startedAt.getTime()));
     await tx.call.createMany({
       data: plan.calls.map((c, i) => ({
-        id: callIds[i], callSid: c.callSid, clinicId: clinic.id, fromNumber: c.fromNumber, toNumber: clinic.number, direction: 'inbound', status: 'completed',
-        startedAt: c.startedAt, endedAt: new Date(c.startedAt.getTime() + c.durationSeconds * 1000), durationSeconds: c.durationSeconds,
-        outcome: c.outcome, queuedAt: c.queuedAt, answeredAt: c.answeredAt, queueStatus: c.queueStatus, answeredBy: c.answeredByReceptionist ? receptionistId : null,
+        id: callIds[i],
+        callSid: c.callSid,
+        clinicId: clinic.id,
+        fromNumber: c.fromNumber,
+        toNumber: clinic.number,
+        direction: 'inbound',
+        status: 'completed',
+        startedAt: c.startedAt,
+        endedAt: new Date(c.startedAt.getTime() + c.durationSeconds * 1000),
+        durationSeconds: c.durationSeconds,
+        outcome: c.outcome,
+        queuedAt: c.queuedAt,
+        answeredAt: c.answeredAt,
+        queueStatus: c.queueStatus,
+        answeredBy: c.answeredByReceptionist ? receptionistId : null,
       })),
     });
     await tx.callBack.createMany({
       data: plan.calls.flatMap((c, i) =>
         c.callBack
-          ? [{ clinicId: clinic.id, callId: callIds[i]!, reason: c.callBack.reason, fromNumber: c.fromNumber, createdAt: new Date(c.startedAt.getTime() + c.durationSeconds * 1000), doneAt: c.callBack.doneAfterMinutes === null ? null : new Date(c.startedAt.getTime() + c.callBack.doneAfterMinutes * 60_000), doneBy: c.callBack.doneAfterMinutes === null ? null : receptionistId }]
+          ? [
+              {
+                clinicId: clinic.id,
+                callId: callIds[i]!,
+                reason: c.callBack.reason,
+                fromNumber: c.fromNumber,
+                createdAt: new Date(c.startedAt.getTime() + c.durationSeconds * 1000),
+                doneAt:
+                  c.callBack.doneAfterMinutes === null
+                    ? null
+                    : new Date(c.startedAt.getTime() + c.callBack.doneAfterMinutes * 60_000),
+                doneBy: c.callBack.doneAfterMinutes === null ? null : receptionistId,
+              },
+            ]
           : [],
       ),
     });
     await tx.waitlistEntry.createMany({
-      data: plan.waitlist.map((w) => ({ clinicId: clinic.id, patientId: patientIds[w.patient]!, typeId: typeIds.get(w.type)!, fromDate: new Date(`${w.fromDate}T00:00:00Z`), toDate: new Date(`${w.toDate}T00:00:00Z`) })),
+      data: plan.waitlist.map((w) => ({
+        clinicId: clinic.id,
+        patientId: patientIds[w.patient]!,
+        typeId: typeIds.get(w.type)!,
+        fromDate: new Date(`${w.fromDate}T00:00:00Z`),
+        toDate: new Date(`${w.toDate}T00:00:00Z`),
+      })),
     });
   });
   return plan;

@@ -29,14 +29,30 @@ export interface DemoAudio {
  * history around today (demo-data.ts); with `audio`, its voicemails can be played.
  * Never in production.
  */
-export async function seedDemoClinicIfEmpty(prisma: Prisma, now = new Date(), audio?: DemoAudio): Promise<DemoSignIn | null> {
+export async function seedDemoClinicIfEmpty(
+  prisma: Prisma,
+  now = new Date(),
+  audio?: DemoAudio,
+): Promise<DemoSignIn | null> {
   if ((await prisma.clinic.count()) > 0) return null;
-  const clinic = await createClinic(prisma, { name: 'Demo Clinic', numbers: [DEMO_NUMBER], timeZone: 'Europe/London', locale: 'en-GB' }, { type: 'system' });
+  const clinic = await createClinic(
+    prisma,
+    { name: 'Demo Clinic', numbers: [DEMO_NUMBER], timeZone: 'Europe/London', locale: 'en-GB' },
+    { type: 'system' },
+  );
   const password = () => randomBytes(12).toString('base64url');
   const owner = { email: 'owner@demo.example', password: password() };
   const receptionist = { email: 'reception@demo.example', password: password() };
-  await addStaff(prisma, { clinicId: clinic.id, email: owner.email, role: 'owner', password: owner.password }, { type: 'system' });
-  const desk = await addStaff(prisma, { clinicId: clinic.id, email: receptionist.email, role: 'receptionist', password: receptionist.password }, { type: 'system' });
+  await addStaff(
+    prisma,
+    { clinicId: clinic.id, email: owner.email, role: 'owner', password: owner.password },
+    { type: 'system' },
+  );
+  const desk = await addStaff(
+    prisma,
+    { clinicId: clinic.id, email: receptionist.email, role: 'receptionist', password: receptionist.password },
+    { type: 'system' },
+  );
   await seedDemoData(prisma, { id: clinic.id, number: DEMO_NUMBER }, desk.userId, now);
   if (audio) await giveVoicemailsAudio(prisma, clinic.id, audio);
   return { clinicName: clinic.name, owner, receptionist };
@@ -48,7 +64,10 @@ export async function seedDemoClinicIfEmpty(prisma: Prisma, now = new Date(), au
  * play. Files first, rows after: a crash between leaves only unreferenced files.
  */
 async function giveVoicemailsAudio(prisma: Prisma, clinicId: string, audio: DemoAudio): Promise<void> {
-  const calls = await prisma.call.findMany({ where: { clinicId, callBack: { is: { reason: 'voicemail' } } }, select: { id: true, callSid: true, startedAt: true, durationSeconds: true } });
+  const calls = await prisma.call.findMany({
+    where: { clinicId, callBack: { is: { reason: 'voicemail' } } },
+    select: { id: true, callSid: true, startedAt: true, durationSeconds: true },
+  });
   const key = await clinicDataKey(prisma, audio.masterKey, clinicId);
   const rows = [];
   for (const call of calls) {
@@ -57,7 +76,19 @@ async function giveVoicemailsAudio(prisma: Prisma, clinicId: string, audio: Demo
     const id = randomUUID();
     await audio.storage.put(id, seal(key, mp3, id));
     const at = new Date(call.startedAt.getTime() + (call.durationSeconds ?? 60) * 1000);
-    rows.push({ id, clinicId, callId: call.id, kind: 'voicemail', recordingSid: `RE${call.callSid.slice(2)}`, status: 'stored', durationSeconds: seconds, sizeBytes: mp3.length, storedAt: at, deletedAtTwilio: at, createdAt: at });
+    rows.push({
+      id,
+      clinicId,
+      callId: call.id,
+      kind: 'voicemail',
+      recordingSid: `RE${call.callSid.slice(2)}`,
+      status: 'stored',
+      durationSeconds: seconds,
+      sizeBytes: mp3.length,
+      storedAt: at,
+      deletedAtTwilio: at,
+      createdAt: at,
+    });
   }
   await prisma.recording.createMany({ data: rows });
 }

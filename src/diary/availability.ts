@@ -16,20 +16,34 @@ export interface SlotRequest {
   ignoreAppointments?: boolean;
 }
 
-const toInterval = (a: { startsAt: Date; blockedUntil?: Date; endsAt: Date }): Interval => ({ start: a.startsAt.getTime(), end: (a.blockedUntil ?? a.endsAt).getTime() });
+const toInterval = (a: { startsAt: Date; blockedUntil?: Date; endsAt: Date }): Interval => ({
+  start: a.startsAt.getTime(),
+  end: (a.blockedUntil ?? a.endsAt).getTime(),
+});
 
 /** The next free slots for an appointment type, optionally with one practitioner. */
 export async function nextFreeSlots(prisma: Prisma, req: SlotRequest): Promise<Slot[]> {
-  const clinic = await prisma.clinic.findUniqueOrThrow({ where: { id: req.clinicId }, select: { timeZone: true, minNoticeMinutes: true, horizonDays: true } });
+  const clinic = await prisma.clinic.findUniqueOrThrow({
+    where: { id: req.clinicId },
+    select: { timeZone: true, minNoticeMinutes: true, horizonDays: true },
+  });
   const type = await prisma.appointmentType.findFirst({
     where: { id: req.typeId, clinicId: req.clinicId, active: true },
-    select: { durationMinutes: true, bufferAfterMinutes: true, practitioners: { where: { practitioner: { active: true } }, select: { practitioner: { select: { id: true, name: true, workingHours: true } } } } },
+    select: {
+      durationMinutes: true,
+      bufferAfterMinutes: true,
+      practitioners: {
+        where: { practitioner: { active: true } },
+        select: { practitioner: { select: { id: true, name: true, workingHours: true } } },
+      },
+    },
   });
   if (!type) throw new NotFound('No such appointment type', 'typeId');
   let practitioners = type.practitioners.map((p) => p.practitioner).sort((a, b) => a.name.localeCompare(b.name));
   if (req.practitionerId) {
     practitioners = practitioners.filter((p) => p.id === req.practitionerId);
-    if (practitioners.length === 0) throw new NotFound('No such practitioner offering this appointment type', 'practitionerId');
+    if (practitioners.length === 0)
+      throw new NotFound('No such practitioner offering this appointment type', 'practitionerId');
   }
   const ids = practitioners.map((p) => p.id);
   const notice = req.applyNotice ? clinic.minNoticeMinutes : 0;
@@ -42,12 +56,22 @@ export async function nextFreeSlots(prisma: Prisma, req: SlotRequest): Promise<S
     // A slot starting just before `until` may run past it: load a day beyond.
     const loadUntil = new Date(until.getTime() + 86_400_000);
     const [appointments, closures] = await Promise.all([
-      req.ignoreAppointments ? [] : prisma.appointment.findMany({
-        where: { practitionerId: { in: ids }, status: { not: 'cancelled' }, startsAt: { lt: loadUntil }, blockedUntil: { gt: from } },
-        select: { practitionerId: true, startsAt: true, endsAt: true, blockedUntil: true },
-        orderBy: { startsAt: 'asc' },
+      req.ignoreAppointments
+        ? []
+        : prisma.appointment.findMany({
+            where: {
+              practitionerId: { in: ids },
+              status: { not: 'cancelled' },
+              startsAt: { lt: loadUntil },
+              blockedUntil: { gt: from },
+            },
+            select: { practitionerId: true, startsAt: true, endsAt: true, blockedUntil: true },
+            orderBy: { startsAt: 'asc' },
+          }),
+      prisma.closure.findMany({
+        where: { clinicId: req.clinicId, startsAt: { lt: loadUntil }, endsAt: { gt: from } },
+        select: { practitionerId: true, startsAt: true, endsAt: true },
       }),
-      prisma.closure.findMany({ where: { clinicId: req.clinicId, startsAt: { lt: loadUntil }, endsAt: { gt: from } }, select: { practitionerId: true, startsAt: true, endsAt: true } }),
     ]);
     const slots = findFreeSlots({
       timeZone: clinic.timeZone,

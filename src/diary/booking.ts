@@ -59,7 +59,16 @@ export class SlotTakenError extends Conflict {
 }
 
 type Tx = PrismaTypes.TransactionClient;
-type AppointmentRow = { id: string; practitionerId: string; patientId: string; typeId: string; startsAt: Date; endsAt: Date; blockedUntil: Date; status: string };
+type AppointmentRow = {
+  id: string;
+  practitionerId: string;
+  patientId: string;
+  typeId: string;
+  startsAt: Date;
+  endsAt: Date;
+  blockedUntil: Date;
+  status: string;
+};
 
 export const summarise = (a: AppointmentRow): AppointmentSummary => ({
   id: a.id,
@@ -81,11 +90,17 @@ const actorId = (actor: Actor) => (actor.type === 'user' ? actor.userId : actor.
  */
 async function planSlot(tx: Tx | Prisma, req: SlotTarget, now: Date) {
   const offered = await tx.appointmentTypePractitioner.findFirst({
-    where: { typeId: req.typeId, practitionerId: req.practitionerId, type: { clinicId: req.clinicId, active: true }, practitioner: { clinicId: req.clinicId, active: true } },
+    where: {
+      typeId: req.typeId,
+      practitionerId: req.practitionerId,
+      type: { clinicId: req.clinicId, active: true },
+      practitioner: { clinicId: req.clinicId, active: true },
+    },
     select: { type: { select: { durationMinutes: true, bufferAfterMinutes: true, phoneBookable: true } } },
   });
   if (!offered) throw new NotFound('That practitioner does not offer that appointment type', 'practitionerId');
-  if (req.source === 'phone' && !offered.type.phoneBookable) throw new NotPossible('not_phone_bookable', 'This appointment type cannot be booked by phone', 'typeId');
+  if (req.source === 'phone' && !offered.type.phoneBookable)
+    throw new NotPossible('not_phone_bookable', 'This appointment type cannot be booked by phone', 'typeId');
   const [first] = await nextFreeSlots(tx as unknown as Prisma, {
     clinicId: req.clinicId,
     typeId: req.typeId,
@@ -97,7 +112,11 @@ async function planSlot(tx: Tx | Prisma, req: SlotTarget, now: Date) {
     ignoreAppointments: true,
   });
   if (first?.startsAt.getTime() !== req.startsAt.getTime()) {
-    throw new NotPossible('not_bookable', "That time is not bookable: it is outside the practitioner's hours, in a closure, too soon or too far ahead, or off the 15-minute grid", 'startsAt');
+    throw new NotPossible(
+      'not_bookable',
+      "That time is not bookable: it is outside the practitioner's hours, in a closure, too soon or too far ahead, or off the 15-minute grid",
+      'startsAt',
+    );
   }
   const endsAt = new Date(req.startsAt.getTime() + offered.type.durationMinutes * 60_000);
   return { endsAt, blockedUntil: new Date(endsAt.getTime() + offered.type.bufferAfterMinutes * 60_000) };
@@ -124,7 +143,11 @@ async function queueForDiary(tx: Tx, practitionerId: string): Promise<void> {
  * exclusion constraint (each waits on the others' uncommitted rows); PostgreSQL then
  * aborts one, which is run again — and then meets the winner's row as a clash.
  */
-async function refusingClashes<T>(deps: DiaryDeps, target: () => Pick<SlotTarget, 'clinicId' | 'typeId' | 'source'>, work: () => Promise<T>): Promise<T> {
+async function refusingClashes<T>(
+  deps: DiaryDeps,
+  target: () => Pick<SlotTarget, 'clinicId' | 'typeId' | 'source'>,
+  work: () => Promise<T>,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await work();
@@ -139,8 +162,19 @@ async function refusingClashes<T>(deps: DiaryDeps, target: () => Pick<SlotTarget
   }
 }
 
-async function slotTaken(deps: DiaryDeps, { clinicId, typeId, source }: Pick<SlotTarget, 'clinicId' | 'typeId' | 'source'>): Promise<SlotTakenError> {
-  return new SlotTakenError(await nextFreeSlots(deps.db.prisma, { clinicId, typeId, limit: 3, applyNotice: source === 'phone', now: deps.clock() }));
+async function slotTaken(
+  deps: DiaryDeps,
+  { clinicId, typeId, source }: Pick<SlotTarget, 'clinicId' | 'typeId' | 'source'>,
+): Promise<SlotTakenError> {
+  return new SlotTakenError(
+    await nextFreeSlots(deps.db.prisma, {
+      clinicId,
+      typeId,
+      limit: 3,
+      applyNotice: source === 'phone',
+      now: deps.clock(),
+    }),
+  );
 }
 
 /**
@@ -151,10 +185,22 @@ async function slotTaken(deps: DiaryDeps, { clinicId, typeId, source }: Pick<Slo
  * only in the caller's clinic: another clinic's diary is never read (planSlot answers 404).
  */
 async function visiblyTaken(prisma: Prisma, req: BookingRequest): Promise<boolean> {
-  const type = await prisma.appointmentType.findFirst({ where: { id: req.typeId, clinicId: req.clinicId }, select: { durationMinutes: true, bufferAfterMinutes: true } });
+  const type = await prisma.appointmentType.findFirst({
+    where: { id: req.typeId, clinicId: req.clinicId },
+    select: { durationMinutes: true, bufferAfterMinutes: true },
+  });
   if (!type) return false; // planSlot says what is wrong
   const blockedUntil = new Date(req.startsAt.getTime() + (type.durationMinutes + type.bufferAfterMinutes) * 60_000);
-  const clash = await prisma.appointment.findFirst({ where: { clinicId: req.clinicId, practitionerId: req.practitionerId, status: { not: 'cancelled' }, startsAt: { lt: blockedUntil }, blockedUntil: { gt: req.startsAt } }, select: { id: true } });
+  const clash = await prisma.appointment.findFirst({
+    where: {
+      clinicId: req.clinicId,
+      practitionerId: req.practitionerId,
+      status: { not: 'cancelled' },
+      startsAt: { lt: blockedUntil },
+      blockedUntil: { gt: req.startsAt },
+    },
+    select: { id: true },
+  });
   return clash !== null;
 }
 
@@ -164,19 +210,41 @@ export async function bookAppointment(deps: DiaryDeps, req: BookingRequest): Pro
   // The rules are read before the transaction (as inside it, each read sees what is
   // committed), so a transaction holds its connection only to write.
   const plan = await planSlot(deps.db.prisma, req, now);
-  const appointment = await refusingClashes(deps, () => req, () =>
-    deps.db.prisma.$transaction(async (tx) => {
-      const patient = await tx.patient.findFirst({ where: { id: req.patientId, clinicId: req.clinicId }, select: { id: true } });
-      if (!patient) throw new NotFound('No such patient', 'patientId');
-      await queueForDiary(tx, req.practitionerId);
-      const created = await tx.appointment.create({
-        data: { clinicId: req.clinicId, practitionerId: req.practitionerId, typeId: req.typeId, patientId: req.patientId, startsAt: req.startsAt, endsAt: plan.endsAt, blockedUntil: plan.blockedUntil, source: req.source, createdBy: actorId(req.actor) },
-      });
-      await recordAudit(tx, { actor: req.actor, action: 'appointment.booked', clinicId: req.clinicId, subject: { type: 'appointment', id: created.id }, details: { source: req.source } });
-      await deps.diaryChangeWrites(tx, { kind: 'booked', appointmentId: created.id, source: req.source });
-      await req.alongWith?.(tx, created);
-      return created;
-    }),
+  const appointment = await refusingClashes(
+    deps,
+    () => req,
+    () =>
+      deps.db.prisma.$transaction(async (tx) => {
+        const patient = await tx.patient.findFirst({
+          where: { id: req.patientId, clinicId: req.clinicId },
+          select: { id: true },
+        });
+        if (!patient) throw new NotFound('No such patient', 'patientId');
+        await queueForDiary(tx, req.practitionerId);
+        const created = await tx.appointment.create({
+          data: {
+            clinicId: req.clinicId,
+            practitionerId: req.practitionerId,
+            typeId: req.typeId,
+            patientId: req.patientId,
+            startsAt: req.startsAt,
+            endsAt: plan.endsAt,
+            blockedUntil: plan.blockedUntil,
+            source: req.source,
+            createdBy: actorId(req.actor),
+          },
+        });
+        await recordAudit(tx, {
+          actor: req.actor,
+          action: 'appointment.booked',
+          clinicId: req.clinicId,
+          subject: { type: 'appointment', id: created.id },
+          details: { source: req.source },
+        });
+        await deps.diaryChangeWrites(tx, { kind: 'booked', appointmentId: created.id, source: req.source });
+        await req.alongWith?.(tx, created);
+        return created;
+      }),
   );
   const summary = summarise(appointment);
   deps.events.publish('appointment.booked', req.clinicId, { appointment: summary, source: req.source }, now);
@@ -186,7 +254,11 @@ export async function bookAppointment(deps: DiaryDeps, req: BookingRequest): Pro
 async function liveAppointment(tx: Tx, clinicId: string, appointmentId: string) {
   const appointment = await tx.appointment.findFirst({ where: { id: appointmentId, clinicId } });
   if (!appointment) throw new NotFound('No such appointment');
-  if (appointment.status !== 'booked') throw new Conflict('not_booked', `This appointment is ${appointment.status.replace('_', '-')}; only booked appointments can be changed`);
+  if (appointment.status !== 'booked')
+    throw new Conflict(
+      'not_booked',
+      `This appointment is ${appointment.status.replace('_', '-')}; only booked appointments can be changed`,
+    );
   return appointment;
 }
 
@@ -196,7 +268,15 @@ async function liveAppointment(tx: Tx, clinicId: string, appointmentId: string) 
  */
 export async function moveAppointment(
   deps: DiaryDeps,
-  req: { clinicId: string; appointmentId: string; startsAt: Date; practitionerId?: string; source: BookingSource; actor: Actor; alongWith?: AlongWith },
+  req: {
+    clinicId: string;
+    appointmentId: string;
+    startsAt: Date;
+    practitionerId?: string;
+    source: BookingSource;
+    actor: Actor;
+    alongWith?: AlongWith;
+  },
 ): Promise<AppointmentSummary> {
   const now = deps.clock();
   let from: AppointmentRow | undefined;
@@ -207,15 +287,31 @@ export async function moveAppointment(
       deps.db.prisma.$transaction(async (tx) => {
         const current = await liveAppointment(tx, req.clinicId, req.appointmentId);
         from = current;
-        const target = { clinicId: req.clinicId, practitionerId: req.practitionerId ?? current.practitionerId, typeId: current.typeId, startsAt: req.startsAt, source: req.source };
+        const target = {
+          clinicId: req.clinicId,
+          practitionerId: req.practitionerId ?? current.practitionerId,
+          typeId: current.typeId,
+          startsAt: req.startsAt,
+          source: req.source,
+        };
         const plan = await planSlot(tx, target, now);
         await queueForDiary(tx, target.practitionerId);
         // The constraint checks the row's new range against everyone else's; its own old range goes with the update.
         const updated = await tx.appointment.update({
           where: { id: current.id },
-          data: { practitionerId: target.practitionerId, startsAt: req.startsAt, endsAt: plan.endsAt, blockedUntil: plan.blockedUntil },
+          data: {
+            practitionerId: target.practitionerId,
+            startsAt: req.startsAt,
+            endsAt: plan.endsAt,
+            blockedUntil: plan.blockedUntil,
+          },
         });
-        await recordAudit(tx, { actor: req.actor, action: 'appointment.moved', clinicId: req.clinicId, subject: { type: 'appointment', id: current.id } });
+        await recordAudit(tx, {
+          actor: req.actor,
+          action: 'appointment.moved',
+          clinicId: req.clinicId,
+          subject: { type: 'appointment', id: current.id },
+        });
         await deps.diaryChangeWrites(tx, { kind: 'moved', appointmentId: current.id, source: req.source });
         await queueWaitlistOffer(tx, req.clinicId, current, now);
         await req.alongWith?.(tx, updated);
@@ -223,34 +319,75 @@ export async function moveAppointment(
       }),
   );
   const summary = summarise(moved);
-  deps.events.publish('appointment.moved', req.clinicId, { appointment: summary, from: { practitionerId: from!.practitionerId, startsAt: from!.startsAt.toISOString(), endsAt: from!.endsAt.toISOString() } }, now);
+  deps.events.publish(
+    'appointment.moved',
+    req.clinicId,
+    {
+      appointment: summary,
+      from: {
+        practitionerId: from!.practitionerId,
+        startsAt: from!.startsAt.toISOString(),
+        endsAt: from!.endsAt.toISOString(),
+      },
+    },
+    now,
+  );
   return summary;
 }
 
-export async function cancelAppointment(deps: DiaryDeps, req: { clinicId: string; appointmentId: string; reason?: string | null; actor: Actor; alongWith?: AlongWith }): Promise<AppointmentSummary> {
+export async function cancelAppointment(
+  deps: DiaryDeps,
+  req: { clinicId: string; appointmentId: string; reason?: string | null; actor: Actor; alongWith?: AlongWith },
+): Promise<AppointmentSummary> {
   const now = deps.clock();
   const cancelled = await deps.db.prisma.$transaction(async (tx) => {
     const current = await liveAppointment(tx, req.clinicId, req.appointmentId);
-    const updated = await tx.appointment.update({ where: { id: current.id }, data: { status: 'cancelled', cancelledAt: now, cancelledBy: actorId(req.actor), cancelReason: req.reason ?? null } });
-    await recordAudit(tx, { actor: req.actor, action: 'appointment.cancelled', clinicId: req.clinicId, subject: { type: 'appointment', id: current.id } });
+    const updated = await tx.appointment.update({
+      where: { id: current.id },
+      data: {
+        status: 'cancelled',
+        cancelledAt: now,
+        cancelledBy: actorId(req.actor),
+        cancelReason: req.reason ?? null,
+      },
+    });
+    await recordAudit(tx, {
+      actor: req.actor,
+      action: 'appointment.cancelled',
+      clinicId: req.clinicId,
+      subject: { type: 'appointment', id: current.id },
+    });
     await deps.diaryChangeWrites(tx, { kind: 'cancelled', appointmentId: current.id, source: null });
     await queueWaitlistOffer(tx, req.clinicId, current, now);
     await req.alongWith?.(tx, updated);
     return updated;
   });
   const summary = summarise(cancelled);
-  deps.events.publish('appointment.cancelled', req.clinicId, { appointment: summary, reason: cancelled.cancelReason }, now);
+  deps.events.publish(
+    'appointment.cancelled',
+    req.clinicId,
+    { appointment: summary, reason: cancelled.cancelReason },
+    now,
+  );
   return summary;
 }
 
 /** Attended or no-show, once the time has come. */
-export async function markAttendance(deps: DiaryDeps, req: { clinicId: string; appointmentId: string; status: 'attended' | 'no_show'; actor: Actor }): Promise<AppointmentSummary> {
+export async function markAttendance(
+  deps: DiaryDeps,
+  req: { clinicId: string; appointmentId: string; status: 'attended' | 'no_show'; actor: Actor },
+): Promise<AppointmentSummary> {
   const now = deps.clock();
   const updated = await deps.db.prisma.$transaction(async (tx) => {
     const current = await liveAppointment(tx, req.clinicId, req.appointmentId);
     if (current.startsAt > now) throw new Conflict('not_yet', 'This appointment has not started yet', 'status');
     const row = await tx.appointment.update({ where: { id: current.id }, data: { status: req.status } });
-    await recordAudit(tx, { actor: req.actor, action: `appointment.${req.status}`, clinicId: req.clinicId, subject: { type: 'appointment', id: current.id } });
+    await recordAudit(tx, {
+      actor: req.actor,
+      action: `appointment.${req.status}`,
+      clinicId: req.clinicId,
+      subject: { type: 'appointment', id: current.id },
+    });
     return row;
   });
   const summary = summarise(updated);

@@ -17,9 +17,11 @@ interface Feed {
 }
 
 /** The URL token: the feed's id and an HMAC of (id, version). Regenerating bumps the version, so old URLs die. */
-export const feedToken = (secret: string, feed: Pick<Feed, 'id' | 'version'>): string => `${feed.id}.${hmac(secret, `ical:${feed.id}:${feed.version}`).slice(0, 32)}`;
+export const feedToken = (secret: string, feed: Pick<Feed, 'id' | 'version'>): string =>
+  `${feed.id}.${hmac(secret, `ical:${feed.id}:${feed.version}`).slice(0, 32)}`;
 
-export const feedUrl = (baseUrl: string, secret: string, feed: Pick<Feed, 'id' | 'version'>) => `${baseUrl}/ical/${feedToken(secret, feed)}.ics`;
+export const feedUrl = (baseUrl: string, secret: string, feed: Pick<Feed, 'id' | 'version'>) =>
+  `${baseUrl}/ical/${feedToken(secret, feed)}.ics`;
 
 export async function findFeedByToken(prisma: Prisma, secret: string, token: string): Promise<Feed | null> {
   const [id, mac] = token.split('.');
@@ -30,16 +32,27 @@ export async function findFeedByToken(prisma: Prisma, secret: string, token: str
 
 /** The clinic's feed and one per practitioner, made on first use. */
 export async function feedsOf(prisma: Prisma, clinicId: string) {
-  const practitioners = await prisma.practitioner.findMany({ where: { clinicId }, select: { id: true, name: true }, orderBy: { name: 'asc' } });
+  const practitioners = await prisma.practitioner.findMany({
+    where: { clinicId },
+    select: { id: true, name: true },
+    orderBy: { name: 'asc' },
+  });
   const existing = await prisma.calendarFeed.findMany({ where: { clinicId } });
-  const missing = [null, ...practitioners.map((p) => p.id)].filter((pid) => !existing.some((f) => f.practitionerId === pid));
+  const missing = [null, ...practitioners.map((p) => p.id)].filter(
+    (pid) => !existing.some((f) => f.practitionerId === pid),
+  );
   if (missing.length) {
     // Two owners opening the page at once may both try: the unique indexes keep one of each.
-    await prisma.calendarFeed.createMany({ data: missing.map((practitionerId) => ({ clinicId, practitionerId })), skipDuplicates: true });
+    await prisma.calendarFeed.createMany({
+      data: missing.map((practitionerId) => ({ clinicId, practitionerId })),
+      skipDuplicates: true,
+    });
   }
   const feeds = await prisma.calendarFeed.findMany({ where: { clinicId } });
   const name = (pid: string | null) => (pid ? (practitioners.find((p) => p.id === pid)?.name ?? '') : null);
-  return feeds.map((f) => ({ ...f, practitionerName: name(f.practitionerId) })).sort((a, b) => (a.practitionerName ?? '').localeCompare(b.practitionerName ?? ''));
+  return feeds
+    .map((f) => ({ ...f, practitionerName: name(f.practitionerId) }))
+    .sort((a, b) => (a.practitionerName ?? '').localeCompare(b.practitionerName ?? ''));
 }
 
 /** A new link for the feed: the old one stops working at once. */
@@ -48,11 +61,27 @@ export async function regenerateFeed(prisma: Prisma, clinicId: string, feedId: s
 }
 
 /** Full names in the feed, or initials only (the default: a calendar app is not a patient record). */
-export async function showFullNames(prisma: Prisma, clinicId: string, feedId: string, actor: Actor, show: boolean): Promise<Feed> {
-  return changeFeed(prisma, clinicId, feedId, actor, { showFullNames: show }, 'calendar_feed.changed', { showFullNames: show });
+export async function showFullNames(
+  prisma: Prisma,
+  clinicId: string,
+  feedId: string,
+  actor: Actor,
+  show: boolean,
+): Promise<Feed> {
+  return changeFeed(prisma, clinicId, feedId, actor, { showFullNames: show }, 'calendar_feed.changed', {
+    showFullNames: show,
+  });
 }
 
-async function changeFeed(prisma: Prisma, clinicId: string, feedId: string, actor: Actor, data: PrismaTypes.CalendarFeedUpdateInput, action: string, details?: { showFullNames: boolean }): Promise<Feed> {
+async function changeFeed(
+  prisma: Prisma,
+  clinicId: string,
+  feedId: string,
+  actor: Actor,
+  data: PrismaTypes.CalendarFeedUpdateInput,
+  action: string,
+  details?: { showFullNames: boolean },
+): Promise<Feed> {
   return prisma.$transaction(async (tx) => {
     const changed = await tx.calendarFeed.updateManyAndReturn({ where: { id: feedId, clinicId }, data });
     const feed = changed[0];
@@ -71,19 +100,31 @@ const initials = (name: string) =>
 
 /** The feed as iCalendar text: live appointments from a month ago to the clinic's horizon, in the clinic's time zone. */
 export async function renderFeed(prisma: Prisma, feed: Feed, now: Date): Promise<string> {
-  const clinic = await prisma.clinic.findUniqueOrThrow({ where: { id: feed.clinicId }, select: { name: true, timeZone: true, horizonDays: true } });
+  const clinic = await prisma.clinic.findUniqueOrThrow({
+    where: { id: feed.clinicId },
+    select: { name: true, timeZone: true, horizonDays: true },
+  });
   const appointments = await prisma.appointment.findMany({
     where: {
       clinicId: feed.clinicId,
       ...(feed.practitionerId ? { practitionerId: feed.practitionerId } : {}),
       status: { not: 'cancelled' },
-      startsAt: { gte: new Date(now.getTime() - 30 * 86_400_000), lt: new Date(now.getTime() + (clinic.horizonDays + 1) * 86_400_000) },
+      startsAt: {
+        gte: new Date(now.getTime() - 30 * 86_400_000),
+        lt: new Date(now.getTime() + (clinic.horizonDays + 1) * 86_400_000),
+      },
     },
-    include: { patient: { select: { name: true } }, type: { select: { name: true } }, practitioner: { select: { name: true } } },
+    include: {
+      patient: { select: { name: true } },
+      type: { select: { name: true } },
+      practitioner: { select: { name: true } },
+    },
     orderBy: { startsAt: 'asc' },
   });
   const calendar = ical({
-    name: feed.practitionerId ? `${clinic.name} — ${appointments[0]?.practitioner.name ?? 'diary'}` : `${clinic.name} diary`,
+    name: feed.practitionerId
+      ? `${clinic.name} — ${appointments[0]?.practitioner.name ?? 'diary'}`
+      : `${clinic.name} diary`,
     prodId: { company: 'clinic-phone-line', product: 'diary', language: 'EN' },
     timezone: { name: clinic.timeZone, generator: getVtimezoneComponent },
     ttl: 15 * 60,

@@ -15,10 +15,17 @@ type AuditDetails = Record<string, string | number | boolean | string[]>;
 
 /** Weekly ranges as people read them: [{ weekday: 1, start: "09:00", end: "12:30" }, …], in order. */
 export const presentHours = (rows: Hours) =>
-  [...rows].sort((a, b) => a.weekday - b.weekday || a.startMinute - b.startMinute).map((r) => ({ weekday: r.weekday, start: formatClock(r.startMinute), end: formatClock(r.endMinute) }));
+  [...rows]
+    .sort((a, b) => a.weekday - b.weekday || a.startMinute - b.startMinute)
+    .map((r) => ({ weekday: r.weekday, start: formatClock(r.startMinute), end: formatClock(r.endMinute) }));
 
 /** Runs a change and writes its audit entry in the same transaction. */
-function audited<T>(deps: SetupDeps, who: { clinicId: string; actor: Actor }, change: (tx: Tx) => Promise<T>, entry: (result: T) => { action: string; subject: { type: string; id: string }; details?: AuditDetails }): Promise<T> {
+function audited<T>(
+  deps: SetupDeps,
+  who: { clinicId: string; actor: Actor },
+  change: (tx: Tx) => Promise<T>,
+  entry: (result: T) => { action: string; subject: { type: string; id: string }; details?: AuditDetails },
+): Promise<T> {
   return deps.db.prisma.$transaction(async (tx) => {
     const result = await change(tx);
     await recordAudit(tx, { actor: who.actor, clinicId: who.clinicId, ...entry(result) });
@@ -40,30 +47,60 @@ async function checkPractitioners(db: Prisma | Tx, clinicId: string, ids: string
 // ---- Practitioners
 
 export async function listPractitioners(deps: SetupDeps, clinicId: string) {
-  const rows = await deps.db.prisma.practitioner.findMany({ where: { clinicId }, include: { workingHours: true }, orderBy: { name: 'asc' } });
+  const rows = await deps.db.prisma.practitioner.findMany({
+    where: { clinicId },
+    include: { workingHours: true },
+    orderBy: { name: 'asc' },
+  });
   return rows.map(({ workingHours, ...p }) => ({ ...p, hours: presentHours(workingHours) }));
 }
 
-export function addPractitioner(deps: SetupDeps, who: { clinicId: string; actor: Actor }, input: { name: string; spokenName?: string; active?: boolean }) {
+export function addPractitioner(
+  deps: SetupDeps,
+  who: { clinicId: string; actor: Actor },
+  input: { name: string; spokenName?: string; active?: boolean },
+) {
   return audited(
     deps,
     who,
-    (tx) => tx.practitioner.create({ data: { clinicId: who.clinicId, name: input.name, spokenName: input.spokenName ?? input.name, active: input.active ?? true } }),
+    (tx) =>
+      tx.practitioner.create({
+        data: {
+          clinicId: who.clinicId,
+          name: input.name,
+          spokenName: input.spokenName ?? input.name,
+          active: input.active ?? true,
+        },
+      }),
     (p) => ({ action: 'practitioner.created', subject: { type: 'practitioner', id: p.id } }),
   );
 }
 
-export async function changePractitioner(deps: SetupDeps, who: { clinicId: string; actor: Actor }, practitionerId: string, changes: { name?: string; spokenName?: string; active?: boolean }) {
+export async function changePractitioner(
+  deps: SetupDeps,
+  who: { clinicId: string; actor: Actor },
+  practitionerId: string,
+  changes: { name?: string; spokenName?: string; active?: boolean },
+) {
   await practitionerIn(deps.db.prisma, who.clinicId, practitionerId);
   return audited(
     deps,
     who,
     (tx) => tx.practitioner.update({ where: { id: practitionerId }, data: changes }),
-    (p) => ({ action: 'practitioner.changed', subject: { type: 'practitioner', id: p.id }, details: { fields: Object.keys(changes).sort() } }),
+    (p) => ({
+      action: 'practitioner.changed',
+      subject: { type: 'practitioner', id: p.id },
+      details: { fields: Object.keys(changes).sort() },
+    }),
   );
 }
 
-export async function setWorkingHours(deps: SetupDeps, who: { clinicId: string; actor: Actor }, practitionerId: string, hours: Hours) {
+export async function setWorkingHours(
+  deps: SetupDeps,
+  who: { clinicId: string; actor: Actor },
+  practitionerId: string,
+  hours: Hours,
+) {
   await practitionerIn(deps.db.prisma, who.clinicId, practitionerId);
   await audited(
     deps,
@@ -72,7 +109,11 @@ export async function setWorkingHours(deps: SetupDeps, who: { clinicId: string; 
       await tx.workingHours.deleteMany({ where: { practitionerId } });
       await tx.workingHours.createMany({ data: hours.map((h) => ({ ...h, practitionerId })) });
     },
-    () => ({ action: 'practitioner.hours_changed', subject: { type: 'practitioner', id: practitionerId }, details: { ranges: hours.length } }),
+    () => ({
+      action: 'practitioner.hours_changed',
+      subject: { type: 'practitioner', id: practitionerId },
+      details: { ranges: hours.length },
+    }),
   );
   return presentHours(hours);
 }
@@ -80,7 +121,10 @@ export async function setWorkingHours(deps: SetupDeps, who: { clinicId: string; 
 // ---- Appointment types
 
 const typeView = { include: { practitioners: { select: { practitionerId: true } } } } as const;
-const presentType = <T extends { practitioners: Array<{ practitionerId: string }> }>({ practitioners, ...t }: T) => ({ ...t, practitionerIds: practitioners.map((p) => p.practitionerId).sort() });
+const presentType = <T extends { practitioners: Array<{ practitionerId: string }> }>({ practitioners, ...t }: T) => ({
+  ...t,
+  practitionerIds: practitioners.map((p) => p.practitionerId).sort(),
+});
 
 export interface AppointmentTypeInput {
   name: string;
@@ -91,23 +135,46 @@ export interface AppointmentTypeInput {
 }
 
 export async function listAppointmentTypes(deps: SetupDeps, clinicId: string) {
-  const rows = await deps.db.prisma.appointmentType.findMany({ where: { clinicId }, ...typeView, orderBy: { name: 'asc' } });
+  const rows = await deps.db.prisma.appointmentType.findMany({
+    where: { clinicId },
+    ...typeView,
+    orderBy: { name: 'asc' },
+  });
   return rows.map(presentType);
 }
 
-export async function addAppointmentType(deps: SetupDeps, who: { clinicId: string; actor: Actor }, input: AppointmentTypeInput, practitionerIds: string[]) {
+export async function addAppointmentType(
+  deps: SetupDeps,
+  who: { clinicId: string; actor: Actor },
+  input: AppointmentTypeInput,
+  practitionerIds: string[],
+) {
   await checkPractitioners(deps.db.prisma, who.clinicId, practitionerIds);
   const created = await audited(
     deps,
     who,
-    (tx) => tx.appointmentType.create({ data: { ...input, clinicId: who.clinicId, practitioners: { create: [...new Set(practitionerIds)].map((practitionerId) => ({ practitionerId })) } }, ...typeView }),
+    (tx) =>
+      tx.appointmentType.create({
+        data: {
+          ...input,
+          clinicId: who.clinicId,
+          practitioners: { create: [...new Set(practitionerIds)].map((practitionerId) => ({ practitionerId })) },
+        },
+        ...typeView,
+      }),
     (t) => ({ action: 'appointment_type.created', subject: { type: 'appointment_type', id: t.id } }),
   );
   return presentType(created);
 }
 
 /** Changes the fields sent, and replaces who offers the type when `practitionerIds` is given. */
-export async function changeAppointmentType(deps: SetupDeps, who: { clinicId: string; actor: Actor }, typeId: string, changes: Partial<AppointmentTypeInput>, practitionerIds?: string[]) {
+export async function changeAppointmentType(
+  deps: SetupDeps,
+  who: { clinicId: string; actor: Actor },
+  typeId: string,
+  changes: Partial<AppointmentTypeInput>,
+  practitionerIds?: string[],
+) {
   const current = await deps.db.prisma.appointmentType.findFirst({ where: { id: typeId, clinicId: who.clinicId } });
   if (!current) throw new NotFound('No such appointment type');
   if (practitionerIds) await checkPractitioners(deps.db.prisma, who.clinicId, practitionerIds);
@@ -118,11 +185,17 @@ export async function changeAppointmentType(deps: SetupDeps, who: { clinicId: st
     async (tx) => {
       if (practitionerIds) {
         await tx.appointmentTypePractitioner.deleteMany({ where: { typeId } });
-        await tx.appointmentTypePractitioner.createMany({ data: [...new Set(practitionerIds)].map((practitionerId) => ({ practitionerId, typeId })) });
+        await tx.appointmentTypePractitioner.createMany({
+          data: [...new Set(practitionerIds)].map((practitionerId) => ({ practitionerId, typeId })),
+        });
       }
       return tx.appointmentType.update({ where: { id: typeId }, data: changes, ...typeView });
     },
-    () => ({ action: 'appointment_type.changed', subject: { type: 'appointment_type', id: typeId }, details: { fields } }),
+    () => ({
+      action: 'appointment_type.changed',
+      subject: { type: 'appointment_type', id: typeId },
+      details: { fields },
+    }),
   );
   return presentType(changed);
 }
@@ -141,7 +214,11 @@ export async function setOpeningHours(deps: SetupDeps, who: { clinicId: string; 
       await tx.openingHours.deleteMany({ where: { clinicId: who.clinicId } });
       await tx.openingHours.createMany({ data: hours.map((h) => ({ ...h, clinicId: who.clinicId })) });
     },
-    () => ({ action: 'clinic.opening_hours_changed', subject: { type: 'clinic', id: who.clinicId }, details: { ranges: hours.length } }),
+    () => ({
+      action: 'clinic.opening_hours_changed',
+      subject: { type: 'clinic', id: who.clinicId },
+      details: { ranges: hours.length },
+    }),
   );
   return presentHours(hours);
 }
@@ -150,15 +227,31 @@ export async function setOpeningHours(deps: SetupDeps, who: { clinicId: string; 
 
 /** Closures that have not ended yet. */
 export function closuresAhead(deps: SetupDeps, clinicId: string) {
-  return deps.db.prisma.closure.findMany({ where: { clinicId, endsAt: { gt: deps.clock() } }, orderBy: { startsAt: 'asc' } });
+  return deps.db.prisma.closure.findMany({
+    where: { clinicId, endsAt: { gt: deps.clock() } },
+    orderBy: { startsAt: 'asc' },
+  });
 }
 
-export async function addClosure(deps: SetupDeps, who: { clinicId: string; actor: Actor }, input: { startsAt: Date; endsAt: Date; practitionerId?: string | null; reason?: string | null }) {
+export async function addClosure(
+  deps: SetupDeps,
+  who: { clinicId: string; actor: Actor },
+  input: { startsAt: Date; endsAt: Date; practitionerId?: string | null; reason?: string | null },
+) {
   if (input.practitionerId) await practitionerIn(deps.db.prisma, who.clinicId, input.practitionerId, 'practitionerId');
   return audited(
     deps,
     who,
-    (tx) => tx.closure.create({ data: { clinicId: who.clinicId, startsAt: input.startsAt, endsAt: input.endsAt, practitionerId: input.practitionerId ?? null, reason: input.reason ?? null } }),
+    (tx) =>
+      tx.closure.create({
+        data: {
+          clinicId: who.clinicId,
+          startsAt: input.startsAt,
+          endsAt: input.endsAt,
+          practitionerId: input.practitionerId ?? null,
+          reason: input.reason ?? null,
+        },
+      }),
     (c) => ({ action: 'closure.created', subject: { type: 'closure', id: c.id } }),
   );
 }
@@ -183,11 +276,19 @@ export function bookingRules(deps: SetupDeps, clinicId: string) {
   return deps.db.prisma.clinic.findUniqueOrThrow({ where: { id: clinicId }, select: rulesView });
 }
 
-export function changeBookingRules(deps: SetupDeps, who: { clinicId: string; actor: Actor }, changes: { minNoticeMinutes?: number; horizonDays?: number }) {
+export function changeBookingRules(
+  deps: SetupDeps,
+  who: { clinicId: string; actor: Actor },
+  changes: { minNoticeMinutes?: number; horizonDays?: number },
+) {
   return audited(
     deps,
     who,
     (tx) => tx.clinic.update({ where: { id: who.clinicId }, data: changes, select: rulesView }),
-    () => ({ action: 'clinic.booking_rules_changed', subject: { type: 'clinic', id: who.clinicId }, details: { fields: Object.keys(changes).sort() } }),
+    () => ({
+      action: 'clinic.booking_rules_changed',
+      subject: { type: 'clinic', id: who.clinicId },
+      details: { fields: Object.keys(changes).sort() },
+    }),
   );
 }

@@ -50,11 +50,20 @@ export function findFreeSlots(q: SlotQuery): Slot[] {
   const earliest = Math.max(q.now.getTime() + q.minNoticeMinutes * MINUTE, q.after?.getTime() ?? -Infinity);
   const latest = q.now.getTime() + q.horizonDays * 86_400_000;
   const clinicClosures = new IntervalSet(q.clinicClosures);
-  const diaries = q.practitioners.map((p) => ({ id: p.id, busy: new IntervalSet(p.busy), closures: new IntervalSet(p.closures), hoursByDay: groupByWeekday(p.hours) }));
+  const diaries = q.practitioners.map((p) => ({
+    id: p.id,
+    busy: new IntervalSet(p.busy),
+    closures: new IntervalSet(p.closures),
+    hoursByDay: groupByWeekday(p.hours),
+  }));
   const found: Slot[] = [];
   if (q.limit <= 0 || earliest >= latest) return found;
 
-  for (let day: LocalDay = localDayOf(earliest, q.timeZone); (day.at(0) ?? day.atOrAfter(0)) < latest; day = day.next()) {
+  for (
+    let day: LocalDay = localDayOf(earliest, q.timeZone);
+    (day.at(0) ?? day.atOrAfter(0)) < latest;
+    day = day.next()
+  ) {
     const today: Array<Slot & { rank: number }> = [];
     diaries.forEach((p, rank) => {
       const seen = new Set<number>();
@@ -68,7 +77,12 @@ export function findFreeSlots(q: SlotQuery): Slot[] {
           if (start + duration > rangeEnd) break;
           if (seen.has(start)) continue; // overlapping ranges on one day must not offer a time twice
           seen.add(start);
-          if (p.busy.overlaps(start, start + blockedFor) || p.closures.overlaps(start, start + duration) || clinicClosures.overlaps(start, start + duration)) continue;
+          if (
+            p.busy.overlaps(start, start + blockedFor) ||
+            p.closures.overlaps(start, start + duration) ||
+            clinicClosures.overlaps(start, start + duration)
+          )
+            continue;
           today.push({ practitionerId: p.id, startsAt: new Date(start), endsAt: new Date(start + duration), rank });
         }
       }

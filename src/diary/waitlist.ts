@@ -16,8 +16,19 @@ export interface FreedTime {
  * Queued inside the cancellation's or move's own transaction, so a crash straight
  * after the commit cannot lose the offer. The payload names the time, not a person.
  */
-export async function queueWaitlistOffer(tx: PrismaTypes.TransactionClient, clinicId: string, freed: FreedTime, now: Date): Promise<void> {
-  const payload = { clinicId, practitionerId: freed.practitionerId, typeId: freed.typeId, startsAt: freed.startsAt.toISOString(), blockedUntil: freed.blockedUntil.toISOString() };
+export async function queueWaitlistOffer(
+  tx: PrismaTypes.TransactionClient,
+  clinicId: string,
+  freed: FreedTime,
+  now: Date,
+): Promise<void> {
+  const payload = {
+    clinicId,
+    practitionerId: freed.practitionerId,
+    typeId: freed.typeId,
+    startsAt: freed.startsAt.toISOString(),
+    blockedUntil: freed.blockedUntil.toISOString(),
+  };
   await queueJob(tx, 'waitlist.offer-freed-time', payload, { runAt: now });
 }
 
@@ -32,9 +43,22 @@ export type OfferFreedTime = (clinicId: string, freed: FreedTime, candidates: Wa
 
 type WaitlistDeps = Pick<Services, 'db' | 'events' | 'clock'>;
 
-export const waitlistJobs = (deps: WaitlistDeps, offer: OfferFreedTime): Pick<JobHandlers, 'waitlist.offer-freed-time'> => ({
+export const waitlistJobs = (
+  deps: WaitlistDeps,
+  offer: OfferFreedTime,
+): Pick<JobHandlers, 'waitlist.offer-freed-time'> => ({
   'waitlist.offer-freed-time': async (p) => {
-    await offerFreedSlotToWaitlist(deps, p.clinicId, { practitionerId: p.practitionerId, typeId: p.typeId, startsAt: new Date(p.startsAt), blockedUntil: new Date(p.blockedUntil) }, offer);
+    await offerFreedSlotToWaitlist(
+      deps,
+      p.clinicId,
+      {
+        practitionerId: p.practitionerId,
+        typeId: p.typeId,
+        startsAt: new Date(p.startsAt),
+        blockedUntil: new Date(p.blockedUntil),
+      },
+      offer,
+    );
   },
 });
 
@@ -44,7 +68,12 @@ export const waitlistJobs = (deps: WaitlistDeps, offer: OfferFreedTime): Pick<Jo
  * offers and that fits the freed time, the date inside their range). The dashboard
  * offers it, and texts offer it when the clinic sends texts; nothing is booked without a yes.
  */
-export async function offerFreedSlotToWaitlist(deps: WaitlistDeps, clinicId: string, freed: FreedTime, offer: OfferFreedTime): Promise<void> {
+export async function offerFreedSlotToWaitlist(
+  deps: WaitlistDeps,
+  clinicId: string,
+  freed: FreedTime,
+  offer: OfferFreedTime,
+): Promise<void> {
   const clinic = await deps.db.prisma.clinic.findUnique({ where: { id: clinicId }, select: { timeZone: true } });
   if (!clinic || freed.startsAt <= deps.clock()) return; // the clinic closed meanwhile, or the time has passed
   // @db.Date columns hold the local calendar date at UTC midnight.
@@ -59,7 +88,10 @@ export async function offerFreedSlotToWaitlist(deps: WaitlistDeps, clinicId: str
       OR: [{ practitionerId: freed.practitionerId }, { practitionerId: null }],
       type: { active: true, practitioners: { some: { practitionerId: freed.practitionerId } } },
     },
-    include: { patient: { select: { name: true, phone: true } }, type: { select: { durationMinutes: true, bufferAfterMinutes: true } } },
+    include: {
+      patient: { select: { name: true, phone: true } },
+      type: { select: { durationMinutes: true, bufferAfterMinutes: true } },
+    },
     orderBy: { createdAt: 'asc' },
   });
   const fitting = candidates.filter((c) => c.type.durationMinutes + c.type.bufferAfterMinutes <= freedMinutes);
@@ -82,26 +114,46 @@ export async function offerFreedSlotToWaitlist(deps: WaitlistDeps, clinicId: str
 
 /** Who is waiting, longest first. */
 export function waitingList(prisma: Prisma, clinicId: string) {
-  return prisma.waitlistEntry.findMany({ where: { clinicId, resolvedAt: null }, include: { patient: { select: { name: true } } }, orderBy: { createdAt: 'asc' } });
+  return prisma.waitlistEntry.findMany({
+    where: { clinicId, resolvedAt: null },
+    include: { patient: { select: { name: true } } },
+    orderBy: { createdAt: 'asc' },
+  });
 }
 
 /** Puts a patient on the waiting list for a type (and a practitioner, or any) between two local dates. */
-export async function addToWaitingList(prisma: Prisma, clinicId: string, input: { patientId: string; typeId: string; practitionerId?: string | null; fromDate: string; toDate: string }) {
+export async function addToWaitingList(
+  prisma: Prisma,
+  clinicId: string,
+  input: { patientId: string; typeId: string; practitionerId?: string | null; fromDate: string; toDate: string },
+) {
   const [patient, type, practitioner] = await Promise.all([
     prisma.patient.findFirst({ where: { id: input.patientId, clinicId } }),
     prisma.appointmentType.findFirst({ where: { id: input.typeId, clinicId } }),
-    input.practitionerId ? prisma.practitioner.findFirst({ where: { id: input.practitionerId, clinicId } }) : Promise.resolve(true),
+    input.practitionerId
+      ? prisma.practitioner.findFirst({ where: { id: input.practitionerId, clinicId } })
+      : Promise.resolve(true),
   ]);
   if (!patient) throw new NotFound('No such patient', 'patientId');
   if (!type) throw new NotFound('No such appointment type', 'typeId');
   if (!practitioner) throw new NotFound('No such practitioner', 'practitionerId');
   return prisma.waitlistEntry.create({
-    data: { clinicId, patientId: input.patientId, typeId: input.typeId, practitionerId: input.practitionerId ?? null, fromDate: new Date(input.fromDate), toDate: new Date(input.toDate) },
+    data: {
+      clinicId,
+      patientId: input.patientId,
+      typeId: input.typeId,
+      practitionerId: input.practitionerId ?? null,
+      fromDate: new Date(input.fromDate),
+      toDate: new Date(input.toDate),
+    },
   });
 }
 
 /** Takes someone off the waiting list (they were booked, or no longer wait). */
 export async function leaveWaitingList(prisma: Prisma, clinicId: string, entryId: string, now: Date): Promise<void> {
-  const done = await prisma.waitlistEntry.updateMany({ where: { id: entryId, clinicId, resolvedAt: null }, data: { resolvedAt: now } });
+  const done = await prisma.waitlistEntry.updateMany({
+    where: { id: entryId, clinicId, resolvedAt: null },
+    data: { resolvedAt: now },
+  });
   if (done.count === 0) throw new NotFound('No such waitlist entry');
 }

@@ -8,11 +8,18 @@ import { NotFound, NotAllowed, NotSignedIn } from '../core/errors.js';
 /** Cookie names and flags; `__Host-` names (Secure, whole site) in production. */
 export function cookieJar(ctx: AppContext) {
   const prefix = ctx.config.production ? '__Host-' : '';
-  const base: CookieOptions = { httpOnly: true, sameSite: 'lax', secure: ctx.config.production, path: '/', signed: true };
+  const base: CookieOptions = {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: ctx.config.production,
+    path: '/',
+    signed: true,
+  };
   return {
     session: `${prefix}sid`,
     anonymous: `${prefix}anon`,
-    setSession: (res: Response, token: string) => res.cookie(`${prefix}sid`, token, { ...base, maxAge: SESSION_MAX_MS }),
+    setSession: (res: Response, token: string) =>
+      res.cookie(`${prefix}sid`, token, { ...base, maxAge: SESSION_MAX_MS }),
     clearSession: (res: Response) => res.clearCookie(`${prefix}sid`, { ...base, maxAge: undefined }),
     /** The people who have signed in on this browser before (a signed cookie): their sign-ins skip the account-wide throttle. */
     trustedUsers: (req: Request): string[] => {
@@ -20,9 +27,14 @@ export function cookieJar(ctx: AppContext) {
       return typeof value === 'string' ? value.split('.').filter((id) => /^[0-9a-f-]{36}$/.test(id)) : [];
     },
     rememberDevice: (req: Request, res: Response, userId: string) => {
-      const known = cookieJar(ctx).trustedUsers(req).filter((id) => id !== userId);
+      const known = cookieJar(ctx)
+        .trustedUsers(req)
+        .filter((id) => id !== userId);
       // 400 days: the longest a browser keeps a cookie.
-      res.cookie(`${prefix}device`, [userId, ...known].slice(0, 5).join('.'), { ...base, maxAge: 400 * 24 * 60 * 60 * 1000 });
+      res.cookie(`${prefix}device`, [userId, ...known].slice(0, 5).join('.'), {
+        ...base,
+        maxAge: 400 * 24 * 60 * 60 * 1000,
+      });
     },
     /** A fresh anonymous id binds the CSRF token of a visitor who is not signed in. */
     renewAnonymous: (req: Request, res: Response) => {
@@ -66,7 +78,9 @@ export function requireCsrfToken(ctx: AppContext): RequestHandler {
     if (SAFE_METHODS.has(req.method)) return next();
     const expected = boundCsrfToken(ctx, req);
     if (!expected || !safeEqual(req.get('X-CSRF-Token') ?? '', expected)) {
-      return next(new NotAllowed('csrf', 'Missing or stale X-CSRF-Token header: fetch GET /api/session for a fresh token.'));
+      return next(
+        new NotAllowed('csrf', 'Missing or stale X-CSRF-Token header: fetch GET /api/session for a fresh token.'),
+      );
     }
     next();
   };
@@ -78,10 +92,10 @@ export const requireSignedIn: RequestHandler = (req, _res, next) => {
 
 const clinicIdSchema = z.uuid();
 
-/** Scopes a request to `:clinicId`: a user who is not a member gets 404, as if the clinic did not exist. */
 /** The signed-in person, as audit entries and the diary engine name who did something. */
 export const actorOf = (req: Request) => ({ type: 'user' as const, userId: req.session!.user.id });
 
+/** Scopes a request to `:clinicId`: a user who is not a member gets 404, as if the clinic did not exist. */
 export function requireClinicMember(ctx: AppContext): RequestHandler {
   return async (req, _res, next) => {
     if (!req.session) return next(new NotSignedIn('unauthenticated', 'Sign in first.'));
@@ -98,5 +112,7 @@ export function requireClinicMember(ctx: AppContext): RequestHandler {
 }
 
 export const requireOwner: RequestHandler = (req, _res, next) => {
-  next(req.membership?.role === 'owner' ? undefined : new NotAllowed('forbidden', "Only the clinic's owners can do this."));
+  next(
+    req.membership?.role === 'owner' ? undefined : new NotAllowed('forbidden', "Only the clinic's owners can do this."),
+  );
 };

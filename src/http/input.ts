@@ -9,7 +9,11 @@ import { InvalidInput, NotFound } from '../core/errors.js';
 const uuid = z.uuid();
 
 /** The path's ids, each named by what it is ("call", "practitioner"): `ids(req, { callId: 'call' })`. Ours are UUIDs unless `shape` says otherwise. */
-export function ids<K extends string>(req: Pick<Request, 'params'>, names: Record<K, string>, shape: z.ZodType<string> = uuid): Record<K, string> {
+export function ids<K extends string>(
+  req: Pick<Request, 'params'>,
+  names: Record<K, string>,
+  shape: z.ZodType<string> = uuid,
+): Record<K, string> {
   const found = {} as Record<K, string>;
   for (const [param, what] of Object.entries(names) as Array<[K, string]>) {
     const id = req.params[param];
@@ -20,9 +24,11 @@ export function ids<K extends string>(req: Pick<Request, 'params'>, names: Recor
 }
 
 /** The JSON body; a request without one is read as `{}`, so each missing field is named. */
-export const body = <S extends z.ZodType>(req: Pick<Request, 'body'>, schema: S): z.infer<S> => parseInput(schema, req.body ?? {});
+export const body = <S extends z.ZodType>(req: Pick<Request, 'body'>, schema: S): z.infer<S> =>
+  parseInput(schema, req.body ?? {});
 
-export const query = <S extends z.ZodType>(req: Pick<Request, 'query'>, schema: S): z.infer<S> => parseInput(schema, req.query);
+export const query = <S extends z.ZodType>(req: Pick<Request, 'query'>, schema: S): z.infer<S> =>
+  parseInput(schema, req.query);
 
 /** Validates with zod; a bad input names every field that is wrong. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {

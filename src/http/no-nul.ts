@@ -16,7 +16,11 @@ export function fieldWithNul(value: unknown, path = ''): string | null {
   }
   if (value && typeof value === 'object') {
     for (const [key, v] of Object.entries(value)) {
-      const found = key.includes('\u0000') ? (path ? `${path}.${key}` : key) : fieldWithNul(v, path ? `${path}.${key}` : key);
+      const found = key.includes('\u0000')
+        ? path
+          ? `${path}.${key}`
+          : key
+        : fieldWithNul(v, path ? `${path}.${key}` : key);
       // eslint-disable-next-line no-control-regex -- the NUL character is exactly what this looks for
       if (found) return found.replace(/\u0000/g, '\\0');
     }

@@ -16,9 +16,18 @@ export function reportLimiter(ctx: AppContext): RequestHandler {
   return async (req, res, next) => {
     const userId = req.session!.user.id;
     if (running.has(userId)) {
-      throw new TooMany('report_running', 'Your previous report is still being prepared; try again once it has finished.', 5);
+      throw new TooMany(
+        'report_running',
+        'Your previous report is still being prepared; try again once it has finished.',
+        5,
+      );
     }
-    await takeAttempt(ctx.db.prisma, [[`report:user:${userId}`, REPORTS_PER_PERSON]], ctx.clock(), 'reports and exports in a minute');
+    await takeAttempt(
+      ctx.db.prisma,
+      [[`report:user:${userId}`, REPORTS_PER_PERSON]],
+      ctx.clock(),
+      'reports and exports in a minute',
+    );
     running.add(userId);
     const done = () => running.delete(userId);
     res.once('finish', done);

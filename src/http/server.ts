@@ -11,11 +11,23 @@ export interface ServerLimits {
   checkEveryMs: number;
 }
 
-export const SERVER_LIMITS: ServerLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, checkEveryMs: 1_000 };
+export const SERVER_LIMITS: ServerLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  checkEveryMs: 1_000,
+};
 
 /** The HTTP server with limits that keep slow or stalled clients from holding connections. */
 export function createHttpServer(app: RequestListener, limits: ServerLimits = SERVER_LIMITS): http.Server {
-  const server = http.createServer({ headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: limits.checkEveryMs }, app);
+  const server = http.createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: limits.checkEveryMs,
+    },
+    app,
+  );
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   return server;
 }

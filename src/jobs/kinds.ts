@@ -12,7 +12,13 @@ export interface JobPayloads {
   /** After an erasure or a closure: Twilio's copy of a recording whose row is gone. */
   'recording.delete-at-twilio': { recordingSid: string };
   /** A cancellation or move freed a time: the people waiting for one are offered it. */
-  'waitlist.offer-freed-time': { clinicId: string; practitionerId: string; typeId: string; startsAt: string; blockedUntil: string };
+  'waitlist.offer-freed-time': {
+    clinicId: string;
+    practitionerId: string;
+    typeId: string;
+    startsAt: string;
+    blockedUntil: string;
+  };
   /** Periodic (src/jobs/periodic.ts): Twilio's recordings against ours, hourly. */
   'recordings.reconcile': Record<string, never>;
   /** Periodic: what has outlived its clinic's retention period, destroyed, daily. */
@@ -24,11 +30,18 @@ export interface JobPayloads {
 export type JobKind = keyof JobPayloads;
 
 /** A handler for each kind, given its own kind's payload. */
-export type JobHandlers = { [K in JobKind]: (payload: JobPayloads[K], job: { id: string; attempt: number }) => Promise<void> };
+export type JobHandlers = {
+  [K in JobKind]: (payload: JobPayloads[K], job: { id: string; attempt: number }) => Promise<void>;
+};
 
 /** Adds a job of `kind`; pass a transaction client to make it part of the write that calls for it. */
-export const queueJob = <K extends JobKind>(db: Parameters<typeof enqueueJob>[0], kind: K, payload: JobPayloads[K], options?: EnqueueOptions): Promise<void> =>
-  enqueueJob(db, kind, payload, options);
+export const queueJob = <K extends JobKind>(
+  db: Parameters<typeof enqueueJob>[0],
+  kind: K,
+  payload: JobPayloads[K],
+  options?: EnqueueOptions,
+): Promise<void> => enqueueJob(db, kind, payload, options);
 
 /** The runner's view: it hands each job the payload that queueJob stored for its kind. */
-export const forTheRunner = (handlers: JobHandlers): Record<string, JobHandler> => handlers as unknown as Record<string, JobHandler>;
+export const forTheRunner = (handlers: JobHandlers): Record<string, JobHandler> =>
+  handlers as unknown as Record<string, JobHandler>;

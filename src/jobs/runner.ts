@@ -22,9 +22,22 @@ export interface EnqueueOptions {
 }
 
 /** Adds a job; pass a transaction client to make it part of the write that calls for it. */
-export async function enqueueJob(db: Tx, kind: string, payload: PrismaNamespace.InputJsonValue, options: EnqueueOptions = {}): Promise<void> {
+export async function enqueueJob(
+  db: Tx,
+  kind: string,
+  payload: PrismaNamespace.InputJsonValue,
+  options: EnqueueOptions = {},
+): Promise<void> {
   await db.job.createMany({
-    data: [{ kind, payload, dedupeKey: options.dedupeKey ?? null, runAt: options.runAt ?? new Date(), maxAttempts: options.maxAttempts ?? 8 }],
+    data: [
+      {
+        kind,
+        payload,
+        dedupeKey: options.dedupeKey ?? null,
+        runAt: options.runAt ?? new Date(),
+        maxAttempts: options.maxAttempts ?? 8,
+      },
+    ],
     skipDuplicates: true,
   });
 }
@@ -100,11 +113,13 @@ export class JobRunner {
 
   /** Claims the due jobs (up to a batch) and runs them; resolves with how many it ran. For tests and one-off runs. */
   runDue(): Promise<number> {
-    const run = (this.running ?? Promise.resolve(0)).catch(() => 0).then(async () => {
-      const { jobs, lease } = await this.claim(this.batchSize);
-      await Promise.all(jobs.map((job) => this.runOne(job, lease)));
-      return jobs.length;
-    });
+    const run = (this.running ?? Promise.resolve(0))
+      .catch(() => 0)
+      .then(async () => {
+        const { jobs, lease } = await this.claim(this.batchSize);
+        await Promise.all(jobs.map((job) => this.runOne(job, lease)));
+        return jobs.length;
+      });
     this.running = run;
     return run;
   }
@@ -150,15 +165,30 @@ export class JobRunner {
       if (!handler) throw new PermanentJobError(`no handler for job kind "${job.kind}"`);
       await handler(job.payload, { id: job.id, attempt: job.attempts });
       // Only the lease holder completes it: a runner whose lease ran out has lost the job.
-      await prisma.job.updateMany({ where: { id: job.id, leaseToken: lease }, data: { status: 'done', doneAt: this.clock(), leaseToken: null, leaseUntil: null, lastError: null } });
+      await prisma.job.updateMany({
+        where: { id: job.id, leaseToken: lease },
+        data: { status: 'done', doneAt: this.clock(), leaseToken: null, leaseUntil: null, lastError: null },
+      });
     } catch (err) {
       const message = maskPhoneNumbers(err instanceof Error ? err.message : String(err)).slice(0, 500);
       const giveUp = err instanceof PermanentJobError || job.attempts >= job.maxAttempts;
       const runAt = new Date(this.clock().getTime() + backoffMs(job.attempts));
       await prisma.job
-        .updateMany({ where: { id: job.id, leaseToken: lease }, data: { status: giveUp ? 'failed' : 'pending', runAt, leaseToken: null, leaseUntil: null, lastError: message } })
+        .updateMany({
+          where: { id: job.id, leaseToken: lease },
+          data: {
+            status: giveUp ? 'failed' : 'pending',
+            runAt,
+            leaseToken: null,
+            leaseUntil: null,
+            lastError: message,
+          },
+        })
         .catch(() => undefined); // the lease runs out and the job is retried anyway
-      this.options.logger[giveUp ? 'error' : 'warn']({ jobId: job.id, kind: job.kind, attempt: job.attempts, error: message }, giveUp ? 'job failed for good' : 'job failed; will retry');
+      this.options.logger[giveUp ? 'error' : 'warn'](
+        { jobId: job.id, kind: job.kind, attempt: job.attempts, error: message },
+        giveUp ? 'job failed for good' : 'job failed; will retry',
+      );
     }
   }
 }

@@ -40,28 +40,47 @@ function sameOrigin(req: http.IncomingMessage, publicBaseUrl: string): boolean {
   return origin === new URL(publicBaseUrl).origin || origin === `http://${host}` || origin === `https://${host}`;
 }
 
-export async function attachLiveHub(server: http.Server, ctx: AppContext, options: { redisUrl?: string } = {}): Promise<LiveHub> {
+export async function attachLiveHub(
+  server: http.Server,
+  ctx: AppContext,
+  options: { redisUrl?: string } = {},
+): Promise<LiveHub> {
   const { prisma } = ctx.db;
   const parseCookies = cookieParser(ctx.config.sessionSecret);
   const sessionCookie = cookieJar(ctx).session;
   /** The staff session a handshake's cookie names, looked up once per request (the handshake check and the middleware share it). */
   const sessionOf = (req: http.IncomingMessage) => {
-    const request = req as http.IncomingMessage & { signedCookies?: Record<string, unknown>; liveSession?: Promise<ActiveSession | null> };
-    request.liveSession ??= new Promise<void>((resolve) => parseCookies(request as never, {} as never, () => resolve())).then(() => {
+    const request = req as http.IncomingMessage & {
+      signedCookies?: Record<string, unknown>;
+      liveSession?: Promise<ActiveSession | null>;
+    };
+    request.liveSession ??= new Promise<void>((resolve) =>
+      parseCookies(request as never, {} as never, () => resolve()),
+    ).then(() => {
       const token = request.signedCookies?.[sessionCookie];
       return typeof token === 'string' ? findSession(prisma, token, ctx.clock()) : null;
     });
     return request.liveSession;
   };
   // Loaded only with REDIS_URL: a single instance never pays for the Redis client.
-  const link = options.redisUrl ? await (await import('./redis-link.js')).connectRedis(options.redisUrl, ctx.logger) : null;
-  const io = new Server<Record<string, never>, Record<string, (event: unknown) => void>, Record<string, never>, SocketData>(server, {
+  const link = options.redisUrl
+    ? await (await import('./redis-link.js')).connectRedis(options.redisUrl, ctx.logger)
+    : null;
+  const io = new Server<
+    Record<string, never>,
+    Record<string, (event: unknown) => void>,
+    Record<string, never>,
+    SocketData
+  >(server, {
     serveClient: false,
     // A handshake without a live session is refused before anything is kept for it (an
     // open connection costs memory until it times out, so anyone could pile them up).
     allowRequest: (req, callback) => {
       if (!sameOrigin(req, ctx.config.publicBaseUrl)) return callback(null, false);
-      sessionOf(req).then((session) => callback(null, session !== null), () => callback(null, false));
+      sessionOf(req).then(
+        (session) => callback(null, session !== null),
+        () => callback(null, false),
+      );
     },
     // Middlewares run again on recovery, so a recovered socket is let in only with a live session.
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: false },
@@ -82,7 +101,10 @@ export async function attachLiveHub(server: http.Server, ctx: AppContext, option
 
   /** Joins exactly the rooms of the clinics the person belongs to now, leaving any others. */
   async function syncRooms(socket: Socket): Promise<void> {
-    const memberships = await prisma.membership.findMany({ where: { userId: socket.data.userId }, select: { clinicId: true } });
+    const memberships = await prisma.membership.findMany({
+      where: { userId: socket.data.userId },
+      select: { clinicId: true },
+    });
     const allowed = new Set(memberships.map((m) => clinicRoom(m.clinicId)));
     for (const room of socket.rooms) if (room.startsWith('clinic:') && !allowed.has(room)) socket.leave(room);
     socket.join([...allowed, userRoom(socket.data.userId), sessionRoom(socket.data.tokenHash)]);
@@ -109,7 +131,12 @@ export async function attachLiveHub(server: http.Server, ctx: AppContext, option
       case 'left_clinic':
         io.in(userRoom(change.userId)).socketsLeave(clinicRoom(change.clinicId));
         // Their screen of that clinic must close; their other clinics' screens carry on.
-        io.to(userRoom(change.userId)).emit('clinic.left', { name: 'clinic.left', clinicId: change.clinicId, at: ctx.clock().toISOString(), data: {} } satisfies HubMessages['clinic.left']);
+        io.to(userRoom(change.userId)).emit('clinic.left', {
+          name: 'clinic.left',
+          clinicId: change.clinicId,
+          at: ctx.clock().toISOString(),
+          data: {},
+        } satisfies HubMessages['clinic.left']);
     }
   });
 
@@ -118,19 +145,31 @@ export async function attachLiveHub(server: http.Server, ctx: AppContext, option
     if (sockets.length === 0) return;
     const now = ctx.clock();
     const live = new Set(
-      (await prisma.session.findMany({ where: { tokenHash: { in: [...new Set(sockets.map((s) => s.data.tokenHash))] }, expiresAt: { gt: now } }, select: { tokenHash: true } })).map((s) => s.tokenHash),
+      (
+        await prisma.session.findMany({
+          where: { tokenHash: { in: [...new Set(sockets.map((s) => s.data.tokenHash))] }, expiresAt: { gt: now } },
+          select: { tokenHash: true },
+        })
+      ).map((s) => s.tokenHash),
     );
-    const memberships = await prisma.membership.findMany({ where: { userId: { in: [...new Set(sockets.map((s) => s.data.userId))] } }, select: { userId: true, clinicId: true } });
+    const memberships = await prisma.membership.findMany({
+      where: { userId: { in: [...new Set(sockets.map((s) => s.data.userId))] } },
+      select: { userId: true, clinicId: true },
+    });
     const allowed = new Set(memberships.map((m) => `${m.userId}/${clinicRoom(m.clinicId)}`));
     for (const socket of sockets) {
       if (!live.has(socket.data.tokenHash)) {
         socket.disconnect(true);
         continue;
       }
-      for (const room of socket.rooms) if (room.startsWith('clinic:') && !allowed.has(`${socket.data.userId}/${room}`)) socket.leave(room);
+      for (const room of socket.rooms)
+        if (room.startsWith('clinic:') && !allowed.has(`${socket.data.userId}/${room}`)) socket.leave(room);
     }
   }
-  const timer = setInterval(() => void recheck().catch((err) => ctx.logger.warn({ err }, 'could not recheck live sockets')), RECHECK_MS);
+  const timer = setInterval(
+    () => void recheck().catch((err) => ctx.logger.warn({ err }, 'could not recheck live sockets')),
+    RECHECK_MS,
+  );
   timer.unref();
 
   return {

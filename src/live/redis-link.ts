@@ -29,11 +29,14 @@ export async function connectRedis(url: string, logger: Logger): Promise<RedisLi
     return copy;
   }) as typeof redis.duplicate;
   // Redis going away must not take the process with it: this instance keeps serving its own sockets.
-  redis.on('error', (err) => logger.warn({ err: (err as Error).message }, 'Redis error; live events between instances paused'));
+  redis.on('error', (err) =>
+    logger.warn({ err: (err as Error).message }, 'Redis error; live events between instances paused'),
+  );
   // Start without it if need be and let the client keep trying.
   const connecting = redis.connect().catch(() => undefined);
   const timeout = new Promise((resolve) => setTimeout(resolve, 5_000).unref());
-  if ((await Promise.race([connecting.then(() => 'connected'), timeout])) !== 'connected') logger.error('could not reach Redis at start-up; live events stay on this instance until it answers');
+  if ((await Promise.race([connecting.then(() => 'connected'), timeout])) !== 'connected')
+    logger.error('could not reach Redis at start-up; live events stay on this instance until it answers');
   return {
     adapter: localWhenRedisIsDown(redis, createAdapter(redis, { maxLen: 100_000, blockTimeInMs: 2_000 })),
     close: async () => {
@@ -51,7 +54,8 @@ export async function connectRedis(url: string, logger: Logger): Promise<RedisLi
  */
 function localWhenRedisIsDown(redis: { isReady: boolean }, make: AdapterFactory): AdapterFactory {
   type Options = { flags?: Record<string, unknown> };
-  const local = (options: Options): Options => (redis.isReady ? options : { ...options, flags: { ...options.flags, local: true } });
+  const local = (options: Options): Options =>
+    redis.isReady ? options : { ...options, flags: { ...options.flags, local: true } };
   // A plain function: Socket.IO calls the factory with `new`.
   return function (this: unknown, nsp: Parameters<AdapterFactory>[0]) {
     const adapter = make(nsp) as unknown as Record<string, (...args: unknown[]) => unknown>;

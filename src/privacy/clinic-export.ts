@@ -18,11 +18,27 @@ interface Readable {
 
 /** Every row of a table that `where` selects, a page at a time in id order. */
 const pagesById = (model: Readable, where: object, options: object = {}) =>
-  inPages<Row>((after, take) => model.findMany({ ...options, where: after === undefined ? where : { AND: [where, { id: { gt: after.id } }] }, orderBy: { id: 'asc' }, take }));
+  inPages<Row>((after, take) =>
+    model.findMany({
+      ...options,
+      where: after === undefined ? where : { AND: [where, { id: { gt: after.id } }] },
+      orderBy: { id: 'asc' },
+      take,
+    }),
+  );
 
 /** A call's timeline rows, page by page of the clinic's calls: joining every call of the clinic per page would make each read long. */
 async function* callEventPages(prisma: Prisma, clinicId: string): AsyncGenerator<Row[]> {
-  for await (const calls of inPages<{ id: string }>((after, take) => prisma.call.findMany({ where: { clinicId, ...(after ? { id: { gt: after.id } } : {}) }, select: { id: true }, orderBy: { id: 'asc' }, take }), 1_000)) {
+  for await (const calls of inPages<{ id: string }>(
+    (after, take) =>
+      prisma.call.findMany({
+        where: { clinicId, ...(after ? { id: { gt: after.id } } : {}) },
+        select: { id: true },
+        orderBy: { id: 'asc' },
+        take,
+      }),
+    1_000,
+  )) {
     yield* pagesById(prisma.callEvent as unknown as Readable, { callId: { in: calls.map((c) => c.id) } });
   }
 }
@@ -41,19 +57,39 @@ function tablesOf(prisma: Prisma, clinicId: string): Array<[string, () => AsyncG
   return [
     ['clinic', () => whole(prisma.clinic.findMany({ where: { id: clinicId } }))],
     ['numbers', () => whole(prisma.clinicNumber.findMany({ where: byClinic }))],
-    ['staff', () => whole(prisma.membership.findMany({ where: byClinic, select: { userId: true, role: true, createdAt: true, user: { select: { email: true } } } }).then((rows) => rows.map(({ user, ...row }) => ({ ...row, email: user.email }))))],
+    [
+      'staff',
+      () =>
+        whole(
+          prisma.membership
+            .findMany({
+              where: byClinic,
+              select: { userId: true, role: true, createdAt: true, user: { select: { email: true } } },
+            })
+            .then((rows) => rows.map(({ user, ...row }) => ({ ...row, email: user.email }))),
+        ),
+    ],
     ['invitations', () => pagesById(m(prisma.invitation), byClinic, { omit: { tokenHash: true } })],
     ['practitioners', () => pagesById(m(prisma.practitioner), byClinic)],
     ['workingHours', () => pagesById(m(prisma.workingHours), { practitioner: byClinic })],
     ['appointmentTypes', () => pagesById(m(prisma.appointmentType), byClinic)],
-    ['appointmentTypePractitioners', () => whole(prisma.appointmentTypePractitioner.findMany({ where: { type: byClinic } }))],
+    [
+      'appointmentTypePractitioners',
+      () => whole(prisma.appointmentTypePractitioner.findMany({ where: { type: byClinic } })),
+    ],
     ['openingHours', () => pagesById(m(prisma.openingHours), byClinic)],
     ['closures', () => pagesById(m(prisma.closure), byClinic)],
     ['patients', () => pagesById(m(prisma.patient), byClinic)],
     ['appointments', () => pagesById(m(prisma.appointment), byClinic)],
     ['waitlist', () => pagesById(m(prisma.waitlistEntry), byClinic)],
     ['waitlistOffers', () => pagesById(m(prisma.waitlistOffer), byClinic)],
-    ['calendarFeeds', () => pagesById(m(prisma.calendarFeed), byClinic, { select: { id: true, practitionerId: true, showFullNames: true, version: true } })],
+    [
+      'calendarFeeds',
+      () =>
+        pagesById(m(prisma.calendarFeed), byClinic, {
+          select: { id: true, practitionerId: true, showFullNames: true, version: true },
+        }),
+    ],
     ['calls', () => pagesById(m(prisma.call), byClinic)],
     ['callEvents', () => callEventPages(prisma, clinicId)],
     ['recordings', () => pagesById(m(prisma.recording), byClinic)],
@@ -65,16 +101,30 @@ function tablesOf(prisma: Prisma, clinicId: string): Array<[string, () => AsyncG
 }
 
 /** JSON for exports: audit and event ids are bigints, written as strings. */
-export const exportJson = (data: unknown, indent = 2) => JSON.stringify(data, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), indent);
+export const exportJson = (data: unknown, indent = 2) =>
+  JSON.stringify(data, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), indent);
 
-const cell = (v: unknown): string => (v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : typeof v === 'bigint' ? v.toString() : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const cell = (v: unknown): string =>
+  v === null || v === undefined
+    ? ''
+    : v instanceof Date
+      ? v.toISOString()
+      : typeof v === 'bigint'
+        ? v.toString()
+        : typeof v === 'object'
+          ? JSON.stringify(v)
+          : String(v);
 
 /**
  * The clinic's data as a zip, in pieces as it is made: clinic.json with every table, and
  * csv/<table>.csv. Deflate runs in this process between calls, so at its fastest level:
  * the file is a little larger, and each page holds the phone line up for less.
  */
-export async function* clinicExportZip(prisma: Prisma, who: { clinicId: string; actor: Actor }, now: Date): AsyncGenerator<Uint8Array> {
+export async function* clinicExportZip(
+  prisma: Prisma,
+  who: { clinicId: string; actor: Actor },
+  now: Date,
+): AsyncGenerator<Uint8Array> {
   const { clinicId } = who;
   await recordAudit(prisma, { actor: who.actor, action: 'clinic.exported', clinicId });
   const made: Uint8Array[] = [];
@@ -95,10 +145,20 @@ export async function* clinicExportZip(prisma: Prisma, who: { clinicId: string; 
     let columns: string[] | null = null;
     for await (const rows of pages()) {
       if (rows.length === 0) continue;
-      json.push(strToU8(rows.map((row, i) => `${columns === null && i === 0 ? '' : ','}\n    ${exportJson(row, 0)}`).join('')));
+      json.push(
+        strToU8(rows.map((row, i) => `${columns === null && i === 0 ? '' : ','}\n    ${exportJson(row, 0)}`).join('')),
+      );
       const header = columns === null;
       columns ??= Object.keys(rows[0]!);
-      csv.push(strToU8(toCsv(rows.map((r) => columns!.map((c) => cell(r[c]))), columns, { header })));
+      csv.push(
+        strToU8(
+          toCsv(
+            rows.map((r) => columns!.map((c) => cell(r[c]))),
+            columns,
+            { header },
+          ),
+        ),
+      );
       yield* taken();
     }
     json.push(strToU8(columns === null ? ']' : '\n  ]'));

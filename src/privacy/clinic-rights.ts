@@ -24,25 +24,47 @@ export async function closeClinic(
   actor: Actor,
 ): Promise<{ numbers: string[] }> {
   const { prisma } = deps.db;
-  const clinic = await prisma.clinic.findUnique({ where: { id: clinicId }, include: { numbers: true, memberships: { select: { userId: true } } } });
+  const clinic = await prisma.clinic.findUnique({
+    where: { id: clinicId },
+    include: { numbers: true, memberships: { select: { userId: true } } },
+  });
   if (!clinic) throw new NotFound('No such clinic');
-  if (confirm.confirmName.trim() !== clinic.name.trim()) throw new InvalidInput("confirmName: type the clinic's name exactly as shown to confirm", 'confirmName');
+  if (confirm.confirmName.trim() !== clinic.name.trim())
+    throw new InvalidInput("confirmName: type the clinic's name exactly as shown to confirm", 'confirmName');
   const held = await prisma.recording.count({ where: { clinicId, legalHold: true } });
   if (held > 0 && confirm.destroyHeldRecordings !== true) {
-    throw new Conflict('legal_hold', `${held} ${held === 1 ? 'recording is' : 'recordings are'} on legal hold. Lift the holds first, or confirm that they are to be destroyed with everything else.`, 'destroyHeldRecordings');
+    throw new Conflict(
+      'legal_hold',
+      `${held} ${held === 1 ? 'recording is' : 'recordings are'} on legal hold. Lift the holds first, or confirm that they are to be destroyed with everything else.`,
+      'destroyHeldRecordings',
+    );
   }
-  const recordings = await prisma.recording.findMany({ where: { clinicId }, select: { id: true, recordingSid: true, deletedAtTwilio: true } });
+  const recordings = await prisma.recording.findMany({
+    where: { clinicId },
+    select: { id: true, recordingSid: true, deletedAtTwilio: true },
+  });
   for (const r of recordings) await deps.recordings.delete(r.id);
   const members = clinic.memberships.map((m) => m.userId);
   const signedOut = await prisma.$transaction(async (tx) => {
     for (const r of recordings.filter((r) => !r.deletedAtTwilio)) {
-      await queueJob(tx, 'recording.delete-at-twilio', { recordingSid: r.recordingSid }, { dedupeKey: `recording.delete-at-twilio:${r.recordingSid}` });
+      await queueJob(
+        tx,
+        'recording.delete-at-twilio',
+        { recordingSid: r.recordingSid },
+        { dedupeKey: `recording.delete-at-twilio:${r.recordingSid}` },
+      );
     }
     await tx.clinicKey.deleteMany({ where: { clinicId } });
     await tx.$executeRawUnsafe(`SET LOCAL clinic.audit_purge = 'on'`);
     await tx.auditEntry.deleteMany({ where: { clinicId } });
     await tx.clinic.delete({ where: { id: clinicId } }); // everything else of it goes with it (foreign keys cascade)
-    await recordAudit(tx, { actor, action: 'clinic.closed', clinicId: null, subject: { type: 'clinic', id: clinicId }, details: { recordings: recordings.length, heldRecordingsDestroyed: held } });
+    await recordAudit(tx, {
+      actor,
+      action: 'clinic.closed',
+      clinicId: null,
+      subject: { type: 'clinic', id: clinicId },
+      details: { recordings: recordings.length, heldRecordingsDestroyed: held },
+    });
     // Its staff with no other clinic have nothing left to sign in to.
     return signOutThoseLeftWithoutAClinic(tx, members);
   });

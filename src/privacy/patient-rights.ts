@@ -30,10 +30,32 @@ async function patientOf(prisma: Prisma, clinicId: string, patientId: string) {
  */
 async function callsOf(prisma: Prisma, clinicId: string, patient: { id: string; phone: string | null }) {
   if (!patient.phone) return { calls: [], shared: false };
-  const shared = (await prisma.patient.count({ where: { clinicId, phone: patient.phone, id: { not: patient.id } } })) > 0;
+  const shared =
+    (await prisma.patient.count({ where: { clinicId, phone: patient.phone, id: { not: patient.id } } })) > 0;
   const calls = await prisma.call.findMany({
-    where: { clinicId, OR: [{ direction: 'inbound', fromNumber: patient.phone }, { direction: { not: 'inbound' }, toNumber: patient.phone }] },
-    include: { events: { select: { at: true, kind: true, data: true }, orderBy: { at: 'asc' } }, recordings: { select: { id: true, kind: true, status: true, durationSeconds: true, createdAt: true, legalHold: true, recordingSid: true, deletedAtTwilio: true } }, callBack: { select: { reason: true, createdAt: true, doneAt: true } } },
+    where: {
+      clinicId,
+      OR: [
+        { direction: 'inbound', fromNumber: patient.phone },
+        { direction: { not: 'inbound' }, toNumber: patient.phone },
+      ],
+    },
+    include: {
+      events: { select: { at: true, kind: true, data: true }, orderBy: { at: 'asc' } },
+      recordings: {
+        select: {
+          id: true,
+          kind: true,
+          status: true,
+          durationSeconds: true,
+          createdAt: true,
+          legalHold: true,
+          recordingSid: true,
+          deletedAtTwilio: true,
+        },
+      },
+      callBack: { select: { reason: true, createdAt: true, doneAt: true } },
+    },
     orderBy: { startedAt: 'asc' },
   });
   return { calls, shared };
@@ -43,14 +65,35 @@ async function callsOf(prisma: Prisma, clinicId: string, patient: { id: string; 
 export async function patientExport(prisma: Prisma, clinicId: string, patientId: string, now: Date) {
   const patient = await patientOf(prisma, clinicId, patientId);
   const [appointments, waitlist, { calls, shared }, texts] = await Promise.all([
-    prisma.appointment.findMany({ where: { clinicId, patientId }, include: { type: { select: { name: true } }, practitioner: { select: { name: true } } }, orderBy: { startsAt: 'asc' } }),
-    prisma.waitlistEntry.findMany({ where: { clinicId, patientId }, include: { offers: true }, orderBy: { createdAt: 'asc' } }),
+    prisma.appointment.findMany({
+      where: { clinicId, patientId },
+      include: { type: { select: { name: true } }, practitioner: { select: { name: true } } },
+      orderBy: { startsAt: 'asc' },
+    }),
+    prisma.waitlistEntry.findMany({
+      where: { clinicId, patientId },
+      include: { offers: true },
+      orderBy: { createdAt: 'asc' },
+    }),
     callsOf(prisma, clinicId, patient),
-    patient.phone ? prisma.textMessage.findMany({ where: { clinicId, toNumber: patient.phone }, orderBy: { createdAt: 'asc' } }) : Promise.resolve([]),
+    patient.phone
+      ? prisma.textMessage.findMany({ where: { clinicId, toNumber: patient.phone }, orderBy: { createdAt: 'asc' } })
+      : Promise.resolve([]),
   ]);
-  const recordings = calls.flatMap((c) => c.recordings.map(({ recordingSid: _sid, deletedAtTwilio: _d, ...r }) => ({ ...r, callId: c.id })));
-  const subjects = [patient.id, ...appointments.map((a) => a.id), ...recordings.map((r) => r.id), ...calls.map((c) => c.id)];
-  const access = await prisma.auditEntry.findMany({ where: { clinicId, subjectId: { in: subjects } }, orderBy: { at: 'asc' }, select: { at: true, actorType: true, actorId: true, action: true, subjectType: true, subjectId: true } });
+  const recordings = calls.flatMap((c) =>
+    c.recordings.map(({ recordingSid: _sid, deletedAtTwilio: _d, ...r }) => ({ ...r, callId: c.id })),
+  );
+  const subjects = [
+    patient.id,
+    ...appointments.map((a) => a.id),
+    ...recordings.map((r) => r.id),
+    ...calls.map((c) => c.id),
+  ];
+  const access = await prisma.auditEntry.findMany({
+    where: { clinicId, subjectId: { in: subjects } },
+    orderBy: { at: 'asc' },
+    select: { at: true, actorType: true, actorId: true, action: true, subjectType: true, subjectId: true },
+  });
   return {
     exportedAt: now,
     patient,
@@ -67,7 +110,13 @@ export async function patientExport(prisma: Prisma, clinicId: string, patientId:
 type Owner = { clinicId: string; actor: Actor };
 
 const auditExport = (prisma: Prisma, who: Owner, patientId: string, audio: boolean) =>
-  recordAudit(prisma, { actor: who.actor, action: 'patient.exported', clinicId: who.clinicId, subject: { type: 'patient', id: patientId }, details: { audio } });
+  recordAudit(prisma, {
+    actor: who.actor,
+    action: 'patient.exported',
+    clinicId: who.clinicId,
+    subject: { type: 'patient', id: patientId },
+    details: { audio },
+  });
 
 /** Everything held about the patient, for the owner answering their request; the export is audited. */
 export async function exportPatient(prisma: Prisma, who: Owner, patientId: string, now: Date) {
@@ -84,7 +133,8 @@ export async function exportPatientWithAudio(deps: RightsDeps, who: Owner, patie
   const key = await clinicDataKey(deps.db.prisma, deps.config.recordingsKey, clinicId);
   for (const r of data.recordings.filter((r) => r.status === 'stored')) {
     const sealed = await deps.recordings.get(r.id);
-    if (sealed) files[`recordings/${r.kind}-${r.createdAt.toISOString().slice(0, 10)}-${r.id}.mp3`] = open(key, sealed, r.id);
+    if (sealed)
+      files[`recordings/${r.kind}-${r.createdAt.toISOString().slice(0, 10)}-${r.id}.mp3`] = open(key, sealed, r.id);
   }
   const zip = Buffer.from(zipSync(files, { level: 0 })); // audio is compressed already
   await auditExport(deps.db.prisma, who, patientId, true);
@@ -115,7 +165,8 @@ export async function erasurePreview(prisma: Prisma, clinicId: string, patientId
     waitlistEntries: await prisma.waitlistEntry.count({ where: { clinicId, patientId } }),
     calls: ours.length,
     recordings: ours.reduce((n, c) => n + c.recordings.filter((r) => !r.legalHold).length, 0),
-    textMessages: shared || !patient.phone ? 0 : await prisma.textMessage.count({ where: { clinicId, toNumber: patient.phone } }),
+    textMessages:
+      shared || !patient.phone ? 0 : await prisma.textMessage.count({ where: { clinicId, toNumber: patient.phone } }),
     heldRecordings: ours.reduce((n, c) => n + c.recordings.filter((r) => r.legalHold).length, 0),
     phoneSharedWithOtherPatients: shared,
   };
@@ -126,11 +177,21 @@ export async function erasurePreview(prisma: Prisma, clinicId: string, patientId
  * under legal hold blocks erasure (409) until the hold is lifted: the law that made
  * the hold outranks the request, and the owner must decide.
  */
-export async function erasePatient(deps: RightsDeps, who: { clinicId: string; actor: Actor }, patientId: string, confirmName: string): Promise<ErasurePreview> {
+export async function erasePatient(
+  deps: RightsDeps,
+  who: { clinicId: string; actor: Actor },
+  patientId: string,
+  confirmName: string,
+): Promise<ErasurePreview> {
   const { prisma } = deps.db;
   const preview = await erasurePreview(prisma, who.clinicId, patientId);
-  if (confirmName.trim() !== preview.name.trim()) throw new InvalidInput("confirmName: type the patient's name exactly as shown to confirm", 'confirmName');
-  if (preview.heldRecordings > 0) throw new Conflict('legal_hold', `${preview.heldRecordings} of this patient's recordings are on legal hold; lift the hold before erasing`);
+  if (confirmName.trim() !== preview.name.trim())
+    throw new InvalidInput("confirmName: type the patient's name exactly as shown to confirm", 'confirmName');
+  if (preview.heldRecordings > 0)
+    throw new Conflict(
+      'legal_hold',
+      `${preview.heldRecordings} of this patient's recordings are on legal hold; lift the hold before erasing`,
+    );
   const patient = await patientOf(prisma, who.clinicId, patientId);
   const { calls } = preview.phoneSharedWithOtherPatients ? { calls: [] } : await callsOf(prisma, who.clinicId, patient);
   const recordings = calls.flatMap((c) => c.recordings);
@@ -140,15 +201,26 @@ export async function erasePatient(deps: RightsDeps, who: { clinicId: string; ac
   await prisma.$transaction(async (tx) => {
     for (const r of recordings.filter((r) => !r.deletedAtTwilio)) {
       // Twilio's copy is deleted by a job (retried until it is gone), keyed by Twilio's id alone.
-      await queueJob(tx, 'recording.delete-at-twilio', { recordingSid: r.recordingSid }, { dedupeKey: `recording.delete-at-twilio:${r.recordingSid}` });
+      await queueJob(
+        tx,
+        'recording.delete-at-twilio',
+        { recordingSid: r.recordingSid },
+        { dedupeKey: `recording.delete-at-twilio:${r.recordingSid}` },
+      );
     }
     await tx.recording.deleteMany({ where: { id: { in: recordings.map((r) => r.id) } } });
     if (calls.length > 0) {
       const ids = calls.map((c) => c.id);
       await tx.callBack.deleteMany({ where: { callId: { in: ids } } });
       // The call stays as a count in the statistics, with nothing that says whose it was.
-      await tx.call.updateMany({ where: { id: { in: ids }, direction: 'inbound' }, data: { fromNumber: 'erased', ivrState: PrismaValues.DbNull } });
-      await tx.call.updateMany({ where: { id: { in: ids }, direction: { not: 'inbound' } }, data: { toNumber: 'erased', ivrState: PrismaValues.DbNull } });
+      await tx.call.updateMany({
+        where: { id: { in: ids }, direction: 'inbound' },
+        data: { fromNumber: 'erased', ivrState: PrismaValues.DbNull },
+      });
+      await tx.call.updateMany({
+        where: { id: { in: ids }, direction: { not: 'inbound' } },
+        data: { toNumber: 'erased', ivrState: PrismaValues.DbNull },
+      });
     }
     if (ownNumber) {
       // Texts and offers went to their number whether or not they ever rang in.
@@ -162,7 +234,13 @@ export async function erasePatient(deps: RightsDeps, who: { clinicId: string; ac
         OR "ivrState"->>'bookedAppointmentId' IN (SELECT "id"::text FROM "Appointment" WHERE "patientId" = ${patient.id}::uuid))`;
     await tx.patient.delete({ where: { id: patient.id } }); // appointments and waitlist entries go with it
     const { name: _name, patientId: _id, ...counts } = preview;
-    await recordAudit(tx, { actor: who.actor, action: 'patient.erased', clinicId: who.clinicId, subject: { type: 'patient', id: patient.id }, details: counts });
+    await recordAudit(tx, {
+      actor: who.actor,
+      action: 'patient.erased',
+      clinicId: who.clinicId,
+      subject: { type: 'patient', id: patient.id },
+      details: counts,
+    });
   });
   return preview;
 }

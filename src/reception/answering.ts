@@ -25,7 +25,8 @@ export function browserAnswering(deps: AnsweringDeps): 'twilio' | 'simulated' | 
   return deps.simulator?.playsTwilio ? 'simulated' : null;
 }
 
-const NOT_CONFIGURED = 'Answering in the browser needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_API_KEY, TWILIO_API_SECRET and TWILIO_TWIML_APP_SID on the server.';
+const NOT_CONFIGURED =
+  'Answering in the browser needs TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_API_KEY, TWILIO_API_SECRET and TWILIO_TWIML_APP_SID on the server.';
 
 /**
  * A short-lived Voice token for the signed-in member of staff; the dashboard asks
@@ -39,7 +40,10 @@ export function voiceToken(deps: AnsweringDeps, userId: string, now: Date) {
   const expiresAt = new Date(now.getTime() + VOICE_TOKEN_TTL_SECONDS * 1000).toISOString();
   if (mode === 'simulated') return { simulated: true as const, identity, expiresAt };
   const { accountSid, apiKey, apiSecret, twimlAppSid } = deps.config.twilio;
-  const token = new twilio.jwt.AccessToken(accountSid!, apiKey!, apiSecret!, { identity, ttl: VOICE_TOKEN_TTL_SECONDS });
+  const token = new twilio.jwt.AccessToken(accountSid!, apiKey!, apiSecret!, {
+    identity,
+    ttl: VOICE_TOKEN_TTL_SECONDS,
+  });
   token.addGrant(new twilio.jwt.AccessToken.VoiceGrant({ outgoingApplicationSid: twimlAppSid, incomingAllow: true }));
   return { token: token.toJwt(), identity, expiresAt };
 }
@@ -50,34 +54,53 @@ export function voiceToken(deps: AnsweringDeps, userId: string, now: Date) {
  * told who did. Then Twilio moves that caller (not the front of the queue) to a URL
  * that rings the winner's browser. If Twilio refuses, the claim is released.
  */
-export async function answerCaller(deps: AnsweringDeps & Pick<Services, 'db' | 'events' | 'clock' | 'twilio'>, input: { clinicId: string; callId: string; user: { id: string; email: string } }) {
+export async function answerCaller(
+  deps: AnsweringDeps & Pick<Services, 'db' | 'events' | 'clock' | 'twilio'>,
+  input: { clinicId: string; callId: string; user: { id: string; email: string } },
+) {
   if (!browserAnswering(deps) || !deps.twilio) throw new Unavailable('twilio_not_configured', NOT_CONFIGURED);
   const { prisma } = deps.db;
   const claimed = await prisma.call.updateMany({
     where: { id: input.callId, clinicId: input.clinicId, queueStatus: 'waiting', queueSid: { not: null } },
     data: { queueStatus: 'claimed', claimedBy: input.user.id },
   });
-  const call = await prisma.call.findFirst({ where: { id: input.callId, clinicId: input.clinicId }, select: { id: true, callSid: true, queueSid: true, queueStatus: true, claimedBy: true, answeredBy: true } });
+  const call = await prisma.call.findFirst({
+    where: { id: input.callId, clinicId: input.clinicId },
+    select: { id: true, callSid: true, queueSid: true, queueStatus: true, claimedBy: true, answeredBy: true },
+  });
   if (!call) throw new NotFound('No such call');
   if (claimed.count === 0) {
     const holder = call.claimedBy ?? call.answeredBy;
     if (holder && (call.queueStatus === 'claimed' || call.queueStatus === 'answered')) {
-      const who = holder === input.user.id ? 'you' : ((await prisma.user.findUnique({ where: { id: holder }, select: { email: true } }))?.email ?? 'someone else');
+      const who =
+        holder === input.user.id
+          ? 'you'
+          : ((await prisma.user.findUnique({ where: { id: holder }, select: { email: true } }))?.email ??
+            'someone else');
       throw new Conflict('already_answered', `This caller has already been answered by ${who}.`);
     }
-    if (call.queueStatus === 'waiting') throw new Conflict('not_ready', 'This caller is still being connected to the queue. Try again in a moment.');
+    if (call.queueStatus === 'waiting')
+      throw new Conflict('not_ready', 'This caller is still being connected to the queue. Try again in a moment.');
     throw new Conflict('caller_gone', 'This caller is no longer waiting.');
   }
   const url = stepUrl(deps.config.publicBaseUrl, 'queue/connect', call.id, { staff: input.user.id });
   try {
     await deps.twilio.queues(call.queueSid!).members(call.callSid).update({ url, method: 'POST' });
   } catch (err) {
-    await prisma.call.updateMany({ where: { id: call.id, queueStatus: 'claimed', claimedBy: input.user.id }, data: { queueStatus: 'waiting', claimedBy: null } });
+    await prisma.call.updateMany({
+      where: { id: call.id, queueStatus: 'claimed', claimedBy: input.user.id },
+      data: { queueStatus: 'waiting', claimedBy: null },
+    });
     const gone = (err as { status?: number }).status === 404;
     if (gone) throw new Conflict('caller_gone', 'This caller is no longer waiting.');
     throw new UpstreamFailed('twilio_failed', `Twilio could not put the caller through: ${(err as Error).message}`);
   }
   const now = deps.clock();
-  deps.events.publish('call.answered', input.clinicId, { callId: call.id, callSid: call.callSid, answeredBy: { userId: input.user.id, email: input.user.email } }, now);
+  deps.events.publish(
+    'call.answered',
+    input.clinicId,
+    { callId: call.id, callSid: call.callSid, answeredBy: { userId: input.user.id, email: input.user.email } },
+    now,
+  );
   return { callId: call.id, callSid: call.callSid, identity: staffIdentity(input.user.id) };
 }

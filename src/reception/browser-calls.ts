@@ -16,7 +16,10 @@ function refuse(): string {
   return response.toString();
 }
 
-export async function browserCall(deps: Pick<Services, 'config' | 'db' | 'clock'>, body: Record<string, string | undefined>): Promise<string> {
+export async function browserCall(
+  deps: Pick<Services, 'config' | 'db' | 'clock'>,
+  body: Record<string, string | undefined>,
+): Promise<string> {
   const { prisma } = deps.db;
   const userId = staffIdFromIdentity(body.From);
   const appSid = deps.config.twilio.twimlAppSid;
@@ -24,12 +27,29 @@ export async function browserCall(deps: Pick<Services, 'config' | 'db' | 'clock'
   const to = body.To ?? '';
   const clinicId = body.clinicId ?? '';
   if (!e164Schema.safeParse(to).success || !/^[0-9a-f-]{36}$/.test(clinicId)) return refuse();
-  const membership = await prisma.membership.findUnique({ where: { userId_clinicId: { userId, clinicId } }, select: { clinic: { select: { locale: true, numbers: { select: { e164: true }, orderBy: { createdAt: 'asc' }, take: 1 } } } } });
+  const membership = await prisma.membership.findUnique({
+    where: { userId_clinicId: { userId, clinicId } },
+    select: {
+      clinic: { select: { locale: true, numbers: { select: { e164: true }, orderBy: { createdAt: 'asc' }, take: 1 } } },
+    },
+  });
   const callerId = membership?.clinic.numbers[0]?.e164;
   if (!membership || !callerId) return refuse();
   // On the call log like any other call, as the clinic calling out.
   await prisma.call.createMany({
-    data: [{ callSid: body.CallSid, clinicId, fromNumber: callerId, toNumber: to, direction: 'outbound', status: 'in-progress', startedAt: deps.clock(), answeredBy: userId, outcome: 'call_back' }],
+    data: [
+      {
+        callSid: body.CallSid,
+        clinicId,
+        fromNumber: callerId,
+        toNumber: to,
+        direction: 'outbound',
+        status: 'in-progress',
+        startedAt: deps.clock(),
+        answeredBy: userId,
+        outcome: 'call_back',
+      },
+    ],
     skipDuplicates: true,
   });
   const response = new VoiceResponse();

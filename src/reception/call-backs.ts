@@ -18,15 +18,30 @@ export type CallBackDeps = Pick<Services, 'db' | 'events' | 'clock'>;
 export async function markAbandoned(deps: CallBackDeps, callId: string): Promise<void> {
   const now = deps.clock();
   const changed = await deps.db.prisma.$transaction(async (tx) => {
-    const left = await tx.call.updateMany({ where: { id: callId, queueStatus: { in: ['waiting', 'claimed', 'desk'] } }, data: { queueStatus: 'abandoned', outcome: 'abandoned', claimedBy: null } });
+    const left = await tx.call.updateMany({
+      where: { id: callId, queueStatus: { in: ['waiting', 'claimed', 'desk'] } },
+      data: { queueStatus: 'abandoned', outcome: 'abandoned', claimedBy: null },
+    });
     if (left.count === 0) return null;
-    const call = await tx.call.findUniqueOrThrow({ where: { id: callId }, select: { id: true, callSid: true, clinicId: true, fromNumber: true } });
-    await tx.callBack.createMany({ data: [{ clinicId: call.clinicId, callId, reason: 'abandoned', fromNumber: call.fromNumber, createdAt: now }], skipDuplicates: true });
+    const call = await tx.call.findUniqueOrThrow({
+      where: { id: callId },
+      select: { id: true, callSid: true, clinicId: true, fromNumber: true },
+    });
+    await tx.callBack.createMany({
+      data: [{ clinicId: call.clinicId, callId, reason: 'abandoned', fromNumber: call.fromNumber, createdAt: now }],
+      skipDuplicates: true,
+    });
     await addCallEvent(tx, callId, 'abandoned', now);
     await queueMissedCallText(tx, { clinicId: call.clinicId, to: call.fromNumber, now });
     return call;
   });
-  if (changed) deps.events.publish('call.left_queue', changed.clinicId, { callId, callSid: changed.callSid, reason: 'abandoned' }, now);
+  if (changed)
+    deps.events.publish(
+      'call.left_queue',
+      changed.clinicId,
+      { callId, callSid: changed.callSid, reason: 'abandoned' },
+      now,
+    );
 }
 
 export interface VoicemailCallback {
@@ -47,29 +62,79 @@ export async function applyVoicemailCallback(deps: CallBackDeps, cb: VoicemailCa
   const now = deps.clock();
   const heard = cb.status === 'completed' && (cb.durationSeconds ?? 0) > 0;
   const result = await deps.db.prisma.$transaction(async (tx) => {
-    const call = await tx.call.findUnique({ where: { callSid: cb.callSid }, select: { id: true, clinicId: true, fromNumber: true } });
+    const call = await tx.call.findUnique({
+      where: { callSid: cb.callSid },
+      select: { id: true, clinicId: true, fromNumber: true },
+    });
     if (!call) return null;
     const created = await tx.recording.createMany({
-      data: [{ clinicId: call.clinicId, callId: call.id, kind: 'voicemail', recordingSid: cb.recordingSid, status: recordingStatusOf(status, cb.durationSeconds), durationSeconds: cb.durationSeconds ?? null, createdAt: now }],
+      data: [
+        {
+          clinicId: call.clinicId,
+          callId: call.id,
+          kind: 'voicemail',
+          recordingSid: cb.recordingSid,
+          status: recordingStatusOf(status, cb.durationSeconds),
+          durationSeconds: cb.durationSeconds ?? null,
+          createdAt: now,
+        },
+      ],
       skipDuplicates: true,
     });
     if (created.count === 0) return null; // a repeat
-    const recording = await tx.recording.findUniqueOrThrow({ where: { recordingSid: cb.recordingSid }, select: { id: true } });
+    const recording = await tx.recording.findUniqueOrThrow({
+      where: { recordingSid: cb.recordingSid },
+      select: { id: true },
+    });
     await queueRecordingFetch(tx, cb.recordingSid, recording.id);
     if (heard) {
       await tx.call.update({ where: { id: call.id }, data: { outcome: 'voicemail', queueStatus: 'left' } });
       await addCallEvent(tx, call.id, 'voicemail', now, { seconds: cb.durationSeconds ?? null });
       // A caller who waited, gave up on the queue and then left a message: the message is what matters.
-      await tx.callBack.upsert({ where: { callId: call.id }, create: { clinicId: call.clinicId, callId: call.id, reason: 'voicemail', fromNumber: call.fromNumber, createdAt: now }, update: { reason: 'voicemail' } });
+      await tx.callBack.upsert({
+        where: { callId: call.id },
+        create: {
+          clinicId: call.clinicId,
+          callId: call.id,
+          reason: 'voicemail',
+          fromNumber: call.fromNumber,
+          createdAt: now,
+        },
+        update: { reason: 'voicemail' },
+      });
     } else {
-      await tx.call.updateMany({ where: { id: call.id, outcome: { notIn: ['booked', 'moved', 'cancelled'] } }, data: { outcome: 'abandoned' } });
-      await tx.callBack.createMany({ data: [{ clinicId: call.clinicId, callId: call.id, reason: 'abandoned', fromNumber: call.fromNumber, createdAt: now }], skipDuplicates: true });
+      await tx.call.updateMany({
+        where: { id: call.id, outcome: { notIn: ['booked', 'moved', 'cancelled'] } },
+        data: { outcome: 'abandoned' },
+      });
+      await tx.callBack.createMany({
+        data: [
+          {
+            clinicId: call.clinicId,
+            callId: call.id,
+            reason: 'abandoned',
+            fromNumber: call.fromNumber,
+            createdAt: now,
+          },
+        ],
+        skipDuplicates: true,
+      });
       await queueMissedCallText(tx, { clinicId: call.clinicId, to: call.fromNumber, now });
     }
     return { call, recordingId: recording.id };
   });
   if (result && heard) {
-    deps.events.publish('voicemail.new', result.call.clinicId, { callId: result.call.id, recordingId: result.recordingId, from: result.call.fromNumber, durationSeconds: cb.durationSeconds ?? null }, now);
+    deps.events.publish(
+      'voicemail.new',
+      result.call.clinicId,
+      {
+        callId: result.call.id,
+        recordingId: result.recordingId,
+        from: result.call.fromNumber,
+        durationSeconds: cb.durationSeconds ?? null,
+      },
+      now,
+    );
   }
 }
 
@@ -85,13 +150,26 @@ export async function listCallBacks(prisma: Prisma, clinicId: string, open: bool
       createdAt: true,
       doneAt: true,
       doneBy: true,
-      call: { select: { id: true, startedAt: true, recordings: { where: { kind: 'voicemail' }, select: { id: true, status: true, durationSeconds: true } } } },
+      call: {
+        select: {
+          id: true,
+          startedAt: true,
+          recordings: { where: { kind: 'voicemail' }, select: { id: true, status: true, durationSeconds: true } },
+        },
+      },
     },
   });
   const [staff, patients] = await Promise.all([
-    prisma.user.findMany({ where: { id: { in: rows.flatMap((r) => (r.doneBy ? [r.doneBy] : [])) } }, select: { id: true, email: true } }),
+    prisma.user.findMany({
+      where: { id: { in: rows.flatMap((r) => (r.doneBy ? [r.doneBy] : [])) } },
+      select: { id: true, email: true },
+    }),
     // Who the number belongs to, so the desk knows whom it is ringing back (a family may share one).
-    prisma.patient.findMany({ where: { clinicId, phone: { in: [...new Set(rows.map((r) => r.fromNumber))] } }, select: { name: true, phone: true }, orderBy: { name: 'asc' } }),
+    prisma.patient.findMany({
+      where: { clinicId, phone: { in: [...new Set(rows.map((r) => r.fromNumber))] } },
+      select: { name: true, phone: true },
+      orderBy: { name: 'asc' },
+    }),
   ]);
   const emails = new Map(staff.map((u) => [u.id, u.email]));
   return rows.map((r) => ({
@@ -110,9 +188,18 @@ export async function listCallBacks(prisma: Prisma, clinicId: string, open: bool
 /** Marks a caller called back. The first to mark it is recorded; marking again changes nothing. */
 export async function markCalledBack(deps: CallBackDeps, clinicId: string, callBackId: string, userId: string) {
   const now = deps.clock();
-  const done = await deps.db.prisma.callBack.updateMany({ where: { id: callBackId, clinicId, doneAt: null }, data: { doneAt: now, doneBy: userId } });
+  const done = await deps.db.prisma.callBack.updateMany({
+    where: { id: callBackId, clinicId, doneAt: null },
+    data: { doneAt: now, doneBy: userId },
+  });
   const entry = await deps.db.prisma.callBack.findFirst({ where: { id: callBackId, clinicId } });
   if (!entry) throw new NotFound('No such call-back');
-  if (done.count === 1) deps.events.publish('callback.done', clinicId, { callBackId, callId: entry.callId, doneBy: userId, doneAt: now.toISOString() }, now);
+  if (done.count === 1)
+    deps.events.publish(
+      'callback.done',
+      clinicId,
+      { callBackId, callId: entry.callId, doneBy: userId, doneAt: now.toISOString() },
+      now,
+    );
   return entry;
 }

@@ -5,7 +5,11 @@ import type { Services } from '../core/services.js';
 import type { Prisma } from '../db/database.js';
 
 export async function setPresence(prisma: Prisma, userId: string, available: boolean, now: Date): Promise<void> {
-  await prisma.presence.upsert({ where: { userId }, create: { userId, available, changedAt: now }, update: { available, changedAt: now } });
+  await prisma.presence.upsert({
+    where: { userId },
+    create: { userId, available, changedAt: now },
+    update: { available, changedAt: now },
+  });
 }
 
 export async function isAvailable(prisma: Prisma, userId: string): Promise<boolean> {
@@ -22,9 +26,17 @@ export async function availableStaff(prisma: Prisma, clinicId: string, now: Date
 }
 
 /** A person takes calls or stops; each of their clinics' dashboards is told. */
-export async function changePresence(deps: Pick<Services, 'db' | 'events' | 'clock'>, user: { id: string; email: string }, available: boolean): Promise<void> {
+export async function changePresence(
+  deps: Pick<Services, 'db' | 'events' | 'clock'>,
+  user: { id: string; email: string },
+  available: boolean,
+): Promise<void> {
   const now = deps.clock();
   await setPresence(deps.db.prisma, user.id, available, now);
-  const memberships = await deps.db.prisma.membership.findMany({ where: { userId: user.id }, select: { clinicId: true } });
-  for (const { clinicId } of memberships) deps.events.publish('staff.presence', clinicId, { userId: user.id, email: user.email, available }, now);
+  const memberships = await deps.db.prisma.membership.findMany({
+    where: { userId: user.id },
+    select: { clinicId: true },
+  });
+  for (const { clinicId } of memberships)
+    deps.events.publish('staff.presence', clinicId, { userId: user.id, email: user.email, available }, now);
 }

@@ -17,7 +17,10 @@ const DESK_RING_SECONDS = 25;
 export const queueName = (clinicId: string) => `clinic-${clinicId}`;
 
 async function queueSettings(ivr: CallStep) {
-  return ivr.deps.db.prisma.clinic.findUniqueOrThrow({ where: { id: ivr.call.clinic.id }, select: { maxQueueWaitSeconds: true, maxQueueSize: true } });
+  return ivr.deps.db.prisma.clinic.findUniqueOrThrow({
+    where: { id: ivr.call.clinic.id },
+    select: { maxQueueWaitSeconds: true, maxQueueSize: true },
+  });
 }
 
 /**
@@ -31,19 +34,40 @@ export async function toReception(ivr: CallStep): Promise<string> {
   const [staff, settings] = await Promise.all([availableStaff(prisma, clinicId, now), queueSettings(ivr)]);
   if (staff.length > 0) {
     const waiting = await prisma.call.count({ where: { clinicId, queueStatus: 'waiting', id: { not: ivr.call.id } } });
-    if (waiting >= settings.maxQueueSize) return voicemail(ivr, 'Sorry, all our receptionists are busy and no more callers can wait just now.', true);
+    if (waiting >= settings.maxQueueSize)
+      return voicemail(ivr, 'Sorry, all our receptionists are busy and no more callers can wait just now.', true);
     // A repeated request (Twilio retried) keeps the caller's original place.
-    const queued = await prisma.call.updateMany({ where: { id: ivr.call.id, queueStatus: null }, data: { queueStatus: 'waiting', queuedAt: now, outcome: 'reception' } });
+    const queued = await prisma.call.updateMany({
+      where: { id: ivr.call.id, queueStatus: null },
+      data: { queueStatus: 'waiting', queuedAt: now, outcome: 'reception' },
+    });
     if (queued.count === 1) await addCallEvent(prisma, ivr.call.id, 'queued', now, { position: waiting + 1 });
-    ivr.deps.events.publish('call.queued', clinicId, { callId: ivr.call.id, callSid: ivr.call.callSid, from: ivr.call.fromNumber, position: waiting + 1, waitSeconds: 0 }, now);
+    ivr.deps.events.publish(
+      'call.queued',
+      clinicId,
+      {
+        callId: ivr.call.id,
+        callSid: ivr.call.callSid,
+        from: ivr.call.fromNumber,
+        position: waiting + 1,
+        waitSeconds: 0,
+      },
+      now,
+    );
     ivr.say('Please hold for reception.');
-    ivr.response.enqueue({ waitUrl: ivr.url('queue/wait'), waitUrlMethod: 'POST', action: ivr.url('queue/left'), method: 'POST' }, queueName(clinicId));
+    ivr.response.enqueue(
+      { waitUrl: ivr.url('queue/wait'), waitUrlMethod: 'POST', action: ivr.url('queue/left'), method: 'POST' },
+      queueName(clinicId),
+    );
     return ivr.twiml();
   }
   const desk = ivr.call.clinic.receptionNumber;
   if (desk) {
     // "desk": ringing the desk phone; a hang-up now is an abandoned call like one in the queue.
-    await prisma.call.updateMany({ where: { id: ivr.call.id, queueStatus: null }, data: { queueStatus: 'desk', queuedAt: now, outcome: 'reception' } });
+    await prisma.call.updateMany({
+      where: { id: ivr.call.id, queueStatus: null },
+      data: { queueStatus: 'desk', queuedAt: now, outcome: 'reception' },
+    });
     ivr.say('Putting you through to reception now.');
     ivr.response.dial({ timeout: DESK_RING_SECONDS, action: ivr.url('reception/dialled'), method: 'POST' }, desk);
     return ivr.twiml();
@@ -56,7 +80,10 @@ export async function deskDialled(ivr: CallStep, _q: StepQuery<'reception/dialle
   if (body.DialCallStatus === 'completed') {
     const talked = Math.max(0, Number(body.DialCallDuration) || 0);
     const answeredAt = new Date(ivr.deps.clock().getTime() - talked * 1000);
-    await ivr.deps.db.prisma.call.updateMany({ where: { id: ivr.call.id, queueStatus: 'desk' }, data: { queueStatus: 'answered', answeredAt } });
+    await ivr.deps.db.prisma.call.updateMany({
+      where: { id: ivr.call.id, queueStatus: 'desk' },
+      data: { queueStatus: 'answered', answeredAt },
+    });
     return ivr.goodbye();
   }
   return voicemail(ivr, 'Sorry, nobody at reception could answer.');
@@ -72,10 +99,14 @@ export async function queueWait(ivr: CallStep, _q: StepQuery<'queue/wait'>, body
   const now = ivr.deps.clock();
   const position = Math.max(1, Number(body.QueuePosition) || 1);
   const waited = Math.max(0, Number(body.QueueTime) || 0);
-  if (body.QueueSid) await prisma.call.updateMany({ where: { id: ivr.call.id, queueSid: null }, data: { queueSid: body.QueueSid } });
+  if (body.QueueSid)
+    await prisma.call.updateMany({ where: { id: ivr.call.id, queueSid: null }, data: { queueSid: body.QueueSid } });
   const { maxQueueWaitSeconds } = await queueSettings(ivr);
   if (waited >= maxQueueWaitSeconds) {
-    const left = await prisma.call.updateMany({ where: { id: ivr.call.id, queueStatus: 'waiting' }, data: { queueStatus: 'left' } });
+    const left = await prisma.call.updateMany({
+      where: { id: ivr.call.id, queueStatus: 'waiting' },
+      data: { queueStatus: 'left' },
+    });
     if (left.count === 1) {
       await addCallEvent(prisma, ivr.call.id, 'left_queue', now, { waitedSeconds: waited });
       ivr.response.leave();
@@ -89,7 +120,12 @@ export async function queueWait(ivr: CallStep, _q: StepQuery<'queue/wait'>, body
     ivr.response.play({}, HOLD_MUSIC_URL);
     return ivr.twiml();
   }
-  ivr.deps.events.publish('call.queued', ivr.call.clinic.id, { callId: ivr.call.id, callSid: ivr.call.callSid, from: ivr.call.fromNumber, position, waitSeconds: waited }, now);
+  ivr.deps.events.publish(
+    'call.queued',
+    ivr.call.clinic.id,
+    { callId: ivr.call.id, callSid: ivr.call.callSid, from: ivr.call.fromNumber, position, waitSeconds: waited },
+    now,
+  );
   const estimate = await estimatedWaitSeconds(ivr, position, Number(body.AvgQueueTime) || 0);
   const place = position === 1 ? 'You are next in the queue.' : `You are number ${position} in the queue.`;
   ivr.say(estimate > 0 ? `${place} The wait is about ${speakDuration(estimate)}.` : place);
@@ -101,12 +137,20 @@ export async function queueWait(ivr: CallStep, _q: StepQuery<'queue/wait'>, body
 async function estimatedWaitSeconds(ivr: CallStep, position: number, twilioAverage: number): Promise<number> {
   const since = new Date(ivr.deps.clock().getTime() - 2 * 3_600_000);
   const recent = await ivr.deps.db.prisma.call.findMany({
-    where: { clinicId: ivr.call.clinic.id, queuedAt: { gte: since }, answeredAt: { not: null }, queueStatus: 'answered' },
+    where: {
+      clinicId: ivr.call.clinic.id,
+      queuedAt: { gte: since },
+      answeredAt: { not: null },
+      queueStatus: 'answered',
+    },
     select: { queuedAt: true, answeredAt: true },
     take: 50,
     orderBy: { queuedAt: 'desc' },
   });
-  const average = recent.length > 0 ? recent.reduce((sum, c) => sum + (c.answeredAt!.getTime() - c.queuedAt!.getTime()) / 1000, 0) / recent.length : twilioAverage;
+  const average =
+    recent.length > 0
+      ? recent.reduce((sum, c) => sum + (c.answeredAt!.getTime() - c.queuedAt!.getTime()) / 1000, 0) / recent.length
+      : twilioAverage;
   return Math.round(average * position);
 }
 
@@ -139,26 +183,46 @@ export async function connectToStaff(ivr: CallStep, q: StepQuery<'queue/connect'
   const { prisma } = ivr.deps.db;
   const staffId = q.staff;
   const now = ivr.deps.clock();
-  const claimed = staffId ? await prisma.call.updateMany({ where: { id: ivr.call.id, claimedBy: staffId, queueStatus: 'claimed' }, data: { queueStatus: 'answered', answeredBy: staffId, answeredAt: now, outcome: 'reception' } }) : { count: 0 };
+  const claimed = staffId
+    ? await prisma.call.updateMany({
+        where: { id: ivr.call.id, claimedBy: staffId, queueStatus: 'claimed' },
+        data: { queueStatus: 'answered', answeredBy: staffId, answeredAt: now, outcome: 'reception' },
+      })
+    : { count: 0 };
   if (claimed.count === 1) await addCallEvent(prisma, ivr.call.id, 'answered', now, { staff: staffId! });
-  const call = await prisma.call.findUniqueOrThrow({ where: { id: ivr.call.id }, select: { queueStatus: true, answeredBy: true } });
-  if (claimed.count === 0 && !(call.queueStatus === 'answered' && call.answeredBy === staffId)) return voicemail(ivr, 'Sorry, we could not put you through.');
-  ivr.response.dial({ action: ivr.url('queue/connected'), method: 'POST', answerOnBridge: true, timeout: 20 }).client({}, staffIdentity(staffId!));
+  const call = await prisma.call.findUniqueOrThrow({
+    where: { id: ivr.call.id },
+    select: { queueStatus: true, answeredBy: true },
+  });
+  if (claimed.count === 0 && !(call.queueStatus === 'answered' && call.answeredBy === staffId))
+    return voicemail(ivr, 'Sorry, we could not put you through.');
+  ivr.response
+    .dial({ action: ivr.url('queue/connected'), method: 'POST', answerOnBridge: true, timeout: 20 })
+    .client({}, staffIdentity(staffId!));
   return ivr.twiml();
 }
 
 /** The receptionist's <Dial> ended: goodbye after a conversation, voicemail if the browser never answered. */
 export async function connectedResult(ivr: CallStep, _q: StepQuery<'queue/connected'>, body: Params): Promise<string> {
   if (body.DialCallStatus === 'completed') return ivr.goodbye();
-  await ivr.deps.db.prisma.call.updateMany({ where: { id: ivr.call.id, queueStatus: 'answered' }, data: { queueStatus: 'left', answeredAt: null, answeredBy: null } });
+  await ivr.deps.db.prisma.call.updateMany({
+    where: { id: ivr.call.id, queueStatus: 'answered' },
+    data: { queueStatus: 'left', answeredAt: null, answeredBy: null },
+  });
   return voicemail(ivr, 'Sorry, reception could not take your call after all.');
 }
 
 /** Leave a message after the tone; the recording callback files it as a voicemail. */
 export async function voicemail(ivr: CallStep, intro: string, firstAskedNow = false): Promise<string> {
   // Straight to voicemail in reception hours still counts as asking for a person (the statistics' denominator).
-  if (firstAskedNow) await ivr.deps.db.prisma.call.updateMany({ where: { id: ivr.call.id, queuedAt: null }, data: { queuedAt: ivr.deps.clock() } });
-  ivr.say(`${intro} Please leave your name, your number and a short message after the tone, then hang up. We will call you back.`);
+  if (firstAskedNow)
+    await ivr.deps.db.prisma.call.updateMany({
+      where: { id: ivr.call.id, queuedAt: null },
+      data: { queuedAt: ivr.deps.clock() },
+    });
+  ivr.say(
+    `${intro} Please leave your name, your number and a short message after the tone, then hang up. We will call you back.`,
+  );
   ivr.response.record({
     maxLength: VOICEMAIL_MAX_SECONDS,
     playBeep: true,

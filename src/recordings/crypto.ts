@@ -20,7 +20,8 @@ export function seal(key: Buffer, plain: Buffer, boundTo: string): Buffer {
 
 /** Decrypts what `seal` wrote; throws if the key, the binding or a single byte is wrong. */
 export function open(key: Buffer, sealed: Buffer, boundTo: string): Buffer {
-  if (sealed.length < MAGIC.length + IV_BYTES + TAG_BYTES || !sealed.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('not an encrypted recording');
+  if (sealed.length < MAGIC.length + IV_BYTES + TAG_BYTES || !sealed.subarray(0, MAGIC.length).equals(MAGIC))
+    throw new Error('not an encrypted recording');
   const iv = sealed.subarray(MAGIC.length, MAGIC.length + IV_BYTES);
   const tag = sealed.subarray(MAGIC.length + IV_BYTES, MAGIC.length + IV_BYTES + TAG_BYTES);
   const decipher = createDecipheriv('aes-256-gcm', key, iv);
@@ -35,4 +36,5 @@ export function newDataKey(masterKey: Buffer, clinicId: string): { key: Buffer; 
   return { key, wrapped: seal(masterKey, key, `clinic-key:${clinicId}`) };
 }
 
-export const unwrapDataKey = (masterKey: Buffer, wrapped: Buffer, clinicId: string): Buffer => open(masterKey, wrapped, `clinic-key:${clinicId}`);
+export const unwrapDataKey = (masterKey: Buffer, wrapped: Buffer, clinicId: string): Buffer =>
+  open(masterKey, wrapped, `clinic-key:${clinicId}`);

@@ -6,7 +6,10 @@ export async function clinicDataKey(prisma: Prisma, masterKey: Buffer, clinicId:
   const found = await prisma.clinicKey.findUnique({ where: { clinicId } });
   if (found) return unwrapDataKey(masterKey, Buffer.from(found.wrappedKey), clinicId);
   const fresh = newDataKey(masterKey, clinicId);
-  await prisma.clinicKey.createMany({ data: [{ clinicId, wrappedKey: new Uint8Array(fresh.wrapped) }], skipDuplicates: true });
+  await prisma.clinicKey.createMany({
+    data: [{ clinicId, wrappedKey: new Uint8Array(fresh.wrapped) }],
+    skipDuplicates: true,
+  });
   const kept = await prisma.clinicKey.findUniqueOrThrow({ where: { clinicId } });
   return unwrapDataKey(masterKey, Buffer.from(kept.wrappedKey), clinicId);
 }

@@ -14,7 +14,13 @@ const CLAIM = {
  * holds the named lease; returns null when someone does. A holder that dies
  * loses the lease when it runs out.
  */
-export async function withLease<T>(db: Database, name: string, ms: number, now: () => Date, work: () => Promise<T>): Promise<T | null> {
+export async function withLease<T>(
+  db: Database,
+  name: string,
+  ms: number,
+  now: () => Date,
+  work: () => Promise<T>,
+): Promise<T | null> {
   const holder = randomUUID();
   const at = now();
   const claimed = await db.sql<{ holder: string }>(CLAIM, [name, holder, new Date(at.getTime() + ms), at]);

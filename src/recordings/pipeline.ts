@@ -24,16 +24,33 @@ export const queueRecordingFetch = (db: Tx, recordingSid: string, recordingId: s
   queueJob(db, 'recording.fetch', { recordingId }, { dedupeKey: `recording.fetch:${recordingSid}:${why}` });
 
 /** A whole-call recording's final callback: one row per RecordingSid and its job, however often Twilio repeats it. */
-export async function fileCallRecording(prisma: Prisma, cb: { callSid: string; recordingSid: string; status: 'completed' | 'absent' | 'failed'; durationSeconds?: number }, now: Date): Promise<void> {
+export async function fileCallRecording(
+  prisma: Prisma,
+  cb: { callSid: string; recordingSid: string; status: 'completed' | 'absent' | 'failed'; durationSeconds?: number },
+  now: Date,
+): Promise<void> {
   await prisma.$transaction(async (tx) => {
     const call = await tx.call.findUnique({ where: { callSid: cb.callSid }, select: { id: true, clinicId: true } });
     if (!call) return;
     const created = await tx.recording.createMany({
-      data: [{ clinicId: call.clinicId, callId: call.id, kind: 'call', recordingSid: cb.recordingSid, status: recordingStatusOf(cb.status, cb.durationSeconds), durationSeconds: cb.durationSeconds ?? null, createdAt: now }],
+      data: [
+        {
+          clinicId: call.clinicId,
+          callId: call.id,
+          kind: 'call',
+          recordingSid: cb.recordingSid,
+          status: recordingStatusOf(cb.status, cb.durationSeconds),
+          durationSeconds: cb.durationSeconds ?? null,
+          createdAt: now,
+        },
+      ],
       skipDuplicates: true,
     });
     if (created.count === 0) return;
-    const row = await tx.recording.findUniqueOrThrow({ where: { recordingSid: cb.recordingSid }, select: { id: true } });
+    const row = await tx.recording.findUniqueOrThrow({
+      where: { recordingSid: cb.recordingSid },
+      select: { id: true },
+    });
     await queueRecordingFetch(tx, cb.recordingSid, row.id);
   });
 }
@@ -52,20 +69,39 @@ export async function bringHome(deps: RecordingDeps, recordingId: string): Promi
   if (recording.status === 'completed') {
     const audio = await fetchRecordingAudio(deps.config, recording.recordingSid);
     if (audio.length === 0) {
-      await prisma.recording.updateMany({ where: { id: recording.id, status: 'completed' }, data: { status: 'absent' } });
+      await prisma.recording.updateMany({
+        where: { id: recording.id, status: 'completed' },
+        data: { status: 'absent' },
+      });
     } else {
       const key = await clinicDataKey(prisma, deps.config.recordingsKey, recording.clinicId);
       await deps.recordings.put(recording.id, seal(key, audio, recording.id));
-      const stored = await prisma.recording.updateMany({ where: { id: recording.id, status: 'completed' }, data: { status: 'stored', sizeBytes: audio.length, storedAt: deps.clock() } });
+      const stored = await prisma.recording.updateMany({
+        where: { id: recording.id, status: 'completed' },
+        data: { status: 'stored', sizeBytes: audio.length, storedAt: deps.clock() },
+      });
       ready = stored.count === 1;
     }
   }
   // Only once our copy is safe: Twilio's is deleted, so the clinic's retention period is the only clock.
   if (!recording.deletedAtTwilio) {
     await deleteAtTwilio(deps.twilio, recording.recordingSid);
-    await prisma.recording.updateMany({ where: { id: recording.id, deletedAtTwilio: null }, data: { deletedAtTwilio: deps.clock() } });
+    await prisma.recording.updateMany({
+      where: { id: recording.id, deletedAtTwilio: null },
+      data: { deletedAtTwilio: deps.clock() },
+    });
   }
   if (ready) {
-    deps.events.publish('recording.ready', recording.clinicId, { recordingId: recording.id, callId: recording.callId, kind: recording.kind as RecordingKind, durationSeconds: recording.durationSeconds }, deps.clock());
+    deps.events.publish(
+      'recording.ready',
+      recording.clinicId,
+      {
+        recordingId: recording.id,
+        callId: recording.callId,
+        kind: recording.kind as RecordingKind,
+        durationSeconds: recording.durationSeconds,
+      },
+      deps.clock(),
+    );
   }
 }

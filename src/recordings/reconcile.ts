@@ -28,7 +28,10 @@ export interface LostCallback {
 /** What a voicemail's lost callback does (it goes on the call-back list: src/reception, handed in by the composition root). */
 export type FileVoicemail = (cb: LostCallback) => Promise<void>;
 
-export async function reconcileRecordings(deps: Pick<Services, 'db' | 'twilio' | 'clock'>, fileVoicemail: FileVoicemail): Promise<Reconciled> {
+export async function reconcileRecordings(
+  deps: Pick<Services, 'db' | 'twilio' | 'clock'>,
+  fileVoicemail: FileVoicemail,
+): Promise<Reconciled> {
   const result: Reconciled = { atTwilio: 0, filed: 0, deleted: 0, fetching: 0 };
   if (!deps.twilio) return result;
   const { prisma } = deps.db;
@@ -50,7 +53,12 @@ export async function reconcileRecordings(deps: Pick<Services, 'db' | 'twilio' |
       // A callback that never arrived — for one of our calls only; another application's recordings are not ours to touch.
       const call = await prisma.call.findUnique({ where: { callSid: r.callSid }, select: { id: true } });
       if (!call) continue;
-      const cb = { callSid: r.callSid, recordingSid: r.sid, status: r.status, durationSeconds: Number(r.duration) > 0 ? Number(r.duration) : 0 };
+      const cb = {
+        callSid: r.callSid,
+        recordingSid: r.sid,
+        status: r.status,
+        durationSeconds: Number(r.duration) > 0 ? Number(r.duration) : 0,
+      };
       if (r.source === 'RecordVerb') await fileVoicemail(cb);
       else await fileCallRecording(prisma, cb, now);
       result.filed++;
@@ -59,4 +67,5 @@ export async function reconcileRecordings(deps: Pick<Services, 'db' | 'twilio' |
   return result;
 }
 
-export const scheduleReconciliation = (deps: Pick<Services, 'db' | 'clock'>, next = false) => schedulePeriodic(deps.db.prisma, 'recordings.reconcile', RECONCILE_EVERY_MS, deps.clock(), next);
+export const scheduleReconciliation = (deps: Pick<Services, 'db' | 'clock'>, next = false) =>
+  schedulePeriodic(deps.db.prisma, 'recordings.reconcile', RECONCILE_EVERY_MS, deps.clock(), next);

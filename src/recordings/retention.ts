@@ -61,9 +61,11 @@ const EXPIRED_CALLS = `FROM "Call" c WHERE c."clinicId" = $1::uuid AND c."starte
 /** Runs `task` over `items`, `limit` at a time. */
 async function inParallel<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await task(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await task(items[next++]!);
+    }),
+  );
 }
 
 async function destroyRecordings(deps: PurgeDeps, clinicId: string, cut: Cutoffs, report: ClinicPurge): Promise<void> {
@@ -81,7 +83,10 @@ async function destroyRecordings(deps: PurgeDeps, clinicId: string, cut: Cutoffs
         try {
           await deleteAtTwilio(deps.twilio, r.recordingSid);
         } catch (err) {
-          deps.logger?.warn({ err, recordingId: r.id }, 'could not delete a recording at Twilio; kept for the next run');
+          deps.logger?.warn(
+            { err, recordingId: r.id },
+            'could not delete a recording at Twilio; kept for the next run',
+          );
           kept.push(r.id);
           report.retryAtTwilio++;
           return;
@@ -99,34 +104,82 @@ async function destroyRecordings(deps: PurgeDeps, clinicId: string, cut: Cutoffs
   }
 }
 
-async function purgeClinic(deps: PurgeDeps, clinic: { id: string; name: string } & Parameters<typeof cutoffsFor>[1], now: Date, dryRun: boolean, actor: Actor): Promise<ClinicPurge> {
+async function purgeClinic(
+  deps: PurgeDeps,
+  clinic: { id: string; name: string } & Parameters<typeof cutoffsFor>[1],
+  now: Date,
+  dryRun: boolean,
+  actor: Actor,
+): Promise<ClinicPurge> {
   const { db } = deps;
   const cut = cutoffsFor(now, clinic);
-  const report: ClinicPurge = { clinicId: clinic.id, clinicName: clinic.name, callRecordings: 0, voicemails: 0, calls: 0, texts: 0, auditEntries: 0, held: 0, retryAtTwilio: 0 };
+  const report: ClinicPurge = {
+    clinicId: clinic.id,
+    clinicName: clinic.name,
+    callRecordings: 0,
+    voicemails: 0,
+    calls: 0,
+    texts: 0,
+    auditEntries: 0,
+    held: 0,
+    retryAtTwilio: 0,
+  };
   const recordingArgs = [clinic.id, cut.callRecordings, cut.voicemails, cut.callLog];
   report.held = (await db.sql<{ n: number }>(HELD_EXPIRED, recordingArgs))[0]!.n;
   if (dryRun) {
-    const byKind = await db.sql<{ kind: string; n: number }>(`SELECT r."kind", count(*)::int AS "n" ${EXPIRED_RECORDINGS} GROUP BY r."kind"`, recordingArgs);
+    const byKind = await db.sql<{ kind: string; n: number }>(
+      `SELECT r."kind", count(*)::int AS "n" ${EXPIRED_RECORDINGS} GROUP BY r."kind"`,
+      recordingArgs,
+    );
     report.callRecordings = byKind.find((k) => k.kind === 'call')?.n ?? 0;
     report.voicemails = byKind.find((k) => k.kind === 'voicemail')?.n ?? 0;
-    report.calls = (await db.sql<{ n: number }>(`SELECT count(*)::int AS "n" FROM "Call" c WHERE c."clinicId" = $1::uuid AND c."startedAt" < $2::timestamp AND NOT EXISTS (SELECT 1 FROM "Recording" r WHERE r."callId" = c."id" AND r."legalHold")`, [clinic.id, cut.callLog]))[0]!.n;
-    report.texts = (await db.sql<{ n: number }>(`SELECT count(*)::int AS "n" FROM "TextMessage" WHERE "clinicId" = $1::uuid AND "createdAt" < $2::timestamp`, [clinic.id, cut.callLog]))[0]!.n;
-    report.auditEntries = (await db.sql<{ n: number }>(`SELECT count(*)::int AS "n" FROM "AuditEntry" WHERE "clinicId" = $1::uuid AND "at" < $2::timestamp`, [clinic.id, cut.audit]))[0]!.n;
+    report.calls = (
+      await db.sql<{ n: number }>(
+        `SELECT count(*)::int AS "n" FROM "Call" c WHERE c."clinicId" = $1::uuid AND c."startedAt" < $2::timestamp AND NOT EXISTS (SELECT 1 FROM "Recording" r WHERE r."callId" = c."id" AND r."legalHold")`,
+        [clinic.id, cut.callLog],
+      )
+    )[0]!.n;
+    report.texts = (
+      await db.sql<{ n: number }>(
+        `SELECT count(*)::int AS "n" FROM "TextMessage" WHERE "clinicId" = $1::uuid AND "createdAt" < $2::timestamp`,
+        [clinic.id, cut.callLog],
+      )
+    )[0]!.n;
+    report.auditEntries = (
+      await db.sql<{ n: number }>(
+        `SELECT count(*)::int AS "n" FROM "AuditEntry" WHERE "clinicId" = $1::uuid AND "at" < $2::timestamp`,
+        [clinic.id, cut.audit],
+      )
+    )[0]!.n;
     return report;
   }
   // The statistics of every day about to lose its calls are kept first.
   await closeDays(db.prisma, now, clinic.id);
   await destroyRecordings(deps, clinic.id, cut, report);
   for (;;) {
-    const deleted = await db.sql(`DELETE FROM "Call" WHERE "id" IN (SELECT c."id" ${EXPIRED_CALLS} LIMIT ${CALL_BATCH}) RETURNING 1 AS "x"`, [clinic.id, cut.callLog]);
+    const deleted = await db.sql(
+      `DELETE FROM "Call" WHERE "id" IN (SELECT c."id" ${EXPIRED_CALLS} LIMIT ${CALL_BATCH}) RETURNING 1 AS "x"`,
+      [clinic.id, cut.callLog],
+    );
     report.calls += deleted.length;
     await breathe();
     if (deleted.length < CALL_BATCH) break;
   }
-  report.texts = (await db.sql(`DELETE FROM "TextMessage" WHERE "clinicId" = $1::uuid AND "createdAt" < $2::timestamp RETURNING 1 AS "x"`, [clinic.id, cut.callLog])).length;
-  await db.sql(`DELETE FROM "WaitlistOffer" WHERE "clinicId" = $1::uuid AND "createdAt" < $2::timestamp`, [clinic.id, cut.callLog]);
+  report.texts = (
+    await db.sql(
+      `DELETE FROM "TextMessage" WHERE "clinicId" = $1::uuid AND "createdAt" < $2::timestamp RETURNING 1 AS "x"`,
+      [clinic.id, cut.callLog],
+    )
+  ).length;
+  await db.sql(`DELETE FROM "WaitlistOffer" WHERE "clinicId" = $1::uuid AND "createdAt" < $2::timestamp`, [
+    clinic.id,
+    cut.callLog,
+  ]);
   // Invitations accepted, withdrawn or expired a month ago have nothing left to say.
-  await db.sql(`DELETE FROM "Invitation" WHERE "clinicId" = $1::uuid AND GREATEST("expiresAt", COALESCE("acceptedAt", "revokedAt", "expiresAt")) < $2::timestamp`, [clinic.id, new Date(now.getTime() - FINISHED_INVITATIONS_KEPT_MS)]);
+  await db.sql(
+    `DELETE FROM "Invitation" WHERE "clinicId" = $1::uuid AND GREATEST("expiresAt", COALESCE("acceptedAt", "revokedAt", "expiresAt")) < $2::timestamp`,
+    [clinic.id, new Date(now.getTime() - FINISHED_INVITATIONS_KEPT_MS)],
+  );
   // What a caller said about themselves goes when the call ends; a call whose end never reached us keeps it no longer than a day.
   await db.sql(FORGET_STALE_CALL_STATE, [clinic.id, new Date(now.getTime() - STALE_CALL_STATE_MS)]);
   report.auditEntries = await db.prisma.$transaction(async (tx) => {
@@ -142,21 +195,39 @@ async function purgeClinic(deps: PurgeDeps, clinic: { id: string; name: string }
  * Destroys what has expired in every clinic (or one). With `dryRun`, counts what
  * would go and changes nothing. Null when another run holds the lease.
  */
-export async function purgeExpired(deps: PurgeDeps, options: { dryRun?: boolean; clinicId?: string; actor?: Actor } = {}): Promise<PurgeReport | null> {
+export async function purgeExpired(
+  deps: PurgeDeps,
+  options: { dryRun?: boolean; clinicId?: string; actor?: Actor } = {},
+): Promise<PurgeReport | null> {
   const dryRun = options.dryRun ?? false;
   const run = async (): Promise<PurgeReport> => {
     const startedAt = deps.clock();
     const clinics = await deps.db.prisma.clinic.findMany({
       where: options.clinicId ? { id: options.clinicId } : {},
-      select: { id: true, name: true, recordingRetentionDays: true, voicemailRetentionDays: true, callLogRetentionDays: true, auditRetentionDays: true },
+      select: {
+        id: true,
+        name: true,
+        recordingRetentionDays: true,
+        voicemailRetentionDays: true,
+        callLogRetentionDays: true,
+        auditRetentionDays: true,
+      },
       orderBy: { createdAt: 'asc' },
     });
     const reports: ClinicPurge[] = [];
-    for (const clinic of clinics) reports.push(await purgeClinic(deps, clinic, startedAt, dryRun, options.actor ?? { type: 'system' }));
+    for (const clinic of clinics)
+      reports.push(await purgeClinic(deps, clinic, startedAt, dryRun, options.actor ?? { type: 'system' }));
     // A day's changes, deletions included, for the planner of a database that keeps no statistics itself.
     if (!dryRun) await deps.db.refreshStatistics();
     // Finished jobs name rows, not people; a fortnight is enough to look back on.
-    const jobsRemoved = dryRun ? 0 : (await deps.db.sql(`DELETE FROM "Job" WHERE ("status" = 'done' AND "doneAt" < $1::timestamp) OR ("status" = 'failed' AND "createdAt" < $2::timestamp) RETURNING 1 AS "x"`, [new Date(startedAt.getTime() - 14 * 86_400_000), new Date(startedAt.getTime() - 90 * 86_400_000)])).length;
+    const jobsRemoved = dryRun
+      ? 0
+      : (
+          await deps.db.sql(
+            `DELETE FROM "Job" WHERE ("status" = 'done' AND "doneAt" < $1::timestamp) OR ("status" = 'failed' AND "createdAt" < $2::timestamp) RETURNING 1 AS "x"`,
+            [new Date(startedAt.getTime() - 14 * 86_400_000), new Date(startedAt.getTime() - 90 * 86_400_000)],
+          )
+        ).length;
     return { dryRun, startedAt, finishedAt: deps.clock(), clinics: reports, jobsRemoved };
   };
   // A dry run changes nothing, so it needs no lease.

@@ -10,7 +10,8 @@ import type { CallLogPage, CallTimeline } from '../contracts/api.js';
 export function callLogRoutes(ctx: AppContext, report: RequestHandler): Router {
   const router = Router({ mergeParams: true });
   const prisma = ctx.db.prisma;
-  const zoneOf = (clinicId: string) => prisma.clinic.findUniqueOrThrow({ where: { id: clinicId }, select: { timeZone: true, locale: true } });
+  const zoneOf = (clinicId: string) =>
+    prisma.clinic.findUniqueOrThrow({ where: { id: clinicId }, select: { timeZone: true, locale: true } });
 
   router.get('/calls', async (req, res) => {
     const q = query(req, callLogQuerySchema);
@@ -21,7 +22,9 @@ export function callLogRoutes(ctx: AppContext, report: RequestHandler): Router {
     const q = query(req, callLogQuerySchema);
     const clinicId = req.membership!.clinicId;
     const zone = await zoneOf(clinicId);
-    res.set('Content-Disposition', `attachment; filename="calls-${q.from ?? 'all'}-${q.to ?? 'now'}.csv"`).type('text/csv; charset=utf-8');
+    res
+      .set('Content-Disposition', `attachment; filename="calls-${q.from ?? 'all'}-${q.to ?? 'now'}.csv"`)
+      .type('text/csv; charset=utf-8');
     await sendInPieces(res, callsCsv(prisma, clinicId, zone, q));
   });
   router.get('/calls/:callId', async (req, res) => {

@@ -21,7 +21,12 @@ import { body, ids } from '../http/input.js';
 import { wire } from '../http/wire.js';
 import type { ClinicDetail, ClinicSettings, InvitationList, NewInvitation, StaffList } from '../contracts/api.js';
 
-const days = (min: number, max: number) => z.number({ error: 'must be a number of days' }).int('must be whole days').min(min, `must be at least ${min} days`).max(max, `must be at most ${max} days`);
+const days = (min: number, max: number) =>
+  z
+    .number({ error: 'must be a number of days' })
+    .int('must be whole days')
+    .min(min, `must be at least ${min} days`)
+    .max(max, `must be at most ${max} days`);
 
 const settingsSchema = z
   .strictObject({
@@ -34,8 +39,16 @@ const settingsSchema = z
     receptionNumber: e164Schema.nullable(),
     recordCalls: z.boolean({ error: 'must be true or false' }),
     recordingNotice: z.string().trim().min(1).max(300, 'must be at most 300 characters').nullable(),
-    maxQueueWaitSeconds: z.number({ error: 'must be a number of seconds' }).int('must be whole seconds').min(30, 'must be at least 30 seconds').max(1800, 'must be at most 30 minutes'),
-    maxQueueSize: z.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100'),
+    maxQueueWaitSeconds: z
+      .number({ error: 'must be a number of seconds' })
+      .int('must be whole seconds')
+      .min(30, 'must be at least 30 seconds')
+      .max(1800, 'must be at most 30 minutes'),
+    maxQueueSize: z
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(100, 'must be at most 100'),
     textMessages: z.boolean({ error: 'must be true or false' }),
     recordingRetentionDays: days(1, 730),
     voicemailRetentionDays: days(1, 730),
@@ -54,14 +67,19 @@ export function clinicRoutes(ctx: AppContext): Router {
     const clinic = await getClinic(ctx.db.prisma, req.membership!.clinicId);
     if (!clinic) throw new NotFound('No such clinic');
     ctx.fallbackDirectory.remember(clinic);
-    res.json(wire({ ...clinic, role: req.membership!.role, simulator: Boolean(ctx.simulator?.ready) }) satisfies ClinicDetail);
+    res.json(
+      wire({ ...clinic, role: req.membership!.role, simulator: Boolean(ctx.simulator?.ready) }) satisfies ClinicDetail,
+    );
   });
 
   router.patch('/', requireOwner, async (req, res) => {
     const changes = body(req, settingsSchema);
     if (Object.keys(changes).length === 0) throw new InvalidInput('Send at least one setting to change');
     if (changes.textMessages && !ctx.twilio) {
-      throw new InvalidInput('textMessages: texts need Twilio; set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or an API key) on the server first', 'textMessages');
+      throw new InvalidInput(
+        'textMessages: texts need Twilio; set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or an API key) on the server first',
+        'textMessages',
+      );
     }
     const clinic = await updateClinicSettings(ctx.db.prisma, req.membership!.clinicId, changes, actorOf(req));
     ctx.fallbackDirectory.remember(clinic);
@@ -74,11 +92,19 @@ export function clinicRoutes(ctx: AppContext): Router {
 
   // Invitations: nobody joins until they accept (src/accounts/invitations.ts). The link is the owner's to pass on.
   router.get('/invitations', requireOwner, async (req, res) => {
-    res.json(wire({ invitations: await listInvitations(ctx.db.prisma, req.membership!.clinicId, ctx.clock()) }) satisfies InvitationList);
+    res.json(
+      wire({
+        invitations: await listInvitations(ctx.db.prisma, req.membership!.clinicId, ctx.clock()),
+      }) satisfies InvitationList,
+    );
   });
   router.post('/invitations', requireOwner, async (req, res) => {
     const { email, role } = body(req, z.strictObject({ email: emailSchema, role: roleSchema }));
-    const invited = await inviteStaff(ctx.db.prisma, { clinicId: req.membership!.clinicId, email, role, baseUrl: ctx.config.publicBaseUrl, now: ctx.clock() }, actorOf(req));
+    const invited = await inviteStaff(
+      ctx.db.prisma,
+      { clinicId: req.membership!.clinicId, email, role, baseUrl: ctx.config.publicBaseUrl, now: ctx.clock() },
+      actorOf(req),
+    );
     res.status(201).json(wire(invited) satisfies NewInvitation);
   });
   router.delete('/invitations/:invitationId', requireOwner, async (req, res) => {

@@ -4,8 +4,20 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../main/context.js';
 import {
-  addAppointmentType, addClosure, addPractitioner, bookingRules, changeAppointmentType, changeBookingRules, changePractitioner,
-  closuresAhead, listAppointmentTypes, listPractitioners, openingHours, removeClosure, setOpeningHours, setWorkingHours,
+  addAppointmentType,
+  addClosure,
+  addPractitioner,
+  bookingRules,
+  changeAppointmentType,
+  changeBookingRules,
+  changePractitioner,
+  closuresAhead,
+  listAppointmentTypes,
+  listPractitioners,
+  openingHours,
+  removeClosure,
+  setOpeningHours,
+  setWorkingHours,
 } from '../diary/setup.js';
 import { instantSchema, uuid, weeklyHoursSchema } from '../diary/validation.js';
 import { actorOf, requireOwner } from '../http/auth.js';
@@ -21,7 +33,11 @@ const practitionerSchema = z.strictObject({
 
 const typeSchema = z.strictObject({
   name: z.string({ error: 'is required' }).trim().min(1, 'is required').max(120),
-  durationMinutes: z.int({ error: 'must be a whole number of minutes' }).min(5, 'must be at least 5').max(480, 'must be at most 480').multipleOf(5, 'must be a multiple of 5'),
+  durationMinutes: z
+    .int({ error: 'must be a whole number of minutes' })
+    .min(5, 'must be at least 5')
+    .max(480, 'must be at most 480')
+    .multipleOf(5, 'must be a multiple of 5'),
   bufferAfterMinutes: z.int().min(0).max(120).multipleOf(5, 'must be a multiple of 5').default(0),
   phoneBookable: z.boolean().default(true),
   active: z.boolean().default(true),
@@ -29,12 +45,20 @@ const typeSchema = z.strictObject({
 });
 
 const closureSchema = z
-  .strictObject({ startsAt: instantSchema, endsAt: instantSchema, practitionerId: uuid('a practitioner').nullable().optional(), reason: z.string().trim().max(200).nullable().optional() })
+  .strictObject({
+    startsAt: instantSchema,
+    endsAt: instantSchema,
+    practitionerId: uuid('a practitioner').nullable().optional(),
+    reason: z.string().trim().max(200).nullable().optional(),
+  })
   .refine((c) => c.endsAt > c.startsAt, { path: ['endsAt'], message: 'must be after startsAt' });
 
 const rulesSchema = z
   .strictObject({
-    minNoticeMinutes: z.int().min(0, 'must be 0 or more').max(7 * 24 * 60, 'must be at most a week (10080)'),
+    minNoticeMinutes: z
+      .int()
+      .min(0, 'must be 0 or more')
+      .max(7 * 24 * 60, 'must be at most a week (10080)'),
     horizonDays: z.int().min(1, 'must be at least 1').max(730, 'must be at most 730'),
   })
   .partial();
@@ -60,7 +84,9 @@ export function diarySetupRoutes(ctx: AppContext): Router {
   });
   router.put('/practitioners/:practitionerId/hours', requireOwner, async (req, res) => {
     const id = practitionerOf(req);
-    res.json(wire({ hours: await setWorkingHours(ctx, who(req), id, body(req, hoursSchema).hours) }) satisfies HoursList);
+    res.json(
+      wire({ hours: await setWorkingHours(ctx, who(req), id, body(req, hoursSchema).hours) }) satisfies HoursList,
+    );
   });
 
   // Appointment types
@@ -73,7 +99,10 @@ export function diarySetupRoutes(ctx: AppContext): Router {
   });
   router.patch('/appointment-types/:typeId', requireOwner, async (req, res) => {
     const { typeId } = ids(req, { typeId: 'appointment type' });
-    const { practitionerIds, ...input } = body(req, typeSchema.partial().extend({ practitionerIds: z.array(uuid('a practitioner')).max(200).optional() }));
+    const { practitionerIds, ...input } = body(
+      req,
+      typeSchema.partial().extend({ practitionerIds: z.array(uuid('a practitioner')).max(200).optional() }),
+    );
     // Partial of a schema with defaults still fills them in: keep only what was sent.
     const sent = Object.fromEntries(Object.entries(input).filter(([k]) => k in (req.body ?? {})));
     res.json(await changeAppointmentType(ctx, who(req), typeId, sent, practitionerIds));

@@ -13,7 +13,12 @@ import { body, ids, query } from '../http/input.js';
 import { wire } from '../http/wire.js';
 import type { DiaryDay, FreeSlots, PatientRecord, PatientSearch } from '../contracts/api.js';
 
-const bookSchema = z.strictObject({ patientId: uuid('a patient'), practitionerId: uuid('a practitioner'), typeId: uuid('an appointment type'), startsAt: instantSchema });
+const bookSchema = z.strictObject({
+  patientId: uuid('a patient'),
+  practitionerId: uuid('a practitioner'),
+  typeId: uuid('an appointment type'),
+  startsAt: instantSchema,
+});
 const moveSchema = z.strictObject({ startsAt: instantSchema, practitionerId: uuid('a practitioner').optional() });
 const slotsSchema = z.object({
   typeId: uuid('an appointment type'),
@@ -21,34 +26,63 @@ const slotsSchema = z.object({
   limit: z.coerce.number().int().min(1).max(50).default(10),
   after: instantSchema.optional(),
 });
-const diarySchema = z.object({ date: localDateSchema, view: z.enum(['day', 'week']).default('day'), practitionerId: uuid('a practitioner').optional() });
+const diarySchema = z.object({
+  date: localDateSchema,
+  view: z.enum(['day', 'week']).default('day'),
+  practitionerId: uuid('a practitioner').optional(),
+});
 const waitlistSchema = z
-  .strictObject({ patientId: uuid('a patient'), typeId: uuid('an appointment type'), practitionerId: uuid('a practitioner').nullable().optional(), fromDate: localDateSchema, toDate: localDateSchema })
+  .strictObject({
+    patientId: uuid('a patient'),
+    typeId: uuid('an appointment type'),
+    practitionerId: uuid('a practitioner').nullable().optional(),
+    fromDate: localDateSchema,
+    toDate: localDateSchema,
+  })
   .refine((w) => w.toDate >= w.fromDate, { path: ['toDate'], message: 'must not be before fromDate' });
 
 export function diaryRoutes(ctx: AppContext): Router {
   const router = Router({ mergeParams: true });
   const prisma = ctx.db.prisma;
   const clinicOf = (req: Request) => req.membership!.clinicId;
-  const clinic = (req: Request) => prisma.clinic.findUniqueOrThrow({ where: { id: clinicOf(req) }, select: { timeZone: true, locale: true } });
+  const clinic = (req: Request) =>
+    prisma.clinic.findUniqueOrThrow({ where: { id: clinicOf(req) }, select: { timeZone: true, locale: true } });
 
   // Patients
   router.get('/patients', async (req, res) => {
     const { q } = query(req, z.object({ q: z.string().trim().min(2, 'must be at least 2 characters').max(100) }));
-    res.json(wire({ patients: await searchPatients(prisma, clinicOf(req), (await clinic(req)).locale, q) }) satisfies PatientSearch);
+    res.json(
+      wire({
+        patients: await searchPatients(prisma, clinicOf(req), (await clinic(req)).locale, q),
+      }) satisfies PatientSearch,
+    );
   });
   router.post('/patients', async (req, res) => {
     const input = body(req, patientInputSchema);
-    res.status(201).json(await registerPatient(prisma, { id: clinicOf(req), locale: (await clinic(req)).locale }, input));
+    res
+      .status(201)
+      .json(await registerPatient(prisma, { id: clinicOf(req), locale: (await clinic(req)).locale }, input));
   });
   router.get('/patients/:patientId', async (req, res) => {
-    res.json(wire(await patientRecord(prisma, clinicOf(req), ids(req, { patientId: 'patient' }).patientId)) satisfies PatientRecord);
+    res.json(
+      wire(
+        await patientRecord(prisma, clinicOf(req), ids(req, { patientId: 'patient' }).patientId),
+      ) satisfies PatientRecord,
+    );
   });
 
   // Free slots
   router.get('/slots', async (req, res) => {
     const q = query(req, slotsSchema);
-    const slots = await nextFreeSlots(prisma, { clinicId: clinicOf(req), typeId: q.typeId, practitionerId: q.practitionerId, limit: q.limit, after: q.after, applyNotice: false, now: ctx.clock() });
+    const slots = await nextFreeSlots(prisma, {
+      clinicId: clinicOf(req),
+      typeId: q.typeId,
+      practitionerId: q.practitionerId,
+      limit: q.limit,
+      after: q.after,
+      applyNotice: false,
+      now: ctx.clock(),
+    });
     res.json(wire({ slots }) satisfies FreeSlots);
   });
 
@@ -56,12 +90,25 @@ export function diaryRoutes(ctx: AppContext): Router {
   const appointmentOf = (req: Request) => ids(req, { appointmentId: 'appointment' }).appointmentId;
   router.post('/appointments', async (req, res) => {
     const input = body(req, bookSchema);
-    res.status(201).json(await bookAppointment(ctx, { ...input, clinicId: clinicOf(req), source: 'dashboard', actor: actorOf(req) }));
+    res
+      .status(201)
+      .json(
+        await bookAppointment(ctx, { ...input, clinicId: clinicOf(req), source: 'dashboard', actor: actorOf(req) }),
+      );
   });
   router.post('/appointments/:appointmentId/move', async (req, res) => {
     const id = appointmentOf(req);
     const input = body(req, moveSchema);
-    res.json(await moveAppointment(ctx, { clinicId: clinicOf(req), appointmentId: id, startsAt: input.startsAt, practitionerId: input.practitionerId, source: 'dashboard', actor: actorOf(req) }));
+    res.json(
+      await moveAppointment(ctx, {
+        clinicId: clinicOf(req),
+        appointmentId: id,
+        startsAt: input.startsAt,
+        practitionerId: input.practitionerId,
+        source: 'dashboard',
+        actor: actorOf(req),
+      }),
+    );
   });
   router.post('/appointments/:appointmentId/cancel', async (req, res) => {
     const id = appointmentOf(req);
@@ -70,14 +117,21 @@ export function diaryRoutes(ctx: AppContext): Router {
   });
   router.post('/appointments/:appointmentId/attendance', async (req, res) => {
     const id = appointmentOf(req);
-    const { status } = body(req, z.strictObject({ status: z.enum(['attended', 'no_show'], { error: 'must be attended or no_show' }) }));
+    const { status } = body(
+      req,
+      z.strictObject({ status: z.enum(['attended', 'no_show'], { error: 'must be attended or no_show' }) }),
+    );
     res.json(await markAttendance(ctx, { clinicId: clinicOf(req), appointmentId: id, status, actor: actorOf(req) }));
   });
 
   // Day and week views, in the clinic's local time.
   router.get('/diary', async (req, res) => {
     const q = query(req, diarySchema);
-    res.json(wire(await diaryView(prisma, { id: clinicOf(req), timeZone: (await clinic(req)).timeZone }, q)) satisfies DiaryDay);
+    res.json(
+      wire(
+        await diaryView(prisma, { id: clinicOf(req), timeZone: (await clinic(req)).timeZone }, q),
+      ) satisfies DiaryDay,
+    );
   });
 
   // Waitlist

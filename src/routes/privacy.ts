@@ -11,7 +11,9 @@ import { body, ids, query } from '../http/input.js';
 import { wire } from '../http/wire.js';
 import type { AuditPage, ErasurePreview } from '../contracts/api.js';
 
-const confirmSchema = z.strictObject({ confirmName: z.string({ error: 'is required: type the name to confirm' }).max(200) });
+const confirmSchema = z.strictObject({
+  confirmName: z.string({ error: 'is required: type the name to confirm' }).max(200),
+});
 
 /** The owner's data-protection duties: patient export and erasure, the clinic's export and closure, the audit log. */
 export function privacyRoutes(ctx: AppContext, report: RequestHandler): Router {
@@ -20,17 +22,26 @@ export function privacyRoutes(ctx: AppContext, report: RequestHandler): Router {
   const clinicOf = (req: Request) => req.membership!.clinicId;
   const patientIdOf = (req: Request) => ids(req, { patientId: 'patient' }).patientId;
   const owner = (req: Request) => ({ clinicId: clinicOf(req), actor: actorOf(req) });
-  const attachment = (name: string) => ({ 'Content-Disposition': `attachment; filename="${name}"`, 'Cache-Control': 'private, no-store' });
+  const attachment = (name: string) => ({
+    'Content-Disposition': `attachment; filename="${name}"`,
+    'Cache-Control': 'private, no-store',
+  });
 
   router.get('/patients/:patientId/export', requireOwner, report, async (req, res) => {
     const id = patientIdOf(req);
     const data = await exportPatient(prisma, owner(req), id, ctx.clock());
-    res.set(attachment(`patient-${id}.json`)).type('application/json').send(exportJson(data));
+    res
+      .set(attachment(`patient-${id}.json`))
+      .type('application/json')
+      .send(exportJson(data));
   });
   router.get('/patients/:patientId/export.zip', requireOwner, report, async (req, res) => {
     const id = patientIdOf(req);
     const zip = await exportPatientWithAudio(ctx, owner(req), id);
-    res.set(attachment(`patient-${id}.zip`)).type('application/zip').send(zip);
+    res
+      .set(attachment(`patient-${id}.zip`))
+      .type('application/zip')
+      .send(zip);
   });
   router.get('/patients/:patientId/erasure', requireOwner, async (req, res) => {
     res.json(wire(await erasurePreview(prisma, clinicOf(req), patientIdOf(req))) satisfies ErasurePreview);
@@ -48,7 +59,10 @@ export function privacyRoutes(ctx: AppContext, report: RequestHandler): Router {
     await sendInPieces(res, clinicExportZip(prisma, owner(req), ctx.clock()));
   });
   router.delete('/', requireOwner, async (req, res) => {
-    const confirm = body(req, confirmSchema.extend({ destroyHeldRecordings: z.boolean({ error: 'must be true or false' }).optional() }));
+    const confirm = body(
+      req,
+      confirmSchema.extend({ destroyHeldRecordings: z.boolean({ error: 'must be true or false' }).optional() }),
+    );
     const clinicId = clinicOf(req);
     const closed = await closeClinic(ctx, clinicId, confirm, actorOf(req));
     ctx.fallbackDirectory.forget(closed.numbers);
@@ -57,7 +71,10 @@ export function privacyRoutes(ctx: AppContext, report: RequestHandler): Router {
 
   router.get('/audit', requireOwner, async (req, res) => {
     const q = query(req, auditQuerySchema);
-    const clinic = await prisma.clinic.findUniqueOrThrow({ where: { id: clinicOf(req) }, select: { id: true, timeZone: true } });
+    const clinic = await prisma.clinic.findUniqueOrThrow({
+      where: { id: clinicOf(req) },
+      select: { id: true, timeZone: true },
+    });
     res.json(wire(await listAudit(prisma, clinic, q)) satisfies AuditPage);
   });
   return router;

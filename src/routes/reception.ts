@@ -26,7 +26,9 @@ export function staffRoutes(ctx: AppContext): Router {
     res.json(wire({ available }) satisfies Presence);
   });
   router.get('/voice/token', requireSignedIn, (req, res) => {
-    res.set('Cache-Control', 'no-store').json(wire(voiceToken(ctx, req.session!.user.id, ctx.clock())) satisfies VoiceToken);
+    res
+      .set('Cache-Control', 'no-store')
+      .json(wire(voiceToken(ctx, req.session!.user.id, ctx.clock())) satisfies VoiceToken);
   });
   return router;
 }
@@ -43,7 +45,11 @@ export function receptionRoutes(ctx: AppContext): Router {
       select: { id: true, fromNumber: true, queuedAt: true, queueStatus: true, claimedBy: true },
     });
     // The patients each caller's number belongs to, so the desk sees names, not numbers.
-    const patients = await ctx.db.prisma.patient.findMany({ where: { clinicId, phone: { in: waiting.map((c) => c.fromNumber) } }, select: { name: true, phone: true }, orderBy: { name: 'asc' } });
+    const patients = await ctx.db.prisma.patient.findMany({
+      where: { clinicId, phone: { in: waiting.map((c) => c.fromNumber) } },
+      select: { name: true, phone: true },
+      orderBy: { name: 'asc' },
+    });
     const queue = {
       callers: waiting.map((c, i) => ({
         ...c,
@@ -59,8 +65,15 @@ export function receptionRoutes(ctx: AppContext): Router {
     res.json(await answerCaller(ctx, { clinicId: req.membership!.clinicId, callId, user: req.session!.user }));
   });
   router.get('/call-backs', async (req, res) => {
-    const { status } = query(req, z.object({ status: z.enum(['open', 'done'], { error: 'must be open or done' }).default('open') }));
-    res.json(wire({ callBacks: await listCallBacks(ctx.db.prisma, req.membership!.clinicId, status === 'open') }) satisfies CallBackList);
+    const { status } = query(
+      req,
+      z.object({ status: z.enum(['open', 'done'], { error: 'must be open or done' }).default('open') }),
+    );
+    res.json(
+      wire({
+        callBacks: await listCallBacks(ctx.db.prisma, req.membership!.clinicId, status === 'open'),
+      }) satisfies CallBackList,
+    );
   });
   router.post('/call-backs/:callBackId/done', async (req, res) => {
     const { callBackId: id } = ids(req, { callBackId: 'call-back' });

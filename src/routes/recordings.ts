@@ -8,21 +8,41 @@ import { body, ids } from '../http/input.js';
 import { wire } from '../http/wire.js';
 import type { RetentionPanel } from '../contracts/api.js';
 
-const holdSchema = z.strictObject({ reason: z.string({ error: 'is required' }).trim().min(3, 'must say why (at least 3 characters)').max(500, 'must be at most 500 characters') });
+const holdSchema = z.strictObject({
+  reason: z
+    .string({ error: 'is required' })
+    .trim()
+    .min(3, 'must say why (at least 3 characters)')
+    .max(500, 'must be at most 500 characters'),
+});
 
 /** /api/clinics/:clinicId/recordings/:recordingId/audio (with Range, so players can seek) and …/hold (owners). */
 export function recordingRoutes(ctx: AppContext): Router {
   const router = Router({ mergeParams: true });
-  const listener = (req: Request): Listener => ({ clinicId: req.membership!.clinicId, role: req.membership!.role as Listener['role'], actor: actorOf(req) });
+  const listener = (req: Request): Listener => ({
+    clinicId: req.membership!.clinicId,
+    role: req.membership!.role as Listener['role'],
+    actor: actorOf(req),
+  });
   const idOf = (req: Request) => ids(req, { recordingId: 'recording' }).recordingId;
 
   router.get('/recordings/:recordingId/audio', async (req, res) => {
     const id = idOf(req);
     const who = listener(req);
-    const { audio } = await recordingAudio({ prisma: ctx.db.prisma, storage: ctx.recordings, masterKey: ctx.config.recordingsKey }, who, id);
+    const { audio } = await recordingAudio(
+      { prisma: ctx.db.prisma, storage: ctx.recordings, masterKey: ctx.config.recordingsKey },
+      who,
+      id,
+    );
     const download = req.query.download === '1';
     const ranges = req.range(audio.length);
-    res.set({ 'Accept-Ranges': 'bytes', 'Cache-Control': 'private, no-store', 'Content-Disposition': `${download ? 'attachment' : 'inline'}; filename="recording-${id}.mp3"` }).type('audio/mpeg');
+    res
+      .set({
+        'Accept-Ranges': 'bytes',
+        'Cache-Control': 'private, no-store',
+        'Content-Disposition': `${download ? 'attachment' : 'inline'}; filename="recording-${id}.mp3"`,
+      })
+      .type('audio/mpeg');
     if (ranges === -1) {
       res.status(416).set('Content-Range', `bytes */${audio.length}`).end();
       return;
@@ -33,17 +53,39 @@ export function recordingRoutes(ctx: AppContext): Router {
       res.send(audio);
       return;
     }
-    res.status(206).set('Content-Range', `bytes ${range.start}-${range.end}/${audio.length}`).send(audio.subarray(range.start, range.end + 1));
+    res
+      .status(206)
+      .set('Content-Range', `bytes ${range.start}-${range.end}/${audio.length}`)
+      .send(audio.subarray(range.start, range.end + 1));
   });
 
   // The owner's retention panel: the periods (changed through the clinic's settings), the next run and the last one's counts.
   router.get('/retention', requireOwner, async (req, res) => {
     const clinicId = req.membership!.clinicId;
     const [periods, last] = await Promise.all([
-      ctx.db.prisma.clinic.findUniqueOrThrow({ where: { id: clinicId }, select: { recordingRetentionDays: true, voicemailRetentionDays: true, callLogRetentionDays: true, auditRetentionDays: true, receptionistsHearRecordings: true } }),
-      ctx.db.prisma.auditEntry.findFirst({ where: { clinicId, action: 'retention.purged' }, orderBy: { at: 'desc' }, select: { at: true, details: true } }),
+      ctx.db.prisma.clinic.findUniqueOrThrow({
+        where: { id: clinicId },
+        select: {
+          recordingRetentionDays: true,
+          voicemailRetentionDays: true,
+          callLogRetentionDays: true,
+          auditRetentionDays: true,
+          receptionistsHearRecordings: true,
+        },
+      }),
+      ctx.db.prisma.auditEntry.findFirst({
+        where: { clinicId, action: 'retention.purged' },
+        orderBy: { at: 'desc' },
+        select: { at: true, details: true },
+      }),
     ]);
-    res.json(wire({ ...periods, nextRunAt: nextPurgeAt(ctx.clock()), lastRun: last ? { at: last.at, counts: last.details } : null }) satisfies RetentionPanel);
+    res.json(
+      wire({
+        ...periods,
+        nextRunAt: nextPurgeAt(ctx.clock()),
+        lastRun: last ? { at: last.at, counts: last.details } : null,
+      }) satisfies RetentionPanel,
+    );
   });
 
   router.post('/recordings/:recordingId/hold', requireOwner, async (req, res) => {

@@ -14,7 +14,10 @@ import { body } from '../http/input.js';
 import { wire } from '../http/wire.js';
 import type { InvitationOffer, JoinedSession, PasswordLinkView, SessionInfo } from '../contracts/api.js';
 
-const signInSchema = z.object({ email: emailSchema, password: z.string({ error: 'is required' }).min(1, 'is required').max(200) });
+const signInSchema = z.object({
+  email: emailSchema,
+  password: z.string({ error: 'is required' }).min(1, 'is required').max(200),
+});
 const linkSchema = z.object({ token: z.string({ error: 'is required' }).min(20, 'is not a link token').max(100) });
 
 export function accountRoutes(ctx: AppContext): Router {
@@ -35,7 +38,11 @@ export function accountRoutes(ctx: AppContext): Router {
   }
 
   /** This browser now holds `session` (its cookie), in place of any it held. */
-  async function adopt(req: Request, res: Response, { userId, token, tokenHash }: { userId: string; token: string; tokenHash: string }) {
+  async function adopt(
+    req: Request,
+    res: Response,
+    { userId, token, tokenHash }: { userId: string; token: string; tokenHash: string },
+  ) {
     if (req.session) await endSession(prisma, req.session.tokenHash);
     jar.setSession(res, token);
     const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, email: true } });
@@ -43,7 +50,8 @@ export function accountRoutes(ctx: AppContext): Router {
   }
 
   /** A new session for someone who just proved who they are another way (a link they hold). */
-  const signInAs = async (req: Request, res: Response, userId: string) => adopt(req, res, { userId, ...(await startSession(prisma, userId, ctx.clock())) });
+  const signInAs = async (req: Request, res: Response, userId: string) =>
+    adopt(req, res, { userId, ...(await startSession(prisma, userId, ctx.clock())) });
 
   router.get('/session', async (req, res) => {
     res.set('Cache-Control', 'no-store').json(wire(await sessionBody(req, res)) satisfies SessionInfo);
@@ -51,7 +59,11 @@ export function accountRoutes(ctx: AppContext): Router {
 
   router.post('/session', async (req, res) => {
     const { email, password } = body(req, signInSchema);
-    const session = await signInWithPassword(prisma, { email, password, address: req.ip ?? 'unknown', knownOnThisBrowser: jar.trustedUsers(req) }, ctx.clock());
+    const session = await signInWithPassword(
+      prisma,
+      { email, password, address: req.ip ?? 'unknown', knownOnThisBrowser: jar.trustedUsers(req) },
+      ctx.clock(),
+    );
     await adopt(req, res, session);
     jar.rememberDevice(req, res, session.userId);
     res.json(wire(await sessionBody(req, res)) satisfies SessionInfo);
@@ -73,7 +85,12 @@ export function accountRoutes(ctx: AppContext): Router {
   // A link token is 256 random bits: no guessing it. These limits stop an address from
   // making the server look up (and, for use, hash a password for) link after bogus link.
   const linkAttempt = async (req: Request, work: () => Promise<void>) => {
-    const attempt = await takeAttempt(prisma, [[`links:address:${req.ip ?? 'unknown'}`, LINKS_PER_ADDRESS]], ctx.clock(), 'tries with links that do not work');
+    const attempt = await takeAttempt(
+      prisma,
+      [[`links:address:${req.ip ?? 'unknown'}`, LINKS_PER_ADDRESS]],
+      ctx.clock(),
+      'tries with links that do not work',
+    );
     try {
       await work();
     } catch (err) {
@@ -85,7 +102,10 @@ export function accountRoutes(ctx: AppContext): Router {
 
   router.post('/password-links/inspect', async (req, res) => {
     const { token } = body(req, linkSchema);
-    await linkAttempt(req, async () => void res.json(wire(await inspectPasswordLink(prisma, token, ctx.clock())) satisfies PasswordLinkView));
+    await linkAttempt(
+      req,
+      async () => void res.json(wire(await inspectPasswordLink(prisma, token, ctx.clock())) satisfies PasswordLinkView),
+    );
   });
 
   /** Sets the password through a one-time link and signs the person in. */
@@ -102,12 +122,20 @@ export function accountRoutes(ctx: AppContext): Router {
   // invitee accepts, signed in as the invited email or by choosing a password for a new account.
   router.post('/invitations/inspect', async (req, res) => {
     const { token } = body(req, linkSchema);
-    await linkAttempt(req, async () => void res.json(wire(await inspectInvitation(prisma, token, ctx.clock())) satisfies InvitationOffer));
+    await linkAttempt(
+      req,
+      async () => void res.json(wire(await inspectInvitation(prisma, token, ctx.clock())) satisfies InvitationOffer),
+    );
   });
   router.post('/invitations/accept', async (req, res) => {
     const { token, password } = body(req, linkSchema.extend({ password: passwordSchema.optional() }));
     await linkAttempt(req, async () => {
-      const accepted = await acceptInvitation(prisma, token, { signedInAs: req.session?.user ?? null, password }, ctx.clock());
+      const accepted = await acceptInvitation(
+        prisma,
+        token,
+        { signedInAs: req.session?.user ?? null, password },
+        ctx.clock(),
+      );
       if (accepted.newAccount) await signInAs(req, res, accepted.userId);
       res.json(wire({ ...(await sessionBody(req, res)), joined: accepted.clinicId }) satisfies JoinedSession);
     });

@@ -15,24 +15,51 @@ import type { SimulatedCallView } from '../contracts/api.js';
 
 const e164 = z.string().refine((n) => isE164(n), 'must be a phone number in international form, like +447700900123');
 const placeSchema = z.strictObject({ from: e164.optional(), to: e164.optional() });
-const pressSchema = z.strictObject({ digits: z.string().regex(/^[0-9*#]{1,20}$/, 'must be keypad keys (0–9, * and #)') });
-const messageSchema = z.strictObject({ seconds: z.number({ error: 'must be a number of seconds' }).int('must be whole seconds').min(1, 'must be at least 1').max(120, 'must be at most 120') });
-const saySchema = z.strictObject({ words: z.string().trim().min(1, 'must not be empty').max(300, 'must be at most 300 characters') });
+const pressSchema = z.strictObject({
+  digits: z.string().regex(/^[0-9*#]{1,20}$/, 'must be keypad keys (0–9, * and #)'),
+});
+const messageSchema = z.strictObject({
+  seconds: z
+    .number({ error: 'must be a number of seconds' })
+    .int('must be whole seconds')
+    .min(1, 'must be at least 1')
+    .max(120, 'must be at most 120'),
+});
+const saySchema = z.strictObject({
+  words: z.string().trim().min(1, 'must not be empty').max(300, 'must be at most 300 characters'),
+});
 const callSid = z.string().regex(/^CA[0-9a-f]{32}$/);
 
 const view = (call: SimulatedCall) => {
   const waiting = call.waitingOn;
-  const takes = waiting?.verb === 'Gather' ? (waiting.input.includes('speech') ? 'keys or speech' : 'keys') : waiting?.verb === 'Record' ? 'a message' : null;
+  const takes =
+    waiting?.verb === 'Gather'
+      ? waiting.input.includes('speech')
+        ? 'keys or speech'
+        : 'keys'
+      : waiting?.verb === 'Record'
+        ? 'a message'
+        : null;
   // How many keys the question waits for (Twilio's numDigits): a date of birth is eight, sent together.
   const digits = waiting?.verb === 'Gather' ? waiting.numDigits : null;
-  return wire({ sid: call.sid, state: call.state, takes, digits, transcript: call.transcript }) satisfies SimulatedCallView;
+  return wire({
+    sid: call.sid,
+    state: call.state,
+    takes,
+    digits,
+    transcript: call.transcript,
+  }) satisfies SimulatedCallView;
 };
 
 export function simulatorRoutes(ctx: AppContext): Router {
   const router = Router({ mergeParams: true });
   const simulator = () => {
     const sim = ctx.simulator;
-    if (!sim?.ready) throw new Conflict('simulator_off', `The phone simulator is not running here: ${ctx.simulatorOff ?? 'it starts with the server'}`);
+    if (!sim?.ready)
+      throw new Conflict(
+        'simulator_off',
+        `The phone simulator is not running here: ${ctx.simulatorOff ?? 'it starts with the server'}`,
+      );
     return sim;
   };
   const callOf = (req: Request) => {
@@ -56,9 +83,16 @@ export function simulatorRoutes(ctx: AppContext): Router {
     const { from, to } = body(req, placeSchema);
     const sim = simulator();
     // Any of the clinic's numbers (the first unless `to` says which); never another clinic's.
-    const numbers = (await ctx.db.prisma.clinicNumber.findMany({ where: { clinicId: req.membership!.clinicId }, orderBy: { createdAt: 'asc' }, select: { e164: true } })).map((n) => n.e164);
+    const numbers = (
+      await ctx.db.prisma.clinicNumber.findMany({
+        where: { clinicId: req.membership!.clinicId },
+        orderBy: { createdAt: 'asc' },
+        select: { e164: true },
+      })
+    ).map((n) => n.e164);
     if (numbers.length === 0) throw new Conflict('no_number', 'This clinic has no phone number to call');
-    if (to && !numbers.includes(to)) throw new InvalidInput(`to: must be one of this clinic's numbers (${numbers.join(', ')})`, 'to');
+    if (to && !numbers.includes(to))
+      throw new InvalidInput(`to: must be one of this clinic's numbers (${numbers.join(', ')})`, 'to');
     const call = await sim.place(req.membership!.clinicId, to ?? numbers[0]!, from ?? '+447700900001');
     res.status(201).json(view(call));
   });

@@ -23,11 +23,15 @@ export function statisticsRoutes(ctx: AppContext, report: RequestHandler): Route
 
   async function periodOf(req: Request) {
     const q = query(req, periodSchema);
-    const clinic = await prisma.clinic.findUniqueOrThrow({ where: { id: req.membership!.clinicId }, select: { id: true, timeZone: true } });
+    const clinic = await prisma.clinic.findUniqueOrThrow({
+      where: { id: req.membership!.clinicId },
+      select: { id: true, timeZone: true },
+    });
     const to = q.to ?? DateTime.fromJSDate(ctx.clock(), { zone: clinic.timeZone }).toISODate()!;
     const from = q.from ?? DateTime.fromISO(to).minus({ days: 27 }).toISODate()!;
     if (from > to) throw new InvalidInput('from: must not be after to', 'from');
-    if (DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days >= MAX_DAYS) throw new InvalidInput(`to: a period is at most ${MAX_DAYS} days`, 'to');
+    if (DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days >= MAX_DAYS)
+      throw new InvalidInput(`to: a period is at most ${MAX_DAYS} days`, 'to');
     return periodReport(prisma, clinic, from, to, ctx.clock());
   }
 
@@ -36,7 +40,10 @@ export function statisticsRoutes(ctx: AppContext, report: RequestHandler): Route
   });
   router.get('/statistics.csv', requireOwner, report, async (req, res) => {
     const r = await periodOf(req);
-    res.set('Content-Disposition', `attachment; filename="call-statistics-${r.from}-${r.to}.csv"`).type('text/csv; charset=utf-8').send(reportCsv(r));
+    res
+      .set('Content-Disposition', `attachment; filename="call-statistics-${r.from}-${r.to}.csv"`)
+      .type('text/csv; charset=utf-8')
+      .send(reportCsv(r));
   });
   return router;
 }

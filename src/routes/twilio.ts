@@ -2,16 +2,50 @@ import { ZodError } from 'zod';
 import express, { Router, type ErrorRequestHandler } from 'express';
 import { inboundText, textReply } from '../texts/waitlist-offers.js';
 import type { AppContext } from '../main/context.js';
-import { answerCall, applyRecordingCallback, applyStatusCallback, incomingCallSchema, recordingCallbackSchema, statusCallbackSchema } from '../telephony/calls.js';
-import { changeAction, changeCancel, changeCheckBirthDate, changeMove, changeSlot, changeWhich, changeWho } from '../telephony/change-line.js';
-import { birthDateConfirmed, birthDateNotFound, chooseSlot, choosePatient, chooseType, chooseVerified, confirmed, heardBirthDate, heardName, knownBirthDate, nameConfirmed } from '../telephony/booking-line.js';
+import {
+  answerCall,
+  applyRecordingCallback,
+  applyStatusCallback,
+  incomingCallSchema,
+  recordingCallbackSchema,
+  statusCallbackSchema,
+} from '../telephony/calls.js';
+import {
+  changeAction,
+  changeCancel,
+  changeCheckBirthDate,
+  changeMove,
+  changeSlot,
+  changeWhich,
+  changeWho,
+} from '../telephony/change-line.js';
+import {
+  birthDateConfirmed,
+  birthDateNotFound,
+  chooseSlot,
+  choosePatient,
+  chooseType,
+  chooseVerified,
+  confirmed,
+  heardBirthDate,
+  heardName,
+  knownBirthDate,
+  nameConfirmed,
+} from '../telephony/booking-line.js';
 import { closedChoice, goodbye, menu, welcome } from '../telephony/ivr.js';
 import type { Ivr } from '../telephony/phone.js';
 import { CallStep, type Params } from '../voice/call-step.js';
 import { STEPS, type StepPath, type StepQuery } from '../voice/steps.js';
 import { applyVoicemailCallback } from '../reception/call-backs.js';
 import { browserCall } from '../reception/browser-calls.js';
-import { connectedResult, connectToStaff, deskDialled, queueLeft, queueWait, voicemailDone } from '../reception/queue.js';
+import {
+  connectedResult,
+  connectToStaff,
+  deskDialled,
+  queueLeft,
+  queueWait,
+  voicemailDone,
+} from '../reception/queue.js';
 import { apologyTwiml, emptyTwiml, unknownNumberTwiml } from '../voice/twiml.js';
 import { fieldWithNul } from '../http/no-nul.js';
 import { isSignedByTwilio, requireTwilioSignature } from '../http/twilio-guard.js';
@@ -22,7 +56,6 @@ const sendTwiml = (res: express.Response, xml: string) => {
   if (!res.headersSent) res.status(200).type('text/xml').send(xml);
 };
 
-/** Everything Twilio calls, under /twilio/. No error ever reaches the caller as anything but speech. */
 /** A step's URL names no call of ours: a replay, or a call already purged or erased. */
 class UnknownCallError extends Error {
   constructor() {
@@ -30,12 +63,14 @@ class UnknownCallError extends Error {
   }
 }
 
+/** Everything Twilio calls, under /twilio/. No error ever reaches the caller as anything but speech. */
 export function twilioRoutes(ctx: AppContext): Router {
   const router = Router();
   const { authToken } = ctx.config.twilio;
   const base = ctx.config.publicBaseUrl;
   /** The apology, put through to the fallback number of the clinic the caller dialled when this instance knows it. */
-  const apologyFor = (req: express.Request) => apologyTwiml(ctx.fallbackDirectory.lookup(typeof req.body?.To === 'string' ? req.body.To : undefined));
+  const apologyFor = (req: express.Request) =>
+    apologyTwiml(ctx.fallbackDirectory.lookup(typeof req.body?.To === 'string' ? req.body.To : undefined));
   router.use(express.urlencoded({ extended: false, limit: '64kb' }));
 
   // Twilio's fallback URL: called when the main webhook failed, so it reads and
@@ -43,8 +78,11 @@ export function twilioRoutes(ctx: AppContext): Router {
   // the clinic's fallback number.
   router.post('/fallback', (req, res) => {
     const signed = isSignedByTwilio(authToken, base, req.originalUrl, req.get('X-Twilio-Signature'), req.body);
-    const entry = signed ? ctx.fallbackDirectory.lookup(typeof req.body?.To === 'string' ? req.body.To : undefined) : undefined;
-    if (signed) req.log?.warn({ errorCode: req.body?.ErrorCode, errorUrl: req.body?.ErrorUrl }, 'Twilio used the fallback URL');
+    const entry = signed
+      ? ctx.fallbackDirectory.lookup(typeof req.body?.To === 'string' ? req.body.To : undefined)
+      : undefined;
+    if (signed)
+      req.log?.warn({ errorCode: req.body?.ErrorCode, errorUrl: req.body?.ErrorUrl }, 'Twilio used the fallback URL');
     sendTwiml(res, apologyTwiml(entry));
   });
 
@@ -89,24 +127,53 @@ export function twilioRoutes(ctx: AppContext): Router {
     const answered = await answerCall(ctx, params);
     if (!answered) return sendTwiml(res, unknownNumberTwiml());
     const { clinic } = answered;
-    ctx.fallbackDirectory.rememberNumber(params.To, { clinicName: clinic.name, locale: clinic.locale, fallbackNumber: clinic.fallbackNumber });
-    sendTwiml(res, welcome(new CallStep(ctx, { id: answered.callId, callSid: params.CallSid, fromNumber: params.From, ivrState: answered.ivrState, clinic })));
+    ctx.fallbackDirectory.rememberNumber(params.To, {
+      clinicName: clinic.name,
+      locale: clinic.locale,
+      fallbackNumber: clinic.fallbackNumber,
+    });
+    sendTwiml(
+      res,
+      welcome(
+        new CallStep(ctx, {
+          id: answered.callId,
+          callSid: params.CallSid,
+          fromNumber: params.From,
+          ivrState: answered.ivrState,
+          clinic,
+        }),
+      ),
+    );
   });
 
   /** The call named in an action URL, with its clinic; those URLs are ours and Twilio signed them. */
   async function ivrFor(callId: unknown): Promise<Ivr> {
-    const call = typeof callId === 'string' && /^[0-9a-f-]{36}$/.test(callId)
-      ? await ctx.db.prisma.call.findUnique({
-          where: { id: callId },
-          select: {
-            id: true,
-            callSid: true,
-            fromNumber: true,
-            ivrState: true,
-            clinic: { select: { id: true, name: true, timeZone: true, locale: true, emergencyMessage: true, greeting: true, receptionNumber: true, fallbackNumber: true, recordCalls: true, recordingNotice: true } },
-          },
-        })
-      : null;
+    const call =
+      typeof callId === 'string' && /^[0-9a-f-]{36}$/.test(callId)
+        ? await ctx.db.prisma.call.findUnique({
+            where: { id: callId },
+            select: {
+              id: true,
+              callSid: true,
+              fromNumber: true,
+              ivrState: true,
+              clinic: {
+                select: {
+                  id: true,
+                  name: true,
+                  timeZone: true,
+                  locale: true,
+                  emergencyMessage: true,
+                  greeting: true,
+                  receptionNumber: true,
+                  fallbackNumber: true,
+                  recordCalls: true,
+                  recordingNotice: true,
+                },
+              },
+            },
+          })
+        : null;
     if (!call) throw new UnknownCallError();
     return new CallStep(ctx, call);
   }
@@ -143,12 +210,15 @@ export function twilioRoutes(ctx: AppContext): Router {
     'queue/connected': connectedResult,
     'voicemail/done': (ivr) => voicemailDone(ivr),
   };
-  const answer = <P extends StepPath>(path: P, handler: Step<P>) => async (req: express.Request, res: express.Response) => {
-    const query = req.query as Params;
-    const carried = STEPS[path].parse(query) as StepQuery<P>;
-    sendTwiml(res, await handler(await ivrFor(query.call), carried, (req.body ?? {}) as Params));
-  };
-  for (const path of Object.keys(steps) as StepPath[]) router.post(`/${path}`, answer(path, steps[path] as Step<typeof path>));
+  const answer =
+    <P extends StepPath>(path: P, handler: Step<P>) =>
+    async (req: express.Request, res: express.Response) => {
+      const query = req.query as Params;
+      const carried = STEPS[path].parse(query) as StepQuery<P>;
+      sendTwiml(res, await handler(await ivrFor(query.call), carried, (req.body ?? {}) as Params));
+    };
+  for (const path of Object.keys(steps) as StepPath[])
+    router.post(`/${path}`, answer(path, steps[path] as Step<typeof path>));
 
   // The TwiML App's voice URL: calls the browser places (ringing a patient back).
   router.post('/client', async (req, res) => {
@@ -162,7 +232,13 @@ export function twilioRoutes(ctx: AppContext): Router {
 
   router.post('/recording', async (req, res) => {
     const cb = recordingCallbackSchema.parse(req.body);
-    if (req.query.kind === 'voicemail') await applyVoicemailCallback(ctx, { callSid: cb.CallSid, recordingSid: cb.RecordingSid, status: cb.RecordingStatus, durationSeconds: cb.RecordingDuration });
+    if (req.query.kind === 'voicemail')
+      await applyVoicemailCallback(ctx, {
+        callSid: cb.CallSid,
+        recordingSid: cb.RecordingSid,
+        status: cb.RecordingStatus,
+        durationSeconds: cb.RecordingDuration,
+      });
     else await applyRecordingCallback(ctx, cb);
     sendTwiml(res, emptyTwiml());
   });
@@ -175,7 +251,11 @@ export function twilioRoutes(ctx: AppContext): Router {
       return;
     }
     // A signed request without the fields its step needs is Twilio's (or a replay's) oddity, not our failure.
-    if (err instanceof ZodError || err instanceof UnknownCallError) req.log?.warn({ problem: err instanceof ZodError ? err.issues.map((i) => i.path.join('.')).join(', ') : err.message }, 'Twilio request was not one we can act on; answered with the apology');
+    if (err instanceof ZodError || err instanceof UnknownCallError)
+      req.log?.warn(
+        { problem: err instanceof ZodError ? err.issues.map((i) => i.path.join('.')).join(', ') : err.message },
+        'Twilio request was not one we can act on; answered with the apology',
+      );
     else req.log?.error({ err }, 'Twilio webhook failed; answered with the apology');
     sendTwiml(res, apologyFor(req));
   };

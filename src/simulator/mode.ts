@@ -15,8 +15,13 @@ export function simulatorMode(config: Pick<Config, 'production' | 'twilio' | 'si
   const { authToken, apiKey, apiBaseUrl } = config.twilio;
   if (config.simulator === 'off') return { enabled: false, reason: 'SIMULATOR=off' };
   if ((authToken || apiKey) && isTwilioItself(apiBaseUrl)) {
-    return { enabled: false, reason: 'real Twilio credentials are configured (TWILIO_AUTH_TOKEN or TWILIO_API_KEY with Twilio\'s own API): the simulator runs only without them' };
+    return {
+      enabled: false,
+      reason:
+        "real Twilio credentials are configured (TWILIO_AUTH_TOKEN or TWILIO_API_KEY with Twilio's own API): the simulator runs only without them",
+    };
   }
-  if (config.production && config.simulator !== 'on') return { enabled: false, reason: 'NODE_ENV=production (set SIMULATOR=on to run it there)' };
+  if (config.production && config.simulator !== 'on')
+    return { enabled: false, reason: 'NODE_ENV=production (set SIMULATOR=on to run it there)' };
   return { enabled: true };
 }

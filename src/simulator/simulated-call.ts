@@ -47,7 +47,13 @@ export class SimulatedCall {
   private rest: Verb[] = [];
   private readonly clock: () => number;
   private readonly startedAt: number;
-  private queue: { name: string; sid: string; enteredAt: number; waitUrl: string | null; action: string | null } | null = null;
+  private queue: {
+    name: string;
+    sid: string;
+    enteredAt: number;
+    waitUrl: string | null;
+    action: string | null;
+  } | null = null;
   private recording: { callback: string | null; startedAt: number } | null = null;
   // One thing at a time per call, as on a real line: the caller, the queue's wait loop and reception take turns.
   private turn: Promise<unknown> = Promise.resolve();
@@ -85,7 +91,11 @@ export class SimulatedCall {
 
   /** What the caller heard since `index` in the transcript, as one string. */
   heardSince(index = 0): string {
-    return this.transcript.slice(index).filter((l) => l.who === 'line').map((l) => l.text).join(' ');
+    return this.transcript
+      .slice(index)
+      .filter((l) => l.who === 'line')
+      .map((l) => l.text)
+      .join(' ');
   }
 
   /** Twilio answers the call: the service's voice URL. */
@@ -129,7 +139,12 @@ export class SimulatedCall {
     return this.serially(async () => {
       const record = this.expect('Record');
       this.note('caller', `left a ${recording.seconds}-second message`);
-      await this.request(record.action, { RecordingSid: recording.sid, RecordingUrl: recording.url, RecordingDuration: String(recording.seconds), Digits: 'hangup' });
+      await this.request(record.action, {
+        RecordingSid: recording.sid,
+        RecordingUrl: recording.url,
+        RecordingDuration: String(recording.seconds),
+        Digits: 'hangup',
+      });
     });
   }
 
@@ -140,8 +155,15 @@ export class SimulatedCall {
       const waiting = this.waiting;
       this.waiting = null;
       this.note('caller', 'hung up');
-      if (waiting?.verb === 'Enqueue' && waiting.action) await this.post(waiting.action, this.params({ ...this.queueParams(), QueueResult: 'hangup' })).catch(() => undefined);
-      if (waiting?.verb === 'Dial' && waiting.action) await this.post(waiting.action, this.params({ DialCallStatus: 'completed', DialCallDuration: String(this.seconds()) })).catch(() => undefined);
+      if (waiting?.verb === 'Enqueue' && waiting.action)
+        await this.post(waiting.action, this.params({ ...this.queueParams(), QueueResult: 'hangup' })).catch(
+          () => undefined,
+        );
+      if (waiting?.verb === 'Dial' && waiting.action)
+        await this.post(
+          waiting.action,
+          this.params({ DialCallStatus: 'completed', DialCallDuration: String(this.seconds()) }),
+        ).catch(() => undefined);
       await this.end();
     });
   }
@@ -167,7 +189,8 @@ export class SimulatedCall {
       if (this.state !== 'queued') return;
       const enqueue = this.waiting as Extract<Waiting, { verb: 'Enqueue' }>;
       this.note('call', '(taken from the queue by reception)');
-      if (enqueue.action) await this.post(enqueue.action, this.params({ ...this.queueParams(), QueueResult: 'redirected' }));
+      if (enqueue.action)
+        await this.post(enqueue.action, this.params({ ...this.queueParams(), QueueResult: 'redirected' }));
       await this.request(url, {});
     }).catch((err: Error) => this.note('call', `(the simulator lost the call: ${err.message})`));
     return true;
@@ -178,7 +201,8 @@ export class SimulatedCall {
     return this.serially(async () => {
       const dial = this.expect('Dial');
       this.note('call', 'Reception hung up');
-      if (dial.action) await this.request(dial.action, { DialCallStatus: 'completed', DialCallDuration: String(this.seconds()) });
+      if (dial.action)
+        await this.request(dial.action, { DialCallStatus: 'completed', DialCallDuration: String(this.seconds()) });
       else await this.end();
     });
   }
@@ -223,7 +247,8 @@ export class SimulatedCall {
 
   private expect<V extends Waiting['verb']>(verb: V): Extract<Waiting, { verb: V }> {
     if (this.state === 'ended') throw new SimulatorError('The call has ended.');
-    if (this.waiting?.verb !== verb) throw new SimulatorError(`The call is not waiting for that (it is ${this.state}).`);
+    if (this.waiting?.verb !== verb)
+      throw new SimulatorError(`The call is not waiting for that (it is ${this.state}).`);
     return this.waiting as Extract<Waiting, { verb: V }>;
   }
 
@@ -237,7 +262,18 @@ export class SimulatedCall {
 
   private params(extra: Record<string, string>): Record<string, string> {
     const { accountSid, sid, from, to } = this.options;
-    return { AccountSid: accountSid, ApiVersion: '2010-04-01', CallSid: sid, From: from, Caller: from, To: to, Called: to, Direction: 'inbound', CallStatus: 'in-progress', ...extra };
+    return {
+      AccountSid: accountSid,
+      ApiVersion: '2010-04-01',
+      CallSid: sid,
+      From: from,
+      Caller: from,
+      To: to,
+      Called: to,
+      Direction: 'inbound',
+      CallStatus: 'in-progress',
+      ...extra,
+    };
   }
 
   private async request(url: string, extra: Record<string, string>): Promise<void> {
@@ -280,7 +316,13 @@ export class SimulatedCall {
           return this.wait(v, 'recording', verbs.slice(i + 1));
         case 'Enqueue':
           this.note('call', '(waiting in the queue)');
-          this.queue = { name: v.queue, sid: queueSidFor(v.queue), enteredAt: this.clock(), waitUrl: v.waitUrl, action: v.action };
+          this.queue = {
+            name: v.queue,
+            sid: queueSidFor(v.queue),
+            enteredAt: this.clock(),
+            waitUrl: v.waitUrl,
+            action: v.action,
+          };
           this.wait(v, 'queued', verbs.slice(i + 1));
           // Twilio requests the wait URL at once, then again each time its answer has played.
           return this.fetchWaitUrl();
@@ -318,10 +360,16 @@ export class SimulatedCall {
     this.state = 'ended';
     this.waiting = null;
     this.note('call', 'Call ended');
-    await this.post(this.options.statusPath ?? '/twilio/status', this.params({ CallStatus: 'completed', CallDuration: String(this.seconds()) }));
+    await this.post(
+      this.options.statusPath ?? '/twilio/status',
+      this.params({ CallStatus: 'completed', CallDuration: String(this.seconds()) }),
+    );
     const recording = this.recording;
     if (recording?.callback && this.options.onRecordingDone) {
-      await this.options.onRecordingDone(this, { callback: recording.callback, seconds: Math.max(1, Math.round((this.clock() - recording.startedAt) / 1000)) });
+      await this.options.onRecordingDone(this, {
+        callback: recording.callback,
+        seconds: Math.max(1, Math.round((this.clock() - recording.startedAt) / 1000)),
+      });
     }
   }
 }

@@ -15,7 +15,12 @@ export const HOLD_LOOP_MS = 10_000;
 /** Twilio's side of recordings, when this process plays Twilio (the in-process stand-in). */
 export interface SimulatedRecordings {
   url: string;
-  addRecording(callSid: string, audio: Buffer, seconds: number, options: { source: 'RecordVerb' | 'StartCallRecordingAPI' }): { sid: string };
+  addRecording(
+    callSid: string,
+    audio: Buffer,
+    seconds: number,
+    options: { source: 'RecordVerb' | 'StartCallRecordingAPI' },
+  ): { sid: string };
 }
 
 export interface SimulatorTwilio {
@@ -45,7 +50,8 @@ export class Simulator {
   listening(url: string): void {
     this.localUrl = url.replace('//localhost:', '//127.0.0.1:');
     this.holdLoop ??= setInterval(() => {
-      for (const { call } of this.calls.values()) if (call.state === 'queued') void call.holdOn().catch(() => undefined);
+      for (const { call } of this.calls.values())
+        if (call.state === 'queued') void call.holdOn().catch(() => undefined);
     }, HOLD_LOOP_MS).unref();
   }
 
@@ -83,7 +89,8 @@ export class Simulator {
         from,
         to,
         queuePlace: (me) => this.placeInQueue(me),
-        onBrowserRinging: (me, identity) => this.options.events?.publish('simulator.browser_ringing', clinicId, { callSid: me.sid, identity }),
+        onBrowserRinging: (me, identity) =>
+          this.options.events?.publish('simulator.browser_ringing', clinicId, { callSid: me.sid, identity }),
         onRecordingDone: (me, recording) => this.finishCallRecording(me, recording),
       },
       this.post,
@@ -100,7 +107,9 @@ export class Simulator {
 
   /** Callers ahead in the same queue come first, as in Twilio's FIFO queue. */
   private placeInQueue(me: SimulatedCall): { position: number; size: number } {
-    const queued = [...this.calls.values()].map((e) => e.call).filter((c) => c.queueName !== null && c.queueName === me.queueName);
+    const queued = [...this.calls.values()]
+      .map((e) => e.call)
+      .filter((c) => c.queueName !== null && c.queueName === me.queueName);
     return { position: queued.filter((c) => c.queuedAt! < me.queuedAt! || c === me).length, size: queued.length };
   }
 
@@ -117,8 +126,12 @@ export class Simulator {
    */
   async leaveMessage(call: SimulatedCall, seconds: number): Promise<void> {
     const record = call.waitingOn;
-    if (record?.verb !== 'Record') throw new SimulatorError(`The call is not recording a message (it is ${call.state}).`);
-    if (!this.recordings) throw new SimulatorError('Leaving a message needs the simulator to play Twilio itself (no TWILIO_AUTH_TOKEN configured).');
+    if (record?.verb !== 'Record')
+      throw new SimulatorError(`The call is not recording a message (it is ${call.state}).`);
+    if (!this.recordings)
+      throw new SimulatorError(
+        'Leaving a message needs the simulator to play Twilio itself (no TWILIO_AUTH_TOKEN configured).',
+      );
     const recording = this.recordings.addRecording(call.sid, silentMp3(seconds), seconds, { source: 'RecordVerb' });
     const callback = this.recordingCallback(call.sid, recording.sid, seconds, 'RecordVerb');
     await call.finishRecording({ sid: recording.sid, url: callback.RecordingUrl!, seconds });
@@ -130,16 +143,38 @@ export class Simulator {
    * audio (here `seconds` of silence) and sends the recording's status callback, as
    * for a real call; without the in-process stand-in there is no audio to keep.
    */
-  private async finishCallRecording(call: SimulatedCall, recording: { callback: string; seconds: number }): Promise<void> {
+  private async finishCallRecording(
+    call: SimulatedCall,
+    recording: { callback: string; seconds: number },
+  ): Promise<void> {
     if (!this.recordings) return;
-    const kept = this.recordings.addRecording(call.sid, silentMp3(recording.seconds), recording.seconds, { source: 'StartCallRecordingAPI' });
-    await this.post(recording.callback, this.recordingCallback(call.sid, kept.sid, recording.seconds, 'StartCallRecordingAPI'));
+    const kept = this.recordings.addRecording(call.sid, silentMp3(recording.seconds), recording.seconds, {
+      source: 'StartCallRecordingAPI',
+    });
+    await this.post(
+      recording.callback,
+      this.recordingCallback(call.sid, kept.sid, recording.seconds, 'StartCallRecordingAPI'),
+    );
   }
 
   /** Twilio's recording status callback for a completed recording. */
-  private recordingCallback(callSid: string, recordingSid: string, seconds: number, source: 'RecordVerb' | 'StartCallRecordingAPI'): Record<string, string> {
+  private recordingCallback(
+    callSid: string,
+    recordingSid: string,
+    seconds: number,
+    source: 'RecordVerb' | 'StartCallRecordingAPI',
+  ): Record<string, string> {
     const url = `${this.recordings!.url}/2010-04-01/Accounts/${this.account.accountSid}/Recordings/${recordingSid}`;
-    return { AccountSid: this.account.accountSid, CallSid: callSid, RecordingSid: recordingSid, RecordingUrl: url, RecordingStatus: 'completed', RecordingDuration: String(seconds), RecordingChannels: source === 'RecordVerb' ? '1' : '2', RecordingSource: source };
+    return {
+      AccountSid: this.account.accountSid,
+      CallSid: callSid,
+      RecordingSid: recordingSid,
+      RecordingUrl: url,
+      RecordingStatus: 'completed',
+      RecordingDuration: String(seconds),
+      RecordingChannels: source === 'RecordVerb' ? '1' : '2',
+      RecordingSource: source,
+    };
   }
 
   private readonly post = async (url: string, params: Record<string, string>): Promise<string> => {

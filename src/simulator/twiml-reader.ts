@@ -18,19 +18,31 @@ export type Verb =
   | { verb: 'other'; name: string };
 
 type Node = Record<string, unknown>;
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', preserveOrder: true, trimValues: true, parseTagValue: false });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  preserveOrder: true,
+  trimValues: true,
+  parseTagValue: false,
+});
 
 const attrsOf = (node: Node) => (node[':@'] ?? {}) as Record<string, string>;
 const tagOf = (node: Node) => Object.keys(node).find((k) => k !== ':@')!;
 const childrenOf = (node: Node) => node[tagOf(node)] as Node[];
-const textOf = (nodes: Node[]) => nodes.map((n) => String(n['#text'] ?? '')).join('').trim();
+const textOf = (nodes: Node[]) =>
+  nodes
+    .map((n) => String(n['#text'] ?? ''))
+    .join('')
+    .trim();
 
 /** The verbs of a `<Response>`, in order; throws when the document is not TwiML. */
 export function readTwiml(xml: string): Verb[] {
   const doc = parser.parse(xml) as Node[];
   const response = doc.find((n) => tagOf(n) === 'Response');
   if (!response) throw new Error('not TwiML: no <Response>');
-  return childrenOf(response).filter((n) => tagOf(n) !== '#text').map(toVerb);
+  return childrenOf(response)
+    .filter((n) => tagOf(n) !== '#text')
+    .map(toVerb);
 }
 
 function toVerb(node: Node): Verb {
@@ -61,17 +73,29 @@ function toVerb(node: Node): Verb {
       const number = child('Number');
       const client = child('Client');
       const plain = textOf(children);
-      return { verb: 'Dial', action: a.action ?? null, number: number ? textOf(childrenOf(number)) : client ? null : plain || null, client: client ? textOf(childrenOf(client)) : null };
+      return {
+        verb: 'Dial',
+        action: a.action ?? null,
+        number: number ? textOf(childrenOf(number)) : client ? null : plain || null,
+        client: client ? textOf(childrenOf(client)) : null,
+      };
     }
     case 'Enqueue':
       return { verb: 'Enqueue', queue: textOf(children), action: a.action ?? null, waitUrl: a.waitUrl ?? null };
     case 'Leave':
       return { verb: 'Leave' };
     case 'Record':
-      return { verb: 'Record', action: a.action ?? '', maxLength: Number(a.maxLength ?? 3600), recordingStatusCallback: a.recordingStatusCallback ?? null };
+      return {
+        verb: 'Record',
+        action: a.action ?? '',
+        maxLength: Number(a.maxLength ?? 3600),
+        recordingStatusCallback: a.recordingStatusCallback ?? null,
+      };
     case 'Start': {
       const recording = child('Recording');
-      return recording ? { verb: 'StartRecording', recordingStatusCallback: attrsOf(recording).recordingStatusCallback ?? null } : { verb: 'other', name: 'Start' };
+      return recording
+        ? { verb: 'StartRecording', recordingStatusCallback: attrsOf(recording).recordingStatusCallback ?? null }
+        : { verb: 'other', name: 'Start' };
     }
     default:
       return { verb: 'other', name };

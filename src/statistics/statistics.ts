@@ -3,7 +3,17 @@
 import { DateTime } from 'luxon';
 import { inPages } from '../db/pages.js';
 import type { Prisma } from '../db/database.js';
-import { type CallBackFacts, type CallFacts, COUNTERS, type DayTotals, emptyTotals, figuresOf, sumTotals, tallyDay, TARGETS } from './tally.js';
+import {
+  type CallBackFacts,
+  type CallFacts,
+  COUNTERS,
+  type DayTotals,
+  emptyTotals,
+  figuresOf,
+  sumTotals,
+  tallyDay,
+  TARGETS,
+} from './tally.js';
 import { toCsv } from '../core/csv.js';
 
 export interface ClinicZone {
@@ -18,12 +28,14 @@ export interface ClinicZone {
 export const CLOSED_AFTER_DAYS = 2;
 
 const today = (now: Date, timeZone: string) => DateTime.fromJSDate(now, { zone: timeZone }).startOf('day');
-export const lastClosedDay = (now: Date, timeZone: string) => today(now, timeZone).minus({ days: CLOSED_AFTER_DAYS }).toISODate()!;
+export const lastClosedDay = (now: Date, timeZone: string) =>
+  today(now, timeZone).minus({ days: CLOSED_AFTER_DAYS }).toISODate()!;
 
 /** Every local date from `from` to `to`, both included. */
 export function datesBetween(from: string, to: string): string[] {
   const dates: string[] = [];
-  for (let d = DateTime.fromISO(from, { zone: 'utc' }); d.toISODate()! <= to; d = d.plus({ days: 1 })) dates.push(d.toISODate()!);
+  for (let d = DateTime.fromISO(from, { zone: 'utc' }); d.toISODate()! <= to; d = d.plus({ days: 1 }))
+    dates.push(d.toISODate()!);
   return dates;
 }
 
@@ -35,7 +47,17 @@ function dayBounds(date: string, timeZone: string) {
 const asDbDate = (date: string) => new Date(`${date}T00:00:00Z`);
 const localDate = (at: Date, timeZone: string) => DateTime.fromJSDate(at, { zone: timeZone }).toISODate()!;
 
-const CALL_FACTS = { id: true, startedAt: true, direction: true, outcome: true, queuedAt: true, answeredAt: true, queueStatus: true, endedAt: true, durationSeconds: true } as const;
+const CALL_FACTS = {
+  id: true,
+  startedAt: true,
+  direction: true,
+  outcome: true,
+  queuedAt: true,
+  answeredAt: true,
+  queueStatus: true,
+  endedAt: true,
+  durationSeconds: true,
+} as const;
 
 /** Runs of consecutive dates, so a whole run is read in one sweep of pages. */
 function consecutiveRuns(dates: string[]): Array<[string, string]> {
@@ -57,7 +79,19 @@ async function computeDays(prisma: Prisma, clinic: ClinicZone, dates: string[]):
     const range = { gte: dayBounds(first, clinic.timeZone).from, lt: dayBounds(last, clinic.timeZone).to };
     const callPages = inPages<CallFacts & { id: string }>((after, take) =>
       prisma.call.findMany({
-        where: { clinicId: clinic.id, direction: 'inbound', startedAt: range, ...(after ? { AND: [{ startedAt: { gte: after.startedAt } }, { OR: [{ startedAt: { gt: after.startedAt } }, { id: { gt: after.id } }] }] } : {}) },
+        where: {
+          clinicId: clinic.id,
+          direction: 'inbound',
+          startedAt: range,
+          ...(after
+            ? {
+                AND: [
+                  { startedAt: { gte: after.startedAt } },
+                  { OR: [{ startedAt: { gt: after.startedAt } }, { id: { gt: after.id } }] },
+                ],
+              }
+            : {}),
+        },
         select: CALL_FACTS,
         orderBy: [{ startedAt: 'asc' }, { id: 'asc' }],
         take,
@@ -65,14 +99,30 @@ async function computeDays(prisma: Prisma, clinic: ClinicZone, dates: string[]):
     );
     for await (const page of callPages) for (const c of page) into(calls, localDate(c.startedAt, clinic.timeZone), c);
     const callBackPages = inPages<CallBackFacts & { id: string }>((after, take) =>
-      prisma.callBack.findMany({ where: { clinicId: clinic.id, OR: [{ createdAt: range }, { doneAt: range }], ...(after ? { id: { gt: after.id } } : {}) }, select: { id: true, createdAt: true, doneAt: true }, orderBy: { id: 'asc' }, take }),
+      prisma.callBack.findMany({
+        where: {
+          clinicId: clinic.id,
+          OR: [{ createdAt: range }, { doneAt: range }],
+          ...(after ? { id: { gt: after.id } } : {}),
+        },
+        select: { id: true, createdAt: true, doneAt: true },
+        orderBy: { id: 'asc' },
+        take,
+      }),
     );
     // A call-back counts on the day it was asked for and on the day it was made.
     for await (const page of callBackPages) {
-      for (const b of page) for (const date of new Set([localDate(b.createdAt, clinic.timeZone), ...(b.doneAt ? [localDate(b.doneAt, clinic.timeZone)] : [])])) into(callBacks, date, b);
+      for (const b of page)
+        for (const date of new Set([
+          localDate(b.createdAt, clinic.timeZone),
+          ...(b.doneAt ? [localDate(b.doneAt, clinic.timeZone)] : []),
+        ]))
+          into(callBacks, date, b);
     }
   }
-  return new Map(dates.map((date) => [date, tallyDay(calls.get(date)!, callBacks.get(date)!, dayBounds(date, clinic.timeZone))]));
+  return new Map(
+    dates.map((date) => [date, tallyDay(calls.get(date)!, callBacks.get(date)!, dayBounds(date, clinic.timeZone))]),
+  );
 }
 
 type StoredDay = DayTotals & { day: Date };
@@ -84,7 +134,10 @@ const fromStored = ({ day: _day, ...totals }: StoredDay): DayTotals => ({
 async function storeDays(prisma: Prisma, clinicId: string, days: Array<[string, DayTotals]>, now: Date): Promise<void> {
   if (days.length === 0) return;
   // Another instance (or request) may have stored some first; the first one stands.
-  await prisma.callStatsDay.createMany({ data: days.map(([date, totals]) => ({ clinicId, day: asDbDate(date), ...totals, computedAt: now })), skipDuplicates: true });
+  await prisma.callStatsDay.createMany({
+    data: days.map(([date, totals]) => ({ clinicId, day: asDbDate(date), ...totals, computedAt: now })),
+    skipDuplicates: true,
+  });
 }
 
 /**
@@ -95,29 +148,53 @@ async function storeDays(prisma: Prisma, clinicId: string, days: Array<[string, 
 async function clinicLife(prisma: Prisma, clinic: ClinicZone, now: Date): Promise<{ first: string; today: string }> {
   const [created, firstCall, firstKept] = await Promise.all([
     prisma.clinic.findUnique({ where: { id: clinic.id }, select: { createdAt: true } }),
-    prisma.call.findFirst({ where: { clinicId: clinic.id }, orderBy: { startedAt: 'asc' }, select: { startedAt: true } }),
+    prisma.call.findFirst({
+      where: { clinicId: clinic.id },
+      orderBy: { startedAt: 'asc' },
+      select: { startedAt: true },
+    }),
     prisma.callStatsDay.findFirst({ where: { clinicId: clinic.id }, orderBy: { day: 'asc' }, select: { day: true } }),
   ]);
-  const candidates = [created?.createdAt, firstCall?.startedAt].flatMap((d) => (d ? [localDate(d, clinic.timeZone)] : []));
+  const candidates = [created?.createdAt, firstCall?.startedAt].flatMap((d) =>
+    d ? [localDate(d, clinic.timeZone)] : [],
+  );
   if (firstKept) candidates.push(firstKept.day.toISOString().slice(0, 10));
   const today = localDate(now, clinic.timeZone);
   return { first: candidates.sort()[0] ?? today, today };
 }
 
 /** Each day's totals for a period: stored days as stored, closed days computed and stored now, open days computed live. */
-export async function dailyTotals(prisma: Prisma, clinic: ClinicZone, from: string, to: string, now: Date): Promise<Array<{ date: string; totals: DayTotals }>> {
+export async function dailyTotals(
+  prisma: Prisma,
+  clinic: ClinicZone,
+  from: string,
+  to: string,
+  now: Date,
+): Promise<Array<{ date: string; totals: DayTotals }>> {
   const life = await clinicLife(prisma, clinic, now);
   const [first, last] = [from > life.first ? from : life.first, to < life.today ? to : life.today];
   const byDate = new Map<string, DayTotals>();
   if (first <= last) {
     const stored = inPages<StoredDay>((after, take) =>
-      prisma.callStatsDay.findMany({ where: { clinicId: clinic.id, day: { gte: after ? new Date(after.day.getTime() + 86_400_000) : asDbDate(first), lte: asDbDate(last) } }, orderBy: { day: 'asc' }, take }),
+      prisma.callStatsDay.findMany({
+        where: {
+          clinicId: clinic.id,
+          day: { gte: after ? new Date(after.day.getTime() + 86_400_000) : asDbDate(first), lte: asDbDate(last) },
+        },
+        orderBy: { day: 'asc' },
+        take,
+      }),
     );
     for await (const page of stored) for (const s of page) byDate.set(s.day.toISOString().slice(0, 10), fromStored(s));
     const missing = datesBetween(first, last).filter((d) => !byDate.has(d));
     const computed = await computeDays(prisma, clinic, missing);
     const closedThrough = lastClosedDay(now, clinic.timeZone);
-    await storeDays(prisma, clinic.id, [...computed].filter(([date]) => date <= closedThrough), now);
+    await storeDays(
+      prisma,
+      clinic.id,
+      [...computed].filter(([date]) => date <= closedThrough),
+      now,
+    );
     for (const [date, totals] of computed) byDate.set(date, totals);
   }
   return datesBetween(from, to).map((date) => ({ date, totals: byDate.get(date) ?? emptyTotals() }));
@@ -128,13 +205,24 @@ export async function dailyTotals(prisma: Prisma, clinic: ClinicZone, from: stri
  * call on. Runs on a schedule, and must run before call logs are purged.
  */
 export async function closeDays(prisma: Prisma, now: Date, clinicId?: string): Promise<number> {
-  const clinics = await prisma.clinic.findMany({ where: clinicId ? { id: clinicId } : {}, select: { id: true, timeZone: true } });
+  const clinics = await prisma.clinic.findMany({
+    where: clinicId ? { id: clinicId } : {},
+    select: { id: true, timeZone: true },
+  });
   let stored = 0;
   for (const clinic of clinics) {
     const closedThrough = lastClosedDay(now, clinic.timeZone);
     const [latest, first] = await Promise.all([
-      prisma.callStatsDay.findFirst({ where: { clinicId: clinic.id }, orderBy: { day: 'desc' }, select: { day: true } }),
-      prisma.call.findFirst({ where: { clinicId: clinic.id }, orderBy: { startedAt: 'asc' }, select: { startedAt: true } }),
+      prisma.callStatsDay.findFirst({
+        where: { clinicId: clinic.id },
+        orderBy: { day: 'desc' },
+        select: { day: true },
+      }),
+      prisma.call.findFirst({
+        where: { clinicId: clinic.id },
+        orderBy: { startedAt: 'asc' },
+        select: { startedAt: true },
+      }),
     ]);
     if (!first) continue;
     const firstDate = localDate(first.startedAt, clinic.timeZone);
@@ -142,7 +230,11 @@ export async function closeDays(prisma: Prisma, now: Date, clinicId?: string): P
     const from = after > firstDate ? after : firstDate;
     if (from > closedThrough) continue;
     // A month at a time, so a clinic's first run over years of history stays in small steps.
-    for (let start = from; start <= closedThrough; start = DateTime.fromISO(start, { zone: 'utc' }).plus({ days: 31 }).toISODate()!) {
+    for (
+      let start = from;
+      start <= closedThrough;
+      start = DateTime.fromISO(start, { zone: 'utc' }).plus({ days: 31 }).toISODate()!
+    ) {
       const end = DateTime.fromISO(start, { zone: 'utc' }).plus({ days: 30 }).toISODate()!;
       const days = datesBetween(start, end < closedThrough ? end : closedThrough);
       await storeDays(prisma, clinic.id, [...(await computeDays(prisma, clinic, days))], now);
@@ -169,12 +261,24 @@ export async function periodReport(prisma: Prisma, clinic: ClinicZone, from: str
 }
 
 const CSV_COLUMNS = [
-  ['calls', 'calls'], ['askedForReception', 'asked_for_reception'], ['answered', 'answered'], ['answeredWithin20s', 'answered_within_20s'],
-  ['answeredWithin20sRate', 'answered_within_20s_rate'], ['abandoned', 'abandoned'], ['abandonmentRate', 'abandonment_rate'],
-  ['voicemails', 'voicemails'], ['booked', 'booked'], ['moved', 'moved'], ['cancelled', 'cancelled'], ['outOfHours', 'out_of_hours'],
-  ['averageAnswerSeconds', 'average_answer_seconds'], ['longestAnswerSeconds', 'longest_answer_seconds'],
-  ['averageAbandonedWaitSeconds', 'average_abandoned_wait_seconds'], ['callBacksRequested', 'call_backs_requested'],
-  ['callBacksMade', 'call_backs_made'], ['averageCallSeconds', 'average_call_seconds'],
+  ['calls', 'calls'],
+  ['askedForReception', 'asked_for_reception'],
+  ['answered', 'answered'],
+  ['answeredWithin20s', 'answered_within_20s'],
+  ['answeredWithin20sRate', 'answered_within_20s_rate'],
+  ['abandoned', 'abandoned'],
+  ['abandonmentRate', 'abandonment_rate'],
+  ['voicemails', 'voicemails'],
+  ['booked', 'booked'],
+  ['moved', 'moved'],
+  ['cancelled', 'cancelled'],
+  ['outOfHours', 'out_of_hours'],
+  ['averageAnswerSeconds', 'average_answer_seconds'],
+  ['longestAnswerSeconds', 'longest_answer_seconds'],
+  ['averageAbandonedWaitSeconds', 'average_abandoned_wait_seconds'],
+  ['callBacksRequested', 'call_backs_requested'],
+  ['callBacksMade', 'call_backs_made'],
+  ['averageCallSeconds', 'average_call_seconds'],
 ] as const;
 
 /** The period's daily totals as CSV, one row per day and a last row for the whole period. */
@@ -183,5 +287,8 @@ export function reportCsv(report: PeriodReport): string {
   const cell = (v: number | null) => (v === null ? '' : Number.isInteger(v) ? v : v.toFixed(4));
   const line = (date: string, r: Row) => [date, ...CSV_COLUMNS.map(([key]) => cell(r[key])), ...r.callsByHour];
   const hours = Array.from({ length: 24 }, (_, h) => `calls_${String(h).padStart(2, '0')}h`);
-  return toCsv([...report.days.map((d) => line(d.date, d)), line('total', report.totals)], ['date', ...CSV_COLUMNS.map(([, name]) => name), ...hours]);
+  return toCsv(
+    [...report.days.map((d) => line(d.date, d)), line('total', report.totals)],
+    ['date', ...CSV_COLUMNS.map(([, name]) => name), ...hours],
+  );
 }

@@ -49,12 +49,30 @@ export const TARGETS = { answeredWithin20s: 0.8, abandonment: 0.05 } as const;
 export const ANSWER_WITHIN_SECONDS = 20;
 
 export const COUNTERS = [
-  'calls', 'askedForReception', 'answered', 'answeredWithin20s', 'answerSecondsTotal', 'longestAnswerSeconds',
-  'abandoned', 'abandonedWaitSecondsTotal', 'abandonedWaitCount', 'voicemails', 'booked', 'moved', 'cancelled',
-  'outOfHours', 'callBacksRequested', 'callBacksMade', 'callSecondsTotal', 'callSecondsCount',
+  'calls',
+  'askedForReception',
+  'answered',
+  'answeredWithin20s',
+  'answerSecondsTotal',
+  'longestAnswerSeconds',
+  'abandoned',
+  'abandonedWaitSecondsTotal',
+  'abandonedWaitCount',
+  'voicemails',
+  'booked',
+  'moved',
+  'cancelled',
+  'outOfHours',
+  'callBacksRequested',
+  'callBacksMade',
+  'callSecondsTotal',
+  'callSecondsCount',
 ] as const satisfies ReadonlyArray<keyof DayTotals>;
 
-export const emptyTotals = (): DayTotals => ({ callsByHour: Array<number>(24).fill(0), ...(Object.fromEntries(COUNTERS.map((k) => [k, 0])) as Omit<DayTotals, 'callsByHour'>) });
+export const emptyTotals = (): DayTotals => ({
+  callsByHour: Array<number>(24).fill(0),
+  ...(Object.fromEntries(COUNTERS.map((k) => [k, 0])) as Omit<DayTotals, 'callsByHour'>),
+});
 
 const seconds = (from: Date, to: Date) => Math.max(0, Math.round((to.getTime() - from.getTime()) / 1000));
 const within = (at: Date | null, from: Date, to: Date) => at !== null && at >= from && at < to;
@@ -64,7 +82,11 @@ const within = (at: Date | null, from: Date, to: Date) => at !== null && at >= f
  * count as requested on the day they were put on the list and as made on the day
  * they were marked done. Outgoing calls (staff ringing back) are not incoming calls.
  */
-export function tallyDay(calls: CallFacts[], callBacks: CallBackFacts[], day: { from: Date; to: Date; timeZone: string }): DayTotals {
+export function tallyDay(
+  calls: CallFacts[],
+  callBacks: CallBackFacts[],
+  day: { from: Date; to: Date; timeZone: string },
+): DayTotals {
   const t = emptyTotals();
   for (const c of calls) {
     if (c.direction !== 'inbound' || !within(c.startedAt, day.from, day.to)) continue;

@@ -16,7 +16,12 @@ import { choiceOf, type StepQuery } from '../voice/steps.js';
 
 async function phoneTypes(ivr: Ivr) {
   return ivr.deps.db.prisma.appointmentType.findMany({
-    where: { clinicId: ivr.call.clinic.id, active: true, phoneBookable: true, practitioners: { some: { practitioner: { active: true } } } },
+    where: {
+      clinicId: ivr.call.clinic.id,
+      active: true,
+      phoneBookable: true,
+      practitioners: { some: { practitioner: { active: true } } },
+    },
     orderBy: { name: 'asc' },
     select: { id: true, name: true },
   });
@@ -30,7 +35,9 @@ export async function bookingStart(ivr: Ivr): Promise<string> {
   }
   if (types.length === 1) return offerSlots(ivr, types[0]!.id);
   const prompt = types.map((t, i) => `For ${t.name}, press ${i + 1}.`).join(' ');
-  return ivr.ask(ivr.url('book/type'), `What would you like to book? ${prompt}`, ivr.url('menu', { silence: '1' }), { digits: 1 });
+  return ivr.ask(ivr.url('book/type'), `What would you like to book? ${prompt}`, ivr.url('menu', { silence: '1' }), {
+    digits: 1,
+  });
 }
 
 export async function chooseType(ivr: Ivr, body: Params): Promise<string> {
@@ -45,27 +52,55 @@ export async function chooseType(ivr: Ivr, body: Params): Promise<string> {
 
 const encodeSlot = (s: Slot) => `${s.practitionerId}@${s.startsAt.toISOString()}`;
 
-/** Three free times at a time, spoken; 9 for later ones. */
 /** Where the choice of time goes: booking, or moving the appointment `appt`. */
 export type SlotStep = { path: 'book/slot' } | { path: 'change/slot'; appt: string };
 
-export async function offerSlots(ivr: Ivr, typeId: string, after?: string, apology?: string, step: SlotStep = { path: 'book/slot' }): Promise<string> {
-  const slots = await nextFreeSlots(ivr.deps.db.prisma, { clinicId: ivr.call.clinic.id, typeId, limit: 3, after: after ? new Date(after) : undefined, applyNotice: true, now: ivr.deps.clock() });
+/** Three free times at a time, spoken; 9 for later ones. */
+export async function offerSlots(
+  ivr: Ivr,
+  typeId: string,
+  after?: string,
+  apology?: string,
+  step: SlotStep = { path: 'book/slot' },
+): Promise<string> {
+  const slots = await nextFreeSlots(ivr.deps.db.prisma, {
+    clinicId: ivr.call.clinic.id,
+    typeId,
+    limit: 3,
+    after: after ? new Date(after) : undefined,
+    applyNotice: true,
+    now: ivr.deps.clock(),
+  });
   if (apology) ivr.say(apology);
   if (slots.length === 0) {
-    ivr.say(after ? 'There are no later free times.' : 'Sorry, there are no free times to book by phone at the moment.');
+    ivr.say(
+      after ? 'There are no later free times.' : 'Sorry, there are no free times to book by phone at the moment.',
+    );
     return reception(ivr);
   }
   const names = await spokenNames(ivr, slots);
-  const choices = slots.map((s, i) => `For ${speakSlot({ startsAt: s.startsAt, spokenName: names.get(s.practitionerId) ?? '' }, ivr.speakOptions())}, press ${i + 1}.`).join(' ');
+  const choices = slots
+    .map(
+      (s, i) =>
+        `For ${speakSlot({ startsAt: s.startsAt, spokenName: names.get(s.practitionerId) ?? '' }, ivr.speakOptions())}, press ${i + 1}.`,
+    )
+    .join(' ');
   const later = new Date(slots[slots.length - 1]!.startsAt.getTime() + 60_000).toISOString();
   const offer = { type: typeId, later, ...Object.fromEntries(slots.map((s, i) => [`s${i + 1}`, encodeSlot(s)])) };
-  const action = step.path === 'change/slot' ? ivr.url('change/slot', { ...offer, appt: step.appt }) : ivr.url('book/slot', offer);
-  return ivr.ask(action, `The next free times are: ${choices} For later times, press 9.`, ivr.url('menu', { silence: '1' }));
+  const action =
+    step.path === 'change/slot' ? ivr.url('change/slot', { ...offer, appt: step.appt }) : ivr.url('book/slot', offer);
+  return ivr.ask(
+    action,
+    `The next free times are: ${choices} For later times, press 9.`,
+    ivr.url('menu', { silence: '1' }),
+  );
 }
 
 export async function spokenNames(ivr: Ivr, slots: Array<{ practitionerId: string }>) {
-  const rows = await ivr.deps.db.prisma.practitioner.findMany({ where: { id: { in: slots.map((s) => s.practitionerId) } }, select: { id: true, spokenName: true } });
+  const rows = await ivr.deps.db.prisma.practitioner.findMany({
+    where: { id: { in: slots.map((s) => s.practitionerId) } },
+    select: { id: true, spokenName: true },
+  });
   return new Map(rows.map((r) => [r.id, r.spokenName]));
 }
 
@@ -84,7 +119,11 @@ export async function chooseSlot(ivr: Ivr, q: StepQuery<'book/slot'>, body: Para
  */
 async function whoFor(ivr: Ivr, p: { type: string; slot: string }): Promise<string> {
   if ((await callersPatients(ivr)).length === 0) return askName(ivr, p);
-  return ivr.ask(ivr.url('book/who', p), 'Is the appointment for someone already registered with us? Press 1. For someone new, press 2.', ivr.url('menu', { silence: '1' }));
+  return ivr.ask(
+    ivr.url('book/who', p),
+    'Is the appointment for someone already registered with us? Press 1. For someone new, press 2.',
+    ivr.url('menu', { silence: '1' }),
+  );
 }
 
 export async function choosePatient(ivr: Ivr, q: StepQuery<'book/who'>, body: Params): Promise<string> {
@@ -102,7 +141,11 @@ export async function knownBirthDate(ivr: Ivr, q: StepQuery<'book/known-dob'>, b
   if (matches.length === 1) return confirmBooking(ivr, { ...p, patient: matches[0]!.id });
   if (matches.length > 1) {
     const options = matches.map((m, i) => `For ${m.name}, press ${i + 1}.`).join(' ');
-    return ivr.ask(ivr.url('book/which', { ...p, ...Object.fromEntries(matches.map((m, i) => [`p${i + 1}`, m.id])) }), `Who is the appointment for? ${options}`, ivr.url('menu', { silence: '1' }));
+    return ivr.ask(
+      ivr.url('book/which', { ...p, ...Object.fromEntries(matches.map((m, i) => [`p${i + 1}`, m.id])) }),
+      `Who is the appointment for? ${options}`,
+      ivr.url('menu', { silence: '1' }),
+    );
   }
   if (attempt >= MAX_MENU_ATTEMPTS) {
     ivr.say("Sorry, that doesn't match our records, so I'll put you through to reception.");
@@ -129,7 +172,12 @@ export async function chooseVerified(ivr: Ivr, q: StepQuery<'book/which'>, body:
 }
 
 function askName(ivr: Ivr, p: { type: string; slot: string }, attempt = 1): string {
-  return ivr.ask(ivr.url('book/name', { ...p, attempt: String(attempt) }), "Please say the patient's full name.", ivr.url('book/name', { ...p, attempt: String(attempt), silence: '1' }), { speech: true });
+  return ivr.ask(
+    ivr.url('book/name', { ...p, attempt: String(attempt) }),
+    "Please say the patient's full name.",
+    ivr.url('book/name', { ...p, attempt: String(attempt), silence: '1' }),
+    { speech: true },
+  );
 }
 
 export async function heardName(ivr: Ivr, q: StepQuery<'book/name'>, body: Params): Promise<string> {
@@ -142,7 +190,11 @@ export async function heardName(ivr: Ivr, q: StepQuery<'book/name'>, body: Param
     return askName(ivr, p, attempt + 1);
   }
   await ivr.saveState({ ...ivr.state(), newPatientName: name.slice(0, 120) });
-  return ivr.ask(ivr.url('book/name-ok', { ...p, attempt: String(attempt) }), `I heard ${name}. If that's right, press 1. To say it again, press 2.`, ivr.url('menu', { silence: '1' }));
+  return ivr.ask(
+    ivr.url('book/name-ok', { ...p, attempt: String(attempt) }),
+    `I heard ${name}. If that's right, press 1. To say it again, press 2.`,
+    ivr.url('menu', { silence: '1' }),
+  );
 }
 
 export async function nameConfirmed(ivr: Ivr, q: StepQuery<'book/name-ok'>, body: Params): Promise<string> {
@@ -160,8 +212,14 @@ export async function heardBirthDate(ivr: Ivr, q: StepQuery<'book/dob'>, body: P
   }
   await ivr.saveState({ ...ivr.state(), newPatientDob: dob });
   const spoken = DateTime.fromISO(dob).setLocale('en-GB');
-  const said = usOrder(ivr.call.clinic.locale) ? `${spoken.toFormat('LLLL')} ${ordinal(spoken.day)}, ${spoken.year}` : `the ${ordinal(spoken.day)} of ${spoken.toFormat('LLLL')} ${spoken.year}`;
-  return ivr.ask(ivr.url('book/dob-ok', p), `That's ${said}. If that's right, press 1. To key it again, press 2.`, ivr.url('menu', { silence: '1' }));
+  const said = usOrder(ivr.call.clinic.locale)
+    ? `${spoken.toFormat('LLLL')} ${ordinal(spoken.day)}, ${spoken.year}`
+    : `the ${ordinal(spoken.day)} of ${spoken.toFormat('LLLL')} ${spoken.year}`;
+  return ivr.ask(
+    ivr.url('book/dob-ok', p),
+    `That's ${said}. If that's right, press 1. To key it again, press 2.`,
+    ivr.url('menu', { silence: '1' }),
+  );
 }
 
 export async function birthDateConfirmed(ivr: Ivr, q: StepQuery<'book/dob-ok'>, body: Params): Promise<string> {
@@ -173,13 +231,30 @@ export async function birthDateConfirmed(ivr: Ivr, q: StepQuery<'book/dob-ok'>, 
 async function confirmBooking(ivr: Ivr, p: { type: string; slot: string; patient: string }): Promise<string> {
   const [practitionerId, startsAt] = p.slot.split('@');
   const names = await spokenNames(ivr, [{ practitionerId: practitionerId! }]);
-  const who = p.patient === 'new' ? ivr.state().newPatientName : (await ivr.deps.db.prisma.patient.findFirst({ where: { id: p.patient, clinicId: ivr.call.clinic.id }, select: { name: true } }))?.name;
-  const when = speakSlot({ startsAt: new Date(startsAt!), spokenName: names.get(practitionerId!) ?? '' }, ivr.speakOptions());
-  return ivr.ask(ivr.url('book/confirm', p), `To book ${when} for ${who}, press 1. To choose another time, press 2.`, ivr.url('menu', { silence: '1' }));
+  const who =
+    p.patient === 'new'
+      ? ivr.state().newPatientName
+      : (
+          await ivr.deps.db.prisma.patient.findFirst({
+            where: { id: p.patient, clinicId: ivr.call.clinic.id },
+            select: { name: true },
+          })
+        )?.name;
+  const when = speakSlot(
+    { startsAt: new Date(startsAt!), spokenName: names.get(practitionerId!) ?? '' },
+    ivr.speakOptions(),
+  );
+  return ivr.ask(
+    ivr.url('book/confirm', p),
+    `To book ${when} for ${who}, press 1. To choose another time, press 2.`,
+    ivr.url('menu', { silence: '1' }),
+  );
 }
 
 function bookedMessage(ivr: Ivr, startsAt: Date, spokenName: string): string {
-  ivr.say(`You're booked for ${speakSlot({ startsAt, spokenName }, ivr.speakOptions())}. Thank you for calling. Goodbye.`);
+  ivr.say(
+    `You're booked for ${speakSlot({ startsAt, spokenName }, ivr.speakOptions())}. Thank you for calling. Goodbye.`,
+  );
   ivr.response.hangup();
   return ivr.twiml();
 }
@@ -191,7 +266,12 @@ export async function confirmed(ivr: Ivr, q: StepQuery<'book/confirm'>, body: Pa
   if (p.patient !== 'new' && ivr.state().verifiedPatientId !== p.patient) return whoFor(ivr, p);
   // Twilio may repeat this request: the second time, the booking already stands.
   const done = ivr.state().bookedAppointmentId;
-  const already = done ? await ivr.deps.db.prisma.appointment.findFirst({ where: { id: done, clinicId: ivr.call.clinic.id }, include: { practitioner: { select: { spokenName: true } } } }) : null;
+  const already = done
+    ? await ivr.deps.db.prisma.appointment.findFirst({
+        where: { id: done, clinicId: ivr.call.clinic.id },
+        include: { practitioner: { select: { spokenName: true } } },
+      })
+    : null;
   if (already) return bookedMessage(ivr, already.startsAt, already.practitioner.spokenName);
   const [practitionerId, startsAtText] = p.slot.split('@');
   const startsAt = new Date(startsAtText!);
@@ -202,22 +282,40 @@ export async function confirmed(ivr: Ivr, q: StepQuery<'book/confirm'>, body: Pa
     if (!state.newPatientName || !state.newPatientDob) return askName(ivr, p);
     const phone = isE164(ivr.call.fromNumber) ? ivr.call.fromNumber : null;
     // A retry of this request must not make a second patient: reuse the one this call made.
-    const existing = state.newPatientId ? await prisma.patient.findFirst({ where: { id: state.newPatientId, clinicId: ivr.call.clinic.id } }) : null;
-    const patient = existing ?? (await prisma.patient.create({ data: { clinicId: ivr.call.clinic.id, name: state.newPatientName, phone, dateOfBirth: new Date(state.newPatientDob) } }));
+    const existing = state.newPatientId
+      ? await prisma.patient.findFirst({ where: { id: state.newPatientId, clinicId: ivr.call.clinic.id } })
+      : null;
+    const patient =
+      existing ??
+      (await prisma.patient.create({
+        data: {
+          clinicId: ivr.call.clinic.id,
+          name: state.newPatientName,
+          phone,
+          dateOfBirth: new Date(state.newPatientDob),
+        },
+      }));
     await ivr.saveState({ ...state, newPatientId: patient.id });
     patientId = patient.id;
   }
   try {
     const state = (bookedAppointmentId: string) => ({ ...ivr.state(), bookedAppointmentId });
-    const appointment = await bookAppointment(
-      ivr.deps,
-      { clinicId: ivr.call.clinic.id, practitionerId: practitionerId!, typeId: p.type, patientId, startsAt, source: 'phone', actor: { type: 'system' }, alongWith: outcomeAlongWith(ivr, 'booked', state) },
-    );
+    const appointment = await bookAppointment(ivr.deps, {
+      clinicId: ivr.call.clinic.id,
+      practitionerId: practitionerId!,
+      typeId: p.type,
+      patientId,
+      startsAt,
+      source: 'phone',
+      actor: { type: 'system' },
+      alongWith: outcomeAlongWith(ivr, 'booked', state),
+    });
     ivr.call.ivrState = state(appointment.id);
     const names = await spokenNames(ivr, [appointment]);
     return bookedMessage(ivr, startsAt, names.get(appointment.practitionerId) ?? '');
   } catch (err) {
-    if (err instanceof SlotTakenError) return offerSlots(ivr, p.type, undefined, 'Sorry, that time was taken a moment ago.');
+    if (err instanceof SlotTakenError)
+      return offerSlots(ivr, p.type, undefined, 'Sorry, that time was taken a moment ago.');
     throw err;
   }
 }

@@ -27,7 +27,17 @@ export const incomingCallSchema = z.looseObject({
 
 export const statusCallbackSchema = z.looseObject({
   CallSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/),
-  CallStatus: z.enum(['queued', 'initiated', 'ringing', 'in-progress', 'completed', 'busy', 'failed', 'no-answer', 'canceled']),
+  CallStatus: z.enum([
+    'queued',
+    'initiated',
+    'ringing',
+    'in-progress',
+    'completed',
+    'busy',
+    'failed',
+    'no-answer',
+    'canceled',
+  ]),
   From: z.string().optional(),
   To: z.string().optional(),
   Direction: z.string().optional(),
@@ -99,12 +109,22 @@ const ANSWER_CALL = {
  * next appointment. Plain SQL: Prisma's per-query cost was most of this request's.
  * Null for a number no clinic has.
  */
-export async function answerCall(deps: CallDeps, params: z.infer<typeof incomingCallSchema>): Promise<AnsweredCall | null> {
+export async function answerCall(
+  deps: CallDeps,
+  params: z.infer<typeof incomingCallSchema>,
+): Promise<AnsweredCall | null> {
   const now = deps.clock();
-  const rows = await deps.db.sql<ClinicForCall & { insertedId: string | null; existingId: string | null; ivrState: unknown; callers: CallerRow[] }>(
-    ANSWER_CALL,
-    [params.To, uuid7(now.getTime()), params.CallSid, params.From, params.Direction, params.CallStatus, now],
-  );
+  const rows = await deps.db.sql<
+    ClinicForCall & { insertedId: string | null; existingId: string | null; ivrState: unknown; callers: CallerRow[] }
+  >(ANSWER_CALL, [
+    params.To,
+    uuid7(now.getTime()),
+    params.CallSid,
+    params.From,
+    params.Direction,
+    params.CallStatus,
+    now,
+  ]);
   const row = rows[0];
   if (!row) return null;
   const { insertedId, existingId, ivrState, callers: callerRows, ...clinic } = row;
@@ -112,9 +132,16 @@ export async function answerCall(deps: CallDeps, params: z.infer<typeof incoming
   const callers: CallerMatch[] = callerRows.map((r) => ({
     patientId: r.patientId,
     name: r.name,
-    nextAppointment: r.startsAt && r.practitionerName ? { startsAt: r.startsAt, practitionerName: r.practitionerName } : null,
+    nextAppointment:
+      r.startsAt && r.practitionerName ? { startsAt: r.startsAt, practitionerName: r.practitionerName } : null,
   }));
-  if (insertedId) deps.events.publish('call.ringing', clinic.id, { callId, callSid: params.CallSid, from: params.From, callers }, now);
+  if (insertedId)
+    deps.events.publish(
+      'call.ringing',
+      clinic.id,
+      { callId, callSid: params.CallSid, from: params.From, callers },
+      now,
+    );
   return { callId, created: insertedId !== null, ivrState: insertedId ? null : ivrState, clinic, callers };
 }
 
@@ -128,22 +155,39 @@ export async function applyStatusCallback(deps: CallDeps, params: z.infer<typeof
   const now = deps.clock();
   const at = params.Timestamp ?? now;
   const ended = await deps.db.prisma.$transaction(async (tx) => {
-    const call = (await tx.call.findUnique({ where: { callSid: params.CallSid } })) ?? (await callWeNeverAnswered(tx, params, at));
+    const call =
+      (await tx.call.findUnique({ where: { callSid: params.CallSid } })) ?? (await callWeNeverAnswered(tx, params, at));
     if (!call) return null; // another application's call: nothing to complete
     const fresh = await tx.callEvent.createMany({
-      data: [{ callId: call.id, at, kind: `status:${params.CallStatus}`, dedupeKey: `${params.CallSid}:status:${params.SequenceNumber ?? params.CallStatus}`, data: { duration: params.CallDuration ?? null } }],
+      data: [
+        {
+          callId: call.id,
+          at,
+          kind: `status:${params.CallStatus}`,
+          dedupeKey: `${params.CallSid}:status:${params.SequenceNumber ?? params.CallStatus}`,
+          data: { duration: params.CallDuration ?? null },
+        },
+      ],
       skipDuplicates: true,
     });
     if (fresh.count === 0) return null;
     const order = orderOf(params.CallStatus, params.SequenceNumber);
     if (call.lastSequenceNumber === null || order >= call.lastSequenceNumber) {
-      await tx.call.updateMany({ where: { id: call.id, OR: [{ lastSequenceNumber: null }, { lastSequenceNumber: { lte: order } }] }, data: { status: params.CallStatus, lastSequenceNumber: order } });
+      await tx.call.updateMany({
+        where: { id: call.id, OR: [{ lastSequenceNumber: null }, { lastSequenceNumber: { lte: order } }] },
+        data: { status: params.CallStatus, lastSequenceNumber: order },
+      });
     }
-    if (params.CallStatus === 'in-progress') await tx.call.updateMany({ where: { id: call.id, answeredAt: null }, data: { answeredAt: at } });
+    if (params.CallStatus === 'in-progress')
+      await tx.call.updateMany({ where: { id: call.id, answeredAt: null }, data: { answeredAt: at } });
     if (!TERMINAL.has(params.CallStatus)) return null;
     const closed = await tx.call.updateMany({
       where: { id: call.id, endedAt: null },
-      data: { endedAt: at, durationSeconds: params.CallDuration ?? null, outcome: call.outcome ?? (params.CallStatus === 'completed' ? null : 'failed') },
+      data: {
+        endedAt: at,
+        durationSeconds: params.CallDuration ?? null,
+        outcome: call.outcome ?? (params.CallStatus === 'completed' ? null : 'failed'),
+      },
     });
     if (closed.count === 1) await forgetWhatTheCallerSaid(tx, call.id);
     return closed.count === 1 ? tx.call.findUniqueOrThrow({ where: { id: call.id } }) : null;
@@ -154,7 +198,18 @@ export async function applyStatusCallback(deps: CallDeps, params: z.infer<typeof
     ended.outcome = 'abandoned';
   }
   if (ended) {
-    deps.events.publish('call.ended', ended.clinicId, { callId: ended.id, callSid: ended.callSid, status: ended.status, durationSeconds: ended.durationSeconds, outcome: ended.outcome }, now);
+    deps.events.publish(
+      'call.ended',
+      ended.clinicId,
+      {
+        callId: ended.id,
+        callSid: ended.callSid,
+        status: ended.status,
+        durationSeconds: ended.durationSeconds,
+        outcome: ended.outcome,
+      },
+      now,
+    );
   }
 }
 
@@ -172,7 +227,19 @@ async function callWeNeverAnswered(tx: Tx, params: z.infer<typeof statusCallback
   if (!number) return null;
   const startedAt = new Date(at.getTime() - (params.CallDuration ?? 0) * 1000);
   await tx.call.createMany({
-    data: [{ id: uuid7(startedAt.getTime()), callSid: params.CallSid, clinicId: number.clinicId, fromNumber: params.From ?? 'anonymous', toNumber: params.To, direction: 'inbound', status: params.CallStatus, startedAt, outcome: 'failed' }],
+    data: [
+      {
+        id: uuid7(startedAt.getTime()),
+        callSid: params.CallSid,
+        clinicId: number.clinicId,
+        fromNumber: params.From ?? 'anonymous',
+        toNumber: params.To,
+        direction: 'inbound',
+        status: params.CallStatus,
+        startedAt,
+        outcome: 'failed',
+      },
+    ],
     skipDuplicates: true,
   });
   return tx.call.findUnique({ where: { callSid: params.CallSid } });
@@ -187,13 +254,33 @@ export const recordingCallbackSchema = z.looseObject({
 });
 
 /** A whole-call recording's callback: on the call's timeline once, and its final state filed for the recordings pipeline. */
-export async function applyRecordingCallback(deps: CallDeps, params: z.infer<typeof recordingCallbackSchema>): Promise<void> {
+export async function applyRecordingCallback(
+  deps: CallDeps,
+  params: z.infer<typeof recordingCallbackSchema>,
+): Promise<void> {
   const call = await deps.db.prisma.call.findUnique({ where: { callSid: params.CallSid }, select: { id: true } });
   if (!call) return;
   await deps.db.prisma.callEvent.createMany({
-    data: [{ callId: call.id, at: deps.clock(), kind: `recording:${params.RecordingStatus}`, dedupeKey: `${params.CallSid}:recording:${params.RecordingSid}:${params.RecordingStatus}`, data: { recordingSid: params.RecordingSid } }],
+    data: [
+      {
+        callId: call.id,
+        at: deps.clock(),
+        kind: `recording:${params.RecordingStatus}`,
+        dedupeKey: `${params.CallSid}:recording:${params.RecordingSid}:${params.RecordingStatus}`,
+        data: { recordingSid: params.RecordingSid },
+      },
+    ],
     skipDuplicates: true,
   });
   if (params.RecordingStatus === 'in-progress') return;
-  await fileCallRecording(deps.db.prisma, { callSid: params.CallSid, recordingSid: params.RecordingSid, status: params.RecordingStatus, durationSeconds: params.RecordingDuration }, deps.clock());
+  await fileCallRecording(
+    deps.db.prisma,
+    {
+      callSid: params.CallSid,
+      recordingSid: params.RecordingSid,
+      status: params.RecordingStatus,
+      durationSeconds: params.RecordingDuration,
+    },
+    deps.clock(),
+  );
 }

@@ -10,7 +10,6 @@ import type { Params } from '../voice/call-step.js';
 import { speakSlot } from '../voice/speech.js';
 import { choiceOf, type StepQuery } from '../voice/steps.js';
 
-
 export async function changeStart(ivr: Ivr): Promise<string> {
   const patients = await callersPatients(ivr);
   if (patients.length === 0) {
@@ -39,7 +38,11 @@ export async function changeCheckBirthDate(ivr: Ivr, q: StepQuery<'change/dob'>,
   if (matches.length === 1) return listAppointments(ivr, matches[0]!.id);
   if (matches.length > 1) {
     const options = matches.map((p, i) => `For ${p.name}, press ${i + 1}.`).join(' ');
-    return ivr.ask(ivr.url('change/who', Object.fromEntries(matches.map((p, i) => [`p${i + 1}`, p.id]))), `Whose appointment is it? ${options}`, ivr.url('menu', { silence: '1' }));
+    return ivr.ask(
+      ivr.url('change/who', Object.fromEntries(matches.map((p, i) => [`p${i + 1}`, p.id]))),
+      `Whose appointment is it? ${options}`,
+      ivr.url('menu', { silence: '1' }),
+    );
   }
   if (attempt >= MAX_MENU_ATTEMPTS) {
     ivr.say("Sorry, that doesn't match our records, so I'll put you through to reception.");
@@ -63,7 +66,8 @@ async function upcoming(ivr: Ivr, patientId: string) {
   });
 }
 
-const describe = (ivr: Ivr, a: { startsAt: Date; practitioner: { spokenName: string } }) => speakSlot({ startsAt: a.startsAt, spokenName: a.practitioner.spokenName }, ivr.speakOptions());
+const describe = (ivr: Ivr, a: { startsAt: Date; practitioner: { spokenName: string } }) =>
+  speakSlot({ startsAt: a.startsAt, spokenName: a.practitioner.spokenName }, ivr.speakOptions());
 
 async function listAppointments(ivr: Ivr, patientId: string): Promise<string> {
   const appointments = await upcoming(ivr, patientId);
@@ -71,9 +75,14 @@ async function listAppointments(ivr: Ivr, patientId: string): Promise<string> {
     ivr.say('There are no upcoming appointments to change.');
     return ivr.ask(ivr.url('menu', { attempt: '1' }), 'To book one, press 1.', ivr.url('goodbye'));
   }
-  if (appointments.length === 1) return chooseAction(ivr, appointments[0]!.id, `Your next appointment is ${describe(ivr, appointments[0]!)}.`);
+  if (appointments.length === 1)
+    return chooseAction(ivr, appointments[0]!.id, `Your next appointment is ${describe(ivr, appointments[0]!)}.`);
   const options = appointments.map((a, i) => `For ${describe(ivr, a)}, press ${i + 1}.`).join(' ');
-  return ivr.ask(ivr.url('change/which', Object.fromEntries(appointments.map((a, i) => [`a${i + 1}`, a.id]))), `Which appointment? ${options}`, ivr.url('menu', { silence: '1' }));
+  return ivr.ask(
+    ivr.url('change/which', Object.fromEntries(appointments.map((a, i) => [`a${i + 1}`, a.id]))),
+    `Which appointment? ${options}`,
+    ivr.url('menu', { silence: '1' }),
+  );
 }
 
 export async function changeWhich(ivr: Ivr, q: StepQuery<'change/which'>, body: Params): Promise<string> {
@@ -87,20 +96,33 @@ export async function changeWhich(ivr: Ivr, q: StepQuery<'change/which'>, body: 
 
 function chooseAction(ivr: Ivr, appointmentId: string, intro: string): string {
   ivr.say(intro);
-  return ivr.ask(ivr.url('change/action', { appt: appointmentId }), 'To cancel it, press 1. To move it to another time, press 2.', ivr.url('menu', { silence: '1' }));
+  return ivr.ask(
+    ivr.url('change/action', { appt: appointmentId }),
+    'To cancel it, press 1. To move it to another time, press 2.',
+    ivr.url('menu', { silence: '1' }),
+  );
 }
 
 async function ownAppointment(ivr: Ivr, id: string | undefined) {
   const patientId = verifiedPatient(ivr);
   if (!patientId || !id) return null;
-  return ivr.deps.db.prisma.appointment.findFirst({ where: { id, patientId, clinicId: ivr.call.clinic.id }, include: { practitioner: { select: { spokenName: true } } } });
+  return ivr.deps.db.prisma.appointment.findFirst({
+    where: { id, patientId, clinicId: ivr.call.clinic.id },
+    include: { practitioner: { select: { spokenName: true } } },
+  });
 }
 
 export async function changeAction(ivr: Ivr, q: StepQuery<'change/action'>, body: Params): Promise<string> {
   const appointment = await ownAppointment(ivr, q.appt);
   if (!appointment || appointment.status !== 'booked') return reception(ivr);
-  if (body.Digits === '1') return ivr.ask(ivr.url('change/cancel', { appt: appointment.id }), `To cancel ${describe(ivr, appointment)}, press 1. To keep it, press 2.`, ivr.url('menu', { silence: '1' }));
-  if (body.Digits === '2') return offerSlots(ivr, appointment.typeId, undefined, undefined, { path: 'change/slot', appt: appointment.id });
+  if (body.Digits === '1')
+    return ivr.ask(
+      ivr.url('change/cancel', { appt: appointment.id }),
+      `To cancel ${describe(ivr, appointment)}, press 1. To keep it, press 2.`,
+      ivr.url('menu', { silence: '1' }),
+    );
+  if (body.Digits === '2')
+    return offerSlots(ivr, appointment.typeId, undefined, undefined, { path: 'change/slot', appt: appointment.id });
   return chooseAction(ivr, appointment.id, "Sorry, that isn't one of the choices.");
 }
 
@@ -110,7 +132,13 @@ export async function changeCancel(ivr: Ivr, q: StepQuery<'change/cancel'>, body
   // A repeat of this request after it worked: say so again.
   if (appointment.status === 'cancelled') return goodbyeWith(ivr, 'Your appointment is cancelled.');
   if (body.Digits !== '1') return goodbyeWith(ivr, 'Your appointment is kept.');
-  await cancelAppointment(ivr.deps, { clinicId: ivr.call.clinic.id, appointmentId: appointment.id, reason: 'Cancelled by the patient by phone', actor: { type: 'system' }, alongWith: outcomeAlongWith(ivr, 'cancelled') });
+  await cancelAppointment(ivr.deps, {
+    clinicId: ivr.call.clinic.id,
+    appointmentId: appointment.id,
+    reason: 'Cancelled by the patient by phone',
+    actor: { type: 'system' },
+    alongWith: outcomeAlongWith(ivr, 'cancelled'),
+  });
   return goodbyeWith(ivr, `Your appointment on ${describe(ivr, appointment)} is cancelled.`);
 }
 
@@ -123,8 +151,15 @@ export async function changeSlot(ivr: Ivr, q: StepQuery<'change/slot'>, body: Pa
   if (!slot) return offerSlots(ivr, q.type, undefined, "Sorry, that isn't one of the choices.", step);
   const [practitionerId, startsAt] = slot.split('@');
   const names = await spokenNames(ivr, [{ practitionerId: practitionerId! }]);
-  const when = speakSlot({ startsAt: new Date(startsAt!), spokenName: names.get(practitionerId!) ?? '' }, ivr.speakOptions());
-  return ivr.ask(ivr.url('change/move', { appt: appointment.id, slot, type: q.type }), `To move your appointment to ${when}, press 1. To keep it where it is, press 2.`, ivr.url('menu', { silence: '1' }));
+  const when = speakSlot(
+    { startsAt: new Date(startsAt!), spokenName: names.get(practitionerId!) ?? '' },
+    ivr.speakOptions(),
+  );
+  return ivr.ask(
+    ivr.url('change/move', { appt: appointment.id, slot, type: q.type }),
+    `To move your appointment to ${when}, press 1. To keep it where it is, press 2.`,
+    ivr.url('menu', { silence: '1' }),
+  );
 }
 
 export async function changeMove(ivr: Ivr, q: StepQuery<'change/move'>, body: Params): Promise<string> {
@@ -133,16 +168,35 @@ export async function changeMove(ivr: Ivr, q: StepQuery<'change/move'>, body: Pa
   const [practitionerId, startsAtText] = q.slot.split('@');
   const startsAt = new Date(startsAtText!);
   // Already there (Twilio repeated this request after it worked).
-  if (appointment.startsAt.getTime() === startsAt.getTime() && appointment.practitionerId === practitionerId) return goodbyeWith(ivr, `Your appointment is now ${describe(ivr, appointment)}.`);
+  if (appointment.startsAt.getTime() === startsAt.getTime() && appointment.practitionerId === practitionerId)
+    return goodbyeWith(ivr, `Your appointment is now ${describe(ivr, appointment)}.`);
   if (body.Digits !== '1') return goodbyeWith(ivr, 'Your appointment is kept.');
   try {
-    await moveAppointment(ivr.deps, { clinicId: ivr.call.clinic.id, appointmentId: appointment.id, startsAt, practitionerId, source: 'phone', actor: { type: 'system' }, alongWith: outcomeAlongWith(ivr, 'moved') });
+    await moveAppointment(ivr.deps, {
+      clinicId: ivr.call.clinic.id,
+      appointmentId: appointment.id,
+      startsAt,
+      practitionerId,
+      source: 'phone',
+      actor: { type: 'system' },
+      alongWith: outcomeAlongWith(ivr, 'moved'),
+    });
   } catch (err) {
-    if (err instanceof SlotTakenError) return offerSlots(ivr, appointment.typeId, undefined, 'Sorry, that time was taken a moment ago. Your appointment has not changed.', { path: 'change/slot', appt: appointment.id });
+    if (err instanceof SlotTakenError)
+      return offerSlots(
+        ivr,
+        appointment.typeId,
+        undefined,
+        'Sorry, that time was taken a moment ago. Your appointment has not changed.',
+        { path: 'change/slot', appt: appointment.id },
+      );
     throw err;
   }
   const names = await spokenNames(ivr, [{ practitionerId: practitionerId! }]);
-  return goodbyeWith(ivr, `Your appointment is now ${speakSlot({ startsAt, spokenName: names.get(practitionerId!) ?? '' }, ivr.speakOptions())}.`);
+  return goodbyeWith(
+    ivr,
+    `Your appointment is now ${speakSlot({ startsAt, spokenName: names.get(practitionerId!) ?? '' }, ivr.speakOptions())}.`,
+  );
 }
 
 function goodbyeWith(ivr: Ivr, text: string): string {

@@ -9,21 +9,31 @@ type BirthDateStep = 'book/dob' | 'book/known-dob' | 'change/dob';
 
 /** The clinic's patients on the number the call comes from (none for a withheld number). */
 export async function callersPatients(ivr: Ivr) {
-  return isE164(ivr.call.fromNumber) ? patientsByPhone(ivr.deps.db.prisma, ivr.call.clinic.id, ivr.call.fromNumber) : [];
+  return isE164(ivr.call.fromNumber)
+    ? patientsByPhone(ivr.deps.db.prisma, ivr.call.clinic.id, ivr.call.fromNumber)
+    : [];
 }
 
 /** The patients on the caller's number with this date of birth: the caller has shown they know it. */
 export async function matchBirthDate(ivr: Ivr, digits: string | undefined) {
   const keyed = parseBirthDate(digits, ivr.call.clinic.locale, ivr.deps.clock());
   const matches = keyed ? (await callersPatients(ivr)).filter((patient) => patient.dateOfBirth === keyed) : [];
-  if (keyed && matches.length > 0) await ivr.saveState({ ...ivr.state(), verifiedDob: keyed, ...(matches.length === 1 ? { verifiedPatientId: matches[0]!.id } : {}) });
+  if (keyed && matches.length > 0)
+    await ivr.saveState({
+      ...ivr.state(),
+      verifiedDob: keyed,
+      ...(matches.length === 1 ? { verifiedPatientId: matches[0]!.id } : {}),
+    });
   return matches;
 }
 
 /** A patient the caller picked by name among those whose date of birth they keyed: verified, or null. */
 export async function pickVerified(ivr: Ivr, patientId: string | undefined): Promise<string | null> {
   const dob = ivr.state().verifiedDob;
-  const chosen = patientId && dob ? (await callersPatients(ivr)).find((p) => p.id === patientId && p.dateOfBirth === dob) : undefined;
+  const chosen =
+    patientId && dob
+      ? (await callersPatients(ivr)).find((p) => p.id === patientId && p.dateOfBirth === dob)
+      : undefined;
   if (!chosen) return null;
   await ivr.saveState({ ...ivr.state(), verifiedPatientId: chosen.id });
   return chosen.id;
@@ -33,8 +43,15 @@ export const usOrder = (locale: string) => locale.toLowerCase() === 'en-us';
 
 /** Asks for eight keys of a date of birth; the answer goes to `path`, carrying what that step reads. */
 export function askBirthDate<P extends BirthDateStep>(ivr: Ivr, path: P, params: StepQuery<P>): string {
-  const how = usOrder(ivr.call.clinic.locale) ? 'month, day and year, for example 0 4 2 3 1 9 8 0' : 'day, month and year, for example 2 3 0 4 1 9 8 0';
-  return ivr.ask(ivr.url<BirthDateStep>(path, params), `Please key the patient's date of birth as eight digits: ${how}.`, ivr.url('menu', { silence: '1' }), { digits: 8 });
+  const how = usOrder(ivr.call.clinic.locale)
+    ? 'month, day and year, for example 0 4 2 3 1 9 8 0'
+    : 'day, month and year, for example 2 3 0 4 1 9 8 0';
+  return ivr.ask(
+    ivr.url<BirthDateStep>(path, params),
+    `Please key the patient's date of birth as eight digits: ${how}.`,
+    ivr.url('menu', { silence: '1' }),
+    { digits: 8 },
+  );
 }
 
 /** Eight keypad digits as a date of birth (DDMMYYYY, or MMDDYYYY for American clinics); null when not a real past date. */

@@ -10,7 +10,8 @@ import { reception } from './reception-hours.js';
 import { voicemail } from '../reception/queue.js';
 import type { StepQuery } from '../voice/steps.js';
 
-const MENU_PROMPT = 'To book an appointment, press 1 or say book. To change or cancel an appointment, press 2 or say change. To speak to reception, press 3 or say reception.';
+const MENU_PROMPT =
+  'To book an appointment, press 1 or say book. To change or cancel an appointment, press 2 or say change. To speak to reception, press 3 or say reception.';
 
 export const DEFAULT_RECORDING_NOTICE = 'Calls are recorded to help us look after you.';
 
@@ -33,7 +34,10 @@ export function welcome(ivr: Ivr): string {
 }
 
 function askMenu(ivr: Ivr, attempt: number): string {
-  return ivr.ask(ivr.url('menu', { attempt: String(attempt) }), MENU_PROMPT, ivr.url('menu', { silence: '1' }), { speech: true, hints: 'book, change, cancel, reception' });
+  return ivr.ask(ivr.url('menu', { attempt: String(attempt) }), MENU_PROMPT, ivr.url('menu', { silence: '1' }), {
+    speech: true,
+    hints: 'book, change, cancel, reception',
+  });
 }
 
 export async function menu(ivr: Ivr, q: StepQuery<'menu'>, body: Params): Promise<string> {
@@ -60,4 +64,3 @@ export async function closedChoice(ivr: Ivr, _q: StepQuery<'closed'>, body: Para
 }
 
 export const goodbye = (ivr: Ivr): string => ivr.goodbye();
-

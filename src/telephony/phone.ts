@@ -7,8 +7,15 @@ export type PhoneDeps = StepDeps & Pick<DiaryDeps, 'diaryChangeWrites'>;
 export type Ivr = CallStep<PhoneDeps>;
 
 /** The call's outcome (and menu state), written inside the diary change that made it true. */
-export function outcomeAlongWith(ivr: Ivr, outcome: 'booked' | 'moved' | 'cancelled', state?: (appointmentId: string) => Record<string, string | null>): AlongWith {
+export function outcomeAlongWith(
+  ivr: Ivr,
+  outcome: 'booked' | 'moved' | 'cancelled',
+  state?: (appointmentId: string) => Record<string, string | null>,
+): AlongWith {
   return async (tx, appointment) => {
-    await tx.call.update({ where: { id: ivr.call.id }, data: { outcome, ...(state ? { ivrState: state(appointment.id) } : {}) } });
+    await tx.call.update({
+      where: { id: ivr.call.id },
+      data: { outcome, ...(state ? { ivrState: state(appointment.id) } : {}) },
+    });
   };
 }

@@ -12,7 +12,11 @@ async function receptionHours(ivr: Ivr) {
     prisma.openingHours.findMany({ where: { clinicId: ivr.call.clinic.id } }),
     prisma.closure.findMany({ where: { clinicId: ivr.call.clinic.id, practitionerId: null, endsAt: { gt: now } } }),
   ]);
-  return { timeZone: ivr.call.clinic.timeZone, hours, closures: closures.map((c) => ({ start: c.startsAt.getTime(), end: c.endsAt.getTime() })) };
+  return {
+    timeZone: ivr.call.clinic.timeZone,
+    hours,
+    closures: closures.map((c) => ({ start: c.startsAt.getTime(), end: c.endsAt.getTime() })),
+  };
 }
 
 /** In opening hours, reception (queue, desk phone or voicemail); outside them, the next opening, then a message or booking. */
@@ -22,6 +26,14 @@ export async function reception(ivr: Ivr): Promise<string> {
   if (isOpenAt(now, hours)) return toReception(ivr);
   await ivr.setOutcome('out_of_hours');
   const next = nextOpening(now, hours);
-  ivr.say(next ? `Reception is closed at the moment. We open again ${speakDateTime(next, ivr.speakOptions())}.` : 'Reception is not taking calls at the moment.');
-  return ivr.ask(ivr.url('closed'), 'To leave a message for the clinic, press 1. To book an appointment, press 2.', ivr.url('goodbye'));
+  ivr.say(
+    next
+      ? `Reception is closed at the moment. We open again ${speakDateTime(next, ivr.speakOptions())}.`
+      : 'Reception is not taking calls at the moment.',
+  );
+  return ivr.ask(
+    ivr.url('closed'),
+    'To leave a message for the clinic, press 1. To book an appointment, press 2.',
+    ivr.url('goodbye'),
+  );
 }

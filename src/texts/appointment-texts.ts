@@ -9,7 +9,9 @@ type Tx = PrismaTypes.TransactionClient;
 
 /** "Tuesday 8 June, 11:00" in the clinic's locale and time zone. */
 export const textDateTime = (at: Date, timeZone: string, locale: string) =>
-  DateTime.fromJSDate(at, { zone: timeZone }).setLocale(locale).toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit' });
+  DateTime.fromJSDate(at, { zone: timeZone })
+    .setLocale(locale)
+    .toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit' });
 
 /** The diary's changes, as texts to the patient (src/main/context.ts hands this to the diary). */
 export async function textTheDiaryChange(tx: Tx, change: DiaryChange): Promise<void> {
@@ -18,10 +20,21 @@ export async function textTheDiaryChange(tx: Tx, change: DiaryChange): Promise<v
   await queueAppointmentText(tx, change.kind, change.appointmentId);
 }
 
-async function queueAppointmentText(tx: Tx, kind: 'booked' | 'moved' | 'cancelled', appointmentId: string): Promise<void> {
+async function queueAppointmentText(
+  tx: Tx,
+  kind: 'booked' | 'moved' | 'cancelled',
+  appointmentId: string,
+): Promise<void> {
   const a = await tx.appointment.findUnique({
     where: { id: appointmentId },
-    select: { clinicId: true, startsAt: true, patient: { select: { phone: true } }, practitioner: { select: { spokenName: true } }, type: { select: { name: true } }, clinic: { select: { name: true, timeZone: true, locale: true, textMessages: true } } },
+    select: {
+      clinicId: true,
+      startsAt: true,
+      patient: { select: { phone: true } },
+      practitioner: { select: { spokenName: true } },
+      type: { select: { name: true } },
+      clinic: { select: { name: true, timeZone: true, locale: true, textMessages: true } },
+    },
   });
   if (!a?.clinic.textMessages || !a.patient.phone) return;
   const when = textDateTime(a.startsAt, a.clinic.timeZone, a.clinic.locale);
@@ -31,5 +44,11 @@ async function queueAppointmentText(tx: Tx, kind: 'booked' | 'moved' | 'cancelle
     moved: `${a.clinic.name}: your ${what} has moved to ${when}. To change it, call us.`,
     cancelled: `${a.clinic.name}: your ${what} on ${when} is cancelled. To book again, call us.`,
   }[kind];
-  await queueText(tx, { clinicId: a.clinicId, kind, to: a.patient.phone, body, dedupeKey: `${kind}:${appointmentId}:${a.startsAt.toISOString()}` });
+  await queueText(tx, {
+    clinicId: a.clinicId,
+    kind,
+    to: a.patient.phone,
+    body,
+    dedupeKey: `${kind}:${appointmentId}:${a.startsAt.toISOString()}`,
+  });
 }

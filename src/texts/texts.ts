@@ -27,7 +27,16 @@ export async function queueText(tx: Tx, input: TextInput): Promise<string | null
   if (!clinic?.textMessages) return null;
   const id = randomUUID();
   const created = await tx.textMessage.createMany({
-    data: [{ id, clinicId: input.clinicId, kind: input.kind, toNumber: input.to, body: input.body, dedupeKey: input.dedupeKey ?? null }],
+    data: [
+      {
+        id,
+        clinicId: input.clinicId,
+        kind: input.kind,
+        toNumber: input.to,
+        body: input.body,
+        dedupeKey: input.dedupeKey ?? null,
+      },
+    ],
     skipDuplicates: true,
   });
   if (created.count === 0) return null;
@@ -54,16 +63,28 @@ export function textJobs(deps: Pick<Services, 'db' | 'twilio' | 'clock'>): Pick<
   return {
     'text.send': async ({ messageId }) => {
       const { prisma } = deps.db;
-      const message = await prisma.textMessage.findUnique({ where: { id: messageId }, include: { clinic: { select: { numbers: { select: { e164: true }, orderBy: { createdAt: 'asc' }, take: 1 } } } } });
+      const message = await prisma.textMessage.findUnique({
+        where: { id: messageId },
+        include: {
+          clinic: { select: { numbers: { select: { e164: true }, orderBy: { createdAt: 'asc' }, take: 1 } } },
+        },
+      });
       if (!message || message.status === 'sent') return;
       const from = message.clinic.numbers[0]?.e164;
       if (!deps.twilio || !from) {
         await prisma.textMessage.update({ where: { id: messageId }, data: { status: 'failed' } });
-        throw new PermanentJobError(!deps.twilio ? 'Twilio is not configured, so texts cannot be sent' : 'the clinic has no number to send texts from');
+        throw new PermanentJobError(
+          !deps.twilio
+            ? 'Twilio is not configured, so texts cannot be sent'
+            : 'the clinic has no number to send texts from',
+        );
       }
       try {
         const sent = await deps.twilio.messages.create({ to: message.toNumber, from, body: message.body });
-        await prisma.textMessage.update({ where: { id: messageId }, data: { status: 'sent', messageSid: sent.sid, sentAt: deps.clock() } });
+        await prisma.textMessage.update({
+          where: { id: messageId },
+          data: { status: 'sent', messageSid: sent.sid, sentAt: deps.clock() },
+        });
       } catch (err) {
         const status = (err as { status?: number }).status;
         // Twilio refusing the message itself (a landline, a blocked number) will not change on a retry.

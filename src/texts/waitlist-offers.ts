@@ -13,19 +13,45 @@ const MAX_OFFERS = 3;
 const OFFER_HOURS = 24;
 
 /** Texts the freed time to the longest-waiting candidates who have a number. */
-export async function offerByText(deps: Pick<Services, 'db' | 'clock'>, clinicId: string, slot: FreedTime, candidates: WaitlistCandidate[]): Promise<void> {
-  const clinic = await deps.db.prisma.clinic.findUniqueOrThrow({ where: { id: clinicId }, select: { name: true, timeZone: true, locale: true, textMessages: true } });
+export async function offerByText(
+  deps: Pick<Services, 'db' | 'clock'>,
+  clinicId: string,
+  slot: FreedTime,
+  candidates: WaitlistCandidate[],
+): Promise<void> {
+  const clinic = await deps.db.prisma.clinic.findUniqueOrThrow({
+    where: { id: clinicId },
+    select: { name: true, timeZone: true, locale: true, textMessages: true },
+  });
   if (!clinic.textMessages) return;
-  const practitioner = await deps.db.prisma.practitioner.findUniqueOrThrow({ where: { id: slot.practitionerId }, select: { spokenName: true } });
+  const practitioner = await deps.db.prisma.practitioner.findUniqueOrThrow({
+    where: { id: slot.practitionerId },
+    select: { spokenName: true },
+  });
   const when = textDateTime(slot.startsAt, clinic.timeZone, clinic.locale);
   for (const c of candidates.filter((c) => c.patient.phone).slice(0, MAX_OFFERS)) {
     await deps.db.prisma.$transaction(async (tx) => {
       const made = await tx.waitlistOffer.createMany({
-        data: [{ clinicId, waitlistEntryId: c.id, practitionerId: slot.practitionerId, typeId: c.typeId, startsAt: slot.startsAt, toNumber: c.patient.phone!, createdAt: deps.clock() }],
+        data: [
+          {
+            clinicId,
+            waitlistEntryId: c.id,
+            practitionerId: slot.practitionerId,
+            typeId: c.typeId,
+            startsAt: slot.startsAt,
+            toNumber: c.patient.phone!,
+            createdAt: deps.clock(),
+          },
+        ],
         skipDuplicates: true,
       });
       if (made.count === 0) return;
-      await queueText(tx, { clinicId, kind: 'waitlist_offer', to: c.patient.phone, body: `${clinic.name}: an appointment with ${practitioner.spokenName} is free on ${when}. Reply YES to take it.` });
+      await queueText(tx, {
+        clinicId,
+        kind: 'waitlist_offer',
+        to: c.patient.phone,
+        body: `${clinic.name}: an appointment with ${practitioner.spokenName} is free on ${when}. Reply YES to take it.`,
+      });
     });
   }
 }
@@ -46,28 +72,51 @@ export async function inboundText(deps: DiaryDeps, body: Record<string, string |
   const number = await prisma.clinicNumber.findUnique({ where: { e164: body.To }, select: { clinicId: true } });
   if (!number) return textReply();
   const offer = await prisma.waitlistOffer.findFirst({
-    where: { clinicId: number.clinicId, toNumber: body.From, createdAt: { gte: new Date(now.getTime() - OFFER_HOURS * 3_600_000) } },
+    where: {
+      clinicId: number.clinicId,
+      toNumber: body.From,
+      createdAt: { gte: new Date(now.getTime() - OFFER_HOURS * 3_600_000) },
+    },
     orderBy: { createdAt: 'desc' },
-    include: { entry: { select: { patientId: true } }, clinic: { select: { name: true, timeZone: true, locale: true } } },
+    include: {
+      entry: { select: { patientId: true } },
+      clinic: { select: { name: true, timeZone: true, locale: true } },
+    },
   });
   if (!offer) return textReply();
   const when = textDateTime(offer.startsAt, offer.clinic.timeZone, offer.clinic.locale);
   if (offer.status === 'accepted') return textReply(`${offer.clinic.name}: you are booked for ${when}.`); // Twilio repeated the webhook
-  if (!/^\s*yes\b/i.test(body.Body ?? '')) return textReply(`${offer.clinic.name}: reply YES to take ${when}, or call us.`);
-  if (offer.status !== 'offered' || offer.startsAt <= now) return textReply(`${offer.clinic.name}: sorry, that time has been taken. You are still on our waiting list.`);
+  if (!/^\s*yes\b/i.test(body.Body ?? ''))
+    return textReply(`${offer.clinic.name}: reply YES to take ${when}, or call us.`);
+  if (offer.status !== 'offered' || offer.startsAt <= now)
+    return textReply(`${offer.clinic.name}: sorry, that time has been taken. You are still on our waiting list.`);
   try {
     // The offer is settled in the booking's own transaction: booked and accepted together, or neither.
-    await bookAppointment(
-      deps,
-      {
-        clinicId: offer.clinicId, practitionerId: offer.practitionerId, typeId: offer.typeId, patientId: offer.entry.patientId, startsAt: offer.startsAt, source: 'text', actor: { type: 'system' },
-        alongWith: async (tx, booked) => {
-          await tx.waitlistOffer.update({ where: { id: offer.id }, data: { status: 'accepted', answeredAt: now, appointmentId: booked.id } });
-          await tx.waitlistOffer.updateMany({ where: { clinicId: offer.clinicId, practitionerId: offer.practitionerId, startsAt: offer.startsAt, status: 'offered' }, data: { status: 'taken' } });
-          await tx.waitlistEntry.update({ where: { id: offer.waitlistEntryId }, data: { resolvedAt: now } });
-        },
+    await bookAppointment(deps, {
+      clinicId: offer.clinicId,
+      practitionerId: offer.practitionerId,
+      typeId: offer.typeId,
+      patientId: offer.entry.patientId,
+      startsAt: offer.startsAt,
+      source: 'text',
+      actor: { type: 'system' },
+      alongWith: async (tx, booked) => {
+        await tx.waitlistOffer.update({
+          where: { id: offer.id },
+          data: { status: 'accepted', answeredAt: now, appointmentId: booked.id },
+        });
+        await tx.waitlistOffer.updateMany({
+          where: {
+            clinicId: offer.clinicId,
+            practitionerId: offer.practitionerId,
+            startsAt: offer.startsAt,
+            status: 'offered',
+          },
+          data: { status: 'taken' },
+        });
+        await tx.waitlistEntry.update({ where: { id: offer.waitlistEntryId }, data: { resolvedAt: now } });
       },
-    );
+    });
     return textReply(`${offer.clinic.name}: you are booked for ${when}. To change it, call us.`);
   } catch (err) {
     if (!(err instanceof SlotTakenError)) throw err;

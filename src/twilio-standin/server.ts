@@ -41,15 +41,39 @@ export class TwilioStandin {
   onDequeue?: (member: { queueSid: string; callSid: string; url: string }) => boolean;
   private server?: http.Server;
   private readonly stalled = new Set<NodeJS.Timeout>();
-  private faults: Array<{ method: string; path: RegExp; times: number; status: number; code: number; message: string; delayMs: number }> = [];
+  private faults: Array<{
+    method: string;
+    path: RegExp;
+    times: number;
+    status: number;
+    code: number;
+    message: string;
+    delayMs: number;
+  }> = [];
   url = '';
 
   /**
    * Makes the next `times` matching requests fail as Twilio would (a 503 by default),
    * or, with `delayMs`, answer only after that long: for retries, timeouts and crashes.
    */
-  fail(rule: { method?: string; path: RegExp; times?: number; status?: number; code?: number; message?: string; delayMs?: number }): void {
-    this.faults.push({ method: rule.method ?? 'POST', path: rule.path, times: rule.times ?? 1, status: rule.status ?? 503, code: rule.code ?? 20503, message: rule.message ?? 'Service Unavailable', delayMs: rule.delayMs ?? 0 });
+  fail(rule: {
+    method?: string;
+    path: RegExp;
+    times?: number;
+    status?: number;
+    code?: number;
+    message?: string;
+    delayMs?: number;
+  }): void {
+    this.faults.push({
+      method: rule.method ?? 'POST',
+      path: rule.path,
+      times: rule.times ?? 1,
+      status: rule.status ?? 503,
+      code: rule.code ?? 20503,
+      message: rule.message ?? 'Service Unavailable',
+      delayMs: rule.delayMs ?? 0,
+    });
   }
 
   /** Twilio is well again: requests from now on are answered normally (stalled ones still wait out their delay). */
@@ -63,8 +87,21 @@ export class TwilioStandin {
   ) {}
 
   /** A completed recording at Twilio, as if a call had just been recorded. */
-  addRecording(callSid: string, audio: Buffer = Buffer.from('ID3 fake mp3'), duration = 12, options: { source?: StandinRecording['source']; dateCreated?: Date } = {}): StandinRecording {
-    const r: StandinRecording = { sid: sid('RE'), callSid, status: 'completed', duration, audio, dateCreated: options.dateCreated ?? new Date(), source: options.source ?? 'StartCallRecordingAPI' };
+  addRecording(
+    callSid: string,
+    audio: Buffer = Buffer.from('ID3 fake mp3'),
+    duration = 12,
+    options: { source?: StandinRecording['source']; dateCreated?: Date } = {},
+  ): StandinRecording {
+    const r: StandinRecording = {
+      sid: sid('RE'),
+      callSid,
+      status: 'completed',
+      duration,
+      audio,
+      dateCreated: options.dateCreated ?? new Date(),
+      source: options.source ?? 'StartCallRecordingAPI',
+    };
     this.recordings.set(r.sid, r);
     return r;
   }
@@ -73,7 +110,12 @@ export class TwilioStandin {
     const app = express();
     app.use(express.urlencoded({ extended: false }));
     app.use((req, res, next) => {
-      const record: RecordedRequest = { method: req.method, path: req.path, form: { ...(req.body ?? {}) }, query: { ...(req.query as Record<string, string>) } };
+      const record: RecordedRequest = {
+        method: req.method,
+        path: req.path,
+        form: { ...(req.body ?? {}) },
+        query: { ...(req.query as Record<string, string>) },
+      };
       this.requests.push(record);
       const json = res.json.bind(res);
       res.json = (body: unknown) => {
@@ -147,7 +189,12 @@ export class TwilioStandin {
     });
     app.post(`${API}/Messages.json`, (req, res) => {
       if (!req.body.To || !req.body.Body || !(req.body.From || req.body.MessagingServiceSid)) {
-        return this.error(res, 400, 21604, "A 'To' phone number, a 'From' number or MessagingServiceSid, and a Body are required.");
+        return this.error(
+          res,
+          400,
+          21604,
+          "A 'To' phone number, a 'From' number or MessagingServiceSid, and a Body are required.",
+        );
       }
       const m = { sid: sid('SM'), to: req.body.To, from: req.body.From, body: req.body.Body, status: 'queued' };
       this.messages.push(m);
@@ -174,8 +221,13 @@ export class TwilioStandin {
     });
     app.post(`${API}/Queues/:QueueSid/Members/:CallSid.json`, (req, res) => {
       if (!req.body.Url) return this.error(res, 400, 21205, 'Url parameter is required.');
-      const member = { queueSid: String(req.params.QueueSid), callSid: String(req.params.CallSid), url: String(req.body.Url) };
-      if (this.onDequeue && !this.onDequeue(member)) return this.error(res, 404, 20404, 'The requested resource was not found');
+      const member = {
+        queueSid: String(req.params.QueueSid),
+        callSid: String(req.params.CallSid),
+        url: String(req.body.Url),
+      };
+      if (this.onDequeue && !this.onDequeue(member))
+        return this.error(res, 404, 20404, 'The requested resource was not found');
       this.dequeued.push(member);
       res.json({
         call_sid: req.params.CallSid,
@@ -203,10 +255,19 @@ export class TwilioStandin {
   // HTTP Basic with the Account SID and Auth Token, or an API key and its secret, as Twilio takes.
   private authenticate = (req: Request, res: Response, next: NextFunction) => {
     const [scheme, encoded] = (req.get('authorization') ?? '').split(' ');
-    const [user, pass] = Buffer.from(encoded ?? '', 'base64').toString('utf8').split(':');
-    const ok = scheme === 'Basic' && ((user === this.accountSid && pass === this.secrets.authToken) || (!!this.secrets.apiKey && user === this.secrets.apiKey && pass === this.secrets.apiSecret));
+    const [user, pass] = Buffer.from(encoded ?? '', 'base64')
+      .toString('utf8')
+      .split(':');
+    const ok =
+      scheme === 'Basic' &&
+      ((user === this.accountSid && pass === this.secrets.authToken) ||
+        (!!this.secrets.apiKey && user === this.secrets.apiKey && pass === this.secrets.apiSecret));
     if (!ok) return this.error(res, 401, 20003, 'Authenticate');
-    if (req.path.startsWith('/2010-04-01/Accounts/') && !req.path.startsWith(`/2010-04-01/Accounts/${this.accountSid}/`)) return this.error(res, 404, 20404, 'The requested resource was not found');
+    if (
+      req.path.startsWith('/2010-04-01/Accounts/') &&
+      !req.path.startsWith(`/2010-04-01/Accounts/${this.accountSid}/`)
+    )
+      return this.error(res, 404, 20404, 'The requested resource was not found');
     next();
   };
 

@@ -19,14 +19,21 @@ class TwilioRequestClient extends twilio.RequestClient {
   }
 
   override async request<TData>(opts: RequestClient.RequestOptions<TData>) {
-    const sent = this.baseUrl === REAL_TWILIO ? opts : { ...opts, uri: opts.uri.replace(/^https:\/\/[a-z0-9.-]*twilio\.com/i, this.baseUrl) };
+    const sent =
+      this.baseUrl === REAL_TWILIO
+        ? opts
+        : { ...opts, uri: opts.uri.replace(/^https:\/\/[a-z0-9.-]*twilio\.com/i, this.baseUrl) };
     try {
       return await super.request<TData>(sent);
     } catch (err) {
       // A reused connection closed under the request (the peer's idle timeout beat ours, or
       // this process was too busy to notice): the request never reached Twilio, so send it
       // once more on a new connection. Timeouts are not retried: Twilio may have acted.
-      if (!REPEATABLE.has(String(opts.method).toLowerCase()) || !CONNECTION_CLOSED.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
+      if (
+        !REPEATABLE.has(String(opts.method).toLowerCase()) ||
+        !CONNECTION_CLOSED.has((err as NodeJS.ErrnoException).code ?? '')
+      )
+        throw err;
       return super.request<TData>(sent);
     }
   }
@@ -40,5 +47,7 @@ export function createTwilioRest(config: Pick<Config, 'twilio'>): TwilioRest | n
   if (!accountSid || !(authToken || (apiKey && apiSecret))) return null;
   const httpClient = new TwilioRequestClient(apiBaseUrl);
   // An API key is preferred: it can be revoked without changing the account's Auth Token.
-  return apiKey && apiSecret ? twilio(apiKey, apiSecret, { accountSid, httpClient }) : twilio(accountSid, authToken, { httpClient });
+  return apiKey && apiSecret
+    ? twilio(apiKey, apiSecret, { accountSid, httpClient })
+    : twilio(accountSid, authToken, { httpClient });
 }

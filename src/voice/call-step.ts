@@ -58,14 +58,25 @@ export class CallStep<D extends StepDeps = StepDeps> {
   }
 
   /** A keypad (and optionally speech) question; silence runs the verbs after it, so `onSilence` carries the call. */
-  ask(action: string, prompt: string, onSilence: string, options: { speech?: boolean; digits?: number; hints?: string } = {}): string {
+  ask(
+    action: string,
+    prompt: string,
+    onSilence: string,
+    options: { speech?: boolean; digits?: number; hints?: string } = {},
+  ): string {
     const gather = this.response.gather({
       input: options.speech ? ['dtmf', 'speech'] : ['dtmf'],
       numDigits: options.digits ?? 1,
       timeout: 6,
       action,
       method: 'POST',
-      ...(options.speech ? { speechTimeout: 'auto', language: this.voice.language as VoiceResponseType.GatherAttributes['language'], hints: options.hints } : {}),
+      ...(options.speech
+        ? {
+            speechTimeout: 'auto',
+            language: this.voice.language as VoiceResponseType.GatherAttributes['language'],
+            hints: options.hints,
+          }
+        : {}),
     });
     gather.say(this.voice, prompt);
     this.response.redirect({ method: 'POST' }, onSilence);

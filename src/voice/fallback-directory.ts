@@ -16,7 +16,11 @@ export class FallbackDirectory {
 
   remember(clinic: Pick<ClinicView, 'name' | 'locale' | 'fallbackNumber' | 'numbers'>): void {
     for (const number of clinic.numbers) {
-      this.byNumber.set(number, { clinicName: clinic.name, locale: clinic.locale, fallbackNumber: clinic.fallbackNumber });
+      this.byNumber.set(number, {
+        clinicName: clinic.name,
+        locale: clinic.locale,
+        fallbackNumber: clinic.fallbackNumber,
+      });
     }
   }
 

@@ -3,7 +3,14 @@
 import { DateTime } from 'luxon';
 
 const HOURS = ['twelve', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven'];
-const MINUTES: Record<number, string> = { 5: 'five', 10: 'ten', 15: 'quarter', 20: 'twenty', 25: 'twenty-five', 30: 'half' };
+const MINUTES: Record<number, string> = {
+  5: 'five',
+  10: 'ten',
+  15: 'quarter',
+  20: 'twenty',
+  25: 'twenty-five',
+  30: 'half',
+};
 
 export const ordinal = (n: number): string => {
   const tens = n % 100;
@@ -22,7 +29,13 @@ export function speakClockBritish(hour: number, minute: number): string {
   if (minute === 0) return `${h} o'clock${part}`;
   const words = MINUTES[m] ?? `${m} ${m === 1 ? 'minute' : 'minutes'}`;
   // "to" belongs to the next hour, whose part of the day may differ (11:45 → quarter to twelve).
-  const nextPart = towards ? ((hour + 1) % 24 < 12 ? ' in the morning' : (hour + 1) % 24 >= 18 ? ' in the evening' : '') : part;
+  const nextPart = towards
+    ? (hour + 1) % 24 < 12
+      ? ' in the morning'
+      : (hour + 1) % 24 >= 18
+        ? ' in the evening'
+        : ''
+    : part;
   if (towards && (hour + 1) % 24 === 12) return `${words} to midday`;
   return `${words} ${towards ? 'to' : 'past'} ${h}${nextPart}`;
 }
@@ -48,11 +61,14 @@ export function speakDateTime(instant: Date, o: SpeakOptions): string {
     return `${relative}${t.setLocale('en-GB').toFormat('cccc')} the ${ordinal(t.day)} of ${t.setLocale('en-GB').toFormat('LLLL')} at ${speakClockBritish(t.hour, t.minute)}`;
   }
   // Other languages: the locale's own full date and time, which Twilio's voices read well.
-  return t.setLocale(o.locale).toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit' });
+  return t
+    .setLocale(o.locale)
+    .toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', hour: 'numeric', minute: '2-digit' });
 }
 
 /** "Tuesday the 4th of March at half past two with Dr Patel". */
-export const speakSlot = (slot: { startsAt: Date; spokenName: string }, o: SpeakOptions): string => `${speakDateTime(slot.startsAt, o)} with ${slot.spokenName}`;
+export const speakSlot = (slot: { startsAt: Date; spokenName: string }, o: SpeakOptions): string =>
+  `${speakDateTime(slot.startsAt, o)} with ${slot.spokenName}`;
 
 /** A wait, rounded for the ear: "1 minute", "5 minutes"; under a minute is "less than a minute". */
 export function speakDuration(seconds: number): string {

@@ -14,10 +14,17 @@ const nothing = z.object({});
 
 /** Up to `n` numbered choices, `${prefix}1` … : what each key stands for. */
 const choices = <P extends string>(prefix: P, n: number, of: z.ZodType<string>) =>
-  z.object(Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i + 1}`, of.optional()])) as Record<`${P}${number}`, z.ZodOptional<z.ZodType<string>>>);
+  z.object(
+    Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i + 1}`, of.optional()])) as Record<
+      `${P}${number}`,
+      z.ZodOptional<z.ZodType<string>>
+    >,
+  );
 
 const booking = z.object({ type: id, slot });
-const offered = z.object({ type: id.optional(), later: z.iso.datetime().optional() }).extend(choices('s', 3, slot).shape);
+const offered = z
+  .object({ type: id.optional(), later: z.iso.datetime().optional() })
+  .extend(choices('s', 3, slot).shape);
 
 export const STEPS = {
   menu: z.object({ attempt: count.optional(), silence: flag.optional() }),
@@ -53,15 +60,25 @@ export type StepPath = keyof typeof STEPS;
 /** What a step's URL carries, as it is written and as it is read. */
 export type StepQuery<P extends StepPath> = z.infer<(typeof STEPS)[P]>;
 /** A step's parameters: optional when it needs none. */
-export type StepParams<P extends StepPath> = Record<string, never> extends StepQuery<P> ? [params?: StepQuery<P>] : [params: StepQuery<P>];
+export type StepParams<P extends StepPath> =
+  Record<string, never> extends StepQuery<P> ? [params?: StepQuery<P>] : [params: StepQuery<P>];
 
 /** The URL Twilio is sent to for `path` on the call `callId`. */
-export function stepUrl<P extends StepPath>(publicBaseUrl: string, path: P, callId: string, ...[params]: StepParams<P>): string {
+export function stepUrl<P extends StepPath>(
+  publicBaseUrl: string,
+  path: P,
+  callId: string,
+  ...[params]: StepParams<P>
+): string {
   const query = new URLSearchParams({ call: callId });
   for (const [k, v] of Object.entries(params ?? {})) if (typeof v === 'string') query.set(k, v);
   return `${publicBaseUrl}/twilio/${path}?${query}`;
 }
 
 /** What the key pressed stands for among `prefix`1 … `prefix`9 of a step's choices; undefined for any other key. */
-export const choiceOf = <P extends string>(q: Partial<Record<`${P}${number}`, string>>, prefix: P, key: string | undefined): string | undefined =>
+export const choiceOf = <P extends string>(
+  q: Partial<Record<`${P}${number}`, string>>,
+  prefix: P,
+  key: string | undefined,
+): string | undefined =>
   key !== undefined && /^[1-9]$/.test(key) ? q[`${prefix}${key}` as `${P}${number}`] : undefined;

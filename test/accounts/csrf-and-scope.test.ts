@@ -19,7 +19,10 @@ describe.each(databaseKinds())('CSRF and clinic scoping on the %s database', (ki
     const noToken = await browser.agent.patch(`/api/clinics/${clinic.id}`).send({ name: 'After' });
     expect(noToken.status).toBe(403);
     expect(noToken.body.error.code).toBe('csrf');
-    const wrongToken = await browser.agent.patch(`/api/clinics/${clinic.id}`).set('X-CSRF-Token', 'x'.repeat(43)).send({ name: 'After' });
+    const wrongToken = await browser.agent
+      .patch(`/api/clinics/${clinic.id}`)
+      .set('X-CSRF-Token', 'x'.repeat(43))
+      .send({ name: 'After' });
     expect(wrongToken.status).toBe(403);
     expect((await db.prisma.clinic.findUniqueOrThrow({ where: { id: clinic.id } })).name).toBe('Before');
     const withToken = await browser.send('patch', `/api/clinics/${clinic.id}`, { name: 'After' });
@@ -30,7 +33,9 @@ describe.each(databaseKinds())('CSRF and clinic scoping on the %s database', (ki
   it('sign-in itself needs the token', async () => {
     const clinic = await makeClinic(db.prisma);
     const owner = await makeStaff(db.prisma, clinic.id, 'owner');
-    const res = await request(makeTestApp(db).app).post('/api/session').send({ email: owner.email, password: owner.password });
+    const res = await request(makeTestApp(db).app)
+      .post('/api/session')
+      .send({ email: owner.email, password: owner.password });
     expect(res.status).toBe(403);
   });
 
@@ -95,13 +100,25 @@ describe.each(databaseKinds())('CSRF and clinic scoping on the %s database', (ki
     expect(bad.body.error.field).toBe('timeZone');
     // The line speaks English in British or American voices only: another locale would fail at Twilio mid-call.
     const french = await browser.send('patch', `/api/clinics/${clinic.id}`, { locale: 'fr-FR' });
-    expect(french.body.error).toMatchObject({ field: 'locale', message: expect.stringContaining('must be en-GB or en-US') });
+    expect(french.body.error).toMatchObject({
+      field: 'locale',
+      message: expect.stringContaining('must be en-GB or en-US'),
+    });
     const unknown = await browser.send('patch', `/api/clinics/${clinic.id}`, { colour: 'blue' });
     expect(unknown.status).toBe(400);
-    const ok = await browser.send('patch', `/api/clinics/${clinic.id}`, { fallbackNumber: '+447700900456', timeZone: 'Europe/Dublin' });
+    const ok = await browser.send('patch', `/api/clinics/${clinic.id}`, {
+      fallbackNumber: '+447700900456',
+      timeZone: 'Europe/Dublin',
+    });
     expect(ok.status).toBe(200);
-    const audit = await db.prisma.auditEntry.findFirstOrThrow({ where: { clinicId: clinic.id, action: 'clinic.settings_changed' } });
-    expect(audit).toMatchObject({ actorType: 'user', actorId: owner.userId, details: { fields: ['fallbackNumber', 'timeZone'] } });
+    const audit = await db.prisma.auditEntry.findFirstOrThrow({
+      where: { clinicId: clinic.id, action: 'clinic.settings_changed' },
+    });
+    expect(audit).toMatchObject({
+      actorType: 'user',
+      actorId: owner.userId,
+      details: { fields: ['fallbackNumber', 'timeZone'] },
+    });
     expect(JSON.stringify({ ...audit, id: String(audit.id) })).not.toContain('+447700900456');
   });
 

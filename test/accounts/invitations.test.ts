@@ -36,38 +36,58 @@ describe.each(databaseKinds())('Staff invitations (%s database)', (kind) => {
     return { clinic, app, clock, ownerLogin, owner, visitor, invitations: `/api/clinics/${clinic.id}/invitations` };
   }
 
-  it('another clinic\'s owner inviting a new owner the operator just added gets what a stranger gets, and no link of theirs sets that password', async () => {
+  it("another clinic's owner inviting a new owner the operator just added gets what a stranger gets, and no link of theirs sets that password", async () => {
     const a = await clinicWithOwner();
     // The operator's set-up of clinic B, as README says: staff:add, then a link for the new owner.
     const b = await makeClinic(db.prisma);
     const victim = email('owner-of-b');
-    const { userId: victimId } = await addStaff(db.prisma, { clinicId: b.id, email: victim, role: 'owner' }, { type: 'operator' });
+    const { userId: victimId } = await addStaff(
+      db.prisma,
+      { clinicId: b.id, email: victim, role: 'owner' },
+      { type: 'operator' },
+    );
     const operatorsLink = await createPasswordLink(db.prisma, victimId, TEST_BASE_URL, a.clock());
 
     const forVictim = await a.owner.send('post', a.invitations, { email: victim, role: 'owner' });
     const forStranger = await a.owner.send('post', a.invitations, { email: email('stranger'), role: 'owner' });
     expect([forVictim.status, forStranger.status]).toEqual([201, 201]);
     // Nothing in the answer tells an account from no account.
-    const shape = (body: { invitation: Record<string, unknown>; link: string }) => ({ keys: Object.keys(body).sort(), invitation: Object.keys(body.invitation).sort(), link: body.link.replace(/token=.*/, '') });
+    const shape = (body: { invitation: Record<string, unknown>; link: string }) => ({
+      keys: Object.keys(body).sort(),
+      invitation: Object.keys(body.invitation).sort(),
+      link: body.link.replace(/token=.*/, ''),
+    });
     expect(shape(forVictim.body)).toEqual(shape(forStranger.body));
     expect(forVictim.body.link).toMatch(/^https:\/\/phone\.clinic\.test\/invitation#token=[\w-]{43}$/);
 
     // The attacker uses the link: it cannot set the victim's password, sign anyone in, or join anyone.
     const attacker = await a.visitor();
-    expect((await attacker.send('post', '/api/invitations/inspect', { token: tokenOf(forVictim.body.link) })).body).toMatchObject({ email: victim, clinicName: a.clinic.name, role: 'owner' });
-    const taken = await attacker.send('post', '/api/invitations/accept', { token: tokenOf(forVictim.body.link), password: 'the attacker chose this' });
+    expect(
+      (await attacker.send('post', '/api/invitations/inspect', { token: tokenOf(forVictim.body.link) })).body,
+    ).toMatchObject({ email: victim, clinicName: a.clinic.name, role: 'owner' });
+    const taken = await attacker.send('post', '/api/invitations/accept', {
+      token: tokenOf(forVictim.body.link),
+      password: 'the attacker chose this',
+    });
     expect(taken.status).toBe(409);
     expect(taken.body.error).toMatchObject({ code: 'account_exists' });
     expect((await attacker.get('/api/session')).body.user).toBeNull();
     expect((await db.prisma.user.findUniqueOrThrow({ where: { id: victimId } })).passwordHash).toBeNull();
-    expect(await db.prisma.membership.findMany({ where: { userId: victimId }, select: { clinicId: true } })).toEqual([{ clinicId: b.id }]);
+    expect(await db.prisma.membership.findMany({ where: { userId: victimId }, select: { clinicId: true } })).toEqual([
+      { clinicId: b.id },
+    ]);
     expect(await db.prisma.session.count({ where: { userId: victimId } })).toBe(0);
     // The old way in is gone.
-    expect((await a.owner.send('post', `/api/clinics/${a.clinic.id}/staff`, { email: victim, role: 'owner' })).status).toBe(404);
+    expect(
+      (await a.owner.send('post', `/api/clinics/${a.clinic.id}/staff`, { email: victim, role: 'owner' })).status,
+    ).toBe(404);
 
     // The operator's link was never touched: the real owner sets a password and is in clinic B only.
     const real = await a.visitor();
-    const used = await real.send('post', '/api/password-links/use', { token: tokenOf(operatorsLink), password: 'the real owner chose this' });
+    const used = await real.send('post', '/api/password-links/use', {
+      token: tokenOf(operatorsLink),
+      password: 'the real owner chose this',
+    });
     expect(used.status).toBe(200);
     expect(used.body.clinics).toEqual([expect.objectContaining({ id: b.id, role: 'owner' })]);
   });
@@ -76,19 +96,40 @@ describe.each(databaseKinds())('Staff invitations (%s database)', (kind) => {
     const a = await clinicWithOwner();
     const newcomer = email('New.Starter');
     const invited = await a.owner.send('post', a.invitations, { email: newcomer.toUpperCase(), role: 'receptionist' });
-    expect(invited.body.invitation).toMatchObject({ email: newcomer.toLowerCase(), role: 'receptionist', expired: false, invitedBy: a.ownerLogin.email });
+    expect(invited.body.invitation).toMatchObject({
+      email: newcomer.toLowerCase(),
+      role: 'receptionist',
+      expired: false,
+      invitedBy: a.ownerLogin.email,
+    });
     expect(await db.prisma.user.count({ where: { email: newcomer.toLowerCase() } })).toBe(0); // nothing exists until accepted
     const browser = await a.visitor();
-    const short = await browser.send('post', '/api/invitations/accept', { token: tokenOf(invited.body.link), password: 'short' });
+    const short = await browser.send('post', '/api/invitations/accept', {
+      token: tokenOf(invited.body.link),
+      password: 'short',
+    });
     expect(short.body.error).toMatchObject({ field: 'password' });
-    const joined = await browser.send('post', '/api/invitations/accept', { token: tokenOf(invited.body.link), password: 'a long enough password' });
+    const joined = await browser.send('post', '/api/invitations/accept', {
+      token: tokenOf(invited.body.link),
+      password: 'a long enough password',
+    });
     expect(joined.status).toBe(200);
-    expect(joined.body).toMatchObject({ user: { email: newcomer.toLowerCase() }, clinics: [expect.objectContaining({ id: a.clinic.id, role: 'receptionist' })], joined: a.clinic.id });
+    expect(joined.body).toMatchObject({
+      user: { email: newcomer.toLowerCase() },
+      clinics: [expect.objectContaining({ id: a.clinic.id, role: 'receptionist' })],
+      joined: a.clinic.id,
+    });
     expect((await browser.get(`/api/clinics/${a.clinic.id}`)).status).toBe(200);
-    const again = await (await a.visitor()).send('post', '/api/invitations/accept', { token: tokenOf(invited.body.link), password: 'another long password' });
+    const again = await (
+      await a.visitor()
+    ).send('post', '/api/invitations/accept', { token: tokenOf(invited.body.link), password: 'another long password' });
     expect(again.status).toBe(410);
     expect((await a.owner.get(a.invitations)).body.invitations).toEqual([]);
-    expect(await db.prisma.auditEntry.count({ where: { clinicId: a.clinic.id, action: { in: ['staff.invited', 'staff.joined'] } } })).toBe(2);
+    expect(
+      await db.prisma.auditEntry.count({
+        where: { clinicId: a.clinic.id, action: { in: ['staff.invited', 'staff.joined'] } },
+      }),
+    ).toBe(2);
   });
 
   it('someone with an account joins only by accepting while signed in as themselves; signed in as anyone else, nothing changes', async () => {
@@ -106,7 +147,10 @@ describe.each(databaseKinds())('Staff invitations (%s database)', (kind) => {
     await them.signIn(elsewhere);
     const accepted = await them.send('post', '/api/invitations/accept', { token: tokenOf(invited.body.link) });
     expect(accepted.status).toBe(200);
-    expect(accepted.body.clinics.map((c: { id: string; role: string }) => c.role).sort()).toEqual(['owner', 'receptionist']);
+    expect(accepted.body.clinics.map((c: { id: string; role: string }) => c.role).sort()).toEqual([
+      'owner',
+      'receptionist',
+    ]);
   });
 
   it('owners see what is pending; inviting again replaces the link; withdrawn or expired links die; another clinic cannot withdraw it', async () => {
@@ -119,15 +163,21 @@ describe.each(databaseKinds())('Staff invitations (%s database)', (kind) => {
     const list = (await a.owner.get(a.invitations)).body.invitations;
     expect(list).toEqual([expect.objectContaining({ id: second.body.invitation.id, email: person, role: 'owner' })]);
     const visitor = await a.visitor();
-    expect((await visitor.send('post', '/api/invitations/inspect', { token: tokenOf(first.body.link) })).status).toBe(410);
+    expect((await visitor.send('post', '/api/invitations/inspect', { token: tokenOf(first.body.link) })).status).toBe(
+      410,
+    );
     // Another clinic's owner cannot withdraw it, nor see it.
     expect((await other.owner.send('delete', `${other.invitations}/${second.body.invitation.id}`)).status).toBe(404);
     expect((await other.owner.get(other.invitations)).body.invitations).toEqual([]);
     // Expiry: the link dies, the list says so.
     clock.advance(INVITATION_TTL_MS + 1);
-    expect((await visitor.send('post', '/api/invitations/inspect', { token: tokenOf(second.body.link) })).status).toBe(410);
+    expect((await visitor.send('post', '/api/invitations/inspect', { token: tokenOf(second.body.link) })).status).toBe(
+      410,
+    );
     await a.owner.signIn(a.ownerLogin); // a week on, the owner's session has ended too
-    expect((await a.owner.get(a.invitations)).body.invitations).toEqual([expect.objectContaining({ id: second.body.invitation.id, expired: true })]);
+    expect((await a.owner.get(a.invitations)).body.invitations).toEqual([
+      expect.objectContaining({ id: second.body.invitation.id, expired: true }),
+    ]);
     expect((await a.owner.send('delete', `${a.invitations}/${second.body.invitation.id}`)).status).toBe(204);
     expect((await a.owner.get(a.invitations)).body.invitations).toEqual([]);
     expect((await a.owner.send('delete', `${a.invitations}/${second.body.invitation.id}`)).status).toBe(404);
@@ -138,14 +188,19 @@ describe.each(databaseKinds())('Staff invitations (%s database)', (kind) => {
     const self = await a.owner.send('post', a.invitations, { email: a.ownerLogin.email, role: 'receptionist' });
     expect(self.status).toBe(409);
     expect(self.body.error).toMatchObject({ code: 'already_member', field: 'email' });
-    expect(await db.prisma.membership.findFirstOrThrow({ where: { clinicId: a.clinic.id, userId: a.ownerLogin.userId } })).toMatchObject({ role: 'owner' });
+    expect(
+      await db.prisma.membership.findFirstOrThrow({ where: { clinicId: a.clinic.id, userId: a.ownerLogin.userId } }),
+    ).toMatchObject({ role: 'owner' });
     const bad = await a.owner.send('post', a.invitations, { email: 'someone@clinic.test', role: 'boss' });
     expect(bad.body.error).toMatchObject({ field: 'role' });
   });
 
   it('a clinic sending invitation after invitation (fishing for accounts) is stopped after 50 in a day', async () => {
     const a = await clinicWithOwner();
-    for (let i = 0; i < 50; i++) expect((await a.owner.send('post', a.invitations, { email: email(`fish${i}`), role: 'receptionist' })).status).toBe(201);
+    for (let i = 0; i < 50; i++)
+      expect(
+        (await a.owner.send('post', a.invitations, { email: email(`fish${i}`), role: 'receptionist' })).status,
+      ).toBe(201);
     const refused = await a.owner.send('post', a.invitations, { email: email('fish'), role: 'receptionist' });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
@@ -171,48 +226,83 @@ describe.each(databaseKinds())('Staff invitations (%s database)', (kind) => {
     const b = await clinicWithOwner();
     const onlyHere = await makeStaff(db.prisma, a.clinic.id, 'receptionist');
     const alsoInB = await makeStaff(db.prisma, a.clinic.id, 'receptionist');
-    await db.prisma.membership.create({ data: { userId: alsoInB.userId, clinicId: b.clinic.id, role: 'receptionist' } });
+    await db.prisma.membership.create({
+      data: { userId: alsoInB.userId, clinicId: b.clinic.id, role: 'receptionist' },
+    });
     const [x, y] = [browserAgent(a.app), browserAgent(a.app)];
     await x.signIn(onlyHere);
     await y.signIn(alsoInB);
-    expect((await a.owner.send('delete', `/api/clinics/${a.clinic.id}`, { confirmName: a.clinic.name })).status).toBe(204);
+    expect((await a.owner.send('delete', `/api/clinics/${a.clinic.id}`, { confirmName: a.clinic.name })).status).toBe(
+      204,
+    );
     expect((await x.get('/api/session')).body.user).toBeNull();
     expect((await a.owner.get('/api/session')).body.user).toBeNull();
     expect((await y.get('/api/session')).body.clinics.map((c: { id: string }) => c.id)).toEqual([b.clinic.id]);
   });
 });
 
-describe('The takeover, in production (a real process, set up by the operator\'s command line)', () => {
+describe("The takeover, in production (a real process, set up by the operator's command line)", () => {
   let server: ServerProcess | undefined;
   afterAll(async () => {
     await server?.stop('SIGKILL');
   });
 
-  it('another clinic\'s owner cannot take over the new owner the operator added; the operator\'s link works', async () => {
+  it("another clinic's owner cannot take over the new owner the operator added; the operator's link works", async () => {
     const env = {
-      NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://phone.example.com', SESSION_SECRET: 'p'.repeat(48), RECORDINGS_KEY: 'cd'.repeat(32), DATA_DIR: await tempDataDir(),
+      NODE_ENV: 'production',
+      PUBLIC_BASE_URL: 'https://phone.example.com',
+      SESSION_SECRET: 'p'.repeat(48),
+      RECORDINGS_KEY: 'cd'.repeat(32),
+      DATA_DIR: await tempDataDir(),
     };
-    const clinic = async (name: string, number: string) => JSON.parse((await runCli(['clinic:create', '--name', name, '--number', number, '--timezone', 'Europe/London'], env)).stdout) as { id: string };
+    const clinic = async (name: string, number: string) =>
+      JSON.parse(
+        (await runCli(['clinic:create', '--name', name, '--number', number, '--timezone', 'Europe/London'], env))
+          .stdout,
+      ) as { id: string };
     const a = await clinic('Attacker Dental', '+441632960771');
     const b = await clinic('Victim Physio', '+441632960772');
-    expect((await runCli(['staff:add', '--clinic', a.id, '--email', 'owner@attacker.example', '--role', 'owner', '--password-stdin'], env, 'attacker password 123\n')).code).toBe(0);
-    const added = await runCli(['staff:add', '--clinic', b.id, '--email', 'owner@victim.example', '--role', 'owner'], env);
+    expect(
+      (
+        await runCli(
+          ['staff:add', '--clinic', a.id, '--email', 'owner@attacker.example', '--role', 'owner', '--password-stdin'],
+          env,
+          'attacker password 123\n',
+        )
+      ).code,
+    ).toBe(0);
+    const added = await runCli(
+      ['staff:add', '--clinic', b.id, '--email', 'owner@victim.example', '--role', 'owner'],
+      env,
+    );
     const operatorsLink = added.stdout.trim();
     expect(operatorsLink).toMatch(/^https:\/\/phone\.example\.com\/set-password#token=/);
 
     server = await startServerProcess(env);
-    const attacker = await signInOverHttp(server.url, { email: 'owner@attacker.example', password: 'attacker password 123' });
+    const attacker = await signInOverHttp(server.url, {
+      email: 'owner@attacker.example',
+      password: 'attacker password 123',
+    });
     expect(attacker.cookie()).toContain('__Host-sid=');
-    const invited = await attacker.call('POST', `/api/clinics/${a.id}/invitations`, { email: 'owner@victim.example', role: 'owner' });
+    const invited = await attacker.call('POST', `/api/clinics/${a.id}/invitations`, {
+      email: 'owner@victim.example',
+      role: 'owner',
+    });
     expect(invited.status).toBe(201);
     const link = (invited.body as { link: string }).link;
     const stranger = await openSite(server.url);
-    const taken = await stranger.call('POST', '/api/invitations/accept', { token: tokenOf(link), password: 'the attacker chose this' });
+    const taken = await stranger.call('POST', '/api/invitations/accept', {
+      token: tokenOf(link),
+      password: 'the attacker chose this',
+    });
     expect(taken.status).toBe(409);
     expect((await stranger.call('GET', '/api/session')).body.user).toBeNull();
 
     const owner = await openSite(server.url);
-    const used = await owner.call('POST', '/api/password-links/use', { token: tokenOf(operatorsLink), password: 'the real owner chose this' });
+    const used = await owner.call('POST', '/api/password-links/use', {
+      token: tokenOf(operatorsLink),
+      password: 'the real owner chose this',
+    });
     expect(used.status).toBe(200);
     expect((used.body as { clinics: Array<{ id: string }> }).clinics.map((c) => c.id)).toEqual([b.id]);
   });

@@ -17,7 +17,11 @@ describe('One-time set-password links', () => {
   async function newStaffLink(clock: () => Date) {
     const clinic = await makeClinic(db.prisma);
     const email = `new-${Math.random().toString(36).slice(2)}@clinic.test`;
-    const { userId } = await addStaff(db.prisma, { clinicId: clinic.id, email, role: 'receptionist' }, { type: 'operator' });
+    const { userId } = await addStaff(
+      db.prisma,
+      { clinicId: clinic.id, email, role: 'receptionist' },
+      { type: 'operator' },
+    );
     return { email, userId, link: await createPasswordLink(db.prisma, userId, TEST_BASE_URL, clock()) };
   }
 
@@ -34,11 +38,17 @@ describe('One-time set-password links', () => {
     expect(tooShort.status).toBe(400);
     expect(tooShort.body.error.field).toBe('password');
 
-    const used = await browser.send('post', '/api/password-links/use', { token: tokenOf(link), password: 'a long enough password' });
+    const used = await browser.send('post', '/api/password-links/use', {
+      token: tokenOf(link),
+      password: 'a long enough password',
+    });
     expect(used.status).toBe(200);
     expect(used.body.user.email).toBe(email);
 
-    const again = await browser.send('post', '/api/password-links/use', { token: tokenOf(link), password: 'another long password' });
+    const again = await browser.send('post', '/api/password-links/use', {
+      token: tokenOf(link),
+      password: 'another long password',
+    });
     expect(again.status).toBe(410);
     const fresh = browserAgent(makeTestApp(db, { clock }).app);
     expect((await fresh.signIn({ email, password: 'a long enough password' })).status).toBe(200);
@@ -51,7 +61,10 @@ describe('One-time set-password links', () => {
     clock.advance(PASSWORD_LINK_TTL_MS + 1);
     const browser = browserAgent(makeTestApp(db, { clock }).app);
     await browser.get('/api/session');
-    const res = await browser.send('post', '/api/password-links/use', { token: tokenOf(link), password: 'a long enough password' });
+    const res = await browser.send('post', '/api/password-links/use', {
+      token: tokenOf(link),
+      password: 'a long enough password',
+    });
     expect(res.status).toBe(410);
     expect(res.body.error.code).toBe('link_expired');
     expect((await db.prisma.user.findUniqueOrThrow({ where: { id: userId } })).passwordHash).toBeNull();
@@ -88,12 +101,19 @@ describe('One-time set-password links', () => {
       hashed++;
       return `not-argon2:${password}`;
     };
-    await expect(usePasswordLink(db.prisma, 'x'.repeat(43), 'a long enough password', clock(), countingHash)).rejects.toBeInstanceOf(NotFound);
+    await expect(
+      usePasswordLink(db.prisma, 'x'.repeat(43), 'a long enough password', clock(), countingHash),
+    ).rejects.toBeInstanceOf(NotFound);
     expect(hashed).toBe(0);
     const { link } = await newStaffLink(clock);
     const browser = browserAgent(makeTestApp(db, { clock, env: { TRUST_PROXY: '1' } }).app);
     await browser.get('/api/session');
-    const use = (token: string) => browser.agent.post('/api/password-links/use').set('X-Forwarded-For', '203.0.113.99').set('X-CSRF-Token', browser.csrf).send({ token, password: 'a long enough password' });
+    const use = (token: string) =>
+      browser.agent
+        .post('/api/password-links/use')
+        .set('X-Forwarded-For', '203.0.113.99')
+        .set('X-CSRF-Token', browser.csrf)
+        .send({ token, password: 'a long enough password' });
     const statuses = [];
     for (let i = 0; i < 21; i++) statuses.push((await use(`bogus-token-${i}-`.padEnd(43, 'x'))).status);
     expect(statuses).toEqual([...Array(20).fill(404), 429]);

@@ -23,7 +23,9 @@ describe.each(databaseKinds())('Staff sign-in on the %s database', (kind) => {
     const signedIn = await browser.signIn(login);
     expect(signedIn.status).toBe(200);
     expect(signedIn.body.user).toEqual({ id: login.userId, email: login.email });
-    expect(signedIn.body.clinics).toEqual([{ id: clinic.id, name: 'Riverside Dental', timeZone: 'Europe/London', locale: 'en-GB', role: 'receptionist' }]);
+    expect(signedIn.body.clinics).toEqual([
+      { id: clinic.id, name: 'Riverside Dental', timeZone: 'Europe/London', locale: 'en-GB', role: 'receptionist' },
+    ]);
     expect(browser.csrf).not.toBe(anonymousToken); // a new token at sign-in
 
     const cookie = signedIn.headers['set-cookie']!.toString();
@@ -65,7 +67,8 @@ describe.each(databaseKinds())('Staff sign-in on the %s database', (kind) => {
     const clock = testClock();
     const { app } = makeTestApp(db, { clock });
     const browser = browserAgent(app);
-    for (let i = 1; i <= 10; i++) expect((await browser.signIn({ email: login.email, password: `wrong-${i}` })).status).toBe(401);
+    for (let i = 1; i <= 10; i++)
+      expect((await browser.signIn({ email: login.email, password: `wrong-${i}` })).status).toBe(401);
     const eleventh = await browser.signIn(login);
     expect(eleventh.status).toBe(429);
     expect(eleventh.body.error.message).toMatch(/Too many sign-in attempts/);
@@ -79,11 +82,20 @@ describe.each(databaseKinds())('Staff sign-in on the %s database', (kind) => {
     const { app } = makeTestApp(db, { env: { TRUST_PROXY: 'true' } });
     const browser = browserAgent(app);
     await browser.get('/api/session');
-    const attempt = (i: number) => browser.agent.post('/api/session').set('X-Forwarded-For', '203.0.113.7').set('X-CSRF-Token', browser.csrf).send({ email: `guess-${i}@clinic.test`, password: 'guess' });
+    const attempt = (i: number) =>
+      browser.agent
+        .post('/api/session')
+        .set('X-Forwarded-For', '203.0.113.7')
+        .set('X-CSRF-Token', browser.csrf)
+        .send({ email: `guess-${i}@clinic.test`, password: 'guess' });
     for (let i = 1; i <= 50; i++) expect((await attempt(i)).status).toBe(401);
     expect((await attempt(51)).status).toBe(429);
     // Another address is unaffected.
-    const other = await browser.agent.post('/api/session').set('X-Forwarded-For', '203.0.113.8').set('X-CSRF-Token', browser.csrf).send({ email: 'guess-52@clinic.test', password: 'guess' });
+    const other = await browser.agent
+      .post('/api/session')
+      .set('X-Forwarded-For', '203.0.113.8')
+      .set('X-CSRF-Token', browser.csrf)
+      .send({ email: 'guess-52@clinic.test', password: 'guess' });
     expect(other.status).toBe(401);
   });
 
@@ -103,7 +115,12 @@ describe.each(databaseKinds())('Staff sign-in on the %s database', (kind) => {
     const cookies = res.headers['set-cookie'] as unknown as string[];
     // A second app (as after a restart, or another instance) knows the same cookie.
     const { app } = makeTestApp(db);
-    const again = await (await import('supertest')).default(app).get('/api/session').set('Cookie', cookies.map((c) => c.split(';')[0]).join('; '));
+    const again = await (
+      await import('supertest')
+    )
+      .default(app)
+      .get('/api/session')
+      .set('Cookie', cookies.map((c) => c.split(';')[0]).join('; '));
     expect(again.body.user).toEqual({ id: login.userId, email: login.email });
   });
 });
@@ -126,18 +143,30 @@ describe('Sign-in throttling that cannot be turned against the innocent (embedde
       for (const login of staff) {
         const browser = browserAgent(app);
         await browser.get('/api/session');
-        statuses.push((await browser.agent.post('/api/session').set('X-Forwarded-For', '198.51.100.20').set('X-CSRF-Token', browser.csrf).send(login)).status);
+        statuses.push(
+          (
+            await browser.agent
+              .post('/api/session')
+              .set('X-Forwarded-For', '198.51.100.20')
+              .set('X-CSRF-Token', browser.csrf)
+              .send(login)
+          ).status,
+        );
       }
     }
     expect(statuses).toEqual(Array(54).fill(200)); // past the 50 an address may fail
   });
 
-  it('someone else\'s failures never lock the right password out of the browser its owner uses; a new browser is held back', async () => {
+  it("someone else's failures never lock the right password out of the browser its owner uses; a new browser is held back", async () => {
     const clinic = await makeClinic(db.prisma);
     const login = await makeStaff(db.prisma, clinic.id, 'owner');
     const { app } = makeTestApp(db, { env: { TRUST_PROXY: '1' } });
     const from = (browser: ReturnType<typeof browserAgent>, address: string, password: string) =>
-      browser.agent.post('/api/session').set('X-Forwarded-For', address).set('X-CSRF-Token', browser.csrf).send({ email: login.email, password });
+      browser.agent
+        .post('/api/session')
+        .set('X-Forwarded-For', address)
+        .set('X-CSRF-Token', browser.csrf)
+        .send({ email: login.email, password });
     const owners = browserAgent(app);
     await owners.get('/api/session');
     expect((await from(owners, '198.51.100.1', login.password)).status).toBe(200);
@@ -147,7 +176,8 @@ describe('Sign-in throttling that cannot be turned against the innocent (embedde
     const attacker = browserAgent(app);
     await attacker.get('/api/session');
     const guesses: number[] = [];
-    for (let i = 0; i < 40; i++) guesses.push((await from(attacker, `203.0.113.${10 + Math.floor(i / 10)}`, `guess-${i}`)).status);
+    for (let i = 0; i < 40; i++)
+      guesses.push((await from(attacker, `203.0.113.${10 + Math.floor(i / 10)}`, `guess-${i}`)).status);
     expect(guesses.slice(0, 30)).toEqual(Array(30).fill(401));
     expect(guesses.slice(30)).toEqual(Array(10).fill(429)); // distributed guessing is stopped too
     // The owner, in the browser they use, is not locked out by any of it.

@@ -2,7 +2,13 @@ import { mkdtemp, mkdir, writeFile, cp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { openEmbeddedDatabase, openPostgresDatabase } from '../../src/db/database.js';
-import { applyMigrationsFrom, diffMigrationsToSchema, hasPendingMigrations, isEmptyMigration, prismaDir } from '../../src/db/migrations.js';
+import {
+  applyMigrationsFrom,
+  diffMigrationsToSchema,
+  hasPendingMigrations,
+  isEmptyMigration,
+  prismaDir,
+} from '../../src/db/migrations.js';
 import { createPGlite, pgliteAdapterFactory } from '../../src/db/pglite.js';
 import { createEmptyPostgresDatabase } from '../helpers/database.js';
 import { describeWith, needs } from '../helpers/services.js';
@@ -22,10 +28,16 @@ describe('Migrations', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'drift-'));
     await cp(path.join(prismaDir, 'migrations'), path.join(dir, 'migrations'), { recursive: true });
     const { readFile } = await import('node:fs/promises');
-    const schema = (await readFile(path.join(prismaDir, 'schema.prisma'), 'utf8')).replace('model Clinic {', 'model Clinic {\n  colour String?');
+    const schema = (await readFile(path.join(prismaDir, 'schema.prisma'), 'utf8')).replace(
+      'model Clinic {',
+      'model Clinic {\n  colour String?',
+    );
     const scratch = await createPGlite();
     try {
-      const sql = await diffMigrationsToSchema(pgliteAdapterFactory(scratch), { schema: { path: path.join(dir, 'schema.prisma'), content: schema }, migrationsDir: path.join(dir, 'migrations') });
+      const sql = await diffMigrationsToSchema(pgliteAdapterFactory(scratch), {
+        schema: { path: path.join(dir, 'schema.prisma'), content: schema },
+        migrationsDir: path.join(dir, 'migrations'),
+      });
       expect(sql).toContain('ALTER TABLE "Clinic" ADD COLUMN     "colour" TEXT');
     } finally {
       await scratch.close();
@@ -41,7 +53,9 @@ describe('Migrations', () => {
     try {
       expect(applied.length).toBeGreaterThan(0);
       expect(await second.migrate()).toEqual([]);
-      const rows = await second.prisma.$queryRaw<Array<{ migration_name: string }>>`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL`;
+      const rows = await second.prisma.$queryRaw<
+        Array<{ migration_name: string }>
+      >`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL`;
       expect(rows.map((r) => r.migration_name)).toEqual(applied);
     } finally {
       await second.close();
@@ -68,11 +82,16 @@ describe('Migrations', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'badmig-'));
     await cp(path.join(prismaDir, 'migrations'), dir, { recursive: true });
     await mkdir(path.join(dir, '99990101000000_broken'));
-    await writeFile(path.join(dir, '99990101000000_broken', 'migration.sql'), 'ALTER TABLE "NoSuchTable" ADD COLUMN "x" TEXT;');
+    await writeFile(
+      path.join(dir, '99990101000000_broken', 'migration.sql'),
+      'ALTER TABLE "NoSuchTable" ADD COLUMN "x" TEXT;',
+    );
     const db = await openEmbeddedDatabase({ dataDir: 'memory://' });
     try {
       await expect(applyMigrationsFrom(pgliteAdapterFactory(db.pglite), dir)).rejects.toThrow(/NoSuchTable/);
-      const rows = await db.prisma.$queryRaw<Array<{ migration_name: string; finished_at: Date | null }>>`SELECT migration_name, finished_at FROM _prisma_migrations WHERE migration_name = '99990101000000_broken'`;
+      const rows = await db.prisma.$queryRaw<
+        Array<{ migration_name: string; finished_at: Date | null }>
+      >`SELECT migration_name, finished_at FROM _prisma_migrations WHERE migration_name = '99990101000000_broken'`;
       expect(rows.every((r) => r.finished_at === null)).toBe(true);
     } finally {
       await db.close();
@@ -95,7 +114,11 @@ describeWith(needs.postgres, 'Migrations on PostgreSQL', () => {
 
   it('instances starting together apply each migration once (advisory lock)', async () => {
     const empty = await createEmptyPostgresDatabase();
-    const instances = [openPostgresDatabase(empty.url), openPostgresDatabase(empty.url), openPostgresDatabase(empty.url)];
+    const instances = [
+      openPostgresDatabase(empty.url),
+      openPostgresDatabase(empty.url),
+      openPostgresDatabase(empty.url),
+    ];
     try {
       const results = await Promise.all(instances.map((db) => db.migrate()));
       const all = results.flat();

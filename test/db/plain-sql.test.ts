@@ -14,10 +14,16 @@ describe.each(databaseKinds())('Plain SQL on the %s database', (kind) => {
     // Both drivers read and write timestamps in the process's zone unless told otherwise;
     // global set-up runs the tests far from UTC so that a mistake shows.
     expect(at.getTimezoneOffset()).not.toBe(0);
-    const [written] = await db.sql<{ id: string }>(`INSERT INTO "Clinic" ("id", "name", "timeZone", "createdAt") VALUES ($1::uuid, 'Plain', 'Europe/London', $2) RETURNING "id"::text AS "id"`, [uuid7(), at]);
+    const [written] = await db.sql<{ id: string }>(
+      `INSERT INTO "Clinic" ("id", "name", "timeZone", "createdAt") VALUES ($1::uuid, 'Plain', 'Europe/London', $2) RETURNING "id"::text AS "id"`,
+      [uuid7(), at],
+    );
     const viaPrisma = await db.prisma.clinic.findUniqueOrThrow({ where: { id: written!.id } });
     expect(viaPrisma.createdAt.toISOString()).toBe(at.toISOString());
-    const [read] = await db.sql<{ createdAt: Date }>({ name: 'read-clinic', text: `SELECT "createdAt" FROM "Clinic" WHERE "id" = $1::uuid` }, [written!.id]);
+    const [read] = await db.sql<{ createdAt: Date }>(
+      { name: 'read-clinic', text: `SELECT "createdAt" FROM "Clinic" WHERE "id" = $1::uuid` },
+      [written!.id],
+    );
     expect(read!.createdAt.toISOString()).toBe(at.toISOString());
   });
 });

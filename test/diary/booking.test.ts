@@ -34,7 +34,9 @@ describe.each(databaseKinds())('Booking on the %s database', (kind) => {
   }
 
   it('the exclusion constraint exists after all migrations', async () => {
-    const rows = await db.prisma.$queryRaw<Array<{ conname: string }>>`SELECT conname FROM pg_constraint WHERE conname = 'Appointment_no_overlap' AND contype = 'x'`;
+    const rows = await db.prisma.$queryRaw<
+      Array<{ conname: string }>
+    >`SELECT conname FROM pg_constraint WHERE conname = 'Appointment_no_overlap' AND contype = 'x'`;
     expect(rows).toHaveLength(1);
   });
 
@@ -42,13 +44,35 @@ describe.each(databaseKinds())('Booking on the %s database', (kind) => {
     const { book, base, desk, events, patel, patient, clinic } = await receptionistDesk();
     const res = await book(at('10:30'));
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ practitionerId: patel.id, patientId: patient.id, startsAt: '2027-06-07T09:30:00.000Z', endsAt: '2027-06-07T10:00:00.000Z', status: 'booked' });
-    expect(events).toEqual([expect.objectContaining({ name: 'appointment.booked', clinicId: clinic.id, data: expect.objectContaining({ source: 'dashboard' }) })]);
+    expect(res.body).toMatchObject({
+      practitionerId: patel.id,
+      patientId: patient.id,
+      startsAt: '2027-06-07T09:30:00.000Z',
+      endsAt: '2027-06-07T10:00:00.000Z',
+      status: 'booked',
+    });
+    expect(events).toEqual([
+      expect.objectContaining({
+        name: 'appointment.booked',
+        clinicId: clinic.id,
+        data: expect.objectContaining({ source: 'dashboard' }),
+      }),
+    ]);
     const diary = await desk.get(`${base}/diary?date=2027-06-07`);
-    expect(diary.body.appointments).toEqual([expect.objectContaining({ id: res.body.id, patient: { id: patient.id, name: 'Jane Doe' }, practitioner: { id: patel.id, name: 'Anita Patel' } })]);
+    expect(diary.body.appointments).toEqual([
+      expect.objectContaining({
+        id: res.body.id,
+        patient: { id: patient.id, name: 'Jane Doe' },
+        practitioner: { id: patel.id, name: 'Anita Patel' },
+      }),
+    ]);
     // The week view from a Thursday runs Monday to Monday, in local time.
     const week = await desk.get(`${base}/diary?date=2027-06-10&view=week&practitionerId=${patel.id}`);
-    expect(week.body).toMatchObject({ timeZone: 'Europe/London', from: '2027-06-07T00:00:00.000+01:00', to: '2027-06-14T00:00:00.000+01:00' });
+    expect(week.body).toMatchObject({
+      timeZone: 'Europe/London',
+      from: '2027-06-07T00:00:00.000+01:00',
+      to: '2027-06-14T00:00:00.000+01:00',
+    });
     expect(week.body.appointments.map((a: { id: string }) => a.id)).toEqual([res.body.id]);
     const otherDay = await desk.get(`${base}/diary?date=2027-06-08`);
     expect(otherDay.body.appointments).toEqual([]);
@@ -63,8 +87,12 @@ describe.each(databaseKinds())('Booking on the %s database', (kind) => {
     const refused = results.find((r) => r.status === 409)!;
     expect(refused.body.error).toMatchObject({ code: 'slot_taken', field: 'startsAt' });
     expect(refused.body.error.alternatives).toHaveLength(3);
-    expect(refused.body.error.alternatives.map((s: { startsAt: string }) => s.startsAt)).not.toContain('2027-06-07T10:00:00.000Z');
-    expect(await db.prisma.appointment.count({ where: { practitionerId: patel.id, startsAt: new Date(at('11:00')) } })).toBe(1);
+    expect(refused.body.error.alternatives.map((s: { startsAt: string }) => s.startsAt)).not.toContain(
+      '2027-06-07T10:00:00.000Z',
+    );
+    expect(
+      await db.prisma.appointment.count({ where: { practitionerId: patel.id, startsAt: new Date(at('11:00')) } }),
+    ).toBe(1);
   });
 
   it('what must go with a booking, move or cancellation (the call that made it) commits with it or not at all', async () => {
@@ -74,24 +102,52 @@ describe.each(databaseKinds())('Booking on the %s database', (kind) => {
     const failing = async () => {
       throw new Error('the process died here');
     };
-    const booking = { clinicId: clinic.id, practitionerId: patel.id, typeId: checkUp.id, patientId: patient.id, startsAt: new Date(at('11:00')), source: 'phone' as const, actor };
+    const booking = {
+      clinicId: clinic.id,
+      practitionerId: patel.id,
+      typeId: checkUp.id,
+      patientId: patient.id,
+      startsAt: new Date(at('11:00')),
+      source: 'phone' as const,
+      actor,
+    };
     await expect(bookAppointment(deps, { ...booking, alongWith: failing })).rejects.toThrow('the process died here');
     const leftovers = async () => ({
       appointments: await db.prisma.appointment.count({ where: { clinicId: clinic.id } }),
-      audit: await db.prisma.auditEntry.count({ where: { clinicId: clinic.id, action: { startsWith: 'appointment.' } } }),
+      audit: await db.prisma.auditEntry.count({
+        where: { clinicId: clinic.id, action: { startsWith: 'appointment.' } },
+      }),
       texts: await db.prisma.textMessage.count({ where: { clinicId: clinic.id } }),
     });
     expect(await leftovers()).toEqual({ appointments: 0, audit: 0, texts: 0 });
     expect(events.filter((e) => e.name.startsWith('appointment.'))).toEqual([]);
 
     const seen: string[] = [];
-    const booked = await bookAppointment(deps, { ...booking, alongWith: async (tx, a) => void seen.push(`${a.id}:${await tx.appointment.count({ where: { id: a.id } })}`) });
+    const booked = await bookAppointment(deps, {
+      ...booking,
+      alongWith: async (tx, a) => void seen.push(`${a.id}:${await tx.appointment.count({ where: { id: a.id } })}`),
+    });
     expect(seen).toEqual([`${booked.id}:1`]); // it runs inside the transaction, the new row visible
     const before = await db.prisma.appointment.findUniqueOrThrow({ where: { id: booked.id } });
-    await expect(moveAppointment(deps, { clinicId: clinic.id, appointmentId: booked.id, startsAt: new Date(at('14:00')), source: 'phone', actor, alongWith: failing })).rejects.toThrow();
-    await expect(cancelAppointment(deps, { clinicId: clinic.id, appointmentId: booked.id, actor, alongWith: failing })).rejects.toThrow();
+    await expect(
+      moveAppointment(deps, {
+        clinicId: clinic.id,
+        appointmentId: booked.id,
+        startsAt: new Date(at('14:00')),
+        source: 'phone',
+        actor,
+        alongWith: failing,
+      }),
+    ).rejects.toThrow();
+    await expect(
+      cancelAppointment(deps, { clinicId: clinic.id, appointmentId: booked.id, actor, alongWith: failing }),
+    ).rejects.toThrow();
     expect(await db.prisma.appointment.findUniqueOrThrow({ where: { id: booked.id } })).toEqual(before);
-    expect(await db.prisma.auditEntry.count({ where: { clinicId: clinic.id, action: { in: ['appointment.moved', 'appointment.cancelled'] } } })).toBe(0);
+    expect(
+      await db.prisma.auditEntry.count({
+        where: { clinicId: clinic.id, action: { in: ['appointment.moved', 'appointment.cancelled'] } },
+      }),
+    ).toBe(0);
   });
 
   it('an overlapping booking is refused, an adjacent one is fine', async () => {
@@ -111,7 +167,9 @@ describe.each(databaseKinds())('Booking on the %s database', (kind) => {
     const still = await db.prisma.appointment.findUniqueOrThrow({ where: { id: second.id } });
     expect(still.startsAt.toISOString()).toBe(second.startsAt);
     expect(still.status).toBe('booked');
-    expect((await db.prisma.appointment.findUniqueOrThrow({ where: { id: first.id } })).startsAt.toISOString()).toBe(first.startsAt);
+    expect((await db.prisma.appointment.findUniqueOrThrow({ where: { id: first.id } })).startsAt.toISOString()).toBe(
+      first.startsAt,
+    );
     expect(events).toEqual([]);
   });
 
@@ -120,7 +178,10 @@ describe.each(databaseKinds())('Booking on the %s database', (kind) => {
     const a = (await book(at('09:00'))).body;
     const nudged = await desk.send('post', `${base}/appointments/${a.id}/move`, { startsAt: at('09:15') });
     expect(nudged.status).toBe(200);
-    const moved = await desk.send('post', `${base}/appointments/${a.id}/move`, { startsAt: at('16:00'), practitionerId: khan.id });
+    const moved = await desk.send('post', `${base}/appointments/${a.id}/move`, {
+      startsAt: at('16:00'),
+      practitionerId: khan.id,
+    });
     expect(moved.body).toMatchObject({ practitionerId: khan.id, startsAt: '2027-06-07T15:00:00.000Z' });
     expect(events.map((e) => e.name)).toEqual(['appointment.booked', 'appointment.moved', 'appointment.moved']);
     expect((await book(at('09:15'))).status).toBe(201); // the old slot is free again
@@ -129,8 +190,16 @@ describe.each(databaseKinds())('Booking on the %s database', (kind) => {
   it('cancelling records who and why, frees the time, publishes appointment.cancelled and offers the time to the waitlist', async () => {
     const { book, desk, base, events, patient, clinic, checkUp, patel, testApp, clock } = await receptionistDesk();
     const appt = (await book(at('12:00'))).body;
-    const waiting = await db.prisma.patient.create({ data: { clinicId: clinic.id, name: 'Sam Waiting', phone: '+447700900777' } });
-    const entry = await desk.send('post', `${base}/waitlist`, { patientId: waiting.id, typeId: checkUp.id, practitionerId: patel.id, fromDate: '2027-06-07', toDate: '2027-06-11' });
+    const waiting = await db.prisma.patient.create({
+      data: { clinicId: clinic.id, name: 'Sam Waiting', phone: '+447700900777' },
+    });
+    const entry = await desk.send('post', `${base}/waitlist`, {
+      patientId: waiting.id,
+      typeId: checkUp.id,
+      practitionerId: patel.id,
+      fromDate: '2027-06-07',
+      toDate: '2027-06-11',
+    });
     expect(entry.status).toBe(201);
     const res = await desk.send('post', `${base}/appointments/${appt.id}/cancel`, { reason: 'Patient is unwell' });
     expect(res.body.status).toBe('cancelled');
@@ -138,9 +207,16 @@ describe.each(databaseKinds())('Booking on the %s database', (kind) => {
     expect(row).toMatchObject({ cancelReason: 'Patient is unwell', cancelledBy: expect.any(String) });
     // The offer is a job queued with the cancellation (a crash after the commit cannot lose it).
     expect(events.map((e) => e.name)).toEqual(['appointment.booked', 'appointment.cancelled']);
-    expect(await new JobRunner(db, jobHandlers(testApp.ctx), { logger: testApp.ctx.logger, clock }).runDue()).toBeGreaterThanOrEqual(1);
+    expect(
+      await new JobRunner(db, jobHandlers(testApp.ctx), { logger: testApp.ctx.logger, clock }).runDue(),
+    ).toBeGreaterThanOrEqual(1);
     expect(events.map((e) => e.name)).toEqual(['appointment.booked', 'appointment.cancelled', 'waitlist.match']);
-    expect(events[2]!.data).toMatchObject({ waitlistEntryId: entry.body.id, patientId: waiting.id, patientName: 'Sam Waiting', slot: { startsAt: '2027-06-07T11:00:00.000Z' } });
+    expect(events[2]!.data).toMatchObject({
+      waitlistEntryId: entry.body.id,
+      patientId: waiting.id,
+      patientName: 'Sam Waiting',
+      slot: { startsAt: '2027-06-07T11:00:00.000Z' },
+    });
     expect((await book(at('12:00'), patel.id, patient.id)).status).toBe(201);
     expect((await desk.send('post', `${base}/appointments/${appt.id}/cancel`, {})).status).toBe(409); // already cancelled
   });
@@ -148,16 +224,29 @@ describe.each(databaseKinds())('Booking on the %s database', (kind) => {
   it('marks attendance only once the appointment has started', async () => {
     const { book, desk, base, clock } = await receptionistDesk();
     const appt = (await book(at('09:30'))).body;
-    expect((await desk.send('post', `${base}/appointments/${appt.id}/attendance`, { status: 'attended' })).status).toBe(409);
+    expect((await desk.send('post', `${base}/appointments/${appt.id}/attendance`, { status: 'attended' })).status).toBe(
+      409,
+    );
     clock.advance(2 * 60 * 60 * 1000);
     const res = await desk.send('post', `${base}/appointments/${appt.id}/attendance`, { status: 'no_show' });
     expect(res.body.status).toBe('no_show');
   });
 
-  it('booking another clinic\'s practitioner tells nothing about their diary: the same 404 whether they are busy then or not', async () => {
+  it("booking another clinic's practitioner tells nothing about their diary: the same 404 whether they are busy then or not", async () => {
     const { book, ...mine } = await receptionistDesk();
     const theirs = await makeDiary(db.prisma);
-    await bookAppointment({ ...mine.testApp.ctx, clock: () => MONDAY_8AM }, { clinicId: theirs.clinic.id, practitionerId: theirs.patel.id, typeId: theirs.checkUp.id, patientId: theirs.patient.id, startsAt: new Date(at('10:30')), source: 'dashboard', actor: { type: 'system' } });
+    await bookAppointment(
+      { ...mine.testApp.ctx, clock: () => MONDAY_8AM },
+      {
+        clinicId: theirs.clinic.id,
+        practitionerId: theirs.patel.id,
+        typeId: theirs.checkUp.id,
+        patientId: theirs.patient.id,
+        startsAt: new Date(at('10:30')),
+        source: 'dashboard',
+        actor: { type: 'system' },
+      },
+    );
     const busy = await book(at('10:30'), theirs.patel.id);
     const free = await book(at('11:30'), theirs.patel.id);
     expect(busy.status).toBe(404);
@@ -181,13 +270,23 @@ describe.each(databaseKinds())('Booking on the %s database', (kind) => {
   it('free slots skip booked times and clinic closures', async () => {
     const { book, desk, base, checkUp, patel, clinic } = await receptionistDesk();
     await book(at('09:00'));
-    await db.prisma.closure.create({ data: { clinicId: clinic.id, startsAt: new Date(at('09:30')), endsAt: new Date(at('10:30')), reason: 'Staff training' } });
+    await db.prisma.closure.create({
+      data: {
+        clinicId: clinic.id,
+        startsAt: new Date(at('09:30')),
+        endsAt: new Date(at('10:30')),
+        reason: 'Staff training',
+      },
+    });
     const res = await desk.get(`${base}/slots?typeId=${checkUp.id}&practitionerId=${patel.id}&limit=2`);
-    expect(res.body.slots.map((s: { startsAt: string }) => s.startsAt)).toEqual(['2027-06-07T09:30:00.000Z', '2027-06-07T09:45:00.000Z']);
+    expect(res.body.slots.map((s: { startsAt: string }) => s.startsAt)).toEqual([
+      '2027-06-07T09:30:00.000Z',
+      '2027-06-07T09:45:00.000Z',
+    ]);
   });
 });
 
-describe('Diary set-up is the owner\'s', () => {
+describe("Diary set-up is the owner's", () => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await openTestDatabase('embedded');
@@ -205,7 +304,10 @@ describe('Diary set-up is the owner\'s', () => {
       receptionist.send('put', `${base}/practitioners/${patel.id}/hours`, hours),
       receptionist.send('patch', `${base}/appointment-types/${checkUp.id}`, { durationMinutes: 45 }),
       receptionist.send('post', `${base}/practitioners`, { name: 'Dr Who' }),
-      receptionist.send('post', `${base}/closures`, { startsAt: '2027-12-25T00:00:00Z', endsAt: '2027-12-26T00:00:00Z' }),
+      receptionist.send('post', `${base}/closures`, {
+        startsAt: '2027-12-25T00:00:00Z',
+        endsAt: '2027-12-26T00:00:00Z',
+      }),
       receptionist.send('patch', `${base}/booking-rules`, { horizonDays: 30 }),
       receptionist.send('put', `${base}/opening-hours`, hours),
     ];
@@ -214,14 +316,29 @@ describe('Diary set-up is the owner\'s', () => {
 
     const owner = browserAgent(app);
     await owner.signIn(await makeStaff(db.prisma, clinic.id, 'owner'));
-    const changed = await owner.send('put', `${base}/practitioners/${patel.id}/hours`, { hours: [{ weekday: 1, start: '08:00', end: '12:00' }, { weekday: 1, start: '13:00', end: '17:30' }] });
-    expect(changed.body.hours).toEqual([{ weekday: 1, start: '08:00', end: '12:00' }, { weekday: 1, start: '13:00', end: '17:30' }]);
+    const changed = await owner.send('put', `${base}/practitioners/${patel.id}/hours`, {
+      hours: [
+        { weekday: 1, start: '08:00', end: '12:00' },
+        { weekday: 1, start: '13:00', end: '17:30' },
+      ],
+    });
+    expect(changed.body.hours).toEqual([
+      { weekday: 1, start: '08:00', end: '12:00' },
+      { weekday: 1, start: '13:00', end: '17:30' },
+    ]);
     const type = await owner.send('patch', `${base}/appointment-types/${checkUp.id}`, { durationMinutes: 45 });
-    expect(type.body).toMatchObject({ durationMinutes: 45, name: 'Check-up', practitionerIds: expect.arrayContaining([patel.id]) });
-    expect((await owner.send('patch', `${base}/booking-rules`, { minNoticeMinutes: 60 })).body).toEqual({ minNoticeMinutes: 60, horizonDays: 90 });
+    expect(type.body).toMatchObject({
+      durationMinutes: 45,
+      name: 'Check-up',
+      practitionerIds: expect.arrayContaining([patel.id]),
+    });
+    expect((await owner.send('patch', `${base}/booking-rules`, { minNoticeMinutes: 60 })).body).toEqual({
+      minNoticeMinutes: 60,
+      horizonDays: 90,
+    });
   });
 
-  it('an unknown id and another clinic\'s id get the same 404', async () => {
+  it("an unknown id and another clinic's id get the same 404", async () => {
     const mine = await makeDiary(db.prisma);
     const theirs = await makeDiary(db.prisma);
     const owner = browserAgent(makeTestApp(db).app);
@@ -243,14 +360,27 @@ describe('Diary set-up is the owner\'s', () => {
     const owner = browserAgent(makeTestApp(db).app);
     await owner.signIn(await makeStaff(db.prisma, clinic.id, 'owner'));
     const base = `/api/clinics/${clinic.id}`;
-    const backwards = await owner.send('put', `${base}/practitioners/${patel.id}/hours`, { hours: [{ weekday: 1, start: '12:00', end: '09:00' }] });
+    const backwards = await owner.send('put', `${base}/practitioners/${patel.id}/hours`, {
+      hours: [{ weekday: 1, start: '12:00', end: '09:00' }],
+    });
     expect(backwards.status).toBe(400);
     expect(backwards.body.error.field).toBe('hours.0.end');
-    const overlapping = await owner.send('put', `${base}/practitioners/${patel.id}/hours`, { hours: [{ weekday: 2, start: '09:00', end: '12:00' }, { weekday: 2, start: '11:00', end: '13:00' }] });
+    const overlapping = await owner.send('put', `${base}/practitioners/${patel.id}/hours`, {
+      hours: [
+        { weekday: 2, start: '09:00', end: '12:00' },
+        { weekday: 2, start: '11:00', end: '13:00' },
+      ],
+    });
     expect(overlapping.body.error.field).toBe('hours.1.start');
-    const closure = await owner.send('post', `${base}/closures`, { startsAt: '2027-12-26T00:00:00Z', endsAt: '2027-12-25T00:00:00Z' });
+    const closure = await owner.send('post', `${base}/closures`, {
+      startsAt: '2027-12-26T00:00:00Z',
+      endsAt: '2027-12-25T00:00:00Z',
+    });
     expect(closure.body.error.field).toBe('endsAt');
-    const malformed = await owner.send('post', `${base}/closures`, { startsAt: '25/12/2027', endsAt: '2027-12-26T00:00:00Z' });
+    const malformed = await owner.send('post', `${base}/closures`, {
+      startsAt: '25/12/2027',
+      endsAt: '2027-12-26T00:00:00Z',
+    });
     expect(malformed.body.error.field).toBe('startsAt');
     const badType = await owner.send('post', `${base}/appointment-types`, { name: 'X', durationMinutes: 7 });
     expect(badType.body.error.field).toBe('durationMinutes');
@@ -266,15 +396,30 @@ describe('Diary set-up is the owner\'s', () => {
     const desk = browserAgent(makeTestApp(db).app);
     await desk.signIn(await makeStaff(db.prisma, clinic.id, 'receptionist'));
     const base = `/api/clinics/${clinic.id}`;
-    const created = await desk.send('post', `${base}/patients`, { name: 'John Smith', phone: '07700 900456', dateOfBirth: '1975-01-31' });
+    const created = await desk.send('post', `${base}/patients`, {
+      name: 'John Smith',
+      phone: '07700 900456',
+      dateOfBirth: '1975-01-31',
+    });
     expect(created.body).toMatchObject({ phone: '+447700900456', dateOfBirth: '1975-01-31' });
-    expect((await desk.get(`${base}/patients?q=smi`)).body.patients.map((p: { name: string }) => p.name)).toEqual(['John Smith']);
-    expect((await desk.get(`${base}/patients?q=${encodeURIComponent('07700 900123')}`)).body.patients.map((p: { name: string }) => p.name)).toEqual(['Jane Doe']);
+    expect((await desk.get(`${base}/patients?q=smi`)).body.patients.map((p: { name: string }) => p.name)).toEqual([
+      'John Smith',
+    ]);
+    expect(
+      (await desk.get(`${base}/patients?q=${encodeURIComponent('07700 900123')}`)).body.patients.map(
+        (p: { name: string }) => p.name,
+      ),
+    ).toEqual(['Jane Doe']);
     const bad = await desk.send('post', `${base}/patients`, { name: 'X', phone: '12' });
     expect(bad.body.error.field).toBe('phone');
     // A name's % or _ is a character, not a wildcard.
-    await db.prisma.patient.createMany({ data: ['Ann_Lee', 'AnnXLee', '100% Kim', '100 Kim', 'Back\\slash'].map((name) => ({ clinicId: clinic.id, name })) });
-    const names = async (q: string) => (await desk.get(`${base}/patients?q=${encodeURIComponent(q)}`)).body.patients.map((p: { name: string }) => p.name);
+    await db.prisma.patient.createMany({
+      data: ['Ann_Lee', 'AnnXLee', '100% Kim', '100 Kim', 'Back\\slash'].map((name) => ({ clinicId: clinic.id, name })),
+    });
+    const names = async (q: string) =>
+      (await desk.get(`${base}/patients?q=${encodeURIComponent(q)}`)).body.patients.map(
+        (p: { name: string }) => p.name,
+      );
     expect(await names('n_L')).toEqual(['Ann_Lee']);
     expect(await names('0%')).toEqual(['100% Kim']);
     expect(await names('k\\s')).toEqual(['Back\\slash']);

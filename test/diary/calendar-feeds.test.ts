@@ -31,8 +31,21 @@ describe('Calendar feeds', () => {
     await owner.signIn(await makeStaff(db.prisma, diary.clinic.id, 'owner'));
     const deps = ctx;
     const book = (startsAt: string, practitionerId = diary.patel.id) =>
-      bookAppointment(deps, { clinicId: diary.clinic.id, practitionerId, typeId: diary.checkUp.id, patientId: diary.patient.id, startsAt: new Date(startsAt), source: 'dashboard', actor: { type: 'system' } });
-    const feeds = async () => (await owner.get(`/api/clinics/${diary.clinic.id}/calendar-feeds`)).body.feeds as Array<{ id: string; practitionerId: string | null; url: string }>;
+      bookAppointment(deps, {
+        clinicId: diary.clinic.id,
+        practitionerId,
+        typeId: diary.checkUp.id,
+        patientId: diary.patient.id,
+        startsAt: new Date(startsAt),
+        source: 'dashboard',
+        actor: { type: 'system' },
+      });
+    const feeds = async () =>
+      (await owner.get(`/api/clinics/${diary.clinic.id}/calendar-feeds`)).body.feeds as Array<{
+        id: string;
+        practitionerId: string | null;
+        url: string;
+      }>;
     const fetchFeed = (url: string) => request(app).get(new URL(url).pathname);
     return { ...diary, app, owner, deps, book, feeds, fetchFeed };
   }
@@ -51,21 +64,28 @@ describe('Calendar feeds', () => {
       expect(e.start.zone?.tzid).toBe('Europe/London');
       expect([e.start.hour, e.start.minute]).toEqual([10, 0]); // 10:00 on the clinic's clock, both weeks
     }
-    expect(events.map((e) => e.start.toJSDate().toISOString())).toEqual(['2027-03-26T10:00:00.000Z', '2027-03-29T09:00:00.000Z']);
+    expect(events.map((e) => e.start.toJSDate().toISOString())).toEqual([
+      '2027-03-26T10:00:00.000Z',
+      '2027-03-29T09:00:00.000Z',
+    ]);
     expect(events[0]!.summary).toBe('Check-up: J. D.');
     expect(res.text).not.toContain('Jane Doe');
     expect(parseFeed((await fetchFeed(clinicFeed.url)).text).map((e) => e.uid)).toEqual(events.map((e) => e.uid));
   });
 
-  it('cancelled appointments disappear; a practitioner\'s feed has only theirs; full names when the owner chooses', async () => {
+  it("cancelled appointments disappear; a practitioner's feed has only theirs; full names when the owner chooses", async () => {
     const { book, feeds, fetchFeed, owner, clinic, patel, khan, deps } = await setUp();
     const kept = await book('2027-03-24T10:00:00Z');
     const gone = await book('2027-03-24T11:00:00Z');
     await book('2027-03-24T10:00:00Z', khan.id);
     await cancelAppointment(deps, { clinicId: clinic.id, appointmentId: gone.id, actor: { type: 'system' } });
     const patelFeed = (await feeds()).find((f) => f.practitionerId === patel.id)!;
-    expect(parseFeed((await fetchFeed(patelFeed.url)).text).map((e) => e.uid)).toEqual([`${kept.id}@clinic-phone-line`]);
-    const named = await owner.send('patch', `/api/clinics/${clinic.id}/calendar-feeds/${patelFeed.id}`, { showFullNames: true });
+    expect(parseFeed((await fetchFeed(patelFeed.url)).text).map((e) => e.uid)).toEqual([
+      `${kept.id}@clinic-phone-line`,
+    ]);
+    const named = await owner.send('patch', `/api/clinics/${clinic.id}/calendar-feeds/${patelFeed.id}`, {
+      showFullNames: true,
+    });
     expect(named.status).toBe(200);
     expect(parseFeed((await fetchFeed(patelFeed.url)).text)[0]!.summary).toBe('Check-up: Jane Doe');
   });

@@ -7,7 +7,11 @@ const weekdays = [1, 2, 3, 4, 5].flatMap((weekday) => [
   { weekday, startMinute: 8 * 60 + 30, endMinute: 12 * 60 + 30 },
   { weekday, startMinute: 13 * 60 + 30, endMinute: 18 * 60 },
 ]);
-const reception = (closures: ReceptionHours['closures'] = []): ReceptionHours => ({ timeZone: zone, hours: weekdays, closures });
+const reception = (closures: ReceptionHours['closures'] = []): ReceptionHours => ({
+  timeZone: zone,
+  hours: weekdays,
+  closures,
+});
 const say = (d: Date | null) => (d ? DateTime.fromJSDate(d, { zone }).toFormat('ccc yyyy-MM-dd HH:mm') : null);
 
 describe('Reception hours', () => {

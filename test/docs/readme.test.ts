@@ -18,7 +18,11 @@ const EXERCISED: Array<{ command: RegExp; by: string; contains: string }> = [
   { command: /^npm run screenshots$/, by: '.ci/run', contains: 'npm run -s screenshots' },
   { command: /^(BENCH_ONLY=slots )?npm run bench$/, by: '.ci/run', contains: 'BENCH_ONLY=slots npm run -s bench' },
   // The command line: the tests run src/cli.ts exactly as the `cli` script does (node --import tsx src/cli.ts).
-  ...['clinic:create', 'clinic:list', 'staff:add', 'staff:remove', 'staff:reset', 'retention:run'].map((name) => ({ command: new RegExp(`^npm run -s cli -- ${name}\\b`), by: 'test/cli.test.ts', contains: `'${name}'` })),
+  ...['clinic:create', 'clinic:list', 'staff:add', 'staff:remove', 'staff:reset', 'retention:run'].map((name) => ({
+    command: new RegExp(`^npm run -s cli -- ${name}\\b`),
+    by: 'test/cli.test.ts',
+    contains: `'${name}'`,
+  })),
   // Backups: the test reads these very lines out of README and runs them with bash.
   { command: /^cp -a data /, by: 'test/operations/backup.test.ts', contains: "readmeCommands('cp -a data')" },
   { command: /^pg_(dump|restore) /, by: 'test/operations/backup.test.ts', contains: "readmeCommands('pg_dump')" },
@@ -31,13 +35,20 @@ async function readme(): Promise<string> {
 /** The commands in README's ```sh blocks: one per line (and per `&&`), comments and `export` lines left out. */
 function commandsIn(text: string): string[] {
   const blocks = [...text.matchAll(/^ *```sh\n([\s\S]*?)^ *```/gm)].map((m) => m[1]!);
-  return blocks
-    .flatMap((b) => b.split('\n'))
-    .map((line) => line.replace(/\s+#.*$/, '').replace(/^#.*$/, '').trim())
-    .filter((line) => line && !line.startsWith('export '))
-    .flatMap((line) => line.split('&&').map((c) => c.trim()))
-    // The operator's optional arguments, as written in usage: `[--json]`.
-    .map((c) => c.replace(/\s*\[[^\]]*\]/g, ''));
+  return (
+    blocks
+      .flatMap((b) => b.split('\n'))
+      .map((line) =>
+        line
+          .replace(/\s+#.*$/, '')
+          .replace(/^#.*$/, '')
+          .trim(),
+      )
+      .filter((line) => line && !line.startsWith('export '))
+      .flatMap((line) => line.split('&&').map((c) => c.trim()))
+      // The operator's optional arguments, as written in usage: `[--json]`.
+      .map((c) => c.replace(/\s*\[[^\]]*\]/g, ''))
+  );
 }
 
 describe('README', () => {
@@ -52,13 +63,16 @@ describe('README', () => {
         continue;
       }
       const body = await readFile(path.join(repoRoot, entry.by), 'utf8');
-      if (!body.includes(entry.contains)) unexercised.push(`${command}: ${entry.by} no longer contains ${entry.contains}`);
+      if (!body.includes(entry.contains))
+        unexercised.push(`${command}: ${entry.by} no longer contains ${entry.contains}`);
     }
     expect(unexercised).toEqual([]);
   });
 
   it('notices a command nobody runs', () => {
-    const commands = commandsIn('text\n```sh\nnpm start   # comment\nexport A=1\nnpm run something-new && npm test\n```\n');
+    const commands = commandsIn(
+      'text\n```sh\nnpm start   # comment\nexport A=1\nnpm run something-new && npm test\n```\n',
+    );
     expect(commands).toEqual(['npm start', 'npm run something-new', 'npm test']);
     expect(EXERCISED.some((e) => e.command.test('npm run something-new'))).toBe(false);
   });

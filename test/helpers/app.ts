@@ -40,7 +40,8 @@ export function testClock(start = new Date('2026-11-23T09:00:00Z')) {
 }
 
 /** Recordings beside the test's database: files in a fresh temporary folder, or the PostgreSQL database. */
-export const testStorage = (db: Database): RecordingStorage => storageFor(db, mkdtempSync(path.join(os.tmpdir(), 'clinic-recordings-')));
+export const testStorage = (db: Database): RecordingStorage =>
+  storageFor(db, mkdtempSync(path.join(os.tmpdir(), 'clinic-recordings-')));
 
 export interface TestApp {
   app: Express;
@@ -49,7 +50,15 @@ export interface TestApp {
 }
 
 /** The real app on a test database; logs are captured so tests can read them. */
-export function makeTestApp(db: Database, options: { env?: Record<string, string | undefined>; clock?: () => Date; simulator?: Simulator; events?: EventBus } = {}): TestApp {
+export function makeTestApp(
+  db: Database,
+  options: {
+    env?: Record<string, string | undefined>;
+    clock?: () => Date;
+    simulator?: Simulator;
+    events?: EventBus;
+  } = {},
+): TestApp {
   const config = loadConfig(testEnv({ LOG_LEVEL: 'info', ...options.env })) as ReadyConfig;
   const logs: string[] = [];
   const sink = new Writable({
@@ -58,6 +67,14 @@ export function makeTestApp(db: Database, options: { env?: Record<string, string
       done();
     },
   });
-  const ctx = buildContext({ config, db, logger: createLogger({ level: config.logLevel, destination: sink }), clock: options.clock, recordings: testStorage(db), simulator: options.simulator, events: options.events });
+  const ctx = buildContext({
+    config,
+    db,
+    logger: createLogger({ level: config.logLevel, destination: sink }),
+    clock: options.clock,
+    recordings: testStorage(db),
+    simulator: options.simulator,
+    events: options.events,
+  });
   return { app: createApp(ctx), ctx, logs };
 }

@@ -11,7 +11,6 @@ import { CHROMIUM_ARGS, signedInPage } from './pages.js';
 
 export { CHROMIUM_ARGS, signedInPage };
 
-
 export interface LiveDashboard {
   db: TestDatabase;
   testApp: TestApp;
@@ -25,7 +24,10 @@ export interface LiveDashboard {
 }
 
 /** The real app with its live hub on a port, on an embedded database, and Chromium. */
-export async function startLiveDashboard(start: Date, parts: { simulator?: Simulator; events?: EventBus } = {}): Promise<LiveDashboard> {
+export async function startLiveDashboard(
+  start: Date,
+  parts: { simulator?: Simulator; events?: EventBus } = {},
+): Promise<LiveDashboard> {
   const db = await openTestDatabase('embedded');
   const testApp = makeTestApp(db, { clock: testClock(start), ...parts });
   const server = http.createServer(testApp.app);
@@ -58,4 +60,3 @@ export async function startLiveDashboard(start: Date, parts: { simulator?: Simul
     },
   };
 }
-

@@ -4,10 +4,38 @@ import { TEST_BASE_URL } from './app.js';
 import { callSid, inboundCall, signedTwilioPost } from './twilio.js';
 
 // The TwiML verbs and nouns Twilio knows (voice); anything else is a bug.
-const KNOWN = new Set(['Response', 'Say', 'Play', 'Pause', 'Gather', 'Redirect', 'Hangup', 'Dial', 'Number', 'Client', 'Queue', 'Enqueue', 'Leave', 'Record', 'Reject', 'Start', 'Stop', 'Recording', 'Stream', 'Sip', 'Conference']);
+const KNOWN = new Set([
+  'Response',
+  'Say',
+  'Play',
+  'Pause',
+  'Gather',
+  'Redirect',
+  'Hangup',
+  'Dial',
+  'Number',
+  'Client',
+  'Queue',
+  'Enqueue',
+  'Leave',
+  'Record',
+  'Reject',
+  'Start',
+  'Stop',
+  'Recording',
+  'Stream',
+  'Sip',
+  'Conference',
+]);
 
 type Node = Record<string, unknown>;
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', preserveOrder: true, trimValues: true, parseTagValue: false });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  preserveOrder: true,
+  trimValues: true,
+  parseTagValue: false,
+});
 
 /** Walks preserveOrder output: [{ Tag: [...children], ':@': {attrs} }, { '#text': '...' }]. */
 function walk(nodes: Node[], visit: (tag: string, attrs: Record<string, string>, children: Node[]) => void): void {
@@ -48,13 +76,15 @@ export class Caller {
     const path = url.startsWith(TEST_BASE_URL) ? url.slice(TEST_BASE_URL.length) : url;
     const res = await signedTwilioPost(this.app, path, { ...this.params, ...extra });
     if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${res.text}`);
-    if (!/^<\?xml/.test(res.text) || XMLValidator.validate(res.text) !== true) throw new Error(`not valid TwiML: ${res.text}`);
+    if (!/^<\?xml/.test(res.text) || XMLValidator.validate(res.text) !== true)
+      throw new Error(`not valid TwiML: ${res.text}`);
     walk(parser.parse(res.text), (tag) => {
       if (!KNOWN.has(tag)) throw new Error(`unknown TwiML verb <${tag}> in ${res.text}`);
     });
     this.twiml = res.text;
     const enqueue = this.find('Enqueue');
-    if (enqueue) this.queue = { name: enqueue.text, waitUrl: enqueue.attrs['@waitUrl']!, action: enqueue.attrs['@action']! };
+    if (enqueue)
+      this.queue = { name: enqueue.text, waitUrl: enqueue.attrs['@waitUrl']!, action: enqueue.attrs['@action']! };
     return this;
   }
 
@@ -64,7 +94,14 @@ export class Caller {
   /** Twilio asks the wait URL what to play while the caller waits. */
   waitInQueue(position: number, waitedSeconds: number, queueSid = QUEUE_SID) {
     if (!this.queue) throw new Error(`not in a queue: ${this.twiml}`);
-    return this.post(this.queue.waitUrl, { QueueSid: queueSid, QueuePosition: String(position), QueueTime: String(waitedSeconds), AvgQueueTime: '0', CurrentQueueSize: String(position), MaxQueueSize: '100' });
+    return this.post(this.queue.waitUrl, {
+      QueueSid: queueSid,
+      QueuePosition: String(position),
+      QueueTime: String(waitedSeconds),
+      AvgQueueTime: '0',
+      CurrentQueueSize: String(position),
+      MaxQueueSize: '100',
+    });
   }
 
   /** The caller leaves the queue (hangs up, <Leave>, bridged …): Twilio requests the <Enqueue> action. */
@@ -94,7 +131,12 @@ export class Caller {
   finishRecording(seconds = 20) {
     const record = this.recorder();
     if (!record) throw new Error(`no <Record>: ${this.twiml}`);
-    return this.post(record['@action']!, { RecordingSid: 'RE' + 'c'.repeat(32), RecordingDuration: String(seconds), RecordingUrl: 'https://api.twilio.com/recording', Digits: 'hangup' });
+    return this.post(record['@action']!, {
+      RecordingSid: 'RE' + 'c'.repeat(32),
+      RecordingDuration: String(seconds),
+      RecordingUrl: 'https://api.twilio.com/recording',
+      Digits: 'hangup',
+    });
   }
 
   /** The first <Client> the current TwiML dials. */
@@ -139,7 +181,8 @@ export class Caller {
 
   say(words: string) {
     const gather = this.find('Gather');
-    if (!gather || !String(gather.attrs['@input']).includes('speech')) throw new Error(`no speech <Gather>: ${this.twiml}`);
+    if (!gather || !String(gather.attrs['@input']).includes('speech'))
+      throw new Error(`no speech <Gather>: ${this.twiml}`);
     return this.post(gather.attrs['@action']!, { SpeechResult: words, Confidence: '0.91' });
   }
 

@@ -35,7 +35,11 @@ export async function createEmptyPostgresDatabase(): Promise<{ url: string; drop
   const admin = process.env.TEST_DATABASE_URL!;
   const name = `${process.env.TEST_PG_TEMPLATE}_empty_${randomBytes(4).toString('hex')}`;
   await withAdminClient(admin, (c) => c.query(`CREATE DATABASE "${name}"`));
-  return { url: withDatabase(admin, name), drop: () => withAdminClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined) };
+  return {
+    url: withDatabase(admin, name),
+    drop: () =>
+      withAdminClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+  };
 }
 
 // Two workers cloning the template at the same instant can collide ("source database is being accessed").
@@ -55,7 +59,10 @@ async function createFromTemplate(client: import('pg').Client, name: string, tem
  * A test database and a Twilio stand-in for one describe block: made before its
  * tests, removed after. Read them inside tests (`world.db`, `world.standin`).
  */
-export function databaseAndStandin(kind: 'embedded' | 'postgres', accountSid: string): { db: TestDatabase; standin: TwilioStandin } {
+export function databaseAndStandin(
+  kind: 'embedded' | 'postgres',
+  accountSid: string,
+): { db: TestDatabase; standin: TwilioStandin } {
   const world = {} as { db: TestDatabase; standin: TwilioStandin };
   beforeAll(async () => {
     world.db = await openTestDatabase(kind);

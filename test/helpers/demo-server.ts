@@ -25,11 +25,23 @@ export async function startDemoServer(env: Record<string, string> = {}): Promise
   const server = await startServerProcess({ DATA_DIR: await tempDataDir(), ...env });
   try {
     // The sign-ins printed once, on the first start.
-    const printed = await until('the demo sign-ins to be printed', () => /owner\s+(\S+)\s+password (\S+)\n\s+receptionist\s+(\S+)\s+password (\S+)/.exec(server.stdout()), 10_000);
+    const printed = await until(
+      'the demo sign-ins to be printed',
+      () => /owner\s+(\S+)\s+password (\S+)\n\s+receptionist\s+(\S+)\s+password (\S+)/.exec(server.stdout()),
+      10_000,
+    );
     const owner = { email: printed[1]!, password: printed[2]! };
     const ownerApi = await signIn(server.url, owner);
     const clinicId = ((await ownerApi.call('GET', '/api/session')).body.clinics as Array<{ id: string }>)[0]!.id;
-    return { server, url: server.url, owner, receptionist: { email: printed[3]!, password: printed[4]! }, clinicId, ownerApi, stop: async () => void (await server.stop()) };
+    return {
+      server,
+      url: server.url,
+      owner,
+      receptionist: { email: printed[3]!, password: printed[4]! },
+      clinicId,
+      ownerApi,
+      stop: async () => void (await server.stop()),
+    };
   } catch (err) {
     await server.stop();
     throw err;

@@ -1,16 +1,39 @@
 import type { Prisma } from '../../src/db/database.js';
 import { makeClinic } from './fixtures.js';
 
-const weekdays = (start: number, end: number) => [1, 2, 3, 4, 5].map((weekday) => ({ weekday, startMinute: start, endMinute: end }));
+const weekdays = (start: number, end: number) =>
+  [1, 2, 3, 4, 5].map((weekday) => ({ weekday, startMinute: start, endMinute: end }));
 
 /** A clinic with Dr Patel and Dr Khan (Mon–Fri 09:00–17:00), a 30-minute check-up both offer, and a patient. */
 export async function makeDiary(prisma: Prisma, options: { timeZone?: string; bufferAfterMinutes?: number } = {}) {
   const clinic = await makeClinic(prisma, { timeZone: options.timeZone ?? 'Europe/London' });
-  const patel = await prisma.practitioner.create({ data: { clinicId: clinic.id, name: 'Anita Patel', spokenName: 'Dr Patel', workingHours: { create: weekdays(9 * 60, 17 * 60) } } });
-  const khan = await prisma.practitioner.create({ data: { clinicId: clinic.id, name: 'Omar Khan', spokenName: 'Dr Khan', workingHours: { create: weekdays(9 * 60, 17 * 60) } } });
-  const checkUp = await prisma.appointmentType.create({
-    data: { clinicId: clinic.id, name: 'Check-up', durationMinutes: 30, bufferAfterMinutes: options.bufferAfterMinutes ?? 0, practitioners: { create: [{ practitionerId: patel.id }, { practitionerId: khan.id }] } },
+  const patel = await prisma.practitioner.create({
+    data: {
+      clinicId: clinic.id,
+      name: 'Anita Patel',
+      spokenName: 'Dr Patel',
+      workingHours: { create: weekdays(9 * 60, 17 * 60) },
+    },
   });
-  const patient = await prisma.patient.create({ data: { clinicId: clinic.id, name: 'Jane Doe', phone: '+447700900123', dateOfBirth: new Date('1980-04-23') } });
+  const khan = await prisma.practitioner.create({
+    data: {
+      clinicId: clinic.id,
+      name: 'Omar Khan',
+      spokenName: 'Dr Khan',
+      workingHours: { create: weekdays(9 * 60, 17 * 60) },
+    },
+  });
+  const checkUp = await prisma.appointmentType.create({
+    data: {
+      clinicId: clinic.id,
+      name: 'Check-up',
+      durationMinutes: 30,
+      bufferAfterMinutes: options.bufferAfterMinutes ?? 0,
+      practitioners: { create: [{ practitionerId: patel.id }, { practitionerId: khan.id }] },
+    },
+  });
+  const patient = await prisma.patient.create({
+    data: { clinicId: clinic.id, name: 'Jane Doe', phone: '+447700900123', dateOfBirth: new Date('1980-04-23') },
+  });
   return { clinic, patel, khan, checkUp, patient };
 }

@@ -9,8 +9,21 @@ let numberSeq = 0;
 /** The next number in Ofcom's drama range (+44 1632 960000–960999): real-looking, never anyone's. */
 export const dramaNumber = () => `+441632960${String(100 + (numberSeq++ % 900)).padStart(3, '0')}`;
 
-export async function makeClinic(prisma: Prisma, overrides: Partial<{ name: string; numbers: string[]; timeZone: string; locale: string; fallbackNumber: string | null }> = {}) {
-  return createClinic(prisma, { name: 'Riverside Dental', numbers: [dramaNumber()], timeZone: 'Europe/London', locale: 'en-GB', ...overrides }, { type: 'system' });
+export async function makeClinic(
+  prisma: Prisma,
+  overrides: Partial<{
+    name: string;
+    numbers: string[];
+    timeZone: string;
+    locale: string;
+    fallbackNumber: string | null;
+  }> = {},
+) {
+  return createClinic(
+    prisma,
+    { name: 'Riverside Dental', numbers: [dramaNumber()], timeZone: 'Europe/London', locale: 'en-GB', ...overrides },
+    { type: 'system' },
+  );
 }
 
 export interface StaffLogin {
@@ -19,7 +32,12 @@ export interface StaffLogin {
   password: string;
 }
 
-export async function makeStaff(prisma: Prisma, clinicId: string, role: 'owner' | 'receptionist', email = `${role}-${randomBytes(4).toString('hex')}@clinic.test`): Promise<StaffLogin> {
+export async function makeStaff(
+  prisma: Prisma,
+  clinicId: string,
+  role: 'owner' | 'receptionist',
+  email = `${role}-${randomBytes(4).toString('hex')}@clinic.test`,
+): Promise<StaffLogin> {
   const password = `pw-${randomBytes(9).toString('base64url')}`;
   const { userId } = await addStaff(prisma, { clinicId, email, role, password }, { type: 'system' });
   return { userId, email, password };
@@ -43,7 +61,11 @@ export function browserAgent(app: Express) {
       agent[method](path).set('X-CSRF-Token', csrf).send(body).then(remember),
     async signIn(login: { email: string; password: string }) {
       await agent.get('/api/session').then(remember);
-      return agent.post('/api/session').set('X-CSRF-Token', csrf).send({ email: login.email, password: login.password }).then(remember);
+      return agent
+        .post('/api/session')
+        .set('X-CSRF-Token', csrf)
+        .send({ email: login.email, password: login.password })
+        .then(remember);
     },
   };
 }

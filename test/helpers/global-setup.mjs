@@ -11,7 +11,9 @@ export default async function globalSetup() {
   // (workers inherit it), so a date written or read in local time shows up as a failure.
   process.env.TZ ??= 'America/New_York';
   // Tests that start the server as a process run the compiled one, as `npm start` does: build it from this source.
-  const built = spawnSync(process.execPath, [fileURLToPath(new URL('../../scripts/build.mjs', import.meta.url))], { stdio: 'inherit' });
+  const built = spawnSync(process.execPath, [fileURLToPath(new URL('../../scripts/build.mjs', import.meta.url))], {
+    stdio: 'inherit',
+  });
   if (built.status !== 0) throw new Error('the server build failed');
   const { buildTemplates } = await tsImport('./templates.ts', import.meta.url);
   Object.assign(process.env, await buildTemplates());

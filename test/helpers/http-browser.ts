@@ -10,8 +10,15 @@ export async function openSite(base: string): Promise<HttpBrowser> {
   let cookie = '';
   let csrf = '';
   const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(base + path, { method, headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': csrf }, body: body === undefined ? undefined : JSON.stringify(body) });
-    for (const c of res.headers.getSetCookie()) cookie = [...cookie.split('; ').filter((p) => p && !p.startsWith(c.split('=')[0]! + '=')), c.split(';')[0]!].join('; ');
+    const res = await fetch(base + path, {
+      method,
+      headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': csrf },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    for (const c of res.headers.getSetCookie())
+      cookie = [...cookie.split('; ').filter((p) => p && !p.startsWith(c.split('=')[0]! + '=')), c.split(';')[0]!].join(
+        '; ',
+      );
     const data = (await res.json().catch(() => null)) as { csrfToken?: string } | null;
     if (data?.csrfToken) csrf = data.csrfToken;
     return { status: res.status, body: data as Record<string, unknown> };

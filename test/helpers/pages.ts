@@ -3,10 +3,24 @@
 // scripts/screenshots.ts uses it too.
 import type { Browser, Page } from 'playwright-core';
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** A new page of `browser` signed in at `base` as this person, on the Live screen; Content Security Policy breaches and uncaught errors go to `errors`. */
-export async function signedInPage(browser: Browser, base: string, login: { email: string; password: string }, errors: string[]): Promise<Page> {
+export async function signedInPage(
+  browser: Browser,
+  base: string,
+  login: { email: string; password: string },
+  errors: string[],
+): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('console', (msg) => {
     if (/Content Security Policy/i.test(msg.text())) errors.push(msg.text());

@@ -9,7 +9,14 @@ export const MONDAY_9AM = new Date('2027-06-07T08:00:00Z');
 /** A diary clinic whose reception (Mon–Fri 08:30–18:00) answers on +441632960555, and callers to its number. */
 export async function clinicLine(db: Database, now = MONDAY_9AM) {
   const diary = await makeDiary(db.prisma);
-  await db.prisma.openingHours.createMany({ data: [1, 2, 3, 4, 5].map((weekday) => ({ clinicId: diary.clinic.id, weekday, startMinute: 8 * 60 + 30, endMinute: 18 * 60 })) });
+  await db.prisma.openingHours.createMany({
+    data: [1, 2, 3, 4, 5].map((weekday) => ({
+      clinicId: diary.clinic.id,
+      weekday,
+      startMinute: 8 * 60 + 30,
+      endMinute: 18 * 60,
+    })),
+  });
   await db.prisma.clinic.update({ where: { id: diary.clinic.id }, data: { receptionNumber: '+441632960555' } });
   const { app } = makeTestApp(db, { clock: testClock(now) });
   return { ...diary, app, caller: (from = '+447700900123') => new Caller(app, diary.clinic.numbers[0]!, from) };

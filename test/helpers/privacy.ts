@@ -10,7 +10,10 @@ export async function rowsMentioning(db: Database, needles: string[]): Promise<s
   const found: string[] = [];
   for (const { table, column } of columns) {
     for (const needle of needles) {
-      const [row] = await db.sql<{ n: number }>(`SELECT count(*)::int AS "n" FROM "${table}" WHERE "${column}"::text ILIKE $1`, [`%${needle}%`]);
+      const [row] = await db.sql<{ n: number }>(
+        `SELECT count(*)::int AS "n" FROM "${table}" WHERE "${column}"::text ILIKE $1`,
+        [`%${needle}%`],
+      );
       if (row!.n > 0) found.push(`${table}.${column} contains ${needle} (${row!.n})`);
     }
   }

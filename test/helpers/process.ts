@@ -13,7 +13,9 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
  * own process). The build is made by global set-up (and by `npm install`).
  */
 export function serverArgs(): string[] {
-  const start = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const start = (
+    JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: { start: string } }
+  ).scripts.start;
   const match = /^node (.+)$/.exec(start);
   if (!match) throw new Error(`package.json's start script is not "node …": ${start}`);
   return match[1]!.split(/\s+/);
@@ -37,8 +39,15 @@ export interface ServerProcess {
 }
 
 /** Starts the server as `npm start` does, on PORT=0, and waits for its "listening" log line. */
-export function startServerProcess(env: Record<string, string | undefined>, timeoutMs = 45_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, serverArgs(), { cwd: repoRoot, env: cleanEnv({ PORT: '0', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
+export function startServerProcess(
+  env: Record<string, string | undefined>,
+  timeoutMs = 45_000,
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, serverArgs(), {
+    cwd: repoRoot,
+    env: cleanEnv({ PORT: '0', ...env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -80,7 +89,11 @@ export interface CliResult {
 
 /** Runs the operator command line as `npm run cli -- …` would. */
 export function runCli(args: string[], env: Record<string, string | undefined>, stdin?: string): Promise<CliResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: repoRoot, env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: repoRoot,
+    env: cleanEnv(env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));

@@ -14,11 +14,18 @@ export interface DeclaredRoute {
 }
 
 // Where src/app.ts mounts each router; any other router lives under a clinic.
-const MOUNTS: Record<string, string> = { accountRoutes: '/api', staffRoutes: '/api', twilioRoutes: '/twilio', publicFeedRoutes: '/ical' };
+const MOUNTS: Record<string, string> = {
+  accountRoutes: '/api',
+  staffRoutes: '/api',
+  twilioRoutes: '/twilio',
+  publicFeedRoutes: '/ical',
+};
 const CLINIC = '/api/clinics/:clinicId';
 
 export function declaredRoutes(): DeclaredRoute[] {
-  const files = readdirSync('src', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.startsWith('generated'));
+  const files = readdirSync('src', { recursive: true, encoding: 'utf8' }).filter(
+    (f) => f.endsWith('.ts') && !f.startsWith('generated'),
+  );
   const routes: DeclaredRoute[] = [];
   for (const file of files) {
     const text = readFileSync(path.join('src', file), 'utf8');
@@ -29,11 +36,17 @@ export function declaredRoutes(): DeclaredRoute[] {
       const prefix = MOUNTS[router] ?? CLINIC;
       for (const m of parts[i + 1]!.matchAll(/router\.(get|post|patch|put|delete)\(\s*'([^']*)'(,\s*requireOwner)?/g)) {
         const local = m[2]!;
-        routes.push({ method: m[1] as Method, path: local === '/' ? prefix : prefix + local, ownerOnly: Boolean(m[3]), router });
+        routes.push({
+          method: m[1] as Method,
+          path: local === '/' ? prefix : prefix + local,
+          ownerOnly: Boolean(m[3]),
+          router,
+        });
       }
     }
   }
   // The phone line's steps are registered from their map (src/voice/steps.ts), one route each.
-  for (const step of Object.keys(STEPS)) routes.push({ method: 'post', path: `/twilio/${step}`, ownerOnly: false, router: 'twilioRoutes' });
+  for (const step of Object.keys(STEPS))
+    routes.push({ method: 'post', path: `/twilio/${step}`, ownerOnly: false, router: 'twilioRoutes' });
   return routes;
 }

@@ -30,4 +30,5 @@ export function describeWith(need: Need, name: string, body: () => void): void {
 }
 
 /** The database kinds integration tests run on: always the embedded one, PostgreSQL when configured. */
-export const databaseKinds = (): Array<'embedded' | 'postgres'> => (postgresUrl ? ['embedded', 'postgres'] : ['embedded']);
+export const databaseKinds = (): Array<'embedded' | 'postgres'> =>
+  postgresUrl ? ['embedded', 'postgres'] : ['embedded'];

@@ -36,7 +36,10 @@ export async function removeTemplates(): Promise<void> {
   const template = process.env.TEST_PG_TEMPLATE;
   if (url && template) {
     await withAdminClient(url, async (client) => {
-      const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${template}%`]);
+      const { rows } = await client.query<{ datname: string }>(
+        `SELECT datname FROM pg_database WHERE datname LIKE $1`,
+        [`${template}%`],
+      );
       for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     });
   }

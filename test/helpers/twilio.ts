@@ -10,7 +10,12 @@ import { TEST_AUTH_TOKEN, TEST_BASE_URL } from './app.js';
  * twilio.test.ts checks it against Twilio's published example.
  */
 export function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
-  const data = url + Object.keys(params).sort().map((name) => name + params[name]).join('');
+  const data =
+    url +
+    Object.keys(params)
+      .sort()
+      .map((name) => name + params[name])
+      .join('');
   return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
 }
 
@@ -35,7 +40,16 @@ export function inboundCall(overrides: Record<string, string> = {}): Record<stri
 }
 
 /** POSTs a form to the app signed exactly as Twilio would sign it for PUBLIC_BASE_URL + path. */
-export function signedTwilioPost(app: Express, path: string, params: Record<string, string>, options: { authToken?: string; baseUrl?: string } = {}) {
-  const signature = twilioSignature(options.authToken ?? TEST_AUTH_TOKEN, (options.baseUrl ?? TEST_BASE_URL) + path, params);
+export function signedTwilioPost(
+  app: Express,
+  path: string,
+  params: Record<string, string>,
+  options: { authToken?: string; baseUrl?: string } = {},
+) {
+  const signature = twilioSignature(
+    options.authToken ?? TEST_AUTH_TOKEN,
+    (options.baseUrl ?? TEST_BASE_URL) + path,
+    params,
+  );
   return request(app).post(path).type('form').set('X-Twilio-Signature', signature).send(params);
 }

@@ -26,15 +26,40 @@ function expected(route: DeclaredRoute, who: Who): number | 'allowed' {
 
 // The owners' routes, written out: a route that gains or loses its owner guard shows up here, on purpose.
 const OWNER_ONLY = [
-  'DELETE ', 'DELETE /closures/:closureId', 'DELETE /invitations/:invitationId', 'DELETE /patients/:patientId', 'DELETE /recordings/:recordingId/hold', 'DELETE /staff/:userId',
-  'GET /audit', 'GET /calendar-feeds', 'GET /export.zip', 'GET /invitations', 'GET /patients/:patientId/erasure', 'GET /patients/:patientId/export', 'GET /patients/:patientId/export.zip',
-  'GET /retention', 'GET /staff', 'GET /statistics', 'GET /statistics.csv',
-  'PATCH ', 'PATCH /appointment-types/:typeId', 'PATCH /booking-rules', 'PATCH /calendar-feeds/:feedId', 'PATCH /practitioners/:practitionerId', 'PATCH /staff/:userId',
-  'POST /appointment-types', 'POST /calendar-feeds/:feedId/regenerate', 'POST /closures', 'POST /invitations', 'POST /practitioners', 'POST /recordings/:recordingId/hold',
-  'PUT /opening-hours', 'PUT /practitioners/:practitionerId/hours',
+  'DELETE ',
+  'DELETE /closures/:closureId',
+  'DELETE /invitations/:invitationId',
+  'DELETE /patients/:patientId',
+  'DELETE /recordings/:recordingId/hold',
+  'DELETE /staff/:userId',
+  'GET /audit',
+  'GET /calendar-feeds',
+  'GET /export.zip',
+  'GET /invitations',
+  'GET /patients/:patientId/erasure',
+  'GET /patients/:patientId/export',
+  'GET /patients/:patientId/export.zip',
+  'GET /retention',
+  'GET /staff',
+  'GET /statistics',
+  'GET /statistics.csv',
+  'PATCH ',
+  'PATCH /appointment-types/:typeId',
+  'PATCH /booking-rules',
+  'PATCH /calendar-feeds/:feedId',
+  'PATCH /practitioners/:practitionerId',
+  'PATCH /staff/:userId',
+  'POST /appointment-types',
+  'POST /calendar-feeds/:feedId/regenerate',
+  'POST /closures',
+  'POST /invitations',
+  'POST /practitioners',
+  'POST /recordings/:recordingId/hold',
+  'PUT /opening-hours',
+  'PUT /practitioners/:practitionerId/hours',
 ];
 
-describe('The authorisation matrix: every route × anonymous, receptionist, owner, another clinic\'s member', () => {
+describe("The authorisation matrix: every route × anonymous, receptionist, owner, another clinic's member", () => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await openTestDatabase('embedded');
@@ -45,7 +70,14 @@ describe('The authorisation matrix: every route × anonymous, receptionist, owne
     const { clinic } = await makeDiary(db.prisma);
     const other = await makeClinic(db.prisma);
     // Browser answering configured, so its routes answer for real (Twilio itself is never reached: every id is made up).
-    const { app } = makeTestApp(db, { env: { TWILIO_API_KEY: 'SK' + 'b'.repeat(32), TWILIO_API_SECRET: 'secret-for-the-matrix-0123456789', TWILIO_TWIML_APP_SID: 'AP' + 'c'.repeat(32), TWILIO_API_BASE_URL: 'http://127.0.0.1:9' } });
+    const { app } = makeTestApp(db, {
+      env: {
+        TWILIO_API_KEY: 'SK' + 'b'.repeat(32),
+        TWILIO_API_SECRET: 'secret-for-the-matrix-0123456789',
+        TWILIO_TWIML_APP_SID: 'AP' + 'c'.repeat(32),
+        TWILIO_API_BASE_URL: 'http://127.0.0.1:9',
+      },
+    });
     const agents = {
       anonymous: browserAgent(app),
       receptionist: browserAgent(app),
@@ -60,18 +92,38 @@ describe('The authorisation matrix: every route × anonymous, receptionist, owne
     // Signing out would end the callers' sessions mid-test; it is covered by the session tests.
     const routes = declaredRoutes().filter((r) => !(r.method === 'delete' && r.path === '/api/session'));
     expect(routes.length).toBeGreaterThan(90);
-    expect(routes.filter((r) => r.ownerOnly).map((r) => `${r.method.toUpperCase()} ${r.path.replace('/api/clinics/:clinicId', '')}`).sort()).toEqual(OWNER_ONLY);
+    expect(
+      routes
+        .filter((r) => r.ownerOnly)
+        .map((r) => `${r.method.toUpperCase()} ${r.path.replace('/api/clinics/:clinicId', '')}`)
+        .sort(),
+    ).toEqual(OWNER_ONLY);
     const wrong: string[] = [];
     for (const route of routes) {
       const url = route.path.replace(':clinicId', clinic.id).replace(/:\w+/g, MADE_UP);
       for (const who of WHO) {
         const agent = agents[who];
-        const res = route.router === 'twilioRoutes'
-          ? await request(app).post(url).type('form').send({ CallSid: 'CA' + '0'.repeat(32) })
-          : route.method === 'get' ? await agent.get(url) : await agent.send(route.method, url, {});
+        const res =
+          route.router === 'twilioRoutes'
+            ? await request(app)
+                .post(url)
+                .type('form')
+                .send({ CallSid: 'CA' + '0'.repeat(32) })
+            : route.method === 'get'
+              ? await agent.get(url)
+              : await agent.send(route.method, url, {});
         const want = expected(route, who);
-        const ok = want === 'allowed' ? ![401, 403].includes(res.status) && res.status < 500 && res.body?.error?.message !== 'No such clinic' : res.status === want && (want !== 404 || !route.path.startsWith('/api/clinics/') || res.body?.error?.message === 'No such clinic');
-        if (!ok) wrong.push(`${route.method.toUpperCase()} ${route.path} as ${who}: ${res.status} ${res.body?.error?.message ?? ''} (expected ${want})`);
+        const ok =
+          want === 'allowed'
+            ? ![401, 403].includes(res.status) && res.status < 500 && res.body?.error?.message !== 'No such clinic'
+            : res.status === want &&
+              (want !== 404 ||
+                !route.path.startsWith('/api/clinics/') ||
+                res.body?.error?.message === 'No such clinic');
+        if (!ok)
+          wrong.push(
+            `${route.method.toUpperCase()} ${route.path} as ${who}: ${res.status} ${res.body?.error?.message ?? ''} (expected ${want})`,
+          );
       }
     }
     expect(wrong).toEqual([]);

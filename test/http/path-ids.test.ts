@@ -21,7 +21,9 @@ describe('Ids in the path', () => {
     const { app } = makeTestApp(db);
     const owner = browserAgent(app);
     await owner.signIn(await makeStaff(db.prisma, clinic.id, 'owner'));
-    const routes = declaredRoutes().filter((r) => r.path.startsWith('/api/clinics/:clinicId/') && /:(?!clinicId)\w+/.test(r.path));
+    const routes = declaredRoutes().filter(
+      (r) => r.path.startsWith('/api/clinics/:clinicId/') && /:(?!clinicId)\w+/.test(r.path),
+    );
     expect(routes.length).toBeGreaterThan(25);
     const before = await db.prisma.auditEntry.count();
     const wrong: string[] = [];
@@ -29,8 +31,14 @@ describe('Ids in the path', () => {
       for (const id of MALFORMED) {
         const url = route.path.replace(':clinicId', clinic.id).replace(/:\w+/g, encodeURIComponent(id));
         const res = route.method === 'get' ? await owner.get(url) : await owner.send(route.method, url, {});
-        if (res.status !== 404 || res.body?.error?.code !== 'not_found' || !/^No such /.test(res.body?.error?.message ?? '')) {
-          wrong.push(`${route.method.toUpperCase()} ${route.path} with ${id}: ${res.status} ${JSON.stringify(res.body?.error)}`);
+        if (
+          res.status !== 404 ||
+          res.body?.error?.code !== 'not_found' ||
+          !/^No such /.test(res.body?.error?.message ?? '')
+        ) {
+          wrong.push(
+            `${route.method.toUpperCase()} ${route.path} with ${id}: ${res.status} ${JSON.stringify(res.body?.error)}`,
+          );
         }
       }
     }

@@ -16,13 +16,18 @@ describe('Reports and exports, per person', () => {
   const request = (userId: string) => ({ session: { user: { id: userId } } }) as unknown as Request;
   const response = () => new EventEmitter() as unknown as Response & EventEmitter;
 
-  it('one at a time each: a second while the first is being made is refused with 429; someone else\'s goes ahead', async () => {
+  it("one at a time each: a second while the first is being made is refused with 429; someone else's goes ahead", async () => {
     const { ctx } = makeTestApp(db, { clock: testClock() });
     const limit = reportLimiter(ctx);
     const first = response();
     let passed = 0;
     await limit(request('0190f0f0-0000-7000-8000-00000000000a'), first, () => void passed++);
-    const refused = await Promise.resolve(limit(request('0190f0f0-0000-7000-8000-00000000000a'), response(), () => void passed++)).then(() => null, (err: Error) => err);
+    const refused = await Promise.resolve(
+      limit(request('0190f0f0-0000-7000-8000-00000000000a'), response(), () => void passed++),
+    ).then(
+      () => null,
+      (err: Error) => err,
+    );
     expect(refused).toBeInstanceOf(TooMany); // 429 at the HTTP edge, with Retry-After
     expect(refused).toMatchObject({ code: 'report_running', retryAfterSeconds: 5 });
     await limit(request('0190f0f0-0000-7000-8000-00000000000b'), response(), () => void passed++);

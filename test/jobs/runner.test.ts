@@ -19,7 +19,19 @@ describe.each(databaseKinds())('Durable jobs on the %s database', (kind) => {
   it('a job that fails twice is retried after its back-off and completes once', async () => {
     const clock = testClock(new Date('2027-01-04T09:00:00Z'));
     let calls = 0;
-    const runner = new JobRunner(db, { flaky: async () => void (++calls <= 2 && (() => { throw new Error('Twilio said 503 to +447700900123'); })()) }, { logger, clock });
+    const runner = new JobRunner(
+      db,
+      {
+        flaky: async () =>
+          void (
+            ++calls <= 2 &&
+            (() => {
+              throw new Error('Twilio said 503 to +447700900123');
+            })()
+          ),
+      },
+      { logger, clock },
+    );
     await enqueueJob(db.prisma, 'flaky', { n: 1 }, { runAt: clock() });
 
     expect(await runner.runDue()).toBe(1);
@@ -46,10 +58,18 @@ describe.each(databaseKinds())('Durable jobs on the %s database', (kind) => {
     let release!: () => void;
     const hanging = new Promise<void>((resolve) => (release = resolve));
     const done: string[] = [];
-    const runner = new JobRunner(db, { stalls: () => hanging, quick: async (payload) => void done.push((payload as { n: number }).n.toString()) }, { logger, pollMs: 20, batchSize: 2 });
+    const runner = new JobRunner(
+      db,
+      { stalls: () => hanging, quick: async (payload) => void done.push((payload as { n: number }).n.toString()) },
+      { logger, pollMs: 20, batchSize: 2 },
+    );
     await enqueueJob(db.prisma, 'stalls', {});
     runner.start();
-    await until('the hanging job to be running', async () => (await db.prisma.job.count({ where: { kind: 'stalls', status: 'running' } })) === 1, 5_000);
+    await until(
+      'the hanging job to be running',
+      async () => (await db.prisma.job.count({ where: { kind: 'stalls', status: 'running' } })) === 1,
+      5_000,
+    );
     // More jobs than the one free place, arriving while it hangs: they all run, one after another.
     for (let n = 1; n <= 5; n++) await enqueueJob(db.prisma, 'quick', { n });
     await until('the other jobs to run', () => done.length === 5, 5_000);
@@ -61,7 +81,18 @@ describe.each(databaseKinds())('Durable jobs on the %s database', (kind) => {
 
   it('a permanent failure, or running out of attempts, marks the job failed and stops retrying', async () => {
     const clock = testClock();
-    const runner = new JobRunner(db, { bad: async () => { throw new PermanentJobError('number is not a mobile'); }, worse: async () => { throw new Error('down'); } }, { logger, clock });
+    const runner = new JobRunner(
+      db,
+      {
+        bad: async () => {
+          throw new PermanentJobError('number is not a mobile');
+        },
+        worse: async () => {
+          throw new Error('down');
+        },
+      },
+      { logger, clock },
+    );
     await enqueueJob(db.prisma, 'bad', {}, { runAt: clock() });
     await enqueueJob(db.prisma, 'worse', {}, { runAt: clock(), maxAttempts: 2 });
     await enqueueJob(db.prisma, 'unknown-kind', {}, { runAt: clock() });
@@ -88,8 +119,21 @@ describe.each(databaseKinds())('Durable jobs on the %s database', (kind) => {
     let release!: () => void;
     const stuck = new Promise<void>((resolve) => (release = resolve));
     const ran: string[] = [];
-    const dying = new JobRunner(db, { work: async () => { ran.push('dying'); await stuck; } }, { logger, clock, leaseMs: 30_000 });
-    const healthy = new JobRunner(db, { work: async () => void ran.push('healthy') }, { logger, clock, leaseMs: 30_000 });
+    const dying = new JobRunner(
+      db,
+      {
+        work: async () => {
+          ran.push('dying');
+          await stuck;
+        },
+      },
+      { logger, clock, leaseMs: 30_000 },
+    );
+    const healthy = new JobRunner(
+      db,
+      { work: async () => void ran.push('healthy') },
+      { logger, clock, leaseMs: 30_000 },
+    );
     await enqueueJob(db.prisma, 'work', {}, { runAt: clock() });
 
     const inHand = dying.runDue();
@@ -116,10 +160,21 @@ describe.each(databaseKinds())('Durable jobs on the %s database', (kind) => {
     };
     for (let n = 0; n < 60; n++) await enqueueJob(db.prisma, 'count', { n: String(n) }, { runAt: clock() });
     // On PostgreSQL each runner has its own connection pool, as separate instances would.
-    const handles = kind === 'postgres' ? [openPostgresDatabase(db.url!, { poolSize: 2 }), openPostgresDatabase(db.url!, { poolSize: 2 }), openPostgresDatabase(db.url!, { poolSize: 2 })] : [db, db, db];
+    const handles =
+      kind === 'postgres'
+        ? [
+            openPostgresDatabase(db.url!, { poolSize: 2 }),
+            openPostgresDatabase(db.url!, { poolSize: 2 }),
+            openPostgresDatabase(db.url!, { poolSize: 2 }),
+          ]
+        : [db, db, db];
     try {
       const runners = handles.map((h) => new JobRunner(h, { count: handler }, { logger, clock, batchSize: 4 }));
-      await Promise.all(runners.map(async (r) => { while ((await r.runDue()) > 0); }));
+      await Promise.all(
+        runners.map(async (r) => {
+          while ((await r.runDue()) > 0);
+        }),
+      );
     } finally {
       if (kind === 'postgres') await Promise.all(handles.map((h) => h.close()));
     }

@@ -36,7 +36,12 @@ async function sessionCookie(instance: Instance, login: { email: string; passwor
 
 /** A real Socket.IO client, as the dashboard connects: WebSocket only, with the session cookie. */
 function liveClient(url: string, cookie?: string): Socket {
-  return connect(url, { transports: ['websocket'], extraHeaders: cookie ? { cookie } : {}, reconnectionDelay: 50, reconnectionDelayMax: 100 });
+  return connect(url, {
+    transports: ['websocket'],
+    extraHeaders: cookie ? { cookie } : {},
+    reconnectionDelay: 50,
+    reconnectionDelayMax: 100,
+  });
 }
 
 const once = <T>(socket: Socket, event: string, ms = 5_000) =>
@@ -61,7 +66,13 @@ function recorder(socket: Socket) {
 function upgrade(url: string, cookie?: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = http.request(`${url}/socket.io/?EIO=4&transport=websocket`, {
-      headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', ...(cookie ? { cookie } : {}) },
+      headers: {
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        ...(cookie ? { cookie } : {}),
+      },
     });
     req.on('upgrade', (res, socket) => {
       socket.destroy();
@@ -96,7 +107,12 @@ describe.each(databaseKinds())('Live events over Socket.IO (%s database)', (kind
     sockets.push(s);
     return s;
   };
-  const ring = (to: string) => signedTwilioPost(instance.app, '/twilio/voice', inboundCall({ To: to, CallSid: 'CA' + Math.random().toString(16).slice(2).padEnd(32, '0').slice(0, 32) }));
+  const ring = (to: string) =>
+    signedTwilioPost(
+      instance.app,
+      '/twilio/voice',
+      inboundCall({ To: to, CallSid: 'CA' + Math.random().toString(16).slice(2).padEnd(32, '0').slice(0, 32) }),
+    );
 
   it('refuses a socket without a session, or with a forged cookie, at the handshake: nothing is kept open for it', async () => {
     const clinic = await makeClinic(db.prisma);
@@ -111,7 +127,7 @@ describe.each(databaseKinds())('Live events over Socket.IO (%s database)', (kind
     await once<Error>(open('sid=s%3Aforged.signature'), 'connect_error');
   });
 
-  it('a signed-in socket hears its own clinic\'s events and never another clinic\'s', async () => {
+  it("a signed-in socket hears its own clinic's events and never another clinic's", async () => {
     const [mine, theirs] = [await makeClinic(db.prisma), await makeClinic(db.prisma)];
     const anna = await makeStaff(db.prisma, mine.id, 'receptionist');
     const socket = open((await sessionCookie(instance, anna)).cookie);
@@ -126,7 +142,7 @@ describe.each(databaseKinds())('Live events over Socket.IO (%s database)', (kind
     expect(seen.filter((e) => e.name === 'call.ringing')).toHaveLength(1);
   });
 
-  it('signing out disconnects the session\'s sockets at once', async () => {
+  it("signing out disconnects the session's sockets at once", async () => {
     const clinic = await makeClinic(db.prisma);
     const anna = await makeStaff(db.prisma, clinic.id, 'receptionist');
     const { cookie, browser } = await sessionCookie(instance, anna);
@@ -185,7 +201,10 @@ describe.each(databaseKinds())('Live events over Socket.IO (%s database)', (kind
 
   it('an owner removing someone through the API disconnects their sockets at once', async () => {
     const clinic = await makeClinic(db.prisma);
-    const [owner, anna] = [await makeStaff(db.prisma, clinic.id, 'owner'), await makeStaff(db.prisma, clinic.id, 'receptionist')];
+    const [owner, anna] = [
+      await makeStaff(db.prisma, clinic.id, 'owner'),
+      await makeStaff(db.prisma, clinic.id, 'receptionist'),
+    ];
     const { browser } = await sessionCookie(instance, owner);
     const socket = open((await sessionCookie(instance, anna)).cookie);
     await once(socket, 'ready');
@@ -219,7 +238,11 @@ describeWith(needs.redis, 'Live events across two instances (PostgreSQL + Redis)
     sockets.push(onB);
     await once(onB, 'ready');
     const ringing = once<{ clinicId: string }>(onB, 'call.ringing');
-    await signedTwilioPost(a.app, '/twilio/voice', inboundCall({ To: clinic.numbers[0]!, CallSid: 'CA' + 'f'.repeat(32) }));
+    await signedTwilioPost(
+      a.app,
+      '/twilio/voice',
+      inboundCall({ To: clinic.numbers[0]!, CallSid: 'CA' + 'f'.repeat(32) }),
+    );
     expect((await ringing).clinicId).toBe(clinic.id);
 
     const gone = once<string>(onB, 'disconnect');
@@ -258,7 +281,12 @@ describeWith(needs.redis, 'Redis goes away and comes back (a TCP proxy in front 
     await Promise.all([once(onC, 'ready'), once(onD, 'ready')]);
     const [seenC, seenD] = [recorder(onC), recorder(onD)];
     let n = 0;
-    const ring = (on: Instance) => signedTwilioPost(on.app, '/twilio/voice', inboundCall({ To: clinic.numbers[0]!, CallSid: 'CA' + (0xeed00 + n++).toString(16).padStart(32, '0') }));
+    const ring = (on: Instance) =>
+      signedTwilioPost(
+        on.app,
+        '/twilio/voice',
+        inboundCall({ To: clinic.numbers[0]!, CallSid: 'CA' + (0xeed00 + n++).toString(16).padStart(32, '0') }),
+      );
 
     proxy.cut();
     const answered = await Promise.all([ring(c), ring(d)]);

@@ -35,14 +35,27 @@ async function leaveVoicemail(staff: HttpBrowser, clinicId: string): Promise<str
   call = await staff.call('POST', `${base}/${call.body.sid}/press`, { digits: '1' });
   expect(call.body.takes).toBe('a message');
   await staff.call('POST', `${base}/${call.body.sid}/message`, { seconds: 5 });
-  return until('the voicemail to be stored', async () => {
-    const list = (await staff.call('GET', `/api/clinics/${clinicId}/call-backs`)).body.callBacks as Array<{ voicemail: { id: string; status: string } | null }>;
-    return list.find((c) => c.voicemail?.status === 'stored')?.voicemail?.id;
-  }, 30_000);
+  return until(
+    'the voicemail to be stored',
+    async () => {
+      const list = (await staff.call('GET', `/api/clinics/${clinicId}/call-backs`)).body.callBacks as Array<{
+        voicemail: { id: string; status: string } | null;
+      }>;
+      return list.find((c) => c.voicemail?.status === 'stored')?.voicemail?.id;
+    },
+    30_000,
+  );
 }
 
-async function audioOf(server: ServerProcess, staff: HttpBrowser, clinicId: string, recordingId: string): Promise<Buffer> {
-  const res = await fetch(`${server.url}/api/clinics/${clinicId}/recordings/${recordingId}/audio`, { headers: { cookie: staff.cookie() } });
+async function audioOf(
+  server: ServerProcess,
+  staff: HttpBrowser,
+  clinicId: string,
+  recordingId: string,
+): Promise<Buffer> {
+  const res = await fetch(`${server.url}/api/clinics/${clinicId}/recordings/${recordingId}/audio`, {
+    headers: { cookie: staff.cookie() },
+  });
   expect(res.status).toBe(200);
   return Buffer.from(await res.arrayBuffer());
 }
@@ -90,17 +103,31 @@ describeWith(needs.postgres, 'Backups as README says: PostgreSQL', () => {
     const original = await startServerProcess({ DATABASE_URL: source.url, ...secrets });
     servers.push(original);
     // No demo on PostgreSQL: a clinic and its owner from the command line, as README's operator does.
-    const created = await runCli(['clinic:create', '--name', 'Backup Dental', '--number', '+441632960777', '--timezone', 'Europe/London'], { DATABASE_URL: source.url, ...secrets });
+    const created = await runCli(
+      ['clinic:create', '--name', 'Backup Dental', '--number', '+441632960777', '--timezone', 'Europe/London'],
+      { DATABASE_URL: source.url, ...secrets },
+    );
     expect(created.code).toBe(0);
     const clinicId = (JSON.parse(created.stdout) as { id: string }).id;
     const login = { email: 'owner@backup.example', password: 'correct horse battery staple' };
-    expect((await runCli(['staff:add', '--clinic', clinicId, '--email', login.email, '--role', 'owner', '--password-stdin'], { DATABASE_URL: source.url, ...secrets }, login.password)).code).toBe(0);
+    expect(
+      (
+        await runCli(
+          ['staff:add', '--clinic', clinicId, '--email', login.email, '--role', 'owner', '--password-stdin'],
+          { DATABASE_URL: source.url, ...secrets },
+          login.password,
+        )
+      ).code,
+    ).toBe(0);
     let owner = await signIn(original.url, login);
     const voicemail = await leaveVoicemail(owner, clinicId);
     const audio = await audioOf(original, owner, clinicId, voicemail);
     // pg_dump runs while the server does: a consistent snapshot.
     const dir = await mkdtemp(path.join(os.tmpdir(), 'clinic-dump-'));
-    await run('bash', ['-euo', 'pipefail', '-c', await readmeCommands('pg_dump')], { cwd: dir, env: { ...process.env, DATABASE_URL: source.url, RESTORE_DATABASE_URL: target.url } });
+    await run('bash', ['-euo', 'pipefail', '-c', await readmeCommands('pg_dump')], {
+      cwd: dir,
+      env: { ...process.env, DATABASE_URL: source.url, RESTORE_DATABASE_URL: target.url },
+    });
 
     const restored = await startServerProcess({ DATABASE_URL: target.url, ...secrets });
     servers.push(restored);

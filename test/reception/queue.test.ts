@@ -35,9 +35,25 @@ describe.each(databaseKinds())('The reception queue and answering in the browser
   async function reception(options: { twilio?: boolean } = {}) {
     const diary = await makeDiary(db.prisma);
     const { clinic } = diary;
-    await db.prisma.openingHours.createMany({ data: [1, 2, 3, 4, 5].map((weekday) => ({ clinicId: clinic.id, weekday, startMinute: 8 * 60 + 30, endMinute: 18 * 60 })) });
+    await db.prisma.openingHours.createMany({
+      data: [1, 2, 3, 4, 5].map((weekday) => ({
+        clinicId: clinic.id,
+        weekday,
+        startMinute: 8 * 60 + 30,
+        endMinute: 18 * 60,
+      })),
+    });
     const clock = testClock(MONDAY_9AM);
-    const env = options.twilio === false ? {} : { TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_API_KEY: API_KEY, TWILIO_API_SECRET: API_SECRET, TWILIO_TWIML_APP_SID: APP_SID, TWILIO_API_BASE_URL: standin.url };
+    const env =
+      options.twilio === false
+        ? {}
+        : {
+            TWILIO_ACCOUNT_SID: ACCOUNT,
+            TWILIO_API_KEY: API_KEY,
+            TWILIO_API_SECRET: API_SECRET,
+            TWILIO_TWIML_APP_SID: APP_SID,
+            TWILIO_API_BASE_URL: standin.url,
+          };
     const { app, ctx } = makeTestApp(db, { clock, env });
     const events: AppEvent[] = [];
     ctx.events.subscribe((e) => events.push(e));
@@ -45,9 +61,21 @@ describe.each(databaseKinds())('The reception queue and answering in the browser
       const login = await makeStaff(db.prisma, clinicId, role);
       const browser = browserAgent(app);
       expect((await browser.signIn(login)).status).toBe(200);
-      return { ...login, browser, available: (available = true) => browser.send('put', '/api/presence', { available }) };
+      return {
+        ...login,
+        browser,
+        available: (available = true) => browser.send('put', '/api/presence', { available }),
+      };
     };
-    return { ...diary, app, ctx, clock, events, staff, caller: (from = '+447700900123') => new Caller(app, clinic.numbers[0]!, from) };
+    return {
+      ...diary,
+      app,
+      ctx,
+      clock,
+      events,
+      staff,
+      caller: (from = '+447700900123') => new Caller(app, clinic.numbers[0]!, from),
+    };
   }
 
   const callRow = (sid: string) => db.prisma.call.findUniqueOrThrow({ where: { callSid: sid } });
@@ -77,7 +105,9 @@ describe.each(databaseKinds())('The reception queue and answering in the browser
     expect(jane.heard()).toBe('You are next in the queue.');
     expect(jane.twiml).toContain('<Play>https://com.twilio.sounds.music.s3.amazonaws.com/');
     const queue = await anna.browser.get(`/api/clinics/${clinic.id}/queue`);
-    expect(queue.body.callers).toEqual([expect.objectContaining({ fromNumber: '+447700900123', position: 1, queueStatus: 'waiting' })]);
+    expect(queue.body.callers).toEqual([
+      expect.objectContaining({ fromNumber: '+447700900123', position: 1, queueStatus: 'waiting' }),
+    ]);
 
     const { id: callId } = await callRow(jane.sid);
     const answered = await anna.browser.send('post', `/api/clinics/${clinic.id}/calls/${callId}/answer`);
@@ -85,23 +115,45 @@ describe.each(databaseKinds())('The reception queue and answering in the browser
     // Twilio was asked to move this caller — not whoever is at the front — to a URL that rings Anna.
     const dequeue = standin.dequeued.at(-1)!;
     expect(dequeue).toMatchObject({ queueSid: QUEUE_SID, callSid: jane.sid });
-    expect(events.find((e) => e.name === 'call.answered')?.data).toMatchObject({ callId, answeredBy: { userId: anna.userId, email: anna.email } });
+    expect(events.find((e) => e.name === 'call.answered')?.data).toMatchObject({
+      callId,
+      answeredBy: { userId: anna.userId, email: anna.email },
+    });
 
     await jane.movedTo(dequeue.url);
     expect(jane.dialledClient()).toBe(`staff_${anna.userId.replace(/-/g, '')}`);
-    expect(await callRow(jane.sid)).toMatchObject({ queueStatus: 'answered', answeredBy: anna.userId, outcome: 'reception' });
+    expect(await callRow(jane.sid)).toMatchObject({
+      queueStatus: 'answered',
+      answeredBy: anna.userId,
+      outcome: 'reception',
+    });
     await jane.dialEnded('completed');
     expect(jane.heard()).toBe('Thank you for calling. Goodbye.');
     // The call's timeline tells the story, each step once.
-    expect((await db.prisma.callEvent.findMany({ where: { callId }, orderBy: { id: 'asc' } })).map((e) => e.kind)).toEqual(['queued', 'answered']);
+    expect(
+      (await db.prisma.callEvent.findMany({ where: { callId }, orderBy: { id: 'asc' } })).map((e) => e.kind),
+    ).toEqual(['queued', 'answered']);
   });
 
-  it('the estimate comes from how long this clinic\'s recent callers waited to be answered', async () => {
+  it("the estimate comes from how long this clinic's recent callers waited to be answered", async () => {
     const { clinic, staff, caller, clock } = await reception();
     const anna = await staff();
     await anna.available();
     const queuedAt = new Date(clock().getTime() - 10 * 60_000);
-    await db.prisma.call.create({ data: { callSid: 'CA' + 'e'.repeat(32), clinicId: clinic.id, fromNumber: '+447700900777', toNumber: clinic.numbers[0]!, direction: 'inbound', status: 'completed', startedAt: queuedAt, queuedAt, answeredAt: new Date(queuedAt.getTime() + 120_000), queueStatus: 'answered' } });
+    await db.prisma.call.create({
+      data: {
+        callSid: 'CA' + 'e'.repeat(32),
+        clinicId: clinic.id,
+        fromNumber: '+447700900777',
+        toNumber: clinic.numbers[0]!,
+        direction: 'inbound',
+        status: 'completed',
+        startedAt: queuedAt,
+        queuedAt,
+        answeredAt: new Date(queuedAt.getTime() + 120_000),
+        queueStatus: 'answered',
+      },
+    });
     const jane = caller();
     await jane.dial();
     await jane.press('3');
@@ -116,15 +168,20 @@ describe.each(databaseKinds())('The reception queue and answering in the browser
     const jane = caller();
     const callId = await inQueue(jane, 2);
     const before = standin.dequeued.length;
-    const answers = await Promise.all([anna, ben].map((s) => s.browser.send('post', `/api/clinics/${clinic.id}/calls/${callId}/answer`)));
+    const answers = await Promise.all(
+      [anna, ben].map((s) => s.browser.send('post', `/api/clinics/${clinic.id}/calls/${callId}/answer`)),
+    );
     expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
     const loser = answers.find((a) => a.status === 409)!;
     const winner = answers[0]!.status === 200 ? anna : ben;
-    expect(loser.body.error).toMatchObject({ code: 'already_answered', message: `This caller has already been answered by ${winner.email}.` });
+    expect(loser.body.error).toMatchObject({
+      code: 'already_answered',
+      message: `This caller has already been answered by ${winner.email}.`,
+    });
     expect(standin.dequeued.length - before).toBe(1);
   });
 
-  it('a receptionist of another clinic cannot take this clinic\'s caller', async () => {
+  it("a receptionist of another clinic cannot take this clinic's caller", async () => {
     const { clinic, staff, caller } = await reception();
     const other = await makeDiary(db.prisma);
     const anna = await staff();
@@ -133,11 +190,13 @@ describe.each(databaseKinds())('The reception queue and answering in the browser
     const jane = caller();
     const callId = await inQueue(jane, 2);
     expect((await outsider.browser.send('post', `/api/clinics/${clinic.id}/calls/${callId}/answer`)).status).toBe(404);
-    expect((await outsider.browser.send('post', `/api/clinics/${other.clinic.id}/calls/${callId}/answer`)).status).toBe(404);
+    expect((await outsider.browser.send('post', `/api/clinics/${other.clinic.id}/calls/${callId}/answer`)).status).toBe(
+      404,
+    );
     expect(await callRow(jane.sid)).toMatchObject({ queueStatus: 'waiting', claimedBy: null });
   });
 
-  it('after the clinic\'s maximum wait the caller leaves the queue for voicemail, which lands on the call-back list', async () => {
+  it("after the clinic's maximum wait the caller leaves the queue for voicemail, which lands on the call-back list", async () => {
     const { clinic, staff, caller, events, app } = await reception();
     await db.prisma.clinic.update({ where: { id: clinic.id }, data: { maxQueueWaitSeconds: 120 } });
     const anna = await staff();
@@ -150,7 +209,9 @@ describe.each(databaseKinds())('The reception queue and answering in the browser
     await jane.waitInQueue(1, 121);
     expect(jane.twiml).toContain('<Leave/>');
     await jane.leftQueue('leave', 121);
-    expect(jane.heard()).toContain('Sorry to keep you waiting. Our receptionists are all still busy. Please leave your name, your number and a short message after the tone');
+    expect(jane.heard()).toContain(
+      'Sorry to keep you waiting. Our receptionists are all still busy. Please leave your name, your number and a short message after the tone',
+    );
     const record = jane.recorder()!;
     expect(record['@maxLength']).toBe('120');
     expect(record['@recordingStatusCallback']).toBe('https://phone.clinic.test/twilio/recording?kind=voicemail');
@@ -158,16 +219,36 @@ describe.each(databaseKinds())('The reception queue and answering in the browser
     expect(jane.heard()).toContain('Your message has been recorded');
 
     // The recording callback files the voicemail, once however often Twilio sends it.
-    const callback = { AccountSid: ACCOUNT, CallSid: jane.sid, RecordingSid: 'RE' + '1'.repeat(32), RecordingStatus: 'completed', RecordingDuration: '17', RecordingSource: 'RecordVerb' };
-    for (let i = 0; i < 3; i++) expect((await signedTwilioPost(app, '/twilio/recording?kind=voicemail', callback)).status).toBe(200);
+    const callback = {
+      AccountSid: ACCOUNT,
+      CallSid: jane.sid,
+      RecordingSid: 'RE' + '1'.repeat(32),
+      RecordingStatus: 'completed',
+      RecordingDuration: '17',
+      RecordingSource: 'RecordVerb',
+    };
+    for (let i = 0; i < 3; i++)
+      expect((await signedTwilioPost(app, '/twilio/recording?kind=voicemail', callback)).status).toBe(200);
     const call = await callRow(jane.sid);
     expect(call.outcome).toBe('voicemail');
-    expect(await db.prisma.recording.findMany({ where: { callId: call.id } })).toEqual([expect.objectContaining({ kind: 'voicemail', status: 'completed', durationSeconds: 17 })]);
+    expect(await db.prisma.recording.findMany({ where: { callId: call.id } })).toEqual([
+      expect.objectContaining({ kind: 'voicemail', status: 'completed', durationSeconds: 17 }),
+    ]);
     expect(events.filter((e) => e.name === 'voicemail.new')).toHaveLength(1);
-    expect((await db.prisma.callEvent.findMany({ where: { callId: call.id }, orderBy: { id: 'asc' } })).map((e) => e.kind)).toEqual(['queued', 'left_queue', 'voicemail']);
+    expect(
+      (await db.prisma.callEvent.findMany({ where: { callId: call.id }, orderBy: { id: 'asc' } })).map((e) => e.kind),
+    ).toEqual(['queued', 'left_queue', 'voicemail']);
 
     const list = await anna.browser.get(`/api/clinics/${clinic.id}/call-backs`);
-    expect(list.body.callBacks).toEqual([expect.objectContaining({ reason: 'voicemail', fromNumber: '+447700900123', callers: [{ name: 'Jane Doe' }], voicemail: expect.objectContaining({ durationSeconds: 17 }), done: null })]);
+    expect(list.body.callBacks).toEqual([
+      expect.objectContaining({
+        reason: 'voicemail',
+        fromNumber: '+447700900123',
+        callers: [{ name: 'Jane Doe' }],
+        voicemail: expect.objectContaining({ durationSeconds: 17 }),
+        done: null,
+      }),
+    ]);
     const entry = list.body.callBacks[0];
     expect((await anna.browser.send('post', `/api/clinics/${clinic.id}/call-backs/${entry.id}/done`)).status).toBe(200);
     const done = await anna.browser.get(`/api/clinics/${clinic.id}/call-backs?status=done`);
@@ -205,7 +286,9 @@ describe.each(databaseKinds())('The reception queue and answering in the browser
     await second.dial();
     await second.press('3');
     expect(second.recorder()).toBeDefined();
-    expect(await db.prisma.presence.findUniqueOrThrow({ where: { userId: ben.userId } })).toMatchObject({ available: true });
+    expect(await db.prisma.presence.findUniqueOrThrow({ where: { userId: ben.userId } })).toMatchObject({
+      available: true,
+    });
   });
 
   it('a caller who hangs up in the queue is an abandoned call: on the call-back list, with one missed-call text a day', async () => {
@@ -220,25 +303,43 @@ describe.each(databaseKinds())('The reception queue and answering in the browser
       await jane.waitInQueue(1, 40);
       await jane.leftQueue('hangup', 41);
       // The number's status callback comes too: nothing changes twice.
-      await signedTwilioPost(app, '/twilio/status', { AccountSid: ACCOUNT, CallSid: jane.sid, CallStatus: 'completed', CallDuration: '60', From: '+447700900555', To: clinic.numbers[0]! });
+      await signedTwilioPost(app, '/twilio/status', {
+        AccountSid: ACCOUNT,
+        CallSid: jane.sid,
+        CallStatus: 'completed',
+        CallDuration: '60',
+        From: '+447700900555',
+        To: clinic.numbers[0]!,
+      });
       expect(await callRow(jane.sid)).toMatchObject({ outcome: 'abandoned', queueStatus: 'abandoned' });
     }
     const callBacks = await db.prisma.callBack.findMany({ where: { clinicId: clinic.id } });
     expect(callBacks.map((c) => c.reason)).toEqual(['abandoned', 'abandoned']);
     expect(await db.prisma.callEvent.count({ where: { callId: callBacks[0]!.callId, kind: 'abandoned' } })).toBe(1);
     const texts = await db.prisma.textMessage.findMany({ where: { clinicId: clinic.id } });
-    expect(texts).toEqual([expect.objectContaining({ kind: 'missed_call', toNumber: '+447700900555', status: 'queued' })]);
-    expect(await db.prisma.job.count({ where: { kind: 'text.send', payload: { equals: { messageId: texts[0]!.id } } } })).toBe(1);
+    expect(texts).toEqual([
+      expect.objectContaining({ kind: 'missed_call', toNumber: '+447700900555', status: 'queued' }),
+    ]);
+    expect(
+      await db.prisma.job.count({ where: { kind: 'text.send', payload: { equals: { messageId: texts[0]!.id } } } }),
+    ).toBe(1);
   });
 
-  it('a caller who hangs up without the queue\'s action request is still abandoned, from the status callback', async () => {
+  it("a caller who hangs up without the queue's action request is still abandoned, from the status callback", async () => {
     const { clinic, staff, caller, app } = await reception();
     const anna = await staff();
     await anna.available();
     const jane = caller();
     await jane.dial();
     await jane.press('3');
-    await signedTwilioPost(app, '/twilio/status', { AccountSid: ACCOUNT, CallSid: jane.sid, CallStatus: 'completed', CallDuration: '20', From: '+447700900123', To: clinic.numbers[0]! });
+    await signedTwilioPost(app, '/twilio/status', {
+      AccountSid: ACCOUNT,
+      CallSid: jane.sid,
+      CallStatus: 'completed',
+      CallDuration: '20',
+      From: '+447700900123',
+      To: clinic.numbers[0]!,
+    });
     expect(await callRow(jane.sid)).toMatchObject({ outcome: 'abandoned', queueStatus: 'abandoned' });
     expect(await db.prisma.callBack.count({ where: { clinicId: clinic.id } })).toBe(1);
   });
@@ -255,7 +356,9 @@ describe.each(databaseKinds())('The reception queue and answering in the browser
     const second = caller('+447700900999');
     await second.dial();
     await second.press('3');
-    expect(second.heard()).toMatch(/^Sorry, all our receptionists are busy and no more callers can wait just now. Please leave/);
+    expect(second.heard()).toMatch(
+      /^Sorry, all our receptionists are busy and no more callers can wait just now. Please leave/,
+    );
     await first.leftQueue('queue-full');
     expect(first.recorder()).toBeDefined();
   });
@@ -292,8 +395,21 @@ describe.each(databaseKinds())('The reception queue and answering in the browser
     const anna = await staff();
     const res = await anna.browser.get('/api/voice/token');
     expect(res.status).toBe(200);
-    const claims = jwt.verify(res.body.token, API_SECRET) as { sub: string; iss: string; exp: number; iat: number; grants: { identity: string; voice: { incoming: { allow: boolean }; outgoing: { application_sid: string } } } };
-    expect(claims).toMatchObject({ sub: ACCOUNT, iss: API_KEY, grants: { identity: `staff_${anna.userId.replace(/-/g, '')}`, voice: { incoming: { allow: true }, outgoing: { application_sid: APP_SID } } } });
+    const claims = jwt.verify(res.body.token, API_SECRET) as {
+      sub: string;
+      iss: string;
+      exp: number;
+      iat: number;
+      grants: { identity: string; voice: { incoming: { allow: boolean }; outgoing: { application_sid: string } } };
+    };
+    expect(claims).toMatchObject({
+      sub: ACCOUNT,
+      iss: API_KEY,
+      grants: {
+        identity: `staff_${anna.userId.replace(/-/g, '')}`,
+        voice: { incoming: { allow: true }, outgoing: { application_sid: APP_SID } },
+      },
+    });
     expect(claims.exp - claims.iat).toBe(600);
     expect(res.headers['cache-control']).toBe('no-store');
 
@@ -301,22 +417,46 @@ describe.each(databaseKinds())('The reception queue and answering in the browser
     const ben = await bare.staff();
     const refused = await ben.browser.get('/api/voice/token');
     expect(refused.status).toBe(503);
-    expect(refused.body.error).toMatchObject({ code: 'twilio_not_configured', message: expect.stringContaining('TWILIO_API_KEY') });
+    expect(refused.body.error).toMatchObject({
+      code: 'twilio_not_configured',
+      message: expect.stringContaining('TWILIO_API_KEY'),
+    });
     const anonymous = await browserAgent(bare.app).get('/api/voice/token');
     expect(anonymous.status).toBe(401);
   });
 
-  it('the TwiML App voice URL rings a patient back only for identities it issued, from the clinic\'s own number', async () => {
+  it("the TwiML App voice URL rings a patient back only for identities it issued, from the clinic's own number", async () => {
     const { clinic, staff, app } = await reception();
     const anna = await staff();
     const identity = `client:staff_${anna.userId.replace(/-/g, '')}`;
     const call = (from: string, extra: Record<string, string> = {}) =>
-      signedTwilioPost(app, '/twilio/client', { AccountSid: ACCOUNT, ApplicationSid: APP_SID, CallSid: 'CA' + Math.random().toString(16).slice(2).padEnd(32, '0').slice(0, 32), From: from, To: '+447700900123', clinicId: clinic.id, Direction: 'inbound', ...extra });
+      signedTwilioPost(app, '/twilio/client', {
+        AccountSid: ACCOUNT,
+        ApplicationSid: APP_SID,
+        CallSid: 'CA' + Math.random().toString(16).slice(2).padEnd(32, '0').slice(0, 32),
+        From: from,
+        To: '+447700900123',
+        clinicId: clinic.id,
+        Direction: 'inbound',
+        ...extra,
+      });
     const ok = await call(identity);
-    expect(ok.text).toContain(`<Dial callerId="${clinic.numbers[0]}" answerOnBridge="true"><Number>+447700900123</Number></Dial>`);
-    expect(await db.prisma.call.count({ where: { clinicId: clinic.id, direction: 'outbound', answeredBy: anna.userId, outcome: 'call_back' } })).toBe(1);
+    expect(ok.text).toContain(
+      `<Dial callerId="${clinic.numbers[0]}" answerOnBridge="true"><Number>+447700900123</Number></Dial>`,
+    );
+    expect(
+      await db.prisma.call.count({
+        where: { clinicId: clinic.id, direction: 'outbound', answeredBy: anna.userId, outcome: 'call_back' },
+      }),
+    ).toBe(1);
 
-    for (const refused of [await call('client:someone_else'), await call(`client:staff_${'0'.repeat(32)}`), await call(identity, { clinicId: (await makeDiary(db.prisma)).clinic.id }), await call(identity, { To: '999' }), await call(identity, { ApplicationSid: 'AP' + '0'.repeat(32) })]) {
+    for (const refused of [
+      await call('client:someone_else'),
+      await call(`client:staff_${'0'.repeat(32)}`),
+      await call(identity, { clinicId: (await makeDiary(db.prisma)).clinic.id }),
+      await call(identity, { To: '999' }),
+      await call(identity, { ApplicationSid: 'AP' + '0'.repeat(32) }),
+    ]) {
       expect(refused.status).toBe(200);
       expect(refused.text).toContain('This call cannot be placed');
       expect(refused.text).not.toContain('<Dial');

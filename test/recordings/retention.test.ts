@@ -17,7 +17,14 @@ let sidSeq = 0x9e7e000;
 
 describe('Retention dates', () => {
   it('each period counts whole days back from now, and the daily run is at midnight UTC', () => {
-    expect(cutoffsFor(NOW, { recordingRetentionDays: 30, voicemailRetentionDays: 90, callLogRetentionDays: 365, auditRetentionDays: 730 })).toEqual({
+    expect(
+      cutoffsFor(NOW, {
+        recordingRetentionDays: 30,
+        voicemailRetentionDays: 90,
+        callLogRetentionDays: 365,
+        auditRetentionDays: 730,
+      }),
+    ).toEqual({
       callRecordings: new Date('2027-05-08T08:00:00Z'),
       voicemails: new Date('2027-03-09T08:00:00Z'),
       callLog: new Date('2026-06-07T08:00:00Z'),
@@ -47,19 +54,64 @@ describe.each(databaseKinds())('The retention purge (%s database)', (kind) => {
    */
   async function clinicWithHistory() {
     const clinic = await makeClinic(db.prisma);
-    const { ctx } = makeTestApp(db, { clock: testClock(NOW), env: { TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_API_BASE_URL: standin.url } });
+    const { ctx } = makeTestApp(db, {
+      clock: testClock(NOW),
+      env: { TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_API_BASE_URL: standin.url },
+    });
     const key = await clinicDataKey(db.prisma, ctx.config.recordingsKey, clinic.id);
-    const call = (age: number) => db.prisma.call.create({ data: { callSid: callSid(sidSeq++), clinicId: clinic.id, fromNumber: '+447700900123', toNumber: clinic.numbers[0]!, direction: 'inbound', status: 'completed', startedAt: daysAgo(age), outcome: 'voicemail' } });
-    const recording = async (callId: string, age: number, kind: 'call' | 'voicemail', options: { atTwilio?: boolean; held?: boolean } = {}) => {
-      const sid = options.atTwilio ? standin.addRecording('CA' + 'f'.repeat(32)).sid : 'RE' + (sidSeq++).toString(16).padStart(32, '0');
-      const r = await db.prisma.recording.create({ data: { clinicId: clinic.id, callId, kind, recordingSid: sid, status: 'stored', durationSeconds: 5, createdAt: daysAgo(age), deletedAtTwilio: options.atTwilio ? null : daysAgo(age), legalHold: options.held ?? false, holdReason: options.held ? 'Complaint under investigation' : null } });
+    const call = (age: number) =>
+      db.prisma.call.create({
+        data: {
+          callSid: callSid(sidSeq++),
+          clinicId: clinic.id,
+          fromNumber: '+447700900123',
+          toNumber: clinic.numbers[0]!,
+          direction: 'inbound',
+          status: 'completed',
+          startedAt: daysAgo(age),
+          outcome: 'voicemail',
+        },
+      });
+    const recording = async (
+      callId: string,
+      age: number,
+      kind: 'call' | 'voicemail',
+      options: { atTwilio?: boolean; held?: boolean } = {},
+    ) => {
+      const sid = options.atTwilio
+        ? standin.addRecording('CA' + 'f'.repeat(32)).sid
+        : 'RE' + (sidSeq++).toString(16).padStart(32, '0');
+      const r = await db.prisma.recording.create({
+        data: {
+          clinicId: clinic.id,
+          callId,
+          kind,
+          recordingSid: sid,
+          status: 'stored',
+          durationSeconds: 5,
+          createdAt: daysAgo(age),
+          deletedAtTwilio: options.atTwilio ? null : daysAgo(age),
+          legalHold: options.held ?? false,
+          holdReason: options.held ? 'Complaint under investigation' : null,
+        },
+      });
       await ctx.recordings.put(r.id, seal(key, Buffer.from(`audio of ${r.id}`), r.id));
       return r;
     };
     const yearOld = await call(400);
     const yearOldRecording = await recording(yearOld.id, 400, 'call');
-    await db.prisma.callBack.create({ data: { clinicId: clinic.id, callId: yearOld.id, reason: 'voicemail', fromNumber: '+447700900123', createdAt: daysAgo(400) } });
-    await db.prisma.callEvent.create({ data: { callId: yearOld.id, at: daysAgo(400), kind: 'queued', dedupeKey: `${yearOld.callSid}:queued` } });
+    await db.prisma.callBack.create({
+      data: {
+        clinicId: clinic.id,
+        callId: yearOld.id,
+        reason: 'voicemail',
+        fromNumber: '+447700900123',
+        createdAt: daysAgo(400),
+      },
+    });
+    await db.prisma.callEvent.create({
+      data: { callId: yearOld.id, at: daysAgo(400), kind: 'queued', dedupeKey: `${yearOld.callSid}:queued` },
+    });
     const monthOld = await call(40);
     const expiredAtTwilio = await recording(monthOld.id, 40, 'call', { atTwilio: true });
     const keptVoicemail = await recording(monthOld.id, 40, 'voicemail');
@@ -69,10 +121,47 @@ describe.each(databaseKinds())('The retention purge (%s database)', (kind) => {
     const heldRecording = await recording(held.id, 400, 'call', { held: true });
     const recent = await call(10);
     const recentRecording = await recording(recent.id, 10, 'call');
-    await db.prisma.textMessage.createMany({ data: [{ clinicId: clinic.id, kind: 'missed_call', toNumber: '+447700900123', body: 'old', status: 'sent', createdAt: daysAgo(400) }, { clinicId: clinic.id, kind: 'missed_call', toNumber: '+447700900123', body: 'new', status: 'sent', createdAt: daysAgo(10) }] });
-    await db.prisma.auditEntry.createMany({ data: [{ clinicId: clinic.id, actorType: 'system', action: 'old', at: daysAgo(800) }, { clinicId: clinic.id, actorType: 'system', action: 'recent', at: daysAgo(10) }] });
+    await db.prisma.textMessage.createMany({
+      data: [
+        {
+          clinicId: clinic.id,
+          kind: 'missed_call',
+          toNumber: '+447700900123',
+          body: 'old',
+          status: 'sent',
+          createdAt: daysAgo(400),
+        },
+        {
+          clinicId: clinic.id,
+          kind: 'missed_call',
+          toNumber: '+447700900123',
+          body: 'new',
+          status: 'sent',
+          createdAt: daysAgo(10),
+        },
+      ],
+    });
+    await db.prisma.auditEntry.createMany({
+      data: [
+        { clinicId: clinic.id, actorType: 'system', action: 'old', at: daysAgo(800) },
+        { clinicId: clinic.id, actorType: 'system', action: 'recent', at: daysAgo(10) },
+      ],
+    });
     const deps = { db, recordings: ctx.recordings, twilio: ctx.twilio, clock: ctx.clock };
-    return { clinic, ctx, deps, calls: { yearOld, monthOld, quarterOld, held, recent }, recordings: { yearOldRecording, expiredAtTwilio, keptVoicemail, expiredVoicemail, heldRecording, recentRecording } };
+    return {
+      clinic,
+      ctx,
+      deps,
+      calls: { yearOld, monthOld, quarterOld, held, recent },
+      recordings: {
+        yearOldRecording,
+        expiredAtTwilio,
+        keptVoicemail,
+        expiredVoicemail,
+        heldRecording,
+        recentRecording,
+      },
+    };
   }
 
   /** Everything the clinic holds, for before/after comparisons. */
@@ -92,7 +181,15 @@ describe.each(databaseKinds())('The retention purge (%s database)', (kind) => {
     const { clinic, ctx, deps, calls, recordings } = await clinicWithHistory();
     const before = await snapshot(clinic.id);
     const dry = await purgeExpired(deps, { dryRun: true, clinicId: clinic.id });
-    const expected = { callRecordings: 2, voicemails: 1, calls: 1, texts: 1, auditEntries: 1, held: 1, retryAtTwilio: 0 };
+    const expected = {
+      callRecordings: 2,
+      voicemails: 1,
+      calls: 1,
+      texts: 1,
+      auditEntries: 1,
+      held: 1,
+      retryAtTwilio: 0,
+    };
     expect(dry!.clinics).toEqual([{ clinicId: clinic.id, clinicName: clinic.name, ...expected }]);
     expect(await snapshot(clinic.id)).toEqual(before);
 
@@ -100,52 +197,112 @@ describe.each(databaseKinds())('The retention purge (%s database)', (kind) => {
     expect(report!.clinics).toEqual([{ clinicId: clinic.id, clinicName: clinic.name, ...expected }]);
 
     const left = await db.prisma.recording.findMany({ where: { clinicId: clinic.id } });
-    expect(left.map((r) => r.id).sort()).toEqual([recordings.keptVoicemail.id, recordings.heldRecording.id, recordings.recentRecording.id].sort());
+    expect(left.map((r) => r.id).sort()).toEqual(
+      [recordings.keptVoicemail.id, recordings.heldRecording.id, recordings.recentRecording.id].sort(),
+    );
     // Nothing older than its period remains in any table, file or at Twilio.
-    const cut = cutoffsFor(NOW, { recordingRetentionDays: 30, voicemailRetentionDays: 90, callLogRetentionDays: 365, auditRetentionDays: 730 });
-    expect(left.filter((r) => !r.legalHold && r.createdAt < (r.kind === 'call' ? cut.callRecordings : cut.voicemails))).toEqual([]);
-    for (const gone of [recordings.yearOldRecording, recordings.expiredAtTwilio, recordings.expiredVoicemail]) expect(await ctx.recordings.get(gone.id)).toBeNull();
+    const cut = cutoffsFor(NOW, {
+      recordingRetentionDays: 30,
+      voicemailRetentionDays: 90,
+      callLogRetentionDays: 365,
+      auditRetentionDays: 730,
+    });
+    expect(
+      left.filter((r) => !r.legalHold && r.createdAt < (r.kind === 'call' ? cut.callRecordings : cut.voicemails)),
+    ).toEqual([]);
+    for (const gone of [recordings.yearOldRecording, recordings.expiredAtTwilio, recordings.expiredVoicemail])
+      expect(await ctx.recordings.get(gone.id)).toBeNull();
     for (const kept of left) expect(await ctx.recordings.get(kept.id)).not.toBeNull();
     if (ctx.recordings instanceof FileStorage) expect(await db.prisma.recordingBlob.count()).toBe(0);
     expect(standin.recordings.has(recordings.expiredAtTwilio.recordingSid)).toBe(false);
-    const callIds = (await db.prisma.call.findMany({ where: { clinicId: clinic.id }, select: { id: true } })).map((c) => c.id).sort();
+    const callIds = (await db.prisma.call.findMany({ where: { clinicId: clinic.id }, select: { id: true } }))
+      .map((c) => c.id)
+      .sort();
     expect(callIds).toEqual([calls.monthOld.id, calls.quarterOld.id, calls.held.id, calls.recent.id].sort());
     expect(await db.prisma.callEvent.count({ where: { callId: calls.yearOld.id } })).toBe(0);
     expect(await db.prisma.callBack.count({ where: { callId: calls.yearOld.id } })).toBe(0);
-    expect((await db.prisma.textMessage.findMany({ where: { clinicId: clinic.id } })).map((t) => t.body)).toEqual(['new']);
+    expect((await db.prisma.textMessage.findMany({ where: { clinicId: clinic.id } })).map((t) => t.body)).toEqual([
+      'new',
+    ]);
     const audit = await db.prisma.auditEntry.findMany({ where: { clinicId: clinic.id } });
     expect(audit.map((a) => a.action).sort()).toEqual(['clinic.created', 'recent', 'retention.purged']);
     expect(audit.find((a) => a.action === 'retention.purged')!.details).toEqual(expected);
     // The year-old call's day survives as statistics.
-    expect(await db.prisma.callStatsDay.count({ where: { clinicId: clinic.id, calls: { gt: 0 } } })).toBeGreaterThanOrEqual(3);
+    expect(
+      await db.prisma.callStatsDay.count({ where: { clinicId: clinic.id, calls: { gt: 0 } } }),
+    ).toBeGreaterThanOrEqual(3);
 
     // A second run finds nothing more.
     const again = await purgeExpired(deps, { clinicId: clinic.id });
-    expect(again!.clinics[0]).toMatchObject({ callRecordings: 0, voicemails: 0, calls: 0, texts: 0, auditEntries: 0, held: 1 });
+    expect(again!.clinics[0]).toMatchObject({
+      callRecordings: 0,
+      voicemails: 0,
+      calls: 0,
+      texts: 0,
+      auditEntries: 0,
+      held: 1,
+    });
   });
 
   it('a recording Twilio will not delete yet is kept and destroyed on the next run', async () => {
     const { clinic, deps, recordings } = await clinicWithHistory();
     standin.fail({ method: 'DELETE', path: new RegExp(recordings.expiredAtTwilio.recordingSid), times: 1 });
-    expect((await purgeExpired(deps, { clinicId: clinic.id }))!.clinics[0]).toMatchObject({ callRecordings: 1, retryAtTwilio: 1 });
+    expect((await purgeExpired(deps, { clinicId: clinic.id }))!.clinics[0]).toMatchObject({
+      callRecordings: 1,
+      retryAtTwilio: 1,
+    });
     expect(await db.prisma.recording.count({ where: { id: recordings.expiredAtTwilio.id } })).toBe(1);
-    expect((await purgeExpired(deps, { clinicId: clinic.id }))!.clinics[0]).toMatchObject({ callRecordings: 1, retryAtTwilio: 0 });
+    expect((await purgeExpired(deps, { clinicId: clinic.id }))!.clinics[0]).toMatchObject({
+      callRecordings: 1,
+      retryAtTwilio: 0,
+    });
     expect(standin.recordings.has(recordings.expiredAtTwilio.recordingSid)).toBe(false);
   });
 
   it('a call whose end never reached us keeps what its caller said about themselves no longer than a day', async () => {
     const { clinic, deps } = await clinicWithHistory();
-    const said = { newPatientName: 'Ailsa Mbeki', newPatientDob: '1990-02-03', verifiedDob: '1990-02-03', bookedAppointmentId: '0190f0f0-0000-7000-8000-000000000001' };
-    const stale = await db.prisma.call.create({ data: { callSid: callSid(sidSeq++), clinicId: clinic.id, fromNumber: 'anonymous', toNumber: clinic.numbers[0]!, direction: 'inbound', status: 'in-progress', startedAt: daysAgo(2), ivrState: said } });
-    const live = await db.prisma.call.create({ data: { callSid: callSid(sidSeq++), clinicId: clinic.id, fromNumber: 'anonymous', toNumber: clinic.numbers[0]!, direction: 'inbound', status: 'in-progress', startedAt: new Date(NOW.getTime() - 60_000), ivrState: said } });
+    const said = {
+      newPatientName: 'Ailsa Mbeki',
+      newPatientDob: '1990-02-03',
+      verifiedDob: '1990-02-03',
+      bookedAppointmentId: '0190f0f0-0000-7000-8000-000000000001',
+    };
+    const stale = await db.prisma.call.create({
+      data: {
+        callSid: callSid(sidSeq++),
+        clinicId: clinic.id,
+        fromNumber: 'anonymous',
+        toNumber: clinic.numbers[0]!,
+        direction: 'inbound',
+        status: 'in-progress',
+        startedAt: daysAgo(2),
+        ivrState: said,
+      },
+    });
+    const live = await db.prisma.call.create({
+      data: {
+        callSid: callSid(sidSeq++),
+        clinicId: clinic.id,
+        fromNumber: 'anonymous',
+        toNumber: clinic.numbers[0]!,
+        direction: 'inbound',
+        status: 'in-progress',
+        startedAt: new Date(NOW.getTime() - 60_000),
+        ivrState: said,
+      },
+    });
     await purgeExpired(deps, { clinicId: clinic.id });
-    expect((await db.prisma.call.findUniqueOrThrow({ where: { id: stale.id } })).ivrState).toEqual({ bookedAppointmentId: said.bookedAppointmentId });
+    expect((await db.prisma.call.findUniqueOrThrow({ where: { id: stale.id } })).ivrState).toEqual({
+      bookedAppointmentId: said.bookedAppointmentId,
+    });
     expect((await db.prisma.call.findUniqueOrThrow({ where: { id: live.id } })).ivrState).toEqual(said); // still on the line
   });
 
   it('runs once at a time: while another run holds the lease, a second does nothing', async () => {
     const { clinic, deps } = await clinicWithHistory();
-    await db.prisma.lease.create({ data: { name: 'retention', holder: 'another instance', leaseUntil: new Date(NOW.getTime() + 60_000) } });
+    await db.prisma.lease.create({
+      data: { name: 'retention', holder: 'another instance', leaseUntil: new Date(NOW.getTime() + 60_000) },
+    });
     try {
       expect(await purgeExpired(deps, { clinicId: clinic.id })).toBeNull();
       expect(await db.prisma.recording.count({ where: { clinicId: clinic.id } })).toBe(6);
@@ -159,20 +316,33 @@ describe.each(databaseKinds())('The retention purge (%s database)', (kind) => {
     const before = await db.prisma.auditEntry.findMany({ where: { clinicId: clinic.id }, orderBy: { id: 'asc' } });
     await db.prisma.auditEntry.deleteMany({ where: { clinicId: clinic.id } });
     await db.prisma.auditEntry.updateMany({ where: { clinicId: clinic.id }, data: { action: 'rewritten' } });
-    expect(await db.prisma.auditEntry.findMany({ where: { clinicId: clinic.id }, orderBy: { id: 'asc' } })).toEqual(before);
+    expect(await db.prisma.auditEntry.findMany({ where: { clinicId: clinic.id }, orderBy: { id: 'asc' } })).toEqual(
+      before,
+    );
   });
 
-  it('owners set the periods within sane bounds and see the next run and the last one\'s counts', async () => {
+  it("owners set the periods within sane bounds and see the next run and the last one's counts", async () => {
     const { clinic, deps } = await clinicWithHistory();
     await purgeExpired(deps, { clinicId: clinic.id });
     const { app } = makeTestApp(db, { clock: testClock(NOW) });
     const owner = browserAgent(app);
     await owner.signIn(await makeStaff(db.prisma, clinic.id, 'owner'));
     const base = `/api/clinics/${clinic.id}`;
-    expect((await owner.send('patch', base, { callLogRetentionDays: 7 })).body.error).toMatchObject({ field: 'callLogRetentionDays', message: 'callLogRetentionDays: must be at least 30 days' });
-    expect((await owner.send('patch', base, { recordingRetentionDays: 14, receptionistsHearRecordings: true })).body).toMatchObject({ recordingRetentionDays: 14, receptionistsHearRecordings: true });
+    expect((await owner.send('patch', base, { callLogRetentionDays: 7 })).body.error).toMatchObject({
+      field: 'callLogRetentionDays',
+      message: 'callLogRetentionDays: must be at least 30 days',
+    });
+    expect(
+      (await owner.send('patch', base, { recordingRetentionDays: 14, receptionistsHearRecordings: true })).body,
+    ).toMatchObject({ recordingRetentionDays: 14, receptionistsHearRecordings: true });
     const panel = await owner.get(`${base}/retention`);
-    expect(panel.body).toMatchObject({ recordingRetentionDays: 14, voicemailRetentionDays: 90, callLogRetentionDays: 365, nextRunAt: '2027-06-08T00:00:00.000Z', lastRun: { counts: { callRecordings: 2, voicemails: 1, calls: 1 } } });
+    expect(panel.body).toMatchObject({
+      recordingRetentionDays: 14,
+      voicemailRetentionDays: 90,
+      callLogRetentionDays: 365,
+      nextRunAt: '2027-06-08T00:00:00.000Z',
+      lastRun: { counts: { callRecordings: 2, voicemails: 1, calls: 1 } },
+    });
     const desk = browserAgent(app);
     await desk.signIn(await makeStaff(db.prisma, clinic.id, 'receptionist'));
     expect((await desk.get(`${base}/retention`)).status).toBe(403);

@@ -29,15 +29,30 @@ describeWith(needs.postgres, 'A server killed (SIGKILL) under load, then restart
     const { db, standin } = world;
     const { clinic, patel, khan, checkUp } = await makeDiary(db.prisma);
     await db.prisma.clinic.update({ where: { id: clinic.id }, data: { textMessages: true, minNoticeMinutes: 0 } });
-    await db.prisma.openingHours.createMany({ data: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ clinicId: clinic.id, weekday, startMinute: 0, endMinute: 1440 })) });
+    await db.prisma.openingHours.createMany({
+      data: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ clinicId: clinic.id, weekday, startMinute: 0, endMinute: 1440 })),
+    });
     // Known callers, each on their own phone, and the desk's own patients.
     const phones = Array.from({ length: 60 }, (_, i) => `+4477009${String(10_000 + i).slice(1)}`);
-    await db.prisma.patient.createMany({ data: phones.map((phone, i) => ({ clinicId: clinic.id, name: `Caller ${i}`, phone, dateOfBirth: new Date('1980-01-01') })) });
+    await db.prisma.patient.createMany({
+      data: phones.map((phone, i) => ({
+        clinicId: clinic.id,
+        name: `Caller ${i}`,
+        phone,
+        dateOfBirth: new Date('1980-01-01'),
+      })),
+    });
     const deskPatients = await db.prisma.patient.findMany({ where: { clinicId: clinic.id }, select: { id: true } });
     const desk = await makeStaff(db.prisma, clinic.id, 'receptionist');
     const env = {
-      DATABASE_URL: db.url, SESSION_SECRET: 'x'.repeat(40), RECORDINGS_KEY: 'ab'.repeat(32), PUBLIC_BASE_URL: TEST_BASE_URL,
-      TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN, TWILIO_API_BASE_URL: standin.url, DATA_DIR: await tempDataDir(),
+      DATABASE_URL: db.url,
+      SESSION_SECRET: 'x'.repeat(40),
+      RECORDINGS_KEY: 'ab'.repeat(32),
+      PUBLIC_BASE_URL: TEST_BASE_URL,
+      TWILIO_ACCOUNT_SID: ACCOUNT,
+      TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN,
+      TWILIO_API_BASE_URL: standin.url,
+      DATA_DIR: await tempDataDir(),
       // A job the killed server held is taken over once its lease runs out.
       JOBS_LEASE_SECONDS: '5',
     };
@@ -75,11 +90,17 @@ describeWith(needs.postgres, 'A server killed (SIGKILL) under load, then restart
     const deskBooker = async (k: number) => {
       for (let n = 0; !stop; n++) {
         // Far ahead, each desk its own days: these mostly succeed.
-        const day = DateTime.now().setZone('Europe/London').plus({ weeks: 2 + k }).set({ weekday: (1 + (n % 5)) as 1 | 2 | 3 | 4 | 5, hour: 9, minute: 0, second: 0, millisecond: 0 });
+        const day = DateTime.now()
+          .setZone('Europe/London')
+          .plus({ weeks: 2 + k })
+          .set({ weekday: (1 + (n % 5)) as 1 | 2 | 3 | 4 | 5, hour: 9, minute: 0, second: 0, millisecond: 0 });
         const startsAt = day.plus({ minutes: 30 * (Math.floor(n / 5) % 16) });
         try {
           const res = await browser.call('POST', `/api/clinics/${clinic.id}/appointments`, {
-            patientId: deskPatients[n % deskPatients.length]!.id, practitionerId: n % 2 ? patel.id : khan.id, typeId: checkUp.id, startsAt: startsAt.toUTC().toISO(),
+            patientId: deskPatients[n % deskPatients.length]!.id,
+            practitionerId: n % 2 ? patel.id : khan.id,
+            typeId: checkUp.id,
+            startsAt: startsAt.toUTC().toISO(),
           });
           if (res.status === 201) created.add(res.body.id as string);
         } catch {
@@ -87,10 +108,17 @@ describeWith(needs.postgres, 'A server killed (SIGKILL) under load, then restart
         }
       }
     };
-    const load = [...Array.from({ length: CALLERS }, (_, k) => phoneCaller(k)), ...Array.from({ length: DESKS }, (_, k) => deskBooker(k))];
+    const load = [
+      ...Array.from({ length: CALLERS }, (_, k) => phoneCaller(k)),
+      ...Array.from({ length: DESKS }, (_, k) => deskBooker(k)),
+    ];
 
     // Let the load run, then pull the plug in the middle of it.
-    await until('a steady load', async () => (await db.prisma.appointment.count({ where: { clinicId: clinic.id } })) >= 60, 60_000);
+    await until(
+      'a steady load',
+      async () => (await db.prisma.appointment.count({ where: { clinicId: clinic.id } })) >= 60,
+      60_000,
+    );
     serverGone = true;
     first.child.kill('SIGKILL');
     stop = true;
@@ -102,34 +130,55 @@ describeWith(needs.postgres, 'A server killed (SIGKILL) under load, then restart
     server = await startServerProcess(env);
     // Twilio's status callbacks for every call, including those that ended while the server was down.
     for (const call of dialled) {
-      const res = await signedTwilioPost(server.url as unknown as Express, '/twilio/status', { AccountSid: ACCOUNT, CallSid: call.sid, CallStatus: 'completed', CallDuration: '30', From: call.from, To: clinic.numbers[0]!, Direction: 'inbound' });
+      const res = await signedTwilioPost(server.url as unknown as Express, '/twilio/status', {
+        AccountSid: ACCOUNT,
+        CallSid: call.sid,
+        CallStatus: 'completed',
+        CallDuration: '30',
+        From: call.from,
+        To: clinic.numbers[0]!,
+        Direction: 'inbound',
+      });
       expect(res.status).toBe(200);
     }
 
     // Every call dialled is in the log, once, ended.
     const calls = await db.prisma.call.findMany({ where: { clinicId: clinic.id }, include: { events: true } });
     expect(calls.map((c) => c.callSid).sort()).toEqual(dialled.map((c) => c.sid).sort());
-    for (const call of calls) expect(call).toMatchObject({ status: 'completed', durationSeconds: 30, endedAt: expect.any(Date) });
+    for (const call of calls)
+      expect(call).toMatchObject({ status: 'completed', durationSeconds: 30, endedAt: expect.any(Date) });
 
     // No half-written booking: each appointment has its audit entry and its confirmation
     // text, and a phone booking is on its call as booked — all or nothing.
     const appointments = await db.prisma.appointment.findMany({ where: { clinicId: clinic.id } });
-    const audited = new Set((await db.prisma.auditEntry.findMany({ where: { clinicId: clinic.id, action: 'appointment.booked' } })).map((a) => a.subjectId));
+    const audited = new Set(
+      (await db.prisma.auditEntry.findMany({ where: { clinicId: clinic.id, action: 'appointment.booked' } })).map(
+        (a) => a.subjectId,
+      ),
+    );
     const texts = await db.prisma.textMessage.findMany({ where: { clinicId: clinic.id } });
     for (const a of appointments) expect(audited.has(a.id)).toBe(true);
     expect(audited.size).toBe(appointments.length);
     expect(texts.map((t) => t.kind)).toEqual(appointments.map(() => 'booked'));
     const bookedByPhone = appointments.filter((a) => a.source === 'phone');
     const callsThatBooked = calls.filter((c) => c.outcome === 'booked');
-    expect(callsThatBooked.map((c) => (c.ivrState as { bookedAppointmentId?: string }).bookedAppointmentId).sort()).toEqual(bookedByPhone.map((a) => a.id).sort());
+    expect(
+      callsThatBooked.map((c) => (c.ivrState as { bookedAppointmentId?: string }).bookedAppointmentId).sort(),
+    ).toEqual(bookedByPhone.map((a) => a.id).sort());
     // Whatever anyone was told is true.
     for (const sid of toldBooked) expect(callsThatBooked.some((c) => c.callSid === sid)).toBe(true);
     for (const id of created) expect(appointments.some((a) => a.id === id)).toBe(true);
 
     // The restarted server finishes what the dead one left: every confirmation is sent.
-    await until('every confirmation text sent', async () => (await db.prisma.textMessage.count({ where: { clinicId: clinic.id, status: 'sent' } })) === appointments.length, 60_000);
+    await until(
+      'every confirmation text sent',
+      async () =>
+        (await db.prisma.textMessage.count({ where: { clinicId: clinic.id, status: 'sent' } })) === appointments.length,
+      60_000,
+    );
     const sentTo = new Set(standin.messages.map((m) => m.sid));
-    for (const t of await db.prisma.textMessage.findMany({ where: { clinicId: clinic.id } })) expect(sentTo.has(t.messageSid!)).toBe(true);
+    for (const t of await db.prisma.textMessage.findMany({ where: { clinicId: clinic.id } }))
+      expect(sentTo.has(t.messageSid!)).toBe(true);
     // Texts are at least once: a send the kill cut between Twilio's answer and our
     // record of it goes again (Twilio's API has no idempotency key) — at most the
     // five jobs an instance runs at a time.

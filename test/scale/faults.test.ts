@@ -29,7 +29,14 @@ describeWith(needs.postgres, 'Faults under load (a real process; PostgreSQL behi
     await db.prisma.clinic.update({ where: { id: clinic.id }, data: { fallbackNumber: '+447700900456' } });
     const viaProxy = new URL(db.url!);
     viaProxy.host = `127.0.0.1:${proxy.port}`;
-    server = await startServerProcess({ DATABASE_URL: viaProxy.toString(), SESSION_SECRET: 'x'.repeat(40), RECORDINGS_KEY: 'ab'.repeat(32), PUBLIC_BASE_URL: TEST_BASE_URL, TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN, DATA_DIR: await tempDataDir() });
+    server = await startServerProcess({
+      DATABASE_URL: viaProxy.toString(),
+      SESSION_SECRET: 'x'.repeat(40),
+      RECORDINGS_KEY: 'ab'.repeat(32),
+      PUBLIC_BASE_URL: TEST_BASE_URL,
+      TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN,
+      DATA_DIR: await tempDataDir(),
+    });
     const base = server.url as unknown as Express;
 
     type Answer = { at: number; ms: number; status: number; apology: boolean; menu: boolean };
@@ -39,8 +46,22 @@ describeWith(needs.postgres, 'Faults under load (a real process; PostgreSQL behi
     const callers = Array.from({ length: 8 }, async () => {
       while (running) {
         const started = Date.now();
-        const res = await signedTwilioPost(base, '/twilio/voice', inboundCall({ CallSid: 'CA' + randomBytes(16).toString('hex'), To: clinic.numbers[0]!, From: '+447700900123' }));
-        answers.push({ at: started, ms: Date.now() - started, status: res.status, apology: /we can't take your call right now/.test(res.text) && res.text.includes('+447700900456'), menu: /To book an appointment, press 1/.test(res.text) });
+        const res = await signedTwilioPost(
+          base,
+          '/twilio/voice',
+          inboundCall({
+            CallSid: 'CA' + randomBytes(16).toString('hex'),
+            To: clinic.numbers[0]!,
+            From: '+447700900123',
+          }),
+        );
+        answers.push({
+          at: started,
+          ms: Date.now() - started,
+          status: res.status,
+          apology: /we can't take your call right now/.test(res.text) && res.text.includes('+447700900456'),
+          menu: /To book an appointment, press 1/.test(res.text),
+        });
       }
     });
     const ready = async () => (await fetch(`${server!.url}/readyz`)).status;
@@ -68,6 +89,8 @@ describeWith(needs.postgres, 'Faults under load (a real process; PostgreSQL behi
     expect(after.length).toBeGreaterThan(8);
     expect(after.every((a) => a.menu)).toBe(true);
     expect(await ready()).toBe(200);
-    expect(await db.prisma.call.count({ where: { clinicId: clinic.id, startedAt: { gt: new Date(restoredAt + 11_000) } } })).toBeGreaterThanOrEqual(after.length);
+    expect(
+      await db.prisma.call.count({ where: { clinicId: clinic.id, startedAt: { gt: new Date(restoredAt + 11_000) } } }),
+    ).toBeGreaterThanOrEqual(after.length);
   });
 });

@@ -25,17 +25,32 @@ describeWith(needs.postgres, 'Twilio stalls (real process on PostgreSQL)', () =>
     const { db, standin } = world;
     const { clinic } = await makeDiary(db.prisma);
     await db.prisma.clinic.update({ where: { id: clinic.id }, data: { textMessages: true, minNoticeMinutes: 0 } });
-    await db.prisma.openingHours.createMany({ data: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ clinicId: clinic.id, weekday, startMinute: 0, endMinute: 1440 })) });
+    await db.prisma.openingHours.createMany({
+      data: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ clinicId: clinic.id, weekday, startMinute: 0, endMinute: 1440 })),
+    });
     server = await startServerProcess({
-      DATABASE_URL: db.url, SESSION_SECRET: 'x'.repeat(40), RECORDINGS_KEY: 'ab'.repeat(32), PUBLIC_BASE_URL: TEST_BASE_URL,
-      TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN, TWILIO_API_BASE_URL: standin.url, DATA_DIR: await tempDataDir(),
+      DATABASE_URL: db.url,
+      SESSION_SECRET: 'x'.repeat(40),
+      RECORDINGS_KEY: 'ab'.repeat(32),
+      PUBLIC_BASE_URL: TEST_BASE_URL,
+      TWILIO_ACCOUNT_SID: ACCOUNT,
+      TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN,
+      TWILIO_API_BASE_URL: standin.url,
+      DATA_DIR: await tempDataDir(),
     });
     const app = server.url as unknown as Express;
     // A first call while Twilio is well, so the new process has its code warm and its
     // database connections open: what follows is about Twilio, not a cold start.
     const early = new Caller(app, clinic.numbers[0]!, '+447700900789');
     await early.dial();
-    await signedTwilioPost(app, '/twilio/status', { AccountSid: ACCOUNT, CallSid: early.sid, CallStatus: 'completed', CallDuration: '5', From: '+447700900789', To: clinic.numbers[0]! });
+    await signedTwilioPost(app, '/twilio/status', {
+      AccountSid: ACCOUNT,
+      CallSid: early.sid,
+      CallStatus: 'completed',
+      CallDuration: '5',
+      From: '+447700900789',
+      To: clinic.numbers[0]!,
+    });
 
     // Every REST request hangs for 20 s: past the REST client's 10 s and the 2 s a
     // webhook has (a download waits up to a minute, and gets its answer late).
@@ -56,25 +71,60 @@ describeWith(needs.postgres, 'Twilio stalls (real process on PostgreSQL)', () =>
     await john.press('3');
     expect(john.recorder()).toBeDefined();
     await john.finishRecording(7);
-    const atTwilio = standin.addRecording(john.sid, Buffer.from('ID3 a message left while Twilio was slow'), 7, { source: 'RecordVerb' });
-    await signedTwilioPost(app, '/twilio/recording?kind=voicemail', { AccountSid: ACCOUNT, CallSid: john.sid, RecordingSid: atTwilio.sid, RecordingStatus: 'completed', RecordingDuration: '7' });
+    const atTwilio = standin.addRecording(john.sid, Buffer.from('ID3 a message left while Twilio was slow'), 7, {
+      source: 'RecordVerb',
+    });
+    await signedTwilioPost(app, '/twilio/recording?kind=voicemail', {
+      AccountSid: ACCOUNT,
+      CallSid: john.sid,
+      RecordingSid: atTwilio.sid,
+      RecordingStatus: 'completed',
+      RecordingDuration: '7',
+    });
     for (const caller of [jane, john]) {
-      await signedTwilioPost(app, '/twilio/status', { AccountSid: ACCOUNT, CallSid: caller.sid, CallStatus: 'completed', CallDuration: '40', From: '+447700900000', To: clinic.numbers[0]! });
+      await signedTwilioPost(app, '/twilio/status', {
+        AccountSid: ACCOUNT,
+        CallSid: caller.sid,
+        CallStatus: 'completed',
+        CallDuration: '40',
+        From: '+447700900000',
+        To: clinic.numbers[0]!,
+      });
     }
     // Twilio allows 15 s; a webhook still busy after 2 s is answered with the apology
     // and logged. A webhook waiting on the stalled Twilio would always get there (the
     // REST client waits 10 s), so none did. (Judged by the deadline the callers live by,
     // not a stopwatch of the test's own: CI's slowest answer was 1.1 s, a cold start.)
-    const answeredLate = server.stdout().split('\n').filter((line) => line.includes('took too long')).map((line) => (JSON.parse(line) as { path: string }).path);
+    const answeredLate = server
+      .stdout()
+      .split('\n')
+      .filter((line) => line.includes('took too long'))
+      .map((line) => (JSON.parse(line) as { path: string }).path);
     expect(answeredLate).toEqual([]);
 
     // The jobs did try (and are waiting to try again) …
-    await until('the text and the download to reach Twilio', () => standin.requests.some((r) => r.path.endsWith('/Messages.json')) && standin.requests.some((r) => r.path.endsWith('.mp3')), 15_000);
+    await until(
+      'the text and the download to reach Twilio',
+      () =>
+        standin.requests.some((r) => r.path.endsWith('/Messages.json')) &&
+        standin.requests.some((r) => r.path.endsWith('.mp3')),
+      15_000,
+    );
     expect(await db.prisma.textMessage.count({ where: { clinicId: clinic.id, status: 'sent' } })).toBe(0);
     // … and finish once Twilio answers again.
     standin.recover();
-    await until('the confirmation text to be sent', async () => (await db.prisma.textMessage.count({ where: { clinicId: clinic.id, kind: 'booked', status: 'sent' } })) === 1, 60_000);
-    await until('the voicemail to be stored', async () => (await db.prisma.recording.findUnique({ where: { recordingSid: atTwilio.sid } }))?.status === 'stored', 60_000);
+    await until(
+      'the confirmation text to be sent',
+      async () =>
+        (await db.prisma.textMessage.count({ where: { clinicId: clinic.id, kind: 'booked', status: 'sent' } })) === 1,
+      60_000,
+    );
+    await until(
+      'the voicemail to be stored',
+      async () =>
+        (await db.prisma.recording.findUnique({ where: { recordingSid: atTwilio.sid } }))?.status === 'stored',
+      60_000,
+    );
     const text = await db.prisma.job.findFirstOrThrow({ where: { kind: 'text.send' } });
     expect(text.attempts).toBeGreaterThanOrEqual(2);
   }, 120_000);

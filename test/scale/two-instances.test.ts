@@ -19,22 +19,32 @@ import { signIn } from '../helpers/http-browser.js';
 import { until } from '../helpers/until.js';
 
 const ACCOUNT = 'AC' + 'a'.repeat(32);
-const both = { variable: 'TEST_DATABASE_URL and TEST_REDIS_URL', value: postgresUrl && redisUrl, what: 'PostgreSQL and Redis' };
+const both = {
+  variable: 'TEST_DATABASE_URL and TEST_REDIS_URL',
+  value: postgresUrl && redisUrl,
+  what: 'PostgreSQL and Redis',
+};
 
 /** A load balancer that sends each request to the next instance in turn. */
 async function roundRobin(upstreams: string[]) {
   let next = 0;
   const server = http.createServer((req, res) => {
     const target = new URL(upstreams[next++ % upstreams.length]!);
-    const forward = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const forward = http.request(
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     forward.on('error', () => res.writeHead(502).end());
     req.pipe(forward);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(r)) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((r) => server.close(r)),
+  };
 }
 
 describeWith(both, 'Two instances on PostgreSQL and Redis (real processes)', () => {
@@ -48,10 +58,19 @@ describeWith(both, 'Two instances on PostgreSQL and Redis (real processes)', () 
     standin = new TwilioStandin(ACCOUNT, { authToken: TEST_AUTH_TOKEN });
     await standin.start();
     const env = {
-      DATABASE_URL: db.url, REDIS_URL: redisUrl, SESSION_SECRET: 'x'.repeat(40), RECORDINGS_KEY: 'ab'.repeat(32), PUBLIC_BASE_URL: TEST_BASE_URL,
-      TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN, TWILIO_API_BASE_URL: standin.url,
+      DATABASE_URL: db.url,
+      REDIS_URL: redisUrl,
+      SESSION_SECRET: 'x'.repeat(40),
+      RECORDINGS_KEY: 'ab'.repeat(32),
+      PUBLIC_BASE_URL: TEST_BASE_URL,
+      TWILIO_ACCOUNT_SID: ACCOUNT,
+      TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN,
+      TWILIO_API_BASE_URL: standin.url,
     };
-    servers.push(await startServerProcess({ ...env, DATA_DIR: await tempDataDir() }), await startServerProcess({ ...env, DATA_DIR: await tempDataDir() }));
+    servers.push(
+      await startServerProcess({ ...env, DATA_DIR: await tempDataDir() }),
+      await startServerProcess({ ...env, DATA_DIR: await tempDataDir() }),
+    );
     balancer = await roundRobin(servers.map((s) => s.url));
   }, 90_000);
   afterAll(async () => {
@@ -64,11 +83,16 @@ describeWith(both, 'Two instances on PostgreSQL and Redis (real processes)', () 
 
   it('a whole call goes through both: its steps alternate instances, the dashboard on the other hears it, the voicemail is fetched once', async () => {
     const { clinic } = await makeDiary(db.prisma);
-    await db.prisma.openingHours.createMany({ data: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ clinicId: clinic.id, weekday, startMinute: 0, endMinute: 1440 })) });
+    await db.prisma.openingHours.createMany({
+      data: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ clinicId: clinic.id, weekday, startMinute: 0, endMinute: 1440 })),
+    });
     const anna = await makeStaff(db.prisma, clinic.id, 'receptionist');
     // Anna's dashboard is connected to instance B only.
     const session = await signIn(servers[0]!.url, anna);
-    const socket = connect(servers[1]!.url, { transports: ['websocket'], extraHeaders: { cookie: session.cookie(), origin: TEST_BASE_URL } });
+    const socket = connect(servers[1]!.url, {
+      transports: ['websocket'],
+      extraHeaders: { cookie: session.cookie(), origin: TEST_BASE_URL },
+    });
     sockets.push(socket);
     const heard: string[] = [];
     socket.onAny((name: string) => heard.push(name));
@@ -79,17 +103,41 @@ describeWith(both, 'Two instances on PostgreSQL and Redis (real processes)', () 
     await jane.dial();
     await jane.press('3'); // reception: nobody available, no desk phone → voicemail
     expect(jane.recorder()).toBeDefined();
-    const atTwilio = standin.addRecording(jane.sid, Buffer.from('ID3 a message left across two instances'), 9, { source: 'RecordVerb' });
+    const atTwilio = standin.addRecording(jane.sid, Buffer.from('ID3 a message left across two instances'), 9, {
+      source: 'RecordVerb',
+    });
     await jane.finishRecording(9);
-    const recordingCallback = { AccountSid: ACCOUNT, CallSid: jane.sid, RecordingSid: atTwilio.sid, RecordingStatus: 'completed', RecordingDuration: '9' };
-    for (let i = 0; i < 2; i++) await signedTwilioPost(balancer.url as unknown as Express, '/twilio/recording?kind=voicemail', recordingCallback); // repeated: once to each instance
-    await signedTwilioPost(balancer.url as unknown as Express, '/twilio/status', { AccountSid: ACCOUNT, CallSid: jane.sid, CallStatus: 'completed', CallDuration: '40', From: '+447700900123', To: clinic.numbers[0]! });
+    const recordingCallback = {
+      AccountSid: ACCOUNT,
+      CallSid: jane.sid,
+      RecordingSid: atTwilio.sid,
+      RecordingStatus: 'completed',
+      RecordingDuration: '9',
+    };
+    for (let i = 0; i < 2; i++)
+      await signedTwilioPost(balancer.url as unknown as Express, '/twilio/recording?kind=voicemail', recordingCallback); // repeated: once to each instance
+    await signedTwilioPost(balancer.url as unknown as Express, '/twilio/status', {
+      AccountSid: ACCOUNT,
+      CallSid: jane.sid,
+      CallStatus: 'completed',
+      CallDuration: '40',
+      From: '+447700900123',
+      To: clinic.numbers[0]!,
+    });
 
-    await until('the voicemail to be stored', async () => (await db.prisma.recording.findUnique({ where: { recordingSid: atTwilio.sid } }))?.status === 'stored');
+    await until(
+      'the voicemail to be stored',
+      async () =>
+        (await db.prisma.recording.findUnique({ where: { recordingSid: atTwilio.sid } }))?.status === 'stored',
+    );
     await until('recording.ready on the dashboard', () => heard.includes('recording.ready'));
-    expect(heard.filter((n) => ['call.ringing', 'voicemail.new', 'call.ended', 'recording.ready'].includes(n))).toEqual(['call.ringing', 'voicemail.new', 'call.ended', 'recording.ready']);
+    expect(heard.filter((n) => ['call.ringing', 'voicemail.new', 'call.ended', 'recording.ready'].includes(n))).toEqual(
+      ['call.ringing', 'voicemail.new', 'call.ended', 'recording.ready'],
+    );
     // Whichever instance ran the job, it ran once: one download, one deletion at Twilio.
-    expect(standin.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`${atTwilio.sid}.mp3`))).toHaveLength(1);
+    expect(standin.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`${atTwilio.sid}.mp3`))).toHaveLength(
+      1,
+    );
     expect(standin.requests.filter((r) => r.method === 'DELETE' && r.path.includes(atTwilio.sid))).toHaveLength(1);
     expect(await db.prisma.callBack.count({ where: { clinicId: clinic.id, reason: 'voicemail' } })).toBe(1);
   });
@@ -99,10 +147,25 @@ describeWith(both, 'Two instances on PostgreSQL and Redis (real processes)', () 
     const desk = await makeStaff(db.prisma, clinic.id, 'receptionist');
     const browsers = [await signIn(servers[0]!.url, desk), await signIn(servers[1]!.url, desk)];
     // A Tuesday at 11:00 in London, a week or two ahead of the servers' real clock.
-    const tuesday = DateTime.now().setZone('Europe/London').plus({ weeks: 1 }).set({ weekday: 2, hour: 11, minute: 0, second: 0, millisecond: 0 });
-    const booking = { patientId: patient.id, practitionerId: patel.id, typeId: checkUp.id, startsAt: tuesday.toUTC().toISO() };
-    const answers = await Promise.all(Array.from({ length: 1000 }, (_, i) => browsers[i % 2]!.call('POST', `/api/clinics/${clinic.id}/appointments`, booking)));
-    const byStatus = answers.reduce<Record<number, number>>((n, a) => ({ ...n, [a.status]: (n[a.status] ?? 0) + 1 }), {});
+    const tuesday = DateTime.now()
+      .setZone('Europe/London')
+      .plus({ weeks: 1 })
+      .set({ weekday: 2, hour: 11, minute: 0, second: 0, millisecond: 0 });
+    const booking = {
+      patientId: patient.id,
+      practitionerId: patel.id,
+      typeId: checkUp.id,
+      startsAt: tuesday.toUTC().toISO(),
+    };
+    const answers = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) =>
+        browsers[i % 2]!.call('POST', `/api/clinics/${clinic.id}/appointments`, booking),
+      ),
+    );
+    const byStatus = answers.reduce<Record<number, number>>(
+      (n, a) => ({ ...n, [a.status]: (n[a.status] ?? 0) + 1 }),
+      {},
+    );
     expect(byStatus).toEqual({ 201: 1, 409: 999 });
     expect(await db.prisma.appointment.count({ where: { clinicId: clinic.id, status: 'booked' } })).toBe(1);
   });

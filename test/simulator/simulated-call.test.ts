@@ -20,7 +20,13 @@ describe('Reading TwiML', () => {
       '<Enqueue waitUrl="/w" action="/a">clinic-1</Enqueue><Record action="/r" maxLength="120"/><Start><Recording recordingStatusCallback="/rec"/></Start><Hangup/><Sms>no</Sms></Response>';
     expect(readTwiml(xml)).toEqual([
       { verb: 'Say', text: 'Hello.' },
-      { verb: 'Gather', action: 'https://x.test/twilio/menu?call=1&a=2', input: ['dtmf', 'speech'], numDigits: 1, said: ['Press 1.'] },
+      {
+        verb: 'Gather',
+        action: 'https://x.test/twilio/menu?call=1&a=2',
+        input: ['dtmf', 'speech'],
+        numDigits: 1,
+        said: ['Press 1.'],
+      },
       { verb: 'Redirect', url: 'https://x.test/twilio/menu?silence=1' },
       { verb: 'Dial', action: '/d', number: null, client: 'staff_1' },
       { verb: 'Dial', action: null, number: '+441632960999', client: null },
@@ -51,7 +57,10 @@ describe('A simulated call against the real app', () => {
   it('books by keypad, hears the confirmation, and the call ends complete in the log', async () => {
     const { app, clinic, patient } = await clinicLine(db);
     const sid = callSid(0x5100);
-    const call = new SimulatedCall({ sid, accountSid: ACCOUNT, from: '+447700900123', to: clinic.numbers[0]! }, postTo(app));
+    const call = new SimulatedCall(
+      { sid, accountSid: ACCOUNT, from: '+447700900123', to: clinic.numbers[0]! },
+      postTo(app),
+    );
     await call.dial();
     expect(call.state).toBe('gathering');
     expect(call.heardSince()).toContain('To book an appointment, press 1');
@@ -59,17 +68,26 @@ describe('A simulated call against the real app', () => {
     for (const key of ['1', '1', '1', '23041980']) await call.press(key);
     const before = call.transcript.length;
     await call.press('1');
-    expect(call.heardSince(before)).toContain("You're booked for today, Monday the 7th of June at eleven o'clock in the morning with Dr Patel.");
+    expect(call.heardSince(before)).toContain(
+      "You're booked for today, Monday the 7th of June at eleven o'clock in the morning with Dr Patel.",
+    );
     expect(call.state).toBe('ended');
     await expect(call.press('1')).rejects.toThrow('The call has ended.');
     expect(await db.prisma.appointment.count({ where: { patientId: patient.id, source: 'phone' } })).toBe(1);
-    expect(await db.prisma.call.findUniqueOrThrow({ where: { callSid: sid } })).toMatchObject({ outcome: 'booked', status: 'completed', endedAt: expect.any(Date) });
+    expect(await db.prisma.call.findUniqueOrThrow({ where: { callSid: sid } })).toMatchObject({
+      outcome: 'booked',
+      status: 'completed',
+      endedAt: expect.any(Date),
+    });
   });
 
   it('says a word instead of pressing, stays silent (the <Redirect> runs), and hangs up midway', async () => {
     const { app, clinic } = await clinicLine(db);
     const sid = callSid(0x5101);
-    const call = new SimulatedCall({ sid, accountSid: ACCOUNT, from: '+447700900888', to: clinic.numbers[0]! }, postTo(app));
+    const call = new SimulatedCall(
+      { sid, accountSid: ACCOUNT, from: '+447700900888', to: clinic.numbers[0]! },
+      postTo(app),
+    );
     await call.dial();
     await call.say('I want to book an appointment');
     expect(call.heardSince()).toContain('The next free times are');
@@ -96,26 +114,45 @@ describe("A simulated call in a queue, playing Twilio's side of <Enqueue>", () =
     };
     return { got, post };
   }
-  const enqueue = xml('<Say>Please hold for reception.</Say><Enqueue waitUrl="/wait" action="/left">clinic-1</Enqueue>');
+  const enqueue = xml(
+    '<Say>Please hold for reception.</Say><Enqueue waitUrl="/wait" action="/left">clinic-1</Enqueue>',
+  );
 
   it('requests the wait URL at once and on each hold-on with the place in the queue; reception takes the caller out, puts them through, and hangs up', async () => {
     let place = { position: 2, size: 2 };
     const { got, post } = service({
       '/twilio/voice': enqueue,
-      '/wait': (p) => xml(`<Say>You are number ${p.QueuePosition} in the queue.</Say><Play>https://music.test/hold.mp3</Play>`),
+      '/wait': (p) =>
+        xml(`<Say>You are number ${p.QueuePosition} in the queue.</Say><Play>https://music.test/hold.mp3</Play>`),
       '/left': xml('<Say>Thank you for calling. Goodbye.</Say><Hangup/>'),
       '/connect': xml('<Dial action="/connected"><Client>staff_abc</Client></Dial>'),
       '/connected': xml('<Say>Thank you for calling. Goodbye.</Say><Hangup/>'),
       '/twilio/status': '',
     });
     const rang: string[] = [];
-    const call = new SimulatedCall({ sid: callSid(0x5200), accountSid: ACCOUNT, from: '+447700900123', to: '+441632960001', queuePlace: () => place, onBrowserRinging: (_c, who) => rang.push(who) }, post);
+    const call = new SimulatedCall(
+      {
+        sid: callSid(0x5200),
+        accountSid: ACCOUNT,
+        from: '+447700900123',
+        to: '+441632960001',
+        queuePlace: () => place,
+        onBrowserRinging: (_c, who) => rang.push(who),
+      },
+      post,
+    );
     await call.dial();
     expect(call.state).toBe('queued');
     expect(call.queueName).toBe('clinic-1');
     expect(call.heardSince()).toBe('Please hold for reception. You are number 2 in the queue.');
     const wait = got.find((r) => r.path === '/wait')!.params;
-    expect(wait).toMatchObject({ QueuePosition: '2', CurrentQueueSize: '2', QueueTime: expect.stringMatching(/^\d+$/), QueueSid: expect.stringMatching(/^QU[0-9a-f]{32}$/), CallSid: call.sid });
+    expect(wait).toMatchObject({
+      QueuePosition: '2',
+      CurrentQueueSize: '2',
+      QueueTime: expect.stringMatching(/^\d+$/),
+      QueueSid: expect.stringMatching(/^QU[0-9a-f]{32}$/),
+      CallSid: call.sid,
+    });
     place = { position: 1, size: 1 };
     await call.holdOn();
     expect(call.heardSince()).toContain('You are number 1 in the queue.');
@@ -124,7 +161,10 @@ describe("A simulated call in a queue, playing Twilio's side of <Enqueue>", () =
     // Reception answers: Twilio's dequeue moves the caller to the connect URL.
     expect(call.takenFromQueue('/connect')).toBe(true);
     await until('the call to be put through', () => call.state === 'connected' || undefined, 5_000);
-    expect(got.find((r) => r.path === '/left')!.params).toMatchObject({ QueueResult: 'redirected', QueueSid: wait.QueueSid });
+    expect(got.find((r) => r.path === '/left')!.params).toMatchObject({
+      QueueResult: 'redirected',
+      QueueSid: wait.QueueSid,
+    });
     expect(rang).toEqual(['staff_abc']);
     expect(call.connectedTo).toBe('staff_abc');
     expect(call.takenFromQueue('/connect')).toBe(false); // no longer in a queue: Twilio's 404
@@ -142,10 +182,14 @@ describe("A simulated call in a queue, playing Twilio's side of <Enqueue>", () =
     const { got, post } = service({
       '/twilio/voice': enqueue,
       '/wait': () => xml(leave ? '<Leave/>' : '<Say>You are next in the queue.</Say>'),
-      '/left': (p) => xml(p.QueueResult === 'leave' ? '<Say>Please leave a message.</Say><Record action="/recorded"/>' : '<Hangup/>'),
+      '/left': (p) =>
+        xml(p.QueueResult === 'leave' ? '<Say>Please leave a message.</Say><Record action="/recorded"/>' : '<Hangup/>'),
       '/twilio/status': '',
     });
-    const first = new SimulatedCall({ sid: callSid(0x5201), accountSid: ACCOUNT, from: '+447700900123', to: '+441632960001' }, post);
+    const first = new SimulatedCall(
+      { sid: callSid(0x5201), accountSid: ACCOUNT, from: '+447700900123', to: '+441632960001' },
+      post,
+    );
     await first.dial();
     leave = true;
     await first.holdOn();
@@ -153,10 +197,15 @@ describe("A simulated call in a queue, playing Twilio's side of <Enqueue>", () =
     expect(first.heardSince()).toContain('Please leave a message.');
 
     leave = false;
-    const second = new SimulatedCall({ sid: callSid(0x5202), accountSid: ACCOUNT, from: '+447700900124', to: '+441632960001' }, post);
+    const second = new SimulatedCall(
+      { sid: callSid(0x5202), accountSid: ACCOUNT, from: '+447700900124', to: '+441632960001' },
+      post,
+    );
     await second.dial();
     await second.hangUp();
-    expect(got.filter((r) => r.path === '/left' && r.params.CallSid === second.sid).map((r) => r.params.QueueResult)).toEqual(['hangup']);
+    expect(
+      got.filter((r) => r.path === '/left' && r.params.CallSid === second.sid).map((r) => r.params.QueueResult),
+    ).toEqual(['hangup']);
     expect(second.state).toBe('ended');
   });
 });

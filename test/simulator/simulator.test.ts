@@ -8,20 +8,45 @@ import type { HttpBrowser } from '../helpers/http-browser.js';
 import type { ServerProcess } from '../helpers/process.js';
 import { until } from '../helpers/until.js';
 
-const twilio = (over: Partial<{ authToken: string; apiKey: string; apiBaseUrl: string }> = {}) => ({ apiBaseUrl: 'https://api.twilio.com', ...over });
+const twilio = (over: Partial<{ authToken: string; apiKey: string; apiBaseUrl: string }> = {}) => ({
+  apiBaseUrl: 'https://api.twilio.com',
+  ...over,
+});
 
 describe('When the simulator runs', () => {
   it('outside production without Twilio, or with SIMULATOR=on; never with real credentials, never when switched off', () => {
     expect(simulatorMode({ production: false, twilio: twilio() })).toEqual({ enabled: true });
-    expect(simulatorMode({ production: false, twilio: twilio({ authToken: 'a'.repeat(32), apiBaseUrl: 'http://127.0.0.1:4010' }) })).toEqual({ enabled: true });
+    expect(
+      simulatorMode({
+        production: false,
+        twilio: twilio({ authToken: 'a'.repeat(32), apiBaseUrl: 'http://127.0.0.1:4010' }),
+      }),
+    ).toEqual({ enabled: true });
     expect(simulatorMode({ production: true, twilio: twilio(), simulator: 'on' })).toEqual({ enabled: true });
-    expect(simulatorMode({ production: true, twilio: twilio() })).toMatchObject({ enabled: false, reason: expect.stringContaining('NODE_ENV=production') });
-    expect(simulatorMode({ production: false, twilio: twilio(), simulator: 'off' })).toMatchObject({ enabled: false, reason: 'SIMULATOR=off' });
+    expect(simulatorMode({ production: true, twilio: twilio() })).toMatchObject({
+      enabled: false,
+      reason: expect.stringContaining('NODE_ENV=production'),
+    });
+    expect(simulatorMode({ production: false, twilio: twilio(), simulator: 'off' })).toMatchObject({
+      enabled: false,
+      reason: 'SIMULATOR=off',
+    });
     for (const real of [{ authToken: 'a'.repeat(32) }, { apiKey: 'SK' + 'b'.repeat(32) }]) {
-      expect(simulatorMode({ production: false, twilio: twilio(real), simulator: 'on' })).toMatchObject({ enabled: false, reason: expect.stringContaining('real Twilio credentials') });
+      expect(simulatorMode({ production: false, twilio: twilio(real), simulator: 'on' })).toMatchObject({
+        enabled: false,
+        reason: expect.stringContaining('real Twilio credentials'),
+      });
       // Twilio's API however its address is written: any port, case, path or host of twilio.com.
-      for (const apiBaseUrl of ['https://api.twilio.com:443', 'https://API.Twilio.com/', 'https://api.twilio.com/2010-04-01', 'https://api.dublin.ie1.twilio.com', 'http://api.twilio.com']) {
-        expect(simulatorMode({ production: false, twilio: twilio({ ...real, apiBaseUrl }), simulator: 'on' })).toMatchObject({ enabled: false, reason: expect.stringContaining('real Twilio credentials') });
+      for (const apiBaseUrl of [
+        'https://api.twilio.com:443',
+        'https://API.Twilio.com/',
+        'https://api.twilio.com/2010-04-01',
+        'https://api.dublin.ie1.twilio.com',
+        'http://api.twilio.com',
+      ]) {
+        expect(
+          simulatorMode({ production: false, twilio: twilio({ ...real, apiBaseUrl }), simulator: 'on' }),
+        ).toMatchObject({ enabled: false, reason: expect.stringContaining('real Twilio credentials') });
       }
     }
   });
@@ -48,12 +73,20 @@ describe('The simulator on a fresh machine (a real process, embedded database, n
     // Jane Doe, the demo's first patient, rings from her own phone.
     let call = await owner.call('POST', base, { from: '+447700900100' });
     expect(call.status).toBe(201);
-    const said = () => (call.body.transcript as Array<{ who: string; text: string }>).filter((l) => l.who === 'line').map((l) => l.text).join(' ');
+    const said = () =>
+      (call.body.transcript as Array<{ who: string; text: string }>)
+        .filter((l) => l.who === 'line')
+        .map((l) => l.text)
+        .join(' ');
     expect(said()).toContain('If this is an emergency, hang up and call 999.');
     expect(call.body).toMatchObject({ state: 'gathering', takes: 'keys or speech' });
     // The first choice at every question: book, the first type, the first time, someone registered,
     // Jane's date of birth (all eight keys at once, as the question says it takes), yes.
-    const jane = ((await owner.call('GET', `/api/clinics/${clinicId}/patients?q=Jane%20Doe`)).body.patients as Array<{ dateOfBirth: string }>)[0]!;
+    const jane = (
+      (await owner.call('GET', `/api/clinics/${clinicId}/patients?q=Jane%20Doe`)).body.patients as Array<{
+        dateOfBirth: string;
+      }>
+    )[0]!;
     const [year, month, day] = jane.dateOfBirth.split('-');
     for (let step = 0; step < 8 && call.body.state === 'gathering' && !said().includes("You're booked"); step++) {
       const digits = call.body.digits === 8 ? `${day}${month}${year}` : '1';
@@ -69,29 +102,48 @@ describe('The simulator on a fresh machine (a real process, embedded database, n
     // Nothing more can be done on an ended call, and nobody else's call can be reached.
     expect((await owner.call('POST', `${base}/${call.body.sid}/press`, { digits: '1' })).status).toBe(409);
     expect((await owner.call('POST', `${base}/CA${'0'.repeat(32)}/press`, { digits: '1' })).status).toBe(404);
-    expect((await owner.call('POST', `${base}/${call.body.sid}/press`, { digits: 'x' })).body).toMatchObject({ error: { field: 'digits' } });
+    expect((await owner.call('POST', `${base}/${call.body.sid}/press`, { digits: 'x' })).body).toMatchObject({
+      error: { field: 'digits' },
+    });
     // It calls the clinic's own numbers only.
     const another = await owner.call('POST', base, { from: '+447700900100', to: '+441632960999' });
-    expect(another).toMatchObject({ status: 400, body: { error: { field: 'to', message: expect.stringContaining("must be one of this clinic's numbers") } } });
+    expect(another).toMatchObject({
+      status: 400,
+      body: { error: { field: 'to', message: expect.stringContaining("must be one of this clinic's numbers") } },
+    });
 
     // A stranger leaves a message: asked for reception in hours (nobody is taking calls,
     // the demo has no desk phone) or offered one when reception is closed.
     call = await owner.call('POST', base, { from: '+447700900999' });
-    call = await owner.call('POST', `${base}/${call.body.sid}/press`, { digits: said().includes('To leave a message for the clinic, press 1') ? '1' : '3' });
-    if (call.body.takes !== 'a message' && said().includes('To leave a message for the clinic, press 1')) call = await owner.call('POST', `${base}/${call.body.sid}/press`, { digits: '1' });
+    call = await owner.call('POST', `${base}/${call.body.sid}/press`, {
+      digits: said().includes('To leave a message for the clinic, press 1') ? '1' : '3',
+    });
+    if (call.body.takes !== 'a message' && said().includes('To leave a message for the clinic, press 1'))
+      call = await owner.call('POST', `${base}/${call.body.sid}/press`, { digits: '1' });
     expect(call.body.takes).toBe('a message');
-    expect((await owner.call('POST', `${base}/${call.body.sid}/message`, { seconds: 0 })).body).toMatchObject({ error: { field: 'seconds' } });
+    expect((await owner.call('POST', `${base}/${call.body.sid}/message`, { seconds: 0 })).body).toMatchObject({
+      error: { field: 'seconds' },
+    });
     call = await owner.call('POST', `${base}/${call.body.sid}/message`, { seconds: 6 });
     expect(call.status).toBe(200);
     expect(call.body.state).toBe('ended');
     // Twilio's part, played by the server: the recording is fetched from its stand-in, stored encrypted, and on the call-back list.
-    const voicemail = await until('the message to be stored', async () => {
-      const list = (await owner.call('GET', `/api/clinics/${clinicId}/call-backs`)).body.callBacks as Array<{ fromNumber: string; voicemail: { id: string; status: string; durationSeconds: number } | null }>;
-      const mine = list.find((c) => c.fromNumber === '+447700900999');
-      return mine?.voicemail?.status === 'stored' ? mine.voicemail : undefined;
-    }, 30_000);
+    const voicemail = await until(
+      'the message to be stored',
+      async () => {
+        const list = (await owner.call('GET', `/api/clinics/${clinicId}/call-backs`)).body.callBacks as Array<{
+          fromNumber: string;
+          voicemail: { id: string; status: string; durationSeconds: number } | null;
+        }>;
+        const mine = list.find((c) => c.fromNumber === '+447700900999');
+        return mine?.voicemail?.status === 'stored' ? mine.voicemail : undefined;
+      },
+      30_000,
+    );
     expect(voicemail.durationSeconds).toBe(6);
-    const audio = await fetch(`${server.url}/api/clinics/${clinicId}/recordings/${voicemail.id}/audio`, { headers: { cookie: owner.cookie() } });
+    const audio = await fetch(`${server.url}/api/clinics/${clinicId}/recordings/${voicemail.id}/audio`, {
+      headers: { cookie: owner.cookie() },
+    });
     expect(audio.status).toBe(200);
     expect(Buffer.from(await audio.arrayBuffer()).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xfb])); // an MP3 frame: it plays
   }, 120_000);
@@ -102,13 +154,24 @@ describe('The simulator on a fresh machine (a real process, embedded database, n
     expect((await owner.call('PUT', '/api/presence', { available: true })).status).toBe(200);
     // No Twilio to talk to: the dashboard is told its phone is simulated, and gets no token.
     const voice = await owner.call('GET', '/api/voice/token');
-    expect(voice.body).toEqual({ simulated: true, identity: expect.stringMatching(/^staff_[0-9a-f]{32}$/), expiresAt: expect.any(String) });
+    expect(voice.body).toEqual({
+      simulated: true,
+      identity: expect.stringMatching(/^staff_[0-9a-f]{32}$/),
+      expiresAt: expect.any(String),
+    });
     const events: Array<{ name: string; data: Record<string, unknown> }> = [];
-    const socket = connect(server.url, { transports: ['websocket'], extraHeaders: { cookie: owner.cookie(), origin: server.url } });
+    const socket = connect(server.url, {
+      transports: ['websocket'],
+      extraHeaders: { cookie: owner.cookie(), origin: server.url },
+    });
     socket.onAny((name: string, event: { data: Record<string, unknown> }) => events.push({ name, data: event.data }));
     try {
       await until('the dashboard socket to be ready', () => socket.connected || undefined, 10_000);
-      const heard = (call: { body: Record<string, unknown> }) => (call.body.transcript as Array<{ who: string; text: string }>).filter((l) => l.who === 'line').map((l) => l.text).join(' ');
+      const heard = (call: { body: Record<string, unknown> }) =>
+        (call.body.transcript as Array<{ who: string; text: string }>)
+          .filter((l) => l.who === 'line')
+          .map((l) => l.text)
+          .join(' ');
       let jane = await owner.call('POST', base, { from: '+447700900100' });
       jane = await owner.call('POST', `${base}/${jane.body.sid}/press`, { digits: '3' });
       expect(jane.body.state).toBe('queued');
@@ -118,17 +181,29 @@ describe('The simulator on a fresh machine (a real process, embedded database, n
       expect(heard(stranger)).toContain('You are number 2 in the queue.');
 
       // The Live screen's queue: Jane first, by name.
-      const queue = (await owner.call('GET', `/api/clinics/${clinicId}/queue`)).body.callers as Array<{ id: string; position: number; callers: Array<{ name: string }> }>;
+      const queue = (await owner.call('GET', `/api/clinics/${clinicId}/queue`)).body.callers as Array<{
+        id: string;
+        position: number;
+        callers: Array<{ name: string }>;
+      }>;
       expect(queue.map((c) => c.callers.map((p) => p.name))).toEqual([['Jane Doe'], []]);
       const answered = await owner.call('POST', `/api/clinics/${clinicId}/calls/${queue[0]!.id}/answer`);
       expect(answered.body).toMatchObject({ callSid: jane.body.sid, identity: voice.body.identity });
       // Twilio's dequeue (played by the server) puts Jane through to the owner's browser.
-      await until('the browser phone to ring', () => events.find((e) => e.name === 'simulator.browser_ringing' && e.data.callSid === jane.body.sid), 10_000);
+      await until(
+        'the browser phone to ring',
+        () => events.find((e) => e.name === 'simulator.browser_ringing' && e.data.callSid === jane.body.sid),
+        10_000,
+      );
       expect(events.find((e) => e.name === 'simulator.browser_ringing')!.data.identity).toBe(voice.body.identity);
-      jane = await until('Jane to be put through', async () => {
-        const now = await owner.call('GET', `${base}/${jane.body.sid}`);
-        return now.body.state === 'connected' ? now : undefined;
-      }, 10_000);
+      jane = await until(
+        'Jane to be put through',
+        async () => {
+          const now = await owner.call('GET', `${base}/${jane.body.sid}`);
+          return now.body.state === 'connected' ? now : undefined;
+        },
+        10_000,
+      );
       // Someone else cannot answer her again.
       expect((await owner.call('POST', `/api/clinics/${clinicId}/calls/${queue[0]!.id}/answer`)).status).toBe(409);
 
@@ -138,10 +213,26 @@ describe('The simulator on a fresh machine (a real process, embedded database, n
       jane = await owner.call('POST', `${base}/${jane.body.sid}/reception-hangup`);
       expect(jane.body.state).toBe('ended');
       expect(heard(jane)).toMatch(/Thank you for calling\. Goodbye\.$/);
-      await until('the dashboard to hear the call ended', () => events.find((e) => e.name === 'call.ended' && e.data.callSid === jane.body.sid), 10_000);
-      const log = (await owner.call('GET', `/api/clinics/${clinicId}/calls?limit=10`)).body.calls as Array<{ callSid: string; status: string; answeredBy: string | null; outcome: string }>;
-      expect(log.find((c) => c.callSid === jane.body.sid)).toMatchObject({ status: 'completed', outcome: 'reception', answeredBy: expect.any(String) });
-      const callBacks = (await owner.call('GET', `/api/clinics/${clinicId}/call-backs`)).body.callBacks as Array<{ fromNumber: string; callers: unknown[] }>;
+      await until(
+        'the dashboard to hear the call ended',
+        () => events.find((e) => e.name === 'call.ended' && e.data.callSid === jane.body.sid),
+        10_000,
+      );
+      const log = (await owner.call('GET', `/api/clinics/${clinicId}/calls?limit=10`)).body.calls as Array<{
+        callSid: string;
+        status: string;
+        answeredBy: string | null;
+        outcome: string;
+      }>;
+      expect(log.find((c) => c.callSid === jane.body.sid)).toMatchObject({
+        status: 'completed',
+        outcome: 'reception',
+        answeredBy: expect.any(String),
+      });
+      const callBacks = (await owner.call('GET', `/api/clinics/${clinicId}/call-backs`)).body.callBacks as Array<{
+        fromNumber: string;
+        callers: unknown[];
+      }>;
       expect(callBacks.find((c) => c.fromNumber === '+447700900998')).toMatchObject({ callers: [] }); // a stranger
       expect((await owner.call('POST', `${base}/${jane.body.sid}/reception-hangup`)).status).toBe(409);
     } finally {
@@ -150,19 +241,39 @@ describe('The simulator on a fresh machine (a real process, embedded database, n
   }, 60_000);
 
   it('a clinic that records calls gets the recording of the whole call, brought home as from Twilio', async () => {
-    expect((await owner.call('PATCH', `/api/clinics/${clinicId}`, { recordCalls: true, recordingNotice: 'Calls are recorded for training.' })).status).toBe(200);
+    expect(
+      (
+        await owner.call('PATCH', `/api/clinics/${clinicId}`, {
+          recordCalls: true,
+          recordingNotice: 'Calls are recorded for training.',
+        })
+      ).status,
+    ).toBe(200);
     try {
       let call = await owner.call('POST', base, { from: '+447700900101' });
-      expect((call.body.transcript as Array<{ text: string }>).map((l) => l.text)).toEqual(expect.arrayContaining(['Calls are recorded for training.', '(the call is being recorded)']));
+      expect((call.body.transcript as Array<{ text: string }>).map((l) => l.text)).toEqual(
+        expect.arrayContaining(['Calls are recorded for training.', '(the call is being recorded)']),
+      );
       call = await owner.call('POST', `${base}/${call.body.sid}/hangup`);
       expect(call.body.state).toBe('ended');
-      const log = (await owner.call('GET', `/api/clinics/${clinicId}/calls?limit=5`)).body.calls as Array<{ id: string; callSid: string }>;
+      const log = (await owner.call('GET', `/api/clinics/${clinicId}/calls?limit=5`)).body.calls as Array<{
+        id: string;
+        callSid: string;
+      }>;
       const callId = log.find((c) => c.callSid === call.body.sid)!.id;
-      const recording = await until('the call recording to be stored', async () => {
-        const detail = (await owner.call('GET', `/api/clinics/${clinicId}/calls/${callId}`)).body as { recordings: Array<{ id: string; kind: string; status: string }> };
-        return detail.recordings.find((r) => r.kind === 'call' && r.status === 'stored');
-      }, 30_000);
-      const audio = await fetch(`${server.url}/api/clinics/${clinicId}/recordings/${recording.id}/audio`, { headers: { cookie: owner.cookie() } });
+      const recording = await until(
+        'the call recording to be stored',
+        async () => {
+          const detail = (await owner.call('GET', `/api/clinics/${clinicId}/calls/${callId}`)).body as {
+            recordings: Array<{ id: string; kind: string; status: string }>;
+          };
+          return detail.recordings.find((r) => r.kind === 'call' && r.status === 'stored');
+        },
+        30_000,
+      );
+      const audio = await fetch(`${server.url}/api/clinics/${clinicId}/recordings/${recording.id}/audio`, {
+        headers: { cookie: owner.cookie() },
+      });
       expect(audio.status).toBe(200);
       expect(Buffer.from(await audio.arrayBuffer()).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xfb]));
     } finally {

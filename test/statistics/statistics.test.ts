@@ -32,15 +32,48 @@ describe.each(databaseKinds())('Call statistics (%s database)', (kind) => {
   }
 
   const MONDAY = {
-    date: '2027-06-07', calls: 8, askedForReception: 5, answered: 3, answeredWithin20s: 2, answerSecondsTotal: 80, longestAnswerSeconds: 45,
-    abandoned: 1, abandonedWaitSecondsTotal: 70, abandonedWaitCount: 1, voicemails: 1, booked: 1, moved: 1, cancelled: 0, outOfHours: 1,
-    callBacksRequested: 2, callBacksMade: 1, callSecondsTotal: 1075, callSecondsCount: 8,
-    answeredWithin20sRate: 0.4, abandonmentRate: 0.2, averageAnswerSeconds: 27, averageAbandonedWaitSeconds: 70, averageCallSeconds: 134, bookedOrChanged: 2,
+    date: '2027-06-07',
+    calls: 8,
+    askedForReception: 5,
+    answered: 3,
+    answeredWithin20s: 2,
+    answerSecondsTotal: 80,
+    longestAnswerSeconds: 45,
+    abandoned: 1,
+    abandonedWaitSecondsTotal: 70,
+    abandonedWaitCount: 1,
+    voicemails: 1,
+    booked: 1,
+    moved: 1,
+    cancelled: 0,
+    outOfHours: 1,
+    callBacksRequested: 2,
+    callBacksMade: 1,
+    callSecondsTotal: 1075,
+    callSecondsCount: 8,
+    answeredWithin20sRate: 0.4,
+    abandonmentRate: 0.2,
+    averageAnswerSeconds: 27,
+    averageAbandonedWaitSeconds: 70,
+    averageCallSeconds: 134,
+    bookedOrChanged: 2,
   };
-  const TUESDAY = { date: '2027-06-08', calls: 1, askedForReception: 0, cancelled: 1, callBacksRequested: 0, callBacksMade: 1, callSecondsTotal: 60, answeredWithin20sRate: null, abandonmentRate: null, averageCallSeconds: 60, bookedOrChanged: 1 };
+  const TUESDAY = {
+    date: '2027-06-08',
+    calls: 1,
+    askedForReception: 0,
+    cancelled: 1,
+    callBacksRequested: 0,
+    callBacksMade: 1,
+    callSecondsTotal: 60,
+    answeredWithin20sRate: null,
+    abandonmentRate: null,
+    averageCallSeconds: 60,
+    bookedOrChanged: 1,
+  };
   const hours = (counts: Record<number, number>) => Array.from({ length: 24 }, (_, h) => counts[h] ?? 0);
 
-  it('every figure equals the hand-worked value, by the clinic\'s local day and hour, and the totals outlive the calls', async () => {
+  it("every figure equals the hand-worked value, by the clinic's local day and hour, and the totals outlive the calls", async () => {
     const clinic = await seededClinic();
     const { browser, url } = await ownerOf(clinic.id, utc('2027-06-14T09:00:00Z'));
     const report = await browser.get(`${url}?from=2027-06-07&to=2027-06-08`);
@@ -50,13 +83,26 @@ describe.each(databaseKinds())('Call statistics (%s database)', (kind) => {
       { ...MONDAY, callsByHour: hours({ 0: 1, 8: 2, 9: 3, 13: 1, 23: 1 }) },
       expect.objectContaining({ ...TUESDAY, callsByHour: hours({ 0: 1 }) }),
     ]);
-    expect(report.body.totals).toMatchObject({ calls: 9, callsByHour: hours({ 0: 2, 8: 2, 9: 3, 13: 1, 23: 1 }), callBacksMade: 2, bookedOrChanged: 3, answeredWithin20sRate: 0.4, abandonmentRate: 0.2, averageCallSeconds: 126, longestAnswerSeconds: 45 });
+    expect(report.body.totals).toMatchObject({
+      calls: 9,
+      callsByHour: hours({ 0: 2, 8: 2, 9: 3, 13: 1, 23: 1 }),
+      callBacksMade: 2,
+      bookedOrChanged: 3,
+      answeredWithin20sRate: 0.4,
+      abandonmentRate: 0.2,
+      averageCallSeconds: 126,
+      longestAnswerSeconds: 45,
+    });
 
     const csv = await browser.get(`${url}.csv?from=2027-06-07&to=2027-06-08`);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     const lines = csv.text.trim().split('\n');
-    expect(lines[0]).toMatch(/^date,calls,asked_for_reception,answered,answered_within_20s,answered_within_20s_rate,abandoned,abandonment_rate,/);
-    expect(lines[1]).toMatch(/^2027-06-07,8,5,3,2,0\.4000,1,0\.2000,1,1,1,0,1,27,45,70,2,1,134,1,0,0,0,0,0,0,0,2,3,0,0,0,1,/);
+    expect(lines[0]).toMatch(
+      /^date,calls,asked_for_reception,answered,answered_within_20s,answered_within_20s_rate,abandoned,abandonment_rate,/,
+    );
+    expect(lines[1]).toMatch(
+      /^2027-06-07,8,5,3,2,0\.4000,1,0\.2000,1,1,1,0,1,27,45,70,2,1,134,1,0,0,0,0,0,0,0,2,3,0,0,0,1,/,
+    );
     expect(lines[3]).toMatch(/^total,9,5,3,2,0\.4000,1,0\.2000,/);
 
     // The call log is purged (its retention period has passed): closed days were kept as totals.
@@ -73,8 +119,14 @@ describe.each(databaseKinds())('Call statistics (%s database)', (kind) => {
     const first = await browser.get(`${url}?from=2027-06-07&to=2027-06-07`);
     expect(first.body.days[0]).toMatchObject({ calls: 8, callBacksMade: 1 });
     expect(await db.prisma.callStatsDay.count({ where: { clinicId: clinic.id } })).toBe(0);
-    await db.prisma.call.updateMany({ where: { clinicId: clinic.id, outcome: 'out_of_hours' }, data: { outcome: 'voicemail' } });
-    expect((await browser.get(`${url}?from=2027-06-07&to=2027-06-07`)).body.days[0]).toMatchObject({ voicemails: 2, outOfHours: 0 });
+    await db.prisma.call.updateMany({
+      where: { clinicId: clinic.id, outcome: 'out_of_hours' },
+      data: { outcome: 'voicemail' },
+    });
+    expect((await browser.get(`${url}?from=2027-06-07&to=2027-06-07`)).body.days[0]).toMatchObject({
+      voicemails: 2,
+      outOfHours: 0,
+    });
   });
 
   it('the scheduled run keeps every closed day once, so totals survive even if nobody looked', async () => {
@@ -82,7 +134,9 @@ describe.each(databaseKinds())('Call statistics (%s database)', (kind) => {
     expect(await closeDays(db.prisma, utc('2027-06-08T23:30:00Z'), clinic.id)).toBe(1); // Wednesday 00:30 local: only Monday is closed
     expect(await closeDays(db.prisma, utc('2027-06-10T23:30:00Z'), clinic.id)).toBe(2); // Friday 00:30: Tuesday and Wednesday (no calls: zeros)
     expect(await closeDays(db.prisma, utc('2027-06-10T23:30:00Z'), clinic.id)).toBe(0);
-    const monday = await db.prisma.callStatsDay.findUniqueOrThrow({ where: { clinicId_day: { clinicId: clinic.id, day: utc('2027-06-07T00:00:00Z') } } });
+    const monday = await db.prisma.callStatsDay.findUniqueOrThrow({
+      where: { clinicId_day: { clinicId: clinic.id, day: utc('2027-06-07T00:00:00Z') } },
+    });
     expect(monday).toMatchObject({ calls: 8, answered: 3, answeredWithin20s: 2, abandoned: 1 });
     // Nothing in a kept day names a caller or a call.
     expect(Object.keys(monday).filter((k) => /number|from|sid|patient|call(Id)?$/i.test(k))).toEqual([]);
@@ -119,7 +173,10 @@ describe.each(databaseKinds())('Call statistics (%s database)', (kind) => {
   it('a year before the clinic existed, or after today, costs nothing: zeros, nothing computed or kept', async () => {
     const clinic = await seededClinic();
     const { browser, url } = await ownerOf(clinic.id, utc('2027-06-14T09:00:00Z'));
-    for (const [from, to] of [['1990-01-01', '1990-12-31'], ['2099-01-01', '2099-12-31']]) {
+    for (const [from, to] of [
+      ['1990-01-01', '1990-12-31'],
+      ['2099-01-01', '2099-12-31'],
+    ]) {
       const report = await browser.get(`${url}?from=${from}&to=${to}`);
       expect(report.status).toBe(200);
       expect(report.body.days).toHaveLength(365);
@@ -129,22 +186,43 @@ describe.each(databaseKinds())('Call statistics (%s database)', (kind) => {
     // A period reaching into the clinic's life counts and keeps only the days it has lived.
     const straddling = await browser.get(`${url}?from=2026-11-01&to=2027-06-08`);
     expect(straddling.body.totals).toMatchObject({ calls: 9 });
-    const kept = (await db.prisma.callStatsDay.findMany({ where: { clinicId: clinic.id }, orderBy: { day: 'asc' } })).map((d) => d.day.toISOString().slice(0, 10));
-    const born = (await db.prisma.clinic.findUniqueOrThrow({ where: { id: clinic.id } })).createdAt.toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
+    const kept = (
+      await db.prisma.callStatsDay.findMany({ where: { clinicId: clinic.id }, orderBy: { day: 'asc' } })
+    ).map((d) => d.day.toISOString().slice(0, 10));
+    const born = (await db.prisma.clinic.findUniqueOrThrow({ where: { id: clinic.id } })).createdAt.toLocaleDateString(
+      'en-CA',
+      { timeZone: 'Europe/London' },
+    );
     expect([kept[0], kept.at(-1)]).toEqual([born, '2027-06-08']);
     expect(kept).toHaveLength(Math.round((Date.parse('2027-06-08') - Date.parse(born)) / 86_400_000) + 1);
   });
 
-  it('counts a busy clinic\'s days exactly across many pages of calls', async () => {
+  it("counts a busy clinic's days exactly across many pages of calls", async () => {
     const clinic = await makeClinic(db.prisma, { timeZone: 'Europe/London' });
     // 2,500 calls over two days (more than a page), and the call-backs of some.
     const start = utc('2027-06-07T07:00:00Z').getTime();
-    const calls = Array.from({ length: 2_500 }, (_, i) => ({ callSid: `CA${(0x5a000000 + i).toString(16).padStart(32, '0')}`, clinicId: clinic.id, fromNumber: '+447700900123', toNumber: clinic.numbers[0]!, direction: 'inbound', status: 'completed', startedAt: new Date(start + i * 60_000), outcome: i % 5 === 0 ? 'booked' : 'reception', durationSeconds: 60 }));
+    const calls = Array.from({ length: 2_500 }, (_, i) => ({
+      callSid: `CA${(0x5a000000 + i).toString(16).padStart(32, '0')}`,
+      clinicId: clinic.id,
+      fromNumber: '+447700900123',
+      toNumber: clinic.numbers[0]!,
+      direction: 'inbound',
+      status: 'completed',
+      startedAt: new Date(start + i * 60_000),
+      outcome: i % 5 === 0 ? 'booked' : 'reception',
+      durationSeconds: 60,
+    }));
     await db.prisma.call.createMany({ data: calls });
     const { browser, url } = await ownerOf(clinic.id, utc('2027-06-14T09:00:00Z'));
     const report = await browser.get(`${url}?from=2027-06-07&to=2027-06-09`);
-    const perDay = (date: string) => calls.filter((c) => c.startedAt.toLocaleDateString('en-CA', { timeZone: 'Europe/London' }) === date);
-    expect(report.body.days.map((d: { calls: number; booked: number }) => [d.calls, d.booked])).toEqual(['2027-06-07', '2027-06-08', '2027-06-09'].map((date) => [perDay(date).length, perDay(date).filter((c) => c.outcome === 'booked').length]));
+    const perDay = (date: string) =>
+      calls.filter((c) => c.startedAt.toLocaleDateString('en-CA', { timeZone: 'Europe/London' }) === date);
+    expect(report.body.days.map((d: { calls: number; booked: number }) => [d.calls, d.booked])).toEqual(
+      ['2027-06-07', '2027-06-08', '2027-06-09'].map((date) => [
+        perDay(date).length,
+        perDay(date).filter((c) => c.outcome === 'booked').length,
+      ]),
+    );
     expect(report.body.totals).toMatchObject({ calls: 2_500, booked: 500, callSecondsTotal: 150_000 });
   });
 
@@ -160,8 +238,21 @@ describe.each(databaseKinds())('Call statistics (%s database)', (kind) => {
     const gone = line.caller('+447700900202');
     await gone.dial();
     await gone.press('3');
-    await signedTwilioPost(line.app, '/twilio/status', { CallSid: gone.sid, CallStatus: 'completed', CallDuration: '30', From: '+447700900202', To: line.clinic.numbers[0]! });
+    await signedTwilioPost(line.app, '/twilio/status', {
+      CallSid: gone.sid,
+      CallStatus: 'completed',
+      CallDuration: '30',
+      From: '+447700900202',
+      To: line.clinic.numbers[0]!,
+    });
     const day = (await browser.get(`${url}?from=2027-06-07&to=2027-06-07`)).body.days[0];
-    expect(day).toMatchObject({ calls: 2, askedForReception: 2, answered: 1, answeredWithin20s: 1, abandoned: 1, callBacksRequested: 1 });
+    expect(day).toMatchObject({
+      calls: 2,
+      askedForReception: 2,
+      answered: 1,
+      answeredWithin20s: 1,
+      abandoned: 1,
+      callBacksRequested: 1,
+    });
   });
 });

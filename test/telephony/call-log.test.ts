@@ -24,7 +24,17 @@ describe('The call log', () => {
     ];
     let n = 1;
     for (const c of calls) {
-      await db.prisma.call.create({ data: { ...c, callSid: callSid(Math.floor(Math.random() * 1e9) + n++), clinicId: diary.clinic.id, toNumber: diary.clinic.numbers[0]!, direction: 'inbound', status: 'completed', durationSeconds: 60 } });
+      await db.prisma.call.create({
+        data: {
+          ...c,
+          callSid: callSid(Math.floor(Math.random() * 1e9) + n++),
+          clinicId: diary.clinic.id,
+          toNumber: diary.clinic.numbers[0]!,
+          direction: 'inbound',
+          status: 'completed',
+          durationSeconds: 60,
+        },
+      });
     }
     const { app } = makeTestApp(db, { clock: testClock(new Date('2027-06-09T09:00:00Z')) });
     const desk = browserAgent(app);
@@ -35,7 +45,11 @@ describe('The call log', () => {
   it('filters by local day, outcome and caller, newest first', async () => {
     const { desk, base } = await clinicWithCalls();
     const day = await desk.get(`${base}/calls?from=2027-06-07&to=2027-06-07`);
-    expect(day.body.calls.map((c: { fromNumber: string }) => c.fromNumber)).toEqual(['+447700900123', '+447700900003', '+447700900002']);
+    expect(day.body.calls.map((c: { fromNumber: string }) => c.fromNumber)).toEqual([
+      '+447700900123',
+      '+447700900003',
+      '+447700900002',
+    ]);
     const booked = await desk.get(`${base}/calls?outcome=booked`);
     expect(booked.body.calls).toHaveLength(2);
     const caller = await desk.get(`${base}/calls?caller=${encodeURIComponent('07700 900123')}`);
@@ -75,24 +89,47 @@ describe('The call log', () => {
     expect((await desk.get(`${base}/calls?cursor=nonsense`)).body.error.field).toBe('cursor');
     // Cursors shaped like ours but forged: never a 500.
     const forged = (c: object) => Buffer.from(JSON.stringify(c)).toString('base64url');
-    for (const cursor of [forged({ startedAt: '2027-06-07T00:00:00Z', id: 'not-a-uuid' }), forged({ startedAt: '99999-01-01', id: '0190f0f0-0000-7000-8000-000000000000' }), forged({ startedAt: 12, id: 3 }), forged([])]) {
+    for (const cursor of [
+      forged({ startedAt: '2027-06-07T00:00:00Z', id: 'not-a-uuid' }),
+      forged({ startedAt: '99999-01-01', id: '0190f0f0-0000-7000-8000-000000000000' }),
+      forged({ startedAt: 12, id: 3 }),
+      forged([]),
+    ]) {
       const res = await desk.get(`${base}/calls?cursor=${cursor}`);
       expect([res.status, res.body.error?.field]).toEqual([400, 'cursor']);
     }
   });
 
-  it('a call\'s timeline, from a real call; another clinic\'s call is 404', async () => {
+  it("a call's timeline, from a real call; another clinic's call is 404", async () => {
     const { app, desk, base, clinic } = await clinicWithCalls();
     const caller = new Caller(app, clinic.numbers[0]!);
     await caller.dial();
     await caller.press('3');
-    await signedTwilioPost(app, '/twilio/status', { CallSid: caller.sid, CallStatus: 'completed', CallDuration: '42', SequenceNumber: '3', AccountSid: 'AC' + 'a'.repeat(32), To: clinic.numbers[0]!, From: '+447700900123' });
+    await signedTwilioPost(app, '/twilio/status', {
+      CallSid: caller.sid,
+      CallStatus: 'completed',
+      CallDuration: '42',
+      SequenceNumber: '3',
+      AccountSid: 'AC' + 'a'.repeat(32),
+      To: clinic.numbers[0]!,
+      From: '+447700900123',
+    });
     const row = await db.prisma.call.findUniqueOrThrow({ where: { callSid: caller.sid } });
     const res = await desk.get(`${base}/calls/${row.id}`);
     expect(res.body.events.map((e: { kind: string }) => e.kind)).toEqual(['ringing', 'status:completed']);
     expect(res.body).toMatchObject({ durationSeconds: 42, status: 'completed' });
     const other = await makeDiary(db.prisma);
-    const theirs = await db.prisma.call.create({ data: { callSid: callSid(123_456_789), clinicId: other.clinic.id, fromNumber: '+447700900009', toNumber: other.clinic.numbers[0]!, direction: 'inbound', status: 'completed', startedAt: new Date() } });
+    const theirs = await db.prisma.call.create({
+      data: {
+        callSid: callSid(123_456_789),
+        clinicId: other.clinic.id,
+        fromNumber: '+447700900009',
+        toNumber: other.clinic.numbers[0]!,
+        direction: 'inbound',
+        status: 'completed',
+        startedAt: new Date(),
+      },
+    });
     expect((await desk.get(`${base}/calls/${theirs.id}`)).status).toBe(404);
   });
 });

@@ -4,7 +4,11 @@ import { makeTestApp } from '../helpers/app.js';
 import { browserAgent, makeClinic, makeStaff } from '../helpers/fixtures.js';
 import { inboundCall, signedTwilioPost } from '../helpers/twilio.js';
 
-const fallbackParams = (to: string) => ({ ...inboundCall({ To: to }), ErrorCode: '11200', ErrorUrl: 'https://phone.clinic.test/twilio/voice' });
+const fallbackParams = (to: string) => ({
+  ...inboundCall({ To: to }),
+  ErrorCode: '11200',
+  ErrorUrl: 'https://phone.clinic.test/twilio/voice',
+});
 
 describe("Twilio's fallback URL", () => {
   it('an unsigned request gets the plain spoken apology and learns nothing', async () => {

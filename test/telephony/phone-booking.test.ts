@@ -2,7 +2,6 @@ import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { clinicLine } from '../helpers/phone-line.js';
 import { databaseKinds } from '../helpers/services.js';
 
-
 describe.each(databaseKinds())('Calling the clinic (%s database)', (kind) => {
   let db: TestDatabase;
   beforeAll(async () => {
@@ -23,17 +22,31 @@ describe.each(databaseKinds())('Calling the clinic (%s database)', (kind) => {
     );
     await jane.press('1');
     // Her number is known, but caller ID can be spoofed: no name until her date of birth is keyed.
-    expect(jane.heard()).toBe('Is the appointment for someone already registered with us? Press 1. For someone new, press 2.');
+    expect(jane.heard()).toBe(
+      'Is the appointment for someone already registered with us? Press 1. For someone new, press 2.',
+    );
     await jane.press('1');
-    expect(jane.heard()).toBe("Please key the patient's date of birth as eight digits: day, month and year, for example 2 3 0 4 1 9 8 0.");
+    expect(jane.heard()).toBe(
+      "Please key the patient's date of birth as eight digits: day, month and year, for example 2 3 0 4 1 9 8 0.",
+    );
     await jane.press('23041980');
-    expect(jane.heard()).toBe("To book today, Monday the 7th of June at eleven o'clock in the morning with Dr Patel for Jane Doe, press 1. To choose another time, press 2.");
+    expect(jane.heard()).toBe(
+      "To book today, Monday the 7th of June at eleven o'clock in the morning with Dr Patel for Jane Doe, press 1. To choose another time, press 2.",
+    );
     const confirmUrl = jane.gatherAction();
     await jane.press('1');
-    expect(jane.heard()).toContain("You're booked for today, Monday the 7th of June at eleven o'clock in the morning with Dr Patel.");
+    expect(jane.heard()).toContain(
+      "You're booked for today, Monday the 7th of June at eleven o'clock in the morning with Dr Patel.",
+    );
     expect(jane.hungUp()).toBe(true);
     const booked = await db.prisma.appointment.findMany({ where: { patientId: patient.id } });
-    expect(booked).toEqual([expect.objectContaining({ practitionerId: patel.id, startsAt: new Date('2027-06-07T10:00:00Z'), source: 'phone' })]);
+    expect(booked).toEqual([
+      expect.objectContaining({
+        practitionerId: patel.id,
+        startsAt: new Date('2027-06-07T10:00:00Z'),
+        source: 'phone',
+      }),
+    ]);
     expect((await db.prisma.call.findUniqueOrThrow({ where: { callSid: jane.sid } })).outcome).toBe('booked');
 
     // Twilio repeats the confirmation: the booking stands once, and the caller hears the same.
@@ -48,7 +61,9 @@ describe.each(databaseKinds())('Calling the clinic (%s database)', (kind) => {
     await john.dial();
     await john.say('I want to book an appointment');
     await john.press('9'); // later times
-    expect(john.heard()).toMatch(/^The next free times are: For today, Monday the 7th of June at half past eleven in the morning with Dr Patel, press 1\./);
+    expect(john.heard()).toMatch(
+      /^The next free times are: For today, Monday the 7th of June at half past eleven in the morning with Dr Patel, press 1\./,
+    );
     await john.press('2');
     expect(john.heard()).toBe("Please say the patient's full name.");
     await john.say('John Smith.');
@@ -80,16 +95,29 @@ describe.each(databaseKinds())('Calling the clinic (%s database)', (kind) => {
     // Meanwhile a receptionist books Dr Patel's 11:00 for someone else.
     const other = await db.prisma.patient.create({ data: { clinicId: clinic.id, name: 'Walk In' } });
     await db.prisma.appointment.create({
-      data: { clinicId: clinic.id, practitionerId: patel.id, patientId: other.id, typeId: checkUp.id, startsAt: new Date('2027-06-07T10:00:00Z'), endsAt: new Date('2027-06-07T10:30:00Z'), blockedUntil: new Date('2027-06-07T10:30:00Z'), source: 'dashboard' },
+      data: {
+        clinicId: clinic.id,
+        practitionerId: patel.id,
+        patientId: other.id,
+        typeId: checkUp.id,
+        startsAt: new Date('2027-06-07T10:00:00Z'),
+        endsAt: new Date('2027-06-07T10:30:00Z'),
+        blockedUntil: new Date('2027-06-07T10:30:00Z'),
+        source: 'dashboard',
+      },
     });
     await jane.press('1');
-    expect(jane.heard()).toMatch(/^Sorry, that time was taken a moment ago\. The next free times are: For today, Monday the 7th of June at eleven o'clock in the morning with Dr Khan, press 1\./);
+    expect(jane.heard()).toMatch(
+      /^Sorry, that time was taken a moment ago\. The next free times are: For today, Monday the 7th of June at eleven o'clock in the morning with Dr Khan, press 1\./,
+    );
     expect(await db.prisma.appointment.count({ where: { patientId: patient.id } })).toBe(0);
   });
 
   it('two patients on one number: the date of birth keyed says who the appointment is for', async () => {
     const { caller, clinic } = await clinicLine(db);
-    const john = await db.prisma.patient.create({ data: { clinicId: clinic.id, name: 'John Doe', phone: '+447700900123', dateOfBirth: new Date('2010-09-01') } });
+    const john = await db.prisma.patient.create({
+      data: { clinicId: clinic.id, name: 'John Doe', phone: '+447700900123', dateOfBirth: new Date('2010-09-01') },
+    });
     const parent = caller('+447700900123');
     await parent.dial();
     await parent.press('1');
@@ -103,7 +131,13 @@ describe.each(databaseKinds())('Calling the clinic (%s database)', (kind) => {
 
   it('twins on one number share a date of birth: only then are names offered, and only theirs', async () => {
     const { caller, clinic } = await clinicLine(db);
-    const [amy, ben] = await Promise.all(['Amy Doe', 'Ben Doe'].map((name) => db.prisma.patient.create({ data: { clinicId: clinic.id, name, phone: '+447700900123', dateOfBirth: new Date('2015-02-14') } })));
+    const [amy, ben] = await Promise.all(
+      ['Amy Doe', 'Ben Doe'].map((name) =>
+        db.prisma.patient.create({
+          data: { clinicId: clinic.id, name, phone: '+447700900123', dateOfBirth: new Date('2015-02-14') },
+        }),
+      ),
+    );
     const parent = caller('+447700900123');
     await parent.dial();
     await parent.press('1');
@@ -118,9 +152,11 @@ describe.each(databaseKinds())('Calling the clinic (%s database)', (kind) => {
     expect(await db.prisma.appointment.count({ where: { patientId: amy!.id } })).toBe(0);
   });
 
-  it('a spoofed caller ID hears no name and cannot book in the patients\' names without their date of birth', async () => {
+  it("a spoofed caller ID hears no name and cannot book in the patients' names without their date of birth", async () => {
     const { caller, clinic, patient } = await clinicLine(db);
-    await db.prisma.patient.create({ data: { clinicId: clinic.id, name: 'John Doe', phone: '+447700900123', dateOfBirth: new Date('2010-09-01') } });
+    await db.prisma.patient.create({
+      data: { clinicId: clinic.id, name: 'John Doe', phone: '+447700900123', dateOfBirth: new Date('2010-09-01') },
+    });
     const spoofer = caller('+447700900123');
     await spoofer.dial();
     const heard: string[] = [spoofer.heard()];
@@ -128,7 +164,9 @@ describe.each(databaseKinds())('Calling the clinic (%s database)', (kind) => {
       await spoofer.press(keys);
       heard.push(spoofer.heard());
     }
-    expect(spoofer.heard()).toBe("Sorry, that date of birth doesn't match anyone registered on this number. To key it again, press 1. To book for someone new, press 2.");
+    expect(spoofer.heard()).toBe(
+      "Sorry, that date of birth doesn't match anyone registered on this number. To key it again, press 1. To book for someone new, press 2.",
+    );
     for (const guess of ['02021990', '03031990']) {
       await spoofer.press('1');
       heard.push(spoofer.heard());
@@ -146,7 +184,9 @@ describe.each(databaseKinds())('Calling the clinic (%s database)', (kind) => {
     const slot = slotAction.searchParams.get('s1')!;
     const confirm = `/twilio/book/confirm?${new URLSearchParams({ call: slotAction.searchParams.get('call')!, type: slotAction.searchParams.get('type')!, slot, patient: patient.id })}`;
     await sneaky.repeatLast(confirm, { Digits: '1' });
-    expect(sneaky.heard()).toBe('Is the appointment for someone already registered with us? Press 1. For someone new, press 2.');
+    expect(sneaky.heard()).toBe(
+      'Is the appointment for someone already registered with us? Press 1. For someone new, press 2.',
+    );
     expect(await db.prisma.appointment.count({ where: { clinicId: clinic.id } })).toBe(0);
   });
 
@@ -155,7 +195,9 @@ describe.each(databaseKinds())('Calling the clinic (%s database)', (kind) => {
     const c = caller();
     await c.dial();
     await c.press('3');
-    expect(c.heard()).toBe('Reception is closed at the moment. We open again Monday the 14th of June at half past eight in the morning. To leave a message for the clinic, press 1. To book an appointment, press 2.');
+    expect(c.heard()).toBe(
+      'Reception is closed at the moment. We open again Monday the 14th of June at half past eight in the morning. To leave a message for the clinic, press 1. To book an appointment, press 2.',
+    );
     expect(c.dialled()).toBeUndefined();
     const message = caller();
     await message.dial();
@@ -199,7 +241,9 @@ describe.each(databaseKinds())('Calling the clinic (%s database)', (kind) => {
     const c = caller();
     await c.dial();
     await c.press('3');
-    expect(c.heard()).toMatch(/^Sorry, nobody at reception can take your call just now. Please leave your name, your number and a short message after the tone/);
+    expect(c.heard()).toMatch(
+      /^Sorry, nobody at reception can take your call just now. Please leave your name, your number and a short message after the tone/,
+    );
     expect(c.dialled()).toBeUndefined();
     expect(c.recorder()).toBeDefined();
   });

@@ -13,7 +13,16 @@ describe.each(databaseKinds())('Changing or cancelling by phone (%s database)', 
   async function janeHasAnAppointment() {
     const line = await clinicLine(db);
     const appointment = await db.prisma.appointment.create({
-      data: { clinicId: line.clinic.id, practitionerId: line.patel.id, patientId: line.patient.id, typeId: line.checkUp.id, startsAt: new Date('2027-06-09T09:00:00Z'), endsAt: new Date('2027-06-09T09:30:00Z'), blockedUntil: new Date('2027-06-09T09:30:00Z'), source: 'dashboard' },
+      data: {
+        clinicId: line.clinic.id,
+        practitionerId: line.patel.id,
+        patientId: line.patient.id,
+        typeId: line.checkUp.id,
+        startsAt: new Date('2027-06-09T09:00:00Z'),
+        endsAt: new Date('2027-06-09T09:30:00Z'),
+        blockedUntil: new Date('2027-06-09T09:30:00Z'),
+        source: 'dashboard',
+      },
     });
     return { ...line, appointment };
   }
@@ -23,11 +32,17 @@ describe.each(databaseKinds())('Changing or cancelling by phone (%s database)', 
     const jane = caller();
     await jane.dial();
     await jane.press('2');
-    expect(jane.heard()).toBe("Please key the patient's date of birth as eight digits: day, month and year, for example 2 3 0 4 1 9 8 0.");
+    expect(jane.heard()).toBe(
+      "Please key the patient's date of birth as eight digits: day, month and year, for example 2 3 0 4 1 9 8 0.",
+    );
     await jane.press('23041980');
-    expect(jane.heard()).toBe("Your next appointment is Wednesday the 9th of June at ten o'clock in the morning with Dr Patel. To cancel it, press 1. To move it to another time, press 2.");
+    expect(jane.heard()).toBe(
+      "Your next appointment is Wednesday the 9th of June at ten o'clock in the morning with Dr Patel. To cancel it, press 1. To move it to another time, press 2.",
+    );
     await jane.press('1');
-    expect(jane.heard()).toContain("To cancel Wednesday the 9th of June at ten o'clock in the morning with Dr Patel, press 1.");
+    expect(jane.heard()).toContain(
+      "To cancel Wednesday the 9th of June at ten o'clock in the morning with Dr Patel, press 1.",
+    );
     await jane.press('1');
     expect(jane.heard()).toContain('is cancelled');
     expect((await db.prisma.appointment.findUniqueOrThrow({ where: { id: appointment.id } })).status).toBe('cancelled');
@@ -55,21 +70,35 @@ describe.each(databaseKinds())('Changing or cancelling by phone (%s database)', 
     await jane.say('I want to move my appointment');
     await jane.press('23041980');
     await jane.press('2');
-    expect(jane.heard()).toMatch(/^The next free times are: For today, Monday the 7th of June at eleven o'clock in the morning with Dr Patel, press 1\./);
+    expect(jane.heard()).toMatch(
+      /^The next free times are: For today, Monday the 7th of June at eleven o'clock in the morning with Dr Patel, press 1\./,
+    );
     await jane.press('1');
-    expect(jane.heard()).toBe("To move your appointment to today, Monday the 7th of June at eleven o'clock in the morning with Dr Patel, press 1. To keep it where it is, press 2.");
+    expect(jane.heard()).toBe(
+      "To move your appointment to today, Monday the 7th of June at eleven o'clock in the morning with Dr Patel, press 1. To keep it where it is, press 2.",
+    );
     await jane.press('1');
-    expect(jane.heard()).toContain("Your appointment is now today, Monday the 7th of June at eleven o'clock in the morning with Dr Patel.");
-    expect(await db.prisma.appointment.findUniqueOrThrow({ where: { id: appointment.id } })).toMatchObject({ practitionerId: patel.id, startsAt: new Date('2027-06-07T10:00:00Z'), status: 'booked' });
+    expect(jane.heard()).toContain(
+      "Your appointment is now today, Monday the 7th of June at eleven o'clock in the morning with Dr Patel.",
+    );
+    expect(await db.prisma.appointment.findUniqueOrThrow({ where: { id: appointment.id } })).toMatchObject({
+      practitionerId: patel.id,
+      startsAt: new Date('2027-06-07T10:00:00Z'),
+      status: 'booked',
+    });
   });
 
   it('a family number: no name is said; the date of birth keyed says whose appointments these are', async () => {
     const { caller, clinic } = await janeHasAnAppointment();
-    await db.prisma.patient.create({ data: { clinicId: clinic.id, name: 'John Doe', phone: '+447700900123', dateOfBirth: new Date('2010-09-01') } });
+    await db.prisma.patient.create({
+      data: { clinicId: clinic.id, name: 'John Doe', phone: '+447700900123', dateOfBirth: new Date('2010-09-01') },
+    });
     const parent = caller();
     await parent.dial();
     await parent.press('2');
-    expect(parent.heard()).toBe("Please key the patient's date of birth as eight digits: day, month and year, for example 2 3 0 4 1 9 8 0.");
+    expect(parent.heard()).toBe(
+      "Please key the patient's date of birth as eight digits: day, month and year, for example 2 3 0 4 1 9 8 0.",
+    );
     await parent.press('01092010'); // John's
     expect(parent.heard()).toContain('There are no upcoming appointments to change.');
     const again = caller();
@@ -81,7 +110,14 @@ describe.each(databaseKinds())('Changing or cancelling by phone (%s database)', 
 
   it('twins share a date of birth: only after it is keyed are their two names offered', async () => {
     const { caller, clinic } = await janeHasAnAppointment();
-    await db.prisma.patient.createMany({ data: ['Amy Doe', 'Ben Doe'].map((name) => ({ clinicId: clinic.id, name, phone: '+447700900123', dateOfBirth: new Date('2015-02-14') })) });
+    await db.prisma.patient.createMany({
+      data: ['Amy Doe', 'Ben Doe'].map((name) => ({
+        clinicId: clinic.id,
+        name,
+        phone: '+447700900123',
+        dateOfBirth: new Date('2015-02-14'),
+      })),
+    });
     const parent = caller();
     await parent.dial();
     await parent.press('2');

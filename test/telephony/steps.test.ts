@@ -58,7 +58,11 @@ describe('Action URLs', () => {
       const call = inboundCall({ To: clinic.numbers[0]! });
       await signedTwilioPost(app, '/twilio/voice', call);
       const { id } = await db.prisma.call.findUniqueOrThrow({ where: { callSid: call.CallSid! } });
-      const res = await signedTwilioPost(app, `/twilio/book/confirm?${new URLSearchParams({ call: id, type: checkUp.id, slot: 'whenever', patient: 'new' })}`, { ...call, Digits: '1' });
+      const res = await signedTwilioPost(
+        app,
+        `/twilio/book/confirm?${new URLSearchParams({ call: id, type: checkUp.id, slot: 'whenever', patient: 'new' })}`,
+        { ...call, Digits: '1' },
+      );
       expect(res.status).toBe(200);
       expect(res.text).toContain('<Say');
       expect(res.text).toMatch(/sorry/i);

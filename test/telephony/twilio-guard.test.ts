@@ -7,19 +7,27 @@ import { inboundCall, signedTwilioPost, twilioSignature } from '../helpers/twili
 describe("Twilio's signature helper", () => {
   it("reproduces Twilio's published example", () => {
     // The worked example in Twilio's webhook-security documentation.
-    const params = { CallSid: 'CA1234567890ABCDE', Caller: '+12349013030', Digits: '1234', From: '+12349013030', To: '+18005551212' };
-    expect(twilioSignature('12345', 'https://mycompany.com/myapp.php?foo=1&bar=2', params)).toBe('0/KCTR6DLpKmkAf8muzZqo1nDgQ=');
+    const params = {
+      CallSid: 'CA1234567890ABCDE',
+      Caller: '+12349013030',
+      Digits: '1234',
+      From: '+12349013030',
+      To: '+18005551212',
+    };
+    expect(twilioSignature('12345', 'https://mycompany.com/myapp.php?foo=1&bar=2', params)).toBe(
+      '0/KCTR6DLpKmkAf8muzZqo1nDgQ=',
+    );
   });
 });
 
-describe('Every /twilio/ route is guarded by Twilio\'s signature', () => {
+describe("Every /twilio/ route is guarded by Twilio's signature", () => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await openTestDatabase('embedded');
   });
   afterAll(() => db.drop());
 
-  it('a correctly signed call to a clinic number is answered with the clinic\'s name', async () => {
+  it("a correctly signed call to a clinic number is answered with the clinic's name", async () => {
     const clinic = await makeClinic(db.prisma, { name: 'Harbour Physio' });
     const res = await signedTwilioPost(makeTestApp(db).app, '/twilio/voice', inboundCall({ To: clinic.numbers[0]! }));
     expect(res.status).toBe(200);
@@ -44,8 +52,16 @@ describe('Every /twilio/ route is guarded by Twilio\'s signature', () => {
     const attempts = [
       request(app).post('/twilio/voice').type('form').send(params),
       request(app).post('/twilio/voice').type('form').set('X-Twilio-Signature', 'bm90IGEgc2lnbmF0dXJl').send(params),
-      request(app).post('/twilio/voice').type('form').set('X-Twilio-Signature', good).send({ ...params, From: '+447700900999' }),
-      request(app).post('/twilio/voice').type('form').set('X-Twilio-Signature', twilioSignature('f'.repeat(32), url, params)).send(params),
+      request(app)
+        .post('/twilio/voice')
+        .type('form')
+        .set('X-Twilio-Signature', good)
+        .send({ ...params, From: '+447700900999' }),
+      request(app)
+        .post('/twilio/voice')
+        .type('form')
+        .set('X-Twilio-Signature', twilioSignature('f'.repeat(32), url, params))
+        .send(params),
       request(app).post('/twilio/status').type('form').set('X-Twilio-Signature', good).send(params),
     ];
     for (const res of await Promise.all(attempts)) {
@@ -61,7 +77,11 @@ describe('Every /twilio/ route is guarded by Twilio\'s signature', () => {
     const { app } = makeTestApp(db);
     const params = inboundCall({ To: clinic.numbers[0]! });
     const signedWithout = twilioSignature(TEST_AUTH_TOKEN, TEST_BASE_URL + '/twilio/voice', params);
-    const tampered = await request(app).post('/twilio/voice?step=menu').type('form').set('X-Twilio-Signature', signedWithout).send(params);
+    const tampered = await request(app)
+      .post('/twilio/voice?step=menu')
+      .type('form')
+      .set('X-Twilio-Signature', signedWithout)
+      .send(params);
     expect(tampered.status).toBe(403);
     const signedWith = await signedTwilioPost(app, '/twilio/voice?step=menu', params);
     expect(signedWith.status).toBe(200);

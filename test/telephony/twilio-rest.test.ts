@@ -15,11 +15,17 @@ async function serverDroppingFirstRequest() {
     seen.push(req.method!);
     if (seen.length === 1) return void req.socket.destroy();
     if (req.method === 'DELETE') return void res.writeHead(204).end();
-    res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ sid: 'SM' + '5'.repeat(32), status: 'queued' }));
+    res
+      .writeHead(201, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ sid: 'SM' + '5'.repeat(32), status: 'queued' }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { seen, client: createTwilioRest({ twilio: { accountSid: ACCOUNT, authToken: '6'.repeat(32), apiBaseUrl: url } })!, close: () => new Promise((r) => server.close(r)) };
+  return {
+    seen,
+    client: createTwilioRest({ twilio: { accountSid: ACCOUNT, authToken: '6'.repeat(32), apiBaseUrl: url } })!,
+    close: () => new Promise((r) => server.close(r)),
+  };
 }
 
 describe('The Twilio REST client and connections closed under it', () => {
@@ -36,7 +42,9 @@ describe('The Twilio REST client and connections closed under it', () => {
   it('never sends a text twice: a request that creates something fails instead', async () => {
     const twilio = await serverDroppingFirstRequest();
     try {
-      await expect(twilio.client.messages.create({ to: '+447700900123', from: '+441632960000', body: 'Hello' })).rejects.toMatchObject({ code: 'ECONNRESET' });
+      await expect(
+        twilio.client.messages.create({ to: '+447700900123', from: '+441632960000', body: 'Hello' }),
+      ).rejects.toMatchObject({ code: 'ECONNRESET' });
       expect(twilio.seen).toEqual(['POST']);
     } finally {
       await twilio.close();

@@ -5,7 +5,7 @@ import { expectRequestsMatchTwilio } from '../helpers/twilio-spec.js';
 const ACCOUNT = 'AC' + '1'.repeat(32);
 const TOKEN = '2'.repeat(32);
 
-describe('The Twilio stand-in speaks Twilio\'s REST API as Twilio describes it', () => {
+describe("The Twilio stand-in speaks Twilio's REST API as Twilio describes it", () => {
   let standin: TwilioStandin;
   beforeAll(async () => {
     standin = new TwilioStandin(ACCOUNT, { authToken: TOKEN });
@@ -13,11 +13,14 @@ describe('The Twilio stand-in speaks Twilio\'s REST API as Twilio describes it',
   });
   afterAll(() => standin.stop());
 
-  it('every request the service\'s client sends, and every answer, matches an operation in Twilio\'s description', async () => {
+  it("every request the service's client sends, and every answer, matches an operation in Twilio's description", async () => {
     const client = createTwilioRest({ twilio: { accountSid: ACCOUNT, authToken: TOKEN, apiBaseUrl: standin.url } })!;
     const callSid = 'CA' + 'c'.repeat(32);
     await client.calls(callSid).update({ url: 'https://phone.example.com/twilio/answer', method: 'POST' });
-    const started = await client.calls(callSid).recordings.create({ recordingStatusCallback: 'https://phone.example.com/twilio/recording', recordingChannels: 'dual' });
+    const started = await client.calls(callSid).recordings.create({
+      recordingStatusCallback: 'https://phone.example.com/twilio/recording',
+      recordingChannels: 'dual',
+    });
     await client.calls(callSid).recordings(started.sid).update({ status: 'stopped' });
     standin.addRecording(callSid);
     const listed = await client.recordings.list({ limit: 10 });
@@ -26,18 +29,23 @@ describe('The Twilio stand-in speaks Twilio\'s REST API as Twilio describes it',
     expect(fetched.callSid).toBe(callSid);
     expect(await client.recordings(started.sid).remove()).toBe(true);
     await client.messages.create({ to: '+447700900123', from: '+441632960000', body: 'Your appointment is booked.' });
-    await client.queues('QU' + 'd'.repeat(32)).members(callSid).update({ url: 'https://phone.example.com/twilio/dequeued', method: 'POST' });
+    await client
+      .queues('QU' + 'd'.repeat(32))
+      .members(callSid)
+      .update({ url: 'https://phone.example.com/twilio/dequeued', method: 'POST' });
 
     expect(standin.requests.length).toBeGreaterThanOrEqual(8);
     expectRequestsMatchTwilio(standin.requests);
   });
 
   it('refuses wrong credentials the way Twilio does (401, code 20003)', async () => {
-    const client = createTwilioRest({ twilio: { accountSid: ACCOUNT, authToken: 'f'.repeat(32), apiBaseUrl: standin.url } })!;
+    const client = createTwilioRest({
+      twilio: { accountSid: ACCOUNT, authToken: 'f'.repeat(32), apiBaseUrl: standin.url },
+    })!;
     await expect(client.recordings.list({ limit: 1 })).rejects.toMatchObject({ status: 401, code: 20003 });
   });
 
-  it('serves a completed recording\'s audio to an authenticated request, and 404 after it is deleted', async () => {
+  it("serves a completed recording's audio to an authenticated request, and 404 after it is deleted", async () => {
     const r = standin.addRecording('CA' + 'e'.repeat(32), Buffer.from('audio-bytes'));
     const url = `${standin.url}/2010-04-01/Accounts/${ACCOUNT}/Recordings/${r.sid}.mp3`;
     const auth = { authorization: `Basic ${Buffer.from(`${ACCOUNT}:${TOKEN}`).toString('base64')}` };

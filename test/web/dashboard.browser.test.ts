@@ -21,7 +21,16 @@ describeWith(needs.browser, 'The dashboard in a real browser', () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({
       executablePath: browserPath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
   beforeEach(async () => {
@@ -60,7 +69,11 @@ describeWith(needs.browser, 'The dashboard in a real browser', () => {
 
   it('new staff set their password from the one-time link and land in their clinic; the link then shows as used', async () => {
     const clinic = await makeClinic(db.prisma, { name: 'Harbour Physio' });
-    const { userId } = await addStaff(db.prisma, { clinicId: clinic.id, email: 'new.starter@harbour.test', role: 'owner' }, { type: 'operator' });
+    const { userId } = await addStaff(
+      db.prisma,
+      { clinicId: clinic.id, email: 'new.starter@harbour.test', role: 'owner' },
+      { type: 'operator' },
+    );
     const link = await createPasswordLink(db.prisma, userId, base, new Date());
     await page.goto(link);
     await expectText(page.locator('main'), 'For new.starter@harbour.test');

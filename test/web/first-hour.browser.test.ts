@@ -49,7 +49,9 @@ describeWith(needs.browser, "A newcomer's first hour: npm start on a fresh machi
     await queue.getByText('Jane Doe').waitFor();
     await queue.getByRole('button', { name: 'Answer' }).click();
     await desk.getByText('On a simulated call').waitFor();
-    expect(await desk.getByRole('list', { name: 'Calls in progress' }).textContent()).toBe(`Jane Doe Answered by ${demo.receptionist.email}`);
+    expect(await desk.getByRole('list', { name: 'Calls in progress' }).textContent()).toBe(
+      `Jane Doe Answered by ${demo.receptionist.email}`,
+    );
     await desk.getByText('Nobody is waiting.').waitFor();
     await phone.getByRole('status').getByText('Talking to reception').waitFor({ timeout: 10_000 });
     await desk.screenshot({ path: 'test-artifacts/first-hour-live.png', fullPage: true });
@@ -80,8 +82,13 @@ describeWith(needs.browser, "A newcomer's first hour: npm start on a fresh machi
     for (let step = 0; step < 8 && !(await heard.getByText(/You're booked/).count()); step++) {
       const lines = await heard.locator('li').count();
       const asksBirthDate = (await heard.locator('li').last().textContent())?.includes('date of birth');
-      for (const key of asksBirthDate ? `${day}${month}${year}` : '1') await keypad.getByRole('button', { name: key, exact: true }).click();
-      await until('the line to answer the key', async () => (await heard.locator('li').count()) > lines || undefined, 10_000);
+      for (const key of asksBirthDate ? `${day}${month}${year}` : '1')
+        await keypad.getByRole('button', { name: key, exact: true }).click();
+      await until(
+        'the line to answer the key',
+        async () => (await heard.locator('li').count()) > lines || undefined,
+        10_000,
+      );
     }
     await heard.getByText(/You're booked for .* with (Dr Patel|Dr Khan|Nurse Okafor)\./).waitFor();
     await phone.getByRole('status').getByText('Call ended').waitFor();
@@ -97,7 +104,10 @@ describeWith(needs.browser, "A newcomer's first hour: npm start on a fresh machi
     await desk.getByLabel('Name or number').fill('Jane Doe');
     await desk.getByRole('button', { name: 'Search' }).click();
     await desk.getByRole('list', { name: 'Search results' }).getByRole('button', { name: 'Jane Doe' }).click();
-    await desk.getByRole('region', { name: 'Jane Doe' }).getByText(new RegExp(`${first.time} — .+ with (Anita Patel|Omar Khan|Grace Okafor) — booked`)).waitFor();
+    await desk
+      .getByRole('region', { name: 'Jane Doe' })
+      .getByText(new RegExp(`${first.time} — .+ with (Anita Patel|Omar Khan|Grace Okafor) — booked`))
+      .waitFor();
   }, 120_000);
 });
 
@@ -105,11 +115,16 @@ describeWith(needs.browser, "A newcomer's first hour: npm start on a fresh machi
 async function firstPhoneSlot(demo: DemoServer): Promise<{ date: string; time: string }> {
   const base = `/api/clinics/${demo.clinicId}`;
   const api = demo.ownerApi;
-  const types = (await api.call('GET', `${base}/appointment-types`)).body.appointmentTypes as Array<{ id: string; active: boolean; phoneBookable: boolean }>;
+  const types = (await api.call('GET', `${base}/appointment-types`)).body.appointmentTypes as Array<{
+    id: string;
+    active: boolean;
+    phoneBookable: boolean;
+  }>;
   const type = types.find((t) => t.active && t.phoneBookable)!;
   const { minNoticeMinutes } = (await api.call('GET', `${base}/booking-rules`)).body as { minNoticeMinutes: number };
   const after = new Date(Date.now() + minNoticeMinutes * 60_000).toISOString();
-  const slots = (await api.call('GET', `${base}/slots?${new URLSearchParams({ typeId: type.id, limit: '1', after })}`)).body.slots as Array<{ startsAt: string }>;
+  const slots = (await api.call('GET', `${base}/slots?${new URLSearchParams({ typeId: type.id, limit: '1', after })}`))
+    .body.slots as Array<{ startsAt: string }>;
   const { timeZone } = (await api.call('GET', base)).body as { timeZone: string };
   const at = new Date(slots[0]!.startsAt);
   return {

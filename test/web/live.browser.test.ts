@@ -24,14 +24,32 @@ describeWith(needs.browser, 'The live screen in a real browser', () => {
 
   async function openClinic() {
     const diary = await makeDiary(db.prisma);
-    await db.prisma.openingHours.createMany({ data: [1, 2, 3, 4, 5].map((weekday) => ({ clinicId: diary.clinic.id, weekday, startMinute: 8 * 60, endMinute: 18 * 60 })) });
+    await db.prisma.openingHours.createMany({
+      data: [1, 2, 3, 4, 5].map((weekday) => ({
+        clinicId: diary.clinic.id,
+        weekday,
+        startMinute: 8 * 60,
+        endMinute: 18 * 60,
+      })),
+    });
     return diary;
   }
 
-  it('a call rings on the receptionist\'s screen within a second, with the caller\'s name and next appointment; another clinic\'s never does', async () => {
+  it("a call rings on the receptionist's screen within a second, with the caller's name and next appointment; another clinic's never does", async () => {
     const { clinic, patel, checkUp, patient } = await openClinic();
     const other = await openClinic();
-    await db.prisma.appointment.create({ data: { clinicId: clinic.id, practitionerId: patel.id, patientId: patient.id, typeId: checkUp.id, startsAt: new Date('2027-06-09T09:00:00Z'), endsAt: new Date('2027-06-09T09:30:00Z'), blockedUntil: new Date('2027-06-09T09:30:00Z'), source: 'dashboard' } });
+    await db.prisma.appointment.create({
+      data: {
+        clinicId: clinic.id,
+        practitionerId: patel.id,
+        patientId: patient.id,
+        typeId: checkUp.id,
+        startsAt: new Date('2027-06-09T09:00:00Z'),
+        endsAt: new Date('2027-06-09T09:30:00Z'),
+        blockedUntil: new Date('2027-06-09T09:30:00Z'),
+        source: 'dashboard',
+      },
+    });
     const anna = await makeStaff(db.prisma, clinic.id, 'receptionist');
     const page = await signedInPage(anna);
     await page.getByText('No calls ringing.').waitFor();
@@ -73,9 +91,12 @@ describeWith(needs.browser, 'The live screen in a real browser', () => {
     await page.getByText('Nobody is waiting.').waitFor({ timeout: 5_000 });
   });
 
-  it('a booking made by one receptionist appears live in another receptionist\'s diary', async () => {
+  it("a booking made by one receptionist appears live in another receptionist's diary", async () => {
     const { clinic } = await openClinic();
-    const [anna, ben] = [await makeStaff(db.prisma, clinic.id, 'receptionist'), await makeStaff(db.prisma, clinic.id, 'receptionist')];
+    const [anna, ben] = [
+      await makeStaff(db.prisma, clinic.id, 'receptionist'),
+      await makeStaff(db.prisma, clinic.id, 'receptionist'),
+    ];
     const [a, b] = [await signedInPage(anna), await signedInPage(ben)];
     for (const page of [a, b]) {
       await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Diary' }).click();
@@ -93,7 +114,7 @@ describeWith(needs.browser, 'The live screen in a real browser', () => {
     expect(await db.prisma.appointment.count({ where: { clinicId: clinic.id, status: 'booked' } })).toBe(1);
   });
 
-  it('the patients and calls screens: find a patient with their calls, ring back a caller who gave up, read a call\'s timeline; readable on a tablet', async () => {
+  it("the patients and calls screens: find a patient with their calls, ring back a caller who gave up, read a call's timeline; readable on a tablet", async () => {
     const { clinic } = await openClinic();
     const cara = await makeStaff(db.prisma, clinic.id, 'receptionist');
     const page = await signedInPage(cara);
@@ -109,20 +130,30 @@ describeWith(needs.browser, 'The live screen in a real browser', () => {
     await page.getByLabel('Name or number').fill('Jane');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('list', { name: 'Search results' }).getByRole('button', { name: 'Jane Doe' }).click();
-    await page.getByRole('region', { name: 'Jane Doe' }).getByText(/— abandoned$/).waitFor();
+    await page
+      .getByRole('region', { name: 'Jane Doe' })
+      .getByText(/— abandoned$/)
+      .waitFor();
     await page.screenshot({ path: 'test-artifacts/patients.png', fullPage: true });
 
     await nav.getByRole('link', { name: 'Calls' }).click();
     const list = page.getByRole('list', { name: 'Call-back list' });
     await list.getByText('Hung up while waiting').waitFor();
     // Whom to ring back, by name, with the number to dial.
-    expect(await list.getByRole('listitem').first().textContent()).toMatch(/^Jane Doe\+447700900123Hung up while waiting/);
+    expect(await list.getByRole('listitem').first().textContent()).toMatch(
+      /^Jane Doe\+447700900123Hung up while waiting/,
+    );
     await page.getByRole('table', { name: 'Call log' }).getByRole('button').first().click();
-    await page.getByRole('region', { name: 'Call timeline' }).getByText(/— ringing$/).waitFor();
+    await page
+      .getByRole('region', { name: 'Call timeline' })
+      .getByText(/— ringing$/)
+      .waitFor();
     await page.screenshot({ path: 'test-artifacts/calls.png', fullPage: true });
     await list.getByRole('button', { name: 'Mark called back' }).click();
     await page.getByText('Nobody is waiting for a call back.').waitFor();
-    expect(await db.prisma.callBack.findFirstOrThrow({ where: { clinicId: clinic.id } })).toMatchObject({ doneBy: cara.userId });
+    expect(await db.prisma.callBack.findFirstOrThrow({ where: { clinicId: clinic.id } })).toMatchObject({
+      doneBy: cara.userId,
+    });
 
     // A tablet: nothing wider than the screen.
     await page.setViewportSize({ width: 768, height: 1024 });

@@ -12,7 +12,7 @@ import { seedCallsOfMonday7June } from '../helpers/statistics.js';
 // Monday 7 June 2027, 09:00 in London.
 const MONDAY_9AM = new Date('2027-06-07T08:00:00Z');
 
-describeWith(needs.browser, 'The owner\'s screens in a real browser', () => {
+describeWith(needs.browser, "The owner's screens in a real browser", () => {
   let dashboard: LiveDashboard;
   beforeAll(async () => {
     dashboard = await startLiveDashboard(MONDAY_9AM);
@@ -23,8 +23,19 @@ describeWith(needs.browser, 'The owner\'s screens in a real browser', () => {
   async function clinicWithStaff() {
     const { db } = dashboard;
     const diary = await makeDiary(db.prisma);
-    await db.prisma.openingHours.createMany({ data: [1, 2, 3, 4, 5].map((weekday) => ({ clinicId: diary.clinic.id, weekday, startMinute: 8 * 60, endMinute: 18 * 60 })) });
-    return { ...diary, owner: await makeStaff(db.prisma, diary.clinic.id, 'owner'), desk: await makeStaff(db.prisma, diary.clinic.id, 'receptionist') };
+    await db.prisma.openingHours.createMany({
+      data: [1, 2, 3, 4, 5].map((weekday) => ({
+        clinicId: diary.clinic.id,
+        weekday,
+        startMinute: 8 * 60,
+        endMinute: 18 * 60,
+      })),
+    });
+    return {
+      ...diary,
+      owner: await makeStaff(db.prisma, diary.clinic.id, 'owner'),
+      desk: await makeStaff(db.prisma, diary.clinic.id, 'receptionist'),
+    };
   }
   const tabs = (page: Page) => page.getByRole('navigation', { name: 'Screens' }).getByRole('link').allTextContents();
   const open = async (page: Page, tab: string) => {
@@ -42,10 +53,19 @@ describeWith(needs.browser, 'The owner\'s screens in a real browser', () => {
       expect(await page.getByRole('region', { name: /Settings|Staff|Statistics|Audit/ }).count()).toBe(0);
     }
     const ownerPage = await dashboard.signedInPage(owner);
-    expect(await tabs(ownerPage)).toEqual(['Live', 'Diary', 'Patients', 'Calls', 'Statistics', 'Settings', 'Staff', 'Audit']);
+    expect(await tabs(ownerPage)).toEqual([
+      'Live',
+      'Diary',
+      'Patients',
+      'Calls',
+      'Statistics',
+      'Settings',
+      'Staff',
+      'Audit',
+    ]);
   });
 
-  it('the owner moves Monday\'s opening to 10:00 and sets an emergency message: the next call hears both', async () => {
+  it("the owner moves Monday's opening to 10:00 and sets an emergency message: the next call hears both", async () => {
     const { clinic, owner } = await clinicWithStaff();
     const app = dashboard.testApp.app;
     const before = new Caller(app, clinic.numbers[0]!, '+447700900301');
@@ -69,9 +89,16 @@ describeWith(needs.browser, 'The owner\'s screens in a real browser', () => {
     await after.dial();
     expect(after.heard()).toMatch(/^For emergencies call 999\./);
     await after.press('3');
-    const opening = speakDateTime(new Date('2027-06-07T09:00:00Z'), { timeZone: clinic.timeZone, locale: clinic.locale, now: MONDAY_9AM });
+    const opening = speakDateTime(new Date('2027-06-07T09:00:00Z'), {
+      timeZone: clinic.timeZone,
+      locale: clinic.locale,
+      now: MONDAY_9AM,
+    });
     expect(after.heard()).toContain(`Reception is closed at the moment. We open again ${opening}.`);
-    const audit = await dashboard.db.prisma.auditEntry.findMany({ where: { clinicId: clinic.id, actorId: owner.userId }, orderBy: { at: 'asc' } });
+    const audit = await dashboard.db.prisma.auditEntry.findMany({
+      where: { clinicId: clinic.id, actorId: owner.userId },
+      orderBy: { at: 'asc' },
+    });
     expect(audit.map((a) => a.action)).toEqual(['clinic.opening_hours_changed', 'clinic.settings_changed']);
   });
 
@@ -84,15 +111,28 @@ describeWith(needs.browser, 'The owner\'s screens in a real browser', () => {
     await where.getByLabel('Time zone').selectOption('America/New_York');
     await where.getByRole('button', { name: 'Save time zone and language' }).click();
     // Nothing saved yet: what moves and what stays is spelled out first.
-    await where.getByRole('alert').getByText(/appointments and closures keep their moment in time/).waitFor();
-    expect((await dashboard.db.prisma.clinic.findUniqueOrThrow({ where: { id: clinic.id } })).timeZone).toBe('Europe/London');
+    await where
+      .getByRole('alert')
+      .getByText(/appointments and closures keep their moment in time/)
+      .waitFor();
+    expect((await dashboard.db.prisma.clinic.findUniqueOrThrow({ where: { id: clinic.id } })).timeZone).toBe(
+      'Europe/London',
+    );
     await where.getByRole('button', { name: 'Yes, move the clinic to America/New_York' }).click();
-    await page.getByRole('region', { name: 'Clinic' }).getByText(/America\/New_York/).waitFor();
-    expect(await dashboard.db.prisma.clinic.findUniqueOrThrow({ where: { id: clinic.id } })).toMatchObject({ timeZone: 'America/New_York', locale: 'en-GB' });
-    expect(await page.getByRole('form', { name: 'Time zone and language' }).getByLabel('Time zone').inputValue()).toBe('America/New_York');
+    await page
+      .getByRole('region', { name: 'Clinic' })
+      .getByText(/America\/New_York/)
+      .waitFor();
+    expect(await dashboard.db.prisma.clinic.findUniqueOrThrow({ where: { id: clinic.id } })).toMatchObject({
+      timeZone: 'America/New_York',
+      locale: 'en-GB',
+    });
+    expect(await page.getByRole('form', { name: 'Time zone and language' }).getByLabel('Time zone').inputValue()).toBe(
+      'America/New_York',
+    );
   });
 
-  it('the statistics page draws the period\'s figures and charts from the seeded calls', async () => {
+  it("the statistics page draws the period's figures and charts from the seeded calls", async () => {
     const { clinic, owner } = await clinicWithStaff();
     await seedCallsOfMonday7June(dashboard.db.prisma, clinic);
     const page = await dashboard.signedInPage(owner);
@@ -104,24 +144,68 @@ describeWith(needs.browser, 'The owner\'s screens in a real browser', () => {
     await stats.getByText('Rates are of the 5 calls').waitFor();
     // The dashboard's clock says Monday 09:00: Tuesday has not come yet, so nothing is counted for it
     // (the seeded Tuesday call, and the call-back done on Tuesday, are days ahead of this clock).
-    expect(await totals.allTextContents()).toEqual(['8', '40 %', '20 %', '27 s', '1 min 10 s', '2', '1 of 2', '2 min 14 s']);
+    expect(await totals.allTextContents()).toEqual([
+      '8',
+      '40 %',
+      '20 %',
+      '27 s',
+      '1 min 10 s',
+      '2',
+      '1 of 2',
+      '2 min 14 s',
+    ]);
     const perDay = stats.getByRole('table', { name: 'Calls per day' });
     expect(await perDay.getByRole('row').allTextContents()).toEqual(['Calls', '06-078', '06-080']);
-    expect(await stats.getByRole('img', { name: 'Calls per day' }).locator('rect title').allTextContents()).toEqual(['06-07: Calls 8']); // a day of nothing draws no bar
+    expect(await stats.getByRole('img', { name: 'Calls per day' }).locator('rect title').allTextContents()).toEqual([
+      '06-07: Calls 8',
+    ]); // a day of nothing draws no bar
     const outcomes = stats.getByRole('table', { name: 'Outcomes per day' });
     expect(await outcomes.getByRole('row').nth(1).getByRole('cell').allTextContents()).toEqual(['3', '2', '1', '1']);
-    expect(await stats.getByRole('table', { name: 'Answered within 20 seconds' }).getByRole('row').nth(1).getByRole('cell').allTextContents()).toEqual(['40 %']);
-    expect(await stats.getByRole('table', { name: 'Calls by hour of day' }).getByRole('row').nth(9).allTextContents()).toEqual(['08h2']);
+    expect(
+      await stats
+        .getByRole('table', { name: 'Answered within 20 seconds' })
+        .getByRole('row')
+        .nth(1)
+        .getByRole('cell')
+        .allTextContents(),
+    ).toEqual(['40 %']);
+    expect(
+      await stats.getByRole('table', { name: 'Calls by hour of day' }).getByRole('row').nth(9).allTextContents(),
+    ).toEqual(['08h2']);
     await page.screenshot({ path: 'test-artifacts/statistics.png', fullPage: true });
   });
 
-  it('an owner plays a call\'s recording from its timeline (audited) and puts it on legal hold', async () => {
+  it("an owner plays a call's recording from its timeline (audited) and puts it on legal hold", async () => {
     const { clinic, owner } = await clinicWithStaff();
     const { db, testApp } = dashboard;
-    const call = await db.prisma.call.create({ data: { callSid: 'CA' + '4'.repeat(32), clinicId: clinic.id, fromNumber: '+447700900123', toNumber: clinic.numbers[0]!, direction: 'inbound', status: 'completed', startedAt: new Date('2027-06-07T07:30:00Z'), durationSeconds: 95, outcome: 'reception' } });
-    const recording = await db.prisma.recording.create({ data: { clinicId: clinic.id, callId: call.id, kind: 'call', recordingSid: 'RE' + '4'.repeat(32), status: 'stored', durationSeconds: 95 } });
+    const call = await db.prisma.call.create({
+      data: {
+        callSid: 'CA' + '4'.repeat(32),
+        clinicId: clinic.id,
+        fromNumber: '+447700900123',
+        toNumber: clinic.numbers[0]!,
+        direction: 'inbound',
+        status: 'completed',
+        startedAt: new Date('2027-06-07T07:30:00Z'),
+        durationSeconds: 95,
+        outcome: 'reception',
+      },
+    });
+    const recording = await db.prisma.recording.create({
+      data: {
+        clinicId: clinic.id,
+        callId: call.id,
+        kind: 'call',
+        recordingSid: 'RE' + '4'.repeat(32),
+        status: 'stored',
+        durationSeconds: 95,
+      },
+    });
     const audio = Buffer.from('ID3 the whole conversation '.repeat(50));
-    await testApp.ctx.recordings.put(recording.id, seal(await clinicDataKey(db.prisma, testApp.ctx.config.recordingsKey, clinic.id), audio, recording.id));
+    await testApp.ctx.recordings.put(
+      recording.id,
+      seal(await clinicDataKey(db.prisma, testApp.ctx.config.recordingsKey, clinic.id), audio, recording.id),
+    );
 
     const page = await dashboard.signedInPage(owner);
     await open(page, 'Calls');
@@ -130,13 +214,22 @@ describeWith(needs.browser, 'The owner\'s screens in a real browser', () => {
     const src = await player.locator('audio').getAttribute('src');
     expect(src).toBe(`/api/clinics/${clinic.id}/recordings/${recording.id}/audio`);
     // What the player would fetch, with the page's own session.
-    expect(await page.evaluate(async (url) => (await (await fetch(url)).arrayBuffer()).byteLength, src!)).toBe(audio.length);
-    expect(await db.prisma.auditEntry.count({ where: { clinicId: clinic.id, action: 'recording.listened', actorId: owner.userId } })).toBe(1);
+    expect(await page.evaluate(async (url) => (await (await fetch(url)).arrayBuffer()).byteLength, src!)).toBe(
+      audio.length,
+    );
+    expect(
+      await db.prisma.auditEntry.count({
+        where: { clinicId: clinic.id, action: 'recording.listened', actorId: owner.userId },
+      }),
+    ).toBe(1);
 
     page.once('dialog', (d) => void d.accept('Complaint 2027-14'));
     await player.getByRole('button', { name: 'Put on legal hold' }).click();
     await player.getByText('On legal hold: Complaint 2027-14').waitFor();
-    expect(await db.prisma.recording.findUniqueOrThrow({ where: { id: recording.id } })).toMatchObject({ legalHold: true, heldBy: owner.userId });
+    expect(await db.prisma.recording.findUniqueOrThrow({ where: { id: recording.id } })).toMatchObject({
+      legalHold: true,
+      heldBy: owner.userId,
+    });
     await page.screenshot({ path: 'test-artifacts/call-timeline.png', fullPage: true });
   });
 
@@ -148,7 +241,9 @@ describeWith(needs.browser, 'The owner\'s screens in a real browser', () => {
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('list', { name: 'Search results' }).getByRole('button', { name: 'Jane Doe' }).click();
     const rights = page.getByRole('region', { name: 'Data protection' });
-    expect(await rights.getByRole('link', { name: 'Export (JSON)' }).getAttribute('href')).toBe(`/api/clinics/${clinic.id}/patients/${patient.id}/export`);
+    expect(await rights.getByRole('link', { name: 'Export (JSON)' }).getAttribute('href')).toBe(
+      `/api/clinics/${clinic.id}/patients/${patient.id}/export`,
+    );
     await rights.getByRole('button', { name: 'Erase this patient…' }).click();
     const form = page.getByRole('form', { name: 'Erase this patient' });
     await form.getByLabel("Type the patient's name to confirm").fill('Jane');
@@ -205,7 +300,9 @@ describeWith(needs.browser, 'The owner\'s screens in a real browser', () => {
   it('removing someone who also works at another clinic closes this clinic on their screen and leaves them at work in the other', async () => {
     const here = await clinicWithStaff();
     const there = await clinicWithStaff();
-    await dashboard.db.prisma.membership.create({ data: { userId: here.desk.userId, clinicId: there.clinic.id, role: 'receptionist' } });
+    await dashboard.db.prisma.membership.create({
+      data: { userId: here.desk.userId, clinicId: there.clinic.id, role: 'receptionist' },
+    });
     const deskPage = await dashboard.signedInPage(here.desk);
     await deskPage.getByRole('combobox', { name: 'Clinic' }).selectOption(here.clinic.id);
     await deskPage.getByRole('region', { name: 'Clinic' }).getByRole('heading', { name: here.clinic.name }).waitFor();
@@ -214,7 +311,10 @@ describeWith(needs.browser, 'The owner\'s screens in a real browser', () => {
     page.once('dialog', (d) => void d.accept());
     await page.getByRole('row').filter({ hasText: here.desk.email }).getByRole('button', { name: 'Remove' }).click();
     // Their screen moves to the clinic they still belong to; they stay signed in.
-    await deskPage.getByRole('region', { name: 'Clinic' }).getByRole('heading', { name: there.clinic.name }).waitFor({ timeout: 5_000 });
+    await deskPage
+      .getByRole('region', { name: 'Clinic' })
+      .getByRole('heading', { name: there.clinic.name })
+      .waitFor({ timeout: 5_000 });
     expect(await deskPage.getByRole('combobox', { name: 'Clinic' }).count()).toBe(0); // one clinic left: no chooser
     expect(new URL(deskPage.url()).pathname).not.toBe('/sign-in');
   });
@@ -236,7 +336,10 @@ describeWith(needs.browser, 'The owner\'s screens in a real browser', () => {
     await create.getByLabel('New password').fill('someone else entirely');
     await create.getByLabel('The same again').fill('someone else entirely');
     await create.getByRole('button', { name: 'Create my account and join' }).click();
-    await create.getByRole('alert').getByText(/There is already an account/).waitFor();
+    await create
+      .getByRole('alert')
+      .getByText(/There is already an account/)
+      .waitFor();
     const existing = invitee.getByRole('form', { name: 'Sign in to accept' });
     await existing.getByLabel('Your password').fill(elsewhere.desk.password);
     await existing.getByRole('button', { name: 'Sign in and join' }).click();

@@ -17,7 +17,9 @@ describeWith(needs.browser, 'The phone simulator in a real browser', () => {
   let dashboard: LiveDashboard;
   beforeAll(async () => {
     const events = new EventBus();
-    const simulator = new Simulator({ accountSid: 'AC' + 'e'.repeat(32), authToken: TEST_AUTH_TOKEN }, TEST_BASE_URL, { events });
+    const simulator = new Simulator({ accountSid: 'AC' + 'e'.repeat(32), authToken: TEST_AUTH_TOKEN }, TEST_BASE_URL, {
+      events,
+    });
     dashboard = await startLiveDashboard(MONDAY_9AM, { simulator, events });
     simulator.listening(dashboard.base);
   });
@@ -26,7 +28,14 @@ describeWith(needs.browser, 'The phone simulator in a real browser', () => {
   it('Jane books by phone from the simulator page, and the diary open in another tab shows it', async () => {
     const { db } = dashboard;
     const { clinic } = await makeDiary(db.prisma);
-    await db.prisma.openingHours.createMany({ data: [1, 2, 3, 4, 5].map((weekday) => ({ clinicId: clinic.id, weekday, startMinute: 8 * 60, endMinute: 18 * 60 })) });
+    await db.prisma.openingHours.createMany({
+      data: [1, 2, 3, 4, 5].map((weekday) => ({
+        clinicId: clinic.id,
+        weekday,
+        startMinute: 8 * 60,
+        endMinute: 18 * 60,
+      })),
+    });
     const anna = await makeStaff(db.prisma, clinic.id, 'receptionist');
 
     const desk = await dashboard.signedInPage(anna);
@@ -42,7 +51,13 @@ describeWith(needs.browser, 'The phone simulator in a real browser', () => {
     await heard.getByText(/To book an appointment, press 1/).waitFor();
     const keypad = phone.getByRole('group', { name: 'Keypad' });
     // Book, the first time, someone registered, her date of birth key by key, confirm.
-    const steps: Array<[string, RegExp]> = [['1', /The next free times are/], ['1', /someone already registered/], ['1', /key the patient's date of birth/], ['23041980', /To book today, Monday the 7th of June at eleven o'clock .* for Jane Doe/], ['1', /You're booked for today/]];
+    const steps: Array<[string, RegExp]> = [
+      ['1', /The next free times are/],
+      ['1', /someone already registered/],
+      ['1', /key the patient's date of birth/],
+      ['23041980', /To book today, Monday the 7th of June at eleven o'clock .* for Jane Doe/],
+      ['1', /You're booked for today/],
+    ];
     for (const [keys, expected] of steps) {
       for (const key of keys) await keypad.getByRole('button', { name: key, exact: true }).click();
       await heard.getByText(expected).waitFor();

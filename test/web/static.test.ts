@@ -38,11 +38,21 @@ describe('API answers', () => {
 
   it('are never kept by a browser or a proxy: patients, call logs, exports, errors', async () => {
     const clinic = await makeClinic(db.prisma);
-    const patient = await db.prisma.patient.create({ data: { clinicId: clinic.id, name: 'Jane Doe', phone: '+447700900123' } });
+    const patient = await db.prisma.patient.create({
+      data: { clinicId: clinic.id, name: 'Jane Doe', phone: '+447700900123' },
+    });
     const owner = browserAgent(makeTestApp(db).app);
     await owner.signIn(await makeStaff(db.prisma, clinic.id, 'owner'));
     const base = `/api/clinics/${clinic.id}`;
-    for (const url of [`${base}/patients?q=Jane`, `${base}/patients/${patient.id}`, `${base}/calls.csv`, `${base}/statistics.csv`, `${base}/patients/${patient.id}/export`, `${base}/nothing-here`, '/api/session']) {
+    for (const url of [
+      `${base}/patients?q=Jane`,
+      `${base}/patients/${patient.id}`,
+      `${base}/calls.csv`,
+      `${base}/statistics.csv`,
+      `${base}/patients/${patient.id}/export`,
+      `${base}/nothing-here`,
+      '/api/session',
+    ]) {
       const res = await owner.get(url);
       expect([url, res.headers['cache-control']]).toEqual([url, expect.stringMatching(/no-store/)]);
     }

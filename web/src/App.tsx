@@ -29,7 +29,12 @@ export function App() {
     if (signedIn && path === '/sign-in') navigate('/');
   }, [loaded, path, signedIn]);
 
-  if (loaded.state === 'loading') return <p className="loading" role="status">Loading…</p>;
+  if (loaded.state === 'loading')
+    return (
+      <p className="loading" role="status">
+        Loading…
+      </p>
+    );
   if (loaded.state === 'error') {
     return (
       <main className="card">
@@ -46,5 +51,11 @@ export function App() {
   if (path === '/invitation') return <Invitation session={loaded.session} onJoined={onSession} />;
   if (!loaded.session.user) return <SignIn onSignedIn={onSession} />;
   // A new set of clinics (one left, one joined) starts the screens afresh.
-  return <Home key={loaded.session.clinics.map((c) => c.id).join()} session={loaded.session} onSignedOut={(s) => setLoaded({ state: 'ready', session: s })} />;
+  return (
+    <Home
+      key={loaded.session.clinics.map((c) => c.id).join()}
+      session={loaded.session}
+      onSignedOut={(s) => setLoaded({ state: 'ready', session: s })}
+    />
+  );
 }

@@ -27,7 +27,11 @@ const HEIGHT = 200;
 const PAD = { top: 12, right: 8, bottom: 28, left: 44 };
 
 export function BarChart({ title, labels, series, format = String, target, max, grouped = false }: Props) {
-  const totals = labels.map((_, i) => (grouped ? Math.max(0, ...series.map((s) => s.values[i] ?? 0)) : series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0)));
+  const totals = labels.map((_, i) =>
+    grouped
+      ? Math.max(0, ...series.map((s) => s.values[i] ?? 0))
+      : series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0),
+  );
   const top = Math.max(max ?? 0, target?.value ?? 0, ...totals) || 1;
   const plotW = WIDTH - PAD.left - PAD.right;
   const plotH = HEIGHT - PAD.top - PAD.bottom;
@@ -52,8 +56,12 @@ export function BarChart({ title, labels, series, format = String, target, max, 
       )}
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={title}>
         <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(0)} y2={y(0)} stroke="#9aa4ae" />
-        <text x={PAD.left - 6} y={y(top) + 4} textAnchor="end" className="axis">{format(top)}</text>
-        <text x={PAD.left - 6} y={y(0)} textAnchor="end" className="axis">{format(0)}</text>
+        <text x={PAD.left - 6} y={y(top) + 4} textAnchor="end" className="axis">
+          {format(top)}
+        </text>
+        <text x={PAD.left - 6} y={y(0)} textAnchor="end" className="axis">
+          {format(0)}
+        </text>
         {labels.map((label, i) => {
           let base = 0;
           const x = PAD.left + i * slot + (slot - barW) / 2;
@@ -63,18 +71,42 @@ export function BarChart({ title, labels, series, format = String, target, max, 
                 const v = s.values[i];
                 if (v === null || v === undefined || v === 0) return null;
                 const w = grouped ? barW / series.length : barW;
-                const rect = <rect key={s.name} x={grouped ? x + k * w : x} y={y(base + v)} width={w} height={y(base) - y(base + v)} fill={s.colour}><title>{`${label}: ${s.name} ${format(v)}`}</title></rect>;
+                const rect = (
+                  <rect
+                    key={s.name}
+                    x={grouped ? x + k * w : x}
+                    y={y(base + v)}
+                    width={w}
+                    height={y(base) - y(base + v)}
+                    fill={s.colour}
+                  >
+                    <title>{`${label}: ${s.name} ${format(v)}`}</title>
+                  </rect>
+                );
                 if (!grouped) base += v;
                 return rect;
               })}
-              {i % every === 0 && <text x={x + barW / 2} y={HEIGHT - 10} textAnchor="middle" className="axis">{label}</text>}
+              {i % every === 0 && (
+                <text x={x + barW / 2} y={HEIGHT - 10} textAnchor="middle" className="axis">
+                  {label}
+                </text>
+              )}
             </g>
           );
         })}
         {target && (
           <g>
-            <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(target.value)} y2={y(target.value)} stroke="#a40e26" strokeDasharray="6 4" />
-            <text x={WIDTH - PAD.right} y={y(target.value) - 4} textAnchor="end" className="axis target">{target.label}</text>
+            <line
+              x1={PAD.left}
+              x2={WIDTH - PAD.right}
+              y1={y(target.value)}
+              y2={y(target.value)}
+              stroke="#a40e26"
+              strokeDasharray="6 4"
+            />
+            <text x={WIDTH - PAD.right} y={y(target.value) - 4} textAnchor="end" className="axis target">
+              {target.label}
+            </text>
           </g>
         )}
       </svg>
@@ -83,7 +115,11 @@ export function BarChart({ title, labels, series, format = String, target, max, 
         <thead>
           <tr>
             <th scope="col">{''}</th>
-            {series.map((s) => <th key={s.name} scope="col">{s.name}</th>)}
+            {series.map((s) => (
+              <th key={s.name} scope="col">
+                {s.name}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>

@@ -15,8 +15,12 @@ export function CopyField({ label, value }: { label: string; value: string }) {
   return (
     <div className="copy-field">
       <input aria-label={label} readOnly value={value} onFocus={(e) => e.target.select()} />
-      <button type="button" onClick={copy}>Copy</button>
-      <span role="status" className="note">{copied === 'yes' ? 'Copied' : copied === 'no' ? 'Select the link and copy it' : ''}</span>
+      <button type="button" onClick={copy}>
+        Copy
+      </button>
+      <span role="status" className="note">
+        {copied === 'yes' ? 'Copied' : copied === 'no' ? 'Select the link and copy it' : ''}
+      </span>
     </div>
   );
 }

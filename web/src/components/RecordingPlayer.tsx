@@ -3,19 +3,38 @@ import { api, type ApiError } from '../api';
 import type { CallRecording } from '../../../src/contracts/api';
 
 /** A call's recording, or a call-back's voicemail (which comes without its hold). */
-export type RecordingInfo = Pick<CallRecording, 'id' | 'kind' | 'status' | 'durationSeconds'> & Partial<Pick<CallRecording, 'legalHold' | 'holdReason'>>;
+export type RecordingInfo = Pick<CallRecording, 'id' | 'kind' | 'status' | 'durationSeconds'> &
+  Partial<Pick<CallRecording, 'legalHold' | 'holdReason'>>;
 
-const STATUS: Record<string, string> = { completed: 'being fetched from Twilio', absent: 'no sound was recorded', failed: 'the recording failed' };
+const STATUS: Record<string, string> = {
+  completed: 'being fetched from Twilio',
+  absent: 'no sound was recorded',
+  failed: 'the recording failed',
+};
 
 /** A recording's player (the server streams and audits it), and for owners the legal-hold switch. */
-export function RecordingPlayer({ clinicId, recording, owner, onChanged }: { clinicId: string; recording: RecordingInfo; owner: boolean; onChanged?: () => void }) {
+export function RecordingPlayer({
+  clinicId,
+  recording,
+  owner,
+  onChanged,
+}: {
+  clinicId: string;
+  recording: RecordingInfo;
+  owner: boolean;
+  onChanged?: () => void;
+}) {
   const base = `/api/clinics/${clinicId}/recordings/${recording.id}`;
   const [problem, setProblem] = useState('');
   const [busy, setBusy] = useState(false);
   const label = recording.kind === 'voicemail' ? 'Voicemail' : 'Call recording';
 
   async function hold(on: boolean) {
-    const reason = on ? window.prompt('Why must this recording be kept past its retention period? (For example: a complaint reference.)') : null;
+    const reason = on
+      ? window.prompt(
+          'Why must this recording be kept past its retention period? (For example: a complaint reference.)',
+        )
+      : null;
     if (on && !reason) return;
     setBusy(true);
     setProblem('');
@@ -37,12 +56,16 @@ export function RecordingPlayer({ clinicId, recording, owner, onChanged }: { cli
         <>
           {/* preload="none": nothing is fetched (or audited) until someone presses play. */}
           <audio controls preload="none" src={`${base}/audio`} aria-label={`Play ${label.toLowerCase()}`} />
-          <a href={`${base}/audio?download=1`} download>Download</a>
+          <a href={`${base}/audio?download=1`} download>
+            Download
+          </a>
         </>
       ) : (
         <span className="note">{STATUS[recording.status] ?? recording.status}</span>
       )}
-      {recording.legalHold && <span className="hold">On legal hold{recording.holdReason ? `: ${recording.holdReason}` : ''}</span>}
+      {recording.legalHold && (
+        <span className="hold">On legal hold{recording.holdReason ? `: ${recording.holdReason}` : ''}</span>
+      )}
       {owner && (
         <button className="link" disabled={busy} onClick={() => hold(!recording.legalHold)}>
           {recording.legalHold ? 'Lift legal hold' : 'Put on legal hold'}

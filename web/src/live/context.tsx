@@ -7,7 +7,15 @@ type Listener = { onEvent: (e: LiveEvent) => void; onResync: () => void };
 
 const LiveContext = createContext<{ subscribe(l: Listener): () => void } | null>(null);
 
-export function LiveProvider({ clinicId, children, onState }: { clinicId: string; children: ReactNode; onState: (s: LiveState) => void }) {
+export function LiveProvider({
+  clinicId,
+  children,
+  onState,
+}: {
+  clinicId: string;
+  children: ReactNode;
+  onState: (s: LiveState) => void;
+}) {
   const listeners = useRef(new Set<Listener>());
   const state = useLive(
     clinicId,
@@ -29,5 +37,8 @@ export function useLiveEvents(onEvent: (e: LiveEvent) => void, onResync: () => v
   const live = useContext(LiveContext);
   const current = useRef({ onEvent, onResync });
   current.current = { onEvent, onResync };
-  useEffect(() => live?.subscribe({ onEvent: (e) => current.current.onEvent(e), onResync: () => current.current.onResync() }), [live]);
+  useEffect(
+    () => live?.subscribe({ onEvent: (e) => current.current.onEvent(e), onResync: () => current.current.onResync() }),
+    [live],
+  );
 }

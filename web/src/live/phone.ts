@@ -15,7 +15,12 @@ export type PhoneState =
   | { state: 'ready'; simulated?: boolean }
   | { state: 'in-call'; muted: boolean; simulated?: boolean };
 
-type DeviceLike = { register(): Promise<void>; destroy(): void; updateToken(t: string): void; on(e: string, f: (...a: never[]) => void): void };
+type DeviceLike = {
+  register(): Promise<void>;
+  destroy(): void;
+  updateToken(t: string): void;
+  on(e: string, f: (...a: never[]) => void): void;
+};
 type CallLike = { accept(): void; disconnect(): void; mute(m: boolean): void; on(e: string, f: () => void): void };
 
 export function useBrowserPhone() {
@@ -70,11 +75,20 @@ export function useBrowserPhone() {
           incoming.accept();
           setPhone({ state: 'in-call', muted: false });
         });
-        device.on('error', (err: { message?: string }) => setPhone({ state: 'unavailable', reason: `The browser phone stopped: ${err.message ?? 'unknown error'}` }));
+        device.on('error', (err: { message?: string }) =>
+          setPhone({ state: 'unavailable', reason: `The browser phone stopped: ${err.message ?? 'unknown error'}` }),
+        );
         await device.register();
         if (!cancelled) setPhone({ state: 'ready' });
       } catch (err) {
-        if (!cancelled) setPhone({ state: 'unavailable', reason: err instanceof ApiError ? err.message : 'The browser phone could not start. Check the microphone permission and the connection.' });
+        if (!cancelled)
+          setPhone({
+            state: 'unavailable',
+            reason:
+              err instanceof ApiError
+                ? err.message
+                : 'The browser phone could not start. Check the microphone permission and the connection.',
+          });
       }
     })();
     return () => {

@@ -4,9 +4,26 @@ import { useLiveEvents } from '../live/context';
 import { callerNames, maskNumber, timeIn } from '../live/format';
 import { Loaded } from '../components/Loaded';
 import { RecordingPlayer } from '../components/RecordingPlayer';
-import type { CallBackEntry, CallBackList, CallLogPage, CallLogRow, CallTimeline, ClinicSummary } from '../../../src/contracts/api';
+import type {
+  CallBackEntry,
+  CallBackList,
+  CallLogPage,
+  CallLogRow,
+  CallTimeline,
+  ClinicSummary,
+} from '../../../src/contracts/api';
 
-const OUTCOMES = ['booked', 'moved', 'cancelled', 'reception', 'voicemail', 'abandoned', 'out_of_hours', 'failed', 'call_back'];
+const OUTCOMES = [
+  'booked',
+  'moved',
+  'cancelled',
+  'reception',
+  'voicemail',
+  'abandoned',
+  'out_of_hours',
+  'failed',
+  'call_back',
+];
 
 /** The call-back list, then the call log with filters, paging, CSV export and each call's timeline. */
 export function Calls({ clinic }: { clinic: ClinicSummary }) {
@@ -17,9 +34,16 @@ export function Calls({ clinic }: { clinic: ClinicSummary }) {
   const [timeline, setTimeline] = useState<CallTimeline | null>(null);
   const [problem, setProblem] = useState('');
 
-  const query = useCallback((extra: Record<string, string> = {}) => new URLSearchParams({ ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)), ...extra }), [filters]);
+  const query = useCallback(
+    (extra: Record<string, string> = {}) =>
+      new URLSearchParams({ ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)), ...extra }),
+    [filters],
+  );
   const loadCalls = useCallback(() => {
-    loadInto(api<CallLogPage>('GET', `${base}/calls?${query({ limit: '50' })}`), setCalls, (r) => ({ rows: r.calls, next: r.nextCursor }));
+    loadInto(api<CallLogPage>('GET', `${base}/calls?${query({ limit: '50' })}`), setCalls, (r) => ({
+      rows: r.calls,
+      next: r.nextCursor,
+    }));
   }, [base, query]);
   const loadCallBacks = useCallback(() => {
     loadInto(api<CallBackList>('GET', `${base}/call-backs`), setCallBacks, (r) => r.callBacks);
@@ -52,7 +76,8 @@ export function Calls({ clinic }: { clinic: ClinicSummary }) {
     }
   }
 
-  const openTimeline = (callId: string) => api<CallTimeline>('GET', `${base}/calls/${callId}`).then(setTimeline, (err: ApiError) => setProblem(err.message));
+  const openTimeline = (callId: string) =>
+    api<CallTimeline>('GET', `${base}/calls/${callId}`).then(setTimeline, (err: ApiError) => setProblem(err.message));
   const when = (iso: string) => timeIn(iso, clinic.timeZone, clinic.locale);
   return (
     <section aria-label="Calls">
@@ -61,23 +86,27 @@ export function Calls({ clinic }: { clinic: ClinicSummary }) {
       <Loaded load={callBacks} loading="Loading…">
         {(value) =>
           value.length === 0 ? (
-          <p className="empty">Nobody is waiting for a call back.</p>
-        ) : (
-          <ul aria-label="Call-back list" className="cards">
-            {value.map((cb) => (
-              <li key={cb.id} className="card-row">
-                <strong>{callerNames(cb.callers, 'Unknown caller')}</strong>
-                <span>{cb.fromNumber}</span>
-                {cb.reason === 'voicemail' && cb.voicemail ? (
-                  <RecordingPlayer clinicId={clinic.id} recording={{ ...cb.voicemail, kind: 'voicemail' }} owner={false} />
-                ) : (
-                  <span>{cb.reason === 'voicemail' ? 'Voicemail' : 'Hung up while waiting'}</span>
-                )}
-                <span className="note">{when(cb.createdAt)}</span>
-                <button onClick={() => done(cb)}>Mark called back</button>
-              </li>
-            ))}
-          </ul>
+            <p className="empty">Nobody is waiting for a call back.</p>
+          ) : (
+            <ul aria-label="Call-back list" className="cards">
+              {value.map((cb) => (
+                <li key={cb.id} className="card-row">
+                  <strong>{callerNames(cb.callers, 'Unknown caller')}</strong>
+                  <span>{cb.fromNumber}</span>
+                  {cb.reason === 'voicemail' && cb.voicemail ? (
+                    <RecordingPlayer
+                      clinicId={clinic.id}
+                      recording={{ ...cb.voicemail, kind: 'voicemail' }}
+                      owner={false}
+                    />
+                  ) : (
+                    <span>{cb.reason === 'voicemail' ? 'Voicemail' : 'Hung up while waiting'}</span>
+                  )}
+                  <span className="note">{when(cb.createdAt)}</span>
+                  <button onClick={() => done(cb)}>Mark called back</button>
+                </li>
+              ))}
+            </ul>
           )
         }
       </Loaded>
@@ -110,35 +139,39 @@ export function Calls({ clinic }: { clinic: ClinicSummary }) {
       <Loaded load={calls} loading="Loading calls…" retry={loadCalls}>
         {(value) =>
           value.rows.length === 0 ? (
-          <p className="empty">No calls match.</p>
-        ) : (
-          <>
-            <table aria-label="Call log">
-              <thead>
-                <tr>
-                  <th>Started</th>
-                  <th>From</th>
-                  <th>Outcome</th>
-                  <th>Length</th>
-                </tr>
-              </thead>
-              <tbody>
-                {value.rows.map((c) => (
-                  <tr key={c.id}>
-                    <td>
-                      <button className="link" onClick={() => openTimeline(c.id)}>
-                        {when(c.startedAt)}
-                      </button>
-                    </td>
-                    <td>{maskNumber(c.fromNumber)}</td>
-                    <td>{c.outcome?.replace(/_/g, ' ') ?? c.status}</td>
-                    <td>{c.durationSeconds !== null ? `${Math.floor(c.durationSeconds / 60)}:${String(c.durationSeconds % 60).padStart(2, '0')}` : ''}</td>
+            <p className="empty">No calls match.</p>
+          ) : (
+            <>
+              <table aria-label="Call log">
+                <thead>
+                  <tr>
+                    <th>Started</th>
+                    <th>From</th>
+                    <th>Outcome</th>
+                    <th>Length</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-            {value.next && <button onClick={more}>More calls</button>}
-          </>
+                </thead>
+                <tbody>
+                  {value.rows.map((c) => (
+                    <tr key={c.id}>
+                      <td>
+                        <button className="link" onClick={() => openTimeline(c.id)}>
+                          {when(c.startedAt)}
+                        </button>
+                      </td>
+                      <td>{maskNumber(c.fromNumber)}</td>
+                      <td>{c.outcome?.replace(/_/g, ' ') ?? c.status}</td>
+                      <td>
+                        {c.durationSeconds !== null
+                          ? `${Math.floor(c.durationSeconds / 60)}:${String(c.durationSeconds % 60).padStart(2, '0')}`
+                          : ''}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              {value.next && <button onClick={more}>More calls</button>}
+            </>
           )
         }
       </Loaded>
@@ -153,7 +186,13 @@ export function Calls({ clinic }: { clinic: ClinicSummary }) {
             ))}
           </ol>
           {timeline.recordings.map((r) => (
-            <RecordingPlayer key={r.id} clinicId={clinic.id} recording={r} owner={clinic.role === 'owner'} onChanged={() => openTimeline(timeline.id)} />
+            <RecordingPlayer
+              key={r.id}
+              clinicId={clinic.id}
+              recording={r}
+              owner={clinic.role === 'owner'}
+              onChanged={() => openTimeline(timeline.id)}
+            />
           ))}
           <button className="link" onClick={() => setTimeline(null)}>
             Close

@@ -3,7 +3,18 @@ import { api, ApiError, type Load, loadInto } from '../api';
 import { useLiveEvents } from '../live/context';
 import { timeIn } from '../live/format';
 import { Loaded } from '../components/Loaded';
-import type { AppointmentTypeList, ClinicSummary, DiaryAppointment, DiaryDay, FreeSlot, FreeSlots, Named, PatientSearch, PatientSummary, PractitionerList } from '../../../src/contracts/api';
+import type {
+  AppointmentTypeList,
+  ClinicSummary,
+  DiaryAppointment,
+  DiaryDay,
+  FreeSlot,
+  FreeSlots,
+  Named,
+  PatientSearch,
+  PatientSummary,
+  PractitionerList,
+} from '../../../src/contracts/api';
 
 const todayIn = (timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date());
 
@@ -25,18 +36,31 @@ export function Diary({ clinic }: { clinic: ClinicSummary }) {
   }, [base, date, view, practitionerId]);
   useEffect(load, [load]);
   useEffect(() => {
-    api<PractitionerList>('GET', `${base}/practitioners`).then((r) => setPractitioners(r.practitioners), () => undefined);
-    api<AppointmentTypeList>('GET', `${base}/appointment-types`).then((r) => setTypes(r.appointmentTypes), () => undefined);
+    api<PractitionerList>('GET', `${base}/practitioners`).then(
+      (r) => setPractitioners(r.practitioners),
+      () => undefined,
+    );
+    api<AppointmentTypeList>('GET', `${base}/appointment-types`).then(
+      (r) => setTypes(r.appointmentTypes),
+      () => undefined,
+    );
   }, [base]);
   useLiveEvents((e) => {
     if (e.name.startsWith('appointment.')) load();
     if (e.name === 'waitlist.match') {
-      setNotice(`A freed time fits ${e.data.patientName} on the waiting list: ${timeIn(e.data.slot.startsAt, clinic.timeZone, clinic.locale)}.`);
+      setNotice(
+        `A freed time fits ${e.data.patientName} on the waiting list: ${timeIn(e.data.slot.startsAt, clinic.timeZone, clinic.locale)}.`,
+      );
     }
   }, load);
 
   async function cancel(a: DiaryAppointment) {
-    if (!window.confirm(`Cancel ${a.patient.name}'s ${a.type.name} on ${timeIn(a.startsAt, clinic.timeZone, clinic.locale)}?`)) return;
+    if (
+      !window.confirm(
+        `Cancel ${a.patient.name}'s ${a.type.name} on ${timeIn(a.startsAt, clinic.timeZone, clinic.locale)}?`,
+      )
+    )
+      return;
     try {
       await api('POST', `${base}/appointments/${a.id}/cancel`, {});
       setNotice(`Cancelled ${a.patient.name}'s appointment.`);
@@ -77,41 +101,41 @@ export function Diary({ clinic }: { clinic: ClinicSummary }) {
       <Loaded load={diary} loading="Loading the diary…" retry={load}>
         {(value) =>
           value.length === 0 ? (
-          <p className="empty">No appointments {view === 'day' ? 'this day' : 'this week'}.</p>
-        ) : (
-          <table aria-label="Appointments">
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>Practitioner</th>
-                <th>Patient</th>
-                <th>Type</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {value.map((a) => (
-                <tr key={a.id}>
-                  <td>{timeIn(a.startsAt, clinic.timeZone, clinic.locale)}</td>
-                  <td>{a.practitioner.name}</td>
-                  <td>{a.patient.name}</td>
-                  <td>{a.type.name}</td>
-                  <td>
-                    {a.status === 'booked' && (
-                      <>
-                        <button className="link" onClick={() => setMoving(a)}>
-                          Move
-                        </button>{' '}
-                        <button className="link" onClick={() => cancel(a)}>
-                          Cancel
-                        </button>
-                      </>
-                    )}
-                  </td>
+            <p className="empty">No appointments {view === 'day' ? 'this day' : 'this week'}.</p>
+          ) : (
+            <table aria-label="Appointments">
+              <thead>
+                <tr>
+                  <th>When</th>
+                  <th>Practitioner</th>
+                  <th>Patient</th>
+                  <th>Type</th>
+                  <th />
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {value.map((a) => (
+                  <tr key={a.id}>
+                    <td>{timeIn(a.startsAt, clinic.timeZone, clinic.locale)}</td>
+                    <td>{a.practitioner.name}</td>
+                    <td>{a.patient.name}</td>
+                    <td>{a.type.name}</td>
+                    <td>
+                      {a.status === 'booked' && (
+                        <>
+                          <button className="link" onClick={() => setMoving(a)}>
+                            Move
+                          </button>{' '}
+                          <button className="link" onClick={() => cancel(a)}>
+                            Cancel
+                          </button>
+                        </>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           )
         }
       </Loaded>
@@ -124,7 +148,10 @@ export function Diary({ clinic }: { clinic: ClinicSummary }) {
           typeId={moving.typeId}
           nameOf={nameOf}
           onPick={async (slot) => {
-            await api('POST', `${base}/appointments/${moving.id}/move`, { startsAt: slot.startsAt, practitionerId: slot.practitionerId });
+            await api('POST', `${base}/appointments/${moving.id}/move`, {
+              startsAt: slot.startsAt,
+              practitionerId: slot.practitionerId,
+            });
             setNotice(`Moved ${moving.patient.name} to ${timeIn(slot.startsAt, clinic.timeZone, clinic.locale)}.`);
             setMoving(null);
             load();
@@ -132,13 +159,34 @@ export function Diary({ clinic }: { clinic: ClinicSummary }) {
           onClose={() => setMoving(null)}
         />
       ) : (
-        <BookPanel base={base} clinic={clinic} types={types} nameOf={nameOf} onBooked={(text) => { setNotice(text); load(); }} />
+        <BookPanel
+          base={base}
+          clinic={clinic}
+          types={types}
+          nameOf={nameOf}
+          onBooked={(text) => {
+            setNotice(text);
+            load();
+          }}
+        />
       )}
     </section>
   );
 }
 
-function BookPanel({ base, clinic, types, nameOf, onBooked }: { base: string; clinic: ClinicSummary; types: Named[]; nameOf: (id: string) => string; onBooked: (text: string) => void }) {
+function BookPanel({
+  base,
+  clinic,
+  types,
+  nameOf,
+  onBooked,
+}: {
+  base: string;
+  clinic: ClinicSummary;
+  types: Named[];
+  nameOf: (id: string) => string;
+  onBooked: (text: string) => void;
+}) {
   const [query, setQuery] = useState('');
   const [found, setFound] = useState<PatientSummary[]>([]);
   const [patient, setPatient] = useState<PatientSummary | null>(null);
@@ -209,8 +257,15 @@ function BookPanel({ base, clinic, types, nameOf, onBooked }: { base: string; cl
           typeId={typeId}
           nameOf={nameOf}
           onPick={async (slot) => {
-            await api('POST', `${base}/appointments`, { patientId: patient.id, practitionerId: slot.practitionerId, typeId, startsAt: slot.startsAt });
-            onBooked(`Booked ${patient.name} for ${timeIn(slot.startsAt, clinic.timeZone, clinic.locale)} with ${nameOf(slot.practitionerId)}.`);
+            await api('POST', `${base}/appointments`, {
+              patientId: patient.id,
+              practitionerId: slot.practitionerId,
+              typeId,
+              startsAt: slot.startsAt,
+            });
+            onBooked(
+              `Booked ${patient.name} for ${timeIn(slot.startsAt, clinic.timeZone, clinic.locale)} with ${nameOf(slot.practitionerId)}.`,
+            );
             setPatient(null);
             setTypeId('');
             setFound([]);
@@ -223,11 +278,27 @@ function BookPanel({ base, clinic, types, nameOf, onBooked }: { base: string; cl
 }
 
 /** The next free times for a type; picking one books or moves. A time taken meanwhile offers the alternatives. */
-function SlotPicker(props: { title: string; base: string; clinic: ClinicSummary; typeId: string; nameOf: (id: string) => string; onPick: (s: FreeSlot) => Promise<void>; onClose?: () => void }) {
+function SlotPicker(props: {
+  title: string;
+  base: string;
+  clinic: ClinicSummary;
+  typeId: string;
+  nameOf: (id: string) => string;
+  onPick: (s: FreeSlot) => Promise<void>;
+  onClose?: () => void;
+}) {
   const [slots, setSlots] = useState<Load<FreeSlot[]>>({ state: 'loading' });
   const [problem, setProblem] = useState('');
   const [busy, setBusy] = useState(false);
-  const loadSlots = useCallback(() => loadInto(api<FreeSlots>('GET', `${props.base}/slots?${new URLSearchParams({ typeId: props.typeId, limit: '8' })}`), setSlots, (r) => r.slots), [props.base, props.typeId]);
+  const loadSlots = useCallback(
+    () =>
+      loadInto(
+        api<FreeSlots>('GET', `${props.base}/slots?${new URLSearchParams({ typeId: props.typeId, limit: '8' })}`),
+        setSlots,
+        (r) => r.slots,
+      ),
+    [props.base, props.typeId],
+  );
   useEffect(loadSlots, [loadSlots]);
 
   async function pick(slot: FreeSlot) {
@@ -253,15 +324,15 @@ function SlotPicker(props: { title: string; base: string; clinic: ClinicSummary;
       <Loaded load={slots} loading="Finding free times…">
         {(value) =>
           value.length === 0 ? (
-          <p className="empty">No free times in the booking horizon.</p>
-        ) : (
-          <div className="slots">
-            {value.map((s) => (
-              <button key={`${s.practitionerId}@${s.startsAt}`} disabled={busy} onClick={() => pick(s)}>
-                {timeIn(s.startsAt, props.clinic.timeZone, props.clinic.locale)} · {props.nameOf(s.practitionerId)}
-              </button>
-            ))}
-          </div>
+            <p className="empty">No free times in the booking horizon.</p>
+          ) : (
+            <div className="slots">
+              {value.map((s) => (
+                <button key={`${s.practitionerId}@${s.startsAt}`} disabled={busy} onClick={() => pick(s)}>
+                  {timeIn(s.startsAt, props.clinic.timeZone, props.clinic.locale)} · {props.nameOf(s.practitionerId)}
+                </button>
+              ))}
+            </div>
           )
         }
       </Loaded>

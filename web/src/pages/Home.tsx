@@ -92,7 +92,9 @@ export function Home({ session, onSignedOut }: { session: SessionInfo; onSignedO
         {session.clinics.length === 0 ? (
           <p>Your account is not a member of any clinic yet. Ask the clinic's owner or your operator to add you.</p>
         ) : detail.state === 'loading' ? (
-          <p className="loading" role="status">Loading clinic…</p>
+          <p className="loading" role="status">
+            Loading clinic…
+          </p>
         ) : detail.state === 'error' ? (
           <p role="alert">{detail.message}</p>
         ) : (
@@ -100,13 +102,15 @@ export function Home({ session, onSignedOut }: { session: SessionInfo; onSignedO
             <section aria-label="Clinic">
               <h1>{detail.clinic.name}</h1>
               <p>
-                You are {detail.clinic.role === 'owner' ? 'an owner' : 'a receptionist'} here. Phone {detail.clinic.numbers.join(', ')} · {detail.clinic.timeZone}
+                You are {detail.clinic.role === 'owner' ? 'an owner' : 'a receptionist'} here. Phone{' '}
+                {detail.clinic.numbers.join(', ')} · {detail.clinic.timeZone}
               </p>
             </section>
             <LiveProvider key={detail.clinic.id} clinicId={detail.clinic.id} onState={setLive}>
               {live === 'ended' && (
                 <p className="banner" role="status">
-                  The live connection was closed by the server. <button onClick={() => window.location.reload()}>Reload</button>
+                  The live connection was closed by the server.{' '}
+                  <button onClick={() => window.location.reload()}>Reload</button>
                 </p>
               )}
               {live === 'reconnecting' && (
@@ -116,7 +120,15 @@ export function Home({ session, onSignedOut }: { session: SessionInfo; onSignedO
               )}
               <nav aria-label="Screens" className="tabs">
                 {screens.map((s) => (
-                  <a key={s.path} href={s.path} aria-current={screen.path === s.path ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate(s.path); }}>
+                  <a
+                    key={s.path}
+                    href={s.path}
+                    aria-current={screen.path === s.path ? 'page' : undefined}
+                    onClick={(e) => {
+                      e.preventDefault();
+                      navigate(s.path);
+                    }}
+                  >
                     {s.label}
                   </a>
                 ))}

@@ -19,7 +19,11 @@ export function Invitation({ session, onJoined }: { session: SessionInfo; onJoin
   const [error, setError] = useState<{ form: 'new' | 'existing' | 'join'; message: string } | null>(null);
 
   useEffect(() => {
-    if (!token) return setLink({ state: 'bad', message: 'This page needs the link you were sent. Open the whole link from your message.' });
+    if (!token)
+      return setLink({
+        state: 'bad',
+        message: 'This page needs the link you were sent. Open the whole link from your message.',
+      });
     api<InvitationOffer>('POST', '/api/invitations/inspect', { token }).then(
       (invited) => setLink({ state: 'ok', invited }),
       (err: ApiError) => setLink({ state: 'bad', message: err.message }),
@@ -65,7 +69,12 @@ export function Invitation({ session, onJoined }: { session: SessionInfo; onJoin
     }
   }
 
-  if (link.state === 'checking') return <p className="loading" role="status">Checking your invitation…</p>;
+  if (link.state === 'checking')
+    return (
+      <p className="loading" role="status">
+        Checking your invitation…
+      </p>
+    );
   if (link.state === 'bad') {
     return (
       <main className="card">
@@ -81,17 +90,25 @@ export function Invitation({ session, onJoined }: { session: SessionInfo; onJoin
     <main className="card">
       <h1>Join {invited.clinicName}</h1>
       <p>
-        {invited.email} is invited to join {invited.clinicName} as {roleName(invited.role)}. The invitation works until {expires}.
+        {invited.email} is invited to join {invited.clinicName} as {roleName(invited.role)}. The invitation works until{' '}
+        {expires}.
       </p>
       {current.user ? (
         current.user.email === invited.email ? (
-          <form onSubmit={(e) => { e.preventDefault(); void attempt('join', () => api<JoinedSession>('POST', '/api/invitations/accept', { token })); }} aria-label="Accept the invitation">
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              void attempt('join', () => api<JoinedSession>('POST', '/api/invitations/accept', { token }));
+            }}
+            aria-label="Accept the invitation"
+          >
             <FormEnd error={errorFor('join')} busy={busy} label={`Join ${invited.clinicName}`} busyLabel="Joining…" />
           </form>
         ) : (
           <>
             <p role="alert">
-              You are signed in as {current.user.email}. This invitation is for {invited.email}: sign out, then accept it as them.
+              You are signed in as {current.user.email}. This invitation is for {invited.email}: sign out, then accept
+              it as them.
             </p>
             <button onClick={() => void signOut()} disabled={busy}>
               Sign out

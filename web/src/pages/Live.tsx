@@ -43,7 +43,9 @@ export function Live({ clinic }: { clinic: ClinicSummary }) {
   queueNow.current = queue.state === 'ready' ? queue.value : [];
 
   const loadQueue = useCallback(() => {
-    loadInto(api<QueueList>('GET', `/api/clinics/${clinic.id}/queue`), setQueue, (r) => r.callers.map((c) => ({ ...c, fetchedAt: Date.now() })));
+    loadInto(api<QueueList>('GET', `/api/clinics/${clinic.id}/queue`), setQueue, (r) =>
+      r.callers.map((c) => ({ ...c, fetchedAt: Date.now() })),
+    );
   }, [clinic.id]);
   const loadPresence = useCallback(() => {
     loadInto(api<Presence>('GET', '/api/presence'), setAvailable, (r) => r.available);
@@ -62,7 +64,10 @@ export function Live({ clinic }: { clinic: ClinicSummary }) {
       const callId = 'callId' in e.data ? e.data.callId : '';
       switch (e.name) {
         case 'call.ringing':
-          setRinging((list) => [...list.filter((r) => r.callId !== callId), { callId, from: e.data.from, callers: e.data.callers, at: e.at }]);
+          setRinging((list) => [
+            ...list.filter((r) => r.callId !== callId),
+            { callId, from: e.data.from, callers: e.data.callers, at: e.at },
+          ]);
           alertIncoming(e.data.callers, e.data.from);
           break;
         case 'call.queued':
@@ -74,7 +79,10 @@ export function Live({ clinic }: { clinic: ClinicSummary }) {
           {
             const waiting = queueNow.current.find((w) => w.id === callId);
             const caller = waiting ? callerNames(waiting.callers, maskNumber(waiting.fromNumber)) : '';
-            setTalking((list) => [...list.filter((t) => t.callId !== callId), { callId, caller, answeredBy: e.data.answeredBy.email }]);
+            setTalking((list) => [
+              ...list.filter((t) => t.callId !== callId),
+              { callId, caller, answeredBy: e.data.answeredBy.email },
+            ]);
           }
           loadQueue();
           break;
@@ -127,7 +135,12 @@ export function Live({ clinic }: { clinic: ClinicSummary }) {
     <section aria-label="Live" className="live">
       <div className="toolbar">
         {available.state === 'ready' ? (
-          <button aria-pressed={available.value} onClick={toggleAvailable} disabled={busy === 'presence'} className={available.value ? 'on' : 'off'}>
+          <button
+            aria-pressed={available.value}
+            onClick={toggleAvailable}
+            disabled={busy === 'presence'}
+            className={available.value ? 'on' : 'off'}
+          >
             {available.value ? 'Available — taking calls' : 'Away — not taking calls'}
           </button>
         ) : available.state === 'error' ? (
@@ -137,7 +150,9 @@ export function Live({ clinic }: { clinic: ClinicSummary }) {
         )}
         {phone.state === 'unavailable' && <span className="note">{phone.reason}</span>}
         {phone.state === 'starting' && <span className="note">Starting the browser phone…</span>}
-        {phone.state === 'ready' && phone.simulated && <span className="note">Phone simulator: answering puts the simulated caller through to this screen.</span>}
+        {phone.state === 'ready' && phone.simulated && (
+          <span className="note">Phone simulator: answering puts the simulated caller through to this screen.</span>
+        )}
         {phone.state === 'in-call' && (
           <span className="in-call">
             {phone.simulated ? 'On a simulated call' : 'On a call'}
@@ -164,7 +179,8 @@ export function Live({ clinic }: { clinic: ClinicSummary }) {
               {r.callers.map((c) =>
                 c.nextAppointment ? (
                   <div key={c.patientId} className="detail">
-                    {c.name}: next appointment {timeIn(c.nextAppointment.startsAt, clinic.timeZone, clinic.locale)} with {c.nextAppointment.practitionerName}
+                    {c.name}: next appointment {timeIn(c.nextAppointment.startsAt, clinic.timeZone, clinic.locale)} with{' '}
+                    {c.nextAppointment.practitionerName}
                   </div>
                 ) : null,
               )}
@@ -191,7 +207,17 @@ export function Live({ clinic }: { clinic: ClinicSummary }) {
                   {w.queueStatus === 'claimed' ? (
                     <span className="note">Being answered…</span>
                   ) : (
-                    <button onClick={() => answer(w.id)} disabled={!canAnswer || busy === w.id} title={canAnswer ? undefined : phone.state === 'unavailable' ? phone.reason : 'The browser phone is starting'}>
+                    <button
+                      onClick={() => answer(w.id)}
+                      disabled={!canAnswer || busy === w.id}
+                      title={
+                        canAnswer
+                          ? undefined
+                          : phone.state === 'unavailable'
+                            ? phone.reason
+                            : 'The browser phone is starting'
+                      }
+                    >
                       Answer
                     </button>
                   )}
@@ -236,7 +262,9 @@ function alertIncoming(callers: Caller[] | undefined, from: string) {
 }
 
 function AlertsButton() {
-  const [permission, setPermission] = useState(typeof Notification === 'undefined' ? 'unsupported' : Notification.permission);
+  const [permission, setPermission] = useState(
+    typeof Notification === 'undefined' ? 'unsupported' : Notification.permission,
+  );
   if (permission === 'granted' || permission === 'unsupported') return null;
   if (permission === 'denied') return <span className="note">Call alerts are blocked in this browser's settings.</span>;
   return <button onClick={() => void Notification.requestPermission().then(setPermission)}>Turn on call alerts</button>;

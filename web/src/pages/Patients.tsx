@@ -1,7 +1,14 @@
 import { type FormEvent, lazy, Suspense, useState } from 'react';
 import { api, ApiError, type Load } from '../api';
 import { maskNumber, timeIn } from '../live/format';
-import type { CallLogPage, CallLogRow, ClinicSummary, PatientRecord, PatientSearch, PatientSummary } from '../../../src/contracts/api';
+import type {
+  CallLogPage,
+  CallLogRow,
+  ClinicSummary,
+  PatientRecord,
+  PatientSearch,
+  PatientSummary,
+} from '../../../src/contracts/api';
 
 // Owners only, so in the owners' chunk.
 const PatientRights = lazy(() => import('./owner/PatientRights'));
@@ -19,7 +26,10 @@ export function Patients({ clinic }: { clinic: ClinicSummary }) {
     e.preventDefault();
     setResults({ state: 'loading' });
     try {
-      setResults({ state: 'ready', value: (await api<PatientSearch>('GET', `${base}/patients?${new URLSearchParams({ q: query })}`)).patients });
+      setResults({
+        state: 'ready',
+        value: (await api<PatientSearch>('GET', `${base}/patients?${new URLSearchParams({ q: query })}`)).patients,
+      });
     } catch (err) {
       setResults({ state: 'error', message: (err as ApiError).message });
     }
@@ -29,7 +39,10 @@ export function Patients({ clinic }: { clinic: ClinicSummary }) {
     setDetail({ state: 'loading' });
     try {
       const patient = await api<PatientRecord>('GET', `${base}/patients/${p.id}`);
-      const calls = p.phone ? (await api<CallLogPage>('GET', `${base}/calls?${new URLSearchParams({ caller: p.phone, limit: '20' })}`)).calls : [];
+      const calls = p.phone
+        ? (await api<CallLogPage>('GET', `${base}/calls?${new URLSearchParams({ caller: p.phone, limit: '20' })}`))
+            .calls
+        : [];
       setDetail({ state: 'ready', value: { patient, calls } });
     } catch (err) {
       setDetail({ state: 'error', message: (err as ApiError).message });
@@ -78,7 +91,8 @@ export function Patients({ clinic }: { clinic: ClinicSummary }) {
             <ul>
               {detail.value.patient.appointments.map((a) => (
                 <li key={a.id}>
-                  {timeIn(a.startsAt, clinic.timeZone, clinic.locale)} — {a.type.name} with {a.practitioner.name} — {a.status.replace('_', '-')}
+                  {timeIn(a.startsAt, clinic.timeZone, clinic.locale)} — {a.type.name} with {a.practitioner.name} —{' '}
+                  {a.status.replace('_', '-')}
                 </li>
               ))}
             </ul>
@@ -98,7 +112,14 @@ export function Patients({ clinic }: { clinic: ClinicSummary }) {
           )}
           {clinic.role === 'owner' && (
             <Suspense fallback={null}>
-              <PatientRights clinicId={clinic.id} patientId={detail.value.patient.id} onErased={() => { setDetail({ state: 'idle' }); setResults({ state: 'idle' }); }} />
+              <PatientRights
+                clinicId={clinic.id}
+                patientId={detail.value.patient.id}
+                onErased={() => {
+                  setDetail({ state: 'idle' });
+                  setResults({ state: 'idle' });
+                }}
+              />
             </Suspense>
           )}
         </div>

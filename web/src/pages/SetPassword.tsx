@@ -13,12 +13,16 @@ export function SetPassword({ onSignedIn }: { onSignedIn: (session: SessionInfo)
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    if (!token) return setLink({ state: 'bad', message: 'This page needs the link you were sent. Open the whole link from your message.' });
+    if (!token)
+      return setLink({
+        state: 'bad',
+        message: 'This page needs the link you were sent. Open the whole link from your message.',
+      });
     // The app fetched the session (and its CSRF token) before this page opened.
     api<PasswordLinkView>('POST', '/api/password-links/inspect', { token }).then(
-        ({ email }) => setLink({ state: 'ok', email }),
-        (err: ApiError) => setLink({ state: 'bad', message: err.message }),
-      );
+      ({ email }) => setLink({ state: 'ok', email }),
+      (err: ApiError) => setLink({ state: 'bad', message: err.message }),
+    );
   }, [token]);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -38,7 +42,12 @@ export function SetPassword({ onSignedIn }: { onSignedIn: (session: SessionInfo)
     }
   }
 
-  if (link.state === 'checking') return <p className="loading" role="status">Checking your link…</p>;
+  if (link.state === 'checking')
+    return (
+      <p className="loading" role="status">
+        Checking your link…
+      </p>
+    );
   if (link.state === 'bad') {
     return (
       <main className="card">

@@ -13,7 +13,9 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: SessionInfo) => v
     setBusy(true);
     setError(null);
     try {
-      onSignedIn(await api<SessionInfo>('POST', '/api/session', { email: form.get('email'), password: form.get('password') }));
+      onSignedIn(
+        await api<SessionInfo>('POST', '/api/session', { email: form.get('email'), password: form.get('password') }),
+      );
     } catch (err) {
       setError((err as ApiError).message);
       setBusy(false);

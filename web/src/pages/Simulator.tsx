@@ -35,7 +35,8 @@ export function Simulator({ clinic }: { clinic: Pick<ClinicDetail, 'id' | 'numbe
     if (!call) return;
     const fresh = call.transcript.slice(spoken.current).filter((l) => l.who === 'line');
     spoken.current = call.transcript.length;
-    if (aloud && 'speechSynthesis' in window) for (const line of fresh) window.speechSynthesis.speak(new SpeechSynthesisUtterance(line.text));
+    if (aloud && 'speechSynthesis' in window)
+      for (const line of fresh) window.speechSynthesis.speak(new SpeechSynthesisUtterance(line.text));
   }, [call, aloud]);
 
   // In the queue or talking to reception, things happen without the caller: follow them.
@@ -67,7 +68,8 @@ export function Simulator({ clinic }: { clinic: Pick<ClinicDetail, 'id' | 'numbe
     if ('speechSynthesis' in window) window.speechSynthesis.cancel();
     return run(base, to ? { from, to } : { from });
   };
-  const act = (what: 'press' | 'say' | 'silence' | 'hangup' | 'message', body: unknown = {}) => run(`${base}/${call!.sid}/${what}`, body);
+  const act = (what: 'press' | 'say' | 'silence' | 'hangup' | 'message', body: unknown = {}) =>
+    run(`${base}/${call!.sid}/${what}`, body);
   const onCall = call !== null && call.state !== 'ended';
   const takesKeys = onCall && !busy && (call.takes === 'keys' || call.takes === 'keys or speech');
   const wanted = call?.digits ?? 1;
@@ -83,7 +85,8 @@ export function Simulator({ clinic }: { clinic: Pick<ClinicDetail, 'id' | 'numbe
     <section aria-label="Phone simulator" className="simulator">
       <h2>Phone simulator</h2>
       <p className="note">
-        Calls {to || 'the clinic'} as a patient would, through the same webhooks as a real call. Nothing leaves this server. The demo's patients ring from +447700900100 onwards.
+        Calls {to || 'the clinic'} as a patient would, through the same webhooks as a real call. Nothing leaves this
+        server. The demo's patients ring from +447700900100 onwards.
       </p>
       <div className="row">
         <label>
@@ -120,7 +123,9 @@ export function Simulator({ clinic }: { clinic: Pick<ClinicDetail, 'id' | 'numbe
               </li>
             ))}
           </ol>
-          {call.state === 'queued' && <p className="note">Answer from the Live screen (another tab, available for calls) to be put through.</p>}
+          {call.state === 'queued' && (
+            <p className="note">Answer from the Live screen (another tab, available for calls) to be put through.</p>
+          )}
           {call.takes === 'a message' && (
             <p className="row">
               <button onClick={() => act('message', { seconds: 8 })} disabled={busy}>
@@ -138,7 +143,9 @@ export function Simulator({ clinic }: { clinic: Pick<ClinicDetail, 'id' | 'numbe
           </div>
           {takesKeys && wanted > 1 && (
             <p className="note" aria-live="polite">
-              {keyed ? `Keyed ${keyed} (${keyed.length} of ${wanted}; # sends what is keyed)` : `This question takes ${wanted} keys.`}
+              {keyed
+                ? `Keyed ${keyed} (${keyed.length} of ${wanted}; # sends what is keyed)`
+                : `This question takes ${wanted} keys.`}
             </p>
           )}
           <form
@@ -150,7 +157,12 @@ export function Simulator({ clinic }: { clinic: Pick<ClinicDetail, 'id' | 'numbe
           >
             <label>
               Say
-              <input value={words} onChange={(e) => setWords(e.target.value)} disabled={!onCall || busy || call.takes !== 'keys or speech'} placeholder="I want to book an appointment" />
+              <input
+                value={words}
+                onChange={(e) => setWords(e.target.value)}
+                disabled={!onCall || busy || call.takes !== 'keys or speech'}
+                placeholder="I want to book an appointment"
+              />
             </label>
             <button type="submit" disabled={!onCall || busy || call.takes !== 'keys or speech' || !words.trim()}>
               Say it

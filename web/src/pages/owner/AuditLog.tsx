@@ -27,8 +27,23 @@ export function AuditLog({ clinic }: { clinic: ClinicSummary }) {
   const [filters, setFilters] = useState({ action: '', from: '', to: '' });
   const [page, setPage] = useState<Load<{ entries: AuditEntryView[]; next: string | null }>>({ state: 'loading' });
   const [problem, setProblem] = useState('');
-  const query = useCallback((extra: Record<string, string> = {}) => new URLSearchParams({ ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)), limit: '100', ...extra }), [filters]);
-  const load = useCallback(() => loadInto(api<AuditPage>('GET', `/api/clinics/${clinic.id}/audit?${query()}`), setPage, (r) => ({ entries: r.entries, next: r.nextBefore })), [clinic.id, query]);
+  const query = useCallback(
+    (extra: Record<string, string> = {}) =>
+      new URLSearchParams({
+        ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)),
+        limit: '100',
+        ...extra,
+      }),
+    [filters],
+  );
+  const load = useCallback(
+    () =>
+      loadInto(api<AuditPage>('GET', `/api/clinics/${clinic.id}/audit?${query()}`), setPage, (r) => ({
+        entries: r.entries,
+        next: r.nextBefore,
+      })),
+    [clinic.id, query],
+  );
   useEffect(load, [load]);
 
   async function more() {
@@ -40,7 +55,12 @@ export function AuditLog({ clinic }: { clinic: ClinicSummary }) {
       setProblem((err as ApiError).message);
     }
   }
-  const who = (e: AuditEntryView) => (e.actor.type === 'user' ? (e.actor.email ?? 'a former member of staff') : e.actor.type === 'operator' ? 'the operator' : 'the service');
+  const who = (e: AuditEntryView) =>
+    e.actor.type === 'user'
+      ? (e.actor.email ?? 'a former member of staff')
+      : e.actor.type === 'operator'
+        ? 'the operator'
+        : 'the service';
 
   return (
     <section aria-label="Audit">
@@ -48,11 +68,21 @@ export function AuditLog({ clinic }: { clinic: ClinicSummary }) {
         <label>
           What
           <select value={filters.action} onChange={(e) => setFilters({ ...filters, action: e.target.value })}>
-            {ACTIONS.map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+            {ACTIONS.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
           </select>
         </label>
-        <label>From<input type="date" value={filters.from} onChange={(e) => setFilters({ ...filters, from: e.target.value })} /></label>
-        <label>To<input type="date" value={filters.to} onChange={(e) => setFilters({ ...filters, to: e.target.value })} /></label>
+        <label>
+          From
+          <input type="date" value={filters.from} onChange={(e) => setFilters({ ...filters, from: e.target.value })} />
+        </label>
+        <label>
+          To
+          <input type="date" value={filters.to} onChange={(e) => setFilters({ ...filters, to: e.target.value })} />
+        </label>
       </div>
       {problem && <p role="alert">{problem}</p>}
       <Loaded load={page} loading="Loading the audit log…" retry={load}>
@@ -62,14 +92,24 @@ export function AuditLog({ clinic }: { clinic: ClinicSummary }) {
           ) : (
             <>
               <table aria-label="Audit log">
-                <thead><tr><th>When</th><th>Who</th><th>What</th><th>About</th></tr></thead>
+                <thead>
+                  <tr>
+                    <th>When</th>
+                    <th>Who</th>
+                    <th>What</th>
+                    <th>About</th>
+                  </tr>
+                </thead>
                 <tbody>
                   {p.entries.map((e) => (
                     <tr key={e.id}>
                       <td>{timeIn(e.at, clinic.timeZone, clinic.locale)}</td>
                       <td>{who(e)}</td>
                       <td>{e.action}</td>
-                      <td className="note">{e.subject ? `${e.subject.type} ${e.subject.id?.slice(0, 8) ?? ''}` : ''}{e.details ? ` · ${detailsText(e.details)}` : ''}</td>
+                      <td className="note">
+                        {e.subject ? `${e.subject.type} ${e.subject.id?.slice(0, 8) ?? ''}` : ''}
+                        {e.details ? ` · ${detailsText(e.details)}` : ''}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

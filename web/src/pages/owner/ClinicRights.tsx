@@ -31,18 +31,26 @@ export function ClinicRights({ clinic }: { clinic: ClinicSummary }) {
     <section className="panel" aria-label="The clinic's data">
       <h2>The clinic's data</h2>
       <p>
-        <a href={`${base}/export.zip`} download>Download all of the clinic's data</a> <span className="note">(a zip: one JSON file, and a CSV per table)</span>
+        <a href={`${base}/export.zip`} download>
+          Download all of the clinic's data
+        </a>{' '}
+        <span className="note">(a zip: one JSON file, and a CSV per table)</span>
       </p>
       {!closing ? (
-        <button className="danger" onClick={() => setClosing(true)}>Close the clinic…</button>
+        <button className="danger" onClick={() => setClosing(true)}>
+          Close the clinic…
+        </button>
       ) : (
         <form onSubmit={submit} aria-label="Close the clinic">
           <p>
-            Closing erases everything the service holds for {clinic.name} — patients, diary, calls, recordings (here and at Twilio), statistics, the audit log —
-            and destroys the clinic's encryption key. Backups your operator took before keep a copy until they are deleted. Download the data first if you need it.
-            This cannot be undone.
+            Closing erases everything the service holds for {clinic.name} — patients, diary, calls, recordings (here and
+            at Twilio), statistics, the audit log — and destroys the clinic's encryption key. Backups your operator took
+            before keep a copy until they are deleted. Download the data first if you need it. This cannot be undone.
           </p>
-          <label>Type the clinic's name to confirm<input value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" /></label>
+          <label>
+            Type the clinic's name to confirm
+            <input value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" />
+          </label>
           {holds && (
             <label className="inline">
               <input type="checkbox" checked={destroyHeld} onChange={(e) => setDestroyHeld(e.target.checked)} />
@@ -50,7 +58,9 @@ export function ClinicRights({ clinic }: { clinic: ClinicSummary }) {
             </label>
           )}
           <FormEnd error={close.error} busy={close.busy} label="Close and erase everything" busyLabel="Closing…" />
-          <button type="button" className="link" onClick={() => setClosing(false)}>Cancel</button>
+          <button type="button" className="link" onClick={() => setClosing(false)}>
+            Cancel
+          </button>
         </form>
       )}
     </section>

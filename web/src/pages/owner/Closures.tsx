@@ -21,7 +21,16 @@ export function Closures({ clinic, practitioners }: { clinic: ClinicSummary; pra
   const instant = (local: string) => DateTime.fromISO(local, { zone: clinic.timeZone }).toISO();
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const ok = await save.run(() => api('POST', base, { startsAt: instant(form.start), endsAt: instant(form.end), practitionerId: form.practitionerId || null, reason: form.reason.trim() || null }), 'Closure added.');
+    const ok = await save.run(
+      () =>
+        api('POST', base, {
+          startsAt: instant(form.start),
+          endsAt: instant(form.end),
+          practitionerId: form.practitionerId || null,
+          reason: form.reason.trim() || null,
+        }),
+      'Closure added.',
+    );
     if (ok) {
       setForm({ start: '', end: '', practitionerId: '', reason: '' });
       load();
@@ -36,7 +45,8 @@ export function Closures({ clinic, practitioners }: { clinic: ClinicSummary; pra
       setProblem((err as Error).message);
     }
   }
-  const who = (id: string | null) => (id ? (practitioners.find((p) => p.id === id)?.name ?? 'A practitioner') : 'Whole clinic');
+  const who = (id: string | null) =>
+    id ? (practitioners.find((p) => p.id === id)?.name ?? 'A practitioner') : 'Whole clinic';
   const when = (iso: string) => timeIn(iso, clinic.timeZone, clinic.locale);
 
   return (
@@ -52,9 +62,13 @@ export function Closures({ clinic, practitioners }: { clinic: ClinicSummary; pra
               {list.map((c) => (
                 <li key={c.id} className="card-row">
                   <strong>{who(c.practitionerId)}</strong>
-                  <span>{when(c.startsAt)} – {when(c.endsAt)}</span>
+                  <span>
+                    {when(c.startsAt)} – {when(c.endsAt)}
+                  </span>
                   {c.reason && <span className="note">{c.reason}</span>}
-                  <button className="link" onClick={() => remove(c)}>Remove</button>
+                  <button className="link" onClick={() => remove(c)}>
+                    Remove
+                  </button>
                 </li>
               ))}
             </ul>
@@ -63,16 +77,39 @@ export function Closures({ clinic, practitioners }: { clinic: ClinicSummary; pra
       </Loaded>
       <form onSubmit={submit} aria-label="Add a closure">
         <div className="row">
-          <label>From<input type="datetime-local" required value={form.start} onChange={(e) => setForm({ ...form, start: e.target.value })} /></label>
-          <label>Until<input type="datetime-local" required value={form.end} onChange={(e) => setForm({ ...form, end: e.target.value })} /></label>
+          <label>
+            From
+            <input
+              type="datetime-local"
+              required
+              value={form.start}
+              onChange={(e) => setForm({ ...form, start: e.target.value })}
+            />
+          </label>
+          <label>
+            Until
+            <input
+              type="datetime-local"
+              required
+              value={form.end}
+              onChange={(e) => setForm({ ...form, end: e.target.value })}
+            />
+          </label>
           <label>
             Who
             <select value={form.practitionerId} onChange={(e) => setForm({ ...form, practitionerId: e.target.value })}>
               <option value="">Whole clinic</option>
-              {practitioners.map((p) => <option key={p.id} value={p.id}>{p.name}</option>)}
+              {practitioners.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
             </select>
           </label>
-          <label>Reason (staff only)<input maxLength={200} value={form.reason} onChange={(e) => setForm({ ...form, reason: e.target.value })} /></label>
+          <label>
+            Reason (staff only)
+            <input maxLength={200} value={form.reason} onChange={(e) => setForm({ ...form, reason: e.target.value })} />
+          </label>
         </div>
         {save.done && <p role="status">{save.done}</p>}
         <FormEnd error={save.error} busy={save.busy} label="Add closure" busyLabel="Adding…" />

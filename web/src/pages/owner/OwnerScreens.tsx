@@ -5,7 +5,15 @@ import { Settings } from './Settings';
 import { Staff } from './Staff';
 import { Statistics } from './Statistics';
 
-export default function OwnerScreens({ screen, clinic, me }: { screen: string; clinic: ClinicSummary; me: string | undefined }) {
+export default function OwnerScreens({
+  screen,
+  clinic,
+  me,
+}: {
+  screen: string;
+  clinic: ClinicSummary;
+  me: string | undefined;
+}) {
   if (screen === '/statistics') return <Statistics clinic={clinic} />;
   if (screen === '/settings') return <Settings clinic={clinic} />;
   if (screen === '/staff') return <Staff clinic={clinic} me={me} />;

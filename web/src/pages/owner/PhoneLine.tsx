@@ -5,7 +5,12 @@ import { useSubmit } from '../../components/useSubmit';
 import type { ClinicSettings } from '../../../../src/contracts/api';
 
 const TEXTS = ['name', 'greeting', 'emergencyMessage', 'recordingNotice', 'fallbackNumber', 'receptionNumber'] as const;
-type Form = Record<(typeof TEXTS)[number], string> & { recordCalls: boolean; textMessages: boolean; maxQueueWaitSeconds: string; maxQueueSize: string };
+type Form = Record<(typeof TEXTS)[number], string> & {
+  recordCalls: boolean;
+  textMessages: boolean;
+  maxQueueWaitSeconds: string;
+  maxQueueSize: string;
+};
 
 const toForm = (c: ClinicSettings): Form => ({
   ...(Object.fromEntries(TEXTS.map((k) => [k, c[k] ?? ''])) as Record<(typeof TEXTS)[number], string>),
@@ -19,15 +24,20 @@ const toForm = (c: ClinicSettings): Form => ({
 export function PhoneLine({ clinic, onSaved }: { clinic: ClinicSettings; onSaved: (c: ClinicSettings) => void }) {
   const [form, setForm] = useState(() => toForm(clinic));
   const save = useSubmit();
-  const text = (key: (typeof TEXTS)[number]) => ({ value: form[key], onChange: (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value }) });
+  const text = (key: (typeof TEXTS)[number]) => ({
+    value: form[key],
+    onChange: (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value }),
+  });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     const before = toForm(clinic);
     const changes: Record<string, unknown> = {};
-    for (const key of TEXTS) if (form[key] !== before[key]) changes[key] = key === 'name' ? form[key].trim() : form[key].trim() || null;
+    for (const key of TEXTS)
+      if (form[key] !== before[key]) changes[key] = key === 'name' ? form[key].trim() : form[key].trim() || null;
     for (const key of ['recordCalls', 'textMessages'] as const) if (form[key] !== before[key]) changes[key] = form[key];
-    for (const key of ['maxQueueWaitSeconds', 'maxQueueSize'] as const) if (form[key] !== before[key]) changes[key] = Number(form[key]);
+    for (const key of ['maxQueueWaitSeconds', 'maxQueueSize'] as const)
+      if (form[key] !== before[key]) changes[key] = Number(form[key]);
     if (Object.keys(changes).length === 0) return;
     await save.run(async () => onSaved(await api<ClinicSettings>('PATCH', `/api/clinics/${clinic.id}`, changes)));
   }
@@ -35,19 +45,85 @@ export function PhoneLine({ clinic, onSaved }: { clinic: ClinicSettings; onSaved
   return (
     <form className="panel" onSubmit={submit} aria-label="Phone line">
       <h2>Phone line</h2>
-      <label>Clinic name<input required maxLength={120} {...text('name')} /></label>
-      <label>Emergency message (said first, on every call)<textarea maxLength={300} rows={2} placeholder="For emergencies call 999, or 111 for urgent advice." {...text('emergencyMessage')} /></label>
-      <label>Greeting<textarea maxLength={300} rows={2} placeholder={`Thank you for calling ${clinic.name}.`} {...text('greeting')} /></label>
-      <label className="inline"><input type="checkbox" checked={form.recordCalls} onChange={(e) => setForm({ ...form, recordCalls: e.target.checked })} /> Record calls</label>
-      <label>Recording notice<textarea maxLength={300} rows={2} placeholder="Calls are recorded for training and quality." {...text('recordingNotice')} /></label>
-      <label className="inline"><input type="checkbox" checked={form.textMessages} onChange={(e) => setForm({ ...form, textMessages: e.target.checked })} /> Send text messages (confirmations, missed calls, waiting-list offers)</label>
+      <label>
+        Clinic name
+        <input required maxLength={120} {...text('name')} />
+      </label>
+      <label>
+        Emergency message (said first, on every call)
+        <textarea
+          maxLength={300}
+          rows={2}
+          placeholder="For emergencies call 999, or 111 for urgent advice."
+          {...text('emergencyMessage')}
+        />
+      </label>
+      <label>
+        Greeting
+        <textarea
+          maxLength={300}
+          rows={2}
+          placeholder={`Thank you for calling ${clinic.name}.`}
+          {...text('greeting')}
+        />
+      </label>
+      <label className="inline">
+        <input
+          type="checkbox"
+          checked={form.recordCalls}
+          onChange={(e) => setForm({ ...form, recordCalls: e.target.checked })}
+        />{' '}
+        Record calls
+      </label>
+      <label>
+        Recording notice
+        <textarea
+          maxLength={300}
+          rows={2}
+          placeholder="Calls are recorded for training and quality."
+          {...text('recordingNotice')}
+        />
+      </label>
+      <label className="inline">
+        <input
+          type="checkbox"
+          checked={form.textMessages}
+          onChange={(e) => setForm({ ...form, textMessages: e.target.checked })}
+        />{' '}
+        Send text messages (confirmations, missed calls, waiting-list offers)
+      </label>
       <div className="row">
-        <label>Reception desk phone<input type="tel" placeholder="+441632960555" {...text('receptionNumber')} /></label>
-        <label>Fallback number (if the service fails)<input type="tel" placeholder="+441632960999" {...text('fallbackNumber')} /></label>
+        <label>
+          Reception desk phone
+          <input type="tel" placeholder="+441632960555" {...text('receptionNumber')} />
+        </label>
+        <label>
+          Fallback number (if the service fails)
+          <input type="tel" placeholder="+441632960999" {...text('fallbackNumber')} />
+        </label>
       </div>
       <div className="row">
-        <label>Longest wait in the queue (seconds)<input type="number" min={30} max={1800} step={15} value={form.maxQueueWaitSeconds} onChange={(e) => setForm({ ...form, maxQueueWaitSeconds: e.target.value })} /></label>
-        <label>Most callers waiting<input type="number" min={1} max={100} value={form.maxQueueSize} onChange={(e) => setForm({ ...form, maxQueueSize: e.target.value })} /></label>
+        <label>
+          Longest wait in the queue (seconds)
+          <input
+            type="number"
+            min={30}
+            max={1800}
+            step={15}
+            value={form.maxQueueWaitSeconds}
+            onChange={(e) => setForm({ ...form, maxQueueWaitSeconds: e.target.value })}
+          />
+        </label>
+        <label>
+          Most callers waiting
+          <input
+            type="number"
+            min={1}
+            max={100}
+            value={form.maxQueueSize}
+            onChange={(e) => setForm({ ...form, maxQueueSize: e.target.value })}
+          />
+        </label>
       </div>
       {save.done && <p role="status">{save.done} The next call uses it.</p>}
       <FormEnd error={save.error} busy={save.busy} label="Save phone line" busyLabel="Saving…" />

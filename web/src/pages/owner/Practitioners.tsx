@@ -6,7 +6,15 @@ import { WeeklyHours } from './WeeklyHours';
 import type { AppointmentTypeView, PractitionerView } from '../../../../src/contracts/api';
 
 /** Who sees patients and when; add, rename, set hours, retire. */
-export function Practitioners({ base, practitioners, reload }: { base: string; practitioners: PractitionerView[]; reload: () => void }) {
+export function Practitioners({
+  base,
+  practitioners,
+  reload,
+}: {
+  base: string;
+  practitioners: PractitionerView[];
+  reload: () => void;
+}) {
   const [form, setForm] = useState({ name: '', spokenName: '' });
   const [open, setOpen] = useState('');
   const [problem, setProblem] = useState('');
@@ -14,7 +22,16 @@ export function Practitioners({ base, practitioners, reload }: { base: string; p
 
   async function add(e: FormEvent) {
     e.preventDefault();
-    if (await save.run(() => api('POST', `${base}/practitioners`, { name: form.name, ...(form.spokenName.trim() ? { spokenName: form.spokenName } : {}) }), 'Practitioner added.')) {
+    if (
+      await save.run(
+        () =>
+          api('POST', `${base}/practitioners`, {
+            name: form.name,
+            ...(form.spokenName.trim() ? { spokenName: form.spokenName } : {}),
+          }),
+        'Practitioner added.',
+      )
+    ) {
       setForm({ name: '', spokenName: '' });
       reload();
     }
@@ -40,11 +57,21 @@ export function Practitioners({ base, practitioners, reload }: { base: string; p
             <strong>{p.name}</strong>
             <span className="note">said as “{p.spokenName}”</span>
             <span className="note">{p.hours.length} weekly ranges</span>
-            <label className="inline"><input type="checkbox" checked={p.active} onChange={(e) => change(p, { active: e.target.checked })} /> Taking bookings</label>
-            <button className="link" onClick={() => setOpen(open === p.id ? '' : p.id)} aria-expanded={open === p.id}>{open === p.id ? 'Hide hours' : 'Working hours'}</button>
+            <label className="inline">
+              <input type="checkbox" checked={p.active} onChange={(e) => change(p, { active: e.target.checked })} />{' '}
+              Taking bookings
+            </label>
+            <button className="link" onClick={() => setOpen(open === p.id ? '' : p.id)} aria-expanded={open === p.id}>
+              {open === p.id ? 'Hide hours' : 'Working hours'}
+            </button>
             {open === p.id && (
               <div className="detail">
-                <WeeklyHours title={`Hours of ${p.name}`} url={`${base}/practitioners/${p.id}/hours`} initial={p.hours} onSaved={reload} />
+                <WeeklyHours
+                  title={`Hours of ${p.name}`}
+                  url={`${base}/practitioners/${p.id}/hours`}
+                  initial={p.hours}
+                  onSaved={reload}
+                />
               </div>
             )}
           </li>
@@ -52,8 +79,24 @@ export function Practitioners({ base, practitioners, reload }: { base: string; p
       </ul>
       <form onSubmit={add} aria-label="Add a practitioner">
         <div className="row">
-          <label>Name<input required maxLength={120} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} /></label>
-          <label>Said on the phone as<input maxLength={120} placeholder="Dr Patel" value={form.spokenName} onChange={(e) => setForm({ ...form, spokenName: e.target.value })} /></label>
+          <label>
+            Name
+            <input
+              required
+              maxLength={120}
+              value={form.name}
+              onChange={(e) => setForm({ ...form, name: e.target.value })}
+            />
+          </label>
+          <label>
+            Said on the phone as
+            <input
+              maxLength={120}
+              placeholder="Dr Patel"
+              value={form.spokenName}
+              onChange={(e) => setForm({ ...form, spokenName: e.target.value })}
+            />
+          </label>
         </div>
         {save.done && <p role="status">{save.done}</p>}
         <FormEnd error={save.error} busy={save.busy} label="Add practitioner" busyLabel="Adding…" />
@@ -63,15 +106,35 @@ export function Practitioners({ base, practitioners, reload }: { base: string; p
 }
 
 /** What can be booked, for how long, with whom, and whether callers may book it by phone. */
-export function AppointmentTypes({ base, types, practitioners, reload }: { base: string; types: AppointmentTypeView[]; practitioners: PractitionerView[]; reload: () => void }) {
-  const [form, setForm] = useState({ name: '', durationMinutes: '30', bufferAfterMinutes: '0', phoneBookable: true, practitionerIds: [] as string[] });
+export function AppointmentTypes({
+  base,
+  types,
+  practitioners,
+  reload,
+}: {
+  base: string;
+  types: AppointmentTypeView[];
+  practitioners: PractitionerView[];
+  reload: () => void;
+}) {
+  const [form, setForm] = useState({
+    name: '',
+    durationMinutes: '30',
+    bufferAfterMinutes: '0',
+    phoneBookable: true,
+    practitionerIds: [] as string[],
+  });
   const [problem, setProblem] = useState('');
   const save = useSubmit();
   const toggle = (ids: string[], id: string) => (ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id]);
 
   async function add(e: FormEvent) {
     e.preventDefault();
-    const body = { ...form, durationMinutes: Number(form.durationMinutes), bufferAfterMinutes: Number(form.bufferAfterMinutes) };
+    const body = {
+      ...form,
+      durationMinutes: Number(form.durationMinutes),
+      bufferAfterMinutes: Number(form.bufferAfterMinutes),
+    };
     if (await save.run(() => api('POST', `${base}/appointment-types`, body), 'Appointment type added.')) {
       setForm({ name: '', durationMinutes: '30', bufferAfterMinutes: '0', phoneBookable: true, practitionerIds: [] });
       reload();
@@ -96,12 +159,31 @@ export function AppointmentTypes({ base, types, practitioners, reload }: { base:
         {types.map((t) => (
           <li key={t.id} className="card-row">
             <strong>{t.name}</strong>
-            <span>{t.durationMinutes} min{t.bufferAfterMinutes ? ` + ${t.bufferAfterMinutes} min after` : ''}</span>
-            <label className="inline"><input type="checkbox" checked={t.phoneBookable} onChange={(e) => change(t, { phoneBookable: e.target.checked })} /> Bookable by phone</label>
-            <label className="inline"><input type="checkbox" checked={t.active} onChange={(e) => change(t, { active: e.target.checked })} /> In use</label>
+            <span>
+              {t.durationMinutes} min{t.bufferAfterMinutes ? ` + ${t.bufferAfterMinutes} min after` : ''}
+            </span>
+            <label className="inline">
+              <input
+                type="checkbox"
+                checked={t.phoneBookable}
+                onChange={(e) => change(t, { phoneBookable: e.target.checked })}
+              />{' '}
+              Bookable by phone
+            </label>
+            <label className="inline">
+              <input type="checkbox" checked={t.active} onChange={(e) => change(t, { active: e.target.checked })} /> In
+              use
+            </label>
             <span className="detail">
               {practitioners.map((p) => (
-                <label key={p.id} className="inline"><input type="checkbox" checked={t.practitionerIds.includes(p.id)} onChange={() => change(t, { practitionerIds: toggle(t.practitionerIds, p.id) })} /> {p.name}</label>
+                <label key={p.id} className="inline">
+                  <input
+                    type="checkbox"
+                    checked={t.practitionerIds.includes(p.id)}
+                    onChange={() => change(t, { practitionerIds: toggle(t.practitionerIds, p.id) })}
+                  />{' '}
+                  {p.name}
+                </label>
               ))}
             </span>
           </li>
@@ -109,14 +191,56 @@ export function AppointmentTypes({ base, types, practitioners, reload }: { base:
       </ul>
       <form onSubmit={add} aria-label="Add an appointment type">
         <div className="row">
-          <label>Name<input required maxLength={120} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} /></label>
-          <label>Minutes<input type="number" min={5} max={480} step={5} value={form.durationMinutes} onChange={(e) => setForm({ ...form, durationMinutes: e.target.value })} /></label>
-          <label>Minutes free after<input type="number" min={0} max={120} step={5} value={form.bufferAfterMinutes} onChange={(e) => setForm({ ...form, bufferAfterMinutes: e.target.value })} /></label>
-          <label className="inline"><input type="checkbox" checked={form.phoneBookable} onChange={(e) => setForm({ ...form, phoneBookable: e.target.checked })} /> Bookable by phone</label>
+          <label>
+            Name
+            <input
+              required
+              maxLength={120}
+              value={form.name}
+              onChange={(e) => setForm({ ...form, name: e.target.value })}
+            />
+          </label>
+          <label>
+            Minutes
+            <input
+              type="number"
+              min={5}
+              max={480}
+              step={5}
+              value={form.durationMinutes}
+              onChange={(e) => setForm({ ...form, durationMinutes: e.target.value })}
+            />
+          </label>
+          <label>
+            Minutes free after
+            <input
+              type="number"
+              min={0}
+              max={120}
+              step={5}
+              value={form.bufferAfterMinutes}
+              onChange={(e) => setForm({ ...form, bufferAfterMinutes: e.target.value })}
+            />
+          </label>
+          <label className="inline">
+            <input
+              type="checkbox"
+              checked={form.phoneBookable}
+              onChange={(e) => setForm({ ...form, phoneBookable: e.target.checked })}
+            />{' '}
+            Bookable by phone
+          </label>
         </div>
         <p className="row">
           {practitioners.map((p) => (
-            <label key={p.id} className="inline"><input type="checkbox" checked={form.practitionerIds.includes(p.id)} onChange={() => setForm({ ...form, practitionerIds: toggle(form.practitionerIds, p.id) })} /> {p.name}</label>
+            <label key={p.id} className="inline">
+              <input
+                type="checkbox"
+                checked={form.practitionerIds.includes(p.id)}
+                onChange={() => setForm({ ...form, practitionerIds: toggle(form.practitionerIds, p.id) })}
+              />{' '}
+              {p.name}
+            </label>
           ))}
         </p>
         {save.done && <p role="status">{save.done}</p>}

@@ -15,25 +15,41 @@ const PERIODS = [
 type PeriodKey = (typeof PERIODS)[number][0];
 
 /** How many of `kind` a purge destroyed: its audit details hold counts by kind, though the log may hold any JSON. */
-const purged = (counts: JsonValue | null, kind: string) => (counts && typeof counts === 'object' && !Array.isArray(counts) ? (counts[kind] ?? 0) : 0);
+const purged = (counts: JsonValue | null, kind: string) =>
+  counts && typeof counts === 'object' && !Array.isArray(counts) ? (counts[kind] ?? 0) : 0;
 
 /** How long recordings, voicemails, call logs and the audit log are kept, who hears call recordings, and the purge's runs. */
 export function Retention({ clinic }: { clinic: ClinicSummary }) {
   const base = `/api/clinics/${clinic.id}`;
   const [panel, setPanel] = useState<Load<RetentionPanel>>({ state: 'loading' });
-  const [form, setForm] = useState<Record<PeriodKey, string> & { hear: boolean }>({ recordingRetentionDays: '', voicemailRetentionDays: '', callLogRetentionDays: '', auditRetentionDays: '', hear: false });
+  const [form, setForm] = useState<Record<PeriodKey, string> & { hear: boolean }>({
+    recordingRetentionDays: '',
+    voicemailRetentionDays: '',
+    callLogRetentionDays: '',
+    auditRetentionDays: '',
+    hear: false,
+  });
   const save = useSubmit();
   const load = useCallback(() => loadInto(api<RetentionPanel>('GET', `${base}/retention`), setPanel, (p) => p), [base]);
   useEffect(load, [load]);
   useEffect(() => {
     if (panel.state !== 'ready') return;
     const p = panel.value;
-    setForm({ recordingRetentionDays: String(p.recordingRetentionDays), voicemailRetentionDays: String(p.voicemailRetentionDays), callLogRetentionDays: String(p.callLogRetentionDays), auditRetentionDays: String(p.auditRetentionDays), hear: p.receptionistsHearRecordings });
+    setForm({
+      recordingRetentionDays: String(p.recordingRetentionDays),
+      voicemailRetentionDays: String(p.voicemailRetentionDays),
+      callLogRetentionDays: String(p.callLogRetentionDays),
+      auditRetentionDays: String(p.auditRetentionDays),
+      hear: p.receptionistsHearRecordings,
+    });
   }, [panel]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const body = { ...Object.fromEntries(PERIODS.map(([key]) => [key, Number(form[key])])), receptionistsHearRecordings: form.hear };
+    const body = {
+      ...Object.fromEntries(PERIODS.map(([key]) => [key, Number(form[key])])),
+      receptionistsHearRecordings: form.hear,
+    };
     if (await save.run(() => api('PATCH', base, body), 'Saved. The next purge uses these periods.')) load();
   }
   const when = (iso: string) => timeIn(iso, clinic.timeZone, clinic.locale);
@@ -45,17 +61,31 @@ export function Retention({ clinic }: { clinic: ClinicSummary }) {
         {(p) => (
           <>
             <p className="note">
-              Kept for this many days, then destroyed here and at Twilio (a recording on legal hold is kept). Statistics are kept as daily totals without personal data.
+              Kept for this many days, then destroyed here and at Twilio (a recording on legal hold is kept). Statistics
+              are kept as daily totals without personal data.
             </p>
             <div className="row">
               {PERIODS.map(([key, label, min, max]) => (
                 <label key={key}>
                   {label} (days)
-                  <input type="number" min={min} max={max} value={form[key]} onChange={(e) => setForm({ ...form, [key]: e.target.value })} />
+                  <input
+                    type="number"
+                    min={min}
+                    max={max}
+                    value={form[key]}
+                    onChange={(e) => setForm({ ...form, [key]: e.target.value })}
+                  />
                 </label>
               ))}
             </div>
-            <label className="inline"><input type="checkbox" checked={form.hear} onChange={(e) => setForm({ ...form, hear: e.target.checked })} /> Receptionists may listen to call recordings (voicemails are always theirs to hear)</label>
+            <label className="inline">
+              <input
+                type="checkbox"
+                checked={form.hear}
+                onChange={(e) => setForm({ ...form, hear: e.target.checked })}
+              />{' '}
+              Receptionists may listen to call recordings (voicemails are always theirs to hear)
+            </label>
             <p aria-label="Purge runs">
               Next purge: {when(p.nextRunAt)}.{' '}
               {p.lastRun

@@ -1,7 +1,17 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, type Load, loadInto } from '../../api';
 import { Loaded } from '../../components/Loaded';
-import type { AppointmentTypeList, AppointmentTypeView, ClinicDetail, ClinicSettings, ClinicSummary, HoursList, HoursRange, PractitionerList, PractitionerView } from '../../../../src/contracts/api';
+import type {
+  AppointmentTypeList,
+  AppointmentTypeView,
+  ClinicDetail,
+  ClinicSettings,
+  ClinicSummary,
+  HoursList,
+  HoursRange,
+  PractitionerList,
+  PractitionerView,
+} from '../../../../src/contracts/api';
 import { BookingRules } from './BookingRules';
 import { CalendarLinks } from './CalendarLinks';
 import { ClinicRights } from './ClinicRights';
@@ -30,10 +40,16 @@ export function Settings({ clinic }: { clinic: ClinicSummary }) {
       api<PractitionerList>('GET', `${base}/practitioners`),
       api<AppointmentTypeList>('GET', `${base}/appointment-types`),
     ]);
-    loadInto(all, setSetup, ([c, h, p, t]) => ({ clinic: c, receptionHours: h.hours, practitioners: p.practitioners, types: t.appointmentTypes }));
+    loadInto(all, setSetup, ([c, h, p, t]) => ({
+      clinic: c,
+      receptionHours: h.hours,
+      practitioners: p.practitioners,
+      types: t.appointmentTypes,
+    }));
   }, [base]);
   useEffect(load, [load]);
-  const replace = (change: Partial<Setup>) => setSetup((s) => (s.state === 'ready' ? { state: 'ready', value: { ...s.value, ...change } } : s));
+  const replace = (change: Partial<Setup>) =>
+    setSetup((s) => (s.state === 'ready' ? { state: 'ready', value: { ...s.value, ...change } } : s));
 
   return (
     <section aria-label="Settings" className="stack">
@@ -44,8 +60,16 @@ export function Settings({ clinic }: { clinic: ClinicSummary }) {
             <TimeZone clinic={s.clinic} />
             <section className="panel" aria-label="Reception hours">
               <h2>Reception hours</h2>
-              <p className="note">When callers can reach a person. Outside them callers hear when reception opens next and can leave a message or book.</p>
-              <WeeklyHours title="Reception hours" url={`${base}/opening-hours`} initial={s.receptionHours} onSaved={(hours) => replace({ receptionHours: hours })} />
+              <p className="note">
+                When callers can reach a person. Outside them callers hear when reception opens next and can leave a
+                message or book.
+              </p>
+              <WeeklyHours
+                title="Reception hours"
+                url={`${base}/opening-hours`}
+                initial={s.receptionHours}
+                onSaved={(hours) => replace({ receptionHours: hours })}
+              />
             </section>
             <Closures clinic={clinic} practitioners={s.practitioners} />
             <Practitioners base={base} practitioners={s.practitioners} reload={load} />

@@ -3,7 +3,15 @@ import { api, ApiError, type Load, loadInto } from '../../api';
 import { FormEnd } from '../../components/FormEnd';
 import { Loaded } from '../../components/Loaded';
 import { CopyField } from '../../components/CopyField';
-import type { ClinicSummary, InvitationList, InvitationView, NewInvitation, Role, StaffList, StaffMember } from '../../../../src/contracts/api';
+import type {
+  ClinicSummary,
+  InvitationList,
+  InvitationView,
+  NewInvitation,
+  Role,
+  StaffList,
+  StaffMember,
+} from '../../../../src/contracts/api';
 
 const ROLE: Record<Role, string> = { owner: 'Owner', receptionist: 'Receptionist' };
 
@@ -60,7 +68,8 @@ export function Staff({ clinic, me }: { clinic: ClinicSummary; me: string | unde
   }
   const setRole = (m: StaffMember, role: Role) => change(m, () => api('PATCH', `${base}/${m.id}`, { role }));
   const remove = (m: StaffMember) => {
-    if (window.confirm(`Remove ${m.email} from ${clinic.name}? Their access to it ends at once.`)) void change(m, () => api('DELETE', `${base}/${m.id}`));
+    if (window.confirm(`Remove ${m.email} from ${clinic.name}? Their access to it ends at once.`))
+      void change(m, () => api('DELETE', `${base}/${m.id}`));
   };
 
   return (
@@ -70,20 +79,36 @@ export function Staff({ clinic, me }: { clinic: ClinicSummary; me: string | unde
         {(members) => (
           <table aria-label="Staff list">
             <thead>
-              <tr><th>Email</th><th>Role</th><th>Since</th><th /></tr>
+              <tr>
+                <th>Email</th>
+                <th>Role</th>
+                <th>Since</th>
+                <th />
+              </tr>
             </thead>
             <tbody>
               {members.map((m) => (
                 <tr key={m.id}>
-                  <td>{m.email}{m.id === me && ' (you)'}</td>
                   <td>
-                    <select aria-label={`Role of ${m.email}`} value={m.role} onChange={(e) => void setRole(m, e.target.value as Role)}>
+                    {m.email}
+                    {m.id === me && ' (you)'}
+                  </td>
+                  <td>
+                    <select
+                      aria-label={`Role of ${m.email}`}
+                      value={m.role}
+                      onChange={(e) => void setRole(m, e.target.value as Role)}
+                    >
                       <option value="receptionist">Receptionist</option>
                       <option value="owner">Owner</option>
                     </select>
                   </td>
                   <td>{day(m.since)}</td>
-                  <td><button className="danger" onClick={() => remove(m)}>Remove</button></td>
+                  <td>
+                    <button className="danger" onClick={() => remove(m)}>
+                      Remove
+                    </button>
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -100,16 +125,33 @@ export function Staff({ clinic, me }: { clinic: ClinicSummary; me: string | unde
             ) : (
               <table aria-label="Invitations waiting">
                 <thead>
-                  <tr><th>Email</th><th>Role</th><th>Invited</th><th>Link works until</th><th /></tr>
+                  <tr>
+                    <th>Email</th>
+                    <th>Role</th>
+                    <th>Invited</th>
+                    <th>Link works until</th>
+                    <th />
+                  </tr>
                 </thead>
                 <tbody>
                   {invitations.map((i) => (
                     <tr key={i.id}>
                       <td>{i.email}</td>
                       <td>{ROLE[i.role]}</td>
-                      <td>{day(i.createdAt)}{i.invitedBy ? ` by ${i.invitedBy}` : ''}</td>
+                      <td>
+                        {day(i.createdAt)}
+                        {i.invitedBy ? ` by ${i.invitedBy}` : ''}
+                      </td>
                       <td>{i.expired ? 'Expired: invite them again' : day(i.expiresAt)}</td>
-                      <td><button className="danger" onClick={() => withdraw(i)} aria-label={`Withdraw the invitation to ${i.email}`}>Withdraw</button></td>
+                      <td>
+                        <button
+                          className="danger"
+                          onClick={() => withdraw(i)}
+                          aria-label={`Withdraw the invitation to ${i.email}`}
+                        >
+                          Withdraw
+                        </button>
+                      </td>
                     </tr>
                   ))}
                 </tbody>
@@ -124,7 +166,12 @@ export function Staff({ clinic, me }: { clinic: ClinicSummary; me: string | unde
         <div className="row">
           <label>
             Email
-            <input type="email" required value={invite.email} onChange={(e) => setInvite({ ...invite, email: e.target.value })} />
+            <input
+              type="email"
+              required
+              value={invite.email}
+              onChange={(e) => setInvite({ ...invite, email: e.target.value })}
+            />
           </label>
           <label>
             Role
@@ -139,8 +186,8 @@ export function Staff({ clinic, me }: { clinic: ClinicSummary; me: string | unde
       {link && (
         <div className="panel" role="status">
           <p>
-            Give {link.email} this link. They join once they accept it: someone new chooses a password, someone who already has an account signs in with it.
-            It works once, until {day(link.expiresAt)}, and is not shown again.
+            Give {link.email} this link. They join once they accept it: someone new chooses a password, someone who
+            already has an account signs in with it. It works once, until {day(link.expiresAt)}, and is not shown again.
           </p>
           <CopyField label="Invitation link" value={link.url} />
         </div>

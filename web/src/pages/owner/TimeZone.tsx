@@ -11,7 +11,10 @@ export const LOCALES: Array<[string, string]> = [
 ];
 
 function timeZones(current: string): string[] {
-  const all = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone').filter((z) => z.includes('/')) : [];
+  const all =
+    typeof Intl.supportedValuesOf === 'function'
+      ? Intl.supportedValuesOf('timeZone').filter((z) => z.includes('/'))
+      : [];
   return all.includes(current) ? all : [current, ...all];
 }
 
@@ -32,18 +35,30 @@ export function TimeZone({ clinic }: { clinic: Pick<ClinicSummary, 'id' | 'timeZ
     e.preventDefault();
     if (!changed) return;
     if (zoneChanged && !confirming) return setConfirming(true);
-    const changes = { ...(zoneChanged ? { timeZone: form.timeZone } : {}), ...(form.locale !== clinic.locale ? { locale: form.locale } : {}) };
-    if (await save.run(() => api('PATCH', `/api/clinics/${clinic.id}`, changes), 'Saved. Reloading…')) window.location.reload();
+    const changes = {
+      ...(zoneChanged ? { timeZone: form.timeZone } : {}),
+      ...(form.locale !== clinic.locale ? { locale: form.locale } : {}),
+    };
+    if (await save.run(() => api('PATCH', `/api/clinics/${clinic.id}`, changes), 'Saved. Reloading…'))
+      window.location.reload();
   }
 
-  const locales = LOCALES.some(([code]) => code === clinic.locale) ? LOCALES : [[clinic.locale, clinic.locale] as [string, string], ...LOCALES];
+  const locales = LOCALES.some(([code]) => code === clinic.locale)
+    ? LOCALES
+    : [[clinic.locale, clinic.locale] as [string, string], ...LOCALES];
   return (
     <form className="panel" onSubmit={submit} aria-label="Time zone and language">
       <h2>Time zone and language</h2>
       <div className="row">
         <label>
           Time zone
-          <select value={form.timeZone} onChange={(e) => { setForm({ ...form, timeZone: e.target.value }); setConfirming(false); }}>
+          <select
+            value={form.timeZone}
+            onChange={(e) => {
+              setForm({ ...form, timeZone: e.target.value });
+              setConfirming(false);
+            }}
+          >
             {timeZones(clinic.timeZone).map((z) => (
               <option key={z}>{z}</option>
             ))}
@@ -62,12 +77,18 @@ export function TimeZone({ clinic }: { clinic: Pick<ClinicSummary, 'id' | 'timeZ
       </div>
       {confirming && (
         <p role="alert" className="error">
-          Moving the clinic from {clinic.timeZone} to {form.timeZone}: appointments and closures keep their moment in time, so they will show at different local times;
-          reception and working hours stay at the same local times. Press the button again to change it.
+          Moving the clinic from {clinic.timeZone} to {form.timeZone}: appointments and closures keep their moment in
+          time, so they will show at different local times; reception and working hours stay at the same local times.
+          Press the button again to change it.
         </p>
       )}
       {save.done && <p role="status">{save.done}</p>}
-      <FormEnd error={save.error} busy={save.busy} label={confirming ? `Yes, move the clinic to ${form.timeZone}` : 'Save time zone and language'} busyLabel="Saving…" />
+      <FormEnd
+        error={save.error}
+        busy={save.busy}
+        label={confirming ? `Yes, move the clinic to ${form.timeZone}` : 'Save time zone and language'}
+        busyLabel="Saving…"
+      />
     </form>
   );
 }

@@ -7,12 +7,23 @@ import type { HoursList, HoursRange } from '../../../../src/contracts/api';
 export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 /** Weekly opening ranges (reception's or a practitioner's), saved as a whole with PUT. */
-export function WeeklyHours({ title, url, initial, onSaved }: { title: string; url: string; initial: HoursRange[]; onSaved?: (hours: HoursRange[]) => void }) {
+export function WeeklyHours({
+  title,
+  url,
+  initial,
+  onSaved,
+}: {
+  title: string;
+  url: string;
+  initial: HoursRange[];
+  onSaved?: (hours: HoursRange[]) => void;
+}) {
   const [hours, setHours] = useState<HoursRange[]>(initial);
   const save = useSubmit();
   useEffect(() => setHours(initial), [initial]);
 
-  const update = (i: number, change: Partial<HoursRange>) => setHours(hours.map((h, j) => (j === i ? { ...h, ...change } : h)));
+  const update = (i: number, change: Partial<HoursRange>) =>
+    setHours(hours.map((h, j) => (j === i ? { ...h, ...change } : h)));
   async function submit(e: FormEvent) {
     e.preventDefault();
     await save.run(async () => {
@@ -28,26 +39,65 @@ export function WeeklyHours({ title, url, initial, onSaved }: { title: string; u
       ) : (
         <table>
           <thead>
-            <tr><th>Day</th><th>Opens</th><th>Closes</th><th /></tr>
+            <tr>
+              <th>Day</th>
+              <th>Opens</th>
+              <th>Closes</th>
+              <th />
+            </tr>
           </thead>
           <tbody>
             {hours.map((h, i) => (
               <tr key={i}>
                 <td>
-                  <select aria-label={`Day of range ${i + 1}`} value={h.weekday} onChange={(e) => update(i, { weekday: Number(e.target.value) })}>
-                    {WEEKDAYS.map((d, k) => <option key={d} value={k + 1}>{d}</option>)}
+                  <select
+                    aria-label={`Day of range ${i + 1}`}
+                    value={h.weekday}
+                    onChange={(e) => update(i, { weekday: Number(e.target.value) })}
+                  >
+                    {WEEKDAYS.map((d, k) => (
+                      <option key={d} value={k + 1}>
+                        {d}
+                      </option>
+                    ))}
                   </select>
                 </td>
-                <td><input type="time" aria-label={`${WEEKDAYS[h.weekday - 1]} opens`} value={h.start} onChange={(e) => update(i, { start: e.target.value })} required /></td>
-                <td><input type="time" aria-label={`${WEEKDAYS[h.weekday - 1]} closes`} value={h.end === '24:00' ? '23:59' : h.end} onChange={(e) => update(i, { end: e.target.value })} required /></td>
-                <td><button type="button" className="link" onClick={() => setHours(hours.filter((_, j) => j !== i))}>Remove</button></td>
+                <td>
+                  <input
+                    type="time"
+                    aria-label={`${WEEKDAYS[h.weekday - 1]} opens`}
+                    value={h.start}
+                    onChange={(e) => update(i, { start: e.target.value })}
+                    required
+                  />
+                </td>
+                <td>
+                  <input
+                    type="time"
+                    aria-label={`${WEEKDAYS[h.weekday - 1]} closes`}
+                    value={h.end === '24:00' ? '23:59' : h.end}
+                    onChange={(e) => update(i, { end: e.target.value })}
+                    required
+                  />
+                </td>
+                <td>
+                  <button type="button" className="link" onClick={() => setHours(hours.filter((_, j) => j !== i))}>
+                    Remove
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
       <p className="row">
-        <button type="button" className="link" onClick={() => setHours([...hours, { weekday: 1, start: '09:00', end: '17:00' }])}>Add a range</button>
+        <button
+          type="button"
+          className="link"
+          onClick={() => setHours([...hours, { weekday: 1, start: '09:00', end: '17:00' }])}
+        >
+          Add a range
+        </button>
       </p>
       {save.done && <p role="status">{save.done}</p>}
       <FormEnd error={save.error} busy={save.busy} label={`Save ${title.toLowerCase()}`} busyLabel="Saving…" />
