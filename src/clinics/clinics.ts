@@ -1,5 +1,6 @@
 import { type Actor, recordAudit } from '../core/audit.js';
 import type { Prisma } from '../db/database.js';
+import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
 import { Conflict } from '../core/errors.js';
 
 export interface ClinicInput {
@@ -33,28 +34,7 @@ const clinicView = {
   numbers: { select: { e164: true }, orderBy: { e164: 'asc' } },
 } as const;
 
-type ClinicRow = {
-  id: string;
-  name: string;
-  timeZone: string;
-  locale: string;
-  fallbackNumber: string | null;
-  emergencyMessage: string | null;
-  greeting: string | null;
-  receptionNumber: string | null;
-  recordCalls: boolean;
-  recordingNotice: string | null;
-  maxQueueWaitSeconds: number;
-  maxQueueSize: number;
-  textMessages: boolean;
-  recordingRetentionDays: number;
-  voicemailRetentionDays: number;
-  callLogRetentionDays: number;
-  auditRetentionDays: number;
-  receptionistsHearRecordings: boolean;
-  createdAt: Date;
-  numbers: { e164: string }[];
-};
+type ClinicRow = PrismaTypes.ClinicGetPayload<{ select: typeof clinicView }>;
 export type ClinicView = Omit<ClinicRow, 'numbers'> & { numbers: string[] };
 
 const toView = ({ numbers, ...clinic }: ClinicRow): ClinicView => ({ ...clinic, numbers: numbers.map((n) => n.e164) });

@@ -363,8 +363,8 @@ export interface CalendarFeedList {
 
 // ---- Statistics: …/statistics
 
-/** A day's or a period's counts and sums, and the rates and averages drawn from them (null when nothing to measure). */
-export interface StatisticsFigures {
+/** A day's counts and sums; any period's are their sums (src/statistics/tally.ts). */
+export interface DayTotals {
   /** Incoming calls by the local hour they started in. */
   callsByHour: number[];
   calls: number;
@@ -385,6 +385,10 @@ export interface StatisticsFigures {
   callBacksMade: number;
   callSecondsTotal: number;
   callSecondsCount: number;
+}
+
+/** A day's or a period's totals, and the rates and averages drawn from them (null when nothing to measure). */
+export interface StatisticsFigures extends DayTotals {
   answeredWithin20sRate: number | null;
   abandonmentRate: number | null;
   averageAnswerSeconds: number | null;

@@ -2,6 +2,9 @@
 // facts. A day's totals are counts and sums only, so any period's figures are exact
 // sums of days and nothing in them names a caller.
 import { DateTime } from 'luxon';
+import type { DayTotals, StatisticsFigures } from '../contracts/api.js';
+
+export type { DayTotals };
 
 /** What a call row contributes; nothing personal. */
 export interface CallFacts {
@@ -19,29 +22,6 @@ export interface CallFacts {
 export interface CallBackFacts {
   createdAt: Date;
   doneAt: Date | null;
-}
-
-export interface DayTotals {
-  /** Incoming calls by the local hour they started in. */
-  callsByHour: number[];
-  calls: number;
-  askedForReception: number;
-  answered: number;
-  answeredWithin20s: number;
-  answerSecondsTotal: number;
-  longestAnswerSeconds: number;
-  abandoned: number;
-  abandonedWaitSecondsTotal: number;
-  abandonedWaitCount: number;
-  voicemails: number;
-  booked: number;
-  moved: number;
-  cancelled: number;
-  outOfHours: number;
-  callBacksRequested: number;
-  callBacksMade: number;
-  callSecondsTotal: number;
-  callSecondsCount: number;
 }
 
 /** NHS England's targets for GP practices' telephony. */
@@ -138,7 +118,7 @@ const ratio = (part: number, whole: number) => (whole === 0 ? null : part / whol
 const average = (total: number, count: number) => (count === 0 ? null : Math.round(total / count));
 
 /** The figures drawn from totals: rates against NHS England's targets and averages in whole seconds (null when nothing to measure). */
-export function figuresOf(t: DayTotals) {
+export function figuresOf(t: DayTotals): Omit<StatisticsFigures, keyof DayTotals> {
   return {
     answeredWithin20sRate: ratio(t.answeredWithin20s, t.askedForReception),
     abandonmentRate: ratio(t.abandoned, t.askedForReception),
