@@ -3,7 +3,7 @@
 // an import goes the wrong way or closes a cycle.
 const CORE = '^src/(core|contracts|db|jobs|twilio|generated)/';
 const DOMAIN = '^src/(clinics|accounts|diary|texts|calls|recordings|statistics|privacy|demo)/';
-const PHONE_LINE = '^src/(voice|reception|telephony)/';
+const PHONE_LINE = '^src/(understanding|voice|reception|telephony)/';
 const EDGES = '^src/(http|routes|live|simulator|twilio-standin|types)/|^src/[^/]+\\.ts$';
 const ROOT = '^src/main/';
 

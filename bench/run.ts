@@ -7,6 +7,8 @@ import { purgeBenchmarks } from './purge.bench.js';
 import { reportBenchmarks } from './reports.bench.js';
 import { startupBenchmarks } from './startup.bench.js';
 import { slotBenchmarks } from './slots.bench.js';
+import { understandingBenchmarks } from './understanding.bench.js';
+import { promptBenchmarks } from './prompts.bench.js';
 import { voiceBenchmarks } from './voice.bench.js';
 
 export interface Figure {
@@ -19,9 +21,11 @@ export interface Figure {
   goal?: { max?: number; min?: number; of: 'value' | 'ratio' };
 }
 
-// BENCH_ONLY=slots|voice|fanout|purge|reports|startup runs one of them.
+// BENCH_ONLY=understanding|prompts|slots|voice|fanout|purge|reports|startup runs one of them.
 const only = process.env.BENCH_ONLY;
 const suites: Array<[string, () => Promise<Figure[]>]> = [
+  ['understanding', understandingBenchmarks],
+  ['prompts', promptBenchmarks],
   ['slots', slotBenchmarks],
   ['voice', voiceBenchmarks],
   ['fanout', fanoutBenchmarks],

@@ -63,9 +63,9 @@ export const SCREENS: Screen[] = [
       await page.getByLabel('Calling from').fill('+447700900101');
       await page.getByRole('button', { name: 'Call the clinic' }).click();
       const heard = page.getByRole('list', { name: 'What the caller hears' });
-      await heard.getByText(/To book an appointment, press 1/).waitFor();
+      await heard.getByText(/How can I help\?/).waitFor();
       await page.getByRole('group', { name: 'Keypad' }).getByRole('button', { name: '1', exact: true }).click();
-      await heard.getByText(/What would you like to book|The next free times are/).waitFor();
+      await heard.getByText(/What is the appointment for|To take one/).waitFor();
     },
   },
   {

@@ -1,12 +1,41 @@
-// What the phone menu keeps about a call in Call.ivrState. Ids (the patient a caller
+// What the phone line keeps about a call in Call.ivrState. Ids (the patient a caller
 // proved to be, the appointment the call booked) stay with the call; what the caller
-// said or keyed about themselves (a new patient's name, a date of birth) is needed only
-// while the call lasts, and goes when it ends — or, should its end never reach us, at
-// the next daily purge.
+// said or keyed about themselves (a new patient's name, a date of birth, what they
+// wished for) is needed only while the call lasts, and goes when it ends — or, should
+// its end never reach us, at the next daily purge.
+import { z } from 'zod';
 import type { Prisma } from '../db/database.js';
 
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+/** What the caller asked for so far, across their answers (ids are the clinic's). */
+export const wishSchema = z.object({
+  typeId: z.uuid().optional(),
+  practitionerIds: z.array(z.uuid()).max(50).optional(),
+  forWhom: z.enum(['self', 'child', 'partner', 'parent', 'other']).optional(),
+  day: z.object({ from: isoDate, to: isoDate }).optional(),
+  partOfDay: z.enum(['morning', 'lunchtime', 'afternoon', 'evening']).optional(),
+  time: z
+    .object({ relation: z.enum(['at', 'after', 'before', 'around']), minutes: z.number().int().min(0).max(1440) })
+    .optional(),
+});
+export type StoredWish = z.infer<typeof wishSchema>;
+
+export const callStateSchema = z.object({
+  /** What the caller came to do: book, or change (move, cancel, check) an appointment. */
+  task: z.enum(['book', 'move', 'cancel', 'change', 'check']).optional(),
+  wish: wishSchema.optional(),
+  verifiedPatientId: z.string().optional(),
+  verifiedDob: z.string().optional(),
+  newPatientName: z.string().optional(),
+  newPatientDob: z.string().optional(),
+  newPatientId: z.string().optional(),
+  bookedAppointmentId: z.string().optional(),
+});
+export type CallState = z.infer<typeof callStateSchema>;
+
 /** The personal fields of a call's menu state. */
-export const PERSONAL_CALL_STATE = ['newPatientName', 'newPatientDob', 'verifiedDob'] as const;
+export const PERSONAL_CALL_STATE = ['newPatientName', 'newPatientDob', 'verifiedDob', 'wish'] as const;
 
 type Sql = Pick<Prisma, '$executeRaw'>;
 

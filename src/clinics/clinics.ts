@@ -22,6 +22,9 @@ const clinicView = {
   receptionNumber: true,
   recordCalls: true,
   recordingNotice: true,
+  urgentPhrases: true,
+  emergencyAdvice: true,
+  emergencyAdviceApprovedAt: true,
   maxQueueWaitSeconds: true,
   maxQueueSize: true,
   textMessages: true,
@@ -80,6 +83,9 @@ export type ClinicSettings = Partial<
     receptionNumber: string | null;
     recordCalls: boolean;
     recordingNotice: string | null;
+    urgentPhrases: string | null;
+    emergencyAdvice: string | null;
+    emergencyAdviceApprovedAt: Date | null;
     maxQueueWaitSeconds: number;
     maxQueueSize: number;
     textMessages: boolean;

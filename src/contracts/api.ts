@@ -65,6 +65,12 @@ export interface ClinicSettings extends ClinicSummary {
   receptionNumber: string | null;
   recordCalls: boolean;
   recordingNotice: string | null;
+  /** The phrases that send a caller to the emergency advice, one a line; null: the defaults. */
+  urgentPhrases: string | null;
+  /** What those callers hear; null: the country's default. */
+  emergencyAdvice: string | null;
+  /** When an owner last approved the phrases and the advice; null: never. */
+  emergencyAdviceApprovedAt: string | null;
   maxQueueWaitSeconds: number;
   maxQueueSize: number;
   textMessages: boolean;
@@ -81,6 +87,8 @@ export interface ClinicSettings extends ClinicSummary {
 export interface ClinicDetail extends ClinicSettings {
   /** Whether this server runs the phone simulator. */
   simulator: boolean;
+  /** What callers hear while the clinic keeps the defaults: the urgent phrases (one a line) and the country's advice. */
+  emergencyDefaults: { urgentPhrases: string; advice: string };
 }
 
 export interface StaffMember {
@@ -326,6 +334,8 @@ export interface AppointmentTypeView {
   durationMinutes: number;
   bufferAfterMinutes: number;
   phoneBookable: boolean;
+  /** Other words callers use for it on the phone. */
+  synonyms: string[];
   active: boolean;
   createdAt: string;
   practitionerIds: string[];

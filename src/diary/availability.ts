@@ -2,13 +2,20 @@
 import type { Prisma } from '../db/database.js';
 import { findFreeSlots, type Interval, type Slot } from './slots.js';
 import { NotFound } from '../core/errors.js';
+import type { MinuteWindow } from './parts-of-day.js';
 
 export interface SlotRequest {
   clinicId: string;
   typeId: string;
   practitionerId?: string;
+  /** Any of these practitioners ("a doctor"); unknown ones are ignored. */
+  practitionerIds?: readonly string[];
   limit: number;
   after?: Date;
+  /** Only slots starting before this instant. */
+  before?: Date;
+  /** Only slots starting within this window of the clinic's day. */
+  minutes?: MinuteWindow;
   /** Phone bookings keep the clinic's minimum notice; staff may book sooner. */
   applyNotice: boolean;
   now: Date;
@@ -45,10 +52,11 @@ export async function nextFreeSlots(prisma: Prisma, req: SlotRequest): Promise<S
     if (practitioners.length === 0)
       throw new NotFound('No such practitioner offering this appointment type', 'practitionerId');
   }
+  if (req.practitionerIds) practitioners = practitioners.filter((p) => req.practitionerIds!.includes(p.id));
   const ids = practitioners.map((p) => p.id);
   const notice = req.applyNotice ? clinic.minNoticeMinutes : 0;
   const from = new Date(Math.max(req.now.getTime() + notice * 60_000, req.after?.getTime() ?? 0));
-  const horizonEnd = req.now.getTime() + clinic.horizonDays * 86_400_000;
+  const horizonEnd = Math.min(req.now.getTime() + clinic.horizonDays * 86_400_000, req.before?.getTime() ?? Infinity);
 
   // Most answers lie in the next days: load two weeks of diary, and widen only when they do not.
   for (let days = 14; ; days *= 2) {
@@ -89,6 +97,8 @@ export async function nextFreeSlots(prisma: Prisma, req: SlotRequest): Promise<S
       clinicClosures: closures.filter((c) => c.practitionerId === null).map(toInterval),
       limit: req.limit,
       after: req.after,
+      before: req.before,
+      minutes: req.minutes,
     });
     if (slots.length >= req.limit || until.getTime() >= horizonEnd) return slots;
   }

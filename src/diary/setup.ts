@@ -131,6 +131,7 @@ export interface AppointmentTypeInput {
   durationMinutes: number;
   bufferAfterMinutes: number;
   phoneBookable: boolean;
+  synonyms: string[];
   active: boolean;
 }
 

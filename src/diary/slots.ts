@@ -1,6 +1,7 @@
 // Free slots: a pure function of hours, closures, appointments and rules. No I/O,
 // no clock of its own: `now` and the time zone come in as arguments.
 import { type LocalDay, localDayOf, type WeeklyRange } from './local-time.js';
+import type { MinuteWindow } from './parts-of-day.js';
 
 /** Half-open [start, end) in epoch milliseconds. */
 export interface Interval {
@@ -32,6 +33,10 @@ export interface SlotQuery {
   stepMinutes?: number;
   /** Only slots starting at or after this instant ("later times, please"). */
   after?: Date;
+  /** Only slots starting before this instant ("on Tuesday"). */
+  before?: Date;
+  /** Only slots starting within this window of the local day ("in the afternoon"). */
+  minutes?: MinuteWindow;
 }
 
 export interface Slot {
@@ -48,7 +53,8 @@ export function findFreeSlots(q: SlotQuery): Slot[] {
   const duration = q.durationMinutes * MINUTE;
   const blockedFor = duration + q.bufferAfterMinutes * MINUTE;
   const earliest = Math.max(q.now.getTime() + q.minNoticeMinutes * MINUTE, q.after?.getTime() ?? -Infinity);
-  const latest = q.now.getTime() + q.horizonDays * 86_400_000;
+  const latest = Math.min(q.now.getTime() + q.horizonDays * 86_400_000, q.before?.getTime() ?? Infinity);
+  const window = q.minutes ?? { from: 0, to: 24 * 60 };
   const clinicClosures = new IntervalSet(q.clinicClosures);
   const diaries = q.practitioners.map((p) => ({
     id: p.id,
@@ -70,6 +76,7 @@ export function findFreeSlots(q: SlotQuery): Slot[] {
       for (const range of p.hoursByDay[day.weekday] ?? []) {
         const rangeEnd = day.atOrAfter(range.endMinute);
         for (let m = range.startMinute; m < range.endMinute; m += step) {
+          if (m < window.from || m >= window.to) continue;
           const start = day.at(m);
           if (start === null || start < earliest) continue;
           if (start >= latest) break;

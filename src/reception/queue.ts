@@ -3,7 +3,7 @@
 // Queue state lives on the call row; each step is one of Twilio's requests.
 import { uuidFromHex } from '../db/uuid7.js';
 import { addCallEvent } from '../calls/call-events.js';
-import { speakDuration } from '../voice/speech.js';
+import { speakWait } from '../voice/speech.js';
 import type { CallStep, Params } from '../voice/call-step.js';
 import { markAbandoned } from './call-backs.js';
 import { availableStaff } from './presence.js';
@@ -128,7 +128,7 @@ export async function queueWait(ivr: CallStep, _q: StepQuery<'queue/wait'>, body
   );
   const estimate = await estimatedWaitSeconds(ivr, position, Number(body.AvgQueueTime) || 0);
   const place = position === 1 ? 'You are next in the queue.' : `You are number ${position} in the queue.`;
-  ivr.say(estimate > 0 ? `${place} The wait is about ${speakDuration(estimate)}.` : place);
+  ivr.say(estimate > 0 ? `${place} ${speakWait(estimate)}` : place);
   ivr.response.play({}, HOLD_MUSIC_URL);
   return ivr.twiml();
 }

@@ -1,3 +1,5 @@
+import { emergencyAdvice } from '../telephony/steering.js';
+import { DEFAULT_URGENT_PHRASES } from '../understanding/urgent.js';
 import { Router } from 'express';
 import { z } from 'zod';
 import { actorOf, requireClinicMember, requireOwner } from '../http/auth.js';
@@ -39,6 +41,23 @@ const settingsSchema = z
     receptionNumber: e164Schema.nullable(),
     recordCalls: z.boolean({ error: 'must be true or false' }),
     recordingNotice: z.string().trim().min(1).max(300, 'must be at most 300 characters').nullable(),
+    // One phrase a line; null puts back the defaults.
+    urgentPhrases: z
+      .string()
+      .max(10_000, 'must be at most 10,000 characters')
+      .transform((s) =>
+        s
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean)
+          .join('\n'),
+      )
+      .refine((s) => s.split('\n').every((l) => l.length <= 100), 'each phrase must be at most 100 characters')
+      .refine((s) => s.length > 0, 'needs at least one phrase, or null for the defaults')
+      .nullable(),
+    emergencyAdvice: z.string().trim().min(1).max(600, 'must be at most 600 characters').nullable(),
+    /** The owner has read the urgent phrases and the advice and approves them. */
+    emergencyAdviceApproved: z.literal(true, { error: 'must be true' }),
     maxQueueWaitSeconds: z
       .number({ error: 'must be a number of seconds' })
       .int('must be whole seconds')
@@ -68,12 +87,26 @@ export function clinicRoutes(ctx: AppContext): Router {
     if (!clinic) throw new NotFound('No such clinic');
     ctx.fallbackDirectory.remember(clinic);
     res.json(
-      wire({ ...clinic, role: req.membership!.role, simulator: Boolean(ctx.simulator?.ready) }) satisfies ClinicDetail,
+      wire({
+        ...clinic,
+        role: req.membership!.role,
+        simulator: Boolean(ctx.simulator?.ready),
+        emergencyDefaults: {
+          urgentPhrases: DEFAULT_URGENT_PHRASES.join('\n'),
+          advice: emergencyAdvice({ locale: clinic.locale }),
+        },
+      }) satisfies ClinicDetail,
     );
   });
 
   router.patch('/', requireOwner, async (req, res) => {
-    const changes = body(req, settingsSchema);
+    const { emergencyAdviceApproved, ...sent } = body(req, settingsSchema);
+    // Changing the phrases or the words asks for approval again; approving stamps the time.
+    const changes = {
+      ...sent,
+      ...('urgentPhrases' in sent || 'emergencyAdvice' in sent ? { emergencyAdviceApprovedAt: null } : {}),
+      ...(emergencyAdviceApproved ? { emergencyAdviceApprovedAt: ctx.clock() } : {}),
+    };
     if (Object.keys(changes).length === 0) throw new InvalidInput('Send at least one setting to change');
     if (changes.textMessages && !ctx.twilio) {
       throw new InvalidInput(

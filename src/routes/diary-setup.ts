@@ -40,6 +40,13 @@ const typeSchema = z.strictObject({
     .multipleOf(5, 'must be a multiple of 5'),
   bufferAfterMinutes: z.int().min(0).max(120).multipleOf(5, 'must be a multiple of 5').default(0),
   phoneBookable: z.boolean().default(true),
+  // Other words callers use for it on the phone ("jab" for Vaccination).
+  synonyms: z
+    .array(z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'), {
+      error: 'must be a list of words',
+    })
+    .max(50, 'must be at most 50')
+    .default([]),
   active: z.boolean().default(true),
   practitionerIds: z.array(uuid('a practitioner')).max(200).default([]),
 });

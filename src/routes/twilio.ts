@@ -33,6 +33,7 @@ import {
   nameConfirmed,
 } from '../telephony/booking-line.js';
 import { closedChoice, goodbye, menu, welcome } from '../telephony/ivr.js';
+import { loadClinicWords } from '../telephony/clinic-words.js';
 import type { Ivr } from '../telephony/phone.js';
 import { CallStep, type Params } from '../voice/call-step.js';
 import { STEPS, type StepPath, type StepQuery } from '../voice/steps.js';
@@ -141,6 +142,7 @@ export function twilioRoutes(ctx: AppContext): Router {
           fromNumber: params.From,
           ivrState: answered.ivrState,
           clinic,
+          words: await loadClinicWords(ctx.db.prisma, clinic.id),
         }),
       ),
     );
@@ -169,13 +171,14 @@ export function twilioRoutes(ctx: AppContext): Router {
                   fallbackNumber: true,
                   recordCalls: true,
                   recordingNotice: true,
+                  emergencyAdvice: true,
                 },
               },
             },
           })
         : null;
     if (!call) throw new UnknownCallError();
-    return new CallStep(ctx, call);
+    return new CallStep(ctx, { ...call, words: await loadClinicWords(ctx.db.prisma, call.clinic.id) });
   }
 
   type Step<P extends StepPath> = (ivr: Ivr, q: StepQuery<P>, body: Params) => string | Promise<string>;
@@ -184,7 +187,7 @@ export function twilioRoutes(ctx: AppContext): Router {
   const steps: { [P in StepPath]: Step<P> } = {
     menu,
     goodbye: (ivr) => goodbye(ivr),
-    'book/type': (ivr, _q, body) => chooseType(ivr, body),
+    'book/type': chooseType,
     'book/slot': chooseSlot,
     'book/who': choosePatient,
     'book/known-dob': knownBirthDate,

@@ -5,6 +5,7 @@
 // caller: a <Gather>, a <Record>, a queue, a connected <Dial>.
 import { createHash } from 'node:crypto';
 import { readTwiml, type Verb } from './twiml-reader.js';
+import { article } from '../voice/speech.js';
 
 /** Sends Twilio's form to one of this service's URLs (a path, or absolute under its public URL); resolves with the TwiML. */
 export type PostToService = (url: string, params: Record<string, string>) => Promise<string>;
@@ -138,7 +139,7 @@ export class SimulatedCall {
   finishRecording(recording: { sid: string; url: string; seconds: number }): Promise<void> {
     return this.serially(async () => {
       const record = this.expect('Record');
-      this.note('caller', `left a ${recording.seconds}-second message`);
+      this.note('caller', `left ${article(String(recording.seconds))} ${recording.seconds}-second message`);
       await this.request(record.action, {
         RecordingSid: recording.sid,
         RecordingUrl: recording.url,

@@ -1,5 +1,6 @@
 // The call record, built idempotently from Twilio's requests: the same CallSid or
 // callback twice changes nothing the second time, and callbacks may come in any order.
+import type { ClinicForCall } from '../voice/call-step.js';
 import { uuid7 } from '../db/uuid7.js';
 import { z } from 'zod';
 import { fileCallRecording } from '../recordings/pipeline.js';
@@ -51,20 +52,6 @@ const TERMINAL = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled'
 const PROGRESS: Record<string, number> = { queued: 0, initiated: 1, ringing: 2, 'in-progress': 3 };
 const orderOf = (status: string, sequence?: number) => sequence ?? PROGRESS[status] ?? 1_000;
 
-/** What the phone line needs to know about the clinic a call is for. */
-export type ClinicForCall = {
-  id: string;
-  name: string;
-  timeZone: string;
-  locale: string;
-  emergencyMessage: string | null;
-  greeting: string | null;
-  receptionNumber: string | null;
-  fallbackNumber: string | null;
-  recordCalls: boolean;
-  recordingNotice: string | null;
-};
-
 export interface AnsweredCall {
   callId: string;
   created: boolean;
@@ -76,7 +63,7 @@ export interface AnsweredCall {
 const ANSWER_CALL = {
   name: 'answer-call',
   text: `WITH clinic AS (
-    SELECT c."id"::text AS "id", c."name", c."timeZone", c."locale", c."emergencyMessage", c."greeting", c."receptionNumber", c."fallbackNumber", c."recordCalls", c."recordingNotice"
+    SELECT c."id"::text AS "id", c."name", c."timeZone", c."locale", c."emergencyMessage", c."greeting", c."receptionNumber", c."fallbackNumber", c."recordCalls", c."recordingNotice", c."emergencyAdvice"
     FROM "ClinicNumber" n JOIN "Clinic" c ON c."id" = n."clinicId" WHERE n."e164" = $1
   ), inserted AS (
     INSERT INTO "Call" ("id", "callSid", "clinicId", "fromNumber", "toNumber", "direction", "status", "startedAt")

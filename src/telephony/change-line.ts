@@ -1,16 +1,28 @@
-// Changing or cancelling by phone. Caller ID can be spoofed, so nothing is read
-// out (not even a name) or changed before the caller keys the patient's date of birth.
+// Changing, cancelling or checking an appointment by phone, by keys or in the caller's
+// words ("I can't make my appointment tomorrow", "move it to Friday afternoon"). Caller
+// ID can be spoofed, so nothing is read out (not even a name) or changed before the
+// caller gives the patient's date of birth.
+import { DateTime } from 'luxon';
+import type { StoredWish } from '../calls/call-state.js';
 import { cancelAppointment, moveAppointment, SlotTakenError } from '../diary/booking.js';
-import { offerSlots, type SlotStep, spokenNames } from './booking-line.js';
-import { askBirthDate, callersPatients, matchBirthDate, pickVerified } from './identity.js';
+import type { Wish } from '../understanding/understand.js';
+import type { Params } from '../voice/call-step.js';
+import { article } from '../voice/speech.js';
+import { choiceOf, type StepQuery } from '../voice/steps.js';
+import { decodeSlot, offerTimes, spokenNames, wishWith, yesOrNo, answerOffer } from './booking-line.js';
+import { askBirthDate, birthDateHeard, callersPatients, matchBirthDate, pickVerified } from './identity.js';
+import { speakClock, speakDay, speakWhen } from './offering.js';
 import { type Ivr, outcomeAlongWith } from './phone.js';
 import { reception } from './reception-hours.js';
-import { MAX_MENU_ATTEMPTS } from './menu.js';
-import type { Params } from '../voice/call-step.js';
-import { speakSlot } from '../voice/speech.js';
-import { choiceOf, type StepQuery } from '../voice/steps.js';
+import { anythingElse, steer, tryAgain } from './steering.js';
 
-export async function changeStart(ivr: Ivr): Promise<string> {
+type Task = 'move' | 'cancel' | 'change' | 'check';
+
+export async function changeStart(ivr: Ivr, task: Task, said: Wish = {}): Promise<string> {
+  await ivr.saveState({ ...ivr.state(), task, wish: wishWith(ivr, said) });
+  // Proved earlier in this call (booking first, say): no need to ask again.
+  const proved = ivr.state().verifiedPatientId;
+  if (proved) return afterVerified(ivr, proved);
   const patients = await callersPatients(ivr);
   if (patients.length === 0) {
     ivr.say("I can't find any appointments for the number you're calling from, so I'll put you through to reception.");
@@ -20,31 +32,44 @@ export async function changeStart(ivr: Ivr): Promise<string> {
     ivr.say("I can't check who you are by phone, so I'll put you through to reception.");
     return reception(ivr);
   }
-  // No name is said before the caller keys a date of birth that belongs to someone on this number.
+  // No name is said before the caller gives a date of birth that belongs to someone on this number.
   return askBirthDate(ivr, 'change/dob', { attempt: '1' });
 }
 
-/** A family number: the caller picks by name among the patients whose date of birth they keyed. */
+/** A family number: the caller picks by name among the patients whose date of birth they gave. */
 export async function changeWho(ivr: Ivr, q: StepQuery<'change/who'>, body: Params): Promise<string> {
-  const patient = await pickVerified(ivr, choiceOf(q, 'p', body.Digits));
-  if (!patient) return changeStart(ivr);
-  return listAppointments(ivr, patient);
+  const heard = ivr.hear(body, 'yesno', q.silence);
+  const ids = Object.entries(q)
+    .filter(([k]) => /^p\d$/.test(k))
+    .map(([, v]) => v as string);
+  const word = heard.said?.trim().toLowerCase().split(/\s+/)[0];
+  const named = word
+    ? (await callersPatients(ivr)).filter((p) => ids.includes(p.id) && p.name.toLowerCase().split(/\s+/).includes(word))
+    : [];
+  const patient = await pickVerified(ivr, named.length === 1 ? named[0]!.id : choiceOf(q, 'p', heard.digits));
+  const task = ivr.state().task;
+  if (!patient) return changeStart(ivr, task === 'book' || !task ? 'change' : task);
+  return afterVerified(ivr, patient);
 }
 
 /** The date of birth must match before anything is said about the patient or their appointments. */
 export async function changeCheckBirthDate(ivr: Ivr, q: StepQuery<'change/dob'>, body: Params): Promise<string> {
   const attempt = Number(q.attempt ?? '1');
-  const matches = await matchBirthDate(ivr, body.Digits);
-  if (matches.length === 1) return listAppointments(ivr, matches[0]!.id);
+  const heard = ivr.hear(body, 'birthDate', q.silence);
+  const steered = await steer(ivr, heard, () => askBirthDate(ivr, 'change/dob', { attempt: String(attempt) }));
+  if (steered) return steered;
+  if (heard.silent) return tryAgain(ivr, attempt, (next) => askBirthDate(ivr, 'change/dob', { attempt: next }), true);
+  const matches = await matchBirthDate(ivr, birthDateHeard(ivr, heard));
+  if (matches.length === 1) return afterVerified(ivr, matches[0]!.id);
   if (matches.length > 1) {
     const options = matches.map((p, i) => `For ${p.name}, press ${i + 1}.`).join(' ');
     return ivr.ask(
       ivr.url('change/who', Object.fromEntries(matches.map((p, i) => [`p${i + 1}`, p.id]))),
-      `Whose appointment is it? ${options}`,
-      ivr.url('menu', { silence: '1' }),
+      `Whose appointment is it? Say their first name, or: ${options}`,
+      ivr.url('change/who', { silence: '1' }),
     );
   }
-  if (attempt >= MAX_MENU_ATTEMPTS) {
+  if (attempt >= 3) {
     ivr.say("Sorry, that doesn't match our records, so I'll put you through to reception.");
     return reception(ivr);
   }
@@ -62,44 +87,109 @@ async function upcoming(ivr: Ivr, patientId: string) {
     where: { patientId, clinicId: ivr.call.clinic.id, status: 'booked', startsAt: { gt: ivr.deps.clock() } },
     orderBy: { startsAt: 'asc' },
     take: 3,
-    include: { practitioner: { select: { spokenName: true } } },
+    include: { practitioner: { select: { spokenName: true } }, type: { select: { name: true } } },
   });
 }
+type Upcoming = Awaited<ReturnType<typeof upcoming>>[number];
 
-const describe = (ivr: Ivr, a: { startsAt: Date; practitioner: { spokenName: string } }) =>
-  speakSlot({ startsAt: a.startsAt, spokenName: a.practitioner.spokenName }, ivr.speakOptions());
+/** "a check-up with Dr Khan tomorrow at 2" */
+const describe = (ivr: Ivr, a: { startsAt: Date; practitioner: { spokenName: string }; type: { name: string } }) =>
+  `${article(a.type.name)} ${a.type.name.toLowerCase()} with ${a.practitioner.spokenName} ${speakWhen(a.startsAt, ivr.speakOptions())}`;
 
-async function listAppointments(ivr: Ivr, patientId: string): Promise<string> {
+const localDay = (ivr: Ivr, at: Date) => DateTime.fromJSDate(at, { zone: ivr.call.clinic.timeZone }).toISODate()!;
+
+/** The appointments on the day the caller named ("my appointment tomorrow"), else all. */
+function onTheDayNamed(ivr: Ivr, appointments: Upcoming[], wish: StoredWish): Upcoming[] {
+  if (!wish.day) return appointments;
+  const on = appointments.filter(
+    (a) => localDay(ivr, a.startsAt) >= wish.day!.from && localDay(ivr, a.startsAt) <= wish.day!.to,
+  );
+  return on.length ? on : appointments;
+}
+
+async function afterVerified(ivr: Ivr, patientId: string): Promise<string> {
+  const state = ivr.state();
+  const task = state.task === 'book' || !state.task ? 'change' : state.task;
   const appointments = await upcoming(ivr, patientId);
   if (appointments.length === 0) {
-    ivr.say('There are no upcoming appointments to change.');
-    return ivr.ask(ivr.url('menu', { attempt: '1' }), 'To book one, press 1.', ivr.url('goodbye'));
+    ivr.say('There are no upcoming appointments booked.');
+    return anythingElse(ivr);
   }
-  if (appointments.length === 1)
-    return chooseAction(ivr, appointments[0]!.id, `Your next appointment is ${describe(ivr, appointments[0]!)}.`);
-  const options = appointments.map((a, i) => `For ${describe(ivr, a)}, press ${i + 1}.`).join(' ');
+  if (task === 'check') {
+    ivr.say(
+      appointments.length === 1
+        ? `Your next appointment is ${describe(ivr, appointments[0]!)}.`
+        : `You have ${appointments.length} appointments coming up: ${appointments.map((a) => describe(ivr, a)).join('; and ')}.`,
+    );
+    return anythingElse(ivr);
+  }
+  const named = onTheDayNamed(ivr, appointments, state.wish ?? {});
+  if (named.length === 1) return act(ivr, named[0]!, `Your appointment is ${describe(ivr, named[0]!)}.`);
+  return askWhich(ivr, named, '1');
+}
+
+function askWhich(ivr: Ivr, appointments: Upcoming[], attempt: string): string {
+  const options = appointments.map((a, i) => `for ${describe(ivr, a)}, press ${i + 1}`).join('; ');
+  const ids = Object.fromEntries(appointments.map((a, i) => [`a${i + 1}`, a.id]));
   return ivr.ask(
-    ivr.url('change/which', Object.fromEntries(appointments.map((a, i) => [`a${i + 1}`, a.id]))),
-    `Which appointment? ${options}`,
-    ivr.url('menu', { silence: '1' }),
+    ivr.url('change/which', { ...ids, attempt }),
+    `Which appointment? Say the day, or ${options}.`,
+    ivr.url('change/which', { ...ids, attempt, silence: '1' }),
   );
 }
 
 export async function changeWhich(ivr: Ivr, q: StepQuery<'change/which'>, body: Params): Promise<string> {
   const patientId = verifiedPatient(ivr);
   if (!patientId) return reception(ivr);
-  const id = choiceOf(q, 'a', body.Digits);
-  const appointment = id ? (await upcoming(ivr, patientId)).find((a) => a.id === id) : undefined;
-  if (!appointment) return listAppointments(ivr, patientId);
-  return chooseAction(ivr, appointment.id, `${describe(ivr, appointment)}.`);
+  const all = await upcoming(ivr, patientId);
+  const ids = [q.a1, q.a2, q.a3].filter(Boolean);
+  const listed = all.filter((a) => ids.includes(a.id));
+  const heard = ivr.hear(body, 'offer', q.silence);
+  const steered = await steer(ivr, heard, () => askWhich(ivr, listed, q.attempt ?? '1'));
+  if (steered) return steered;
+  const u = heard.understood;
+  const byKey = choiceOf(q, 'a', heard.digits);
+  const byChoice = u?.choice !== undefined ? ids[u.choice === 'last' ? ids.length - 1 : u.choice - 1] : undefined;
+  const byDay = u?.wish.day ? onTheDayNamed(ivr, listed, u.wish) : [];
+  const id = byKey ?? byChoice ?? (byDay.length === 1 ? byDay[0]!.id : undefined);
+  const appointment = id ? listed.find((a) => a.id === id) : undefined;
+  if (!appointment) return tryAgain(ivr, Number(q.attempt ?? '1'), (next) => askWhich(ivr, listed, next), heard.silent);
+  return act(
+    ivr,
+    appointment,
+    `${describe(ivr, appointment)[0]!.toUpperCase()}${describe(ivr, appointment).slice(1)}.`,
+  );
 }
 
-function chooseAction(ivr: Ivr, appointmentId: string, intro: string): string {
+/** What the caller came to do with this appointment: cancel, move, or ask which. */
+async function act(ivr: Ivr, appointment: Upcoming, intro: string): Promise<string> {
+  const state = ivr.state();
   ivr.say(intro);
+  if (state.task === 'cancel') return askCancel(ivr, appointment, '1');
+  if (state.task === 'move') return moveTo(ivr, appointment);
+  return askAction(ivr, appointment.id, '1');
+}
+
+/** Offers new times: the wish, less a day that only named the appointment being moved. */
+async function moveTo(ivr: Ivr, appointment: Upcoming, said: Wish = {}): Promise<string> {
+  const kept = { ...wishWith(ivr, said) };
+  if (
+    kept.day &&
+    !said.day &&
+    localDay(ivr, appointment.startsAt) >= kept.day.from &&
+    localDay(ivr, appointment.startsAt) <= kept.day.to
+  )
+    delete kept.day;
+  const wish = { ...kept, typeId: appointment.typeId };
+  await ivr.saveState({ ...ivr.state(), task: 'move', wish });
+  return offerTimes(ivr, wish, { path: 'change/slot', appt: appointment.id });
+}
+
+function askAction(ivr: Ivr, appointmentId: string, attempt: string): string {
   return ivr.ask(
-    ivr.url('change/action', { appt: appointmentId }),
-    'To cancel it, press 1. To move it to another time, press 2.',
-    ivr.url('menu', { silence: '1' }),
+    ivr.url('change/action', { appt: appointmentId, attempt }),
+    'To cancel it, say cancel or press 1. To move it to another time, say move, or press 2.',
+    ivr.url('change/action', { appt: appointmentId, attempt, silence: '1' }),
   );
 }
 
@@ -108,30 +198,53 @@ async function ownAppointment(ivr: Ivr, id: string | undefined) {
   if (!patientId || !id) return null;
   return ivr.deps.db.prisma.appointment.findFirst({
     where: { id, patientId, clinicId: ivr.call.clinic.id },
-    include: { practitioner: { select: { spokenName: true } } },
+    include: { practitioner: { select: { spokenName: true } }, type: { select: { name: true } } },
   });
+}
+
+function askCancel(ivr: Ivr, appointment: Upcoming, attempt: string): string {
+  return ivr.ask(
+    ivr.url('change/cancel', { appt: appointment.id, attempt }),
+    `To cancel ${describe(ivr, appointment)}, say yes or press 1. To keep it, say no or press 2.`,
+    ivr.url('change/cancel', { appt: appointment.id, attempt, silence: '1' }),
+  );
 }
 
 export async function changeAction(ivr: Ivr, q: StepQuery<'change/action'>, body: Params): Promise<string> {
   const appointment = await ownAppointment(ivr, q.appt);
   if (!appointment || appointment.status !== 'booked') return reception(ivr);
-  if (body.Digits === '1')
-    return ivr.ask(
-      ivr.url('change/cancel', { appt: appointment.id }),
-      `To cancel ${describe(ivr, appointment)}, press 1. To keep it, press 2.`,
-      ivr.url('menu', { silence: '1' }),
-    );
-  if (body.Digits === '2')
-    return offerSlots(ivr, appointment.typeId, undefined, undefined, { path: 'change/slot', appt: appointment.id });
-  return chooseAction(ivr, appointment.id, "Sorry, that isn't one of the choices.");
+  const heard = ivr.hear(body, 'open', q.silence);
+  const steered = await steer(ivr, heard, () => askAction(ivr, appointment.id, q.attempt ?? '1'));
+  if (steered) return steered;
+  const u = heard.understood;
+  if (heard.digits === '1' || u?.intent === 'cancel') {
+    await ivr.saveState({ ...ivr.state(), task: 'cancel' });
+    return askCancel(ivr, appointment, '1');
+  }
+  const wish = u?.wish ?? {};
+  const hasWhen = Boolean(wish.day || wish.time || wish.partOfDay || wish.practitionerIds);
+  if (heard.digits === '2' || u?.intent === 'move' || hasWhen) return moveTo(ivr, appointment, wish);
+  return tryAgain(ivr, Number(q.attempt ?? '1'), (next) => askAction(ivr, appointment.id, next), heard.silent);
 }
 
 export async function changeCancel(ivr: Ivr, q: StepQuery<'change/cancel'>, body: Params): Promise<string> {
   const appointment = await ownAppointment(ivr, q.appt);
   if (!appointment) return reception(ivr);
   // A repeat of this request after it worked: say so again.
-  if (appointment.status === 'cancelled') return goodbyeWith(ivr, 'Your appointment is cancelled.');
-  if (body.Digits !== '1') return goodbyeWith(ivr, 'Your appointment is kept.');
+  if (appointment.status === 'cancelled') {
+    ivr.say('Your appointment is cancelled.');
+    return anythingElse(ivr);
+  }
+  const heard = ivr.hear(body, 'yesno', q.silence);
+  const steered = await steer(ivr, heard, () => askCancel(ivr, appointment, q.attempt ?? '1'));
+  if (steered) return steered;
+  const yes = yesOrNo(heard);
+  if (yes === null)
+    return tryAgain(ivr, Number(q.attempt ?? '1'), (next) => askCancel(ivr, appointment, next), heard.silent);
+  if (!yes) {
+    ivr.say('Your appointment is kept.');
+    return anythingElse(ivr);
+  }
   await cancelAppointment(ivr.deps, {
     clinicId: ivr.call.clinic.id,
     appointmentId: appointment.id,
@@ -139,38 +252,58 @@ export async function changeCancel(ivr: Ivr, q: StepQuery<'change/cancel'>, body
     actor: { type: 'system' },
     alongWith: outcomeAlongWith(ivr, 'cancelled'),
   });
-  return goodbyeWith(ivr, `Your appointment on ${describe(ivr, appointment)} is cancelled.`);
+  const said = describe(ivr, appointment);
+  ivr.say(`${said[0]!.toUpperCase()}${said.slice(1)} is cancelled.`);
+  return anythingElse(ivr);
 }
 
 export async function changeSlot(ivr: Ivr, q: StepQuery<'change/slot'>, body: Params): Promise<string> {
   const appointment = await ownAppointment(ivr, q.appt);
   if (!appointment || !q.type) return reception(ivr);
-  const step: SlotStep = { path: 'change/slot', appt: appointment.id };
-  if (body.Digits === '9' && q.later) return offerSlots(ivr, q.type, q.later, undefined, step);
-  const slot = choiceOf(q, 's', body.Digits);
-  if (!slot) return offerSlots(ivr, q.type, undefined, "Sorry, that isn't one of the choices.", step);
-  const [practitionerId, startsAt] = slot.split('@');
-  const names = await spokenNames(ivr, [{ practitionerId: practitionerId! }]);
-  const when = speakSlot(
-    { startsAt: new Date(startsAt!), spokenName: names.get(practitionerId!) ?? '' },
-    ivr.speakOptions(),
+  return answerOffer(ivr, q, body, { path: 'change/slot', appt: appointment.id }, (slot) =>
+    askMove(ivr, appointment.id, slot, q.type!, '1'),
   );
+}
+
+async function askMove(ivr: Ivr, appt: string, slot: string, type: string, attempt: string): Promise<string> {
+  const { practitionerId, startsAt } = decodeSlot(slot);
+  const names = await spokenNames(ivr, [{ practitionerId }]);
+  const t = DateTime.fromJSDate(startsAt, { zone: ivr.call.clinic.timeZone });
+  const o = ivr.speakOptions();
+  const when = `${speakDay(startsAt, o)} at ${speakClock(t.hour, t.minute, o.locale)} with ${names.get(practitionerId) ?? 'us'}`;
   return ivr.ask(
-    ivr.url('change/move', { appt: appointment.id, slot, type: q.type }),
-    `To move your appointment to ${when}, press 1. To keep it where it is, press 2.`,
-    ivr.url('menu', { silence: '1' }),
+    ivr.url('change/move', { appt, slot, type, attempt }),
+    `To move your appointment to ${when}, say yes or press 1. To keep it where it is, say no or press 2.`,
+    ivr.url('change/move', { appt, slot, type, attempt, silence: '1' }),
   );
 }
 
 export async function changeMove(ivr: Ivr, q: StepQuery<'change/move'>, body: Params): Promise<string> {
   const appointment = await ownAppointment(ivr, q.appt);
   if (!appointment || !q.slot) return reception(ivr);
-  const [practitionerId, startsAtText] = q.slot.split('@');
-  const startsAt = new Date(startsAtText!);
+  const { practitionerId, startsAt } = decodeSlot(q.slot);
   // Already there (Twilio repeated this request after it worked).
-  if (appointment.startsAt.getTime() === startsAt.getTime() && appointment.practitionerId === practitionerId)
-    return goodbyeWith(ivr, `Your appointment is now ${describe(ivr, appointment)}.`);
-  if (body.Digits !== '1') return goodbyeWith(ivr, 'Your appointment is kept.');
+  if (appointment.startsAt.getTime() === startsAt.getTime() && appointment.practitionerId === practitionerId) {
+    ivr.say(`Your appointment is now ${describe(ivr, appointment)}.`);
+    return anythingElse(ivr);
+  }
+  const heard = ivr.hear(body, 'yesno', q.silence);
+  const steered = await steer(ivr, heard, () =>
+    askMove(ivr, appointment.id, q.slot!, q.type ?? appointment.typeId, q.attempt ?? '1'),
+  );
+  if (steered) return steered;
+  const yes = yesOrNo(heard);
+  if (yes === null)
+    return tryAgain(
+      ivr,
+      Number(q.attempt ?? '1'),
+      (next) => askMove(ivr, appointment.id, q.slot!, q.type ?? appointment.typeId, next),
+      heard.silent,
+    );
+  if (!yes) {
+    ivr.say('Your appointment is kept.');
+    return anythingElse(ivr);
+  }
   try {
     await moveAppointment(ivr.deps, {
       clinicId: ivr.call.clinic.id,
@@ -183,24 +316,17 @@ export async function changeMove(ivr: Ivr, q: StepQuery<'change/move'>, body: Pa
     });
   } catch (err) {
     if (err instanceof SlotTakenError)
-      return offerSlots(
+      return offerTimes(
         ivr,
-        appointment.typeId,
-        undefined,
-        'Sorry, that time was taken a moment ago. Your appointment has not changed.',
+        { ...wishWith(ivr), typeId: appointment.typeId },
         { path: 'change/slot', appt: appointment.id },
+        { apology: 'Sorry, that time was taken a moment ago. Your appointment has not changed.' },
       );
     throw err;
   }
-  const names = await spokenNames(ivr, [{ practitionerId: practitionerId! }]);
-  return goodbyeWith(
-    ivr,
-    `Your appointment is now ${speakSlot({ startsAt, spokenName: names.get(practitionerId!) ?? '' }, ivr.speakOptions())}.`,
+  const names = await spokenNames(ivr, [{ practitionerId }]);
+  ivr.say(
+    `Your appointment is now ${describe(ivr, { ...appointment, startsAt, practitioner: { spokenName: names.get(practitionerId) ?? 'us' } })}.`,
   );
-}
-
-function goodbyeWith(ivr: Ivr, text: string): string {
-  ivr.say(`${text} Thank you for calling. Goodbye.`);
-  ivr.response.hangup();
-  return ivr.twiml();
+  return anythingElse(ivr);
 }

@@ -3,6 +3,7 @@
 import { isE164 } from '../core/validation.js';
 import { patientsByPhone } from '../diary/patients.js';
 import type { StepQuery } from '../voice/steps.js';
+import type { Heard } from '../voice/call-step.js';
 import type { Ivr } from './phone.js';
 
 type BirthDateStep = 'book/dob' | 'book/known-dob' | 'change/dob';
@@ -14,9 +15,14 @@ export async function callersPatients(ivr: Ivr) {
     : [];
 }
 
+/** The date of birth the caller keyed (eight digits) or said, as `YYYY-MM-DD`; null when it is not one. */
+export function birthDateHeard(ivr: Ivr, heard: Heard): string | null {
+  if (heard.digits) return parseBirthDate(heard.digits, ivr.call.clinic.locale, ivr.deps.clock());
+  return heard.understood?.birthDate ?? null;
+}
+
 /** The patients on the caller's number with this date of birth: the caller has shown they know it. */
-export async function matchBirthDate(ivr: Ivr, digits: string | undefined) {
-  const keyed = parseBirthDate(digits, ivr.call.clinic.locale, ivr.deps.clock());
+export async function matchBirthDate(ivr: Ivr, keyed: string | null) {
   const matches = keyed ? (await callersPatients(ivr)).filter((patient) => patient.dateOfBirth === keyed) : [];
   if (keyed && matches.length > 0)
     await ivr.saveState({
@@ -48,8 +54,8 @@ export function askBirthDate<P extends BirthDateStep>(ivr: Ivr, path: P, params:
     : 'day, month and year, for example 2 3 0 4 1 9 8 0';
   return ivr.ask(
     ivr.url<BirthDateStep>(path, params),
-    `Please key the patient's date of birth as eight digits: ${how}.`,
-    ivr.url('menu', { silence: '1' }),
+    `Please say the patient's date of birth, or key it as eight digits: ${how}.`,
+    ivr.url<BirthDateStep>(path, { ...params, silence: '1' }),
     { digits: 8 },
   );
 }

@@ -1,21 +1,20 @@
-// The phone menu, the first thing a caller hears after the clinic's messages. Every
-// handler answers spoken TwiML; the steps it leads to are in booking-line.ts,
-// change-line.ts and reception-hours.ts.
-import type { Params } from '../voice/call-step.js';
+// The phone line's first question and its answer: what the caller wants (said in their
+// own words or keyed) sends them to booking (booking-line.ts), changing, cancelling or
+// checking (change-line.ts), reception, the opening hours, or the emergency advice.
+import type { Heard, Params } from '../voice/call-step.js';
+import type { StepQuery } from '../voice/steps.js';
+import { voicemail } from '../reception/queue.js';
 import { bookingStart } from './booking-line.js';
 import { changeStart } from './change-line.js';
-import { MAX_MENU_ATTEMPTS, menuChoice } from './menu.js';
+import { phoneTypes } from './clinic-words.js';
+import { type MenuRoute, menuRoute } from './menu.js';
 import type { Ivr } from './phone.js';
-import { reception } from './reception-hours.js';
-import { voicemail } from '../reception/queue.js';
-import type { StepQuery } from '../voice/steps.js';
-
-const MENU_PROMPT =
-  'To book an appointment, press 1 or say book. To change or cancel an appointment, press 2 or say change. To speak to reception, press 3 or say reception.';
+import { askClosed, reception, receptionHours, speakOpeningHours } from './reception-hours.js';
+import { anythingElse, askOpen, steer, tryAgain } from './steering.js';
 
 export const DEFAULT_RECORDING_NOTICE = 'Calls are recorded to help us look after you.';
 
-/** The first answer: emergency message, greeting, the recording notice and then the recording, the menu. */
+/** The first answer: emergency message, greeting, the recording notice and then the recording, the question. */
 export function welcome(ivr: Ivr): string {
   const { clinic } = ivr.call;
   if (clinic.emergencyMessage) ivr.say(clinic.emergencyMessage);
@@ -30,37 +29,68 @@ export function welcome(ivr: Ivr): string {
       channels: 'dual',
     });
   }
-  return askMenu(ivr, 1);
-}
-
-function askMenu(ivr: Ivr, attempt: number): string {
-  return ivr.ask(ivr.url('menu', { attempt: String(attempt) }), MENU_PROMPT, ivr.url('menu', { silence: '1' }), {
-    speech: true,
-    hints: 'book, change, cancel, reception',
-  });
+  return askOpen(ivr, { attempt: '1' });
 }
 
 export async function menu(ivr: Ivr, q: StepQuery<'menu'>, body: Params): Promise<string> {
-  // No answer at all goes to reception.
-  if (q.silence) return reception(ivr);
-  const choice = menuChoice(body);
-  if (choice === 'book') return bookingStart(ivr);
-  if (choice === 'reception') return reception(ivr);
-  if (choice === 'change') return changeStart(ivr);
+  const heard = ivr.hear(body, 'open', q.silence);
   const attempt = Number(q.attempt ?? '1');
-  if (attempt >= MAX_MENU_ATTEMPTS) {
-    ivr.say("Sorry, I didn't understand.");
-    return reception(ivr);
-  }
-  ivr.say("Sorry, I didn't catch that.");
-  return askMenu(ivr, attempt + 1);
+  // Silence at "anything else?" is a caller who has finished.
+  if (heard.silent && q.again) return ivr.goodbye();
+  const route = menuRoute(heard, Boolean(q.again));
+  const steered = await steer(ivr, heard, () => askOpen(ivr, q));
+  if (steered) return steered;
+  return follow(ivr, route, heard, () =>
+    tryAgain(ivr, attempt, (next) => askOpen(ivr, { attempt: next, ...(q.again ? { again: '1' } : {}) }), heard.silent),
+  );
 }
 
-/** Out of hours: a message for the clinic, or booking, which never closes. */
-export async function closedChoice(ivr: Ivr, _q: StepQuery<'closed'>, body: Params): Promise<string> {
-  if (body.Digits === '1') return voicemail(ivr, 'Thank you.');
-  if (body.Digits === '2') return bookingStart(ivr);
-  return goodbye(ivr);
+async function follow(ivr: Ivr, route: MenuRoute, heard: Heard, retry: () => Promise<string>): Promise<string> {
+  const wish = heard.understood?.wish ?? {};
+  switch (route) {
+    case 'book':
+      return bookingStart(ivr, wish);
+    case 'move':
+    case 'cancel':
+    case 'change':
+    case 'check':
+      return changeStart(ivr, route, wish);
+    case 'reception':
+      return reception(ivr);
+    case 'hours':
+      return openingHours(ivr);
+    case 'goodbye':
+      return ivr.goodbye();
+    case 'help':
+      return askOpen(ivr, { attempt: '1', again: '1' });
+    case 'unclear':
+      return retry();
+  }
+}
+
+async function openingHours(ivr: Ivr): Promise<string> {
+  const hours = await receptionHours(ivr);
+  ivr.say(speakOpeningHours(hours, ivr.speakOptions()));
+  return anythingElse(ivr);
+}
+
+/** Out of hours: a message for the clinic, or booking when the clinic books by phone. */
+export async function closedChoice(ivr: Ivr, q: StepQuery<'closed'>, body: Params): Promise<string> {
+  const heard = ivr.hear(body, 'open', q.silence);
+  const intent = heard.understood?.intent;
+  // Reception is closed: asking for a person, or a message, is the message.
+  if (heard.digits === '1' || intent === 'reception' || intent === 'message') return voicemail(ivr, 'Thank you.');
+  const steered = await steer(ivr, heard, () => askClosed(ivr, q.attempt ?? '1'));
+  if (steered) return steered;
+  const canBook = (await phoneTypes(ivr)).length > 0;
+  if (canBook && (heard.digits === '2' || intent === 'book')) return bookingStart(ivr, heard.understood?.wish ?? {});
+  if (intent === 'move' || intent === 'cancel' || intent === 'change' || intent === 'check')
+    return changeStart(ivr, intent, heard.understood?.wish ?? {});
+  if (heard.silent || intent === 'no') return ivr.goodbye();
+  const attempt = Number(q.attempt ?? '1');
+  if (attempt >= 2) return ivr.goodbye();
+  ivr.say("Sorry, I didn't catch that.");
+  return askClosed(ivr, String(attempt + 1));
 }
 
 export const goodbye = (ivr: Ivr): string => ivr.goodbye();

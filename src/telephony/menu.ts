@@ -1,23 +1,32 @@
-// The phone menu's rules, pure: what a caller's keypress or words mean.
+// The first question's rules, pure: where a caller's keys or words send them.
+import type { Heard } from '../voice/call-step.js';
 
-export type MenuChoice = 'book' | 'change' | 'reception';
+export type MenuRoute =
+  'book' | 'move' | 'cancel' | 'change' | 'check' | 'reception' | 'hours' | 'goodbye' | 'help' | 'unclear';
 
-const SPOKEN: Array<[MenuChoice, RegExp]> = [
-  ['change', /\b(change|cancel|move|reschedul\w*|rearrang\w*)\b/i],
-  ['book', /\b(book|booking|new|make)\b/i],
-  ['reception', /\b(reception\w*|person|someone|somebody|human|speak|talk|operator)\b/i],
-];
+const KEYS: Record<string, MenuRoute> = { '1': 'book', '2': 'change', '3': 'reception' };
 
-const KEYS: Record<string, MenuChoice> = { '1': 'book', '2': 'change', '3': 'reception' };
-
-/** The caller's choice from Gather's `Digits` or `SpeechResult`; null when it is neither. */
-export function menuChoice(input: { Digits?: string; SpeechResult?: string }): MenuChoice | null {
-  if (input.Digits) return KEYS[input.Digits] ?? null;
-  const words = input.SpeechResult?.trim();
-  if (!words) return null;
-  // "Change" wins over "book" ("I want to change my booking").
-  return SPOKEN.find(([, pattern]) => pattern.test(words))?.[0] ?? null;
+/** Where an answer to "How can I help?" (or, `again`, "anything else?") leads. */
+export function menuRoute(heard: Heard, again: boolean): MenuRoute {
+  if (heard.digits) return KEYS[heard.digits] ?? 'unclear';
+  const u = heard.understood;
+  if (!u) return 'unclear';
+  switch (u.intent) {
+    case 'book':
+    case 'move':
+    case 'cancel':
+    case 'change':
+    case 'check':
+    case 'reception':
+    case 'hours':
+      return u.intent;
+    case 'no':
+      return again ? 'goodbye' : 'unclear';
+    case 'yes':
+      return again ? 'help' : 'unclear';
+    case 'back':
+      return 'help';
+    default:
+      return 'unclear';
+  }
 }
-
-/** After this many invalid answers the caller goes to reception rather than round again. */
-export const MAX_MENU_ATTEMPTS = 3;

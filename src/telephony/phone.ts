@@ -1,6 +1,7 @@
 // The phone line's steps: a call step (src/voice/call-step.ts) that may also change
 // the diary, for the menu, booking, changing and cancelling by phone.
 import type { AlongWith, DiaryDeps } from '../diary/booking.js';
+import type { CallState } from '../calls/call-state.js';
 import type { CallStep, StepDeps } from '../voice/call-step.js';
 
 export type PhoneDeps = StepDeps & Pick<DiaryDeps, 'diaryChangeWrites'>;
@@ -10,7 +11,7 @@ export type Ivr = CallStep<PhoneDeps>;
 export function outcomeAlongWith(
   ivr: Ivr,
   outcome: 'booked' | 'moved' | 'cancelled',
-  state?: (appointmentId: string) => Record<string, string | null>,
+  state?: (appointmentId: string) => CallState,
 ): AlongWith {
   return async (tx, appointment) => {
     await tx.call.update({

@@ -3,7 +3,8 @@
 import { DateTime } from 'luxon';
 
 const HOURS = ['twelve', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven'];
-const MINUTES: Record<number, string> = {
+/** Minutes past or to the hour as they are said: "quarter", "half", "twenty". */
+export const MINUTE_WORDS: Readonly<Record<number, string>> = {
   5: 'five',
   10: 'ten',
   15: 'quarter',
@@ -27,7 +28,7 @@ export function speakClockBritish(hour: number, minute: number): string {
   const h = HOURS[(hour + (towards ? 1 : 0)) % 12]!;
   const m = towards ? 60 - minute : minute;
   if (minute === 0) return `${h} o'clock${part}`;
-  const words = MINUTES[m] ?? `${m} ${m === 1 ? 'minute' : 'minutes'}`;
+  const words = MINUTE_WORDS[m] ?? `${m} ${m === 1 ? 'minute' : 'minutes'}`;
   // "to" belongs to the next hour, whose part of the day may differ (11:45 → quarter to twelve).
   const nextPart = towards
     ? (hour + 1) % 24 < 12
@@ -75,4 +76,17 @@ export function speakDuration(seconds: number): string {
   if (seconds < 60) return 'less than a minute';
   const minutes = Math.round(seconds / 60);
   return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+}
+
+/** "The wait is less than a minute." / "The wait is about 5 minutes." */
+export const speakWait = (seconds: number): string =>
+  seconds < 60 ? 'The wait is less than a minute.' : `The wait is about ${speakDuration(seconds)}.`;
+
+/** "a" or "an" before a word said aloud: "an 8-second message", "an appointment", "a check-up". */
+export function article(word: string): 'a' | 'an' {
+  const w = word.trim().toLowerCase();
+  if (/^(8|11|18|8\d)\b|^(8|11|18)(?!\d)/.test(w)) return 'an';
+  if (/^(uni|use|usu|eu|one|once)/.test(w)) return 'a';
+  if (/^(hour|honest|honou?r|heir)/.test(w)) return 'an';
+  return /^[aeiou]/.test(w) ? 'an' : 'a';
 }

@@ -21,33 +21,37 @@ const choices = <P extends string>(prefix: P, n: number, of: z.ZodType<string>) 
     >,
   );
 
-const booking = z.object({ type: id, slot });
+/** Every question's tries: which one this is, and whether Twilio came here because nothing was said. */
+const tries = { attempt: count.optional(), silence: flag.optional() };
+const question = z.object(tries);
+const booking = z.object({ type: id, slot, ...tries });
 const offered = z
-  .object({ type: id.optional(), later: z.iso.datetime().optional() })
+  .object({ type: id.optional(), later: z.iso.datetime().optional(), ...tries })
   .extend(choices('s', 3, slot).shape);
 
 export const STEPS = {
-  menu: z.object({ attempt: count.optional(), silence: flag.optional() }),
+  /** `again`: "Is there anything else?" after a task. */
+  menu: question.extend({ again: flag.optional() }),
   goodbye: nothing,
-  closed: nothing,
-  'book/type': nothing,
+  closed: question,
+  'book/type': question,
   'book/slot': offered,
   'book/who': booking,
-  'book/known-dob': booking.extend({ attempt: count.optional() }),
-  'book/not-found': booking.extend({ attempt: count.optional() }),
+  'book/known-dob': booking,
+  'book/not-found': booking,
   'book/which': booking.extend(choices('p', 9, id).shape),
-  'book/name': booking.extend({ attempt: count.optional(), silence: flag.optional() }),
-  'book/name-ok': booking.extend({ attempt: count.optional() }),
+  'book/name': booking,
+  'book/name-ok': booking,
   'book/dob': booking,
   'book/dob-ok': booking,
   'book/confirm': booking.extend({ patient: z.union([id, z.literal('new')]) }),
-  'change/dob': z.object({ attempt: count.optional() }),
-  'change/who': choices('p', 9, id),
-  'change/which': choices('a', 3, id),
-  'change/action': z.object({ appt: id.optional() }),
-  'change/cancel': z.object({ appt: id.optional() }),
+  'change/dob': question,
+  'change/who': question.extend(choices('p', 9, id).shape),
+  'change/which': question.extend(choices('a', 3, id).shape),
+  'change/action': question.extend({ appt: id.optional() }),
+  'change/cancel': question.extend({ appt: id.optional() }),
   'change/slot': offered.extend({ appt: id.optional() }),
-  'change/move': z.object({ appt: id.optional(), slot: slot.optional(), type: id.optional() }),
+  'change/move': question.extend({ appt: id.optional(), slot: slot.optional(), type: id.optional() }),
   'reception/dialled': nothing,
   'queue/wait': nothing,
   'queue/left': nothing,

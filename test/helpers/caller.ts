@@ -78,8 +78,11 @@ export class Caller {
     if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${res.text}`);
     if (!/^<\?xml/.test(res.text) || XMLValidator.validate(res.text) !== true)
       throw new Error(`not valid TwiML: ${res.text}`);
-    walk(parser.parse(res.text), (tag) => {
+    walk(parser.parse(res.text), (tag, attrs) => {
       if (!KNOWN.has(tag)) throw new Error(`unknown TwiML verb <${tag}> in ${res.text}`);
+      // Every question takes speech where it takes keys (issue 19): a keypad-only <Gather> is a bug.
+      if (tag === 'Gather' && attrs['@input'] !== 'dtmf speech')
+        throw new Error(`a question that does not hear speech: ${res.text}`);
     });
     this.twiml = res.text;
     const enqueue = this.find('Enqueue');

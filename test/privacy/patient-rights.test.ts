@@ -447,7 +447,11 @@ describe.each(databaseKinds())(
         To: line.clinic.numbers[0]!,
       });
       const call = await db.prisma.call.findUniqueOrThrow({ where: { callSid: caller.sid } });
-      expect(call.ivrState).toEqual({ newPatientId: expect.any(String), bookedAppointmentId: expect.any(String) });
+      expect(call.ivrState).toEqual({
+        task: 'book',
+        newPatientId: expect.any(String),
+        bookedAppointmentId: expect.any(String),
+      });
       expect(await rowsMentioning(db, [who.dateOfBirth])).toEqual([
         'Patient.dateOfBirth contains ' + who.dateOfBirth + ' (1)',
       ]);

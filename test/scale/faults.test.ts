@@ -60,7 +60,7 @@ describeWith(needs.postgres, 'Faults under load (a real process; PostgreSQL behi
           ms: Date.now() - started,
           status: res.status,
           apology: /we can't take your call right now/.test(res.text) && res.text.includes('+447700900456'),
-          menu: /To book an appointment, press 1/.test(res.text),
+          menu: /How can I help\?/.test(res.text),
         });
       }
     });

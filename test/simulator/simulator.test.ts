@@ -93,7 +93,9 @@ describe('The simulator on a fresh machine (a real process, embedded database, n
       call = await owner.call('POST', `${base}/${call.body.sid}/press`, { digits });
       expect(call.status).toBe(200);
     }
-    expect(said()).toMatch(/You're booked for .* with (Dr Patel|Dr Khan|Nurse Okafor)\./);
+    expect(said()).toMatch(/You're booked for .* with (Dr Patel|Dr Khan|Nurse Okafor) /);
+    // "Anything else?" — no, said as a caller would.
+    call = await owner.call('POST', `${base}/${call.body.sid}/say`, { words: 'no thank you' });
     expect(call.body.state).toBe('ended');
 
     // The diary has it, booked by phone, and the call log shows the call as booked.
@@ -116,9 +118,9 @@ describe('The simulator on a fresh machine (a real process, embedded database, n
     // the demo has no desk phone) or offered one when reception is closed.
     call = await owner.call('POST', base, { from: '+447700900999' });
     call = await owner.call('POST', `${base}/${call.body.sid}/press`, {
-      digits: said().includes('To leave a message for the clinic, press 1') ? '1' : '3',
+      digits: said().includes('To leave a message for the clinic, say message or press 1') ? '1' : '3',
     });
-    if (call.body.takes !== 'a message' && said().includes('To leave a message for the clinic, press 1'))
+    if (call.body.takes !== 'a message' && said().includes('To leave a message for the clinic, say message or press 1'))
       call = await owner.call('POST', `${base}/${call.body.sid}/press`, { digits: '1' });
     expect(call.body.takes).toBe('a message');
     expect((await owner.call('POST', `${base}/${call.body.sid}/message`, { seconds: 0 })).body).toMatchObject({

@@ -19,7 +19,7 @@ describeWith(needs.postgres, 'The database fails mid-call (PostgreSQL behind a T
       const { app } = makeTestApp(db);
       const caller = new Caller(app, diary.clinic.numbers[0]!);
       await caller.dial();
-      expect(caller.heard()).toContain('To book an appointment, press 1');
+      expect(caller.heard()).toContain('How can I help?');
 
       proxy.cut();
       const started = Date.now();
@@ -32,7 +32,7 @@ describeWith(needs.postgres, 'The database fails mid-call (PostgreSQL behind a T
       proxy.restore();
       const next = new Caller(app, diary.clinic.numbers[0]!);
       await next.dial();
-      expect(next.heard()).toContain('To book an appointment, press 1');
+      expect(next.heard()).toContain('How can I help?');
     } finally {
       await db.close().catch(() => undefined);
       await proxy.close();

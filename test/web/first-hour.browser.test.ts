@@ -39,7 +39,7 @@ describeWith(needs.browser, "A newcomer's first hour: npm start on a fresh machi
     await phone.getByRole('button', { name: 'Call the clinic' }).click();
     const heard = phone.getByRole('list', { name: 'What the caller hears' });
     const keypad = phone.getByRole('group', { name: 'Keypad' });
-    await heard.getByText(/To speak to reception, press 3/).waitFor();
+    await heard.getByText(/3 to speak to reception/).waitFor();
     await keypad.getByRole('button', { name: '3', exact: true }).click();
     await heard.getByText('You are next in the queue.').waitFor();
     await phone.getByRole('status').getByText('Waiting for reception').waitFor();
@@ -78,7 +78,7 @@ describeWith(needs.browser, "A newcomer's first hour: npm start on a fresh machi
     const [year, month, day] = (found.body.patients as Array<{ dateOfBirth: string }>)[0]!.dateOfBirth.split('-');
     await phone.getByRole('button', { name: 'Call the clinic' }).click();
     await phone.getByRole('status').getByText('The line is waiting for you').waitFor();
-    await heard.getByText(/To book an appointment, press 1/).waitFor();
+    await heard.getByText(/How can I help\?/).waitFor();
     for (let step = 0; step < 8 && !(await heard.getByText(/You're booked/).count()); step++) {
       const lines = await heard.locator('li').count();
       const asksBirthDate = (await heard.locator('li').last().textContent())?.includes('date of birth');
@@ -90,7 +90,8 @@ describeWith(needs.browser, "A newcomer's first hour: npm start on a fresh machi
         10_000,
       );
     }
-    await heard.getByText(/You're booked for .* with (Dr Patel|Dr Khan|Nurse Okafor)\./).waitFor();
+    await heard.getByText(/You're booked for .* with (Dr Patel|Dr Khan|Nurse Okafor) /).waitFor();
+    await phone.getByRole('button', { name: 'Stay silent' }).click();
     await phone.getByRole('status').getByText('Call ended').waitFor();
 
     // The receptionist's diary, open all along, has her new appointment at that time.

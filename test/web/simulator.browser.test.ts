@@ -48,20 +48,22 @@ describeWith(needs.browser, 'The phone simulator in a real browser', () => {
     await phone.getByLabel('Calling from').fill('+447700900123');
     await phone.getByRole('button', { name: 'Call the clinic' }).click();
     const heard = phone.getByRole('list', { name: 'What the caller hears' });
-    await heard.getByText(/To book an appointment, press 1/).waitFor();
+    await heard.getByText(/How can I help\?/).waitFor();
     const keypad = phone.getByRole('group', { name: 'Keypad' });
     // Book, the first time, someone registered, her date of birth key by key, confirm.
     const steps: Array<[string, RegExp]> = [
-      ['1', /The next free times are/],
+      ['1', /Dr Patel has today at 11/],
       ['1', /someone already registered/],
-      ['1', /key the patient's date of birth/],
-      ['23041980', /To book today, Monday the 7th of June at eleven o'clock .* for Jane Doe/],
-      ['1', /You're booked for today/],
+      ['1', /key it as eight digits/],
+      ['23041980', /To book a check-up with Dr Patel today at 11 for Jane Doe/],
+      ['1', /You're booked for a check-up with Dr Patel today/],
     ];
     for (const [keys, expected] of steps) {
       for (const key of keys) await keypad.getByRole('button', { name: key, exact: true }).click();
       await heard.getByText(expected).waitFor();
     }
+    // "Anything else?": she has finished, and says nothing.
+    await phone.getByRole('button', { name: 'Stay silent' }).click();
     await phone.getByRole('status').getByText('Call ended').waitFor();
     await phone.screenshot({ path: 'test-artifacts/simulator.png', fullPage: true });
 

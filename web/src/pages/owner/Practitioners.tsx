@@ -3,6 +3,13 @@ import { api, type ApiError } from '../../api';
 import { FormEnd } from '../../components/FormEnd';
 import { useSubmit } from '../../components/useSubmit';
 import { WeeklyHours } from './WeeklyHours';
+
+/** "jab, injection" → ["jab", "injection"] */
+const wordsOf = (text: string) =>
+  text
+    .split(',')
+    .map((w) => w.trim())
+    .filter(Boolean);
 import type { AppointmentTypeView, PractitionerView } from '../../../../src/contracts/api';
 
 /** Who sees patients and when; add, rename, set hours, retire. */
@@ -122,6 +129,7 @@ export function AppointmentTypes({
     durationMinutes: '30',
     bufferAfterMinutes: '0',
     phoneBookable: true,
+    synonyms: '',
     practitionerIds: [] as string[],
   });
   const [problem, setProblem] = useState('');
@@ -134,9 +142,17 @@ export function AppointmentTypes({
       ...form,
       durationMinutes: Number(form.durationMinutes),
       bufferAfterMinutes: Number(form.bufferAfterMinutes),
+      synonyms: wordsOf(form.synonyms),
     };
     if (await save.run(() => api('POST', `${base}/appointment-types`, body), 'Appointment type added.')) {
-      setForm({ name: '', durationMinutes: '30', bufferAfterMinutes: '0', phoneBookable: true, practitionerIds: [] });
+      setForm({
+        name: '',
+        durationMinutes: '30',
+        bufferAfterMinutes: '0',
+        phoneBookable: true,
+        synonyms: '',
+        practitionerIds: [],
+      });
       reload();
     }
   }
@@ -173,6 +189,17 @@ export function AppointmentTypes({
             <label className="inline">
               <input type="checkbox" checked={t.active} onChange={(e) => change(t, { active: e.target.checked })} /> In
               use
+            </label>
+            <label>
+              Callers also say (commas between)
+              <input
+                defaultValue={t.synonyms.join(', ')}
+                placeholder="jab, injection"
+                onBlur={(e) => {
+                  const said = wordsOf(e.target.value);
+                  if (said.join(',') !== t.synonyms.join(',')) void change(t, { synonyms: said });
+                }}
+              />
             </label>
             <span className="detail">
               {practitioners.map((p) => (
@@ -229,6 +256,14 @@ export function AppointmentTypes({
               onChange={(e) => setForm({ ...form, phoneBookable: e.target.checked })}
             />{' '}
             Bookable by phone
+          </label>
+          <label>
+            Callers also say (commas between)
+            <input
+              placeholder="jab, injection"
+              value={form.synonyms}
+              onChange={(e) => setForm({ ...form, synonyms: e.target.value })}
+            />
           </label>
         </div>
         <p className="row">

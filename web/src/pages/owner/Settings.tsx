@@ -16,6 +16,7 @@ import { BookingRules } from './BookingRules';
 import { CalendarLinks } from './CalendarLinks';
 import { ClinicRights } from './ClinicRights';
 import { Closures } from './Closures';
+import { EmergencyAdvice } from './EmergencyAdvice';
 import { PhoneLine } from './PhoneLine';
 import { AppointmentTypes, Practitioners } from './Practitioners';
 import { Retention } from './Retention';
@@ -24,6 +25,7 @@ import { WeeklyHours } from './WeeklyHours';
 
 interface Setup {
   clinic: ClinicSettings;
+  emergencyDefaults: ClinicDetail['emergencyDefaults'];
   receptionHours: HoursRange[];
   practitioners: PractitionerView[];
   types: AppointmentTypeView[];
@@ -42,6 +44,7 @@ export function Settings({ clinic }: { clinic: ClinicSummary }) {
     ]);
     loadInto(all, setSetup, ([c, h, p, t]) => ({
       clinic: c,
+      emergencyDefaults: c.emergencyDefaults,
       receptionHours: h.hours,
       practitioners: p.practitioners,
       types: t.appointmentTypes,
@@ -57,6 +60,7 @@ export function Settings({ clinic }: { clinic: ClinicSummary }) {
         {(s) => (
           <>
             <PhoneLine clinic={s.clinic} onSaved={(c) => replace({ clinic: c })} />
+            <EmergencyAdvice clinic={s.clinic} defaults={s.emergencyDefaults} onSaved={(c) => replace({ clinic: c })} />
             <TimeZone clinic={s.clinic} />
             <section className="panel" aria-label="Reception hours">
               <h2>Reception hours</h2>
