@@ -395,6 +395,8 @@ export interface DayTotals {
   callBacksMade: number;
   callSecondsTotal: number;
   callSecondsCount: number;
+  /** Calls on which the caller said an urgent phrase and heard the emergency advice. */
+  urgent: number;
 }
 
 /** A day's or a period's totals, and the rates and averages drawn from them (null when nothing to measure). */

@@ -57,6 +57,7 @@ const CALL_FACTS = {
   queueStatus: true,
   endedAt: true,
   durationSeconds: true,
+  events: { where: { kind: 'urgent' }, select: { kind: true }, take: 1 },
 } as const;
 
 /** Runs of consecutive dates, so a whole run is read in one sweep of pages. */
@@ -77,7 +78,7 @@ async function computeDays(prisma: Prisma, clinic: ClinicZone, dates: string[]):
   const into = <T>(buckets: Map<string, T[]>, date: string, item: T) => buckets.get(date)?.push(item);
   for (const [first, last] of consecutiveRuns(dates)) {
     const range = { gte: dayBounds(first, clinic.timeZone).from, lt: dayBounds(last, clinic.timeZone).to };
-    const callPages = inPages<CallFacts & { id: string }>((after, take) =>
+    const callPages = inPages<CallFacts & { id: string; events: Array<{ kind: string }> }>((after, take) =>
       prisma.call.findMany({
         where: {
           clinicId: clinic.id,
@@ -97,7 +98,9 @@ async function computeDays(prisma: Prisma, clinic: ClinicZone, dates: string[]):
         take,
       }),
     );
-    for await (const page of callPages) for (const c of page) into(calls, localDate(c.startedAt, clinic.timeZone), c);
+    for await (const page of callPages)
+      for (const { events, ...c } of page)
+        into(calls, localDate(c.startedAt, clinic.timeZone), { ...c, urgent: events.length > 0 });
     const callBackPages = inPages<CallBackFacts & { id: string }>((after, take) =>
       prisma.callBack.findMany({
         where: {
@@ -279,6 +282,8 @@ const CSV_COLUMNS = [
   ['callBacksRequested', 'call_backs_requested'],
   ['callBacksMade', 'call_backs_made'],
   ['averageCallSeconds', 'average_call_seconds'],
+  // Added last, so the columns before keep their places for anyone reading them by position.
+  ['urgent', 'urgent_advice_given'],
 ] as const;
 
 /** The period's daily totals as CSV, one row per day and a last row for the whole period. */

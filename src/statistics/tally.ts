@@ -17,6 +17,8 @@ export interface CallFacts {
   queueStatus: string | null;
   endedAt: Date | null;
   durationSeconds: number | null;
+  /** The caller said an urgent phrase (the call's timeline has an `urgent` event). */
+  urgent?: boolean;
 }
 
 export interface CallBackFacts {
@@ -47,6 +49,7 @@ export const COUNTERS = [
   'callBacksMade',
   'callSecondsTotal',
   'callSecondsCount',
+  'urgent',
 ] as const satisfies ReadonlyArray<keyof DayTotals>;
 
 export const emptyTotals = (): DayTotals => ({
@@ -81,6 +84,7 @@ export function tallyDay(
     if (c.outcome === 'moved') t.moved++;
     if (c.outcome === 'cancelled') t.cancelled++;
     if (c.outcome === 'out_of_hours') t.outOfHours++;
+    if (c.urgent) t.urgent++;
     if (!c.queuedAt) continue;
     t.askedForReception++;
     if (c.queueStatus === 'answered' && c.answeredAt) {

@@ -51,6 +51,7 @@ describe.each(databaseKinds())('Call statistics (%s database)', (kind) => {
     callBacksMade: 1,
     callSecondsTotal: 1075,
     callSecondsCount: 8,
+    urgent: 0,
     answeredWithin20sRate: 0.4,
     abandonmentRate: 0.2,
     averageAnswerSeconds: 27,
@@ -101,7 +102,7 @@ describe.each(databaseKinds())('Call statistics (%s database)', (kind) => {
       /^date,calls,asked_for_reception,answered,answered_within_20s,answered_within_20s_rate,abandoned,abandonment_rate,/,
     );
     expect(lines[1]).toMatch(
-      /^2027-06-07,8,5,3,2,0\.4000,1,0\.2000,1,1,1,0,1,27,45,70,2,1,134,1,0,0,0,0,0,0,0,2,3,0,0,0,1,/,
+      /^2027-06-07,8,5,3,2,0\.4000,1,0\.2000,1,1,1,0,1,27,45,70,2,1,134,0,1,0,0,0,0,0,0,0,2,3,0,0,0,1,/,
     );
     expect(lines[3]).toMatch(/^total,9,5,3,2,0\.4000,1,0\.2000,/);
 

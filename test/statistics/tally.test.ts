@@ -65,7 +65,7 @@ describe('Tallying a day of calls', () => {
           durationSeconds: 60,
         }),
         call(q, { queuedAt: at(q), queueStatus: 'abandoned', outcome: 'abandoned' }),
-        call(q, { queuedAt: at(q), queueStatus: 'left', outcome: 'voicemail' }),
+        call(q, { queuedAt: at(q), queueStatus: 'left', outcome: 'voicemail', urgent: true }),
         call(q, { outcome: 'booked', durationSeconds: 90 }),
         call(q, { outcome: 'abandoned' }), // out of hours, hung up at the tone: not a wait for a person
         call(q, { direction: 'outbound', outcome: 'call_back', durationSeconds: 500 }),
@@ -92,6 +92,7 @@ describe('Tallying a day of calls', () => {
       callBacksMade: 1,
       callSecondsTotal: 450,
       callSecondsCount: 4,
+      urgent: 1,
     });
     expect(figuresOf(t)).toEqual({
       answeredWithin20sRate: 0.2,

@@ -3,7 +3,8 @@
 // keypad still works everywhere, and silence or nonsense is asked again before anything
 // else happens.
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { clinicLine } from '../helpers/phone-line.js';
+import { clinicLine, MONDAY_9AM } from '../helpers/phone-line.js';
+import { periodReport } from '../../src/statistics/statistics.js';
 import { databaseKinds } from '../helpers/services.js';
 import type { Caller } from '../helpers/caller.js';
 
@@ -163,6 +164,9 @@ describe.each(databaseKinds())('Saying what you want (%s database)', (kind) => {
     expect(
       await db.prisma.auditEntry.count({ where: { clinicId: clinic.id, action: 'call.urgent_phrase_heard' } }),
     ).toBe(1);
+    // Counted in the owner's statistics for the day.
+    const report = await periodReport(db.prisma, clinic, '2027-06-07', '2027-06-07', MONDAY_9AM);
+    expect(report.totals.urgent).toBe(1);
   });
 
   it('opening hours, asked in words, then anything else', async () => {

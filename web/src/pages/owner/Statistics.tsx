@@ -109,6 +109,11 @@ function ReportView({ report }: { report: StatisticsReport }) {
           <dd>{t.bookedOrChanged}</dd>
         </div>
         <div>
+          <dt>Emergency advice given</dt>
+          <dd>{t.urgent}</dd>
+          <span className="note">callers who said an urgent phrase</span>
+        </div>
+        <div>
           <dt>Call-backs</dt>
           <dd>
             {t.callBacksMade} of {t.callBacksRequested}

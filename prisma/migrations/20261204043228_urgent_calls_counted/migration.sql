@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "CallStatsDay" ADD COLUMN     "urgent" INTEGER NOT NULL DEFAULT 0;
