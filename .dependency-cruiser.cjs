@@ -60,6 +60,14 @@ module.exports = {
       `${EDGES}|${ROOT}`,
     ),
     {
+      name: 'understanding-is-pure',
+      comment:
+        'What callers say is understood by pure rules: src/understanding imports only itself (and libraries such as luxon), so it can be tested, and timed, without a database.',
+      severity: 'error',
+      from: { path: '^src/understanding/' },
+      to: { path: '^src/', pathNot: '^src/understanding/' },
+    },
+    {
       name: 'only-the-edge-starts-the-wiring',
       comment:
         'The composition root builds the context and registers the jobs; only the process entry points use it at run time (edges may name its type).',

@@ -11,7 +11,7 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 /** What the caller asked for so far, across their answers (ids are the clinic's). */
 export const wishSchema = z.object({
   typeId: z.uuid().optional(),
-  practitionerIds: z.array(z.uuid()).max(50).optional(),
+  practitionerIds: z.array(z.uuid()).optional(),
   forWhom: z.enum(['self', 'child', 'partner', 'parent', 'other']).optional(),
   day: z.object({ from: isoDate, to: isoDate }).optional(),
   partOfDay: z.enum(['morning', 'lunchtime', 'afternoon', 'evening']).optional(),
@@ -21,18 +21,33 @@ export const wishSchema = z.object({
 });
 export type StoredWish = z.infer<typeof wishSchema>;
 
+// Each field is read on its own: one that cannot be read is dropped, never the whole state
+// (the ids in it guard against Twilio repeating a booking).
+const text = z.string().optional().catch(undefined);
 export const callStateSchema = z.object({
   /** What the caller came to do: book, or change (move, cancel, check) an appointment. */
-  task: z.enum(['book', 'move', 'cancel', 'change', 'check']).optional(),
-  wish: wishSchema.optional(),
-  verifiedPatientId: z.string().optional(),
-  verifiedDob: z.string().optional(),
-  newPatientName: z.string().optional(),
-  newPatientDob: z.string().optional(),
-  newPatientId: z.string().optional(),
-  bookedAppointmentId: z.string().optional(),
+  task: z.enum(['book', 'move', 'cancel', 'change', 'check']).optional().catch(undefined),
+  wish: wishSchema.optional().catch(undefined),
+  verifiedPatientId: text,
+  verifiedDob: text,
+  newPatientName: text,
+  newPatientDob: text,
+  newPatientId: text,
+  bookedAppointmentId: text,
+  /** Dates of birth given on this call that matched nobody: a spoofed caller ID gets three, not three a question. */
+  dobFailures: z.number().int().min(0).optional().catch(undefined),
 });
 export type CallState = z.infer<typeof callStateSchema>;
+
+/**
+ * The state once a task is done: what it wished for and a new patient's details go,
+ * so the next task on the call starts afresh (a second new patient is not the first).
+ * Ids that guard against Twilio repeating a request stay.
+ */
+export function afterTask(state: CallState): CallState {
+  const { task: _task, wish: _wish, newPatientId: _id, newPatientName: _name, newPatientDob: _dob, ...kept } = state;
+  return kept;
+}
 
 /** The personal fields of a call's menu state. */
 export const PERSONAL_CALL_STATE = ['newPatientName', 'newPatientDob', 'verifiedDob', 'wish'] as const;

@@ -85,7 +85,8 @@ export type ClinicSettings = Partial<
     recordingNotice: string | null;
     urgentPhrases: string | null;
     emergencyAdvice: string | null;
-    emergencyAdviceApprovedAt: Date | null;
+    /** The owner approves the urgent phrases and the advice as they stand. */
+    emergencyAdviceApproved: true;
     maxQueueWaitSeconds: number;
     maxQueueSize: number;
     textMessages: boolean;
@@ -101,9 +102,19 @@ export type ClinicSettings = Partial<
 export async function updateClinicSettings(
   prisma: Prisma,
   clinicId: string,
-  changes: ClinicSettings,
+  { emergencyAdviceApproved, ...sent }: ClinicSettings,
   actor: Actor,
+  now: Date,
 ): Promise<ClinicView> {
+  // Changing the urgent phrases or the advice (or the country, whose default advice it
+  // may be) asks for approval again; approving stamps the time.
+  const changes = {
+    ...sent,
+    ...('urgentPhrases' in sent || 'emergencyAdvice' in sent || 'locale' in sent
+      ? { emergencyAdviceApprovedAt: null }
+      : {}),
+    ...(emergencyAdviceApproved ? { emergencyAdviceApprovedAt: now } : {}),
+  };
   return prisma.$transaction(async (tx) => {
     const clinic = await tx.clinic.update({ where: { id: clinicId }, data: changes, select: clinicView });
     await recordAudit(tx, {

@@ -2,7 +2,7 @@
 // opening hours, closures, booking rules. Each change and its audit entry are one
 // transaction, so the log never misses a change nor records one that did not happen.
 import { type Actor, recordAudit } from '../core/audit.js';
-import { NotFound } from '../core/errors.js';
+import { InvalidInput, NotFound } from '../core/errors.js';
 import type { Services } from '../core/services.js';
 import type { Prisma } from '../db/database.js';
 import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
@@ -135,6 +135,33 @@ export interface AppointmentTypeInput {
   active: boolean;
 }
 
+/** Words that name no one type: a synonym like these would make every booking that type. */
+const GENERIC_WORDS = new Set(
+  'appointment appointments booking book visit slot time check doctor nurse anything something consultation'.split(' '),
+);
+
+/** A type's synonyms must each name it alone: not a generic word, not another type's name or synonym. */
+async function checkSynonyms(prisma: Prisma, clinicId: string, typeId: string | null, synonyms: string[]) {
+  const fold = (w: string) =>
+    w
+      .trim()
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim();
+  const others = await prisma.appointmentType.findMany({
+    where: { clinicId, ...(typeId ? { id: { not: typeId } } : {}) },
+    select: { name: true, synonyms: true },
+  });
+  const taken = new Map(others.flatMap((t) => [t.name, ...t.synonyms].map((w) => [fold(w), t.name] as const)));
+  synonyms.forEach((word, i) => {
+    const key = fold(word);
+    if (GENERIC_WORDS.has(key))
+      throw new InvalidInput(`synonyms.${i}: "${word}" names no one type of appointment`, `synonyms.${i}`);
+    if (taken.has(key))
+      throw new InvalidInput(`synonyms.${i}: "${word}" already means ${taken.get(key)}`, `synonyms.${i}`);
+  });
+}
+
 export async function listAppointmentTypes(deps: SetupDeps, clinicId: string) {
   const rows = await deps.db.prisma.appointmentType.findMany({
     where: { clinicId },
@@ -151,6 +178,7 @@ export async function addAppointmentType(
   practitionerIds: string[],
 ) {
   await checkPractitioners(deps.db.prisma, who.clinicId, practitionerIds);
+  await checkSynonyms(deps.db.prisma, who.clinicId, null, input.synonyms);
   const created = await audited(
     deps,
     who,
@@ -179,6 +207,7 @@ export async function changeAppointmentType(
   const current = await deps.db.prisma.appointmentType.findFirst({ where: { id: typeId, clinicId: who.clinicId } });
   if (!current) throw new NotFound('No such appointment type');
   if (practitionerIds) await checkPractitioners(deps.db.prisma, who.clinicId, practitionerIds);
+  if (changes.synonyms) await checkSynonyms(deps.db.prisma, who.clinicId, typeId, changes.synonyms);
   const fields = [...Object.keys(changes), ...(practitionerIds ? ['practitionerIds'] : [])].sort();
   const changed = await audited(
     deps,

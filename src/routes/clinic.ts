@@ -1,5 +1,3 @@
-import { emergencyAdvice } from '../telephony/steering.js';
-import { DEFAULT_URGENT_PHRASES } from '../understanding/urgent.js';
 import { Router } from 'express';
 import { z } from 'zod';
 import { actorOf, requireClinicMember, requireOwner } from '../http/auth.js';
@@ -22,6 +20,8 @@ import { NotFound, InvalidInput } from '../core/errors.js';
 import { body, ids } from '../http/input.js';
 import { wire } from '../http/wire.js';
 import type { ClinicDetail, ClinicSettings, InvitationList, NewInvitation, StaffList } from '../contracts/api.js';
+import { emergencyAdvice } from '../telephony/steering.js';
+import { DEFAULT_URGENT_PHRASES } from '../understanding/urgent.js';
 
 const days = (min: number, max: number) =>
   z
@@ -53,9 +53,16 @@ const settingsSchema = z
           .join('\n'),
       )
       .refine((s) => s.split('\n').every((l) => l.length <= 100), 'each phrase must be at most 100 characters')
+      // The line hears English words: a phrase of digits or another script would never match.
+      .refine((s) => s.split('\n').every((l) => /[a-z]/i.test(l)), 'each phrase needs at least one English word')
       .refine((s) => s.length > 0, 'needs at least one phrase, or null for the defaults')
       .nullable(),
-    emergencyAdvice: z.string().trim().min(1).max(600, 'must be at most 600 characters').nullable(),
+    emergencyAdvice: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty (null puts back the default)')
+      .max(600, 'must be at most 600 characters')
+      .nullable(),
     /** The owner has read the urgent phrases and the advice and approves them. */
     emergencyAdviceApproved: z.literal(true, { error: 'must be true' }),
     maxQueueWaitSeconds: z
@@ -100,13 +107,7 @@ export function clinicRoutes(ctx: AppContext): Router {
   });
 
   router.patch('/', requireOwner, async (req, res) => {
-    const { emergencyAdviceApproved, ...sent } = body(req, settingsSchema);
-    // Changing the phrases or the words asks for approval again; approving stamps the time.
-    const changes = {
-      ...sent,
-      ...('urgentPhrases' in sent || 'emergencyAdvice' in sent ? { emergencyAdviceApprovedAt: null } : {}),
-      ...(emergencyAdviceApproved ? { emergencyAdviceApprovedAt: ctx.clock() } : {}),
-    };
+    const changes = body(req, settingsSchema);
     if (Object.keys(changes).length === 0) throw new InvalidInput('Send at least one setting to change');
     if (changes.textMessages && !ctx.twilio) {
       throw new InvalidInput(
@@ -114,7 +115,13 @@ export function clinicRoutes(ctx: AppContext): Router {
         'textMessages',
       );
     }
-    const clinic = await updateClinicSettings(ctx.db.prisma, req.membership!.clinicId, changes, actorOf(req));
+    const clinic = await updateClinicSettings(
+      ctx.db.prisma,
+      req.membership!.clinicId,
+      changes,
+      actorOf(req),
+      ctx.clock(),
+    );
     ctx.fallbackDirectory.remember(clinic);
     res.json(wire({ ...clinic, role: req.membership!.role }) satisfies ClinicSettings);
   });

@@ -159,6 +159,7 @@ export function twilioRoutes(ctx: AppContext): Router {
               callSid: true,
               fromNumber: true,
               ivrState: true,
+              endedAt: true,
               clinic: {
                 select: {
                   id: true,

@@ -4,7 +4,7 @@
 // the free times offered travel in the action URLs (Twilio signs them); a new caller's
 // name and date of birth stay in the database until the call ends.
 import { DateTime } from 'luxon';
-import type { StoredWish } from '../calls/call-state.js';
+import { afterTask, type StoredWish } from '../calls/call-state.js';
 import { isE164 } from '../core/validation.js';
 import { nextFreeSlots } from '../diary/availability.js';
 import { bookAppointment, SlotTakenError } from '../diary/booking.js';
@@ -13,16 +13,33 @@ import type { Wish } from '../understanding/understand.js';
 import type { Heard, Params } from '../voice/call-step.js';
 import { article, ordinal } from '../voice/speech.js';
 import { choiceOf, type StepQuery } from '../voice/steps.js';
-import { birthDateHeard, callersPatients, askBirthDate, matchBirthDate, pickVerified, usOrder } from './identity.js';
+import {
+  askBirthDate,
+  birthDateHeard,
+  byFirstName,
+  callersPatients,
+  matchBirthDate,
+  offeredPatients,
+  pickVerified,
+  tooManyGuesses,
+  usOrder,
+} from './identity.js';
 import { bestFirst, OFFER_SIZE, searchesFor, speakOffer, speakWhen, widenedNote } from './offering.js';
 import { type OfferAnswer, offerAnswer } from './offer-answer.js';
 import { type Ivr, outcomeAlongWith } from './phone.js';
 import { reception } from './reception-hours.js';
 import { anythingElse, steer, tryAgain } from './steering.js';
 
-/** The wish kept with the call, with what was just said laid over it. */
+/**
+ * The wish kept with the call, with what was just said laid over it. A part of the day
+ * or a time said replaces both ("the afternoon instead" after "at 10").
+ */
 export function wishWith(ivr: Ivr, said: Wish = {}): StoredWish {
-  const kept = ivr.state().wish ?? {};
+  const kept = { ...ivr.state().wish };
+  if (said.partOfDay || said.time) {
+    delete kept.partOfDay;
+    delete kept.time;
+  }
   const merged: StoredWish = { ...kept };
   for (const [k, v] of Object.entries(said)) if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
   return merged;
@@ -39,7 +56,8 @@ export async function bookingStart(ivr: Ivr, said: Wish): Promise<string> {
     ivr.say("Sorry, appointments can't be booked by phone at this clinic. I'll put you through to reception.");
     return reception(ivr);
   }
-  const wish = { ...wishWith(ivr, said) };
+  // A new task starts from what was just said, not from the last task's wish.
+  const wish: StoredWish = { ...said };
   // Only one type to book, or only one that the practitioner asked for offers: no need to ask.
   const possible = wish.practitionerIds
     ? types.filter((t) => t.practitionerIds?.some((id) => wish.practitionerIds!.includes(id)))
@@ -125,7 +143,8 @@ export async function offerTimes(
     const found = await nextFreeSlots(ivr.deps.db.prisma, {
       clinicId: ivr.call.clinic.id,
       typeId: wish.typeId!,
-      limit: search.nearMinute !== undefined ? 24 : OFFER_SIZE,
+      // Near a time: enough to hold every practitioner's times in the window, so the nearest is among them.
+      limit: search.nearMinute !== undefined ? Math.max(24, 13 * ivr.call.words.practitioners.length) : OFFER_SIZE,
       after,
       before: search.before,
       minutes: search.minutes,
@@ -229,7 +248,9 @@ export async function answerOffer(
       return offerTimes(ivr, wish, step, { apology: 'The earliest times that fit are these.' });
     }
     case 'wish': {
-      const wish = wishWith(ivr, { ...answer.wish, typeId: answer.wish.typeId ?? q.type });
+      // A move keeps the appointment's type: only when and with whom change.
+      const typeId = step.path === 'change/slot' ? q.type : (answer.wish.typeId ?? q.type);
+      const wish = wishWith(ivr, { ...answer.wish, typeId });
       await keepWish(ivr, wish);
       return offerTimes(ivr, wish, step);
     }
@@ -292,15 +313,8 @@ export async function knownBirthDate(ivr: Ivr, q: StepQuery<'book/known-dob'>, b
     return tryAgain(ivr, attempt, (next) => askBirthDate(ivr, 'book/known-dob', { ...p, attempt: next }), true);
   const matches = await matchBirthDate(ivr, birthDateHeard(ivr, heard));
   if (matches.length === 1) return confirmBooking(ivr, { ...p, patient: matches[0]!.id });
-  if (matches.length > 1) {
-    const options = matches.map((m, i) => `For ${m.name}, press ${i + 1}.`).join(' ');
-    return ivr.ask(
-      ivr.url('book/which', { ...p, ...Object.fromEntries(matches.map((m, i) => [`p${i + 1}`, m.id])) }),
-      `Who is the appointment for? Say their first name, or: ${options}`,
-      ivr.url('menu', { silence: '1' }),
-    );
-  }
-  if (attempt >= 3) {
+  if (matches.length > 1) return askWhichPatient(ivr, p, matches, '1');
+  if (attempt >= 3 || tooManyGuesses(ivr)) {
     ivr.say("Sorry, that doesn't match our records, so I'll put you through to reception.");
     return reception(ivr);
   }
@@ -311,31 +325,39 @@ export async function knownBirthDate(ivr: Ivr, q: StepQuery<'book/known-dob'>, b
   );
 }
 
+/** Twins, or a family sharing a date of birth: which of them, by first name or key. */
+function askWhichPatient(ivr: Ivr, p: Booking, matches: Array<{ id: string; name: string }>, attempt: string) {
+  const options = matches.map((m, i) => `For ${m.name}, press ${i + 1}.`).join(' ');
+  const q = { ...p, attempt, ...Object.fromEntries(matches.map((m, i) => [`p${i + 1}`, m.id])) };
+  return ivr.ask(
+    ivr.url('book/which', q),
+    `Who is the appointment for? Say their first name, or: ${options}`,
+    ivr.url('book/which', { ...q, silence: '1' }),
+  );
+}
+
 export async function birthDateNotFound(ivr: Ivr, q: StepQuery<'book/not-found'>, body: Params): Promise<string> {
   const p = { type: q.type, slot: q.slot };
   const heard = ivr.hear(body, 'yesno', q.silence);
+  const steered = await steer(ivr, heard, () =>
+    askBirthDate(ivr, 'book/known-dob', { ...p, attempt: q.attempt ?? '1' }),
+  );
+  if (steered) return steered;
   if (heard.digits === '2' || /\bnew\b/i.test(heard.said ?? '')) return askName(ivr, p);
   return askBirthDate(ivr, 'book/known-dob', { ...p, attempt: String(Number(q.attempt ?? '1') + 1) });
 }
 
 export async function chooseVerified(ivr: Ivr, q: StepQuery<'book/which'>, body: Params): Promise<string> {
   const p = { type: q.type, slot: q.slot };
-  const heard = ivr.hear(body, 'yesno');
-  const byName = heard.said ? await pickByName(ivr, q, heard.said) : undefined;
+  const heard = ivr.hear(body, 'yesno', q.silence);
+  const offered = await offeredPatients(ivr, q);
+  const again = (attempt: string) => askWhichPatient(ivr, p, offered, attempt);
+  const steered = await steer(ivr, heard, () => again(q.attempt ?? '1'));
+  if (steered) return steered;
+  const byName = heard.said ? byFirstName(offered, heard.said) : undefined;
   const patient = await pickVerified(ivr, byName ?? choiceOf(q, 'p', heard.digits));
-  if (!patient) return whoFor(ivr, p);
+  if (!patient) return tryAgain(ivr, Number(q.attempt ?? '1'), again, heard.silent);
   return confirmBooking(ivr, { ...p, patient });
-}
-
-/** "Tom" among the patients offered by name: the one whose name it starts. */
-async function pickByName(ivr: Ivr, q: Partial<Record<`p${number}`, string>>, said: string) {
-  const ids = Object.entries(q)
-    .filter(([k]) => /^p\d$/.test(k))
-    .map(([, v]) => v as string);
-  const patients = (await callersPatients(ivr)).filter((p) => ids.includes(p.id));
-  const word = said.trim().toLowerCase().split(/\s+/)[0] ?? '';
-  const hits = patients.filter((p) => p.name.toLowerCase().split(/\s+/).includes(word));
-  return hits.length === 1 ? hits[0]!.id : undefined;
 }
 
 function askName(ivr: Ivr, p: Booking, attempt = 1): string {
@@ -358,7 +380,12 @@ export async function heardName(ivr: Ivr, q: StepQuery<'book/name'>, body: Param
     ivr.say("Sorry, I didn't hear a name.");
     return askName(ivr, p, attempt + 1);
   }
-  await ivr.saveState({ ...ivr.state(), newPatientName: name.slice(0, 120) });
+  // A name heard is a new patient to make: never one this call made before.
+  await ivr.saveState({ ...ivr.state(), newPatientName: name.slice(0, 120), newPatientId: undefined });
+  return askNameRight(ivr, p, name, attempt);
+}
+
+function askNameRight(ivr: Ivr, p: Booking, name: string, attempt: number): string {
   return ivr.ask(
     ivr.url('book/name-ok', { ...p, attempt: String(attempt) }),
     `I heard ${name}. Is that right? Say yes or press 1. To say it again, say no or press 2.`,
@@ -368,40 +395,54 @@ export async function heardName(ivr: Ivr, q: StepQuery<'book/name'>, body: Param
 
 export async function nameConfirmed(ivr: Ivr, q: StepQuery<'book/name-ok'>, body: Params): Promise<string> {
   const p = { type: q.type, slot: q.slot };
+  const attempt = Number(q.attempt ?? '1');
+  const name = ivr.state().newPatientName;
   const heard = ivr.hear(body, 'yesno', q.silence);
-  const steered = await steer(ivr, heard, () => askName(ivr, p, Number(q.attempt ?? '1')));
+  const again = () => (name ? askNameRight(ivr, p, name, attempt) : askName(ivr, p, attempt));
+  const steered = await steer(ivr, heard, again);
   if (steered) return steered;
-  if (yesOrNo(heard) !== true) return askName(ivr, p, Number(q.attempt ?? '1') + 1);
-  return askBirthDate(ivr, 'book/dob', p);
+  const yes = yesOrNo(heard);
+  if (yes === true && name) return askBirthDate(ivr, 'book/dob', p);
+  if (yes === false || !name) return askName(ivr, p, attempt + 1);
+  // Silence or words that are neither: the same question once more, not the name thrown away.
+  return tryAgain(ivr, attempt, (next) => askNameRight(ivr, p, name, Number(next)), heard.silent);
 }
 
 export async function heardBirthDate(ivr: Ivr, q: StepQuery<'book/dob'>, body: Params): Promise<string> {
   const p = { type: q.type, slot: q.slot };
+  const attempt = Number(q.attempt ?? '1');
   const heard = ivr.hear(body, 'birthDate', q.silence);
-  const steered = await steer(ivr, heard, () => askBirthDate(ivr, 'book/dob', p));
+  const steered = await steer(ivr, heard, () => askBirthDate(ivr, 'book/dob', { ...p, attempt: String(attempt) }));
   if (steered) return steered;
   const dob = birthDateHeard(ivr, heard);
   if (!dob) {
+    if (attempt >= 3) return reception(ivr);
     ivr.say(heard.silent ? "Sorry, I didn't hear a date of birth." : "Sorry, that isn't a date of birth I can use.");
-    return askBirthDate(ivr, 'book/dob', p);
+    return askBirthDate(ivr, 'book/dob', { ...p, attempt: String(attempt + 1) });
   }
   await ivr.saveState({ ...ivr.state(), newPatientDob: dob });
   const spoken = DateTime.fromISO(dob).setLocale('en-GB');
   const said = usOrder(ivr.call.clinic.locale)
     ? `${spoken.toFormat('LLLL')} ${ordinal(spoken.day)}, ${spoken.year}`
     : `the ${ordinal(spoken.day)} of ${spoken.toFormat('LLLL')} ${spoken.year}`;
+  const ok = { ...p, attempt: String(attempt) };
   return ivr.ask(
-    ivr.url('book/dob-ok', p),
+    ivr.url('book/dob-ok', ok),
     `That's ${said}. Is that right? Say yes or press 1. To give it again, say no or press 2.`,
-    ivr.url('book/dob-ok', { ...p, silence: '1' }),
+    ivr.url('book/dob-ok', { ...ok, silence: '1' }),
   );
 }
 
 export async function birthDateConfirmed(ivr: Ivr, q: StepQuery<'book/dob-ok'>, body: Params): Promise<string> {
   const p = { type: q.type, slot: q.slot };
+  const attempt = Number(q.attempt ?? '1');
   const heard = ivr.hear(body, 'yesno', q.silence);
-  if (yesOrNo(heard) !== true || !ivr.state().newPatientDob) return askBirthDate(ivr, 'book/dob', p);
-  return confirmBooking(ivr, { ...p, patient: 'new' });
+  const steered = await steer(ivr, heard, () => askBirthDate(ivr, 'book/dob', { ...p, attempt: String(attempt) }));
+  if (steered) return steered;
+  if (yesOrNo(heard) === true && ivr.state().newPatientDob) return confirmBooking(ivr, { ...p, patient: 'new' });
+  // "No", silence or anything else: the date is asked again, a few times at most.
+  if (attempt >= 3) return reception(ivr);
+  return askBirthDate(ivr, 'book/dob', { ...p, attempt: String(attempt + 1) });
 }
 
 /** "a check-up with Dr Khan on Tuesday the 8th at 2": what is being booked, in one phrase. */
@@ -443,9 +484,18 @@ export async function confirmed(ivr: Ivr, q: StepQuery<'book/confirm'>, body: Pa
     ? await ivr.deps.db.prisma.appointment.findFirst({ where: { id: done, clinicId: ivr.call.clinic.id } })
     : null;
   if (already && `${already.practitionerId}@${already.startsAt.toISOString()}` === p.slot) return booked(ivr, p);
+  // The call has ended: a request for this step now is a replay, and books nothing.
+  if (ivr.call.endedAt) return ivr.goodbye();
   const heard = ivr.hear(body, 'yesno', q.silence);
   const steered = await steer(ivr, heard, () => confirmBooking(ivr, p, q.attempt));
   if (steered) return steered;
+  // "Yes, but with Dr Khan", "can we make it Friday instead": a change, not a yes.
+  const changed = heard.understood?.wish;
+  if (changed && (changed.day || changed.time || changed.partOfDay || changed.practitionerIds)) {
+    const wish = wishWith(ivr, { ...changed, typeId: p.type });
+    await keepWish(ivr, wish);
+    return offerTimes(ivr, wish, { path: 'book/slot' });
+  }
   const yes = yesOrNo(heard);
   if (yes === null)
     return tryAgain(ivr, Number(q.attempt ?? '1'), (next) => confirmBooking(ivr, p, next), heard.silent);
@@ -477,7 +527,7 @@ export async function confirmed(ivr: Ivr, q: StepQuery<'book/confirm'>, body: Pa
     patientId = patient.id;
   }
   try {
-    const state = (bookedAppointmentId: string) => ({ ...ivr.state(), bookedAppointmentId });
+    const state = (bookedAppointmentId: string) => ({ ...afterTask(ivr.state()), bookedAppointmentId });
     const appointment = await bookAppointment(ivr.deps, {
       clinicId: ivr.call.clinic.id,
       practitionerId,

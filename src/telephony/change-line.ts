@@ -3,14 +3,23 @@
 // ID can be spoofed, so nothing is read out (not even a name) or changed before the
 // caller gives the patient's date of birth.
 import { DateTime } from 'luxon';
-import type { StoredWish } from '../calls/call-state.js';
+import { afterTask, type StoredWish } from '../calls/call-state.js';
 import { cancelAppointment, moveAppointment, SlotTakenError } from '../diary/booking.js';
 import type { Wish } from '../understanding/understand.js';
 import type { Params } from '../voice/call-step.js';
 import { article } from '../voice/speech.js';
 import { choiceOf, type StepQuery } from '../voice/steps.js';
 import { decodeSlot, offerTimes, spokenNames, wishWith, yesOrNo, answerOffer } from './booking-line.js';
-import { askBirthDate, birthDateHeard, callersPatients, matchBirthDate, pickVerified } from './identity.js';
+import {
+  askBirthDate,
+  birthDateHeard,
+  byFirstName,
+  matchBirthDate,
+  offeredPatients,
+  pickVerified,
+  callersPatients,
+  tooManyGuesses,
+} from './identity.js';
 import { speakClock, speakDay, speakWhen } from './offering.js';
 import { type Ivr, outcomeAlongWith } from './phone.js';
 import { reception } from './reception-hours.js';
@@ -19,10 +28,9 @@ import { anythingElse, steer, tryAgain } from './steering.js';
 type Task = 'move' | 'cancel' | 'change' | 'check';
 
 export async function changeStart(ivr: Ivr, task: Task, said: Wish = {}): Promise<string> {
-  await ivr.saveState({ ...ivr.state(), task, wish: wishWith(ivr, said) });
-  // Proved earlier in this call (booking first, say): no need to ask again.
-  const proved = ivr.state().verifiedPatientId;
-  if (proved) return afterVerified(ivr, proved);
+  // A new task starts from what was just said. Whose appointments these are is asked
+  // again even when this call proved someone before: a family's phone has several.
+  await ivr.saveState({ ...afterTask(ivr.state()), task, wish: { ...said } });
   const patients = await callersPatients(ivr);
   if (patients.length === 0) {
     ivr.say("I can't find any appointments for the number you're calling from, so I'll put you through to reception.");
@@ -39,17 +47,25 @@ export async function changeStart(ivr: Ivr, task: Task, said: Wish = {}): Promis
 /** A family number: the caller picks by name among the patients whose date of birth they gave. */
 export async function changeWho(ivr: Ivr, q: StepQuery<'change/who'>, body: Params): Promise<string> {
   const heard = ivr.hear(body, 'yesno', q.silence);
-  const ids = Object.entries(q)
-    .filter(([k]) => /^p\d$/.test(k))
-    .map(([, v]) => v as string);
-  const word = heard.said?.trim().toLowerCase().split(/\s+/)[0];
-  const named = word
-    ? (await callersPatients(ivr)).filter((p) => ids.includes(p.id) && p.name.toLowerCase().split(/\s+/).includes(word))
-    : [];
-  const patient = await pickVerified(ivr, named.length === 1 ? named[0]!.id : choiceOf(q, 'p', heard.digits));
-  const task = ivr.state().task;
-  if (!patient) return changeStart(ivr, task === 'book' || !task ? 'change' : task);
+  const offered = await offeredPatients(ivr, q);
+  const again = (attempt: string) => askWhose(ivr, offered, attempt);
+  const steered = await steer(ivr, heard, () => again(q.attempt ?? '1'));
+  if (steered) return steered;
+  const byName = heard.said ? byFirstName(offered, heard.said) : undefined;
+  const patient = await pickVerified(ivr, byName ?? choiceOf(q, 'p', heard.digits));
+  if (!patient) return tryAgain(ivr, Number(q.attempt ?? '1'), again, heard.silent);
   return afterVerified(ivr, patient);
+}
+
+/** A date of birth two patients on the number share: whose appointment, by first name or key. */
+function askWhose(ivr: Ivr, patients: Array<{ id: string; name: string }>, attempt: string): string {
+  const options = patients.map((p, i) => `For ${p.name}, press ${i + 1}.`).join(' ');
+  const q = { attempt, ...Object.fromEntries(patients.map((p, i) => [`p${i + 1}`, p.id])) };
+  return ivr.ask(
+    ivr.url('change/who', q),
+    `Whose appointment is it? Say their first name, or: ${options}`,
+    ivr.url('change/who', { ...q, silence: '1' }),
+  );
 }
 
 /** The date of birth must match before anything is said about the patient or their appointments. */
@@ -61,15 +77,8 @@ export async function changeCheckBirthDate(ivr: Ivr, q: StepQuery<'change/dob'>,
   if (heard.silent) return tryAgain(ivr, attempt, (next) => askBirthDate(ivr, 'change/dob', { attempt: next }), true);
   const matches = await matchBirthDate(ivr, birthDateHeard(ivr, heard));
   if (matches.length === 1) return afterVerified(ivr, matches[0]!.id);
-  if (matches.length > 1) {
-    const options = matches.map((p, i) => `For ${p.name}, press ${i + 1}.`).join(' ');
-    return ivr.ask(
-      ivr.url('change/who', Object.fromEntries(matches.map((p, i) => [`p${i + 1}`, p.id]))),
-      `Whose appointment is it? Say their first name, or: ${options}`,
-      ivr.url('change/who', { silence: '1' }),
-    );
-  }
-  if (attempt >= 3) {
+  if (matches.length > 1) return askWhose(ivr, matches, '1');
+  if (attempt >= 3 || tooManyGuesses(ivr)) {
     ivr.say("Sorry, that doesn't match our records, so I'll put you through to reception.");
     return reception(ivr);
   }
@@ -164,8 +173,9 @@ export async function changeWhich(ivr: Ivr, q: StepQuery<'change/which'>, body: 
 /** What the caller came to do with this appointment: cancel, move, or ask which. */
 async function act(ivr: Ivr, appointment: Upcoming, intro: string): Promise<string> {
   const state = ivr.state();
-  ivr.say(intro);
+  // Cancelling reads the appointment out in its own question: not twice.
   if (state.task === 'cancel') return askCancel(ivr, appointment, '1');
+  ivr.say(intro);
   if (state.task === 'move') return moveTo(ivr, appointment);
   return askAction(ivr, appointment.id, '1');
 }
@@ -235,10 +245,14 @@ export async function changeCancel(ivr: Ivr, q: StepQuery<'change/cancel'>, body
     ivr.say('Your appointment is cancelled.');
     return anythingElse(ivr);
   }
+  // The call has ended: a request for this step now is a replay, and cancels nothing.
+  if (ivr.call.endedAt) return ivr.goodbye();
+  if (ivr.call.endedAt) return ivr.goodbye(); // a replay after the call: moves nothing
   const heard = ivr.hear(body, 'yesno', q.silence);
   const steered = await steer(ivr, heard, () => askCancel(ivr, appointment, q.attempt ?? '1'));
   if (steered) return steered;
-  const yes = yesOrNo(heard);
+  // "Cancel it" is a yes here.
+  const yes = heard.understood?.intent === 'cancel' ? true : yesOrNo(heard);
   if (yes === null)
     return tryAgain(ivr, Number(q.attempt ?? '1'), (next) => askCancel(ivr, appointment, next), heard.silent);
   if (!yes) {
@@ -250,7 +264,7 @@ export async function changeCancel(ivr: Ivr, q: StepQuery<'change/cancel'>, body
     appointmentId: appointment.id,
     reason: 'Cancelled by the patient by phone',
     actor: { type: 'system' },
-    alongWith: outcomeAlongWith(ivr, 'cancelled'),
+    alongWith: outcomeAlongWith(ivr, 'cancelled', () => afterTask(ivr.state())),
   });
   const said = describe(ivr, appointment);
   ivr.say(`${said[0]!.toUpperCase()}${said.slice(1)} is cancelled.`);
@@ -287,12 +301,14 @@ export async function changeMove(ivr: Ivr, q: StepQuery<'change/move'>, body: Pa
     ivr.say(`Your appointment is now ${describe(ivr, appointment)}.`);
     return anythingElse(ivr);
   }
+  if (ivr.call.endedAt) return ivr.goodbye(); // a replay after the call: moves nothing
   const heard = ivr.hear(body, 'yesno', q.silence);
   const steered = await steer(ivr, heard, () =>
     askMove(ivr, appointment.id, q.slot!, q.type ?? appointment.typeId, q.attempt ?? '1'),
   );
   if (steered) return steered;
-  const yes = yesOrNo(heard);
+  // "Move it" is a yes here.
+  const yes = heard.understood?.intent === 'move' ? true : yesOrNo(heard);
   if (yes === null)
     return tryAgain(
       ivr,
@@ -312,7 +328,7 @@ export async function changeMove(ivr: Ivr, q: StepQuery<'change/move'>, body: Pa
       practitionerId,
       source: 'phone',
       actor: { type: 'system' },
-      alongWith: outcomeAlongWith(ivr, 'moved'),
+      alongWith: outcomeAlongWith(ivr, 'moved', () => afterTask(ivr.state())),
     });
   } catch (err) {
     if (err instanceof SlotTakenError)

@@ -31,5 +31,4 @@ export async function loadClinicWords(prisma: Prisma, clinicId: string): Promise
 }
 
 /** The appointment types a caller may book by phone, in the order the keypad offers them. */
-export const phoneTypes = (ivr: Ivr): Promise<Array<{ id: string; name: string }>> =>
-  Promise.resolve(ivr.call.words.types);
+export const phoneTypes = (ivr: Ivr): Array<{ id: string; name: string }> => ivr.call.words.types;

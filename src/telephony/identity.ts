@@ -15,6 +15,10 @@ export async function callersPatients(ivr: Ivr) {
     : [];
 }
 
+/** Three dates of birth on this call have matched nobody: no more guesses, a person instead. */
+export const tooManyGuesses = (ivr: Ivr): boolean => (ivr.state().dobFailures ?? 0) >= MAX_BIRTH_DATE_GUESSES;
+export const MAX_BIRTH_DATE_GUESSES = 3;
+
 /** The date of birth the caller keyed (eight digits) or said, as `YYYY-MM-DD`; null when it is not one. */
 export function birthDateHeard(ivr: Ivr, heard: Heard): string | null {
   if (heard.digits) return parseBirthDate(heard.digits, ivr.call.clinic.locale, ivr.deps.clock());
@@ -24,6 +28,9 @@ export function birthDateHeard(ivr: Ivr, heard: Heard): string | null {
 /** The patients on the caller's number with this date of birth: the caller has shown they know it. */
 export async function matchBirthDate(ivr: Ivr, keyed: string | null) {
   const matches = keyed ? (await callersPatients(ivr)).filter((patient) => patient.dateOfBirth === keyed) : [];
+  // A real date that matched nobody is a guess; words that were no date at all are not.
+  if (keyed && matches.length === 0)
+    await ivr.saveState({ ...ivr.state(), dobFailures: (ivr.state().dobFailures ?? 0) + 1 });
   if (keyed && matches.length > 0)
     await ivr.saveState({
       ...ivr.state(),
@@ -31,6 +38,21 @@ export async function matchBirthDate(ivr: Ivr, keyed: string | null) {
       ...(matches.length === 1 ? { verifiedPatientId: matches[0]!.id } : {}),
     });
   return matches;
+}
+
+/** The patients a step's URL offered by key (p1, p2 …), as they are on the caller's number. */
+export async function offeredPatients(ivr: Ivr, q: Partial<Record<`p${number}`, string>>) {
+  const ids = Object.entries(q)
+    .filter(([k]) => /^p\d$/.test(k))
+    .map(([, v]) => v);
+  return (await callersPatients(ivr)).filter((p) => ids.includes(p.id));
+}
+
+/** "Tom", said among the patients offered: the one whose name has that word, when only one has. */
+export function byFirstName(patients: Array<{ id: string; name: string }>, said: string): string | undefined {
+  const word = said.trim().toLowerCase().split(/\s+/)[0] ?? '';
+  const hits = patients.filter((p) => p.name.toLowerCase().split(/\s+/).includes(word));
+  return hits.length === 1 ? hits[0]!.id : undefined;
 }
 
 /** A patient the caller picked by name among those whose date of birth they keyed: verified, or null. */

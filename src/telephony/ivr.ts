@@ -82,13 +82,20 @@ export async function closedChoice(ivr: Ivr, q: StepQuery<'closed'>, body: Param
   if (heard.digits === '1' || intent === 'reception' || intent === 'message') return voicemail(ivr, 'Thank you.');
   const steered = await steer(ivr, heard, () => askClosed(ivr, q.attempt ?? '1'));
   if (steered) return steered;
-  const canBook = (await phoneTypes(ivr)).length > 0;
-  if (canBook && (heard.digits === '2' || intent === 'book')) return bookingStart(ivr, heard.understood?.wish ?? {});
+  const wantsBooking = heard.digits === '2' || intent === 'book';
+  if (wantsBooking && phoneTypes(ivr).length > 0) return bookingStart(ivr, heard.understood?.wish ?? {});
+  const attempt = Number(q.attempt ?? '1');
+  if (wantsBooking) {
+    ivr.say("Sorry, appointments can't be booked by phone at this clinic.");
+    return attempt >= 2 ? ivr.goodbye() : askClosed(ivr, String(attempt + 1));
+  }
   if (intent === 'move' || intent === 'cancel' || intent === 'change' || intent === 'check')
     return changeStart(ivr, intent, heard.understood?.wish ?? {});
-  if (heard.silent || intent === 'no') return ivr.goodbye();
-  const attempt = Number(q.attempt ?? '1');
-  if (attempt >= 2) return ivr.goodbye();
+  if (intent === 'no' || attempt >= 2) return ivr.goodbye();
+  if (heard.silent) {
+    ivr.say("Sorry, I didn't hear anything.");
+    return askClosed(ivr, String(attempt + 1));
+  }
   ivr.say("Sorry, I didn't catch that.");
   return askClosed(ivr, String(attempt + 1));
 }

@@ -4,7 +4,8 @@ import type { Heard } from '../voice/call-step.js';
 export type MenuRoute =
   'book' | 'move' | 'cancel' | 'change' | 'check' | 'reception' | 'hours' | 'goodbye' | 'help' | 'unclear';
 
-const KEYS: Record<string, MenuRoute> = { '1': 'book', '2': 'change', '3': 'reception' };
+// 0 is the operator on most phone systems: a person.
+const KEYS: Record<string, MenuRoute> = { '1': 'book', '2': 'change', '3': 'reception', '0': 'reception' };
 
 /** Where an answer to "How can I help?" (or, `again`, "anything else?") leads. */
 export function menuRoute(heard: Heard, again: boolean): MenuRoute {
@@ -24,8 +25,6 @@ export function menuRoute(heard: Heard, again: boolean): MenuRoute {
       return again ? 'goodbye' : 'unclear';
     case 'yes':
       return again ? 'help' : 'unclear';
-    case 'back':
-      return 'help';
     default:
       return 'unclear';
   }

@@ -24,19 +24,43 @@ export function offerAnswer(heard: Heard, offered: readonly Offered[], timeZone:
   }
   const u = heard.understood;
   if (!u) return { kind: 'unclear' };
-  if (u.choice !== undefined) {
-    const index = u.choice === 'last' ? offered.length - 1 : u.choice - 1;
-    return index >= 0 && index < offered.length ? { kind: 'take', index } : { kind: 'unclear' };
-  }
   const { wish } = u;
+  const local = (s: Offered) => DateTime.fromJSDate(s.startsAt, { zone: timeZone });
+  // "Dr Khan's one", "the first one with Dr Khan": counted among that practitioner's times.
+  const pool = offered
+    .map((s, index) => ({ s, index }))
+    .filter(({ s }) => !wish.practitionerIds || wish.practitionerIds.includes(s.practitionerId));
+  const one = (found: typeof pool): OfferAnswer =>
+    found.length === 1
+      ? { kind: 'take', index: found[0]!.index }
+      : found.length > 1
+        ? { kind: 'which' }
+        : { kind: 'unclear' };
+  if (u.choice !== undefined) {
+    if (u.choice === 'last')
+      return pool.length ? { kind: 'take', index: pool[pool.length - 1]!.index } : { kind: 'unclear' };
+    if (u.choice <= pool.length) return { kind: 'take', index: pool[u.choice - 1]!.index };
+    // "Eleven", "the nine": more than the times offered, so an hour (a clinic's: 7–11 morning, 1–6 afternoon).
+    if (u.choice <= 12) {
+      const hour = u.choice === 12 ? 12 : u.choice >= 7 ? u.choice : u.choice + 12;
+      const inHour = pool.filter(({ s }) => local(s).hour === hour);
+      const onTheHour = inHour.filter(({ s }) => local(s).minute === 0);
+      return one(onTheHour.length ? onTheHour : inHour);
+    }
+    return { kind: 'unclear' };
+  }
+  // "I'll take Dr Khan's one": the practitioner names one of the times offered. ("With Dr Khan
+  // instead" is a new wish: his times are offered.)
+  const takesOne = /\b(take|one|that)\b|'s\b/i.test(heard.said ?? '');
+  const onlyWho = wish.practitionerIds && !wish.day && !wish.time && !wish.partOfDay && !wish.typeId;
+  if (onlyWho && takesOne && pool.length === 1 && offered.length > 1) return { kind: 'take', index: pool[0]!.index };
   // "The 2 o'clock", "half past three on Tuesday": one of those offered, when one matches.
   if (wish.time && (wish.time.relation === 'at' || wish.time.relation === 'around')) {
-    const matches = offered
-      .map((s, index) => ({ index, t: DateTime.fromJSDate(s.startsAt, { zone: timeZone }) }))
-      .filter(({ t }) => t.hour * 60 + t.minute === wish.time!.minutes)
-      .filter(({ t }) => !wish.day || (t.toISODate()! >= wish.day.from && t.toISODate()! <= wish.day.to))
-      .filter(({ index }) => !wish.practitionerIds || wish.practitionerIds.includes(offered[index]!.practitionerId));
-    if (matches.length === 1) return { kind: 'take', index: matches[0]!.index };
+    const matches = pool
+      .filter(({ s }) => local(s).hour * 60 + local(s).minute === wish.time!.minutes)
+      .filter(({ s }) => !wish.day || (local(s).toISODate()! >= wish.day.from && local(s).toISODate()! <= wish.day.to));
+    // One match is taken; the same time with two practitioners asks which of them.
+    if (matches.length) return one(matches);
   }
   if (u.intent === 'later') return { kind: 'later' };
   if (u.intent === 'earlier') return { kind: 'earlier' };

@@ -102,8 +102,10 @@ export function speakClock(hour: number, minute: number, locale: string): string
   if (hour === 12 && minute === 0) return us(locale) ? 'noon' : 'midday';
   const h12 = hour % 12 === 0 ? 12 : hour % 12;
   // The hours a clinic keeps need no "am" or "pm": 7 to 11 are the morning, 12 to 6 the afternoon.
-  const outside = hour < 7 || hour >= 19;
-  const part = outside ? (hour < 12 ? ' in the morning' : ' in the evening') : '';
+  // Said as "to" the next hour, it is that hour whose part of the day must be clear (18:45: "quarter to 7 in the evening").
+  const said = minute > 30 ? (hour + 1) % 24 : hour;
+  const outside = said < 7 || said >= 19;
+  const part = outside ? (said < 12 ? ' in the morning' : ' in the evening') : '';
   if (us(locale))
     return `${h12}${minute ? `:${String(minute).padStart(2, '0')}` : ''}${outside ? (hour < 12 ? ' a.m.' : ' p.m.') : ''}`;
   if (minute === 0) return `${h12}${part}`;

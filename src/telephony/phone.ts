@@ -14,9 +14,8 @@ export function outcomeAlongWith(
   state?: (appointmentId: string) => CallState,
 ): AlongWith {
   return async (tx, appointment) => {
-    await tx.call.update({
-      where: { id: ivr.call.id },
-      data: { outcome, ...(state ? { ivrState: state(appointment.id) } : {}) },
-    });
+    const ivrState = state?.(appointment.id);
+    await tx.call.update({ where: { id: ivr.call.id }, data: { outcome, ...(ivrState ? { ivrState } : {}) } });
+    if (ivrState) ivr.call.ivrState = ivrState;
   };
 }

@@ -1,6 +1,5 @@
 // Reception in its hours (the queue, the desk phone or voicemail), and outside them
 // the next opening said aloud before the caller chooses a message or booking.
-import { DateTime } from 'luxon';
 import { isOpenAt, nextOpening } from '../diary/opening-hours.js';
 import { toReception } from '../reception/queue.js';
 import { speakDateTime, type SpeakOptions } from '../voice/speech.js';
@@ -47,11 +46,9 @@ export function speakOpeningHours(h: ReceptionHours, o: SpeakOptions): string {
         `${WEEKDAY_NAMES[r.from]}${r.to > r.from ? `${r.to - r.from > 1 ? ' to' : ' and'} ${WEEKDAY_NAMES[r.to]}` : ''}, ${r.span}`,
     )
     .join('; ');
-  const now = DateTime.fromJSDate(o.now, { zone: h.timeZone });
   const open = isOpenAt(o.now, h);
   const next = open ? null : nextOpening(o.now, h);
   const lead = open ? "We're open now." : next ? `We're closed now and open again ${speakDateTime(next, o)}.` : '';
-  void now;
   return `${lead} Reception is open ${said}.`.trim();
 }
 
@@ -78,6 +75,6 @@ export function askClosed(ivr: Ivr, attempt: string): string {
     canBook
       ? 'To leave a message for the clinic, say message or press 1. To book an appointment, say book or press 2.'
       : 'To leave a message for the clinic, say message or press 1.',
-    ivr.url('goodbye'),
+    ivr.url('closed', { attempt, silence: '1' }),
   );
 }

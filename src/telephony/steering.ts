@@ -8,6 +8,7 @@ import { isOpenAt } from '../diary/opening-hours.js';
 import type { Heard } from '../voice/call-step.js';
 import type { StepQuery } from '../voice/steps.js';
 import { voicemail } from '../reception/queue.js';
+import { afterTask } from '../calls/call-state.js';
 import type { Ivr } from './phone.js';
 import { reception, receptionHours } from './reception-hours.js';
 
@@ -57,7 +58,11 @@ export async function steer(ivr: Ivr, heard: Heard, repeat: () => string | Promi
   const intent = heard.understood?.intent;
   if (intent === 'urgent') return urgent(ivr);
   if (intent === 'repeat') return repeat();
-  if (intent === 'restart' || intent === 'back') return askOpen(ivr, { attempt: '1' });
+  if (intent === 'restart' || intent === 'back') {
+    // Starting again forgets the task in hand; what this call proved or booked stays.
+    await ivr.saveState(afterTask(ivr.state()));
+    return askOpen(ivr, { attempt: '1' });
+  }
   if (intent === 'message') return voicemail(ivr, 'Of course.', true);
   if (intent === 'reception') return reception(ivr);
   return null;
@@ -94,7 +99,7 @@ export async function urgent(ivr: Ivr): Promise<string> {
   const advice = emergencyAdvice(ivr.call.clinic);
   ivr.say(advice);
   if (isOpenAt(now, await receptionHours(ivr))) {
-    ivr.say("If you can't hang up, stay on the line and I'll put you through to reception now.");
+    ivr.say('If it is not an emergency, stay on the line.');
     return reception(ivr);
   }
   ivr.say(`Reception is closed. ${advice}`);

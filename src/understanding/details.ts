@@ -5,8 +5,16 @@
 import { DateTime } from 'luxon';
 import { tokenize, type Token } from './tokens.js';
 
+const RELATIONS =
+  'son|daughter|child|boy|girl|baby|kid|wife|husband|partner|mum|mom|mother|dad|father|brother|sister|friend|nan|gran|grandma|grandmother|grandad|grandfather|grandson|granddaughter|little one';
 const LEADING = [
   /^(?:um+|erm+|uh+|er+|ah+|oh|hmm+|well|so|yeah|yes|ok(?:ay)?|right|sure|hi|hello|hiya)\b[\s,.]*/i,
+  // "it's for my daughter, her name's Zoë Clarke", "it's my husband, Dave Clarke", "my son Oliver"
+  new RegExp(
+    String.raw`^(?:it'?s |it is |this is |that'?s )?(?:for )?(?:my|our) (?:little |youngest |eldest |oldest )?(?:${RELATIONS})'?s?\b[\s,.]*(?:(?:her|his|their) (?:full )?name(?:'s| is)\s+)?(?:is |called )?`,
+    'i',
+  ),
+  /^(?:mister|mr|mrs|miss|ms|mx|doctor|dr)\.?\s+/i,
   /^(?:it'?s|it is)\s+for\s+/i,
   /^(?:the\s+)?(?:patient'?s?|child'?s?|baby'?s?|his|her|their|my)\s+(?:full\s+)?name\s+(?:is|'s)\s+/i,
   /^(?:my|the|his|her|their)\s+(?:full\s+)?name'?s\s+/i,
@@ -35,7 +43,25 @@ export function nameFrom(said: string): string | null {
     if (s === before) break;
   }
   s = s.replace(/^[\s,.:;-]+|[\s,.:;!?-]+$/g, '');
+  // Spelled out letters ("Zoe, Z O E, Clarke") are not part of the name.
+  s = s
+    .replace(/(?:^|[\s,]+)(?:\p{L}[\s,]+){1,}\p{L}(?=[\s,]|$)/gu, (run) => (/\p{L}\p{L}/u.test(run) ? run : ' '))
+    .trim();
+  // "Zoë, Zoë Clarke": a first name said twice.
+  s = s
+    .replace(/^(\p{L}+)[\s,]+\1(?=[\s,]|$)/iu, '$1')
+    .replace(/\s*,\s*/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (!/\p{L}/u.test(s)) return null;
+  // Not a name: a relation alone ("my son"), or a date, a number.
+  if (new RegExp(String.raw`^(?:my |our )?(?:${RELATIONS})$`, 'i').test(s) || /^\d/.test(s)) return null;
+  if (
+    /\b(january|february|march|april|june|july|august|september|october|november|december|nineteen|twenty|thousand)\b/i.test(
+      s,
+    )
+  )
+    return null;
   return nameCase(s).slice(0, 120);
 }
 
@@ -108,11 +134,8 @@ export function birthDateFrom(said: string, locale: string, now: Date): string |
   const tokens = tokenize(said.replace(/\b(\d{1,2})(st|nd|rd|th)\b/gi, '$1$2'));
   // Said digit by digit: eight single digits (oh for nought), or a run like "23041980".
   const digits = tokens
-    .map(
-      (t) =>
-        DIGIT_WORDS[t.w] ??
-        (t.n !== undefined && /^\d+$/.test(t.w) ? t.w : t.n !== undefined && t.n < 10 ? String(t.n) : ''),
-    )
+    // "twenty three oh four nineteen eighty": each number as the digits it is said as.
+    .map((t) => DIGIT_WORDS[t.w] ?? (t.n === undefined ? '' : /^\d+$/.test(t.w) ? t.w : String(t.n)))
     .join('');
   const onlyDigits = tokens.every((t) => DIGIT_WORDS[t.w] !== undefined || t.n !== undefined || FILLERS.has(t.w));
   if (onlyDigits && /^\d{8}$/.test(digits)) {
@@ -140,8 +163,9 @@ export function birthDateFrom(said: string, locale: string, now: Date): string |
     if (d !== undefined && d >= 1 && d <= 31) {
       let j = i + 1;
       if (tokens[j]?.w === 'of') j++;
-      const month =
-        monthOf(tokens[j]?.w) ?? (tokens[j]?.n !== undefined && tokens[j]!.n! <= 12 ? tokens[j]!.n : undefined);
+      if (tokens[j]?.w === 'the') j++; // "the 23rd of the 4th"
+      const numbered = tokens[j]?.n ?? tokens[j]?.ord;
+      const month = monthOf(tokens[j]?.w) ?? (numbered !== undefined && numbered <= 12 ? numbered : undefined);
       if (month !== undefined) {
         let k = j + 1;
         if (tokens[k]?.w === 'of' || tokens[k]?.w === 'in') k++;

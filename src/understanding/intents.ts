@@ -30,7 +30,7 @@ const HOURS = p(
   String.raw`\b(opening|closing|office|surgery|clinic) (hours|times)\b|\bwhat time (do|does) (you|the \w+) (open|close|shut|finish)\b|\bwhen (are|do|does|is) (you|the \w+) (open|close|shut|closed)\b|\b(are|is) (you|the (surgery|clinic|practice|office)|it) (open|closed)\b|\bwhat (are|is) your (hours|opening)\b|\byour hours\b|\bhow late (are|do) you\b|\bwhat hours\b|\b(open|closed) (on|at|until|till|tomorrow|today|over|this|at the|during)\b|\bopen late\b|^(opening )?hours$|\bhours are you\b|\bwhat time you (open|close)\b|\b(do|are|when|time) you( guys| folks| all)? (open|close|shut)\b|\bwhen you are (open|closed)\b|\bhow (early|late) (do|are|does) (you|the \w+)( guys| folks| all)? (open|close|stay open|shut)\b`,
 );
 const RECEPTION = p(
-  String.raw`\b(speak|talk|chat) (to|with)\b|\bspeak to\b|\b(reception|receptionist|operator|secretary|front desk|the desk|front office)\b|\b(real|actual|live) (person|human)\b|(?<!see )(?<!seen by )\b(a |an )?(person|human|someone|somebody) (please|instead)\b|^(a )?(person|human|someone|somebody)$|\bput me through\b|\bprescriptions?\b|\b(test |blood |lab )?results\b|\bbill(s|ing)?\b|\binvoice\b|\breferral\b|\b(sick|fit|doctors) note\b|\binsurance\b|\bpayment\b|\bmedical records\b|\bcomplain|\bquestion about\b|\bquery about\b|\benquiry\b`,
+  String.raw`\b(speak|talk|chat) (to|with)\b|\b(have|had) a (quick )?(word|chat) with\b|\bspeak to\b|\b(reception|receptionist|operator|secretary|front desk|the desk|front office)\b|\b(real|actual|live) (person|human)\b|(?<!see )(?<!seen by )\b(a |an )?(person|human|someone|somebody) (please|instead)\b|^(a )?(person|human|someone|somebody)$|\bput me through\b|\bprescriptions?\b|\b(test |blood |lab )?results\b|\bbill(s|ing)?\b|\binvoice\b|\breferral\b|\b(sick|fit|doctors) note\b|\binsurance\b|\bpayment\b|\bmedical records\b|\bcomplain|\bquestion about\b|\bquery about\b|\benquiry\b`,
 );
 const CANCEL = p(
   String.raw`\bcancel|\bcall (it )?off\b|\b(will not|do not|no longer|not going to) (be )?(need|needing|require|want)(ing)? (it|the appointment|my appointment|that|the booking|my booking)\b|\bno longer need\b|\bnot (need|want) (it|the appointment|my appointment) any ?more\b|\bcan not (come|attend|make it) at all\b|\b(drop|scrap|delete|remove) (my|the|that) (appointment|booking)\b|\bnot coming\b|\bwill not be coming\b|\b(take|cross|strike) (me|him|her|us|it|them) off\b|\bnot (be able to )?(come|make it|attend)\b.*\bat all\b|\bdo not need (it|the appointment) any ?more\b`,
@@ -133,6 +133,12 @@ const FILLER = new Set([
 
 /** Yes or no, from the first word that says either, then from phrases that do. */
 export function yesOrNo(words: string): 'yes' | 'no' | null {
+  // "Great, that's all I needed": finished, whatever word came first.
+  if (
+    /\b(that is|thats) (all|everything)( i (need|needed|wanted))?( thanks| thank you| cheers)?$/.test(words) &&
+    !/\bnot\b/.test(words)
+  )
+    return 'no';
   const list = words.split(' ');
   const first = list.find((w) => !FILLER.has(w));
   if (first && NO_WORDS.has(first)) return 'no';

@@ -110,10 +110,13 @@ function choiceIn(tokens: Token[], taken: Set<number>): number | 'last' | undefi
       choice = word;
       continue;
     }
-    if (t.n !== undefined && t.n >= 1 && t.n <= 9 && /^\d$|^[a-z]+$/.test(t.w)) {
+    // Up to 12: beyond the times offered, a number is an hour ("eleven"), which the step resolves.
+    if (t.n !== undefined && t.n >= 1 && t.n <= 12 && /^\d{1,2}$|^[a-z]+$/.test(t.w)) {
       if (t.w === 'one' && (ONE_AS_PRONOUN.has(prev ?? '') || (prev !== undefined && CHOICE_WORDS[prev] !== undefined)))
         continue;
       if (t.w === 'one' && prev !== undefined && tokens[i - 1]!.n !== undefined) continue;
+      // "Dr Khan's one": the one of a practitioner named just before.
+      if (t.w === 'one' && taken.has(i - 1)) continue;
       choice = t.n;
     }
   }
@@ -164,8 +167,7 @@ function intentOf(
   steer: ReturnType<typeof steering>,
 ): Intent | undefined {
   if (steer) return steer;
-  const hasWhen = hasWish;
-  const task = taskIn(words, hasWhen);
+  const task = taskIn(words, hasWish);
   if (task && task !== 'book') return task;
   const more = laterOrEarlier(words);
   if (asked === 'offer') {
@@ -211,7 +213,7 @@ function wishIn(
     for (let i = 1; i < tokens.length; i++) {
       if (
         taken.has(i) ||
-        (!REPAIR.has(tokens[i - 1]!.w) && !(tokens[i - 1]!.w === 'it' && tokens[i - 2]?.w === 'make'))
+        (!REPAIR.has(tokens[i - 1]!.w) && !(['it', 'that'].includes(tokens[i - 1]!.w) && tokens[i - 2]?.w === 'make'))
       )
         continue;
       const h = tokens[i]!.n;

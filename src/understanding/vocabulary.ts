@@ -139,7 +139,9 @@ export class Vocabulary {
     return this.practitioners.filter((p) => p.role === role).map((p) => p.id);
   }
 
-  private nameMatches(word: string, loose: boolean): string[] {
+  private nameMatches(said: string, loose: boolean): string[] {
+    // "Dr Khan's": the name without its possessive.
+    const word = this.practitioners.some((p) => p.surname === said || p.first === said) ? said : said.replace(/s$/, '');
     const exact = this.practitioners.filter((p) => p.surname === word || p.first === word).map((p) => p.id);
     if (exact.length || !loose || word.length < 3) return exact;
     const key = soundKey(word);

@@ -54,6 +54,9 @@ const WEEKDAYS: Record<string, number> = {
 // Plural weekdays ("Tuesdays") read as the weekday.
 for (const [k, v] of Object.entries({ ...WEEKDAYS })) if (k.length > 4) WEEKDAYS[`${k}s`] = v;
 
+const AMBIGUOUS_WEEKDAYS = new Set(['sat', 'wed', 'sun', 'mon']);
+const DAY_LEADS = new Set(['on', 'next', 'this', 'for', 'by', 'until', 'till', 'or', 'and', 'coming']);
+
 const MONTHS: Record<string, number> = {
   january: 1,
   jan: 1,
@@ -294,6 +297,9 @@ export class WhenReader {
       const start = t.startOf('week').plus({ weeks: 2 });
       return mk(i + n, this.range(start, start.endOf('week')));
     }
+    // "next week Wednesday"
+    if (w(0) === 'next' && w(1) === 'week' && WEEKDAYS[w(2) ?? ''])
+      return mk(i + 3, this.day(this.weekdayNextWeek(WEEKDAYS[w(2)!]!)));
     if (w(0) === 'next' && (w(1) === 'week' || w(1) === 'weekend') && !WEEKDAYS[w(2) ?? '']) {
       const start = t.startOf('week').plus({ weeks: 1 });
       if (w(1) === 'weekend') return mk(i + 2, this.range(start.plus({ days: 5 }), start.plus({ days: 6 })));
@@ -312,7 +318,12 @@ export class WhenReader {
     }
     if (w(0) === 'this' && w(1) === 'month') return mk(i + 2, this.range(t, t.endOf('month')));
     // Weekdays
-    const weekdayAt = (k: number) => WEEKDAYS[tokens[k]?.w ?? ''];
+    // "sat", "wed", "sun" and "mon" are words too ("the cat sat"): a day only after "on", "next", "this" …
+    const weekdayAt = (k: number) => {
+      const word = tokens[k]?.w ?? '';
+      if (AMBIGUOUS_WEEKDAYS.has(word) && !DAY_LEADS.has(tokens[k - 1]?.w ?? '')) return undefined;
+      return WEEKDAYS[word];
+    };
     if (w(0) === 'next' && weekdayAt(i + 1)) {
       const d = this.weekdayNextWeek(weekdayAt(i + 1)!);
       return this.weekdayTail(tokens, i + 2, d, mk);
@@ -536,9 +547,9 @@ export class WhenReader {
       if ((dir === 'past' || dir === 'to' || dir === 'after') && hourAt(j + 1) !== undefined) {
         const hour = hourAt(j + 1)!;
         const spoken = this.hourTail(tokens, j + 2);
-        const h = this.clockHour(hour - (dir === 'to' ? 1 : 0) || 12, spoken.part, hour);
-        const m = dir === 'to' ? 60 - minute : minute;
-        return { minutes: h * 60 + m, end: spoken.end };
+        // The hour said decides the part of the day: "quarter to seven" is 6:45 as "seven" is 7:00.
+        const h = this.clockHour(hour, spoken.part);
+        return { minutes: dir === 'to' ? h * 60 - minute : h * 60 + minute, end: spoken.end };
       }
       // British "half two" = 2:30
       if (t.w === 'half' && hourAt(k + 1) !== undefined) {
@@ -593,7 +604,7 @@ export class WhenReader {
    * The hour on a 24-hour clock. Without am or pm it is a clinic hour: 7 to 11 in the
    * morning, 12 midday, 1 to 6 in the afternoon.
    */
-  private clockHour(hour: number, part?: 'am' | 'pm' | 'evening', _said?: number): number {
+  private clockHour(hour: number, part?: 'am' | 'pm' | 'evening'): number {
     if (part === 'am') return hour === 12 ? 0 : hour;
     if (part === 'pm' || part === 'evening') return hour === 12 ? 12 : hour + 12;
     if (hour === 12) return 12;

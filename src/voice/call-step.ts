@@ -48,6 +48,8 @@ export interface CallInfo {
   ivrState: unknown;
   clinic: ClinicForCall;
   words: ClinicWords;
+  /** When Twilio said the call ended; a step asked after that is a replay, and changes nothing. */
+  endedAt?: Date | null;
 }
 
 /** What the caller answered: keys, or words understood, or nothing at all. */

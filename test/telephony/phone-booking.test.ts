@@ -216,6 +216,8 @@ describe.each(databaseKinds())('Calling the clinic (%s database)', (kind) => {
     await quiet.dial();
     await quiet.press('3');
     await quiet.silence();
+    expect(quiet.heard()).toMatch(/^Sorry, I didn't hear anything\. To leave a message for the clinic/);
+    await quiet.silence();
     expect(quiet.heard()).toBe('Thank you for calling. Goodbye.');
     expect((await db.prisma.call.findUniqueOrThrow({ where: { callSid: quiet.sid } })).outcome).toBe('out_of_hours');
   });

@@ -151,6 +151,7 @@ describeWith(needs.browser, "The owner's screens in a real browser", () => {
       '27 s',
       '1 min 10 s',
       '2',
+      '0', // emergency advice given
       '1 of 2',
       '2 min 14 s',
     ]);

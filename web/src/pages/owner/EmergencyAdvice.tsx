@@ -33,8 +33,7 @@ export function EmergencyAdvice({
     return sent;
   };
 
-  async function submit(e: FormEvent, approve: boolean) {
-    e.preventDefault();
+  async function submit(approve: boolean) {
     const sent = { ...changes(), ...(approve ? { emergencyAdviceApproved: true } : {}) };
     if (Object.keys(sent).length === 0) return;
     await save.run(
@@ -45,7 +44,14 @@ export function EmergencyAdvice({
   const approvedAt = clinic.emergencyAdviceApprovedAt;
 
   return (
-    <form className="panel" onSubmit={(e) => submit(e, false)} aria-label="Urgent phrases and emergency advice">
+    <form
+      className="panel"
+      onSubmit={(e: FormEvent) => {
+        e.preventDefault();
+        void submit(false);
+      }}
+      aria-label="Urgent phrases and emergency advice"
+    >
       <h2>Urgent phrases and emergency advice</h2>
       <p className="note">
         When a caller says one of these phrases at any point of a call, the line gives this advice, then puts them
@@ -67,7 +73,7 @@ export function EmergencyAdvice({
       </label>
       {save.done && <p role="status">{save.done}</p>}
       <FormEnd error={save.error} busy={save.busy} label="Save phrases and advice" busyLabel="Saving…" />
-      <button type="button" disabled={save.busy} onClick={(e) => submit(e as unknown as FormEvent, true)}>
+      <button type="button" disabled={save.busy} onClick={() => void submit(true)}>
         Approve these words
       </button>
     </form>

@@ -3,6 +3,7 @@ import { api, type ApiError } from '../../api';
 import { FormEnd } from '../../components/FormEnd';
 import { useSubmit } from '../../components/useSubmit';
 import { WeeklyHours } from './WeeklyHours';
+import type { AppointmentTypeView, PractitionerView } from '../../../../src/contracts/api';
 
 /** "jab, injection" → ["jab", "injection"] */
 const wordsOf = (text: string) =>
@@ -10,7 +11,6 @@ const wordsOf = (text: string) =>
     .split(',')
     .map((w) => w.trim())
     .filter(Boolean);
-import type { AppointmentTypeView, PractitionerView } from '../../../../src/contracts/api';
 
 /** Who sees patients and when; add, rename, set hours, retire. */
 export function Practitioners({
