@@ -188,14 +188,14 @@ export async function presentOffer(
   lead?: string,
 ): Promise<string> {
   // Said (and numbered) by practitioner, then time: "Dr Patel has 11 or quarter past; Dr Khan has 11".
+  const slots = offered.map((encoded) => ({ encoded, ...decodeSlot(encoded) }));
   const first = new Map<string, number>();
-  offered.forEach((s, i) => first.set(decodeSlot(s).practitionerId, first.get(decodeSlot(s).practitionerId) ?? i));
-  offered = [...offered].sort(
+  slots.forEach((s, i) => first.set(s.practitionerId, first.get(s.practitionerId) ?? i));
+  slots.sort(
     (a, b) =>
-      first.get(decodeSlot(a).practitionerId)! - first.get(decodeSlot(b).practitionerId)! ||
-      decodeSlot(a).startsAt.getTime() - decodeSlot(b).startsAt.getTime(),
+      first.get(a.practitionerId)! - first.get(b.practitionerId)! || a.startsAt.getTime() - b.startsAt.getTime(),
   );
-  const slots = offered.map(decodeSlot);
+  offered = slots.map((s) => s.encoded);
   const names = await spokenNames(ivr, slots);
   const lastStart = Math.max(...slots.map((s) => s.startsAt.getTime()));
   const later = new Date(lastStart + 60_000).toISOString();

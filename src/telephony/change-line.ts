@@ -105,6 +105,9 @@ type Upcoming = Awaited<ReturnType<typeof upcoming>>[number];
 const describe = (ivr: Ivr, a: { startsAt: Date; practitioner: { spokenName: string }; type: { name: string } }) =>
   `${article(a.type.name)} ${a.type.name.toLowerCase()} with ${a.practitioner.spokenName} ${speakWhen(a.startsAt, ivr.speakOptions())}`;
 
+/** "a check-up …" at the start of a sentence: "A check-up …". */
+const sentence = (words: string) => words.charAt(0).toUpperCase() + words.slice(1);
+
 const localDay = (ivr: Ivr, at: Date) => DateTime.fromJSDate(at, { zone: ivr.call.clinic.timeZone }).toISODate()!;
 
 /** The appointments on the day the caller named ("my appointment tomorrow"), else all. */
@@ -163,11 +166,7 @@ export async function changeWhich(ivr: Ivr, q: StepQuery<'change/which'>, body: 
   const id = byKey ?? byChoice ?? (byDay.length === 1 ? byDay[0]!.id : undefined);
   const appointment = id ? listed.find((a) => a.id === id) : undefined;
   if (!appointment) return tryAgain(ivr, Number(q.attempt ?? '1'), (next) => askWhich(ivr, listed, next), heard.silent);
-  return act(
-    ivr,
-    appointment,
-    `${describe(ivr, appointment)[0]!.toUpperCase()}${describe(ivr, appointment).slice(1)}.`,
-  );
+  return act(ivr, appointment, `${sentence(describe(ivr, appointment))}.`);
 }
 
 /** What the caller came to do with this appointment: cancel, move, or ask which. */
@@ -267,7 +266,7 @@ export async function changeCancel(ivr: Ivr, q: StepQuery<'change/cancel'>, body
     alongWith: outcomeAlongWith(ivr, 'cancelled', () => afterTask(ivr.state())),
   });
   const said = describe(ivr, appointment);
-  ivr.say(`${said[0]!.toUpperCase()}${said.slice(1)} is cancelled.`);
+  ivr.say(`${sentence(said)} is cancelled.`);
   return anythingElse(ivr);
 }
 
