@@ -14,6 +14,7 @@ export const OUTCOMES = [
   'cancelled',
   'reception',
   'voicemail',
+  'missed',
   'abandoned',
   'out_of_hours',
   'failed',

@@ -157,15 +157,31 @@ export interface QueueList {
 }
 
 /** A caller to ring back: a voicemail, or someone who gave up waiting. */
+/** One call a call-back entry follows up (a repeat call from the number joins its open entry). */
+export interface CallBackCall {
+  id: string;
+  startedAt: string;
+  /** missed, voicemail, abandoned (or, for a call answered meanwhile, its own outcome). */
+  outcome: string | null;
+  /** Why nobody answered: hung_up_waiting, longest_wait, queue_full, nobody_free, desk_unanswered, not_put_through, asked_for_message, out_of_hours_message, urgent_out_of_hours. */
+  missedBecause: string | null;
+  /** Seconds from asking for a person to the end of the call, when they asked. */
+  waitedSeconds: number | null;
+}
+
 export interface CallBackEntry {
   id: string;
-  /** voicemail or abandoned. */
+  /** voicemail (a message on one of its calls), missed (reached voicemail, no message) or abandoned (hung up waiting). */
   reason: string;
   fromNumber: string;
   callers: CallerName[];
   createdAt: string;
+  /** The call that made the entry. */
   callId: string;
   callStartedAt: string;
+  /** Every call it follows up, oldest first. */
+  calls: CallBackCall[];
+  /** The latest message left on any of its calls. */
   voicemail: { id: string; status: string; durationSeconds: number | null } | null;
   done: { at: string; by: string | null; email: string | null } | null;
 }
@@ -187,7 +203,7 @@ export interface CallLogRow {
   answeredAt: string | null;
   endedAt: string | null;
   durationSeconds: number | null;
-  /** booked, moved, cancelled, reception, voicemail, abandoned, out_of_hours, failed, call_back. */
+  /** booked, moved, cancelled, reception (answered by a person), voicemail, missed, abandoned, out_of_hours, failed, call_back. */
   outcome: string | null;
   answeredBy: string | null;
 }

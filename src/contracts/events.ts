@@ -30,6 +30,13 @@ export interface EventPayloads {
     kind: 'call' | 'voicemail';
     durationSeconds: number | null;
   };
+  /** A call went on the call-back list: a new entry, or `joined` the open one for its number. */
+  'callback.added': {
+    callBackId: string;
+    callId: string;
+    reason: 'voicemail' | 'missed' | 'abandoned';
+    joined: boolean;
+  };
   'callback.done': { callBackId: string; callId: string; doneBy: string; doneAt: string };
   'staff.presence': { userId: string; email: string; available: boolean };
   /** The phone simulator put a caller through to a browser identity (as Twilio rings the Voice SDK). */

@@ -145,6 +145,8 @@ export interface PlannedCall {
   answeredAt: Date | null;
   queueStatus: string | null;
   answeredByReceptionist: boolean;
+  /** Why nobody answered (Call.missedBecause). */
+  missedBecause: string | null;
   /** A call-back entry: asked for (voicemail, gave up waiting), and whether someone has rung back. */
   callBack: { reason: 'voicemail' | 'abandoned'; doneAfterMinutes: number | null } | null;
 }
@@ -246,6 +248,7 @@ export function planDemoClinic(now: Date, timeZone: string): DemoPlan {
         answeredAt: null,
         queueStatus: null,
         answeredByReceptionist: false,
+        missedBecause: null,
         callBack: null,
       };
       const at = (seconds: number) => new Date(startedAt.getTime() + seconds * 1000);
@@ -274,6 +277,7 @@ export function planDemoClinic(now: Date, timeZone: string): DemoPlan {
           outcome: 'voicemail',
           queuedAt: at(25),
           queueStatus: 'left',
+          missedBecause: rng.chance(0.5) ? 'longest_wait' : 'nobody_free',
           callBack: { reason: 'voicemail', doneAfterMinutes: rng.chance(0.6) ? 20 + rng.int(200) : null },
         });
       } else if (roll < 0.93) {
@@ -282,6 +286,7 @@ export function planDemoClinic(now: Date, timeZone: string): DemoPlan {
           outcome: 'abandoned',
           queuedAt: at(25),
           queueStatus: 'abandoned',
+          missedBecause: 'hung_up_waiting',
           durationSeconds: 25 + gaveUpAfter,
           callBack: { reason: 'abandoned', doneAfterMinutes: rng.chance(0.6) ? 10 + rng.int(120) : null },
         });
@@ -416,28 +421,45 @@ export async function seedDemoData(
         answeredAt: c.answeredAt,
         queueStatus: c.queueStatus,
         answeredBy: c.answeredByReceptionist ? receptionistId : null,
+        missedBecause: c.missedBecause,
       })),
     });
-    await tx.callBack.createMany({
-      data: plan.calls.flatMap((c, i) =>
-        c.callBack
-          ? [
-              {
-                clinicId: clinic.id,
-                callId: callIds[i]!,
-                reason: c.callBack.reason,
-                fromNumber: c.fromNumber,
-                createdAt: new Date(c.startedAt.getTime() + c.durationSeconds * 1000),
-                doneAt:
-                  c.callBack.doneAfterMinutes === null
-                    ? null
-                    : new Date(c.startedAt.getTime() + c.callBack.doneAfterMinutes * 60_000),
-                doneBy: c.callBack.doneAfterMinutes === null ? null : receptionistId,
-              },
-            ]
-          : [],
-      ),
+    // One open entry per number, as the line keeps it: a later unanswered call from the same number joins it.
+    const entries: Array<{ id: string; first: number; reason: string; doneAt: Date | null; calls: number[] }> = [];
+    const openFor = new Map<string, (typeof entries)[number]>();
+    plan.calls.forEach((c, i) => {
+      if (!c.callBack) return;
+      const open = openFor.get(c.fromNumber);
+      if (open && (open.doneAt === null || open.doneAt > c.startedAt)) {
+        open.calls.push(i);
+        if (c.callBack.reason === 'voicemail') open.reason = 'voicemail';
+        return;
+      }
+      const doneAt =
+        c.callBack.doneAfterMinutes === null
+          ? null
+          : new Date(c.startedAt.getTime() + c.callBack.doneAfterMinutes * 60_000);
+      const entry = { id: randomUUID(), first: i, reason: c.callBack.reason, doneAt, calls: [i] };
+      entries.push(entry);
+      openFor.set(c.fromNumber, entry);
     });
+    await tx.callBack.createMany({
+      data: entries.map((e) => {
+        const c = plan.calls[e.first]!;
+        return {
+          id: e.id,
+          clinicId: clinic.id,
+          callId: callIds[e.first]!,
+          reason: e.reason,
+          fromNumber: c.fromNumber,
+          createdAt: new Date(c.startedAt.getTime() + c.durationSeconds * 1000),
+          doneAt: e.doneAt,
+          doneBy: e.doneAt === null ? null : receptionistId,
+        };
+      }),
+    });
+    const links = entries.flatMap((e) => e.calls.map((i) => [callIds[i]!, e.id] as const));
+    await tx.$executeRaw`UPDATE "Call" c SET "callBackId" = v.entry FROM unnest(${links.map((l) => l[0])}::uuid[], ${links.map((l) => l[1])}::uuid[]) AS v(call, entry) WHERE c."id" = v.call`;
     await tx.waitlistEntry.createMany({
       data: plan.waitlist.map((w) => ({
         clinicId: clinic.id,

@@ -1,47 +1,187 @@
-// The "to call back" list: voicemails, and callers who gave up waiting. One entry
-// per call, whichever of Twilio's requests (queue action, status callback, recording
-// callback) tells us first; each is safe to repeat.
+// The "to call back" list. Every inbound call that wanted a person and was not
+// answered by one is on it once: decided when the call's final status arrives (or
+// the caller hangs up in the queue), whichever of Twilio's requests comes first, each
+// safe to repeat. A repeat call from the same number joins the open entry; a message
+// left on any of its calls makes it a voicemail entry.
 import type { Prisma } from '../db/database.js';
 import type { Services } from '../core/services.js';
 import { addCallEvent } from '../calls/call-events.js';
 import { queueRecordingFetch, recordingStatusOf } from '../recordings/pipeline.js';
 import { queueMissedCallText } from '../texts/texts.js';
 import { NotFound } from '../core/errors.js';
+import type { CallBackEntry } from '../contracts/api.js';
 
 export type CallBackDeps = Pick<Services, 'db' | 'events' | 'clock'>;
+type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
+
+/** Why a caller who wanted a person was not answered by one (Call.missedBecause). */
+export const MISSED_BECAUSE = [
+  'hung_up_waiting',
+  'longest_wait',
+  'queue_full',
+  'nobody_free',
+  'desk_unanswered',
+  'not_put_through',
+  'asked_for_message',
+  'out_of_hours_message',
+  'urgent_out_of_hours',
+] as const;
+export type MissedBecause = (typeof MISSED_BECAUSE)[number];
+
+/** What a call-back entry is about: a message outranks a missed call, which outranks a hang-up. */
+export type CallBackReason = 'voicemail' | 'missed' | 'abandoned';
+const RANK: Record<CallBackReason, number> = { abandoned: 0, missed: 1, voicemail: 2 };
+
+/** Queue states in which the caller was still waiting for a person. */
+const STILL_WAITING = ['waiting', 'claimed', 'desk'];
 
 /**
- * The caller hung up while waiting for reception (or before reception could take
- * them): an abandoned call, on the call-back list, with a "sorry we missed you" text
- * when the clinic sends texts. A call already answered or already gone to voicemail is left alone.
+ * Puts a call on the call-back list, once: on the open entry for its number when there
+ * is one (withheld numbers get their own), else on a new entry. A stronger reason (a
+ * message) raises the entry's; a weaker one leaves it. Null when the call was already on it.
+ */
+async function followUp(tx: Tx, callId: string, reason: CallBackReason, now: Date) {
+  const call = await tx.call.findUniqueOrThrow({
+    where: { id: callId },
+    select: { clinicId: true, fromNumber: true, callBackId: true },
+  });
+  if (!call.callBackId) {
+    // A race for the same number's open entry is settled by its unique index: one insert wins, the other joins.
+    await tx.callBack.createMany({
+      data: [{ clinicId: call.clinicId, callId, reason, fromNumber: call.fromNumber, createdAt: now }],
+      skipDuplicates: true,
+    });
+  }
+  const entry =
+    (call.callBackId ? await tx.callBack.findUnique({ where: { id: call.callBackId } }) : null) ??
+    (await tx.callBack.findUnique({ where: { callId } })) ??
+    (await tx.callBack.findFirstOrThrow({
+      where: { clinicId: call.clinicId, fromNumber: call.fromNumber, doneAt: null },
+      orderBy: { createdAt: 'asc' },
+    }));
+  const linked = await tx.call.updateMany({ where: { id: callId, callBackId: null }, data: { callBackId: entry.id } });
+  if (RANK[reason] > RANK[entry.reason as CallBackReason])
+    await tx.callBack.update({ where: { id: entry.id }, data: { reason } });
+  return linked.count === 1 ? { callBackId: entry.id, joined: entry.callId !== callId } : null;
+}
+
+/**
+ * Why the caller was not put through, noted where the line decides it (voicemail, a
+ * full queue…). The first reason a call gets is kept: a repeated request changes nothing.
+ */
+export async function noteMissed(prisma: Prisma, callId: string, because: MissedBecause): Promise<void> {
+  await prisma.call.updateMany({ where: { id: callId, missedBecause: null }, data: { missedBecause: because } });
+}
+
+/** What a follow-up tells the dashboards once its transaction has committed. */
+export interface FollowedUp {
+  clinicId: string;
+  callId: string;
+  callSid: string;
+  /** Null when the call was already on the list (nothing new to show). */
+  callBackId: string | null;
+  joined: boolean;
+  reason: CallBackReason;
+  /** The caller hung up in the queue: the Live screen drops them. */
+  leftQueue: boolean;
+}
+
+/** Tells the dashboards what a committed follow-up did. */
+export function announceFollowUp(deps: Pick<Services, 'events'>, f: FollowedUp | null, now: Date): void {
+  if (!f) return;
+  if (f.leftQueue)
+    deps.events.publish(
+      'call.left_queue',
+      f.clinicId,
+      { callId: f.callId, callSid: f.callSid, reason: 'abandoned' },
+      now,
+    );
+  if (f.callBackId)
+    deps.events.publish(
+      'callback.added',
+      f.clinicId,
+      { callBackId: f.callBackId, callId: f.callId, reason: f.reason, joined: f.joined },
+      now,
+    );
+}
+
+/** In the caller's transaction: a caller still waiting for reception is abandoned. Null if they were not waiting. */
+async function abandon(tx: Tx, callId: string, now: Date): Promise<FollowedUp | null> {
+  const left = await tx.call.updateMany({
+    where: { id: callId, queueStatus: { in: STILL_WAITING } },
+    data: { queueStatus: 'abandoned', outcome: 'abandoned', claimedBy: null },
+  });
+  if (left.count === 0) return null;
+  await tx.call.updateMany({ where: { id: callId, missedBecause: null }, data: { missedBecause: 'hung_up_waiting' } });
+  const call = await tx.call.findUniqueOrThrow({
+    where: { id: callId },
+    select: { callSid: true, clinicId: true, fromNumber: true },
+  });
+  const followed = await followUp(tx, callId, 'abandoned', now);
+  await addCallEvent(tx, callId, 'abandoned', now);
+  await queueMissedCallText(tx, { clinicId: call.clinicId, to: call.fromNumber, now });
+  return {
+    clinicId: call.clinicId,
+    callId,
+    callSid: call.callSid,
+    callBackId: followed?.callBackId ?? null,
+    joined: followed?.joined ?? false,
+    reason: 'abandoned',
+    leftQueue: true,
+  };
+}
+
+/**
+ * The caller hung up while waiting for reception (queued, being put through, or the desk
+ * phone ringing): an abandoned call, on the call-back list, with a "sorry we missed you"
+ * text when the clinic sends texts. A call already answered or already gone to voicemail is left alone.
  */
 export async function markAbandoned(deps: CallBackDeps, callId: string): Promise<void> {
   const now = deps.clock();
-  const changed = await deps.db.prisma.$transaction(async (tx) => {
-    const left = await tx.call.updateMany({
-      where: { id: callId, queueStatus: { in: ['waiting', 'claimed', 'desk'] } },
-      data: { queueStatus: 'abandoned', outcome: 'abandoned', claimedBy: null },
-    });
-    if (left.count === 0) return null;
-    const call = await tx.call.findUniqueOrThrow({
-      where: { id: callId },
-      select: { id: true, callSid: true, clinicId: true, fromNumber: true },
-    });
-    await tx.callBack.createMany({
-      data: [{ clinicId: call.clinicId, callId, reason: 'abandoned', fromNumber: call.fromNumber, createdAt: now }],
-      skipDuplicates: true,
-    });
-    await addCallEvent(tx, callId, 'abandoned', now);
-    await queueMissedCallText(tx, { clinicId: call.clinicId, to: call.fromNumber, now });
-    return call;
+  announceFollowUp(deps, await deps.db.prisma.$transaction((tx) => abandon(tx, callId, now)), now);
+}
+
+/** What the call row says when its final status arrives. */
+export interface EndedCall {
+  id: string;
+  direction: string;
+  queueStatus: string | null;
+  missedBecause: string | null;
+  outcome: string | null;
+}
+
+/**
+ * The call's final status, in the transaction that records it: the one moment every call
+ * reaches, so the one that decides. A caller still waiting hung up (abandoned); a caller
+ * the line could not put through (voicemail by the longest wait, a full queue, nobody
+ * free, the desk phone unanswered, or their own choice) is a missed call unless a message
+ * was left — the recording's callback may come before or after, and raises the entry to
+ * a voicemail either way. Returns the call's outcome for the call log, and what to announce.
+ */
+export async function followUpEndedCall(
+  tx: Tx,
+  call: EndedCall,
+  now: Date,
+): Promise<{ outcome: string | null; followed: FollowedUp | null }> {
+  if (call.direction !== 'inbound') return { outcome: call.outcome, followed: null };
+  if (STILL_WAITING.includes(call.queueStatus ?? ''))
+    return { outcome: 'abandoned', followed: await abandon(tx, call.id, now) };
+  // Answered by a person, already followed up as a hang-up in the queue, or never wanted anyone.
+  if (!call.missedBecause || call.queueStatus === 'answered' || call.queueStatus === 'abandoned')
+    return { outcome: call.outcome, followed: null };
+  const row = await tx.call.findUniqueOrThrow({
+    where: { id: call.id },
+    select: { callSid: true, clinicId: true, fromNumber: true, outcome: true },
   });
-  if (changed)
-    deps.events.publish(
-      'call.left_queue',
-      changed.clinicId,
-      { callId, callSid: changed.callSid, reason: 'abandoned' },
-      now,
-    );
+  const heard = row.outcome === 'voicemail';
+  const reason: CallBackReason = heard ? 'voicemail' : 'missed';
+  if (!heard) await tx.call.update({ where: { id: call.id }, data: { outcome: 'missed' } });
+  const f = await followUp(tx, call.id, reason, now);
+  if (f && !heard) await queueMissedCallText(tx, { clinicId: row.clinicId, to: row.fromNumber, now });
+  return {
+    outcome: reason,
+    followed: f && { ...f, clinicId: row.clinicId, callId: call.id, callSid: row.callSid, reason, leftQueue: false },
+  };
 }
 
 export interface VoicemailCallback {
@@ -52,9 +192,9 @@ export interface VoicemailCallback {
 }
 
 /**
- * A voicemail's recording callback. A message with sound lands on the call-back
- * list and is announced once (`voicemail.new`); a silent or failed one is recorded
- * as such, and the caller, who wanted someone, is on the list as abandoned.
+ * A voicemail's recording callback. A message with sound makes the call a voicemail on
+ * the call-back list, announced once (`voicemail.new`); a silent or failed one is only
+ * filed (the call's final status puts the caller, who wanted someone, on the list).
  */
 export async function applyVoicemailCallback(deps: CallBackDeps, cb: VoicemailCallback): Promise<void> {
   if (cb.status === 'in-progress') return;
@@ -64,7 +204,7 @@ export async function applyVoicemailCallback(deps: CallBackDeps, cb: VoicemailCa
   const result = await deps.db.prisma.$transaction(async (tx) => {
     const call = await tx.call.findUnique({
       where: { callSid: cb.callSid },
-      select: { id: true, clinicId: true, fromNumber: true },
+      select: { id: true, callSid: true, clinicId: true, fromNumber: true },
     });
     if (!call) return null;
     const created = await tx.recording.createMany({
@@ -87,58 +227,40 @@ export async function applyVoicemailCallback(deps: CallBackDeps, cb: VoicemailCa
       select: { id: true },
     });
     await queueRecordingFetch(tx, cb.recordingSid, recording.id);
-    if (heard) {
-      await tx.call.update({ where: { id: call.id }, data: { outcome: 'voicemail', queueStatus: 'left' } });
-      await addCallEvent(tx, call.id, 'voicemail', now, { seconds: cb.durationSeconds ?? null });
-      // A caller who waited, gave up on the queue and then left a message: the message is what matters.
-      await tx.callBack.upsert({
-        where: { callId: call.id },
-        create: {
-          clinicId: call.clinicId,
-          callId: call.id,
-          reason: 'voicemail',
-          fromNumber: call.fromNumber,
-          createdAt: now,
-        },
-        update: { reason: 'voicemail' },
-      });
-    } else {
-      await tx.call.updateMany({
-        where: { id: call.id, outcome: { notIn: ['booked', 'moved', 'cancelled'] } },
-        data: { outcome: 'abandoned' },
-      });
-      await tx.callBack.createMany({
-        data: [
-          {
-            clinicId: call.clinicId,
-            callId: call.id,
-            reason: 'abandoned',
-            fromNumber: call.fromNumber,
-            createdAt: now,
-          },
-        ],
-        skipDuplicates: true,
-      });
-      await queueMissedCallText(tx, { clinicId: call.clinicId, to: call.fromNumber, now });
-    }
-    return { call, recordingId: recording.id };
+    if (!heard) return null;
+    await tx.call.update({ where: { id: call.id }, data: { outcome: 'voicemail', queueStatus: 'left' } });
+    await addCallEvent(tx, call.id, 'voicemail', now, { seconds: cb.durationSeconds ?? null });
+    // Before or after the final status: either way the message is what the entry is about.
+    const followed = await followUp(tx, call.id, 'voicemail', now);
+    return { call, recordingId: recording.id, followed };
   });
-  if (result && heard) {
-    deps.events.publish(
-      'voicemail.new',
-      result.call.clinicId,
-      {
-        callId: result.call.id,
-        recordingId: result.recordingId,
-        from: result.call.fromNumber,
-        durationSeconds: cb.durationSeconds ?? null,
-      },
-      now,
-    );
-  }
+  if (!result) return;
+  deps.events.publish(
+    'voicemail.new',
+    result.call.clinicId,
+    {
+      callId: result.call.id,
+      recordingId: result.recordingId,
+      from: result.call.fromNumber,
+      durationSeconds: cb.durationSeconds ?? null,
+    },
+    now,
+  );
+  announceFollowUp(
+    deps,
+    result.followed && {
+      ...result.followed,
+      clinicId: result.call.clinicId,
+      callId: result.call.id,
+      callSid: result.call.callSid,
+      reason: 'voicemail',
+      leftQueue: false,
+    },
+    now,
+  );
 }
 
-export async function listCallBacks(prisma: Prisma, clinicId: string, open: boolean) {
+export async function listCallBacks(prisma: Prisma, clinicId: string, open: boolean): Promise<CallBackEntry[]> {
   const rows = await prisma.callBack.findMany({
     where: { clinicId, doneAt: open ? null : { not: null } },
     orderBy: { createdAt: open ? 'asc' : 'desc' },
@@ -150,11 +272,20 @@ export async function listCallBacks(prisma: Prisma, clinicId: string, open: bool
       createdAt: true,
       doneAt: true,
       doneBy: true,
-      call: {
+      call: { select: { id: true, startedAt: true } },
+      calls: {
+        orderBy: { startedAt: 'asc' },
         select: {
           id: true,
           startedAt: true,
-          recordings: { where: { kind: 'voicemail' }, select: { id: true, status: true, durationSeconds: true } },
+          outcome: true,
+          missedBecause: true,
+          queuedAt: true,
+          endedAt: true,
+          recordings: {
+            where: { kind: 'voicemail' },
+            select: { id: true, status: true, durationSeconds: true, createdAt: true },
+          },
         },
       },
     },
@@ -172,17 +303,31 @@ export async function listCallBacks(prisma: Prisma, clinicId: string, open: bool
     }),
   ]);
   const emails = new Map(staff.map((u) => [u.id, u.email]));
-  return rows.map((r) => ({
-    id: r.id,
-    reason: r.reason,
-    fromNumber: r.fromNumber,
-    callers: patients.filter((p) => p.phone === r.fromNumber).map((p) => ({ name: p.name })),
-    createdAt: r.createdAt,
-    callId: r.call.id,
-    callStartedAt: r.call.startedAt,
-    voicemail: r.call.recordings[0] ?? null,
-    done: r.doneAt ? { at: r.doneAt, by: r.doneBy, email: r.doneBy ? (emails.get(r.doneBy) ?? null) : null } : null,
-  }));
+  return rows.map((r) => {
+    const messages = r.calls.flatMap((c) => c.recordings).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    const latest = messages.at(-1);
+    return {
+      id: r.id,
+      reason: r.reason,
+      fromNumber: r.fromNumber,
+      callers: patients.filter((p) => p.phone === r.fromNumber).map((p) => ({ name: p.name })),
+      createdAt: r.createdAt.toISOString(),
+      callId: r.call.id,
+      callStartedAt: r.call.startedAt.toISOString(),
+      calls: r.calls.map((c) => ({
+        id: c.id,
+        startedAt: c.startedAt.toISOString(),
+        outcome: c.outcome,
+        missedBecause: c.missedBecause,
+        waitedSeconds:
+          c.queuedAt && c.endedAt ? Math.max(0, Math.round((c.endedAt.getTime() - c.queuedAt.getTime()) / 1000)) : null,
+      })),
+      voicemail: latest ? { id: latest.id, status: latest.status, durationSeconds: latest.durationSeconds } : null,
+      done: r.doneAt
+        ? { at: r.doneAt.toISOString(), by: r.doneBy, email: r.doneBy ? (emails.get(r.doneBy) ?? null) : null }
+        : null,
+    };
+  });
 }
 
 /** Marks a caller called back. The first to mark it is recorded; marking again changes nothing. */

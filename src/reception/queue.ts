@@ -5,7 +5,7 @@ import { uuidFromHex } from '../db/uuid7.js';
 import { addCallEvent } from '../calls/call-events.js';
 import { speakWait } from '../voice/speech.js';
 import type { CallStep, Params } from '../voice/call-step.js';
-import { markAbandoned } from './call-backs.js';
+import { markAbandoned, type MissedBecause, noteMissed } from './call-backs.js';
 import { availableStaff } from './presence.js';
 import type { StepQuery } from '../voice/steps.js';
 
@@ -35,11 +35,16 @@ export async function toReception(ivr: CallStep): Promise<string> {
   if (staff.length > 0) {
     const waiting = await prisma.call.count({ where: { clinicId, queueStatus: 'waiting', id: { not: ivr.call.id } } });
     if (waiting >= settings.maxQueueSize)
-      return voicemail(ivr, 'Sorry, all our receptionists are busy and no more callers can wait just now.', true);
+      return voicemail(
+        ivr,
+        'Sorry, all our receptionists are busy and no more callers can wait just now.',
+        'queue_full',
+        true,
+      );
     // A repeated request (Twilio retried) keeps the caller's original place.
     const queued = await prisma.call.updateMany({
       where: { id: ivr.call.id, queueStatus: null },
-      data: { queueStatus: 'waiting', queuedAt: now, outcome: 'reception' },
+      data: { queueStatus: 'waiting', queuedAt: now },
     });
     if (queued.count === 1) await addCallEvent(prisma, ivr.call.id, 'queued', now, { position: waiting + 1 });
     ivr.deps.events.publish(
@@ -66,27 +71,69 @@ export async function toReception(ivr: CallStep): Promise<string> {
     // "desk": ringing the desk phone; a hang-up now is an abandoned call like one in the queue.
     await prisma.call.updateMany({
       where: { id: ivr.call.id, queueStatus: null },
-      data: { queueStatus: 'desk', queuedAt: now, outcome: 'reception' },
+      data: { queueStatus: 'desk', queuedAt: now },
     });
     ivr.say('Putting you through to reception now.');
-    ivr.response.dial({ timeout: DESK_RING_SECONDS, action: ivr.url('reception/dialled'), method: 'POST' }, desk);
+    // The whisper asks whoever picks up to press 1, so the desk phone's own voicemail cannot take the call.
+    ivr.response
+      .dial({ timeout: DESK_RING_SECONDS, action: ivr.url('reception/dialled'), method: 'POST', answerOnBridge: true })
+      .number({ url: ivr.url('reception/whisper'), method: 'POST' }, desk);
     return ivr.twiml();
   }
-  return voicemail(ivr, 'Sorry, nobody at reception can take your call just now.', true);
+  return voicemail(ivr, 'Sorry, nobody at reception can take your call just now.', 'nobody_free', true);
 }
 
-/** The desk phone's <Dial> ended: done if someone answered (when: now less the conversation), else voicemail. */
-export async function deskDialled(ivr: CallStep, _q: StepQuery<'reception/dialled'>, body: Params): Promise<string> {
-  if (body.DialCallStatus === 'completed') {
-    const talked = Math.max(0, Number(body.DialCallDuration) || 0);
-    const answeredAt = new Date(ivr.deps.clock().getTime() - talked * 1000);
-    await ivr.deps.db.prisma.call.updateMany({
-      where: { id: ivr.call.id, queueStatus: 'desk' },
-      data: { queueStatus: 'answered', answeredAt },
-    });
-    return ivr.goodbye();
+/**
+ * What the desk phone hears when picked up, before the caller is put through: press 1
+ * to take the call. A voicemail or answering machine presses nothing and is hung up on,
+ * and the caller goes to the clinic's own voicemail instead.
+ */
+export function deskWhisper(ivr: CallStep): string {
+  ivr.response
+    .gather({ input: ['dtmf'], numDigits: 1, timeout: 8, action: ivr.url('reception/take'), method: 'POST' })
+    .say(ivr.voice, `A patient is calling ${ivr.call.clinic.name}. Press 1 to take this call.`);
+  ivr.response.hangup();
+  return ivr.twiml();
+}
+
+/** The desk pressed a key at the whisper: 1 takes the caller (an empty answer puts them through), anything else does not. */
+export async function deskTake(ivr: CallStep, _q: StepQuery<'reception/take'>, body: Params): Promise<string> {
+  if (body.Digits !== '1') {
+    ivr.response.hangup();
+    return ivr.twiml();
   }
-  return voicemail(ivr, 'Sorry, nobody at reception could answer.');
+  const now = ivr.deps.clock();
+  const taken = await ivr.deps.db.prisma.call.updateMany({
+    where: { id: ivr.call.id, queueStatus: 'desk' },
+    data: { queueStatus: 'answered', answeredAt: now, outcome: 'reception' },
+  });
+  if (taken.count === 1) await addCallEvent(ivr.deps.db.prisma, ivr.call.id, 'answered', now, { by: 'desk phone' });
+  else {
+    const call = await ivr.deps.db.prisma.call.findUniqueOrThrow({
+      where: { id: ivr.call.id },
+      select: { queueStatus: true },
+    });
+    if (call.queueStatus !== 'answered') {
+      ivr.say('Sorry, the caller has already hung up.');
+      ivr.response.hangup();
+    }
+  }
+  return ivr.twiml();
+}
+
+/** The desk phone's <Dial> ended: done if the desk took the call at the whisper, else voicemail. */
+export async function deskDialled(ivr: CallStep): Promise<string> {
+  // Our own record decides, not DialCallStatus: a desk voicemail that "answered" never pressed 1.
+  const call = await ivr.deps.db.prisma.call.findUniqueOrThrow({
+    where: { id: ivr.call.id },
+    select: { queueStatus: true },
+  });
+  if (call.queueStatus === 'answered') return ivr.goodbye();
+  await ivr.deps.db.prisma.call.updateMany({
+    where: { id: ivr.call.id, queueStatus: 'desk' },
+    data: { queueStatus: 'left' },
+  });
+  return voicemail(ivr, 'Sorry, nobody at reception could answer.', 'desk_unanswered');
 }
 
 /**
@@ -167,11 +214,15 @@ export async function queueLeft(ivr: CallStep, _q: StepQuery<'queue/left'>, body
       ivr.response.hangup();
       return ivr.twiml();
     case 'queue-full':
-      return voicemail(ivr, 'Sorry, all our receptionists are busy and no more callers can wait just now.');
+      return voicemail(
+        ivr,
+        'Sorry, all our receptionists are busy and no more callers can wait just now.',
+        'queue_full',
+      );
     case 'leave':
-      return voicemail(ivr, 'Sorry to keep you waiting. Our receptionists are all still busy.');
+      return voicemail(ivr, 'Sorry to keep you waiting. Our receptionists are all still busy.', 'longest_wait');
     default:
-      return voicemail(ivr, 'Sorry, we could not put you through.');
+      return voicemail(ivr, 'Sorry, we could not put you through.', 'not_put_through');
   }
 }
 
@@ -195,7 +246,7 @@ export async function connectToStaff(ivr: CallStep, q: StepQuery<'queue/connect'
     select: { queueStatus: true, answeredBy: true },
   });
   if (claimed.count === 0 && !(call.queueStatus === 'answered' && call.answeredBy === staffId))
-    return voicemail(ivr, 'Sorry, we could not put you through.');
+    return voicemail(ivr, 'Sorry, we could not put you through.', 'not_put_through');
   ivr.response
     .dial({ action: ivr.url('queue/connected'), method: 'POST', answerOnBridge: true, timeout: 20 })
     .client({}, staffIdentity(staffId!));
@@ -207,13 +258,23 @@ export async function connectedResult(ivr: CallStep, _q: StepQuery<'queue/connec
   if (body.DialCallStatus === 'completed') return ivr.goodbye();
   await ivr.deps.db.prisma.call.updateMany({
     where: { id: ivr.call.id, queueStatus: 'answered' },
-    data: { queueStatus: 'left', answeredAt: null, answeredBy: null },
+    data: { queueStatus: 'left', answeredAt: null, answeredBy: null, outcome: null },
   });
-  return voicemail(ivr, 'Sorry, reception could not take your call after all.');
+  return voicemail(ivr, 'Sorry, reception could not take your call after all.', 'not_put_through');
 }
 
-/** Leave a message after the tone; the recording callback files it as a voicemail. */
-export async function voicemail(ivr: CallStep, intro: string, firstAskedNow = false): Promise<string> {
+/**
+ * Leave a message after the tone; the recording callback files it as a voicemail. Why
+ * the caller is here is noted on the call, so its final status puts them on the
+ * call-back list whether or not a message comes.
+ */
+export async function voicemail(
+  ivr: CallStep,
+  intro: string,
+  because: MissedBecause,
+  firstAskedNow = false,
+): Promise<string> {
+  await noteMissed(ivr.deps.db.prisma, ivr.call.id, because);
   // Straight to voicemail in reception hours still counts as asking for a person (the statistics' denominator).
   if (firstAskedNow)
     await ivr.deps.db.prisma.call.updateMany({

@@ -7,7 +7,7 @@ import { fileCallRecording } from '../recordings/pipeline.js';
 import type { Prisma } from '../db/database.js';
 import type { CallerMatch } from '../core/events.js';
 import type { Services } from '../core/services.js';
-import { markAbandoned } from '../reception/call-backs.js';
+import { announceFollowUp, followUpEndedCall } from '../reception/call-backs.js';
 import { forgetWhatTheCallerSaid } from '../calls/call-state.js';
 
 export type CallDeps = Pick<Services, 'db' | 'events' | 'clock'>;
@@ -136,7 +136,7 @@ type CallerRow = { patientId: string; name: string; startsAt: string | null; pra
 
 /**
  * Applies a status callback. A repeat is ignored; an older one never overwrites a
- * newer state; the end is recorded, and `call.ended` published, exactly once.
+ * newer state; the end is recorded, followed up, and `call.ended` published, exactly once.
  */
 export async function applyStatusCallback(deps: CallDeps, params: z.infer<typeof statusCallbackSchema>): Promise<void> {
   const now = deps.clock();
@@ -176,14 +176,15 @@ export async function applyStatusCallback(deps: CallDeps, params: z.infer<typeof
         outcome: call.outcome ?? (params.CallStatus === 'completed' ? null : 'failed'),
       },
     });
-    if (closed.count === 1) await forgetWhatTheCallerSaid(tx, call.id);
-    return closed.count === 1 ? tx.call.findUniqueOrThrow({ where: { id: call.id } }) : null;
+    if (closed.count === 0) return null;
+    await forgetWhatTheCallerSaid(tx, call.id);
+    const row = await tx.call.findUniqueOrThrow({ where: { id: call.id } });
+    // The end decides whether a caller who wanted someone is followed up, in the same
+    // transaction (the queue's or the recording's own requests may come too, or not at all).
+    const { outcome, followed } = await followUpEndedCall(tx, row, now);
+    return { ...row, outcome, followed };
   });
-  if (ended && ['waiting', 'claimed', 'desk'].includes(ended.queueStatus ?? '')) {
-    // Hung up in the queue (the queue's own action request may come too, or not at all).
-    await markAbandoned(deps, ended.id);
-    ended.outcome = 'abandoned';
-  }
+  if (ended) announceFollowUp(deps, ended.followed, now);
   if (ended) {
     deps.events.publish(
       'call.ended',

@@ -79,7 +79,8 @@ export async function closedChoice(ivr: Ivr, q: StepQuery<'closed'>, body: Param
   const heard = ivr.hear(body, 'open', q.silence);
   const intent = heard.understood?.intent;
   // Reception is closed: asking for a person, or a message, is the message.
-  if (heard.digits === '1' || intent === 'reception' || intent === 'message') return voicemail(ivr, 'Thank you.');
+  if (heard.digits === '1' || intent === 'reception' || intent === 'message')
+    return voicemail(ivr, 'Thank you.', 'out_of_hours_message');
   const steered = await steer(ivr, heard, () => askClosed(ivr, q.attempt ?? '1'));
   if (steered) return steered;
   const wantsBooking = heard.digits === '2' || intent === 'book';

@@ -63,7 +63,7 @@ export async function steer(ivr: Ivr, heard: Heard, repeat: () => string | Promi
     await ivr.saveState(afterTask(ivr.state()));
     return askOpen(ivr, { attempt: '1' });
   }
-  if (intent === 'message') return voicemail(ivr, 'Of course.', true);
+  if (intent === 'message') return voicemail(ivr, 'Of course.', 'asked_for_message', true);
   if (intent === 'reception') return reception(ivr);
   return null;
 }
@@ -103,5 +103,5 @@ export async function urgent(ivr: Ivr): Promise<string> {
     return reception(ivr);
   }
   ivr.say(`Reception is closed. ${advice}`);
-  return voicemail(ivr, 'If it is not an emergency, you can leave a message.');
+  return voicemail(ivr, 'If it is not an emergency, you can leave a message.', 'urgent_out_of_hours');
 }

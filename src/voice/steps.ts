@@ -53,6 +53,8 @@ export const STEPS = {
   'change/slot': offered.extend({ appt: id.optional() }),
   'change/move': question.extend({ appt: id.optional(), slot: slot.optional(), type: id.optional() }),
   'reception/dialled': nothing,
+  'reception/whisper': nothing,
+  'reception/take': nothing,
   'queue/wait': nothing,
   'queue/left': nothing,
   'queue/connect': z.object({ staff: id.optional() }),

@@ -81,7 +81,8 @@ export class Caller {
     walk(parser.parse(res.text), (tag, attrs) => {
       if (!KNOWN.has(tag)) throw new Error(`unknown TwiML verb <${tag}> in ${res.text}`);
       // Every question takes speech where it takes keys (issue 19): a keypad-only <Gather> is a bug.
-      if (tag === 'Gather' && attrs['@input'] !== 'dtmf speech')
+      // (The desk phone's whisper is for staff, by key: its voicemail must not "say" yes.)
+      if (tag === 'Gather' && attrs['@input'] !== 'dtmf speech' && !attrs['@action']?.includes('/reception/take'))
         throw new Error(`a question that does not hear speech: ${res.text}`);
     });
     this.twiml = res.text;
@@ -142,6 +143,36 @@ export class Caller {
     });
   }
 
+  /** The call ends: the number's status callback, as Twilio sends it (once, or again when it retries). */
+  ended(seconds = 60, status = 'completed') {
+    return signedTwilioPost(this.app, '/twilio/status', {
+      ...this.params,
+      CallStatus: status,
+      CallDuration: String(seconds),
+    });
+  }
+
+  /** The voicemail's recording status callback (Twilio sends it after the call's <Record>, in any order with the end). */
+  voicemailRecorded(seconds: number, status = 'completed', recordingSid = 'RE' + this.sid.slice(2)) {
+    return signedTwilioPost(this.app, '/twilio/recording?kind=voicemail', {
+      AccountSid: this.params.AccountSid!,
+      CallSid: this.sid,
+      RecordingSid: recordingSid,
+      RecordingStatus: status,
+      ...(status === 'completed' ? { RecordingDuration: String(seconds) } : {}),
+      RecordingSource: 'RecordVerb',
+    });
+  }
+
+  /** The desk phone picks up: Twilio requests the <Number url> (the whisper) on the desk's own leg of the call. */
+  async deskPicksUp(): Promise<Caller> {
+    const number = this.find('Number');
+    if (!number?.attrs['@url']) throw new Error(`no <Number url> to pick up: ${this.twiml}`);
+    const leg = new Caller(this.app, this.params.To!, this.params.From);
+    Object.assign(leg.params, { Direction: 'outbound-dial', ParentCallSid: this.sid });
+    return leg.post(number.attrs['@url'], {});
+  }
+
   /** The first <Client> the current TwiML dials. */
   dialledClient(): string | undefined {
     return this.find('Client')?.text;
@@ -168,8 +199,9 @@ export class Caller {
     return found;
   }
 
+  /** The number the current <Dial> rings (plain, or in a <Number> with its whisper). */
   dialled(): string | undefined {
-    return this.find('Dial')?.text;
+    return this.find('Number')?.text ?? this.find('Dial')?.text;
   }
 
   hungUp(): boolean {

@@ -1,20 +1,14 @@
 import jwt from 'jsonwebtoken';
-import type { AppEvent } from '../../src/core/events.js';
 import { TwilioStandin } from '../../src/twilio-standin/server.js';
-import { makeTestApp, testClock, TEST_AUTH_TOKEN } from '../helpers/app.js';
+import { TEST_AUTH_TOKEN } from '../helpers/app.js';
 import { Caller, QUEUE_SID } from '../helpers/caller.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { makeDiary } from '../helpers/diary.js';
-import { browserAgent, makeStaff } from '../helpers/fixtures.js';
-import { MONDAY_9AM } from '../helpers/phone-line.js';
+import { browserAgent } from '../helpers/fixtures.js';
 import { databaseKinds } from '../helpers/services.js';
 import { signedTwilioPost } from '../helpers/twilio.js';
 import { expectRequestsMatchTwilio } from '../helpers/twilio-spec.js';
-
-const ACCOUNT = 'AC' + 'a'.repeat(32);
-const API_KEY = 'SK' + 'b'.repeat(32);
-const API_SECRET = 'api-secret-for-tests-0123456789';
-const APP_SID = 'AP' + 'c'.repeat(32);
+import { ACCOUNT, API_KEY, API_SECRET, APP_SID, makeReception } from '../helpers/reception.js';
 
 describe.each(databaseKinds())('The reception queue and answering in the browser (%s database)', (kind) => {
   let db: TestDatabase;
@@ -32,51 +26,7 @@ describe.each(databaseKinds())('The reception queue and answering in the browser
   });
 
   /** A clinic open Mon–Fri 08:30–18:00 (no desk phone), Twilio configured for browser answering, a receptionist signed in. */
-  async function reception(options: { twilio?: boolean } = {}) {
-    const diary = await makeDiary(db.prisma);
-    const { clinic } = diary;
-    await db.prisma.openingHours.createMany({
-      data: [1, 2, 3, 4, 5].map((weekday) => ({
-        clinicId: clinic.id,
-        weekday,
-        startMinute: 8 * 60 + 30,
-        endMinute: 18 * 60,
-      })),
-    });
-    const clock = testClock(MONDAY_9AM);
-    const env =
-      options.twilio === false
-        ? {}
-        : {
-            TWILIO_ACCOUNT_SID: ACCOUNT,
-            TWILIO_API_KEY: API_KEY,
-            TWILIO_API_SECRET: API_SECRET,
-            TWILIO_TWIML_APP_SID: APP_SID,
-            TWILIO_API_BASE_URL: standin.url,
-          };
-    const { app, ctx } = makeTestApp(db, { clock, env });
-    const events: AppEvent[] = [];
-    ctx.events.subscribe((e) => events.push(e));
-    const staff = async (role: 'owner' | 'receptionist' = 'receptionist', clinicId = clinic.id) => {
-      const login = await makeStaff(db.prisma, clinicId, role);
-      const browser = browserAgent(app);
-      expect((await browser.signIn(login)).status).toBe(200);
-      return {
-        ...login,
-        browser,
-        available: (available = true) => browser.send('put', '/api/presence', { available }),
-      };
-    };
-    return {
-      ...diary,
-      app,
-      ctx,
-      clock,
-      events,
-      staff,
-      caller: (from = '+447700900123') => new Caller(app, clinic.numbers[0]!, from),
-    };
-  }
+  const reception = (options: { twilio?: boolean } = {}) => makeReception(db, standin, options);
 
   const callRow = (sid: string) => db.prisma.call.findUniqueOrThrow({ where: { callSid: sid } });
 
@@ -313,8 +263,9 @@ describe.each(databaseKinds())('The reception queue and answering in the browser
       });
       expect(await callRow(jane.sid)).toMatchObject({ outcome: 'abandoned', queueStatus: 'abandoned' });
     }
-    const callBacks = await db.prisma.callBack.findMany({ where: { clinicId: clinic.id } });
-    expect(callBacks.map((c) => c.reason)).toEqual(['abandoned', 'abandoned']);
+    // The second call from the number joins the open entry: one person to ring back, two calls.
+    const callBacks = await db.prisma.callBack.findMany({ where: { clinicId: clinic.id }, include: { calls: true } });
+    expect(callBacks.map((c) => [c.reason, c.calls.length])).toEqual([['abandoned', 2]]);
     expect(await db.prisma.callEvent.count({ where: { callId: callBacks[0]!.callId, kind: 'abandoned' } })).toBe(1);
     const texts = await db.prisma.textMessage.findMany({ where: { clinicId: clinic.id } });
     expect(texts).toEqual([

@@ -242,6 +242,33 @@ describe('The simulator on a fresh machine (a real process, embedded database, n
     }
   }, 60_000);
 
+  it('a caller sent to voicemail who hangs up at the tone is ended as Twilio ends it, and lands on the call-back list as missed', async () => {
+    await openReceptionAllWeek(demo);
+    expect((await owner.call('PUT', '/api/presence', { available: false })).status).toBe(200);
+    let call = await owner.call('POST', base, { from: '+447700900997' });
+    call = await owner.call('POST', `${base}/${call.body.sid}/press`, { digits: '3' });
+    expect(call.body.takes).toBe('a message');
+    call = await owner.call('POST', `${base}/${call.body.sid}/hangup`);
+    expect(call.body.state).toBe('ended');
+    const entry = await until(
+      'the caller to be on the call-back list',
+      async () =>
+        (
+          (await owner.call('GET', `/api/clinics/${clinicId}/call-backs`)).body.callBacks as Array<{
+            fromNumber: string;
+            reason: string;
+            calls: Array<{ missedBecause: string; outcome: string }>;
+          }>
+        ).find((c) => c.fromNumber === '+447700900997'),
+      10_000,
+    );
+    expect(entry).toMatchObject({ reason: 'missed', calls: [{ missedBecause: 'nobody_free', outcome: 'missed' }] });
+    const log = (await owner.call('GET', `/api/clinics/${clinicId}/calls?outcome=missed&limit=5`)).body.calls as Array<{
+      callSid: string;
+    }>;
+    expect(log.map((c) => c.callSid)).toContain(call.body.sid);
+  }, 60_000);
+
   it('a clinic that records calls gets the recording of the whole call, brought home as from Twilio', async () => {
     expect(
       (

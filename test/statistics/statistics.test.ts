@@ -234,7 +234,8 @@ describe.each(databaseKinds())('Call statistics (%s database)', (kind) => {
     await quick.dial();
     await quick.press('3');
     expect(quick.dialled()).toBe('+441632960555');
-    // The test clock stands still: the desk talked for the whole 60 s, so it answered at once.
+    // The desk picks up and presses 1 at the whisper: answered (the test clock stands still, so at once).
+    await (await quick.deskPicksUp()).press('1');
     await quick.dialEnded('completed', 60);
     const gone = line.caller('+447700900202');
     await gone.dial();

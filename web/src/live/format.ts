@@ -22,3 +22,27 @@ export const timeIn = (iso: string, timeZone: string, locale: string) =>
     hour: '2-digit',
     minute: '2-digit',
   });
+
+/** Why nobody answered a caller, in the desk's words (Call.missedBecause). */
+const MISSED: Record<string, string> = {
+  hung_up_waiting: 'Hung up while waiting',
+  longest_wait: 'Waited the longest wait, then voicemail',
+  queue_full: 'Queue was full',
+  nobody_free: 'Nobody was free to answer',
+  desk_unanswered: 'Desk phone not answered',
+  not_put_through: 'Could not be put through',
+  asked_for_message: 'Asked to leave a message',
+  out_of_hours_message: 'Rang out of hours',
+  urgent_out_of_hours: 'Urgent, out of hours',
+};
+
+/** "Nobody was free to answer · waited 2 min · 3 calls": what a call-back entry's calls went through, latest first. */
+export function callBackStory(calls: Array<{ missedBecause: string | null; waitedSeconds: number | null }>): string {
+  const latest = calls.at(-1);
+  const parts: string[] = [];
+  if (latest?.missedBecause) parts.push(MISSED[latest.missedBecause] ?? latest.missedBecause.replace(/_/g, ' '));
+  if (latest?.waitedSeconds != null && latest.waitedSeconds >= 60)
+    parts.push(`waited ${Math.round(latest.waitedSeconds / 60)} min`);
+  if (calls.length > 1) parts.push(`${calls.length} calls`);
+  return parts.join(' · ');
+}

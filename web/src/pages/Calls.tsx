@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, type Load, loadInto } from '../api';
 import { useLiveEvents } from '../live/context';
-import { callerNames, maskNumber, timeIn } from '../live/format';
+import { callBackStory, callerNames, maskNumber, timeIn } from '../live/format';
 import { Loaded } from '../components/Loaded';
 import { RecordingPlayer } from '../components/RecordingPlayer';
 import type {
@@ -19,6 +19,7 @@ const OUTCOMES = [
   'cancelled',
   'reception',
   'voicemail',
+  'missed',
   'abandoned',
   'out_of_hours',
   'failed',
@@ -52,7 +53,7 @@ export function Calls({ clinic }: { clinic: ClinicSummary }) {
   useEffect(loadCallBacks, [loadCallBacks]);
   useLiveEvents(
     (e) => {
-      if (['voicemail.new', 'call.left_queue', 'callback.done'].includes(e.name)) loadCallBacks();
+      if (['voicemail.new', 'callback.added', 'callback.done'].includes(e.name)) loadCallBacks();
       if (e.name === 'call.ended') loadCalls();
     },
     () => {
@@ -100,8 +101,9 @@ export function Calls({ clinic }: { clinic: ClinicSummary }) {
                       owner={false}
                     />
                   ) : (
-                    <span>{cb.reason === 'voicemail' ? 'Voicemail' : 'Hung up while waiting'}</span>
+                    <span>{cb.reason === 'abandoned' ? 'Hung up while waiting' : 'No message left'}</span>
                   )}
+                  <span className="note">{callBackStory(cb.calls)}</span>
                   <span className="note">{when(cb.createdAt)}</span>
                   <button onClick={() => done(cb)}>Mark called back</button>
                 </li>
