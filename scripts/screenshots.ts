@@ -46,8 +46,8 @@ export const SCREENS: Screen[] = [
     file: 'live.png',
     shows: 'Live: a call ringing with who it probably is, callers waiting by name with their wait, the Answer button',
     async take(page, demo) {
-      await page.getByRole('button', { name: 'Away — not taking calls' }).click();
-      await page.getByRole('button', { name: 'Available — taking calls' }).waitFor();
+      await page.getByRole('button', { name: 'Start taking calls' }).click();
+      await page.getByRole('button', { name: 'Stop taking calls' }).waitFor();
       await simulatedCall(demo, '+447700900100', ['3']);
       await simulatedCall(demo, '+447700900998', ['3']);
       await simulatedCall(demo, '+447700900102', []);

@@ -12,6 +12,7 @@ import { cookieJar } from '../http/auth.js';
 import { type ActiveSession, findSession } from '../accounts/sessions.js';
 import type { HubMessages } from '../contracts/events.js';
 import type { AppContext } from '../main/context.js';
+import { disconnected, HEARTBEAT_MS, setLapsedAway, stillConnected } from '../reception/presence.js';
 
 export const clinicRoom = (clinicId: string) => `clinic:${clinicId}`;
 const userRoom = (userId: string) => `user:${userId}`;
@@ -29,6 +30,8 @@ export interface LiveHub {
   io: Server;
   /** Checks every socket on this instance against the database (sessions, memberships) now. */
   recheck(): Promise<void>;
+  /** Presence's beat now: connected people kept live, lapsed ones set away (it also runs every 15 s). */
+  heartbeat(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -111,11 +114,19 @@ export async function attachLiveHub(
   }
 
   io.on('connection', (socket) => {
+    const { userId } = socket.data;
     // A recovered socket gets its old rooms back; syncRooms takes away any it may no longer have.
-    syncRooms(socket).then(
+    // The person is connected (presence counts it) before the dashboard is told it is ready.
+    Promise.all([syncRooms(socket), stillConnected(prisma, [userId], ctx.clock())]).then(
       () => socket.emit('ready', { recovered: socket.recovered } satisfies HubMessages['ready']),
       () => socket.disconnect(true),
     );
+    socket.on('disconnect', () => {
+      void (async () => {
+        const others = (await io.local.fetchSockets()).some((s) => s.data.userId === userId);
+        if (!others) await disconnected(prisma, userId, ctx.clock());
+      })().catch((err) => ctx.logger.warn({ err }, 'could not note a dashboard disconnecting'));
+    });
   });
 
   const unsubscribe = ctx.events.subscribe((event) => {
@@ -172,11 +183,25 @@ export async function attachLiveHub(
   );
   timer.unref();
 
+  /** The people connected here are still there; anyone marked available whose dashboard has gone is set away. */
+  async function heartbeat(): Promise<void> {
+    const sockets = await io.local.fetchSockets();
+    await stillConnected(prisma, [...new Set(sockets.map((s) => s.data.userId))], ctx.clock());
+    await setLapsedAway(ctx);
+  }
+  const beat = setInterval(
+    () => void heartbeat().catch((err) => ctx.logger.warn({ err }, 'could not keep presence up to date')),
+    HEARTBEAT_MS,
+  );
+  beat.unref();
+
   return {
     io: io as unknown as Server,
     recheck,
+    heartbeat,
     close: async () => {
       clearInterval(timer);
+      clearInterval(beat);
       unsubscribe();
       stopActing();
       io.disconnectSockets(true);

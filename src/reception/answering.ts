@@ -4,7 +4,7 @@
 import twilio from 'twilio';
 import type { Services } from '../core/services.js';
 import { stepUrl } from '../voice/steps.js';
-import { staffIdentity } from './queue.js';
+import { uuidFromHex } from '../db/uuid7.js';
 import { Conflict, NotFound, Unavailable, UpstreamFailed } from '../core/errors.js';
 
 export const VOICE_TOKEN_TTL_SECONDS = 600;
@@ -103,4 +103,13 @@ export async function answerCaller(
     now,
   );
   return { callId: call.id, callSid: call.callSid, identity: staffIdentity(input.user.id) };
+}
+
+/** The browser identity Twilio knows a member of staff by (letters, digits and underscores only). */
+export const staffIdentity = (userId: string) => `staff_${userId.replace(/-/g, '')}`;
+
+/** The user id behind an identity this service issued, or null. */
+export function staffIdFromIdentity(identity: string | undefined): string | null {
+  const hex = /^(?:client:)?staff_([0-9a-f]{32})$/.exec(identity ?? '')?.[1];
+  return hex ? uuidFromHex(hex) : null;
 }

@@ -5,7 +5,7 @@ import twilio from 'twilio';
 import type { Services } from '../core/services.js';
 import { e164Schema } from '../core/validation.js';
 import { voiceFor } from '../voice/twiml.js';
-import { staffIdFromIdentity } from './queue.js';
+import { staffIdFromIdentity } from './answering.js';
 
 const { VoiceResponse } = twilio.twiml;
 

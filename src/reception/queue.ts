@@ -1,12 +1,12 @@
 // What a caller who wants a person hears: the clinic's queue with their place in
 // it, a receptionist in the browser, the desk phone, or voicemail — never silence.
 // Queue state lives on the call row; each step is one of Twilio's requests.
-import { uuidFromHex } from '../db/uuid7.js';
 import { addCallEvent } from '../calls/call-events.js';
 import { speakWait } from '../voice/speech.js';
 import type { CallStep, Params } from '../voice/call-step.js';
 import { markAbandoned, type MissedBecause, noteMissed } from './call-backs.js';
 import { availableStaff } from './presence.js';
+import { staffIdentity } from './answering.js';
 import type { StepQuery } from '../voice/steps.js';
 
 // Twilio's own hold music, published for exactly this use.
@@ -31,7 +31,7 @@ export async function toReception(ivr: CallStep): Promise<string> {
   const { prisma } = ivr.deps.db;
   const now = ivr.deps.clock();
   const clinicId = ivr.call.clinic.id;
-  const [staff, settings] = await Promise.all([availableStaff(prisma, clinicId, now), queueSettings(ivr)]);
+  const [staff, settings] = await Promise.all([availableStaff(ivr.deps, clinicId, now), queueSettings(ivr)]);
   if (staff.length > 0) {
     const waiting = await prisma.call.count({ where: { clinicId, queueStatus: 'waiting', id: { not: ivr.call.id } } });
     if (waiting >= settings.maxQueueSize)
@@ -305,13 +305,4 @@ export function voicemailDone(ivr: CallStep): string {
   ivr.say('Thank you. Your message has been recorded and we will call you back. Goodbye.');
   ivr.response.hangup();
   return ivr.twiml();
-}
-
-/** The browser identity Twilio knows a member of staff by (letters, digits and underscores only). */
-export const staffIdentity = (userId: string) => `staff_${userId.replace(/-/g, '')}`;
-
-/** The user id behind an identity this service issued, or null. */
-export function staffIdFromIdentity(identity: string | undefined): string | null {
-  const hex = /^(?:client:)?staff_([0-9a-f]{32})$/.exec(identity ?? '')?.[1];
-  return hex ? uuidFromHex(hex) : null;
 }

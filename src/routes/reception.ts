@@ -17,7 +17,9 @@ const presenceSchema = z.strictObject({ available: z.boolean({ error: 'must be t
 export function staffRoutes(ctx: AppContext): Router {
   const router = Router();
   router.get('/presence', requireSignedIn, async (req, res) => {
-    res.json(wire({ available: await isAvailable(ctx.db.prisma, req.session!.user.id) }) satisfies Presence);
+    res.json(
+      wire({ available: await isAvailable(ctx.db.prisma, req.session!.user.id, ctx.clock()) }) satisfies Presence,
+    );
   });
   router.put('/presence', requireSignedIn, async (req, res) => {
     const { available } = body(req, presenceSchema);

@@ -92,7 +92,10 @@ export const sayable = (text: string): string =>
     .replace(/\s+/g, ' ')
     .trim();
 
-export type StepDeps = Pick<Services, 'config' | 'db' | 'events' | 'clock'>;
+export type StepDeps = Pick<Services, 'config' | 'db' | 'events' | 'clock'> & {
+  /** The phone simulator, when it plays Twilio here (reception then answers in its browser phone). */
+  simulator?: { playsTwilio: boolean };
+};
 
 export class CallStep<D extends StepDeps = StepDeps> {
   readonly response = new VoiceResponse();

@@ -1,6 +1,10 @@
 // A clinic whose reception takes calls: open Mon–Fri 08:30–18:00, Twilio configured for
 // answering in the browser (against the given stand-in), staff who sign in and go available.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { io as connect, type Socket } from 'socket.io-client';
 import type { AppEvent } from '../../src/core/events.js';
+import { attachLiveHub } from '../../src/live/hub.js';
 import type { TwilioStandin } from '../../src/twilio-standin/server.js';
 import { makeTestApp, testClock } from './app.js';
 import { Caller } from './caller.js';
@@ -8,12 +12,34 @@ import type { TestDatabase } from './database.js';
 import { makeDiary } from './diary.js';
 import { browserAgent, makeStaff } from './fixtures.js';
 import { MONDAY_9AM } from './phone-line.js';
+import { until } from './until.js';
 
 export const ACCOUNT = 'AC' + 'a'.repeat(32);
 export const API_KEY = 'SK' + 'b'.repeat(32);
 export const API_SECRET = 'api-secret-for-tests-0123456789';
 export const APP_SID = 'AP' + 'c'.repeat(32);
 
+const running: Array<() => Promise<void>> = [];
+
+/** Stops every reception's server, hub and dashboard connections (call it in afterEach). */
+export async function closeReceptions(): Promise<void> {
+  for (const stop of running.splice(0)) await stop();
+}
+
+/** The dashboard's live connection, as a browser makes it: WebSocket, the session cookie; resolves once the hub says ready. */
+export async function openDashboard(url: string, cookie: string): Promise<Socket> {
+  const socket = connect(url, { transports: ['websocket'], extraHeaders: { cookie }, reconnection: false });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('ready', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return socket;
+}
+
+/**
+ * The clinic, its app on a real HTTP server with the live hub (presence counts a person
+ * only while their dashboard is connected), and its staff. Stopped by closeReceptions().
+ */
 export async function makeReception(db: TestDatabase, standin: TwilioStandin, options: { twilio?: boolean } = {}) {
   const diary = await makeDiary(db.prisma);
   const { clinic } = diary;
@@ -37,22 +63,68 @@ export async function makeReception(db: TestDatabase, standin: TwilioStandin, op
           TWILIO_API_BASE_URL: standin.url,
         };
   const { app, ctx } = makeTestApp(db, { clock, env });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const hub = await attachLiveHub(server, ctx);
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const sockets: Socket[] = [];
+  running.push(async () => {
+    for (const socket of sockets) socket.close();
+    await hub.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
   const events: AppEvent[] = [];
   ctx.events.subscribe((e) => events.push(e));
   const staff = async (role: 'owner' | 'receptionist' = 'receptionist', clinicId = clinic.id) => {
     const login = await makeStaff(db.prisma, clinicId, role);
     const browser = browserAgent(app);
-    if ((await browser.signIn(login)).status !== 200) throw new Error('could not sign in');
-    return {
+    const signedIn = await browser.signIn(login);
+    if (signedIn.status !== 200) throw new Error('could not sign in');
+    const cookie = (signedIn.headers['set-cookie'] as unknown as string[])
+      .find((c) => c.startsWith('sid='))!
+      .split(';')[0]!;
+    let dashboard: Socket | null = null;
+    const person = {
       ...login,
       browser,
-      available: (available = true) => browser.send('put', '/api/presence', { available }),
+      cookie,
+      /** Opens the dashboard (its live connection), once. */
+      openDashboard: async () => {
+        dashboard ??= await openDashboard(url, cookie);
+        sockets.push(dashboard);
+        return dashboard;
+      },
+      /** Closes the dashboard; resolves once the server has seen it go (and, were it their last, noted it). */
+      closeDashboard: async () => {
+        const before = await db.prisma.presence.findUnique({ where: { userId: login.userId } });
+        const id = dashboard?.id;
+        dashboard?.close();
+        dashboard = null;
+        const left = await until('the server to see the dashboard close', async () => {
+          const mine = (await hub.io.local.fetchSockets()).filter((s) => s.data.userId === login.userId);
+          return mine.every((s) => s.id !== id) && { last: mine.length === 0 };
+        });
+        if (left.last)
+          await until('the server to note the last dashboard gone', async () => {
+            const now = await db.prisma.presence.findUnique({ where: { userId: login.userId } });
+            return now?.liveUntil?.getTime() !== before?.liveUntil?.getTime() || undefined;
+          });
+      },
+      /** Goes available (with the dashboard open, as the Live screen's button is pressed) or away. */
+      available: async (available = true) => {
+        if (available) await person.openDashboard();
+        return browser.send('put', '/api/presence', { available });
+      },
     };
+    return person;
   };
   return {
     ...diary,
     app,
     ctx,
+    hub,
+    url,
     clock,
     events,
     staff,

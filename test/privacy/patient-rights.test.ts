@@ -12,7 +12,7 @@ import { rowsMentioning } from '../helpers/privacy.js';
 import { databaseKinds } from '../helpers/services.js';
 import { callSid, signedTwilioPost } from '../helpers/twilio.js';
 import { clinicLine } from '../helpers/phone-line.js';
-import { staffIdentity } from '../../src/reception/queue.js';
+import { staffIdentity } from '../../src/reception/answering.js';
 import type { Caller } from '../helpers/caller.js';
 
 const ACCOUNT = 'AC' + 'a'.repeat(32);

@@ -5,7 +5,7 @@ import { TwilioStandin } from '../../src/twilio-standin/server.js';
 import { TEST_AUTH_TOKEN } from '../helpers/app.js';
 import type { Caller } from '../helpers/caller.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { ACCOUNT, API_KEY, API_SECRET, makeReception } from '../helpers/reception.js';
+import { ACCOUNT, API_KEY, API_SECRET, closeReceptions, makeReception } from '../helpers/reception.js';
 import { databaseKinds } from '../helpers/services.js';
 
 const DESK = '+441632960999';
@@ -18,6 +18,7 @@ describe.each(databaseKinds())('Following up every unanswered caller (%s databas
     standin = new TwilioStandin(ACCOUNT, { authToken: TEST_AUTH_TOKEN, apiKey: API_KEY, apiSecret: API_SECRET });
     await standin.start();
   });
+  afterEach(closeReceptions);
   afterAll(async () => {
     await standin.stop();
     await db.drop();

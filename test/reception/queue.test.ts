@@ -8,7 +8,7 @@ import { browserAgent } from '../helpers/fixtures.js';
 import { databaseKinds } from '../helpers/services.js';
 import { signedTwilioPost } from '../helpers/twilio.js';
 import { expectRequestsMatchTwilio } from '../helpers/twilio-spec.js';
-import { ACCOUNT, API_KEY, API_SECRET, APP_SID, makeReception } from '../helpers/reception.js';
+import { ACCOUNT, API_KEY, API_SECRET, APP_SID, closeReceptions, makeReception } from '../helpers/reception.js';
 
 describe.each(databaseKinds())('The reception queue and answering in the browser (%s database)', (kind) => {
   let db: TestDatabase;
@@ -18,6 +18,7 @@ describe.each(databaseKinds())('The reception queue and answering in the browser
     standin = new TwilioStandin(ACCOUNT, { authToken: TEST_AUTH_TOKEN, apiKey: API_KEY, apiSecret: API_SECRET });
     await standin.start();
   });
+  afterEach(closeReceptions);
   afterAll(async () => {
     // Every REST request the service sent in these scripts is one Twilio documents.
     expectRequestsMatchTwilio(standin.requests);

@@ -153,7 +153,6 @@ describe('The simulator on a fresh machine (a real process, embedded database, n
   it('a caller waits in the queue, reception answers in the simulated browser phone and hangs up; a caller who gives up is on the call-back list', async () => {
     // Reception open all week whatever the hour the test runs, and the owner taking calls.
     await openReceptionAllWeek(demo);
-    expect((await owner.call('PUT', '/api/presence', { available: true })).status).toBe(200);
     // No Twilio to talk to: the dashboard is told its phone is simulated, and gets no token.
     const voice = await owner.call('GET', '/api/voice/token');
     expect(voice.body).toEqual({
@@ -169,6 +168,12 @@ describe('The simulator on a fresh machine (a real process, embedded database, n
     socket.onAny((name: string, event: { data: Record<string, unknown> }) => events.push({ name, data: event.data }));
     try {
       await until('the dashboard socket to be ready', () => socket.connected || undefined, 10_000);
+      // Taking calls, with the dashboard open (presence counts only while it is connected).
+      await until(
+        'going available to be accepted',
+        async () => (await owner.call('PUT', '/api/presence', { available: true })).status === 200 || undefined,
+        10_000,
+      );
       const heard = (call: { body: Record<string, unknown> }) =>
         (call.body.transcript as Array<{ who: string; text: string }>)
           .filter((l) => l.who === 'line')

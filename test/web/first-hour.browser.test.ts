@@ -28,8 +28,8 @@ describeWith(needs.browser, "A newcomer's first hour: npm start on a fresh machi
   it('a caller is queued, answered on the Live screen and hung up on; then Jane books by phone and the open diary shows it', async () => {
     // The receptionist takes calls; with no Twilio, the browser phone is the simulator's.
     const desk = await signedInPage(browser, demo.url, demo.receptionist, errors);
-    await desk.getByRole('button', { name: 'Away — not taking calls' }).click();
-    await desk.getByRole('button', { name: 'Available — taking calls' }).waitFor();
+    await desk.getByRole('button', { name: 'Start taking calls' }).click();
+    await desk.getByRole('button', { name: 'Stop taking calls' }).waitFor();
     await desk.getByText('Phone simulator: answering puts the simulated caller through to this screen.').waitFor();
 
     // The owner plays a patient in another tab.

@@ -101,7 +101,7 @@ export function Calls({ clinic }: { clinic: ClinicSummary }) {
                       owner={false}
                     />
                   ) : (
-                    <span>{cb.reason === 'abandoned' ? 'Hung up while waiting' : 'No message left'}</span>
+                    <span>No message</span>
                   )}
                   <span className="note">{callBackStory(cb.calls)}</span>
                   <span className="note">{when(cb.createdAt)}</span>

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError, type Load, loadInto } from '../api';
 import { Loaded } from '../components/Loaded';
+import { PresenceControl } from '../components/PresenceControl';
 import { callerNames, maskNumber, timeIn, waitText } from '../live/format';
 import { useBrowserPhone } from '../live/phone';
 import { useLiveEvents } from '../live/context';
@@ -89,6 +90,10 @@ export function Live({ clinic }: { clinic: ClinicSummary }) {
         case 'call.left_queue':
           loadQueue();
           break;
+        case 'staff.presence':
+          // Set away elsewhere (another tab, the dashboard gone too long): this screen follows.
+          loadPresence();
+          break;
         case 'call.ended':
           setRinging((list) => list.filter((r) => r.callId !== callId));
           setTalking((list) => list.filter((t) => t.callId !== callId));
@@ -96,25 +101,25 @@ export function Live({ clinic }: { clinic: ClinicSummary }) {
           break;
       }
     },
-    [loadQueue],
+    [loadQueue, loadPresence],
   );
   useLiveEvents(onEvent, () => {
     loadQueue();
     loadPresence();
   });
 
-  async function toggleAvailable() {
-    if (available.state !== 'ready') return;
+  const changeAvailable = useCallback(async (next: boolean) => {
     setBusy('presence');
+    setProblem('');
     try {
-      const r = await api<Presence>('PUT', '/api/presence', { available: !available.value });
+      const r = await api<Presence>('PUT', '/api/presence', { available: next });
       setAvailable({ state: 'ready', value: r.available });
     } catch (err) {
       setProblem((err as ApiError).message);
     } finally {
       setBusy('');
     }
-  }
+  }, []);
 
   async function answer(callId: string) {
     setBusy(callId);
@@ -135,14 +140,13 @@ export function Live({ clinic }: { clinic: ClinicSummary }) {
     <section aria-label="Live" className="live">
       <div className="toolbar">
         {available.state === 'ready' ? (
-          <button
-            aria-pressed={available.value}
-            onClick={toggleAvailable}
-            disabled={busy === 'presence'}
-            className={available.value ? 'on' : 'off'}
-          >
-            {available.value ? 'Available — taking calls' : 'Away — not taking calls'}
-          </button>
+          <PresenceControl
+            available={available.value}
+            changing={busy === 'presence'}
+            cannot={phone.state === 'unavailable' ? phone.reason : undefined}
+            busy={phone.state === 'in-call'}
+            onChange={changeAvailable}
+          />
         ) : available.state === 'error' ? (
           <span role="alert">{available.message}</span>
         ) : (
