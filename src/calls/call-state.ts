@@ -36,6 +36,11 @@ export const callStateSchema = z.object({
   bookedAppointmentId: text,
   /** Dates of birth given on this call that matched nobody: a spoofed caller ID gets three, not three a question. */
   dobFailures: z.number().int().min(0).optional().catch(undefined),
+  /** The place in the queue last said to the caller, and how far into their wait (said again only when it changes, or a minute on). */
+  queueSaid: z
+    .object({ position: z.number().int().min(1), atSeconds: z.number().int().min(0) })
+    .optional()
+    .catch(undefined),
 });
 export type CallState = z.infer<typeof callStateSchema>;
 

@@ -2,12 +2,12 @@
 // it, a receptionist in the browser, the desk phone, or voicemail — never silence.
 // Queue state lives on the call row; each step is one of Twilio's requests.
 import { addCallEvent } from '../calls/call-events.js';
-import { speakWait } from '../voice/speech.js';
 import type { CallStep, Params } from '../voice/call-step.js';
 import { markAbandoned, type MissedBecause, noteMissed } from './call-backs.js';
 import { availableStaff } from './presence.js';
 import { staffIdentity } from './answering.js';
 import type { StepQuery } from '../voice/steps.js';
+import { expectedWaitSeconds, speakQueuePlace, worthSaying } from './wait-estimate.js';
 
 // Twilio's own hold music, published for exactly this use.
 export const HOLD_MUSIC_URL = 'https://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3';
@@ -173,15 +173,23 @@ export async function queueWait(ivr: CallStep, _q: StepQuery<'queue/wait'>, body
     { callId: ivr.call.id, callSid: ivr.call.callSid, from: ivr.call.fromNumber, position, waitSeconds: waited },
     now,
   );
-  const estimate = await estimatedWaitSeconds(ivr, position, Number(body.AvgQueueTime) || 0);
-  const place = position === 1 ? 'You are next in the queue.' : `You are number ${position} in the queue.`;
-  ivr.say(estimate > 0 ? `${place} ${speakWait(estimate)}` : place);
+  const state = ivr.state();
+  if (worthSaying(state.queueSaid, position, waited)) {
+    ivr.say(
+      speakQueuePlace({
+        position,
+        expectedSeconds: expectedWaitSeconds(position, await recentlyAnswered(ivr)),
+        secondsLeft: maxQueueWaitSeconds - waited,
+      }),
+    );
+    await ivr.saveState({ ...state, queueSaid: { position, atSeconds: waited } });
+  }
   ivr.response.play({}, HOLD_MUSIC_URL);
   return ivr.twiml();
 }
 
-/** From how long this clinic's callers waited to be answered in the last two hours; Twilio's average otherwise. */
-async function estimatedWaitSeconds(ivr: CallStep, position: number, twilioAverage: number): Promise<number> {
+/** This clinic's callers answered from the queue or at the desk in the last two hours (the pace the estimate works from). */
+async function recentlyAnswered(ivr: CallStep) {
   const since = new Date(ivr.deps.clock().getTime() - 2 * 3_600_000);
   const recent = await ivr.deps.db.prisma.call.findMany({
     where: {
@@ -194,11 +202,7 @@ async function estimatedWaitSeconds(ivr: CallStep, position: number, twilioAvera
     take: 50,
     orderBy: { queuedAt: 'desc' },
   });
-  const average =
-    recent.length > 0
-      ? recent.reduce((sum, c) => sum + (c.answeredAt!.getTime() - c.queuedAt!.getTime()) / 1000, 0) / recent.length
-      : twilioAverage;
-  return Math.round(average * position);
+  return recent.map((c) => ({ queuedAt: c.queuedAt!, answeredAt: c.answeredAt! }));
 }
 
 /** The <Enqueue> action: the caller has left the queue, one way or another. */

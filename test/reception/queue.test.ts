@@ -109,7 +109,31 @@ describe.each(databaseKinds())('The reception queue and answering in the browser
     await jane.dial();
     await jane.press('3');
     await jane.waitInQueue(2, 10);
-    expect(jane.heard()).toBe('You are number 2 in the queue. The wait is about 4 minutes.');
+    expect(jane.heard()).toBe('You are number 2 in the queue. We expect to answer you in about four minutes.');
+  });
+
+  it('the place and the wait are said when they change or a minute on, not on every loop of the hold music', async () => {
+    const { staff, caller } = await reception();
+    await (await staff()).available();
+    const jane = caller();
+    await jane.dial();
+    await jane.press('3');
+    // Twilio asks the wait URL each time the last answer has finished playing: here every 10 s for 5 minutes.
+    const said: string[] = [];
+    for (let waited = 0; waited < 300; waited += 10) {
+      const position = waited < 150 ? 3 : waited < 200 ? 2 : 1;
+      await jane.waitInQueue(position, waited);
+      if (jane.heard()) said.push(`${waited}: ${jane.heard()}`);
+      expect(jane.twiml).toContain('<Play>'); // hold music every time
+    }
+    expect(said).toEqual([
+      '0: You are number 3 in the queue.',
+      '60: You are number 3 in the queue.',
+      '120: You are number 3 in the queue.',
+      '150: You are number 2 in the queue.',
+      '200: You are next in the queue.',
+      '260: You are next in the queue.',
+    ]);
   });
 
   it('two receptionists answer the same caller at once: exactly one gets them, the other is told who did', async () => {
