@@ -27,6 +27,7 @@ const clinicView = {
   emergencyAdviceApprovedAt: true,
   maxQueueWaitSeconds: true,
   maxQueueSize: true,
+  odsCode: true,
   textMessages: true,
   recordingRetentionDays: true,
   voicemailRetentionDays: true,
@@ -89,6 +90,7 @@ export type ClinicSettings = Partial<
     emergencyAdviceApproved: true;
     maxQueueWaitSeconds: number;
     maxQueueSize: number;
+    odsCode: string | null;
     textMessages: boolean;
     recordingRetentionDays: number;
     voicemailRetentionDays: number;

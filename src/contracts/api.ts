@@ -73,6 +73,8 @@ export interface ClinicSettings extends ClinicSummary {
   emergencyAdviceApprovedAt: string | null;
   maxQueueWaitSeconds: number;
   maxQueueSize: number;
+  /** An English GP practice's ODS code: with it, the NHS cloud-based telephony statistics are offered. */
+  odsCode: string | null;
   textMessages: boolean;
   recordingRetentionDays: number;
   voicemailRetentionDays: number;
@@ -413,6 +415,23 @@ export interface DayTotals {
   callSecondsCount: number;
   /** Calls on which the caller said an urgent phrase and heard the emergency advice. */
   urgent: number;
+  /** NHS England's cloud-based telephony figures for the day (src/statistics/nhs-telephony.ts); null for a day kept before they were counted, whose calls are gone. */
+  cbt: CbtDay | null;
+}
+
+/** One local day's NHS cloud-based telephony figures: counts only, so any month is the exact sum of its days. */
+export interface CbtDay {
+  /** Each class (CBT002–CBT005) and CBT001, all of them, by the NHS time bands. */
+  byBand: Record<'CBT001' | 'CBT002' | 'CBT003' | 'CBT004' | 'CBT005', number[]>;
+  /** CBT003 by the NHS wait buckets: from asking for a person to a person answering. */
+  answeredByWait: number[];
+  /** CBT004 by the NHS wait buckets: from asking for a person (or the call starting) to the call ending. */
+  missedByWait: number[];
+  /** CBT007: CBT003 by the NHS duration buckets, from the answer to the end. */
+  answeredByDuration: number[];
+  /** CBT006: call-backs from the queue dialled, and those a patient answered and confirmed. */
+  callBacksDialled: number;
+  callBacksConnected: number;
 }
 
 /** A day's or a period's totals, and the rates and averages drawn from them (null when nothing to measure). */
@@ -434,6 +453,33 @@ export interface StatisticsReport {
   targets: { answeredWithin20s: number; abandonment: number };
   totals: StatisticsFigures;
   days: Array<StatisticsFigures & { date: string }>;
+  /** NHS England's cloud-based telephony view of the period; null when a day in it has no NHS figures. */
+  nhs: NhsView | null;
+}
+
+export interface NhsBucket {
+  label: string;
+  calls: number;
+}
+
+export interface NhsView {
+  indicators: {
+    CBT001: number;
+    CBT002: number;
+    CBT003: number;
+    CBT004: number;
+    CBT005: number;
+    /** Call-backs from the queue dialled (NHS England's "callbacks made")… */
+    CBT006: number;
+    /** …and those a patient answered and confirmed. */
+    CBT006_connected: number;
+    CBT007: number;
+  };
+  /** CBT001 by NHS England's time bands. */
+  bands: NhsBucket[];
+  answeredByWait: NhsBucket[];
+  missedByWait: NhsBucket[];
+  answeredByDuration: NhsBucket[];
 }
 
 // ---- Data protection: …/patients/:id/erasure, …/audit, …/retention

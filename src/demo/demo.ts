@@ -65,7 +65,7 @@ export async function seedDemoClinicIfEmpty(
  */
 async function giveVoicemailsAudio(prisma: Prisma, clinicId: string, audio: DemoAudio): Promise<void> {
   const calls = await prisma.call.findMany({
-    where: { clinicId, callBack: { is: { reason: 'voicemail' } } },
+    where: { clinicId, outcome: 'voicemail' },
     select: { id: true, callSid: true, startedAt: true, durationSeconds: true },
   });
   const key = await clinicDataKey(prisma, audio.masterKey, clinicId);

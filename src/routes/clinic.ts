@@ -75,6 +75,13 @@ const settingsSchema = z
       .int('must be a whole number')
       .min(1, 'must be at least 1')
       .max(100, 'must be at most 100'),
+    // NHS ODS codes of GP practices: a letter and five digits (A81001), written any case.
+    odsCode: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]\d{5}$/, "must be the practice's ODS code: a letter and five digits, like A81001")
+      .nullable(),
     textMessages: z.boolean({ error: 'must be true or false' }),
     recordingRetentionDays: days(1, 730),
     voicemailRetentionDays: days(1, 730),

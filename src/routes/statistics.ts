@@ -3,8 +3,8 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { requireOwner } from '../http/auth.js';
 import type { AppContext } from '../main/context.js';
-import { periodReport, reportCsv } from '../statistics/statistics.js';
-import { InvalidInput } from '../core/errors.js';
+import { nhsMonthCsv, periodReport, reportCsv } from '../statistics/statistics.js';
+import { Conflict, InvalidInput } from '../core/errors.js';
 import { query } from '../http/input.js';
 import { wire } from '../http/wire.js';
 import type { StatisticsReport } from '../contracts/api.js';
@@ -44,6 +44,34 @@ export function statisticsRoutes(ctx: AppContext, report: RequestHandler): Route
       .set('Content-Disposition', `attachment; filename="call-statistics-${r.from}-${r.to}.csv"`)
       .type('text/csv; charset=utf-8')
       .send(reportCsv(r));
+  });
+  const monthSchema = z.strictObject({
+    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month like 2027-03'),
+  });
+  // NHS England's cloud-based telephony figures for a month, for an English GP practice (one with an ODS code).
+  router.get('/statistics/nhs.csv', requireOwner, report, async (req, res) => {
+    const { month } = query(req, monthSchema);
+    const clinic = await prisma.clinic.findUniqueOrThrow({
+      where: { id: req.membership!.clinicId },
+      select: { id: true, timeZone: true, odsCode: true },
+    });
+    if (!clinic.odsCode)
+      throw new Conflict(
+        'no_ods_code',
+        "The NHS telephony statistics are for English GP practices: set the practice's ODS code in Settings first.",
+      );
+    const today = DateTime.fromJSDate(ctx.clock(), { zone: clinic.timeZone }).toFormat('yyyy-MM');
+    if (month > today) throw new InvalidInput('month: must not be after this month', 'month');
+    const csv = await nhsMonthCsv(prisma, { ...clinic, odsCode: clinic.odsCode }, month, ctx.clock());
+    if (csv === null)
+      throw new Conflict(
+        'nhs_figures_missing',
+        'Some days of this month were counted before the NHS figures were, and their calls have since been deleted.',
+      );
+    res
+      .set('Content-Disposition', `attachment; filename="nhs-telephony-${clinic.odsCode}-${month}.csv"`)
+      .type('text/csv; charset=utf-8')
+      .send(csv);
   });
   return router;
 }

@@ -15,6 +15,8 @@ import {
   TARGETS,
 } from './tally.js';
 import { toCsv } from '../core/csv.js';
+import { Prisma as PrismaTypes } from '../generated/prisma/client.js';
+import { NHS_CSV_HEADER, nhsMonthRows, nhsView, readCbtDay } from './nhs-telephony.js';
 
 export interface ClinicZone {
   id: string;
@@ -129,16 +131,24 @@ async function computeDays(prisma: Prisma, clinic: ClinicZone, dates: string[]):
 }
 
 type StoredDay = DayTotals & { day: Date };
-const fromStored = ({ day: _day, ...totals }: StoredDay): DayTotals => ({
+type StoredRow = Omit<StoredDay, 'cbt'> & { cbt: unknown };
+const fromStored = ({ day: _day, ...totals }: StoredRow): DayTotals => ({
   callsByHour: totals.callsByHour,
-  ...(Object.fromEntries(COUNTERS.map((k) => [k, totals[k]])) as Omit<DayTotals, 'callsByHour'>),
+  ...(Object.fromEntries(COUNTERS.map((k) => [k, totals[k]])) as Omit<DayTotals, 'callsByHour' | 'cbt'>),
+  cbt: readCbtDay(totals.cbt),
 });
 
 async function storeDays(prisma: Prisma, clinicId: string, days: Array<[string, DayTotals]>, now: Date): Promise<void> {
   if (days.length === 0) return;
   // Another instance (or request) may have stored some first; the first one stands.
   await prisma.callStatsDay.createMany({
-    data: days.map(([date, totals]) => ({ clinicId, day: asDbDate(date), ...totals, computedAt: now })),
+    data: days.map(([date, { cbt, ...totals }]) => ({
+      clinicId,
+      day: asDbDate(date),
+      ...totals,
+      cbt: cbt ? (cbt as unknown as PrismaTypes.InputJsonValue) : PrismaTypes.DbNull,
+      computedAt: now,
+    })),
     skipDuplicates: true,
   });
 }
@@ -166,6 +176,29 @@ async function clinicLife(prisma: Prisma, clinic: ClinicZone, now: Date): Promis
   return { first: candidates.sort()[0] ?? today, today };
 }
 
+/**
+ * Days kept before the NHS figures were counted: counted now from the call log, while it
+ * still holds their calls (a purged day stays without them, and says so).
+ */
+async function fillInNhsFigures(prisma: Prisma, clinic: ClinicZone, byDate: Map<string, DayTotals>): Promise<void> {
+  const without = [...byDate].filter(([, t]) => !t.cbt).map(([date]) => date);
+  if (without.length === 0) return;
+  const oldest = await prisma.call.findFirst({
+    where: { clinicId: clinic.id },
+    orderBy: { startedAt: 'asc' },
+    select: { startedAt: true },
+  });
+  const purgedThrough = oldest ? localDate(oldest.startedAt, clinic.timeZone) : '9999-12-31';
+  const countable = without.filter((date) => date > purgedThrough);
+  for (const [date, totals] of await computeDays(prisma, clinic, countable)) {
+    await prisma.callStatsDay.updateMany({
+      where: { clinicId: clinic.id, day: asDbDate(date), cbt: { equals: PrismaTypes.DbNull } },
+      data: { cbt: totals.cbt as unknown as PrismaTypes.InputJsonValue },
+    });
+    byDate.get(date)!.cbt = totals.cbt;
+  }
+}
+
 /** Each day's totals for a period: stored days as stored, closed days computed and stored now, open days computed live. */
 export async function dailyTotals(
   prisma: Prisma,
@@ -178,7 +211,7 @@ export async function dailyTotals(
   const [first, last] = [from > life.first ? from : life.first, to < life.today ? to : life.today];
   const byDate = new Map<string, DayTotals>();
   if (first <= last) {
-    const stored = inPages<StoredDay>((after, take) =>
+    const stored = inPages<StoredRow>((after, take) =>
       prisma.callStatsDay.findMany({
         where: {
           clinicId: clinic.id,
@@ -189,6 +222,7 @@ export async function dailyTotals(
       }),
     );
     for await (const page of stored) for (const s of page) byDate.set(s.day.toISOString().slice(0, 10), fromStored(s));
+    await fillInNhsFigures(prisma, clinic, byDate);
     const missing = datesBetween(first, last).filter((d) => !byDate.has(d));
     const computed = await computeDays(prisma, clinic, missing);
     const closedThrough = lastClosedDay(now, clinic.timeZone);
@@ -260,7 +294,33 @@ export async function periodReport(prisma: Prisma, clinic: ClinicZone, from: str
     targets: TARGETS,
     totals: { ...totals, ...figuresOf(totals) },
     days: days.map((d) => ({ date: d.date, ...d.totals, ...figuresOf(d.totals) })),
+    nhs: nhsView(totals.cbt),
   };
+}
+
+/**
+ * NHS England's monthly cloud-based telephony figures for one practice, as CSV (local
+ * days of the month up to today). Null when a day of it was kept before these figures were
+ * counted and its calls are gone.
+ */
+export async function nhsMonthCsv(
+  prisma: Prisma,
+  clinic: ClinicZone & { odsCode: string },
+  month: string,
+  now: Date,
+): Promise<string | null> {
+  const start = DateTime.fromISO(`${month}-01`, { zone: 'utc' });
+  const from = start.toISODate()!;
+  const end = start.endOf('month').toISODate()!;
+  const days = await dailyTotals(prisma, clinic, from, end, now);
+  if (days.some((d) => !d.totals.cbt)) return null;
+  return toCsv(
+    nhsMonthRows(
+      clinic.odsCode,
+      days.map((d) => ({ date: d.date, cbt: d.totals.cbt! })),
+    ),
+    NHS_CSV_HEADER,
+  );
 }
 
 const CSV_COLUMNS = [

@@ -3,6 +3,7 @@
 // sums of days and nothing in them names a caller.
 import { DateTime } from 'luxon';
 import type { DayTotals, StatisticsFigures } from '../contracts/api.js';
+import { addCall, emptyCbtDay, sumCbt } from './nhs-telephony.js';
 
 export type { DayTotals };
 
@@ -19,6 +20,8 @@ export interface CallFacts {
   durationSeconds: number | null;
   /** The caller said an urgent phrase (the call's timeline has an `urgent` event). */
   urgent?: boolean;
+  /** The caller chose to be rung back from the queue. */
+  queueCallBack?: boolean;
 }
 
 export interface CallBackFacts {
@@ -54,7 +57,8 @@ export const COUNTERS = [
 
 export const emptyTotals = (): DayTotals => ({
   callsByHour: Array<number>(24).fill(0),
-  ...(Object.fromEntries(COUNTERS.map((k) => [k, 0])) as Omit<DayTotals, 'callsByHour'>),
+  ...(Object.fromEntries(COUNTERS.map((k) => [k, 0])) as Omit<DayTotals, 'callsByHour' | 'cbt'>),
+  cbt: emptyCbtDay(),
 });
 
 const seconds = (from: Date, to: Date) => Math.max(0, Math.round((to.getTime() - from.getTime()) / 1000));
@@ -75,6 +79,7 @@ export function tallyDay(
     if (c.direction !== 'inbound' || !within(c.startedAt, day.from, day.to)) continue;
     t.calls++;
     t.callsByHour[DateTime.fromJSDate(c.startedAt, { zone: day.timeZone }).hour]!++;
+    addCall(t.cbt!, c, day.timeZone);
     if (c.durationSeconds !== null) {
       t.callSecondsTotal += c.durationSeconds;
       t.callSecondsCount++;
@@ -115,6 +120,8 @@ export function sumTotals(days: DayTotals[]): DayTotals {
     for (const k of COUNTERS) t[k] = k === 'longestAnswerSeconds' ? Math.max(t[k], d[k]) : t[k] + d[k];
     d.callsByHour.forEach((n, hour) => (t.callsByHour[hour]! += n));
   }
+  // The NHS figures only when every day has them (a day kept before they were counted has none).
+  t.cbt = days.every((d) => d.cbt) ? sumCbt(days.map((d) => d.cbt!)) : null;
   return t;
 }
 

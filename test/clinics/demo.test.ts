@@ -126,7 +126,7 @@ describe('The demo clinic, written to an empty embedded database', () => {
 
     // Every voicemail on the call-back list plays: stored, encrypted with the clinic's key, MP3 inside.
     const voicemails = await db.prisma.call.findMany({
-      where: { clinicId: clinic.id, callBack: { is: { reason: 'voicemail' } } },
+      where: { clinicId: clinic.id, outcome: 'voicemail' },
       include: { recordings: true },
     });
     expect(voicemails.length).toBeGreaterThan(0);
@@ -163,6 +163,20 @@ describe('The demo clinic, written to an empty embedded database', () => {
     expect(report.totals.answered).toBeGreaterThan(0);
     expect(report.totals.booked).toBeGreaterThan(0);
     expect(report.totals.abandoned).toBeGreaterThan(0);
+    // NHS England's classes: every call in exactly one, on the demo's week.
+    const nhs = report.nhs!.indicators;
+    expect(nhs.CBT001).toBe(plan.calls.length);
+    expect(nhs.CBT002 + nhs.CBT003 + nhs.CBT004 + nhs.CBT005).toBe(nhs.CBT001);
+    expect(nhs.CBT007).toBe(nhs.CBT003);
+    expect(Math.min(nhs.CBT002, nhs.CBT003, nhs.CBT004)).toBeGreaterThan(0);
+    // Every unanswered call that wanted a person is followed up, one open entry per number.
+    const openEntries = await db.prisma.callBack.findMany({ where: { clinicId: clinic.id, doneAt: null } });
+    expect(new Set(openEntries.map((b) => b.fromNumber)).size).toBe(openEntries.length);
+    expect(
+      await db.prisma.call.count({
+        where: { clinicId: clinic.id, outcome: { in: ['voicemail', 'abandoned'] }, callBackId: null },
+      }),
+    ).toBe(0);
 
     // Only once: a second start finds the clinic and adds nothing.
     expect(await seedDemoClinicIfEmpty(db.prisma, WEDNESDAY)).toBeNull();

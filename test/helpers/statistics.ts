@@ -48,6 +48,7 @@ export async function seedCallsOfMonday7June(prisma: Prisma, clinic: { id: strin
   await add('2027-06-06T23:30:00Z', {
     queuedAfter: 10,
     answeredAfter: 20,
+    endedAfter: 80,
     duration: 90,
     outcome: 'reception',
     queueStatus: 'answered',
@@ -55,6 +56,7 @@ export async function seedCallsOfMonday7June(prisma: Prisma, clinic: { id: strin
   await add('2027-06-07T07:05:00Z', {
     queuedAfter: 30,
     answeredAfter: 15,
+    endedAfter: 170,
     duration: 200,
     outcome: 'reception',
     queueStatus: 'answered',
@@ -62,6 +64,7 @@ export async function seedCallsOfMonday7June(prisma: Prisma, clinic: { id: strin
   await add('2027-06-07T07:40:00Z', {
     queuedAfter: 20,
     answeredAfter: 45,
+    endedAfter: 280,
     duration: 300,
     outcome: 'reception',
     queueStatus: 'answered',
@@ -78,6 +81,7 @@ export async function seedCallsOfMonday7June(prisma: Prisma, clinic: { id: strin
   await add('2027-06-07T09:00:00Z', { duration: 300, outcome: 'call_back', direction: 'outbound' }); // staff ringing back: not an incoming call
   const voicemail = await add('2027-06-07T12:00:00Z', {
     queuedAfter: 15,
+    endedAfter: 65,
     duration: 80,
     outcome: 'voicemail',
     queueStatus: 'left',

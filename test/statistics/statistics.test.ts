@@ -58,6 +58,21 @@ describe.each(databaseKinds())('Call statistics (%s database)', (kind) => {
     averageAbandonedWaitSeconds: 70,
     averageCallSeconds: 134,
     bookedOrChanged: 2,
+    // NHS England's classes by time band (00–06, 06–08, 08–10, 10–12, 12–14, 14–16, 16–18, 18–18:30, 18:30–24).
+    cbt: {
+      byBand: {
+        CBT001: [1, 0, 5, 0, 1, 0, 0, 0, 1],
+        CBT002: [0, 0, 2, 0, 0, 0, 0, 0, 1], // booked, moved; out of hours
+        CBT003: [1, 0, 2, 0, 0, 0, 0, 0, 0], // answered at 00:30, 08:05, 08:40
+        CBT004: [0, 0, 1, 0, 1, 0, 0, 0, 0], // gave up at 09:10; voicemail at 13:00
+        CBT005: [0, 0, 0, 0, 0, 0, 0, 0, 0],
+      },
+      answeredByWait: [3, 0, 0, 0], // 20, 15 and 45 s
+      missedByWait: [0, 2, 0, 0], // 70 and 65 s
+      answeredByDuration: [1, 0, 2, 0], // 60, 155 and 235 s talking
+      callBacksDialled: 0,
+      callBacksConnected: 0,
+    },
   };
   const TUESDAY = {
     date: '2027-06-08',
@@ -95,6 +110,18 @@ describe.each(databaseKinds())('Call statistics (%s database)', (kind) => {
       longestAnswerSeconds: 45,
     });
 
+    // The NHS view of the period: every call in one class, and the page's figures are the month file's.
+    expect(report.body.nhs.indicators).toEqual({
+      CBT001: 9,
+      CBT002: 4,
+      CBT003: 3,
+      CBT004: 2,
+      CBT005: 0,
+      CBT006: 0,
+      CBT006_connected: 0,
+      CBT007: 3,
+    });
+    expect(report.body.nhs.answeredByWait[0]).toEqual({ label: 'Within 1 minute', calls: 3 });
     const csv = await browser.get(`${url}.csv?from=2027-06-07&to=2027-06-08`);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     const lines = csv.text.trim().split('\n');
@@ -112,6 +139,38 @@ describe.each(databaseKinds())('Call statistics (%s database)', (kind) => {
     await db.prisma.call.deleteMany({ where: { clinicId: clinic.id } });
     const after = await browser.get(`${url}?from=2027-06-07&to=2027-06-08`);
     expect(after.body).toEqual(report.body);
+    // The NHS month file, after the call log is gone: from the kept days.
+    const noCode = await browser.get(`${url}/nhs.csv?month=2027-06`);
+    expect(noCode.status).toBe(409);
+    expect(noCode.body.error.message).toContain("set the practice's ODS code in Settings");
+    const settings = `/api/clinics/${clinic.id}`;
+    expect((await browser.send('patch', settings, { odsCode: 'A8100' })).body.error).toMatchObject({
+      field: 'odsCode',
+      message: expect.stringContaining('a letter and five digits'),
+    });
+    expect((await browser.send('patch', settings, { odsCode: ' a81001 ' })).body.odsCode).toBe('A81001');
+    expect((await browser.get(`${url}/nhs.csv?month=2027-13`)).body.error).toMatchObject({ field: 'month' });
+    expect((await browser.get(`${url}/nhs.csv?month=2027-07`)).body.error).toMatchObject({ field: 'month' });
+    const nhs = await browser.get(`${url}/nhs.csv?month=2027-06`);
+    expect(nhs.status).toBe(200);
+    expect(nhs.headers['content-disposition']).toContain('nhs-telephony-A81001-2027-06.csv');
+    const nhsRows = nhs.text
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
+    expect(nhs.text.split('\n')[0]).toBe('Date,PRACTICE_CODE,Indicator,Breakdown,Category,Value');
+    const sumOf = (indicator: string, breakdown: string, dates = ['2027-06-07', '2027-06-08']) =>
+      nhsRows
+        .filter((r) => r[2] === indicator && r[3] === breakdown && dates.includes(r[0]!))
+        .reduce((n, r) => n + Number(r[5]), 0);
+    for (const k of ['CBT001', 'CBT002', 'CBT003', 'CBT004', 'CBT005'] as const)
+      expect([k, sumOf(k, 'Time_Category')]).toEqual([k, report.body.nhs.indicators[k]]);
+    expect(sumOf('CBT007', 'Duration')).toBe(3);
+    expect(nhsRows).toContainEqual(['2027-06-07', 'A81001', 'CBT004', 'Wait_Time', '1 to 2 minutes', '2']);
+    expect(new Set(nhsRows.map((r) => r[0])).size).toBe(30); // every day of June
+    // Without the clinic's own data for a day (June's other days) the rows are zeros, not missing.
+    expect(sumOf('CBT001', 'Time_Category', ['2027-06-20'])).toBe(0);
   });
 
   it('a day still open is counted live and not kept, so a late callback still counts', async () => {

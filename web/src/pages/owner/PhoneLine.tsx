@@ -4,7 +4,15 @@ import { FormEnd } from '../../components/FormEnd';
 import { useSubmit } from '../../components/useSubmit';
 import type { ClinicSettings } from '../../../../src/contracts/api';
 
-const TEXTS = ['name', 'greeting', 'emergencyMessage', 'recordingNotice', 'fallbackNumber', 'receptionNumber'] as const;
+const TEXTS = [
+  'name',
+  'greeting',
+  'emergencyMessage',
+  'recordingNotice',
+  'fallbackNumber',
+  'receptionNumber',
+  'odsCode',
+] as const;
 type Form = Record<(typeof TEXTS)[number], string> & {
   recordCalls: boolean;
   textMessages: boolean;
@@ -125,6 +133,10 @@ export function PhoneLine({ clinic, onSaved }: { clinic: ClinicSettings; onSaved
           />
         </label>
       </div>
+      <label>
+        NHS ODS practice code (English GP practices: the NHS telephony statistics)
+        <input maxLength={6} placeholder="A81001" autoComplete="off" {...text('odsCode')} />
+      </label>
       {save.done && <p role="status">{save.done} The next call uses it.</p>}
       <FormEnd error={save.error} busy={save.busy} label="Save phone line" busyLabel="Saving…" />
     </form>

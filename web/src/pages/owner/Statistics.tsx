@@ -2,7 +2,18 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, type Load, loadInto } from '../../api';
 import { BarChart } from '../../components/BarChart';
 import { Loaded } from '../../components/Loaded';
-import type { ClinicSummary, StatisticsReport } from '../../../../src/contracts/api';
+import type { ClinicSummary, NhsBucket, StatisticsReport } from '../../../../src/contracts/api';
+
+const NHS_CLASSES = [
+  ['CBT001', 'Inbound calls', 'every call to your numbers'],
+  ['CBT002', 'Ended in the phone menu', 'self-service, opening hours, out of hours'],
+  ['CBT003', 'Answered by a person', 'in the browser or at the desk phone'],
+  ['CBT004', 'Missed', 'wanted a person and was not answered, voicemail included'],
+  ['CBT005', 'Call-back requested', 'from the queue'],
+  ['CBT006', 'Call-backs dialled', 'from the queue'],
+  ['CBT006_connected', 'Call-backs connected', 'answered and confirmed by the patient'],
+  ['CBT007', 'Answered calls by duration', 'equals CBT003'],
+] as const;
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 const todayIn = (timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date());
@@ -59,7 +70,12 @@ export function Statistics({ clinic }: { clinic: ClinicSummary }) {
         </a>
       </div>
       <Loaded load={report} loading="Loading statistics…" retry={load}>
-        {(r) => <ReportView report={r} />}
+        {(r) => (
+          <>
+            <ReportView report={r} />
+            <NhsTelephony report={r} clinicId={clinic.id} month={period.to.slice(0, 7)} />
+          </>
+        )}
       </Loaded>
     </section>
   );
@@ -195,5 +211,70 @@ function ReportView({ report }: { report: StatisticsReport }) {
         />
       </div>
     </>
+  );
+}
+
+function BucketTable({ title, buckets }: { title: string; buckets: NhsBucket[] }) {
+  return (
+    <table className="compact">
+      <caption>{title}</caption>
+      <thead>
+        <tr>
+          {buckets.map((b) => (
+            <th key={b.label} scope="col">
+              {b.label}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        <tr>
+          {buckets.map((b) => (
+            <td key={b.label}>{b.calls}</td>
+          ))}
+        </tr>
+      </tbody>
+    </table>
+  );
+}
+
+/** NHS England's cloud-based telephony view of the period, and the month's file for a practice with an ODS code. */
+function NhsTelephony({ report, clinicId, month }: { report: StatisticsReport; clinicId: string; month: string }) {
+  const nhs = report.nhs;
+  return (
+    <section aria-labelledby="nhs-title" className="nhs">
+      <h2 id="nhs-title">NHS cloud-based telephony</h2>
+      {!nhs ? (
+        <p className="note">
+          Some days of this period were counted before the NHS figures were, and their calls have since been deleted.
+        </p>
+      ) : (
+        <>
+          <table aria-label="NHS indicators">
+            <tbody>
+              {NHS_CLASSES.map(([code, name, note]) => (
+                <tr key={code}>
+                  <th scope="row">
+                    {code.replace('_connected', '')} {name}
+                    <span className="note"> — {note}</span>
+                  </th>
+                  <td>{nhs.indicators[code]}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <BucketTable title="Inbound calls by time of day (CBT001)" buckets={nhs.bands} />
+          <BucketTable title="Answered calls by wait (CBT003)" buckets={nhs.answeredByWait} />
+          <BucketTable title="Missed calls by wait before ending (CBT004)" buckets={nhs.missedByWait} />
+          <BucketTable title="Answered calls by duration (CBT007)" buckets={nhs.answeredByDuration} />
+        </>
+      )}
+      <p>
+        <a href={`/api/clinics/${clinicId}/statistics/nhs.csv?month=${month}`} download>
+          Download {month} for NHS England (CSV)
+        </a>{' '}
+        <span className="note">needs the practice's ODS code in Settings (English GP practices).</span>
+      </p>
+    </section>
   );
 }

@@ -1,0 +1,5 @@
+-- AlterTable
+ALTER TABLE "CallStatsDay" ADD COLUMN     "cbt" JSONB;
+
+-- AlterTable
+ALTER TABLE "Clinic" ADD COLUMN     "odsCode" TEXT;
