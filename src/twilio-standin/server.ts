@@ -16,6 +16,27 @@ export interface RecordedRequest {
   response?: { status: number; body: unknown };
 }
 
+/** A call placed through the REST API, with what Twilio was asked to do when it is answered. */
+export interface OutboundCall {
+  sid: string;
+  to: string;
+  from: string;
+  /** Where Twilio fetches the TwiML when the callee answers. */
+  url: string;
+  method: string;
+  statusCallback: string | null;
+  statusCallbackEvent: string[];
+  /** How long it rings before Twilio gives up (no-answer). */
+  timeout: number;
+  /** Answering-machine detection asked for (`Enable` or `DetectMessageEnd`), if any. */
+  machineDetection: string | null;
+  status: string;
+  createdAt: Date;
+}
+
+/** Twilio rings at most 600 s; this stand-in also refuses under 15 s, which lets the callee's voicemail take the call before a person can. */
+export const OUTBOUND_MIN_TIMEOUT = 15;
+
 export interface StandinRecording {
   sid: string;
   callSid: string;
@@ -34,6 +55,10 @@ const rfc2822 = (d: Date) => d.toUTCString().replace('GMT', '+0000');
 export class TwilioStandin {
   readonly requests: RecordedRequest[] = [];
   readonly calls = new Map<string, { sid: string; status: string; url?: string; twiml?: string }>();
+  /** Calls the service placed (`POST …/Calls.json`), as Twilio keeps them: whoever plays the callee answers them. */
+  readonly outbound = new Map<string, OutboundCall>();
+  /** An outbound call was placed: whatever plays the callee (a test, the phone simulator) is told. */
+  onOutboundCall?: (call: OutboundCall) => void;
   readonly recordings = new Map<string, StandinRecording>();
   readonly messages: Array<{ sid: string; to: string; from?: string; body: string; status: string }> = [];
   readonly dequeued: Array<{ queueSid: string; callSid: string; url: string }> = [];
@@ -133,6 +158,42 @@ export class TwilioStandin {
       this.error(res, fault.status, fault.code, fault.message);
     });
 
+    // Places a call (Twilio's "Create a Call"): To, From and a Url are required; the callee is played by whoever listens.
+    app.post(`${API}/Calls.json`, (req, res) => {
+      const form = req.body as Record<string, string | string[] | undefined>;
+      const one = (k: string) => (Array.isArray(form[k]) ? form[k]![0] : form[k]) as string | undefined;
+      const [to, from, url] = [one('To'), one('From'), one('Url')];
+      if (!to || !from) return this.error(res, 400, 21201, 'No called number is specified');
+      if (!url) return this.error(res, 400, 21205, 'Url parameter is required');
+      const timeout = one('Timeout') === undefined ? 60 : Number(one('Timeout'));
+      if (!Number.isInteger(timeout) || timeout < OUTBOUND_MIN_TIMEOUT || timeout > 600)
+        return this.error(
+          res,
+          400,
+          21210,
+          `Timeout must be a whole number of seconds from ${OUTBOUND_MIN_TIMEOUT} to 600 (the stand-in's floor: shorter lets the callee's voicemail win)`,
+        );
+      const events = form.StatusCallbackEvent;
+      const call: OutboundCall = {
+        sid: sid('CA'),
+        to,
+        from,
+        url,
+        method: one('Method') ?? 'POST',
+        statusCallback: one('StatusCallback') ?? null,
+        statusCallbackEvent: (Array.isArray(events) ? events : events ? [events] : ['completed']).flatMap((e) =>
+          e.split(' '),
+        ),
+        timeout,
+        machineDetection: one('MachineDetection') ?? null,
+        status: 'queued',
+        createdAt: new Date(),
+      };
+      this.outbound.set(call.sid, call);
+      this.calls.set(call.sid, { sid: call.sid, status: call.status, url });
+      res.status(201).json({ ...this.callResource(call.sid, call.status), direction: 'outbound-api', to, from });
+      this.onOutboundCall?.(call);
+    });
     app.post(`${API}/Calls/:Sid.json`, (req, res) => {
       const call = this.calls.get(String(req.params.Sid)) ?? { sid: String(req.params.Sid), status: 'in-progress' };
       if (req.body.Url) call.url = req.body.Url;
@@ -270,6 +331,28 @@ export class TwilioStandin {
       return this.error(res, 404, 20404, 'The requested resource was not found');
     next();
   };
+
+  /**
+   * The form Twilio sends about a placed call (to its Url when answered, to its status
+   * callback as it progresses): the callee's leg, `outbound-api`, with `extra` such as
+   * CallStatus, AnsweredBy or CallDuration.
+   */
+  outboundParams(callSid: string, extra: Record<string, string>): Record<string, string> {
+    const call = this.outbound.get(callSid);
+    if (!call) throw new Error(`no outbound call ${callSid}`);
+    return {
+      AccountSid: this.accountSid,
+      ApiVersion: '2010-04-01',
+      CallSid: call.sid,
+      From: call.from,
+      To: call.to,
+      Caller: call.from,
+      Called: call.to,
+      Direction: 'outbound-api',
+      CallStatus: call.status,
+      ...extra,
+    };
+  }
 
   private error(res: Response, status: number, code: number, message: string) {
     res.status(status).json({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });

@@ -38,6 +38,41 @@ describe("The Twilio stand-in speaks Twilio's REST API as Twilio describes it", 
     expectRequestsMatchTwilio(standin.requests);
   });
 
+  it('places an outbound call as Twilio describes it, tells whoever plays the callee, and refuses a ring under 15 s', async () => {
+    const client = createTwilioRest({ twilio: { accountSid: ACCOUNT, authToken: TOKEN, apiBaseUrl: standin.url } })!;
+    const placed: string[] = [];
+    standin.onOutboundCall = (call) => placed.push(call.sid);
+    const first = standin.requests.length;
+    const call = await client.calls.create({
+      to: '+447700900123',
+      from: '+441632960000',
+      url: 'https://phone.example.com/twilio/call-back/answered?callBack=1',
+      timeout: 20,
+      statusCallback: 'https://phone.example.com/twilio/call-back/status?callBack=1',
+      statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+      machineDetection: 'Enable',
+    });
+    expect(call).toMatchObject({ sid: expect.stringMatching(/^CA[0-9a-f]{32}$/), direction: 'outbound-api' });
+    expect(placed).toEqual([call.sid]);
+    expect(standin.outbound.get(call.sid)).toMatchObject({
+      to: '+447700900123',
+      timeout: 20,
+      machineDetection: 'Enable',
+      statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+    });
+    expect(standin.outboundParams(call.sid, { CallStatus: 'in-progress', AnsweredBy: 'human' })).toMatchObject({
+      CallSid: call.sid,
+      Direction: 'outbound-api',
+      To: '+447700900123',
+      AnsweredBy: 'human',
+    });
+    await expect(
+      client.calls.create({ to: '+447700900123', from: '+441632960000', url: 'https://x.example/a', timeout: 10 }),
+    ).rejects.toMatchObject({ status: 400, code: 21210 });
+    expectRequestsMatchTwilio(standin.requests.slice(first));
+    standin.onOutboundCall = undefined;
+  });
+
   it('refuses wrong credentials the way Twilio does (401, code 20003)', async () => {
     const client = createTwilioRest({
       twilio: { accountSid: ACCOUNT, authToken: 'f'.repeat(32), apiBaseUrl: standin.url },
