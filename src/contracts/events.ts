@@ -77,3 +77,12 @@ export interface HubMessages {
   /** The person left this clinic (removed, or it closed): its screen closes. */
   'clinic.left': { name: 'clinic.left'; clinicId: string; at: string; data: Record<string, never> };
 }
+
+/**
+ * What a dashboard tells the hub. `answering`: the Live screen (with its phone and its
+ * idle check) is open on this connection, or closed; presence counts only such
+ * connections. Acknowledged once recorded.
+ */
+export interface DashboardMessages {
+  answering: (on: boolean, done: () => void) => void;
+}

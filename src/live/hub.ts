@@ -10,7 +10,7 @@ import cookieParser from 'cookie-parser';
 import { Server, type Socket } from 'socket.io';
 import { cookieJar } from '../http/auth.js';
 import { type ActiveSession, findSession } from '../accounts/sessions.js';
-import type { HubMessages } from '../contracts/events.js';
+import type { DashboardMessages, HubMessages } from '../contracts/events.js';
 import type { AppContext } from '../main/context.js';
 import { disconnected, HEARTBEAT_MS, setLapsedAway, stillConnected } from '../reception/presence.js';
 
@@ -24,6 +24,8 @@ const RECOVERY_MS = 2 * 60_000;
 interface SocketData {
   userId: string;
   tokenHash: string;
+  /** The Live screen is open on this connection: the person can answer calls through it. */
+  answering?: boolean;
 }
 
 export interface LiveHub {
@@ -69,26 +71,24 @@ export async function attachLiveHub(
   const link = options.redisUrl
     ? await (await import('./redis-link.js')).connectRedis(options.redisUrl, ctx.logger)
     : null;
-  const io = new Server<
-    Record<string, never>,
-    Record<string, (event: unknown) => void>,
-    Record<string, never>,
-    SocketData
-  >(server, {
-    serveClient: false,
-    // A handshake without a live session is refused before anything is kept for it (an
-    // open connection costs memory until it times out, so anyone could pile them up).
-    allowRequest: (req, callback) => {
-      if (!sameOrigin(req, ctx.config.publicBaseUrl)) return callback(null, false);
-      sessionOf(req).then(
-        (session) => callback(null, session !== null),
-        () => callback(null, false),
-      );
+  const io = new Server<DashboardMessages, Record<string, (event: unknown) => void>, Record<string, never>, SocketData>(
+    server,
+    {
+      serveClient: false,
+      // A handshake without a live session is refused before anything is kept for it (an
+      // open connection costs memory until it times out, so anyone could pile them up).
+      allowRequest: (req, callback) => {
+        if (!sameOrigin(req, ctx.config.publicBaseUrl)) return callback(null, false);
+        sessionOf(req).then(
+          (session) => callback(null, session !== null),
+          () => callback(null, false),
+        );
+      },
+      // Middlewares run again on recovery, so a recovered socket is let in only with a live session.
+      connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: false },
+      ...(link ? { adapter: link.adapter } : {}),
     },
-    // Middlewares run again on recovery, so a recovered socket is let in only with a live session.
-    connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: false },
-    ...(link ? { adapter: link.adapter } : {}),
-  });
+  );
 
   io.use((socket, next) => {
     sessionOf(socket.request).then(
@@ -113,18 +113,36 @@ export async function attachLiveHub(
     socket.join([...allowed, userRoom(socket.data.userId), sessionRoom(socket.data.tokenHash)]);
   }
 
+  /** Whether another connection on this instance still has the person's Live screen open. */
+  const stillAnswering = async (userId: string) =>
+    (await io.local.fetchSockets()).some((s) => s.data.userId === userId && s.data.answering);
+
   io.on('connection', (socket) => {
     const { userId } = socket.data;
     // A recovered socket gets its old rooms back; syncRooms takes away any it may no longer have.
-    // The person is connected (presence counts it) before the dashboard is told it is ready.
-    Promise.all([syncRooms(socket), stillConnected(prisma, [userId], ctx.clock())]).then(
+    syncRooms(socket).then(
       () => socket.emit('ready', { recovered: socket.recovered } satisfies HubMessages['ready']),
       () => socket.disconnect(true),
     );
+    // The Live screen opened or closed on this connection: presence counts only open ones.
+    socket.on('answering', (on, done) => {
+      const was = socket.data.answering === true;
+      socket.data.answering = on === true;
+      const now = ctx.clock();
+      const noted = socket.data.answering
+        ? stillConnected(prisma, [userId], now)
+        : was
+          ? stillAnswering(userId).then((others) => (others ? undefined : disconnected(prisma, userId, now)))
+          : Promise.resolve();
+      noted.then(
+        () => typeof done === 'function' && done(),
+        (err) => ctx.logger.warn({ err }, 'could not note the Live screen opening or closing'),
+      );
+    });
     socket.on('disconnect', () => {
+      if (!socket.data.answering) return;
       void (async () => {
-        const others = (await io.local.fetchSockets()).some((s) => s.data.userId === userId);
-        if (!others) await disconnected(prisma, userId, ctx.clock());
+        if (!(await stillAnswering(userId))) await disconnected(prisma, userId, ctx.clock());
       })().catch((err) => ctx.logger.warn({ err }, 'could not note a dashboard disconnecting'));
     });
   });
@@ -185,7 +203,7 @@ export async function attachLiveHub(
 
   /** The people connected here are still there; anyone marked available whose dashboard has gone is set away. */
   async function heartbeat(): Promise<void> {
-    const sockets = await io.local.fetchSockets();
+    const sockets = (await io.local.fetchSockets()).filter((s) => s.data.answering);
     await stillConnected(prisma, [...new Set(sockets.map((s) => s.data.userId))], ctx.clock());
     await setLapsedAway(ctx);
   }

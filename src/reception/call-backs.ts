@@ -38,32 +38,66 @@ const STILL_WAITING = ['waiting', 'claimed', 'desk'];
 /**
  * Puts a call on the call-back list, once: on the open entry for its number when there
  * is one (withheld numbers get their own), else on a new entry. A stronger reason (a
- * message) raises the entry's; a weaker one leaves it. Null when the call was already on it.
+ * message) raises the entry's; a weaker one leaves it. A message left on a call whose
+ * entry was already marked done opens it again (or joins the number's open one), so no
+ * message goes unheard. Null when the call was already on the list and nothing changed.
  */
 async function followUp(tx: Tx, callId: string, reason: CallBackReason, now: Date) {
   const call = await tx.call.findUniqueOrThrow({
     where: { id: callId },
     select: { clinicId: true, fromNumber: true, callBackId: true },
   });
-  if (!call.callBackId) {
-    // A race for the same number's open entry is settled by its unique index: one insert wins, the other joins.
+  if (call.callBackId) {
+    const entry = await tx.callBack.findUniqueOrThrow({ where: { id: call.callBackId } });
+    if (RANK[reason] <= RANK[entry.reason as CallBackReason]) return null;
+    if (!entry.doneAt) {
+      await tx.callBack.update({ where: { id: entry.id }, data: { reason } });
+      return { callBackId: entry.id, joined: entry.callId !== callId };
+    }
+    // Marked done before the message came: the message needs someone to hear it.
+    const open = await openEntryFor(tx, call);
+    if (open) {
+      await tx.call.update({ where: { id: callId }, data: { callBackId: open.id } });
+      if (RANK[reason] > RANK[open.reason as CallBackReason])
+        await tx.callBack.update({ where: { id: open.id }, data: { reason } });
+      return { callBackId: open.id, joined: true };
+    }
+    await tx.callBack.update({ where: { id: entry.id }, data: { reason, doneAt: null, doneBy: null } });
+    return { callBackId: entry.id, joined: entry.callId !== callId };
+  }
+  // A race for the number's open entry is settled by its unique index: one insert wins,
+  // the other joins. Should the open entry be marked done in between, try again.
+  for (let attempt = 0; attempt < 3; attempt++) {
     await tx.callBack.createMany({
       data: [{ clinicId: call.clinicId, callId, reason, fromNumber: call.fromNumber, createdAt: now }],
       skipDuplicates: true,
     });
+    const entry = (await tx.callBack.findUnique({ where: { callId } })) ?? (await openEntryFor(tx, call));
+    if (!entry) continue;
+    await tx.call.update({ where: { id: callId }, data: { callBackId: entry.id } });
+    if (RANK[reason] > RANK[entry.reason as CallBackReason])
+      await tx.callBack.update({ where: { id: entry.id }, data: { reason } });
+    return { callBackId: entry.id, joined: entry.callId !== callId };
   }
-  const entry =
-    (call.callBackId ? await tx.callBack.findUnique({ where: { id: call.callBackId } }) : null) ??
-    (await tx.callBack.findUnique({ where: { callId } })) ??
-    (await tx.callBack.findFirstOrThrow({
-      where: { clinicId: call.clinicId, fromNumber: call.fromNumber, doneAt: null },
-      orderBy: { createdAt: 'asc' },
-    }));
-  const linked = await tx.call.updateMany({ where: { id: callId, callBackId: null }, data: { callBackId: entry.id } });
-  if (RANK[reason] > RANK[entry.reason as CallBackReason])
-    await tx.callBack.update({ where: { id: entry.id }, data: { reason } });
-  return linked.count === 1 ? { callBackId: entry.id, joined: entry.callId !== callId } : null;
+  throw new Error('could not put the call on the call-back list');
 }
+
+/** The number's open entry, if it has one (withheld numbers never share). */
+function openEntryFor(tx: Tx, call: { clinicId: string; fromNumber: string }) {
+  if (!joinsOpenEntry(call.fromNumber)) return Promise.resolve(null);
+  return tx.callBack.findFirst({
+    where: { clinicId: call.clinicId, fromNumber: call.fromNumber, doneAt: null },
+    orderBy: { createdAt: 'asc' },
+  });
+}
+
+/**
+ * Twilio's stand-ins for a withheld caller ID (the keypad spelling of ANONYMOUS,
+ * UNAVAILABLE, RESTRICTED and BLOCKED, or words): such callers are different people.
+ * The partial unique index in the follow-up migration lists the same numbers.
+ */
+export const WITHHELD_NUMBERS = ['+266696687', '+86282452253', '+7378742833', '+2562533'];
+export const joinsOpenEntry = (from: string) => from.startsWith('+') && !WITHHELD_NUMBERS.includes(from);
 
 /**
  * Why the caller was not put through, noted where the line decides it (voicemail, a
@@ -105,11 +139,11 @@ export function announceFollowUp(deps: Pick<Services, 'events'>, f: FollowedUp |
     );
 }
 
-/** In the caller's transaction: a caller still waiting for reception is abandoned. Null if they were not waiting. */
-async function abandon(tx: Tx, callId: string, now: Date): Promise<FollowedUp | null> {
+/** In the caller's transaction: a caller still waiting for reception (in one of `from`) is abandoned. Null if they were not. */
+async function abandon(tx: Tx, callId: string, now: Date, from = STILL_WAITING): Promise<FollowedUp | null> {
   const left = await tx.call.updateMany({
-    where: { id: callId, queueStatus: { in: STILL_WAITING } },
-    data: { queueStatus: 'abandoned', outcome: 'abandoned', claimedBy: null },
+    where: { id: callId, queueStatus: { in: from } },
+    data: { queueStatus: 'abandoned', outcome: 'abandoned', claimedBy: null, answeredAt: null, answeredBy: null },
   });
   if (left.count === 0) return null;
   await tx.call.updateMany({ where: { id: callId, missedBecause: null }, data: { missedBecause: 'hung_up_waiting' } });
@@ -139,6 +173,21 @@ async function abandon(tx: Tx, callId: string, now: Date): Promise<FollowedUp | 
 export async function markAbandoned(deps: CallBackDeps, callId: string): Promise<void> {
   const now = deps.clock();
   announceFollowUp(deps, await deps.db.prisma.$transaction((tx) => abandon(tx, callId, now)), now);
+}
+
+/**
+ * The browser that was ringing for a claimed caller never answered. If the caller has
+ * already hung up (their final status came while the browser still rang, so it looked
+ * answered), they are abandoned now; otherwise false, and the line carries on to voicemail.
+ */
+export async function abandonIfEnded(deps: CallBackDeps, callId: string): Promise<boolean> {
+  const now = deps.clock();
+  const followed = await deps.db.prisma.$transaction(async (tx) => {
+    const ended = await tx.call.findFirst({ where: { id: callId, endedAt: { not: null } }, select: { id: true } });
+    return ended ? abandon(tx, callId, now, ['answered']) : null;
+  });
+  announceFollowUp(deps, followed, now);
+  return followed !== null;
 }
 
 /** What the call row says when its final status arrives. */
@@ -175,11 +224,15 @@ export async function followUpEndedCall(
   });
   const heard = row.outcome === 'voicemail';
   const reason: CallBackReason = heard ? 'voicemail' : 'missed';
-  if (!heard) await tx.call.update({ where: { id: call.id }, data: { outcome: 'missed' } });
+  // What the call did stays its outcome (booked, then asked for a message; out of hours): only an empty one becomes missed.
+  const outcome = row.outcome ?? reason;
+  if (!row.outcome) await tx.call.update({ where: { id: call.id }, data: { outcome } });
   const f = await followUp(tx, call.id, reason, now);
-  if (f && !heard) await queueMissedCallText(tx, { clinicId: row.clinicId, to: row.fromNumber, now });
+  const closed = call.missedBecause === 'out_of_hours_message' || call.missedBecause === 'urgent_out_of_hours';
+  // No "sorry we missed you" text in the night to someone who rang a closed clinic.
+  if (f && !heard && !closed) await queueMissedCallText(tx, { clinicId: row.clinicId, to: row.fromNumber, now });
   return {
-    outcome: reason,
+    outcome,
     followed: f && { ...f, clinicId: row.clinicId, callId: call.id, callSid: row.callSid, reason, leftQueue: false },
   };
 }

@@ -21,8 +21,8 @@ export interface Waiting {
 export const servableNow = (w: Waiting, now: Date): boolean => !w.taken && (w.notBefore === null || w.notBefore <= now);
 
 /** The next to serve at `now`: the earliest joined of those that can be served now, ties by id; null if none. */
-export function nextToServe(waiting: readonly Waiting[], now: Date): Waiting | null {
-  let best: Waiting | null = null;
+export function nextToServe<W extends Waiting>(waiting: readonly W[], now: Date): W | null {
+  let best: W | null = null;
   for (const w of waiting) {
     if (!servableNow(w, now)) continue;
     if (

@@ -3,7 +3,7 @@
 // Queue state lives on the call row; each step is one of Twilio's requests.
 import { addCallEvent } from '../calls/call-events.js';
 import type { CallStep, Params } from '../voice/call-step.js';
-import { markAbandoned, type MissedBecause, noteMissed } from './call-backs.js';
+import { abandonIfEnded, markAbandoned, type MissedBecause, noteMissed } from './call-backs.js';
 import { availableStaff } from './presence.js';
 import { staffIdentity } from './answering.js';
 import type { StepQuery } from '../voice/steps.js';
@@ -129,9 +129,10 @@ export async function deskDialled(ivr: CallStep): Promise<string> {
     select: { queueStatus: true },
   });
   if (call.queueStatus === 'answered') return ivr.goodbye();
+  // One write, so the call's end (which may come at any moment) sees both or neither.
   await ivr.deps.db.prisma.call.updateMany({
     where: { id: ivr.call.id, queueStatus: 'desk' },
-    data: { queueStatus: 'left' },
+    data: { queueStatus: 'left', missedBecause: 'desk_unanswered' },
   });
   return voicemail(ivr, 'Sorry, nobody at reception could answer.', 'desk_unanswered');
 }
@@ -260,9 +261,11 @@ export async function connectToStaff(ivr: CallStep, q: StepQuery<'queue/connect'
 /** The receptionist's <Dial> ended: goodbye after a conversation, voicemail if the browser never answered. */
 export async function connectedResult(ivr: CallStep, _q: StepQuery<'queue/connected'>, body: Params): Promise<string> {
   if (body.DialCallStatus === 'completed') return ivr.goodbye();
+  // The caller may have hung up while the browser rang (and their end looked answered).
+  if (await abandonIfEnded(ivr.deps, ivr.call.id)) return ivr.twiml();
   await ivr.deps.db.prisma.call.updateMany({
     where: { id: ivr.call.id, queueStatus: 'answered' },
-    data: { queueStatus: 'left', answeredAt: null, answeredBy: null, outcome: null },
+    data: { queueStatus: 'left', answeredAt: null, answeredBy: null, outcome: null, missedBecause: 'not_put_through' },
   });
   return voicemail(ivr, 'Sorry, reception could not take your call after all.', 'not_put_through');
 }

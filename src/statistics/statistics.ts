@@ -177,25 +177,23 @@ async function clinicLife(prisma: Prisma, clinic: ClinicZone, now: Date): Promis
 }
 
 /**
- * Days kept before the NHS figures were counted: counted now from the call log, while it
- * still holds their calls (a purged day stays without them, and says so).
+ * Days kept before the NHS figures were counted: counted now from the call log, but
+ * kept only where it still holds every call the day had (its count matches the kept
+ * one) — a day partly purged stays without them, and says so, rather than under-count.
  */
 async function fillInNhsFigures(prisma: Prisma, clinic: ClinicZone, byDate: Map<string, DayTotals>): Promise<void> {
   const without = [...byDate].filter(([, t]) => !t.cbt).map(([date]) => date);
   if (without.length === 0) return;
-  const oldest = await prisma.call.findFirst({
-    where: { clinicId: clinic.id },
-    orderBy: { startedAt: 'asc' },
-    select: { startedAt: true },
-  });
-  const purgedThrough = oldest ? localDate(oldest.startedAt, clinic.timeZone) : '9999-12-31';
-  const countable = without.filter((date) => date > purgedThrough);
-  for (const [date, totals] of await computeDays(prisma, clinic, countable)) {
+  const recounted = await computeDays(prisma, clinic, without);
+  for (const date of without) {
+    const kept = byDate.get(date)!;
+    const now = recounted.get(date)!;
+    if (now.calls !== kept.calls) continue;
     await prisma.callStatsDay.updateMany({
       where: { clinicId: clinic.id, day: asDbDate(date), cbt: { equals: PrismaTypes.DbNull } },
-      data: { cbt: totals.cbt as unknown as PrismaTypes.InputJsonValue },
+      data: { cbt: now.cbt as unknown as PrismaTypes.InputJsonValue },
     });
-    byDate.get(date)!.cbt = totals.cbt;
+    kept.cbt = now.cbt;
   }
 }
 

@@ -170,13 +170,12 @@ export async function applyStatusCallback(deps: CallDeps, params: z.infer<typeof
     if (!TERMINAL.has(params.CallStatus)) return null;
     const closed = await tx.call.updateMany({
       where: { id: call.id, endedAt: null },
-      data: {
-        endedAt: at,
-        durationSeconds: params.CallDuration ?? null,
-        outcome: call.outcome ?? (params.CallStatus === 'completed' ? null : 'failed'),
-      },
+      data: { endedAt: at, durationSeconds: params.CallDuration ?? null },
     });
     if (closed.count === 0) return null;
+    // Only where nothing else has said what happened (read again now, not from before the row was locked).
+    if (params.CallStatus !== 'completed')
+      await tx.call.updateMany({ where: { id: call.id, outcome: null }, data: { outcome: 'failed' } });
     await forgetWhatTheCallerSaid(tx, call.id);
     const row = await tx.call.findUniqueOrThrow({ where: { id: call.id } });
     // The end decides whether a caller who wanted someone is followed up, in the same

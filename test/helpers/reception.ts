@@ -26,13 +26,18 @@ export async function closeReceptions(): Promise<void> {
   for (const stop of running.splice(0)) await stop();
 }
 
-/** The dashboard's live connection, as a browser makes it: WebSocket, the session cookie; resolves once the hub says ready. */
-export async function openDashboard(url: string, cookie: string): Promise<Socket> {
+/**
+ * The dashboard's live connection, as a browser makes it: WebSocket, the session cookie;
+ * resolves once the hub says ready and — with the Live screen open, as by default — has
+ * recorded that this connection can answer calls.
+ */
+export async function openDashboard(url: string, cookie: string, options: { live?: boolean } = {}): Promise<Socket> {
   const socket = connect(url, { transports: ['websocket'], extraHeaders: { cookie }, reconnection: false });
   await new Promise<void>((resolve, reject) => {
     socket.once('ready', () => resolve());
     socket.once('connect_error', reject);
   });
+  if (options.live !== false) await socket.emitWithAck('answering', true);
   return socket;
 }
 

@@ -231,15 +231,53 @@ describe.each(databaseKinds())('Following up every unanswered caller (%s databas
     ]);
   });
 
+  it('a caller who hangs up while the browser rings for them, their end arriving first, is abandoned once the ring ends', async () => {
+    const r = await clinicWith();
+    const anna = await r.staff();
+    await anna.available();
+    const jane = r.caller();
+    await jane.dial();
+    await jane.press('3');
+    await jane.waitInQueue(1, 5);
+    const { id } = await callRow(jane.sid);
+    expect((await anna.browser.send('post', `/api/clinics/${r.clinic.id}/calls/${id}/answer`)).status).toBe(200);
+    await jane.movedTo(standin.dequeued.at(-1)!.url); // the browser rings
+    await ends(jane, 20); // she hangs up first; Twilio's <Dial> action comes after
+    await jane.dialEnded('no-answer', 0);
+    expect(await callRow(jane.sid)).toMatchObject({
+      outcome: 'abandoned',
+      queueStatus: 'abandoned',
+      answeredAt: null,
+      answeredBy: null,
+    });
+    expect((await entries(r.clinic.id)).map((e) => e.reason)).toEqual(['abandoned']);
+  });
+
+  it('what a call did stays its outcome, and a clinic that was closed sends no "sorry we missed you" text in the night', async () => {
+    const r = await clinicWith({ available: false });
+    await db.prisma.clinic.update({ where: { id: r.clinic.id }, data: { textMessages: true } });
+    await db.prisma.openingHours.deleteMany({ where: { clinicId: r.clinic.id } }); // closed all week
+    const late = r.caller('+447700900611');
+    await late.dial();
+    await late.press('3');
+    expect(late.heard()).toContain('Reception is not taking calls at the moment.');
+    await late.press('1'); // a message
+    expect(late.recorder()).toBeDefined();
+    await ends(late, 30); // hangs up at the tone
+    expect(await callRow(late.sid)).toMatchObject({ outcome: 'out_of_hours', missedBecause: 'out_of_hours_message' });
+    expect((await entries(r.clinic.id)).map((e) => e.reason)).toEqual(['missed']);
+    expect(await db.prisma.textMessage.count({ where: { clinicId: r.clinic.id } })).toBe(0);
+  });
+
   it('withheld numbers are never merged: each unanswered call is its own entry', async () => {
     const { clinic, caller } = await clinicWith({ available: false });
-    for (const from of ['anonymous', 'anonymous', 'unknown']) {
+    for (const from of ['anonymous', 'anonymous', 'unknown', '+266696687', '+266696687']) {
       const someone = caller(from);
       await someone.dial();
       await someone.press('3');
       await ends(someone, 15);
     }
-    expect((await entries(clinic.id)).map((e) => e.calls.length)).toEqual([1, 1, 1]);
+    expect((await entries(clinic.id)).map((e) => e.calls.length)).toEqual([1, 1, 1, 1, 1]);
   });
 
   it('a caller who books by themselves, or is answered, is not followed up', async () => {

@@ -96,6 +96,23 @@ describe.each(databaseKinds())('Presence (%s database)', (kind) => {
     expect((await anna.browser.get('/api/presence')).body).toEqual({ available: false });
   });
 
+  it('only the Live screen counts: a dashboard open on another screen does not take calls, and leaving Live is closing it', async () => {
+    const r = await makeReception(db, standin);
+    const anna = await r.staff();
+    const diary = await openDashboard(r.url, anna.cookie, { live: false });
+    try {
+      expect((await anna.browser.send('put', '/api/presence', { available: true })).status).toBe(409);
+      await diary.emitWithAck('answering', true); // she opens Live
+      expect((await anna.browser.send('put', '/api/presence', { available: true })).status).toBe(200);
+      expect(await callerGoesTo(r, '+447700900251')).toBe('queue');
+      await diary.emitWithAck('answering', false); // and goes back to the Diary
+      r.clock.advance(RECONNECT_GRACE_MS + 1_000);
+      expect(await callerGoesTo(r, '+447700900252')).toBe('voicemail');
+    } finally {
+      diary.close();
+    }
+  });
+
   it('going available needs the dashboard open and answering in the browser set up, and says so', async () => {
     const r = await makeReception(db, standin);
     const anna = await r.staff();

@@ -168,6 +168,7 @@ describe('The simulator on a fresh machine (a real process, embedded database, n
     socket.onAny((name: string, event: { data: Record<string, unknown> }) => events.push({ name, data: event.data }));
     try {
       await until('the dashboard socket to be ready', () => socket.connected || undefined, 10_000);
+      await socket.emitWithAck('answering', true); // the Live screen is open
       // Taking calls, with the dashboard open (presence counts only while it is connected).
       await until(
         'going available to be accepted',

@@ -1,3 +1,4 @@
+import { Prisma } from '../../src/generated/prisma/client.js';
 import { scheduleClosingDays, statisticsJobs } from '../../src/statistics/jobs.js';
 import { closeDays } from '../../src/statistics/statistics.js';
 import { makeTestApp, testClock } from '../helpers/app.js';
@@ -171,6 +172,33 @@ describe.each(databaseKinds())('Call statistics (%s database)', (kind) => {
     expect(new Set(nhsRows.map((r) => r[0])).size).toBe(30); // every day of June
     // Without the clinic's own data for a day (June's other days) the rows are zeros, not missing.
     expect(sumOf('CBT001', 'Time_Category', ['2027-06-20'])).toBe(0);
+  });
+
+  it('a day kept before the NHS figures existed gets them from its calls, unless some of its calls are gone', async () => {
+    const clinic = await seededClinic();
+    const { browser, url } = await ownerOf(clinic.id, utc('2027-06-14T09:00:00Z'));
+    await browser.get(`${url}?from=2027-06-07&to=2027-06-08`); // both days kept, with the figures
+    const forget = () =>
+      db.prisma.callStatsDay.updateMany({ where: { clinicId: clinic.id }, data: { cbt: Prisma.DbNull } });
+    await forget();
+    const again = await browser.get(`${url}?from=2027-06-07&to=2027-06-08`);
+    expect(again.body.nhs.indicators.CBT001).toBe(9);
+    expect(await db.prisma.callStatsDay.count({ where: { clinicId: clinic.id, cbt: { equals: Prisma.DbNull } } })).toBe(
+      0,
+    );
+    // Monday's calls partly purged: its figures would under-count, so it has none, and says so.
+    await forget();
+    const monday = await db.prisma.call.findFirstOrThrow({
+      where: { clinicId: clinic.id, outcome: 'booked' },
+    });
+    await db.prisma.call.delete({ where: { id: monday.id } });
+    const partial = await browser.get(`${url}?from=2027-06-07&to=2027-06-08`);
+    expect(partial.body.nhs).toBeNull();
+    expect(partial.body.days.map((d: { cbt: unknown }) => d.cbt === null)).toEqual([true, false]);
+    await db.prisma.clinic.update({ where: { id: clinic.id }, data: { odsCode: 'A81001' } });
+    const file = await browser.get(`${url}/nhs.csv?month=2027-06`);
+    expect(file.status).toBe(409);
+    expect(file.body.error.code).toBe('nhs_figures_missing');
   });
 
   it('a day still open is counted live and not kept, so a late callback still counts', async () => {

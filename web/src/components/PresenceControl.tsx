@@ -46,8 +46,14 @@ export function PresenceControl(props: {
   const quiet = now - lastActive.current;
   const warning = available && quiet >= IDLE_WARNING_MS;
   const secondsLeft = Math.max(0, Math.ceil((IDLE_WARNING_MS + IDLE_ANSWER_MS - quiet) / 1000));
+  // Once per quiet spell: a failed request is shown, not retried every second.
+  const triedAway = useRef(false);
   useEffect(() => {
-    if (warning && secondsLeft === 0 && !changing) {
+    if (!available) triedAway.current = false;
+  }, [available]);
+  useEffect(() => {
+    if (warning && secondsLeft === 0 && !changing && !triedAway.current) {
+      triedAway.current = true;
       setSetAwayIdle(true);
       onChange(false, 'idle');
     }

@@ -1,11 +1,16 @@
 // One live connection per signed-in page, shared by every screen: each screen
 // subscribes to the events it shows and refetches when the connection comes back.
 import { createContext, type ReactNode, useContext, useEffect, useRef } from 'react';
+import type { Socket } from 'socket.io-client';
 import { type LiveEvent, type LiveState, useLive } from './socket';
 
 type Listener = { onEvent: (e: LiveEvent) => void; onResync: () => void };
 
-const LiveContext = createContext<{ subscribe(l: Listener): () => void } | null>(null);
+const LiveContext = createContext<{
+  subscribe(l: Listener): () => void;
+  /** The Live screen opened (true) or closed: presence counts a person only while it is open. */
+  answering(on: boolean): void;
+} | null>(null);
 
 export function LiveProvider({
   clinicId,
@@ -17,10 +22,12 @@ export function LiveProvider({
   onState: (s: LiveState) => void;
 }) {
   const listeners = useRef(new Set<Listener>());
+  const answering = useRef<{ current: boolean; socket?: Socket }>({ current: false });
   const state = useLive(
     clinicId,
     (e) => listeners.current.forEach((l) => l.onEvent(e)),
     () => listeners.current.forEach((l) => l.onResync()),
+    answering.current,
   );
   useEffect(() => onState(state), [state, onState]);
   const value = useRef({
@@ -28,8 +35,21 @@ export function LiveProvider({
       listeners.current.add(l);
       return () => void listeners.current.delete(l);
     },
+    answering(on: boolean) {
+      answering.current.current = on;
+      answering.current.socket?.emit('answering', on, () => undefined);
+    },
   });
   return <LiveContext.Provider value={value.current}>{children}</LiveContext.Provider>;
+}
+
+/** Tells the hub the Live screen is open while the calling component is mounted. */
+export function useAnswering(): void {
+  const live = useContext(LiveContext);
+  useEffect(() => {
+    live?.answering(true);
+    return () => live?.answering(false);
+  }, [live]);
 }
 
 /** Calls `onEvent` for each live event of the clinic and `onResync` after a reconnect that may have missed some. */

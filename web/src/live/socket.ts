@@ -17,15 +17,23 @@ export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'ended';
  * Calls `onEvent` for each event of `clinicId`, and `onResync` whenever the socket
  * (re)connects, so the screen can fetch the current state it may have missed.
  */
-export function useLive(clinicId: string, onEvent: (e: LiveEvent) => void, onResync: () => void): LiveState {
+export function useLive(
+  clinicId: string,
+  onEvent: (e: LiveEvent) => void,
+  onResync: () => void,
+  /** Whether the Live screen is open now (told to the hub on every connection, and when it changes). */
+  answering: { current: boolean; socket?: Socket },
+): LiveState {
   const [state, setState] = useState<LiveState>('connecting');
   const handlers = useRef({ onEvent, onResync });
   handlers.current = { onEvent, onResync };
   useEffect(() => {
     const socket: Socket = io({ transports: ['websocket'], reconnectionDelayMax: 5_000 });
+    answering.socket = socket;
     let first = true;
     socket.on('ready', (info: HubMessages['ready']) => {
       setState('live');
+      if (answering.current) socket.emit('answering', true, () => undefined);
       // A recovered socket got the missed events itself; a fresh one refetches.
       if (!first && !info.recovered) handlers.current.onResync();
       first = false;
@@ -44,8 +52,9 @@ export function useLive(clinicId: string, onEvent: (e: LiveEvent) => void, onRes
       if (!(name in HUB_MESSAGES) && event?.clinicId === clinicId) handlers.current.onEvent(event);
     });
     return () => {
+      answering.socket = undefined;
       socket.disconnect();
     };
-  }, [clinicId]);
+  }, [clinicId, answering]);
   return state;
 }

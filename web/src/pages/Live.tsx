@@ -4,7 +4,7 @@ import { Loaded } from '../components/Loaded';
 import { PresenceControl } from '../components/PresenceControl';
 import { callerNames, maskNumber, timeIn, waitText } from '../live/format';
 import { useBrowserPhone } from '../live/phone';
-import { useLiveEvents } from '../live/context';
+import { useAnswering, useLiveEvents } from '../live/context';
 import type { LiveEvent } from '../live/socket';
 import type { CallerMatch } from '../../../src/contracts/events';
 import type { ClinicSummary, Presence, QueueEntry, QueueList } from '../../../src/contracts/api';
@@ -40,6 +40,8 @@ export function Live({ clinic }: { clinic: ClinicSummary }) {
   const [busy, setBusy] = useState('');
   const [now, setNow] = useState(() => Date.now());
   const { phone, expectCall, mute, hangUp } = useBrowserPhone();
+  // Callers are put through to this person only while this screen (its phone, its idle check) is open.
+  useAnswering();
   const queueNow = useRef<Waiting[]>([]);
   queueNow.current = queue.state === 'ready' ? queue.value : [];
 
