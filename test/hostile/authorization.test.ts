@@ -43,6 +43,7 @@ const OWNER_ONLY = [
   'GET /staff',
   'GET /statistics',
   'GET /statistics.csv',
+  'GET /statistics/nhs.csv',
   'PATCH ',
   'PATCH /appointment-types/:typeId',
   'PATCH /booking-rules',
