@@ -7,7 +7,7 @@ import type { Prisma } from '../db/database.js';
 import type { Services } from '../core/services.js';
 import { addCallEvent } from '../calls/call-events.js';
 import { queueRecordingFetch, recordingStatusOf } from '../recordings/pipeline.js';
-import { queueMissedCallText } from '../texts/texts.js';
+import { callOffMissedCallText, queueMissedCallText } from '../texts/texts.js';
 import { NotFound } from '../core/errors.js';
 import type { CallBackEntry } from '../contracts/api.js';
 
@@ -283,6 +283,8 @@ export async function applyVoicemailCallback(deps: CallBackDeps, cb: VoicemailCa
     if (!heard) return null;
     await tx.call.update({ where: { id: call.id }, data: { outcome: 'voicemail', queueStatus: 'left' } });
     await addCallEvent(tx, call.id, 'voicemail', now, { seconds: cb.durationSeconds ?? null });
+    // The call's end may have come first and queued a "sorry we missed you": a message was left after all.
+    await callOffMissedCallText(tx, { clinicId: call.clinicId, to: call.fromNumber });
     // Before or after the final status: either way the message is what the entry is about.
     const followed = await followUp(tx, call.id, 'voicemail', now);
     return { call, recordingId: recording.id, followed };

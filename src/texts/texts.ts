@@ -18,6 +18,8 @@ export interface TextInput {
   body: string;
   /** At most one text per key, ever (enforced by a unique index). */
   dedupeKey?: string;
+  /** Not before this (a text that may yet be called off); now if absent. */
+  sendAt?: Date;
 }
 
 /** Queues a text when the clinic sends texts and the number can take one; null otherwise. */
@@ -40,11 +42,22 @@ export async function queueText(tx: Tx, input: TextInput): Promise<string | null
     skipDuplicates: true,
   });
   if (created.count === 0) return null;
-  await queueJob(tx, 'text.send', { messageId: id }, { dedupeKey: `text:${id}` });
+  await queueJob(
+    tx,
+    'text.send',
+    { messageId: id },
+    { dedupeKey: `text:${id}`, ...(input.sendAt ? { runAt: input.sendAt } : {}) },
+  );
   return id;
 }
 
-/** "Sorry we missed you", at most once a day (the clinic's day) per number. */
+/** How long a "sorry we missed you" waits, so a voicemail's recording (which comes just after the call ends) can call it off. */
+export const MISSED_CALL_TEXT_DELAY_MS = 2 * 60_000;
+
+/**
+ * "Sorry we missed you", at most once a day (the clinic's day) per number, sent a couple
+ * of minutes after the call: a message left meanwhile calls it off (`callOffMissedCallText`).
+ */
 export async function queueMissedCallText(tx: Tx, input: { clinicId: string; to: string; now: Date }): Promise<void> {
   const clinic = await tx.clinic.findUnique({ where: { id: input.clinicId }, select: { name: true, timeZone: true } });
   if (!clinic) return;
@@ -55,6 +68,15 @@ export async function queueMissedCallText(tx: Tx, input: { clinicId: string; to:
     to: input.to,
     body: `Sorry we missed your call to ${clinic.name}. We will call you back as soon as we can.`,
     dedupeKey: `missed_call:${input.clinicId}:${input.to}:${day}`,
+    sendAt: new Date(input.now.getTime() + MISSED_CALL_TEXT_DELAY_MS),
+  });
+}
+
+/** The caller left a message after all: a "sorry we missed you" still waiting to go to them is not sent. */
+export async function callOffMissedCallText(tx: Tx, input: { clinicId: string; to: string }): Promise<void> {
+  await tx.textMessage.updateMany({
+    where: { clinicId: input.clinicId, kind: 'missed_call', toNumber: input.to, status: 'queued' },
+    data: { status: 'cancelled' },
   });
 }
 
@@ -69,7 +91,7 @@ export function textJobs(deps: Pick<Services, 'db' | 'twilio' | 'clock'>): Pick<
           clinic: { select: { numbers: { select: { e164: true }, orderBy: { createdAt: 'asc' }, take: 1 } } },
         },
       });
-      if (!message || message.status === 'sent') return;
+      if (!message || message.status === 'sent' || message.status === 'cancelled') return;
       const from = message.clinic.numbers[0]?.e164;
       if (!deps.twilio || !from) {
         await prisma.textMessage.update({ where: { id: messageId }, data: { status: 'failed' } });

@@ -1,6 +1,7 @@
 // Every caller who wanted a person and was not answered by one lands on the call-back
 // list once, with what happened — decided by the call's final status, whichever of
 // Twilio's requests arrive before it, after it, twice, or not at all.
+import { MISSED_CALL_TEXT_DELAY_MS } from '../../src/texts/texts.js';
 import { TwilioStandin } from '../../src/twilio-standin/server.js';
 import { TEST_AUTH_TOKEN } from '../helpers/app.js';
 import type { Caller } from '../helpers/caller.js';
@@ -75,7 +76,8 @@ describe.each(databaseKinds())('Following up every unanswered caller (%s databas
   ])(
     'a message left at voicemail makes a voicemail entry, once, with the recording callback %s the final status',
     async (_when, recordingFirst) => {
-      const { clinic, caller, events } = await clinicWith({ available: true, maxWait: 300 });
+      const { clinic, caller, events, clock } = await clinicWith({ available: true, maxWait: 300 });
+      await db.prisma.clinic.update({ where: { id: clinic.id }, data: { textMessages: true } });
       const jane = caller();
       await jane.dial();
       await jane.press('3');
@@ -88,8 +90,15 @@ describe.each(databaseKinds())('Following up every unanswered caller (%s databas
       expect(await callRow(jane.sid)).toMatchObject({ outcome: 'voicemail', missedBecause: 'longest_wait' });
       expect((await entries(clinic.id)).map((e) => [e.reason, e.calls.length])).toEqual([['voicemail', 1]]);
       expect(events.filter((e) => e.name === 'voicemail.new')).toHaveLength(1);
-      // No "sorry we missed you" text for someone who left a message and was promised a call back.
-      expect(await db.prisma.textMessage.count({ where: { clinicId: clinic.id } })).toBe(0);
+      // No "sorry we missed you" text for someone who left a message and was promised a call back:
+      // the end, when it came first, queued one for two minutes on, and the message called it off.
+      const texts = await db.prisma.textMessage.findMany({ where: { clinicId: clinic.id } });
+      expect(texts.map((t) => t.status)).toEqual(recordingFirst ? [] : ['cancelled']);
+      const jobs = await db.prisma.job.findMany({ where: { kind: 'text.send' } });
+      for (const t of texts) {
+        const job = jobs.find((j) => (j.payload as { messageId: string }).messageId === t.id)!;
+        expect(job.runAt.getTime()).toBe(clock().getTime() + MISSED_CALL_TEXT_DELAY_MS);
+      }
     },
   );
 
