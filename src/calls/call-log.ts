@@ -19,6 +19,7 @@ export const OUTCOMES = [
   'out_of_hours',
   'failed',
   'call_back',
+  'call_back_requested',
 ] as const;
 
 export const callLogQuerySchema = z.object({

@@ -36,6 +36,10 @@ export const callStateSchema = z.object({
   bookedAppointmentId: text,
   /** Dates of birth given on this call that matched nobody: a spoofed caller ID gets three, not three a question. */
   dobFailures: z.number().int().min(0).optional().catch(undefined),
+  /** The caller pressed 1 in the queue to be called back, and the number they keyed for it (personal). */
+  wantsCallBack: z.boolean().optional().catch(undefined),
+  callBackOffered: z.boolean().optional().catch(undefined),
+  callBackNumber: text,
   /** The place in the queue last said to the caller, and how far into their wait (said again only when it changes, or a minute on). */
   queueSaid: z
     .object({ position: z.number().int().min(1), atSeconds: z.number().int().min(0) })
@@ -55,7 +59,13 @@ export function afterTask(state: CallState): CallState {
 }
 
 /** The personal fields of a call's menu state. */
-export const PERSONAL_CALL_STATE = ['newPatientName', 'newPatientDob', 'verifiedDob', 'wish'] as const;
+export const PERSONAL_CALL_STATE = [
+  'newPatientName',
+  'newPatientDob',
+  'verifiedDob',
+  'wish',
+  'callBackNumber',
+] as const;
 
 type Sql = Pick<Prisma, '$executeRaw'>;
 

@@ -28,6 +28,9 @@ const clinicView = {
   maxQueueWaitSeconds: true,
   maxQueueSize: true,
   odsCode: true,
+  queueCallBackAfterSeconds: true,
+  callBackAttempts: true,
+  callBackRetryMinutes: true,
   textMessages: true,
   recordingRetentionDays: true,
   voicemailRetentionDays: true,
@@ -91,6 +94,9 @@ export type ClinicSettings = Partial<
     maxQueueWaitSeconds: number;
     maxQueueSize: number;
     odsCode: string | null;
+    queueCallBackAfterSeconds: number | null;
+    callBackAttempts: number;
+    callBackRetryMinutes: number;
     textMessages: boolean;
     recordingRetentionDays: number;
     voicemailRetentionDays: number;

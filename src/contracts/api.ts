@@ -75,6 +75,10 @@ export interface ClinicSettings extends ClinicSummary {
   maxQueueSize: number;
   /** An English GP practice's ODS code: with it, the NHS cloud-based telephony statistics are offered. */
   odsCode: string | null;
+  /** Call-back in the queue: offered after this many seconds waiting (at once when the queue is long); null: not offered. */
+  queueCallBackAfterSeconds: number | null;
+  callBackAttempts: number;
+  callBackRetryMinutes: number;
   textMessages: boolean;
   recordingRetentionDays: number;
   voicemailRetentionDays: number;
@@ -173,7 +177,7 @@ export interface CallBackCall {
 
 export interface CallBackEntry {
   id: string;
-  /** voicemail (a message on one of its calls), missed (reached voicemail, no message) or abandoned (hung up waiting). */
+  /** requested (a call-back asked for from the queue), voicemail (a message on one of its calls), missed (reached voicemail, no message) or abandoned (hung up waiting). */
   reason: string;
   fromNumber: string;
   callers: CallerName[];
@@ -183,6 +187,13 @@ export interface CallBackEntry {
   callStartedAt: string;
   /** Every call it follows up, oldest first. */
   calls: CallBackCall[];
+  /** Asked for from the queue: the number to ring, the caller's place (when they first joined the queue), where ringing back stands. */
+  queueCallBack: {
+    ringNumber: string | null;
+    joinedQueueAt: string | null;
+    state: string | null;
+    attempts: number;
+  } | null;
   /** The latest message left on any of its calls. */
   voicemail: { id: string; status: string; durationSeconds: number | null } | null;
   done: { at: string; by: string | null; email: string | null } | null;

@@ -22,7 +22,7 @@ export interface EventPayloads {
   'call.ringing': { callId: string; callSid: string; from: string; callers: CallerMatch[] };
   'call.queued': { callId: string; callSid: string; from: string; position: number; waitSeconds: number };
   'call.answered': { callId: string; callSid: string; answeredBy: { userId: string; email: string } };
-  'call.left_queue': { callId: string; callSid: string; reason: 'voicemail' | 'abandoned' | 'no_answer' };
+  'call.left_queue': { callId: string; callSid: string; reason: 'voicemail' | 'abandoned' | 'no_answer' | 'call_back' };
   'voicemail.new': { callId: string; recordingId: string; from: string; durationSeconds: number | null };
   'recording.ready': {
     recordingId: string;
@@ -34,7 +34,7 @@ export interface EventPayloads {
   'callback.added': {
     callBackId: string;
     callId: string;
-    reason: 'voicemail' | 'missed' | 'abandoned';
+    reason: 'requested' | 'voicemail' | 'missed' | 'abandoned';
     joined: boolean;
   };
   'callback.done': { callBackId: string; callId: string; doneBy: string; doneAt: string };

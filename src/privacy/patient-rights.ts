@@ -209,6 +209,8 @@ export async function erasePatient(
       );
     }
     await tx.recording.deleteMany({ where: { id: { in: recordings.map((r) => r.id) } } });
+    // A call-back asked to be rung on this number (from any phone) goes too.
+    if (ownNumber) await tx.callBack.deleteMany({ where: { clinicId: who.clinicId, ringNumber: ownNumber } });
     if (calls.length > 0) {
       const ids = calls.map((c) => c.id);
       await tx.callBack.deleteMany({ where: { callId: { in: ids } } });

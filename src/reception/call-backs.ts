@@ -29,11 +29,11 @@ export const MISSED_BECAUSE = [
 export type MissedBecause = (typeof MISSED_BECAUSE)[number];
 
 /** What a call-back entry is about: a message outranks a missed call, which outranks a hang-up. */
-export type CallBackReason = 'voicemail' | 'missed' | 'abandoned';
-const RANK: Record<CallBackReason, number> = { abandoned: 0, missed: 1, voicemail: 2 };
+export type CallBackReason = 'requested' | 'voicemail' | 'missed' | 'abandoned';
+const RANK: Record<CallBackReason, number> = { abandoned: 0, missed: 1, voicemail: 2, requested: 3 };
 
-/** Queue states in which the caller was still waiting for a person. */
-const STILL_WAITING = ['waiting', 'claimed', 'desk'];
+/** Queue states in which the caller was still waiting for a person (confirming: choosing a call-back, not yet filed). */
+const STILL_WAITING = ['waiting', 'claimed', 'desk', 'confirming'];
 
 /**
  * Puts a call on the call-back list, once: on the open entry for its number when there
@@ -215,8 +215,8 @@ export async function followUpEndedCall(
   if (call.direction !== 'inbound') return { outcome: call.outcome, followed: null };
   if (STILL_WAITING.includes(call.queueStatus ?? ''))
     return { outcome: 'abandoned', followed: await abandon(tx, call.id, now) };
-  // Answered by a person, already followed up as a hang-up in the queue, or never wanted anyone.
-  if (!call.missedBecause || call.queueStatus === 'answered' || call.queueStatus === 'abandoned')
+  // Answered, already followed up (a hang-up in the queue, a call-back filed), or never wanted anyone.
+  if (!call.missedBecause || ['answered', 'abandoned', 'call_back'].includes(call.queueStatus ?? ''))
     return { outcome: call.outcome, followed: null };
   const row = await tx.call.findUniqueOrThrow({
     where: { id: call.id },
@@ -327,6 +327,11 @@ export async function listCallBacks(prisma: Prisma, clinicId: string, open: bool
       createdAt: true,
       doneAt: true,
       doneBy: true,
+      requestedInQueue: true,
+      ringNumber: true,
+      joinedQueueAt: true,
+      ringState: true,
+      attemptsMade: true,
       call: { select: { id: true, startedAt: true } },
       calls: {
         orderBy: { startedAt: 'asc' },
@@ -358,6 +363,9 @@ export async function listCallBacks(prisma: Prisma, clinicId: string, open: bool
     }),
   ]);
   const emails = new Map(staff.map((u) => [u.id, u.email]));
+  // Open call-backs asked for from the queue are in their callers' places: when they first joined it.
+  const place = (r: (typeof rows)[number]) => (r.joinedQueueAt ?? r.createdAt).getTime();
+  if (open) rows.sort((a, b) => place(a) - place(b));
   return rows.map((r) => {
     const messages = r.calls.flatMap((c) => c.recordings).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
     const latest = messages.at(-1);
@@ -377,6 +385,14 @@ export async function listCallBacks(prisma: Prisma, clinicId: string, open: bool
         waitedSeconds:
           c.queuedAt && c.endedAt ? Math.max(0, Math.round((c.endedAt.getTime() - c.queuedAt.getTime()) / 1000)) : null,
       })),
+      queueCallBack: r.requestedInQueue
+        ? {
+            ringNumber: r.ringNumber,
+            joinedQueueAt: r.joinedQueueAt?.toISOString() ?? null,
+            state: r.ringState,
+            attempts: r.attemptsMade,
+          }
+        : null,
       voicemail: latest ? { id: latest.id, status: latest.status, durationSeconds: latest.durationSeconds } : null,
       done: r.doneAt
         ? { at: r.doneAt.toISOString(), by: r.doneBy, email: r.doneBy ? (emails.get(r.doneBy) ?? null) : null }

@@ -6,11 +6,10 @@ import type { CallStep, Params } from '../voice/call-step.js';
 import { abandonIfEnded, markAbandoned, type MissedBecause, noteMissed } from './call-backs.js';
 import { availableStaff } from './presence.js';
 import { staffIdentity } from './answering.js';
+import { CALL_BACK_OFFER, HOLD_MUSIC_URL, offersCallBack, startCallBack } from './queue-call-back.js';
 import type { StepQuery } from '../voice/steps.js';
 import { expectedWaitSeconds, speakQueuePlace, worthSaying } from './wait-estimate.js';
 
-// Twilio's own hold music, published for exactly this use.
-export const HOLD_MUSIC_URL = 'https://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3';
 const VOICEMAIL_MAX_SECONDS = 120;
 const DESK_RING_SECONDS = 25;
 
@@ -19,7 +18,7 @@ export const queueName = (clinicId: string) => `clinic-${clinicId}`;
 async function queueSettings(ivr: CallStep) {
   return ivr.deps.db.prisma.clinic.findUniqueOrThrow({
     where: { id: ivr.call.clinic.id },
-    select: { maxQueueWaitSeconds: true, maxQueueSize: true },
+    select: { maxQueueWaitSeconds: true, maxQueueSize: true, queueCallBackAfterSeconds: true },
   });
 }
 
@@ -149,7 +148,7 @@ export async function queueWait(ivr: CallStep, _q: StepQuery<'queue/wait'>, body
   const waited = Math.max(0, Number(body.QueueTime) || 0);
   if (body.QueueSid)
     await prisma.call.updateMany({ where: { id: ivr.call.id, queueSid: null }, data: { queueSid: body.QueueSid } });
-  const { maxQueueWaitSeconds } = await queueSettings(ivr);
+  const { maxQueueWaitSeconds, queueCallBackAfterSeconds } = await queueSettings(ivr);
   if (waited >= maxQueueWaitSeconds) {
     const left = await prisma.call.updateMany({
       where: { id: ivr.call.id, queueStatus: 'waiting' },
@@ -175,17 +174,38 @@ export async function queueWait(ivr: CallStep, _q: StepQuery<'queue/wait'>, body
     now,
   );
   const state = ivr.state();
-  if (worthSaying(state.queueSaid, position, waited)) {
-    ivr.say(
+  const offers = offersCallBack(queueCallBackAfterSeconds, position, waited);
+  const said: string[] = [];
+  // The place is said when it changes or a minute on; the offer of a call-back as soon as it stands, then with the place.
+  if (worthSaying(state.queueSaid, position, waited) || (offers && !state.callBackOffered)) {
+    said.push(
       speakQueuePlace({
         position,
         expectedSeconds: expectedWaitSeconds(position, await recentlyAnswered(ivr)),
         secondsLeft: maxQueueWaitSeconds - waited,
       }),
     );
-    await ivr.saveState({ ...state, queueSaid: { position, atSeconds: waited } });
+    await ivr.saveState({
+      ...state,
+      queueSaid: { position, atSeconds: waited },
+      ...(offers ? { callBackOffered: true } : {}),
+    });
   }
-  ivr.response.play({}, HOLD_MUSIC_URL);
+  if (!offers) {
+    for (const words of said) ivr.say(words);
+    ivr.response.play({}, HOLD_MUSIC_URL);
+    return ivr.twiml();
+  }
+  // A key at any moment of the music takes the offer (keys only: music would be heard as speech).
+  const gather = ivr.response.gather({
+    input: ['dtmf'],
+    numDigits: 1,
+    timeout: 1,
+    action: ivr.url('queue/call-back'),
+    method: 'POST',
+  });
+  if (said.length > 0) gather.say(ivr.voice, `${said.join(' ')} ${CALL_BACK_OFFER}`);
+  gather.play({}, HOLD_MUSIC_URL);
   return ivr.twiml();
 }
 
@@ -225,6 +245,8 @@ export async function queueLeft(ivr: CallStep, _q: StepQuery<'queue/left'>, body
         'queue_full',
       );
     case 'leave':
+      // Left by pressing 1 for a call-back (not by the longest wait): confirm the number.
+      if (ivr.state().wantsCallBack) return startCallBack(ivr);
       return voicemail(ivr, 'Sorry to keep you waiting. Our receptionists are all still busy.', 'longest_wait');
     default:
       return voicemail(ivr, 'Sorry, we could not put you through.', 'not_put_through');

@@ -82,6 +82,22 @@ const settingsSchema = z
       .toUpperCase()
       .regex(/^[A-Z]\d{5}$/, "must be the practice's ODS code: a letter and five digits, like A81001")
       .nullable(),
+    queueCallBackAfterSeconds: z
+      .number({ error: 'must be a number of seconds, or null to not offer call-backs' })
+      .int('must be whole seconds')
+      .min(0, 'must be at least 0 seconds')
+      .max(1800, 'must be at most 30 minutes')
+      .nullable(),
+    callBackAttempts: z
+      .number({ error: 'must be a number' })
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(5, 'must be at most 5'),
+    callBackRetryMinutes: z
+      .number({ error: 'must be a number of minutes' })
+      .int('must be whole minutes')
+      .min(1, 'must be at least 1 minute')
+      .max(60, 'must be at most 60 minutes'),
     textMessages: z.boolean({ error: 'must be true or false' }),
     recordingRetentionDays: days(1, 730),
     voicemailRetentionDays: days(1, 730),

@@ -39,9 +39,11 @@ const view = (call: SimulatedCall) => {
         : 'keys'
       : waiting?.verb === 'Record'
         ? 'a message'
-        : null;
+        : call.takesKeyInQueue
+          ? 'keys'
+          : null;
   // How many keys the question waits for (Twilio's numDigits): a date of birth is eight, sent together.
-  const digits = waiting?.verb === 'Gather' ? waiting.numDigits : null;
+  const digits = waiting?.verb === 'Gather' ? waiting.numDigits : call.takesKeyInQueue ? 1 : null;
   return wire({
     sid: call.sid,
     state: call.state,

@@ -38,6 +38,7 @@ import type { Ivr } from '../telephony/phone.js';
 import { CallStep, type Params } from '../voice/call-step.js';
 import { STEPS, type StepPath, type StepQuery } from '../voice/steps.js';
 import { applyVoicemailCallback } from '../reception/call-backs.js';
+import { callBackNumber, callBackPressed } from '../reception/queue-call-back.js';
 import { browserCall } from '../reception/browser-calls.js';
 import {
   connectedResult,
@@ -216,6 +217,8 @@ export function twilioRoutes(ctx: AppContext): Router {
     'queue/left': queueLeft,
     'queue/connect': connectToStaff,
     'queue/connected': connectedResult,
+    'queue/call-back': callBackPressed,
+    'queue/call-back-number': callBackNumber,
     'voicemail/done': (ivr) => voicemailDone(ivr),
   };
   const answer =

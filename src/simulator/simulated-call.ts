@@ -54,6 +54,8 @@ export class SimulatedCall {
     enteredAt: number;
     waitUrl: string | null;
     action: string | null;
+    /** The wait URL's <Gather> action, while its answer plays (a key takes it). */
+    gather?: string | null;
   } | null = null;
   private recording: { callback: string | null; startedAt: number } | null = null;
   // One thing at a time per call, as on a real line: the caller, the queue's wait loop and reception take turns.
@@ -74,6 +76,11 @@ export class SimulatedCall {
   /** The verb the call is waiting on, if any (its action URL, what it accepts). */
   get waitingOn(): Waiting | null {
     return this.waiting;
+  }
+
+  /** In a queue whose wait URL offers a key (a call-back): a key may be pressed now. */
+  get takesKeyInQueue(): boolean {
+    return this.state === 'queued' && Boolean(this.queue?.gather);
   }
 
   /** The browser identity a connected <Dial><Client> reached, or null. */
@@ -107,9 +114,17 @@ export class SimulatedCall {
     });
   }
 
-  /** Keys pressed into the current <Gather>. */
+  /** Keys pressed into the current <Gather> (in a queue: the wait URL's, when it has one). */
   press(digits: string): Promise<void> {
     return this.serially(async () => {
+      if (this.state === 'queued' && this.queue?.gather) {
+        this.note('caller', `pressed ${digits}`);
+        const action = this.queue.gather;
+        this.queue.gather = null;
+        return this.playInQueue(
+          readTwiml(await this.post(action, this.params({ ...this.queueParams(), Digits: digits }))),
+        );
+      }
       const gather = this.expect('Gather');
       this.note('caller', `pressed ${digits}`);
       await this.request(gather.action, { Digits: digits });
@@ -232,9 +247,19 @@ export class SimulatedCall {
   private async fetchWaitUrl(): Promise<void> {
     const q = this.queue;
     if (!q?.waitUrl) return;
-    const verbs = readTwiml(await this.post(q.waitUrl, this.params(this.queueParams())));
+    q.gather = null;
+    await this.playInQueue(readTwiml(await this.post(q.waitUrl, this.params(this.queueParams()))));
+  }
+
+  /** What plays to a caller in the queue (the wait URL's answer, or its <Gather>'s): words, music, a key to take, or <Leave>. */
+  private async playInQueue(verbs: Verb[]): Promise<void> {
+    const q = this.queue;
+    if (!q) return;
     for (const v of verbs) {
-      if (v.verb === 'Say') this.note('line', v.text);
+      if (v.verb === 'Gather') {
+        for (const said of v.said) this.note('line', said);
+        q.gather = v.action;
+      } else if (v.verb === 'Say') this.note('line', v.text);
       else if (v.verb === 'Play') this.note('call', '(hold music)');
       else if (v.verb === 'Hangup') return this.end();
       else if (v.verb === 'Leave') {

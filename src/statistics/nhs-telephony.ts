@@ -76,7 +76,7 @@ export interface NhsCallFacts {
 export function cbtClass(call: NhsCallFacts): CbtClass | null {
   if (call.direction !== 'inbound') return null;
   if (call.queueStatus === 'answered' && call.answeredAt) return 'CBT003';
-  if (call.queueCallBack) return 'CBT005';
+  if (call.queueCallBack || call.queueStatus === 'call_back') return 'CBT005';
   if (call.queuedAt || call.outcome === 'failed') return 'CBT004';
   return 'CBT002';
 }

@@ -59,6 +59,8 @@ export const STEPS = {
   'queue/left': nothing,
   'queue/connect': z.object({ staff: id.optional() }),
   'queue/connected': nothing,
+  'queue/call-back': nothing,
+  'queue/call-back-number': z.object({ ...tries, keying: flag.optional() }),
   'voicemail/done': nothing,
 };
 

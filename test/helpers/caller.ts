@@ -82,7 +82,11 @@ export class Caller {
       if (!KNOWN.has(tag)) throw new Error(`unknown TwiML verb <${tag}> in ${res.text}`);
       // Every question takes speech where it takes keys (issue 19): a keypad-only <Gather> is a bug.
       // (The desk phone's whisper is for staff, by key: its voicemail must not "say" yes.)
-      if (tag === 'Gather' && attrs['@input'] !== 'dtmf speech' && !attrs['@action']?.includes('/reception/take'))
+      if (
+        tag === 'Gather' &&
+        attrs['@input'] !== 'dtmf speech' &&
+        !/\/(reception\/take|queue\/call-back)\?/.test(attrs['@action'] ?? '')
+      )
         throw new Error(`a question that does not hear speech: ${res.text}`);
     });
     this.twiml = res.text;

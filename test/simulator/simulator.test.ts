@@ -275,6 +275,51 @@ describe('The simulator on a fresh machine (a real process, embedded database, n
     expect(log.map((c) => c.callSid)).toContain(call.body.sid);
   }, 60_000);
 
+  it('a queued caller offered a call-back presses 1 on the simulator, confirms the number and is on the list in their place', async () => {
+    await openReceptionAllWeek(demo);
+    const patch = await owner.call('PATCH', `/api/clinics/${clinicId}`, { queueCallBackAfterSeconds: 0 });
+    expect(patch.status).toBe(200);
+    const socket = connect(server.url, {
+      transports: ['websocket'],
+      extraHeaders: { cookie: owner.cookie(), origin: server.url },
+    });
+    try {
+      await until('the dashboard socket to be ready', () => socket.connected || undefined, 10_000);
+      await socket.emitWithAck('answering', true);
+      await until(
+        'going available to be accepted',
+        async () => (await owner.call('PUT', '/api/presence', { available: true })).status === 200 || undefined,
+        10_000,
+      );
+      let call = await owner.call('POST', base, { from: '+447700900996' });
+      call = await owner.call('POST', `${base}/${call.body.sid}/press`, { digits: '3' });
+      expect(call.body).toMatchObject({ state: 'queued', takes: 'keys', digits: 1 });
+      const heard = () =>
+        (call.body.transcript as Array<{ who: string; text: string }>)
+          .filter((l) => l.who === 'line')
+          .map((l) => l.text);
+      expect(heard().join(' ')).toContain('To keep your place in the queue and be called back, press 1.');
+      call = await owner.call('POST', `${base}/${call.body.sid}/press`, { digits: '1' });
+      expect(heard().at(-1)).toContain('the number ending 9 9 6');
+      call = await owner.call('POST', `${base}/${call.body.sid}/press`, { digits: '1' });
+      expect(call.body.state).toBe('ended');
+      expect(heard().join(' ')).toContain('You keep your place in the queue');
+      const list = (await owner.call('GET', `/api/clinics/${clinicId}/call-backs`)).body.callBacks as Array<{
+        fromNumber: string;
+        reason: string;
+        queueCallBack: { ringNumber: string } | null;
+      }>;
+      expect(list.find((c) => c.fromNumber === '+447700900996')).toMatchObject({
+        reason: 'requested',
+        queueCallBack: { ringNumber: '+447700900996' },
+      });
+    } finally {
+      await owner.call('PATCH', `/api/clinics/${clinicId}`, { queueCallBackAfterSeconds: null });
+      await owner.call('PUT', '/api/presence', { available: false });
+      socket.close();
+    }
+  }, 60_000);
+
   it('a clinic that records calls gets the recording of the whole call, brought home as from Twilio', async () => {
     expect(
       (

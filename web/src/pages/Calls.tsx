@@ -24,6 +24,7 @@ const OUTCOMES = [
   'out_of_hours',
   'failed',
   'call_back',
+  'call_back_requested',
 ];
 
 /** The call-back list, then the call log with filters, paging, CSV export and each call's timeline. */
@@ -101,9 +102,17 @@ export function Calls({ clinic }: { clinic: ClinicSummary }) {
                       owner={false}
                     />
                   ) : (
-                    <span>No message</span>
+                    <span>{cb.reason === 'requested' ? 'Call-back requested' : 'No message'}</span>
                   )}
-                  <span className="note">{callBackStory(cb.calls)}</span>
+                  <span className="note">
+                    {cb.queueCallBack
+                      ? `Asked to be called back${cb.queueCallBack.ringNumber ? ` on ${cb.queueCallBack.ringNumber}` : ''}${
+                          cb.queueCallBack.joinedQueueAt
+                            ? ` · place kept since ${when(cb.queueCallBack.joinedQueueAt)}`
+                            : ''
+                        }`
+                      : callBackStory(cb.calls)}
+                  </span>
                   <span className="note">{when(cb.createdAt)}</span>
                   <button onClick={() => done(cb)}>Mark called back</button>
                 </li>

@@ -18,6 +18,7 @@ type Form = Record<(typeof TEXTS)[number], string> & {
   textMessages: boolean;
   maxQueueWaitSeconds: string;
   maxQueueSize: string;
+  queueCallBackAfterSeconds: string;
 };
 
 const toForm = (c: ClinicSettings): Form => ({
@@ -26,6 +27,7 @@ const toForm = (c: ClinicSettings): Form => ({
   textMessages: c.textMessages,
   maxQueueWaitSeconds: String(c.maxQueueWaitSeconds),
   maxQueueSize: String(c.maxQueueSize),
+  queueCallBackAfterSeconds: c.queueCallBackAfterSeconds === null ? '' : String(c.queueCallBackAfterSeconds),
 });
 
 /** What callers hear and where calls go. Only what changed is sent; the next call uses it. */
@@ -46,6 +48,9 @@ export function PhoneLine({ clinic, onSaved }: { clinic: ClinicSettings; onSaved
     for (const key of ['recordCalls', 'textMessages'] as const) if (form[key] !== before[key]) changes[key] = form[key];
     for (const key of ['maxQueueWaitSeconds', 'maxQueueSize'] as const)
       if (form[key] !== before[key]) changes[key] = Number(form[key]);
+    if (form.queueCallBackAfterSeconds !== before.queueCallBackAfterSeconds)
+      changes.queueCallBackAfterSeconds =
+        form.queueCallBackAfterSeconds.trim() === '' ? null : Number(form.queueCallBackAfterSeconds);
     if (Object.keys(changes).length === 0) return;
     await save.run(async () => onSaved(await api<ClinicSettings>('PATCH', `/api/clinics/${clinic.id}`, changes)));
   }
@@ -133,6 +138,17 @@ export function PhoneLine({ clinic, onSaved }: { clinic: ClinicSettings; onSaved
           />
         </label>
       </div>
+      <label>
+        Offer a call-back to queued callers after (seconds; empty: not offered)
+        <input
+          type="number"
+          min={0}
+          max={1800}
+          step={15}
+          value={form.queueCallBackAfterSeconds}
+          onChange={(e) => setForm({ ...form, queueCallBackAfterSeconds: e.target.value })}
+        />
+      </label>
       <label>
         NHS ODS practice code (English GP practices: the NHS telephony statistics)
         <input maxLength={6} placeholder="A81001" autoComplete="off" {...text('odsCode')} />

@@ -1,0 +1,236 @@
+// Call-back in the queue: a caller who has waited long enough (or finds a long queue)
+// may press 1 to keep their place and be rung back. They leave Twilio's queue, confirm
+// the number (their caller ID, or one they key), hear roughly when, and hang up; the
+// entry keeps the time they first joined the queue, which is their place.
+import type { Prisma } from '../db/database.js';
+import { normalisePhone } from '../diary/patients.js';
+import { addCallEvent } from '../calls/call-events.js';
+import type { CallStep, Params } from '../voice/call-step.js';
+import type { StepQuery } from '../voice/steps.js';
+import { joinsOpenEntry } from './call-backs.js';
+import { expectedWaitSeconds } from './wait-estimate.js';
+
+type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
+
+// Twilio's own hold music, published for exactly this use.
+export const HOLD_MUSIC_URL = 'https://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3';
+
+/** With more callers ahead than this, the call-back is offered at once. */
+export const OFFER_AT_ONCE_AHEAD = 5;
+
+/** Whether a queued caller is offered a call-back now (the clinic offers it, and they waited long enough or the queue is long). */
+export function offersCallBack(afterSeconds: number | null, position: number, waitedSeconds: number): boolean {
+  if (afterSeconds === null) return false;
+  return waitedSeconds >= afterSeconds || position - 1 > OFFER_AT_ONCE_AHEAD;
+}
+
+export const CALL_BACK_OFFER = 'To keep your place in the queue and be called back, press 1.';
+
+/** "the number ending 1 2 3": the last three digits, one at a time. */
+const ending = (e164: string) => `the number ending ${e164.slice(-3).split('').join(' ')}`;
+/** A whole number read back digit by digit, in the clinic's national form where it has one. */
+const digitByDigit = (e164: string, locale: string) => {
+  const national = e164.startsWith('+44') && locale === 'en-GB' ? `0${e164.slice(3)}` : e164.replace(/^\+1/, '');
+  return national.split('').join(' ');
+};
+
+/** The key pressed while waiting: 1 takes the offer and leaves Twilio's queue for the <Enqueue> action; anything else, music again. */
+export async function callBackPressed(ivr: CallStep, _q: StepQuery<'queue/call-back'>, body: Params): Promise<string> {
+  if (body.Digits !== '1') {
+    ivr.response.play({}, HOLD_MUSIC_URL);
+    return ivr.twiml();
+  }
+  const state = ivr.state();
+  await ivr.saveState({ ...state, wantsCallBack: true });
+  ivr.response.leave();
+  return ivr.twiml();
+}
+
+/** Out of the queue with the wish to be rung back: confirm the caller ID, or ask for a number. */
+export async function startCallBack(ivr: CallStep): Promise<string> {
+  const moved = await ivr.deps.db.prisma.call.updateMany({
+    where: { id: ivr.call.id, queueStatus: 'waiting' },
+    data: { queueStatus: 'confirming' },
+  });
+  if (moved.count === 0) {
+    const now = await ivr.deps.db.prisma.call.findUniqueOrThrow({
+      where: { id: ivr.call.id },
+      select: { queueStatus: true },
+    });
+    if (now.queueStatus !== 'confirming') return ivr.goodbye();
+  }
+  return askNumber(ivr, '1');
+}
+
+function askNumber(ivr: CallStep, attempt: string): string {
+  const from = ivr.call.fromNumber;
+  if (joinsOpenEntry(from))
+    return ivr.ask(
+      ivr.url('queue/call-back-number', { attempt }),
+      `We will call you back on ${ending(from)}. To confirm, press 1. To give another number, press 2.`,
+      ivr.url('queue/call-back-number', { attempt, silence: '1' }),
+    );
+  return keyNumber(ivr, attempt);
+}
+
+function keyNumber(ivr: CallStep, attempt: string): string {
+  return ivr.ask(
+    ivr.url('queue/call-back-number', { attempt, keying: '1' }),
+    'Please key the number to call you back on, then press the hash key.',
+    ivr.url('queue/call-back-number', { attempt, keying: '1', silence: '1' }),
+    { digits: 15 },
+  );
+}
+
+/**
+ * The answer about the number: 1 confirms (the caller ID, or the number just read back),
+ * 2 asks for another, keyed digits are read back for a 1. Three tries, then the caller
+ * is kept on the call-back list as one who gave up waiting.
+ */
+export async function callBackNumber(
+  ivr: CallStep,
+  q: StepQuery<'queue/call-back-number'>,
+  body: Params,
+): Promise<string> {
+  const heard = ivr.hear(body, 'yesno', q.silence);
+  const attempt = Number(q.attempt ?? '1');
+  const state = ivr.state();
+  const retry = () => {
+    if (attempt >= 3) {
+      ivr.say("Sorry, I couldn't take the number. We'll still call you back on the number you called from if we can.");
+      return ivr.goodbye();
+    }
+    return state.callBackNumber
+      ? confirmKeyed(ivr, state.callBackNumber, String(attempt + 1))
+      : q.keying
+        ? keyNumber(ivr, String(attempt + 1))
+        : askNumber(ivr, String(attempt + 1));
+  };
+  if (heard.silent) return retry();
+  const yes = heard.digits === '1' || heard.understood?.intent === 'yes';
+  const no = heard.digits === '2' || heard.understood?.intent === 'no';
+  if (q.keying && heard.digits && heard.digits.length > 1) {
+    const number = normalisePhone(heard.digits, ivr.call.clinic.locale);
+    if (!number) {
+      ivr.say("Sorry, that doesn't look like a phone number.");
+      return keyNumber(ivr, String(attempt + 1));
+    }
+    await ivr.saveState({ ...state, callBackNumber: number });
+    return confirmKeyed(ivr, number, String(attempt));
+  }
+  if (no) {
+    await ivr.saveState({ ...state, callBackNumber: undefined });
+    return keyNumber(ivr, String(attempt));
+  }
+  if (!yes) return retry();
+  const number = state.callBackNumber ?? (joinsOpenEntry(ivr.call.fromNumber) ? ivr.call.fromNumber : undefined);
+  if (!number) return keyNumber(ivr, String(attempt));
+  return confirmCallBack(ivr, number);
+}
+
+function confirmKeyed(ivr: CallStep, number: string, attempt: string): string {
+  return ivr.ask(
+    ivr.url('queue/call-back-number', { attempt }),
+    `We will call you back on ${digitByDigit(number, ivr.call.clinic.locale)}. To confirm, press 1. To key it again, press 2.`,
+    ivr.url('queue/call-back-number', { attempt, silence: '1' }),
+  );
+}
+
+/** The caller confirmed: on the list with their place, told roughly when, and goodbye. */
+async function confirmCallBack(ivr: CallStep, ringNumber: string): Promise<string> {
+  const { prisma } = ivr.deps.db;
+  const now = ivr.deps.clock();
+  const ahead = await prisma.$transaction((tx) => requestCallBack(tx, ivr.call.id, ringNumber, now));
+  if (ahead === null) return ivr.goodbye();
+  ivr.deps.events.publish(
+    'call.left_queue',
+    ivr.call.clinic.id,
+    { callId: ivr.call.id, callSid: ivr.call.callSid, reason: 'call_back' },
+    now,
+  );
+  ivr.deps.events.publish(
+    'callback.added',
+    ivr.call.clinic.id,
+    { callBackId: ahead.callBackId, callId: ivr.call.id, reason: 'requested', joined: ahead.joined },
+    now,
+  );
+  const recent = await prisma.call.findMany({
+    where: {
+      clinicId: ivr.call.clinic.id,
+      queuedAt: { gte: new Date(now.getTime() - 2 * 3_600_000) },
+      answeredAt: { not: null },
+      queueStatus: 'answered',
+    },
+    select: { queuedAt: true, answeredAt: true },
+    take: 50,
+    orderBy: { queuedAt: 'desc' },
+  });
+  const expected = expectedWaitSeconds(
+    ahead.position,
+    recent.map((c) => ({ queuedAt: c.queuedAt!, answeredAt: c.answeredAt! })),
+  );
+  const when =
+    expected === null
+      ? 'as soon as a receptionist is free'
+      : expected <= 120
+        ? 'in the next few minutes'
+        : `in about ${Math.round(expected / 60)} minutes`;
+  ivr.say(
+    `Thank you. You keep your place in the queue, and we will call you back ${when}, from ${ivr.call.clinic.name}'s number. You can hang up now.`,
+  );
+  return ivr.goodbye();
+}
+
+/**
+ * Files the request, once: the call leaves the queue as `call_back`, and the number's
+ * open entry (or a new one) becomes a call-back to ring, keeping the time the caller
+ * first joined the queue. Null when the call was no longer choosing (a repeat, or gone).
+ */
+export async function requestCallBack(
+  tx: Tx,
+  callId: string,
+  ringNumber: string,
+  now: Date,
+): Promise<{ callBackId: string; joined: boolean; position: number } | null> {
+  const moved = await tx.call.updateMany({
+    where: { id: callId, queueStatus: 'confirming' },
+    data: { queueStatus: 'call_back', outcome: 'call_back_requested' },
+  });
+  if (moved.count === 0) return null;
+  const call = await tx.call.findUniqueOrThrow({
+    where: { id: callId },
+    select: { clinicId: true, fromNumber: true, queuedAt: true },
+  });
+  const joinedQueueAt = call.queuedAt ?? now;
+  const open = joinsOpenEntry(call.fromNumber)
+    ? await tx.callBack.findFirst({ where: { clinicId: call.clinicId, fromNumber: call.fromNumber, doneAt: null } })
+    : null;
+  const fields = {
+    reason: 'requested',
+    requestedInQueue: true,
+    joinedQueueAt,
+    ringNumber,
+    ringState: 'waiting',
+    notBefore: null,
+  };
+  const entry = open
+    ? await tx.callBack.update({ where: { id: open.id }, data: fields })
+    : await tx.callBack.create({
+        data: { clinicId: call.clinicId, callId, fromNumber: call.fromNumber, createdAt: now, ...fields },
+      });
+  await tx.call.update({ where: { id: callId }, data: { callBackId: entry.id } });
+  await addCallEvent(tx, callId, 'call_back_requested', now);
+  // Their place: the callers and call-backs who joined before them and still wait.
+  const [callersAhead, callBacksAhead] = await Promise.all([
+    tx.call.count({ where: { clinicId: call.clinicId, queueStatus: 'waiting', queuedAt: { lt: joinedQueueAt } } }),
+    tx.callBack.count({
+      where: {
+        clinicId: call.clinicId,
+        requestedInQueue: true,
+        ringState: { in: ['waiting', 'reserved', 'ringing'] },
+        joinedQueueAt: { lt: joinedQueueAt },
+      },
+    }),
+  ]);
+  return { callBackId: entry.id, joined: Boolean(open), position: callersAhead + callBacksAhead + 1 };
+}
