@@ -37,6 +37,10 @@ export interface EventPayloads {
     reason: 'requested' | 'voicemail' | 'missed' | 'abandoned';
     joined: boolean;
   };
+  /** A receptionist is reserved to take a call-back from the queue (their Live screen says so); then it rings, then how it went. */
+  'callback.reserved': { callBackId: string; staffId: string };
+  'callback.ringing': { callBackId: string; staffId: string };
+  'callback.rung': { callBackId: string; outcome: 'done' | 'retry' | 'listed' };
   'callback.done': { callBackId: string; callId: string; doneBy: string; doneAt: string };
   'staff.presence': { userId: string; email: string; available: boolean };
   /** The phone simulator put a caller through to a browser identity (as Twilio rings the Voice SDK). */

@@ -19,6 +19,8 @@ export interface JobPayloads {
     startsAt: string;
     blockedUntil: string;
   };
+  /** Rings a patient back for a call-back asked for from the queue (one attempt). */
+  'callback.dial': { attemptId: string };
   /** Periodic (src/jobs/periodic.ts): Twilio's recordings against ours, hourly. */
   'recordings.reconcile': Record<string, never>;
   /** Periodic: what has outlived its clinic's retention period, destroyed, daily. */

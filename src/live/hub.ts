@@ -13,6 +13,7 @@ import { type ActiveSession, findSession } from '../accounts/sessions.js';
 import type { DashboardMessages, HubMessages } from '../contracts/events.js';
 import type { AppContext } from '../main/context.js';
 import { disconnected, HEARTBEAT_MS, setLapsedAway, stillConnected } from '../reception/presence.js';
+import { ringBackNextEverywhere } from '../reception/ring-back.js';
 
 export const clinicRoom = (clinicId: string) => `clinic:${clinicId}`;
 const userRoom = (userId: string) => `user:${userId}`;
@@ -206,6 +207,8 @@ export async function attachLiveHub(
     const sockets = (await io.local.fetchSockets()).filter((s) => s.data.answering);
     await stillConnected(prisma, [...new Set(sockets.map((s) => s.data.userId))], ctx.clock());
     await setLapsedAway(ctx);
+    // Someone may have come free for a call-back waiting its turn, or a retry gap ended.
+    await ringBackNextEverywhere(ctx);
   }
   const beat = setInterval(
     () => void heartbeat().catch((err) => ctx.logger.warn({ err }, 'could not keep presence up to date')),

@@ -149,10 +149,13 @@ export async function queueWait(ivr: CallStep, _q: StepQuery<'queue/wait'>, body
   if (body.QueueSid)
     await prisma.call.updateMany({ where: { id: ivr.call.id, queueSid: null }, data: { queueSid: body.QueueSid } });
   const { maxQueueWaitSeconds, queueCallBackAfterSeconds } = await queueSettings(ivr);
-  if (waited >= maxQueueWaitSeconds) {
+  // Nobody left to answer (the last receptionist went away, past the grace for a reload): not
+  // kept waiting for no one — voicemail now, as a caller who found nobody free would get.
+  const nobody = (await availableStaff(ivr.deps, ivr.call.clinic.id, now)).length === 0;
+  if (waited >= maxQueueWaitSeconds || nobody) {
     const left = await prisma.call.updateMany({
       where: { id: ivr.call.id, queueStatus: 'waiting' },
-      data: { queueStatus: 'left' },
+      data: { queueStatus: 'left', missedBecause: nobody ? 'nobody_free' : 'longest_wait' },
     });
     if (left.count === 1) {
       await addCallEvent(prisma, ivr.call.id, 'left_queue', now, { waitedSeconds: waited });
@@ -226,6 +229,10 @@ async function recentlyAnswered(ivr: CallStep) {
   return recent.map((c) => ({ queuedAt: c.queuedAt!, answeredAt: c.answeredAt! }));
 }
 
+const whyLeft = async (ivr: CallStep) =>
+  (await ivr.deps.db.prisma.call.findUniqueOrThrow({ where: { id: ivr.call.id }, select: { missedBecause: true } }))
+    .missedBecause;
+
 /** The <Enqueue> action: the caller has left the queue, one way or another. */
 export async function queueLeft(ivr: CallStep, _q: StepQuery<'queue/left'>, body: Params): Promise<string> {
   switch (body.QueueResult) {
@@ -247,6 +254,8 @@ export async function queueLeft(ivr: CallStep, _q: StepQuery<'queue/left'>, body
     case 'leave':
       // Left by pressing 1 for a call-back (not by the longest wait): confirm the number.
       if (ivr.state().wantsCallBack) return startCallBack(ivr);
+      if ((await whyLeft(ivr)) === 'nobody_free')
+        return voicemail(ivr, 'Sorry, nobody at reception can take your call just now.', 'nobody_free');
       return voicemail(ivr, 'Sorry to keep you waiting. Our receptionists are all still busy.', 'longest_wait');
     default:
       return voicemail(ivr, 'Sorry, we could not put you through.', 'not_put_through');

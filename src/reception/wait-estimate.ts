@@ -58,7 +58,7 @@ export function speakQueuePlace(place: {
   const where = place.position <= 1 ? 'You are next in the queue.' : `You are number ${place.position} in the queue.`;
   const expected = place.expectedSeconds;
   if (expected === null) return where;
-  if (expected > place.secondsLeft) return `${where} All our receptionists are busy, and it may be some time.`;
+  if (expected > place.secondsLeft) return `${where} It may be some time before we can answer.`;
   if (expected <= 60) return `${where} We expect to answer you within a minute.`;
   if (expected <= 150) return `${where} We expect to answer you in a minute or two.`;
   const minutes = expected <= 10 * 60 ? Math.round(expected / 60) : Math.round(expected / 300) * 5;

@@ -39,6 +39,13 @@ import { CallStep, type Params } from '../voice/call-step.js';
 import { STEPS, type StepPath, type StepQuery } from '../voice/steps.js';
 import { applyVoicemailCallback } from '../reception/call-backs.js';
 import { callBackNumber, callBackPressed } from '../reception/queue-call-back.js';
+import {
+  ringBackAnswered,
+  ringBackBridged,
+  ringBackConfirmed,
+  ringBackEnded,
+  ringBackNextEverywhere,
+} from '../reception/ring-back.js';
 import { browserCall } from '../reception/browser-calls.js';
 import {
   connectedResult,
@@ -234,6 +241,22 @@ export function twilioRoutes(ctx: AppContext): Router {
   // The TwiML App's voice URL: calls the browser places (ringing a patient back).
   router.post('/client', async (req, res) => {
     sendTwiml(res, await browserCall(ctx, (req.body ?? {}) as Record<string, string | undefined>));
+  });
+
+  // Ringing a patient back (src/reception/ring-back.ts): the answer, their key, the bridge's end, the call's end.
+  router.post('/call-back/answered', async (req, res) => {
+    sendTwiml(res, await ringBackAnswered(ctx, req.query, req.body ?? {}));
+  });
+  router.post('/call-back/confirm', async (req, res) => {
+    sendTwiml(res, await ringBackConfirmed(ctx, req.query, req.body ?? {}));
+  });
+  router.post('/call-back/bridged', async (req, res) => {
+    sendTwiml(res, await ringBackBridged(ctx, req.query, req.body ?? {}));
+  });
+  router.post('/call-back/status', async (req, res) => {
+    await ringBackEnded(ctx, req.query, req.body ?? {});
+    sendTwiml(res, emptyTwiml());
+    void ringBackNextEverywhere(ctx).catch((err) => req.log?.warn({ err }, 'could not ring the next call-back'));
   });
 
   router.post('/status', async (req, res) => {

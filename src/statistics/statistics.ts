@@ -125,9 +125,27 @@ async function computeDays(prisma: Prisma, clinic: ClinicZone, dates: string[]):
           into(callBacks, date, b);
     }
   }
-  return new Map(
+  const days = new Map(
     dates.map((date) => [date, tallyDay(calls.get(date)!, callBacks.get(date)!, dayBounds(date, clinic.timeZone))]),
   );
+  // NHS CBT006: ring-backs from the queue placed on the day, and those that reached the receptionist.
+  for (const [first, last] of consecutiveRuns(dates)) {
+    const attempts = await prisma.callBackAttempt.findMany({
+      where: {
+        clinicId: clinic.id,
+        callSid: { not: null },
+        startedAt: { gte: dayBounds(first, clinic.timeZone).from, lt: dayBounds(last, clinic.timeZone).to },
+      },
+      select: { startedAt: true, result: true },
+    });
+    for (const a of attempts) {
+      const cbt = days.get(localDate(a.startedAt, clinic.timeZone))?.cbt;
+      if (!cbt) continue;
+      cbt.callBacksDialled++;
+      if (a.result === 'connected') cbt.callBacksConnected++;
+    }
+  }
+  return days;
 }
 
 type StoredDay = DayTotals & { day: Date };
@@ -310,7 +328,9 @@ export async function nhsMonthCsv(
   const start = DateTime.fromISO(`${month}-01`, { zone: 'utc' });
   const from = start.toISODate()!;
   const end = start.endOf('month').toISODate()!;
-  const days = await dailyTotals(prisma, clinic, from, end, now);
+  // Up to today: days still to come have no figures yet.
+  const today = localDate(now, clinic.timeZone);
+  const days = await dailyTotals(prisma, clinic, from, end < today ? end : today, now);
   if (days.some((d) => !d.totals.cbt)) return null;
   return toCsv(
     nhsMonthRows(

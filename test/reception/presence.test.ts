@@ -57,6 +57,31 @@ describe.each(databaseKinds())('Presence (%s database)', (kind) => {
     expect((await anna.browser.get('/api/presence')).body).toEqual({ available: false });
   });
 
+  it('callers already waiting when the last receptionist goes are not left waiting for nobody: voicemail, as nobody free', async () => {
+    const r = await makeReception(db, standin);
+    const anna = await r.staff();
+    await anna.available();
+    const jane = r.caller('+447700900261');
+    await jane.dial();
+    await jane.press('3');
+    await jane.waitInQueue(1, 5);
+    expect(jane.twiml).not.toContain('<Leave/>');
+    await anna.closeDashboard();
+    r.clock.advance(RECONNECT_GRACE_MS - 1_000);
+    await jane.waitInQueue(1, 40);
+    expect(jane.twiml).not.toContain('<Leave/>'); // a reload may bring her back
+    r.clock.advance(2_000);
+    await jane.waitInQueue(1, 50);
+    expect(jane.twiml).toContain('<Leave/>');
+    await jane.leftQueue('leave', 50);
+    expect(jane.heard()).toMatch(/^Sorry, nobody at reception can take your call just now\. Please leave/);
+    await jane.ended(70);
+    expect(await db.prisma.call.findUniqueOrThrow({ where: { callSid: jane.sid } })).toMatchObject({
+      missedBecause: 'nobody_free',
+      outcome: 'missed',
+    });
+  });
+
   it('an open dashboard stays live: each heartbeat holds it for longer than the gap between them', async () => {
     const r = await makeReception(db, standin);
     const anna = await r.staff();

@@ -53,7 +53,7 @@ describe('How long a queued caller should expect to wait', () => {
 
   it('never promises a wait past the longest wait, after which the caller goes to voicemail', () => {
     expect(speakQueuePlace({ position: 6, expectedSeconds: 720, secondsLeft: 200 })).toBe(
-      'You are number 6 in the queue. All our receptionists are busy, and it may be some time.',
+      'You are number 6 in the queue. It may be some time before we can answer.',
     );
   });
 

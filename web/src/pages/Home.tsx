@@ -133,7 +133,7 @@ export function Home({ session, onSignedOut }: { session: SessionInfo; onSignedO
                   </a>
                 ))}
               </nav>
-              {screen.path === '/' && <Live clinic={detail.clinic} />}
+              {screen.path === '/' && <Live clinic={detail.clinic} me={session.user?.id} />}
               {screen.path === '/diary' && <Diary clinic={detail.clinic} />}
               {screen.path === '/patients' && <Patients clinic={detail.clinic} />}
               {screen.path === '/calls' && <Calls clinic={detail.clinic} />}

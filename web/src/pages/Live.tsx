@@ -31,12 +31,14 @@ interface InProgress {
 }
 
 /** The receptionist's live screen: who is ringing, who is waiting, who is talking, and the Answer button. */
-export function Live({ clinic }: { clinic: ClinicSummary }) {
+export function Live({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
   const [queue, setQueue] = useState<Load<Waiting[]>>({ state: 'loading' });
   const [available, setAvailable] = useState<Load<boolean>>({ state: 'loading' });
   const [ringing, setRinging] = useState<Ringing[]>([]);
   const [talking, setTalking] = useState<InProgress[]>([]);
   const [problem, setProblem] = useState('');
+  // A call-back from the queue this person is reserved for: being rung, they are put through when the patient presses 1.
+  const [ringBack, setRingBack] = useState<'' | 'reserved' | 'ringing'>('');
   const [busy, setBusy] = useState('');
   const [now, setNow] = useState(() => Date.now());
   const { phone, expectCall, mute, hangUp } = useBrowserPhone();
@@ -92,6 +94,16 @@ export function Live({ clinic }: { clinic: ClinicSummary }) {
         case 'call.left_queue':
           loadQueue();
           break;
+        case 'callback.reserved':
+        case 'callback.ringing':
+          if (e.data.staffId !== me) break;
+          setRingBack(e.name === 'callback.reserved' ? 'reserved' : 'ringing');
+          // The patient pressing 1 rings this browser: take it, as an Answer would.
+          expectCall();
+          break;
+        case 'callback.rung':
+          setRingBack('');
+          break;
         case 'staff.presence':
           // Set away elsewhere (another tab, the dashboard gone too long): this screen follows.
           loadPresence();
@@ -103,7 +115,7 @@ export function Live({ clinic }: { clinic: ClinicSummary }) {
           break;
       }
     },
-    [loadQueue, loadPresence],
+    [loadQueue, loadPresence, me, expectCall],
   );
   useLiveEvents(onEvent, () => {
     loadQueue();
@@ -153,6 +165,13 @@ export function Live({ clinic }: { clinic: ClinicSummary }) {
           <span role="alert">{available.message}</span>
         ) : (
           <span role="status">Loading…</span>
+        )}
+        {ringBack && (
+          <span role="status" className="in-call">
+            {ringBack === 'reserved'
+              ? 'You are next for a call-back a patient asked for from the queue: ringing them now.'
+              : 'Ringing a patient back: you are put through when they press 1.'}
+          </span>
         )}
         {phone.state === 'unavailable' && <span className="note">{phone.reason}</span>}
         {phone.state === 'starting' && <span className="note">Starting the browser phone…</span>}

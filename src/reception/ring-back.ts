@@ -1,0 +1,355 @@
+// Ringing back the callers who asked from the queue. When a call-back is the next to
+// serve (src/reception/next-caller.ts: nobody on the line joined before it), a free
+// receptionist is reserved for it, then the service rings the patient from the clinic's
+// number; the patient hears who is calling at once and presses 1 to be put through to
+// that receptionist's browser. A machine, no answer or no 1: the call-back waits out the
+// retry gap in its place, and after the clinic's tries it is left on the list for reception.
+import twilio from 'twilio';
+import type { Services } from '../core/services.js';
+import type { Prisma } from '../db/database.js';
+import { queueJob } from '../jobs/kinds.js';
+import { PermanentJobError } from '../jobs/runner.js';
+import { voiceFor } from '../voice/twiml.js';
+import { type AnsweringDeps, browserAnswering, staffIdentity } from './answering.js';
+import { afterUnanswered, nextToServe, type Waiting } from './next-caller.js';
+
+const { VoiceResponse } = twilio.twiml;
+export type RingBackDeps = Pick<Services, 'db' | 'events' | 'clock' | 'config' | 'twilio'> & AnsweringDeps;
+
+/** How long the patient's phone rings (at least 15 s, so their own voicemail does not answer first). */
+export const RING_SECONDS = 20;
+/** States of a call-back being rung back. */
+const IN_HAND = ['reserved', 'ringing'];
+
+/** The people of a clinic free to take a call-back now: taking calls, connected, on no call, reserved for none. */
+async function freeReceptionists(prisma: Prisma, clinicId: string, now: Date): Promise<string[]> {
+  const available = await prisma.membership.findMany({
+    where: {
+      clinicId,
+      user: { presence: { available: true, liveUntil: { gt: now } }, sessions: { some: { expiresAt: { gt: now } } } },
+    },
+    select: { userId: true },
+  });
+  if (available.length === 0) return [];
+  const ids = available.map((a) => a.userId);
+  const [talking, reserved] = await Promise.all([
+    prisma.call.findMany({
+      where: { answeredBy: { in: ids }, endedAt: null, queueStatus: { in: ['answered', 'claimed'] } },
+      select: { answeredBy: true },
+    }),
+    prisma.callBack.findMany({
+      where: { reservedBy: { in: ids }, ringState: { in: IN_HAND } },
+      select: { reservedBy: true },
+    }),
+  ]);
+  const busy = new Set([...talking.map((t) => t.answeredBy), ...reserved.map((r) => r.reservedBy)]);
+  return ids.filter((id) => !busy.has(id)).sort();
+}
+
+/**
+ * One pass for one clinic: hands back reservations whose person is gone, then, while the
+ * next to serve is a call-back and someone is free, reserves them and queues the dial.
+ * Every step is a conditional write, so instances running this together never reserve one
+ * call-back twice or one person for two.
+ */
+export async function ringBackNext(deps: RingBackDeps, clinicId: string): Promise<number> {
+  if (!browserAnswering(deps) || !deps.twilio) return 0;
+  const { prisma } = deps.db;
+  const now = deps.clock();
+  // A reservation whose person left before the call was placed passes on.
+  const reservedFor = await prisma.callBack.findMany({
+    where: { clinicId, ringState: 'reserved' },
+    select: { id: true, reservedBy: true },
+  });
+  for (const r of reservedFor) {
+    const live = await prisma.presence.findFirst({
+      where: { userId: r.reservedBy!, available: true, liveUntil: { gt: now } },
+    });
+    if (!live)
+      await prisma.callBack.updateMany({
+        where: { id: r.id, ringState: 'reserved', reservedBy: r.reservedBy },
+        data: { ringState: 'waiting', reservedBy: null },
+      });
+  }
+  let started = 0;
+  for (;;) {
+    const [callers, callBacks] = await Promise.all([
+      prisma.call.findMany({
+        where: { clinicId, queueStatus: { in: ['waiting', 'claimed'] }, endedAt: null },
+        select: { id: true, queuedAt: true, queueStatus: true },
+      }),
+      prisma.callBack.findMany({
+        where: { clinicId, requestedInQueue: true, doneAt: null, ringState: { in: ['waiting', ...IN_HAND] } },
+        select: { id: true, joinedQueueAt: true, notBefore: true, ringState: true },
+      }),
+    ]);
+    const waiting: Waiting[] = [
+      ...callers.map((c) => ({
+        id: c.id,
+        kind: 'caller' as const,
+        joinedAt: c.queuedAt ?? now,
+        notBefore: null,
+        taken: c.queueStatus === 'claimed',
+      })),
+      ...callBacks.map((b) => ({
+        id: b.id,
+        kind: 'call-back' as const,
+        joinedAt: b.joinedQueueAt ?? now,
+        notBefore: b.notBefore,
+        taken: b.ringState !== 'waiting',
+      })),
+    ];
+    const next = nextToServe(waiting, now);
+    if (next?.kind !== 'call-back') return started;
+    const [person] = await freeReceptionists(prisma, clinicId, now);
+    if (!person) return started;
+    const reserved = await prisma.$transaction(async (tx) => {
+      const won = await tx.callBack.updateMany({
+        where: { id: next.id, ringState: 'waiting', doneAt: null },
+        data: { ringState: 'reserved', reservedBy: person },
+      });
+      if (won.count === 0) return null;
+      const attempt = await tx.callBackAttempt.create({
+        data: { callBackId: next.id, clinicId, staffId: person, startedAt: now },
+      });
+      await queueJob(tx, 'callback.dial', { attemptId: attempt.id }, { dedupeKey: `callback.dial:${attempt.id}` });
+      return attempt;
+    });
+    if (!reserved) continue;
+    started++;
+    deps.events.publish('callback.reserved', clinicId, { callBackId: next.id, staffId: person }, now);
+  }
+}
+
+/** The job: rings the patient for a reserved call-back, once per attempt. */
+export function ringBackJobs(deps: RingBackDeps) {
+  return {
+    'callback.dial': async ({ attemptId }: { attemptId: string }) => {
+      const { prisma } = deps.db;
+      const attempt = await prisma.callBackAttempt.findUnique({
+        where: { id: attemptId },
+        include: {
+          callBack: {
+            include: {
+              clinic: { select: { numbers: { select: { e164: true }, orderBy: { createdAt: 'asc' }, take: 1 } } },
+            },
+          },
+        },
+      });
+      if (!attempt || attempt.callSid || attempt.endedAt) return;
+      const entry = attempt.callBack;
+      const from = entry.clinic.numbers[0]?.e164;
+      if (entry.ringState !== 'reserved' || entry.reservedBy !== attempt.staffId) {
+        await prisma.callBackAttempt.update({
+          where: { id: attemptId },
+          data: { endedAt: deps.clock(), result: 'cancelled' },
+        });
+        return;
+      }
+      if (!deps.twilio || !from || !entry.ringNumber)
+        throw new PermanentJobError('cannot ring back: no Twilio, clinic number or number to ring');
+      const base = deps.config.publicBaseUrl;
+      // At most one dial per call-back: the state moves to ringing before Twilio is asked.
+      const moved = await prisma.callBack.updateMany({
+        where: { id: entry.id, ringState: 'reserved', reservedBy: attempt.staffId },
+        data: { ringState: 'ringing', attemptsMade: { increment: 1 } },
+      });
+      if (moved.count === 0) return;
+      const call = await deps.twilio.calls.create({
+        to: entry.ringNumber,
+        from,
+        url: `${base}/twilio/call-back/answered?attempt=${attemptId}`,
+        method: 'POST',
+        timeout: RING_SECONDS,
+        machineDetection: 'Enable',
+        statusCallback: `${base}/twilio/call-back/status?attempt=${attemptId}`,
+        statusCallbackMethod: 'POST',
+        statusCallbackEvent: ['completed'],
+      });
+      await prisma.callBackAttempt.update({ where: { id: attemptId }, data: { callSid: call.sid } });
+      deps.events.publish(
+        'callback.ringing',
+        entry.clinicId,
+        { callBackId: entry.id, staffId: attempt.staffId! },
+        deps.clock(),
+      );
+    },
+  };
+}
+
+async function attemptFor(prisma: Prisma, attemptId: unknown) {
+  if (typeof attemptId !== 'string' || !/^[0-9a-f-]{36}$/.test(attemptId)) return null;
+  return prisma.callBackAttempt.findUnique({
+    where: { id: attemptId },
+    include: { callBack: { include: { clinic: { select: { name: true, locale: true } } } } },
+  });
+}
+
+/**
+ * The patient's phone was answered. Who is calling comes first; a machine hears a short
+ * message and nothing more (it can never complete a call-back); a person presses 1.
+ */
+export async function ringBackAnswered(
+  deps: RingBackDeps,
+  query: Record<string, unknown>,
+  body: Record<string, string | undefined>,
+): Promise<string> {
+  const attempt = await attemptFor(deps.db.prisma, query.attempt);
+  const response = new VoiceResponse();
+  const voice = voiceFor(attempt?.callBack.clinic.locale);
+  if (!attempt) {
+    response.hangup();
+    return response.toString();
+  }
+  const name = attempt.callBack.clinic.name;
+  if (/^(machine|fax)/.test(body.AnsweredBy ?? '')) {
+    await deps.db.prisma.callBackAttempt.updateMany({
+      where: { id: attempt.id, result: null },
+      data: { result: 'machine' },
+    });
+    response.say(voice, `This is ${name}, returning your call. We will try again shortly.`);
+    response.hangup();
+    return response.toString();
+  }
+  const gather = response.gather({
+    input: ['dtmf'],
+    numDigits: 1,
+    timeout: 8,
+    action: `${deps.config.publicBaseUrl}/twilio/call-back/confirm?attempt=${attempt.id}`,
+    method: 'POST',
+  });
+  gather.say(voice, `This is ${name}, calling you back as you asked. To be put through to reception now, press 1.`);
+  response.say(voice, 'We will try again later. Goodbye.');
+  response.hangup();
+  return response.toString();
+}
+
+/** The patient pressed a key: 1 puts them through to the reserved receptionist's browser. */
+export async function ringBackConfirmed(
+  deps: RingBackDeps,
+  query: Record<string, unknown>,
+  body: Record<string, string | undefined>,
+): Promise<string> {
+  const attempt = await attemptFor(deps.db.prisma, query.attempt);
+  const response = new VoiceResponse();
+  const voice = voiceFor(attempt?.callBack.clinic.locale);
+  if (!attempt || body.Digits !== '1' || !attempt.staffId) {
+    response.say(voice, 'We will try again later. Goodbye.');
+    response.hangup();
+    return response.toString();
+  }
+  await deps.db.prisma.callBackAttempt.updateMany({
+    where: { id: attempt.id, result: null },
+    data: { result: 'confirmed' },
+  });
+  response
+    .dial({
+      answerOnBridge: true,
+      timeout: 20,
+      action: `${deps.config.publicBaseUrl}/twilio/call-back/bridged?attempt=${attempt.id}`,
+      method: 'POST',
+    })
+    .client({}, staffIdentity(attempt.staffId));
+  return response.toString();
+}
+
+/** The patient's call with the receptionist ended: a conversation is the call-back made. */
+export async function ringBackBridged(
+  deps: RingBackDeps,
+  query: Record<string, unknown>,
+  body: Record<string, string | undefined>,
+): Promise<string> {
+  const attempt = await attemptFor(deps.db.prisma, query.attempt);
+  const response = new VoiceResponse();
+  if (attempt && body.DialCallStatus === 'completed')
+    await deps.db.prisma.callBackAttempt.updateMany({ where: { id: attempt.id }, data: { result: 'connected' } });
+  else
+    response.say(
+      voiceFor(attempt?.callBack.clinic.locale),
+      'Sorry, reception could not take the call. We will try again shortly.',
+    );
+  response.hangup();
+  return response.toString();
+}
+
+/**
+ * The ring-back call's final status, the one request every attempt gets: connected is the
+ * call-back done; anything else waits out the retry gap in its place, or after the
+ * clinic's tries is left on the list for reception to ring by hand.
+ */
+export async function ringBackEnded(
+  deps: RingBackDeps,
+  query: Record<string, unknown>,
+  body: Record<string, string | undefined>,
+) {
+  const { prisma } = deps.db;
+  const attempt = await attemptFor(prisma, query.attempt);
+  if (
+    !attempt ||
+    !body.CallStatus ||
+    !['completed', 'busy', 'no-answer', 'failed', 'canceled'].includes(body.CallStatus)
+  )
+    return;
+  const now = deps.clock();
+  const entry = attempt.callBack;
+  const outcome = await prisma.$transaction(async (tx) => {
+    const closed = await tx.callBackAttempt.updateMany({
+      where: { id: attempt.id, endedAt: null },
+      data: { endedAt: now },
+    });
+    if (closed.count === 0) return null;
+    const current = await tx.callBackAttempt.findUniqueOrThrow({ where: { id: attempt.id } });
+    const result =
+      current.result === 'connected' || current.result === 'machine'
+        ? current.result
+        : current.result === 'confirmed'
+          ? 'not_put_through'
+          : body.CallStatus === 'completed'
+            ? 'unconfirmed'
+            : body.CallStatus!.replace('-', '_');
+    await tx.callBackAttempt.update({ where: { id: attempt.id }, data: { result } });
+    if (result === 'connected') {
+      await tx.callBack.updateMany({
+        where: { id: entry.id, doneAt: null },
+        data: { ringState: 'done', doneAt: now, doneBy: attempt.staffId, reservedBy: null },
+      });
+      return 'done' as const;
+    }
+    const clinic = await tx.clinic.findUniqueOrThrow({
+      where: { id: entry.clinicId },
+      select: { callBackAttempts: true, callBackRetryMinutes: true },
+    });
+    const row = await tx.callBack.findUniqueOrThrow({ where: { id: entry.id } });
+    const next = afterUnanswered(
+      row.attemptsMade,
+      { maxAttempts: clinic.callBackAttempts, retryGapMinutes: clinic.callBackRetryMinutes },
+      now,
+    );
+    await tx.callBack.updateMany({
+      where: { id: entry.id, ringState: 'ringing' },
+      data:
+        next === 'list'
+          ? { ringState: 'listed', reservedBy: null }
+          : { ringState: 'waiting', reservedBy: null, notBefore: next.retryAt },
+    });
+    return next === 'list' ? ('listed' as const) : ('retry' as const);
+  });
+  if (outcome) deps.events.publish('callback.rung', entry.clinicId, { callBackId: entry.id, outcome }, now);
+}
+
+/** `ringBackNext` for every clinic with a call-back to ring or a reservation to check (each instance's beat, and after each attempt ends). */
+export async function ringBackNextEverywhere(deps: RingBackDeps): Promise<void> {
+  if (!browserAnswering(deps) || !deps.twilio) return;
+  const now = deps.clock();
+  const clinics = await deps.db.prisma.callBack.findMany({
+    // Due to be rung, or reserved for someone who may have gone (the reservation passes on).
+    where: {
+      requestedInQueue: true,
+      doneAt: null,
+      OR: [{ ringState: 'waiting', OR: [{ notBefore: null }, { notBefore: { lte: now } }] }, { ringState: 'reserved' }],
+    },
+    distinct: ['clinicId'],
+    select: { clinicId: true },
+  });
+  for (const { clinicId } of clinics) await ringBackNext(deps, clinicId);
+}

@@ -1,0 +1,191 @@
+// Ringing back a caller who asked from the queue, through Twilio's real requests: the
+// stand-in places the call (refusing a ring under 15 s) and this test plays the patient's
+// phone. Requested → reserved → rung → 1 → put through; machine → message → retried in
+// place → left on the list; the receptionist who goes away hands the reservation on.
+import { JobRunner } from '../../src/jobs/runner.js';
+import { jobHandlers } from '../../src/main/jobs.js';
+import { TwilioStandin, type OutboundCall } from '../../src/twilio-standin/server.js';
+import { TEST_AUTH_TOKEN } from '../helpers/app.js';
+import type { Caller } from '../helpers/caller.js';
+import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { ACCOUNT, API_KEY, API_SECRET, closeReceptions, makeReception } from '../helpers/reception.js';
+import { databaseKinds } from '../helpers/services.js';
+import { signedTwilioPost } from '../helpers/twilio.js';
+import { RECONNECT_GRACE_MS } from '../../src/reception/presence.js';
+
+describe.each(databaseKinds())('Ringing back from the queue (%s database)', (kind) => {
+  let db: TestDatabase;
+  let standin: TwilioStandin;
+  const placed: OutboundCall[] = [];
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+    standin = new TwilioStandin(ACCOUNT, { authToken: TEST_AUTH_TOKEN, apiKey: API_KEY, apiSecret: API_SECRET });
+    standin.onOutboundCall = (call) => placed.push(call);
+    await standin.start();
+  });
+  afterEach(closeReceptions);
+  afterAll(async () => {
+    await standin.stop();
+    await db.drop();
+  });
+
+  async function requested() {
+    const r = await makeReception(db, standin);
+    await db.prisma.clinic.update({ where: { id: r.clinic.id }, data: { queueCallBackAfterSeconds: 0 } });
+    const anna = await r.staff();
+    await anna.available();
+    const runner = new JobRunner(db, jobHandlers(r.ctx), { logger: r.ctx.logger, clock: r.clock });
+    const jane: Caller = r.caller('+447700900321');
+    await jane.dial();
+    await jane.press('3');
+    await jane.waitInQueue(1, 5);
+    await jane.press('1');
+    await jane.leftQueue('leave', 6);
+    await jane.press('1');
+    await jane.ended(40);
+    const entry = await db.prisma.callBack.findFirstOrThrow({ where: { clinicId: r.clinic.id } });
+    return { ...r, anna, runner, jane, entry };
+  }
+
+  /** The patient's phone, played as Twilio would report it: a request to the call's Url, a key, the end. */
+  const phone = (app: Parameters<typeof signedTwilioPost>[0], call: OutboundCall) => {
+    const path = (url: string) => url.replace('https://phone.clinic.test', '');
+    return {
+      answer: (answeredBy: string) =>
+        signedTwilioPost(
+          app,
+          path(call.url),
+          standin.outboundParams(call.sid, { CallStatus: 'in-progress', AnsweredBy: answeredBy }),
+        ),
+      press: async (twiml: string, digits: string) => {
+        const action = /<Gather [^>]*action="([^"]+)"/.exec(twiml)![1]!.replace(/&amp;/g, '&');
+        return signedTwilioPost(
+          app,
+          path(action),
+          standin.outboundParams(call.sid, { CallStatus: 'in-progress', Digits: digits }),
+        );
+      },
+      bridged: async (twiml: string, status: string) => {
+        const action = /<Dial [^>]*action="([^"]+)"/.exec(twiml)![1]!.replace(/&amp;/g, '&');
+        return signedTwilioPost(
+          app,
+          path(action),
+          standin.outboundParams(call.sid, { DialCallStatus: status, DialCallDuration: '90' }),
+        );
+      },
+      ends: (status: string) =>
+        signedTwilioPost(
+          app,
+          path(call.statusCallback!),
+          standin.outboundParams(call.sid, { CallStatus: status, CallDuration: '95' }),
+        ),
+    };
+  };
+
+  it('requested → a receptionist reserved → the patient rung from the clinic number → 1 → put through → done', async () => {
+    const { clinic, anna, runner, entry, hub, app, events } = await requested();
+    placed.length = 0;
+    await hub.heartbeat();
+    expect(await db.prisma.callBack.findUniqueOrThrow({ where: { id: entry.id } })).toMatchObject({
+      ringState: 'reserved',
+      reservedBy: anna.userId,
+    });
+    expect(events.find((e) => e.name === 'callback.reserved')?.data).toMatchObject({ staffId: anna.userId });
+    await hub.heartbeat(); // again: still one reservation, one dial
+    await runner.runDue();
+    await runner.runDue();
+    expect(placed).toHaveLength(1);
+    const call = placed[0]!;
+    expect(call).toMatchObject({ to: '+447700900321', from: clinic.numbers[0], machineDetection: 'Enable' });
+    expect(call.timeout).toBeGreaterThanOrEqual(15);
+    const patient = phone(app, call);
+    const answered = await patient.answer('human');
+    expect(answered.text).toMatch(
+      /<Say[^>]*>This is .*, calling you back as you asked\. To be put through to reception now, press 1\.<\/Say>/,
+    );
+    const through = await patient.press(answered.text, '1');
+    expect(through.text).toContain(`<Client>staff_${anna.userId.replace(/-/g, '')}</Client>`);
+    await patient.bridged(through.text, 'completed');
+    await patient.ends('completed');
+    await patient.ends('completed'); // a retry changes nothing
+    const done = await db.prisma.callBack.findUniqueOrThrow({ where: { id: entry.id }, include: { attempts: true } });
+    expect(done).toMatchObject({ ringState: 'done', doneBy: anna.userId, attemptsMade: 1 });
+    expect(done.doneAt).not.toBeNull();
+    expect(done.attempts.map((a) => a.result)).toEqual(['connected']);
+    // NHS CBT006: one dialled, one connected.
+    const { periodReport } = await import('../../src/statistics/statistics.js');
+    const now = (await db.prisma.callBackAttempt.findFirstOrThrow({ where: { callBackId: entry.id } })).startedAt;
+    const day = now.toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
+    const report = await periodReport(db.prisma, { id: clinic.id, timeZone: 'Europe/London' }, day, day, now);
+    expect(report.nhs!.indicators).toMatchObject({ CBT005: 1, CBT006: 1, CBT006_connected: 1 });
+  });
+
+  it('a machine answers: a short message, never done; retried after the gap in its place; after the tries, left on the list', async () => {
+    const { anna, runner, entry, hub, app, clock } = await requested();
+    placed.length = 0;
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      await hub.heartbeat();
+      await runner.runDue();
+      expect(placed).toHaveLength(attempt);
+      const patient = phone(app, placed.at(-1)!);
+      const answered = await patient.answer('machine_start');
+      expect(answered.text).toMatch(/returning your call\. We will try again shortly\.<\/Say><Hangup\/>/);
+      await patient.ends('completed');
+      const row = await db.prisma.callBack.findUniqueOrThrow({ where: { id: entry.id } });
+      if (attempt === 1) {
+        expect(row).toMatchObject({ ringState: 'waiting', reservedBy: null, doneAt: null });
+        // Within the gap nothing is rung; after it, the second try.
+        clock.advance(4 * 60_000);
+        await hub.heartbeat();
+        await runner.runDue();
+        expect(placed).toHaveLength(1);
+        clock.advance(60_000 + 1);
+      } else expect(row).toMatchObject({ ringState: 'listed', doneAt: null, attemptsMade: 2 });
+    }
+    const list = (await anna.browser.get(`/api/clinics/${entry.clinicId}/call-backs`)).body.callBacks;
+    expect(list[0]).toMatchObject({ reason: 'requested', queueCallBack: { state: 'listed', attempts: 2 } });
+    const attempts = await db.prisma.callBackAttempt.findMany({ where: { callBackId: entry.id } });
+    expect(attempts.map((a) => a.result)).toEqual(['machine', 'machine']);
+  });
+
+  it('never rung while an earlier caller still waits on the line; the reservation passes on if the person goes', async () => {
+    const r = await makeReception(db, standin);
+    await db.prisma.clinic.update({ where: { id: r.clinic.id }, data: { queueCallBackAfterSeconds: 0 } });
+    const anna = await r.staff();
+    await anna.available();
+    const runner = new JobRunner(db, jobHandlers(r.ctx), { logger: r.ctx.logger, clock: r.clock });
+    const first = r.caller('+447700900331');
+    await first.dial();
+    await first.press('3');
+    await first.waitInQueue(1, 1); // still waiting on the line
+    r.clock.advance(1_000);
+    const second = r.caller('+447700900332');
+    await second.dial();
+    await second.press('3');
+    await second.waitInQueue(2, 1);
+    await second.press('1');
+    await second.leftQueue('leave', 2);
+    await second.press('1');
+    await second.ended(20);
+    placed.length = 0;
+    await r.hub.heartbeat();
+    await runner.runDue();
+    expect(placed).toHaveLength(0); // the earlier live caller comes first
+    await first.ended(30); // they hang up: now the call-back is next
+    await r.hub.heartbeat();
+    const entry = await db.prisma.callBack.findFirstOrThrow({
+      where: { clinicId: r.clinic.id, requestedInQueue: true },
+    });
+    expect(entry).toMatchObject({ ringState: 'reserved', reservedBy: anna.userId });
+    // Anna closes her dashboard before the dial: after the grace the reservation is handed back.
+    await anna.closeDashboard();
+    r.clock.advance(RECONNECT_GRACE_MS + 1_000);
+    await r.hub.heartbeat();
+    expect(await db.prisma.callBack.findUniqueOrThrow({ where: { id: entry.id } })).toMatchObject({
+      ringState: 'waiting',
+      reservedBy: null,
+    });
+    await runner.runDue();
+    expect(placed).toHaveLength(0); // the queued dial saw the reservation gone
+  });
+});
