@@ -94,6 +94,7 @@ function tablesOf(prisma: Prisma, clinicId: string): Array<[string, () => AsyncG
     ['callEvents', () => callEventPages(prisma, clinicId)],
     ['recordings', () => pagesById(m(prisma.recording), byClinic)],
     ['callBacks', () => pagesById(m(prisma.callBack), byClinic)],
+    ['callBackAttempts', () => pagesById(m(prisma.callBackAttempt), byClinic)],
     ['callStatistics', () => whole(prisma.callStatsDay.findMany({ where: byClinic, orderBy: { day: 'asc' } }))],
     ['textMessages', () => pagesById(m(prisma.textMessage), byClinic)],
     ['auditLog', () => pagesById(m(prisma.auditEntry), byClinic)],
