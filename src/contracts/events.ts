@@ -40,7 +40,7 @@ export interface EventPayloads {
   /** A receptionist is reserved to take a call-back from the queue (their Live screen says so); then it rings, then how it went. */
   'callback.reserved': { callBackId: string; staffId: string };
   'callback.ringing': { callBackId: string; staffId: string };
-  'callback.rung': { callBackId: string; outcome: 'done' | 'retry' | 'listed' };
+  'callback.rung': { callBackId: string; outcome: 'done' | 'retry' | 'listed'; staffId: string | null };
   'callback.done': { callBackId: string; callId: string; doneBy: string; doneAt: string };
   'staff.presence': { userId: string; email: string; available: boolean };
   /** The phone simulator put a caller through to a browser identity (as Twilio rings the Voice SDK). */

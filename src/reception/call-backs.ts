@@ -406,7 +406,8 @@ export async function markCalledBack(deps: CallBackDeps, clinicId: string, callB
   const now = deps.clock();
   const done = await deps.db.prisma.callBack.updateMany({
     where: { id: callBackId, clinicId, doneAt: null },
-    data: { doneAt: now, doneBy: userId },
+    // Rung back by hand: a call-back from the queue is not rung again (a ring already placed runs out).
+    data: { doneAt: now, doneBy: userId, ringState: 'cancelled', reservedBy: null },
   });
   const entry = await deps.db.prisma.callBack.findFirst({ where: { id: callBackId, clinicId } });
   if (!entry) throw new NotFound('No such call-back');

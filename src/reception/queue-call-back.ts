@@ -34,6 +34,19 @@ const digitByDigit = (e164: string, locale: string) => {
   return national.split('').join(' ');
 };
 
+/**
+ * A keyed number the clinic will ring: a possible number in the clinic's own country, not
+ * a premium, shared-cost or personal one (a caller must not make the clinic ring up a bill).
+ */
+export function ringableNumber(digits: string, locale: string): string | undefined {
+  const number = normalisePhone(digits, locale);
+  if (!number) return undefined;
+  const country = locale.split('-')[1]?.toUpperCase();
+  if (country === 'GB' && !/^\+44(1|2|3|7[1-57-9])/.test(number)) return undefined;
+  if (country === 'US' && (!number.startsWith('+1') || /^\+1(900|976)/.test(number))) return undefined;
+  return number;
+}
+
 /** The key pressed while waiting: 1 takes the offer and leaves Twilio's queue for the <Enqueue> action; anything else, music again. */
 export async function callBackPressed(ivr: CallStep, _q: StepQuery<'queue/call-back'>, body: Params): Promise<string> {
   if (body.Digits !== '1') {
@@ -110,9 +123,13 @@ export async function callBackNumber(
   const yes = heard.digits === '1' || heard.understood?.intent === 'yes';
   const no = heard.digits === '2' || heard.understood?.intent === 'no';
   if (q.keying && heard.digits && heard.digits.length > 1) {
-    const number = normalisePhone(heard.digits, ivr.call.clinic.locale);
+    const number = ringableNumber(heard.digits, ivr.call.clinic.locale);
     if (!number) {
-      ivr.say("Sorry, that doesn't look like a phone number.");
+      ivr.say(
+        normalisePhone(heard.digits, ivr.call.clinic.locale)
+          ? 'Sorry, we can only call back mobile and landline numbers in this country.'
+          : "Sorry, that doesn't look like a phone number.",
+      );
       return keyNumber(ivr, String(attempt + 1));
     }
     await ivr.saveState({ ...state, callBackNumber: number });
@@ -212,9 +229,12 @@ export async function requestCallBack(
     ringNumber,
     ringState: 'waiting',
     notBefore: null,
+    attemptsMade: 0,
   };
+  // Already being rung back (asked again from another phone): the ring in hand stands.
+  const inHand = open?.ringState === 'reserved' || open?.ringState === 'ringing';
   const entry = open
-    ? await tx.callBack.update({ where: { id: open.id }, data: fields })
+    ? await tx.callBack.update({ where: { id: open.id }, data: inHand ? { reason: 'requested' } : fields })
     : await tx.callBack.create({
         data: { clinicId: call.clinicId, callId, fromNumber: call.fromNumber, createdAt: now, ...fields },
       });

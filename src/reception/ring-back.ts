@@ -18,6 +18,8 @@ export type RingBackDeps = Pick<Services, 'db' | 'events' | 'clock' | 'config' |
 
 /** How long the patient's phone rings (at least 15 s, so their own voicemail does not answer first). */
 export const RING_SECONDS = 20;
+/** A try that has neither been placed nor ended by then is settled as unanswered (a lost job or status callback). */
+export const STUCK_AFTER_MS = 15 * 60_000;
 /** States of a call-back being rung back. */
 const IN_HAND = ['reserved', 'ringing'];
 
@@ -34,15 +36,23 @@ async function freeReceptionists(prisma: Prisma, clinicId: string, now: Date): P
   const ids = available.map((a) => a.userId);
   const [talking, reserved] = await Promise.all([
     prisma.call.findMany({
-      where: { answeredBy: { in: ids }, endedAt: null, queueStatus: { in: ['answered', 'claimed'] } },
-      select: { answeredBy: true },
+      where: {
+        endedAt: null,
+        OR: [
+          { answeredBy: { in: ids }, queueStatus: 'answered' },
+          { claimedBy: { in: ids }, queueStatus: 'claimed' },
+          // Ringing a patient back from the dashboard themselves.
+          { answeredBy: { in: ids }, direction: 'outbound' },
+        ],
+      },
+      select: { answeredBy: true, claimedBy: true },
     }),
     prisma.callBack.findMany({
       where: { reservedBy: { in: ids }, ringState: { in: IN_HAND } },
       select: { reservedBy: true },
     }),
   ]);
-  const busy = new Set([...talking.map((t) => t.answeredBy), ...reserved.map((r) => r.reservedBy)]);
+  const busy = new Set([...talking.flatMap((t) => [t.answeredBy, t.claimedBy]), ...reserved.map((r) => r.reservedBy)]);
   return ids.filter((id) => !busy.has(id)).sort();
 }
 
@@ -71,6 +81,18 @@ export async function ringBackNext(deps: RingBackDeps, clinicId: string): Promis
         data: { ringState: 'waiting', reservedBy: null },
       });
   }
+  // A ring whose call was never placed (the job gave up) or whose end never came: back in
+  // its place to be tried again, so nothing waits for ever and nobody stays reserved.
+  const stuck = await prisma.callBackAttempt.findMany({
+    where: {
+      clinicId,
+      settledAt: null,
+      startedAt: { lt: new Date(now.getTime() - STUCK_AFTER_MS) },
+      callBack: { ringState: { in: IN_HAND } },
+    },
+    select: { id: true, callBackId: true, callSid: true },
+  });
+  for (const a of stuck) await settleAttempt(deps, a.id, a.callSid ? 'no_end_heard' : 'not_placed');
   let started = 0;
   for (;;) {
     const [callers, callBacks] = await Promise.all([
@@ -103,18 +125,24 @@ export async function ringBackNext(deps: RingBackDeps, clinicId: string): Promis
     if (next?.kind !== 'call-back') return started;
     const [person] = await freeReceptionists(prisma, clinicId, now);
     if (!person) return started;
-    const reserved = await prisma.$transaction(async (tx) => {
-      const won = await tx.callBack.updateMany({
-        where: { id: next.id, ringState: 'waiting', doneAt: null },
-        data: { ringState: 'reserved', reservedBy: person },
+    // The person may have been reserved by another instance a moment ago (one call-back in hand each): look again.
+    const reserved = await prisma
+      .$transaction(async (tx) => {
+        const won = await tx.callBack.updateMany({
+          where: { id: next.id, ringState: 'waiting', doneAt: null },
+          data: { ringState: 'reserved', reservedBy: person },
+        });
+        if (won.count === 0) return null;
+        const attempt = await tx.callBackAttempt.create({
+          data: { callBackId: next.id, clinicId, staffId: person, startedAt: now },
+        });
+        await queueJob(tx, 'callback.dial', { attemptId: attempt.id }, { dedupeKey: `callback.dial:${attempt.id}` });
+        return attempt;
+      })
+      .catch((err: { code?: string }) => {
+        if (err.code === 'P2002') return null;
+        throw err;
       });
-      if (won.count === 0) return null;
-      const attempt = await tx.callBackAttempt.create({
-        data: { callBackId: next.id, clinicId, staffId: person, startedAt: now },
-      });
-      await queueJob(tx, 'callback.dial', { attemptId: attempt.id }, { dedupeKey: `callback.dial:${attempt.id}` });
-      return attempt;
-    });
     if (!reserved) continue;
     started++;
     deps.events.publish('callback.reserved', clinicId, { callBackId: next.id, staffId: person }, now);
@@ -139,15 +167,19 @@ export function ringBackJobs(deps: RingBackDeps) {
       if (!attempt || attempt.callSid || attempt.endedAt) return;
       const entry = attempt.callBack;
       const from = entry.clinic.numbers[0]?.e164;
-      if (entry.ringState !== 'reserved' || entry.reservedBy !== attempt.staffId) {
+      // Handed on, or rung back by hand meanwhile: this try is over before it began.
+      if (entry.doneAt || entry.ringState !== 'reserved' || entry.reservedBy !== attempt.staffId) {
+        const at = deps.clock();
         await prisma.callBackAttempt.update({
           where: { id: attemptId },
-          data: { endedAt: deps.clock(), result: 'cancelled' },
+          data: { endedAt: at, settledAt: at, result: 'cancelled' },
         });
         return;
       }
-      if (!deps.twilio || !from || !entry.ringNumber)
+      if (!deps.twilio || !from || !entry.ringNumber) {
+        await settleAttempt(deps, attemptId, 'not_placed');
         throw new PermanentJobError('cannot ring back: no Twilio, clinic number or number to ring');
+      }
       const base = deps.config.publicBaseUrl;
       // At most one dial per call-back: the state moves to ringing before Twilio is asked.
       const moved = await prisma.callBack.updateMany({
@@ -155,17 +187,24 @@ export function ringBackJobs(deps: RingBackDeps) {
         data: { ringState: 'ringing', attemptsMade: { increment: 1 } },
       });
       if (moved.count === 0) return;
-      const call = await deps.twilio.calls.create({
-        to: entry.ringNumber,
-        from,
-        url: `${base}/twilio/call-back/answered?attempt=${attemptId}`,
-        method: 'POST',
-        timeout: RING_SECONDS,
-        machineDetection: 'Enable',
-        statusCallback: `${base}/twilio/call-back/status?attempt=${attemptId}`,
-        statusCallbackMethod: 'POST',
-        statusCallbackEvent: ['completed'],
-      });
+      let call: { sid: string };
+      try {
+        call = await deps.twilio.calls.create({
+          to: entry.ringNumber,
+          from,
+          url: `${base}/twilio/call-back/answered?attempt=${attemptId}`,
+          method: 'POST',
+          timeout: RING_SECONDS,
+          machineDetection: 'Enable',
+          statusCallback: `${base}/twilio/call-back/status?attempt=${attemptId}`,
+          statusCallbackMethod: 'POST',
+          statusCallbackEvent: ['completed'],
+        });
+      } catch (err) {
+        // Twilio refused (a number it cannot ring, a limit): this try ends here, and the call-back goes back in its place.
+        await settleAttempt(deps, attemptId, 'failed');
+        throw new PermanentJobError(`Twilio could not place the ring-back: ${(err as Error).message}`);
+      }
       await prisma.callBackAttempt.update({ where: { id: attemptId }, data: { callSid: call.sid } });
       deps.events.publish(
         'callback.ringing',
@@ -261,9 +300,11 @@ export async function ringBackBridged(
 ): Promise<string> {
   const attempt = await attemptFor(deps.db.prisma, query.attempt);
   const response = new VoiceResponse();
-  if (attempt && body.DialCallStatus === 'completed')
+  if (attempt && body.DialCallStatus === 'completed') {
+    // Put through and talked: the call-back is made now, whatever order the call's own end comes in.
     await deps.db.prisma.callBackAttempt.updateMany({ where: { id: attempt.id }, data: { result: 'connected' } });
-  else
+    await settleAttempt(deps, attempt.id, 'connected');
+  } else
     response.say(
       voiceFor(attempt?.callBack.clinic.locale),
       'Sorry, reception could not take the call. We will try again shortly.',
@@ -273,68 +314,87 @@ export async function ringBackBridged(
 }
 
 /**
- * The ring-back call's final status, the one request every attempt gets: connected is the
- * call-back done; anything else waits out the retry gap in its place, or after the
- * clinic's tries is left on the list for reception to ring by hand.
+ * The ring-back call's final status, the one request every try gets. Put through: the
+ * bridge's own action settles it (either may come first). Otherwise settled as what
+ * happened: no 1 pressed, busy, no answer, failed.
  */
 export async function ringBackEnded(
   deps: RingBackDeps,
   query: Record<string, unknown>,
   body: Record<string, string | undefined>,
 ) {
-  const { prisma } = deps.db;
-  const attempt = await attemptFor(prisma, query.attempt);
-  if (
-    !attempt ||
-    !body.CallStatus ||
-    !['completed', 'busy', 'no-answer', 'failed', 'canceled'].includes(body.CallStatus)
-  )
-    return;
+  const attempt = await attemptFor(deps.db.prisma, query.attempt);
+  const status = body.CallStatus ?? '';
+  if (!attempt || !['completed', 'busy', 'no-answer', 'failed', 'canceled'].includes(status)) return;
   const now = deps.clock();
-  const entry = attempt.callBack;
-  const outcome = await prisma.$transaction(async (tx) => {
-    const closed = await tx.callBackAttempt.updateMany({
-      where: { id: attempt.id, endedAt: null },
-      data: { endedAt: now },
+  await deps.db.prisma.callBackAttempt.updateMany({ where: { id: attempt.id, endedAt: null }, data: { endedAt: now } });
+  if (attempt.result === 'confirmed' || attempt.result === 'connected') {
+    // The bridge's action decides; if it never comes, the sweep settles the try as unanswered.
+    if (attempt.result === 'connected') await settleAttempt(deps, attempt.id, 'connected');
+    return;
+  }
+  await settleAttempt(deps, attempt.id, status === 'completed' ? 'unconfirmed' : status.replace('-', '_'));
+}
+
+/**
+ * Settles one try, once: connected is the call-back made (by the reserved person); any
+ * other end sends it back to its place after the clinic's gap, or after the clinic's tries
+ * to the list for reception. A try already settled, or one whose call-back was meanwhile
+ * marked done by hand, changes nothing more.
+ */
+export async function settleAttempt(deps: RingBackDeps, attemptId: string, how: string): Promise<void> {
+  const { prisma } = deps.db;
+  const now = deps.clock();
+  const settled = await prisma.$transaction(async (tx) => {
+    const attempt = await tx.callBackAttempt.findUnique({ where: { id: attemptId } });
+    if (!attempt || attempt.settledAt) return null;
+    const result = attempt.result === 'connected' || attempt.result === 'machine' ? attempt.result : how;
+    const first = await tx.callBackAttempt.updateMany({
+      where: { id: attemptId, settledAt: null },
+      data: { result, endedAt: attempt.endedAt ?? now, settledAt: now },
     });
-    if (closed.count === 0) return null;
-    const current = await tx.callBackAttempt.findUniqueOrThrow({ where: { id: attempt.id } });
-    const result =
-      current.result === 'connected' || current.result === 'machine'
-        ? current.result
-        : current.result === 'confirmed'
-          ? 'not_put_through'
-          : body.CallStatus === 'completed'
-            ? 'unconfirmed'
-            : body.CallStatus!.replace('-', '_');
-    await tx.callBackAttempt.update({ where: { id: attempt.id }, data: { result } });
+    if (first.count === 0) return null;
+    const entry = await tx.callBack.findUniqueOrThrow({ where: { id: attempt.callBackId } });
     if (result === 'connected') {
       await tx.callBack.updateMany({
         where: { id: entry.id, doneAt: null },
         data: { ringState: 'done', doneAt: now, doneBy: attempt.staffId, reservedBy: null },
       });
-      return 'done' as const;
+      return { clinicId: entry.clinicId, callBackId: entry.id, outcome: 'done' as const, staffId: attempt.staffId };
     }
+    if (entry.doneAt || !IN_HAND.includes(entry.ringState ?? '')) return null;
     const clinic = await tx.clinic.findUniqueOrThrow({
       where: { id: entry.clinicId },
       select: { callBackAttempts: true, callBackRetryMinutes: true },
     });
-    const row = await tx.callBack.findUniqueOrThrow({ where: { id: entry.id } });
+    // A try that never got as far as ringing still counts, so a number that cannot be rung is not tried for ever.
+    const made = entry.attemptsMade + (entry.ringState === 'reserved' ? 1 : 0);
     const next = afterUnanswered(
-      row.attemptsMade,
+      made,
       { maxAttempts: clinic.callBackAttempts, retryGapMinutes: clinic.callBackRetryMinutes },
       now,
     );
-    await tx.callBack.updateMany({
-      where: { id: entry.id, ringState: 'ringing' },
+    await tx.callBack.update({
+      where: { id: entry.id },
       data:
         next === 'list'
-          ? { ringState: 'listed', reservedBy: null }
-          : { ringState: 'waiting', reservedBy: null, notBefore: next.retryAt },
+          ? { ringState: 'listed', reservedBy: null, attemptsMade: made }
+          : { ringState: 'waiting', reservedBy: null, notBefore: next.retryAt, attemptsMade: made },
     });
-    return next === 'list' ? ('listed' as const) : ('retry' as const);
+    return {
+      clinicId: entry.clinicId,
+      callBackId: entry.id,
+      outcome: next === 'list' ? ('listed' as const) : ('retry' as const),
+      staffId: attempt.staffId,
+    };
   });
-  if (outcome) deps.events.publish('callback.rung', entry.clinicId, { callBackId: entry.id, outcome }, now);
+  if (settled)
+    deps.events.publish(
+      'callback.rung',
+      settled.clinicId,
+      { callBackId: settled.callBackId, outcome: settled.outcome, staffId: settled.staffId },
+      now,
+    );
 }
 
 /** `ringBackNext` for every clinic with a call-back to ring or a reservation to check (each instance's beat, and after each attempt ends). */

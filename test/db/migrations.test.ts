@@ -55,7 +55,8 @@ describe('Migrations', () => {
       expect(await second.migrate()).toEqual([]);
       const rows = await second.prisma.$queryRaw<
         Array<{ migration_name: string }>
-      >`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL`;
+      >`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY migration_name`;
+      // Named by time, so in name order they are in the order they were applied.
       expect(rows.map((r) => r.migration_name)).toEqual(applied);
     } finally {
       await second.close();

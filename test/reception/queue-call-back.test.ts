@@ -97,6 +97,11 @@ describe.each(databaseKinds())('Call-back in the queue (%s database)', (kind) =>
     expect(someone.heard()).toBe('Please key the number to call you back on, then press the hash key.');
     await someone.press('12');
     expect(someone.heard()).toContain("Sorry, that doesn't look like a phone number.");
+    // A caller cannot make the clinic ring up a bill: premium and foreign numbers are refused.
+    for (const costly of ['09098790000', '0033612345678']) {
+      await someone.press(costly);
+      expect(someone.heard()).toContain('Sorry, we can only call back mobile and landline numbers in this country.');
+    }
     await someone.press('07700900456');
     expect(someone.heard()).toBe(
       'We will call you back on 0 7 7 0 0 9 0 0 4 5 6. To confirm, press 1. To key it again, press 2.',

@@ -148,6 +148,37 @@ describe.each(databaseKinds())('Ringing back from the queue (%s database)', (kin
     expect(attempts.map((a) => a.result)).toEqual(['machine', 'machine']);
   });
 
+  it("the call's end before the bridge's: still made once; marked done by hand first: never rung", async () => {
+    const { anna, runner, entry, hub, app } = await requested();
+    placed.length = 0;
+    await hub.heartbeat();
+    await runner.runDue();
+    const patient = phone(app, placed[0]!);
+    const answered = await patient.answer('human');
+    const through = await patient.press(answered.text, '1');
+    await patient.ends('completed'); // the status callback first…
+    expect(await db.prisma.callBack.findUniqueOrThrow({ where: { id: entry.id } })).toMatchObject({ doneAt: null });
+    await patient.bridged(through.text, 'completed'); // …then the bridge's action
+    expect(await db.prisma.callBack.findUniqueOrThrow({ where: { id: entry.id } })).toMatchObject({
+      ringState: 'done',
+      doneBy: anna.userId,
+    });
+    await hub.heartbeat();
+    await runner.runDue();
+    expect(placed).toHaveLength(1);
+
+    const second = await requested();
+    placed.length = 0;
+    const done = await second.anna.browser.send(
+      'post',
+      `/api/clinics/${second.entry.clinicId}/call-backs/${second.entry.id}/done`,
+    );
+    expect(done.status).toBe(200);
+    await second.hub.heartbeat();
+    await second.runner.runDue();
+    expect(placed).toHaveLength(0);
+  });
+
   it('never rung while an earlier caller still waits on the line; the reservation passes on if the person goes', async () => {
     const r = await makeReception(db, standin);
     await db.prisma.clinic.update({ where: { id: r.clinic.id }, data: { queueCallBackAfterSeconds: 0 } });

@@ -102,7 +102,7 @@ export function Live({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
           expectCall();
           break;
         case 'callback.rung':
-          setRingBack('');
+          if (e.data.staffId === me) setRingBack('');
           break;
         case 'staff.presence':
           // Set away elsewhere (another tab, the dashboard gone too long): this screen follows.
