@@ -65,21 +65,27 @@ export async function toReception(ivr: CallStep): Promise<string> {
     );
     return ivr.twiml();
   }
-  const desk = ivr.call.clinic.receptionNumber;
-  if (desk) {
-    // "desk": ringing the desk phone; a hang-up now is an abandoned call like one in the queue.
+  if (ivr.call.clinic.receptionNumber) {
     await prisma.call.updateMany({
       where: { id: ivr.call.id, queueStatus: null },
       data: { queueStatus: 'desk', queuedAt: now },
     });
-    ivr.say('Putting you through to reception now.');
-    // The whisper asks whoever picks up to press 1, so the desk phone's own voicemail cannot take the call.
-    ivr.response
-      .dial({ timeout: DESK_RING_SECONDS, action: ivr.url('reception/dialled'), method: 'POST', answerOnBridge: true })
-      .number({ url: ivr.url('reception/whisper'), method: 'POST' }, desk);
-    return ivr.twiml();
+    return ringDesk(ivr, ivr.call.clinic.receptionNumber);
   }
   return voicemail(ivr, 'Sorry, nobody at reception can take your call just now.', 'nobody_free', true);
+}
+
+/**
+ * "desk": ringing the desk phone (a hang-up now is an abandoned call like one in the
+ * queue). The whisper asks whoever picks up to press 1, so the desk phone's own voicemail
+ * cannot take the call.
+ */
+function ringDesk(ivr: CallStep, desk: string): string {
+  ivr.say('Putting you through to reception now.');
+  ivr.response
+    .dial({ timeout: DESK_RING_SECONDS, action: ivr.url('reception/dialled'), method: 'POST', answerOnBridge: true })
+    .number({ url: ivr.url('reception/whisper'), method: 'POST' }, desk);
+  return ivr.twiml();
 }
 
 /**
@@ -254,8 +260,18 @@ export async function queueLeft(ivr: CallStep, _q: StepQuery<'queue/left'>, body
     case 'leave':
       // Left by pressing 1 for a call-back (not by the longest wait): confirm the number.
       if (ivr.state().wantsCallBack) return startCallBack(ivr);
-      if ((await whyLeft(ivr)) === 'nobody_free')
+      if ((await whyLeft(ivr)) === 'nobody_free') {
+        // The last receptionist in the browser went: the desk phone, where the clinic has one, else voicemail.
+        const desk = ivr.call.clinic.receptionNumber;
+        if (desk) {
+          const moved = await ivr.deps.db.prisma.call.updateMany({
+            where: { id: ivr.call.id, queueStatus: 'left' },
+            data: { queueStatus: 'desk', missedBecause: null },
+          });
+          if (moved.count === 1) return ringDesk(ivr, desk);
+        }
         return voicemail(ivr, 'Sorry, nobody at reception can take your call just now.', 'nobody_free');
+      }
       return voicemail(ivr, 'Sorry to keep you waiting. Our receptionists are all still busy.', 'longest_wait');
     default:
       return voicemail(ivr, 'Sorry, we could not put you through.', 'not_put_through');

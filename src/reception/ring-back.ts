@@ -216,11 +216,20 @@ export function ringBackJobs(deps: RingBackDeps) {
   };
 }
 
+/** What to promise at the end of a try: another one, or, after the clinic's last, a call from them. */
+const tryAgain = (
+  attempt: { callBack: { attemptsMade: number; clinic: { callBackAttempts: number } } },
+  soon: string,
+) =>
+  attempt.callBack.attemptsMade >= attempt.callBack.clinic.callBackAttempts
+    ? 'Please call us back when you can.'
+    : `We will try again ${soon}.`;
+
 async function attemptFor(prisma: Prisma, attemptId: unknown) {
   if (typeof attemptId !== 'string' || !/^[0-9a-f-]{36}$/.test(attemptId)) return null;
   return prisma.callBackAttempt.findUnique({
     where: { id: attemptId },
-    include: { callBack: { include: { clinic: { select: { name: true, locale: true } } } } },
+    include: { callBack: { include: { clinic: { select: { name: true, locale: true, callBackAttempts: true } } } } },
   });
 }
 
@@ -246,7 +255,7 @@ export async function ringBackAnswered(
       where: { id: attempt.id, result: null },
       data: { result: 'machine' },
     });
-    response.say(voice, `This is ${name}, returning your call. We will try again shortly.`);
+    response.say(voice, `This is ${name}, returning your call. ${tryAgain(attempt, 'shortly')}`);
     response.hangup();
     return response.toString();
   }
@@ -258,7 +267,7 @@ export async function ringBackAnswered(
     method: 'POST',
   });
   gather.say(voice, `This is ${name}, calling you back as you asked. To be put through to reception now, press 1.`);
-  response.say(voice, 'We will try again later. Goodbye.');
+  response.say(voice, `${tryAgain(attempt, 'later')} Goodbye.`);
   response.hangup();
   return response.toString();
 }
@@ -273,7 +282,7 @@ export async function ringBackConfirmed(
   const response = new VoiceResponse();
   const voice = voiceFor(attempt?.callBack.clinic.locale);
   if (!attempt || body.Digits !== '1' || !attempt.staffId) {
-    response.say(voice, 'We will try again later. Goodbye.');
+    response.say(voice, `${attempt ? tryAgain(attempt, 'later') : ''} Goodbye.`.trim());
     response.hangup();
     return response.toString();
   }
@@ -307,7 +316,7 @@ export async function ringBackBridged(
   } else
     response.say(
       voiceFor(attempt?.callBack.clinic.locale),
-      'Sorry, reception could not take the call. We will try again shortly.',
+      `Sorry, reception could not take the call. ${attempt ? tryAgain(attempt, 'shortly') : ''}`.trim(),
     );
   response.hangup();
   return response.toString();

@@ -82,6 +82,31 @@ describe.each(databaseKinds())('Presence (%s database)', (kind) => {
     });
   });
 
+  it('where the clinic has a desk phone, callers left waiting when the last receptionist goes are put through to it', async () => {
+    const r = await makeReception(db, standin);
+    await db.prisma.clinic.update({ where: { id: r.clinic.id }, data: { receptionNumber: '+441632960999' } });
+    const anna = await r.staff();
+    await anna.available();
+    const jane = r.caller('+447700900262');
+    await jane.dial();
+    await jane.press('3');
+    await jane.waitInQueue(1, 5);
+    await anna.closeDashboard();
+    r.clock.advance(RECONNECT_GRACE_MS + 1_000);
+    await jane.waitInQueue(1, 50);
+    await jane.leftQueue('leave', 50);
+    expect(jane.heard()).toBe('Putting you through to reception now.');
+    expect(jane.dialled()).toBe('+441632960999');
+    await (await jane.deskPicksUp()).press('1');
+    await jane.dialEnded('completed', 120);
+    await jane.ended(170);
+    expect(await db.prisma.call.findUniqueOrThrow({ where: { callSid: jane.sid } })).toMatchObject({
+      queueStatus: 'answered',
+      outcome: 'reception',
+      callBackId: null,
+    });
+  });
+
   it('an open dashboard stays live: each heartbeat holds it for longer than the gap between them', async () => {
     const r = await makeReception(db, standin);
     const anna = await r.staff();
