@@ -47,6 +47,23 @@ export function ringableNumber(digits: string, locale: string): string | undefin
   return number;
 }
 
+/** This clinic's callers answered from the queue or at the desk in the last two hours (the pace the estimates work from). */
+export async function recentlyAnswered(ivr: CallStep) {
+  const since = new Date(ivr.deps.clock().getTime() - 2 * 3_600_000);
+  const recent = await ivr.deps.db.prisma.call.findMany({
+    where: {
+      clinicId: ivr.call.clinic.id,
+      queuedAt: { gte: since },
+      answeredAt: { not: null },
+      queueStatus: 'answered',
+    },
+    select: { queuedAt: true, answeredAt: true },
+    take: 50,
+    orderBy: { queuedAt: 'desc' },
+  });
+  return recent.map((c) => ({ queuedAt: c.queuedAt!, answeredAt: c.answeredAt! }));
+}
+
 /** The key pressed while waiting: 1 takes the offer and leaves Twilio's queue for the <Enqueue> action; anything else, music again. */
 export async function callBackPressed(ivr: CallStep, _q: StepQuery<'queue/call-back'>, body: Params): Promise<string> {
   if (body.Digits !== '1') {
@@ -171,21 +188,7 @@ async function confirmCallBack(ivr: CallStep, ringNumber: string): Promise<strin
     { callBackId: ahead.callBackId, callId: ivr.call.id, reason: 'requested', joined: ahead.joined },
     now,
   );
-  const recent = await prisma.call.findMany({
-    where: {
-      clinicId: ivr.call.clinic.id,
-      queuedAt: { gte: new Date(now.getTime() - 2 * 3_600_000) },
-      answeredAt: { not: null },
-      queueStatus: 'answered',
-    },
-    select: { queuedAt: true, answeredAt: true },
-    take: 50,
-    orderBy: { queuedAt: 'desc' },
-  });
-  const expected = expectedWaitSeconds(
-    ahead.position,
-    recent.map((c) => ({ queuedAt: c.queuedAt!, answeredAt: c.answeredAt! })),
-  );
+  const expected = expectedWaitSeconds(ahead.position, await recentlyAnswered(ivr));
   const when =
     expected === null
       ? 'as soon as a receptionist is free'

@@ -6,7 +6,7 @@ import type { CallStep, Params } from '../voice/call-step.js';
 import { abandonIfEnded, markAbandoned, type MissedBecause, noteMissed } from './call-backs.js';
 import { availableStaff } from './presence.js';
 import { staffIdentity } from './answering.js';
-import { CALL_BACK_OFFER, HOLD_MUSIC_URL, offersCallBack, startCallBack } from './queue-call-back.js';
+import { CALL_BACK_OFFER, HOLD_MUSIC_URL, offersCallBack, recentlyAnswered, startCallBack } from './queue-call-back.js';
 import type { StepQuery } from '../voice/steps.js';
 import { expectedWaitSeconds, speakQueuePlace, worthSaying } from './wait-estimate.js';
 
@@ -216,23 +216,6 @@ export async function queueWait(ivr: CallStep, _q: StepQuery<'queue/wait'>, body
   if (said.length > 0) gather.say(ivr.voice, `${said.join(' ')} ${CALL_BACK_OFFER}`);
   gather.play({}, HOLD_MUSIC_URL);
   return ivr.twiml();
-}
-
-/** This clinic's callers answered from the queue or at the desk in the last two hours (the pace the estimate works from). */
-async function recentlyAnswered(ivr: CallStep) {
-  const since = new Date(ivr.deps.clock().getTime() - 2 * 3_600_000);
-  const recent = await ivr.deps.db.prisma.call.findMany({
-    where: {
-      clinicId: ivr.call.clinic.id,
-      queuedAt: { gte: since },
-      answeredAt: { not: null },
-      queueStatus: 'answered',
-    },
-    select: { queuedAt: true, answeredAt: true },
-    take: 50,
-    orderBy: { queuedAt: 'desc' },
-  });
-  return recent.map((c) => ({ queuedAt: c.queuedAt!, answeredAt: c.answeredAt! }));
 }
 
 const whyLeft = async (ivr: CallStep) =>

@@ -12,9 +12,25 @@ import { PermanentJobError } from '../jobs/runner.js';
 import { voiceFor } from '../voice/twiml.js';
 import { type AnsweringDeps, browserAnswering, staffIdentity } from './answering.js';
 import { afterUnanswered, nextToServe, type Waiting } from './next-caller.js';
+import { availableStaff } from './presence.js';
 
 const { VoiceResponse } = twilio.twiml;
 export type RingBackDeps = Pick<Services, 'db' | 'events' | 'clock' | 'config' | 'twilio'> & AnsweringDeps;
+
+/** The URL of one of a try's webhooks (/twilio/call-back/…), naming the try. */
+const ringBackUrl = (
+  deps: Pick<Services, 'config'>,
+  step: 'answered' | 'confirm' | 'bridged' | 'status',
+  attemptId: string,
+) => `${deps.config.publicBaseUrl}/twilio/call-back/${step}?attempt=${attemptId}`;
+
+/** Says `words` and hangs up: how every try that goes no further ends. */
+function sayAndHangUp(voice: ReturnType<typeof voiceFor>, words: string): string {
+  const response = new VoiceResponse();
+  if (words) response.say(voice, words);
+  response.hangup();
+  return response.toString();
+}
 
 /** How long the patient's phone rings (at least 15 s, so their own voicemail does not answer first). */
 export const RING_SECONDS = 20;
@@ -24,14 +40,9 @@ export const STUCK_AFTER_MS = 15 * 60_000;
 const IN_HAND = ['reserved', 'ringing'];
 
 /** The people of a clinic free to take a call-back now: taking calls, connected, on no call, reserved for none. */
-async function freeReceptionists(prisma: Prisma, clinicId: string, now: Date): Promise<string[]> {
-  const available = await prisma.membership.findMany({
-    where: {
-      clinicId,
-      user: { presence: { available: true, liveUntil: { gt: now } }, sessions: { some: { expiresAt: { gt: now } } } },
-    },
-    select: { userId: true },
-  });
+async function freeReceptionists(deps: RingBackDeps, clinicId: string, now: Date): Promise<string[]> {
+  const { prisma } = deps.db;
+  const available = await availableStaff(deps, clinicId, now);
   if (available.length === 0) return [];
   const ids = available.map((a) => a.userId);
   const [talking, reserved] = await Promise.all([
@@ -123,7 +134,7 @@ export async function ringBackNext(deps: RingBackDeps, clinicId: string): Promis
     ];
     const next = nextToServe(waiting, now);
     if (next?.kind !== 'call-back') return started;
-    const [person] = await freeReceptionists(prisma, clinicId, now);
+    const [person] = await freeReceptionists(deps, clinicId, now);
     if (!person) return started;
     // The person may have been reserved by another instance a moment ago (one call-back in hand each): look again.
     const reserved = await prisma
@@ -180,7 +191,6 @@ export function ringBackJobs(deps: RingBackDeps) {
         await settleAttempt(deps, attemptId, 'not_placed');
         throw new PermanentJobError('cannot ring back: no Twilio, clinic number or number to ring');
       }
-      const base = deps.config.publicBaseUrl;
       // At most one dial per call-back: the state moves to ringing before Twilio is asked.
       const moved = await prisma.callBack.updateMany({
         where: { id: entry.id, ringState: 'reserved', reservedBy: attempt.staffId },
@@ -192,11 +202,11 @@ export function ringBackJobs(deps: RingBackDeps) {
         call = await deps.twilio.calls.create({
           to: entry.ringNumber,
           from,
-          url: `${base}/twilio/call-back/answered?attempt=${attemptId}`,
+          url: ringBackUrl(deps, 'answered', attemptId),
           method: 'POST',
           timeout: RING_SECONDS,
           machineDetection: 'Enable',
-          statusCallback: `${base}/twilio/call-back/status?attempt=${attemptId}`,
+          statusCallback: ringBackUrl(deps, 'status', attemptId),
           statusCallbackMethod: 'POST',
           statusCallbackEvent: ['completed'],
         });
@@ -243,27 +253,22 @@ export async function ringBackAnswered(
   body: Record<string, string | undefined>,
 ): Promise<string> {
   const attempt = await attemptFor(deps.db.prisma, query.attempt);
-  const response = new VoiceResponse();
   const voice = voiceFor(attempt?.callBack.clinic.locale);
-  if (!attempt) {
-    response.hangup();
-    return response.toString();
-  }
+  if (!attempt) return sayAndHangUp(voice, '');
   const name = attempt.callBack.clinic.name;
   if (/^(machine|fax)/.test(body.AnsweredBy ?? '')) {
     await deps.db.prisma.callBackAttempt.updateMany({
       where: { id: attempt.id, result: null },
       data: { result: 'machine' },
     });
-    response.say(voice, `This is ${name}, returning your call. ${tryAgain(attempt, 'shortly')}`);
-    response.hangup();
-    return response.toString();
+    return sayAndHangUp(voice, `This is ${name}, returning your call. ${tryAgain(attempt, 'shortly')}`);
   }
+  const response = new VoiceResponse();
   const gather = response.gather({
     input: ['dtmf'],
     numDigits: 1,
     timeout: 8,
-    action: `${deps.config.publicBaseUrl}/twilio/call-back/confirm?attempt=${attempt.id}`,
+    action: ringBackUrl(deps, 'confirm', attempt.id),
     method: 'POST',
   });
   gather.say(voice, `This is ${name}, calling you back as you asked. To be put through to reception now, press 1.`);
@@ -279,13 +284,10 @@ export async function ringBackConfirmed(
   body: Record<string, string | undefined>,
 ): Promise<string> {
   const attempt = await attemptFor(deps.db.prisma, query.attempt);
-  const response = new VoiceResponse();
   const voice = voiceFor(attempt?.callBack.clinic.locale);
-  if (!attempt || body.Digits !== '1' || !attempt.staffId) {
-    response.say(voice, `${attempt ? tryAgain(attempt, 'later') : ''} Goodbye.`.trim());
-    response.hangup();
-    return response.toString();
-  }
+  if (!attempt || body.Digits !== '1' || !attempt.staffId)
+    return sayAndHangUp(voice, `${attempt ? tryAgain(attempt, 'later') : ''} Goodbye.`.trim());
+  const response = new VoiceResponse();
   await deps.db.prisma.callBackAttempt.updateMany({
     where: { id: attempt.id, result: null },
     data: { result: 'confirmed' },
@@ -294,7 +296,7 @@ export async function ringBackConfirmed(
     .dial({
       answerOnBridge: true,
       timeout: 20,
-      action: `${deps.config.publicBaseUrl}/twilio/call-back/bridged?attempt=${attempt.id}`,
+      action: ringBackUrl(deps, 'bridged', attempt.id),
       method: 'POST',
     })
     .client({}, staffIdentity(attempt.staffId));
@@ -308,18 +310,15 @@ export async function ringBackBridged(
   body: Record<string, string | undefined>,
 ): Promise<string> {
   const attempt = await attemptFor(deps.db.prisma, query.attempt);
-  const response = new VoiceResponse();
   if (attempt && body.DialCallStatus === 'completed') {
     // Put through and talked: the call-back is made now, whatever order the call's own end comes in.
-    await deps.db.prisma.callBackAttempt.updateMany({ where: { id: attempt.id }, data: { result: 'connected' } });
     await settleAttempt(deps, attempt.id, 'connected');
-  } else
-    response.say(
-      voiceFor(attempt?.callBack.clinic.locale),
-      `Sorry, reception could not take the call. ${attempt ? tryAgain(attempt, 'shortly') : ''}`.trim(),
-    );
-  response.hangup();
-  return response.toString();
+    return sayAndHangUp(voiceFor(attempt.callBack.clinic.locale), '');
+  }
+  return sayAndHangUp(
+    voiceFor(attempt?.callBack.clinic.locale),
+    `Sorry, reception could not take the call. ${attempt ? tryAgain(attempt, 'shortly') : ''}`.trim(),
+  );
 }
 
 /**
@@ -337,11 +336,8 @@ export async function ringBackEnded(
   if (!attempt || !['completed', 'busy', 'no-answer', 'failed', 'canceled'].includes(status)) return;
   const now = deps.clock();
   await deps.db.prisma.callBackAttempt.updateMany({ where: { id: attempt.id, endedAt: null }, data: { endedAt: now } });
-  if (attempt.result === 'confirmed' || attempt.result === 'connected') {
-    // The bridge's action decides; if it never comes, the sweep settles the try as unanswered.
-    if (attempt.result === 'connected') await settleAttempt(deps, attempt.id, 'connected');
-    return;
-  }
+  // Put through: the bridge's action decides (it may have already); if it never comes, the sweep settles the try.
+  if (attempt.result === 'confirmed' || attempt.result === 'connected') return;
   await settleAttempt(deps, attempt.id, status === 'completed' ? 'unconfirmed' : status.replace('-', '_'));
 }
 

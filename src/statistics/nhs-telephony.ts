@@ -4,6 +4,7 @@
 // duration. Pure arithmetic over the same call facts as the owner's own statistics.
 import { DateTime } from 'luxon';
 import type { CbtDay } from '../contracts/api.js';
+import type { CallFacts } from './tally.js';
 
 export type { CbtDay };
 
@@ -48,18 +49,11 @@ export const NHS_DURATION_BUCKETS = [
   { label: 'Over 5 minutes', upTo: Infinity },
 ] as const;
 
-/** What a call contributes to the NHS figures; nothing personal. */
-export interface NhsCallFacts {
-  startedAt: Date;
-  direction: string;
-  outcome: string | null;
-  queuedAt: Date | null;
-  answeredAt: Date | null;
-  queueStatus: string | null;
-  endedAt: Date | null;
-  /** The caller chose to be rung back instead of waiting (call-back in the queue). */
-  queueCallBack?: boolean;
-}
+/** What a call contributes to the NHS figures (the owner's statistics' facts): nothing personal. */
+export type NhsCallFacts = Pick<
+  CallFacts,
+  'startedAt' | 'direction' | 'outcome' | 'queuedAt' | 'answeredAt' | 'queueStatus' | 'endedAt'
+>;
 
 /**
  * The one class of an inbound call (null for calls the clinic made). Answered by a person
@@ -76,7 +70,8 @@ export interface NhsCallFacts {
 export function cbtClass(call: NhsCallFacts): CbtClass | null {
   if (call.direction !== 'inbound') return null;
   if (call.queueStatus === 'answered' && call.answeredAt) return 'CBT003';
-  if (call.queueCallBack || call.queueStatus === 'call_back') return 'CBT005';
+  // Left the queue with a call-back filed (`call_back`: src/reception/queue-call-back.ts).
+  if (call.queueStatus === 'call_back') return 'CBT005';
   if (call.queuedAt || call.outcome === 'failed') return 'CBT004';
   return 'CBT002';
 }

@@ -20,8 +20,6 @@ export interface CallFacts {
   durationSeconds: number | null;
   /** The caller said an urgent phrase (the call's timeline has an `urgent` event). */
   urgent?: boolean;
-  /** The caller chose to be rung back from the queue. */
-  queueCallBack?: boolean;
 }
 
 export interface CallBackFacts {

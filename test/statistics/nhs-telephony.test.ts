@@ -58,7 +58,7 @@ describe("NHS England's cloud-based telephony classes", () => {
         'CBT003',
       ],
       ['our line never answered (the fallback forwarded)', call({ outcome: 'failed' }), 'CBT004'],
-      ['a call-back asked for in the queue', call({ queuedAt: asked, queueCallBack: true }), 'CBT005'],
+      ['a call-back asked for in the queue', call({ queuedAt: asked, queueStatus: 'call_back' }), 'CBT005'],
       ['staff ringing a patient back', call({ direction: 'outbound', outcome: 'call_back' }), null],
     ];
     for (const [what, facts, expected] of cases) expect([what, cbtClass(facts)]).toEqual([what, expected]);
@@ -120,8 +120,7 @@ describe("NHS England's cloud-based telephony classes", () => {
         askedAfter: fc.option(fc.integer({ min: 0, max: 120 })),
         answeredAfter: fc.option(fc.integer({ min: 0, max: 900 })),
         talk: fc.integer({ min: 0, max: 1800 }),
-        queueStatus: fc.constantFrom(null, 'waiting', 'answered', 'left', 'abandoned', 'desk'),
-        queueCallBack: fc.boolean(),
+        queueStatus: fc.constantFrom(null, 'waiting', 'answered', 'left', 'abandoned', 'desk', 'call_back'),
       })
       .map((r): NhsCallFacts => {
         const startedAt = new Date(start + r.startOffset * 1000);
@@ -135,7 +134,6 @@ describe("NHS England's cloud-based telephony classes", () => {
           answeredAt,
           queueStatus: r.queueStatus,
           endedAt: after(answeredAt ?? queuedAt ?? startedAt, r.talk),
-          queueCallBack: r.queueCallBack,
         };
       });
     fc.assert(
