@@ -2,7 +2,8 @@
 // service's webhooks exactly as Twilio would (the `post` it is given signs them),
 // reads the TwiML that comes back and does what Twilio does with each verb, keeping
 // what the caller would hear as text. It waits where Twilio would wait for the
-// caller: a <Gather>, a <Record>, a queue, a connected <Dial>.
+// caller: a <Gather>, a <Record>, a queue, a connected <Dial>. A call the service
+// placed (ringing a patient back) first waits for the patient's phone to be answered.
 import { createHash } from 'node:crypto';
 import { readTwiml, type Verb } from './twiml-reader.js';
 import { article } from '../voice/speech.js';
@@ -25,13 +26,27 @@ export interface CallOptions {
   accountSid: string;
   from: string;
   to: string;
-  /** The number's status callback (the console's "Call status changes"). */
-  statusPath?: string;
+  /** The number's status callback (the console's "Call status changes"); null when none was asked for. */
+  statusPath?: string | null;
+  /**
+   * The service placed this call through Twilio's REST API (ringing a patient back): the
+   * callee's phone rings, and nothing is requested until it is answered, at `url`. `params`
+   * is Twilio's form about the call (the stand-in's `outboundParams`: `outbound-api`,
+   * From the clinic's number, To the patient). `detectsMachines`: answering-machine
+   * detection was asked for, so Twilio says who answered.
+   */
+  placed?: {
+    url: string;
+    params: (extra: Record<string, string>) => Record<string, string>;
+    detectsMachines?: boolean;
+  };
   clock?: () => number;
   /** The caller's place in a queue and the queue's size, as Twilio tells the wait URL. */
   queuePlace?: (call: SimulatedCall) => { position: number; size: number };
   /** A <Dial><Client> reached a browser identity: the simulated browser phone rings there. */
   onBrowserRinging?: (call: SimulatedCall, identity: string) => void;
+  /** That browser is off the call (either end hung up), as the Voice SDK's `disconnect`. */
+  onBrowserDisconnected?: (call: SimulatedCall, identity: string) => void;
   /** The call ended after a <Start><Recording>: Twilio finishes the recording and sends its status callback. */
   onRecordingDone?: (call: SimulatedCall, recording: { callback: string; seconds: number }) => Promise<void>;
 }
@@ -48,6 +63,8 @@ export class SimulatedCall {
   private rest: Verb[] = [];
   private readonly clock: () => number;
   private readonly startedAt: number;
+  /** When the callee answered: at once for a call to the clinic; null while a placed call rings (its duration counts from the answer). */
+  private answeredAt: number | null;
   private queue: {
     name: string;
     sid: string;
@@ -67,10 +84,25 @@ export class SimulatedCall {
   ) {
     this.clock = options.clock ?? Date.now;
     this.startedAt = this.clock();
+    this.answeredAt = options.placed ? null : this.startedAt;
+    if (options.placed) this.note('call', `${options.from} is calling ${options.to}`);
   }
 
   get sid(): string {
     return this.options.sid;
+  }
+
+  /** As Twilio says it: a call to the clinic is `inbound`; one the service placed, `outbound-api`. */
+  get direction(): 'inbound' | 'outbound-api' {
+    return this.options.placed ? 'outbound-api' : 'inbound';
+  }
+
+  get from(): string {
+    return this.options.from;
+  }
+
+  get to(): string {
+    return this.options.to;
   }
 
   /** The verb the call is waiting on, if any (its action URL, what it accepts). */
@@ -111,6 +143,35 @@ export class SimulatedCall {
     return this.serially(async () => {
       this.note('call', `Calling ${this.options.to}`);
       await this.request('/twilio/voice', { CallStatus: 'ringing' });
+    });
+  }
+
+  /**
+   * The callee answers a call the service placed: Twilio requests its URL, saying who
+   * answered (it was asked to detect machines): a person, or a voicemail's greeting.
+   */
+  answer(by: 'person' | 'machine'): Promise<void> {
+    return this.serially(async () => {
+      const placed = this.expectRinging();
+      this.answeredAt = this.clock();
+      if (by === 'person') this.note('caller', 'answered');
+      else this.note('call', '(the voicemail answered)');
+      const answeredBy = by === 'person' ? 'human' : 'machine_start';
+      await this.request(placed.url, placed.detectsMachines ? { AnsweredBy: answeredBy } : {});
+    });
+  }
+
+  /**
+   * A call the service placed is not answered: `busy` when the callee declines it,
+   * `no-answer` when it rings out (Twilio gives up after the call's timeout). Its URL is
+   * never requested; only the status callback hears.
+   */
+  notAnswered(status: 'busy' | 'no-answer'): Promise<void> {
+    return this.serially(async () => {
+      this.expectRinging();
+      if (status === 'busy') this.note('caller', 'declined');
+      else this.note('call', '(no answer)');
+      await this.end(status);
     });
   }
 
@@ -168,9 +229,15 @@ export class SimulatedCall {
   hangUp(): Promise<void> {
     return this.serially(async () => {
       if (this.state === 'ended') return;
+      // A placed call still ringing: rejecting it is Twilio's busy.
+      if (this.options.placed && this.state === 'ringing') {
+        this.note('caller', 'declined');
+        return this.end('busy');
+      }
       const waiting = this.waiting;
       this.waiting = null;
       this.note('caller', 'hung up');
+      if (waiting?.verb === 'Dial' && waiting.client) this.options.onBrowserDisconnected?.(this, waiting.client);
       if (waiting?.verb === 'Enqueue' && waiting.action)
         await this.post(waiting.action, this.params({ ...this.queueParams(), QueueResult: 'hangup' })).catch(
           () => undefined,
@@ -217,6 +284,7 @@ export class SimulatedCall {
     return this.serially(async () => {
       const dial = this.expect('Dial');
       this.note('call', 'Reception hung up');
+      if (dial.client) this.options.onBrowserDisconnected?.(this, dial.client);
       if (dial.action)
         await this.request(dial.action, { DialCallStatus: 'completed', DialCallDuration: String(this.seconds()) });
       else await this.end();
@@ -278,8 +346,17 @@ export class SimulatedCall {
     return this.waiting as Extract<Waiting, { verb: V }>;
   }
 
+  /** A placed call the callee may still answer or decline, or a SimulatorError saying why not. */
+  private expectRinging(): NonNullable<CallOptions['placed']> {
+    const placed = this.options.placed;
+    if (!placed) throw new SimulatorError('This call was made to the clinic: there is no phone ringing to answer.');
+    if (this.state !== 'ringing') throw new SimulatorError(`The phone is not ringing (the call is ${this.state}).`);
+    return placed;
+  }
+
+  /** Seconds since the callee answered, as Twilio's CallDuration and DialCallDuration count them. */
   private seconds(): number {
-    return Math.max(1, Math.round((this.clock() - this.startedAt) / 1000));
+    return Math.max(1, Math.round((this.clock() - (this.answeredAt ?? this.clock())) / 1000));
   }
 
   private note(who: TranscriptLine['who'], text: string): void {
@@ -287,7 +364,8 @@ export class SimulatedCall {
   }
 
   private params(extra: Record<string, string>): Record<string, string> {
-    const { accountSid, sid, from, to } = this.options;
+    const { accountSid, sid, from, to, placed } = this.options;
+    if (placed) return placed.params({ CallStatus: 'in-progress', ...extra });
     return {
       AccountSid: accountSid,
       ApiVersion: '2010-04-01',
@@ -381,15 +459,15 @@ export class SimulatedCall {
     this.rest = rest;
   }
 
-  private async end(): Promise<void> {
+  /** The call is over: the status callback hears how (a placed call never answered: busy or no-answer, 0 seconds). */
+  private async end(status: 'completed' | 'busy' | 'no-answer' = 'completed'): Promise<void> {
     if (this.state === 'ended') return;
     this.state = 'ended';
     this.waiting = null;
     this.note('call', 'Call ended');
-    await this.post(
-      this.options.statusPath ?? '/twilio/status',
-      this.params({ CallStatus: 'completed', CallDuration: String(this.seconds()) }),
-    );
+    const statusPath = this.options.statusPath === undefined ? '/twilio/status' : this.options.statusPath;
+    const duration = this.answeredAt === null ? 0 : this.seconds();
+    if (statusPath) await this.post(statusPath, this.params({ CallStatus: status, CallDuration: String(duration) }));
     const recording = this.recording;
     if (recording?.callback && this.options.onRecordingDone) {
       await this.options.onRecordingDone(this, {

@@ -210,3 +210,113 @@ describe("A simulated call in a queue, playing Twilio's side of <Enqueue>", () =
     expect(second.state).toBe('ended');
   });
 });
+
+describe('A call the service placed (ringing a patient back), the patient’s phone played as Twilio plays it', () => {
+  const xml = (body: string) => `<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>`;
+  const CLINIC = '+441632960001';
+  const PATIENT = '+447700900321';
+  /** The service's side, scripted: what each URL answers, and every request in order. */
+  function ringBack(detectsMachines = true) {
+    const got: Array<{ path: string; params: Record<string, string> }> = [];
+    const pages: Record<string, string> = {
+      '/answered': xml(
+        '<Gather input="dtmf" numDigits="1" action="/confirm"><Say>This is the clinic, calling you back. Press 1.</Say></Gather><Hangup/>',
+      ),
+      '/confirm': xml('<Dial action="/bridged" answerOnBridge="true"><Client>staff_abc</Client></Dial>'),
+      '/bridged': xml('<Hangup/>'),
+      '/status': '',
+    };
+    const post = async (url: string, params: Record<string, string>) => {
+      got.push({ path: url, params });
+      return pages[url]!;
+    };
+    const rang: string[] = [];
+    const off: string[] = [];
+    const call = new SimulatedCall(
+      {
+        sid: callSid(0x5300),
+        accountSid: ACCOUNT,
+        from: CLINIC,
+        to: PATIENT,
+        statusPath: '/status',
+        // The stand-in's outboundParams: the callee's leg of an outbound-api call.
+        placed: {
+          url: '/answered',
+          detectsMachines,
+          params: (extra) => ({
+            CallSid: callSid(0x5300),
+            From: CLINIC,
+            To: PATIENT,
+            Direction: 'outbound-api',
+            ...extra,
+          }),
+        },
+        onBrowserRinging: (_c, who) => rang.push(who),
+        onBrowserDisconnected: (_c, who) => off.push(who),
+      },
+      post,
+    );
+    return { got, call, rang, off };
+  }
+
+  it('rings without a request; answered by a person: the URL hears it, 1 puts them through, and their hang-up ends the bridge, then the call, once', async () => {
+    const { got, call, rang, off } = ringBack();
+    expect(call).toMatchObject({ state: 'ringing', direction: 'outbound-api' });
+    expect(got).toEqual([]);
+    await expect(call.press('1')).rejects.toThrow('not waiting for that (it is ringing)');
+    await call.answer('person');
+    expect(got[0]).toEqual({
+      path: '/answered',
+      params: expect.objectContaining({
+        Direction: 'outbound-api',
+        From: CLINIC,
+        To: PATIENT,
+        CallStatus: 'in-progress',
+        AnsweredBy: 'human',
+      }),
+    });
+    expect(call.heardSince()).toBe('This is the clinic, calling you back. Press 1.');
+    await call.press('1');
+    expect(got.at(-1)).toMatchObject({ path: '/confirm', params: { Digits: '1', Direction: 'outbound-api' } });
+    expect(call.connectedTo).toBe('staff_abc');
+    expect(rang).toEqual(['staff_abc']);
+    await call.hangUp();
+    await call.hangUp();
+    expect(off).toEqual(['staff_abc']);
+    expect(got.slice(-2)).toEqual([
+      { path: '/bridged', params: expect.objectContaining({ DialCallStatus: 'completed' }) },
+      {
+        path: '/status',
+        params: expect.objectContaining({ CallStatus: 'completed', CallDuration: expect.stringMatching(/^[1-9]\d*$/) }),
+      },
+    ]);
+    expect(got.filter((r) => r.path === '/status')).toHaveLength(1);
+  });
+
+  it('declined, rung out or hung up on while ringing: only the status callback, busy or no-answer, 0 seconds', async () => {
+    for (const [end, status] of [
+      [(c: SimulatedCall) => c.notAnswered('busy'), 'busy'],
+      [(c: SimulatedCall) => c.notAnswered('no-answer'), 'no-answer'],
+      [(c: SimulatedCall) => c.hangUp(), 'busy'],
+    ] as const) {
+      const { got, call } = ringBack();
+      await end(call);
+      expect(call.state).toBe('ended');
+      expect(got).toEqual([
+        { path: '/status', params: expect.objectContaining({ CallStatus: status, CallDuration: '0' }) },
+      ]);
+      await expect(call.answer('person')).rejects.toThrow('The phone is not ringing (the call is ended).');
+      await expect(call.notAnswered('no-answer')).rejects.toThrow(SimulatorError);
+    }
+    // Without answering-machine detection asked for, Twilio does not say who answered.
+    const plain = ringBack(false);
+    await plain.call.answer('machine');
+    expect(plain.got[0]!.params).not.toHaveProperty('AnsweredBy');
+    // A call to the clinic has no phone ringing to answer.
+    const inbound = new SimulatedCall(
+      { sid: callSid(0x5301), accountSid: ACCOUNT, from: PATIENT, to: CLINIC },
+      async () => xml('<Hangup/>'),
+    );
+    await expect(inbound.answer('machine')).rejects.toThrow('there is no phone ringing to answer');
+  });
+});
