@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
-import { listClinics } from './clinics/clinics.js';
+import { clinicOfNumber, listClinics } from './clinics/clinics.js';
 import { type DemoSignIn, seedDemoClinicIfEmpty } from './demo/demo.js';
 import type { ReadyConfig } from './core/config.js';
 import { type AppContext, buildContext } from './main/context.js';
@@ -59,6 +59,8 @@ export async function startService(configured: ReadyConfig, logger: Logger): Pro
       simulator: simulator.simulator,
       simulatorOff: simulator.off,
     });
+    if (simulator.standin && simulator.simulator)
+      ringPatientsOnTheSimulator(simulator.standin, simulator.simulator, (n) => clinicOfNumber(db.prisma, n), logger);
     // Known before the first call, so Twilio's fallback URL can forward even if the database dies early.
     for (const clinic of await listClinics(db.prisma)) ctx.fallbackDirectory.remember(clinic);
     const demo =
@@ -141,4 +143,24 @@ async function playTwilioForTheSimulator(config: ReadyConfig, logger: Logger) {
   // Reception's answer moves a queued caller through Twilio's REST API: here the simulator hears it.
   if (standin) standin.onDequeue = (m) => simulator.dequeue(m.queueSid, m.callSid, m.url);
   return { config: { ...config, twilio }, events, simulator, standin, off: undefined };
+}
+
+/**
+ * A call the service places through the in-process stand-in (ringing a patient back)
+ * rings the patient's phone on the simulator page of the clinic whose number calls.
+ */
+export function ringPatientsOnTheSimulator(
+  standin: TwilioStandin,
+  simulator: Simulator,
+  clinicOf: (e164: string) => Promise<string | null>,
+  logger: Pick<Logger, 'warn'>,
+): void {
+  standin.onOutboundCall = (placed) =>
+    void clinicOf(placed.from)
+      .then((clinicId) => {
+        // Not one of our numbers: a real Twilio would ring the phone anyway, but no clinic's page would show it.
+        if (!clinicId) return logger.warn({ from: placed.from }, 'a placed call from no clinic rings nowhere');
+        simulator.ringPatient(clinicId, placed, (extra) => standin.outboundParams(placed.sid, extra));
+      })
+      .catch((err) => logger.warn({ err }, "could not ring the patient's phone on the simulator"));
 }

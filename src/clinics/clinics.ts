@@ -75,6 +75,12 @@ export async function listClinics(prisma: Prisma): Promise<ClinicView[]> {
   return (await prisma.clinic.findMany({ select: clinicView, orderBy: { createdAt: 'asc' } })).map(toView);
 }
 
+/** The clinic one of whose numbers this is, or null. */
+export async function clinicOfNumber(prisma: Prisma, e164: string): Promise<string | null> {
+  const number = await prisma.clinicNumber.findUnique({ where: { e164 }, select: { clinicId: true } });
+  return number?.clinicId ?? null;
+}
+
 export async function getClinic(prisma: Prisma, clinicId: string): Promise<ClinicView | null> {
   const clinic = await prisma.clinic.findUnique({ where: { id: clinicId }, select: clinicView });
   return clinic ? toView(clinic) : null;

@@ -551,10 +551,20 @@ export interface TranscriptLine {
 /** Every answer under …/simulator/calls: the call and its transcript so far. */
 export interface SimulatedCallView {
   sid: string;
+  /** `inbound`: a patient calling the clinic; `outbound-api`: the service ringing a patient's phone (a ring-back). */
+  direction: 'inbound' | 'outbound-api';
+  from: string;
+  to: string;
+  /** `ringing` on a call the service placed: the patient's phone rings, waiting to be answered or declined. */
   state: SimulatedCallState;
   /** What the line waits for: keys, keys or speech, a message, or nothing. */
   takes: string | null;
   /** How many keys the question waits for; null when any number ends with #. */
   digits: number | null;
   transcript: TranscriptLine[];
+}
+
+/** GET …/simulator/patients-phone: the calls the service placed to patients' phones, ringing or not yet over. */
+export interface PatientsPhoneList {
+  calls: SimulatedCallView[];
 }

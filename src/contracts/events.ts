@@ -45,6 +45,10 @@ export interface EventPayloads {
   'staff.presence': { userId: string; email: string; available: boolean };
   /** The phone simulator put a caller through to a browser identity (as Twilio rings the Voice SDK). */
   'simulator.browser_ringing': { callSid: string; identity: string };
+  /** That browser is off the call: either end hung up (as the Voice SDK's `disconnect`). */
+  'simulator.browser_disconnected': { callSid: string; identity: string };
+  /** The service placed a call (ringing a patient back) and the phone simulator rings "the patient's phone". */
+  'simulator.phone_ringing': { callSid: string; from: string; to: string };
   'call.ended': {
     callId: string;
     callSid: string;

@@ -1,7 +1,9 @@
 // The phone simulator's API, under a clinic: place a call to the clinic's number,
 // then press keys, speak, stay silent or hang up; each answer is the call's
 // transcript so far. The receptionist a queued caller was put through to hangs up
-// here too. Staff of the clinic only; nothing here reveals a token.
+// here too. When the service rings a patient back, their phone rings here: answer it
+// (as the patient or their voicemail), decline it or let it ring out, then press keys
+// and hang up as on any call. Staff of the clinic only; nothing here reveals a token.
 import { type Request, Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../main/context.js';
@@ -11,7 +13,7 @@ import { SimulatorError } from '../simulator/simulated-call.js';
 import { NotFound, InvalidInput, Conflict } from '../core/errors.js';
 import { body, ids } from '../http/input.js';
 import { wire } from '../http/wire.js';
-import type { SimulatedCallView } from '../contracts/api.js';
+import type { PatientsPhoneList, SimulatedCallView } from '../contracts/api.js';
 
 const e164 = z.string().refine((n) => isE164(n), 'must be a phone number in international form, like +447700900123');
 const placeSchema = z.strictObject({ from: e164.optional(), to: e164.optional() });
@@ -27,6 +29,9 @@ const messageSchema = z.strictObject({
 });
 const saySchema = z.strictObject({
   words: z.string().trim().min(1, 'must not be empty').max(300, 'must be at most 300 characters'),
+});
+const answerSchema = z.strictObject({
+  as: z.enum(['person', 'machine'], { error: "must be 'person' or 'machine' (the voicemail)" }),
 });
 const callSid = z.string().regex(/^CA[0-9a-f]{32}$/);
 
@@ -46,6 +51,9 @@ const view = (call: SimulatedCall) => {
   const digits = waiting?.verb === 'Gather' ? waiting.numDigits : call.takesKeyInQueue ? 1 : null;
   return wire({
     sid: call.sid,
+    direction: call.direction,
+    from: call.from,
+    to: call.to,
     state: call.state,
     takes,
     digits,
@@ -98,8 +106,27 @@ export function simulatorRoutes(ctx: AppContext): Router {
     const call = await sim.place(req.membership!.clinicId, to ?? numbers[0]!, from ?? '+447700900001');
     res.status(201).json(view(call));
   });
+  // The patient's phone: what the service is ringing now (the page also hears `simulator.phone_ringing`).
+  router.get('/simulator/patients-phone', (req, res) => {
+    const calls = simulator().patientsPhone(req.membership!.clinicId);
+    res.json({ calls: calls.map(view) } satisfies PatientsPhoneList);
+  });
   router.get('/simulator/calls/:sid', (req, res) => {
     res.json(view(callOf(req)));
+  });
+  router.post('/simulator/calls/:sid/answer', async (req, res) => {
+    const call = callOf(req);
+    const { as } = body(req, answerSchema);
+    res.json(await act(call, () => call.answer(as)));
+  });
+  // Rejecting the call is Twilio's busy; letting it ring out, its no-answer (now rather than after the ring).
+  router.post('/simulator/calls/:sid/decline', async (req, res) => {
+    const call = callOf(req);
+    res.json(await act(call, () => call.notAnswered('busy')));
+  });
+  router.post('/simulator/calls/:sid/ring-out', async (req, res) => {
+    const call = callOf(req);
+    res.json(await act(call, () => call.notAnswered('no-answer')));
   });
   router.post('/simulator/calls/:sid/press', async (req, res) => {
     const call = callOf(req);

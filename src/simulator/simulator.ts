@@ -1,7 +1,8 @@
 // The phone simulator's calls on this instance. Each call requests this service's
 // own webhooks over HTTP, signed as Twilio signs them with a token only the server
-// knows, so a simulated call takes exactly the path a real one does. Calls live in
-// memory: the simulator is for one development instance.
+// knows, so a simulated call takes exactly the path a real one does. Calls the
+// service places through the in-process stand-in (ringing a patient back) ring "the
+// patient's phone" here. Calls live in memory: the simulator is for one development instance.
 import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
 import type { EventBus } from '../core/events.js';
@@ -28,22 +29,53 @@ export interface SimulatorTwilio {
   authToken: string;
 }
 
+/** A call the service placed through Twilio's REST API, as the stand-in keeps it (its OutboundCall). */
+export interface PlacedCall {
+  sid: string;
+  from: string;
+  to: string;
+  /** Requested when the callee answers. */
+  url: string;
+  statusCallback: string | null;
+  /** Which changes the status callback hears; the simulator sends only `completed`, the end. */
+  statusCallbackEvent: string[];
+  /** Seconds it rings before Twilio gives up with no-answer. */
+  timeout: number;
+  /** Answering-machine detection asked for: only then does Twilio say who answered (`AnsweredBy`). */
+  machineDetection: string | null;
+}
+
+/** Keeps Twilio's ring timeout: calls `giveUp` after `ms`; answers a cancel. */
+export type RingTimer = (ms: number, giveUp: () => void) => () => void;
+
+const unrefTimer: RingTimer = (ms, giveUp) => {
+  const timer = setTimeout(giveUp, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
+};
+
 export class Simulator {
   private readonly calls = new Map<string, { clinicId: string; call: SimulatedCall }>();
+  /** Each ringing placed call's timeout, to cancel on stop. */
+  private readonly ringing = new Map<string, () => void>();
   private localUrl?: string;
   private holdLoop?: NodeJS.Timeout;
   private readonly recordings?: SimulatedRecordings;
+  private readonly ringTimer: RingTimer;
 
   /**
-   * `events`: where a call reaching a receptionist's browser (<Dial><Client>) is told, so
-   * that person's screen takes it. `recordings`: Twilio's side, when this process plays Twilio.
+   * `events`: where a call reaching a receptionist's browser (<Dial><Client>) or the
+   * patient's phone is told, so the screens take it. `recordings`: Twilio's side, when this
+   * process plays Twilio. `ringTimer`: how a placed call's ring timeout is kept (tests hand
+   * in their own, so nothing waits on the wall clock).
    */
   constructor(
     private readonly account: SimulatorTwilio,
     private readonly publicBaseUrl: string,
-    private readonly options: { events?: EventBus; recordings?: SimulatedRecordings } = {},
+    private readonly options: { events?: EventBus; recordings?: SimulatedRecordings; ringTimer?: RingTimer } = {},
   ) {
     this.recordings = options.recordings;
+    this.ringTimer = options.ringTimer ?? unrefTimer;
   }
 
   /** Where this instance listens; simulated requests go there (not through the public URL). */
@@ -57,6 +89,8 @@ export class Simulator {
 
   stop(): void {
     clearInterval(this.holdLoop);
+    for (const cancel of this.ringing.values()) cancel();
+    this.ringing.clear();
   }
 
   get ready(): boolean {
@@ -89,20 +123,80 @@ export class Simulator {
         from,
         to,
         queuePlace: (me) => this.placeInQueue(me),
-        onBrowserRinging: (me, identity) =>
-          this.options.events?.publish('simulator.browser_ringing', clinicId, { callSid: me.sid, identity }),
-        onRecordingDone: (me, recording) => this.finishCallRecording(me, recording),
+        ...this.screensOf(clinicId),
       },
       this.post,
     );
-    this.calls.set(sid, { clinicId, call });
+    this.keep(clinicId, call);
+    await call.dial();
+    return call;
+  }
+
+  /**
+   * The service placed a call through Twilio's REST API (the in-process stand-in): the
+   * patient's phone rings here, among `clinicId`'s calls. As at Twilio, nothing is
+   * requested until it is answered, and after its timeout it ends as no-answer.
+   * `params` is Twilio's form about the call (the stand-in's `outboundParams`).
+   */
+  ringPatient(
+    clinicId: string,
+    placed: PlacedCall,
+    params: (extra: Record<string, string>) => Record<string, string>,
+  ): SimulatedCall {
+    const call = new SimulatedCall(
+      {
+        sid: placed.sid,
+        accountSid: this.account.accountSid,
+        from: placed.from,
+        to: placed.to,
+        statusPath: placed.statusCallbackEvent.includes('completed') ? placed.statusCallback : null,
+        placed: { url: placed.url, params, detectsMachines: placed.machineDetection !== null },
+        ...this.screensOf(clinicId),
+      },
+      this.post,
+    );
+    this.keep(clinicId, call);
+    const giveUp = () => {
+      this.ringing.delete(call.sid);
+      // Answered or declined meanwhile: nothing to give up.
+      if (call.state === 'ringing') void call.notAnswered('no-answer').catch(() => undefined);
+    };
+    this.ringing.set(call.sid, this.ringTimer(placed.timeout * 1000, giveUp));
+    this.options.events?.publish('simulator.phone_ringing', clinicId, {
+      callSid: call.sid,
+      from: placed.from,
+      to: placed.to,
+    });
+    return call;
+  }
+
+  /** The calls the service placed to a patient's phone for this clinic, ringing or not yet over, oldest first. */
+  patientsPhone(clinicId: string): SimulatedCall[] {
+    return [...this.calls.values()]
+      .filter((e) => e.clinicId === clinicId && e.call.direction === 'outbound-api' && e.call.state !== 'ended')
+      .map((e) => e.call);
+  }
+
+  /** What a call of this clinic tells its screens: the browser phone ringing and hung up, a recording kept. */
+  private screensOf(clinicId: string) {
+    const events = this.options.events;
+    return {
+      onBrowserRinging: (me: SimulatedCall, identity: string) =>
+        events?.publish('simulator.browser_ringing', clinicId, { callSid: me.sid, identity }),
+      onBrowserDisconnected: (me: SimulatedCall, identity: string) =>
+        events?.publish('simulator.browser_disconnected', clinicId, { callSid: me.sid, identity }),
+      onRecordingDone: (me: SimulatedCall, recording: { callback: string; seconds: number }) =>
+        this.finishCallRecording(me, recording),
+    };
+  }
+
+  private keep(clinicId: string, call: SimulatedCall): void {
+    this.calls.set(call.sid, { clinicId, call });
     // The oldest ended calls make room.
     for (const [old, entry] of this.calls) {
       if (this.calls.size <= MAX_CALLS) break;
       if (entry.call.state === 'ended') this.calls.delete(old);
     }
-    await call.dial();
-    return call;
   }
 
   /** Callers ahead in the same queue come first, as in Twilio's FIFO queue. */

@@ -3,8 +3,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
-import type { AppEvent } from '../../src/core/events.js';
+import type { AppEvent, EventBus } from '../../src/core/events.js';
 import { attachLiveHub } from '../../src/live/hub.js';
+import type { Simulator } from '../../src/simulator/simulator.js';
 import type { TwilioStandin } from '../../src/twilio-standin/server.js';
 import { makeTestApp, testClock } from './app.js';
 import { Caller } from './caller.js';
@@ -44,8 +45,13 @@ export async function openDashboard(url: string, cookie: string, options: { live
 /**
  * The clinic, its app on a real HTTP server with the live hub (presence counts a person
  * only while their dashboard is connected), and its staff. Stopped by closeReceptions().
+ * With `simulator` (publishing on `events`), the phone simulator plays calls against it.
  */
-export async function makeReception(db: TestDatabase, standin: TwilioStandin, options: { twilio?: boolean } = {}) {
+export async function makeReception(
+  db: TestDatabase,
+  standin: TwilioStandin,
+  options: { twilio?: boolean; simulator?: Simulator; events?: EventBus } = {},
+) {
   const diary = await makeDiary(db.prisma);
   const { clinic } = diary;
   await db.prisma.openingHours.createMany({
@@ -67,13 +73,15 @@ export async function makeReception(db: TestDatabase, standin: TwilioStandin, op
           TWILIO_TWIML_APP_SID: APP_SID,
           TWILIO_API_BASE_URL: standin.url,
         };
-  const { app, ctx } = makeTestApp(db, { clock, env });
+  const { app, ctx } = makeTestApp(db, { clock, env, simulator: options.simulator, events: options.events });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const hub = await attachLiveHub(server, ctx);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  options.simulator?.listening(url);
   const sockets: Socket[] = [];
   running.push(async () => {
+    options.simulator?.stop();
     for (const socket of sockets) socket.close();
     await hub.close();
     server.closeAllConnections();

@@ -275,7 +275,7 @@ describe('The simulator on a fresh machine (a real process, embedded database, n
     expect(log.map((c) => c.callSid)).toContain(call.body.sid);
   }, 60_000);
 
-  it('a queued caller offered a call-back presses 1 on the simulator, confirms the number and is on the list in their place', async () => {
+  it('a queued caller offered a call-back presses 1 on the simulator, confirms the number, is on the list in their place, and their phone rings when rung back', async () => {
     await openReceptionAllWeek(demo);
     const patch = await owner.call('PATCH', `/api/clinics/${clinicId}`, { queueCallBackAfterSeconds: 0 });
     expect(patch.status).toBe(200);
@@ -313,6 +313,19 @@ describe('The simulator on a fresh machine (a real process, embedded database, n
         reason: 'requested',
         queueCallBack: { ringNumber: '+447700900996' },
       });
+      // The owner is free: at the next beat the clinic rings the caller back, and their phone rings here.
+      const ringing = await until(
+        "the caller's phone to ring on the simulator",
+        async () =>
+          (
+            (await owner.call('GET', `/api/clinics/${clinicId}/simulator/patients-phone`)).body.calls as Array<{
+              sid: string;
+              to: string;
+            }>
+          ).find((c) => c.to === '+447700900996'),
+        40_000,
+      );
+      expect((await owner.call('POST', `${base}/${ringing.sid}/decline`)).body.state).toBe('ended');
     } finally {
       await owner.call('PATCH', `/api/clinics/${clinicId}`, { queueCallBackAfterSeconds: null });
       await owner.call('PUT', '/api/presence', { available: false });
