@@ -2,8 +2,8 @@
 // token; the SDK is loaded only when there is one. When Twilio is not configured the
 // server says why, and the screen shows that instead of an Answer button that cannot work.
 // Under the phone simulator (the server plays Twilio) there is no SDK to load: the
-// simulated caller is put through to this screen by a live event, and hanging up
-// tells the simulator.
+// simulated caller is put through to this screen by a live event (a queued caller
+// answered, or a patient rung back who pressed 1), and hanging up tells the simulator.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../api';
 import { useLiveEvents } from './context';
@@ -37,7 +37,11 @@ export function useBrowserPhone() {
         expecting.current = false;
         sim.call = { clinicId: e.clinicId, callSid: e.data.callSid };
         setPhone({ state: 'in-call', muted: false, simulated: true });
-      } else if (e.name === 'call.ended' && sim.call?.callSid === e.data.callSid) {
+      } else if (
+        // Off the call: a ring-back (a call the service placed) has no `call.ended`, only its disconnect.
+        (e.name === 'call.ended' || e.name === 'simulator.browser_disconnected') &&
+        sim.call?.callSid === e.data.callSid
+      ) {
         sim.call = null;
         setPhone({ state: 'ready', simulated: true });
       }

@@ -166,7 +166,7 @@ export function Live({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
         ) : (
           <span role="status">Loading…</span>
         )}
-        {ringBack && (
+        {ringBack && phone.state !== 'in-call' && (
           <span role="status" className="in-call">
             {ringBack === 'reserved'
               ? 'You are next for a call-back a patient asked for from the queue: ringing them now.'
