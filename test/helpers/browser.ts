@@ -23,10 +23,10 @@ export interface LiveDashboard {
   close(): Promise<void>;
 }
 
-/** The real app with its live hub on a port, on an embedded database, and Chromium. */
+/** The real app with its live hub on a port, on an embedded database, and Chromium; `env` overrides its environment. */
 export async function startLiveDashboard(
   start: Date,
-  parts: { simulator?: Simulator; events?: EventBus } = {},
+  parts: { simulator?: Simulator; events?: EventBus; env?: Record<string, string> } = {},
 ): Promise<LiveDashboard> {
   const db = await openTestDatabase('embedded');
   const testApp = makeTestApp(db, { clock: testClock(start), ...parts });
