@@ -31,6 +31,7 @@ const clinicView = {
   queueCallBackAfterSeconds: true,
   callBackAttempts: true,
   callBackRetryMinutes: true,
+  callBackWindows: true,
   textMessages: true,
   recordingRetentionDays: true,
   voicemailRetentionDays: true,
@@ -103,6 +104,7 @@ export type ClinicSettings = Partial<
     queueCallBackAfterSeconds: number | null;
     callBackAttempts: number;
     callBackRetryMinutes: number;
+    callBackWindows: boolean;
     textMessages: boolean;
     recordingRetentionDays: number;
     voicemailRetentionDays: number;

@@ -79,6 +79,8 @@ export interface ClinicSettings extends ClinicSummary {
   queueCallBackAfterSeconds: number | null;
   callBackAttempts: number;
   callBackRetryMinutes: number;
+  /** Whether a caller asking for a call-back may choose a later time today ("after 2 pm"). */
+  callBackWindows: boolean;
   textMessages: boolean;
   recordingRetentionDays: number;
   voicemailRetentionDays: number;
@@ -157,9 +159,25 @@ export interface QueueEntry {
   callers: CallerName[];
 }
 
-/** GET …/queue, longest waiting first. */
+/** A call-back asked for from the queue, still to be rung: in the queue at its caller's place. */
+export interface QueueCallBack {
+  id: string;
+  ringNumber: string;
+  /** When the caller first joined the queue: their place. */
+  joinedQueueAt: string;
+  /** waiting (its turn to come), reserved (a receptionist kept for it), ringing (the patient's phone rings). */
+  state: 'waiting' | 'reserved' | 'ringing';
+  /** Not rung before this (a retry gap, a time the patient chose); null: when it is next. */
+  notBefore: string | null;
+  reservedFor: { userId: string; email: string } | null;
+  attempts: number;
+  callers: CallerName[];
+}
+
+/** GET …/queue: the callers on the line, longest waiting first, and the call-backs in their places. */
 export interface QueueList {
   callers: QueueEntry[];
+  callBacks: QueueCallBack[];
 }
 
 /** A caller to ring back: a voicemail, or someone who gave up waiting. */

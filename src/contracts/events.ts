@@ -41,7 +41,14 @@ export interface EventPayloads {
   'callback.reserved': { callBackId: string; staffId: string };
   'callback.ringing': { callBackId: string; staffId: string };
   'callback.rung': { callBackId: string; outcome: 'done' | 'retry' | 'listed'; staffId: string | null };
-  'callback.done': { callBackId: string; callId: string; doneBy: string; doneAt: string };
+  /** Closed: rung back, marked done by hand, cancelled by the patient, or the number got through on a later call. */
+  'callback.done': {
+    callBackId: string;
+    callId: string;
+    doneBy: string | null;
+    doneAt: string;
+    because: 'rung_back' | 'by_hand' | 'cancelled_by_patient' | 'answered_later';
+  };
   'staff.presence': { userId: string; email: string; available: boolean };
   /** The phone simulator put a caller through to a browser identity (as Twilio rings the Voice SDK). */
   'simulator.browser_ringing': { callSid: string; identity: string };

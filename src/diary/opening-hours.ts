@@ -23,6 +23,13 @@ export function nextOpening(at: Date, r: ReceptionHours, withinDays = 60): Date 
   return null;
 }
 
+/** When reception closes next, if it is open at `at` (the end of the hours it is in); null when closed. */
+export function closesAt(at: Date, r: ReceptionHours): Date | null {
+  const t = at.getTime();
+  const now = openIntervals(r, t, 1).find((iv) => iv.start <= t && t < iv.end);
+  return now ? new Date(now.end) : null;
+}
+
 /** Reception's open intervals from the local day of `from` for `days` days, closures cut out, in order. */
 function openIntervals(r: ReceptionHours, from: number, days: number): Interval[] {
   const closures = [...r.closures].sort((a, b) => a.start - b.start);

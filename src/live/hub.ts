@@ -13,7 +13,7 @@ import { type ActiveSession, findSession } from '../accounts/sessions.js';
 import type { DashboardMessages, HubMessages } from '../contracts/events.js';
 import type { AppContext } from '../main/context.js';
 import { disconnected, HEARTBEAT_MS, setLapsedAway, stillConnected } from '../reception/presence.js';
-import { ringBackNextEverywhere } from '../reception/ring-back.js';
+import { ringBackNextEverywhere, ringBackOnEvents } from '../reception/ring-back.js';
 
 export const clinicRoom = (clinicId: string) => `clinic:${clinicId}`;
 const userRoom = (userId: string) => `user:${userId}`;
@@ -151,6 +151,7 @@ export async function attachLiveHub(
   const unsubscribe = ctx.events.subscribe((event) => {
     io.to(clinicRoom(event.clinicId)).emit(event.name, event);
   });
+  const stopRingingBack = ringBackOnEvents(ctx, (err) => ctx.logger.warn({ err }, 'could not ring the next call-back'));
   // Access taken away acts at once, on every instance (the adapter carries these commands).
   const stopActing = ctx.events.onAccessChange((change) => {
     switch (change.kind) {
@@ -224,6 +225,7 @@ export async function attachLiveHub(
       clearInterval(timer);
       clearInterval(beat);
       unsubscribe();
+      stopRingingBack();
       stopActing();
       io.disconnectSockets(true);
       // The Redis adapter's own readers and timers stop with it (its blocking read ends within 2 s).

@@ -60,6 +60,26 @@ export async function answerCaller(
 ) {
   if (!browserAnswering(deps) || !deps.twilio) throw new Unavailable('twilio_not_configured', NOT_CONFIGURED);
   const { prisma } = deps.db;
+  // Reserved for a call-back from the queue: once the patient's phone rings, this person is
+  // theirs; before that, picking a caller by hand hands the reservation on (the dialler's next
+  // pass reserves someone else, and the call-back keeps its place).
+  const inHand = await prisma.callBack.findFirst({
+    where: { reservedBy: input.user.id, ringState: { in: ['reserved', 'ringing'] } },
+    select: { id: true, ringState: true },
+  });
+  const handedOn =
+    inHand?.ringState === 'reserved' &&
+    (
+      await prisma.callBack.updateMany({
+        where: { id: inHand.id, ringState: 'reserved', reservedBy: input.user.id },
+        data: { ringState: 'waiting', reservedBy: null },
+      })
+    ).count === 1;
+  if (inHand && !handedOn)
+    throw new Conflict(
+      'ringing_back',
+      'You are ringing back a patient who asked from the queue: they are put through to you when they press 1.',
+    );
   const claimed = await prisma.call.updateMany({
     where: { id: input.callId, clinicId: input.clinicId, queueStatus: 'waiting', queueSid: { not: null } },
     data: { queueStatus: 'claimed', claimedBy: input.user.id },

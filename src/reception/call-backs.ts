@@ -407,7 +407,7 @@ export async function markCalledBack(deps: CallBackDeps, clinicId: string, callB
   const done = await deps.db.prisma.callBack.updateMany({
     where: { id: callBackId, clinicId, doneAt: null },
     // Rung back by hand: a call-back from the queue is not rung again (a ring already placed runs out).
-    data: { doneAt: now, doneBy: userId, ringState: 'cancelled', reservedBy: null },
+    data: { doneAt: now, doneBy: userId, ringState: 'cancelled', reservedBy: null, closedBecause: 'by_hand' },
   });
   const entry = await deps.db.prisma.callBack.findFirst({ where: { id: callBackId, clinicId } });
   if (!entry) throw new NotFound('No such call-back');
@@ -415,8 +415,64 @@ export async function markCalledBack(deps: CallBackDeps, clinicId: string, callB
     deps.events.publish(
       'callback.done',
       clinicId,
-      { callBackId, callId: entry.callId, doneBy: userId, doneAt: now.toISOString() },
+      { callBackId, callId: entry.callId, doneBy: userId, doneAt: now.toISOString(), because: 'by_hand' },
       now,
     );
   return entry;
+}
+
+/** The call-backs from the queue still to be rung for a number (the one to ring, or the one they called from). */
+const pendingFor = (clinicId: string, number: string) => ({
+  clinicId,
+  requestedInQueue: true,
+  doneAt: null,
+  ringState: { in: ['waiting', 'reserved'] },
+  OR: [{ ringNumber: number }, { fromNumber: number }],
+});
+
+/**
+ * Closes the call-backs from the queue still to be rung for a number: the patient cancelled
+ * (a key when ringing again, a reply to the heads-up text), or got through to a person on a
+ * later call (`by` who answered). A ring already under way is left to run; closing twice
+ * changes nothing. Returns how many were closed.
+ */
+export async function closePendingCallBacks(
+  deps: CallBackDeps,
+  input: { clinicId: string; number: string; because: 'cancelled_by_patient' | 'answered_later'; by?: string },
+): Promise<number> {
+  if (!joinsOpenEntry(input.number)) return 0;
+  const { prisma } = deps.db;
+  const now = deps.clock();
+  const pending = await prisma.callBack.findMany({
+    where: pendingFor(input.clinicId, input.number),
+    select: { id: true, callId: true },
+  });
+  let closed = 0;
+  for (const entry of pending) {
+    const done = await prisma.callBack.updateMany({
+      where: { id: entry.id, doneAt: null, ringState: { in: ['waiting', 'reserved'] } },
+      data: {
+        doneAt: now,
+        doneBy: input.by ?? null,
+        ringState: 'cancelled',
+        reservedBy: null,
+        closedBecause: input.because,
+      },
+    });
+    if (done.count === 0) continue;
+    closed++;
+    deps.events.publish(
+      'callback.done',
+      input.clinicId,
+      {
+        callBackId: entry.id,
+        callId: entry.callId,
+        doneBy: input.by ?? null,
+        doneAt: now.toISOString(),
+        because: input.because,
+      },
+      now,
+    );
+  }
+  return closed;
 }

@@ -9,6 +9,12 @@ import type { CallStep, Params } from '../voice/call-step.js';
 import type { StepQuery } from '../voice/steps.js';
 import { joinsOpenEntry } from './call-backs.js';
 import { expectedWaitSeconds } from './wait-estimate.js';
+import { DateTime } from 'luxon';
+import { closesAt, nextOpening } from '../diary/opening-hours.js';
+import { speakClock, speakDateTime } from '../voice/speech.js';
+import { queueHeadsUp } from './call-back-texts.js';
+import { callBackWindow, WINDOW_BEFORE_CLOSE_MS } from './call-back-window.js';
+import { loadReceptionHours } from './hours.js';
 
 type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
 
@@ -64,12 +70,30 @@ export async function recentlyAnswered(ivr: CallStep) {
   return recent.map((c) => ({ queuedAt: c.queuedAt!, answeredAt: c.answeredAt! }));
 }
 
-/** The key pressed while waiting: 1 takes the offer and leaves Twilio's queue for the <Enqueue> action; anything else, music again. */
+/**
+ * The wait URL's answer while the call-back stands offered: `said` (the place, the offer)
+ * and the music, during which a key at any moment takes the offer (keys only: the music
+ * would be heard as speech).
+ */
+export function callBackOffer(ivr: CallStep, said: string): string {
+  const gather = ivr.response.gather({
+    input: ['dtmf'],
+    numDigits: 1,
+    timeout: 1,
+    action: ivr.url('queue/call-back'),
+    method: 'POST',
+  });
+  if (said) gather.say(ivr.voice, `${said} ${CALL_BACK_OFFER}`);
+  gather.play({}, HOLD_MUSIC_URL);
+  return ivr.twiml();
+}
+
+/**
+ * The key pressed while waiting: 1 takes the offer and leaves Twilio's queue for the
+ * <Enqueue> action; another key is told what the keys do, and the offer stands.
+ */
 export async function callBackPressed(ivr: CallStep, _q: StepQuery<'queue/call-back'>, body: Params): Promise<string> {
-  if (body.Digits !== '1') {
-    ivr.response.play({}, HOLD_MUSIC_URL);
-    return ivr.twiml();
-  }
+  if (body.Digits !== '1') return callBackOffer(ivr, 'Please keep holding.');
   const state = ivr.state();
   await ivr.saveState({ ...state, wantsCallBack: true });
   ivr.response.leave();
@@ -159,7 +183,80 @@ export async function callBackNumber(
   if (!yes) return retry();
   const number = state.callBackNumber ?? (joinsOpenEntry(ivr.call.fromNumber) ? ivr.call.fromNumber : undefined);
   if (!number) return keyNumber(ivr, String(attempt));
-  return confirmCallBack(ivr, number);
+  return askWhen(ivr, number);
+}
+
+/** Reception's hours now: when it closes today (null: closed), and when it opens next after that. */
+async function receptionDay(ivr: CallStep, now: Date) {
+  const hours = await loadReceptionHours(ivr.deps.db.prisma, ivr.call.clinic, now);
+  const closes = closesAt(now, hours);
+  return { closes, reopens: closes ? nextOpening(closes, hours) : nextOpening(now, hours) };
+}
+
+const WHEN_PROMPT =
+  'When would suit you? Say a time later today, for example, after 2 pm. Or press 1 to be called as soon as we can.';
+
+/**
+ * With the number settled: where the clinic lets callers choose a later time today, and
+ * there is time enough before reception closes, ask when; otherwise file it now.
+ */
+async function askWhen(ivr: CallStep, number: string): Promise<string> {
+  const { callBackWindows } = await ivr.deps.db.prisma.clinic.findUniqueOrThrow({
+    where: { id: ivr.call.clinic.id },
+    select: { callBackWindows: true },
+  });
+  const now = ivr.deps.clock();
+  const { closes } = await receptionDay(ivr, now);
+  if (!callBackWindows || !closes || closes.getTime() - now.getTime() < 2 * WINDOW_BEFORE_CLOSE_MS)
+    return confirmCallBack(ivr, number, null);
+  await ivr.saveState({ ...ivr.state(), callBackNumber: number });
+  return ivr.ask(
+    ivr.url('queue/call-back-when', { attempt: '1' }),
+    WHEN_PROMPT,
+    ivr.url('queue/call-back-when', { attempt: '1', silence: '1' }),
+  );
+}
+
+const SOON = /\b(as soon as|asap|a s a p|now|straight away|right away|any ?time|whenever|soon)\b/;
+
+/** The answer to "when would suit you?": a time later today, or as soon as we can. Two tries, then as soon as we can. */
+export async function callBackWhen(ivr: CallStep, q: StepQuery<'queue/call-back-when'>, body: Params): Promise<string> {
+  const number = ivr.state().callBackNumber;
+  if (!number) return ivr.goodbye();
+  const attempt = Number(q.attempt ?? '1');
+  const heard = ivr.hear(body, 'open', q.silence);
+  const now = ivr.deps.clock();
+  const { closes } = await receptionDay(ivr, now);
+  const answer = callBackWindow(
+    {
+      digits: heard.digits,
+      soon: SOON.test(heard.said?.toLowerCase() ?? ''),
+      time: heard.understood?.wish.time,
+      partOfDay: heard.understood?.wish.partOfDay,
+    },
+    { now, timeZone: ivr.call.clinic.timeZone, closesAt: closes },
+  );
+  if (answer.kind === 'now') return confirmCallBack(ivr, number, null);
+  if (answer.kind === 'from') return confirmCallBack(ivr, number, answer.notBefore);
+  if (attempt >= 3) {
+    ivr.say('We will call you as soon as we can.');
+    return confirmCallBack(ivr, number, null);
+  }
+  const next = String(attempt + 1);
+  if (answer.kind === 'too-late' && closes)
+    ivr.say(`Sorry, reception closes at ${clockOf(closes, ivr)} today. Please choose an earlier time.`);
+  else ivr.say(heard.silent ? "Sorry, I didn't hear anything." : "Sorry, I didn't catch that.");
+  return ivr.ask(
+    ivr.url('queue/call-back-when', { attempt: next }),
+    WHEN_PROMPT,
+    ivr.url('queue/call-back-when', { attempt: next, silence: '1' }),
+  );
+}
+
+/** "2", "half past 2": an instant's wall-clock time in the clinic's words. */
+function clockOf(at: Date, ivr: CallStep): string {
+  const local = DateTime.fromJSDate(at, { zone: ivr.call.clinic.timeZone });
+  return speakClock(local.hour, local.minute, ivr.call.clinic.locale);
 }
 
 function confirmKeyed(ivr: CallStep, number: string, attempt: string): string {
@@ -170,11 +267,11 @@ function confirmKeyed(ivr: CallStep, number: string, attempt: string): string {
   );
 }
 
-/** The caller confirmed: on the list with their place, told roughly when, and goodbye. */
-async function confirmCallBack(ivr: CallStep, ringNumber: string): Promise<string> {
+/** The caller confirmed: on the list with their place (rung not before `notBefore`, when they chose), told roughly when, and goodbye. */
+async function confirmCallBack(ivr: CallStep, ringNumber: string, notBefore: Date | null): Promise<string> {
   const { prisma } = ivr.deps.db;
   const now = ivr.deps.clock();
-  const ahead = await prisma.$transaction((tx) => requestCallBack(tx, ivr.call.id, ringNumber, now));
+  const ahead = await prisma.$transaction((tx) => requestCallBack(tx, ivr.call.id, ringNumber, now, notBefore));
   if (ahead === null) return ivr.goodbye();
   ivr.deps.events.publish(
     'call.left_queue',
@@ -188,17 +285,28 @@ async function confirmCallBack(ivr: CallStep, ringNumber: string): Promise<strin
     { callBackId: ahead.callBackId, callId: ivr.call.id, reason: 'requested', joined: ahead.joined },
     now,
   );
-  const expected = expectedWaitSeconds(ahead.position, await recentlyAnswered(ivr));
-  const when =
+  const when = notBefore
+    ? `after ${clockOf(notBefore, ivr)}`
+    : await roughlyWhen(ivr, expectedWaitSeconds(ahead.position, await recentlyAnswered(ivr)), now);
+  await queueHeadsUp(prisma, { clinicId: ivr.call.clinic.id, callId: ivr.call.id, ringNumber, when });
+  ivr.say(
+    `Thank you. You keep your place in the queue, and we will call you back ${when}, from ${ivr.call.clinic.name}'s number. You can hang up now.`,
+  );
+  return ivr.goodbye();
+}
+
+/** Roughly when, from the estimate; past reception's closing, when it opens again. */
+async function roughlyWhen(ivr: CallStep, expected: number | null, now: Date): Promise<string> {
+  const { closes, reopens } = await receptionDay(ivr, now);
+  const soon =
     expected === null
       ? 'as soon as a receptionist is free'
       : expected <= 120
         ? 'in the next few minutes'
         : `in about ${Math.round(expected / 60)} minutes`;
-  ivr.say(
-    `Thank you. You keep your place in the queue, and we will call you back ${when}, from ${ivr.call.clinic.name}'s number. You can hang up now.`,
-  );
-  return ivr.goodbye();
+  const tooLate = closes && expected !== null && now.getTime() + expected * 1000 > closes.getTime();
+  if (!tooLate || !reopens) return soon;
+  return `as soon as we can today, or else when we open again, ${speakDateTime(reopens, ivr.speakOptions())}`;
 }
 
 /**
@@ -211,6 +319,7 @@ export async function requestCallBack(
   callId: string,
   ringNumber: string,
   now: Date,
+  notBefore: Date | null = null,
 ): Promise<{ callBackId: string; joined: boolean; position: number } | null> {
   const moved = await tx.call.updateMany({
     where: { id: callId, queueStatus: 'confirming' },
@@ -231,7 +340,7 @@ export async function requestCallBack(
     joinedQueueAt,
     ringNumber,
     ringState: 'waiting',
-    notBefore: null,
+    notBefore,
     attemptsMade: 0,
   };
   // Already being rung back (asked again from another phone): the ring in hand stands.

@@ -3,10 +3,10 @@
 // Queue state lives on the call row; each step is one of Twilio's requests.
 import { addCallEvent } from '../calls/call-events.js';
 import type { CallStep, Params } from '../voice/call-step.js';
-import { abandonIfEnded, markAbandoned, type MissedBecause, noteMissed } from './call-backs.js';
+import { abandonIfEnded, closePendingCallBacks, markAbandoned, type MissedBecause, noteMissed } from './call-backs.js';
 import { availableStaff } from './presence.js';
 import { staffIdentity } from './answering.js';
-import { CALL_BACK_OFFER, HOLD_MUSIC_URL, offersCallBack, recentlyAnswered, startCallBack } from './queue-call-back.js';
+import { callBackOffer, HOLD_MUSIC_URL, offersCallBack, recentlyAnswered, startCallBack } from './queue-call-back.js';
 import type { StepQuery } from '../voice/steps.js';
 import { expectedWaitSeconds, speakQueuePlace, worthSaying } from './wait-estimate.js';
 
@@ -112,8 +112,14 @@ export async function deskTake(ivr: CallStep, _q: StepQuery<'reception/take'>, b
     where: { id: ivr.call.id, queueStatus: 'desk' },
     data: { queueStatus: 'answered', answeredAt: now, outcome: 'reception' },
   });
-  if (taken.count === 1) await addCallEvent(ivr.deps.db.prisma, ivr.call.id, 'answered', now, { by: 'desk phone' });
-  else {
+  if (taken.count === 1) {
+    await addCallEvent(ivr.deps.db.prisma, ivr.call.id, 'answered', now, { by: 'desk phone' });
+    await closePendingCallBacks(ivr.deps, {
+      clinicId: ivr.call.clinic.id,
+      number: ivr.call.fromNumber,
+      because: 'answered_later',
+    });
+  } else {
     const call = await ivr.deps.db.prisma.call.findUniqueOrThrow({
       where: { id: ivr.call.id },
       select: { queueStatus: true },
@@ -205,17 +211,7 @@ export async function queueWait(ivr: CallStep, _q: StepQuery<'queue/wait'>, body
     ivr.response.play({}, HOLD_MUSIC_URL);
     return ivr.twiml();
   }
-  // A key at any moment of the music takes the offer (keys only: music would be heard as speech).
-  const gather = ivr.response.gather({
-    input: ['dtmf'],
-    numDigits: 1,
-    timeout: 1,
-    action: ivr.url('queue/call-back'),
-    method: 'POST',
-  });
-  if (said.length > 0) gather.say(ivr.voice, `${said.join(' ')} ${CALL_BACK_OFFER}`);
-  gather.play({}, HOLD_MUSIC_URL);
-  return ivr.twiml();
+  return callBackOffer(ivr, said.join(' '));
 }
 
 const whyLeft = async (ivr: CallStep) =>
@@ -275,7 +271,16 @@ export async function connectToStaff(ivr: CallStep, q: StepQuery<'queue/connect'
         data: { queueStatus: 'answered', answeredBy: staffId, answeredAt: now, outcome: 'reception' },
       })
     : { count: 0 };
-  if (claimed.count === 1) await addCallEvent(prisma, ivr.call.id, 'answered', now, { staff: staffId! });
+  if (claimed.count === 1) {
+    await addCallEvent(prisma, ivr.call.id, 'answered', now, { staff: staffId! });
+    // Through to a person now: a call-back they asked for earlier has been overtaken.
+    await closePendingCallBacks(ivr.deps, {
+      clinicId: ivr.call.clinic.id,
+      number: ivr.call.fromNumber,
+      because: 'answered_later',
+      by: staffId!,
+    });
+  }
   const call = await prisma.call.findUniqueOrThrow({
     where: { id: ivr.call.id },
     select: { queueStatus: true, answeredBy: true },

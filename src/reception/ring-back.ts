@@ -11,7 +11,10 @@ import { queueJob } from '../jobs/kinds.js';
 import { PermanentJobError } from '../jobs/runner.js';
 import { voiceFor } from '../voice/twiml.js';
 import { type AnsweringDeps, browserAnswering, staffIdentity } from './answering.js';
-import { afterUnanswered, nextToServe, type Waiting } from './next-caller.js';
+import { isOpenAt } from '../diary/opening-hours.js';
+import { afterUnanswered } from './next-caller.js';
+import { loadReceptionHours } from './hours.js';
+import { nextInLine } from './serving-order.js';
 import { availableStaff } from './presence.js';
 
 const { VoiceResponse } = twilio.twiml;
@@ -67,6 +70,29 @@ async function freeReceptionists(deps: RingBackDeps, clinicId: string, now: Date
   return ids.filter((id) => !busy.has(id)).sort();
 }
 
+/** How long a call-back is passed over while its patient is on a call to the clinic. */
+export const ON_THE_LINE_PAUSE_MS = 60_000;
+
+/** Whether the number a call-back would ring is on a call to this clinic now (calls from the last few hours). */
+async function onTheLine(deps: RingBackDeps, clinicId: string, callBackId: string, now: Date): Promise<boolean> {
+  const { prisma } = deps.db;
+  const entry = await prisma.callBack.findUnique({ where: { id: callBackId }, select: { ringNumber: true } });
+  if (!entry?.ringNumber) return false;
+  const live = await prisma.call.findFirst({
+    where: {
+      clinicId,
+      fromNumber: entry.ringNumber,
+      endedAt: null,
+      direction: 'inbound',
+      startedAt: { gte: new Date(now.getTime() - 4 * 3_600_000) },
+      // Not the call that asked for it, still hearing "you can hang up now".
+      OR: [{ queueStatus: null }, { queueStatus: { not: 'call_back' } }],
+    },
+    select: { id: true },
+  });
+  return live !== null;
+}
+
 /**
  * One pass for one clinic: hands back reservations whose person is gone, then, while the
  * next to serve is a call-back and someone is free, reserves them and queues the dial.
@@ -104,38 +130,24 @@ export async function ringBackNext(deps: RingBackDeps, clinicId: string): Promis
     select: { id: true, callBackId: true, callSid: true },
   });
   for (const a of stuck) await settleAttempt(deps, a.id, a.callSid ? 'no_end_heard' : 'not_placed');
+  // Only in reception's hours: a call-back still waiting when reception closes keeps its place for the next opening.
+  const clinic = await prisma.clinic.findUnique({ where: { id: clinicId }, select: { id: true, timeZone: true } });
+  if (!clinic || !isOpenAt(now, await loadReceptionHours(prisma, clinic, now))) return 0;
   let started = 0;
   for (;;) {
-    const [callers, callBacks] = await Promise.all([
-      prisma.call.findMany({
-        where: { clinicId, queueStatus: { in: ['waiting', 'claimed'] }, endedAt: null },
-        select: { id: true, queuedAt: true, queueStatus: true },
-      }),
-      prisma.callBack.findMany({
-        where: { clinicId, requestedInQueue: true, doneAt: null, ringState: { in: ['waiting', ...IN_HAND] } },
-        select: { id: true, joinedQueueAt: true, notBefore: true, ringState: true },
-      }),
-    ]);
-    const waiting: Waiting[] = [
-      ...callers.map((c) => ({
-        id: c.id,
-        kind: 'caller' as const,
-        joinedAt: c.queuedAt ?? now,
-        notBefore: null,
-        taken: c.queueStatus === 'claimed',
-      })),
-      ...callBacks.map((b) => ({
-        id: b.id,
-        kind: 'call-back' as const,
-        joinedAt: b.joinedQueueAt ?? now,
-        notBefore: b.notBefore,
-        taken: b.ringState !== 'waiting',
-      })),
-    ];
-    const next = nextToServe(waiting, now);
+    const next = await nextInLine(deps.db, clinicId, now);
     if (next?.kind !== 'call-back') return started;
     const [person] = await freeReceptionists(deps, clinicId, now);
     if (!person) return started;
+    // The patient is on the line to us right now (ringing again): their phone would be busy. Passed
+    // over for a minute, keeping the place; answered on this call, the call-back is closed then.
+    if (await onTheLine(deps, clinicId, next.id, now)) {
+      await prisma.callBack.updateMany({
+        where: { id: next.id, ringState: 'waiting' },
+        data: { notBefore: new Date(now.getTime() + ON_THE_LINE_PAUSE_MS) },
+      });
+      continue;
+    }
     // The person may have been reserved by another instance a moment ago (one call-back in hand each): look again.
     const reserved = await prisma
       .$transaction(async (tx) => {
@@ -190,6 +202,21 @@ export function ringBackJobs(deps: RingBackDeps) {
       if (!deps.twilio || !from || !entry.ringNumber) {
         await settleAttempt(deps, attemptId, 'not_placed');
         throw new PermanentJobError('cannot ring back: no Twilio, clinic number or number to ring');
+      }
+      // Ringing us meanwhile: handed back for a minute in its place, this try not counted.
+      if (await onTheLine(deps, entry.clinicId, entry.id, deps.clock())) {
+        const at = deps.clock();
+        await prisma.$transaction([
+          prisma.callBack.updateMany({
+            where: { id: entry.id, ringState: 'reserved', reservedBy: attempt.staffId },
+            data: { ringState: 'waiting', reservedBy: null, notBefore: new Date(at.getTime() + ON_THE_LINE_PAUSE_MS) },
+          }),
+          prisma.callBackAttempt.update({
+            where: { id: attemptId },
+            data: { endedAt: at, settledAt: at, result: 'cancelled' },
+          }),
+        ]);
+        return;
       }
       // At most one dial per call-back: the state moves to ringing before Twilio is asked.
       const moved = await prisma.callBack.updateMany({
@@ -277,7 +304,11 @@ export async function ringBackAnswered(
   return response.toString();
 }
 
-/** The patient pressed a key: 1 puts them through to the reserved receptionist's browser. */
+/**
+ * The patient pressed a key: 1 puts them through to the reserved receptionist's browser.
+ * Should that person have gone meanwhile, another free one takes the call-back; with
+ * nobody free, the patient is told they keep their place and the try ends unconnected.
+ */
 export async function ringBackConfirmed(
   deps: RingBackDeps,
   query: Record<string, unknown>,
@@ -287,11 +318,19 @@ export async function ringBackConfirmed(
   const voice = voiceFor(attempt?.callBack.clinic.locale);
   if (!attempt || body.Digits !== '1' || !attempt.staffId)
     return sayAndHangUp(voice, `${attempt ? tryAgain(attempt, 'later') : ''} Goodbye.`.trim());
-  const response = new VoiceResponse();
   await deps.db.prisma.callBackAttempt.updateMany({
     where: { id: attempt.id, result: null },
     data: { result: 'confirmed' },
   });
+  const staffId = await whoTakesIt(deps, attempt);
+  if (!staffId) {
+    await settleAttempt(deps, attempt.id, 'not_put_through');
+    return sayAndHangUp(
+      voice,
+      `Sorry, reception has just become busy. You keep your place. ${tryAgain(attempt, 'shortly')} Goodbye.`,
+    );
+  }
+  const response = new VoiceResponse();
   response
     .dial({
       answerOnBridge: true,
@@ -299,8 +338,45 @@ export async function ringBackConfirmed(
       action: ringBackUrl(deps, 'bridged', attempt.id),
       method: 'POST',
     })
-    .client({}, staffIdentity(attempt.staffId));
+    .client({}, staffIdentity(staffId));
   return response.toString();
+}
+
+/**
+ * Who takes a confirmed ring-back: the reserved person while they are still taking calls,
+ * else another free receptionist, who takes over the reservation (one conditional write,
+ * so two instances never hand it to two people); null when nobody is free.
+ */
+async function whoTakesIt(
+  deps: RingBackDeps,
+  attempt: { id: string; callBackId: string; clinicId: string; staffId: string | null },
+): Promise<string | null> {
+  const { prisma } = deps.db;
+  const now = deps.clock();
+  const reserved = attempt.staffId;
+  if (reserved && (await availableStaff(deps, attempt.clinicId, now)).some((a) => a.userId === reserved))
+    return reserved;
+  for (const person of await freeReceptionists(deps, attempt.clinicId, now)) {
+    const moved = await prisma
+      .$transaction(async (tx) => {
+        const won = await tx.callBack.updateMany({
+          where: { id: attempt.callBackId, ringState: 'ringing', reservedBy: reserved, doneAt: null },
+          data: { reservedBy: person },
+        });
+        if (won.count === 0) return false;
+        await tx.callBackAttempt.update({ where: { id: attempt.id }, data: { staffId: person } });
+        return true;
+      })
+      .catch((err: { code?: string }) => {
+        if (err.code === 'P2002') return null; // reserved for another call-back a moment ago: the next person
+        throw err;
+      });
+    if (moved === false) return null;
+    if (moved === null) continue;
+    deps.events.publish('callback.ringing', attempt.clinicId, { callBackId: attempt.callBackId, staffId: person }, now);
+    return person;
+  }
+  return null;
 }
 
 /** The patient's call with the receptionist ended: a conversation is the call-back made. */
@@ -315,6 +391,8 @@ export async function ringBackBridged(
     await settleAttempt(deps, attempt.id, 'connected');
     return sayAndHangUp(voiceFor(attempt.callBack.clinic.locale), '');
   }
+  // The browser never took it (no answer, busy, failed): this try ends unconnected, keeping the place.
+  if (attempt) await settleAttempt(deps, attempt.id, 'not_put_through');
   return sayAndHangUp(
     voiceFor(attempt?.callBack.clinic.locale),
     `Sorry, reception could not take the call. ${attempt ? tryAgain(attempt, 'shortly') : ''}`.trim(),
@@ -363,7 +441,7 @@ export async function settleAttempt(deps: RingBackDeps, attemptId: string, how: 
     if (result === 'connected') {
       await tx.callBack.updateMany({
         where: { id: entry.id, doneAt: null },
-        data: { ringState: 'done', doneAt: now, doneBy: attempt.staffId, reservedBy: null },
+        data: { ringState: 'done', doneAt: now, doneBy: attempt.staffId, reservedBy: null, closedBecause: 'rung_back' },
       });
       return { clinicId: entry.clinicId, callBackId: entry.id, outcome: 'done' as const, staffId: attempt.staffId };
     }
@@ -417,4 +495,34 @@ export async function ringBackNextEverywhere(deps: RingBackDeps): Promise<void> 
     select: { clinicId: true },
   });
   for (const { clinicId } of clinics) await ringBackNext(deps, clinicId);
+}
+
+/** Events after which a call-back may have become next, or someone free to take it. */
+const WAKES_RING_BACK = new Set(['callback.added', 'callback.rung', 'staff.presence', 'call.ended', 'call.left_queue']);
+
+/**
+ * Rings the next call-back as soon as something may have made it due (a request filed, a
+ * receptionist going available or ending a call), rather than at the next presence beat.
+ * One pass per clinic at a time on this instance; a wake-up during a pass runs one more.
+ */
+export function ringBackOnEvents(deps: RingBackDeps, onError: (err: unknown) => void): () => void {
+  const running = new Map<string, boolean>();
+  const pass = async (clinicId: string): Promise<void> => {
+    if (running.has(clinicId)) {
+      running.set(clinicId, true);
+      return;
+    }
+    running.set(clinicId, false);
+    try {
+      do {
+        running.set(clinicId, false);
+        await ringBackNext(deps, clinicId);
+      } while (running.get(clinicId));
+    } finally {
+      running.delete(clinicId);
+    }
+  };
+  return deps.events.subscribe((event) => {
+    if (WAKES_RING_BACK.has(event.name)) void pass(event.clinicId).catch(onError);
+  });
 }

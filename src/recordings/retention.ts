@@ -54,6 +54,15 @@ const EXPIRED_RECORDINGS = `FROM "Recording" r JOIN "Call" c ON c."id" = r."call
 const HELD_EXPIRED = `SELECT count(*)::int AS "n" FROM "Recording" r JOIN "Call" c ON c."id" = r."callId"
   WHERE r."clinicId" = $1::uuid AND r."legalHold"
     AND ((r."kind" = 'call' AND r."createdAt" < $2::timestamp) OR (r."kind" = 'voicemail' AND r."createdAt" < $3::timestamp) OR c."startedAt" < $4::timestamp)`;
+// An open entry whose first call is about to go, re-pointed at its earliest later call (one
+// that is no other entry's first call); an entry with no later call goes with its call.
+const LATER_CALL = `SELECT c."id" FROM "Call" c WHERE c."callBackId" = b."id" AND c."startedAt" >= $2::timestamp
+  AND NOT EXISTS (SELECT 1 FROM "CallBack" o WHERE o."callId" = c."id")`;
+const MOVE_OPEN_CALL_BACKS = `UPDATE "CallBack" b SET "callId" = (${LATER_CALL} ORDER BY c."startedAt", c."id" LIMIT 1)
+  WHERE b."clinicId" = $1::uuid AND b."doneAt" IS NULL
+    AND EXISTS (SELECT 1 FROM "Call" f WHERE f."id" = b."callId" AND f."startedAt" < $2::timestamp
+      AND NOT EXISTS (SELECT 1 FROM "Recording" r WHERE r."callId" = f."id"))
+    AND EXISTS (${LATER_CALL})`;
 // A call goes once nothing of it is held: its events and call-back entry go with it (cascade).
 const EXPIRED_CALLS = `FROM "Call" c WHERE c."clinicId" = $1::uuid AND c."startedAt" < $2::timestamp
   AND NOT EXISTS (SELECT 1 FROM "Recording" r WHERE r."callId" = c."id")`;
@@ -156,6 +165,9 @@ async function purgeClinic(
   // The statistics of every day about to lose its calls are kept first.
   await closeDays(db.prisma, now, clinic.id);
   await destroyRecordings(deps, clinic.id, cut, report);
+  // An open call-back entry lives as long as a call it follows up: one whose first call expires
+  // moves to its earliest call still kept, so a repeat caller is not dropped from the list.
+  await db.sql(MOVE_OPEN_CALL_BACKS, [clinic.id, cut.callLog]);
   for (;;) {
     const deleted = await db.sql(
       `DELETE FROM "Call" WHERE "id" IN (SELECT c."id" ${EXPIRED_CALLS} LIMIT ${CALL_BATCH}) RETURNING 1 AS "x"`,

@@ -98,6 +98,7 @@ const settingsSchema = z
       .int('must be whole minutes')
       .min(1, 'must be at least 1 minute')
       .max(60, 'must be at most 60 minutes'),
+    callBackWindows: z.boolean({ error: 'must be true or false' }),
     textMessages: z.boolean({ error: 'must be true or false' }),
     recordingRetentionDays: days(1, 730),
     voicemailRetentionDays: days(1, 730),

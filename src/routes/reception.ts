@@ -7,6 +7,7 @@ import type { AppContext } from '../main/context.js';
 import { answerCaller, voiceToken } from '../reception/answering.js';
 import { listCallBacks, markCalledBack } from '../reception/call-backs.js';
 import { changePresence, isAvailable } from '../reception/presence.js';
+import { listQueue } from '../reception/queue-list.js';
 import { body, ids, query } from '../http/input.js';
 import { wire } from '../http/wire.js';
 import type { CallBackList, Presence, QueueList, VoiceToken } from '../contracts/api.js';
@@ -39,28 +40,7 @@ export function staffRoutes(ctx: AppContext): Router {
 export function receptionRoutes(ctx: AppContext): Router {
   const router = Router({ mergeParams: true });
   router.get('/queue', async (req, res) => {
-    const now = ctx.clock().getTime();
-    const clinicId = req.membership!.clinicId;
-    const waiting = await ctx.db.prisma.call.findMany({
-      where: { clinicId, queueStatus: { in: ['waiting', 'claimed'] } },
-      orderBy: { queuedAt: 'asc' },
-      select: { id: true, fromNumber: true, queuedAt: true, queueStatus: true, claimedBy: true },
-    });
-    // The patients each caller's number belongs to, so the desk sees names, not numbers.
-    const patients = await ctx.db.prisma.patient.findMany({
-      where: { clinicId, phone: { in: waiting.map((c) => c.fromNumber) } },
-      select: { name: true, phone: true },
-      orderBy: { name: 'asc' },
-    });
-    const queue = {
-      callers: waiting.map((c, i) => ({
-        ...c,
-        position: i + 1,
-        waitSeconds: Math.max(0, Math.round((now - (c.queuedAt?.getTime() ?? now)) / 1000)),
-        callers: patients.filter((p) => p.phone === c.fromNumber).map((p) => ({ name: p.name })),
-      })),
-    };
-    res.json(wire(queue) satisfies QueueList);
+    res.json(wire(await listQueue(ctx.db.prisma, req.membership!.clinicId, ctx.clock())) satisfies QueueList);
   });
   router.post('/calls/:callId/answer', async (req, res) => {
     const { callId } = ids(req, { callId: 'call' });

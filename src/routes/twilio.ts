@@ -38,7 +38,8 @@ import type { Ivr } from '../telephony/phone.js';
 import { CallStep, type Params } from '../voice/call-step.js';
 import { STEPS, type StepPath, type StepQuery } from '../voice/steps.js';
 import { applyVoicemailCallback } from '../reception/call-backs.js';
-import { callBackNumber, callBackPressed } from '../reception/queue-call-back.js';
+import { callBackNumber, callBackPressed, callBackWhen } from '../reception/queue-call-back.js';
+import { callBackReply } from '../reception/call-back-texts.js';
 import {
   ringBackAnswered,
   ringBackBridged,
@@ -107,11 +108,12 @@ export function twilioRoutes(ctx: AppContext): Router {
     sendTwiml(res, req.path === '/sms' ? textReply() : apologyFor(req));
   });
 
-  // Texts to a clinic's number (its messaging webhook): a YES to a waitlist offer.
-  // Answered with messaging TwiML, so it sits before the voice deadline below.
+  // Texts to a clinic's number (its messaging webhook): a NO to a call-back's heads-up, a
+  // YES to a waitlist offer. Answered with messaging TwiML, so it sits before the voice deadline below.
   router.post('/sms', async (req, res) => {
     try {
-      sendTwiml(res, await inboundText(ctx, (req.body ?? {}) as Record<string, string | undefined>));
+      const text = (req.body ?? {}) as Record<string, string | undefined>;
+      sendTwiml(res, (await callBackReply(ctx, text)) ?? (await inboundText(ctx, text)));
     } catch (err) {
       req.log?.error({ err }, 'incoming text failed; answered with no reply');
       sendTwiml(res, textReply());
@@ -154,6 +156,7 @@ export function twilioRoutes(ctx: AppContext): Router {
           clinic,
           words: await loadClinicWords(ctx.db.prisma, clinic.id),
         }),
+        { pendingCallBack: answered.pendingCallBack },
       ),
     );
   });
@@ -226,6 +229,7 @@ export function twilioRoutes(ctx: AppContext): Router {
     'queue/connected': connectedResult,
     'queue/call-back': callBackPressed,
     'queue/call-back-number': callBackNumber,
+    'queue/call-back-when': callBackWhen,
     'voicemail/done': (ivr) => voicemailDone(ivr),
   };
   const answer =

@@ -20,7 +20,8 @@ import {
   callersPatients,
   tooManyGuesses,
 } from './identity.js';
-import { speakClock, speakDay, speakWhen } from './offering.js';
+import { speakDay, speakWhen } from './offering.js';
+import { speakClock } from '../voice/speech.js';
 import { type Ivr, outcomeAlongWith } from './phone.js';
 import { reception } from './reception-hours.js';
 import { anythingElse, steer, tryAgain } from './steering.js';

@@ -4,18 +4,23 @@
 import type { Heard, Params } from '../voice/call-step.js';
 import type { StepQuery } from '../voice/steps.js';
 import { voicemail } from '../reception/queue.js';
+import { closePendingCallBacks } from '../reception/call-backs.js';
 import { bookingStart } from './booking-line.js';
 import { changeStart } from './change-line.js';
 import { phoneTypes } from './clinic-words.js';
-import { type MenuRoute, menuRoute } from './menu.js';
+import { cancelsCallBack, type MenuRoute, menuRoute } from './menu.js';
 import type { Ivr } from './phone.js';
 import { askClosed, reception, receptionHours, speakOpeningHours } from './reception-hours.js';
 import { anythingElse, askOpen, steer, tryAgain } from './steering.js';
 
 export const DEFAULT_RECORDING_NOTICE = 'Calls are recorded to help us look after you.';
 
-/** The first answer: emergency message, greeting, the recording notice and then the recording, the question. */
-export function welcome(ivr: Ivr): string {
+/**
+ * The first answer: emergency message, greeting, the recording notice and then the
+ * recording, the question. A caller whose number has a call-back from the queue still to
+ * come is told it stands, and that 9 cancels it.
+ */
+export function welcome(ivr: Ivr, options: { pendingCallBack?: boolean } = {}): string {
   const { clinic } = ivr.call;
   if (clinic.emergencyMessage) ivr.say(clinic.emergencyMessage);
   ivr.say(clinic.greeting ?? `Thank you for calling ${clinic.name}.`);
@@ -29,19 +34,27 @@ export function welcome(ivr: Ivr): string {
       channels: 'dual',
     });
   }
+  if (options.pendingCallBack) {
+    ivr.say(PENDING_CALL_BACK);
+    return askOpen(ivr, { attempt: '1', pending: '1' });
+  }
   return askOpen(ivr, { attempt: '1' });
 }
+
+export const PENDING_CALL_BACK =
+  'We have your request to be called back, and you keep your place in the queue. If you no longer need us to call, press 9 to cancel it.';
 
 export async function menu(ivr: Ivr, q: StepQuery<'menu'>, body: Params): Promise<string> {
   const heard = ivr.hear(body, 'open', q.silence);
   const attempt = Number(q.attempt ?? '1');
   // Silence at "anything else?" is a caller who has finished.
   if (heard.silent && q.again) return ivr.goodbye();
+  if (q.pending && cancelsCallBack(heard)) return cancelCallBack(ivr);
   const route = menuRoute(heard, Boolean(q.again));
   const steered = await steer(ivr, heard, () => askOpen(ivr, q));
   if (steered) return steered;
   return follow(ivr, route, heard, () =>
-    tryAgain(ivr, attempt, (next) => askOpen(ivr, { attempt: next, ...(q.again ? { again: '1' } : {}) }), heard.silent),
+    tryAgain(ivr, attempt, (next) => askOpen(ivr, { ...q, attempt: next, silence: undefined }), heard.silent),
   );
 }
 
@@ -66,6 +79,28 @@ async function follow(ivr: Ivr, route: MenuRoute, heard: Heard, retry: () => Pro
     case 'unclear':
       return retry();
   }
+}
+
+/** The caller cancelled the call-back they asked for from the queue; then anything else? */
+async function cancelCallBack(ivr: Ivr): Promise<string> {
+  const closed = await closePendingCallBacks(ivr.deps, {
+    clinicId: ivr.call.clinic.id,
+    number: ivr.call.fromNumber,
+    because: 'cancelled_by_patient',
+  });
+  // Nothing closed: cancelled already (Twilio repeated the request), or the ring is under way.
+  const ringing =
+    closed === 0 &&
+    (await ivr.deps.db.prisma.callBack.count({
+      where: {
+        clinicId: ivr.call.clinic.id,
+        ringState: 'ringing',
+        doneAt: null,
+        OR: [{ ringNumber: ivr.call.fromNumber }, { fromNumber: ivr.call.fromNumber }],
+      },
+    })) > 0;
+  ivr.say(ringing ? 'We are ringing you back right now, so the call-back stands.' : 'Your call-back is cancelled.');
+  return anythingElse(ivr);
 }
 
 async function openingHours(ivr: Ivr): Promise<string> {

@@ -29,3 +29,16 @@ export function menuRoute(heard: Heard, again: boolean): MenuRoute {
       return 'unclear';
   }
 }
+
+/**
+ * Whether a caller told that their call-back stands is cancelling it: 9, or words such as
+ * "cancel my call back", "I don't need the callback any more".
+ */
+export function cancelsCallBack(heard: Heard): boolean {
+  if (heard.digits) return heard.digits === '9';
+  const said = heard.said?.toLowerCase() ?? '';
+  return (
+    /\bcall ?-?backs?\b|\bcall me back\b|\bring me back\b/.test(said) &&
+    /\b(cancel|don'?t need|do not need|no longer|not needed|no need|stop|forget)\b/.test(said)
+  );
+}

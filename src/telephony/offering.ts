@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import { type MinuteWindow, PARTS_OF_DAY } from '../diary/parts-of-day.js';
 import type { Slot } from '../diary/slots.js';
 import type { Wish } from '../understanding/understand.js';
-import { MINUTE_WORDS, ordinal } from '../voice/speech.js';
+import { ordinal, speakClock } from '../voice/speech.js';
 
 export const OFFER_SIZE = 3;
 /** How far either side of "at 2" or "around 11" a time still fits. */
@@ -96,25 +96,6 @@ export interface SpeakWhen {
 }
 
 const us = (locale: string) => locale.toLowerCase() === 'en-us';
-
-/** A clock time in few words: "2", "quarter past 3", "half past 10", "twenty to 4", "7 in the evening". */
-export function speakClock(hour: number, minute: number, locale: string): string {
-  if (hour === 12 && minute === 0) return us(locale) ? 'noon' : 'midday';
-  const h12 = hour % 12 === 0 ? 12 : hour % 12;
-  // The hours a clinic keeps need no "am" or "pm": 7 to 11 are the morning, 12 to 6 the afternoon.
-  // Said as "to" the next hour, it is that hour whose part of the day must be clear (18:45: "quarter to 7 in the evening").
-  const said = minute > 30 ? (hour + 1) % 24 : hour;
-  const outside = said < 7 || said >= 19;
-  const part = outside ? (said < 12 ? ' in the morning' : ' in the evening') : '';
-  if (us(locale))
-    return `${h12}${minute ? `:${String(minute).padStart(2, '0')}` : ''}${outside ? (hour < 12 ? ' a.m.' : ' p.m.') : ''}`;
-  if (minute === 0) return `${h12}${part}`;
-  const next = (h12 % 12) + 1;
-  const words = MINUTE_WORDS;
-  if (minute <= 30 && words[minute]) return `${words[minute]} past ${h12}${part}`;
-  if (minute > 30 && words[60 - minute]) return `${words[60 - minute]} to ${next}${part}`;
-  return `${h12} ${String(minute).padStart(2, '0')}${part}`;
-}
 
 /** A day in few words: "today", "tomorrow", "Tuesday the 8th", "Tuesday the 15th of December" (US: "Tuesday, December 15th"). */
 export function speakDay(instant: Date, o: SpeakWhen): string {

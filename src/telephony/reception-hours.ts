@@ -2,22 +2,13 @@
 // the next opening said aloud before the caller chooses a message or booking.
 import { isOpenAt, nextOpening } from '../diary/opening-hours.js';
 import { toReception } from '../reception/queue.js';
-import { speakDateTime, type SpeakOptions } from '../voice/speech.js';
-import { speakClock } from './offering.js';
+import { loadReceptionHours } from '../reception/hours.js';
+import { speakClock, speakDateTime, type SpeakOptions } from '../voice/speech.js';
+
 import type { Ivr } from './phone.js';
 
-export async function receptionHours(ivr: Ivr) {
-  const { prisma } = ivr.deps.db;
-  const now = ivr.deps.clock();
-  const [hours, closures] = await Promise.all([
-    prisma.openingHours.findMany({ where: { clinicId: ivr.call.clinic.id } }),
-    prisma.closure.findMany({ where: { clinicId: ivr.call.clinic.id, practitionerId: null, endsAt: { gt: now } } }),
-  ]);
-  return {
-    timeZone: ivr.call.clinic.timeZone,
-    hours,
-    closures: closures.map((c) => ({ start: c.startsAt.getTime(), end: c.endsAt.getTime() })),
-  };
+export function receptionHours(ivr: Ivr) {
+  return loadReceptionHours(ivr.deps.db.prisma, ivr.call.clinic, ivr.deps.clock());
 }
 type ReceptionHours = Awaited<ReturnType<typeof receptionHours>>;
 

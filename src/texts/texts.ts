@@ -13,7 +13,7 @@ type Tx = Pick<Prisma, 'clinic' | 'textMessage' | 'job'>;
 
 export interface TextInput {
   clinicId: string;
-  kind: 'booked' | 'moved' | 'cancelled' | 'missed_call' | 'waitlist_offer';
+  kind: 'booked' | 'moved' | 'cancelled' | 'missed_call' | 'waitlist_offer' | 'call_back';
   to: string | null | undefined;
   body: string;
   /** At most one text per key, ever (enforced by a unique index). */

@@ -30,8 +30,8 @@ const offered = z
   .extend(choices('s', 3, slot).shape);
 
 export const STEPS = {
-  /** `again`: "Is there anything else?" after a task. */
-  menu: question.extend({ again: flag.optional() }),
+  /** `again`: "Is there anything else?" after a task; `pending`: the caller may cancel the call-back they asked for. */
+  menu: question.extend({ again: flag.optional(), pending: flag.optional() }),
   goodbye: nothing,
   closed: question,
   'book/type': question,
@@ -61,6 +61,7 @@ export const STEPS = {
   'queue/connected': nothing,
   'queue/call-back': nothing,
   'queue/call-back-number': z.object({ ...tries, keying: flag.optional() }),
+  'queue/call-back-when': question,
   'voicemail/done': nothing,
 };
 

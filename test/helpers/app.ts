@@ -36,6 +36,10 @@ export function testClock(start = new Date('2026-11-23T09:00:00Z')) {
   clock.advance = (ms: number) => {
     now += ms;
   };
+  /** Moves to an instant (forward, as time goes). */
+  clock.set = (at: Date) => {
+    now = at.getTime();
+  };
   return clock;
 }
 

@@ -6,10 +6,10 @@ import { io as connect, type Socket } from 'socket.io-client';
 import type { AppEvent, EventBus } from '../../src/core/events.js';
 import { attachLiveHub } from '../../src/live/hub.js';
 import type { Simulator } from '../../src/simulator/simulator.js';
-import type { TwilioStandin } from '../../src/twilio-standin/server.js';
-import { makeTestApp, testClock } from './app.js';
+import { TwilioStandin } from '../../src/twilio-standin/server.js';
+import { makeTestApp, TEST_AUTH_TOKEN, testClock } from './app.js';
 import { Caller } from './caller.js';
-import type { TestDatabase } from './database.js';
+import { openTestDatabase, type TestDatabase } from './database.js';
 import { makeDiary } from './diary.js';
 import { browserAgent, makeStaff } from './fixtures.js';
 import { MONDAY_9AM } from './phone-line.js';
@@ -143,4 +143,53 @@ export async function makeReception(
     staff,
     caller: (from = '+447700900123') => new Caller(app, clinic.numbers[0]!, from),
   };
+}
+
+/**
+ * A caller who asks from the queue to be called back: rings, asks for reception, waits,
+ * presses 1, confirms their caller ID (and, where the clinic asks when, answers `when`),
+ * hangs up. The clinic must offer call-backs (`queueCallBackAfterSeconds: 0` offers at once).
+ */
+export async function askForCallBack(caller: Caller, options: { when?: string; position?: number } = {}) {
+  const position = options.position ?? 1;
+  await caller.dial();
+  await caller.press('3');
+  await caller.waitInQueue(position, 5);
+  await caller.press('1');
+  await caller.leftQueue('leave', 6);
+  await caller.press('1');
+  if (options.when !== undefined) await (options.when === '' ? caller.silence() : caller.say(options.when));
+  await caller.ended(40);
+  return caller;
+}
+
+/**
+ * A database and a Twilio stand-in (set up for answering in the browser) for one describe
+ * block of reception stories: made before its tests, removed after; `use` receives them.
+ * After each test its receptions close; before each, jobs left by another test's clinic go
+ * (a test's job runner runs every due job in the database).
+ */
+export function receptionWorld(
+  kind: 'embedded' | 'postgres',
+  use: (world: { db: TestDatabase; standin: TwilioStandin }) => void,
+  options: { beforeClose?: (standin: TwilioStandin) => void } = {},
+): void {
+  let world: { db: TestDatabase; standin: TwilioStandin } | undefined;
+  beforeAll(async () => {
+    const db = await openTestDatabase(kind);
+    const standin = new TwilioStandin(ACCOUNT, { authToken: TEST_AUTH_TOKEN, apiKey: API_KEY, apiSecret: API_SECRET });
+    await standin.start();
+    world = { db, standin };
+    use(world);
+  });
+  beforeEach(async () => {
+    await world?.db.prisma.job.deleteMany();
+  });
+  afterEach(closeReceptions);
+  afterAll(async () => {
+    if (!world) return;
+    options.beforeClose?.(world.standin);
+    await world.standin.stop();
+    await world.db.drop();
+  });
 }

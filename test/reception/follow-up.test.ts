@@ -2,11 +2,10 @@
 // list once, with what happened — decided by the call's final status, whichever of
 // Twilio's requests arrive before it, after it, twice, or not at all.
 import { MISSED_CALL_TEXT_DELAY_MS } from '../../src/texts/texts.js';
-import { TwilioStandin } from '../../src/twilio-standin/server.js';
-import { TEST_AUTH_TOKEN } from '../helpers/app.js';
+import type { TwilioStandin } from '../../src/twilio-standin/server.js';
 import type { Caller } from '../helpers/caller.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { ACCOUNT, API_KEY, API_SECRET, closeReceptions, makeReception } from '../helpers/reception.js';
+import type { TestDatabase } from '../helpers/database.js';
+import { makeReception, receptionWorld } from '../helpers/reception.js';
 import { databaseKinds } from '../helpers/services.js';
 
 const DESK = '+441632960999';
@@ -14,16 +13,7 @@ const DESK = '+441632960999';
 describe.each(databaseKinds())('Following up every unanswered caller (%s database)', (kind) => {
   let db: TestDatabase;
   let standin: TwilioStandin;
-  beforeAll(async () => {
-    db = await openTestDatabase(kind);
-    standin = new TwilioStandin(ACCOUNT, { authToken: TEST_AUTH_TOKEN, apiKey: API_KEY, apiSecret: API_SECRET });
-    await standin.start();
-  });
-  afterEach(closeReceptions);
-  afterAll(async () => {
-    await standin.stop();
-    await db.drop();
-  });
+  receptionWorld(kind, (w) => ({ db, standin } = w));
 
   const callRow = (sid: string) => db.prisma.call.findUniqueOrThrow({ where: { callSid: sid } });
   /** The clinic's call-back entries, each with the calls it follows up. */

@@ -1,25 +1,15 @@
 // Presence that tells the truth: a person is put through only while their dashboard is
 // connected (with a short grace for a reload), and only where the browser can answer.
-import { TwilioStandin } from '../../src/twilio-standin/server.js';
+import type { TwilioStandin } from '../../src/twilio-standin/server.js';
 import { LIVE_FOR_MS, RECONNECT_GRACE_MS } from '../../src/reception/presence.js';
-import { TEST_AUTH_TOKEN } from '../helpers/app.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { ACCOUNT, API_KEY, API_SECRET, closeReceptions, makeReception, openDashboard } from '../helpers/reception.js';
+import type { TestDatabase } from '../helpers/database.js';
+import { makeReception, openDashboard, receptionWorld } from '../helpers/reception.js';
 import { databaseKinds } from '../helpers/services.js';
 
 describe.each(databaseKinds())('Presence (%s database)', (kind) => {
   let db: TestDatabase;
   let standin: TwilioStandin;
-  beforeAll(async () => {
-    db = await openTestDatabase(kind);
-    standin = new TwilioStandin(ACCOUNT, { authToken: TEST_AUTH_TOKEN, apiKey: API_KEY, apiSecret: API_SECRET });
-    await standin.start();
-  });
-  afterEach(closeReceptions);
-  afterAll(async () => {
-    await standin.stop();
-    await db.drop();
-  });
+  receptionWorld(kind, (w) => ({ db, standin } = w));
 
   /** Where a caller asking for reception goes now: the queue or voicemail. */
   async function callerGoesTo(r: Awaited<ReturnType<typeof makeReception>>, from: string) {

@@ -5,10 +5,9 @@
 import { JobRunner } from '../../src/jobs/runner.js';
 import { jobHandlers } from '../../src/main/jobs.js';
 import { TwilioStandin, type OutboundCall } from '../../src/twilio-standin/server.js';
-import { TEST_AUTH_TOKEN } from '../helpers/app.js';
 import type { Caller } from '../helpers/caller.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { ACCOUNT, API_KEY, API_SECRET, closeReceptions, makeReception } from '../helpers/reception.js';
+import type { TestDatabase } from '../helpers/database.js';
+import { askForCallBack, makeReception, receptionWorld } from '../helpers/reception.js';
 import { databaseKinds } from '../helpers/services.js';
 import { signedTwilioPost } from '../helpers/twilio.js';
 import { RECONNECT_GRACE_MS } from '../../src/reception/presence.js';
@@ -17,16 +16,9 @@ describe.each(databaseKinds())('Ringing back from the queue (%s database)', (kin
   let db: TestDatabase;
   let standin: TwilioStandin;
   const placed: OutboundCall[] = [];
-  beforeAll(async () => {
-    db = await openTestDatabase(kind);
-    standin = new TwilioStandin(ACCOUNT, { authToken: TEST_AUTH_TOKEN, apiKey: API_KEY, apiSecret: API_SECRET });
+  receptionWorld(kind, (w) => {
+    ({ db, standin } = w);
     standin.onOutboundCall = (call) => placed.push(call);
-    await standin.start();
-  });
-  afterEach(closeReceptions);
-  afterAll(async () => {
-    await standin.stop();
-    await db.drop();
   });
 
   async function requested() {
@@ -223,5 +215,128 @@ describe.each(databaseKinds())('Ringing back from the queue (%s database)', (kin
     });
     await runner.runDue();
     expect(placed).toHaveLength(0); // the queued dial saw the reservation gone
+  });
+});
+
+describe.each(databaseKinds())('Ringing back when plans change (%s database)', (kind) => {
+  let db: TestDatabase;
+  let standin: TwilioStandin;
+  const placed: OutboundCall[] = [];
+  receptionWorld(kind, (w) => {
+    ({ db, standin } = w);
+    standin.onOutboundCall = (call) => placed.push(call);
+  });
+  beforeEach(() => {
+    placed.length = 0;
+  });
+
+  async function reserved() {
+    const r = await makeReception(db, standin);
+    await db.prisma.clinic.update({ where: { id: r.clinic.id }, data: { queueCallBackAfterSeconds: 0 } });
+    const anna = await r.staff();
+    await anna.available();
+    const runner = new JobRunner(db, jobHandlers(r.ctx), { logger: r.ctx.logger, clock: r.clock });
+    await askForCallBack(r.caller('+447700900351'));
+    await r.hub.heartbeat();
+    const entry = await db.prisma.callBack.findFirstOrThrow({ where: { clinicId: r.clinic.id } });
+    expect(entry).toMatchObject({ ringState: 'reserved', reservedBy: anna.userId });
+    return { ...r, anna, runner, entry };
+  }
+
+  /** Twilio's request for the rung patient's answer, then their key. */
+  async function answeredAndPressed(app: Parameters<typeof signedTwilioPost>[0], call: OutboundCall, digits = '1') {
+    const path = (url: string) => url.replace('https://phone.clinic.test', '');
+    const answered = await signedTwilioPost(
+      app,
+      path(call.url),
+      standin.outboundParams(call.sid, { CallStatus: 'in-progress', AnsweredBy: 'human' }),
+    );
+    const action = /<Gather [^>]*action="([^"]+)"/.exec(answered.text)![1]!.replace(/&amp;/g, '&');
+    return signedTwilioPost(
+      app,
+      path(action),
+      standin.outboundParams(call.sid, { CallStatus: 'in-progress', Digits: digits }),
+    );
+  }
+
+  it('a reserved receptionist who picks a caller by hand hands the call-back on; once it rings, they cannot', async () => {
+    const { anna, runner, entry, caller, clinic } = await reserved();
+    const tom = caller('+447700900352');
+    await tom.dial();
+    await tom.press('3');
+    await tom.waitInQueue(1, 3);
+    const tomCall = await db.prisma.call.findUniqueOrThrow({ where: { callSid: tom.sid } });
+    expect((await anna.browser.send('post', `/api/clinics/${clinic.id}/calls/${tomCall.id}/answer`)).status).toBe(200);
+    expect(await db.prisma.callBack.findUniqueOrThrow({ where: { id: entry.id } })).toMatchObject({
+      ringState: 'waiting',
+      reservedBy: null,
+    });
+    await runner.runDue(); // the dial queued for Anna sees the reservation gone
+    expect(placed).toHaveLength(0);
+
+    // Another clinic day: reserved and rung; now Answer is refused with the reason.
+    const second = await reserved();
+    await second.runner.runDue();
+    expect(placed).toHaveLength(1);
+    const sam = second.caller('+447700900353');
+    await sam.dial();
+    await sam.press('3');
+    const samCall = await db.prisma.call.findUniqueOrThrow({ where: { callSid: sam.sid } });
+    const refused = await second.anna.browser.send(
+      'post',
+      `/api/clinics/${second.clinic.id}/calls/${samCall.id}/answer`,
+    );
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toMatch(/You are ringing back a patient .* press 1/);
+  });
+
+  it('the reserved person went before the patient pressed 1: another free receptionist takes it; nobody free: the place is kept', async () => {
+    const { anna, runner, entry, staff, app, clock, hub, events } = await reserved();
+    await runner.runDue();
+    const ben = await staff();
+    await ben.available();
+    await anna.closeDashboard();
+    clock.advance(RECONNECT_GRACE_MS + 1_000);
+    await hub.heartbeat(); // Ben's dashboard is still open; Anna's has gone
+    const through = await answeredAndPressed(app, placed[0]!);
+    expect(through.text).toContain(`<Client>staff_${ben.userId.replace(/-/g, '')}</Client>`);
+    expect(await db.prisma.callBack.findUniqueOrThrow({ where: { id: entry.id } })).toMatchObject({
+      ringState: 'ringing',
+      reservedBy: ben.userId,
+    });
+    expect(events.filter((e) => e.name === 'callback.ringing').at(-1)?.data).toMatchObject({ staffId: ben.userId });
+
+    const second = await reserved();
+    await second.runner.runDue();
+    await second.anna.closeDashboard();
+    second.clock.advance(RECONNECT_GRACE_MS + 1_000);
+    const alone = await answeredAndPressed(second.app, placed.at(-1)!);
+    expect(alone.text).toMatch(
+      /Sorry, reception has just become busy\. You keep your place\. We will try again shortly\./,
+    );
+    expect(await db.prisma.callBack.findUniqueOrThrow({ where: { id: second.entry.id } })).toMatchObject({
+      ringState: 'waiting',
+      reservedBy: null,
+      attemptsMade: 1,
+    });
+    const tries = await db.prisma.callBackAttempt.findMany({ where: { callBackId: second.entry.id } });
+    expect(tries.map((t) => t.result)).toEqual(['not_put_through']);
+  });
+
+  it('the browser never took the bridged call: the try ends unconnected at once, and the receptionist is free again', async () => {
+    const { runner, entry, app } = await reserved();
+    await runner.runDue();
+    const through = await answeredAndPressed(app, placed[0]!);
+    const action = /<Dial [^>]*action="([^"]+)"/.exec(through.text)![1]!.replace(/&amp;/g, '&');
+    const bridged = await signedTwilioPost(
+      app,
+      action.replace('https://phone.clinic.test', ''),
+      standin.outboundParams(placed[0]!.sid, { DialCallStatus: 'no-answer', DialCallDuration: '0' }),
+    );
+    expect(bridged.text).toMatch(/Sorry, reception could not take the call\. We will try again shortly\./);
+    expect(await db.prisma.callBack.findUniqueOrThrow({ where: { id: entry.id } })).toMatchObject({
+      ringState: 'waiting',
+      reservedBy: null,
+    });
   });
 });

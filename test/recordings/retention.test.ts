@@ -244,6 +244,48 @@ describe.each(databaseKinds())('The retention purge (%s database)', (kind) => {
     });
   });
 
+  it('an open call-back whose first call expires stays on the list with its later calls; a closed one goes with its call', async () => {
+    const { clinic, deps } = await clinicWithHistory();
+    const call = (age: number, from: string) =>
+      db.prisma.call.create({
+        data: {
+          callSid: callSid(sidSeq++),
+          clinicId: clinic.id,
+          fromNumber: from,
+          toNumber: clinic.numbers[0]!,
+          direction: 'inbound',
+          status: 'completed',
+          startedAt: daysAgo(age),
+          outcome: 'missed',
+        },
+      });
+    const entryFor = async (from: string, doneAt: Date | null) => {
+      const first = await call(400, from);
+      const later = await call(10, from);
+      const entry = await db.prisma.callBack.create({
+        data: {
+          clinicId: clinic.id,
+          callId: first.id,
+          reason: 'missed',
+          fromNumber: from,
+          createdAt: daysAgo(400),
+          doneAt,
+        },
+      });
+      await db.prisma.call.updateMany({ where: { id: { in: [first.id, later.id] } }, data: { callBackId: entry.id } });
+      return { entry, later };
+    };
+    const open = await entryFor('+447700900771', null);
+    const closed = await entryFor('+447700900772', daysAgo(399));
+    await purgeExpired(deps, { clinicId: clinic.id });
+    expect(await db.prisma.callBack.findUnique({ where: { id: open.entry.id } })).toMatchObject({
+      callId: open.later.id,
+      doneAt: null,
+    });
+    expect((await db.prisma.call.findUniqueOrThrow({ where: { id: open.later.id } })).callBackId).toBe(open.entry.id);
+    expect(await db.prisma.callBack.findUnique({ where: { id: closed.entry.id } })).toBeNull();
+  });
+
   it('a recording Twilio will not delete yet is kept and destroyed on the next run', async () => {
     const { clinic, deps, recordings } = await clinicWithHistory();
     standin.fail({ method: 'DELETE', path: new RegExp(recordings.expiredAtTwilio.recordingSid), times: 1 });

@@ -10,10 +10,10 @@ import { jobHandlers } from '../../src/main/jobs.js';
 import { RING_SECONDS } from '../../src/reception/ring-back.js';
 import { Simulator } from '../../src/simulator/simulator.js';
 import { ringPatientsOnTheSimulator } from '../../src/start.js';
-import { TwilioStandin } from '../../src/twilio-standin/server.js';
+import type { TwilioStandin } from '../../src/twilio-standin/server.js';
 import { TEST_AUTH_TOKEN, TEST_BASE_URL } from '../helpers/app.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { ACCOUNT, API_KEY, API_SECRET, closeReceptions, makeReception } from '../helpers/reception.js';
+import type { TestDatabase } from '../helpers/database.js';
+import { ACCOUNT, makeReception, receptionWorld } from '../helpers/reception.js';
 import { databaseKinds } from '../helpers/services.js';
 import { until } from '../helpers/until.js';
 
@@ -35,16 +35,7 @@ const heard = (call: View) =>
 describe.each(databaseKinds())("The patient's phone on the simulator rings for a ring-back (%s database)", (kind) => {
   let db: TestDatabase;
   let standin: TwilioStandin;
-  beforeAll(async () => {
-    db = await openTestDatabase(kind);
-    standin = new TwilioStandin(ACCOUNT, { authToken: TEST_AUTH_TOKEN, apiKey: API_KEY, apiSecret: API_SECRET });
-    await standin.start();
-  });
-  afterEach(closeReceptions);
-  afterAll(async () => {
-    await standin.stop();
-    await db.drop();
-  });
+  receptionWorld(kind, (w) => ({ db, standin } = w));
 
   /** Jane has asked to be called back, Anna is free: the clinic rings Jane, and her phone rings on the simulator. */
   async function janeIsRungBack() {

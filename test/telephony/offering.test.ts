@@ -2,16 +2,9 @@
 // makes, which times come first, how they are said, and what an answer to them means.
 import { menuRoute } from '../../src/telephony/menu.js';
 import { offerAnswer } from '../../src/telephony/offer-answer.js';
-import {
-  bestFirst,
-  minutesOf,
-  searchesFor,
-  speakClock,
-  speakDay,
-  speakOffer,
-  speakWhen,
-} from '../../src/telephony/offering.js';
+import { bestFirst, minutesOf, searchesFor, speakDay, speakOffer, speakWhen } from '../../src/telephony/offering.js';
 import { emergencyAdvice } from '../../src/telephony/steering.js';
+import { speakClock } from '../../src/voice/speech.js';
 import { ClinicLanguage, understand } from '../../src/understanding/understand.js';
 import { DEFAULT_URGENT_PHRASES } from '../../src/understanding/urgent.js';
 import { sayable, speechHints } from '../../src/voice/call-step.js';

@@ -101,8 +101,9 @@ export function useBrowserPhone() {
     };
   }, []);
 
-  const expectCall = useCallback(() => {
-    expecting.current = true;
+  /** The next call put through to this browser is this person's to take (false: no longer: a ring-back that ended unanswered). */
+  const expectCall = useCallback((expect = true) => {
+    expecting.current = expect;
   }, []);
   const mute = useCallback((muted: boolean) => {
     call.current?.mute(muted);

@@ -7,7 +7,7 @@ import { useBrowserPhone } from '../live/phone';
 import { useAnswering, useLiveEvents } from '../live/context';
 import type { LiveEvent } from '../live/socket';
 import type { CallerMatch } from '../../../src/contracts/events';
-import type { ClinicSummary, Presence, QueueEntry, QueueList } from '../../../src/contracts/api';
+import type { ClinicSummary, Presence, QueueCallBack, QueueEntry, QueueList } from '../../../src/contracts/api';
 
 type Caller = CallerMatch;
 
@@ -15,6 +15,12 @@ type Waiting = QueueEntry & {
   /** When this row was fetched, so its wait counts up between fetches. */
   fetchedAt: number;
 };
+
+/** The queue as the screen shows it: callers on the line, and call-backs in their callers' places. */
+interface Queue {
+  callers: Waiting[];
+  callBacks: QueueCallBack[];
+}
 
 interface Ringing {
   callId: string;
@@ -32,7 +38,7 @@ interface InProgress {
 
 /** The receptionist's live screen: who is ringing, who is waiting, who is talking, and the Answer button. */
 export function Live({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
-  const [queue, setQueue] = useState<Load<Waiting[]>>({ state: 'loading' });
+  const [queue, setQueue] = useState<Load<Queue>>({ state: 'loading' });
   const [available, setAvailable] = useState<Load<boolean>>({ state: 'loading' });
   const [ringing, setRinging] = useState<Ringing[]>([]);
   const [talking, setTalking] = useState<InProgress[]>([]);
@@ -45,12 +51,13 @@ export function Live({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
   // Callers are put through to this person only while this screen (its phone, its idle check) is open.
   useAnswering();
   const queueNow = useRef<Waiting[]>([]);
-  queueNow.current = queue.state === 'ready' ? queue.value : [];
+  queueNow.current = queue.state === 'ready' ? queue.value.callers : [];
 
   const loadQueue = useCallback(() => {
-    loadInto(api<QueueList>('GET', `/api/clinics/${clinic.id}/queue`), setQueue, (r) =>
-      r.callers.map((c) => ({ ...c, fetchedAt: Date.now() })),
-    );
+    loadInto(api<QueueList>('GET', `/api/clinics/${clinic.id}/queue`), setQueue, (r) => ({
+      callers: r.callers.map((c) => ({ ...c, fetchedAt: Date.now() })),
+      callBacks: r.callBacks,
+    }));
   }, [clinic.id]);
   const loadPresence = useCallback(() => {
     loadInto(api<Presence>('GET', '/api/presence'), setAvailable, (r) => r.available);
@@ -94,15 +101,24 @@ export function Live({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
         case 'call.left_queue':
           loadQueue();
           break;
+        case 'callback.added':
+        case 'callback.done':
+          loadQueue();
+          break;
         case 'callback.reserved':
         case 'callback.ringing':
+          loadQueue();
           if (e.data.staffId !== me) break;
           setRingBack(e.name === 'callback.reserved' ? 'reserved' : 'ringing');
           // The patient pressing 1 rings this browser: take it, as an Answer would.
           expectCall();
           break;
         case 'callback.rung':
-          if (e.data.staffId === me) setRingBack('');
+          loadQueue();
+          if (e.data.staffId !== me) break;
+          setRingBack('');
+          // Ended without reaching this browser: the next call put through here is not that patient.
+          if (e.data.outcome !== 'done') expectCall(false);
           break;
         case 'staff.presence':
           // Set away elsewhere (another tab, the dashboard gone too long): this screen follows.
@@ -218,36 +234,49 @@ export function Live({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
       <Loaded load={queue} loading="Loading the queue…" retry={loadQueue}>
         {(all) => {
           // A caller being put through is on a call already, though Twilio has not yet moved them out of the queue.
-          const value = all.filter((w) => !talking.some((t) => t.callId === w.id));
-          return value.length === 0 ? (
+          const callers = all.callers.filter((w) => !talking.some((t) => t.callId === w.id));
+          // One line, in the order callers first joined: a call-back keeps its caller's place.
+          const rows = [
+            ...callers.map((w) => ({ at: w.queuedAt ?? '', caller: w })),
+            ...all.callBacks.map((b) => ({ at: b.joinedQueueAt, callBack: b })),
+          ].sort((a, b) => a.at.localeCompare(b.at));
+          return rows.length === 0 ? (
             <p className="empty">Nobody is waiting.</p>
           ) : (
             <ol aria-label="Queue" className="cards">
-              {value.map((w) => (
-                <li key={w.id} className="card-row">
-                  <strong>{callerNames(w.callers, maskNumber(w.fromNumber))}</strong>
-                  <span className="wait" aria-label="Waiting for">
-                    {waitText(w.waitSeconds + (now - w.fetchedAt) / 1000)}
-                  </span>
-                  {w.queueStatus === 'claimed' ? (
-                    <span className="note">Being answered…</span>
-                  ) : (
-                    <button
-                      onClick={() => answer(w.id)}
-                      disabled={!canAnswer || busy === w.id}
-                      title={
-                        canAnswer
-                          ? undefined
-                          : phone.state === 'unavailable'
-                            ? phone.reason
-                            : 'The browser phone is starting'
-                      }
-                    >
-                      Answer
-                    </button>
-                  )}
-                </li>
-              ))}
+              {rows.map((row) =>
+                'callBack' in row && row.callBack ? (
+                  <li key={row.callBack.id} className="card-row call-back-row">
+                    <strong>{callerNames(row.callBack.callers, maskNumber(row.callBack.ringNumber))}</strong>
+                    <span className="note">{callBackLine(row.callBack, clinic, me)}</span>
+                  </li>
+                ) : (
+                  'caller' in row &&
+                  row.caller && (
+                    <li key={row.caller.id} className="card-row">
+                      <strong>{callerNames(row.caller.callers, maskNumber(row.caller.fromNumber))}</strong>
+                      <span className="wait" aria-label="Waiting for">
+                        {waitText(row.caller.waitSeconds + (now - row.caller.fetchedAt) / 1000)}
+                      </span>
+                      {row.caller.queueStatus === 'claimed' ? (
+                        <span className="note">Being answered…</span>
+                      ) : (
+                        <AnswerButton
+                          onAnswer={() => answer(row.caller!.id)}
+                          disabled={!canAnswer || busy === row.caller.id}
+                          why={
+                            canAnswer
+                              ? undefined
+                              : phone.state === 'unavailable'
+                                ? phone.reason
+                                : 'The browser phone is starting'
+                          }
+                        />
+                      )}
+                    </li>
+                  )
+                ),
+              )}
             </ol>
           );
         }}
@@ -267,6 +296,30 @@ export function Live({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
       )}
     </section>
   );
+}
+
+function AnswerButton({ onAnswer, disabled, why }: { onAnswer: () => void; disabled: boolean; why?: string }) {
+  return (
+    <button onClick={onAnswer} disabled={disabled} title={why}>
+      Answer
+    </button>
+  );
+}
+
+/** What a call-back in the queue is waiting for, in the desk's words. */
+function callBackLine(b: QueueCallBack, clinic: ClinicSummary, me?: string): string {
+  const who = b.reservedFor ? (b.reservedFor.userId === me ? 'you' : b.reservedFor.email) : '';
+  const time = (iso: string) =>
+    new Date(iso).toLocaleTimeString(clinic.locale, { timeZone: clinic.timeZone, hour: '2-digit', minute: '2-digit' });
+  switch (b.state) {
+    case 'ringing':
+      return `Call-back: ringing them now, for ${who}`;
+    case 'reserved':
+      return `Call-back: next, ${who} ${who === 'you' ? 'are' : 'is'} kept for it`;
+    default:
+      if (b.notBefore) return `Call-back: ${b.attempts > 0 ? 'tried again' : 'rung'} from ${time(b.notBefore)}`;
+      return b.attempts > 0 ? `Call-back: tried ${b.attempts}×, rung again when next` : 'Call-back: rung when next';
+  }
 }
 
 /** A desktop notification and a short tone for an incoming call, once the person has allowed them. */

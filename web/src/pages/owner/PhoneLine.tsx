@@ -19,6 +19,9 @@ type Form = Record<(typeof TEXTS)[number], string> & {
   maxQueueWaitSeconds: string;
   maxQueueSize: string;
   queueCallBackAfterSeconds: string;
+  callBackAttempts: string;
+  callBackRetryMinutes: string;
+  callBackWindows: boolean;
 };
 
 const toForm = (c: ClinicSettings): Form => ({
@@ -28,6 +31,9 @@ const toForm = (c: ClinicSettings): Form => ({
   maxQueueWaitSeconds: String(c.maxQueueWaitSeconds),
   maxQueueSize: String(c.maxQueueSize),
   queueCallBackAfterSeconds: c.queueCallBackAfterSeconds === null ? '' : String(c.queueCallBackAfterSeconds),
+  callBackAttempts: String(c.callBackAttempts),
+  callBackRetryMinutes: String(c.callBackRetryMinutes),
+  callBackWindows: c.callBackWindows,
 });
 
 /** What callers hear and where calls go. Only what changed is sent; the next call uses it. */
@@ -45,8 +51,9 @@ export function PhoneLine({ clinic, onSaved }: { clinic: ClinicSettings; onSaved
     const changes: Record<string, unknown> = {};
     for (const key of TEXTS)
       if (form[key] !== before[key]) changes[key] = key === 'name' ? form[key].trim() : form[key].trim() || null;
-    for (const key of ['recordCalls', 'textMessages'] as const) if (form[key] !== before[key]) changes[key] = form[key];
-    for (const key of ['maxQueueWaitSeconds', 'maxQueueSize'] as const)
+    for (const key of ['recordCalls', 'textMessages', 'callBackWindows'] as const)
+      if (form[key] !== before[key]) changes[key] = form[key];
+    for (const key of ['maxQueueWaitSeconds', 'maxQueueSize', 'callBackAttempts', 'callBackRetryMinutes'] as const)
       if (form[key] !== before[key]) changes[key] = Number(form[key]);
     if (form.queueCallBackAfterSeconds !== before.queueCallBackAfterSeconds)
       changes.queueCallBackAfterSeconds =
@@ -149,6 +156,45 @@ export function PhoneLine({ clinic, onSaved }: { clinic: ClinicSettings; onSaved
           onChange={(e) => setForm({ ...form, queueCallBackAfterSeconds: e.target.value })}
         />
       </label>
+      {form.queueCallBackAfterSeconds.trim() !== '' && (
+        <fieldset className="group">
+          <legend>Ringing callers back</legend>
+          <div className="row">
+            <label>
+              Tries before the call-back list
+              <input
+                type="number"
+                min={1}
+                max={5}
+                value={form.callBackAttempts}
+                onChange={(e) => setForm({ ...form, callBackAttempts: e.target.value })}
+              />
+            </label>
+            <label>
+              Minutes between tries
+              <input
+                type="number"
+                min={1}
+                max={60}
+                value={form.callBackRetryMinutes}
+                onChange={(e) => setForm({ ...form, callBackRetryMinutes: e.target.value })}
+              />
+            </label>
+          </div>
+          <label className="inline">
+            <input
+              type="checkbox"
+              checked={form.callBackWindows}
+              onChange={(e) => setForm({ ...form, callBackWindows: e.target.checked })}
+            />{' '}
+            Callers may choose a later time today (“after 2 pm”)
+          </label>
+          <p className="note">
+            Callers keep their place in the queue: a call-back is rung when it is next and a receptionist is free, only
+            in reception hours. Texts on: a heads-up text, to which NO cancels.
+          </p>
+        </fieldset>
+      )}
       <label>
         NHS ODS practice code (English GP practices: the NHS telephony statistics)
         <input maxLength={6} placeholder="A81001" autoComplete="off" {...text('odsCode')} />

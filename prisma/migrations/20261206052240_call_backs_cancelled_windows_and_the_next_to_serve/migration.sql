@@ -1,0 +1,17 @@
+-- AlterTable
+ALTER TABLE "CallBack" ADD COLUMN     "closedBecause" TEXT;
+
+-- AlterTable
+ALTER TABLE "Clinic" ADD COLUMN     "callBackWindows" BOOLEAN NOT NULL DEFAULT false;
+
+-- Call-backs waiting to be rung, in their callers' places: the next to serve is the first row.
+CREATE INDEX "CallBack_to_ring" ON "CallBack"("clinicId", "joinedQueueAt", "id") WHERE "requestedInQueue" AND "doneAt" IS NULL AND "ringState" = 'waiting';
+
+-- A caller ringing again from the number they asked to be called back on (to cancel it, or be told it stands).
+CREATE INDEX "CallBack_pending_ring_number" ON "CallBack"("clinicId", "ringNumber") WHERE "requestedInQueue" AND "doneAt" IS NULL;
+
+-- Entries closed before this column existed: rung back by the dialler when its last try connected, else by hand.
+UPDATE "CallBack" b SET "closedBecause" = CASE
+  WHEN b."ringState" = 'done' THEN 'rung_back'
+  ELSE 'by_hand' END
+WHERE b."doneAt" IS NOT NULL;
