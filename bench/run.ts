@@ -4,6 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import { fanoutBenchmarks } from './fanout.bench.js';
 import { purgeBenchmarks } from './purge.bench.js';
+import { servingOrderBenchmarks } from './serving-order.bench.js';
 import { reportBenchmarks } from './reports.bench.js';
 import { startupBenchmarks } from './startup.bench.js';
 import { slotBenchmarks } from './slots.bench.js';
@@ -21,12 +22,13 @@ export interface Figure {
   goal?: { max?: number; min?: number; of: 'value' | 'ratio' };
 }
 
-// BENCH_ONLY=understanding|prompts|slots|voice|fanout|purge|reports|startup runs one of them.
+// BENCH_ONLY=understanding|prompts|slots|serving-order|voice|fanout|purge|reports|startup runs one of them.
 const only = process.env.BENCH_ONLY;
 const suites: Array<[string, () => Promise<Figure[]>]> = [
   ['understanding', understandingBenchmarks],
   ['prompts', promptBenchmarks],
   ['slots', slotBenchmarks],
+  ['serving-order', servingOrderBenchmarks],
   ['voice', voiceBenchmarks],
   ['fanout', fanoutBenchmarks],
   ['purge', purgeBenchmarks],
