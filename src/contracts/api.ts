@@ -172,6 +172,8 @@ export interface QueueCallBack {
   reservedFor: { userId: string; email: string } | null;
   attempts: number;
   callers: CallerName[];
+  /** The patient is waiting on the line now, as this caller (they rang again): answer them in the call-back's place. */
+  onLineCallId: string | null;
 }
 
 /** GET …/queue: the callers on the line, longest waiting first, and the call-backs in their places. */

@@ -41,13 +41,15 @@ export interface EventPayloads {
   'callback.reserved': { callBackId: string; staffId: string };
   'callback.ringing': { callBackId: string; staffId: string };
   'callback.rung': { callBackId: string; outcome: 'done' | 'retry' | 'listed'; staffId: string | null };
-  /** Closed: rung back, marked done by hand, cancelled by the patient, or the number got through on a later call. */
+  /** The person kept for a call-back is no longer (they went, picked a caller by hand, the patient rang in): it waits in its place. */
+  'callback.released': { callBackId: string; staffId: string };
+  /** Closed: rung back, marked done by hand, or cancelled by the patient. */
   'callback.done': {
     callBackId: string;
     callId: string;
     doneBy: string | null;
     doneAt: string;
-    because: 'rung_back' | 'by_hand' | 'cancelled_by_patient' | 'answered_later';
+    because: 'rung_back' | 'by_hand' | 'cancelled_by_patient';
   };
   'staff.presence': { userId: string; email: string; available: boolean };
   /** The phone simulator put a caller through to a browser identity (as Twilio rings the Voice SDK). */

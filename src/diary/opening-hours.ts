@@ -23,11 +23,15 @@ export function nextOpening(at: Date, r: ReceptionHours, withinDays = 60): Date 
   return null;
 }
 
-/** When reception closes next, if it is open at `at` (the end of the hours it is in); null when closed. */
-export function closesAt(at: Date, r: ReceptionHours): Date | null {
+/**
+ * When reception closes for the day, if it is open at `at` (the end of the day's last
+ * hours, a lunch break notwithstanding); null when it is closed now.
+ */
+export function closesForTheDay(at: Date, r: ReceptionHours): Date | null {
   const t = at.getTime();
-  const now = openIntervals(r, t, 1).find((iv) => iv.start <= t && t < iv.end);
-  return now ? new Date(now.end) : null;
+  const today = openIntervals(r, t, 0);
+  if (!today.some((iv) => iv.start <= t && t < iv.end)) return null;
+  return new Date(Math.max(...today.map((iv) => iv.end)));
 }
 
 /** Reception's open intervals from the local day of `from` for `days` days, closures cut out, in order. */

@@ -35,6 +35,8 @@ export interface LiveHub {
   recheck(): Promise<void>;
   /** Presence's beat now: connected people kept live, lapsed ones set away (it also runs every 15 s). */
   heartbeat(): Promise<void>;
+  /** Resolves once the ring-back passes that events started on this instance have finished. */
+  ringBackSettled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -151,7 +153,7 @@ export async function attachLiveHub(
   const unsubscribe = ctx.events.subscribe((event) => {
     io.to(clinicRoom(event.clinicId)).emit(event.name, event);
   });
-  const stopRingingBack = ringBackOnEvents(ctx, (err) => ctx.logger.warn({ err }, 'could not ring the next call-back'));
+  const ringingBack = ringBackOnEvents(ctx, (err) => ctx.logger.warn({ err }, 'could not ring the next call-back'));
   // Access taken away acts at once, on every instance (the adapter carries these commands).
   const stopActing = ctx.events.onAccessChange((change) => {
     switch (change.kind) {
@@ -221,11 +223,13 @@ export async function attachLiveHub(
     io: io as unknown as Server,
     recheck,
     heartbeat,
+    ringBackSettled: ringingBack.settled,
     close: async () => {
       clearInterval(timer);
       clearInterval(beat);
       unsubscribe();
-      stopRingingBack();
+      ringingBack.stop();
+      await ringingBack.settled();
       stopActing();
       io.disconnectSockets(true);
       // The Redis adapter's own readers and timers stop with it (its blocking read ends within 2 s).

@@ -64,7 +64,7 @@ async function callsOf(prisma: Prisma, clinicId: string, patient: { id: string; 
 /** Everything held about the patient, as one machine-readable document. */
 export async function patientExport(prisma: Prisma, clinicId: string, patientId: string, now: Date) {
   const patient = await patientOf(prisma, clinicId, patientId);
-  const [appointments, waitlist, { calls, shared }, texts] = await Promise.all([
+  const [appointments, waitlist, { calls, shared }, texts, callBacks] = await Promise.all([
     prisma.appointment.findMany({
       where: { clinicId, patientId },
       include: { type: { select: { name: true } }, practitioner: { select: { name: true } } },
@@ -78,6 +78,28 @@ export async function patientExport(prisma: Prisma, clinicId: string, patientId:
     callsOf(prisma, clinicId, patient),
     patient.phone
       ? prisma.textMessage.findMany({ where: { clinicId, toNumber: patient.phone }, orderBy: { createdAt: 'asc' } })
+      : Promise.resolve([]),
+    // The call-back list's entries on their number (called from it, or to be rung on it), with every try.
+    patient.phone
+      ? prisma.callBack.findMany({
+          where: { clinicId, OR: [{ fromNumber: patient.phone }, { ringNumber: patient.phone }] },
+          select: {
+            id: true,
+            reason: true,
+            fromNumber: true,
+            createdAt: true,
+            doneAt: true,
+            closedBecause: true,
+            requestedInQueue: true,
+            joinedQueueAt: true,
+            ringNumber: true,
+            ringState: true,
+            notBefore: true,
+            attemptsMade: true,
+            attempts: { select: { startedAt: true, endedAt: true, result: true }, orderBy: { startedAt: 'asc' } },
+          },
+          orderBy: { createdAt: 'asc' },
+        })
       : Promise.resolve([]),
   ]);
   const recordings = calls.flatMap((c) =>
@@ -102,6 +124,7 @@ export async function patientExport(prisma: Prisma, clinicId: string, patientId:
     phoneSharedWithOtherPatients: shared,
     calls: calls.map(({ recordings: _r, ivrState: _state, ...c }) => c),
     recordings,
+    callBacks,
     textMessages: texts,
     accessLog: access,
   };

@@ -6,6 +6,7 @@ import type { Services } from '../core/services.js';
 import { stepUrl } from '../voice/steps.js';
 import { uuidFromHex } from '../db/uuid7.js';
 import { Conflict, NotFound, Unavailable, UpstreamFailed } from '../core/errors.js';
+import { releaseReservation } from './ring-back-tries.js';
 
 export const VOICE_TOKEN_TTL_SECONDS = 600;
 
@@ -67,15 +68,7 @@ export async function answerCaller(
     where: { reservedBy: input.user.id, ringState: { in: ['reserved', 'ringing'] } },
     select: { id: true, ringState: true },
   });
-  const handedOn =
-    inHand?.ringState === 'reserved' &&
-    (
-      await prisma.callBack.updateMany({
-        where: { id: inHand.id, ringState: 'reserved', reservedBy: input.user.id },
-        data: { ringState: 'waiting', reservedBy: null },
-      })
-    ).count === 1;
-  if (inHand && !handedOn)
+  if (inHand && !(inHand.ringState === 'reserved' && (await releaseReservation(deps, inHand.id, input.user.id))))
     throw new Conflict(
       'ringing_back',
       'You are ringing back a patient who asked from the queue: they are put through to you when they press 1.',

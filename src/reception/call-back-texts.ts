@@ -1,13 +1,14 @@
 // The heads-up text a caller gets when they ask from the queue to be called back (when
 // the clinic sends texts and the number takes them), and their reply to it: NO cancels
-// the call-back. Not CANCEL or STOP as the word to reply: carriers and Twilio take those
-// as opting out of every text from the number, confirmations included.
+// the call-back. Not CANCEL or STOP as the word to ask for: carriers and Twilio take those
+// as opting out of every text from the number, confirmations included (a CANCEL that comes
+// anyway still cancels the call-back: that is what the patient meant).
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { isE164 } from '../core/validation.js';
 import type { Prisma } from '../db/database.js';
 import { queueText } from '../texts/texts.js';
 import { textReply } from '../texts/waitlist-offers.js';
-import { type CallBackDeps, closePendingCallBacks } from './call-backs.js';
+import { type CallBackDeps, cancelPendingCallBacks } from './call-backs.js';
 
 type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
 
@@ -66,10 +67,13 @@ export function cancelsByText(text: string): boolean {
   );
 }
 
+const CANCELLED = (clinicName: string) => `${clinicName}: your call-back is cancelled. Call us any time you need us.`;
+
 /**
- * An incoming text that may answer a heads-up: the number's call-backs still to be rung are
- * closed, and the reply says so. Null when the text is not such an answer (the waitlist's
- * YES, say), for the next reader of incoming texts.
+ * An incoming text that answers a heads-up: when the last text this clinic sent the number
+ * that could be answered was a call-back's heads-up (not a waiting-list offer, whose reader
+ * comes next), a NO closes the number's call-backs still to be rung. Null when the text is
+ * not such an answer.
  */
 export async function callBackReply(
   deps: CallBackDeps,
@@ -82,27 +86,41 @@ export async function callBackReply(
     select: { clinicId: true, clinic: { select: { name: true } } },
   });
   if (!number) return null;
-  const closed = await closePendingCallBacks(deps, {
-    clinicId: number.clinicId,
-    number: body.From,
-    because: 'cancelled_by_patient',
+  const last = await prisma.textMessage.findFirst({
+    where: { clinicId: number.clinicId, toNumber: body.From, kind: { in: ['call_back', 'waitlist_offer'] } },
+    orderBy: { createdAt: 'desc' },
+    select: { kind: true },
   });
-  const name = number.clinic.name;
-  if (closed > 0) return textReply(`${name}: your call-back is cancelled. Call us any time you need us.`);
-  // Nothing left to close: already cancelled (Twilio repeated the text), or the ring is under way.
-  const since = new Date(deps.clock().getTime() - 24 * 3_600_000);
-  const entries = await prisma.callBack.findMany({
+  if (last?.kind !== 'call_back') return null;
+  const closed = await cancelPendingCallBacks(deps, { clinicId: number.clinicId, ringNumber: body.From });
+  if (closed > 0) return textReply(CANCELLED(number.clinic.name));
+  // Nothing left to close: cancelled already (Twilio repeated the text), or the ring is under way.
+  const entry = await prisma.callBack.findFirst({
     where: {
       clinicId: number.clinicId,
       requestedInQueue: true,
-      OR: [{ ringNumber: body.From }, { fromNumber: body.From }],
-      AND: [{ OR: [{ doneAt: null }, { doneAt: { gte: since } }] }],
+      ringNumber: body.From,
     },
+    orderBy: { createdAt: 'desc' },
     select: { ringState: true, closedBecause: true },
   });
-  if (entries.some((e) => e.ringState === 'ringing'))
-    return textReply(`${name}: we are ringing you now, so the call-back stands.`);
-  if (entries.some((e) => e.closedBecause === 'cancelled_by_patient'))
-    return textReply(`${name}: your call-back is cancelled. Call us any time you need us.`);
-  return null;
+  if (entry?.ringState === 'ringing') return textReply(`${number.clinic.name}: we are ringing you now.`);
+  if (entry?.closedBecause === 'cancelled_by_patient') return textReply(CANCELLED(number.clinic.name));
+  return textReply();
+}
+
+/**
+ * A call-back was cancelled from the phone: the number it would have rung is told, so a
+ * cancel made by someone else presenting that caller ID does not go unnoticed.
+ */
+export async function queueCancelledText(tx: Tx, input: { clinicId: string; ringNumber: string }): Promise<void> {
+  if (!takesTexts(input.ringNumber)) return;
+  const clinic = await tx.clinic.findUnique({ where: { id: input.clinicId }, select: { name: true } });
+  if (!clinic) return;
+  await queueText(tx, {
+    clinicId: input.clinicId,
+    kind: 'call_back',
+    to: input.ringNumber,
+    body: `${clinic.name}: your call-back was cancelled by phone. If that was not you, please call us.`,
+  });
 }

@@ -401,78 +401,80 @@ export async function listCallBacks(prisma: Prisma, clinicId: string, open: bool
   });
 }
 
-/** Marks a caller called back. The first to mark it is recorded; marking again changes nothing. */
-export async function markCalledBack(deps: CallBackDeps, clinicId: string, callBackId: string, userId: string) {
+/**
+ * Closes a call-back, once: the first close is recorded and told, closing again changes
+ * nothing. One in hand is let go: a reservation's try is over before its ring (the dial
+ * job sees it is no longer the try in hand), and a ring already placed runs out.
+ */
+async function closeCallBack(
+  deps: CallBackDeps,
+  entry: { id: string; clinicId: string },
+  close: { by: string | null; because: 'by_hand' | 'cancelled_by_patient' },
+): Promise<boolean> {
   const now = deps.clock();
-  const done = await deps.db.prisma.callBack.updateMany({
-    where: { id: callBackId, clinicId, doneAt: null },
-    // Rung back by hand: a call-back from the queue is not rung again (a ring already placed runs out).
-    data: { doneAt: now, doneBy: userId, ringState: 'cancelled', reservedBy: null, closedBecause: 'by_hand' },
+  const before = await deps.db.prisma.callBack.findUnique({
+    where: { id: entry.id },
+    select: { callId: true, reservedBy: true, ringState: true },
   });
+  const done = await deps.db.prisma.callBack.updateMany({
+    where: { id: entry.id, clinicId: entry.clinicId, doneAt: null },
+    data: {
+      doneAt: now,
+      doneBy: close.by,
+      ringState: 'cancelled',
+      reservedBy: null,
+      attemptId: null,
+      closedBecause: close.because,
+    },
+  });
+  if (done.count === 0 || !before) return false;
+  deps.events.publish(
+    'callback.done',
+    entry.clinicId,
+    {
+      callBackId: entry.id,
+      callId: before.callId,
+      doneBy: close.by,
+      doneAt: now.toISOString(),
+      because: close.because,
+    },
+    now,
+  );
+  if (before.reservedBy && before.ringState === 'reserved')
+    deps.events.publish('callback.released', entry.clinicId, { callBackId: entry.id, staffId: before.reservedBy }, now);
+  return true;
+}
+
+/** Marks a caller called back by hand: a call-back from the queue is not rung again. */
+export async function markCalledBack(deps: CallBackDeps, clinicId: string, callBackId: string, userId: string) {
   const entry = await deps.db.prisma.callBack.findFirst({ where: { id: callBackId, clinicId } });
   if (!entry) throw new NotFound('No such call-back');
-  if (done.count === 1)
-    deps.events.publish(
-      'callback.done',
-      clinicId,
-      { callBackId, callId: entry.callId, doneBy: userId, doneAt: now.toISOString(), because: 'by_hand' },
-      now,
-    );
+  await closeCallBack(deps, entry, { by: userId, because: 'by_hand' });
   return entry;
 }
 
-/** The call-backs from the queue still to be rung for a number (the one to ring, or the one they called from). */
-const pendingFor = (clinicId: string, number: string) => ({
-  clinicId,
-  requestedInQueue: true,
-  doneAt: null,
-  ringState: { in: ['waiting', 'reserved'] },
-  OR: [{ ringNumber: number }, { fromNumber: number }],
-});
-
 /**
- * Closes the call-backs from the queue still to be rung for a number: the patient cancelled
- * (a key when ringing again, a reply to the heads-up text), or got through to a person on a
- * later call (`by` who answered). A ring already under way is left to run; closing twice
- * changes nothing. Returns how many were closed.
+ * The patient cancelled the call-back they asked for from the queue (a key when ringing
+ * again, a reply to the heads-up text): those still to be rung on the number are closed. A
+ * ring already under way is left to run. Returns how many were closed.
  */
-export async function closePendingCallBacks(
+export async function cancelPendingCallBacks(
   deps: CallBackDeps,
-  input: { clinicId: string; number: string; because: 'cancelled_by_patient' | 'answered_later'; by?: string },
+  input: { clinicId: string; ringNumber: string },
 ): Promise<number> {
-  if (!joinsOpenEntry(input.number)) return 0;
-  const { prisma } = deps.db;
-  const now = deps.clock();
-  const pending = await prisma.callBack.findMany({
-    where: pendingFor(input.clinicId, input.number),
-    select: { id: true, callId: true },
+  if (!joinsOpenEntry(input.ringNumber)) return 0;
+  const pending = await deps.db.prisma.callBack.findMany({
+    where: {
+      clinicId: input.clinicId,
+      requestedInQueue: true,
+      doneAt: null,
+      ringNumber: input.ringNumber,
+      ringState: { in: ['waiting', 'reserved'] },
+    },
+    select: { id: true, clinicId: true },
   });
   let closed = 0;
-  for (const entry of pending) {
-    const done = await prisma.callBack.updateMany({
-      where: { id: entry.id, doneAt: null, ringState: { in: ['waiting', 'reserved'] } },
-      data: {
-        doneAt: now,
-        doneBy: input.by ?? null,
-        ringState: 'cancelled',
-        reservedBy: null,
-        closedBecause: input.because,
-      },
-    });
-    if (done.count === 0) continue;
-    closed++;
-    deps.events.publish(
-      'callback.done',
-      input.clinicId,
-      {
-        callBackId: entry.id,
-        callId: entry.callId,
-        doneBy: input.by ?? null,
-        doneAt: now.toISOString(),
-        because: input.because,
-      },
-      now,
-    );
-  }
+  for (const entry of pending)
+    if (await closeCallBack(deps, entry, { by: null, because: 'cancelled_by_patient' })) closed++;
   return closed;
 }

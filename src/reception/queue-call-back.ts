@@ -10,7 +10,7 @@ import type { StepQuery } from '../voice/steps.js';
 import { joinsOpenEntry } from './call-backs.js';
 import { expectedWaitSeconds } from './wait-estimate.js';
 import { DateTime } from 'luxon';
-import { closesAt, nextOpening } from '../diary/opening-hours.js';
+import { closesForTheDay, nextOpening } from '../diary/opening-hours.js';
 import { speakClock, speakDateTime } from '../voice/speech.js';
 import { queueHeadsUp } from './call-back-texts.js';
 import { callBackWindow, WINDOW_BEFORE_CLOSE_MS } from './call-back-window.js';
@@ -183,13 +183,21 @@ export async function callBackNumber(
   if (!yes) return retry();
   const number = state.callBackNumber ?? (joinsOpenEntry(ivr.call.fromNumber) ? ivr.call.fromNumber : undefined);
   if (!number) return keyNumber(ivr, String(attempt));
-  return askWhen(ivr, number);
+  return fileCallBack(ivr, number);
 }
 
-/** Reception's hours now: when it closes today (null: closed), and when it opens next after that. */
+function confirmKeyed(ivr: CallStep, number: string, attempt: string): string {
+  return ivr.ask(
+    ivr.url('queue/call-back-number', { attempt }),
+    `We will call you back on ${digitByDigit(number, ivr.call.clinic.locale)}. To confirm, press 1. To key it again, press 2.`,
+    ivr.url('queue/call-back-number', { attempt, silence: '1' }),
+  );
+}
+
+/** Reception's hours now: when it closes for the day (null: closed), and when it opens next after that. */
 async function receptionDay(ivr: CallStep, now: Date) {
   const hours = await loadReceptionHours(ivr.deps.db.prisma, ivr.call.clinic, now);
-  const closes = closesAt(now, hours);
+  const closes = closesForTheDay(now, hours);
   return { closes, reopens: closes ? nextOpening(closes, hours) : nextOpening(now, hours) };
 }
 
@@ -197,19 +205,36 @@ const WHEN_PROMPT =
   'When would suit you? Say a time later today, for example, after 2 pm. Or press 1 to be called as soon as we can.';
 
 /**
- * With the number settled: where the clinic lets callers choose a later time today, and
- * there is time enough before reception closes, ask when; otherwise file it now.
+ * The number confirmed: the request is filed now, in the caller's place (so hanging up
+ * from here on loses nothing; it is not rung while this call lasts). Where the clinic lets
+ * callers choose a later time today and there is time enough before closing, they are
+ * asked when; otherwise told roughly when.
  */
-async function askWhen(ivr: CallStep, number: string): Promise<string> {
-  const { callBackWindows } = await ivr.deps.db.prisma.clinic.findUniqueOrThrow({
+async function fileCallBack(ivr: CallStep, ringNumber: string): Promise<string> {
+  const { prisma } = ivr.deps.db;
+  const now = ivr.deps.clock();
+  const filed = await prisma.$transaction((tx) => requestCallBack(tx, ivr.call.id, ringNumber, now));
+  if (filed === null) return ivr.goodbye();
+  ivr.deps.events.publish(
+    'call.left_queue',
+    ivr.call.clinic.id,
+    { callId: ivr.call.id, callSid: ivr.call.callSid, reason: 'call_back' },
+    now,
+  );
+  ivr.deps.events.publish(
+    'callback.added',
+    ivr.call.clinic.id,
+    { callBackId: filed.callBackId, callId: ivr.call.id, reason: 'requested', joined: filed.joined },
+    now,
+  );
+  const { callBackWindows } = await prisma.clinic.findUniqueOrThrow({
     where: { id: ivr.call.clinic.id },
     select: { callBackWindows: true },
   });
-  const now = ivr.deps.clock();
   const { closes } = await receptionDay(ivr, now);
   if (!callBackWindows || !closes || closes.getTime() - now.getTime() < 2 * WINDOW_BEFORE_CLOSE_MS)
-    return confirmCallBack(ivr, number, null);
-  await ivr.saveState({ ...ivr.state(), callBackNumber: number });
+    return toldWhen(ivr, ringNumber, null);
+  await ivr.saveState({ ...ivr.state(), callBackNumber: ringNumber });
   return ivr.ask(
     ivr.url('queue/call-back-when', { attempt: '1' }),
     WHEN_PROMPT,
@@ -236,11 +261,18 @@ export async function callBackWhen(ivr: CallStep, q: StepQuery<'queue/call-back-
     },
     { now, timeZone: ivr.call.clinic.timeZone, closesAt: closes },
   );
-  if (answer.kind === 'now') return confirmCallBack(ivr, number, null);
-  if (answer.kind === 'from') return confirmCallBack(ivr, number, answer.notBefore);
+  if (answer.kind === 'now') return toldWhen(ivr, number, null);
+  if (answer.kind === 'from') {
+    // Not in hand yet (the call that asked is still on the line): the chosen time is kept.
+    await ivr.deps.db.prisma.callBack.updateMany({
+      where: { calls: { some: { id: ivr.call.id } }, doneAt: null, ringState: 'waiting', requestedInQueue: true },
+      data: { notBefore: answer.notBefore },
+    });
+    return toldWhen(ivr, number, answer.notBefore);
+  }
   if (attempt >= 3) {
     ivr.say('We will call you as soon as we can.');
-    return confirmCallBack(ivr, number, null);
+    return toldWhen(ivr, number, null);
   }
   const next = String(attempt + 1);
   if (answer.kind === 'too-late' && closes)
@@ -259,38 +291,25 @@ function clockOf(at: Date, ivr: CallStep): string {
   return speakClock(local.hour, local.minute, ivr.call.clinic.locale);
 }
 
-function confirmKeyed(ivr: CallStep, number: string, attempt: string): string {
-  return ivr.ask(
-    ivr.url('queue/call-back-number', { attempt }),
-    `We will call you back on ${digitByDigit(number, ivr.call.clinic.locale)}. To confirm, press 1. To key it again, press 2.`,
-    ivr.url('queue/call-back-number', { attempt, silence: '1' }),
-  );
-}
-
-/** The caller confirmed: on the list with their place (rung not before `notBefore`, when they chose), told roughly when, and goodbye. */
-async function confirmCallBack(ivr: CallStep, ringNumber: string, notBefore: Date | null): Promise<string> {
+/** Roughly when (or after the time they chose), from which number, how to cancel it, and goodbye; the heads-up text too. */
+async function toldWhen(ivr: CallStep, ringNumber: string, notBefore: Date | null): Promise<string> {
   const { prisma } = ivr.deps.db;
   const now = ivr.deps.clock();
-  const ahead = await prisma.$transaction((tx) => requestCallBack(tx, ivr.call.id, ringNumber, now, notBefore));
-  if (ahead === null) return ivr.goodbye();
-  ivr.deps.events.publish(
-    'call.left_queue',
-    ivr.call.clinic.id,
-    { callId: ivr.call.id, callSid: ivr.call.callSid, reason: 'call_back' },
-    now,
-  );
-  ivr.deps.events.publish(
-    'callback.added',
-    ivr.call.clinic.id,
-    { callBackId: ahead.callBackId, callId: ivr.call.id, reason: 'requested', joined: ahead.joined },
-    now,
-  );
+  const entry = await prisma.call.findUniqueOrThrow({
+    where: { id: ivr.call.id },
+    select: { queuedAt: true, followedUpBy: { select: { joinedQueueAt: true } } },
+  });
+  const joined = entry.followedUpBy?.joinedQueueAt ?? entry.queuedAt ?? now;
   const when = notBefore
     ? `after ${clockOf(notBefore, ivr)}`
-    : await roughlyWhen(ivr, expectedWaitSeconds(ahead.position, await recentlyAnswered(ivr)), now);
+    : await roughlyWhen(
+        ivr,
+        expectedWaitSeconds(await placeOf(prisma, ivr.call.clinic.id, joined), await recentlyAnswered(ivr)),
+        now,
+      );
   await queueHeadsUp(prisma, { clinicId: ivr.call.clinic.id, callId: ivr.call.id, ringNumber, when });
   ivr.say(
-    `Thank you. You keep your place in the queue, and we will call you back ${when}, from ${ivr.call.clinic.name}'s number. You can hang up now.`,
+    `Thank you. You keep your place in the queue, and we will call you back ${when}, from ${ivr.call.clinic.name}'s number. If you no longer need the call, ring us and press 9. You can hang up now.`,
   );
   return ivr.goodbye();
 }
@@ -309,6 +328,22 @@ async function roughlyWhen(ivr: CallStep, expected: number | null, now: Date): P
   return `as soon as we can today, or else when we open again, ${speakDateTime(reopens, ivr.speakOptions())}`;
 }
 
+/** A call-back's place: the callers and call-backs who joined before it and still wait, and it. */
+async function placeOf(db: Pick<Prisma, 'call' | 'callBack'>, clinicId: string, joinedQueueAt: Date): Promise<number> {
+  const [callersAhead, callBacksAhead] = await Promise.all([
+    db.call.count({ where: { clinicId, queueStatus: 'waiting', queuedAt: { lt: joinedQueueAt } } }),
+    db.callBack.count({
+      where: {
+        clinicId,
+        requestedInQueue: true,
+        ringState: { in: ['waiting', 'reserved', 'ringing'] },
+        joinedQueueAt: { lt: joinedQueueAt },
+      },
+    }),
+  ]);
+  return callersAhead + callBacksAhead + 1;
+}
+
 /**
  * Files the request, once: the call leaves the queue as `call_back`, and the number's
  * open entry (or a new one) becomes a call-back to ring, keeping the time the caller
@@ -319,8 +354,7 @@ export async function requestCallBack(
   callId: string,
   ringNumber: string,
   now: Date,
-  notBefore: Date | null = null,
-): Promise<{ callBackId: string; joined: boolean; position: number } | null> {
+): Promise<{ callBackId: string; joined: boolean } | null> {
   const moved = await tx.call.updateMany({
     where: { id: callId, queueStatus: 'confirming' },
     data: { queueStatus: 'call_back', outcome: 'call_back_requested' },
@@ -340,7 +374,7 @@ export async function requestCallBack(
     joinedQueueAt,
     ringNumber,
     ringState: 'waiting',
-    notBefore,
+    notBefore: null,
     attemptsMade: 0,
   };
   // Already being rung back (asked again from another phone): the ring in hand stands.
@@ -352,17 +386,5 @@ export async function requestCallBack(
       });
   await tx.call.update({ where: { id: callId }, data: { callBackId: entry.id } });
   await addCallEvent(tx, callId, 'call_back_requested', now);
-  // Their place: the callers and call-backs who joined before them and still wait.
-  const [callersAhead, callBacksAhead] = await Promise.all([
-    tx.call.count({ where: { clinicId: call.clinicId, queueStatus: 'waiting', queuedAt: { lt: joinedQueueAt } } }),
-    tx.callBack.count({
-      where: {
-        clinicId: call.clinicId,
-        requestedInQueue: true,
-        ringState: { in: ['waiting', 'reserved', 'ringing'] },
-        joinedQueueAt: { lt: joinedQueueAt },
-      },
-    }),
-  ]);
-  return { callBackId: entry.id, joined: Boolean(open), position: callersAhead + callBacksAhead + 1 };
+  return { callBackId: entry.id, joined: Boolean(open) };
 }

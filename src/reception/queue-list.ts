@@ -39,6 +39,9 @@ export async function listQueue(prisma: Prisma, clinicId: string, now: Date) {
     }),
   ]);
   const names = (number: string) => patients.filter((p) => p.phone === number).map((p) => ({ name: p.name }));
+  // A patient with a call-back to come who rings again and waits: answered by hand in the call-back's place.
+  const onLine = (number: string) =>
+    waiting.find((c) => c.fromNumber === number && c.queueStatus === 'waiting')?.id ?? null;
   const t = now.getTime();
   return {
     callers: waiting.map((c, i) => ({
@@ -59,6 +62,7 @@ export async function listQueue(prisma: Prisma, clinicId: string, now: Date) {
         reservedFor: person ? { userId: person.id, email: person.email } : null,
         attempts: b.attemptsMade,
         callers: names(ringNumber),
+        onLineCallId: onLine(ringNumber),
       };
     }),
   };

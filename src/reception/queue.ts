@@ -3,7 +3,7 @@
 // Queue state lives on the call row; each step is one of Twilio's requests.
 import { addCallEvent } from '../calls/call-events.js';
 import type { CallStep, Params } from '../voice/call-step.js';
-import { abandonIfEnded, closePendingCallBacks, markAbandoned, type MissedBecause, noteMissed } from './call-backs.js';
+import { abandonIfEnded, markAbandoned, type MissedBecause, noteMissed } from './call-backs.js';
 import { availableStaff } from './presence.js';
 import { staffIdentity } from './answering.js';
 import { callBackOffer, HOLD_MUSIC_URL, offersCallBack, recentlyAnswered, startCallBack } from './queue-call-back.js';
@@ -112,14 +112,8 @@ export async function deskTake(ivr: CallStep, _q: StepQuery<'reception/take'>, b
     where: { id: ivr.call.id, queueStatus: 'desk' },
     data: { queueStatus: 'answered', answeredAt: now, outcome: 'reception' },
   });
-  if (taken.count === 1) {
-    await addCallEvent(ivr.deps.db.prisma, ivr.call.id, 'answered', now, { by: 'desk phone' });
-    await closePendingCallBacks(ivr.deps, {
-      clinicId: ivr.call.clinic.id,
-      number: ivr.call.fromNumber,
-      because: 'answered_later',
-    });
-  } else {
+  if (taken.count === 1) await addCallEvent(ivr.deps.db.prisma, ivr.call.id, 'answered', now, { by: 'desk phone' });
+  else {
     const call = await ivr.deps.db.prisma.call.findUniqueOrThrow({
       where: { id: ivr.call.id },
       select: { queueStatus: true },
@@ -271,16 +265,7 @@ export async function connectToStaff(ivr: CallStep, q: StepQuery<'queue/connect'
         data: { queueStatus: 'answered', answeredBy: staffId, answeredAt: now, outcome: 'reception' },
       })
     : { count: 0 };
-  if (claimed.count === 1) {
-    await addCallEvent(prisma, ivr.call.id, 'answered', now, { staff: staffId! });
-    // Through to a person now: a call-back they asked for earlier has been overtaken.
-    await closePendingCallBacks(ivr.deps, {
-      clinicId: ivr.call.clinic.id,
-      number: ivr.call.fromNumber,
-      because: 'answered_later',
-      by: staffId!,
-    });
-  }
+  if (claimed.count === 1) await addCallEvent(prisma, ivr.call.id, 'answered', now, { staff: staffId! });
   const call = await prisma.call.findUniqueOrThrow({
     where: { id: ivr.call.id },
     select: { queueStatus: true, answeredBy: true },

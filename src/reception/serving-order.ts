@@ -24,12 +24,22 @@ const NEXT_IN_LINE = {
     (SELECT 'call-back' AS "kind", b."id", b."joinedQueueAt" AS "joinedAt" FROM "CallBack" b
       WHERE b."clinicId" = $1::uuid AND b."requestedInQueue" AND b."doneAt" IS NULL AND b."ringState" = 'waiting'
         AND b."joinedQueueAt" IS NOT NULL AND (b."notBefore" IS NULL OR b."notBefore" <= $2::timestamp)
+        AND b."id" <> ALL($3::uuid[])
       ORDER BY b."joinedQueueAt", b."id" LIMIT 1)
   ) n ORDER BY "joinedAt", "id" LIMIT 1`,
 };
 
-/** Whom a receptionist who has just become free serves next at `now`, or null when nobody can be served. */
-export async function nextInLine(db: Pick<Database, 'sql'>, clinicId: string, now: Date): Promise<NextInLine | null> {
-  const [row] = await db.sql<NextInLine>(NEXT_IN_LINE, [clinicId, now]);
+/**
+ * Whom a receptionist who has just become free serves next at `now`, or null when nobody
+ * can be served; `passOver`: call-backs that cannot be served this moment (their patient is
+ * on the line to us), as if taken.
+ */
+export async function nextInLine(
+  db: Pick<Database, 'sql'>,
+  clinicId: string,
+  now: Date,
+  passOver: readonly string[] = [],
+): Promise<NextInLine | null> {
+  const [row] = await db.sql<NextInLine>(NEXT_IN_LINE, [clinicId, now, passOver]);
   return row ?? null;
 }

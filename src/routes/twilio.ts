@@ -40,13 +40,8 @@ import { STEPS, type StepPath, type StepQuery } from '../voice/steps.js';
 import { applyVoicemailCallback } from '../reception/call-backs.js';
 import { callBackNumber, callBackPressed, callBackWhen } from '../reception/queue-call-back.js';
 import { callBackReply } from '../reception/call-back-texts.js';
-import {
-  ringBackAnswered,
-  ringBackBridged,
-  ringBackConfirmed,
-  ringBackEnded,
-  ringBackNextEverywhere,
-} from '../reception/ring-back.js';
+import { ringBackAnswered, ringBackBridged, ringBackConfirmed, ringBackEnded } from '../reception/ring-back-call.js';
+import { ringBackNextEverywhere } from '../reception/ring-back.js';
 import { browserCall } from '../reception/browser-calls.js';
 import {
   connectedResult,
@@ -156,7 +151,6 @@ export function twilioRoutes(ctx: AppContext): Router {
           clinic,
           words: await loadClinicWords(ctx.db.prisma, clinic.id),
         }),
-        { pendingCallBack: answered.pendingCallBack },
       ),
     );
   });

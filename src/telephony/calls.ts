@@ -58,8 +58,6 @@ export interface AnsweredCall {
   ivrState: unknown;
   clinic: ClinicForCall;
   callers: CallerMatch[];
-  /** The caller's number has a call-back from the queue still to come (they may cancel it). */
-  pendingCallBack: boolean;
 }
 
 const ANSWER_CALL = {
@@ -87,12 +85,7 @@ const ANSWER_CALL = {
       ) a ON true
       LEFT JOIN "Practitioner" pr ON pr."id" = a."practitionerId"
       WHERE p."clinicId" = clinic."id"::uuid AND p."phone" = $4
-    ), '[]'::json) AS "callers",
-    -- A call-back asked for from the queue, not yet being rung, on the number calling now (either index serves).
-    (EXISTS (SELECT 1 FROM "CallBack" b WHERE b."clinicId" = clinic."id"::uuid AND b."doneAt" IS NULL
-        AND b."requestedInQueue" AND b."ringState" IN ('waiting', 'reserved') AND b."ringNumber" = $4)
-      OR EXISTS (SELECT 1 FROM "CallBack" b WHERE b."clinicId" = clinic."id"::uuid AND b."doneAt" IS NULL
-        AND b."requestedInQueue" AND b."ringState" IN ('waiting', 'reserved') AND b."fromNumber" = $4)) AS "pendingCallBack"
+    ), '[]'::json) AS "callers"
   FROM clinic LEFT JOIN "Call" existing ON existing."callSid" = $3`,
 };
 
@@ -109,13 +102,7 @@ export async function answerCall(
 ): Promise<AnsweredCall | null> {
   const now = deps.clock();
   const rows = await deps.db.sql<
-    ClinicForCall & {
-      insertedId: string | null;
-      existingId: string | null;
-      ivrState: unknown;
-      callers: CallerRow[];
-      pendingCallBack: boolean;
-    }
+    ClinicForCall & { insertedId: string | null; existingId: string | null; ivrState: unknown; callers: CallerRow[] }
   >(ANSWER_CALL, [
     params.To,
     uuid7(now.getTime()),
@@ -127,7 +114,7 @@ export async function answerCall(
   ]);
   const row = rows[0];
   if (!row) return null;
-  const { insertedId, existingId, ivrState, callers: callerRows, pendingCallBack, ...clinic } = row;
+  const { insertedId, existingId, ivrState, callers: callerRows, ...clinic } = row;
   const callId = insertedId ?? existingId!;
   const callers: CallerMatch[] = callerRows.map((r) => ({
     patientId: r.patientId,
@@ -142,14 +129,7 @@ export async function answerCall(
       { callId, callSid: params.CallSid, from: params.From, callers },
       now,
     );
-  return {
-    callId,
-    created: insertedId !== null,
-    ivrState: insertedId ? null : ivrState,
-    clinic,
-    callers,
-    pendingCallBack: Boolean(pendingCallBack),
-  };
+  return { callId, created: insertedId !== null, ivrState: insertedId ? null : ivrState, clinic, callers };
 }
 
 type CallerRow = { patientId: string; name: string; startsAt: string | null; practitionerName: string | null };

@@ -4,7 +4,8 @@
 import type { Heard, Params } from '../voice/call-step.js';
 import type { StepQuery } from '../voice/steps.js';
 import { voicemail } from '../reception/queue.js';
-import { closePendingCallBacks } from '../reception/call-backs.js';
+import { cancelPendingCallBacks } from '../reception/call-backs.js';
+import { queueCancelledText } from '../reception/call-back-texts.js';
 import { bookingStart } from './booking-line.js';
 import { changeStart } from './change-line.js';
 import { phoneTypes } from './clinic-words.js';
@@ -15,12 +16,8 @@ import { anythingElse, askOpen, steer, tryAgain } from './steering.js';
 
 export const DEFAULT_RECORDING_NOTICE = 'Calls are recorded to help us look after you.';
 
-/**
- * The first answer: emergency message, greeting, the recording notice and then the
- * recording, the question. A caller whose number has a call-back from the queue still to
- * come is told it stands, and that 9 cancels it.
- */
-export function welcome(ivr: Ivr, options: { pendingCallBack?: boolean } = {}): string {
+/** The first answer: emergency message, greeting, the recording notice and then the recording, the question. */
+export function welcome(ivr: Ivr): string {
   const { clinic } = ivr.call;
   if (clinic.emergencyMessage) ivr.say(clinic.emergencyMessage);
   ivr.say(clinic.greeting ?? `Thank you for calling ${clinic.name}.`);
@@ -34,22 +31,15 @@ export function welcome(ivr: Ivr, options: { pendingCallBack?: boolean } = {}): 
       channels: 'dual',
     });
   }
-  if (options.pendingCallBack) {
-    ivr.say(PENDING_CALL_BACK);
-    return askOpen(ivr, { attempt: '1', pending: '1' });
-  }
   return askOpen(ivr, { attempt: '1' });
 }
-
-export const PENDING_CALL_BACK =
-  'We have your request to be called back, and you keep your place in the queue. If you no longer need us to call, press 9 to cancel it.';
 
 export async function menu(ivr: Ivr, q: StepQuery<'menu'>, body: Params): Promise<string> {
   const heard = ivr.hear(body, 'open', q.silence);
   const attempt = Number(q.attempt ?? '1');
   // Silence at "anything else?" is a caller who has finished.
   if (heard.silent && q.again) return ivr.goodbye();
-  if (q.pending && cancelsCallBack(heard)) return cancelCallBack(ivr);
+  if (cancelsCallBack(heard)) return cancelCallBack(ivr);
   const route = menuRoute(heard, Boolean(q.again));
   const steered = await steer(ivr, heard, () => askOpen(ivr, q));
   if (steered) return steered;
@@ -81,25 +71,17 @@ async function follow(ivr: Ivr, route: MenuRoute, heard: Heard, retry: () => Pro
   }
 }
 
-/** The caller cancelled the call-back they asked for from the queue; then anything else? */
+/**
+ * 9 (told when the call-back was filed, and in its heads-up text), or "cancel my call
+ * back": the call-backs still to be rung on the caller's number are cancelled. Caller ID
+ * can be spoofed, so the words are the same whether or not there was one (nothing is
+ * learnt about the number's calls), and the number itself is texted that it was cancelled.
+ */
 async function cancelCallBack(ivr: Ivr): Promise<string> {
-  const closed = await closePendingCallBacks(ivr.deps, {
-    clinicId: ivr.call.clinic.id,
-    number: ivr.call.fromNumber,
-    because: 'cancelled_by_patient',
-  });
-  // Nothing closed: cancelled already (Twilio repeated the request), or the ring is under way.
-  const ringing =
-    closed === 0 &&
-    (await ivr.deps.db.prisma.callBack.count({
-      where: {
-        clinicId: ivr.call.clinic.id,
-        ringState: 'ringing',
-        doneAt: null,
-        OR: [{ ringNumber: ivr.call.fromNumber }, { fromNumber: ivr.call.fromNumber }],
-      },
-    })) > 0;
-  ivr.say(ringing ? 'We are ringing you back right now, so the call-back stands.' : 'Your call-back is cancelled.');
+  const { clinic, fromNumber } = ivr.call;
+  const closed = await cancelPendingCallBacks(ivr.deps, { clinicId: clinic.id, ringNumber: fromNumber });
+  if (closed > 0) await queueCancelledText(ivr.deps.db.prisma, { clinicId: clinic.id, ringNumber: fromNumber });
+  ivr.say('Thank you. Any call-back waiting for this number is cancelled.');
   return anythingElse(ivr);
 }
 

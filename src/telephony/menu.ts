@@ -31,14 +31,21 @@ export function menuRoute(heard: Heard, again: boolean): MenuRoute {
 }
 
 /**
- * Whether a caller told that their call-back stands is cancelling it: 9, or words such as
- * "cancel my call back", "I don't need the callback any more".
+ * Whether a caller is cancelling the call-back they asked for: 9 (the key they were told),
+ * or words whose verb governs the call-back itself — "cancel my call back", "I don't need
+ * the callback any more", "no need to call me back" — not "cancel my appointment, and call
+ * me back", nor "don't forget my call back".
  */
 export function cancelsCallBack(heard: Heard): boolean {
   if (heard.digits) return heard.digits === '9';
-  const said = heard.said?.toLowerCase() ?? '';
+  const said = (heard.said ?? '')
+    .toLowerCase()
+    .replace(/[-–]/g, ' ')
+    .replace(/callback/g, 'call back');
   return (
-    /\bcall ?-?backs?\b|\bcall me back\b|\bring me back\b/.test(said) &&
-    /\b(cancel|don'?t need|do not need|no longer|not needed|no need|stop|forget)\b/.test(said)
+    /\bcancel (my |the |that |your |our )?call back\b/.test(said) ||
+    /\b(don'?t|do not|no longer|no more) need (my |the |that |a |your )?call back\b/.test(said) ||
+    /\b(no need|there'?s no need) (for (a |the )?call back|to (call|ring) me( back)?)\b/.test(said) ||
+    /\b(please )?(don'?t|do not) (call|ring) me back\b/.test(said)
   );
 }

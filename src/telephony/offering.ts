@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import { type MinuteWindow, PARTS_OF_DAY } from '../diary/parts-of-day.js';
 import type { Slot } from '../diary/slots.js';
 import type { Wish } from '../understanding/understand.js';
-import { ordinal, speakClock } from '../voice/speech.js';
+import { ordinal, speakClock, us } from '../voice/speech.js';
 
 export const OFFER_SIZE = 3;
 /** How far either side of "at 2" or "around 11" a time still fits. */
@@ -94,8 +94,6 @@ export interface SpeakWhen {
   locale: string;
   now: Date;
 }
-
-const us = (locale: string) => locale.toLowerCase() === 'en-us';
 
 /** A day in few words: "today", "tomorrow", "Tuesday the 8th", "Tuesday the 15th of December" (US: "Tuesday, December 15th"). */
 export function speakDay(instant: Date, o: SpeakWhen): string {

@@ -22,11 +22,11 @@ const SHORT_PROMPT = 'Say book, change, or reception. Or press 1, 2 or 3.';
 export function askOpen(ivr: Ivr, q: StepQuery<'menu'>): string {
   const retry = Number(q.attempt ?? '1') > 1;
   const prompt = retry ? SHORT_PROMPT : q.again ? AGAIN_PROMPT : FIRST_PROMPT;
-  const carried = { ...(q.again ? { again: '1' as const } : {}), ...(q.pending ? { pending: '1' as const } : {}) };
+  const again = q.again ? { again: '1' as const } : {};
   return ivr.ask(
-    ivr.url('menu', { attempt: q.attempt ?? '1', ...carried }),
-    q.pending && retry ? `${prompt} Or press 9 to cancel your call-back.` : prompt,
-    ivr.url('menu', { attempt: q.attempt ?? '1', silence: '1', ...carried }),
+    ivr.url('menu', { attempt: q.attempt ?? '1', ...again }),
+    prompt,
+    ivr.url('menu', { attempt: q.attempt ?? '1', silence: '1', ...again }),
   );
 }
 

@@ -91,7 +91,8 @@ export function article(word: string): 'a' | 'an' {
   return /^[aeiou]/.test(w) ? 'an' : 'a';
 }
 
-const us = (locale: string) => locale.toLowerCase() === 'en-us';
+/** Whether the clinic speaks American English. */
+export const us = (locale: string) => locale.toLowerCase() === 'en-us';
 
 /** A clock time in few words: "2", "quarter past 3", "half past 10", "twenty to 4", "7 in the evening". */
 export function speakClock(hour: number, minute: number, locale: string): string {

@@ -30,8 +30,8 @@ const offered = z
   .extend(choices('s', 3, slot).shape);
 
 export const STEPS = {
-  /** `again`: "Is there anything else?" after a task; `pending`: the caller may cancel the call-back they asked for. */
-  menu: question.extend({ again: flag.optional(), pending: flag.optional() }),
+  /** `again`: "Is there anything else?" after a task. */
+  menu: question.extend({ again: flag.optional() }),
   goodbye: nothing,
   closed: question,
   'book/type': question,

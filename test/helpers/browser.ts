@@ -17,6 +17,8 @@ export interface LiveDashboard {
   hub: LiveHub;
   base: string;
   browser: Browser;
+  /** The server's clock, which only tests move. */
+  clock: ReturnType<typeof testClock>;
   /** A new page signed in as this person, on the Live screen; its console is watched for errors. */
   signedInPage(login: { email: string; password: string }): Promise<Page>;
   /** Closes everything; fails if any page broke its Content Security Policy or threw. */
@@ -29,7 +31,8 @@ export async function startLiveDashboard(
   parts: { simulator?: Simulator; events?: EventBus; env?: Record<string, string> } = {},
 ): Promise<LiveDashboard> {
   const db = await openTestDatabase('embedded');
-  const testApp = makeTestApp(db, { clock: testClock(start), ...parts });
+  const clock = testClock(start);
+  const testApp = makeTestApp(db, { clock, ...parts });
   const server = http.createServer(testApp.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const hub: LiveHub = await attachLiveHub(server, testApp.ctx);
@@ -41,6 +44,7 @@ export async function startLiveDashboard(
   return {
     db,
     testApp,
+    clock,
     hub,
     base,
     browser,

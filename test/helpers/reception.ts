@@ -77,6 +77,13 @@ export async function makeReception(
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const hub = await attachLiveHub(server, ctx);
+  // A test's beat starts after, and ends after, the ring-back passes that events woke: each step is one instant.
+  const beat = hub.heartbeat;
+  hub.heartbeat = async () => {
+    await hub.ringBackSettled();
+    await beat();
+    await hub.ringBackSettled();
+  };
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   options.simulator?.listening(url);
   const sockets: Socket[] = [];

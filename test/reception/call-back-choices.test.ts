@@ -4,10 +4,10 @@
 // time today where the clinic allows it; ring-backs only in reception's hours; a patient on
 // the line to the clinic is not rung on top of it.
 import { signedTwilioPost } from '../helpers/twilio.js';
+import type { OutboundCall } from '../../src/twilio-standin/server.js';
 import type { TwilioStandin } from '../../src/twilio-standin/server.js';
 import { JobRunner } from '../../src/jobs/runner.js';
 import { jobHandlers } from '../../src/main/jobs.js';
-import { ON_THE_LINE_PAUSE_MS } from '../../src/reception/ring-back.js';
 import type { TestDatabase } from '../helpers/database.js';
 import { ACCOUNT, askForCallBack, makeReception, receptionWorld } from '../helpers/reception.js';
 import { databaseKinds } from '../helpers/services.js';
@@ -16,12 +16,17 @@ describe.each(databaseKinds())('A call-back the patient asked for (%s database)'
   let db: TestDatabase;
   let standin: TwilioStandin;
   let dialled: string[] = [];
+  let rung: OutboundCall[] = [];
   receptionWorld(kind, (w) => {
     ({ db, standin } = w);
-    standin.onOutboundCall = (call) => dialled.push(call.to);
+    standin.onOutboundCall = (call) => {
+      dialled.push(call.to);
+      rung.push(call);
+    };
   });
   beforeEach(() => {
     dialled = [];
+    rung = [];
   });
 
   async function clinic(settings: { textMessages?: boolean; callBackWindows?: boolean } = {}) {
@@ -40,48 +45,60 @@ describe.each(databaseKinds())('A call-back the patient asked for (%s database)'
     return { ...r, anna, runner, entry, ringBack };
   }
 
-  it('ringing again, the patient hears the call-back stands and presses 9 to cancel it; it is never rung', async () => {
-    const { caller, entry, ringBack, events } = await clinic();
-    await askForCallBack(caller('+447700900401'));
+  it('told at the request that 9 cancels it; ringing again, 9 does, the number is texted, and it is never rung', async () => {
+    const { caller, entry, ringBack, events, clinic: c } = await clinic({ textMessages: true });
+    const jane = await askForCallBack(caller('+447700900401'));
+    expect(jane.heard()).toContain('If you no longer need the call, ring us and press 9.');
     const again = caller('+447700900401');
     await again.dial();
-    expect(again.heard()).toContain(
-      'We have your request to be called back, and you keep your place in the queue. If you no longer need us to call, press 9 to cancel it.',
-    );
+    // Caller ID can be spoofed: nothing is said about the number's call-back before it is cancelled.
+    expect(again.heard()).not.toMatch(/call(ed)? back/);
     const question = again.gatherAction();
     await again.press('9');
-    expect(again.heard()).toMatch(/^Your call-back is cancelled\. Is there anything else I can help with\?/);
+    expect(again.heard()).toMatch(
+      /^Thank you\. Any call-back waiting for this number is cancelled\. Is there anything else I can help with\?/,
+    );
     expect(await entry('+447700900401')).toMatchObject({
       ringState: 'cancelled',
       closedBecause: 'cancelled_by_patient',
       doneBy: null,
     });
     expect(events.find((e) => e.name === 'callback.done')?.data).toMatchObject({ because: 'cancelled_by_patient' });
-    await again.repeatLast(question, { Digits: '9' }); // Twilio repeating the request
-    expect(again.heard()).toMatch(/^Your call-back is cancelled\./);
+    const texts = await db.prisma.textMessage.findMany({ where: { clinicId: c.id, toNumber: '+447700900401' } });
+    expect(texts.map((t) => t.body).at(-1)).toMatch(
+      /your call-back was cancelled by phone\. If that was not you, please call us\./,
+    );
+    await again.repeatLast(question, { Digits: '9' }); // Twilio repeating the request: the same words, nothing more
+    expect(again.heard()).toMatch(/^Thank you\. Any call-back waiting for this number is cancelled\./);
+    expect(await db.prisma.textMessage.count({ where: { clinicId: c.id, toNumber: '+447700900401' } })).toBe(
+      texts.length,
+    );
     await again.ended(20);
     await ringBack();
     expect(dialled).toEqual([]);
-    // A third call: nothing pending, so nothing said about it, and 9 is no choice.
-    const third = caller('+447700900401');
-    await third.dial();
-    expect(third.heard()).not.toContain('call back');
+    // A caller with nothing pending who presses 9 hears the same words, and nothing changes.
+    const stranger = caller('+447700900499');
+    await stranger.dial();
+    await stranger.press('9');
+    expect(stranger.heard()).toMatch(/^Thank you\. Any call-back waiting for this number is cancelled\./);
   });
 
-  it('or says so in words; a caller who says nothing about it carries on as usual', async () => {
+  it('or says so in words; other words about a call-back, or about cancelling an appointment, do not cancel it', async () => {
     const { caller, entry } = await clinic();
     await askForCallBack(caller('+447700900402'));
     const again = caller('+447700900402');
     await again.dial();
     await again.say("I don't need the call back any more thanks");
-    expect(again.heard()).toMatch(/^Your call-back is cancelled\./);
+    expect(again.heard()).toMatch(/^Thank you\. Any call-back waiting for this number is cancelled\./);
     expect((await entry('+447700900402')).closedBecause).toBe('cancelled_by_patient');
 
     await askForCallBack(caller('+447700900403'));
     const other = caller('+447700900403');
     await other.dial();
-    await other.press('1'); // booking, as any caller
+    await other.say("I'm still waiting for my call back, please don't forget me");
     expect(other.heard()).not.toMatch(/cancelled/);
+    await other.say('I need to cancel my appointment, can someone call me back');
+    expect(other.heard()).not.toMatch(/call-back .*cancelled/);
     expect(await entry('+447700900403')).toMatchObject({ doneAt: null, closedBecause: null });
   });
 
@@ -109,51 +126,81 @@ describe.each(databaseKinds())('A call-back the patient asked for (%s database)'
     // A landline takes no text.
     await askForCallBack(caller('+442079460999'));
     expect(await db.prisma.textMessage.count({ where: { clinicId: c.id, kind: 'call_back' } })).toBe(1);
-    // A NO from a number with nothing pending is not ours to answer (the waitlist reader says nothing either).
+    // A NO from a number never sent a heads-up is not ours to answer.
     const stray = await signedTwilioPost(app, '/twilio/sms', { ...reply, From: '+447700900499' });
     expect(stray.text).not.toContain('call-back');
   });
 
-  it('through to a person on a later call: the call-back is overtaken and closed, by whoever answered', async () => {
-    const { caller, entry, anna, clinic: c, ringBack, hub } = await clinic();
+  it('a NO that answers a later waiting-list offer is not taken as cancelling the call-back', async () => {
+    const { caller, entry, clinic: c, app } = await clinic({ textMessages: true });
+    await askForCallBack(caller('+447700900412'));
+    // Later, a waiting-list offer goes to the same number: its NO is about the offer.
+    await db.prisma.textMessage.create({
+      data: { clinicId: c.id, kind: 'waitlist_offer', toNumber: '+447700900412', body: 'offer', status: 'sent' },
+    });
+    const reply = {
+      MessageSid: 'SM' + 'f'.repeat(32),
+      AccountSid: ACCOUNT,
+      From: '+447700900412',
+      To: c.numbers[0]!,
+      Body: 'No',
+    };
+    const answered = await signedTwilioPost(app, '/twilio/sms', reply);
+    expect(answered.text).not.toContain('call-back');
+    expect(await entry('+447700900412')).toMatchObject({ doneAt: null });
+  });
+
+  it('a patient who rings again while their call-back waits is not rung on top of it; the desk sees them in its place', async () => {
+    const { caller, anna, clinic: c, ringBack, entry, app, clock, hub } = await clinic();
     await askForCallBack(caller('+447700900405'));
+    await ringBack();
+    // Nobody answers; the call-back waits out the gap in its place.
+    const call = rung[0]!;
+    await signedTwilioPost(
+      app,
+      call.statusCallback!.replace('https://phone.clinic.test', ''),
+      standin.outboundParams(call.sid, { CallStatus: 'no-answer' }),
+    );
+    dialled.length = 0;
     const again = caller('+447700900405');
     await again.dial();
     await again.press('3');
     await again.waitInQueue(1, 3);
-    // Due to be rung, but the patient is on the line to us: not rung on top of it.
+    await hub.ringBackSettled(); // what the last step woke finishes on the old clock
+    clock.advance(6 * 60_000); // past the gap: due, but the patient is on the line to us
     await ringBack();
     expect(dialled).toEqual([]);
+    const queue = (await anna.browser.get(`/api/clinics/${c.id}/queue`)).body;
     const callId = (await db.prisma.call.findUniqueOrThrow({ where: { callSid: again.sid } })).id;
-    const answered = await anna.browser.send('post', `/api/clinics/${c.id}/calls/${callId}/answer`);
-    expect(answered.status).toBe(200);
-    await again.movedTo(standin.dequeued.at(-1)!.url);
-    expect(await entry('+447700900405')).toMatchObject({
-      ringState: 'cancelled',
-      closedBecause: 'answered_later',
-      doneBy: anna.userId,
-    });
+    expect(queue.callBacks).toEqual([expect.objectContaining({ ringNumber: '+447700900405', onLineCallId: callId })]);
+    // Answered in the call-back's place; the desk marks the call-back done (a shared phone may mean someone else).
+    expect((await anna.browser.send('post', `/api/clinics/${c.id}/calls/${callId}/answer`)).status).toBe(200);
+    expect(await entry('+447700900405')).toMatchObject({ doneAt: null });
+    const { id } = await entry('+447700900405');
+    expect((await anna.browser.send('post', `/api/clinics/${c.id}/call-backs/${id}/done`)).status).toBe(200);
     await again.ended(60);
-    await hub.heartbeat();
+    await ringBack();
     expect(dialled).toEqual([]);
   });
 
-  it('a patient on the line to us is passed over for a minute, keeping the place, then rung', async () => {
-    const { caller, ringBack, clock, entry } = await clinic();
-    await askForCallBack(caller('+447700900406'));
-    const again = caller('+447700900406');
-    await again.dial(); // in the menu, thinking
+  it('the patient still on the line hearing "you can hang up now" is not rung; once they hang up, they are', async () => {
+    const { caller, ringBack } = await clinic();
+    const jane = caller('+447700900406');
+    await jane.dial();
+    await jane.press('3');
+    await jane.waitInQueue(1, 5);
+    await jane.press('1');
+    await jane.leftQueue('leave', 6);
+    await jane.press('1'); // filed: "…You can hang up now."
     await ringBack();
     expect(dialled).toEqual([]);
-    expect((await entry('+447700900406')).notBefore).not.toBeNull();
-    await again.ended(30);
-    clock.advance(ON_THE_LINE_PAUSE_MS + 1_000);
+    await jane.ended(40);
     await ringBack();
     expect(dialled).toEqual(['+447700900406']);
   });
 
   it('where the clinic allows it, "after 2 pm" is kept: passed over until then, then rung first', async () => {
-    const { caller, ringBack, clock, entry } = await clinic({ callBackWindows: true });
+    const { caller, ringBack, clock, entry, hub } = await clinic({ callBackWindows: true });
     const jane = caller('+447700900407');
     await jane.dial();
     await jane.press('3');
@@ -171,6 +218,7 @@ describe.each(databaseKinds())('A call-back the patient asked for (%s database)'
     expect((await entry('+447700900407')).notBefore?.toISOString()).toBe('2027-06-07T13:00:00.000Z');
     await ringBack();
     expect(dialled).toEqual([]);
+    await hub.ringBackSettled(); // what the last step woke finishes on the old clock
     clock.set(new Date('2027-06-07T13:00:01Z'));
     await ringBack();
     expect(dialled).toEqual(['+447700900407']);
@@ -202,18 +250,22 @@ describe.each(databaseKinds())('A call-back the patient asked for (%s database)'
 
   it('only in reception hours: asked for just before closing, rung first thing when reception opens', async () => {
     const { caller, ringBack, clock, hub, staff } = await clinic();
+    await hub.ringBackSettled(); // what the last step woke finishes on the old clock
     clock.set(new Date('2027-06-07T16:54:00Z')); // 17:54 in London, Monday
     await hub.heartbeat(); // Anna's dashboard has stayed open all day
     const tom = caller('+447700900411');
     await tom.dial();
     await tom.press('3');
     await tom.waitInQueue(1, 5); // waiting on the line, ahead of Jane
+    await hub.ringBackSettled(); // what the last step woke finishes on the old clock
     clock.advance(30_000);
     await askForCallBack(caller('+447700900410'), { position: 2 });
+    await hub.ringBackSettled(); // what the last step woke finishes on the old clock
     clock.set(new Date('2027-06-07T17:05:00Z')); // 18:05: closed since 18:00
     await tom.ended(600);
     await ringBack();
     expect(dialled).toEqual([]);
+    await hub.ringBackSettled(); // what the last step woke finishes on the old clock
     clock.set(new Date('2027-06-08T07:31:00Z')); // 08:31 Tuesday: Ben signs in and starts taking calls
     const ben = await staff();
     await ben.available();

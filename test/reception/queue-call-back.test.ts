@@ -54,7 +54,7 @@ describe.each(databaseKinds())('Call-back in the queue (%s database)', (kind) =>
     );
     await jane.press('1');
     expect(jane.heard()).toMatch(
-      /^Thank you\. You keep your place in the queue, and we will call you back as soon as a receptionist is free, from .*'s number\. You can hang up now\./,
+      /^Thank you\. You keep your place in the queue, and we will call you back as soon as a receptionist is free, from .*'s number\. If you no longer need the call, ring us and press 9\. You can hang up now\./,
     );
     expect(jane.hungUp()).toBe(true);
     await jane.ended(90);

@@ -11,6 +11,8 @@ import { askForCallBack, makeReception, receptionWorld } from '../helpers/recept
 import { databaseKinds } from '../helpers/services.js';
 import { signedTwilioPost } from '../helpers/twilio.js';
 import { RECONNECT_GRACE_MS } from '../../src/reception/presence.js';
+import { ringBackJobs, ringBackNext, STUCK_AFTER_MS } from '../../src/reception/ring-back.js';
+import { settleAttempt } from '../../src/reception/ring-back-tries.js';
 
 describe.each(databaseKinds())('Ringing back from the queue (%s database)', (kind) => {
   let db: TestDatabase;
@@ -132,10 +134,12 @@ describe.each(databaseKinds())('Ringing back from the queue (%s database)', (kin
       if (attempt === 1) {
         expect(row).toMatchObject({ ringState: 'waiting', reservedBy: null, doneAt: null });
         // Within the gap nothing is rung; after it, the second try.
+        await hub.ringBackSettled(); // what the last step woke finishes on the old clock
         clock.advance(4 * 60_000);
         await hub.heartbeat();
         await runner.runDue();
         expect(placed).toHaveLength(1);
+        await hub.ringBackSettled(); // what the last step woke finishes on the old clock
         clock.advance(60_000 + 1);
       } else expect(row).toMatchObject({ ringState: 'listed', doneAt: null, attemptsMade: 2 });
     }
@@ -186,6 +190,7 @@ describe.each(databaseKinds())('Ringing back from the queue (%s database)', (kin
     await first.dial();
     await first.press('3');
     await first.waitInQueue(1, 1); // still waiting on the line
+    await r.hub.ringBackSettled(); // what the last step woke finishes on the old clock
     r.clock.advance(1_000);
     const second = r.caller('+447700900332');
     await second.dial();
@@ -207,6 +212,7 @@ describe.each(databaseKinds())('Ringing back from the queue (%s database)', (kin
     expect(entry).toMatchObject({ ringState: 'reserved', reservedBy: anna.userId });
     // Anna closes her dashboard before the dial: after the grace the reservation is handed back.
     await anna.closeDashboard();
+    await r.hub.ringBackSettled(); // what the last step woke finishes on the old clock
     r.clock.advance(RECONNECT_GRACE_MS + 1_000);
     await r.hub.heartbeat();
     expect(await db.prisma.callBack.findUniqueOrThrow({ where: { id: entry.id } })).toMatchObject({
@@ -296,6 +302,7 @@ describe.each(databaseKinds())('Ringing back when plans change (%s database)', (
     const ben = await staff();
     await ben.available();
     await anna.closeDashboard();
+    await hub.ringBackSettled(); // what the last step woke finishes on the old clock
     clock.advance(RECONNECT_GRACE_MS + 1_000);
     await hub.heartbeat(); // Ben's dashboard is still open; Anna's has gone
     const through = await answeredAndPressed(app, placed[0]!);
@@ -309,10 +316,11 @@ describe.each(databaseKinds())('Ringing back when plans change (%s database)', (
     const second = await reserved();
     await second.runner.runDue();
     await second.anna.closeDashboard();
+    await second.hub.ringBackSettled(); // what the last step woke finishes on the old clock
     second.clock.advance(RECONNECT_GRACE_MS + 1_000);
     const alone = await answeredAndPressed(second.app, placed.at(-1)!);
     expect(alone.text).toMatch(
-      /Sorry, reception has just become busy\. You keep your place\. We will try again shortly\./,
+      /Sorry, reception has just become busy\. You keep your place, and we will ring you again in a minute or two\. Goodbye\./,
     );
     expect(await db.prisma.callBack.findUniqueOrThrow({ where: { id: second.entry.id } })).toMatchObject({
       ringState: 'waiting',
@@ -333,10 +341,105 @@ describe.each(databaseKinds())('Ringing back when plans change (%s database)', (
       action.replace('https://phone.clinic.test', ''),
       standin.outboundParams(placed[0]!.sid, { DialCallStatus: 'no-answer', DialCallDuration: '0' }),
     );
-    expect(bridged.text).toMatch(/Sorry, reception could not take the call\. We will try again shortly\./);
+    expect(bridged.text).toMatch(
+      /Sorry, reception could not take the call\. You keep your place, and we will ring you again in a minute or two\./,
+    );
     expect(await db.prisma.callBack.findUniqueOrThrow({ where: { id: entry.id } })).toMatchObject({
       ringState: 'waiting',
       reservedBy: null,
     });
+  });
+
+  it('a conversation longer than the stuck limit is left alone, and its end still makes the call-back', async () => {
+    const { runner, entry, app, clock, hub, anna } = await reserved();
+    await runner.runDue();
+    const through = await answeredAndPressed(app, placed[0]!);
+    await hub.ringBackSettled(); // what the last step woke finishes on the old clock
+    clock.advance(STUCK_AFTER_MS + 5 * 60_000); // twenty minutes of talk
+    await hub.heartbeat();
+    expect(await db.prisma.callBack.findUniqueOrThrow({ where: { id: entry.id } })).toMatchObject({
+      ringState: 'ringing',
+      reservedBy: anna.userId,
+    });
+    const action = /<Dial [^>]*action="([^"]+)"/.exec(through.text)![1]!.replace(/&amp;/g, '&');
+    await signedTwilioPost(
+      app,
+      action.replace('https://phone.clinic.test', ''),
+      standin.outboundParams(placed[0]!.sid, { DialCallStatus: 'completed', DialCallDuration: '1200' }),
+    );
+    expect(await db.prisma.callBack.findUniqueOrThrow({ where: { id: entry.id } })).toMatchObject({
+      ringState: 'done',
+      closedBecause: 'rung_back',
+      reservedBy: null,
+    });
+  });
+
+  it('a try settled before its conversation was heard of (a lost bridge, swept) still makes the call-back when the end comes', async () => {
+    const { runner, entry, app, clock, hub } = await reserved();
+    await runner.runDue();
+    const through = await answeredAndPressed(app, placed[0]!);
+    const path = (url: string) => url.replace('https://phone.clinic.test', '');
+    // The call's end arrives, the bridge's action is lost for now: swept after the limit.
+    await signedTwilioPost(
+      app,
+      path(placed[0]!.statusCallback!),
+      standin.outboundParams(placed[0]!.sid, { CallStatus: 'completed', CallDuration: '300' }),
+    );
+    await hub.ringBackSettled(); // what the last step woke finishes on the old clock
+    clock.advance(STUCK_AFTER_MS + 1_000);
+    await hub.heartbeat();
+    expect((await db.prisma.callBack.findUniqueOrThrow({ where: { id: entry.id } })).ringState).not.toBe('ringing');
+    const action = /<Dial [^>]*action="([^"]+)"/.exec(through.text)![1]!.replace(/&amp;/g, '&');
+    await signedTwilioPost(
+      app,
+      path(action),
+      standin.outboundParams(placed[0]!.sid, { DialCallStatus: 'completed', DialCallDuration: '280' }),
+    );
+    expect(await db.prisma.callBack.findUniqueOrThrow({ where: { id: entry.id } })).toMatchObject({
+      ringState: 'done',
+      closedBecause: 'rung_back',
+    });
+  });
+
+  it('a dial job run again after it moved the call-back to ringing but never recorded the call: back in its place, nobody held', async () => {
+    const { entry, ctx, anna, hub } = await reserved();
+    const { attemptId } = await db.prisma.callBack.findUniqueOrThrow({ where: { id: entry.id } });
+    // The first run got as far as "ringing" and died before Twilio's answer was written down.
+    await db.prisma.callBack.update({ where: { id: entry.id }, data: { ringState: 'ringing', attemptsMade: 1 } });
+    await ringBackJobs(ctx)['callback.dial']({ attemptId: attemptId! });
+    expect(await db.prisma.callBack.findUniqueOrThrow({ where: { id: entry.id } })).toMatchObject({
+      reservedBy: null,
+      attemptId: null,
+      attemptsMade: 1,
+    });
+    expect(placed).toHaveLength(0);
+    // Anna is free again: the next pass may reserve her (for the next try, after the gap).
+    await hub.heartbeat();
+    const holding = await db.prisma.callBack.count({ where: { reservedBy: anna.userId, ringState: 'ringing' } });
+    expect(holding).toBe(0);
+  });
+
+  it("an old try's end never hands on the try now in hand", async () => {
+    const { entry, ctx, anna, caller, clinic, runner } = await reserved();
+    const first = (await db.prisma.callBack.findUniqueOrThrow({ where: { id: entry.id } })).attemptId!;
+    // Anna picks a caller by hand (the reservation is handed back), then is free again and reserved anew.
+    const tom = caller('+447700900354');
+    await tom.dial();
+    await tom.press('3');
+    await tom.waitInQueue(1, 3);
+    const tomCall = await db.prisma.call.findUniqueOrThrow({ where: { callSid: tom.sid } });
+    await anna.browser.send('post', `/api/clinics/${clinic.id}/calls/${tomCall.id}/answer`);
+    await tom.ended(30);
+    await ringBackNext(ctx, clinic.id);
+    const now = await db.prisma.callBack.findUniqueOrThrow({ where: { id: entry.id } });
+    expect(now).toMatchObject({ ringState: 'reserved', reservedBy: anna.userId });
+    expect(now.attemptId).not.toBe(first);
+    await settleAttempt(ctx, first, 'no_answer'); // a late end for the first try
+    expect(await db.prisma.callBack.findUniqueOrThrow({ where: { id: entry.id } })).toMatchObject({
+      ringState: 'reserved',
+      attemptId: now.attemptId,
+    });
+    await runner.runDue();
+    expect(placed).toHaveLength(1); // the first try's job ended itself; the second rang once
   });
 });

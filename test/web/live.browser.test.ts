@@ -110,6 +110,46 @@ describeWith(needs.browser, 'The live screen in a real browser', () => {
     await page.getByText('Nobody is waiting.').waitFor({ timeout: 5_000 });
   });
 
+  it("a call-back asked for from the queue stands in the caller's place, says what it waits for, and Done closes it", async () => {
+    const { clinic } = await openClinic();
+    await db.prisma.clinic.update({ where: { id: clinic.id }, data: { queueCallBackAfterSeconds: 0 } });
+    const ben = await makeStaff(db.prisma, clinic.id, 'receptionist');
+    const page = await signedInPage(ben);
+    await page.getByRole('button', { name: 'Start taking calls' }).click();
+    await page.getByRole('button', { name: 'Stop taking calls' }).waitFor();
+    const jane = new Caller(testApp.app, clinic.numbers[0]!, '+447700900123');
+    await jane.dial();
+    await jane.press('3');
+    await jane.waitInQueue(1, 4);
+    await jane.press('1');
+    await jane.leftQueue('leave', 5);
+    await jane.press('1');
+    await jane.ended(30);
+    dashboard.clock.advance(20_000); // Tom rings a little later
+    const tom = new Caller(testApp.app, clinic.numbers[0]!, '+447700900555');
+    await tom.dial();
+    await tom.press('3');
+    await tom.waitInQueue(1, 2);
+    const rows = page.getByRole('list', { name: 'Queue' }).getByRole('listitem');
+    // Jane first (she joined first), then the caller on the line.
+    await rows
+      .first()
+      .getByText(/^Call-back: /)
+      .waitFor({ timeout: 5_000 });
+    await rows.nth(1).getByRole('button', { name: 'Answer' }).waitFor();
+    expect(await rows.first().textContent()).toMatch(/Jane Doe.*Call-back: (rung when next|next, you are kept for it)/);
+    await rows
+      .first()
+      .getByRole('button', { name: /Mark the call-back for Jane Doe done/ })
+      .click();
+    await page
+      .getByRole('list', { name: 'Queue' })
+      .getByText(/^Call-back: /)
+      .waitFor({ state: 'detached', timeout: 5_000 });
+    expect(await rows.count()).toBe(1);
+    await tom.leftQueue('hangup', 20);
+  });
+
   it('after 15 quiet minutes taking calls the screen asks "Still taking calls?", and a minute later sets the person away', async () => {
     const { clinic } = await openClinic();
     const dee = await makeStaff(db.prisma, clinic.id, 'receptionist');

@@ -1,5 +1,6 @@
 -- AlterTable
-ALTER TABLE "CallBack" ADD COLUMN     "closedBecause" TEXT;
+ALTER TABLE "CallBack" ADD COLUMN     "attemptId" UUID,
+ADD COLUMN     "closedBecause" TEXT;
 
 -- AlterTable
 ALTER TABLE "Clinic" ADD COLUMN     "callBackWindows" BOOLEAN NOT NULL DEFAULT false;

@@ -113,12 +113,13 @@ export function Live({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
           // The patient pressing 1 rings this browser: take it, as an Answer would.
           expectCall();
           break;
+        case 'callback.released':
         case 'callback.rung':
           loadQueue();
           if (e.data.staffId !== me) break;
           setRingBack('');
           // Ended without reaching this browser: the next call put through here is not that patient.
-          if (e.data.outcome !== 'done') expectCall(false);
+          if (e.name === 'callback.released' || e.data.outcome !== 'done') expectCall(false);
           break;
         case 'staff.presence':
           // Set away elsewhere (another tab, the dashboard gone too long): this screen follows.
@@ -165,7 +166,22 @@ export function Live({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
     }
   }
 
+  /** Dealt with another way (the patient rang again and was answered): not rung back. */
+  async function markDone(callBackId: string) {
+    setBusy(callBackId);
+    setProblem('');
+    try {
+      await api('POST', `/api/clinics/${clinic.id}/call-backs/${callBackId}/done`);
+      loadQueue();
+    } catch (err) {
+      setProblem((err as ApiError).message);
+    } finally {
+      setBusy('');
+    }
+  }
+
   const canAnswer = phone.state === 'ready';
+  const whyNot = canAnswer ? undefined : phone.state === 'unavailable' ? phone.reason : 'The browser phone is starting';
   return (
     <section aria-label="Live" className="live">
       <div className="toolbar">
@@ -249,6 +265,22 @@ export function Live({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
                   <li key={row.callBack.id} className="card-row call-back-row">
                     <strong>{callerNames(row.callBack.callers, maskNumber(row.callBack.ringNumber))}</strong>
                     <span className="note">{callBackLine(row.callBack, clinic, me)}</span>
+                    {row.callBack.onLineCallId && (
+                      <AnswerButton
+                        onAnswer={() => answer(row.callBack!.onLineCallId!)}
+                        disabled={!canAnswer || busy === row.callBack.onLineCallId}
+                        why={whyNot}
+                      />
+                    )}
+                    {row.callBack.state !== 'ringing' && (
+                      <button
+                        onClick={() => markDone(row.callBack!.id)}
+                        disabled={busy === row.callBack.id}
+                        aria-label={`Mark the call-back for ${callerNames(row.callBack.callers, maskNumber(row.callBack.ringNumber))} done`}
+                      >
+                        Done
+                      </button>
+                    )}
                   </li>
                 ) : (
                   'caller' in row &&
@@ -264,13 +296,7 @@ export function Live({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
                         <AnswerButton
                           onAnswer={() => answer(row.caller!.id)}
                           disabled={!canAnswer || busy === row.caller.id}
-                          why={
-                            canAnswer
-                              ? undefined
-                              : phone.state === 'unavailable'
-                                ? phone.reason
-                                : 'The browser phone is starting'
-                          }
+                          why={whyNot}
                         />
                       )}
                     </li>
@@ -311,6 +337,7 @@ function callBackLine(b: QueueCallBack, clinic: ClinicSummary, me?: string): str
   const who = b.reservedFor ? (b.reservedFor.userId === me ? 'you' : b.reservedFor.email) : '';
   const time = (iso: string) =>
     new Date(iso).toLocaleTimeString(clinic.locale, { timeZone: clinic.timeZone, hour: '2-digit', minute: '2-digit' });
+  if (b.onLineCallId && b.state !== 'ringing') return 'Call-back: on the line now, waiting — answer them in this place';
   switch (b.state) {
     case 'ringing':
       return `Call-back: ringing them now, for ${who}`;
