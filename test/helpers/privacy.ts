@@ -17,5 +17,6 @@ export async function rowsMentioning(db: Database, needles: string[]): Promise<s
       if (row!.n > 0) found.push(`${table}.${column} contains ${needle} (${row!.n})`);
     }
   }
-  return found;
+  // In a fixed order: the catalogue lists columns in no particular one.
+  return found.sort();
 }

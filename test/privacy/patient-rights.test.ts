@@ -351,8 +351,8 @@ describe.each(databaseKinds())(
       expect(patient.phone).toBeNull();
       // Once booked, the call's state lets go of what the caller said: the patient holds it.
       expect(await rowsMentioning(db, [who.name, who.dateOfBirth])).toEqual([
-        expect.stringMatching(/^Patient\.name/),
         expect.stringMatching(/^Patient\.dateOfBirth/),
+        expect.stringMatching(/^Patient\.name/),
       ]);
       await erase(await ownerOf(line), line.clinic.id, patient);
       expect(await rowsMentioning(db, [who.name, who.dateOfBirth])).toEqual([]);
