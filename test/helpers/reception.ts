@@ -6,13 +6,15 @@ import { io as connect, type Socket } from 'socket.io-client';
 import type { AppEvent, EventBus } from '../../src/core/events.js';
 import { attachLiveHub } from '../../src/live/hub.js';
 import type { Simulator } from '../../src/simulator/simulator.js';
-import { TwilioStandin } from '../../src/twilio-standin/server.js';
-import { makeTestApp, TEST_AUTH_TOKEN, testClock } from './app.js';
+import type { Database } from '../../src/db/database.js';
+import { type OutboundCall, TwilioStandin } from '../../src/twilio-standin/server.js';
+import { makeTestApp, TEST_AUTH_TOKEN, TEST_BASE_URL, testClock } from './app.js';
 import { Caller } from './caller.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
 import { makeDiary } from './diary.js';
 import { browserAgent, makeStaff } from './fixtures.js';
 import { MONDAY_9AM } from './phone-line.js';
+import { signedTwilioPost } from './twilio.js';
 import { until } from './until.js';
 
 export const ACCOUNT = 'AC' + 'a'.repeat(32);
@@ -52,17 +54,48 @@ export async function makeReception(
   standin: TwilioStandin,
   options: { twilio?: boolean; simulator?: Simulator; events?: EventBus } = {},
 ) {
-  const diary = await makeDiary(db.prisma);
+  const diary = await receptionClinic(db);
   const { clinic } = diary;
+  const instance = await startInstance(db, standin, { ...options, clock: testClock(MONDAY_9AM) });
+  return {
+    ...diary,
+    ...instance,
+    staff: (role: 'owner' | 'receptionist' = 'receptionist', clinicId = clinic.id) => instance.staff(clinicId, role),
+    caller: (from = '+447700900123') => new Caller(instance.app, clinic.numbers[0]!, from),
+  };
+}
+
+/** A diary clinic whose reception is open Mon–Fri 08:30–18:00. */
+export async function receptionClinic(db: Database) {
+  const diary = await makeDiary(db.prisma);
   await db.prisma.openingHours.createMany({
     data: [1, 2, 3, 4, 5].map((weekday) => ({
-      clinicId: clinic.id,
+      clinicId: diary.clinic.id,
       weekday,
       startMinute: 8 * 60 + 30,
       endMinute: 18 * 60,
     })),
   });
-  const clock = testClock(MONDAY_9AM);
+  return diary;
+}
+
+/**
+ * One instance of the service: the app on a real HTTP server with its live hub (over
+ * Redis with `redisUrl`, as several instances run), on the given database and clock.
+ * `staff` signs a new member of a clinic in here; their dashboard connects here.
+ */
+export async function startInstance(
+  db: Database,
+  standin: TwilioStandin,
+  options: {
+    clock: ReturnType<typeof testClock>;
+    twilio?: boolean;
+    simulator?: Simulator;
+    events?: EventBus;
+    redisUrl?: string;
+  },
+) {
+  const { clock } = options;
   const env =
     options.twilio === false
       ? {}
@@ -76,7 +109,7 @@ export async function makeReception(
   const { app, ctx } = makeTestApp(db, { clock, env, simulator: options.simulator, events: options.events });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const hub = await attachLiveHub(server, ctx);
+  const hub = await attachLiveHub(server, ctx, { redisUrl: options.redisUrl });
   // A test's beat starts after, and ends after, the ring-back passes that events woke: each step is one instant.
   const beat = hub.heartbeat;
   hub.heartbeat = async () => {
@@ -96,7 +129,7 @@ export async function makeReception(
   });
   const events: AppEvent[] = [];
   ctx.events.subscribe((e) => events.push(e));
-  const staff = async (role: 'owner' | 'receptionist' = 'receptionist', clinicId = clinic.id) => {
+  const staff = async (clinicId: string, role: 'owner' | 'receptionist' = 'receptionist') => {
     const login = await makeStaff(db.prisma, clinicId, role);
     const browser = browserAgent(app);
     const signedIn = await browser.signIn(login);
@@ -139,16 +172,42 @@ export async function makeReception(
     };
     return person;
   };
+  return { app, ctx, hub, url, clock, events, staff };
+}
+
+/**
+ * The patient's phone for a ring-back the stand-in placed, played as Twilio reports it
+ * to `app` (an app, or a URL that reaches one): the answer, a key, the bridge's end, the call's end.
+ */
+export function patientsPhone(app: Parameters<typeof signedTwilioPost>[0], standin: TwilioStandin, call: OutboundCall) {
+  const path = (url: string) => url.replace(TEST_BASE_URL, '');
+  const actionOf = (twiml: string, verb: 'Gather' | 'Dial') =>
+    new RegExp(`<${verb} [^>]*action="([^"]+)"`).exec(twiml)![1]!.replace(/&amp;/g, '&');
   return {
-    ...diary,
-    app,
-    ctx,
-    hub,
-    url,
-    clock,
-    events,
-    staff,
-    caller: (from = '+447700900123') => new Caller(app, clinic.numbers[0]!, from),
+    answer: (answeredBy: string) =>
+      signedTwilioPost(
+        app,
+        path(call.url),
+        standin.outboundParams(call.sid, { CallStatus: 'in-progress', AnsweredBy: answeredBy }),
+      ),
+    press: (twiml: string, digits: string) =>
+      signedTwilioPost(
+        app,
+        path(actionOf(twiml, 'Gather')),
+        standin.outboundParams(call.sid, { CallStatus: 'in-progress', Digits: digits }),
+      ),
+    bridged: (twiml: string, status: string, seconds = 90) =>
+      signedTwilioPost(
+        app,
+        path(actionOf(twiml, 'Dial')),
+        standin.outboundParams(call.sid, { DialCallStatus: status, DialCallDuration: String(seconds) }),
+      ),
+    ends: (status: string, seconds = 95) =>
+      signedTwilioPost(
+        app,
+        path(call.statusCallback!),
+        standin.outboundParams(call.sid, { CallStatus: status, CallDuration: String(seconds) }),
+      ),
   };
 }
 

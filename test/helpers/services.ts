@@ -11,6 +11,11 @@ export const needs = {
   postgres: { variable: 'TEST_DATABASE_URL', value: postgresUrl, what: 'PostgreSQL' },
   redis: { variable: 'TEST_REDIS_URL', value: redisUrl, what: 'Redis' },
   browser: { variable: 'TEST_BROWSER', value: browserPath, what: 'a browser (path to chromium)' },
+  postgresAndRedis: {
+    variable: 'TEST_DATABASE_URL and TEST_REDIS_URL',
+    value: postgresUrl && redisUrl,
+    what: 'PostgreSQL and Redis',
+  },
 } satisfies Record<string, Need>;
 
 /** describe() when the service is configured; otherwise a skipped suite whose name says what to set. */

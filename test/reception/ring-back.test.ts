@@ -7,9 +7,8 @@ import { jobHandlers } from '../../src/main/jobs.js';
 import { TwilioStandin, type OutboundCall } from '../../src/twilio-standin/server.js';
 import type { Caller } from '../helpers/caller.js';
 import type { TestDatabase } from '../helpers/database.js';
-import { askForCallBack, makeReception, receptionWorld } from '../helpers/reception.js';
+import { askForCallBack, makeReception, patientsPhone, receptionWorld } from '../helpers/reception.js';
 import { databaseKinds } from '../helpers/services.js';
-import { signedTwilioPost } from '../helpers/twilio.js';
 import { RECONNECT_GRACE_MS } from '../../src/reception/presence.js';
 import { ringBackJobs, ringBackNext, STUCK_AFTER_MS } from '../../src/reception/ring-back.js';
 import { settleAttempt } from '../../src/reception/ring-back-tries.js';
@@ -41,40 +40,7 @@ describe.each(databaseKinds())('Ringing back from the queue (%s database)', (kin
     return { ...r, anna, runner, jane, entry };
   }
 
-  /** The patient's phone, played as Twilio would report it: a request to the call's Url, a key, the end. */
-  const phone = (app: Parameters<typeof signedTwilioPost>[0], call: OutboundCall) => {
-    const path = (url: string) => url.replace('https://phone.clinic.test', '');
-    return {
-      answer: (answeredBy: string) =>
-        signedTwilioPost(
-          app,
-          path(call.url),
-          standin.outboundParams(call.sid, { CallStatus: 'in-progress', AnsweredBy: answeredBy }),
-        ),
-      press: async (twiml: string, digits: string) => {
-        const action = /<Gather [^>]*action="([^"]+)"/.exec(twiml)![1]!.replace(/&amp;/g, '&');
-        return signedTwilioPost(
-          app,
-          path(action),
-          standin.outboundParams(call.sid, { CallStatus: 'in-progress', Digits: digits }),
-        );
-      },
-      bridged: async (twiml: string, status: string) => {
-        const action = /<Dial [^>]*action="([^"]+)"/.exec(twiml)![1]!.replace(/&amp;/g, '&');
-        return signedTwilioPost(
-          app,
-          path(action),
-          standin.outboundParams(call.sid, { DialCallStatus: status, DialCallDuration: '90' }),
-        );
-      },
-      ends: (status: string) =>
-        signedTwilioPost(
-          app,
-          path(call.statusCallback!),
-          standin.outboundParams(call.sid, { CallStatus: status, CallDuration: '95' }),
-        ),
-    };
-  };
+  const phone = (app: Parameters<typeof patientsPhone>[0], call: OutboundCall) => patientsPhone(app, standin, call);
 
   it('requested → a receptionist reserved → the patient rung from the clinic number → 1 → put through → done', async () => {
     const { clinic, anna, runner, entry, hub, app, events } = await requested();
@@ -250,19 +216,9 @@ describe.each(databaseKinds())('Ringing back when plans change (%s database)', (
   }
 
   /** Twilio's request for the rung patient's answer, then their key. */
-  async function answeredAndPressed(app: Parameters<typeof signedTwilioPost>[0], call: OutboundCall, digits = '1') {
-    const path = (url: string) => url.replace('https://phone.clinic.test', '');
-    const answered = await signedTwilioPost(
-      app,
-      path(call.url),
-      standin.outboundParams(call.sid, { CallStatus: 'in-progress', AnsweredBy: 'human' }),
-    );
-    const action = /<Gather [^>]*action="([^"]+)"/.exec(answered.text)![1]!.replace(/&amp;/g, '&');
-    return signedTwilioPost(
-      app,
-      path(action),
-      standin.outboundParams(call.sid, { CallStatus: 'in-progress', Digits: digits }),
-    );
+  async function answeredAndPressed(app: Parameters<typeof patientsPhone>[0], call: OutboundCall, digits = '1') {
+    const patient = patientsPhone(app, standin, call);
+    return patient.press((await patient.answer('human')).text, digits);
   }
 
   it('a reserved receptionist who picks a caller by hand hands the call-back on; once it rings, they cannot', async () => {
@@ -335,12 +291,7 @@ describe.each(databaseKinds())('Ringing back when plans change (%s database)', (
     const { runner, entry, app } = await reserved();
     await runner.runDue();
     const through = await answeredAndPressed(app, placed[0]!);
-    const action = /<Dial [^>]*action="([^"]+)"/.exec(through.text)![1]!.replace(/&amp;/g, '&');
-    const bridged = await signedTwilioPost(
-      app,
-      action.replace('https://phone.clinic.test', ''),
-      standin.outboundParams(placed[0]!.sid, { DialCallStatus: 'no-answer', DialCallDuration: '0' }),
-    );
+    const bridged = await patientsPhone(app, standin, placed[0]!).bridged(through.text, 'no-answer', 0);
     expect(bridged.text).toMatch(
       /Sorry, reception could not take the call\. You keep your place, and we will ring you again in a minute or two\./,
     );
@@ -361,12 +312,7 @@ describe.each(databaseKinds())('Ringing back when plans change (%s database)', (
       ringState: 'ringing',
       reservedBy: anna.userId,
     });
-    const action = /<Dial [^>]*action="([^"]+)"/.exec(through.text)![1]!.replace(/&amp;/g, '&');
-    await signedTwilioPost(
-      app,
-      action.replace('https://phone.clinic.test', ''),
-      standin.outboundParams(placed[0]!.sid, { DialCallStatus: 'completed', DialCallDuration: '1200' }),
-    );
+    await patientsPhone(app, standin, placed[0]!).bridged(through.text, 'completed', 1200);
     expect(await db.prisma.callBack.findUniqueOrThrow({ where: { id: entry.id } })).toMatchObject({
       ringState: 'done',
       closedBecause: 'rung_back',
@@ -378,23 +324,14 @@ describe.each(databaseKinds())('Ringing back when plans change (%s database)', (
     const { runner, entry, app, clock, hub } = await reserved();
     await runner.runDue();
     const through = await answeredAndPressed(app, placed[0]!);
-    const path = (url: string) => url.replace('https://phone.clinic.test', '');
+    const patient = patientsPhone(app, standin, placed[0]!);
     // The call's end arrives, the bridge's action is lost for now: swept after the limit.
-    await signedTwilioPost(
-      app,
-      path(placed[0]!.statusCallback!),
-      standin.outboundParams(placed[0]!.sid, { CallStatus: 'completed', CallDuration: '300' }),
-    );
+    await patient.ends('completed', 300);
     await hub.ringBackSettled(); // what the last step woke finishes on the old clock
     clock.advance(STUCK_AFTER_MS + 1_000);
     await hub.heartbeat();
     expect((await db.prisma.callBack.findUniqueOrThrow({ where: { id: entry.id } })).ringState).not.toBe('ringing');
-    const action = /<Dial [^>]*action="([^"]+)"/.exec(through.text)![1]!.replace(/&amp;/g, '&');
-    await signedTwilioPost(
-      app,
-      path(action),
-      standin.outboundParams(placed[0]!.sid, { DialCallStatus: 'completed', DialCallDuration: '280' }),
-    );
+    await patient.bridged(through.text, 'completed', 280);
     expect(await db.prisma.callBack.findUniqueOrThrow({ where: { id: entry.id } })).toMatchObject({
       ringState: 'done',
       closedBecause: 'rung_back',

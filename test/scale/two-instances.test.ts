@@ -1,53 +1,25 @@
 // The scaled-out mode for real: two server processes on one PostgreSQL and one
 // Redis, behind a round-robin balancer (no sticky sessions), driven as Twilio and
 // as the dashboard would drive them.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { Express } from 'express';
 import { TwilioStandin } from '../../src/twilio-standin/server.js';
 import { TEST_AUTH_TOKEN, TEST_BASE_URL } from '../helpers/app.js';
+import { roundRobin } from '../helpers/balancer.js';
 import { Caller } from '../helpers/caller.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { makeDiary } from '../helpers/diary.js';
 import { makeStaff } from '../helpers/fixtures.js';
 import { startServerProcess, tempDataDir, type ServerProcess } from '../helpers/process.js';
-import { describeWith, postgresUrl, redisUrl } from '../helpers/services.js';
+import { describeWith, needs, redisUrl } from '../helpers/services.js';
 import { signedTwilioPost } from '../helpers/twilio.js';
 import { signIn } from '../helpers/http-browser.js';
 import { until } from '../helpers/until.js';
 
 const ACCOUNT = 'AC' + 'a'.repeat(32);
-const both = {
-  variable: 'TEST_DATABASE_URL and TEST_REDIS_URL',
-  value: postgresUrl && redisUrl,
-  what: 'PostgreSQL and Redis',
-};
 
-/** A load balancer that sends each request to the next instance in turn. */
-async function roundRobin(upstreams: string[]) {
-  let next = 0;
-  const server = http.createServer((req, res) => {
-    const target = new URL(upstreams[next++ % upstreams.length]!);
-    const forward = http.request(
-      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    forward.on('error', () => res.writeHead(502).end());
-    req.pipe(forward);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((r) => server.close(r)),
-  };
-}
-
-describeWith(both, 'Two instances on PostgreSQL and Redis (real processes)', () => {
+describeWith(needs.postgresAndRedis, 'Two instances on PostgreSQL and Redis (real processes)', () => {
   let db: TestDatabase;
   let standin: TwilioStandin;
   const servers: ServerProcess[] = [];
