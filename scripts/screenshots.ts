@@ -70,9 +70,21 @@ export const SCREENS: Screen[] = [
   },
   {
     file: 'diary.png',
-    shows: 'Diary: the day for everyone, moving and cancelling, booking a patient',
+    shows: 'Diary: the day as a calendar, a column per practitioner, with an appointment open',
     async take(page) {
       await tab(page, 'Diary');
+      const calendar = page.getByRole('region', { name: 'Calendar' });
+      await calendar.waitFor();
+      // A weekday with appointments: the demo books the coming days.
+      for (let day = 0; day < 7 && (await calendar.getByRole('button', { name: /^\d\d:\d\d to / }).count()) < 3; day++)
+        await Promise.all([
+          page.waitForResponse((r) => r.url().includes('/diary?') && r.ok()),
+          page.getByRole('button', { name: 'Next day' }).click(),
+        ]);
+      await calendar
+        .getByRole('button', { name: /^\d\d:\d\d to / })
+        .first()
+        .click();
     },
   },
   {

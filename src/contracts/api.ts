@@ -335,11 +335,28 @@ export interface ClosureView {
   createdAt: string;
 }
 
-/** GET …/diary: a day's or a week's appointments (cancelled ones left out) and closures. */
+/** When a practitioner works on one local day (one entry per range of their hours). */
+export interface WorkingTime {
+  practitionerId: string;
+  /** The clinic's local date, like 2027-06-08. */
+  date: string;
+  startsAt: string;
+  endsAt: string;
+}
+
+/**
+ * GET …/diary: a day's or a week's appointments (cancelled ones only with
+ * includeCancelled=true), closures, and who works when — the calendar's columns.
+ */
 export interface DiaryDay {
   timeZone: string;
   from: string | null;
   to: string | null;
+  /** The local dates shown, in order. */
+  days: string[];
+  /** The columns, in order: the chosen practitioners, or everyone active (and anyone with an appointment shown). */
+  practitioners: Named[];
+  working: WorkingTime[];
   appointments: DiaryAppointment[];
   closures: ClosureView[];
 }

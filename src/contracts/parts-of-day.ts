@@ -1,4 +1,4 @@
-// The parts of a day as callers and receptionists mean them, in the clinic's wall-clock
+// The parts of a day as callers and receptionists mean them (shared with the dashboard), in the clinic's wall-clock
 // minutes: one definition for the phone line ("Tuesday afternoon") and the diary's
 // free-time search. A slot belongs to a part when it starts inside it.
 

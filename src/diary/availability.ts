@@ -1,8 +1,9 @@
 // Loads what findFreeSlots needs from the database, a window at a time.
+import { DateTime } from 'luxon';
 import type { Prisma } from '../db/database.js';
 import { findFreeSlots, type Interval, type Slot } from './slots.js';
 import { NotFound } from '../core/errors.js';
-import type { MinuteWindow } from './parts-of-day.js';
+import type { MinuteWindow } from '../contracts/parts-of-day.js';
 
 export interface SlotRequest {
   clinicId: string;
@@ -14,6 +15,8 @@ export interface SlotRequest {
   after?: Date;
   /** Only slots starting before this instant. */
   before?: Date;
+  /** Only slots on these local dates of the clinic (both included). */
+  dates?: { from?: string; to?: string };
   /** Only slots starting within this window of the clinic's day. */
   minutes?: MinuteWindow;
   /** Phone bookings keep the clinic's minimum notice; staff may book sooner. */
@@ -55,8 +58,14 @@ export async function nextFreeSlots(prisma: Prisma, req: SlotRequest): Promise<S
   if (req.practitionerIds) practitioners = practitioners.filter((p) => req.practitionerIds!.includes(p.id));
   const ids = practitioners.map((p) => p.id);
   const notice = req.applyNotice ? clinic.minNoticeMinutes : 0;
-  const from = new Date(Math.max(req.now.getTime() + notice * 60_000, req.after?.getTime() ?? 0));
-  const horizonEnd = Math.min(req.now.getTime() + clinic.horizonDays * 86_400_000, req.before?.getTime() ?? Infinity);
+  const local = (date: string) => DateTime.fromISO(date, { zone: clinic.timeZone }).startOf('day');
+  const after = Math.max(req.after?.getTime() ?? 0, req.dates?.from ? local(req.dates.from).toMillis() : 0);
+  const before = Math.min(
+    req.before?.getTime() ?? Infinity,
+    req.dates?.to ? local(req.dates.to).plus({ days: 1 }).startOf('day').toMillis() : Infinity,
+  );
+  const from = new Date(Math.max(req.now.getTime() + notice * 60_000, after));
+  const horizonEnd = Math.min(req.now.getTime() + clinic.horizonDays * 86_400_000, before);
 
   // Most answers lie in the next days: load two weeks of diary, and widen only when they do not.
   for (let days = 14; ; days *= 2) {
@@ -96,8 +105,8 @@ export async function nextFreeSlots(prisma: Prisma, req: SlotRequest): Promise<S
       })),
       clinicClosures: closures.filter((c) => c.practitionerId === null).map(toInterval),
       limit: req.limit,
-      after: req.after,
-      before: req.before,
+      after: after > 0 ? new Date(after) : undefined,
+      before: before < Infinity ? new Date(before) : undefined,
       minutes: req.minutes,
     });
     if (slots.length >= req.limit || until.getTime() >= horizonEnd) return slots;

@@ -379,7 +379,11 @@ export async function markAttendance(
 ): Promise<AppointmentSummary> {
   const now = deps.clock();
   const updated = await deps.db.prisma.$transaction(async (tx) => {
-    const current = await liveAppointment(tx, req.clinicId, req.appointmentId);
+    // A mistaken mark can be corrected (attended ↔ did not attend); a cancelled appointment stays cancelled.
+    const current = await tx.appointment.findFirst({ where: { id: req.appointmentId, clinicId: req.clinicId } });
+    if (!current) throw new NotFound('No such appointment');
+    if (current.status === 'cancelled')
+      throw new Conflict('not_booked', 'This appointment was cancelled; attendance cannot be recorded', 'status');
     if (current.startsAt > now) throw new Conflict('not_yet', 'This appointment has not started yet', 'status');
     const row = await tx.appointment.update({ where: { id: current.id }, data: { status: req.status } });
     await recordAudit(tx, {

@@ -1,7 +1,7 @@
 // Free slots: a pure function of hours, closures, appointments and rules. No I/O,
 // no clock of its own: `now` and the time zone come in as arguments.
 import { type LocalDay, localDayOf, type WeeklyRange } from './local-time.js';
-import type { MinuteWindow } from './parts-of-day.js';
+import type { MinuteWindow } from '../contracts/parts-of-day.js';
 
 /** Half-open [start, end) in epoch milliseconds. */
 export interface Interval {

@@ -2,7 +2,7 @@
 // afternoon"): from what the caller said to the instant the call-back may be rung from.
 // The call-back keeps its caller's place; it is only passed over until then. Pure.
 import { DateTime } from 'luxon';
-import { PARTS_OF_DAY, type PartOfDay } from '../diary/parts-of-day.js';
+import { PARTS_OF_DAY, type PartOfDay } from '../contracts/parts-of-day.js';
 import type { TimeWish } from '../understanding/when.js';
 
 /** Enough time before reception closes for a call-back to be worth promising. */

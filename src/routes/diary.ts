@@ -8,6 +8,7 @@ import { bookAppointment, cancelAppointment, markAttendance, moveAppointment } f
 import { diaryView } from '../diary/appointments.js';
 import { patientInputSchema, patientRecord, registerPatient, searchPatients } from '../diary/patients.js';
 import { addToWaitingList, leaveWaitingList, waitingList } from '../diary/waitlist.js';
+import { PARTS_OF_DAY, type PartOfDay } from '../contracts/parts-of-day.js';
 import { instantSchema, localDateSchema, uuid } from '../diary/validation.js';
 import { body, ids, query } from '../http/input.js';
 import { wire } from '../http/wire.js';
@@ -20,16 +21,28 @@ const bookSchema = z.strictObject({
   startsAt: instantSchema,
 });
 const moveSchema = z.strictObject({ startsAt: instantSchema, practitionerId: uuid('a practitioner').optional() });
-const slotsSchema = z.object({
-  typeId: uuid('an appointment type'),
-  practitionerId: uuid('a practitioner').optional(),
-  limit: z.coerce.number().int().min(1).max(50).default(10),
-  after: instantSchema.optional(),
+const partOfDay = z.enum(Object.keys(PARTS_OF_DAY) as [PartOfDay, ...PartOfDay[]], {
+  error: `must be one of ${Object.keys(PARTS_OF_DAY).join(', ')}`,
 });
+const slotsSchema = z
+  .object({
+    typeId: uuid('an appointment type'),
+    practitionerId: uuid('a practitioner').optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(10),
+    after: instantSchema.optional(),
+    before: instantSchema.optional(),
+    /** The clinic's local dates, both included. */
+    from: localDateSchema.optional(),
+    to: localDateSchema.optional(),
+    partOfDay: partOfDay.optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.to >= q.from, { path: ['to'], message: 'must not be before from' });
+const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).max(50)]).transform((v) => [v].flat());
 const diarySchema = z.object({
   date: localDateSchema,
   view: z.enum(['day', 'week']).default('day'),
-  practitionerId: uuid('a practitioner').optional(),
+  practitionerId: oneOrMany(uuid('a practitioner')).optional(),
+  includeCancelled: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
 });
 const waitlistSchema = z
   .strictObject({
@@ -80,6 +93,9 @@ export function diaryRoutes(ctx: AppContext): Router {
       practitionerId: q.practitionerId,
       limit: q.limit,
       after: q.after,
+      before: q.before,
+      dates: { from: q.from, to: q.to },
+      minutes: q.partOfDay && PARTS_OF_DAY[q.partOfDay],
       applyNotice: false,
       now: ctx.clock(),
     });
@@ -129,7 +145,16 @@ export function diaryRoutes(ctx: AppContext): Router {
     const q = query(req, diarySchema);
     res.json(
       wire(
-        await diaryView(prisma, { id: clinicOf(req), timeZone: (await clinic(req)).timeZone }, q),
+        await diaryView(
+          prisma,
+          { id: clinicOf(req), timeZone: (await clinic(req)).timeZone },
+          {
+            date: q.date,
+            view: q.view,
+            practitionerIds: q.practitionerId,
+            includeCancelled: q.includeCancelled === 'true',
+          },
+        ),
       ) satisfies DiaryDay,
     );
   });

@@ -4,7 +4,7 @@
 // Tuesday the 8th at 2, quarter past 3 or 4"). The step that runs the searches is in
 // booking-line.ts.
 import { DateTime } from 'luxon';
-import { type MinuteWindow, PARTS_OF_DAY } from '../diary/parts-of-day.js';
+import { type MinuteWindow, PARTS_OF_DAY } from '../contracts/parts-of-day.js';
 import type { Slot } from '../diary/slots.js';
 import type { Wish } from '../understanding/understand.js';
 import { ordinal, speakClock, us } from '../voice/speech.js';

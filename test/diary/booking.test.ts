@@ -221,7 +221,7 @@ describe.each(databaseKinds())('Booking on the %s database', (kind) => {
     expect((await desk.send('post', `${base}/appointments/${appt.id}/cancel`, {})).status).toBe(409); // already cancelled
   });
 
-  it('marks attendance only once the appointment has started', async () => {
+  it('marks attendance only once the appointment has started; a mistaken mark can be corrected, a cancelled one not', async () => {
     const { book, desk, base, clock } = await receptionistDesk();
     const appt = (await book(at('09:30'))).body;
     expect((await desk.send('post', `${base}/appointments/${appt.id}/attendance`, { status: 'attended' })).status).toBe(
@@ -230,6 +230,16 @@ describe.each(databaseKinds())('Booking on the %s database', (kind) => {
     clock.advance(2 * 60 * 60 * 1000);
     const res = await desk.send('post', `${base}/appointments/${appt.id}/attendance`, { status: 'no_show' });
     expect(res.body.status).toBe('no_show');
+    // Marked by mistake: corrected.
+    const corrected = await desk.send('post', `${base}/appointments/${appt.id}/attendance`, { status: 'attended' });
+    expect(corrected.body.status).toBe('attended');
+    // A cancelled appointment cannot be marked.
+    const other = (await book(at('11:00'))).body;
+    await desk.send('post', `${base}/appointments/${other.id}/cancel`, {});
+    clock.advance(2 * 60 * 60 * 1000);
+    const refused = await desk.send('post', `${base}/appointments/${other.id}/attendance`, { status: 'attended' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('not_booked');
   });
 
   it("booking another clinic's practitioner tells nothing about their diary: the same 404 whether they are busy then or not", async () => {

@@ -69,8 +69,8 @@ describeWith(needs.browser, "A newcomer's first hour: npm start on a fresh machi
     const thatDay = desk.waitForResponse((r) => r.url().includes(`/diary?date=${first.date}`) && r.ok());
     await desk.getByLabel('Date').fill(first.date);
     await thatDay;
-    const rows = desk.getByRole('table', { name: 'Appointments' }).getByRole('row', { name: /Jane Doe/ });
-    await desk.getByRole('table', { name: 'Appointments' }).or(desk.getByText('No appointments this day.')).waitFor();
+    const rows = desk.getByRole('region', { name: 'Calendar' }).getByRole('button', { name: /Jane Doe/ });
+    await desk.getByRole('region', { name: 'Calendar' }).waitFor();
     const before = await rows.count();
 
     // Jane calls again and takes the first choice at every question, keying her date of birth when asked.

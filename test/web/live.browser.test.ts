@@ -188,14 +188,17 @@ describeWith(needs.browser, 'The live screen in a real browser', () => {
       await page.getByLabel('Date').fill('2027-06-07');
       await page.getByText('No appointments this day.').waitFor();
     }
+    await a.getByRole('button', { name: 'Book an appointment' }).click();
     await a.getByLabel('Patient name or number').fill('Jane');
     await a.getByRole('button', { name: 'Find patient' }).click();
-    await a.getByRole('button', { name: 'Jane Doe' }).click();
-    await a.getByLabel('Appointment type').selectOption({ label: 'Check-up' });
+    await a.getByText('For Jane Doe').waitFor();
+    await a.getByLabel('Appointment type').selectOption({ label: 'Check-up (30 min)' });
     await a.getByRole('region', { name: 'Free times' }).getByRole('button').first().click();
     await a.getByText(/^Booked Jane Doe for /).waitFor();
-    await b.getByRole('table', { name: 'Appointments' }).getByText('Jane Doe').waitFor({ timeout: 3_000 });
-    await b.screenshot({ path: 'test-artifacts/diary.png', fullPage: true });
+    await b
+      .getByRole('region', { name: 'Calendar' })
+      .getByRole('button', { name: /Jane Doe, Check-up/ })
+      .waitFor({ timeout: 3_000 });
     expect(await db.prisma.appointment.count({ where: { clinicId: clinic.id, status: 'booked' } })).toBe(1);
   });
 

@@ -68,9 +68,9 @@ describeWith(needs.browser, 'The phone simulator in a real browser', () => {
     await phone.screenshot({ path: 'test-artifacts/simulator.png', fullPage: true });
 
     // The receptionist's diary, open all along, shows the booking without a reload.
-    const row = desk.getByRole('table', { name: 'Appointments' }).getByRole('row', { name: /Jane Doe/ });
-    await row.waitFor({ timeout: 5_000 });
-    expect(await row.textContent()).toContain('11:00');
+    const block = desk.getByRole('region', { name: 'Calendar' }).getByRole('button', { name: /Jane Doe/ });
+    await block.waitFor({ timeout: 5_000 });
+    expect(await block.getAttribute('aria-label')).toBe('11:00 to 11:30, Jane Doe, Check-up, Anita Patel');
     await desk.screenshot({ path: 'test-artifacts/simulator-diary.png', fullPage: true });
   });
 

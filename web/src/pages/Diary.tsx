@@ -1,44 +1,61 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { api, ApiError, type Load, loadInto } from '../api';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { api, ApiError, type Load } from '../api';
 import { useLiveEvents } from '../live/context';
 import { timeIn } from '../live/format';
 import { Loaded } from '../components/Loaded';
 import type {
   AppointmentTypeList,
+  AppointmentTypeView,
   ClinicSummary,
-  DiaryAppointment,
   DiaryDay,
-  FreeSlot,
-  FreeSlots,
-  Named,
-  PatientSearch,
-  PatientSummary,
   PractitionerList,
+  PractitionerView,
 } from '../../../src/contracts/api';
+import { AppointmentPanel } from '../calendar/AppointmentPanel';
+import { BookForm, type BookingStart } from '../calendar/BookForm';
+import { Calendar, type CalendarColumn, type Drop } from '../calendar/Calendar';
+import { addDays, clockText, instantAt, wallClock, weekOf } from '../calendar/grid';
+import { dayText } from '../calendar/words';
 
-const todayIn = (timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date());
+type Panel =
+  { kind: 'book'; start: BookingStart } | { kind: 'appointment'; id: string } | { kind: 'drop'; drop: Drop } | null;
 
-/** Day and week views per practitioner; book, move and cancel from a slot picker; changes made elsewhere appear live. */
+/**
+ * The receptionist's calendar: a day with a column per practitioner, or a week of the
+ * chosen practitioners; book into a gap, open an appointment to move, cancel or mark
+ * attendance, drag it to move it. Changes made elsewhere appear live.
+ */
 export function Diary({ clinic }: { clinic: ClinicSummary }) {
   const base = `/api/clinics/${clinic.id}`;
-  const [date, setDate] = useState(() => todayIn(clinic.timeZone));
+  const zone = clinic.timeZone;
+  const [now, setNow] = useState(() => Date.now());
+  const today = wallClock(now, zone).date;
+  const [date, setDate] = useState(today);
   const [view, setView] = useState<'day' | 'week'>('day');
-  const [practitionerId, setPractitionerId] = useState('');
-  const [practitioners, setPractitioners] = useState<Named[]>([]);
-  const [types, setTypes] = useState<Named[]>([]);
-  const [diary, setDiary] = useState<Load<DiaryAppointment[]>>({ state: 'loading' });
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [showCancelled, setShowCancelled] = useState(false);
+  const [practitioners, setPractitioners] = useState<PractitionerView[]>([]);
+  const [types, setTypes] = useState<AppointmentTypeView[]>([]);
+  const [diary, setDiary] = useState<Load<DiaryDay>>({ state: 'loading' });
   const [notice, setNotice] = useState('');
-  const [moving, setMoving] = useState<DiaryAppointment | null>(null);
+  const [match, setMatch] = useState('');
+  const [panel, setPanel] = useState<Panel>(null);
 
   const load = useCallback(() => {
-    const q = new URLSearchParams({ date, view, ...(practitionerId ? { practitionerId } : {}) });
-    loadInto(api<DiaryDay>('GET', `${base}/diary?${q}`), setDiary, (r) => r.appointments);
-  }, [base, date, view, practitionerId]);
+    const q = new URLSearchParams({ date, view, ...(showCancelled ? { includeCancelled: 'true' } : {}) });
+    for (const id of chosen) q.append('practitionerId', id);
+    setNow(Date.now());
+    // A reload keeps the calendar on screen; only the first load shows "Loading".
+    api<DiaryDay>('GET', `${base}/diary?${q}`).then(
+      (value) => setDiary({ state: 'ready', value }),
+      (err: ApiError) => setDiary((d) => (d.state === 'ready' ? d : { state: 'error', message: err.message })),
+    );
+  }, [base, date, view, chosen, showCancelled]);
   useEffect(load, [load]);
   useEffect(() => {
     api<PractitionerList>('GET', `${base}/practitioners`).then(
       (r) => setPractitioners(r.practitioners),
-      () => undefined,
+      () => undefined, // the calendar still works; the pickers offer fewer names
     );
     api<AppointmentTypeList>('GET', `${base}/appointment-types`).then(
       (r) => setTypes(r.appointmentTypes),
@@ -46,301 +63,240 @@ export function Diary({ clinic }: { clinic: ClinicSummary }) {
     );
   }, [base]);
   useLiveEvents((e) => {
-    if (e.name.startsWith('appointment.')) load();
-    if (e.name === 'waitlist.match') {
-      setNotice(
-        `A freed time fits ${e.data.patientName} on the waiting list: ${timeIn(e.data.slot.startsAt, clinic.timeZone, clinic.locale)}.`,
+    if (e.name.startsWith('appointment.') || e.name.startsWith('closure.')) load();
+    if (e.name === 'waitlist.match')
+      setMatch(
+        `A freed time fits ${e.data.patientName} on the waiting list: ${timeIn(e.data.slot.startsAt, zone, clinic.locale)}.`,
       );
-    }
   }, load);
 
-  async function cancel(a: DiaryAppointment) {
-    if (
-      !window.confirm(
-        `Cancel ${a.patient.name}'s ${a.type.name} on ${timeIn(a.startsAt, clinic.timeZone, clinic.locale)}?`,
-      )
-    )
-      return;
-    try {
-      await api('POST', `${base}/appointments/${a.id}/cancel`, {});
-      setNotice(`Cancelled ${a.patient.name}'s appointment.`);
-      load();
-    } catch (err) {
-      setNotice((err as ApiError).message);
-    }
-  }
+  const nameOf = useCallback(
+    (id: string) =>
+      practitioners.find((p) => p.id === id)?.name ??
+      (diary.state === 'ready' ? diary.value.practitioners.find((p) => p.id === id)?.name : undefined) ??
+      '',
+    [practitioners, diary],
+  );
+  const columns = useMemo<CalendarColumn[]>(() => {
+    if (diary.state !== 'ready') return [];
+    const { days, practitioners: shown } = diary.value;
+    return days.flatMap((day) =>
+      shown.map((p) => ({
+        key: `${day}/${p.id}`,
+        date: day,
+        practitioner: p,
+        heading:
+          days.length === 1
+            ? p.name
+            : `${dayText(day, clinic.locale, 'short')}${shown.length > 1 ? ` · ${p.name}` : ''}`,
+        label: `${p.name}, ${dayText(day, clinic.locale)}`,
+      })),
+    );
+  }, [diary, clinic.locale]);
 
-  const nameOf = (id: string) => practitioners.find((p) => p.id === id)?.name ?? '';
+  const done = (text: string) => {
+    setNotice(text);
+    setMatch('');
+    setPanel(null);
+    load();
+  };
+  const opened =
+    panel?.kind === 'appointment' && diary.state === 'ready'
+      ? diary.value.appointments.find((a) => a.id === panel.id)
+      : undefined;
+  // This week and the next, so "next Tuesday" is one click away.
+  const fortnight = [...weekOf(date), ...weekOf(addDays(date, 7))];
+  const step = view === 'week' ? 7 : 1;
+  const toggle = (id: string) => setChosen((c) => (c.includes(id) ? c.filter((x) => x !== id) : [...c, id]));
+  const switchView = (v: 'day' | 'week') => {
+    setView(v);
+    // A week is for one practitioner (or a few): start from the first when nobody is chosen.
+    if (v === 'week' && chosen.length === 0 && practitioners[0]) setChosen([practitioners[0].id]);
+  };
+
   return (
-    <section aria-label="Diary">
-      <div className="row">
-        <label>
-          Date
-          <input type="date" value={date} onChange={(e) => setDate(e.target.value)} />
-        </label>
-        <label>
-          View
-          <select value={view} onChange={(e) => setView(e.target.value as 'day' | 'week')}>
-            <option value="day">Day</option>
-            <option value="week">Week</option>
-          </select>
-        </label>
-        <label>
-          Practitioner
-          <select value={practitionerId} onChange={(e) => setPractitionerId(e.target.value)}>
-            <option value="">Everyone</option>
-            {practitioners.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
+    <section aria-label="Diary" className="diary">
+      <div className="diary-toolbar">
+        <div className="row">
+          <div className="segmented" role="group" aria-label="Which days">
+            <button className="secondary" onClick={() => setDate(addDays(date, -step))}>
+              {view === 'week' ? 'Previous week' : 'Previous day'}
+            </button>
+            <button className="secondary" onClick={() => setDate(today)} disabled={date === today}>
+              Today
+            </button>
+            <button className="secondary" onClick={() => setDate(addDays(date, step))}>
+              {view === 'week' ? 'Next week' : 'Next day'}
+            </button>
+          </div>
+          <label className="inline">
+            Date
+            <input type="date" value={date} onChange={(e) => e.target.value && setDate(e.target.value)} />
+          </label>
+          <div className="segmented" role="group" aria-label="View">
+            <button aria-pressed={view === 'day'} onClick={() => switchView('day')}>
+              Day
+            </button>
+            <button aria-pressed={view === 'week'} onClick={() => switchView('week')}>
+              Week
+            </button>
+          </div>
+          <fieldset className="choose">
+            <legend>Practitioners{view === 'day' && chosen.length === 0 ? ' (everyone)' : ''}</legend>
+            {practitioners
+              .filter((p) => p.active || chosen.includes(p.id))
+              .map((p) => (
+                <label key={p.id} className="check">
+                  <input type="checkbox" checked={chosen.includes(p.id)} onChange={() => toggle(p.id)} />
+                  {p.name}
+                </label>
+              ))}
+          </fieldset>
+          <label className="check">
+            <input type="checkbox" checked={showCancelled} onChange={(e) => setShowCancelled(e.target.checked)} />
+            Show cancelled
+          </label>
+          <button onClick={() => setPanel({ kind: 'book', start: { date } })}>Book an appointment</button>
+        </div>
+        {view === 'day' && (
+          <div className="week-strip" role="group" aria-label="Days of this week and next">
+            {fortnight.map((d) => (
+              <button
+                key={d}
+                aria-pressed={d === date}
+                aria-label={dayText(d, clinic.locale)}
+                className={d === today ? 'today' : undefined}
+                onClick={() => setDate(d)}
+              >
+                {dayText(d, clinic.locale, 'narrow')}
+              </button>
             ))}
-          </select>
-        </label>
+          </div>
+        )}
       </div>
       {notice && <p role="status">{notice}</p>}
-      <Loaded load={diary} loading="Loading the diary…" retry={load}>
-        {(value) =>
-          value.length === 0 ? (
-            <p className="empty">No appointments {view === 'day' ? 'this day' : 'this week'}.</p>
-          ) : (
-            <table aria-label="Appointments">
-              <thead>
-                <tr>
-                  <th>When</th>
-                  <th>Practitioner</th>
-                  <th>Patient</th>
-                  <th>Type</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {value.map((a) => (
-                  <tr key={a.id}>
-                    <td>{timeIn(a.startsAt, clinic.timeZone, clinic.locale)}</td>
-                    <td>{a.practitioner.name}</td>
-                    <td>{a.patient.name}</td>
-                    <td>{a.type.name}</td>
-                    <td>
-                      {a.status === 'booked' && (
-                        <>
-                          <button className="link" onClick={() => setMoving(a)}>
-                            Move
-                          </button>{' '}
-                          <button className="link" onClick={() => cancel(a)}>
-                            Cancel
-                          </button>
-                        </>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )
-        }
-      </Loaded>
-      {moving ? (
-        <SlotPicker
-          key={moving.id}
-          title={`Move ${moving.patient.name}'s ${moving.type.name}`}
-          base={base}
-          clinic={clinic}
-          typeId={moving.typeId}
-          nameOf={nameOf}
-          onPick={async (slot) => {
-            await api('POST', `${base}/appointments/${moving.id}/move`, {
-              startsAt: slot.startsAt,
-              practitionerId: slot.practitionerId,
-            });
-            setNotice(`Moved ${moving.patient.name} to ${timeIn(slot.startsAt, clinic.timeZone, clinic.locale)}.`);
-            setMoving(null);
-            load();
-          }}
-          onClose={() => setMoving(null)}
-        />
-      ) : (
-        <BookPanel
-          base={base}
-          clinic={clinic}
-          types={types}
-          nameOf={nameOf}
-          onBooked={(text) => {
-            setNotice(text);
-            load();
-          }}
-        />
-      )}
+      {match && <p role="status">{match}</p>}
+      <div className="diary-body">
+        <Loaded load={diary} loading="Loading the diary…" retry={load}>
+          {(value) => (
+            <div className="diary-calendar">
+              {value.appointments.length === 0 && (
+                <p className="empty">No appointments {view === 'day' ? 'this day' : 'this week'}.</p>
+              )}
+              {value.practitioners.length === 0 ? (
+                <p className="empty">No practitioners yet. An owner adds them in Settings.</p>
+              ) : (
+                <Calendar
+                  diary={value}
+                  columns={columns}
+                  locale={clinic.locale}
+                  now={now}
+                  onGap={({ column, span, from }) =>
+                    setPanel({
+                      kind: 'book',
+                      start: {
+                        date: column.date,
+                        practitionerId: column.practitioner.id,
+                        after: instantAt(column.date, from, zone),
+                        before: instantAt(column.date, span.to, zone),
+                        gapText: `From ${clockText(from)} with ${column.practitioner.name}, ${dayText(column.date, clinic.locale)} (free until ${clockText(span.to)}).`,
+                      },
+                    })
+                  }
+                  onAppointment={(a) => setPanel({ kind: 'appointment', id: a.id })}
+                  onDrop={(drop) => setPanel({ kind: 'drop', drop })}
+                />
+              )}
+            </div>
+          )}
+        </Loaded>
+        {panel?.kind === 'book' && (
+          <BookForm
+            key={JSON.stringify(panel.start)}
+            base={base}
+            timeZone={zone}
+            locale={clinic.locale}
+            practitioners={practitioners}
+            types={types}
+            start={panel.start}
+            nameOf={nameOf}
+            onBooked={done}
+            onClose={() => setPanel(null)}
+          />
+        )}
+        {opened && (
+          <AppointmentPanel
+            key={opened.id + opened.status + opened.startsAt}
+            base={base}
+            timeZone={zone}
+            locale={clinic.locale}
+            now={now}
+            appointment={opened}
+            practitioners={practitioners}
+            types={types}
+            nameOf={nameOf}
+            onChanged={done}
+            onClose={() => setPanel(null)}
+          />
+        )}
+        {panel?.kind === 'drop' && (
+          <DropConfirm
+            base={base}
+            drop={panel.drop}
+            timeZone={zone}
+            locale={clinic.locale}
+            onMoved={done}
+            onClose={() => setPanel(null)}
+          />
+        )}
+      </div>
     </section>
   );
 }
 
-function BookPanel({
-  base,
-  clinic,
-  types,
-  nameOf,
-  onBooked,
-}: {
+/** A drag ends here: the move is made only when confirmed, and a refusal says why. */
+function DropConfirm(props: {
   base: string;
-  clinic: ClinicSummary;
-  types: Named[];
-  nameOf: (id: string) => string;
-  onBooked: (text: string) => void;
+  drop: Drop;
+  timeZone: string;
+  locale: string;
+  onMoved: (text: string) => void;
+  onClose: () => void;
 }) {
-  const [query, setQuery] = useState('');
-  const [found, setFound] = useState<PatientSummary[]>([]);
-  const [patient, setPatient] = useState<PatientSummary | null>(null);
-  const [typeId, setTypeId] = useState('');
-  const [problem, setProblem] = useState('');
-
-  async function search(e: FormEvent) {
-    e.preventDefault();
-    setProblem('');
-    try {
-      setFound((await api<PatientSearch>('GET', `${base}/patients?${new URLSearchParams({ q: query })}`)).patients);
-    } catch (err) {
-      setProblem((err as ApiError).message);
-    }
-  }
-
-  return (
-    <div className="panel" aria-label="Book an appointment" role="region">
-      <h2>Book an appointment</h2>
-      {!patient ? (
-        <form className="row" onSubmit={search}>
-          <label>
-            Patient name or number
-            <input value={query} onChange={(e) => setQuery(e.target.value)} />
-          </label>
-          <button type="submit">Find patient</button>
-        </form>
-      ) : (
-        <p>
-          For <strong>{patient.name}</strong>{' '}
-          <button className="link" onClick={() => setPatient(null)}>
-            change
-          </button>
-        </p>
-      )}
-      {!patient && found.length > 0 && (
-        <ul aria-label="Patients found">
-          {found.map((p) => (
-            <li key={p.id}>
-              <button className="link" onClick={() => setPatient(p)}>
-                {p.name}
-              </button>{' '}
-              {p.phone}
-            </li>
-          ))}
-        </ul>
-      )}
-      {problem && <p role="alert">{problem}</p>}
-      {patient && (
-        <label>
-          Appointment type
-          <select value={typeId} onChange={(e) => setTypeId(e.target.value)}>
-            <option value="">Choose…</option>
-            {types.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
-      {patient && typeId && (
-        <SlotPicker
-          key={`${patient.id}/${typeId}`}
-          title="Free times"
-          base={base}
-          clinic={clinic}
-          typeId={typeId}
-          nameOf={nameOf}
-          onPick={async (slot) => {
-            await api('POST', `${base}/appointments`, {
-              patientId: patient.id,
-              practitionerId: slot.practitionerId,
-              typeId,
-              startsAt: slot.startsAt,
-            });
-            onBooked(
-              `Booked ${patient.name} for ${timeIn(slot.startsAt, clinic.timeZone, clinic.locale)} with ${nameOf(slot.practitionerId)}.`,
-            );
-            setPatient(null);
-            setTypeId('');
-            setFound([]);
-            setQuery('');
-          }}
-        />
-      )}
-    </div>
-  );
-}
-
-/** The next free times for a type; picking one books or moves. A time taken meanwhile offers the alternatives. */
-function SlotPicker(props: {
-  title: string;
-  base: string;
-  clinic: ClinicSummary;
-  typeId: string;
-  nameOf: (id: string) => string;
-  onPick: (s: FreeSlot) => Promise<void>;
-  onClose?: () => void;
-}) {
-  const [slots, setSlots] = useState<Load<FreeSlot[]>>({ state: 'loading' });
+  const { appointment: a, column, minute } = props.drop;
   const [problem, setProblem] = useState('');
   const [busy, setBusy] = useState(false);
-  const loadSlots = useCallback(
-    () =>
-      loadInto(
-        api<FreeSlots>('GET', `${props.base}/slots?${new URLSearchParams({ typeId: props.typeId, limit: '8' })}`),
-        setSlots,
-        (r) => r.slots,
-      ),
-    [props.base, props.typeId],
-  );
-  useEffect(loadSlots, [loadSlots]);
-
-  async function pick(slot: FreeSlot) {
+  const where = `${dayText(column.date, props.locale)} ${clockText(minute)} with ${column.practitioner.name}`;
+  async function move() {
     setBusy(true);
     setProblem('');
     try {
-      await props.onPick(slot);
+      await api('POST', `${props.base}/appointments/${a.id}/move`, {
+        startsAt: instantAt(column.date, minute, props.timeZone),
+        practitionerId: column.practitioner.id,
+      });
+      props.onMoved(`Moved ${a.patient.name} to ${where}.`);
     } catch (err) {
-      const e = err as ApiError;
-      if (e.code !== 'slot_taken') return setProblem(e.message);
-      setProblem('That time was just taken by someone else. Choose another.');
-      setSlots({ state: 'loading' });
-      loadSlots();
+      setProblem((err as ApiError).message);
     } finally {
       setBusy(false);
     }
   }
-
   return (
-    <div className="panel" role="region" aria-label={props.title}>
-      <h3>{props.title}</h3>
+    <div className="panel" role="region" aria-label="Move appointment">
+      <h2>Move appointment</h2>
+      <p>
+        Move {a.patient.name}'s {a.type.name} to {where}?
+      </p>
       {problem && <p role="alert">{problem}</p>}
-      <Loaded load={slots} loading="Finding free times…">
-        {(value) =>
-          value.length === 0 ? (
-            <p className="empty">No free times in the booking horizon.</p>
-          ) : (
-            <div className="slots">
-              {value.map((s) => (
-                <button key={`${s.practitionerId}@${s.startsAt}`} disabled={busy} onClick={() => pick(s)}>
-                  {timeIn(s.startsAt, props.clinic.timeZone, props.clinic.locale)} · {props.nameOf(s.practitionerId)}
-                </button>
-              ))}
-            </div>
-          )
-        }
-      </Loaded>
-      {props.onClose && (
-        <button className="link" onClick={props.onClose}>
-          Close
+      <div className="row">
+        <button onClick={move} disabled={busy}>
+          Move
         </button>
-      )}
+        <button className="link" onClick={props.onClose}>
+          Keep it where it was
+        </button>
+      </div>
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { Loaded } from '../../components/Loaded';
 import { useSubmit } from '../../components/useSubmit';
 import { timeIn } from '../../live/format';
 import type { ClinicSummary, ClosureList, ClosureView, Named } from '../../../../src/contracts/api';
+import { PractitionerSelect } from '../../components/PractitionerSelect';
 
 /** Days or hours the clinic (or one practitioner) is closed: no bookings, and reception says when it opens again. */
 export function Closures({ clinic, practitioners }: { clinic: ClinicSummary; practitioners: Named[] }) {
@@ -95,17 +96,13 @@ export function Closures({ clinic, practitioners }: { clinic: ClinicSummary; pra
               onChange={(e) => setForm({ ...form, end: e.target.value })}
             />
           </label>
-          <label>
-            Who
-            <select value={form.practitionerId} onChange={(e) => setForm({ ...form, practitionerId: e.target.value })}>
-              <option value="">Whole clinic</option>
-              {practitioners.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <PractitionerSelect
+            label="Who"
+            value={form.practitionerId}
+            onChange={(practitionerId) => setForm({ ...form, practitionerId })}
+            practitioners={practitioners}
+            noneText="Whole clinic"
+          />
           <label>
             Reason (staff only)
             <input maxLength={200} value={form.reason} onChange={(e) => setForm({ ...form, reason: e.target.value })} />
