@@ -92,7 +92,7 @@ export const SCREENS: Screen[] = [
     shows: "Patients: search, a patient's details and appointments",
     async take(page) {
       await tab(page, 'Patients');
-      await page.getByLabel('Name or number').fill('Jane Doe');
+      await page.getByLabel('Name, number or date of birth').fill('Jane Doe');
       await page.getByRole('button', { name: 'Search' }).click();
       await page.getByRole('list', { name: 'Search results' }).getByRole('button').first().click();
       await page.getByRole('region', { name: 'Jane Doe' }).waitFor();

@@ -277,13 +277,21 @@ export interface CallTimeline extends CallLogRow {
 export interface PatientSummary {
   id: string;
   name: string;
+  /** The main number (texts go there), E.164; the first of `phones`. */
   phone: string | null;
+  /** Every number, the main one first. */
+  phones: string[];
   /** A date like 1980-04-23. */
   dateOfBirth: string | null;
+  notes: string | null;
+  /** Who books for them (another patient), and what they are to them ("mother"). */
+  guardian: Named | null;
+  guardianRelation: string | null;
   createdAt: string;
+  updatedAt: string;
 }
 
-/** GET …/patients?q=. */
+/** GET …/patients?q=: by name (accents and case ignored), any number, or a date of birth. */
 export interface PatientSearch {
   patients: PatientSummary[];
 }
@@ -301,9 +309,36 @@ export interface AppointmentRecord extends AppointmentSummary {
   cancelReason: string | null;
 }
 
-/** GET …/patients/:patientId: the patient and their last 50 appointments, newest first. */
+/**
+ * GET …/patients/:patientId: the patient, whom they book for, their last 50
+ * appointments (newest first) and how many they missed, and the latest calls and
+ * texts on their numbers, waiting-list entries and open call-backs.
+ */
 export interface PatientRecord extends PatientSummary {
+  booksFor: Array<Named & { guardianRelation: string | null }>;
+  noShows: number;
   appointments: Array<AppointmentRecord & { practitioner: { name: string }; type: { name: string } }>;
+  calls: Array<{
+    id: string;
+    direction: string;
+    fromNumber: string;
+    toNumber: string;
+    startedAt: string;
+    endedAt: string | null;
+    outcome: string | null;
+    status: string;
+  }>;
+  texts: Array<{ id: string; kind: string; toNumber: string; status: string; createdAt: string }>;
+  waitlist: Array<{
+    id: string;
+    fromDate: string;
+    toDate: string;
+    createdAt: string;
+    resolvedAt: string | null;
+    type: { name: string };
+    practitioner: { name: string } | null;
+  }>;
+  callBacks: Array<{ id: string; reason: string; fromNumber: string; ringNumber: string | null; createdAt: string }>;
 }
 
 /** A time a type of appointment can be booked. */

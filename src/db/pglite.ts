@@ -1,11 +1,14 @@
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 
-// btree_gist backs the diary's no-double-booking exclusion constraint; every
-// PGlite we make (main and migration shadow) must have it.
-const extensions = { btree_gist };
+// btree_gist backs the diary's no-double-booking exclusion constraint; unaccent and
+// pg_trgm the accent- and case-insensitive patient search and its index. Every PGlite
+// we make (main and migration shadow) must have them.
+const extensions = { btree_gist, pg_trgm, unaccent };
 
 /** Opens (or creates) an embedded PostgreSQL in `dataDir`, or in memory for "memory://". */
 export async function createPGlite(options: { dataDir?: string; loadDataDir?: Blob | File } = {}): Promise<PGlite> {

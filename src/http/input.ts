@@ -34,7 +34,12 @@ export const query = <S extends z.ZodType>(req: Pick<Request, 'query'>, schema: 
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({ field: i.path.join('.') || undefined, message: i.message }));
+  const issues = result.error.issues.flatMap((i) =>
+    // A field we do not take is named as itself, not as the object holding it.
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((key) => ({ field: [...i.path, key].join('.'), message: 'is not a field this takes' }))
+      : [{ field: i.path.join('.') || undefined, message: i.message }],
+  );
   const first = issues[0]!;
   throw new InvalidInput(first.field ? `${first.field}: ${first.message}` : first.message, first.field, issues);
 }

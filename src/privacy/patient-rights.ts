@@ -23,21 +23,41 @@ async function patientOf(prisma: Prisma, clinicId: string, patientId: string) {
   return patient;
 }
 
+/** Every number the patient has, the main one first. */
+const numbersOf = (patient: { phone: string | null; otherPhones: string[] }) => [
+  ...(patient.phone ? [patient.phone] : []),
+  ...patient.otherPhones,
+];
+
 /**
- * The calls that are this patient's: those from their number, and the clinic's calls
- * back to it — unless another patient of the clinic shares it (a family phone), when
- * the calls are the household's and stay (the export still lists them).
+ * The calls on the patient's numbers: those from them, and the clinic's calls back to
+ * them. A number another patient of the clinic also has (a family phone) is the
+ * household's: its calls, texts and call-backs stay when this patient is erased (the
+ * export still lists them); `own` are the numbers that are theirs alone.
  */
-async function callsOf(prisma: Prisma, clinicId: string, patient: { id: string; phone: string | null }) {
-  if (!patient.phone) return { calls: [], shared: false };
-  const shared =
-    (await prisma.patient.count({ where: { clinicId, phone: patient.phone, id: { not: patient.id } } })) > 0;
+async function callsOf(
+  prisma: Prisma,
+  clinicId: string,
+  patient: { id: string; phone: string | null; otherPhones: string[] },
+) {
+  const numbers = numbersOf(patient);
+  if (numbers.length === 0) return { calls: [], shared: false, own: [] as string[], ownCalls: [] };
+  const others = await prisma.patient.findMany({
+    where: {
+      clinicId,
+      id: { not: patient.id },
+      OR: [{ phone: { in: numbers } }, { otherPhones: { hasSome: numbers } }],
+    },
+    select: { phone: true, otherPhones: true },
+  });
+  const sharedNumbers = new Set(others.flatMap((o) => numbersOf(o)));
+  const own = numbers.filter((n) => !sharedNumbers.has(n));
   const calls = await prisma.call.findMany({
     where: {
       clinicId,
       OR: [
-        { direction: 'inbound', fromNumber: patient.phone },
-        { direction: { not: 'inbound' }, toNumber: patient.phone },
+        { direction: 'inbound', fromNumber: { in: numbers } },
+        { direction: { not: 'inbound' }, toNumber: { in: numbers } },
       ],
     },
     include: {
@@ -58,7 +78,8 @@ async function callsOf(prisma: Prisma, clinicId: string, patient: { id: string; 
     },
     orderBy: { startedAt: 'asc' },
   });
-  return { calls, shared };
+  const ownCalls = calls.filter((c) => own.includes(c.direction === 'inbound' ? c.fromNumber : c.toNumber));
+  return { calls, shared: sharedNumbers.size > 0, own, ownCalls };
 }
 
 /** Everything held about the patient, as one machine-readable document. */
@@ -76,13 +97,17 @@ export async function patientExport(prisma: Prisma, clinicId: string, patientId:
       orderBy: { createdAt: 'asc' },
     }),
     callsOf(prisma, clinicId, patient),
-    patient.phone
-      ? prisma.textMessage.findMany({ where: { clinicId, toNumber: patient.phone }, orderBy: { createdAt: 'asc' } })
-      : Promise.resolve([]),
-    // The call-back list's entries on their number (called from it, or to be rung on it), with every try.
-    patient.phone
+    prisma.textMessage.findMany({
+      where: { clinicId, toNumber: { in: numbersOf(patient) } },
+      orderBy: { createdAt: 'asc' },
+    }),
+    // The call-back list's entries on their numbers (called from one, or to be rung on one), with every try.
+    numbersOf(patient).length
       ? prisma.callBack.findMany({
-          where: { clinicId, OR: [{ fromNumber: patient.phone }, { ringNumber: patient.phone }] },
+          where: {
+            clinicId,
+            OR: [{ fromNumber: { in: numbersOf(patient) } }, { ringNumber: { in: numbersOf(patient) } }],
+          },
           select: {
             id: true,
             reason: true,
@@ -179,8 +204,7 @@ export interface ErasurePreview {
 /** What erasing would remove: shown before the owner confirms. */
 export async function erasurePreview(prisma: Prisma, clinicId: string, patientId: string): Promise<ErasurePreview> {
   const patient = await patientOf(prisma, clinicId, patientId);
-  const { calls, shared } = await callsOf(prisma, clinicId, patient);
-  const ours = shared ? [] : calls;
+  const { ownCalls: ours, shared, own } = await callsOf(prisma, clinicId, patient);
   return {
     patientId,
     name: patient.name,
@@ -188,8 +212,7 @@ export async function erasurePreview(prisma: Prisma, clinicId: string, patientId
     waitlistEntries: await prisma.waitlistEntry.count({ where: { clinicId, patientId } }),
     calls: ours.length,
     recordings: ours.reduce((n, c) => n + c.recordings.filter((r) => !r.legalHold).length, 0),
-    textMessages:
-      shared || !patient.phone ? 0 : await prisma.textMessage.count({ where: { clinicId, toNumber: patient.phone } }),
+    textMessages: own.length ? await prisma.textMessage.count({ where: { clinicId, toNumber: { in: own } } }) : 0,
     heldRecordings: ours.reduce((n, c) => n + c.recordings.filter((r) => r.legalHold).length, 0),
     phoneSharedWithOtherPatients: shared,
   };
@@ -216,9 +239,8 @@ export async function erasePatient(
       `${preview.heldRecordings} of this patient's recordings are on legal hold; lift the hold before erasing`,
     );
   const patient = await patientOf(prisma, who.clinicId, patientId);
-  const { calls } = preview.phoneSharedWithOtherPatients ? { calls: [] } : await callsOf(prisma, who.clinicId, patient);
+  const { ownCalls: calls, own } = await callsOf(prisma, who.clinicId, patient);
   const recordings = calls.flatMap((c) => c.recordings);
-  const ownNumber = patient.phone && !preview.phoneSharedWithOtherPatients ? patient.phone : null;
   // The audio goes first: if the database step then failed, rows would point at nothing, never the reverse.
   for (const r of recordings) await deps.recordings.delete(r.id);
   await prisma.$transaction(async (tx) => {
@@ -232,8 +254,8 @@ export async function erasePatient(
       );
     }
     await tx.recording.deleteMany({ where: { id: { in: recordings.map((r) => r.id) } } });
-    // A call-back asked to be rung on this number (from any phone) goes too.
-    if (ownNumber) await tx.callBack.deleteMany({ where: { clinicId: who.clinicId, ringNumber: ownNumber } });
+    // A call-back asked to be rung on one of their numbers (from any phone) goes too.
+    if (own.length) await tx.callBack.deleteMany({ where: { clinicId: who.clinicId, ringNumber: { in: own } } });
     if (calls.length > 0) {
       const ids = calls.map((c) => c.id);
       await tx.callBack.deleteMany({ where: { callId: { in: ids } } });
@@ -247,16 +269,21 @@ export async function erasePatient(
         data: { toNumber: 'erased', ivrState: PrismaValues.DbNull },
       });
     }
-    if (ownNumber) {
-      // Texts and offers went to their number whether or not they ever rang in.
-      await tx.textMessage.deleteMany({ where: { clinicId: who.clinicId, toNumber: ownNumber } });
-      await tx.waitlistOffer.deleteMany({ where: { clinicId: who.clinicId, toNumber: ownNumber } });
+    if (own.length) {
+      // Texts and offers went to their numbers whether or not they ever rang in.
+      await tx.textMessage.deleteMany({ where: { clinicId: who.clinicId, toNumber: { in: own } } });
+      await tx.waitlistOffer.deleteMany({ where: { clinicId: who.clinicId, toNumber: { in: own } } });
     }
     // What a call's menu gathered about them (a name and date of birth keyed from another
     // phone, a family member's call) goes too, whoever's number the call came from.
     await tx.$executeRaw`UPDATE "Call" SET "ivrState" = NULL WHERE "clinicId" = ${who.clinicId}::uuid AND "ivrState" IS NOT NULL
       AND ("ivrState"->>'newPatientId' = ${patient.id} OR "ivrState"->>'verifiedPatientId' = ${patient.id} OR "ivrState"->>'newPatientName' = ${patient.name}
         OR "ivrState"->>'bookedAppointmentId' IN (SELECT "id"::text FROM "Appointment" WHERE "patientId" = ${patient.id}::uuid))`;
+    // Whom they booked for keep their records, without the link or what they were to them.
+    await tx.patient.updateMany({
+      where: { guardianId: patient.id },
+      data: { guardianId: null, guardianRelation: null },
+    });
     await tx.patient.delete({ where: { id: patient.id } }); // appointments and waitlist entries go with it
     const { name: _name, patientId: _id, ...counts } = preview;
     await recordAudit(tx, {

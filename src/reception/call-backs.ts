@@ -10,6 +10,7 @@ import { queueRecordingFetch, recordingStatusOf } from '../recordings/pipeline.j
 import { callOffMissedCallText, queueMissedCallText } from '../texts/texts.js';
 import { NotFound } from '../core/errors.js';
 import type { CallBackEntry } from '../contracts/api.js';
+import { namesOnNumbers } from '../diary/patients.js';
 
 export type CallBackDeps = Pick<Services, 'db' | 'events' | 'clock'>;
 type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
@@ -350,17 +351,17 @@ export async function listCallBacks(prisma: Prisma, clinicId: string, open: bool
       },
     },
   });
-  const [staff, patients] = await Promise.all([
+  const [staff, namesOn] = await Promise.all([
     prisma.user.findMany({
       where: { id: { in: rows.flatMap((r) => (r.doneBy ? [r.doneBy] : [])) } },
       select: { id: true, email: true },
     }),
     // Who the number belongs to, so the desk knows whom it is ringing back (a family may share one).
-    prisma.patient.findMany({
-      where: { clinicId, phone: { in: [...new Set(rows.map((r) => r.fromNumber))] } },
-      select: { name: true, phone: true },
-      orderBy: { name: 'asc' },
-    }),
+    namesOnNumbers(
+      prisma,
+      clinicId,
+      rows.map((r) => r.fromNumber),
+    ),
   ]);
   const emails = new Map(staff.map((u) => [u.id, u.email]));
   // Open call-backs asked for from the queue are in their callers' places: when they first joined it.
@@ -373,7 +374,7 @@ export async function listCallBacks(prisma: Prisma, clinicId: string, open: bool
       id: r.id,
       reason: r.reason,
       fromNumber: r.fromNumber,
-      callers: patients.filter((p) => p.phone === r.fromNumber).map((p) => ({ name: p.name })),
+      callers: namesOn(r.fromNumber),
       createdAt: r.createdAt.toISOString(),
       callId: r.call.id,
       callStartedAt: r.call.startedAt.toISOString(),

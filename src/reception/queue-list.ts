@@ -1,6 +1,7 @@
 // What the Live screen shows of the queue: the callers on the line, longest waiting first,
 // and the call-backs asked for from the queue still to be rung, each in its caller's place.
 import type { Prisma } from '../db/database.js';
+import { namesOnNumbers } from '../diary/patients.js';
 
 /** The queue as the dashboard reads it (its wire form is the contract's QueueList). */
 export async function listQueue(prisma: Prisma, clinicId: string, now: Date) {
@@ -26,19 +27,14 @@ export async function listQueue(prisma: Prisma, clinicId: string, now: Date) {
     }),
   ]);
   const numbers = [...waiting.map((c) => c.fromNumber), ...callBacks.map((b) => b.ringNumber ?? b.fromNumber)];
-  const [patients, staff] = await Promise.all([
+  const [names, staff] = await Promise.all([
     // The patients each number belongs to, so the desk sees names, not numbers.
-    prisma.patient.findMany({
-      where: { clinicId, phone: { in: [...new Set(numbers)] } },
-      select: { name: true, phone: true },
-      orderBy: { name: 'asc' },
-    }),
+    namesOnNumbers(prisma, clinicId, numbers),
     prisma.user.findMany({
       where: { id: { in: callBacks.flatMap((b) => (b.reservedBy ? [b.reservedBy] : [])) } },
       select: { id: true, email: true },
     }),
   ]);
-  const names = (number: string) => patients.filter((p) => p.phone === number).map((p) => ({ name: p.name }));
   // A patient with a call-back to come who rings again and waits: answered by hand in the call-back's place.
   const onLine = (number: string) =>
     waiting.find((c) => c.fromNumber === number && c.queueStatus === 'waiting')?.id ?? null;

@@ -6,13 +6,20 @@ import type { AppContext } from '../main/context.js';
 import { nextFreeSlots } from '../diary/availability.js';
 import { bookAppointment, cancelAppointment, markAttendance, moveAppointment } from '../diary/booking.js';
 import { diaryView } from '../diary/appointments.js';
-import { patientInputSchema, patientRecord, registerPatient, searchPatients } from '../diary/patients.js';
+import {
+  patientInputSchema,
+  patientRecord,
+  patientUpdateSchema,
+  registerPatient,
+  searchPatients,
+  updatePatient,
+} from '../diary/patients.js';
 import { addToWaitingList, leaveWaitingList, waitingList } from '../diary/waitlist.js';
 import { PARTS_OF_DAY, type PartOfDay } from '../contracts/parts-of-day.js';
 import { instantSchema, localDateSchema, uuid } from '../diary/validation.js';
 import { body, ids, query } from '../http/input.js';
 import { wire } from '../http/wire.js';
-import type { DiaryDay, FreeSlots, PatientRecord, PatientSearch } from '../contracts/api.js';
+import type { DiaryDay, FreeSlots, PatientRecord, PatientSearch, PatientSummary } from '../contracts/api.js';
 
 const bookSchema = z.strictObject({
   patientId: uuid('a patient'),
@@ -66,22 +73,30 @@ export function diaryRoutes(ctx: AppContext): Router {
     const { q } = query(req, z.object({ q: z.string().trim().min(2, 'must be at least 2 characters').max(100) }));
     res.json(
       wire({
-        patients: await searchPatients(prisma, clinicOf(req), (await clinic(req)).locale, q),
+        patients: await searchPatients(ctx.db, clinicOf(req), (await clinic(req)).locale, q),
       }) satisfies PatientSearch,
     );
   });
   router.post('/patients', async (req, res) => {
     const input = body(req, patientInputSchema);
-    res
-      .status(201)
-      .json(await registerPatient(prisma, { id: clinicOf(req), locale: (await clinic(req)).locale }, input));
+    const patient = await registerPatient(prisma, { id: clinicOf(req), locale: (await clinic(req)).locale }, input, {
+      actor: actorOf(req),
+      now: ctx.clock(),
+    });
+    res.status(201).json(wire(patient) satisfies PatientSummary);
   });
+  const patientOf = (req: Request) => ids(req, { patientId: 'patient' }).patientId;
   router.get('/patients/:patientId', async (req, res) => {
-    res.json(
-      wire(
-        await patientRecord(prisma, clinicOf(req), ids(req, { patientId: 'patient' }).patientId),
-      ) satisfies PatientRecord,
-    );
+    res.json(wire(await patientRecord(prisma, clinicOf(req), patientOf(req))) satisfies PatientRecord);
+  });
+  router.patch('/patients/:patientId', async (req, res) => {
+    const id = patientOf(req);
+    const input = body(req, patientUpdateSchema);
+    const patient = await updatePatient(prisma, { id: clinicOf(req), locale: (await clinic(req)).locale }, id, input, {
+      actor: actorOf(req),
+      now: ctx.clock(),
+    });
+    res.json(wire(patient) satisfies PatientSummary);
   });
 
   // Free slots

@@ -37,3 +37,17 @@ export async function makeDiary(prisma: Prisma, options: { timeZone?: string; bu
   });
   return { clinic, patel, khan, checkUp, patient };
 }
+
+/** An appointment written straight into the diary (no rules checked): for setting a scene, not for testing booking. */
+export function placeAppointment(
+  prisma: Prisma,
+  at: { clinicId: string; practitionerId: string; patientId: string; typeId: string },
+  startsAt: string,
+  options: { minutes?: number; status?: 'booked' | 'attended' | 'no_show' | 'cancelled' } = {},
+) {
+  const start = new Date(startsAt);
+  const end = new Date(start.getTime() + (options.minutes ?? 30) * 60_000);
+  return prisma.appointment.create({
+    data: { ...at, startsAt: start, endsAt: end, blockedUntil: end, source: 'dashboard', status: options.status },
+  });
+}

@@ -1,10 +1,10 @@
 import type { Database } from '../../src/db/database.js';
 
-/** Every row, in every table and text or JSON column, that contains one of `needles` — for "nothing names them" checks. */
+/** Every row, in every table and text, JSON or array column, that contains one of `needles` — for "nothing names them" checks. */
 export async function rowsMentioning(db: Database, needles: string[]): Promise<string[]> {
   const columns = await db.sql<{ table: string; column: string }>(
     `SELECT table_name AS "table", column_name AS "column" FROM information_schema.columns
-     WHERE table_schema = 'public' AND table_name <> '_prisma_migrations' AND data_type IN ('text', 'character varying', 'json', 'jsonb', 'date', 'uuid')`,
+     WHERE table_schema = 'public' AND table_name <> '_prisma_migrations' AND data_type IN ('text', 'character varying', 'json', 'jsonb', 'date', 'uuid', 'ARRAY')`,
   );
   expect(columns.length).toBeGreaterThan(50);
   const found: string[] = [];

@@ -268,6 +268,69 @@ describe.each(databaseKinds())("A patient's rights: export and erasure (%s datab
     expect(audit).toMatchObject({ subjectId: z.zelda.id, details: { appointments: 2, calls: 2, recordings: 2 } });
   });
 
+  it('a patient with two numbers, notes, a guardian and a child she books for: erasure leaves nothing of hers', async () => {
+    const z = await clinicWithZelda();
+    const base = `/api/clinics/${z.clinic.id}/patients`;
+    const second = `+442079460${String(seq % 1000).padStart(3, '0')}`; // 020 7946 0xxx: Ofcom's drama range
+    const notes = `Prefers mornings; hard of hearing (${z.zelda.name.split(' ').at(-1)})`;
+    const mum = await z.owner.send('post', base, { name: 'Marjorie Quill', phones: ['+447700900555'] });
+    expect(mum.status).toBe(201);
+    const edited = await z.owner.send('patch', z.url, {
+      phones: [z.zelda.phone, second],
+      notes,
+      guardianId: mum.body.id,
+      guardianRelation: 'mother',
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.body).toMatchObject({ phones: [z.zelda.phone, second], notes, guardian: { name: mum.body.name } });
+    const child = await z.owner.send('post', base, {
+      name: 'Zed Junior',
+      guardianId: z.zelda.id,
+      guardianRelation: 'daughter of the patient',
+    });
+    expect(child.status).toBe(201);
+    // A call from her second number and a text to it are hers too.
+    const fromSecond = await db.prisma.call.create({
+      data: {
+        callSid: callSid(seq++),
+        clinicId: z.clinic.id,
+        fromNumber: second,
+        toNumber: z.clinic.numbers[0]!,
+        direction: 'inbound',
+        status: 'completed',
+        startedAt: NOW,
+        outcome: 'reception',
+      },
+    });
+    await db.prisma.textMessage.create({
+      data: { clinicId: z.clinic.id, kind: 'booked', toNumber: second, body: 'Booked.', status: 'sent' },
+    });
+    const record = await z.owner.get(z.url);
+    expect(record.body.calls.map((c: { id: string }) => c.id)).toContain(fromSecond.id);
+    expect(record.body.booksFor).toEqual([
+      { id: child.body.id, name: 'Zed Junior', guardianRelation: 'daughter of the patient' },
+    ]);
+    const needles = [z.zelda.name, z.zelda.phone!, second, notes, 'daughter of the patient'];
+    expect(await rowsMentioning(db, needles)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Patient\.otherPhones contains/),
+        expect.stringMatching(/^Patient\.notes contains/),
+        expect.stringMatching(/^Patient\.guardianRelation contains daughter/),
+      ]),
+    );
+    expect((await z.owner.get(`${z.url}/erasure`)).body).toMatchObject({ calls: 3, textMessages: 2 });
+
+    expect((await z.owner.send('delete', z.url, { confirmName: z.zelda.name })).status).toBe(200);
+    await z.runner.runDue();
+    expect(await rowsMentioning(db, [...needles, z.dateOfBirth])).toEqual([]);
+    // Her mother and her child keep their records; the child no longer points at her.
+    expect(await db.prisma.patient.findUniqueOrThrow({ where: { id: child.body.id } })).toMatchObject({
+      guardianId: null,
+      guardianRelation: null,
+    });
+    expect(await db.prisma.patient.count({ where: { id: mum.body.id } })).toBe(1);
+  });
+
   it('a recording on legal hold stops the erasure until the hold is lifted', async () => {
     const z = await clinicWithZelda();
     await db.prisma.recording.update({

@@ -3,7 +3,7 @@
 // attendance, and a week across the spring clock change.
 import type { Locator, Page } from 'playwright-core';
 import { startLiveDashboard, type LiveDashboard } from '../helpers/browser.js';
-import { makeDiary } from '../helpers/diary.js';
+import { makeDiary, placeAppointment } from '../helpers/diary.js';
 import { makeClinic, makeStaff } from '../helpers/fixtures.js';
 import { describeWith, needs } from '../helpers/services.js';
 
@@ -142,20 +142,9 @@ describeWith(needs.browser, 'The calendar in a real browser', () => {
 
   it("marks yesterday's appointment attended (and corrects a mistake); cancelled ones show struck through on request", async () => {
     const { clinic, patel, checkUp, patient } = await makeDiary(db().prisma);
+    const at = { clinicId: clinic.id, practitionerId: patel.id, patientId: patient.id, typeId: checkUp.id };
     const make = (startsAt: string, status: 'booked' | 'cancelled' = 'booked') =>
-      db().prisma.appointment.create({
-        data: {
-          clinicId: clinic.id,
-          practitionerId: patel.id,
-          patientId: patient.id,
-          typeId: checkUp.id,
-          startsAt: new Date(startsAt),
-          endsAt: new Date(new Date(startsAt).getTime() + 30 * 60_000),
-          blockedUntil: new Date(new Date(startsAt).getTime() + 30 * 60_000),
-          source: 'dashboard',
-          status,
-        },
-      });
+      placeAppointment(db().prisma, at, startsAt, { status });
     const yesterday = await make('2027-06-01T10:00:00Z');
     await make('2027-06-01T13:00:00Z', 'cancelled');
     const page = await openDiary(clinic.id);

@@ -102,7 +102,7 @@ describeWith(needs.browser, "A newcomer's first hour: npm start on a fresh machi
 
     // Her record has it too: what, with whom, booked.
     await desk.getByRole('link', { name: 'Patients' }).click();
-    await desk.getByLabel('Name or number').fill('Jane Doe');
+    await desk.getByLabel('Name, number or date of birth').fill('Jane Doe');
     await desk.getByRole('button', { name: 'Search' }).click();
     await desk.getByRole('list', { name: 'Search results' }).getByRole('button', { name: 'Jane Doe' }).click();
     await desk

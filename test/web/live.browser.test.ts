@@ -215,7 +215,7 @@ describeWith(needs.browser, 'The live screen in a real browser', () => {
 
     const nav = page.getByRole('navigation', { name: 'Screens' });
     await nav.getByRole('link', { name: 'Patients' }).click();
-    await page.getByLabel('Name or number').fill('Jane');
+    await page.getByLabel('Name, number or date of birth').fill('Jane');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('list', { name: 'Search results' }).getByRole('button', { name: 'Jane Doe' }).click();
     await page

@@ -238,7 +238,7 @@ describeWith(needs.browser, "The owner's screens in a real browser", () => {
     const { clinic, owner, patient } = await clinicWithStaff();
     const page = await dashboard.signedInPage(owner);
     await open(page, 'Patients');
-    await page.getByLabel('Name or number').fill('Jane');
+    await page.getByLabel('Name, number or date of birth').fill('Jane');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('list', { name: 'Search results' }).getByRole('button', { name: 'Jane Doe' }).click();
     const rights = page.getByRole('region', { name: 'Data protection' });

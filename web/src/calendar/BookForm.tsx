@@ -2,9 +2,11 @@
 // the gap) or from "Book an appointment" (the selected day); the patient found by name
 // or number, the type defaulting to the first the practitioner offers, and the free
 // times for exactly what is chosen.
-import { type FormEvent, useState } from 'react';
-import { api, ApiError } from '../api';
-import type { AppointmentTypeView, PatientSearch, PatientSummary, PractitionerView } from '../../../src/contracts/api';
+import { useState } from 'react';
+import { api } from '../api';
+import type { AppointmentTypeView, PatientSummary, PractitionerView } from '../../../src/contracts/api';
+import { PatientFinder } from '../patients/PatientFinder';
+import { PatientForm } from '../patients/PatientForm';
 import { SlotPicker } from './SlotPicker';
 import { type When, WhenFields } from './WhenFields';
 
@@ -33,6 +35,8 @@ export function BookForm(props: {
 }) {
   const { start } = props;
   const [patient, setPatient] = useState<PatientSummary | null>(props.patient ?? null);
+  /** Registering someone nobody matched: what was searched for. */
+  const [creating, setCreating] = useState<string | null>(null);
   const [when, setWhen] = useState<When>({
     practitionerId: start.practitionerId ?? '',
     date: start.date,
@@ -57,8 +61,18 @@ export function BookForm(props: {
             Change patient
           </button>
         </p>
+      ) : creating !== null ? (
+        <PatientForm
+          base={props.base}
+          start={/\d{5,}/.test(creating.replace(/\D/g, '')) ? { phones: [creating] } : { name: creating }}
+          onSaved={(p) => {
+            setPatient(p);
+            setCreating(null);
+          }}
+          onCancel={() => setCreating(null)}
+        />
       ) : (
-        <PatientFinder base={props.base} onFound={setPatient} />
+        <PatientFinder base={props.base} onFound={setPatient} onNobody={setCreating} />
       )}
       <div className="row">
         <label>
@@ -119,57 +133,6 @@ export function BookForm(props: {
       <button className="link" onClick={props.onClose}>
         Close
       </button>
-    </div>
-  );
-}
-
-/** Name or number; Enter searches, and a single match is chosen at once. */
-export function PatientFinder({ base, onFound }: { base: string; onFound: (p: PatientSummary) => void }) {
-  const [query, setQuery] = useState('');
-  const [found, setFound] = useState<PatientSummary[] | null>(null);
-  const [problem, setProblem] = useState('');
-  const [busy, setBusy] = useState(false);
-
-  async function search(e: FormEvent) {
-    e.preventDefault();
-    setProblem('');
-    setBusy(true);
-    try {
-      const { patients } = await api<PatientSearch>('GET', `${base}/patients?${new URLSearchParams({ q: query })}`);
-      if (patients.length === 1) onFound(patients[0]!);
-      else setFound(patients);
-    } catch (err) {
-      setProblem((err as ApiError).message);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return (
-    <div>
-      <form className="row" onSubmit={search}>
-        <label>
-          Patient name or number
-          <input value={query} autoFocus onChange={(e) => setQuery(e.target.value)} />
-        </label>
-        <button type="submit" disabled={busy}>
-          Find patient
-        </button>
-      </form>
-      {problem && <p role="alert">{problem}</p>}
-      {found?.length === 0 && <p className="empty">Nobody registered matches “{query}”.</p>}
-      {found && found.length > 0 && (
-        <ul aria-label="Patients found">
-          {found.map((p) => (
-            <li key={p.id}>
-              <button className="link" onClick={() => onFound(p)}>
-                {p.name}
-              </button>{' '}
-              {p.dateOfBirth && `born ${p.dateOfBirth}`} {p.phone}
-            </li>
-          ))}
-        </ul>
-      )}
     </div>
   );
 }

@@ -1,26 +1,23 @@
 import { type FormEvent, lazy, Suspense, useState } from 'react';
 import { api, ApiError, type Load } from '../api';
-import { maskNumber, timeIn } from '../live/format';
-import type {
-  CallLogPage,
-  CallLogRow,
-  ClinicSummary,
-  PatientRecord,
-  PatientSearch,
-  PatientSummary,
-} from '../../../src/contracts/api';
+import type { ClinicSummary, PatientRecord, PatientSearch, PatientSummary } from '../../../src/contracts/api';
+import { PatientForm } from '../patients/PatientForm';
+import { PatientRecordView } from '../patients/PatientRecordView';
 
 // Owners only, so in the owners' chunk.
 const PatientRights = lazy(() => import('./owner/PatientRights'));
 
 type Search<T> = { state: 'idle' } | Load<T>;
+type Editing = { kind: 'new'; start: Partial<PatientSummary> } | { kind: 'edit'; patient: PatientRecord } | null;
 
-/** Find a patient by name or number; their appointments and their calls. */
+/** Find a patient by name (accents and case ignored), number or date of birth; add or edit one; their record. */
 export function Patients({ clinic }: { clinic: ClinicSummary }) {
   const base = `/api/clinics/${clinic.id}`;
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<Search<PatientSummary[]>>({ state: 'idle' });
-  const [detail, setDetail] = useState<Search<{ patient: PatientRecord; calls: CallLogRow[] }>>({ state: 'idle' });
+  const [detail, setDetail] = useState<Search<PatientRecord>>({ state: 'idle' });
+  const [editing, setEditing] = useState<Editing>(null);
+  const [notice, setNotice] = useState('');
 
   async function search(e: FormEvent) {
     e.preventDefault();
@@ -35,94 +32,94 @@ export function Patients({ clinic }: { clinic: ClinicSummary }) {
     }
   }
 
-  async function open(p: PatientSummary) {
+  async function open(id: string) {
     setDetail({ state: 'loading' });
     try {
-      const patient = await api<PatientRecord>('GET', `${base}/patients/${p.id}`);
-      const calls = p.phone
-        ? (await api<CallLogPage>('GET', `${base}/calls?${new URLSearchParams({ caller: p.phone, limit: '20' })}`))
-            .calls
-        : [];
-      setDetail({ state: 'ready', value: { patient, calls } });
+      setDetail({ state: 'ready', value: await api<PatientRecord>('GET', `${base}/patients/${id}`) });
     } catch (err) {
       setDetail({ state: 'error', message: (err as ApiError).message });
     }
   }
 
+  /** A search that looks like a number starts the new patient with it; otherwise with the name. */
+  const startFrom = (q: string): Partial<PatientSummary> =>
+    /\d{5,}/.test(q.replace(/\D/g, '')) ? { phones: [q] } : { name: q };
+
   return (
     <section aria-label="Patients">
-      <form className="row" onSubmit={search}>
-        <label>
-          Name or number
-          <input value={query} onChange={(e) => setQuery(e.target.value)} />
-        </label>
-        <button type="submit">Search</button>
-      </form>
+      <div className="row">
+        <form className="row" onSubmit={search}>
+          <label>
+            Name, number or date of birth
+            <input value={query} onChange={(e) => setQuery(e.target.value)} />
+          </label>
+          <button type="submit">Search</button>
+        </form>
+        <button className="secondary" onClick={() => setEditing({ kind: 'new', start: startFrom(query) })}>
+          New patient
+        </button>
+      </div>
+      {notice && <p role="status">{notice}</p>}
       {results.state === 'loading' && <p role="status">Searching…</p>}
       {results.state === 'error' && <p role="alert">{results.message}</p>}
       {results.state === 'ready' &&
         (results.value.length === 0 ? (
-          <p className="empty">No patient matches “{query}”.</p>
+          <p className="empty">
+            No patient matches “{query}”.{' '}
+            <button className="link" onClick={() => setEditing({ kind: 'new', start: startFrom(query) })}>
+              Add them as a new patient
+            </button>
+          </p>
         ) : (
           <ul aria-label="Search results">
             {results.value.map((p) => (
               <li key={p.id}>
-                <button className="link" onClick={() => open(p)}>
+                <button className="link" onClick={() => open(p.id)}>
                   {p.name}
                 </button>{' '}
-                {p.phone ? maskNumber(p.phone) : ''}
+                {p.dateOfBirth && `born ${p.dateOfBirth} · `}
+                {p.phones.join(', ')}
               </li>
             ))}
           </ul>
         ))}
+      {editing && (
+        <PatientForm
+          key={editing.kind === 'edit' ? editing.patient.id : 'new'}
+          base={base}
+          patient={editing.kind === 'edit' ? editing.patient : undefined}
+          start={editing.kind === 'new' ? editing.start : undefined}
+          onSaved={(p) => {
+            setNotice(editing.kind === 'edit' ? `Saved ${p.name}.` : `Added ${p.name}.`);
+            setEditing(null);
+            void open(p.id);
+          }}
+          onCancel={() => setEditing(null)}
+        />
+      )}
       {detail.state === 'loading' && <p role="status">Loading the patient…</p>}
       {detail.state === 'error' && <p role="alert">{detail.message}</p>}
-      {detail.state === 'ready' && (
-        <div className="panel" role="region" aria-label={detail.value.patient.name}>
-          <h2>{detail.value.patient.name}</h2>
-          <p>
-            {detail.value.patient.phone ?? 'No phone number'}
-            {detail.value.patient.dateOfBirth ? ` · born ${detail.value.patient.dateOfBirth}` : ''}
-          </p>
-          <h3>Appointments</h3>
-          {detail.value.patient.appointments.length === 0 ? (
-            <p className="empty">No appointments.</p>
-          ) : (
-            <ul>
-              {detail.value.patient.appointments.map((a) => (
-                <li key={a.id}>
-                  {timeIn(a.startsAt, clinic.timeZone, clinic.locale)} — {a.type.name} with {a.practitioner.name} —{' '}
-                  {a.status.replace('_', '-')}
-                </li>
-              ))}
-            </ul>
-          )}
-          <h3>Calls</h3>
-          {detail.value.calls.length === 0 ? (
-            <p className="empty">No calls from this number.</p>
-          ) : (
-            <ul>
-              {detail.value.calls.map((c) => (
-                <li key={c.id}>
-                  {timeIn(c.startedAt, clinic.timeZone, clinic.locale)} — {c.outcome ?? 'in progress'}
-                  {c.durationSeconds ? ` (${Math.round(c.durationSeconds / 60)} min)` : ''}
-                </li>
-              ))}
-            </ul>
-          )}
+      {detail.state === 'ready' && !editing && (
+        <PatientRecordView
+          record={detail.value}
+          clinic={clinic}
+          onEdit={() => setEditing({ kind: 'edit', patient: detail.value })}
+          onOpen={(id) => void open(id)}
+        >
           {clinic.role === 'owner' && (
             <Suspense fallback={null}>
               <PatientRights
                 clinicId={clinic.id}
-                patientId={detail.value.patient.id}
+                patientId={detail.value.id}
                 onErased={() => {
                   setDetail({ state: 'idle' });
                   setResults({ state: 'idle' });
+                  setNotice('The patient was erased.');
                 }}
               />
             </Suspense>
           )}
-        </div>
+        </PatientRecordView>
       )}
     </section>
   );
