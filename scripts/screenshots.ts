@@ -52,7 +52,7 @@ export const SCREENS: Screen[] = [
       await simulatedCall(demo, '+447700900998', ['3']);
       await simulatedCall(demo, '+447700900102', []);
       await page.getByRole('list', { name: 'Queue' }).getByRole('listitem').nth(1).waitFor();
-      await page.getByRole('list', { name: 'Ringing calls' }).waitFor();
+      await page.getByRole('list', { name: 'Calls in the phone menu' }).waitFor();
     },
   },
   {

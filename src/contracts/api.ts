@@ -341,6 +341,67 @@ export interface PatientRecord extends PatientSummary {
   callBacks: Array<{ id: string; reason: string; fromNumber: string; ringNumber: string | null; createdAt: string }>;
 }
 
+/** An appointment as the caller's card shows it. */
+export interface CardAppointment {
+  id: string;
+  patientId: string;
+  practitionerId: string;
+  typeId: string;
+  startsAt: string;
+  endsAt: string;
+  status: AppointmentStatus;
+  patient: Named;
+  type: Named;
+  practitioner: Named;
+}
+
+/**
+ * GET …/calls/:callId/card: who the caller may be (every patient on the number and
+ * whom they book for — caller ID can be spoofed, so confirm before discussing a
+ * record), their next and recent appointments, the number's recent calls and open
+ * call-backs, and the desk's note on this call.
+ */
+export interface CallerCard {
+  call: {
+    id: string;
+    direction: string;
+    fromNumber: string;
+    toNumber: string;
+    /** The other party's number in full (the desk may need to ring it). */
+    number: string;
+    startedAt: string;
+    endedAt: string | null;
+    queueStatus: string | null;
+    note: string | null;
+    notedAt: string | null;
+  };
+  patients: Array<
+    PatientSummary & {
+      /** On the number that rang (else someone a patient on it books for). */
+      onThisNumber: boolean;
+      noShows: number;
+      next: CardAppointment[];
+      recent: CardAppointment[];
+    }
+  >;
+  recentCalls: Array<{
+    id: string;
+    direction: string;
+    startedAt: string;
+    outcome: string | null;
+    missedBecause: string | null;
+    note: string | null;
+  }>;
+  callBacks: Array<{ id: string; reason: string; createdAt: string; ringNumber: string | null }>;
+}
+
+/** PUT …/calls/:callId/note. */
+export interface CallNote {
+  id: string;
+  note: string | null;
+  notedAt: string | null;
+}
+
 /** A time a type of appointment can be booked. */
 export interface FreeSlot {
   practitionerId: string;

@@ -45,7 +45,8 @@ export const patientUpdateSchema = z
 export type PatientInput = z.infer<typeof patientInputSchema>;
 export type PatientUpdate = z.infer<typeof patientUpdateSchema>;
 
-const view = {
+/** What a patient's summary reads. */
+export const patientView = {
   id: true,
   name: true,
   phone: true,
@@ -122,7 +123,7 @@ export async function searchPatients(
       ORDER BY p."name", p."id" LIMIT $4::int`,
     values,
   );
-  const found = await db.prisma.patient.findMany({ where: { id: { in: rows.map((r) => r.id) } }, select: view });
+  const found = await db.prisma.patient.findMany({ where: { id: { in: rows.map((r) => r.id) } }, select: patientView });
   const byId = new Map(found.map((p) => [p.id, p]));
   return rows.flatMap((r) => (byId.has(r.id) ? [presentPatient(byId.get(r.id)!)] : []));
 }
@@ -132,12 +133,20 @@ export const onNumbers = (numbers: string[]) => ({
   OR: [{ phone: { in: numbers } }, { otherPhones: { hasSome: numbers } }],
 });
 
+/** Calls with any of these numbers: from them, or the clinic's calls to them. */
+export const callsWithNumbers = (numbers: string[]) => ({
+  OR: [
+    { direction: 'inbound', fromNumber: { in: numbers } },
+    { direction: { not: 'inbound' }, toNumber: { in: numbers } },
+  ],
+});
+
 /** The clinic's patients on one number: caller-ID matching (a family may share a phone). */
 export async function patientsByPhone(prisma: Prisma, clinicId: string, e164: string) {
   return (
     await prisma.patient.findMany({
       where: { clinicId, ...onNumbers([e164]) },
-      select: view,
+      select: patientView,
       orderBy: [{ name: 'asc' }, { id: 'asc' }],
     })
   ).map(presentPatient);
@@ -220,7 +229,7 @@ export async function registerPatient(
         guardianId: input.guardianId ?? null,
         guardianRelation: input.guardianId ? input.guardianRelation || null : null,
       },
-      select: view,
+      select: patientView,
     });
     await recordAudit(tx, {
       actor: who.actor,
@@ -256,7 +265,7 @@ export async function updatePatient(
     }),
   };
   return prisma.$transaction(async (tx) => {
-    const updated = await tx.patient.update({ where: { id: existing.id }, data, select: view });
+    const updated = await tx.patient.update({ where: { id: existing.id }, data, select: patientView });
     await recordAudit(tx, {
       actor: who.actor,
       action: 'patient.updated',
@@ -277,7 +286,7 @@ export async function patientRecord(prisma: Prisma, clinicId: string, patientId:
   const found = await prisma.patient.findFirst({
     where: { id: patientId, clinicId },
     select: {
-      ...view,
+      ...patientView,
       booksFor: { select: { id: true, name: true, guardianRelation: true }, orderBy: { name: 'asc' } },
       appointments: {
         orderBy: { startsAt: 'desc' },
@@ -293,13 +302,7 @@ export async function patientRecord(prisma: Prisma, clinicId: string, patientId:
     prisma.appointment.count({ where: { clinicId, patientId, status: 'no_show' } }),
     numbers.length
       ? prisma.call.findMany({
-          where: {
-            clinicId,
-            OR: [
-              { direction: 'inbound', fromNumber: { in: numbers } },
-              { direction: { not: 'inbound' }, toNumber: { in: numbers } },
-            ],
-          },
+          where: { clinicId, ...callsWithNumbers(numbers) },
           select: {
             id: true,
             direction: true,

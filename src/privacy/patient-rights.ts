@@ -12,6 +12,7 @@ import { open } from '../recordings/crypto.js';
 import { clinicDataKey } from '../recordings/keys.js';
 import type { RecordingStorage } from '../recordings/storage.js';
 import { NotFound, InvalidInput, Conflict } from '../core/errors.js';
+import { callsWithNumbers } from '../diary/patients.js';
 
 export interface RightsDeps extends Pick<Services, 'db' | 'clock' | 'config'> {
   recordings: RecordingStorage;
@@ -53,13 +54,7 @@ async function callsOf(
   const sharedNumbers = new Set(others.flatMap((o) => numbersOf(o)));
   const own = numbers.filter((n) => !sharedNumbers.has(n));
   const calls = await prisma.call.findMany({
-    where: {
-      clinicId,
-      OR: [
-        { direction: 'inbound', fromNumber: { in: numbers } },
-        { direction: { not: 'inbound' }, toNumber: { in: numbers } },
-      ],
-    },
+    where: { clinicId, ...callsWithNumbers(numbers) },
     include: {
       events: { select: { at: true, kind: true, data: true }, orderBy: { at: 'asc' } },
       recordings: {
@@ -256,6 +251,19 @@ export async function erasePatient(
     await tx.recording.deleteMany({ where: { id: { in: recordings.map((r) => r.id) } } });
     // A call-back asked to be rung on one of their numbers (from any phone) goes too.
     if (own.length) await tx.callBack.deleteMany({ where: { clinicId: who.clinicId, ringNumber: { in: own } } });
+    // First, while the calls still show their numbers: the desk's notes on calls with any of
+    // their numbers — a shared family phone's too, as a note may be about them — go; the
+    // calls stay.
+    const numbers = numbersOf(patient);
+    if (numbers.length)
+      await tx.call.updateMany({
+        where: {
+          clinicId: who.clinicId,
+          note: { not: null },
+          ...callsWithNumbers(numbers),
+        },
+        data: { note: null, notedBy: null, notedAt: null },
+      });
     if (calls.length > 0) {
       const ids = calls.map((c) => c.id);
       await tx.callBack.deleteMany({ where: { callId: { in: ids } } });

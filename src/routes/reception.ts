@@ -2,15 +2,16 @@
 // answering and the call-back list (per clinic).
 import { Router } from 'express';
 import { z } from 'zod';
-import { requireSignedIn } from '../http/auth.js';
+import { actorOf, requireSignedIn } from '../http/auth.js';
 import type { AppContext } from '../main/context.js';
 import { answerCaller, voiceToken } from '../reception/answering.js';
 import { listCallBacks, markCalledBack } from '../reception/call-backs.js';
+import { callerCard, noteCall } from '../reception/caller-card.js';
 import { changePresence, isAvailable } from '../reception/presence.js';
 import { listQueue } from '../reception/queue-list.js';
 import { body, ids, query } from '../http/input.js';
 import { wire } from '../http/wire.js';
-import type { CallBackList, Presence, QueueList, VoiceToken } from '../contracts/api.js';
+import type { CallBackList, CallerCard, CallNote, Presence, QueueList, VoiceToken } from '../contracts/api.js';
 
 const presenceSchema = z.strictObject({ available: z.boolean({ error: 'must be true or false' }) });
 
@@ -45,6 +46,23 @@ export function receptionRoutes(ctx: AppContext): Router {
   router.post('/calls/:callId/answer', async (req, res) => {
     const { callId } = ids(req, { callId: 'call' });
     res.json(await answerCaller(ctx, { clinicId: req.membership!.clinicId, callId, user: req.session!.user }));
+  });
+  router.get('/calls/:callId/card', async (req, res) => {
+    const { callId } = ids(req, { callId: 'call' });
+    res
+      .set('Cache-Control', 'no-store')
+      .json(wire(await callerCard(ctx.db.prisma, req.membership!.clinicId, callId, ctx.clock())) satisfies CallerCard);
+  });
+  router.put('/calls/:callId/note', async (req, res) => {
+    const { callId } = ids(req, { callId: 'call' });
+    const { note } = body(
+      req,
+      z.strictObject({
+        note: z.string({ error: 'must be text' }).trim().max(1000, 'must be at most 1,000 characters'),
+      }),
+    );
+    const who = { clinicId: req.membership!.clinicId, actor: actorOf(req), now: ctx.clock() };
+    res.json(wire(await noteCall(ctx.db.prisma, who, callId, note)) satisfies CallNote);
   });
   router.get('/call-backs', async (req, res) => {
     const { status } = query(

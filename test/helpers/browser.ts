@@ -1,10 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { EventBus } from '../../src/core/events.js';
+import { EventBus } from '../../src/core/events.js';
 import { attachLiveHub, type LiveHub } from '../../src/live/hub.js';
-import type { Simulator } from '../../src/simulator/simulator.js';
-import { makeTestApp, testClock, type TestApp } from './app.js';
+import { Simulator as SimulatorClass, type Simulator } from '../../src/simulator/simulator.js';
+import { TwilioStandin } from '../../src/twilio-standin/server.js';
+import { makeTestApp, TEST_AUTH_TOKEN, TEST_BASE_URL, testClock, type TestApp } from './app.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
 import { browserPath } from './services.js';
 import { CHROMIUM_ARGS, signedInPage } from './pages.js';
@@ -61,6 +62,43 @@ export async function startLiveDashboard(
       await new Promise((resolve) => server.close(resolve));
       await db.drop();
       expect(errors).toEqual([]);
+    },
+  };
+}
+
+/**
+ * The dashboard with the server playing Twilio, as `npm start` does without an account:
+ * REST by a stand-in, calls by the simulator (a queued caller answered on Live is put
+ * through to the receptionist's simulated browser phone).
+ */
+export async function startSimulatedDashboard(
+  start: Date,
+  account: string,
+): Promise<{ dashboard: LiveDashboard; standin: TwilioStandin; simulator: Simulator; close(): Promise<void> }> {
+  const standin = new TwilioStandin(account, { authToken: TEST_AUTH_TOKEN });
+  await standin.start();
+  const events = new EventBus();
+  const simulator = new SimulatorClass({ accountSid: account, authToken: TEST_AUTH_TOKEN }, TEST_BASE_URL, {
+    events,
+    recordings: standin,
+  });
+  const dashboard = await startLiveDashboard(start, {
+    simulator,
+    events,
+    env: { TWILIO_ACCOUNT_SID: account, TWILIO_API_BASE_URL: standin.url },
+  });
+  simulator.listening(dashboard.base);
+  standin.onDequeue = (m) => simulator.dequeue(m.queueSid, m.callSid, m.url);
+  return {
+    dashboard,
+    standin,
+    simulator,
+    async close() {
+      try {
+        await dashboard.close();
+      } finally {
+        await standin.stop();
+      }
     },
   };
 }

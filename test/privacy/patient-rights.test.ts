@@ -300,6 +300,7 @@ describe.each(databaseKinds())("A patient's rights: export and erasure (%s datab
         status: 'completed',
         startedAt: NOW,
         outcome: 'reception',
+        note: `Asked for ${z.zelda.name.split(' ')[0]}'s X-ray`,
       },
     });
     await db.prisma.textMessage.create({
@@ -310,12 +311,13 @@ describe.each(databaseKinds())("A patient's rights: export and erasure (%s datab
     expect(record.body.booksFor).toEqual([
       { id: child.body.id, name: 'Zed Junior', guardianRelation: 'daughter of the patient' },
     ]);
-    const needles = [z.zelda.name, z.zelda.phone!, second, notes, 'daughter of the patient'];
+    const needles = [z.zelda.name, z.zelda.phone!, second, notes, 'daughter of the patient', "'s X-ray"];
     expect(await rowsMentioning(db, needles)).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^Patient\.otherPhones contains/),
         expect.stringMatching(/^Patient\.notes contains/),
         expect.stringMatching(/^Patient\.guardianRelation contains daughter/),
+        expect.stringMatching(/^Call\.note contains/),
       ]),
     );
     expect((await z.owner.get(`${z.url}/erasure`)).body).toMatchObject({ calls: 3, textMessages: 2 });

@@ -72,12 +72,12 @@ describeWith(needs.browser, 'The live screen in a real browser', () => {
     });
     const anna = await makeStaff(db.prisma, clinic.id, 'receptionist');
     const page = await signedInPage(anna);
-    await page.getByText('No calls ringing.').waitFor();
+    await page.getByText('Nobody is in the phone menu.').waitFor();
 
     await new Caller(testApp.app, other.clinic.numbers[0]!, '+447700900888').dial();
     const started = Date.now();
     await new Caller(testApp.app, clinic.numbers[0]!, '+447700900123').dial();
-    const ringing = page.getByRole('list', { name: 'Ringing calls' });
+    const ringing = page.getByRole('list', { name: 'Calls in the phone menu' });
     await ringing.getByText('Jane Doe', { exact: true }).waitFor({ timeout: 1_000 });
     expect(Date.now() - started).toBeLessThan(1_000);
     await ringing.getByText('Jane Doe: next appointment Wed 9 Jun, 10:00 with Anita Patel').waitFor();

@@ -3,19 +3,13 @@ import { api, ApiError, type Load } from '../api';
 import { useLiveEvents } from '../live/context';
 import { timeIn } from '../live/format';
 import { Loaded } from '../components/Loaded';
-import type {
-  AppointmentTypeList,
-  AppointmentTypeView,
-  ClinicSummary,
-  DiaryDay,
-  PractitionerList,
-  PractitionerView,
-} from '../../../src/contracts/api';
+import type { ClinicSummary, DiaryDay } from '../../../src/contracts/api';
 import { AppointmentPanel } from '../calendar/AppointmentPanel';
 import { BookForm, type BookingStart } from '../calendar/BookForm';
 import { Calendar, type CalendarColumn, type Drop } from '../calendar/Calendar';
 import { addDays, clockText, instantAt, wallClock, weekOf } from '../calendar/grid';
 import { dayText } from '../calendar/words';
+import { useDiarySetup } from '../calendar/useDiarySetup';
 
 type Panel =
   { kind: 'book'; start: BookingStart } | { kind: 'appointment'; id: string } | { kind: 'drop'; drop: Drop } | null;
@@ -34,8 +28,7 @@ export function Diary({ clinic }: { clinic: ClinicSummary }) {
   const [view, setView] = useState<'day' | 'week'>('day');
   const [chosen, setChosen] = useState<string[]>([]);
   const [showCancelled, setShowCancelled] = useState(false);
-  const [practitioners, setPractitioners] = useState<PractitionerView[]>([]);
-  const [types, setTypes] = useState<AppointmentTypeView[]>([]);
+  const { practitioners, types } = useDiarySetup(base);
   const [diary, setDiary] = useState<Load<DiaryDay>>({ state: 'loading' });
   const [notice, setNotice] = useState('');
   const [match, setMatch] = useState('');
@@ -52,16 +45,6 @@ export function Diary({ clinic }: { clinic: ClinicSummary }) {
     );
   }, [base, date, view, chosen, showCancelled]);
   useEffect(load, [load]);
-  useEffect(() => {
-    api<PractitionerList>('GET', `${base}/practitioners`).then(
-      (r) => setPractitioners(r.practitioners),
-      () => undefined, // the calendar still works; the pickers offer fewer names
-    );
-    api<AppointmentTypeList>('GET', `${base}/appointment-types`).then(
-      (r) => setTypes(r.appointmentTypes),
-      () => undefined,
-    );
-  }, [base]);
   useLiveEvents((e) => {
     if (e.name.startsWith('appointment.') || e.name.startsWith('closure.')) load();
     if (e.name === 'waitlist.match')

@@ -4,6 +4,7 @@ import { Loaded } from '../components/Loaded';
 import { PresenceControl } from '../components/PresenceControl';
 import { callerNames, maskNumber, timeIn, waitText } from '../live/format';
 import { useBrowserPhone } from '../live/phone';
+import { CallerCard } from '../live/CallerCard';
 import { useAnswering, useLiveEvents } from '../live/context';
 import type { LiveEvent } from '../live/socket';
 import type { CallerMatch } from '../../../src/contracts/events';
@@ -46,6 +47,8 @@ export function Live({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
   // A call-back from the queue this person is reserved for: being rung, they are put through when the patient presses 1.
   const [ringBack, setRingBack] = useState<'' | 'reserved' | 'ringing'>('');
   const [busy, setBusy] = useState('');
+  // The call whose caller's card is open (opened by hand, or by answering it).
+  const [cardFor, setCardFor] = useState<string | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const { phone, expectCall, mute, hangUp } = useBrowserPhone();
   // Callers are put through to this person only while this screen (its phone, its idle check) is open.
@@ -95,6 +98,8 @@ export function Live({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
               ...list.filter((t) => t.callId !== callId),
               { callId, caller, answeredBy: e.data.answeredBy.email },
             ]);
+            // Answered here: their card comes up at once.
+            if (e.data.answeredBy.userId === me) setCardFor(callId);
           }
           loadQueue();
           break;
@@ -224,15 +229,20 @@ export function Live({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
         <AlertsButton />
       </div>
       {problem && <p role="alert">{problem}</p>}
+      {cardFor && <CallerCard key={cardFor} clinic={clinic} callId={cardFor} onClose={() => setCardFor(null)} />}
 
-      <h2>Ringing</h2>
+      <h2>In the phone menu</h2>
+      <p className="note" id="menu-note">
+        Choosing from the menu: they can be answered once they ask for reception.
+      </p>
       {ringing.length === 0 ? (
-        <p className="empty">No calls ringing.</p>
+        <p className="empty">Nobody is in the phone menu.</p>
       ) : (
-        <ul aria-label="Ringing calls" className="cards">
+        <ul aria-label="Calls in the phone menu" aria-describedby="menu-note" className="cards">
           {ringing.map((r) => (
             <li key={r.callId} className="card-row">
-              <strong>{callerNames(r.callers, 'Unknown caller')}</strong> · {maskNumber(r.from)}
+              <strong>{callerNames(r.callers, 'Unknown caller')}</strong> · {maskNumber(r.from)}{' '}
+              <CardButton who={callerNames(r.callers, 'the caller')} onOpen={() => setCardFor(r.callId)} />
               {r.callers.map((c) =>
                 c.nextAppointment ? (
                   <div key={c.patientId} className="detail">
@@ -290,6 +300,10 @@ export function Live({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
                       <span className="wait" aria-label="Waiting for">
                         {waitText(row.caller.waitSeconds + (now - row.caller.fetchedAt) / 1000)}
                       </span>
+                      <CardButton
+                        who={callerNames(row.caller.callers, 'the caller')}
+                        onOpen={() => setCardFor(row.caller!.id)}
+                      />
                       {row.caller.queueStatus === 'claimed' ? (
                         <span className="note">Being answered…</span>
                       ) : (
@@ -315,12 +329,21 @@ export function Live({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
         <ul aria-label="Calls in progress" className="cards">
           {talking.map((t) => (
             <li key={t.callId} className="card-row">
-              {t.caller && <strong>{t.caller}</strong>} Answered by {t.answeredBy}
+              {t.caller && <strong>{t.caller}</strong>} Answered by {t.answeredBy}{' '}
+              <CardButton who={t.caller || 'the caller'} onOpen={() => setCardFor(t.callId)} />
             </li>
           ))}
         </ul>
       )}
     </section>
+  );
+}
+
+function CardButton({ who, onOpen }: { who: string; onOpen: () => void }) {
+  return (
+    <button className="secondary" onClick={onOpen} aria-label={`Open the card for ${who}`}>
+      Card
+    </button>
   );
 }
 
