@@ -97,6 +97,13 @@ export function WeeklyHours({
           onClick={() => setHours([...hours, { weekday: 1, start: '09:00', end: '17:00' }])}
         >
           Add a range
+        </button>{' '}
+        <button
+          type="button"
+          className="link"
+          onClick={() => setHours([1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '24:00' })))}
+        >
+          Every day, all day
         </button>
       </p>
       {save.done && <p role="status">{save.done}</p>}
