@@ -402,6 +402,29 @@ export interface CallNote {
   notedAt: string | null;
 }
 
+/** GET …/waitlist: who is waiting for a time, longest first. */
+export interface WaitingList {
+  waitlist: Array<{
+    id: string;
+    patientId: string;
+    typeId: string;
+    /** Any practitioner who offers the type when null. */
+    practitionerId: string | null;
+    /** The clinic's local dates, both included. */
+    fromDate: string;
+    toDate: string;
+    createdAt: string;
+    patient: { id: string; name: string; phone: string | null };
+    type: Named;
+    practitioner: Named | null;
+  }>;
+}
+
+/** POST …/waitlist/:entryId/offers: whether a text went (false: that time was offered to them before). */
+export interface WaitlistOfferSent {
+  offered: boolean;
+}
+
 /** A time a type of appointment can be booked. */
 export interface FreeSlot {
   practitionerId: string;

@@ -112,14 +112,38 @@ export async function offerFreedSlotToWaitlist(
   });
 }
 
-/** Who is waiting, longest first. */
-export function waitingList(prisma: Prisma, clinicId: string) {
-  return prisma.waitlistEntry.findMany({
+/** Who is waiting, longest first, with what for and with whom. */
+export async function waitingList(prisma: Prisma, clinicId: string) {
+  const rows = await prisma.waitlistEntry.findMany({
     where: { clinicId, resolvedAt: null },
-    include: { patient: { select: { name: true } } },
-    orderBy: { createdAt: 'asc' },
+    include: {
+      patient: { select: { id: true, name: true, phone: true } },
+      type: { select: { id: true, name: true } },
+      practitioner: { select: { id: true, name: true } },
+    },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
   });
+  return rows.map((w) => ({
+    ...w,
+    fromDate: w.fromDate.toISOString().slice(0, 10),
+    toDate: w.toDate.toISOString().slice(0, 10),
+  }));
 }
+
+/**
+ * A booking made for someone on the waiting list takes them off it in the booking's own
+ * transaction (`alongWith`): booked and off the list together, or neither. An entry that
+ * is not that patient's, or already off the list, refuses the booking.
+ */
+export const resolvingEntry =
+  (entry: { id: string; clinicId: string; patientId: string }, now: Date) =>
+  async (tx: PrismaTypes.TransactionClient): Promise<void> => {
+    const done = await tx.waitlistEntry.updateMany({
+      where: { id: entry.id, clinicId: entry.clinicId, patientId: entry.patientId, resolvedAt: null },
+      data: { resolvedAt: now },
+    });
+    if (done.count === 0) throw new NotFound("No such waiting-list entry of this patient's", 'waitlistEntryId');
+  };
 
 /** Puts a patient on the waiting list for a type (and a practitioner, or any) between two local dates. */
 export async function addToWaitingList(

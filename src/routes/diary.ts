@@ -14,19 +14,31 @@ import {
   searchPatients,
   updatePatient,
 } from '../diary/patients.js';
-import { addToWaitingList, leaveWaitingList, waitingList } from '../diary/waitlist.js';
+import { addToWaitingList, leaveWaitingList, resolvingEntry, waitingList } from '../diary/waitlist.js';
+import { offerTimeToEntry } from '../texts/waitlist-offers.js';
 import { PARTS_OF_DAY, type PartOfDay } from '../contracts/parts-of-day.js';
 import { instantSchema, localDateSchema, uuid } from '../diary/validation.js';
 import { body, ids, query } from '../http/input.js';
 import { wire } from '../http/wire.js';
-import type { DiaryDay, FreeSlots, PatientRecord, PatientSearch, PatientSummary } from '../contracts/api.js';
+import type {
+  DiaryDay,
+  FreeSlots,
+  PatientRecord,
+  PatientSearch,
+  PatientSummary,
+  WaitingList,
+  WaitlistOfferSent,
+} from '../contracts/api.js';
 
 const bookSchema = z.strictObject({
   patientId: uuid('a patient'),
   practitionerId: uuid('a practitioner'),
   typeId: uuid('an appointment type'),
   startsAt: instantSchema,
+  /** Booked for someone on the waiting list: they come off it with the booking. */
+  waitlistEntryId: uuid('a waiting-list entry').optional(),
 });
+const offerSchema = z.strictObject({ practitionerId: uuid('a practitioner'), startsAt: instantSchema });
 const moveSchema = z.strictObject({ startsAt: instantSchema, practitionerId: uuid('a practitioner').optional() });
 const partOfDay = z.enum(Object.keys(PARTS_OF_DAY) as [PartOfDay, ...PartOfDay[]], {
   error: `must be one of ${Object.keys(PARTS_OF_DAY).join(', ')}`,
@@ -120,12 +132,17 @@ export function diaryRoutes(ctx: AppContext): Router {
   // Appointments
   const appointmentOf = (req: Request) => ids(req, { appointmentId: 'appointment' }).appointmentId;
   router.post('/appointments', async (req, res) => {
-    const input = body(req, bookSchema);
-    res
-      .status(201)
-      .json(
-        await bookAppointment(ctx, { ...input, clinicId: clinicOf(req), source: 'dashboard', actor: actorOf(req) }),
-      );
+    const { waitlistEntryId, ...input } = body(req, bookSchema);
+    const booked = await bookAppointment(ctx, {
+      ...input,
+      clinicId: clinicOf(req),
+      source: 'dashboard',
+      actor: actorOf(req),
+      alongWith: waitlistEntryId
+        ? resolvingEntry({ id: waitlistEntryId, clinicId: clinicOf(req), patientId: input.patientId }, ctx.clock())
+        : undefined,
+    });
+    res.status(201).json(booked);
   });
   router.post('/appointments/:appointmentId/move', async (req, res) => {
     const id = appointmentOf(req);
@@ -176,10 +193,15 @@ export function diaryRoutes(ctx: AppContext): Router {
 
   // Waitlist
   router.get('/waitlist', async (req, res) => {
-    res.json({ waitlist: await waitingList(prisma, clinicOf(req)) });
+    res.json(wire({ waitlist: await waitingList(prisma, clinicOf(req)) }) satisfies WaitingList);
   });
   router.post('/waitlist', async (req, res) => {
     res.status(201).json(await addToWaitingList(prisma, clinicOf(req), body(req, waitlistSchema)));
+  });
+  router.post('/waitlist/:entryId/offers', async (req, res) => {
+    const { entryId } = ids(req, { entryId: 'waitlist entry' });
+    const slot = body(req, offerSchema);
+    res.status(201).json((await offerTimeToEntry(ctx, clinicOf(req), entryId, slot)) satisfies WaitlistOfferSent);
   });
   router.delete('/waitlist/:entryId', async (req, res) => {
     await leaveWaitingList(prisma, clinicOf(req), ids(req, { entryId: 'waitlist entry' }).entryId, ctx.clock());

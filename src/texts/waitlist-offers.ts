@@ -4,7 +4,9 @@
 import { isE164 } from '../core/validation.js';
 import twilio from 'twilio';
 import type { Services } from '../core/services.js';
+import { nextFreeSlots } from '../diary/availability.js';
 import { bookAppointment, type DiaryDeps, SlotTakenError } from '../diary/booking.js';
+import { Conflict, NotFound } from '../core/errors.js';
 import type { FreedTime, WaitlistCandidate } from '../diary/waitlist.js';
 import { textDateTime } from './appointment-texts.js';
 import { queueText } from './texts.js';
@@ -54,6 +56,60 @@ export async function offerByText(
       });
     });
   }
+}
+
+/**
+ * The desk offers one person on the waiting list a time it found for them: texted as a
+ * freed time would be (the first YES books it). The time must be free now, for their
+ * type, with a practitioner who offers it.
+ */
+export async function offerTimeToEntry(
+  deps: Pick<Services, 'db' | 'clock'>,
+  clinicId: string,
+  entryId: string,
+  slot: { practitionerId: string; startsAt: Date },
+): Promise<{ offered: boolean }> {
+  const { prisma } = deps.db;
+  const [clinic, entry] = await Promise.all([
+    prisma.clinic.findUniqueOrThrow({ where: { id: clinicId }, select: { textMessages: true } }),
+    prisma.waitlistEntry.findFirst({
+      where: { id: entryId, clinicId, resolvedAt: null },
+      include: {
+        patient: { select: { phone: true } },
+        type: { select: { durationMinutes: true, bufferAfterMinutes: true } },
+      },
+    }),
+  ]);
+  if (!entry) throw new NotFound('No such waiting-list entry');
+  if (!clinic.textMessages) throw new Conflict('texts_off', 'This clinic does not send texts: ring them instead.');
+  if (!entry.patient.phone) throw new Conflict('no_number', 'This patient has no number to text: ring them instead.');
+  const free = await nextFreeSlots(prisma, {
+    clinicId,
+    typeId: entry.typeId,
+    practitionerId: slot.practitionerId,
+    limit: 1,
+    after: slot.startsAt,
+    before: new Date(slot.startsAt.getTime() + 1),
+    applyNotice: false,
+    now: deps.clock(),
+  });
+  if (free.length === 0) throw new Conflict('slot_taken', 'That time is no longer free.', 'startsAt');
+  const before = await prisma.waitlistOffer.count({ where: { waitlistEntryId: entry.id } });
+  await offerByText(
+    deps,
+    clinicId,
+    {
+      practitionerId: slot.practitionerId,
+      typeId: entry.typeId,
+      startsAt: slot.startsAt,
+      blockedUntil: new Date(
+        slot.startsAt.getTime() + (entry.type.durationMinutes + entry.type.bufferAfterMinutes) * 60_000,
+      ),
+    },
+    [entry],
+  );
+  // Offered before (the same time twice): not texted again.
+  return { offered: (await prisma.waitlistOffer.count({ where: { waitlistEntryId: entry.id } })) > before };
 }
 
 /** Messaging TwiML: the reply to send, or none. */

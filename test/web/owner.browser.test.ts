@@ -46,7 +46,7 @@ describeWith(needs.browser, "The owner's screens in a real browser", () => {
   it('a receptionist sees no owner screens, not even at their addresses', async () => {
     const { desk, owner } = await clinicWithStaff();
     const page = await dashboard.signedInPage(desk);
-    expect(await tabs(page)).toEqual(['Live', 'Diary', 'Patients', 'Calls']);
+    expect(await tabs(page)).toEqual(['Live', 'Diary', 'Patients', 'Waiting list', 'Calls']);
     for (const path of ['/settings', '/staff', '/statistics', '/audit']) {
       await page.goto(dashboard.base + path);
       await page.getByRole('region', { name: 'Live' }).waitFor();
@@ -57,6 +57,7 @@ describeWith(needs.browser, "The owner's screens in a real browser", () => {
       'Live',
       'Diary',
       'Patients',
+      'Waiting list',
       'Calls',
       'Statistics',
       'Settings',
@@ -291,7 +292,7 @@ describeWith(needs.browser, "The owner's screens in a real browser", () => {
     await form.getByLabel('The same again').fill('a long enough password');
     await form.getByRole('button', { name: 'Create my account and join' }).click();
     await newcomer.getByRole('region', { name: 'Live' }).waitFor();
-    expect(await tabs(newcomer)).toEqual(['Live', 'Diary', 'Patients', 'Calls']);
+    expect(await tabs(newcomer)).toEqual(['Live', 'Diary', 'Patients', 'Waiting list', 'Calls']);
     await newcomer.close();
     await page.reload();
     await page.getByRole('table', { name: 'Staff list' }).getByText('new.starter@clinic.test').waitFor();

@@ -5,8 +5,7 @@
 import { useState } from 'react';
 import { api } from '../api';
 import type { AppointmentTypeView, PatientSummary, PractitionerView } from '../../../src/contracts/api';
-import { PatientFinder } from '../patients/PatientFinder';
-import { PatientForm } from '../patients/PatientForm';
+import { PatientChoice } from '../patients/PatientChoice';
 import { SlotPicker } from './SlotPicker';
 import { type When, WhenFields } from './WhenFields';
 
@@ -35,8 +34,6 @@ export function BookForm(props: {
 }) {
   const { start } = props;
   const [patient, setPatient] = useState<PatientSummary | null>(props.patient ?? null);
-  /** Registering someone nobody matched: what was searched for. */
-  const [creating, setCreating] = useState<string | null>(null);
   const [when, setWhen] = useState<When>({
     practitionerId: start.practitionerId ?? '',
     date: start.date,
@@ -54,26 +51,7 @@ export function BookForm(props: {
     <div className="panel" role="region" aria-label="Book an appointment">
       <h2>Book an appointment</h2>
       {start.gapText && inGap && <p>{start.gapText}</p>}
-      {patient ? (
-        <p>
-          For <strong>{patient.name}</strong>{' '}
-          <button className="link" onClick={() => setPatient(null)}>
-            Change patient
-          </button>
-        </p>
-      ) : creating !== null ? (
-        <PatientForm
-          base={props.base}
-          start={/\d{5,}/.test(creating.replace(/\D/g, '')) ? { phones: [creating] } : { name: creating }}
-          onSaved={(p) => {
-            setPatient(p);
-            setCreating(null);
-          }}
-          onCancel={() => setCreating(null)}
-        />
-      ) : (
-        <PatientFinder base={props.base} onFound={setPatient} onNobody={setCreating} />
-      )}
+      <PatientChoice base={props.base} patient={patient} onChange={setPatient} />
       <div className="row">
         <label>
           Appointment type

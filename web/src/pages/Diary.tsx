@@ -3,7 +3,9 @@ import { api, ApiError, type Load } from '../api';
 import { useLiveEvents } from '../live/context';
 import { timeIn } from '../live/format';
 import { Loaded } from '../components/Loaded';
-import type { ClinicSummary, DiaryDay } from '../../../src/contracts/api';
+import { useSubmit } from '../components/useSubmit';
+import type { ClinicSummary, DiaryDay, WaitlistOfferSent } from '../../../src/contracts/api';
+import type { EventPayloads } from '../../../src/contracts/events';
 import { AppointmentPanel } from '../calendar/AppointmentPanel';
 import { BookForm, type BookingStart } from '../calendar/BookForm';
 import { Calendar, type CalendarColumn, type Drop } from '../calendar/Calendar';
@@ -31,7 +33,7 @@ export function Diary({ clinic }: { clinic: ClinicSummary }) {
   const { practitioners, types } = useDiarySetup(base);
   const [diary, setDiary] = useState<Load<DiaryDay>>({ state: 'loading' });
   const [notice, setNotice] = useState('');
-  const [match, setMatch] = useState('');
+  const [match, setMatch] = useState<WaitlistMatch | null>(null);
   const [panel, setPanel] = useState<Panel>(null);
 
   const load = useCallback(() => {
@@ -47,10 +49,7 @@ export function Diary({ clinic }: { clinic: ClinicSummary }) {
   useEffect(load, [load]);
   useLiveEvents((e) => {
     if (e.name.startsWith('appointment.') || e.name.startsWith('closure.')) load();
-    if (e.name === 'waitlist.match')
-      setMatch(
-        `A freed time fits ${e.data.patientName} on the waiting list: ${timeIn(e.data.slot.startsAt, zone, clinic.locale)}.`,
-      );
+    if (e.name === 'waitlist.match') setMatch(e.data);
   }, load);
 
   const nameOf = useCallback(
@@ -79,7 +78,7 @@ export function Diary({ clinic }: { clinic: ClinicSummary }) {
 
   const done = (text: string) => {
     setNotice(text);
-    setMatch('');
+    setMatch(null);
     setPanel(null);
     load();
   };
@@ -158,7 +157,18 @@ export function Diary({ clinic }: { clinic: ClinicSummary }) {
         )}
       </div>
       {notice && <p role="status">{notice}</p>}
-      {match && <p role="status">{match}</p>}
+      {match && (
+        <MatchOffer
+          base={base}
+          match={match}
+          clinic={clinic}
+          onDone={(text) => {
+            setMatch(null);
+            setNotice(text);
+            load();
+          }}
+        />
+      )}
       <div className="diary-body">
         <Loaded load={diary} loading="Loading the diary…" retry={load}>
           {(value) => (
@@ -278,6 +288,69 @@ function DropConfirm(props: {
         </button>
         <button className="link" onClick={props.onClose}>
           Keep it where it was
+        </button>
+      </div>
+    </div>
+  );
+}
+
+type WaitlistMatch = EventPayloads['waitlist.match'];
+
+/** A freed time fits someone on the waiting list: book it for them in one click, or text them the offer. */
+function MatchOffer(props: {
+  base: string;
+  match: WaitlistMatch;
+  clinic: ClinicSummary;
+  onDone: (text: string) => void;
+}) {
+  const { match, base } = props;
+  const { busy, error, run } = useSubmit();
+  const when = timeIn(match.slot.startsAt, props.clinic.timeZone, props.clinic.locale);
+  return (
+    <div className="panel" role="region" aria-label="A freed time fits someone waiting">
+      <p>
+        A freed time fits <strong>{match.patientName}</strong> on the waiting list: {when}.
+      </p>
+      {error && <p role="alert">{error}</p>}
+      <div className="row">
+        <button
+          disabled={busy}
+          onClick={() =>
+            run(async () => {
+              await api('POST', `${base}/appointments`, {
+                patientId: match.patientId,
+                practitionerId: match.slot.practitionerId,
+                typeId: match.slot.typeId,
+                startsAt: match.slot.startsAt,
+                waitlistEntryId: match.waitlistEntryId,
+              });
+              props.onDone(`Booked ${match.patientName} for ${when}; they are off the waiting list.`);
+            })
+          }
+        >
+          Book it for {match.patientName}
+        </button>
+        <button
+          className="secondary"
+          disabled={busy}
+          onClick={() =>
+            run(async () => {
+              const sent = await api<WaitlistOfferSent>('POST', `${base}/waitlist/${match.waitlistEntryId}/offers`, {
+                practitionerId: match.slot.practitionerId,
+                startsAt: match.slot.startsAt,
+              });
+              props.onDone(
+                sent.offered
+                  ? `Texted ${match.patientName} the offer of ${when}.`
+                  : `${match.patientName} has been texted this offer already.`,
+              );
+            })
+          }
+        >
+          Text them the offer
+        </button>
+        <button className="link" onClick={() => props.onDone('')}>
+          Not now
         </button>
       </div>
     </div>

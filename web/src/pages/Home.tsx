@@ -9,6 +9,7 @@ import { Diary } from './Diary';
 import { Live } from './Live';
 import { Patients } from './Patients';
 import { Simulator } from './Simulator';
+import { WaitingList } from './WaitingList';
 
 const OwnerScreens = lazy(() => import('./owner/OwnerScreens'));
 
@@ -16,6 +17,7 @@ const SCREENS = [
   { path: '/', label: 'Live', owner: false },
   { path: '/diary', label: 'Diary', owner: false },
   { path: '/patients', label: 'Patients', owner: false },
+  { path: '/waiting-list', label: 'Waiting list', owner: false },
   { path: '/calls', label: 'Calls', owner: false },
   { path: '/simulator', label: 'Phone simulator', owner: false, simulator: true },
   { path: '/statistics', label: 'Statistics', owner: true },
@@ -136,6 +138,7 @@ export function Home({ session, onSignedOut }: { session: SessionInfo; onSignedO
               {screen.path === '/' && <Live clinic={detail.clinic} me={session.user?.id} />}
               {screen.path === '/diary' && <Diary clinic={detail.clinic} />}
               {screen.path === '/patients' && <Patients clinic={detail.clinic} />}
+              {screen.path === '/waiting-list' && <WaitingList clinic={detail.clinic} />}
               {screen.path === '/calls' && <Calls clinic={detail.clinic} />}
               {screen.path === '/simulator' && <Simulator clinic={detail.clinic} />}
               {screen.owner && (

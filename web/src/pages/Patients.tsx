@@ -1,7 +1,7 @@
 import { type FormEvent, lazy, Suspense, useState } from 'react';
 import { api, ApiError, type Load } from '../api';
 import type { ClinicSummary, PatientRecord, PatientSearch, PatientSummary } from '../../../src/contracts/api';
-import { PatientForm } from '../patients/PatientForm';
+import { PatientForm, startFrom } from '../patients/PatientForm';
 import { PatientRecordView } from '../patients/PatientRecordView';
 
 // Owners only, so in the owners' chunk.
@@ -40,10 +40,6 @@ export function Patients({ clinic }: { clinic: ClinicSummary }) {
       setDetail({ state: 'error', message: (err as ApiError).message });
     }
   }
-
-  /** A search that looks like a number starts the new patient with it; otherwise with the name. */
-  const startFrom = (q: string): Partial<PatientSummary> =>
-    /\d{5,}/.test(q.replace(/\D/g, '')) ? { phones: [q] } : { name: q };
 
   return (
     <section aria-label="Patients">

@@ -25,6 +25,10 @@ export const draftOf = (p?: Partial<PatientSummary>): PatientDraft => ({
   guardianRelation: p?.guardianRelation ?? '',
 });
 
+/** What was searched for, as a new patient's first details: a number when it looks like one, else the name. */
+export const startFrom = (query: string): Partial<PatientSummary> =>
+  /\d{5,}/.test(query.replace(/\D/g, '')) ? { phones: [query] } : { name: query };
+
 export function PatientForm(props: {
   base: string;
   /** Editing this patient; a new one when absent. */
