@@ -216,7 +216,19 @@ export interface CallBackEntry {
   } | null;
   /** The latest message left on any of its calls. */
   voicemail: { id: string; status: string; durationSeconds: number | null } | null;
-  done: { at: string; by: string | null; email: string | null } | null;
+  /** Closed: when, by whom, why (rung_back, by_hand, cancelled_by_patient, or the desk's reason). */
+  done: { at: string; by: string | null; email: string | null; because: string | null } | null;
+  /** Who at the desk is working it. */
+  assignedTo: { userId: string; email: string | null } | null;
+  /** Every try at ringing back, the dialler's and those logged by hand, oldest first. */
+  tries: Array<{
+    id: string;
+    at: string;
+    result: string | null;
+    note: string | null;
+    byHand: boolean;
+    email: string | null;
+  }>;
 }
 
 /** GET …/call-backs. */

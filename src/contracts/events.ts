@@ -18,6 +18,17 @@ export interface CallerMatch {
   nextAppointment: { startsAt: string; practitionerName: string } | null;
 }
 
+/** Why a call-back was closed: by the dialler, by the patient, or by the desk (with its reason). */
+export type CallBackClosedBecause =
+  | 'rung_back'
+  | 'by_hand'
+  | 'cancelled_by_patient'
+  | 'spoke_to_them'
+  | 'left_message'
+  | 'not_needed'
+  | 'wrong_number'
+  | 'could_not_reach';
+
 export interface EventPayloads {
   'call.ringing': { callId: string; callSid: string; from: string; callers: CallerMatch[] };
   'call.queued': { callId: string; callSid: string; from: string; position: number; waitSeconds: number };
@@ -49,8 +60,10 @@ export interface EventPayloads {
     callId: string;
     doneBy: string | null;
     doneAt: string;
-    because: 'rung_back' | 'by_hand' | 'cancelled_by_patient';
+    because: CallBackClosedBecause;
   };
+  /** Someone at the desk took a call-back to work, let it go, or logged a try at it: the list changed. */
+  'callback.worked': { callBackId: string };
   'staff.presence': { userId: string; email: string; available: boolean };
   /** The phone simulator put a caller through to a browser identity (as Twilio rings the Voice SDK). */
   'simulator.browser_ringing': { callSid: string; identity: string };

@@ -11,6 +11,7 @@ import { callOffMissedCallText, queueMissedCallText } from '../texts/texts.js';
 import { NotFound } from '../core/errors.js';
 import type { CallBackEntry } from '../contracts/api.js';
 import { namesOnNumbers } from '../diary/patients.js';
+import type { CallBackClosedBecause } from '../contracts/events.js';
 
 export type CallBackDeps = Pick<Services, 'db' | 'events' | 'clock'>;
 type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
@@ -333,6 +334,12 @@ export async function listCallBacks(prisma: Prisma, clinicId: string, open: bool
       joinedQueueAt: true,
       ringState: true,
       attemptsMade: true,
+      assignedTo: true,
+      closedBecause: true,
+      attempts: {
+        orderBy: { startedAt: 'asc' },
+        select: { id: true, startedAt: true, result: true, note: true, staffId: true, callSid: true },
+      },
       call: { select: { id: true, startedAt: true } },
       calls: {
         orderBy: { startedAt: 'asc' },
@@ -353,7 +360,15 @@ export async function listCallBacks(prisma: Prisma, clinicId: string, open: bool
   });
   const [staff, namesOn] = await Promise.all([
     prisma.user.findMany({
-      where: { id: { in: rows.flatMap((r) => (r.doneBy ? [r.doneBy] : [])) } },
+      where: {
+        id: {
+          in: rows.flatMap((r) => [
+            ...(r.doneBy ? [r.doneBy] : []),
+            ...(r.assignedTo ? [r.assignedTo] : []),
+            ...r.attempts.flatMap((a) => (a.staffId ? [a.staffId] : [])),
+          ]),
+        },
+      },
       select: { id: true, email: true },
     }),
     // Who the number belongs to, so the desk knows whom it is ringing back (a family may share one).
@@ -396,8 +411,23 @@ export async function listCallBacks(prisma: Prisma, clinicId: string, open: bool
         : null,
       voicemail: latest ? { id: latest.id, status: latest.status, durationSeconds: latest.durationSeconds } : null,
       done: r.doneAt
-        ? { at: r.doneAt.toISOString(), by: r.doneBy, email: r.doneBy ? (emails.get(r.doneBy) ?? null) : null }
+        ? {
+            at: r.doneAt.toISOString(),
+            by: r.doneBy,
+            email: r.doneBy ? (emails.get(r.doneBy) ?? null) : null,
+            because: r.closedBecause,
+          }
         : null,
+      assignedTo: r.assignedTo ? { userId: r.assignedTo, email: emails.get(r.assignedTo) ?? null } : null,
+      // Every try, the dialler's and the desk's, oldest first.
+      tries: r.attempts.map((a) => ({
+        id: a.id,
+        at: a.startedAt.toISOString(),
+        result: a.result,
+        note: a.note,
+        byHand: a.callSid === null && a.staffId !== null,
+        email: a.staffId ? (emails.get(a.staffId) ?? null) : null,
+      })),
     };
   });
 }
@@ -410,7 +440,7 @@ export async function listCallBacks(prisma: Prisma, clinicId: string, open: bool
 async function closeCallBack(
   deps: CallBackDeps,
   entry: { id: string; clinicId: string },
-  close: { by: string | null; because: 'by_hand' | 'cancelled_by_patient' },
+  close: { by: string | null; because: Exclude<CallBackClosedBecause, 'rung_back'> },
 ): Promise<boolean> {
   const now = deps.clock();
   const before = await deps.db.prisma.callBack.findUnique({
@@ -447,12 +477,29 @@ async function closeCallBack(
 }
 
 /** Marks a caller called back by hand: a call-back from the queue is not rung again. */
-export async function markCalledBack(deps: CallBackDeps, clinicId: string, callBackId: string, userId: string) {
+export async function markCalledBack(
+  deps: CallBackDeps,
+  clinicId: string,
+  callBackId: string,
+  userId: string,
+  because: DeskCloseReason = 'by_hand',
+) {
   const entry = await deps.db.prisma.callBack.findFirst({ where: { id: callBackId, clinicId } });
   if (!entry) throw new NotFound('No such call-back');
-  await closeCallBack(deps, entry, { by: userId, because: 'by_hand' });
+  await closeCallBack(deps, entry, { by: userId, because });
   return entry;
 }
+
+/** The reasons the desk closes a call-back with ("by_hand": just done). */
+export const DESK_CLOSE_REASONS = [
+  'by_hand',
+  'spoke_to_them',
+  'left_message',
+  'not_needed',
+  'wrong_number',
+  'could_not_reach',
+] as const satisfies readonly CallBackClosedBecause[];
+export type DeskCloseReason = (typeof DESK_CLOSE_REASONS)[number];
 
 /**
  * The patient cancelled the call-back they asked for from the queue (a key when ringing

@@ -1,11 +1,12 @@
 // The reception API: presence and the voice token (per person), the queue,
 // answering and the call-back list (per clinic).
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { actorOf, requireSignedIn } from '../http/auth.js';
 import type { AppContext } from '../main/context.js';
 import { answerCaller, voiceToken } from '../reception/answering.js';
-import { listCallBacks, markCalledBack } from '../reception/call-backs.js';
+import { DESK_CLOSE_REASONS, listCallBacks, markCalledBack } from '../reception/call-backs.js';
+import { assignCallBack, DESK_TRY_RESULTS, logCallBackTry } from '../reception/call-back-desk.js';
 import { callerCard, noteCall } from '../reception/caller-card.js';
 import { changePresence, isAvailable } from '../reception/presence.js';
 import { listQueue } from '../reception/queue-list.js';
@@ -77,8 +78,34 @@ export function receptionRoutes(ctx: AppContext): Router {
   });
   router.post('/call-backs/:callBackId/done', async (req, res) => {
     const { callBackId: id } = ids(req, { callBackId: 'call-back' });
-    const entry = await markCalledBack(ctx, req.membership!.clinicId, id, req.session!.user.id);
+    const { reason } = body(
+      req,
+      z.strictObject({
+        reason: z.enum(DESK_CLOSE_REASONS, { error: `must be one of ${DESK_CLOSE_REASONS.join(', ')}` }).optional(),
+      }),
+    );
+    const entry = await markCalledBack(ctx, req.membership!.clinicId, id, req.session!.user.id, reason);
     res.json({ id: entry.id, doneAt: entry.doneAt, doneBy: entry.doneBy });
+  });
+  const desk = (req: Request) => ({ clinicId: req.membership!.clinicId, userId: req.session!.user.id });
+  router.put('/call-backs/:callBackId/assignee', async (req, res) => {
+    const { callBackId: id } = ids(req, { callBackId: 'call-back' });
+    const { userId } = body(
+      req,
+      z.strictObject({ userId: z.uuid({ error: 'must be a staff id or null' }).nullable() }),
+    );
+    res.json(await assignCallBack(ctx, desk(req), id, userId));
+  });
+  router.post('/call-backs/:callBackId/attempts', async (req, res) => {
+    const { callBackId: id } = ids(req, { callBackId: 'call-back' });
+    const input = body(
+      req,
+      z.strictObject({
+        result: z.enum(DESK_TRY_RESULTS, { error: `must be one of ${DESK_TRY_RESULTS.join(', ')}` }),
+        note: z.string().trim().max(500, 'must be at most 500 characters').nullable().optional(),
+      }),
+    );
+    res.status(201).json(await logCallBackTry(ctx, desk(req), id, input));
   });
   return router;
 }

@@ -4,6 +4,7 @@ import { useLiveEvents } from '../live/context';
 import { callBackStory, callerNames, maskNumber, timeIn } from '../live/format';
 import { Loaded } from '../components/Loaded';
 import { RecordingPlayer } from '../components/RecordingPlayer';
+import { CallBackWork } from '../calls/CallBackWork';
 import type {
   CallBackEntry,
   CallBackList,
@@ -28,7 +29,7 @@ const OUTCOMES = [
 ];
 
 /** The call-back list, then the call log with filters, paging, CSV export and each call's timeline. */
-export function Calls({ clinic }: { clinic: ClinicSummary }) {
+export function Calls({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
   const base = `/api/clinics/${clinic.id}`;
   const [filters, setFilters] = useState({ from: '', to: '', outcome: '' });
   const [calls, setCalls] = useState<Load<{ rows: CallLogRow[]; next: string | null }>>({ state: 'loading' });
@@ -54,7 +55,7 @@ export function Calls({ clinic }: { clinic: ClinicSummary }) {
   useEffect(loadCallBacks, [loadCallBacks]);
   useLiveEvents(
     (e) => {
-      if (['voicemail.new', 'callback.added', 'callback.done'].includes(e.name)) loadCallBacks();
+      if (['voicemail.new', 'callback.added', 'callback.done', 'callback.worked'].includes(e.name)) loadCallBacks();
       if (e.name === 'call.ended') loadCalls();
     },
     () => {
@@ -67,15 +68,6 @@ export function Calls({ clinic }: { clinic: ClinicSummary }) {
     if (calls.state !== 'ready' || !calls.value.next) return;
     const r = await api<CallLogPage>('GET', `${base}/calls?${query({ limit: '50', cursor: calls.value.next })}`);
     setCalls({ state: 'ready', value: { rows: [...calls.value.rows, ...r.calls], next: r.nextCursor } });
-  }
-
-  async function done(cb: CallBackEntry) {
-    try {
-      await api('POST', `${base}/call-backs/${cb.id}/done`, {});
-      loadCallBacks();
-    } catch (err) {
-      setProblem((err as ApiError).message);
-    }
   }
 
   const openTimeline = (callId: string) =>
@@ -114,7 +106,14 @@ export function Calls({ clinic }: { clinic: ClinicSummary }) {
                       : callBackStory(cb.calls)}
                   </span>
                   <span className="note">{when(cb.createdAt)}</span>
-                  <button onClick={() => done(cb)}>Mark called back</button>
+                  <CallBackWork
+                    base={base}
+                    entry={cb}
+                    me={me}
+                    who={callerNames(cb.callers, cb.fromNumber)}
+                    when={when}
+                    onChanged={loadCallBacks}
+                  />
                 </li>
               ))}
             </ul>

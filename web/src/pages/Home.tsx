@@ -139,7 +139,7 @@ export function Home({ session, onSignedOut }: { session: SessionInfo; onSignedO
               {screen.path === '/diary' && <Diary clinic={detail.clinic} />}
               {screen.path === '/patients' && <Patients clinic={detail.clinic} />}
               {screen.path === '/waiting-list' && <WaitingList clinic={detail.clinic} />}
-              {screen.path === '/calls' && <Calls clinic={detail.clinic} />}
+              {screen.path === '/calls' && <Calls clinic={detail.clinic} me={session.user?.id} />}
               {screen.path === '/simulator' && <Simulator clinic={detail.clinic} />}
               {screen.owner && (
                 <Suspense fallback={<p role="status">Loading…</p>}>

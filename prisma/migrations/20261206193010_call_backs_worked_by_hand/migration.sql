@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "CallBack" ADD COLUMN     "assignedAt" TIMESTAMP(3),
+ADD COLUMN     "assignedTo" UUID;
