@@ -194,6 +194,7 @@ export async function callTimeline(prisma: Prisma, clinicId: string, callId: str
           legalHold: true,
           holdReason: true,
           createdAt: true,
+          transcriptStatus: true,
         },
         orderBy: { createdAt: 'asc' },
       },

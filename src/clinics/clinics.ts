@@ -38,6 +38,7 @@ const clinicView = {
   callLogRetentionDays: true,
   auditRetentionDays: true,
   receptionistsHearRecordings: true,
+  transcribeVoicemails: true,
   createdAt: true,
   numbers: { select: { e164: true }, orderBy: { e164: 'asc' } },
 } as const;
@@ -111,6 +112,7 @@ export type ClinicSettings = Partial<
     callLogRetentionDays: number;
     auditRetentionDays: number;
     receptionistsHearRecordings: boolean;
+    transcribeVoicemails: boolean;
   }
 >;
 

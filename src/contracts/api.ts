@@ -87,6 +87,8 @@ export interface ClinicSettings extends ClinicSummary {
   callLogRetentionDays: number;
   auditRetentionDays: number;
   receptionistsHearRecordings: boolean;
+  /** Voicemails of 2 s to 2 min are transcribed by Twilio (a paid feature of Twilio's). */
+  transcribeVoicemails: boolean;
   createdAt: string;
   numbers: string[];
 }
@@ -214,8 +216,8 @@ export interface CallBackEntry {
     state: string | null;
     attempts: number;
   } | null;
-  /** The latest message left on any of its calls. */
-  voicemail: { id: string; status: string; durationSeconds: number | null } | null;
+  /** The latest message left on any of its calls; its transcript is read through …/recordings/:id/transcript. */
+  voicemail: { id: string; status: string; durationSeconds: number | null; transcriptStatus: string | null } | null;
   /** Closed: when, by whom, why (rung_back, by_hand, cancelled_by_patient, or the desk's reason). */
   done: { at: string; by: string | null; email: string | null; because: string | null } | null;
   /** Who at the desk is working it. */
@@ -276,6 +278,20 @@ export interface CallRecording {
   legalHold: boolean;
   holdReason: string | null;
   createdAt: string;
+  /** A voicemail's transcript: null (none asked for), awaited, completed, failed, timed_out or out_of_range. */
+  transcriptStatus: string | null;
+}
+
+/**
+ * GET …/recordings/:recordingId/transcript: what Twilio made of a voicemail. `text` only
+ * when `status` is completed (empty when Twilio heard no words); reading it is audited.
+ */
+export interface RecordingTranscript {
+  recordingId: string;
+  status: string | null;
+  text: string | null;
+  /** The message's length, to say why one too short or too long has none. */
+  durationSeconds: number | null;
 }
 
 /** GET …/calls/:callId: the call, what happened on it, its recordings. */
@@ -699,6 +715,7 @@ export interface RetentionPanel {
   callLogRetentionDays: number;
   auditRetentionDays: number;
   receptionistsHearRecordings: boolean;
+  transcribeVoicemails: boolean;
   nextRunAt: string;
   /** counts is the purge's audit details: what it destroyed, by kind. */
   lastRun: { at: string; counts: JsonValue | null } | null;

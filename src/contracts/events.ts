@@ -41,6 +41,15 @@ export interface EventPayloads {
     kind: 'call' | 'voicemail';
     durationSeconds: number | null;
   };
+  /**
+   * A voicemail's transcript is settled: `completed` (the text is read through the
+   * recording's transcript route, audited), `failed`, or `timed_out` (none came in time).
+   */
+  'recording.transcribed': {
+    recordingId: string;
+    callId: string;
+    status: 'completed' | 'failed' | 'timed_out' | 'out_of_range';
+  };
   /** A call went on the call-back list: a new entry, or `joined` the open one for its number. */
   'callback.added': {
     callBackId: string;

@@ -5,6 +5,7 @@ import { seal } from '../recordings/crypto.js';
 import { clinicDataKey } from '../recordings/keys.js';
 import { silentMp3 } from '../recordings/silence.js';
 import type { RecordingStorage } from '../recordings/storage.js';
+import { sealTranscript } from '../recordings/transcripts.js';
 import { createClinic } from '../clinics/clinics.js';
 import { seedDemoData } from './demo-data.js';
 
@@ -58,10 +59,20 @@ export async function seedDemoClinicIfEmpty(
   return { clinicName: clinic.name, owner, receptionist };
 }
 
+/** What the demo's callers said in their messages (their transcripts, as Twilio would write them). */
+const DEMO_MESSAGES = [
+  'Hello, I am calling about my appointment on Thursday. Could you ring me back please? Thank you.',
+  'Hi, it is about a repeat prescription. Please call me back when you can.',
+  'Hello, I need to move my check-up next week. Mornings are best for me. Thanks.',
+  'Hi, just ringing to ask whether you have anything earlier this week. Please call back.',
+  'Hello, I think I left my glasses at the clinic this morning. Could someone give me a ring?',
+];
+
 /**
  * The demo's voicemails get a few seconds of silent audio, encrypted with the
  * clinic's key and stored as any fetched recording, so the call-back list's players
- * play. Files first, rows after: a crash between leaves only unreferenced files.
+ * play, and a transcript sealed the same way. Files first, rows after: a crash
+ * between leaves only unreferenced files.
  */
 async function giveVoicemailsAudio(prisma: Prisma, clinicId: string, audio: DemoAudio): Promise<void> {
   const calls = await prisma.call.findMany({
@@ -71,7 +82,8 @@ async function giveVoicemailsAudio(prisma: Prisma, clinicId: string, audio: Demo
   const key = await clinicDataKey(prisma, audio.masterKey, clinicId);
   const rows = [];
   for (const call of calls) {
-    const seconds = 6 + (parseInt(call.callSid.slice(2, 6), 16) % 30);
+    const n = parseInt(call.callSid.slice(2, 6), 16);
+    const seconds = 6 + (n % 30);
     const mp3 = silentMp3(seconds);
     const id = randomUUID();
     await audio.storage.put(id, seal(key, mp3, id));
@@ -87,6 +99,10 @@ async function giveVoicemailsAudio(prisma: Prisma, clinicId: string, audio: Demo
       sizeBytes: mp3.length,
       storedAt: at,
       deletedAtTwilio: at,
+      transcriptStatus: 'completed',
+      transcriptionSid: `TR${call.callSid.slice(2)}`,
+      transcript: new Uint8Array(sealTranscript(key, DEMO_MESSAGES[n % DEMO_MESSAGES.length]!, id)),
+      transcriptionDeletedAtTwilio: at,
       createdAt: at,
     });
   }

@@ -7,10 +7,16 @@ import { type EnqueueOptions, enqueueJob, type JobHandler } from './runner.js';
 export interface JobPayloads {
   /** Sends one queued text (TextMessage row) through Twilio. */
   'text.send': { messageId: string };
-  /** Brings a recording home from Twilio, encrypted, then deletes Twilio's copy. */
+  /**
+   * Brings a recording home from Twilio, encrypted, then deletes Twilio's copies — for a
+   * voicemail being transcribed, once its transcript is in or the wait for it is over.
+   */
   'recording.fetch': { recordingId: string };
-  /** After an erasure or a closure: Twilio's copy of a recording whose row is gone. */
-  'recording.delete-at-twilio': { recordingSid: string };
+  /**
+   * After an erasure or a closure: Twilio's copies of a recording whose row is gone — a
+   * known transcription, those Twilio holds under it (when `transcribed`), the recording.
+   */
+  'recording.delete-at-twilio': { recordingSid: string; transcribed?: boolean; transcriptionSid?: string };
   /** A cancellation or move freed a time: the people waiting for one are offered it. */
   'waitlist.offer-freed-time': {
     clinicId: string;

@@ -1,13 +1,16 @@
 // The clinic's own copy of everything it holds, as a zip: clinic.json with every
-// table, and a CSV per table. Read and compressed a page at a time and sent as it is
-// made, so a large clinic's export never holds the database (in-process, for the
-// embedded one) or the event loop for long, nor needs the whole clinic in memory.
+// table (voicemails' transcripts as text), and a CSV per table. Read and compressed a
+// page at a time and sent as it is made, so a large clinic's export never holds the
+// database (in-process, for the embedded one) or the event loop for long, nor needs
+// the whole clinic in memory.
 import { strToU8, Zip, ZipDeflate } from 'fflate';
 import { type Actor, recordAudit } from '../core/audit.js';
 import { toCsv } from '../core/csv.js';
 import { breathe } from '../db/breathe.js';
 import type { Prisma } from '../db/database.js';
 import { inPages } from '../db/pages.js';
+import { clinicDataKey } from '../recordings/keys.js';
+import { openTranscript } from '../recordings/transcripts.js';
 
 type Row = Record<string, unknown>;
 const FASTEST = { level: 1 } as const;
@@ -50,8 +53,21 @@ async function* whole(read: Promise<Row[]>): AsyncGenerator<Row[]> {
   yield rows;
 }
 
+/** Recordings with their voicemails' transcripts as text (sealed in the database with the clinic's key). */
+async function* withTranscripts(pages: AsyncGenerator<Row[]>, key: () => Promise<Buffer>): AsyncGenerator<Row[]> {
+  for await (const rows of pages) {
+    const opened: Row[] = [];
+    for (const { transcript, ...row } of rows)
+      opened.push({
+        ...row,
+        transcript: transcript ? openTranscript(await key(), transcript as Uint8Array, String(row.id)) : null,
+      });
+    yield opened;
+  }
+}
+
 /** The clinic's tables, in the order the export writes them (secrets and audio bytes left out). */
-function tablesOf(prisma: Prisma, clinicId: string): Array<[string, () => AsyncGenerator<Row[]>]> {
+function tablesOf(prisma: Prisma, clinicId: string, masterKey: Buffer): Array<[string, () => AsyncGenerator<Row[]>]> {
   const byClinic = { clinicId };
   const m = (model: unknown) => model as Readable;
   return [
@@ -92,7 +108,10 @@ function tablesOf(prisma: Prisma, clinicId: string): Array<[string, () => AsyncG
     ],
     ['calls', () => pagesById(m(prisma.call), byClinic)],
     ['callEvents', () => callEventPages(prisma, clinicId)],
-    ['recordings', () => pagesById(m(prisma.recording), byClinic)],
+    [
+      'recordings',
+      () => withTranscripts(pagesById(m(prisma.recording), byClinic), () => clinicDataKey(prisma, masterKey, clinicId)),
+    ],
     ['callBacks', () => pagesById(m(prisma.callBack), byClinic)],
     ['callBackAttempts', () => pagesById(m(prisma.callBackAttempt), byClinic)],
     ['callStatistics', () => whole(prisma.callStatsDay.findMany({ where: byClinic, orderBy: { day: 'asc' } }))],
@@ -122,10 +141,11 @@ const cell = (v: unknown): string =>
  * the file is a little larger, and each page holds the phone line up for less.
  */
 export async function* clinicExportZip(
-  prisma: Prisma,
+  deps: { prisma: Prisma; masterKey: Buffer },
   who: { clinicId: string; actor: Actor },
   now: Date,
 ): AsyncGenerator<Uint8Array> {
+  const { prisma } = deps;
   const { clinicId } = who;
   await recordAudit(prisma, { actor: who.actor, action: 'clinic.exported', clinicId });
   const made: Uint8Array[] = [];
@@ -138,7 +158,7 @@ export async function* clinicExportZip(
   const json = new ZipDeflate('clinic.json', FASTEST);
   zip.add(json);
   json.push(strToU8(`{\n  "exportedAt": ${JSON.stringify(now)}`));
-  for (const [name, pages] of tablesOf(prisma, clinicId)) {
+  for (const [name, pages] of tablesOf(prisma, clinicId, deps.masterKey)) {
     // Written after clinic.json in the zip; fflate keeps its compressed pages until then.
     const csv = new ZipDeflate(`csv/${name}.csv`, FASTEST);
     zip.add(csv);

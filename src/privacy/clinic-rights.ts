@@ -1,19 +1,21 @@
 // The clinic's own rights: all of its data in machine-readable form (./clinic-export.ts),
-// and closing the clinic — everything erased, recordings at Twilio included, and its data key
-// destroyed, so a recording file copied off the live system cannot be decrypted. (A database
-// backup from before holds the wrapped key too: closure reaches backups when they expire.)
+// and closing the clinic — everything erased, recordings and transcriptions at Twilio
+// included, and its data key destroyed, so a recording file copied off the live system
+// cannot be decrypted. (A database backup from before holds the wrapped key too: closure
+// reaches backups when they expire.)
 import { type Actor, recordAudit } from '../core/audit.js';
 import type { Services } from '../core/services.js';
-import { queueJob } from '../jobs/kinds.js';
 import { signOutThoseLeftWithoutAClinic } from '../accounts/staff.js';
 import type { RecordingStorage } from '../recordings/storage.js';
+import { queueDeletionsAtTwilio } from '../recordings/twilio-copies.js';
 import { NotFound, InvalidInput, Conflict } from '../core/errors.js';
 
 /**
- * Closes the clinic: its audio is deleted, Twilio's copies are queued for deletion
- * (jobs keyed only by Twilio's ids, retried until gone), and every row of it is
- * erased — its data key and audit log included. The operator's trail keeps one
- * entry: who closed which clinic id, when, and whether held recordings went too.
+ * Closes the clinic: its audio is deleted, Twilio's copies (recordings and their
+ * transcriptions) are queued for deletion (jobs keyed only by Twilio's ids, retried
+ * until gone), and every row of it is erased — its data key and audit log included.
+ * The operator's trail keeps one entry: who closed which clinic id, when, and whether
+ * held recordings went too.
  * Recordings under a legal hold stop the closure (as they stop a patient's erasure)
  * unless the owner says, explicitly, that they are to be destroyed as well.
  */
@@ -41,19 +43,19 @@ export async function closeClinic(
   }
   const recordings = await prisma.recording.findMany({
     where: { clinicId },
-    select: { id: true, recordingSid: true, deletedAtTwilio: true },
+    select: {
+      id: true,
+      recordingSid: true,
+      deletedAtTwilio: true,
+      transcriptStatus: true,
+      transcriptionSid: true,
+      transcriptionDeletedAtTwilio: true,
+    },
   });
   for (const r of recordings) await deps.recordings.delete(r.id);
   const members = clinic.memberships.map((m) => m.userId);
   const signedOut = await prisma.$transaction(async (tx) => {
-    for (const r of recordings.filter((r) => !r.deletedAtTwilio)) {
-      await queueJob(
-        tx,
-        'recording.delete-at-twilio',
-        { recordingSid: r.recordingSid },
-        { dedupeKey: `recording.delete-at-twilio:${r.recordingSid}` },
-      );
-    }
+    await queueDeletionsAtTwilio(tx, recordings);
     await tx.clinicKey.deleteMany({ where: { clinicId } });
     await tx.$executeRawUnsafe(`SET LOCAL clinic.audit_purge = 'on'`);
     await tx.auditEntry.deleteMany({ where: { clinicId } });

@@ -1,16 +1,17 @@
 // A patient's rights over what the clinic holds about them: everything in one
 // export (with the audio when asked), and erasure — their profile, appointments,
-// the personal data in their calls, their voicemails and recordings here and at
-// Twilio — done within the request. The audit keeps only pseudonymous ids.
+// the personal data in their calls, their voicemails (with their transcripts) and
+// recordings here and at Twilio — done within the request. The audit keeps only pseudonymous ids.
 import { strToU8, zipSync } from 'fflate';
 import { type Actor, recordAudit } from '../core/audit.js';
 import type { Services } from '../core/services.js';
 import type { Prisma } from '../db/database.js';
 import { Prisma as PrismaValues } from '../generated/prisma/client.js';
-import { queueJob } from '../jobs/kinds.js';
 import { open } from '../recordings/crypto.js';
 import { clinicDataKey } from '../recordings/keys.js';
 import type { RecordingStorage } from '../recordings/storage.js';
+import { openTranscript } from '../recordings/transcripts.js';
+import { queueDeletionsAtTwilio } from '../recordings/twilio-copies.js';
 import { NotFound, InvalidInput, Conflict } from '../core/errors.js';
 import { callsWithNumbers } from '../diary/patients.js';
 
@@ -67,6 +68,10 @@ async function callsOf(
           legalHold: true,
           recordingSid: true,
           deletedAtTwilio: true,
+          transcriptStatus: true,
+          transcriptionSid: true,
+          transcriptionDeletedAtTwilio: true,
+          transcript: true,
         },
       },
       callBack: { select: { reason: true, createdAt: true, doneAt: true } },
@@ -77,8 +82,9 @@ async function callsOf(
   return { calls, shared: sharedNumbers.size > 0, own, ownCalls };
 }
 
-/** Everything held about the patient, as one machine-readable document. */
-export async function patientExport(prisma: Prisma, clinicId: string, patientId: string, now: Date) {
+/** Everything held about the patient, as one machine-readable document (voicemails' transcripts decrypted). */
+export async function patientExport(deps: Keyed, clinicId: string, patientId: string, now: Date) {
+  const { prisma } = deps;
   const patient = await patientOf(prisma, clinicId, patientId);
   const [appointments, waitlist, { calls, shared }, texts, callBacks] = await Promise.all([
     prisma.appointment.findMany({
@@ -122,8 +128,29 @@ export async function patientExport(prisma: Prisma, clinicId: string, patientId:
         })
       : Promise.resolve([]),
   ]);
+  const key = calls.some((c) => c.recordings.some((r) => r.transcript))
+    ? await clinicDataKey(prisma, deps.masterKey, clinicId)
+    : null;
   const recordings = calls.flatMap((c) =>
-    c.recordings.map(({ recordingSid: _sid, deletedAtTwilio: _d, ...r }) => ({ ...r, callId: c.id })),
+    c.recordings.map(
+      ({
+        recordingSid: _sid,
+        deletedAtTwilio: _d,
+        transcriptionSid: _t,
+        transcriptionDeletedAtTwilio: _td,
+        transcriptStatus,
+        transcript,
+        ...r
+      }) => ({
+        ...r,
+        callId: c.id,
+        // What the patient said in their message, as Twilio transcribed it.
+        transcript:
+          transcriptStatus === null
+            ? null
+            : { status: transcriptStatus, text: transcript ? openTranscript(key!, transcript, r.id) : null },
+      }),
+    ),
   );
   const subjects = [
     patient.id,
@@ -151,6 +178,8 @@ export async function patientExport(prisma: Prisma, clinicId: string, patientId:
 }
 
 type Owner = { clinicId: string; actor: Actor };
+/** The database and RECORDINGS_KEY, which unwraps the clinic's key for the transcripts. */
+type Keyed = { prisma: Prisma; masterKey: Buffer };
 
 const auditExport = (prisma: Prisma, who: Owner, patientId: string, audio: boolean) =>
   recordAudit(prisma, {
@@ -162,16 +191,21 @@ const auditExport = (prisma: Prisma, who: Owner, patientId: string, audio: boole
   });
 
 /** Everything held about the patient, for the owner answering their request; the export is audited. */
-export async function exportPatient(prisma: Prisma, who: Owner, patientId: string, now: Date) {
-  const data = await patientExport(prisma, who.clinicId, patientId, now);
-  await auditExport(prisma, who, patientId, false);
+export async function exportPatient(deps: Keyed, who: Owner, patientId: string, now: Date) {
+  const data = await patientExport(deps, who.clinicId, patientId, now);
+  await auditExport(deps.prisma, who, patientId, false);
   return data;
 }
 
 /** The export with each stored recording's audio, decrypted, as a zip; audited. */
 export async function exportPatientWithAudio(deps: RightsDeps, who: Owner, patientId: string): Promise<Buffer> {
   const { clinicId } = who;
-  const data = await patientExport(deps.db.prisma, clinicId, patientId, deps.clock());
+  const data = await patientExport(
+    { prisma: deps.db.prisma, masterKey: deps.config.recordingsKey },
+    clinicId,
+    patientId,
+    deps.clock(),
+  );
   const files: Record<string, Uint8Array> = { 'patient.json': strToU8(JSON.stringify(data, null, 2)) };
   const key = await clinicDataKey(deps.db.prisma, deps.config.recordingsKey, clinicId);
   for (const r of data.recordings.filter((r) => r.status === 'stored')) {
@@ -239,15 +273,8 @@ export async function erasePatient(
   // The audio goes first: if the database step then failed, rows would point at nothing, never the reverse.
   for (const r of recordings) await deps.recordings.delete(r.id);
   await prisma.$transaction(async (tx) => {
-    for (const r of recordings.filter((r) => !r.deletedAtTwilio)) {
-      // Twilio's copy is deleted by a job (retried until it is gone), keyed by Twilio's id alone.
-      await queueJob(
-        tx,
-        'recording.delete-at-twilio',
-        { recordingSid: r.recordingSid },
-        { dedupeKey: `recording.delete-at-twilio:${r.recordingSid}` },
-      );
-    }
+    // Twilio's copies (recordings, transcriptions) are deleted by jobs, retried until gone, keyed by Twilio's ids alone.
+    await queueDeletionsAtTwilio(tx, recordings);
     await tx.recording.deleteMany({ where: { id: { in: recordings.map((r) => r.id) } } });
     // A call-back asked to be rung on one of their numbers (from any phone) goes too.
     if (own.length) await tx.callBack.deleteMany({ where: { clinicId: who.clinicId, ringNumber: { in: own } } });

@@ -7,6 +7,7 @@ import type { Prisma } from '../db/database.js';
 import type { Services } from '../core/services.js';
 import { addCallEvent } from '../calls/call-events.js';
 import { queueRecordingFetch, recordingStatusOf } from '../recordings/pipeline.js';
+import { transcriptAtFiling } from '../recordings/transcripts.js';
 import { callOffMissedCallText, queueMissedCallText } from '../texts/texts.js';
 import { NotFound } from '../core/errors.js';
 import type { CallBackEntry } from '../contracts/api.js';
@@ -244,6 +245,10 @@ export interface VoicemailCallback {
   recordingSid: string;
   status: 'in-progress' | 'completed' | 'absent' | 'failed';
   durationSeconds?: number;
+  /** Whether its <Record> asked Twilio for a transcript; unknown (a lost callback found later): the clinic's setting. */
+  transcriptAsked?: boolean;
+  /** When Twilio made it, when that is long before now (a lost callback found later); the row dates from it. */
+  recordedAt?: Date;
 }
 
 /**
@@ -259,9 +264,16 @@ export async function applyVoicemailCallback(deps: CallBackDeps, cb: VoicemailCa
   const result = await deps.db.prisma.$transaction(async (tx) => {
     const call = await tx.call.findUnique({
       where: { callSid: cb.callSid },
-      select: { id: true, callSid: true, clinicId: true, fromNumber: true },
+      select: {
+        id: true,
+        callSid: true,
+        clinicId: true,
+        fromNumber: true,
+        clinic: { select: { transcribeVoicemails: true } },
+      },
     });
     if (!call) return null;
+    const asked = cb.transcriptAsked ?? call.clinic.transcribeVoicemails;
     const created = await tx.recording.createMany({
       data: [
         {
@@ -271,7 +283,8 @@ export async function applyVoicemailCallback(deps: CallBackDeps, cb: VoicemailCa
           recordingSid: cb.recordingSid,
           status: recordingStatusOf(status, cb.durationSeconds),
           durationSeconds: cb.durationSeconds ?? null,
-          createdAt: now,
+          transcriptStatus: transcriptAtFiling(asked, heard, cb.durationSeconds),
+          createdAt: cb.recordedAt ?? now,
         },
       ],
       skipDuplicates: true,
@@ -352,7 +365,7 @@ export async function listCallBacks(prisma: Prisma, clinicId: string, open: bool
           endedAt: true,
           recordings: {
             where: { kind: 'voicemail' },
-            select: { id: true, status: true, durationSeconds: true, createdAt: true },
+            select: { id: true, status: true, durationSeconds: true, transcriptStatus: true, createdAt: true },
           },
         },
       },
@@ -409,7 +422,14 @@ export async function listCallBacks(prisma: Prisma, clinicId: string, open: bool
             attempts: r.attemptsMade,
           }
         : null,
-      voicemail: latest ? { id: latest.id, status: latest.status, durationSeconds: latest.durationSeconds } : null,
+      voicemail: latest
+        ? {
+            id: latest.id,
+            status: latest.status,
+            durationSeconds: latest.durationSeconds,
+            transcriptStatus: latest.transcriptStatus,
+          }
+        : null,
       done: r.doneAt
         ? {
             at: r.doneAt.toISOString(),

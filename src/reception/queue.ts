@@ -8,9 +8,11 @@ import { availableStaff } from './presence.js';
 import { staffIdentity } from './answering.js';
 import { callBackOffer, HOLD_MUSIC_URL, offersCallBack, recentlyAnswered, startCallBack } from './queue-call-back.js';
 import type { StepQuery } from '../voice/steps.js';
+import { TRANSCRIBED_SECONDS } from '../recordings/transcripts.js';
 import { expectedWaitSeconds, speakQueuePlace, worthSaying } from './wait-estimate.js';
 
-const VOICEMAIL_MAX_SECONDS = 120;
+// Twilio transcribes messages of at most 2 minutes (TRANSCRIBED_SECONDS): a longer one would get no transcript.
+const VOICEMAIL_MAX_SECONDS = TRANSCRIBED_SECONDS.max;
 const DESK_RING_SECONDS = 25;
 
 export const queueName = (clinicId: string) => `clinic-${clinicId}`;
@@ -308,9 +310,14 @@ export async function voicemail(
       where: { id: ivr.call.id, queuedAt: null },
       data: { queuedAt: ivr.deps.clock() },
     });
+  const { transcribeVoicemails } = await ivr.deps.db.prisma.clinic.findUniqueOrThrow({
+    where: { id: ivr.call.clinic.id },
+    select: { transcribeVoicemails: true },
+  });
   ivr.say(
     `${intro} Please leave your name, your number and a short message after the tone, then hang up. We will call you back.`,
   );
+  const base = ivr.deps.config.publicBaseUrl;
   ivr.response.record({
     maxLength: VOICEMAIL_MAX_SECONDS,
     playBeep: true,
@@ -318,9 +325,14 @@ export async function voicemail(
     finishOnKey: '#',
     action: ivr.url('voicemail/done'),
     method: 'POST',
-    recordingStatusCallback: `${ivr.deps.config.publicBaseUrl}/twilio/recording?kind=voicemail`,
+    // The recording's callback says whether a transcript is on its way (src/recordings/transcripts.ts).
+    recordingStatusCallback: `${base}/twilio/recording?kind=voicemail${transcribeVoicemails ? '&transcript=1' : ''}`,
     recordingStatusCallbackMethod: 'POST',
     recordingStatusCallbackEvent: ['completed', 'absent'],
+    // Twilio transcribes messages of 2 s to 2 min (the longest we take) and posts the text to this call's callback.
+    ...(transcribeVoicemails
+      ? { transcribe: true, transcribeCallback: `${base}/twilio/transcription?call=${ivr.call.id}` }
+      : {}),
   });
   // <Record> with no sound at all carries on to here.
   ivr.say('We did not get a message. Goodbye.');

@@ -1,14 +1,14 @@
-// The recordings' jobs: bringing each home, deleting Twilio's copies, the hourly
-// reconciliation with Twilio's list and the daily retention purge.
+// The recordings' jobs: bringing each home, deleting Twilio's copies (transcriptions
+// too), the hourly reconciliation with Twilio's list and the daily retention purge.
 import type { Services } from '../core/services.js';
 import { periodic } from '../jobs/periodic.js';
 import type { JobHandlers } from '../jobs/kinds.js';
 import { PermanentJobError } from '../jobs/runner.js';
-import { deleteAtTwilio } from '../twilio/recordings.js';
 import { bringHome, type RecordingDeps } from './pipeline.js';
 import { type FileVoicemail, RECONCILE_EVERY_MS, reconcileRecordings } from './reconcile.js';
 import { purgeExpired } from './retention.js';
 import { PURGE_EVERY_MS } from './retention-rules.js';
+import { deleteAllAtTwilio } from './twilio-copies.js';
 
 export const recordingJobs = (
   deps: RecordingDeps & Pick<Services, 'logger'>,
@@ -18,10 +18,15 @@ export const recordingJobs = (
   'recording.fetch' | 'recording.delete-at-twilio' | 'recordings.reconcile' | 'retention.purge'
 > => ({
   'recording.fetch': async ({ recordingId }) => bringHome(deps, recordingId),
-  // After an erasure or a clinic's closure: the row is gone, Twilio's copy must follow.
-  'recording.delete-at-twilio': async ({ recordingSid }) => {
+  // After an erasure or a clinic's closure: the row is gone, Twilio's copies must follow.
+  'recording.delete-at-twilio': async ({ recordingSid, transcribed, transcriptionSid }) => {
     if (!deps.twilio) throw new PermanentJobError('Twilio is not configured, so its copy cannot be deleted');
-    await deleteAtTwilio(deps.twilio, recordingSid);
+    await deleteAllAtTwilio(deps.twilio, {
+      recordingSid,
+      recordingThere: true, // or gone already: Twilio's 404 counts as deleted
+      transcribed: transcribed ?? false,
+      transcriptionSid: transcriptionSid ?? null,
+    });
   },
   'recordings.reconcile': periodic(
     () => deps.db.prisma,
@@ -30,7 +35,7 @@ export const recordingJobs = (
     deps.clock,
     async () => {
       const r = await reconcileRecordings(deps, fileVoicemail);
-      if (r.filed + r.deleted + r.fetching > 0) deps.logger.info(r, 'reconciled recordings with Twilio');
+      if (r.filed + r.deleted + r.fetching + r.waiting > 0) deps.logger.info(r, 'reconciled recordings with Twilio');
     },
   ),
   'retention.purge': periodic(

@@ -1,7 +1,9 @@
 // A recording's way from Twilio to here: the status callback files a row and a job;
 // the job fetches the audio, encrypts it with the clinic's key, stores it, deletes
-// Twilio's copy, and announces `recording.ready`. Every step is safe to repeat, so a
-// retried callback, a failed request or a killed process only runs it again.
+// Twilio's copies (./twilio-copies.ts), and announces `recording.ready`. A voicemail
+// being transcribed keeps its copy at Twilio until the transcript's callback is filed
+// (or the wait for it ends). Every step is safe to repeat, so a retried callback, a
+// failed request or a killed process only runs it again.
 import type { Services } from '../core/services.js';
 import type { Prisma } from '../db/database.js';
 import type { Prisma as PrismaTypes } from '../generated/prisma/client.js';
@@ -10,7 +12,9 @@ import { PermanentJobError } from '../jobs/runner.js';
 import { seal } from './crypto.js';
 import type { RecordingStorage } from './storage.js';
 import { clinicDataKey } from './keys.js';
-import { deleteAtTwilio, fetchRecordingAudio } from '../twilio/recordings.js';
+import { fetchRecordingAudio } from '../twilio/recordings.js';
+import { deleteCopiesAtTwilio } from './twilio-copies.js';
+import { transcriptDueBy, waitsForTranscript, writeTranscript } from './transcripts.js';
 
 export type RecordingKind = 'call' | 'voicemail';
 type Tx = Pick<Prisma, 'job'> | PrismaTypes.TransactionClient;
@@ -19,9 +23,14 @@ type Tx = Pick<Prisma, 'job'> | PrismaTypes.TransactionClient;
 export const recordingStatusOf = (status: 'completed' | 'absent' | 'failed', durationSeconds: number | undefined) =>
   status === 'completed' ? ((durationSeconds ?? 0) > 0 ? 'completed' : 'absent') : status;
 
-/** The job that brings a recording home (or, with nothing to keep, deletes Twilio's copy). */
-export const queueRecordingFetch = (db: Tx, recordingSid: string, recordingId: string, why = 'callback') =>
-  queueJob(db, 'recording.fetch', { recordingId }, { dedupeKey: `recording.fetch:${recordingSid}:${why}` });
+/** The job that brings a recording home (or, with nothing to keep, deletes Twilio's copy); `runAt` to look again later. */
+export const queueRecordingFetch = (
+  db: Tx,
+  recordingSid: string,
+  recordingId: string,
+  why = 'callback',
+  runAt?: Date,
+) => queueJob(db, 'recording.fetch', { recordingId }, { dedupeKey: `recording.fetch:${recordingSid}:${why}`, runAt });
 
 /** A whole-call recording's final callback: one row per RecordingSid and its job, however often Twilio repeats it. */
 export async function fileCallRecording(
@@ -59,10 +68,10 @@ export interface RecordingDeps extends Pick<Services, 'config' | 'db' | 'twilio'
   recordings: RecordingStorage;
 }
 
-/** Fetches, encrypts and stores one recording, then deletes it at Twilio. */
+/** Fetches, encrypts and stores one recording, then deletes Twilio's copies unless its transcript is still awaited. */
 export async function bringHome(deps: RecordingDeps, recordingId: string): Promise<void> {
   const { prisma } = deps.db;
-  const recording = await prisma.recording.findUnique({ where: { id: recordingId } });
+  const recording = await prisma.recording.findUnique({ where: { id: recordingId }, omit: { transcript: true } });
   if (!recording) return; // erased or purged meanwhile: nothing to do
   if (!deps.twilio) throw new PermanentJobError('Twilio is not configured, so recordings cannot be fetched');
   let ready = false;
@@ -83,14 +92,18 @@ export async function bringHome(deps: RecordingDeps, recordingId: string): Promi
       ready = stored.count === 1;
     }
   }
-  // Only once our copy is safe: Twilio's is deleted, so the clinic's retention period is the only clock.
-  if (!recording.deletedAtTwilio) {
-    await deleteAtTwilio(deps.twilio, recording.recordingSid);
-    await prisma.recording.updateMany({
-      where: { id: recording.id, deletedAtTwilio: null },
-      data: { deletedAtTwilio: deps.clock() },
-    });
-  }
+  // Only once our copy is safe: Twilio's go, so the clinic's retention period is the only clock.
+  // Deleting the recording before Twilio has transcribed it would lose the transcript: this
+  // job looks again when the wait is over, unless the transcript's callback comes first.
+  if (waitsForTranscript(recording, deps.clock()))
+    await queueRecordingFetch(
+      prisma,
+      recording.recordingSid,
+      recording.id,
+      'transcript-due',
+      transcriptDueBy(recording.createdAt),
+    );
+  else await deleteCopiesAtTwilio(deps, recording);
   if (ready) {
     deps.events.publish(
       'recording.ready',
@@ -104,4 +117,50 @@ export async function bringHome(deps: RecordingDeps, recordingId: string): Promi
       deps.clock(),
     );
   }
+}
+
+/** What Twilio posts to a voicemail's transcribeCallback, with the call its URL names. */
+export interface TranscriptionCallback {
+  /** The call id the callback's URL carries (ours; Twilio signed it with the rest). */
+  callId: string;
+  callSid: string;
+  recordingSid: string;
+  transcriptionSid: string;
+  status: 'completed' | 'failed';
+  text?: string;
+}
+
+/**
+ * A voicemail's transcription callback: the text (or the failure) filed once on the
+ * voicemail of the call the URL names, and Twilio's copies then deleted by the job.
+ * One that names no such voicemail — another call's or clinic's recording, one
+ * purged or erased — changes nothing. Returns whether it was filed.
+ */
+export async function fileTranscription(deps: RecordingDeps, cb: TranscriptionCallback): Promise<boolean> {
+  const recording = await deps.db.prisma.recording.findUnique({
+    where: { recordingSid: cb.recordingSid },
+    select: {
+      id: true,
+      clinicId: true,
+      callId: true,
+      kind: true,
+      transcriptStatus: true,
+      call: { select: { callSid: true } },
+    },
+  });
+  if (
+    !recording ||
+    recording.kind !== 'voicemail' ||
+    recording.callId !== cb.callId ||
+    recording.call.callSid !== cb.callSid
+  )
+    return false;
+  return writeTranscript(
+    deps,
+    recording,
+    cb.status === 'completed'
+      ? { status: 'completed', transcriptionSid: cb.transcriptionSid, text: cb.text ?? '' }
+      : { status: 'failed', transcriptionSid: cb.transcriptionSid },
+    (tx) => queueRecordingFetch(tx, cb.recordingSid, recording.id, `transcribed:${cb.transcriptionSid}`),
+  );
 }

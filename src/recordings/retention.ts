@@ -1,8 +1,9 @@
 // The retention purge: what each clinic's periods say has expired is destroyed —
-// audio (here and at Twilio), recording rows, call logs with the personal data in
-// them, texts sent, old audit entries — except recordings under a legal hold (and
-// their calls). One run at a time across instances and the command line (a lease);
-// an audit entry per clinic per run with the counts, never the content.
+// audio and voicemails' transcripts (here and at Twilio), recording rows, call logs
+// with the personal data in them, texts sent, old audit entries — except recordings
+// under a legal hold (and their calls). One run at a time across instances and the
+// command line (a lease); an audit entry per clinic per run with the counts, never the
+// content.
 import { recordAudit, type Actor } from '../core/audit.js';
 import type { Services } from '../core/services.js';
 import { breathe } from '../db/breathe.js';
@@ -11,7 +12,7 @@ import { closeDays } from '../statistics/statistics.js';
 import { withLease } from './lease.js';
 import { cutoffsFor, type Cutoffs } from './retention-rules.js';
 import type { RecordingStorage } from './storage.js';
-import { deleteAtTwilio } from '../twilio/recordings.js';
+import { atTwilioOf, deleteAllAtTwilio } from './twilio-copies.js';
 import { FORGET_STALE_CALL_STATE } from '../calls/call-state.js';
 
 export interface PurgeDeps extends Pick<Services, 'db' | 'twilio' | 'clock'> {
@@ -81,16 +82,17 @@ async function destroyRecordings(deps: PurgeDeps, clinicId: string, cut: Cutoffs
   const { db } = deps;
   const kept: string[] = [];
   for (;;) {
-    const batch = await db.sql<{ id: string; recordingSid: string; kind: string; atTwilio: boolean }>(
-      `SELECT r."id"::text AS "id", r."recordingSid", r."kind", (r."deletedAtTwilio" IS NULL) AS "atTwilio" ${EXPIRED_RECORDINGS} AND NOT (r."id" = ANY($5::uuid[])) ORDER BY r."id" LIMIT ${BATCH}`,
+    const batch = await db.sql<{ id: string; kind: string } & Parameters<typeof atTwilioOf>[0]>(
+      `SELECT r."id"::text AS "id", r."recordingSid", r."kind", r."deletedAtTwilio", r."transcriptStatus", r."transcriptionSid", r."transcriptionDeletedAtTwilio" ${EXPIRED_RECORDINGS} AND NOT (r."id" = ANY($5::uuid[])) ORDER BY r."id" LIMIT ${BATCH}`,
       [clinicId, cut.callRecordings, cut.voicemails, cut.callLog, kept],
     );
     if (batch.length === 0) return;
     const gone: typeof batch = [];
     await inParallel(batch, 8, async (r) => {
-      if (r.atTwilio && deps.twilio) {
+      const atTwilio = atTwilioOf(r);
+      if ((atTwilio.recordingThere || atTwilio.transcriptionSid) && deps.twilio) {
         try {
-          await deleteAtTwilio(deps.twilio, r.recordingSid);
+          await deleteAllAtTwilio(deps.twilio, atTwilio);
         } catch (err) {
           deps.logger?.warn(
             { err, recordingId: r.id },

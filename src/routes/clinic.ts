@@ -105,6 +105,7 @@ const settingsSchema = z
     callLogRetentionDays: days(30, 3650),
     auditRetentionDays: days(365, 3650),
     receptionistsHearRecordings: z.boolean({ error: 'must be true or false' }),
+    transcribeVoicemails: z.boolean({ error: 'must be true or false' }),
   })
   .partial();
 

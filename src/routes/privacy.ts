@@ -29,7 +29,7 @@ export function privacyRoutes(ctx: AppContext, report: RequestHandler): Router {
 
   router.get('/patients/:patientId/export', requireOwner, report, async (req, res) => {
     const id = patientIdOf(req);
-    const data = await exportPatient(prisma, owner(req), id, ctx.clock());
+    const data = await exportPatient({ prisma, masterKey: ctx.config.recordingsKey }, owner(req), id, ctx.clock());
     res
       .set(attachment(`patient-${id}.json`))
       .type('application/json')
@@ -56,7 +56,7 @@ export function privacyRoutes(ctx: AppContext, report: RequestHandler): Router {
 
   router.get('/export.zip', requireOwner, report, async (req, res) => {
     res.set(attachment(`clinic-${clinicOf(req)}.zip`)).type('application/zip');
-    await sendInPieces(res, clinicExportZip(prisma, owner(req), ctx.clock()));
+    await sendInPieces(res, clinicExportZip({ prisma, masterKey: ctx.config.recordingsKey }, owner(req), ctx.clock()));
   });
   router.delete('/', requireOwner, async (req, res) => {
     const confirm = body(

@@ -3,10 +3,16 @@ import { z } from 'zod';
 import { actorOf, requireOwner } from '../http/auth.js';
 import type { AppContext } from '../main/context.js';
 import { nextPurgeAt } from '../recordings/retention-rules.js';
-import { auditListening, type Listener, recordingAudio, setLegalHold } from '../recordings/listening.js';
+import {
+  auditListening,
+  type Listener,
+  recordingAudio,
+  recordingTranscript,
+  setLegalHold,
+} from '../recordings/listening.js';
 import { body, ids } from '../http/input.js';
 import { wire } from '../http/wire.js';
-import type { RetentionPanel } from '../contracts/api.js';
+import type { RecordingTranscript, RetentionPanel } from '../contracts/api.js';
 
 const holdSchema = z.strictObject({
   reason: z
@@ -16,7 +22,7 @@ const holdSchema = z.strictObject({
     .max(500, 'must be at most 500 characters'),
 });
 
-/** /api/clinics/:clinicId/recordings/:recordingId/audio (with Range, so players can seek) and …/hold (owners). */
+/** /api/clinics/:clinicId/recordings/:recordingId/audio (with Range, so players can seek), …/transcript and …/hold (owners). */
 export function recordingRoutes(ctx: AppContext): Router {
   const router = Router({ mergeParams: true });
   const listener = (req: Request): Listener => ({
@@ -48,7 +54,7 @@ export function recordingRoutes(ctx: AppContext): Router {
       return;
     }
     const range = Array.isArray(ranges) && ranges.type === 'bytes' && ranges.length === 1 ? ranges[0]! : null;
-    await auditListening(ctx.db.prisma, who, id, download);
+    await auditListening(ctx.db.prisma, who, id, download ? 'recording.downloaded' : 'recording.listened');
     if (!range) {
       res.send(audio);
       return;
@@ -57,6 +63,19 @@ export function recordingRoutes(ctx: AppContext): Router {
       .status(206)
       .set('Content-Range', `bytes ${range.start}-${range.end}/${audio.length}`)
       .send(audio.subarray(range.start, range.end + 1));
+  });
+
+  // A voicemail's transcript, beside its player: for whoever may hear it, the text audited as a listen is.
+  router.get('/recordings/:recordingId/transcript', async (req, res) => {
+    const id = idOf(req);
+    const transcript = await recordingTranscript(
+      { prisma: ctx.db.prisma, masterKey: ctx.config.recordingsKey },
+      listener(req),
+      id,
+    );
+    res
+      .set('Cache-Control', 'private, no-store')
+      .json({ recordingId: id, ...transcript } satisfies RecordingTranscript);
   });
 
   // The owner's retention panel: the periods (changed through the clinic's settings), the next run and the last one's counts.
@@ -71,6 +90,7 @@ export function recordingRoutes(ctx: AppContext): Router {
           callLogRetentionDays: true,
           auditRetentionDays: true,
           receptionistsHearRecordings: true,
+          transcribeVoicemails: true,
         },
       }),
       ctx.db.prisma.auditEntry.findFirst({

@@ -10,6 +10,7 @@ import type { AppContext } from '../main/context.js';
 import { isE164 } from '../core/validation.js';
 import type { SimulatedCall } from '../simulator/simulated-call.js';
 import { SimulatorError } from '../simulator/simulated-call.js';
+import { secondsToSay } from '../simulator/simulator.js';
 import { NotFound, InvalidInput, Conflict } from '../core/errors.js';
 import { body, ids } from '../http/input.js';
 import { wire } from '../http/wire.js';
@@ -20,13 +21,21 @@ const placeSchema = z.strictObject({ from: e164.optional(), to: e164.optional() 
 const pressSchema = z.strictObject({
   digits: z.string().regex(/^[0-9*#]{1,20}$/, 'must be keypad keys (0–9, * and #)'),
 });
-const messageSchema = z.strictObject({
-  seconds: z
-    .number({ error: 'must be a number of seconds' })
-    .int('must be whole seconds')
-    .min(1, 'must be at least 1')
-    .max(120, 'must be at most 120'),
-});
+// A message of so many seconds (silent), or typed words (which Twilio's transcript will say), or both.
+const messageSchema = z
+  .strictObject({
+    seconds: z
+      .number({ error: 'must be a number of seconds' })
+      .int('must be whole seconds')
+      .min(1, 'must be at least 1')
+      .max(120, 'must be at most 120'),
+    words: z.string().trim().min(1, 'must not be empty').max(1_000, 'must be at most 1000 characters'),
+  })
+  .partial()
+  .refine((m) => m.seconds !== undefined || m.words !== undefined, {
+    message: 'must say how many seconds, or the words of the message',
+    path: ['seconds'],
+  });
 const saySchema = z.strictObject({
   words: z.string().trim().min(1, 'must not be empty').max(300, 'must be at most 300 characters'),
 });
@@ -144,8 +153,8 @@ export function simulatorRoutes(ctx: AppContext): Router {
   });
   router.post('/simulator/calls/:sid/message', async (req, res) => {
     const call = callOf(req);
-    const { seconds } = body(req, messageSchema);
-    res.json(await act(call, () => simulator().leaveMessage(call, seconds)));
+    const { seconds, words } = body(req, messageSchema);
+    res.json(await act(call, () => simulator().leaveMessage(call, seconds ?? secondsToSay(words!), words)));
   });
   router.post('/simulator/calls/:sid/hangup', async (req, res) => {
     const call = callOf(req);

@@ -9,7 +9,9 @@ import {
   incomingCallSchema,
   recordingCallbackSchema,
   statusCallbackSchema,
+  transcriptionCallbackSchema,
 } from '../telephony/calls.js';
+import { fileTranscription } from '../recordings/pipeline.js';
 import {
   changeAction,
   changeCancel,
@@ -58,6 +60,8 @@ import { fieldWithNul } from '../http/no-nul.js';
 import { isSignedByTwilio, requireTwilioSignature } from '../http/twilio-guard.js';
 
 export const TWIML_DEADLINE_MS = 2_000;
+/** A call's id, as our URLs carry it. */
+const CALL_ID = /^[0-9a-f-]{36}$/;
 
 const sendTwiml = (res: express.Response, xml: string) => {
   if (!res.headersSent) res.status(200).type('text/xml').send(xml);
@@ -158,7 +162,7 @@ export function twilioRoutes(ctx: AppContext): Router {
   /** The call named in an action URL, with its clinic; those URLs are ours and Twilio signed them. */
   async function ivrFor(callId: unknown): Promise<Ivr> {
     const call =
-      typeof callId === 'string' && /^[0-9a-f-]{36}$/.test(callId)
+      typeof callId === 'string' && CALL_ID.test(callId)
         ? await ctx.db.prisma.call.findUnique({
             where: { id: callId },
             select: {
@@ -270,8 +274,30 @@ export function twilioRoutes(ctx: AppContext): Router {
         recordingSid: cb.RecordingSid,
         status: cb.RecordingStatus,
         durationSeconds: cb.RecordingDuration,
+        transcriptAsked: req.query.transcript === '1',
       });
     else await applyRecordingCallback(ctx, cb);
+    sendTwiml(res, emptyTwiml());
+  });
+
+  // A voicemail's transcript (the <Record>'s transcribeCallback, naming its call): filed once,
+  // on that call's voicemail only; anything else — another call's recording, a replay after
+  // an erasure — changes nothing.
+  router.post('/transcription', async (req, res) => {
+    const cb = transcriptionCallbackSchema.parse(req.body);
+    const callId = typeof req.query.call === 'string' && CALL_ID.test(req.query.call) ? req.query.call : null;
+    const filed =
+      callId !== null &&
+      (await fileTranscription(ctx, {
+        callId,
+        callSid: cb.CallSid,
+        recordingSid: cb.RecordingSid,
+        transcriptionSid: cb.TranscriptionSid,
+        status: cb.TranscriptionStatus,
+        text: cb.TranscriptionText,
+      }));
+    if (!filed)
+      req.log?.info({ path: req.path }, 'a transcription callback named no voicemail of its call, or came again');
     sendTwiml(res, emptyTwiml());
   });
 

@@ -211,11 +211,12 @@ export class SimulatedCall {
     });
   }
 
-  /** The caller finishes a message into a <Record>: Twilio requests its action with the recording's details. */
-  finishRecording(recording: { sid: string; url: string; seconds: number }): Promise<void> {
+  /** The caller finishes a message (`words`, when typed) into a <Record>: Twilio requests its action with the recording's details. */
+  finishRecording(recording: { sid: string; url: string; seconds: number; words?: string }): Promise<void> {
     return this.serially(async () => {
       const record = this.expect('Record');
-      this.note('caller', `left ${article(String(recording.seconds))} ${recording.seconds}-second message`);
+      const said = recording.words ? `: "${recording.words}"` : '';
+      this.note('caller', `left ${article(String(recording.seconds))} ${recording.seconds}-second message${said}`);
       await this.request(record.action, {
         RecordingSid: recording.sid,
         RecordingUrl: recording.url,
@@ -363,7 +364,8 @@ export class SimulatedCall {
     this.transcript.push({ at: this.clock() - this.startedAt, who, text });
   }
 
-  private params(extra: Record<string, string>): Record<string, string> {
+  /** The form Twilio sends about this call, with `extra` (its callbacks carry it too). */
+  params(extra: Record<string, string>): Record<string, string> {
     const { accountSid, sid, from, to, placed } = this.options;
     if (placed) return placed.params({ CallStatus: 'in-progress', ...extra });
     return {

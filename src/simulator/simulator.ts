@@ -13,7 +13,7 @@ const MAX_CALLS = 50;
 /** How often a queued caller's wait URL is requested again (Twilio: when the last answer has played). */
 export const HOLD_LOOP_MS = 10_000;
 
-/** Twilio's side of recordings, when this process plays Twilio (the in-process stand-in). */
+/** Twilio's side of recordings and their transcriptions, when this process plays Twilio (the in-process stand-in). */
 export interface SimulatedRecordings {
   url: string;
   addRecording(
@@ -22,7 +22,18 @@ export interface SimulatedRecordings {
     seconds: number,
     options: { source: 'RecordVerb' | 'StartCallRecordingAPI' },
   ): { sid: string };
+  startTranscription(recordingSid: string): { sid: string };
+  /** Ends it (with `words`, or failed) and gives the form Twilio posts to the transcribeCallback. */
+  finishTranscription(
+    transcriptionSid: string,
+    words: string | null,
+    callParams: Record<string, string>,
+  ): Record<string, string>;
 }
+
+/** How long a typed message would take to say: about 150 words a minute, and a breath before it. */
+export const secondsToSay = (words: string): number =>
+  Math.min(120, Math.max(1, Math.ceil(words.trim().split(/\s+/).length / 2.5) + 1));
 
 export interface SimulatorTwilio {
   accountSid: string;
@@ -214,11 +225,13 @@ export class Simulator {
   }
 
   /**
-   * The caller leaves a message into the <Record> they hear: Twilio keeps the audio
-   * (here the stand-in, `seconds` of silence), requests the <Record> action, then
-   * sends the recording's status callback, and the service brings the audio home.
+   * The caller leaves a message into the <Record> they hear — typed `words`, or silence:
+   * Twilio keeps the audio (here the stand-in, `seconds` of silence), requests the
+   * <Record> action, then sends the recording's status callback, and the service brings
+   * the audio home. When the <Record> asked for a transcript, Twilio's comes after, to its
+   * transcribeCallback: the typed words, or a failure (silence, or too short or long).
    */
-  async leaveMessage(call: SimulatedCall, seconds: number): Promise<void> {
+  async leaveMessage(call: SimulatedCall, seconds: number, words?: string): Promise<void> {
     const record = call.waitingOn;
     if (record?.verb !== 'Record')
       throw new SimulatorError(`The call is not recording a message (it is ${call.state}).`);
@@ -227,9 +240,15 @@ export class Simulator {
         'Leaving a message needs the simulator to play Twilio itself (no TWILIO_AUTH_TOKEN configured).',
       );
     const recording = this.recordings.addRecording(call.sid, silentMp3(seconds), seconds, { source: 'RecordVerb' });
+    const transcription = record.transcribeCallback ? this.recordings.startTranscription(recording.sid) : null;
     const callback = this.recordingCallback(call.sid, recording.sid, seconds, 'RecordVerb');
-    await call.finishRecording({ sid: recording.sid, url: callback.RecordingUrl!, seconds });
+    await call.finishRecording({ sid: recording.sid, url: callback.RecordingUrl!, seconds, words });
     if (record.recordingStatusCallback) await this.post(record.recordingStatusCallback, callback);
+    if (transcription && record.transcribeCallback)
+      await this.post(
+        record.transcribeCallback,
+        this.recordings.finishTranscription(transcription.sid, words ?? null, call.params({ CallStatus: 'completed' })),
+      );
   }
 
   /**

@@ -13,7 +13,14 @@ export type Verb =
   | { verb: 'Dial'; action: string | null; number: string | null; client: string | null }
   | { verb: 'Enqueue'; queue: string; action: string | null; waitUrl: string | null }
   | { verb: 'Leave' }
-  | { verb: 'Record'; action: string; maxLength: number; recordingStatusCallback: string | null }
+  | {
+      verb: 'Record';
+      action: string;
+      maxLength: number;
+      recordingStatusCallback: string | null;
+      /** Where Twilio posts the transcript (a transcribeCallback implies `transcribe`); null when none was asked for. */
+      transcribeCallback: string | null;
+    }
   | { verb: 'StartRecording'; recordingStatusCallback: string | null }
   | { verb: 'other'; name: string };
 
@@ -90,6 +97,7 @@ function toVerb(node: Node): Verb {
         action: a.action ?? '',
         maxLength: Number(a.maxLength ?? 3600),
         recordingStatusCallback: a.recordingStatusCallback ?? null,
+        transcribeCallback: a.transcribeCallback ?? null,
       };
     case 'Start': {
       const recording = child('Recording');

@@ -240,6 +240,18 @@ export const recordingCallbackSchema = z.looseObject({
   RecordingStartTime: twilioDate,
 });
 
+/**
+ * A <Record>'s transcribeCallback: Twilio's usual call parameters (the call has ended by
+ * then) and the transcription's. The text is absent, or says nothing, when it failed.
+ */
+export const transcriptionCallbackSchema = z.looseObject({
+  CallSid: z.string().regex(/^CA[0-9a-fA-F]{32}$/),
+  RecordingSid: z.string().regex(/^RE[0-9a-fA-F]{32}$/),
+  TranscriptionSid: z.string().regex(/^TR[0-9a-fA-F]{32}$/),
+  TranscriptionStatus: z.enum(['completed', 'failed']),
+  TranscriptionText: z.string().max(20_000).optional(),
+});
+
 /** A whole-call recording's callback: on the call's timeline once, and its final state filed for the recordings pipeline. */
 export async function applyRecordingCallback(
   deps: CallDeps,

@@ -1,12 +1,14 @@
 // A local stand-in for Twilio's REST API (no internet here): Twilio's real paths,
 // form-encoded requests, JSON resources and error bodies, for what this service
-// calls. It keeps calls, recordings (with audio), queue members and messages in
-// memory and records every request so tests can check them against Twilio's
-// own API description.
+// calls. It keeps calls, recordings (with audio) and their transcriptions, queue
+// members and messages in memory and records every request so tests can check them
+// against Twilio's own API description.
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
+// What Twilio transcribes (2 s to 2 min; shorter or longer fails, its warning 13617).
+import { TRANSCRIBED_SECONDS } from '../recordings/transcripts.js';
 
 export interface RecordedRequest {
   method: string;
@@ -48,9 +50,46 @@ export interface StandinRecording {
   source: 'RecordVerb' | 'StartCallRecordingAPI' | 'DialVerb';
 }
 
+/** A transcription of a <Record transcribe>, as Twilio keeps it: its own resource, which deleting the recording does not take. */
+export interface StandinTranscription {
+  sid: string;
+  recordingSid: string;
+  status: 'in-progress' | 'completed' | 'failed';
+  text: string | null;
+  /** The transcribed audio's length in seconds. */
+  duration: number;
+  dateCreated: Date;
+}
+
 const API = '/2010-04-01/Accounts/:AccountSid';
 const sid = (prefix: string) => prefix + randomBytes(16).toString('hex');
 const rfc2822 = (d: Date) => d.toUTCString().replace('GMT', '+0000');
+
+/** One page of a list resource, newest first, in Twilio's list format (`PageSize`, `Page`, the page URIs). */
+function listPage<T extends { dateCreated: Date }>(
+  req: Request,
+  base: string,
+  name: string,
+  all: T[],
+  resource: (item: T) => object,
+) {
+  const pageSize = Math.min(1000, Number(req.query.PageSize ?? 50));
+  const page = Number(req.query.Page ?? 0);
+  const sorted = [...all].sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime());
+  const items = sorted.slice(page * pageSize, (page + 1) * pageSize);
+  const more = (page + 1) * pageSize < sorted.length;
+  return {
+    [name]: items.map(resource),
+    page,
+    page_size: pageSize,
+    start: page * pageSize,
+    end: page * pageSize + Math.max(0, items.length - 1),
+    uri: `${base}?PageSize=${pageSize}&Page=${page}`,
+    first_page_uri: `${base}?PageSize=${pageSize}&Page=0`,
+    previous_page_uri: page > 0 ? `${base}?PageSize=${pageSize}&Page=${page - 1}` : null,
+    next_page_uri: more ? `${base}?PageSize=${pageSize}&Page=${page + 1}` : null,
+  };
+}
 
 export class TwilioStandin {
   readonly requests: RecordedRequest[] = [];
@@ -60,6 +99,7 @@ export class TwilioStandin {
   /** An outbound call was placed: whatever plays the callee (a test, the phone simulator) is told. */
   onOutboundCall?: (call: OutboundCall) => void;
   readonly recordings = new Map<string, StandinRecording>();
+  readonly transcriptions = new Map<string, StandinTranscription>();
   readonly messages: Array<{ sid: string; to: string; from?: string; body: string; status: string }> = [];
   readonly dequeued: Array<{ queueSid: string; callSid: string; url: string }> = [];
   /** Who is in which queue, when something plays the callers (the phone simulator): false means not a member, Twilio's 404. */
@@ -129,6 +169,55 @@ export class TwilioStandin {
     };
     this.recordings.set(r.sid, r);
     return r;
+  }
+
+  /** Twilio starts transcribing a recording (its <Record> said `transcribe`): in progress until `finishTranscription`. */
+  startTranscription(recordingSid: string): StandinTranscription {
+    const recording = this.recordings.get(recordingSid);
+    if (!recording) throw new Error(`no recording ${recordingSid} to transcribe`);
+    const t: StandinTranscription = {
+      sid: sid('TR'),
+      recordingSid,
+      status: 'in-progress',
+      text: null,
+      duration: recording.duration,
+      dateCreated: new Date(),
+    };
+    this.transcriptions.set(t.sid, t);
+    return t;
+  }
+
+  /**
+   * Twilio's transcription ends: completed with `words` for a recording of 2 s to 2 min,
+   * failed for one shorter or longer, or with nothing heard — and failed too, as Twilio
+   * loses it, when the recording was deleted before it was done. Returns the form Twilio
+   * then posts to the <Record>'s transcribeCallback, given the call's own parameters.
+   */
+  finishTranscription(
+    transcriptionSid: string,
+    words: string | null,
+    callParams: Record<string, string>,
+  ): Record<string, string> {
+    const t = this.transcriptions.get(transcriptionSid);
+    if (!t) throw new Error(`no transcription ${transcriptionSid}`);
+    const inRange = t.duration >= TRANSCRIBED_SECONDS.min && t.duration <= TRANSCRIBED_SECONDS.max;
+    const lost = !this.recordings.has(t.recordingSid);
+    if (t.status === 'in-progress') {
+      t.status = inRange && !lost && words?.trim() ? 'completed' : 'failed';
+      t.text = t.status === 'completed' ? words!.trim() : null;
+    }
+    const base = `https://api.twilio.com/2010-04-01/Accounts/${this.accountSid}`;
+    return {
+      ...callParams,
+      AccountSid: this.accountSid,
+      TranscriptionSid: t.sid,
+      TranscriptionStatus: t.status,
+      ...(t.text !== null ? { TranscriptionText: t.text } : {}),
+      TranscriptionType: 'fast',
+      TranscriptionUrl: `${base}/Recordings/${t.recordingSid}/Transcriptions/${t.sid}`,
+      RecordingSid: t.recordingSid,
+      RecordingUrl: `${base}/Recordings/${t.recordingSid}`,
+    };
   }
 
   async start(): Promise<string> {
@@ -216,23 +305,8 @@ export class TwilioStandin {
       res.json(this.callRecordingResource(r));
     });
     app.get(`${API}/Recordings.json`, (req, res) => {
-      const pageSize = Math.min(1000, Number(req.query.PageSize ?? 50));
-      const page = Number(req.query.Page ?? 0);
-      const all = [...this.recordings.values()].sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime());
-      const items = all.slice(page * pageSize, (page + 1) * pageSize);
       const base = `/2010-04-01/Accounts/${req.params.AccountSid}/Recordings.json`;
-      const more = (page + 1) * pageSize < all.length;
-      res.json({
-        recordings: items.map((r) => this.recordingResource(r)),
-        page,
-        page_size: pageSize,
-        start: page * pageSize,
-        end: page * pageSize + Math.max(0, items.length - 1),
-        uri: `${base}?PageSize=${pageSize}&Page=${page}`,
-        first_page_uri: `${base}?PageSize=${pageSize}&Page=0`,
-        previous_page_uri: page > 0 ? `${base}?PageSize=${pageSize}&Page=${page - 1}` : null,
-        next_page_uri: more ? `${base}?PageSize=${pageSize}&Page=${page + 1}` : null,
-      });
+      res.json(listPage(req, base, 'recordings', [...this.recordings.values()], (r) => this.recordingResource(r)));
     });
     app.get(`${API}/Recordings/:file`, (req, res, next) => {
       const m = /^(RE[0-9a-f]{32})\.(json|mp3|wav)$/.exec(String(req.params.file));
@@ -248,6 +322,43 @@ export class TwilioStandin {
       if (!m || !this.recordings.delete(m[1]!)) return next();
       res.status(204).end();
     });
+    // Transcriptions: the account's list, one by its sid, and a recording's (Twilio lists those while the recording is there).
+    const transcriptions = (req: Request, base: string, all: StandinTranscription[]) =>
+      listPage(req, base, 'transcriptions', all, (t) => this.transcriptionResource(t));
+    app.get(`${API}/Transcriptions.json`, (req, res) => {
+      const base = `/2010-04-01/Accounts/${this.accountSid}/Transcriptions.json`;
+      res.json(transcriptions(req, base, [...this.transcriptions.values()]));
+    });
+    app.get(`${API}/Recordings/:RecordingSid/Transcriptions.json`, (req, res, next) => {
+      const recordingSid = String(req.params.RecordingSid);
+      if (!this.recordings.has(recordingSid)) return next();
+      const base = `/2010-04-01/Accounts/${this.accountSid}/Recordings/${recordingSid}/Transcriptions.json`;
+      res.json(
+        transcriptions(
+          req,
+          base,
+          [...this.transcriptions.values()].filter((t) => t.recordingSid === recordingSid),
+        ),
+      );
+    });
+    const oneTranscription = (req: Request): StandinTranscription | undefined => {
+      const m = /^(TR[0-9a-f]{32})\.json$/.exec(String(req.params.file));
+      const t = m ? this.transcriptions.get(m[1]!) : undefined;
+      return t && (req.params.RecordingSid === undefined || t.recordingSid === req.params.RecordingSid) ? t : undefined;
+    };
+    for (const path of [`${API}/Transcriptions/:file`, `${API}/Recordings/:RecordingSid/Transcriptions/:file`]) {
+      app.get(path, (req, res, next) => {
+        const t = oneTranscription(req);
+        if (!t) return next();
+        res.json(this.transcriptionResource(t));
+      });
+      app.delete(path, (req, res, next) => {
+        const t = oneTranscription(req);
+        if (!t) return next();
+        this.transcriptions.delete(t.sid);
+        res.status(204).end();
+      });
+    }
     app.post(`${API}/Messages.json`, (req, res) => {
       if (!req.body.To || !req.body.Body || !(req.body.From || req.body.MessagingServiceSid)) {
         return this.error(
@@ -376,6 +487,24 @@ export class TwilioStandin {
   private callRecordingResource(r: StandinRecording) {
     const { media_url: _media, ...rest } = this.recordingResource(r);
     return { ...rest, uri: `/2010-04-01/Accounts/${this.accountSid}/Calls/${r.callSid}/Recordings/${r.sid}.json` };
+  }
+
+  private transcriptionResource(t: StandinTranscription) {
+    return {
+      sid: t.sid,
+      account_sid: this.accountSid,
+      api_version: '2010-04-01',
+      recording_sid: t.recordingSid,
+      status: t.status,
+      transcription_text: t.text,
+      duration: String(t.duration),
+      type: 'fast',
+      price: null,
+      price_unit: 'USD',
+      date_created: rfc2822(t.dateCreated),
+      date_updated: rfc2822(t.dateCreated),
+      uri: `/2010-04-01/Accounts/${this.accountSid}/Transcriptions/${t.sid}.json`,
+    };
   }
 
   private recordingResource(r: StandinRecording) {

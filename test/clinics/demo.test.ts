@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { open } from '../../src/recordings/crypto.js';
 import { clinicDataKey } from '../../src/recordings/keys.js';
+import { openTranscript } from '../../src/recordings/transcripts.js';
 import { FileStorage } from '../../src/recordings/storage.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 
@@ -124,7 +125,7 @@ describe('The demo clinic, written to an empty embedded database', () => {
     expect(await db.prisma.callBack.count({ where: { clinicId: clinic.id, doneAt: null } })).toBeGreaterThan(0);
     expect(await db.prisma.waitlistEntry.count({ where: { clinicId: clinic.id } })).toBe(2);
 
-    // Every voicemail on the call-back list plays: stored, encrypted with the clinic's key, MP3 inside.
+    // Every voicemail on the call-back list plays (stored, encrypted with the clinic's key, MP3 inside) and has its transcript.
     const voicemails = await db.prisma.call.findMany({
       where: { clinicId: clinic.id, outcome: 'voicemail' },
       include: { recordings: true },
@@ -139,6 +140,9 @@ describe('The demo clinic, written to an empty embedded database', () => {
       expect(recording.createdAt.getTime()).toBeGreaterThan(call.startedAt.getTime());
       const mp3 = open(key, (await audio.storage.get(recording.id))!, recording.id);
       expect([mp3.length, mp3.subarray(0, 2)]).toEqual([recording.sizeBytes, Buffer.from([0xff, 0xfb])]);
+      // And its transcript reads beside the player, sealed the same way.
+      expect(recording.transcriptStatus).toBe('completed');
+      expect(openTranscript(key, recording.transcript!, recording.id)).toMatch(/^(Hello|Hi), .+[.?]$/);
     }
 
     // The phone line has times to offer, and the statistics page has a week to draw.

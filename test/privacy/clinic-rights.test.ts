@@ -3,6 +3,7 @@ import { jobHandlers } from '../../src/main/jobs.js';
 import { JobRunner } from '../../src/jobs/runner.js';
 import { open, seal } from '../../src/recordings/crypto.js';
 import { clinicDataKey } from '../../src/recordings/keys.js';
+import { sealTranscript } from '../../src/recordings/transcripts.js';
 import { TwilioStandin } from '../../src/twilio-standin/server.js';
 import { makeTestApp, testClock, TEST_AUTH_TOKEN } from '../helpers/app.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -79,14 +80,18 @@ describe.each(databaseKinds())("The clinic's rights: export, closure and the aud
       stored.id,
       seal(await clinicDataKey(db.prisma, ctx.config.recordingsKey, clinic.id), audio, stored.id),
     );
-    const atTwilio = standin.addRecording(call.callSid, audio);
-    await db.prisma.recording.create({
+    // A message still at Twilio, being transcribed there.
+    const atTwilio = standin.addRecording(call.callSid, audio, 14, { source: 'RecordVerb' });
+    const transcription = standin.startTranscription(atTwilio.sid);
+    const voicemail = await db.prisma.recording.create({
       data: {
         clinicId: clinic.id,
         callId: call.id,
         kind: 'voicemail',
         recordingSid: atTwilio.sid,
         status: 'completed',
+        durationSeconds: 14,
+        transcriptStatus: 'awaited',
       },
     });
     const ownerLogin = await makeStaff(db.prisma, clinic.id, 'owner');
@@ -100,6 +105,8 @@ describe.each(databaseKinds())("The clinic's rights: export, closure and the aud
       call,
       stored,
       atTwilio,
+      transcription,
+      voicemail,
       audio,
       owner,
       ownerLogin,
@@ -107,15 +114,30 @@ describe.each(databaseKinds())("The clinic's rights: export, closure and the aud
     };
   }
 
-  it("an owner exports all of the clinic's data: one JSON document and a CSV per table", async () => {
+  it("an owner exports all of the clinic's data: one JSON document and a CSV per table, voicemails' transcripts as text", async () => {
     const c = await runningClinic();
+    const said = 'Please call me back about my filling.';
+    await db.prisma.recording.update({
+      where: { id: c.voicemail.id },
+      data: {
+        transcriptStatus: 'completed',
+        transcript: new Uint8Array(
+          sealTranscript(await clinicDataKey(db.prisma, c.ctx.config.recordingsKey, c.clinic.id), said, c.voicemail.id),
+        ),
+      },
+    });
     const res = await asBytes(c.owner.agent.get(`${c.base}/export.zip`));
     expect(res.headers['content-type']).toBe('application/zip');
     const files = unzipSync(new Uint8Array(res.body as Buffer));
     const all = JSON.parse(strFromU8(files['clinic.json']!));
     expect(all.clinic[0]).toMatchObject({ id: c.clinic.id, name: c.clinic.name });
     expect(all.patients.map((p: { name: string }) => p.name)).toEqual([c.patient.name]);
-    expect(all.recordings).toHaveLength(2);
+    expect(
+      Object.fromEntries(
+        all.recordings.map((r: { kind: string; transcript: string | null }) => [r.kind, r.transcript]),
+      ),
+    ).toEqual({ call: null, voicemail: said });
+    expect(strFromU8(files['csv/recordings.csv']!)).toContain(said);
     expect(all.staff).toEqual([expect.objectContaining({ email: c.ownerLogin.email, role: 'owner' })]);
     expect(strFromU8(files['csv/patients.csv']!).split('\n')[1]).toContain(c.patient.name);
     expect(Object.keys(files).filter((f) => f.startsWith('csv/'))).toHaveLength(Object.keys(all).length - 1);
@@ -182,7 +204,7 @@ describe.each(databaseKinds())("The clinic's rights: export, closure and the aud
     expect(calls.text).toContain(`'${c.patient.phone}`);
   });
 
-  it("closing the clinic leaves nothing of it, deletes Twilio's copies, and a copy of a recording file can no longer be decrypted", async () => {
+  it("closing the clinic leaves nothing of it, deletes Twilio's copies (a transcription in progress too), and a copy of a recording file can no longer be decrypted", async () => {
     const c = await runningClinic();
     const copied = (await c.ctx.recordings.get(c.stored.id))!;
     const wrong = await c.owner.send('delete', c.base, { confirmName: 'Some other clinic' });
@@ -201,6 +223,7 @@ describe.each(databaseKinds())("The clinic's rights: export, closure and the aud
     expect(await rowsMentioning(db, [c.patient.name])).toEqual([]);
     expect(await c.ctx.recordings.get(c.stored.id)).toBeNull();
     expect(standin.recordings.has(c.atTwilio.sid)).toBe(false);
+    expect(standin.transcriptions.has(c.transcription.sid)).toBe(false);
     // The data key is gone: whatever key exists now cannot open the old copy.
     await expect(async () =>
       open(await clinicDataKey(db.prisma, c.ctx.config.recordingsKey, c.clinic.id), copied, c.stored.id),

@@ -3,6 +3,7 @@ import { jobHandlers } from '../../src/main/jobs.js';
 import { JobRunner } from '../../src/jobs/runner.js';
 import { seal } from '../../src/recordings/crypto.js';
 import { clinicDataKey } from '../../src/recordings/keys.js';
+import { sealTranscript } from '../../src/recordings/transcripts.js';
 import { TwilioStandin } from '../../src/twilio-standin/server.js';
 import { makeTestApp, testClock, TEST_AUTH_TOKEN } from '../helpers/app.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -103,15 +104,28 @@ describe.each(databaseKinds())("A patient's rights: export and erasure (%s datab
     const janesCall = await call(jane.phone!);
     const key = await clinicDataKey(db.prisma, ctx.config.recordingsKey, clinic.id);
     const audio = Buffer.from('ID3 Zelda asks to move her appointment '.repeat(20));
+    // Her message, as Twilio transcribed it: the recording is gone from Twilio, its transcription not yet.
+    const said = `Hello, it's ${name}, please ring me on ${phone} to move my appointment.`;
+    const spoken = standin.addRecording(calls[0]!.callSid, audio, 9, { source: 'RecordVerb' });
+    const transcription = standin.startTranscription(spoken.sid);
+    standin.finishTranscription(transcription.sid, said, {});
+    standin.recordings.delete(spoken.sid);
     const voicemail = await db.prisma.recording.create({
       data: {
         clinicId: clinic.id,
         callId: calls[0]!.id,
         kind: 'voicemail',
-        recordingSid: 'RE' + (seq++).toString(16).padStart(32, '0'),
+        recordingSid: spoken.sid,
         status: 'stored',
+        durationSeconds: 9,
         deletedAtTwilio: NOW,
+        transcriptStatus: 'completed',
+        transcriptionSid: transcription.sid,
       },
+    });
+    await db.prisma.recording.update({
+      where: { id: voicemail.id },
+      data: { transcript: new Uint8Array(sealTranscript(key, said, voicemail.id)) },
     });
     await ctx.recordings.put(voicemail.id, seal(key, audio, voicemail.id));
     const atTwilio = standin.addRecording(calls[1]!.callSid, audio);
@@ -151,6 +165,8 @@ describe.each(databaseKinds())("A patient's rights: export and erasure (%s datab
       calls,
       janesCall,
       voicemail,
+      said,
+      transcription,
       whole,
       atTwilio,
       text,
@@ -189,6 +205,11 @@ describe.each(databaseKinds())("A patient's rights: export and erasure (%s datab
     ]);
     expect(data.calls.map((c: { id: string }) => c.id).sort()).toEqual(z.calls.map((c) => c.id).sort());
     expect(data.recordings.map((r: { id: string }) => r.id).sort()).toEqual([z.voicemail.id, z.whole.id].sort());
+    // Her message's transcript, as text; the whole call was never transcribed. Twilio's ids stay out.
+    expect(
+      Object.fromEntries(data.recordings.map((r: { id: string; transcript: unknown }) => [r.id, r.transcript])),
+    ).toEqual({ [z.voicemail.id]: { status: 'completed', text: z.said }, [z.whole.id]: null });
+    expect(res.text).not.toContain(z.transcription.sid);
     expect(data.textMessages.map((t: { id: string }) => t.id)).toEqual([z.text.id]);
     expect(data.accessLog).toEqual([
       expect.objectContaining({
@@ -229,15 +250,19 @@ describe.each(databaseKinds())("A patient's rights: export and erasure (%s datab
       heldRecordings: 0,
       phoneSharedWithOtherPatients: false,
     });
-    // The scan finds her before (so its silence afterwards means something).
-    expect(await rowsMentioning(db, [z.zelda.name, z.zelda.phone!])).toEqual(
+    // The scan finds her before (so its silence afterwards means something), her message's transcript included.
+    const key = { recordingsKey: z.ctx.config.recordingsKey };
+    expect(await rowsMentioning(db, [z.zelda.name, z.zelda.phone!], key)).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^Patient\.name/),
         expect.stringMatching(/^Call\.fromNumber/),
         expect.stringMatching(/^Call\.ivrState/),
         expect.stringMatching(/^TextMessage\.toNumber/),
+        `Recording.transcript (opened) contains ${z.zelda.name} (1)`,
+        `Recording.transcript (opened) contains ${z.zelda.phone} (1)`,
       ]),
     );
+    expect(standin.transcriptions.has(z.transcription.sid)).toBe(true);
     const wrong = await z.owner.send('delete', z.url, { confirmName: 'Zelda' });
     expect(wrong.body.error).toMatchObject({ field: 'confirmName' });
     expect(await db.prisma.patient.count({ where: { id: z.zelda.id } })).toBe(1);
@@ -246,9 +271,10 @@ describe.each(databaseKinds())("A patient's rights: export and erasure (%s datab
     expect(erased.status).toBe(200);
     await z.runner.runDue();
     // Her id stays only in the audit log, where it names no one now.
-    expect(await rowsMentioning(db, [z.zelda.name, z.zelda.phone!, z.dateOfBirth])).toEqual([]);
+    expect(await rowsMentioning(db, [z.zelda.name, z.zelda.phone!, z.dateOfBirth], key)).toEqual([]);
     expect(await z.ctx.recordings.get(z.voicemail.id)).toBeNull();
     expect(standin.recordings.has(z.atTwilio.sid)).toBe(false);
+    expect(standin.transcriptions.has(z.transcription.sid)).toBe(false);
     expect(
       await db.prisma.call.findMany({
         where: { id: { in: z.calls.map((c) => c.id) } },

@@ -189,7 +189,12 @@ describe.each(databaseKinds())('The reception queue and answering in the browser
     );
     const record = jane.recorder()!;
     expect(record['@maxLength']).toBe('120');
-    expect(record['@recordingStatusCallback']).toBe('https://phone.clinic.test/twilio/recording?kind=voicemail');
+    expect(record['@recordingStatusCallback']).toBe(
+      'https://phone.clinic.test/twilio/recording?kind=voicemail&transcript=1',
+    );
+    expect(record['@transcribeCallback']).toMatch(
+      /^https:\/\/phone\.clinic\.test\/twilio\/transcription\?call=[0-9a-f-]{36}$/,
+    );
     await jane.finishRecording();
     expect(jane.heard()).toContain('Your message has been recorded');
 

@@ -3,6 +3,7 @@ import { clinicDataKey } from '../../src/recordings/keys.js';
 import { purgeExpired } from '../../src/recordings/retention.js';
 import { cutoffsFor, nextPurgeAt } from '../../src/recordings/retention-rules.js';
 import { FileStorage } from '../../src/recordings/storage.js';
+import { sealTranscript } from '../../src/recordings/transcripts.js';
 import { TwilioStandin } from '../../src/twilio-standin/server.js';
 import { makeTestApp, testClock, TEST_AUTH_TOKEN } from '../helpers/app.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -76,11 +77,19 @@ describe.each(databaseKinds())('The retention purge (%s database)', (kind) => {
       callId: string,
       age: number,
       kind: 'call' | 'voicemail',
-      options: { atTwilio?: boolean; held?: boolean } = {},
+      options: { atTwilio?: boolean; held?: boolean; transcribed?: boolean } = {},
     ) => {
       const sid = options.atTwilio
         ? standin.addRecording('CA' + 'f'.repeat(32)).sid
         : 'RE' + (sidSeq++).toString(16).padStart(32, '0');
+      // A voicemail's transcript: here, and its transcription still at Twilio.
+      let transcriptionSid: string | null = null;
+      if (options.transcribed) {
+        const spoken = standin.recordings.get(sid) ?? standin.addRecording('CA' + 'f'.repeat(32), undefined, 5);
+        transcriptionSid = standin.startTranscription(spoken.sid).sid;
+        standin.finishTranscription(transcriptionSid, 'Please call me back.', {});
+        if (!options.atTwilio) standin.recordings.delete(spoken.sid);
+      }
       const r = await db.prisma.recording.create({
         data: {
           clinicId: clinic.id,
@@ -93,9 +102,15 @@ describe.each(databaseKinds())('The retention purge (%s database)', (kind) => {
           deletedAtTwilio: options.atTwilio ? null : daysAgo(age),
           legalHold: options.held ?? false,
           holdReason: options.held ? 'Complaint under investigation' : null,
+          ...(transcriptionSid ? { transcriptStatus: 'completed', transcriptionSid } : {}),
         },
       });
       await ctx.recordings.put(r.id, seal(key, Buffer.from(`audio of ${r.id}`), r.id));
+      if (transcriptionSid)
+        await db.prisma.recording.update({
+          where: { id: r.id },
+          data: { transcript: new Uint8Array(sealTranscript(key, 'Please call me back.', r.id)) },
+        });
       return r;
     };
     const yearOld = await call(400);
@@ -116,7 +131,7 @@ describe.each(databaseKinds())('The retention purge (%s database)', (kind) => {
     const expiredAtTwilio = await recording(monthOld.id, 40, 'call', { atTwilio: true });
     const keptVoicemail = await recording(monthOld.id, 40, 'voicemail');
     const quarterOld = await call(100);
-    const expiredVoicemail = await recording(quarterOld.id, 100, 'voicemail');
+    const expiredVoicemail = await recording(quarterOld.id, 100, 'voicemail', { transcribed: true });
     const held = await call(400);
     const heldRecording = await recording(held.id, 400, 'call', { held: true });
     const recent = await call(10);
@@ -177,7 +192,7 @@ describe.each(databaseKinds())('The retention purge (%s database)', (kind) => {
     return { calls: calls.map((c) => c.id), recordings: recordings.map((r) => r.id), texts, audit, events, callBacks };
   }
 
-  it('destroys exactly what has expired — audio here and at Twilio, rows, call logs, texts, old audit entries — keeps what is held, and says so in the audit', async () => {
+  it('destroys exactly what has expired — audio and transcripts here and at Twilio, rows, call logs, texts, old audit entries — keeps what is held, and says so in the audit', async () => {
     const { clinic, ctx, deps, calls, recordings } = await clinicWithHistory();
     const before = await snapshot(clinic.id);
     const dry = await purgeExpired(deps, { dryRun: true, clinicId: clinic.id });
@@ -215,6 +230,7 @@ describe.each(databaseKinds())('The retention purge (%s database)', (kind) => {
     for (const kept of left) expect(await ctx.recordings.get(kept.id)).not.toBeNull();
     if (ctx.recordings instanceof FileStorage) expect(await db.prisma.recordingBlob.count()).toBe(0);
     expect(standin.recordings.has(recordings.expiredAtTwilio.recordingSid)).toBe(false);
+    expect(standin.transcriptions.has(recordings.expiredVoicemail.transcriptionSid!)).toBe(false);
     const callIds = (await db.prisma.call.findMany({ where: { clinicId: clinic.id }, select: { id: true } }))
       .map((c) => c.id)
       .sort();
@@ -284,6 +300,25 @@ describe.each(databaseKinds())('The retention purge (%s database)', (kind) => {
     });
     expect((await db.prisma.call.findUniqueOrThrow({ where: { id: open.later.id } })).callBackId).toBe(open.entry.id);
     expect(await db.prisma.callBack.findUnique({ where: { id: closed.entry.id } })).toBeNull();
+  });
+
+  it('a voicemail whose transcription Twilio will not delete yet is kept, transcript and all, and destroyed on the next run', async () => {
+    const { clinic, deps, recordings } = await clinicWithHistory();
+    const { transcriptionSid } = recordings.expiredVoicemail;
+    standin.fail({ method: 'DELETE', path: new RegExp(`/Transcriptions/${transcriptionSid}\\.json$`), times: 1 });
+    expect((await purgeExpired(deps, { clinicId: clinic.id }))!.clinics[0]).toMatchObject({
+      voicemails: 0,
+      retryAtTwilio: 1,
+    });
+    expect(await db.prisma.recording.findUnique({ where: { id: recordings.expiredVoicemail.id } })).toMatchObject({
+      transcript: expect.anything(),
+    });
+    expect((await purgeExpired(deps, { clinicId: clinic.id }))!.clinics[0]).toMatchObject({
+      voicemails: 1,
+      retryAtTwilio: 0,
+    });
+    expect(standin.transcriptions.has(transcriptionSid!)).toBe(false);
+    expect(await db.prisma.recording.count({ where: { id: recordings.expiredVoicemail.id } })).toBe(0);
   });
 
   it('a recording Twilio will not delete yet is kept and destroyed on the next run', async () => {

@@ -17,7 +17,8 @@ describe('Reading TwiML', () => {
       '<?xml version="1.0" encoding="UTF-8"?><Response><Say language="en-GB">Hello.</Say>' +
       '<Gather input="dtmf speech" numDigits="1" action="https://x.test/twilio/menu?call=1&amp;a=2" method="POST"><Say>Press 1.</Say></Gather>' +
       '<Redirect method="POST">https://x.test/twilio/menu?silence=1</Redirect><Dial action="/d"><Client>staff_1</Client></Dial><Dial>+441632960999</Dial>' +
-      '<Enqueue waitUrl="/w" action="/a">clinic-1</Enqueue><Record action="/r" maxLength="120"/><Start><Recording recordingStatusCallback="/rec"/></Start><Hangup/><Sms>no</Sms></Response>';
+      '<Enqueue waitUrl="/w" action="/a">clinic-1</Enqueue><Record action="/r" maxLength="120"/>' +
+      '<Record action="/r2" transcribe="true" transcribeCallback="/t?call=1"/><Start><Recording recordingStatusCallback="/rec"/></Start><Hangup/><Sms>no</Sms></Response>';
     expect(readTwiml(xml)).toEqual([
       { verb: 'Say', text: 'Hello.' },
       {
@@ -31,7 +32,14 @@ describe('Reading TwiML', () => {
       { verb: 'Dial', action: '/d', number: null, client: 'staff_1' },
       { verb: 'Dial', action: null, number: '+441632960999', client: null },
       { verb: 'Enqueue', queue: 'clinic-1', action: '/a', waitUrl: '/w' },
-      { verb: 'Record', action: '/r', maxLength: 120, recordingStatusCallback: null },
+      { verb: 'Record', action: '/r', maxLength: 120, recordingStatusCallback: null, transcribeCallback: null },
+      {
+        verb: 'Record',
+        action: '/r2',
+        maxLength: 3600,
+        recordingStatusCallback: null,
+        transcribeCallback: '/t?call=1',
+      },
       { verb: 'StartRecording', recordingStatusCallback: '/rec' },
       { verb: 'Hangup' },
       { verb: 'other', name: 'Sms' },

@@ -91,4 +91,55 @@ describe("The Twilio stand-in speaks Twilio's REST API as Twilio describes it", 
     standin.recordings.delete(r.sid);
     expect((await fetch(url, { headers: auth })).status).toBe(404);
   });
+
+  it("serves a voicemail's transcriptions as Twilio describes them — fetch, list (the account's and the recording's), delete — and loses one whose recording went first", async () => {
+    const client = createTwilioRest({ twilio: { accountSid: ACCOUNT, authToken: TOKEN, apiBaseUrl: standin.url } })!;
+    const first = standin.requests.length;
+    const callParams = { CallSid: 'CA' + '7'.repeat(32), From: '+447700900123', To: '+441632960000' };
+    const kept = standin.addRecording(callParams.CallSid, Buffer.from('audio'), 14, { source: 'RecordVerb' });
+    const transcribing = standin.startTranscription(kept.sid);
+    expect((await client.recordings(kept.sid).transcriptions.list()).map((t) => [t.sid, t.status])).toEqual([
+      [transcribing.sid, 'in-progress'],
+    ]);
+    // What Twilio posts to the <Record>'s transcribeCallback: the call's parameters and the transcription's.
+    expect(standin.finishTranscription(transcribing.sid, ' Please call me back. ', callParams)).toEqual({
+      ...callParams,
+      AccountSid: ACCOUNT,
+      TranscriptionSid: transcribing.sid,
+      TranscriptionStatus: 'completed',
+      TranscriptionText: 'Please call me back.',
+      TranscriptionType: 'fast',
+      TranscriptionUrl: `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT}/Recordings/${kept.sid}/Transcriptions/${transcribing.sid}`,
+      RecordingSid: kept.sid,
+      RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT}/Recordings/${kept.sid}`,
+    });
+    expect(await client.transcriptions(transcribing.sid).fetch()).toMatchObject({
+      recordingSid: kept.sid,
+      status: 'completed',
+      transcriptionText: 'Please call me back.',
+    });
+    expect((await client.transcriptions.list({ limit: 50 })).map((t) => t.sid)).toContain(transcribing.sid);
+    expect(await client.recordings(kept.sid).transcriptions(transcribing.sid).fetch()).toMatchObject({
+      status: 'completed',
+    });
+    // Deleting the recording leaves its transcription; that is deleted by its own sid.
+    expect(await client.recordings(kept.sid).remove()).toBe(true);
+    expect(standin.transcriptions.has(transcribing.sid)).toBe(true);
+    expect(await client.transcriptions(transcribing.sid).remove()).toBe(true);
+    await expect(client.transcriptions(transcribing.sid).fetch()).rejects.toMatchObject({ status: 404 });
+
+    // A recording deleted before its transcript was done loses it; too short a one is never transcribed.
+    const early = standin.addRecording(callParams.CallSid, Buffer.from('audio'), 14, { source: 'RecordVerb' });
+    const lost = standin.startTranscription(early.sid);
+    await client.recordings(early.sid).remove();
+    expect(standin.finishTranscription(lost.sid, 'Too late.', callParams)).toMatchObject({
+      TranscriptionStatus: 'failed',
+    });
+    expect(standin.finishTranscription(lost.sid, 'Too late.', callParams)).not.toHaveProperty('TranscriptionText');
+    const brief = standin.addRecording(callParams.CallSid, Buffer.from('audio'), 1, { source: 'RecordVerb' });
+    const short = standin.startTranscription(brief.sid);
+    expect(standin.finishTranscription(short.sid, 'Hi', callParams).TranscriptionStatus).toBe('failed');
+    expect(await client.recordings(brief.sid).transcriptions(short.sid).remove()).toBe(true);
+    expectRequestsMatchTwilio(standin.requests.slice(first));
+  });
 });

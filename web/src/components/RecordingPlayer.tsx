@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { api, type ApiError } from '../api';
 import type { CallRecording } from '../../../src/contracts/api';
+import { VoicemailTranscript } from './VoicemailTranscript';
 
 /** A call's recording, or a call-back's voicemail (which comes without its hold). */
-export type RecordingInfo = Pick<CallRecording, 'id' | 'kind' | 'status' | 'durationSeconds'> &
+export type RecordingInfo = Pick<CallRecording, 'id' | 'kind' | 'status' | 'durationSeconds' | 'transcriptStatus'> &
   Partial<Pick<CallRecording, 'legalHold' | 'holdReason'>>;
 
 const STATUS: Record<string, string> = {
@@ -12,7 +13,7 @@ const STATUS: Record<string, string> = {
   failed: 'the recording failed',
 };
 
-/** A recording's player (the server streams and audits it), and for owners the legal-hold switch. */
+/** A recording's player (the server streams and audits it), a voicemail's transcript beside it, and for owners the legal-hold switch. */
 export function RecordingPlayer({
   clinicId,
   recording,
@@ -72,6 +73,13 @@ export function RecordingPlayer({
         </button>
       )}
       {problem && <span role="alert">{problem}</span>}
+      {recording.transcriptStatus && (
+        <VoicemailTranscript
+          key={`${recording.id}:${recording.transcriptStatus}`}
+          clinicId={clinicId}
+          recording={{ ...recording, transcriptStatus: recording.transcriptStatus }}
+        />
+      )}
     </div>
   );
 }

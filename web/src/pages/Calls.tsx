@@ -55,8 +55,20 @@ export function Calls({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
   useEffect(loadCallBacks, [loadCallBacks]);
   useLiveEvents(
     (e) => {
-      if (['voicemail.new', 'callback.added', 'callback.done', 'callback.worked'].includes(e.name)) loadCallBacks();
+      // A voicemail's audio home or its transcript in: the list's player and transcript say so.
+      if (
+        [
+          'voicemail.new',
+          'callback.added',
+          'callback.done',
+          'callback.worked',
+          'recording.ready',
+          'recording.transcribed',
+        ].includes(e.name)
+      )
+        loadCallBacks();
       if (e.name === 'call.ended') loadCalls();
+      if (e.name === 'recording.transcribed' && timeline?.id === e.data.callId) void openTimeline(e.data.callId);
     },
     () => {
       loadCalls();

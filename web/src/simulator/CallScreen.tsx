@@ -1,6 +1,7 @@
 // One simulated call on the screen, whichever way it was made (a patient calling the
 // clinic, or the clinic ringing a patient back): what the patient hears, the keypad,
-// speech, silence, a message and hanging up. Everything goes through the real webhooks.
+// speech, silence, a message (typed: Twilio's transcript says it) and hanging up.
+// Everything goes through the real webhooks.
 import { useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../api';
 import type { SimulatedCallState, SimulatedCallView } from '../../../src/contracts/api';
@@ -69,6 +70,7 @@ export function CallScreen({
   act: (what: CallAction, body?: unknown) => Promise<void>;
 }) {
   const [words, setWords] = useState('');
+  const [message, setMessage] = useState('');
   // Keys pressed towards a longer answer (a date of birth), sent as Twilio would: when enough are in, or on #.
   const [keyed, setKeyed] = useState('');
   const spoken = useRef({ sid: '', count: 0 });
@@ -113,12 +115,32 @@ export function CallScreen({
         <p className="note">Answer from the Live screen (another tab, available for calls) to be put through.</p>
       )}
       {call.takes === 'a message' && (
-        <p className="row">
-          <button onClick={() => send('message', { seconds: 8 })} disabled={busy}>
+        <form
+          className="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void send('message', { words: message }).then(() => setMessage(''));
+          }}
+        >
+          <label>
+            Your message
+            <input
+              value={message}
+              onChange={(e) => setMessage(e.target.value)}
+              disabled={busy}
+              placeholder="Hello, it's Jane, please ring me back about Thursday."
+            />
+          </label>
+          <button type="submit" disabled={busy || !message.trim()}>
+            Leave this message
+          </button>
+          <button type="button" onClick={() => send('message', { seconds: 8 })} disabled={busy}>
             Leave an 8-second message
           </button>
-          <span className="note">After the beep: the clinic gets a (silent) voicemail and a call-back entry.</span>
-        </p>
+          <span className="note">
+            After the beep: the clinic gets a (silent) voicemail and a call-back entry; what you type is its transcript.
+          </span>
+        </form>
       )}
       <div aria-label="Keypad" role="group" className="keypad">
         {KEYS.map((key) => (

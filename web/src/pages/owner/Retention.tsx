@@ -18,16 +18,17 @@ type PeriodKey = (typeof PERIODS)[number][0];
 const purged = (counts: JsonValue | null, kind: string) =>
   counts && typeof counts === 'object' && !Array.isArray(counts) ? (counts[kind] ?? 0) : 0;
 
-/** How long recordings, voicemails, call logs and the audit log are kept, who hears call recordings, and the purge's runs. */
+/** How long recordings, voicemails, call logs and the audit log are kept, who hears call recordings, whether voicemails are transcribed, and the purge's runs. */
 export function Retention({ clinic }: { clinic: ClinicSummary }) {
   const base = `/api/clinics/${clinic.id}`;
   const [panel, setPanel] = useState<Load<RetentionPanel>>({ state: 'loading' });
-  const [form, setForm] = useState<Record<PeriodKey, string> & { hear: boolean }>({
+  const [form, setForm] = useState<Record<PeriodKey, string> & { hear: boolean; transcribe: boolean }>({
     recordingRetentionDays: '',
     voicemailRetentionDays: '',
     callLogRetentionDays: '',
     auditRetentionDays: '',
     hear: false,
+    transcribe: true,
   });
   const save = useSubmit();
   const load = useCallback(() => loadInto(api<RetentionPanel>('GET', `${base}/retention`), setPanel, (p) => p), [base]);
@@ -41,6 +42,7 @@ export function Retention({ clinic }: { clinic: ClinicSummary }) {
       callLogRetentionDays: String(p.callLogRetentionDays),
       auditRetentionDays: String(p.auditRetentionDays),
       hear: p.receptionistsHearRecordings,
+      transcribe: p.transcribeVoicemails,
     });
   }, [panel]);
 
@@ -49,6 +51,7 @@ export function Retention({ clinic }: { clinic: ClinicSummary }) {
     const body = {
       ...Object.fromEntries(PERIODS.map(([key]) => [key, Number(form[key])])),
       receptionistsHearRecordings: form.hear,
+      transcribeVoicemails: form.transcribe,
     };
     if (await save.run(() => api('PATCH', base, body), 'Saved. The next purge uses these periods.')) load();
   }
@@ -85,6 +88,15 @@ export function Retention({ clinic }: { clinic: ClinicSummary }) {
                 onChange={(e) => setForm({ ...form, hear: e.target.checked })}
               />{' '}
               Receptionists may listen to call recordings (voicemails are always theirs to hear)
+            </label>
+            <label className="inline">
+              <input
+                type="checkbox"
+                checked={form.transcribe}
+                onChange={(e) => setForm({ ...form, transcribe: e.target.checked })}
+              />{' '}
+              Transcribe voicemails: Twilio writes out messages of 2 seconds to 2 minutes, shown beside the player
+              (Twilio charges for it; the text is kept and destroyed with the voicemail)
             </label>
             <p aria-label="Purge runs">
               Next purge: {when(p.nextRunAt)}.{' '}
