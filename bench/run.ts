@@ -2,6 +2,7 @@
 // Each figure comes with a baseline measured in the same run, because these
 // machines are shared and noisy: the ratio is what to compare across runs.
 import { writeFile } from 'node:fs/promises';
+import { dayViewBenchmarks } from './day-view.bench.js';
 import { fanoutBenchmarks } from './fanout.bench.js';
 import { purgeBenchmarks } from './purge.bench.js';
 import { servingOrderBenchmarks } from './serving-order.bench.js';
@@ -22,13 +23,14 @@ export interface Figure {
   goal?: { max?: number; min?: number; of: 'value' | 'ratio' };
 }
 
-// BENCH_ONLY=understanding|prompts|slots|serving-order|voice|fanout|purge|reports|startup runs one of them.
+// BENCH_ONLY=understanding|prompts|slots|serving-order|day-view|voice|fanout|purge|reports|startup runs one of them.
 const only = process.env.BENCH_ONLY;
 const suites: Array<[string, () => Promise<Figure[]>]> = [
   ['understanding', understandingBenchmarks],
   ['prompts', promptBenchmarks],
   ['slots', slotBenchmarks],
   ['serving-order', servingOrderBenchmarks],
+  ['day-view', dayViewBenchmarks],
   ['voice', voiceBenchmarks],
   ['fanout', fanoutBenchmarks],
   ['purge', purgeBenchmarks],

@@ -4,10 +4,9 @@
 // query (serving-order.ts) against a plain SELECT … ORDER BY … LIMIT 1 of the queue in the
 // same run, interleaved, p99 (goal: at most twice); and, for reference, the way it was
 // chosen before (every waiting row read and ordered in memory).
-import pg from 'pg';
-import { openPostgresDatabase } from '../src/db/database.js';
 import { nextToServe, type Waiting } from '../src/reception/next-caller.js';
 import { nextInLine } from '../src/reception/serving-order.js';
+import { withBenchDatabase } from './postgres.js';
 import type { Figure } from './run.js';
 
 const QUEUED = 1_000;
@@ -18,24 +17,7 @@ const ROUNDS = 3_000;
 const p99 = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length * 0.99)]!;
 
 export async function servingOrderBenchmarks(): Promise<Figure[]> {
-  const adminUrl =
-    process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-  const name = `clinic_order_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  try {
-    await admin.connect();
-  } catch (err) {
-    console.warn(
-      `serving-order benchmark skipped: no PostgreSQL at ${adminUrl} (${(err as Error).message}); set BENCH_DATABASE_URL`,
-    );
-    return [];
-  }
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const db = openPostgresDatabase(url.toString(), { poolSize: 2 });
-  try {
-    await db.migrate();
+  const figures = await withBenchDatabase('serving-order', 2, async (db): Promise<Figure[]> => {
     const now = new Date('2027-06-07T10:00:00Z');
     const [clinic] = await db.sql<{ id: string }>(
       `INSERT INTO "Clinic" ("id", "name", "timeZone") VALUES (gen_random_uuid(), 'Bench Clinic', 'Europe/London') RETURNING "id"::text AS "id"`,
@@ -158,9 +140,6 @@ export async function servingOrderBenchmarks(): Promise<Figure[]> {
         baselineLabel: label,
       },
     ];
-  } finally {
-    await db.close();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
+  });
+  return figures ?? [];
 }

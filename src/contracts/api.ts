@@ -465,7 +465,17 @@ export interface FreeSlots {
   slots: FreeSlot[];
 }
 
-export interface DiaryAppointment extends AppointmentRecord {
+/** An appointment as the calendar draws it (who made or cancelled it is in the audit log and the record). */
+export interface DiaryAppointment {
+  id: string;
+  practitionerId: string;
+  patientId: string;
+  typeId: string;
+  startsAt: string;
+  endsAt: string;
+  status: AppointmentStatus;
+  /** phone, dashboard or text. */
+  source: string;
   patient: Named;
   type: Named;
   practitioner: Named;

@@ -178,7 +178,7 @@ export function diaryRoutes(ctx: AppContext): Router {
     res.json(
       wire(
         await diaryView(
-          prisma,
+          ctx.db,
           { id: clinicOf(req), timeZone: (await clinic(req)).timeZone },
           {
             date: q.date,

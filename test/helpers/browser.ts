@@ -21,7 +21,7 @@ export interface LiveDashboard {
   /** The server's clock, which only tests move. */
   clock: ReturnType<typeof testClock>;
   /** A new page signed in as this person, on the Live screen; its console is watched for errors. */
-  signedInPage(login: { email: string; password: string }): Promise<Page>;
+  signedInPage(login: { email: string; password: string }, now?: Date): Promise<Page>;
   /** Closes everything; fails if any page broke its Content Security Policy or threw. */
   close(): Promise<void>;
 }
@@ -49,8 +49,8 @@ export async function startLiveDashboard(
     hub,
     base,
     browser,
-    async signedInPage(login) {
-      const page = await signedInPage(browser, base, login, errors);
+    async signedInPage(login, now) {
+      const page = await signedInPage(browser, base, login, errors, now);
       pages.push(page);
       return page;
     },

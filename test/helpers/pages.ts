@@ -20,8 +20,11 @@ export async function signedInPage(
   base: string,
   login: { email: string; password: string },
   errors: string[],
+  /** The browser's clock, fixed from before the first page loads (a jump later makes Socket.IO reconnect once). */
+  now?: Date,
 ): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  if (now) await page.clock.setFixedTime(now);
   page.on('console', (msg) => {
     if (/Content Security Policy/i.test(msg.text())) errors.push(msg.text());
   });

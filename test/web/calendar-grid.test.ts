@@ -50,6 +50,38 @@ describe('Calendar geometry', () => {
     );
   });
 
+  it('reads the wall clock right for any instant, in zones with quarter-hour offsets and half-hour clock changes too (property)', () => {
+    const fresh = (t: number, timeZone: string) => {
+      const parts = Object.fromEntries(
+        new Intl.DateTimeFormat('en-GB', {
+          timeZone,
+          year: 'numeric',
+          month: '2-digit',
+          day: '2-digit',
+          hour: '2-digit',
+          minute: '2-digit',
+          hourCycle: 'h23',
+        })
+          .formatToParts(new Date(t))
+          .map((p) => [p.type, p.value]),
+      );
+      return {
+        date: `${parts.year}-${parts.month}-${parts.day}`,
+        minute: Number(parts.hour) * 60 + Number(parts.minute),
+      };
+    };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2029, 0, 1) }),
+        fc.constantFrom(LONDON, 'Asia/Kathmandu', 'Australia/Lord_Howe', 'America/St_Johns', 'Pacific/Chatham'),
+        (t, zone) => {
+          expect(wallClock(t, zone)).toEqual(fresh(t, zone));
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+
   it('clips a range to the day it is drawn on, and leaves out ranges that miss it', () => {
     const closure = ['2027-06-07T15:00:00Z', '2027-06-09T10:00:00Z'] as const; // 16:00 Monday to 11:00 Wednesday, BST
     expect(spanOn('2027-06-07', ...closure, LONDON)).toEqual({ from: 16 * 60, to: 24 * 60 });

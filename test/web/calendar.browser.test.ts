@@ -20,8 +20,7 @@ describeWith(needs.browser, 'The calendar in a real browser', () => {
 
   /** A receptionist's Diary with the browser's clock at `now` (the server's is the test clock). */
   async function openDiary(clinicId: string, now = WEDNESDAY_10AM): Promise<Page> {
-    const page = await dashboard.signedInPage(await makeStaff(db().prisma, clinicId, 'receptionist'));
-    await page.clock.setFixedTime(now);
+    const page = await dashboard.signedInPage(await makeStaff(db().prisma, clinicId, 'receptionist'), now);
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Diary' }).click();
     await page.getByRole('region', { name: 'Calendar' }).waitFor();
     return page;

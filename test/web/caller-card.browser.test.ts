@@ -42,8 +42,7 @@ describeWith(needs.browser, "The caller's card in a real browser", () => {
     return { ...diary, queues };
   }
   async function desk(clinicId: string): Promise<Page> {
-    const page = await dashboard.signedInPage(await makeStaff(db().prisma, clinicId, 'receptionist'));
-    await page.clock.setFixedTime(MONDAY_9AM);
+    const page = await dashboard.signedInPage(await makeStaff(db().prisma, clinicId, 'receptionist'), MONDAY_9AM);
     return page;
   }
 

@@ -17,8 +17,10 @@ describeWith(needs.browser, 'Patients in a real browser', () => {
   afterAll(() => dashboard?.close());
 
   async function receptionist(clinicId: string): Promise<Page> {
-    const page = await dashboard.signedInPage(await makeStaff(dashboard.db.prisma, clinicId, 'receptionist'));
-    await page.clock.setFixedTime(WEDNESDAY_10AM);
+    const page = await dashboard.signedInPage(
+      await makeStaff(dashboard.db.prisma, clinicId, 'receptionist'),
+      WEDNESDAY_10AM,
+    );
     return page;
   }
   const screen = (page: Page, name: string) =>

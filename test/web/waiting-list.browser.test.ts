@@ -21,8 +21,7 @@ describeWith(needs.browser, 'The waiting list in a real browser', () => {
   const db = () => dashboard.db;
 
   async function receptionist(clinicId: string, screen: string): Promise<Page> {
-    const page = await dashboard.signedInPage(await makeStaff(db().prisma, clinicId, 'receptionist'));
-    await page.clock.setFixedTime(WEDNESDAY_10AM);
+    const page = await dashboard.signedInPage(await makeStaff(db().prisma, clinicId, 'receptionist'), WEDNESDAY_10AM);
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: screen }).click();
     return page;
   }

@@ -62,6 +62,20 @@ export function Calendar(props: {
   const zone = diary.timeZone;
   const today = wallClock(props.now, zone);
 
+  // Each appointment placed once (a day of 1,000 across 50 columns), then handed to its column.
+  const byColumn = useMemo(() => {
+    const out = new Map<string, Array<Span & { item: DiaryAppointment }>>();
+    for (const a of diary.appointments) {
+      const date = wallClock(a.startsAt, zone).date;
+      const span = spanOn(date, a.startsAt, a.endsAt, zone);
+      if (!span) continue;
+      const key = `${a.practitionerId}/${date}`;
+      const list = out.get(key) ?? [];
+      list.push({ ...span, item: a });
+      out.set(key, list);
+    }
+    return out;
+  }, [diary.appointments, zone]);
   const laidOut = useMemo(
     () =>
       columns.map((column) => {
@@ -74,11 +88,7 @@ export function Calendar(props: {
           .filter((c) => c.practitionerId === null || c.practitionerId === column.practitioner.id)
           .map((c) => ({ closure: c, span: on(c.startsAt, c.endsAt) }))
           .filter((c): c is { closure: (typeof c)['closure']; span: Span } => c.span !== null);
-        const appointments = diary.appointments
-          .filter(
-            (a) => a.practitionerId === column.practitioner.id && wallClock(a.startsAt, zone).date === column.date,
-          )
-          .map((a) => ({ ...on(a.startsAt, a.endsAt)!, item: a }));
+        const appointments = byColumn.get(`${column.practitioner.id}/${column.date}`) ?? [];
         const notBefore = column.date < today.date ? 24 * 60 : column.date === today.date ? today.minute : 0;
         const gaps = freeGaps(
           working,
@@ -87,7 +97,7 @@ export function Calendar(props: {
         );
         return { column, working, closures, appointments: placeInLanes(appointments), gaps };
       }),
-    [columns, diary, zone, today.date, today.minute],
+    [columns, diary, byColumn, zone, today.date, today.minute],
   );
   const axis = axisHours(
     laidOut.flatMap((c) => [...c.working, ...c.appointments.filter((a) => a.item.status !== 'cancelled')]),

@@ -161,16 +161,7 @@ export function CallerCard({
                   timeZone={clinic.timeZone}
                   locale={clinic.locale}
                   now={Date.now()}
-                  appointment={{
-                    ...opened,
-                    clinicId: clinic.id,
-                    source: '',
-                    createdAt: '',
-                    createdBy: null,
-                    cancelledAt: null,
-                    cancelledBy: null,
-                    cancelReason: null,
-                  }}
+                  appointment={{ ...opened, source: '' }}
                   practitioners={practitioners}
                   types={types}
                   nameOf={nameOf}
