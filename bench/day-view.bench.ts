@@ -14,6 +14,7 @@ import { makeStaff } from '../test/helpers/fixtures.js';
 import { CHROMIUM_ARGS, signedInPage } from '../test/helpers/pages.js';
 import { withBenchDatabase } from './postgres.js';
 import type { Figure } from './run.js';
+import { interleaved, median } from './timing.js';
 
 const PRACTITIONERS = 50;
 const PER_PRACTITIONER = 20; // 08:00–18:00 in half hours
@@ -21,8 +22,6 @@ const ROUNDS = 300;
 const BROWSER_ROUNDS = 7;
 const DAY = '2027-06-08';
 const EMPTY_DAY = '2027-06-09';
-
-const median = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
 
 export async function dayViewBenchmarks(): Promise<Figure[]> {
   const result = await withBenchDatabase('day-view', 4, async (db): Promise<Figure[]> => {
@@ -91,23 +90,8 @@ export async function dayViewBenchmarks(): Promise<Figure[]> {
           [clinicId],
         ),
       ]);
-    const timed = async (work: () => Promise<unknown>, into: number[]) => {
-      const start = process.hrtime.bigint();
-      await work();
-      into.push(Number(process.hrtime.bigint() - start) / 1e6);
-    };
-    const ours: number[] = [];
-    const baseline: number[] = [];
     for (let i = 0; i < 20; i++) await Promise.all([api(), raw()]); // warm
-    for (let i = 0; i < ROUNDS; i++) {
-      if (i % 2 === 0) {
-        await timed(api, ours);
-        await timed(raw, baseline);
-      } else {
-        await timed(raw, baseline);
-        await timed(api, ours);
-      }
-    }
+    const { ours, baseline } = await interleaved(ROUNDS, api, raw);
     const figures: Figure[] = [
       {
         figure: `the day's diary, ${PRACTITIONERS} practitioners, 1,000 appointments: API (median)`,

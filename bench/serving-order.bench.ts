@@ -8,13 +8,12 @@ import { nextToServe, type Waiting } from '../src/reception/next-caller.js';
 import { nextInLine } from '../src/reception/serving-order.js';
 import { withBenchDatabase } from './postgres.js';
 import type { Figure } from './run.js';
+import { interleaved, p99, timeOnce } from './timing.js';
 
 const QUEUED = 1_000;
 const CALL_BACKS = 300;
 const HISTORY = 200_000;
 const ROUNDS = 3_000;
-
-const p99 = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length * 0.99)]!;
 
 export async function servingOrderBenchmarks(): Promise<Figure[]> {
   const figures = await withBenchDatabase('serving-order', 2, async (db): Promise<Figure[]> => {
@@ -101,27 +100,15 @@ export async function servingOrderBenchmarks(): Promise<Figure[]> {
     const found = await nextInLine(db, clinicId, now);
     if (found?.id !== expected?.id) throw new Error(`the query chose ${found?.id}, the rule ${expected?.id}`);
 
-    const timed = async (work: () => Promise<unknown>, into: number[]) => {
-      const start = process.hrtime.bigint();
-      await work();
-      into.push(Number(process.hrtime.bigint() - start) / 1e6);
-    };
-    const ours: number[] = [];
-    const baseline: number[] = [];
-    const before: number[] = [];
     for (let i = 0; i < 200; i++) await Promise.all([nextInLine(db, clinicId, now), db.sql(plain, [clinicId])]); // warm
-    for (let i = 0; i < ROUNDS; i++) {
-      // Interleaved, the order alternating, so the machine's noise falls on both alike.
-      if (i % 2 === 0) {
-        await timed(() => nextInLine(db, clinicId, now), ours);
-        await timed(() => db.sql(plain, [clinicId]), baseline);
-      } else {
-        await timed(() => db.sql(plain, [clinicId]), baseline);
-        await timed(() => nextInLine(db, clinicId, now), ours);
-      }
-    }
+    const { ours, baseline } = await interleaved(
+      ROUNDS,
+      () => nextInLine(db, clinicId, now),
+      () => db.sql(plain, [clinicId]),
+    );
     // Apart, after: its garbage would otherwise land on whichever query ran next.
-    for (let i = 0; i < ROUNDS / 10; i++) await timed(inMemory, before);
+    const before: number[] = [];
+    for (let i = 0; i < ROUNDS / 10; i++) before.push(await timeOnce(inMemory));
     const label = `plain SELECT … ORDER BY … LIMIT 1 of the queue, p99`;
     return [
       {

@@ -369,20 +369,6 @@ export interface PatientRecord extends PatientSummary {
   callBacks: Array<{ id: string; reason: string; fromNumber: string; ringNumber: string | null; createdAt: string }>;
 }
 
-/** An appointment as the caller's card shows it. */
-export interface CardAppointment {
-  id: string;
-  patientId: string;
-  practitionerId: string;
-  typeId: string;
-  startsAt: string;
-  endsAt: string;
-  status: AppointmentStatus;
-  patient: Named;
-  type: Named;
-  practitioner: Named;
-}
-
 /**
  * GET …/calls/:callId/card: who the caller may be (every patient on the number and
  * whom they book for — caller ID can be spoofed, so confirm before discussing a
@@ -408,8 +394,8 @@ export interface CallerCard {
       /** On the number that rang (else someone a patient on it books for). */
       onThisNumber: boolean;
       noShows: number;
-      next: CardAppointment[];
-      recent: CardAppointment[];
+      next: DiaryAppointment[];
+      recent: DiaryAppointment[];
     }
   >;
   recentCalls: Array<{
@@ -465,14 +451,8 @@ export interface FreeSlots {
   slots: FreeSlot[];
 }
 
-/** An appointment as the calendar draws it (who made or cancelled it is in the audit log and the record). */
-export interface DiaryAppointment {
-  id: string;
-  practitionerId: string;
-  patientId: string;
-  typeId: string;
-  startsAt: string;
-  endsAt: string;
+/** An appointment as the calendar and the caller's card show it (who made or cancelled it is in the audit log and the record). */
+export interface DiaryAppointment extends AppointmentSummary {
   status: AppointmentStatus;
   /** phone, dashboard or text. */
   source: string;

@@ -75,7 +75,7 @@ export const presentPatient = ({
   updatedAt: Date;
 }) => ({
   ...p,
-  phones: p.phone ? [p.phone, ...otherPhones] : otherPhones,
+  phones: numbersOf({ phone: p.phone, otherPhones }),
   dateOfBirth: p.dateOfBirth ? p.dateOfBirth.toISOString().slice(0, 10) : null,
 });
 
@@ -132,6 +132,14 @@ export async function searchPatients(
 export const onNumbers = (numbers: string[]) => ({
   OR: [{ phone: { in: numbers } }, { otherPhones: { hasSome: numbers } }],
 });
+
+/** Every number a patient has, the main one (where texts go) first. */
+export const numbersOf = (p: { phone: string | null; otherPhones: string[] }) =>
+  p.phone ? [p.phone, ...p.otherPhones] : p.otherPhones;
+
+/** The number a call is with: whom it came from, or whom the clinic rang. */
+export const otherParty = (c: { direction: string; fromNumber: string; toNumber: string }) =>
+  c.direction === 'inbound' ? c.fromNumber : c.toNumber;
 
 /** Calls with any of these numbers: from them, or the clinic's calls to them. */
 export const callsWithNumbers = (numbers: string[]) => ({
@@ -297,7 +305,7 @@ export async function patientRecord(prisma: Prisma, clinicId: string, patientId:
   });
   if (!found) throw new NotFound('No such patient');
   const { appointments, booksFor, ...patient } = found;
-  const numbers = [...(patient.phone ? [patient.phone] : []), ...patient.otherPhones];
+  const numbers = numbersOf(patient);
   const [noShows, calls, texts, waitlist, callBacks] = await Promise.all([
     prisma.appointment.count({ where: { clinicId, patientId, status: 'no_show' } }),
     numbers.length

@@ -39,7 +39,7 @@ export interface WaitlistCandidate {
 }
 
 /** How the people who fit a freed time are offered it beyond the dashboard (by text, from src/texts): longest waiting first. */
-export type OfferFreedTime = (clinicId: string, freed: FreedTime, candidates: WaitlistCandidate[]) => Promise<void>;
+export type OfferFreedTime = (clinicId: string, freed: FreedTime, candidates: WaitlistCandidate[]) => Promise<unknown>;
 
 type WaitlistDeps = Pick<Services, 'db' | 'events' | 'clock'>;
 

@@ -13,7 +13,7 @@ import type { RecordingStorage } from '../recordings/storage.js';
 import { openTranscript } from '../recordings/transcripts.js';
 import { queueDeletionsAtTwilio } from '../recordings/twilio-copies.js';
 import { NotFound, InvalidInput, Conflict } from '../core/errors.js';
-import { callsWithNumbers } from '../diary/patients.js';
+import { callsWithNumbers, numbersOf, otherParty } from '../diary/patients.js';
 
 export interface RightsDeps extends Pick<Services, 'db' | 'clock' | 'config'> {
   recordings: RecordingStorage;
@@ -24,12 +24,6 @@ async function patientOf(prisma: Prisma, clinicId: string, patientId: string) {
   if (!patient) throw new NotFound('No such patient');
   return patient;
 }
-
-/** Every number the patient has, the main one first. */
-const numbersOf = (patient: { phone: string | null; otherPhones: string[] }) => [
-  ...(patient.phone ? [patient.phone] : []),
-  ...patient.otherPhones,
-];
 
 /**
  * The calls on the patient's numbers: those from them, and the clinic's calls back to
@@ -78,7 +72,7 @@ async function callsOf(
     },
     orderBy: { startedAt: 'asc' },
   });
-  const ownCalls = calls.filter((c) => own.includes(c.direction === 'inbound' ? c.fromNumber : c.toNumber));
+  const ownCalls = calls.filter((c) => own.includes(otherParty(c)));
   return { calls, shared: sharedNumbers.size > 0, own, ownCalls };
 }
 

@@ -5,8 +5,9 @@
 // possibilities, and the screen says to confirm who is speaking before discussing a record.
 import { recordAudit, type Actor } from '../core/audit.js';
 import { NotFound } from '../core/errors.js';
+import { isE164 } from '../core/validation.js';
 import type { Prisma } from '../db/database.js';
-import { callsWithNumbers, onNumbers, patientView, presentPatient } from '../diary/patients.js';
+import { callsWithNumbers, onNumbers, otherParty, patientView, presentPatient } from '../diary/patients.js';
 
 const NEXT = 3;
 const RECENT = 3;
@@ -19,14 +20,11 @@ const appointmentView = {
   startsAt: true,
   endsAt: true,
   status: true,
+  source: true,
   patient: { select: { id: true, name: true } },
   type: { select: { id: true, name: true } },
   practitioner: { select: { id: true, name: true } },
 } as const;
-
-/** The number a call is with: whom it came from, or whom the clinic rang. */
-const otherParty = (c: { direction: string; fromNumber: string; toNumber: string }) =>
-  c.direction === 'inbound' ? c.fromNumber : c.toNumber;
 
 export async function callerCard(prisma: Prisma, clinicId: string, callId: string, now: Date) {
   const call = await prisma.call.findFirst({
@@ -45,7 +43,7 @@ export async function callerCard(prisma: Prisma, clinicId: string, callId: strin
   });
   if (!call) throw new NotFound('No such call');
   const number = otherParty(call);
-  const known = /^\+\d{6,}$/.test(number) ? number : null;
+  const known = isE164(number) ? number : null;
   const onNumber = known
     ? await prisma.patient.findMany({
         where: { clinicId, ...onNumbers([known]) },

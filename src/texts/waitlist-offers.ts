@@ -14,23 +14,24 @@ import { queueText } from './texts.js';
 const MAX_OFFERS = 3;
 const OFFER_HOURS = 24;
 
-/** Texts the freed time to the longest-waiting candidates who have a number. */
+/** Texts the freed time to the longest-waiting candidates who have a number; how many were texted (an offer made before is not made again). */
 export async function offerByText(
   deps: Pick<Services, 'db' | 'clock'>,
   clinicId: string,
   slot: FreedTime,
   candidates: WaitlistCandidate[],
-): Promise<void> {
+): Promise<number> {
   const clinic = await deps.db.prisma.clinic.findUniqueOrThrow({
     where: { id: clinicId },
     select: { name: true, timeZone: true, locale: true, textMessages: true },
   });
-  if (!clinic.textMessages) return;
+  if (!clinic.textMessages) return 0;
   const practitioner = await deps.db.prisma.practitioner.findUniqueOrThrow({
     where: { id: slot.practitionerId },
     select: { spokenName: true },
   });
   const when = textDateTime(slot.startsAt, clinic.timeZone, clinic.locale);
+  let offered = 0;
   for (const c of candidates.filter((c) => c.patient.phone).slice(0, MAX_OFFERS)) {
     await deps.db.prisma.$transaction(async (tx) => {
       const made = await tx.waitlistOffer.createMany({
@@ -48,6 +49,7 @@ export async function offerByText(
         skipDuplicates: true,
       });
       if (made.count === 0) return;
+      offered++;
       await queueText(tx, {
         clinicId,
         kind: 'waitlist_offer',
@@ -56,6 +58,7 @@ export async function offerByText(
       });
     });
   }
+  return offered;
 }
 
 /**
@@ -94,8 +97,7 @@ export async function offerTimeToEntry(
     now: deps.clock(),
   });
   if (free.length === 0) throw new Conflict('slot_taken', 'That time is no longer free.', 'startsAt');
-  const before = await prisma.waitlistOffer.count({ where: { waitlistEntryId: entry.id } });
-  await offerByText(
+  const offered = await offerByText(
     deps,
     clinicId,
     {
@@ -109,7 +111,7 @@ export async function offerTimeToEntry(
     [entry],
   );
   // Offered before (the same time twice): not texted again.
-  return { offered: (await prisma.waitlistOffer.count({ where: { waitlistEntryId: entry.id } })) > before };
+  return { offered: offered > 0 };
 }
 
 /** Messaging TwiML: the reply to send, or none. */

@@ -161,7 +161,7 @@ export function CallerCard({
                   timeZone={clinic.timeZone}
                   locale={clinic.locale}
                   now={Date.now()}
-                  appointment={{ ...opened, source: '' }}
+                  appointment={opened}
                   practitioners={practitioners}
                   types={types}
                   nameOf={nameOf}
