@@ -285,6 +285,16 @@ export async function erasePatient(
         },
         data: { note: null, notedBy: null, notedAt: null },
       });
+    // Likewise the desk's notes on tries at ringing their numbers back.
+    if (numbers.length)
+      await tx.callBackAttempt.updateMany({
+        where: {
+          clinicId: who.clinicId,
+          note: { not: null },
+          callBack: { OR: [{ fromNumber: { in: numbers } }, { ringNumber: { in: numbers } }] },
+        },
+        data: { note: null },
+      });
     if (calls.length > 0) {
       const ids = calls.map((c) => c.id);
       await tx.callBack.deleteMany({ where: { callId: { in: ids } } });

@@ -375,6 +375,17 @@ describe.each(databaseKinds())("A patient's rights: export and erasure (%s datab
   it("a family phone: erasing one member keeps the household's calls", async () => {
     const z = await clinicWithZelda();
     await db.prisma.patient.create({ data: { clinicId: z.clinic.id, name: 'Arthur Q', phone: z.zelda.phone } });
+    // A try at ringing the household back, with the desk's note about her.
+    const entry = await db.prisma.callBack.findFirstOrThrow({ where: { clinicId: z.clinic.id } });
+    const tried = await db.prisma.callBackAttempt.create({
+      data: {
+        callBackId: entry.id,
+        clinicId: z.clinic.id,
+        startedAt: NOW,
+        result: 'no_answer',
+        note: `Wanted ${z.zelda.name}'s results`,
+      },
+    });
     expect((await z.owner.get(`${z.url}/erasure`)).body).toMatchObject({
       calls: 0,
       recordings: 0,
@@ -385,6 +396,11 @@ describe.each(databaseKinds())("A patient's rights: export and erasure (%s datab
       await db.prisma.call.count({ where: { id: { in: z.calls.map((c) => c.id) }, fromNumber: z.zelda.phone! } }),
     ).toBe(2);
     expect(await db.prisma.patient.count({ where: { id: z.zelda.id } })).toBe(0);
+    // The household's call-back and its try stay; the desk's note on it, which may be about her, goes.
+    expect(await db.prisma.callBackAttempt.findUniqueOrThrow({ where: { id: tried.id } })).toMatchObject({
+      result: 'no_answer',
+      note: null,
+    });
   });
 });
 
