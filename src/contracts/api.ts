@@ -228,7 +228,10 @@ export interface CallBackEntry {
     at: string;
     result: string | null;
     note: string | null;
+    /** Logged by hand at the desk (made on another phone). */
     byHand: boolean;
+    /** Rung from the browser phone. */
+    fromBrowser: boolean;
     email: string | null;
   }>;
 }
@@ -727,7 +730,7 @@ export interface TranscriptLine {
 export interface SimulatedCallView {
   sid: string;
   /** `inbound`: a patient calling the clinic; `outbound-api`: the service ringing a patient's phone (a ring-back). */
-  direction: 'inbound' | 'outbound-api';
+  direction: 'inbound' | 'outbound-api' | 'outbound-dial';
   from: string;
   to: string;
   /** `ringing` on a call the service placed: the patient's phone rings, waiting to be answered or declined. */

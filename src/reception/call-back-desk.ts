@@ -74,6 +74,7 @@ export async function logCallBackTry(
         settledAt: now,
         result: input.result,
         note: input.note || null,
+        via: 'desk',
       },
       select: { id: true, startedAt: true, result: true, note: true },
     });

@@ -351,7 +351,7 @@ export async function listCallBacks(prisma: Prisma, clinicId: string, open: bool
       closedBecause: true,
       attempts: {
         orderBy: { startedAt: 'asc' },
-        select: { id: true, startedAt: true, result: true, note: true, staffId: true, callSid: true },
+        select: { id: true, startedAt: true, result: true, note: true, staffId: true, via: true },
       },
       call: { select: { id: true, startedAt: true } },
       calls: {
@@ -445,7 +445,8 @@ export async function listCallBacks(prisma: Prisma, clinicId: string, open: bool
         at: a.startedAt.toISOString(),
         result: a.result,
         note: a.note,
-        byHand: a.callSid === null && a.staffId !== null,
+        byHand: a.via === 'desk',
+        fromBrowser: a.via === 'browser',
         email: a.staffId ? (emails.get(a.staffId) ?? null) : null,
       })),
     };

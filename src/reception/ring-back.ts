@@ -32,15 +32,17 @@ export const STUCK_AFTER_MS = 15 * 60_000;
 export const CONVERSATION_LIMIT_MS = 4 * 3_600_000;
 
 /** Of these people, those on a call now (answering one, being put through, or ringing a patient back by hand). */
-export async function onACall(deps: Pick<Services, 'db'>, ids: string[]): Promise<Set<string>> {
+export async function onACall(deps: Pick<Services, 'db' | 'clock'>, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
+  // A call placed from the browser whose end was never heard does not hold its person for ever.
+  const placedSince = new Date(deps.clock().getTime() - CONVERSATION_LIMIT_MS);
   const talking = await deps.db.prisma.call.findMany({
     where: {
       endedAt: null,
       OR: [
         { answeredBy: { in: ids }, queueStatus: 'answered' },
         { claimedBy: { in: ids }, queueStatus: 'claimed' },
-        { answeredBy: { in: ids }, direction: 'outbound' },
+        { answeredBy: { in: ids }, direction: 'outbound', startedAt: { gte: placedSince } },
       ],
     },
     select: { answeredBy: true, claimedBy: true },

@@ -11,6 +11,7 @@ import { isE164 } from '../core/validation.js';
 import type { SimulatedCall } from '../simulator/simulated-call.js';
 import { SimulatorError } from '../simulator/simulated-call.js';
 import { secondsToSay } from '../simulator/simulator.js';
+import { browserAnswering, staffIdentity } from '../reception/answering.js';
 import { NotFound, InvalidInput, Conflict } from '../core/errors.js';
 import { body, ids } from '../http/input.js';
 import { wire } from '../http/wire.js';
@@ -43,6 +44,10 @@ const answerSchema = z.strictObject({
   as: z.enum(['person', 'machine'], { error: "must be 'person' or 'machine' (the voicemail)" }),
 });
 const callSid = z.string().regex(/^CA[0-9a-f]{32}$/);
+const ringOutSchema = z.strictObject({
+  to: e164,
+  callBackId: z.uuid('must be a call-back of this clinic').nullish(),
+});
 
 const view = (call: SimulatedCall) => {
   const waiting = call.waitingOn;
@@ -159,6 +164,21 @@ export function simulatorRoutes(ctx: AppContext): Router {
   router.post('/simulator/calls/:sid/hangup', async (req, res) => {
     const call = callOf(req);
     res.json(await act(call, () => call.hangUp()));
+  });
+  // The browser phone rings a patient (back): what the Voice SDK's `connect` does with Twilio.
+  router.post('/simulator/ring-out', async (req, res) => {
+    const { to, callBackId } = body(req, ringOutSchema);
+    const sim = simulator();
+    if (browserAnswering(ctx) !== 'simulated')
+      throw new Conflict('simulator_not_twilio', 'The browser phone rings out through Twilio here, not the simulator');
+    const clinicId = req.membership!.clinicId;
+    const params: Record<string, string> = { To: to, clinicId, ...(callBackId ? { callBackId } : {}) };
+    const appSid = ctx.config.twilio.twimlAppSid ?? 'AP' + '0'.repeat(32);
+    const call = await sim.ringOut(clinicId, staffIdentity(req.session!.user.id), to, params, appSid);
+    // Refused (a number the clinic does not know, a closed call-back): the line said so and hung up.
+    if (call.state === 'ended')
+      throw new Conflict('not_placed', 'This call cannot be placed: ring a number of a patient or a caller');
+    res.status(201).json(view(call));
   });
   // The other end: the receptionist the call was put through to hangs up in the dashboard's simulated phone.
   router.post('/simulator/calls/:sid/reception-hangup', async (req, res) => {

@@ -10,6 +10,7 @@ import {
   recordingCallbackSchema,
   statusCallbackSchema,
   transcriptionCallbackSchema,
+  TERMINAL,
 } from '../telephony/calls.js';
 import { fileTranscription } from '../recordings/pipeline.js';
 import {
@@ -44,7 +45,7 @@ import { callBackNumber, callBackPressed, callBackWhen } from '../reception/queu
 import { callBackReply } from '../reception/call-back-texts.js';
 import { ringBackAnswered, ringBackBridged, ringBackConfirmed, ringBackEnded } from '../reception/ring-back-call.js';
 import { ringBackNextEverywhere } from '../reception/ring-back.js';
-import { browserCall } from '../reception/browser-calls.js';
+import { browserCall, browserCallEnded, endBrowserTry } from '../reception/browser-calls.js';
 import {
   connectedResult,
   connectToStaff,
@@ -244,6 +245,9 @@ export function twilioRoutes(ctx: AppContext): Router {
   router.post('/client', async (req, res) => {
     sendTwiml(res, await browserCall(ctx, (req.body ?? {}) as Record<string, string | undefined>));
   });
+  router.post('/client/ended', async (req, res) => {
+    sendTwiml(res, await browserCallEnded(ctx, (req.body ?? {}) as Record<string, string | undefined>));
+  });
 
   // Ringing a patient back (src/reception/ring-back.ts): the answer, their key, the bridge's end, the call's end.
   router.post('/call-back/answered', async (req, res) => {
@@ -262,7 +266,10 @@ export function twilioRoutes(ctx: AppContext): Router {
   });
 
   router.post('/status', async (req, res) => {
-    await applyStatusCallback(ctx, statusCallbackSchema.parse(req.body));
+    const status = statusCallbackSchema.parse(req.body);
+    await applyStatusCallback(ctx, status);
+    // A call placed from the browser whose <Dial> action was never heard (the TwiML App's status callback).
+    if (TERMINAL.has(status.CallStatus)) await endBrowserTry(ctx, status.CallSid, 'no_end_heard');
     sendTwiml(res, emptyTwiml());
   });
 

@@ -40,6 +40,16 @@ export interface CallOptions {
     params: (extra: Record<string, string>) => Record<string, string>;
     detectsMachines?: boolean;
   };
+  /**
+   * A member of staff placed this call from the browser phone (the TwiML App): their
+   * identity. Twilio requests `voiceUrl` with `appParams` (the SDK's `connect` params and
+   * ApplicationSid); when the call ends the browser is told, as the SDK's `disconnect`.
+   */
+  fromBrowser?: { identity: string; voiceUrl: string; appParams: Record<string, string> };
+  /** A <Dial><Number> of this call: rings that phone (the simulator's "patient's phone") and gives its leg. */
+  ringNumber?: (call: SimulatedCall, dial: Extract<Verb, { verb: 'Dial' }>) => SimulatedCall;
+  /** This call is a <Dial>'s leg to a phone: answering it bridges to `parent`, and its end ends the <Dial>. */
+  bridgedTo?: SimulatedCall;
   clock?: () => number;
   /** The caller's place in a queue and the queue's size, as Twilio tells the wait URL. */
   queuePlace?: (call: SimulatedCall) => { position: number; size: number };
@@ -75,6 +85,8 @@ export class SimulatedCall {
     gather?: string | null;
   } | null = null;
   private recording: { callback: string | null; startedAt: number } | null = null;
+  /** The leg a <Dial><Number> of this call is ringing, or is bridged to. */
+  private dialled: SimulatedCall | null = null;
   // One thing at a time per call, as on a real line: the caller, the queue's wait loop and reception take turns.
   private turn: Promise<unknown> = Promise.resolve();
 
@@ -84,17 +96,22 @@ export class SimulatedCall {
   ) {
     this.clock = options.clock ?? Date.now;
     this.startedAt = this.clock();
-    this.answeredAt = options.placed ? null : this.startedAt;
-    if (options.placed) this.note('call', `${options.from} is calling ${options.to}`);
+    this.answeredAt = options.placed || options.bridgedTo ? null : this.startedAt;
+    if (options.placed || options.bridgedTo) this.note('call', `${options.from} is calling ${options.to}`);
   }
 
   get sid(): string {
     return this.options.sid;
   }
 
-  /** As Twilio says it: a call to the clinic is `inbound`; one the service placed, `outbound-api`. */
-  get direction(): 'inbound' | 'outbound-api' {
-    return this.options.placed ? 'outbound-api' : 'inbound';
+  /** As Twilio says it: a call to the clinic (or from the browser) is `inbound`; one the service placed, `outbound-api`; a <Dial>'s leg, `outbound-dial`. */
+  get direction(): 'inbound' | 'outbound-api' | 'outbound-dial' {
+    return this.options.placed ? 'outbound-api' : this.options.bridgedTo ? 'outbound-dial' : 'inbound';
+  }
+
+  /** Whether the callee has answered (a call to the clinic is answered from the start). */
+  get answered(): boolean {
+    return this.answeredAt !== null;
   }
 
   get from(): string {
@@ -142,7 +159,7 @@ export class SimulatedCall {
   dial(): Promise<void> {
     return this.serially(async () => {
       this.note('call', `Calling ${this.options.to}`);
-      await this.request('/twilio/voice', { CallStatus: 'ringing' });
+      await this.request(this.options.fromBrowser?.voiceUrl ?? '/twilio/voice', { CallStatus: 'ringing' });
     });
   }
 
@@ -151,11 +168,17 @@ export class SimulatedCall {
    * answered (it was asked to detect machines): a person, or a voicemail's greeting.
    */
   answer(by: 'person' | 'machine'): Promise<void> {
-    return this.serially(async () => {
+    return this.inTurn(async () => {
       const placed = this.expectRinging();
       this.answeredAt = this.clock();
       if (by === 'person') this.note('caller', 'answered');
       else this.note('call', '(the voicemail answered)');
+      // A <Dial>'s leg: no detection and no URL, the two ends simply talk.
+      if (!placed) {
+        this.state = 'connected';
+        const parent = this.options.bridgedTo!;
+        return () => parent.dialAnswered();
+      }
       const answeredBy = by === 'person' ? 'human' : 'machine_start';
       await this.request(placed.url, placed.detectsMachines ? { AnsweredBy: answeredBy } : {});
     });
@@ -167,11 +190,13 @@ export class SimulatedCall {
    * never requested; only the status callback hears.
    */
   notAnswered(status: 'busy' | 'no-answer'): Promise<void> {
-    return this.serially(async () => {
+    return this.inTurn(async () => {
       this.expectRinging();
       if (status === 'busy') this.note('caller', 'declined');
       else this.note('call', '(no answer)');
       await this.end(status);
+      const parent = this.options.bridgedTo;
+      if (parent) return () => parent.dialEnded(status, 0);
     });
   }
 
@@ -228,16 +253,28 @@ export class SimulatedCall {
 
   /** The caller hangs up: a connected <Dial> or a queue reports how it ended, then the status callback. */
   hangUp(): Promise<void> {
-    return this.serially(async () => {
+    return this.inTurn(async () => {
       if (this.state === 'ended') return;
-      // A placed call still ringing: rejecting it is Twilio's busy.
-      if (this.options.placed && this.state === 'ringing') {
+      const parent = this.options.bridgedTo;
+      // A placed call (or a <Dial>'s leg) still ringing: rejecting it is Twilio's busy.
+      if ((this.options.placed || parent) && this.state === 'ringing') {
         this.note('caller', 'declined');
-        return this.end('busy');
+        await this.end('busy');
+        if (parent) return () => parent.dialEnded('busy', 0);
+        return;
       }
       const waiting = this.waiting;
       this.waiting = null;
       this.note('caller', 'hung up');
+      if (parent) {
+        const seconds = this.seconds();
+        await this.end();
+        return () => parent.dialEnded('completed', seconds);
+      }
+      // The other end of a <Dial><Number>: it rang off unanswered (canceled) or the two stop talking.
+      const dialled = this.dialled;
+      this.dialled = null;
+      const dialStatus = dialled && !dialled.answered ? 'canceled' : 'completed';
       if (waiting?.verb === 'Dial' && waiting.client) this.options.onBrowserDisconnected?.(this, waiting.client);
       if (waiting?.verb === 'Enqueue' && waiting.action)
         await this.post(waiting.action, this.params({ ...this.queueParams(), QueueResult: 'hangup' })).catch(
@@ -246,9 +283,42 @@ export class SimulatedCall {
       if (waiting?.verb === 'Dial' && waiting.action)
         await this.post(
           waiting.action,
-          this.params({ DialCallStatus: 'completed', DialCallDuration: String(this.seconds()) }),
+          this.params({
+            DialCallStatus: dialStatus,
+            DialCallDuration: String(dialled ? (dialled.answered ? dialled.seconds() : 0) : this.seconds()),
+          }),
         ).catch(() => undefined);
       await this.end();
+      if (dialled) return () => dialled.endedByOtherSide();
+    });
+  }
+
+  /** The <Dial>'s leg was answered: the two ends are talking. */
+  private dialAnswered(): Promise<void> {
+    return this.serially(async () => {
+      if (this.state !== 'connected' || !this.dialled) return;
+      this.note('call', `(${this.dialled.to} answered: talking)`);
+    });
+  }
+
+  /** The <Dial>'s leg ended (`status` as Twilio's DialCallStatus): its action hears how, and the call goes on from its answer. */
+  private dialEnded(status: 'completed' | 'busy' | 'no-answer', seconds: number): Promise<void> {
+    return this.serially(async () => {
+      if (this.state === 'ended' || !this.dialled) return;
+      const dial = this.expect('Dial');
+      this.dialled = null;
+      this.note('call', status === 'completed' ? `(${this.to} hung up)` : `(${this.to}: ${status})`);
+      if (dial.action) await this.request(dial.action, { DialCallStatus: status, DialCallDuration: String(seconds) });
+      else await this.continueAfterWaiting();
+    });
+  }
+
+  /** The call that dialled this leg hung up: it stops ringing, or the talking stops. */
+  private endedByOtherSide(): Promise<void> {
+    return this.serially(async () => {
+      if (this.state === 'ended') return;
+      this.note('call', this.answered ? '(the other side hung up)' : '(stopped ringing)');
+      await this.end(this.answered ? 'completed' : 'no-answer');
     });
   }
 
@@ -282,6 +352,8 @@ export class SimulatedCall {
 
   /** The receptionist in the browser hangs up: the <Dial> action hears it was completed, and the call goes on from its answer. */
   receptionHangsUp(): Promise<void> {
+    // A call placed from the browser: reception is the caller.
+    if (this.options.fromBrowser) return this.hangUp();
     return this.serially(async () => {
       const dial = this.expect('Dial');
       this.note('call', 'Reception hung up');
@@ -290,6 +362,15 @@ export class SimulatedCall {
         await this.request(dial.action, { DialCallStatus: 'completed', DialCallDuration: String(this.seconds()) });
       else await this.end();
     });
+  }
+
+  /**
+   * One turn of this call, then what it leaves for the call at the other end of a <Dial>
+   * (outside this turn, so two calls ending each other at once cannot wait on each other).
+   */
+  private async inTurn(work: () => Promise<(() => Promise<void>) | void>): Promise<void> {
+    const then = await this.serially(work);
+    if (then) await then();
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {
@@ -348,11 +429,12 @@ export class SimulatedCall {
   }
 
   /** A placed call the callee may still answer or decline, or a SimulatorError saying why not. */
-  private expectRinging(): NonNullable<CallOptions['placed']> {
+  private expectRinging(): CallOptions['placed'] | null {
     const placed = this.options.placed;
-    if (!placed) throw new SimulatorError('This call was made to the clinic: there is no phone ringing to answer.');
+    if (!placed && !this.options.bridgedTo)
+      throw new SimulatorError('This call was made to the clinic: there is no phone ringing to answer.');
     if (this.state !== 'ringing') throw new SimulatorError(`The phone is not ringing (the call is ${this.state}).`);
-    return placed;
+    return placed ?? null;
   }
 
   /** Seconds since the callee answered, as Twilio's CallDuration and DialCallDuration count them. */
@@ -369,6 +451,7 @@ export class SimulatedCall {
     const { accountSid, sid, from, to, placed } = this.options;
     if (placed) return placed.params({ CallStatus: 'in-progress', ...extra });
     return {
+      ...this.options.fromBrowser?.appParams,
       AccountSid: accountSid,
       ApiVersion: '2010-04-01',
       CallSid: sid,
@@ -433,6 +516,12 @@ export class SimulatedCall {
           // Twilio requests the wait URL at once, then again each time its answer has played.
           return this.fetchWaitUrl();
         case 'Dial':
+          if (v.number && this.options.ringNumber) {
+            this.note('call', `(ringing ${v.number})`);
+            this.wait(v, 'connected', verbs.slice(i + 1));
+            this.dialled = this.options.ringNumber(this, v);
+            return;
+          }
           if (v.client) {
             this.note('call', '(put through to a receptionist in the browser)');
             this.wait(v, 'connected', verbs.slice(i + 1));
@@ -467,6 +556,7 @@ export class SimulatedCall {
     this.state = 'ended';
     this.waiting = null;
     this.note('call', 'Call ended');
+    if (this.options.fromBrowser) this.options.onBrowserDisconnected?.(this, this.options.fromBrowser.identity);
     const statusPath = this.options.statusPath === undefined ? '/twilio/status' : this.options.statusPath;
     const duration = this.answeredAt === null ? 0 : this.seconds();
     if (statusPath) await this.post(statusPath, this.params({ CallStatus: status, CallDuration: String(duration) }));

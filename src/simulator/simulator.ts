@@ -167,12 +167,7 @@ export class Simulator {
       this.post,
     );
     this.keep(clinicId, call);
-    const giveUp = () => {
-      this.ringing.delete(call.sid);
-      // Answered or declined meanwhile: nothing to give up.
-      if (call.state === 'ringing') void call.notAnswered('no-answer').catch(() => undefined);
-    };
-    this.ringing.set(call.sid, this.ringTimer(placed.timeout * 1000, giveUp));
+    this.ringUntil(call, placed.timeout);
     this.options.events?.publish('simulator.phone_ringing', clinicId, {
       callSid: call.sid,
       from: placed.from,
@@ -181,10 +176,77 @@ export class Simulator {
     return call;
   }
 
-  /** The calls the service placed to a patient's phone for this clinic, ringing or not yet over, oldest first. */
+  /**
+   * A member of staff rings `to` from the browser phone: Twilio requests the TwiML App's
+   * voice URL as the Voice SDK's `connect` would (From `client:<identity>`, the SDK's
+   * `params`), and the <Dial><Number> it answers rings the patient's phone here.
+   */
+  async ringOut(
+    clinicId: string,
+    identity: string,
+    to: string,
+    params: Record<string, string>,
+    applicationSid: string,
+  ): Promise<SimulatedCall> {
+    const call = new SimulatedCall(
+      {
+        sid: 'CA' + randomBytes(16).toString('hex'),
+        accountSid: this.account.accountSid,
+        from: `client:${identity}`,
+        to,
+        fromBrowser: {
+          identity,
+          voiceUrl: '/twilio/client',
+          appParams: { ...params, ApplicationSid: applicationSid, Caller: `client:${identity}` },
+        },
+        ringNumber: (parent, dial) => this.ringDialled(clinicId, parent, dial),
+        ...this.screensOf(clinicId),
+      },
+      this.post,
+    );
+    this.keep(clinicId, call);
+    await call.dial();
+    return call;
+  }
+
+  /** A <Dial><Number> rings the patient's phone: answered, it talks to the call that dialled it; unanswered after the <Dial>'s timeout, no-answer. */
+  private ringDialled(
+    clinicId: string,
+    parent: SimulatedCall,
+    dial: { number: string | null; callerId: string | null; timeout: number },
+  ): SimulatedCall {
+    const leg = new SimulatedCall(
+      {
+        sid: 'CA' + randomBytes(16).toString('hex'),
+        accountSid: this.account.accountSid,
+        from: dial.callerId ?? parent.from,
+        to: dial.number!,
+        // A <Number>'s own status callback is not asked for: the <Dial>'s action hears its end.
+        statusPath: null,
+        bridgedTo: parent,
+      },
+      this.post,
+    );
+    this.keep(clinicId, leg);
+    this.ringUntil(leg, dial.timeout);
+    this.options.events?.publish('simulator.phone_ringing', clinicId, { callSid: leg.sid, from: leg.from, to: leg.to });
+    return leg;
+  }
+
+  /** Twilio gives up on a ringing phone after `seconds`: no-answer. */
+  private ringUntil(call: SimulatedCall, seconds: number): void {
+    const giveUp = () => {
+      this.ringing.delete(call.sid);
+      // Answered or declined meanwhile: nothing to give up.
+      if (call.state === 'ringing') void call.notAnswered('no-answer').catch(() => undefined);
+    };
+    this.ringing.set(call.sid, this.ringTimer(seconds * 1000, giveUp));
+  }
+
+  /** The calls ringing the patient's phone for this clinic (placed by the service or dialled from the browser), not yet over, oldest first. */
   patientsPhone(clinicId: string): SimulatedCall[] {
     return [...this.calls.values()]
-      .filter((e) => e.clinicId === clinicId && e.call.direction === 'outbound-api' && e.call.state !== 'ended')
+      .filter((e) => e.clinicId === clinicId && e.call.direction !== 'inbound' && e.call.state !== 'ended')
       .map((e) => e.call);
   }
 

@@ -10,7 +10,16 @@ export type Verb =
   | { verb: 'Gather'; action: string; input: string[]; numDigits: number | null; said: string[] }
   | { verb: 'Redirect'; url: string }
   | { verb: 'Hangup' }
-  | { verb: 'Dial'; action: string | null; number: string | null; client: string | null }
+  | {
+      verb: 'Dial';
+      action: string | null;
+      number: string | null;
+      client: string | null;
+      /** The number the dialled phone shows, when set. */
+      callerId: string | null;
+      /** Seconds it rings before giving up with no-answer (Twilio's default 30). */
+      timeout: number;
+    }
   | { verb: 'Enqueue'; queue: string; action: string | null; waitUrl: string | null }
   | { verb: 'Leave' }
   | {
@@ -85,6 +94,8 @@ function toVerb(node: Node): Verb {
         action: a.action ?? null,
         number: number ? textOf(childrenOf(number)) : client ? null : plain || null,
         client: client ? textOf(childrenOf(client)) : null,
+        callerId: a.callerId ?? null,
+        timeout: Number(a.timeout ?? 30),
       };
     }
     case 'Enqueue':

@@ -134,6 +134,7 @@ async function computeDays(prisma: Prisma, clinic: ClinicZone, dates: string[]):
       where: {
         clinicId: clinic.id,
         callSid: { not: null },
+        via: 'dialler',
         startedAt: { gte: dayBounds(first, clinic.timeZone).from, lt: dayBounds(last, clinic.timeZone).to },
       },
       select: { startedAt: true, result: true },

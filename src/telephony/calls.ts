@@ -47,7 +47,8 @@ export const statusCallbackSchema = z.looseObject({
   Timestamp: twilioDate,
 });
 
-const TERMINAL = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
+/** Call statuses after which nothing more happens on the call. */
+export const TERMINAL = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
 // Without a SequenceNumber (the number's own status callback sends only the end), order by how calls progress.
 const PROGRESS: Record<string, number> = { queued: 0, initiated: 1, ringing: 2, 'in-progress': 3 };
 const orderOf = (status: string, sequence?: number) => sequence ?? PROGRESS[status] ?? 1_000;

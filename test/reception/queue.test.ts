@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { TwilioStandin } from '../../src/twilio-standin/server.js';
-import { TEST_AUTH_TOKEN } from '../helpers/app.js';
+import { TEST_AUTH_TOKEN, TEST_BASE_URL } from '../helpers/app.js';
 import { Caller, QUEUE_SID } from '../helpers/caller.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { makeDiary } from '../helpers/diary.js';
@@ -421,9 +421,11 @@ describe.each(databaseKinds())('The reception queue and answering in the browser
         Direction: 'inbound',
         ...extra,
       });
+    // A patient of the clinic's (only numbers it knows may be rung: browser-ring-back.test.ts).
+    await db.prisma.patient.create({ data: { clinicId: clinic.id, name: 'Tom Evans', phone: '+447700900123' } });
     const ok = await call(identity);
     expect(ok.text).toContain(
-      `<Dial callerId="${clinic.numbers[0]}" answerOnBridge="true"><Number>+447700900123</Number></Dial>`,
+      `<Dial callerId="${clinic.numbers[0]}" answerOnBridge="true" action="${TEST_BASE_URL}/twilio/client/ended"><Number>+447700900123</Number></Dial>`,
     );
     expect(
       await db.prisma.call.count({

@@ -16,7 +16,7 @@ describe('Reading TwiML', () => {
     const xml =
       '<?xml version="1.0" encoding="UTF-8"?><Response><Say language="en-GB">Hello.</Say>' +
       '<Gather input="dtmf speech" numDigits="1" action="https://x.test/twilio/menu?call=1&amp;a=2" method="POST"><Say>Press 1.</Say></Gather>' +
-      '<Redirect method="POST">https://x.test/twilio/menu?silence=1</Redirect><Dial action="/d"><Client>staff_1</Client></Dial><Dial>+441632960999</Dial>' +
+      '<Redirect method="POST">https://x.test/twilio/menu?silence=1</Redirect><Dial action="/d"><Client>staff_1</Client></Dial><Dial callerId="+441632960000" timeout="20">+441632960999</Dial>' +
       '<Enqueue waitUrl="/w" action="/a">clinic-1</Enqueue><Record action="/r" maxLength="120"/>' +
       '<Record action="/r2" transcribe="true" transcribeCallback="/t?call=1"/><Start><Recording recordingStatusCallback="/rec"/></Start><Hangup/><Sms>no</Sms></Response>';
     expect(readTwiml(xml)).toEqual([
@@ -29,8 +29,8 @@ describe('Reading TwiML', () => {
         said: ['Press 1.'],
       },
       { verb: 'Redirect', url: 'https://x.test/twilio/menu?silence=1' },
-      { verb: 'Dial', action: '/d', number: null, client: 'staff_1' },
-      { verb: 'Dial', action: null, number: '+441632960999', client: null },
+      { verb: 'Dial', action: '/d', number: null, client: 'staff_1', callerId: null, timeout: 30 },
+      { verb: 'Dial', action: null, number: '+441632960999', client: null, callerId: '+441632960000', timeout: 20 },
       { verb: 'Enqueue', queue: 'clinic-1', action: '/a', waitUrl: '/w' },
       { verb: 'Record', action: '/r', maxLength: 120, recordingStatusCallback: null, transcribeCallback: null },
       {

@@ -1,7 +1,8 @@
 // Ringing back on the phone simulator, in a real browser: Jane asks for a call-back from
 // the queue on the simulator page; when the clinic rings her, her phone rings on the same
 // page; she answers and presses 1, and Anna's Live screen, open in another tab, is on
-// the call until she hangs up.
+// the call until she hangs up. And Anna rings a patient back herself, from the call-back
+// list: the simulator's patient's phone rings, he answers, she hangs up from the call bar.
 import { clinicOfNumber } from '../../src/clinics/clinics.js';
 import { EventBus } from '../../src/core/events.js';
 import { JobRunner } from '../../src/jobs/runner.js';
@@ -109,5 +110,56 @@ describeWith(needs.browser, 'Ringing back on the phone simulator in a real brows
       db.prisma.callBack.findFirst({ where: { clinicId: clinic.id, ringState: 'done', doneBy: anna.userId } }),
     );
     expect(entry.attemptsMade).toBe(1);
+  });
+
+  it('Anna rings Tom back from the call-back list; his phone rings on the simulator; she hangs up from the call bar', async () => {
+    const { db } = dashboard;
+    const { clinic } = await makeDiary(db.prisma);
+    const anna = await makeStaff(db.prisma, clinic.id, 'receptionist');
+    const owner = await makeStaff(db.prisma, clinic.id, 'owner');
+    const TOM = '+447700900555';
+    await db.prisma.patient.create({ data: { clinicId: clinic.id, name: 'Tom Evans', phone: TOM } });
+    const missed = await db.prisma.call.create({
+      data: {
+        callSid: 'CA' + 'e'.repeat(32),
+        clinicId: clinic.id,
+        fromNumber: TOM,
+        toNumber: clinic.numbers[0]!,
+        direction: 'inbound',
+        status: 'completed',
+        startedAt: MONDAY_9AM,
+        outcome: 'abandoned',
+      },
+    });
+    await db.prisma.callBack.create({
+      data: { clinicId: clinic.id, callId: missed.id, reason: 'abandoned', fromNumber: TOM },
+    });
+
+    const desk = await dashboard.signedInPage(anna);
+    await desk.getByRole('link', { name: 'Calls' }).click();
+    const entry = desk
+      .getByRole('list', { name: 'Call-back list' })
+      .getByRole('listitem')
+      .filter({ hasText: 'Tom Evans' });
+    await entry.getByRole('button', { name: `Ring Tom Evans on ${TOM} from this browser` }).click();
+    const bar = desk.getByRole('region', { name: 'Your call' });
+    await bar.getByText('On a simulated call with Tom Evans').waitFor();
+
+    const page = await dashboard.signedInPage(owner);
+    await page.getByRole('link', { name: 'Phone simulator' }).click();
+    const patientsPhone = page.getByRole('region', { name: "The patient's phone" });
+    await patientsPhone.getByRole('status').getByText(`is calling ${TOM}`, { exact: false }).waitFor();
+    await patientsPhone.getByRole('button', { name: 'Answer', exact: true }).click();
+    await patientsPhone.getByRole('status').getByText('Talking to reception').waitFor();
+
+    await bar.getByRole('button', { name: 'Hang up' }).click();
+    await bar.waitFor({ state: 'detached' });
+    await patientsPhone.getByRole('status').getByText('Call ended').waitFor();
+    // The try is on the list, as whoever rang made it; Anna now has the entry.
+    await entry
+      .getByRole('list', { name: 'Tries to ring Tom Evans back' })
+      .getByText(/They answered \(.*, from the browser\)/)
+      .waitFor();
+    await entry.getByText('You are on it.').waitFor();
   });
 });

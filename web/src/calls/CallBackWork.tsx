@@ -1,9 +1,10 @@
 // Working one entry of the call-back list: who is on it ("Take it"), the tries so far
 // (the dialler's and the desk's) with their notes, logging a try made by hand, and
-// closing it with a reason.
+// closing it with a reason; ringing them from this browser, which logs the try itself.
 import { useState } from 'react';
 import { api } from '../api';
 import { useSubmit } from '../components/useSubmit';
+import { usePhone } from '../live/phone';
 import type { CallBackEntry } from '../../../src/contracts/api';
 
 const TRY_RESULTS: Array<[string, string]> = [
@@ -24,6 +25,9 @@ const CLOSE_REASONS: Array<[string, string]> = [
 const RESULT_WORDS: Record<string, string> = {
   ...Object.fromEntries(TRY_RESULTS),
   connected: 'Put through',
+  answered: 'They answered',
+  cancelled: 'Hung up before they answered',
+  no_end_heard: 'Ended (how, not heard)',
   machine: 'An answering machine',
   unconfirmed: 'Answered, did not press 1',
   failed: 'Could not be placed',
@@ -32,6 +36,7 @@ const RESULT_WORDS: Record<string, string> = {
 
 export function CallBackWork(props: {
   base: string;
+  clinicId: string;
   entry: CallBackEntry;
   me?: string;
   who: string;
@@ -50,6 +55,9 @@ export function CallBackWork(props: {
       props.onChanged();
     });
   const mine = cb.assignedTo?.userId === props.me;
+  const { phone, ringOut } = usePhone();
+  const number = cb.queueCallBack?.ringNumber ?? cb.fromNumber;
+  const canRing = number.startsWith('+') && (phone.state === 'ready' || phone.state === 'in-call');
 
   return (
     <div className="call-back-work">
@@ -76,6 +84,17 @@ export function CallBackWork(props: {
             Let it go
           </button>
         )}
+        {canRing && (
+          <button
+            disabled={busy || phone.state !== 'ready'}
+            onClick={() =>
+              run(() => ringOut({ to: number, clinicId: props.clinicId, callBackId: cb.id, who: props.who }))
+            }
+            aria-label={`Ring ${props.who} on ${number} from this browser`}
+          >
+            Ring {number}
+          </button>
+        )}
         <button className="link" onClick={() => setLogging(!logging)} aria-expanded={logging}>
           Log a try
         </button>
@@ -85,7 +104,7 @@ export function CallBackWork(props: {
           {cb.tries.map((t) => (
             <li key={t.id}>
               {props.when(t.at)} — {RESULT_WORDS[t.result ?? ''] ?? t.result?.replace(/_/g, ' ') ?? 'ringing'}
-              {t.email && ` (${t.email}${t.byHand ? ', by hand' : ''})`}
+              {t.email && ` (${t.email}${t.byHand ? ', by hand' : t.fromBrowser ? ', from the browser' : ''})`}
               {t.note && ` — “${t.note}”`}
             </li>
           ))}

@@ -5,6 +5,7 @@ import { callBackStory, callerNames, maskNumber, timeIn } from '../live/format';
 import { Loaded } from '../components/Loaded';
 import { RecordingPlayer } from '../components/RecordingPlayer';
 import { CallBackWork } from '../calls/CallBackWork';
+import { usePhone } from '../live/phone';
 import type {
   CallBackEntry,
   CallBackList,
@@ -85,10 +86,14 @@ export function Calls({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
   const openTimeline = (callId: string) =>
     api<CallTimeline>('GET', `${base}/calls/${callId}`).then(setTimeline, (err: ApiError) => setProblem(err.message));
   const when = (iso: string) => timeIn(iso, clinic.timeZone, clinic.locale);
+  const { phone } = usePhone();
   return (
     <section aria-label="Calls">
       <h2>To call back</h2>
       {problem && <p role="alert">{problem}</p>}
+      {phone.state === 'unavailable' && (
+        <p className="note">Ringing back from this browser is off here. {phone.reason}</p>
+      )}
       <Loaded load={callBacks} loading="Loading…">
         {(value) =>
           value.length === 0 ? (
@@ -120,6 +125,7 @@ export function Calls({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
                   <span className="note">{when(cb.createdAt)}</span>
                   <CallBackWork
                     base={base}
+                    clinicId={clinic.id}
                     entry={cb}
                     me={me}
                     who={callerNames(cb.callers, cb.fromNumber)}

@@ -2,6 +2,8 @@ import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { api, ApiError, fetchSession } from '../api';
 import type { ClinicDetail, SessionInfo } from '../../../src/contracts/api';
 import { LiveProvider } from '../live/context';
+import { PhoneBar } from '../live/PhoneBar';
+import { PhoneProvider } from '../live/phone';
 import type { LiveState } from '../live/socket';
 import { navigate, usePath } from '../router';
 import { Calls } from './Calls';
@@ -135,17 +137,20 @@ export function Home({ session, onSignedOut }: { session: SessionInfo; onSignedO
                   </a>
                 ))}
               </nav>
-              {screen.path === '/' && <Live clinic={detail.clinic} me={session.user?.id} />}
-              {screen.path === '/diary' && <Diary clinic={detail.clinic} />}
-              {screen.path === '/patients' && <Patients clinic={detail.clinic} />}
-              {screen.path === '/waiting-list' && <WaitingList clinic={detail.clinic} />}
-              {screen.path === '/calls' && <Calls clinic={detail.clinic} me={session.user?.id} />}
-              {screen.path === '/simulator' && <Simulator clinic={detail.clinic} />}
-              {screen.owner && (
-                <Suspense fallback={<p role="status">Loading…</p>}>
-                  <OwnerScreens screen={screen.path} clinic={detail.clinic} me={session.user?.id} />
-                </Suspense>
-              )}
+              <PhoneProvider>
+                {screen.path !== '/' && <PhoneBar />}
+                {screen.path === '/' && <Live clinic={detail.clinic} me={session.user?.id} />}
+                {screen.path === '/diary' && <Diary clinic={detail.clinic} />}
+                {screen.path === '/patients' && <Patients clinic={detail.clinic} />}
+                {screen.path === '/waiting-list' && <WaitingList clinic={detail.clinic} />}
+                {screen.path === '/calls' && <Calls clinic={detail.clinic} me={session.user?.id} />}
+                {screen.path === '/simulator' && <Simulator clinic={detail.clinic} />}
+                {screen.owner && (
+                  <Suspense fallback={<p role="status">Loading…</p>}>
+                    <OwnerScreens screen={screen.path} clinic={detail.clinic} me={session.user?.id} />
+                  </Suspense>
+                )}
+              </PhoneProvider>
             </LiveProvider>
           </>
         )}

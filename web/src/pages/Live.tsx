@@ -3,7 +3,8 @@ import { api, ApiError, type Load, loadInto } from '../api';
 import { Loaded } from '../components/Loaded';
 import { PresenceControl } from '../components/PresenceControl';
 import { callerNames, maskNumber, timeIn, waitText } from '../live/format';
-import { useBrowserPhone } from '../live/phone';
+import { usePhone } from '../live/phone';
+import { PhoneBar } from '../live/PhoneBar';
 import { CallerCard } from '../live/CallerCard';
 import { useAnswering, useLiveEvents } from '../live/context';
 import type { LiveEvent } from '../live/socket';
@@ -50,7 +51,7 @@ export function Live({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
   // The call whose caller's card is open (opened by hand, or by answering it).
   const [cardFor, setCardFor] = useState<string | null>(null);
   const [now, setNow] = useState(() => Date.now());
-  const { phone, expectCall, mute, hangUp } = useBrowserPhone();
+  const { phone, expectCall } = usePhone();
   // Callers are put through to this person only while this screen (its phone, its idle check) is open.
   useAnswering();
   const queueNow = useRef<Waiting[]>([]);
@@ -215,17 +216,7 @@ export function Live({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
         {phone.state === 'ready' && phone.simulated && (
           <span className="note">Phone simulator: answering puts the simulated caller through to this screen.</span>
         )}
-        {phone.state === 'in-call' && (
-          <span className="in-call">
-            {phone.simulated ? 'On a simulated call' : 'On a call'}
-            <button onClick={() => mute(!phone.muted)} aria-pressed={phone.muted}>
-              {phone.muted ? 'Unmute' : 'Mute'}
-            </button>
-            <button onClick={hangUp} className="danger">
-              Hang up
-            </button>
-          </span>
-        )}
+        <PhoneBar />
         <AlertsButton />
       </div>
       {problem && <p role="alert">{problem}</p>}
