@@ -56,6 +56,46 @@ export const SCREENS: Screen[] = [
     },
   },
   {
+    file: 'caller-card.png',
+    shows: "Live: the caller's card on answering — who it may be, the identity reminder, appointments, calls, a note",
+    async take(page) {
+      await page
+        .getByRole('list', { name: 'Queue' })
+        .getByRole('listitem')
+        .first()
+        .getByRole('button', { name: /^Answer/ })
+        .click();
+      const card = page.getByRole('region', { name: "Caller's card" });
+      await card
+        .getByText(/confirm/i)
+        .first()
+        .waitFor();
+      await until(
+        'the card to finish loading',
+        async () =>
+          (await card
+            .getByRole('status')
+            .filter({ hasText: /^Loading/ })
+            .count()) === 0 || undefined,
+        15_000,
+      );
+    },
+  },
+  {
+    file: 'waiting-list.png',
+    shows: 'Waiting list: who waits for what, the free times that fit each, book or text the offer',
+    async take(page) {
+      // Off the call the card was taken on.
+      await page.getByRole('button', { name: 'Hang up' }).click();
+      await page.getByRole('button', { name: 'Hang up' }).waitFor({ state: 'detached' });
+      await tab(page, 'Waiting list');
+      const first = page.getByRole('list', { name: 'Waiting' }).getByRole('listitem').first();
+      await first.getByRole('button', { name: 'Free times' }).click();
+      const times = first.getByRole('region', { name: /^Free times for / });
+      await times.getByRole('button').first().waitFor();
+    },
+  },
+  {
     file: 'simulator.png',
     shows: 'Phone simulator: a patient booking by keypad, with what the line says',
     async take(page) {
