@@ -15,7 +15,8 @@ import { statisticsRoutes } from './statistics.js';
 import { callLogRoutes } from './call-log.js';
 import { reportLimiter } from '../http/report-limit.js';
 import { getClinic, updateClinicSettings } from '../clinics/clinics.js';
-import { clinicNameSchema, e164Schema, localeSchema, timeZoneSchema } from '../core/validation.js';
+import { clinicNameSchema, localeSchema, timeZoneSchema } from '../core/validation.js';
+import { normalisePhone } from '../diary/patients.js';
 import { NotFound, InvalidInput } from '../core/errors.js';
 import { body, ids } from '../http/input.js';
 import { wire } from '../http/wire.js';
@@ -30,15 +31,41 @@ const days = (min: number, max: number) =>
     .min(min, `must be at least ${min} days`)
     .max(max, `must be at most ${max} days`);
 
+const phoneText = z.string({ error: 'must be a phone number' }).trim().max(40, 'must be at most 40 characters');
+
+/** Each phone-number setting given, in E.164, read as written in the clinic's country; a 400 naming one that is not a number. */
+function numbersInE164<T extends { fallbackNumber?: string | null; receptionNumber?: string | null }>(
+  changes: T,
+  locale: string,
+): T {
+  const out = { ...changes };
+  for (const field of ['fallbackNumber', 'receptionNumber'] as const) {
+    const text = changes[field];
+    if (!text) continue;
+    const e164 = normalisePhone(text, locale);
+    if (!e164) {
+      const [national, international] =
+        locale === 'en-US' ? ['(201) 555-0123', '+1 201 555 0123'] : ['07700 900123', '+44 7700 900123'];
+      throw new InvalidInput(
+        `${field}: must be a phone number, as you would dial it (${national}) or in international form (${international})`,
+        field,
+      );
+    }
+    out[field] = e164;
+  }
+  return out;
+}
+
 const settingsSchema = z
   .strictObject({
     name: clinicNameSchema,
     timeZone: timeZoneSchema,
     locale: localeSchema,
-    fallbackNumber: e164Schema.nullable(),
+    // Numbers as people write them ("07700 900123", "+44 7700 900123"): read in the clinic's country below.
+    fallbackNumber: phoneText.nullable(),
     emergencyMessage: z.string().trim().min(1).max(300, 'must be at most 300 characters').nullable(),
     greeting: z.string().trim().min(1).max(300, 'must be at most 300 characters').nullable(),
-    receptionNumber: e164Schema.nullable(),
+    receptionNumber: phoneText.nullable(),
     recordCalls: z.boolean({ error: 'must be true or false' }),
     recordingNotice: z.string().trim().min(1).max(300, 'must be at most 300 characters').nullable(),
     // One phrase a line; null puts back the defaults.
@@ -132,8 +159,17 @@ export function clinicRoutes(ctx: AppContext): Router {
   });
 
   router.patch('/', requireOwner, async (req, res) => {
-    const changes = body(req, settingsSchema);
-    if (Object.keys(changes).length === 0) throw new InvalidInput('Send at least one setting to change');
+    const given = body(req, settingsSchema);
+    if (Object.keys(given).length === 0) throw new InvalidInput('Send at least one setting to change');
+    const locale =
+      given.locale ??
+      (
+        await ctx.db.prisma.clinic.findUniqueOrThrow({
+          where: { id: req.membership!.clinicId },
+          select: { locale: true },
+        })
+      ).locale;
+    const changes = numbersInE164(given, locale);
     if (changes.textMessages && !ctx.twilio) {
       throw new InvalidInput(
         'textMessages: texts need Twilio; set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or an API key) on the server first',

@@ -120,6 +120,32 @@ describe.each(databaseKinds())('CSRF and clinic scoping on the %s database', (ki
       details: { fields: ['fallbackNumber', 'timeZone'] },
     });
     expect(JSON.stringify({ ...audit, id: String(audit.id) })).not.toContain('+447700900456');
+
+    // Numbers as people write them, read in the clinic's country; a US clinic's in the US plan.
+    const national = await browser.send('patch', `/api/clinics/${clinic.id}`, {
+      receptionNumber: '07700 900 123',
+      fallbackNumber: '(01632) 960-999',
+    });
+    expect(national.body).toMatchObject({ receptionNumber: '+447700900123', fallbackNumber: '+441632960999' });
+    const american = await browser.send('patch', `/api/clinics/${clinic.id}`, {
+      locale: 'en-US',
+      receptionNumber: '(201) 555-0123',
+    });
+    expect(american.body).toMatchObject({ locale: 'en-US', receptionNumber: '+12015550123' });
+    const notANumber = await browser.send('patch', `/api/clinics/${clinic.id}`, {
+      locale: 'en-GB',
+      fallbackNumber: '0770',
+    });
+    expect(notANumber.status).toBe(400);
+    expect(notANumber.body.error).toMatchObject({
+      field: 'fallbackNumber',
+      message: expect.stringContaining('07700 900123'),
+    });
+    // Nothing of a refused change is kept.
+    expect(await db.prisma.clinic.findUniqueOrThrow({ where: { id: clinic.id } })).toMatchObject({
+      locale: 'en-US',
+      fallbackNumber: '+441632960999',
+    });
   });
 
   it('unknown API paths answer JSON 404', async () => {

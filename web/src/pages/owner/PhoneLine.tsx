@@ -115,11 +115,11 @@ export function PhoneLine({ clinic, onSaved }: { clinic: ClinicSettings; onSaved
       <div className="row">
         <label>
           Reception desk phone
-          <input type="tel" placeholder="+441632960555" {...text('receptionNumber')} />
+          <input type="tel" placeholder="01632 960555" {...text('receptionNumber')} />
         </label>
         <label>
           Fallback number (if the service fails)
-          <input type="tel" placeholder="+441632960999" {...text('fallbackNumber')} />
+          <input type="tel" placeholder="01632 960999" {...text('fallbackNumber')} />
         </label>
       </div>
       <div className="row">
