@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import { openReceptionAllWeek, startDemoServer, type DemoServer } from '../test/helpers/demo-server.js';
-import { CHROMIUM_ARGS, signedInPage } from '../test/helpers/pages.js';
+import { CHROMIUM_ARGS, openADiaryAppointment, signedInPage } from '../test/helpers/pages.js';
 import { until } from '../test/helpers/until.js';
 
 interface Screen {
@@ -113,18 +113,7 @@ export const SCREENS: Screen[] = [
     shows: 'Diary: the day as a calendar, a column per practitioner, with an appointment open',
     async take(page) {
       await tab(page, 'Diary');
-      const calendar = page.getByRole('region', { name: 'Calendar' });
-      await calendar.waitFor();
-      // A weekday with appointments: the demo books the coming days.
-      for (let day = 0; day < 7 && (await calendar.getByRole('button', { name: /^\d\d:\d\d to / }).count()) < 3; day++)
-        await Promise.all([
-          page.waitForResponse((r) => r.url().includes('/diary?') && r.ok()),
-          page.getByRole('button', { name: 'Next day' }).click(),
-        ]);
-      await calendar
-        .getByRole('button', { name: /^\d\d:\d\d to / })
-        .first()
-        .click();
+      await openADiaryAppointment(page, 3);
     },
   },
   {

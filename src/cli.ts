@@ -3,7 +3,14 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { passwordSchema } from './accounts/passwords.js';
-import { addStaff, createPasswordLink, emailSchema, removeStaff, roleSchema } from './accounts/staff.js';
+import {
+  addStaff,
+  createPasswordLink,
+  emailSchema,
+  removeStaff,
+  roleSchema,
+  staffNameSchema,
+} from './accounts/staff.js';
 import { createClinic, listClinics } from './clinics/clinics.js';
 import { clinicNameSchema, e164Schema, localeSchema, timeZoneSchema } from './core/validation.js';
 import { ConfigError, loadConfig } from './core/config.js';
@@ -22,8 +29,9 @@ const USAGE = `usage: npm run cli -- <command> [options]
   clinic:create --name <text> --number <E.164> [--number <E.164> ...] --timezone <IANA> [--locale en-GB] [--fallback-number <E.164>]
                 prints the new clinic as JSON
   clinic:list [--json]
-  staff:add --clinic <id> --email <address> --role owner|receptionist [--password-stdin]
-                prints a one-time set-password link, unless the password came on standard input
+  staff:add --clinic <id> --email <address> --role owner|receptionist [--name <text>] [--password-stdin]
+                prints a one-time set-password link, unless the password came on standard input;
+                --name is what colleagues see ("Sam Lee"; the person can change it)
   staff:remove --clinic <id> --email <address>
                 removes the member from the clinic (never its last owner); their sessions end if they belong to no other clinic
   staff:reset --email <address>
@@ -95,14 +103,21 @@ const commands: Record<string, Command<z.ZodType>> = {
       clinic: { type: 'string' },
       email: { type: 'string' },
       role: { type: 'string' },
+      name: { type: 'string' },
       'password-stdin': { type: 'boolean' },
     },
-    schema: z.object({ clinic: uuid, email: emailSchema, role: roleSchema, 'password-stdin': z.boolean().optional() }),
+    schema: z.object({
+      clinic: uuid,
+      email: emailSchema,
+      role: roleSchema,
+      name: staffNameSchema.optional(),
+      'password-stdin': z.boolean().optional(),
+    }),
     async run(db, a) {
       const password = a['password-stdin'] ? parsePassword(await readStdin()) : undefined;
       const { userId, created } = await addStaff(
         db.prisma,
-        { clinicId: a.clinic, email: a.email, role: a.role, password },
+        { clinicId: a.clinic, email: a.email, role: a.role, password, name: a.name },
         operator,
       );
       console.error(

@@ -69,6 +69,20 @@ describe('The operator command line on the embedded database', () => {
     ],
     [['staff:add', '--clinic', 'abc', '--email', 'a@b.test', '--role', 'owner'], /--clinic: must be a clinic id/],
     [
+      [
+        'staff:add',
+        '--clinic',
+        '00000000-0000-4000-8000-000000000000',
+        '--email',
+        'a@b.test',
+        '--role',
+        'owner',
+        '--name',
+        ' ',
+      ],
+      /--name: must not be empty/,
+    ],
+    [
       ['staff:add', '--clinic', '00000000-0000-4000-8000-000000000000', '--email', 'a@b.test', '--role', 'boss'],
       /--role: must be owner or receptionist/,
     ],
@@ -98,7 +112,17 @@ describe('The operator command line on the embedded database', () => {
 
   it('staff:add prints a one-time set-password link for a new member', async () => {
     const result = await runCli(
-      ['staff:add', '--clinic', clinicId, '--email', 'Reception@Riverside.test', '--role', 'receptionist'],
+      [
+        'staff:add',
+        '--clinic',
+        clinicId,
+        '--email',
+        'Reception@Riverside.test',
+        '--role',
+        'receptionist',
+        '--name',
+        ' Sam Lee ',
+      ],
       env,
     );
     expect(result.code).toBe(0);
@@ -107,6 +131,8 @@ describe('The operator command line on the embedded database', () => {
       db.prisma.membership.findFirst({ where: { clinicId, user: { email: 'reception@riverside.test' } } }),
     );
     expect(member?.role).toBe('receptionist');
+    const user = await inDatabase((db) => db.prisma.user.findUnique({ where: { email: 'reception@riverside.test' } }));
+    expect(user?.name).toBe('Sam Lee');
   });
 
   it('staff:add --password-stdin sets the password and prints no link', async () => {

@@ -9,6 +9,7 @@ import { type Actor, recordAudit } from '../core/audit.js';
 import type { Prisma } from '../db/database.js';
 import type { Role } from '../generated/prisma/enums.js';
 import { hashPassword } from './passwords.js';
+import { staffLabel, writeOwnName } from './staff.js';
 import type { Limit } from './rate-limit.js';
 import { takeAttempt } from './throttle.js';
 import { hashToken, newToken } from '../core/tokens.js';
@@ -23,6 +24,8 @@ const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code ===
 export interface InvitationView {
   id: string;
   email: string;
+  /** The name the owner typed, if any. */
+  name: string | null;
   role: Role;
   createdAt: Date;
   expiresAt: Date;
@@ -31,12 +34,13 @@ export interface InvitationView {
 }
 
 const view = (
-  i: { id: string; email: string; role: Role; createdAt: Date; expiresAt: Date },
+  i: { id: string; email: string; name: string | null; role: Role; createdAt: Date; expiresAt: Date },
   now: Date,
   invitedBy: string | null,
 ): InvitationView => ({
   id: i.id,
   email: i.email,
+  name: i.name,
   role: i.role,
   createdAt: i.createdAt,
   expiresAt: i.expiresAt,
@@ -47,7 +51,7 @@ const view = (
 /** Invites `email` to the clinic as `role` with a new one-time link; an open invitation for that email here is replaced. */
 export async function inviteStaff(
   prisma: Prisma,
-  input: { clinicId: string; email: string; role: Role; baseUrl: string; now: Date },
+  input: { clinicId: string; email: string; name?: string; role: Role; baseUrl: string; now: Date },
   actor: Extract<Actor, { type: 'user' }>,
 ): Promise<{ invitation: InvitationView; link: string }> {
   const { clinicId, email, role, now } = input;
@@ -70,6 +74,7 @@ export async function inviteStaff(
         data: {
           clinicId,
           email,
+          name: input.name ?? null,
           role,
           tokenHash: hashToken(token),
           invitedBy: actor.userId,
@@ -96,10 +101,10 @@ export async function inviteStaff(
         );
       throw err;
     });
-  const inviter = await prisma.user.findUnique({ where: { id: actor.userId }, select: { email: true } });
+  const inviter = await prisma.user.findUnique({ where: { id: actor.userId }, select: { email: true, name: true } });
   // In the fragment, so the token never reaches a server log or a Referer header.
   return {
-    invitation: view(invitation, now, inviter?.email ?? null),
+    invitation: view(invitation, now, inviter ? staffLabel(inviter) : null),
     link: `${input.baseUrl}/invitation#token=${token}`,
   };
 }
@@ -112,10 +117,10 @@ export async function listInvitations(prisma: Prisma, clinicId: string, now: Dat
   });
   const inviters = await prisma.user.findMany({
     where: { id: { in: open.flatMap((i) => (i.invitedBy ? [i.invitedBy] : [])) } },
-    select: { id: true, email: true },
+    select: { id: true, email: true, name: true },
   });
-  const email = new Map(inviters.map((u) => [u.id, u.email]));
-  return open.map((i) => view(i, now, i.invitedBy ? (email.get(i.invitedBy) ?? null) : null));
+  const label = new Map(inviters.map((u) => [u.id, staffLabel(u)]));
+  return open.map((i) => view(i, now, i.invitedBy ? (label.get(i.invitedBy) ?? null) : null));
 }
 
 /** Withdraws an open invitation of this clinic: its link stops working. */
@@ -162,10 +167,10 @@ async function openInvitation(prisma: Prisma, token: string, now: Date) {
   return invitation;
 }
 
-/** What the invitation page shows: which clinic, which role, for which email. */
+/** What the invitation page shows: which clinic, which role, for which email (and the name the owner typed). */
 export async function inspectInvitation(prisma: Prisma, token: string, now: Date) {
   const i = await openInvitation(prisma, token, now);
-  return { email: i.email, role: i.role, clinicName: i.clinic.name, expiresAt: i.expiresAt };
+  return { email: i.email, name: i.name, role: i.role, clinicName: i.clinic.name, expiresAt: i.expiresAt };
 }
 
 type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
@@ -203,7 +208,7 @@ async function join(
 export async function acceptInvitation(
   prisma: Prisma,
   token: string,
-  who: { signedInAs: { id: string; email: string } | null; password?: string },
+  who: { signedInAs: { id: string; email: string } | null; password?: string; name?: string },
   now: Date,
   hash = hashPassword,
 ): Promise<{ userId: string; clinicId: string; newAccount: boolean }> {
@@ -216,7 +221,11 @@ export async function acceptInvitation(
       );
     }
     const userId = who.signedInAs.id;
-    await prisma.$transaction((tx) => join(tx, invitation, userId, now));
+    await prisma.$transaction(async (tx) => {
+      await join(tx, invitation, userId, now);
+      // Their own account's name is theirs: the owner's guess never replaces it.
+      if (who.name !== undefined) await writeOwnName(tx, userId, who.name);
+    });
     return { userId, clinicId: invitation.clinicId, newAccount: false };
   }
   if (!who.password) throw new InvalidInput('password: is required to create your account', 'password');
@@ -229,7 +238,7 @@ export async function acceptInvitation(
   const passwordHash = await hash(who.password);
   return prisma.$transaction(async (tx) => {
     const created = await tx.user.createMany({
-      data: [{ email: invitation.email, passwordHash }],
+      data: [{ email: invitation.email, passwordHash, name: who.name ?? invitation.name }],
       skipDuplicates: true,
     });
     if (created.count !== 1) throw accountExists; // made meanwhile (the operator, another invitation)

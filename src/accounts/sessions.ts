@@ -10,6 +10,8 @@ const TOUCH_EVERY_MS = 5 * 60 * 1000;
 export interface SessionUser {
   id: string;
   email: string;
+  /** What colleagues call them; null until they give one (screens show the email). */
+  name: string | null;
 }
 
 export interface ActiveSession {
@@ -39,7 +41,7 @@ export async function findSession(prisma: Prisma, token: string, now: Date): Pro
   const tokenHash = hashToken(token);
   const session = await prisma.session.findUnique({
     where: { tokenHash },
-    include: { user: { select: { id: true, email: true } } },
+    include: { user: { select: { id: true, email: true, name: true } } },
   });
   if (!session) return null;
   if (session.expiresAt <= now) {

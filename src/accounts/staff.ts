@@ -11,6 +11,15 @@ import { NotFound, Conflict, Gone } from '../core/errors.js';
 
 export const emailSchema = z.string().trim().toLowerCase().pipe(z.email('must be an email address').max(254));
 export const roleSchema = z.enum(['owner', 'receptionist'], { error: 'must be owner or receptionist' });
+/** What colleagues call someone ("Sam Lee"): staff data, shown wherever their email was. */
+export const staffNameSchema = z
+  .string({ error: 'must be a name' })
+  .trim()
+  .min(1, 'must not be empty')
+  .max(80, 'must be at most 80 characters');
+
+/** A member of staff as screens name them: their name, else their email. */
+export const staffLabel = (user: { name: string | null; email: string }): string => user.name ?? user.email;
 
 export const PASSWORD_LINK_TTL_MS = 72 * 60 * 60 * 1000;
 
@@ -23,7 +32,7 @@ type Tx = Parameters<Parameters<Prisma['$transaction']>[0]>[0];
  */
 export async function addStaff(
   prisma: Prisma,
-  input: { clinicId: string; email: string; role: Role; password?: string },
+  input: { clinicId: string; email: string; role: Role; password?: string; name?: string },
   actor: Actor,
 ): Promise<{ userId: string; created: boolean }> {
   const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
@@ -32,7 +41,10 @@ export async function addStaff(
     if (!clinic) throw new NotFound(`No clinic with id ${input.clinicId}`, 'clinic');
     const existing = await tx.user.findUnique({ where: { email: input.email }, select: { id: true } });
     const user =
-      existing ?? (await tx.user.create({ data: { email: input.email, passwordHash }, select: { id: true } }));
+      existing ??
+      (await tx.user.create({ data: { email: input.email, passwordHash, name: input.name }, select: { id: true } }));
+    if (existing && input.name !== undefined)
+      await tx.user.update({ where: { id: existing.id }, data: { name: input.name } });
     if (existing && passwordHash) {
       // A new password from the operator is a reset: whoever held the old one is signed out.
       await tx.user.update({ where: { id: existing.id }, data: { passwordHash } });
@@ -85,14 +97,36 @@ export async function signOutThoseLeftWithoutAClinic(tx: Tx, userIds: string[]):
   return left;
 }
 
-/** The clinic's staff, by email, with their role and since when. */
+/** The clinic's staff, by name (else email), with their role and since when. */
 export async function listStaff(prisma: Prisma, clinicId: string) {
   const members = await prisma.membership.findMany({
     where: { clinicId },
-    select: { role: true, createdAt: true, user: { select: { id: true, email: true } } },
-    orderBy: { user: { email: 'asc' } },
+    select: { role: true, createdAt: true, user: { select: { id: true, email: true, name: true } } },
   });
-  return members.map((m) => ({ ...m.user, role: m.role, since: m.createdAt }));
+  return members
+    .map((m) => ({ ...m.user, role: m.role, since: m.createdAt }))
+    .sort((a, b) => staffLabel(a).localeCompare(staffLabel(b)) || a.email.localeCompare(b.email));
+}
+
+/**
+ * A person sets or corrects their own name (their profile, an invitation, a password link).
+ * Audited where their sign-ins are: the owners of every clinic they belong to see it.
+ */
+export async function setOwnName(prisma: Prisma, userId: string, name: string): Promise<void> {
+  await prisma.$transaction((tx) => writeOwnName(tx, userId, name));
+}
+
+/** setOwnName inside a transaction already open. */
+export async function writeOwnName(tx: Tx, userId: string, name: string): Promise<void> {
+  const before = await tx.user.findUnique({ where: { id: userId }, select: { name: true } });
+  if (!before) throw new NotFound('No such member of staff', 'userId');
+  if (before.name === name) return;
+  await tx.user.update({ where: { id: userId }, data: { name } });
+  await recordAudit(tx, {
+    actor: { type: 'user', userId },
+    action: 'staff.name_changed',
+    subject: { type: 'user', id: userId },
+  });
 }
 
 /** Changes a member's role in one clinic (owner screens). */
@@ -181,7 +215,7 @@ export async function createPasswordLink(prisma: Prisma, userId: string, baseUrl
 async function liveLink(prisma: Pick<Prisma, 'passwordLink'>, token: string, now: Date) {
   const link = await prisma.passwordLink.findUnique({
     where: { tokenHash: hashToken(token) },
-    include: { user: { select: { id: true, email: true } } },
+    include: { user: { select: { id: true, email: true, name: true } } },
   });
   if (!link)
     throw new NotFound(
@@ -200,8 +234,13 @@ async function liveLink(prisma: Pick<Prisma, 'passwordLink'>, token: string, now
 }
 
 /** Whose link this is, without using it. */
-export async function inspectPasswordLink(prisma: Prisma, token: string, now: Date): Promise<{ email: string }> {
-  return { email: (await liveLink(prisma, token, now)).user.email };
+export async function inspectPasswordLink(
+  prisma: Prisma,
+  token: string,
+  now: Date,
+): Promise<{ email: string; name: string | null }> {
+  const { email, name } = (await liveLink(prisma, token, now)).user;
+  return { email, name };
 }
 
 /**
@@ -214,6 +253,7 @@ export async function usePasswordLink(
   password: string,
   now: Date,
   hash = hashPassword,
+  name?: string,
 ): Promise<{ userId: string }> {
   await liveLink(prisma, token, now);
   const passwordHash = await hash(password);
@@ -232,6 +272,7 @@ export async function usePasswordLink(
       action: 'staff.password_set',
       subject: { type: 'user', id: link.userId },
     });
+    if (name !== undefined) await writeOwnName(tx, link.userId, name);
     return { userId: link.userId };
   });
 }

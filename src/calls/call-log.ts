@@ -158,6 +158,12 @@ export async function* callsCsv(
   );
   let rows = 0;
   for await (const page of pages) {
+    // Who answered, by name (else email), not by id: a spreadsheet's reader knows people, not UUIDs.
+    const staff = await prisma.user.findMany({
+      where: { id: { in: [...new Set(page.flatMap((r) => (r.answeredBy ? [r.answeredBy] : [])))] } },
+      select: { id: true, email: true, name: true },
+    });
+    const who = new Map(staff.map((u) => [u.id, u.name ?? u.email]));
     yield toCsv(
       page.map((r) => [
         local(r.startedAt),
@@ -168,7 +174,7 @@ export async function* callsCsv(
         r.durationSeconds ?? '',
         local(r.answeredAt),
         local(r.endedAt),
-        r.answeredBy ?? '',
+        r.answeredBy ? (who.get(r.answeredBy) ?? r.answeredBy) : '',
         r.callSid,
       ]),
       CSV_COLUMNS,

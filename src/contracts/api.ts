@@ -32,7 +32,8 @@ export interface ClinicSummary {
 
 /** GET, POST and DELETE /api/session and POST /api/password-links/use: what the dashboard starts from. */
 export interface SessionInfo {
-  user: { id: string; email: string } | null;
+  /** name: what colleagues call them, null until given (screens show the email). */
+  user: { id: string; email: string; name: string | null } | null;
   clinics: ClinicSummary[];
   csrfToken: string;
 }
@@ -45,11 +46,14 @@ export interface JoinedSession extends SessionInfo {
 /** POST /api/password-links/inspect. */
 export interface PasswordLinkView {
   email: string;
+  name: string | null;
 }
 
 /** POST /api/invitations/inspect: what the invitation page shows before accepting. */
 export interface InvitationOffer {
   email: string;
+  /** The name the inviting owner typed, if any: the new account starts with it. */
+  name: string | null;
   role: Role;
   clinicName: string;
   expiresAt: string;
@@ -104,6 +108,8 @@ export interface ClinicDetail extends ClinicSettings {
 export interface StaffMember {
   id: string;
   email: string;
+  /** Shown instead of the email when set. */
+  name: string | null;
   role: Role;
   since: string;
 }
@@ -116,11 +122,13 @@ export interface StaffList {
 export interface InvitationView {
   id: string;
   email: string;
+  /** The name the owner typed for the invitee, if any. */
+  name: string | null;
   role: Role;
   createdAt: string;
   expiresAt: string;
   expired: boolean;
-  /** The inviting owner's email. */
+  /** The inviting owner's name, else email. */
   invitedBy: string | null;
 }
 
@@ -171,7 +179,7 @@ export interface QueueCallBack {
   state: 'waiting' | 'reserved' | 'ringing';
   /** Not rung before this (a retry gap, a time the patient chose); null: when it is next. */
   notBefore: string | null;
-  reservedFor: { userId: string; email: string } | null;
+  reservedFor: { userId: string; email: string; name: string | null } | null;
   attempts: number;
   callers: CallerName[];
   /** The patient is waiting on the line now, as this caller (they rang again): answer them in the call-back's place. */
@@ -219,9 +227,9 @@ export interface CallBackEntry {
   /** The latest message left on any of its calls; its transcript is read through …/recordings/:id/transcript. */
   voicemail: { id: string; status: string; durationSeconds: number | null; transcriptStatus: string | null } | null;
   /** Closed: when, by whom, why (rung_back, by_hand, cancelled_by_patient, or the desk's reason). */
-  done: { at: string; by: string | null; email: string | null; because: string | null } | null;
+  done: { at: string; by: string | null; email: string | null; name: string | null; because: string | null } | null;
   /** Who at the desk is working it. */
-  assignedTo: { userId: string; email: string | null } | null;
+  assignedTo: { userId: string; email: string | null; name: string | null } | null;
   /** Every try at ringing back, the dialler's and those logged by hand, oldest first. */
   tries: Array<{
     id: string;
@@ -233,6 +241,7 @@ export interface CallBackEntry {
     /** Rung from the browser phone. */
     fromBrowser: boolean;
     email: string | null;
+    name: string | null;
   }>;
 }
 
@@ -685,17 +694,32 @@ export interface ErasurePreview {
   phoneSharedWithOtherPatients: boolean;
 }
 
+/** The audit filter's kinds (`category=`); no category: everything. */
+export type AuditCategory = 'appointments' | 'calls' | 'recordings' | 'patients' | 'settings' | 'staff' | 'sign_ins';
+
+/** A row of the audit log in words; one person's sign-ins in a row on one day are one row (count). */
 export interface AuditEntryView {
+  /** The row's newest entry. */
   id: string;
   at: string;
-  /** type is user, operator or system; email only for a user still known. */
-  actor: { type: string; id: string | null; email: string | null };
+  /** The row's oldest entry (the same as at for a single entry). */
+  firstAt: string;
+  count: number;
+  /** The person's name (else email), or The service, An operator, Someone (a wrong password), A former member of staff. */
+  who: string;
+  /** "cancelled an appointment", "changed settings: Desk phone, Time zone", "signed in 12 times". */
+  what: string;
+  /** Whom or what, as things are now: "Jane Doe's Check-up on Mon, 7 Dec 2026, 14:05 with Omar Khan", "an erased patient". */
+  about: string | null;
+  category: AuditCategory | null;
+  /** type is user, operator, system or someone; name and email only for a user still known. */
+  actor: { type: string; id: string | null; name: string | null; email: string | null };
   action: string;
   subject: { type: string; id: string | null } | null;
   details: JsonValue | null;
 }
 
-/** GET …/audit, newest first; nextBefore pages on. */
+/** GET …/audit (?category, actor, from, to, limit, before), newest first; nextBefore pages on. GET …/audit.csv: the same filters, every entry. */
 export interface AuditPage {
   entries: AuditEntryView[];
   nextBefore: string | null;
@@ -745,4 +769,33 @@ export interface SimulatedCallView {
 /** GET …/simulator/patients-phone: the calls the service placed to patients' phones, ringing or not yet over. */
 export interface PatientsPhoneList {
   calls: SimulatedCallView[];
+}
+
+// ---- Set-up: /api/clinics/:clinicId/setup
+
+/** What an owner must do before callers are served, in the order to do it. */
+export type SetupItemKey =
+  | 'reception-hours'
+  | 'practitioner'
+  | 'working-hours'
+  | 'phone-booking'
+  | 'emergency-advice'
+  | 'someone-answers'
+  | 'first-call';
+
+export interface SetupItem {
+  key: SetupItemKey;
+  done: boolean;
+  /** The thing to have, in the owner's words ("Reception hours"). */
+  title: string;
+  /** What is missing and how to do it, or what is there. */
+  detail: string;
+  /** The Settings section where it is done (its heading), or null when it is not done in Settings. */
+  settingsSection: string | null;
+}
+
+/** GET …/setup (owners): the set-up checklist; `done` when every item is. */
+export interface SetupChecklist {
+  done: boolean;
+  items: SetupItem[];
 }

@@ -32,7 +32,11 @@ export type CallBackClosedBecause =
 export interface EventPayloads {
   'call.ringing': { callId: string; callSid: string; from: string; callers: CallerMatch[] };
   'call.queued': { callId: string; callSid: string; from: string; position: number; waitSeconds: number };
-  'call.answered': { callId: string; callSid: string; answeredBy: { userId: string; email: string } };
+  'call.answered': {
+    callId: string;
+    callSid: string;
+    answeredBy: { userId: string; email: string; name: string | null };
+  };
   'call.left_queue': { callId: string; callSid: string; reason: 'voicemail' | 'abandoned' | 'no_answer' | 'call_back' };
   'voicemail.new': { callId: string; recordingId: string; from: string; durationSeconds: number | null };
   'recording.ready': {

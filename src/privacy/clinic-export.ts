@@ -80,9 +80,9 @@ function tablesOf(prisma: Prisma, clinicId: string, masterKey: Buffer): Array<[s
           prisma.membership
             .findMany({
               where: byClinic,
-              select: { userId: true, role: true, createdAt: true, user: { select: { email: true } } },
+              select: { userId: true, role: true, createdAt: true, user: { select: { email: true, name: true } } },
             })
-            .then((rows) => rows.map(({ user, ...row }) => ({ ...row, email: user.email }))),
+            .then((rows) => rows.map(({ user, ...row }) => ({ ...row, email: user.email, name: user.name }))),
         ),
     ],
     ['invitations', () => pagesById(m(prisma.invitation), byClinic, { omit: { tokenHash: true } })],

@@ -57,7 +57,7 @@ export function voiceToken(deps: AnsweringDeps, userId: string, now: Date) {
  */
 export async function answerCaller(
   deps: AnsweringDeps & Pick<Services, 'db' | 'events' | 'clock' | 'twilio'>,
-  input: { clinicId: string; callId: string; user: { id: string; email: string } },
+  input: { clinicId: string; callId: string; user: { id: string; email: string; name: string | null } },
 ) {
   if (!browserAnswering(deps) || !deps.twilio) throw new Unavailable('twilio_not_configured', NOT_CONFIGURED);
   const { prisma } = deps.db;
@@ -112,7 +112,11 @@ export async function answerCaller(
   deps.events.publish(
     'call.answered',
     input.clinicId,
-    { callId: call.id, callSid: call.callSid, answeredBy: { userId: input.user.id, email: input.user.email } },
+    {
+      callId: call.id,
+      callSid: call.callSid,
+      answeredBy: { userId: input.user.id, email: input.user.email, name: input.user.name },
+    },
     now,
   );
   return { callId: call.id, callSid: call.callSid, identity: staffIdentity(input.user.id) };

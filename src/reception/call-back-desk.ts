@@ -31,7 +31,7 @@ export async function assignCallBack(
   const assignee = assignTo
     ? await deps.db.prisma.membership.findUnique({
         where: { userId_clinicId: { userId: assignTo, clinicId: who.clinicId } },
-        select: { user: { select: { id: true, email: true } } },
+        select: { user: { select: { id: true, email: true, name: true } } },
       })
     : null;
   if (assignTo && !assignee) throw new NotFound('No such member of staff here', 'userId');
@@ -49,7 +49,9 @@ export async function assignCallBack(
       details: assignTo ? { assignedTo: assignTo } : undefined,
     });
   });
-  const assignedTo = assignee ? { userId: assignee.user.id, email: assignee.user.email } : null;
+  const assignedTo = assignee
+    ? { userId: assignee.user.id, email: assignee.user.email, name: assignee.user.name }
+    : null;
   deps.events.publish('callback.worked', who.clinicId, { callBackId: entry.id }, now);
   return { id: entry.id, assignedTo };
 }

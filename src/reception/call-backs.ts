@@ -382,7 +382,7 @@ export async function listCallBacks(prisma: Prisma, clinicId: string, open: bool
           ]),
         },
       },
-      select: { id: true, email: true },
+      select: { id: true, email: true, name: true },
     }),
     // Who the number belongs to, so the desk knows whom it is ringing back (a family may share one).
     namesOnNumbers(
@@ -391,7 +391,9 @@ export async function listCallBacks(prisma: Prisma, clinicId: string, open: bool
       rows.map((r) => r.fromNumber),
     ),
   ]);
-  const emails = new Map(staff.map((u) => [u.id, u.email]));
+  const people = new Map(staff.map((u) => [u.id, u]));
+  const emailOf = (id: string | null) => (id ? (people.get(id)?.email ?? null) : null);
+  const nameOf = (id: string | null) => (id ? (people.get(id)?.name ?? null) : null);
   // Open call-backs asked for from the queue are in their callers' places: when they first joined it.
   const place = (r: (typeof rows)[number]) => (r.joinedQueueAt ?? r.createdAt).getTime();
   if (open) rows.sort((a, b) => place(a) - place(b));
@@ -434,11 +436,14 @@ export async function listCallBacks(prisma: Prisma, clinicId: string, open: bool
         ? {
             at: r.doneAt.toISOString(),
             by: r.doneBy,
-            email: r.doneBy ? (emails.get(r.doneBy) ?? null) : null,
+            email: emailOf(r.doneBy),
+            name: nameOf(r.doneBy),
             because: r.closedBecause,
           }
         : null,
-      assignedTo: r.assignedTo ? { userId: r.assignedTo, email: emails.get(r.assignedTo) ?? null } : null,
+      assignedTo: r.assignedTo
+        ? { userId: r.assignedTo, email: emailOf(r.assignedTo), name: nameOf(r.assignedTo) }
+        : null,
       // Every try, the dialler's and the desk's, oldest first.
       tries: r.attempts.map((a) => ({
         id: a.id,
@@ -447,7 +452,8 @@ export async function listCallBacks(prisma: Prisma, clinicId: string, open: bool
         note: a.note,
         byHand: a.via === 'desk',
         fromBrowser: a.via === 'browser',
-        email: a.staffId ? (emails.get(a.staffId) ?? null) : null,
+        email: emailOf(a.staffId),
+        name: nameOf(a.staffId),
       })),
     };
   });

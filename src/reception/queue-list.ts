@@ -32,7 +32,7 @@ export async function listQueue(prisma: Prisma, clinicId: string, now: Date) {
     namesOnNumbers(prisma, clinicId, numbers),
     prisma.user.findMany({
       where: { id: { in: callBacks.flatMap((b) => (b.reservedBy ? [b.reservedBy] : [])) } },
-      select: { id: true, email: true },
+      select: { id: true, email: true, name: true },
     }),
   ]);
   // A patient with a call-back to come who rings again and waits: answered by hand in the call-back's place.
@@ -55,7 +55,7 @@ export async function listQueue(prisma: Prisma, clinicId: string, now: Date) {
         joinedQueueAt: b.joinedQueueAt ?? now,
         state: b.ringState as 'waiting' | 'reserved' | 'ringing',
         notBefore: b.notBefore && b.notBefore.getTime() > t ? b.notBefore : null,
-        reservedFor: person ? { userId: person.id, email: person.email } : null,
+        reservedFor: person ? { userId: person.id, email: person.email, name: person.name } : null,
         attempts: b.attemptsMade,
         callers: names(ringNumber),
         onLineCallId: onLine(ringNumber),

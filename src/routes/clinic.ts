@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { actorOf, requireClinicMember, requireOwner } from '../http/auth.js';
 import { inviteStaff, listInvitations, revokeInvitation } from '../accounts/invitations.js';
-import { changeRole, emailSchema, listStaff, removeMember, roleSchema } from '../accounts/staff.js';
+import { changeRole, emailSchema, listStaff, removeMember, roleSchema, staffNameSchema } from '../accounts/staff.js';
 import type { AppContext } from '../main/context.js';
 import { feedAdminRoutes } from './calendar-feeds.js';
 import { diaryRoutes } from './diary.js';
@@ -15,12 +15,20 @@ import { statisticsRoutes } from './statistics.js';
 import { callLogRoutes } from './call-log.js';
 import { reportLimiter } from '../http/report-limit.js';
 import { getClinic, updateClinicSettings } from '../clinics/clinics.js';
+import { clinicSetup } from '../clinics/setup-checklist.js';
 import { clinicNameSchema, localeSchema, timeZoneSchema } from '../core/validation.js';
 import { normalisePhone } from '../diary/patients.js';
 import { NotFound, InvalidInput } from '../core/errors.js';
-import { body, ids } from '../http/input.js';
+import { body, type FieldLabels, ids, labelOf } from '../http/input.js';
 import { wire } from '../http/wire.js';
-import type { ClinicDetail, ClinicSettings, InvitationList, NewInvitation, StaffList } from '../contracts/api.js';
+import type {
+  ClinicDetail,
+  ClinicSettings,
+  InvitationList,
+  NewInvitation,
+  SetupChecklist,
+  StaffList,
+} from '../contracts/api.js';
 import { emergencyAdvice } from '../telephony/steering.js';
 import { DEFAULT_URGENT_PHRASES } from '../understanding/urgent.js';
 
@@ -47,7 +55,7 @@ function numbersInE164<T extends { fallbackNumber?: string | null; receptionNumb
       const [national, international] =
         locale === 'en-US' ? ['(201) 555-0123', '+1 201 555 0123'] : ['07700 900123', '+44 7700 900123'];
       throw new InvalidInput(
-        `${field}: must be a phone number, as you would dial it (${national}) or in international form (${international})`,
+        `${labelOf(SETTINGS_LABELS, [field], changes)}: must be a phone number, as you would dial it (${national}) or in international form (${international})`,
         field,
       );
     }
@@ -55,6 +63,36 @@ function numbersInE164<T extends { fallbackNumber?: string | null; receptionNumb
   }
   return out;
 }
+
+/** The Settings screen's words for each setting, so a refusal names what the owner sees. */
+export const SETTINGS_LABELS: FieldLabels = {
+  name: 'Clinic name',
+  timeZone: 'Time zone',
+  locale: 'Voice and dates',
+  fallbackNumber: 'Fallback number',
+  emergencyMessage: 'Emergency message',
+  greeting: 'Greeting',
+  receptionNumber: 'Reception desk phone',
+  recordCalls: 'Record calls',
+  recordingNotice: 'Recording notice',
+  urgentPhrases: 'Urgent phrases',
+  emergencyAdvice: 'Emergency advice',
+  emergencyAdviceApproved: 'Approval of the urgent phrases and advice',
+  maxQueueWaitSeconds: 'Longest wait in the queue',
+  maxQueueSize: 'Most callers waiting',
+  odsCode: 'NHS ODS practice code',
+  queueCallBackAfterSeconds: 'Offer a call-back to queued callers after',
+  callBackAttempts: 'Tries before the call-back list',
+  callBackRetryMinutes: 'Minutes between tries',
+  callBackWindows: 'Call-back times',
+  textMessages: 'Send text messages',
+  recordingRetentionDays: 'Call recordings (days)',
+  voicemailRetentionDays: 'Voicemails (days)',
+  callLogRetentionDays: 'Call log and texts (days)',
+  auditRetentionDays: 'Audit log (days)',
+  receptionistsHearRecordings: 'Receptionists hear recordings',
+  transcribeVoicemails: 'Transcribe voicemails',
+};
 
 const settingsSchema = z
   .strictObject({
@@ -159,7 +197,7 @@ export function clinicRoutes(ctx: AppContext): Router {
   });
 
   router.patch('/', requireOwner, async (req, res) => {
-    const given = body(req, settingsSchema);
+    const given = body(req, settingsSchema, SETTINGS_LABELS);
     if (Object.keys(given).length === 0) throw new InvalidInput('Send at least one setting to change');
     const locale =
       given.locale ??
@@ -172,7 +210,7 @@ export function clinicRoutes(ctx: AppContext): Router {
     const changes = numbersInE164(given, locale);
     if (changes.textMessages && !ctx.twilio) {
       throw new InvalidInput(
-        'textMessages: texts need Twilio; set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or an API key) on the server first',
+        'Send text messages: texts need Twilio; set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or an API key) on the server first',
         'textMessages',
       );
     }
@@ -185,6 +223,12 @@ export function clinicRoutes(ctx: AppContext): Router {
     );
     ctx.fallbackDirectory.remember(clinic);
     res.json(wire({ ...clinic, role: req.membership!.role }) satisfies ClinicSettings);
+  });
+
+  // What is left to set up before callers are served (src/clinics/setup-checklist.ts).
+  router.get('/setup', requireOwner, async (req, res) => {
+    const webhook = `${ctx.config.publicBaseUrl}/twilio/voice`;
+    res.json((await clinicSetup(ctx.db.prisma, req.membership!.clinicId, webhook)) satisfies SetupChecklist);
   });
 
   router.get('/staff', requireOwner, async (req, res) => {
@@ -200,10 +244,13 @@ export function clinicRoutes(ctx: AppContext): Router {
     );
   });
   router.post('/invitations', requireOwner, async (req, res) => {
-    const { email, role } = body(req, z.strictObject({ email: emailSchema, role: roleSchema }));
+    const { email, role, name } = body(
+      req,
+      z.strictObject({ email: emailSchema, role: roleSchema, name: staffNameSchema.optional() }),
+    );
     const invited = await inviteStaff(
       ctx.db.prisma,
-      { clinicId: req.membership!.clinicId, email, role, baseUrl: ctx.config.publicBaseUrl, now: ctx.clock() },
+      { clinicId: req.membership!.clinicId, email, name, role, baseUrl: ctx.config.publicBaseUrl, now: ctx.clock() },
       actorOf(req),
     );
     res.status(201).json(wire(invited) satisfies NewInvitation);

@@ -21,7 +21,8 @@ import {
 } from '../diary/setup.js';
 import { instantSchema, uuid, weeklyHoursSchema } from '../diary/validation.js';
 import { actorOf, requireOwner } from '../http/auth.js';
-import { body, ids } from '../http/input.js';
+import { body, type FieldLabels, ids } from '../http/input.js';
+import { InvalidInput } from '../core/errors.js';
 import { wire } from '../http/wire.js';
 import type { AppointmentTypeList, BookingRules, ClosureList, HoursList, PractitionerList } from '../contracts/api.js';
 
@@ -58,7 +59,7 @@ const closureSchema = z
     practitionerId: uuid('a practitioner').nullable().optional(),
     reason: z.string().trim().max(200).nullable().optional(),
   })
-  .refine((c) => c.endsAt > c.startsAt, { path: ['endsAt'], message: 'must be after startsAt' });
+  .refine((c) => c.endsAt > c.startsAt, { path: ['endsAt'], message: 'must be after From' });
 
 const rulesSchema = z
   .strictObject({
@@ -72,6 +73,40 @@ const rulesSchema = z
 
 const hoursSchema = z.strictObject({ hours: weeklyHoursSchema });
 
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+/** "Monday opens": a range of the hours editor, as it labels its fields. */
+const rangeLabel = (what: string) => (path: PropertyKey[], input: unknown) => {
+  const range = (input as { hours?: Array<{ weekday?: unknown }> }).hours?.[path[1] as number];
+  const day = typeof range?.weekday === 'number' ? WEEKDAYS[range.weekday - 1] : undefined;
+  return day ? `${day} ${what}` : `Range ${(path[1] as number) + 1}: ${what}`;
+};
+const HOURS_LABELS: FieldLabels = {
+  hours: 'Hours',
+  'hours.#': rangeLabel('range'),
+  'hours.#.weekday': (path) => `Day of range ${(path[1] as number) + 1}`,
+  'hours.#.start': rangeLabel('opens'),
+  'hours.#.end': rangeLabel('closes'),
+};
+const PRACTITIONER_LABELS: FieldLabels = {
+  name: 'Name',
+  spokenName: 'Said on the phone as',
+  active: 'Taking bookings',
+};
+const TYPE_LABELS: FieldLabels = {
+  name: 'Name',
+  durationMinutes: 'Minutes',
+  bufferAfterMinutes: 'Minutes free after',
+  synonyms: 'Callers also say',
+  'synonyms.#': 'Callers also say',
+  phoneBookable: 'Bookable by phone',
+  practitionerIds: 'Who sees it',
+};
+const CLOSURE_LABELS: FieldLabels = { startsAt: 'From', endsAt: 'Until', reason: 'Reason', practitionerId: 'Who' };
+const RULES_LABELS: FieldLabels = {
+  minNoticeMinutes: 'Notice for phone bookings (minutes)',
+  horizonDays: 'Bookable up to (days ahead)',
+};
+
 export function diarySetupRoutes(ctx: AppContext): Router {
   const router = Router({ mergeParams: true });
   const clinicOf = (req: Request) => req.membership!.clinicId;
@@ -83,16 +118,18 @@ export function diarySetupRoutes(ctx: AppContext): Router {
     res.json(wire({ practitioners: await listPractitioners(ctx, clinicOf(req)) }) satisfies PractitionerList);
   });
   router.post('/practitioners', requireOwner, async (req, res) => {
-    res.status(201).json(await addPractitioner(ctx, who(req), body(req, practitionerSchema)));
+    res.status(201).json(await addPractitioner(ctx, who(req), body(req, practitionerSchema, PRACTITIONER_LABELS)));
   });
   router.patch('/practitioners/:practitionerId', requireOwner, async (req, res) => {
     const id = practitionerOf(req);
-    res.json(await changePractitioner(ctx, who(req), id, body(req, practitionerSchema.partial())));
+    res.json(await changePractitioner(ctx, who(req), id, body(req, practitionerSchema.partial(), PRACTITIONER_LABELS)));
   });
   router.put('/practitioners/:practitionerId/hours', requireOwner, async (req, res) => {
     const id = practitionerOf(req);
     res.json(
-      wire({ hours: await setWorkingHours(ctx, who(req), id, body(req, hoursSchema).hours) }) satisfies HoursList,
+      wire({
+        hours: await setWorkingHours(ctx, who(req), id, body(req, hoursSchema, HOURS_LABELS).hours),
+      }) satisfies HoursList,
     );
   });
 
@@ -101,7 +138,7 @@ export function diarySetupRoutes(ctx: AppContext): Router {
     res.json(wire({ appointmentTypes: await listAppointmentTypes(ctx, clinicOf(req)) }) satisfies AppointmentTypeList);
   });
   router.post('/appointment-types', requireOwner, async (req, res) => {
-    const { practitionerIds, ...input } = body(req, typeSchema);
+    const { practitionerIds, ...input } = body(req, typeSchema, TYPE_LABELS);
     res.status(201).json(await addAppointmentType(ctx, who(req), input, practitionerIds));
   });
   router.patch('/appointment-types/:typeId', requireOwner, async (req, res) => {
@@ -109,6 +146,7 @@ export function diarySetupRoutes(ctx: AppContext): Router {
     const { practitionerIds, ...input } = body(
       req,
       typeSchema.partial().extend({ practitionerIds: z.array(uuid('a practitioner')).max(200).optional() }),
+      TYPE_LABELS,
     );
     // Partial of a schema with defaults still fills them in: keep only what was sent.
     const sent = Object.fromEntries(Object.entries(input).filter(([k]) => k in (req.body ?? {})));
@@ -120,7 +158,11 @@ export function diarySetupRoutes(ctx: AppContext): Router {
     res.json(wire({ hours: await openingHours(ctx, clinicOf(req)) }) satisfies HoursList);
   });
   router.put('/opening-hours', requireOwner, async (req, res) => {
-    res.json(wire({ hours: await setOpeningHours(ctx, who(req), body(req, hoursSchema).hours) }) satisfies HoursList);
+    res.json(
+      wire({
+        hours: await setOpeningHours(ctx, who(req), body(req, hoursSchema, HOURS_LABELS).hours),
+      }) satisfies HoursList,
+    );
   });
 
   // Closures
@@ -128,7 +170,11 @@ export function diarySetupRoutes(ctx: AppContext): Router {
     res.json(wire({ closures: await closuresAhead(ctx, clinicOf(req)) }) satisfies ClosureList);
   });
   router.post('/closures', requireOwner, async (req, res) => {
-    res.status(201).json(await addClosure(ctx, who(req), body(req, closureSchema)));
+    const closure = body(req, closureSchema, CLOSURE_LABELS);
+    // A closure wholly past changes nothing the line does: refused, so "added" never hides it.
+    if (closure.endsAt <= ctx.clock())
+      throw new InvalidInput('Until: is in the past; a closure must end later than now', 'endsAt');
+    res.status(201).json(await addClosure(ctx, who(req), closure));
   });
   router.delete('/closures/:closureId', requireOwner, async (req, res) => {
     await removeClosure(ctx, who(req), ids(req, { closureId: 'closure' }).closureId);
@@ -140,7 +186,9 @@ export function diarySetupRoutes(ctx: AppContext): Router {
     res.json(wire(await bookingRules(ctx, clinicOf(req))) satisfies BookingRules);
   });
   router.patch('/booking-rules', requireOwner, async (req, res) => {
-    res.json(wire(await changeBookingRules(ctx, who(req), body(req, rulesSchema))) satisfies BookingRules);
+    res.json(
+      wire(await changeBookingRules(ctx, who(req), body(req, rulesSchema, RULES_LABELS))) satisfies BookingRules,
+    );
   });
 
   return router;

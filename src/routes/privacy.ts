@@ -2,7 +2,7 @@ import { type RequestHandler, Router, type Request } from 'express';
 import { z } from 'zod';
 import { actorOf, requireOwner } from '../http/auth.js';
 import type { AppContext } from '../main/context.js';
-import { auditQuerySchema, listAudit } from '../privacy/audit-log.js';
+import { auditCsv, auditCsvQuerySchema, auditQuerySchema, listAudit } from '../privacy/audit-log.js';
 import { clinicExportZip, exportJson } from '../privacy/clinic-export.js';
 import { closeClinic } from '../privacy/clinic-rights.js';
 import { sendInPieces } from '../http/send-in-pieces.js';
@@ -48,7 +48,7 @@ export function privacyRoutes(ctx: AppContext, report: RequestHandler): Router {
   });
   router.delete('/patients/:patientId', requireOwner, async (req, res) => {
     const id = patientIdOf(req);
-    const { confirmName } = body(req, confirmSchema);
+    const { confirmName } = body(req, confirmSchema, { confirmName: "Type the patient's name to confirm" });
     const erased = await erasePatient(ctx, owner(req), id, confirmName);
     const { name: _name, ...counts } = erased;
     res.json({ erased: counts });
@@ -62,6 +62,10 @@ export function privacyRoutes(ctx: AppContext, report: RequestHandler): Router {
     const confirm = body(
       req,
       confirmSchema.extend({ destroyHeldRecordings: z.boolean({ error: 'must be true or false' }).optional() }),
+      {
+        confirmName: "Type the clinic's name to confirm",
+        destroyHeldRecordings: 'Destroy the recordings under legal hold too',
+      },
     );
     const clinicId = clinicOf(req);
     const closed = await closeClinic(ctx, clinicId, confirm, actorOf(req));
@@ -69,13 +73,19 @@ export function privacyRoutes(ctx: AppContext, report: RequestHandler): Router {
     res.status(204).end();
   });
 
+  const clinicWhere = (req: Request) =>
+    prisma.clinic.findUniqueOrThrow({
+      where: { id: clinicOf(req) },
+      select: { id: true, timeZone: true, locale: true },
+    });
   router.get('/audit', requireOwner, async (req, res) => {
     const q = query(req, auditQuerySchema);
-    const clinic = await prisma.clinic.findUniqueOrThrow({
-      where: { id: clinicOf(req) },
-      select: { id: true, timeZone: true },
-    });
-    res.json(wire(await listAudit(prisma, clinic, q)) satisfies AuditPage);
+    res.json(wire(await listAudit(prisma, await clinicWhere(req), q)) satisfies AuditPage);
+  });
+  router.get('/audit.csv', requireOwner, report, async (req, res) => {
+    const q = query(req, auditCsvQuerySchema);
+    res.set(attachment(`audit-${q.from ?? 'all'}-${q.to ?? 'now'}.csv`)).type('text/csv; charset=utf-8');
+    await sendInPieces(res, auditCsv(prisma, await clinicWhere(req), q));
   });
   return router;
 }

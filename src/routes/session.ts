@@ -1,14 +1,14 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../main/context.js';
-import { cookieJar, csrfTokenFor } from '../http/auth.js';
+import { cookieJar, csrfTokenFor, requireSignedIn } from '../http/auth.js';
 import { passwordSchema } from '../accounts/passwords.js';
 import { signInWithPassword } from '../accounts/sign-in.js';
 import { LINKS_PER_ADDRESS, takeAttempt } from '../accounts/throttle.js';
 import { setPresence } from '../reception/presence.js';
 import { endSession, startSession } from '../accounts/sessions.js';
 import { acceptInvitation, inspectInvitation } from '../accounts/invitations.js';
-import { emailSchema, inspectPasswordLink, usePasswordLink } from '../accounts/staff.js';
+import { emailSchema, inspectPasswordLink, setOwnName, staffNameSchema, usePasswordLink } from '../accounts/staff.js';
 import { Gone, NotFound } from '../core/errors.js';
 import { body } from '../http/input.js';
 import { wire } from '../http/wire.js';
@@ -19,6 +19,7 @@ const signInSchema = z.object({
   password: z.string({ error: 'is required' }).min(1, 'is required').max(200),
 });
 const linkSchema = z.object({ token: z.string({ error: 'is required' }).min(20, 'is not a link token').max(100) });
+const profileSchema = z.strictObject({ name: staffNameSchema });
 
 export function accountRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -45,7 +46,10 @@ export function accountRoutes(ctx: AppContext): Router {
   ) {
     if (req.session) await endSession(prisma, req.session.tokenHash);
     jar.setSession(res, token);
-    const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, email: true } });
+    const user = await prisma.user.findUniqueOrThrow({
+      where: { id: userId },
+      select: { id: true, email: true, name: true },
+    });
     req.session = { tokenHash, user };
   }
 
@@ -66,6 +70,14 @@ export function accountRoutes(ctx: AppContext): Router {
     );
     await adopt(req, res, session);
     jar.rememberDevice(req, res, session.userId);
+    res.json(wire(await sessionBody(req, res)) satisfies SessionInfo);
+  });
+
+  /** The signed-in person's own name, as colleagues see it. */
+  router.patch('/session/profile', requireSignedIn, async (req, res) => {
+    const { name } = body(req, profileSchema);
+    await setOwnName(prisma, req.session!.user.id, name);
+    req.session!.user = { ...req.session!.user, name };
     res.json(wire(await sessionBody(req, res)) satisfies SessionInfo);
   });
 
@@ -110,9 +122,12 @@ export function accountRoutes(ctx: AppContext): Router {
 
   /** Sets the password through a one-time link and signs the person in. */
   router.post('/password-links/use', async (req, res) => {
-    const { token, password } = body(req, linkSchema.extend({ password: passwordSchema }));
+    const { token, password, name } = body(
+      req,
+      linkSchema.extend({ password: passwordSchema, name: staffNameSchema.optional() }),
+    );
     await linkAttempt(req, async () => {
-      const { userId } = await usePasswordLink(prisma, token, password, ctx.clock());
+      const { userId } = await usePasswordLink(prisma, token, password, ctx.clock(), undefined, name);
       await signInAs(req, res, userId);
       res.json(wire(await sessionBody(req, res)) satisfies SessionInfo);
     });
@@ -128,15 +143,19 @@ export function accountRoutes(ctx: AppContext): Router {
     );
   });
   router.post('/invitations/accept', async (req, res) => {
-    const { token, password } = body(req, linkSchema.extend({ password: passwordSchema.optional() }));
+    const { token, password, name } = body(
+      req,
+      linkSchema.extend({ password: passwordSchema.optional(), name: staffNameSchema.optional() }),
+    );
     await linkAttempt(req, async () => {
       const accepted = await acceptInvitation(
         prisma,
         token,
-        { signedInAs: req.session?.user ?? null, password },
+        { signedInAs: req.session?.user ?? null, password, name },
         ctx.clock(),
       );
       if (accepted.newAccount) await signInAs(req, res, accepted.userId);
+      else if (name !== undefined) req.session = { ...req.session!, user: { ...req.session!.user, name } };
       res.json(wire({ ...(await sessionBody(req, res)), joined: accepted.clinicId }) satisfies JoinedSession);
     });
   });

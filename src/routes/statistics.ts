@@ -3,7 +3,8 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { requireOwner } from '../http/auth.js';
 import type { AppContext } from '../main/context.js';
-import { nhsMonthCsv, periodReport, reportCsv } from '../statistics/statistics.js';
+import { firstCallDate, nhsMonthCsv, periodReport, reportCsv } from '../statistics/statistics.js';
+import { defaultPeriod } from '../statistics/period.js';
 import { Conflict, InvalidInput } from '../core/errors.js';
 import { query } from '../http/input.js';
 import { wire } from '../http/wire.js';
@@ -16,7 +17,10 @@ const periodSchema = z.strictObject({
   to: z.iso.date('must be a date like 2027-03-04').optional(),
 });
 
-/** /api/clinics/:clinicId/statistics[.csv]?from=&to= (local dates, both included; the last 28 days by default). Owners only. */
+/**
+ * /api/clinics/:clinicId/statistics[.csv]?from=&to= (local dates, both included). Owners only. Without
+ * either, src/statistics/period.ts chooses; with only `to`, the 28 days up to it; with only `from`, up to today.
+ */
 export function statisticsRoutes(ctx: AppContext, report: RequestHandler): Router {
   const router = Router({ mergeParams: true });
   const prisma = ctx.db.prisma;
@@ -27,8 +31,10 @@ export function statisticsRoutes(ctx: AppContext, report: RequestHandler): Route
       where: { id: req.membership!.clinicId },
       select: { id: true, timeZone: true },
     });
-    const to = q.to ?? DateTime.fromJSDate(ctx.clock(), { zone: clinic.timeZone }).toISODate()!;
-    const from = q.from ?? DateTime.fromISO(to).minus({ days: 27 }).toISODate()!;
+    const today = DateTime.fromJSDate(ctx.clock(), { zone: clinic.timeZone }).toISODate()!;
+    const chosen = q.from || q.to ? null : defaultPeriod(today, await firstCallDate(prisma, clinic));
+    const to = q.to ?? chosen?.to ?? today;
+    const from = q.from ?? chosen?.from ?? DateTime.fromISO(to).minus({ days: 27 }).toISODate()!;
     if (from > to) throw new InvalidInput('from: must not be after to', 'from');
     if (DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days >= MAX_DAYS)
       throw new InvalidInput(`to: a period is at most ${MAX_DAYS} days`, 'to');

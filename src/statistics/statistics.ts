@@ -195,6 +195,27 @@ async function clinicLife(prisma: Prisma, clinic: ClinicZone, now: Date): Promis
   return { first: candidates.sort()[0] ?? today, today };
 }
 
+/** The local date of the clinic's first incoming call still known (in the call log, or a kept day's count); null before any. */
+export async function firstCallDate(prisma: Prisma, clinic: ClinicZone): Promise<string | null> {
+  const [call, kept] = await Promise.all([
+    prisma.call.findFirst({
+      where: { clinicId: clinic.id, direction: 'inbound' },
+      orderBy: { startedAt: 'asc' },
+      select: { startedAt: true },
+    }),
+    prisma.callStatsDay.findFirst({
+      where: { clinicId: clinic.id, calls: { gt: 0 } },
+      orderBy: { day: 'asc' },
+      select: { day: true },
+    }),
+  ]);
+  const dates = [
+    ...(call ? [localDate(call.startedAt, clinic.timeZone)] : []),
+    ...(kept ? [kept.day.toISOString().slice(0, 10)] : []),
+  ];
+  return dates.sort()[0] ?? null;
+}
+
 /**
  * Days kept before the NHS figures were counted: counted now from the call log, but
  * kept only where it still holds every call the day had (its count matches the kept

@@ -139,7 +139,12 @@ describe.each(databaseKinds())('CSRF and clinic scoping on the %s database', (ki
     expect(notANumber.status).toBe(400);
     expect(notANumber.body.error).toMatchObject({
       field: 'fallbackNumber',
-      message: expect.stringContaining('07700 900123'),
+      message: expect.stringMatching(/^Fallback number: must be a phone number, .*07700 900123/),
+    });
+    const tooLong = await browser.send('patch', `/api/clinics/${clinic.id}`, { maxQueueWaitSeconds: 5 });
+    expect(tooLong.body.error).toMatchObject({
+      field: 'maxQueueWaitSeconds',
+      message: 'Longest wait in the queue: must be at least 30 seconds',
     });
     // Nothing of a refused change is kept.
     expect(await db.prisma.clinic.findUniqueOrThrow({ where: { id: clinic.id } })).toMatchObject({

@@ -32,7 +32,7 @@ describe('One-time set-password links', () => {
     const browser = browserAgent(makeTestApp(db, { clock }).app);
     await browser.get('/api/session');
     const inspected = await browser.send('post', '/api/password-links/inspect', { token: tokenOf(link) });
-    expect(inspected.body).toEqual({ email });
+    expect(inspected.body).toEqual({ email, name: null });
 
     const tooShort = await browser.send('post', '/api/password-links/use', { token: tokenOf(link), password: 'short' });
     expect(tooShort.status).toBe(400);

@@ -22,7 +22,7 @@ describe.each(databaseKinds())('Staff sign-in on the %s database', (kind) => {
 
     const signedIn = await browser.signIn(login);
     expect(signedIn.status).toBe(200);
-    expect(signedIn.body.user).toEqual({ id: login.userId, email: login.email });
+    expect(signedIn.body.user).toEqual({ id: login.userId, email: login.email, name: null });
     expect(signedIn.body.clinics).toEqual([
       { id: clinic.id, name: 'Riverside Dental', timeZone: 'Europe/London', locale: 'en-GB', role: 'receptionist' },
     ]);
@@ -121,7 +121,7 @@ describe.each(databaseKinds())('Staff sign-in on the %s database', (kind) => {
       .default(app)
       .get('/api/session')
       .set('Cookie', cookies.map((c) => c.split(';')[0]).join('; '));
-    expect(again.body.user).toEqual({ id: login.userId, email: login.email });
+    expect(again.body.user).toEqual({ id: login.userId, email: login.email, name: null });
   });
 });
 

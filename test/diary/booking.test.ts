@@ -375,6 +375,8 @@ describe("Diary set-up is the owner's", () => {
     });
     expect(backwards.status).toBe(400);
     expect(backwards.body.error.field).toBe('hours.0.end');
+    // In the screen's words: the hours editor labels it "Monday closes".
+    expect(backwards.body.error.message).toBe('Monday closes: must be after start');
     const overlapping = await owner.send('put', `${base}/practitioners/${patel.id}/hours`, {
       hours: [
         { weekday: 2, start: '09:00', end: '12:00' },
@@ -382,18 +384,29 @@ describe("Diary set-up is the owner's", () => {
       ],
     });
     expect(overlapping.body.error.field).toBe('hours.1.start');
+    expect(overlapping.body.error.message).toMatch(/^Tuesday opens: overlaps/);
     const closure = await owner.send('post', `${base}/closures`, {
       startsAt: '2027-12-26T00:00:00Z',
       endsAt: '2027-12-25T00:00:00Z',
     });
-    expect(closure.body.error.field).toBe('endsAt');
+    expect(closure.body.error).toMatchObject({ field: 'endsAt', message: 'Until: must be after From' });
+    // A closure wholly in the past would be "added" and never shown: refused.
+    const past = await owner.send('post', `${base}/closures`, {
+      startsAt: '2020-12-25T00:00:00Z',
+      endsAt: '2020-12-26T00:00:00Z',
+    });
+    expect(past.status).toBe(400);
+    expect(past.body.error).toMatchObject({
+      field: 'endsAt',
+      message: expect.stringMatching(/^Until: is in the past/),
+    });
     const malformed = await owner.send('post', `${base}/closures`, {
       startsAt: '25/12/2027',
       endsAt: '2027-12-26T00:00:00Z',
     });
     expect(malformed.body.error.field).toBe('startsAt');
     const badType = await owner.send('post', `${base}/appointment-types`, { name: 'X', durationMinutes: 7 });
-    expect(badType.body.error.field).toBe('durationMinutes');
+    expect(badType.body.error).toMatchObject({ field: 'durationMinutes', message: 'Minutes: must be a multiple of 5' });
     // Nothing changed.
     expect(await db.prisma.workingHours.count({ where: { practitionerId: patel.id } })).toBe(5);
     expect(await db.prisma.closure.count({ where: { clinicId: clinic.id } })).toBe(0);

@@ -22,8 +22,12 @@ export async function signedInPage(
   errors: string[],
   /** The browser's clock, fixed from before the first page loads (a jump later makes Socket.IO reconnect once). */
   now?: Date,
+  viewport = { width: 1280, height: 800 },
 ): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  // A context of its own (axe-core's Playwright runner needs one made by newContext), closed with the page.
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.on('close', () => void context.close().catch(() => undefined));
   if (now) await page.clock.setFixedTime(now);
   page.on('console', (msg) => {
     if (/Content Security Policy/i.test(msg.text())) errors.push(msg.text());
@@ -35,4 +39,18 @@ export async function signedInPage(
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('region', { name: 'Live' }).waitFor();
   return page;
+}
+
+/** On the Diary: moves a day at a time (up to a week) to a day with at least `least` appointments, and opens the first. */
+export async function openADiaryAppointment(page: Page, least = 1): Promise<void> {
+  const calendar = page.getByRole('region', { name: 'Calendar' });
+  await calendar.waitFor();
+  const appointments = calendar.getByRole('button', { name: /^\d\d:\d\d to / });
+  // The demo books the coming days: a weekday has some.
+  for (let day = 0; day < 7 && (await appointments.count()) < least; day++)
+    await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/diary?') && r.ok()),
+      page.getByRole('button', { name: 'Next day' }).click(),
+    ]);
+  await appointments.first().click();
 }

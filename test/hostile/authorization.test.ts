@@ -15,7 +15,9 @@ const MADE_UP = '0190f0f0-0000-7000-8000-000000000000';
 function expected(route: DeclaredRoute, who: Who): number | 'allowed' {
   if (route.router === 'twilioRoutes') return route.path === '/twilio/fallback' ? 200 : 403; // no signature, whoever you are
   if (route.router === 'publicFeedRoutes') return 404; // a made-up calendar token
-  if (route.router === 'accountRoutes') return 'allowed'; // signing in and set-password links are for everyone
+  // Signing in and set-password links are for everyone; one's own profile is for the signed in.
+  if (route.router === 'accountRoutes')
+    return route.path === '/api/session/profile' && who === 'anonymous' ? 401 : 'allowed';
   if (route.router === 'staffRoutes') return who === 'anonymous' ? 401 : 'allowed';
   // Everything under a clinic.
   if (who === 'anonymous') return 401;
@@ -33,6 +35,7 @@ const OWNER_ONLY = [
   'DELETE /recordings/:recordingId/hold',
   'DELETE /staff/:userId',
   'GET /audit',
+  'GET /audit.csv',
   'GET /calendar-feeds',
   'GET /export.zip',
   'GET /invitations',
@@ -40,6 +43,7 @@ const OWNER_ONLY = [
   'GET /patients/:patientId/export',
   'GET /patients/:patientId/export.zip',
   'GET /retention',
+  'GET /setup',
   'GET /staff',
   'GET /statistics',
   'GET /statistics.csv',

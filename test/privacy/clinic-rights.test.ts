@@ -138,7 +138,7 @@ describe.each(databaseKinds())("The clinic's rights: export, closure and the aud
       ),
     ).toEqual({ call: null, voicemail: said });
     expect(strFromU8(files['csv/recordings.csv']!)).toContain(said);
-    expect(all.staff).toEqual([expect.objectContaining({ email: c.ownerLogin.email, role: 'owner' })]);
+    expect(all.staff).toEqual([expect.objectContaining({ email: c.ownerLogin.email, name: null, role: 'owner' })]);
     expect(strFromU8(files['csv/patients.csv']!).split('\n')[1]).toContain(c.patient.name);
     expect(Object.keys(files).filter((f) => f.startsWith('csv/'))).toHaveLength(Object.keys(all).length - 1);
     expect(await db.prisma.auditEntry.count({ where: { clinicId: c.clinic.id, action: 'clinic.exported' } })).toBe(1);
@@ -287,7 +287,9 @@ describe.each(databaseKinds())("The clinic's rights: export, closure and the aud
     expect((await list(`actor=${desk.userId}`)).entries).toEqual([
       expect.objectContaining({
         action: 'recording.listened',
-        actor: { type: 'user', id: desk.userId, email: desk.email },
+        actor: { type: 'user', id: desk.userId, name: null, email: desk.email },
+        who: desk.email,
+        what: 'listened to a recording',
       }),
     ]);
     expect((await list('from=2027-06-07&to=2027-06-07&action=patient.exported')).entries).toHaveLength(1);

@@ -53,7 +53,7 @@ describe('The call-back list at the desk', () => {
   it('takes an entry, hands it to a colleague, logs tries with notes and closes it with a reason', async () => {
     const { desk, base, entry, anna, ben, events, listed, clinic } = await scene();
     expect((await desk.send('put', `${base}/${entry.id}/assignee`, { userId: anna.userId })).status).toBe(200);
-    expect((await listed()).assignedTo).toEqual({ userId: anna.userId, email: anna.email });
+    expect((await listed()).assignedTo).toEqual({ userId: anna.userId, email: anna.email, name: null });
     expect(events.filter((e) => e.name === 'callback.worked')).toHaveLength(1);
     await desk.send('put', `${base}/${entry.id}/assignee`, { userId: ben.userId });
     expect((await listed()).assignedTo?.email).toBe(ben.email);

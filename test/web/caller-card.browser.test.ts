@@ -61,7 +61,7 @@ describeWith(needs.browser, "The caller's card in a real browser", () => {
     await ben.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Diary' }).click();
     await ben
       .getByRole('group', { name: 'Days of this week and next' })
-      .getByRole('button', { name: 'Friday 11 June' })
+      .getByRole('button', { name: 'Fri 11 June' })
       .click();
     await ben.getByRole('region', { name: 'Calendar' }).waitFor();
 
@@ -121,7 +121,7 @@ describeWith(needs.browser, "The caller's card in a real browser", () => {
     await anna.getByRole('button', { name: 'Stop taking calls' }).waitFor();
     await queues('+447700900777');
     const queue = anna.getByRole('list', { name: 'Queue' });
-    await queue.getByRole('button', { name: 'Open the card for the caller' }).click();
+    await queue.getByRole('button', { name: 'Card for the caller' }).click();
     const card = anna.getByRole('region', { name: "Caller's card" });
     await card.getByText('No patient has this number.').waitFor();
     await card.getByRole('button', { name: 'New patient' }).click();

@@ -141,7 +141,7 @@ describeWith(needs.browser, 'Ringing back on the phone simulator in a real brows
       .getByRole('list', { name: 'Call-back list' })
       .getByRole('listitem')
       .filter({ hasText: 'Tom Evans' });
-    await entry.getByRole('button', { name: `Ring Tom Evans on ${TOM} from this browser` }).click();
+    await entry.getByRole('button', { name: `Ring ${TOM}, Tom Evans, from this browser` }).click();
     const bar = desk.getByRole('region', { name: 'Your call' });
     await bar.getByText('On a simulated call with Tom Evans').waitFor();
 

@@ -9,6 +9,7 @@ import { clockText, wallClock } from './grid';
 import { SlotPicker } from './SlotPicker';
 import { dayText } from './words';
 import { type When, WhenFields } from './WhenFields';
+import { useFocusOnOpen } from '../components/useFocusOnOpen';
 
 const STATUS: Record<string, string> = {
   booked: 'Booked',
@@ -29,6 +30,7 @@ export function AppointmentPanel(props: {
   onChanged: (text: string) => void;
   onClose: () => void;
 }) {
+  const focusHere = useFocusOnOpen<HTMLDivElement>();
   const a = props.appointment;
   const start = wallClock(a.startsAt, props.timeZone);
   const end = wallClock(a.endsAt, props.timeZone);
@@ -45,7 +47,7 @@ export function AppointmentPanel(props: {
     });
 
   return (
-    <div className="panel" role="region" aria-label={title}>
+    <div className="panel" role="region" aria-label={title} tabIndex={-1} ref={focusHere}>
       <h2>{title}</h2>
       <dl className="facts">
         <dt>When</dt>
@@ -105,6 +107,7 @@ export function AppointmentPanel(props: {
 }
 
 function MoveForm(props: Parameters<typeof AppointmentPanel>[0] & { date: string; onCancel: () => void }) {
+  const moveHere = useFocusOnOpen<HTMLFormElement>();
   const a = props.appointment;
   const [when, setWhen] = useState<When>({ practitionerId: a.practitionerId, date: props.date, partOfDay: '' });
   const { practitionerId, date, partOfDay } = when;
@@ -112,7 +115,7 @@ function MoveForm(props: Parameters<typeof AppointmentPanel>[0] & { date: string
     (p) => p.active && props.types.find((t) => t.id === a.typeId)?.practitionerIds.includes(p.id),
   );
   return (
-    <form className="move-form" aria-label="Move to" onSubmit={(e) => e.preventDefault()}>
+    <form className="move-form" aria-label="Move to" onSubmit={(e) => e.preventDefault()} tabIndex={-1} ref={moveHere}>
       <div className="row">
         <WhenFields
           value={when}

@@ -8,6 +8,7 @@ import type { AppointmentTypeView, PatientSummary, PractitionerView } from '../.
 import { PatientChoice } from '../patients/PatientChoice';
 import { SlotPicker } from './SlotPicker';
 import { type When, WhenFields } from './WhenFields';
+import { useFocusOnOpen } from '../components/useFocusOnOpen';
 
 export interface BookingStart {
   date: string;
@@ -32,6 +33,7 @@ export function BookForm(props: {
   onBooked: (text: string) => void;
   onClose: () => void;
 }) {
+  const focusHere = useFocusOnOpen<HTMLDivElement>();
   const { start } = props;
   const [patient, setPatient] = useState<PatientSummary | null>(props.patient ?? null);
   const [when, setWhen] = useState<When>({
@@ -48,7 +50,7 @@ export function BookForm(props: {
   const inGap = start.after !== undefined && date === start.date && practitionerId === (start.practitionerId ?? '');
 
   return (
-    <div className="panel" role="region" aria-label="Book an appointment">
+    <div className="panel" role="region" aria-label="Book an appointment" tabIndex={-1} ref={focusHere}>
       <h2>Book an appointment</h2>
       {start.gapText && inGap && <p>{start.gapText}</p>}
       <PatientChoice base={props.base} patient={patient} onChange={setPatient} />

@@ -16,7 +16,8 @@ import {
   wallClock,
 } from './grid';
 
-const PX_PER_MINUTE = 1.1;
+// 24 px a quarter hour: the shortest appointment or gap is a target of WCAG 2.2's minimum size.
+const PX_PER_MINUTE = 1.6;
 /** Room above the first hour and below the last, so their labels show whole. */
 const PAD = 10;
 const STATUS_TEXT: Record<string, string> = {
@@ -207,7 +208,6 @@ export function Calendar(props: {
           left: `calc(${(100 * p.lane) / p.lanes}% + 2px)`,
           width: `calc(${100 / p.lanes}% - 4px)`,
         }}
-        aria-label={`${clockText(p.from)} to ${clockText(p.to)}, ${a.patient.name}, ${a.type.name}, ${column.practitioner.name}${status ? `, ${status}` : ''}`}
         onClick={() => {
           if (!justDragged.current) props.onAppointment(a);
         }}
@@ -219,19 +219,27 @@ export function Calendar(props: {
           setGhost(null);
         }}
       >
-        <span className="calendar-time">{clockText(p.from)}</span> {a.patient.name}
-        <span className="calendar-detail">
-          {' '}
-          · {a.type.name}
-          {status && ` · ${status}`}
+        {/* Screen readers hear it whole ("14:00 to 14:30, Jane Doe, Check-up, Omar Khan, did not attend"):
+            what is seen, in the same order, with the end time and practitioner between. */}
+        <span className="visually-hidden">
+          {`${clockText(p.from)} to ${clockText(p.to)}, ${a.patient.name}, ${a.type.name}, ${column.practitioner.name}${status ? `, ${status}` : ''}`}
+        </span>
+        <span aria-hidden="true">
+          <span className="calendar-time">{clockText(p.from)}</span> {a.patient.name}
+          <span className="calendar-detail">
+            {' '}
+            · {a.type.name}
+            {status && ` · ${status}`}
+          </span>
         </span>
       </button>
     );
   };
 
   return (
-    <div className="calendar" role="region" aria-label="Calendar">
-      <div className="calendar-scroll" ref={scroller}>
+    <div className="calendar">
+      {/* The region scrolls: focusable, so the keyboard can scroll it too. */}
+      <div className="calendar-scroll" ref={scroller} role="region" aria-label="Calendar" tabIndex={0}>
         <div
           className="calendar-grid"
           style={{ gridTemplateColumns: `3.5rem repeat(${columns.length}, minmax(9rem, 1fr))` }}

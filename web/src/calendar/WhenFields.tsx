@@ -3,6 +3,7 @@
 import type { Named } from '../../../src/contracts/api';
 import { PractitionerSelect } from '../components/PractitionerSelect';
 import { PARTS_OF_DAY_SHOWN } from './words';
+import { DateField } from '../components/DateField';
 
 export interface When {
   practitionerId: string;
@@ -26,14 +27,7 @@ export function WhenFields(props: {
         practitioners={props.practitioners}
         noneText="Anyone"
       />
-      <label>
-        {labels.date}
-        <input
-          type="date"
-          value={value.date}
-          onChange={(e) => e.target.value && onChange({ ...value, date: e.target.value })}
-        />
-      </label>
+      <DateField label={labels.date} value={value.date} onChange={(date) => date && onChange({ ...value, date })} />
       <label>
         Part of the day
         <select value={value.partOfDay} onChange={(e) => onChange({ ...value, partOfDay: e.target.value })}>

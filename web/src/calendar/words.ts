@@ -23,3 +23,7 @@ export function dayText(date: string, locale: string, length: 'long' | 'short' |
     ...(length === 'narrow' ? {} : { month: length }),
   });
 }
+
+/** "November": the month of a local date, in the clinic's language. */
+export const monthOf = (date: string, locale: string) =>
+  new Date(`${date}T12:00:00Z`).toLocaleDateString(locale, { timeZone: 'UTC', month: 'long' });

@@ -63,14 +63,16 @@ export function CallBackWork(props: {
     <div className="call-back-work">
       <div className="row">
         {cb.assignedTo ? (
-          <span className="note">{mine ? 'You are on it.' : `${cb.assignedTo.email ?? 'Someone'} is on it.`}</span>
+          <span className="note">
+            {mine ? 'You are on it.' : `${cb.assignedTo.name ?? cb.assignedTo.email ?? 'Someone'} is on it.`}
+          </span>
         ) : null}
         {props.me && !mine && (
           <button
             className="secondary"
             disabled={busy}
             onClick={() => act(() => api('PUT', `${base}/call-backs/${cb.id}/assignee`, { userId: props.me }))}
-            aria-label={`Take the call-back for ${props.who}`}
+            aria-label={`Take it: the call-back for ${props.who}`}
           >
             Take it
           </button>
@@ -90,7 +92,7 @@ export function CallBackWork(props: {
             onClick={() =>
               run(() => ringOut({ to: number, clinicId: props.clinicId, callBackId: cb.id, who: props.who }))
             }
-            aria-label={`Ring ${props.who} on ${number} from this browser`}
+            aria-label={`Ring ${number}, ${props.who}, from this browser`}
           >
             Ring {number}
           </button>
@@ -104,7 +106,8 @@ export function CallBackWork(props: {
           {cb.tries.map((t) => (
             <li key={t.id}>
               {props.when(t.at)} — {RESULT_WORDS[t.result ?? ''] ?? t.result?.replace(/_/g, ' ') ?? 'ringing'}
-              {t.email && ` (${t.email}${t.byHand ? ', by hand' : t.fromBrowser ? ', from the browser' : ''})`}
+              {(t.name ?? t.email) &&
+                ` (${t.name ?? t.email}${t.byHand ? ', by hand' : t.fromBrowser ? ', from the browser' : ''})`}
               {t.note && ` — “${t.note}”`}
             </li>
           ))}

@@ -13,6 +13,8 @@ import { PatientForm } from '../patients/PatientForm';
 import { useLiveEvents } from './context';
 import { maskNumber, timeIn } from './format';
 import type { CallerCard as Card, CallNote, ClinicSummary, PatientSummary } from '../../../src/contracts/api';
+import { birthDate } from '../format/dates';
+import { useFocusOnOpen } from '../components/useFocusOnOpen';
 
 type Patient = Card['patients'][number];
 type Doing = { kind: 'book'; patient: Patient } | { kind: 'appointment'; id: string } | { kind: 'new' } | null;
@@ -26,6 +28,7 @@ export function CallerCard({
   callId: string;
   onClose: () => void;
 }) {
+  const focusHere = useFocusOnOpen<HTMLDivElement>();
   const base = `/api/clinics/${clinic.id}`;
   const [card, setCard] = useState<Load<Card>>({ state: 'loading' });
   const [doing, setDoing] = useState<Doing>(null);
@@ -48,7 +51,7 @@ export function CallerCard({
   };
 
   return (
-    <div className="panel caller-card" role="region" aria-label="Caller's card">
+    <div className="panel caller-card" role="region" aria-label="Caller's card" tabIndex={-1} ref={focusHere}>
       <Loaded load={card} loading="Loading the caller's card…" retry={load}>
         {(c) => {
           const opened =
@@ -100,7 +103,7 @@ export function CallerCard({
                 <div key={p.id} className="card-patient" role="group" aria-label={p.name}>
                   <h3>
                     {p.name}
-                    {p.dateOfBirth && <span className="note"> born {p.dateOfBirth}</span>}
+                    {p.dateOfBirth && <span className="note"> born {birthDate(p.dateOfBirth, clinic.locale)}</span>}
                   </h3>
                   {!p.onThisNumber && p.guardian && (
                     <p className="note">

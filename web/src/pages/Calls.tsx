@@ -14,6 +14,7 @@ import type {
   CallTimeline,
   ClinicSummary,
 } from '../../../src/contracts/api';
+import { DateField } from '../components/DateField';
 
 const OUTCOMES = [
   'booked',
@@ -141,14 +142,8 @@ export function Calls({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
 
       <h2>Call log</h2>
       <div className="row">
-        <label>
-          From
-          <input type="date" value={filters.from} onChange={(e) => setFilters({ ...filters, from: e.target.value })} />
-        </label>
-        <label>
-          To
-          <input type="date" value={filters.to} onChange={(e) => setFilters({ ...filters, to: e.target.value })} />
-        </label>
+        <DateField label="From" value={filters.from} onChange={(from) => setFilters({ ...filters, from })} />
+        <DateField label="To" value={filters.to} onChange={(to) => setFilters({ ...filters, to })} />
         <label>
           Outcome
           <select value={filters.outcome} onChange={(e) => setFilters({ ...filters, outcome: e.target.value })}>

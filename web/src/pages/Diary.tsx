@@ -10,8 +10,9 @@ import { AppointmentPanel } from '../calendar/AppointmentPanel';
 import { BookForm, type BookingStart } from '../calendar/BookForm';
 import { Calendar, type CalendarColumn, type Drop } from '../calendar/Calendar';
 import { addDays, clockText, instantAt, wallClock, weekOf } from '../calendar/grid';
-import { dayText } from '../calendar/words';
+import { dayText, monthOf } from '../calendar/words';
 import { useDiarySetup } from '../calendar/useDiarySetup';
+import { DateField } from '../components/DateField';
 
 type Panel =
   { kind: 'book'; start: BookingStart } | { kind: 'appointment'; id: string } | { kind: 'drop'; drop: Drop } | null;
@@ -111,10 +112,7 @@ export function Diary({ clinic }: { clinic: ClinicSummary }) {
               {view === 'week' ? 'Next week' : 'Next day'}
             </button>
           </div>
-          <label className="inline">
-            Date
-            <input type="date" value={date} onChange={(e) => e.target.value && setDate(e.target.value)} />
-          </label>
+          <DateField label="Date" value={date} onChange={(d) => d && setDate(d)} />
           <div className="segmented" role="group" aria-label="View">
             <button aria-pressed={view === 'day'} onClick={() => switchView('day')}>
               Day
@@ -146,11 +144,12 @@ export function Diary({ clinic }: { clinic: ClinicSummary }) {
               <button
                 key={d}
                 aria-pressed={d === date}
-                aria-label={dayText(d, clinic.locale)}
                 className={d === today ? 'today' : undefined}
                 onClick={() => setDate(d)}
               >
+                {/* "Mon 30", and the month for screen readers: the name they hear starts with what is seen. */}
                 {dayText(d, clinic.locale, 'narrow')}
+                <span className="visually-hidden"> {monthOf(d, clinic.locale)}</span>
               </button>
             ))}
           </div>

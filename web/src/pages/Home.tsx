@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { api, ApiError, fetchSession } from '../api';
 import type { ClinicDetail, SessionInfo } from '../../../src/contracts/api';
+import { ClinicTimeProvider } from '../format/clinic-time';
 import { LiveProvider } from '../live/context';
 import { PhoneBar } from '../live/PhoneBar';
 import { PhoneProvider } from '../live/phone';
@@ -12,6 +13,7 @@ import { Live } from './Live';
 import { Patients } from './Patients';
 import { Simulator } from './Simulator';
 import { WaitingList } from './WaitingList';
+import { YourName } from '../components/YourName';
 
 const OwnerScreens = lazy(() => import('./owner/OwnerScreens'));
 
@@ -87,7 +89,7 @@ export function Home({ session, onSignedOut }: { session: SessionInfo; onSignedO
             ))}
           </select>
         )}
-        <span className="who">{session.user?.email}</span>
+        {session.user && <YourName user={session.user} onChanged={onSignedOut} />}
         <button onClick={signOut} disabled={signingOut}>
           {signingOut ? 'Signing out…' : 'Sign out'}
         </button>
@@ -110,48 +112,50 @@ export function Home({ session, onSignedOut }: { session: SessionInfo; onSignedO
                 {detail.clinic.numbers.join(', ')} · {detail.clinic.timeZone}
               </p>
             </section>
-            <LiveProvider key={detail.clinic.id} clinicId={detail.clinic.id} onState={setLive}>
-              {live === 'ended' && (
-                <p className="banner" role="status">
-                  The live connection was closed by the server.{' '}
-                  <button onClick={() => window.location.reload()}>Reload</button>
-                </p>
-              )}
-              {live === 'reconnecting' && (
-                <p className="banner" role="status">
-                  Reconnecting… Calls keep coming in; the screen catches up when the connection is back.
-                </p>
-              )}
-              <nav aria-label="Screens" className="tabs">
-                {screens.map((s) => (
-                  <a
-                    key={s.path}
-                    href={s.path}
-                    aria-current={screen.path === s.path ? 'page' : undefined}
-                    onClick={(e) => {
-                      e.preventDefault();
-                      navigate(s.path);
-                    }}
-                  >
-                    {s.label}
-                  </a>
-                ))}
-              </nav>
-              <PhoneProvider>
-                {screen.path !== '/' && <PhoneBar />}
-                {screen.path === '/' && <Live clinic={detail.clinic} me={session.user?.id} />}
-                {screen.path === '/diary' && <Diary clinic={detail.clinic} />}
-                {screen.path === '/patients' && <Patients clinic={detail.clinic} />}
-                {screen.path === '/waiting-list' && <WaitingList clinic={detail.clinic} />}
-                {screen.path === '/calls' && <Calls clinic={detail.clinic} me={session.user?.id} />}
-                {screen.path === '/simulator' && <Simulator clinic={detail.clinic} />}
-                {screen.owner && (
-                  <Suspense fallback={<p role="status">Loading…</p>}>
-                    <OwnerScreens screen={screen.path} clinic={detail.clinic} me={session.user?.id} />
-                  </Suspense>
+            <ClinicTimeProvider clinic={detail.clinic}>
+              <LiveProvider key={detail.clinic.id} clinicId={detail.clinic.id} onState={setLive}>
+                {live === 'ended' && (
+                  <p className="banner" role="status">
+                    The live connection was closed by the server.{' '}
+                    <button onClick={() => window.location.reload()}>Reload</button>
+                  </p>
                 )}
-              </PhoneProvider>
-            </LiveProvider>
+                {live === 'reconnecting' && (
+                  <p className="banner" role="status">
+                    Reconnecting… Calls keep coming in; the screen catches up when the connection is back.
+                  </p>
+                )}
+                <nav aria-label="Screens" className="tabs">
+                  {screens.map((s) => (
+                    <a
+                      key={s.path}
+                      href={s.path}
+                      aria-current={screen.path === s.path ? 'page' : undefined}
+                      onClick={(e) => {
+                        e.preventDefault();
+                        navigate(s.path);
+                      }}
+                    >
+                      {s.label}
+                    </a>
+                  ))}
+                </nav>
+                <PhoneProvider>
+                  {screen.path !== '/' && <PhoneBar />}
+                  {screen.path === '/' && <Live clinic={detail.clinic} me={session.user?.id} />}
+                  {screen.path === '/diary' && <Diary clinic={detail.clinic} />}
+                  {screen.path === '/patients' && <Patients clinic={detail.clinic} />}
+                  {screen.path === '/waiting-list' && <WaitingList clinic={detail.clinic} />}
+                  {screen.path === '/calls' && <Calls clinic={detail.clinic} me={session.user?.id} />}
+                  {screen.path === '/simulator' && <Simulator clinic={detail.clinic} />}
+                  {screen.owner && (
+                    <Suspense fallback={<p role="status">Loading…</p>}>
+                      <OwnerScreens screen={screen.path} clinic={detail.clinic} me={session.user?.id} />
+                    </Suspense>
+                  )}
+                </PhoneProvider>
+              </LiveProvider>
+            </ClinicTimeProvider>
           </>
         )}
       </main>

@@ -7,6 +7,22 @@ type LinkState = { state: 'checking' } | { state: 'bad'; message: string } | { s
 
 const roleName = (role: InvitationOffer['role']) => (role === 'owner' ? 'an owner' : 'a receptionist');
 
+/** The name typed in a form, or nothing when left empty (the account keeps what it has). */
+const nameFrom = (form: FormData) => {
+  const name = String(form.get('name') ?? '').trim();
+  return name ? { name } : {};
+};
+
+/** Your name as colleagues will see it; optional (the email is shown instead). */
+function NameField({ initial }: { initial: string | null }) {
+  return (
+    <label>
+      Your name (as colleagues see it)
+      <input name="name" maxLength={80} autoComplete="name" defaultValue={initial ?? ''} />
+    </label>
+  );
+}
+
 /**
  * Opened from an invitation link: /invitation#token=… (the token stays out of server logs).
  * Someone new chooses a password; someone with an account signs in as themselves to accept.
@@ -48,7 +64,9 @@ export function Invitation({ session, onJoined }: { session: SessionInfo; onJoin
     const form = new FormData(event.currentTarget);
     const password = String(form.get('password') ?? '');
     if (password !== form.get('confirm')) return setError({ form: 'new', message: 'The two passwords are different.' });
-    void attempt('new', () => api<JoinedSession>('POST', '/api/invitations/accept', { token, password }));
+    void attempt('new', () =>
+      api<JoinedSession>('POST', '/api/invitations/accept', { token, password, ...nameFrom(form) }),
+    );
   }
 
   function signInAndJoin(event: FormEvent<HTMLFormElement>, invitedEmail: string) {
@@ -98,10 +116,14 @@ export function Invitation({ session, onJoined }: { session: SessionInfo; onJoin
           <form
             onSubmit={(e) => {
               e.preventDefault();
-              void attempt('join', () => api<JoinedSession>('POST', '/api/invitations/accept', { token }));
+              const form = new FormData(e.currentTarget);
+              void attempt('join', () =>
+                api<JoinedSession>('POST', '/api/invitations/accept', { token, ...nameFrom(form) }),
+              );
             }}
             aria-label="Accept the invitation"
           >
+            <NameField initial={current.user.name ?? invited.name} />
             <FormEnd error={errorFor('join')} busy={busy} label={`Join ${invited.clinicName}`} busyLabel="Joining…" />
           </form>
         ) : (
@@ -119,6 +141,7 @@ export function Invitation({ session, onJoined }: { session: SessionInfo; onJoin
         <>
           <form onSubmit={createAccount} aria-label="Create your account">
             <h2>New here? Choose a password</h2>
+            <NameField initial={invited.name} />
             <p className="note">At least 12 characters; a short sentence is easy to remember.</p>
             <label>
               New password

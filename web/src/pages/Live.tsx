@@ -5,6 +5,7 @@ import { PresenceControl } from '../components/PresenceControl';
 import { callerNames, maskNumber, timeIn, waitText } from '../live/format';
 import { usePhone } from '../live/phone';
 import { PhoneBar } from '../live/PhoneBar';
+import { SetupChecklist } from './owner/SetupChecklist';
 import { CallerCard } from '../live/CallerCard';
 import { useAnswering, useLiveEvents } from '../live/context';
 import type { LiveEvent } from '../live/socket';
@@ -57,6 +58,24 @@ export function Live({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
   const queueNow = useRef<Waiting[]>([]);
   queueNow.current = queue.state === 'ready' ? queue.value.callers : [];
 
+  // Said to screen readers as it happens, without moving focus: a new caller waiting, the queue shrinking.
+  const [announcement, setAnnouncement] = useState('');
+  const seen = useRef<Set<string> | null>(null);
+  useEffect(() => {
+    if (queue.state !== 'ready') return;
+    const ids = new Set(queue.value.callers.map((c) => c.id));
+    const before = seen.current;
+    seen.current = ids;
+    if (!before) return; // what was waiting when the screen opened is on the screen, not news
+    const fresh = queue.value.callers.filter((c) => !before.has(c.id));
+    const count = ids.size === 0 ? 'no callers waiting' : `${ids.size} waiting`;
+    if (fresh.length > 0)
+      setAnnouncement(
+        `New caller waiting: ${fresh.map((c) => callerNames(c.callers, 'a caller not on record')).join(', ')}. ${count}.`,
+      );
+    else if ([...before].some((id) => !ids.has(id))) setAnnouncement(`Queue: ${count}.`);
+  }, [queue]);
+
   const loadQueue = useCallback(() => {
     loadInto(api<QueueList>('GET', `/api/clinics/${clinic.id}/queue`), setQueue, (r) => ({
       callers: r.callers.map((c) => ({ ...c, fetchedAt: Date.now() })),
@@ -97,7 +116,7 @@ export function Live({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
             const caller = waiting ? callerNames(waiting.callers, maskNumber(waiting.fromNumber)) : '';
             setTalking((list) => [
               ...list.filter((t) => t.callId !== callId),
-              { callId, caller, answeredBy: e.data.answeredBy.email },
+              { callId, caller, answeredBy: e.data.answeredBy.name ?? e.data.answeredBy.email },
             ]);
             // Answered here: their card comes up at once.
             if (e.data.answeredBy.userId === me) setCardFor(callId);
@@ -190,6 +209,7 @@ export function Live({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
   const whyNot = canAnswer ? undefined : phone.state === 'unavailable' ? phone.reason : 'The browser phone is starting';
   return (
     <section aria-label="Live" className="live">
+      <SetupChecklist clinic={clinic} />
       <div className="toolbar">
         {available.state === 'ready' ? (
           <PresenceControl
@@ -220,6 +240,9 @@ export function Live({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
         <AlertsButton />
       </div>
       {problem && <p role="alert">{problem}</p>}
+      <p className="visually-hidden" role="status" aria-live="polite" aria-atomic="true" id="queue-news">
+        {announcement}
+      </p>
       {cardFor && <CallerCard key={cardFor} clinic={clinic} callId={cardFor} onClose={() => setCardFor(null)} />}
 
       <h2>In the phone menu</h2>
@@ -332,7 +355,7 @@ export function Live({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
 
 function CardButton({ who, onOpen }: { who: string; onOpen: () => void }) {
   return (
-    <button className="secondary" onClick={onOpen} aria-label={`Open the card for ${who}`}>
+    <button className="secondary" onClick={onOpen} aria-label={`Card for ${who}`}>
       Card
     </button>
   );
@@ -348,7 +371,7 @@ function AnswerButton({ onAnswer, disabled, why }: { onAnswer: () => void; disab
 
 /** What a call-back in the queue is waiting for, in the desk's words. */
 function callBackLine(b: QueueCallBack, clinic: ClinicSummary, me?: string): string {
-  const who = b.reservedFor ? (b.reservedFor.userId === me ? 'you' : b.reservedFor.email) : '';
+  const who = b.reservedFor ? (b.reservedFor.userId === me ? 'you' : (b.reservedFor.name ?? b.reservedFor.email)) : '';
   const time = (iso: string) =>
     new Date(iso).toLocaleTimeString(clinic.locale, { timeZone: clinic.timeZone, hour: '2-digit', minute: '2-digit' });
   if (b.onLineCallId && b.state !== 'ringing') return 'Call-back: on the line now, waiting — answer them in this place';

@@ -3,6 +3,7 @@ import { api, ApiError, type Load } from '../api';
 import type { ClinicSummary, PatientRecord, PatientSearch, PatientSummary } from '../../../src/contracts/api';
 import { PatientForm, startFrom } from '../patients/PatientForm';
 import { PatientRecordView } from '../patients/PatientRecordView';
+import { birthDate } from '../format/dates';
 
 // Owners only, so in the owners' chunk.
 const PatientRights = lazy(() => import('./owner/PatientRights'));
@@ -73,7 +74,7 @@ export function Patients({ clinic }: { clinic: ClinicSummary }) {
                 <button className="link" onClick={() => open(p.id)}>
                   {p.name}
                 </button>{' '}
-                {p.dateOfBirth && `born ${p.dateOfBirth} · `}
+                {p.dateOfBirth && `born ${birthDate(p.dateOfBirth, clinic.locale)} · `}
                 {p.phones.join(', ')}
               </li>
             ))}

@@ -3,7 +3,8 @@ import { FormEnd } from '../components/FormEnd';
 import { api, ApiError } from '../api';
 import type { PasswordLinkView, SessionInfo } from '../../../src/contracts/api';
 
-type LinkState = { state: 'checking' } | { state: 'bad'; message: string } | { state: 'ok'; email: string };
+type LinkState =
+  { state: 'checking' } | { state: 'bad'; message: string } | { state: 'ok'; email: string; name: string | null };
 
 /** Opened from a one-time link: /set-password#token=… (the token stays out of server logs). */
 export function SetPassword({ onSignedIn }: { onSignedIn: (session: SessionInfo) => void }) {
@@ -20,7 +21,7 @@ export function SetPassword({ onSignedIn }: { onSignedIn: (session: SessionInfo)
       });
     // The app fetched the session (and its CSRF token) before this page opened.
     api<PasswordLinkView>('POST', '/api/password-links/inspect', { token }).then(
-      ({ email }) => setLink({ state: 'ok', email }),
+      ({ email, name }) => setLink({ state: 'ok', email, name }),
       (err: ApiError) => setLink({ state: 'bad', message: err.message }),
     );
   }, [token]);
@@ -30,10 +31,15 @@ export function SetPassword({ onSignedIn }: { onSignedIn: (session: SessionInfo)
     const form = new FormData(event.currentTarget);
     const password = String(form.get('password') ?? '');
     if (password !== form.get('confirm')) return setError('The two passwords are different.');
+    const name = String(form.get('name') ?? '').trim();
     setBusy(true);
     setError(null);
     try {
-      const session = await api<SessionInfo>('POST', '/api/password-links/use', { token, password });
+      const session = await api<SessionInfo>('POST', '/api/password-links/use', {
+        token,
+        password,
+        ...(name ? { name } : {}),
+      });
       window.history.replaceState(null, '', '/');
       onSignedIn(session);
     } catch (err) {
@@ -68,6 +74,10 @@ export function SetPassword({ onSignedIn }: { onSignedIn: (session: SessionInfo)
         <label>
           The same again
           <input name="confirm" type="password" autoComplete="new-password" minLength={12} required />
+        </label>
+        <label>
+          Your name (as colleagues see it; optional)
+          <input name="name" maxLength={80} autoComplete="name" defaultValue={link.name ?? ''} />
         </label>
         <FormEnd error={error} busy={busy} label="Set password and sign in" busyLabel="Saving…" />
       </form>

@@ -10,6 +10,8 @@ import { addDays, clockText, wallClock } from '../calendar/grid';
 import { dayText } from '../calendar/words';
 import { PatientChoice } from '../patients/PatientChoice';
 import type { ClinicSummary, PatientSummary, WaitingList as List, WaitlistOfferSent } from '../../../src/contracts/api';
+import { DateField } from '../components/DateField';
+import { calendarDate } from '../format/dates';
 
 type Entry = List['waitlist'][number];
 
@@ -83,7 +85,8 @@ export function WaitingList({ clinic }: { clinic: ClinicSummary }) {
                 <li key={e.id} className="card-row waitlist-row" aria-label={e.patient.name}>
                   <div>
                     <strong>{e.patient.name}</strong> — {e.type.name}
-                    {e.practitioner ? ` with ${e.practitioner.name}` : ' with anyone'}, {e.fromDate} to {e.toDate}
+                    {e.practitioner ? ` with ${e.practitioner.name}` : ' with anyone'},{' '}
+                    {calendarDate(e.fromDate, clinic.locale)} to {calendarDate(e.toDate, clinic.locale)}
                     <div className="note">Waiting since {when(e.createdAt)}</div>
                   </div>
                   <button className="secondary" onClick={() => setOpen(open === e.id ? null : e.id)}>
@@ -229,14 +232,8 @@ function AddForm(props: {
           practitioners={props.practitioners.filter((p) => !type || type.practitionerIds.includes(p.id))}
           noneText="Anyone"
         />
-        <label>
-          From
-          <input type="date" value={fromDate} onChange={(e) => setFromDate(e.target.value)} />
-        </label>
-        <label>
-          To
-          <input type="date" value={toDate} onChange={(e) => setToDate(e.target.value)} />
-        </label>
+        <DateField label="From" value={fromDate} onChange={setFromDate} required />
+        <DateField label="To" value={toDate} onChange={setToDate} required />
         <button type="submit" disabled={busy || !patient}>
           Add
         </button>

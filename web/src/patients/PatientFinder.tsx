@@ -2,6 +2,8 @@
 import { useState } from 'react';
 import { api, ApiError } from '../api';
 import type { PatientSearch, PatientSummary } from '../../../src/contracts/api';
+import { birthDate } from '../format/dates';
+import { useClinicTime } from '../format/clinic-time';
 
 /**
  * Name or number; Enter searches, and a single match is chosen at once. Not a form of
@@ -17,6 +19,7 @@ export function PatientFinder({
   /** Offered when nobody matches: register them ("New patient"). */
   onNobody?: (query: string) => void;
 }) {
+  const { locale } = useClinicTime();
   const [query, setQuery] = useState('');
   const [found, setFound] = useState<PatientSummary[] | null>(null);
   const [problem, setProblem] = useState('');
@@ -74,7 +77,7 @@ export function PatientFinder({
               <button type="button" className="link" onClick={() => onFound(p)}>
                 {p.name}
               </button>{' '}
-              {p.dateOfBirth && `born ${p.dateOfBirth}`} {p.phone}
+              {p.dateOfBirth && `born ${birthDate(p.dateOfBirth, locale)}`} {p.phone}
             </li>
           ))}
         </ul>

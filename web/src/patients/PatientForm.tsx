@@ -6,6 +6,7 @@ import { api } from '../api';
 import { useSubmit } from '../components/useSubmit';
 import { PatientFinder } from './PatientFinder';
 import type { Named, PatientSummary } from '../../../src/contracts/api';
+import { DateField } from '../components/DateField';
 
 export interface PatientDraft {
   name: string;
@@ -102,10 +103,7 @@ export function PatientForm(props: {
           </button>
         )}
       </fieldset>
-      <label>
-        Date of birth
-        <input type="date" value={draft.dateOfBirth} onChange={(e) => set({ dateOfBirth: e.target.value })} />
-      </label>
+      <DateField label="Date of birth" value={draft.dateOfBirth} onChange={(dateOfBirth) => set({ dateOfBirth })} />
       <label>
         Notes
         <textarea rows={3} maxLength={2000} value={draft.notes} onChange={(e) => set({ notes: e.target.value })} />

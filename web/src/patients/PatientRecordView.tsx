@@ -4,6 +4,7 @@
 import type { ReactNode } from 'react';
 import { timeIn } from '../live/format';
 import type { ClinicSummary, PatientRecord } from '../../../src/contracts/api';
+import { birthDate, calendarDate } from '../format/dates';
 
 /** What became of a call, in the desk's words; a call still going says so. */
 const callText = (c: PatientRecord['calls'][number]) =>
@@ -31,7 +32,7 @@ export function PatientRecordView(props: {
         <dt>Numbers</dt>
         <dd>{p.phones.length ? p.phones.join(', ') : 'No phone number'}</dd>
         <dt>Born</dt>
-        <dd>{p.dateOfBirth ?? 'Not known'}</dd>
+        <dd>{p.dateOfBirth ? birthDate(p.dateOfBirth, clinic.locale) : 'Not known'}</dd>
         {p.guardian && (
           <>
             <dt>Booked for by</dt>
@@ -123,7 +124,8 @@ export function PatientRecordView(props: {
           {p.waitlist.map((w) => (
             <li key={w.id}>
               {w.type.name}
-              {w.practitioner ? ` with ${w.practitioner.name}` : ''}, {w.fromDate} to {w.toDate}
+              {w.practitioner ? ` with ${w.practitioner.name}` : ''}, {calendarDate(w.fromDate, clinic.locale)} to{' '}
+              {calendarDate(w.toDate, clinic.locale)}
               {w.resolvedAt ? ' — done' : ''}
             </li>
           ))}

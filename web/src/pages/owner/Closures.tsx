@@ -7,33 +7,47 @@ import { useSubmit } from '../../components/useSubmit';
 import { timeIn } from '../../live/format';
 import type { ClinicSummary, ClosureList, ClosureView, Named } from '../../../../src/contracts/api';
 import { PractitionerSelect } from '../../components/PractitionerSelect';
+import { DateField } from '../../components/DateField';
+import { TimeField } from '../../components/TimeField';
 
 /** Days or hours the clinic (or one practitioner) is closed: no bookings, and reception says when it opens again. */
 export function Closures({ clinic, practitioners }: { clinic: ClinicSummary; practitioners: Named[] }) {
   const base = `/api/clinics/${clinic.id}/closures`;
   const [closures, setClosures] = useState<Load<ClosureView[]>>({ state: 'loading' });
-  const [form, setForm] = useState({ start: '', end: '', practitionerId: '', reason: '' });
+  // Each end a date and a time, typed the clinic's way.
+  const [form, setForm] = useState({
+    startDate: '',
+    startTime: '',
+    endDate: '',
+    endTime: '',
+    practitionerId: '',
+    reason: '',
+  });
   const save = useSubmit();
   const [problem, setProblem] = useState('');
   const load = useCallback(() => loadInto(api<ClosureList>('GET', base), setClosures, (r) => r.closures), [base]);
   useEffect(load, [load]);
 
   // The form's times are the clinic's wall clock, wherever the owner's computer is.
-  const instant = (local: string) => DateTime.fromISO(local, { zone: clinic.timeZone }).toISO();
+  // 24:00 is the end of the day: the next day's midnight.
+  const instant = (date: string, time: string) =>
+    time === '24:00'
+      ? DateTime.fromISO(date, { zone: clinic.timeZone }).plus({ days: 1 }).toISO()
+      : DateTime.fromISO(`${date}T${time}`, { zone: clinic.timeZone }).toISO();
   async function submit(e: FormEvent) {
     e.preventDefault();
     const ok = await save.run(
       () =>
         api('POST', base, {
-          startsAt: instant(form.start),
-          endsAt: instant(form.end),
+          startsAt: instant(form.startDate, form.startTime),
+          endsAt: instant(form.endDate, form.endTime),
           practitionerId: form.practitionerId || null,
           reason: form.reason.trim() || null,
         }),
       'Closure added.',
     );
     if (ok) {
-      setForm({ start: '', end: '', practitionerId: '', reason: '' });
+      setForm({ startDate: '', startTime: '', endDate: '', endTime: '', practitionerId: '', reason: '' });
       load();
     }
   }
@@ -78,24 +92,30 @@ export function Closures({ clinic, practitioners }: { clinic: ClinicSummary; pra
       </Loaded>
       <form onSubmit={submit} aria-label="Add a closure">
         <div className="row">
-          <label>
-            From
-            <input
-              type="datetime-local"
-              required
-              value={form.start}
-              onChange={(e) => setForm({ ...form, start: e.target.value })}
-            />
-          </label>
-          <label>
-            Until
-            <input
-              type="datetime-local"
-              required
-              value={form.end}
-              onChange={(e) => setForm({ ...form, end: e.target.value })}
-            />
-          </label>
+          <DateField
+            label="From"
+            required
+            value={form.startDate}
+            onChange={(startDate) => setForm({ ...form, startDate })}
+          />
+          <TimeField
+            label="at"
+            required
+            value={form.startTime}
+            onChange={(startTime) => setForm({ ...form, startTime })}
+          />
+          <DateField
+            label="Until"
+            required
+            value={form.endDate}
+            onChange={(endDate) => setForm({ ...form, endDate })}
+          />
+          <TimeField
+            label="Ending at"
+            required
+            value={form.endTime}
+            onChange={(endTime) => setForm({ ...form, endTime })}
+          />
           <PractitionerSelect
             label="Who"
             value={form.practitionerId}

@@ -3,6 +3,7 @@ import { api } from '../../api';
 import { FormEnd } from '../../components/FormEnd';
 import { useSubmit } from '../../components/useSubmit';
 import type { ClinicDetail, ClinicSettings } from '../../../../src/contracts/api';
+import { dayOf } from '../../format/dates';
 
 /**
  * The phrases that, said at any point of a call, send the caller to the emergency
@@ -60,7 +61,7 @@ export function EmergencyAdvice({
       </p>
       <p role="status">
         {approvedAt
-          ? `Approved ${new Date(approvedAt).toLocaleDateString()}.`
+          ? `Approved ${dayOf(approvedAt, clinic)}.`
           : 'Not yet approved: callers already hear these words. Read them, change what you need, and approve them.'}
       </p>
       <label>

@@ -2,6 +2,7 @@
 import type { ClinicSummary } from '../../../../src/contracts/api';
 import { AuditLog } from './AuditLog';
 import { Settings } from './Settings';
+import { SetupChecklist } from './SetupChecklist';
 import { Staff } from './Staff';
 import { Statistics } from './Statistics';
 
@@ -14,9 +15,13 @@ export default function OwnerScreens({
   clinic: ClinicSummary;
   me: string | undefined;
 }) {
-  if (screen === '/statistics') return <Statistics clinic={clinic} />;
-  if (screen === '/settings') return <Settings clinic={clinic} />;
-  if (screen === '/staff') return <Staff clinic={clinic} me={me} />;
-  if (screen === '/audit') return <AuditLog clinic={clinic} />;
-  return null;
+  return (
+    <>
+      <SetupChecklist clinic={clinic} />
+      {screen === '/statistics' && <Statistics clinic={clinic} />}
+      {screen === '/settings' && <Settings clinic={clinic} />}
+      {screen === '/staff' && <Staff clinic={clinic} me={me} />}
+      {screen === '/audit' && <AuditLog clinic={clinic} />}
+    </>
+  );
 }

@@ -3,6 +3,7 @@ import { api, ApiError, type Load, loadInto } from '../../api';
 import { FormEnd } from '../../components/FormEnd';
 import { Loaded } from '../../components/Loaded';
 import { CopyField } from '../../components/CopyField';
+import { dayOf } from '../../format/dates';
 import type {
   ClinicSummary,
   InvitationList,
@@ -15,6 +16,20 @@ import type {
 
 const ROLE: Record<Role, string> = { owner: 'Owner', receptionist: 'Receptionist' };
 
+/** A member of staff as colleagues know them: their name, else their email. */
+const label = (p: { name: string | null; email: string }) => p.name ?? p.email;
+
+/** The name, with the email under it (just the email when there is no name). */
+function NameAndEmail({ person, you }: { person: { name: string | null; email: string }; you?: boolean }) {
+  return (
+    <>
+      {label(person)}
+      {you && ' (you)'}
+      {person.name && <div className="note">{person.email}</div>}
+    </>
+  );
+}
+
 /**
  * Who works here: invite (a one-time link to pass on; nobody joins until they accept),
  * see and withdraw pending invitations, change a role, remove (their screens leave the clinic at once).
@@ -24,12 +39,12 @@ export function Staff({ clinic, me }: { clinic: ClinicSummary; me: string | unde
   const invitationsUrl = `/api/clinics/${clinic.id}/invitations`;
   const [staff, setStaff] = useState<Load<StaffMember[]>>({ state: 'loading' });
   const [pending, setPending] = useState<Load<InvitationView[]>>({ state: 'loading' });
-  const [invite, setInvite] = useState({ email: '', role: 'receptionist' as Role });
-  const [link, setLink] = useState<{ email: string; url: string; expiresAt: string } | null>(null);
+  const [invite, setInvite] = useState({ email: '', name: '', role: 'receptionist' as Role });
+  const [link, setLink] = useState<{ who: string; url: string; expiresAt: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [problem, setProblem] = useState('');
-  const day = (iso: string) => new Date(iso).toLocaleDateString(clinic.locale, { timeZone: clinic.timeZone });
+  const day = (iso: string) => dayOf(iso, clinic);
 
   const load = useCallback(() => {
     loadInto(api<StaffList>('GET', base), setStaff, (r) => r.staff);
@@ -42,9 +57,14 @@ export function Staff({ clinic, me }: { clinic: ClinicSummary; me: string | unde
     setBusy(true);
     setError(null);
     try {
-      const r = await api<NewInvitation>('POST', invitationsUrl, invite);
-      setLink({ email: r.invitation.email, url: r.link, expiresAt: r.invitation.expiresAt });
-      setInvite({ email: '', role: 'receptionist' });
+      const name = invite.name.trim();
+      const r = await api<NewInvitation>('POST', invitationsUrl, {
+        email: invite.email,
+        role: invite.role,
+        ...(name ? { name } : {}),
+      });
+      setLink({ who: label(r.invitation), url: r.link, expiresAt: r.invitation.expiresAt });
+      setInvite({ email: '', name: '', role: 'receptionist' });
       load();
     } catch (err) {
       setError((err as ApiError).message);
@@ -54,7 +74,7 @@ export function Staff({ clinic, me }: { clinic: ClinicSummary; me: string | unde
   }
   const withdraw = (i: InvitationView) => {
     setProblem('');
-    api('DELETE', `${invitationsUrl}/${i.id}`).then(load, (err: ApiError) => setProblem(`${i.email}: ${err.message}`));
+    api('DELETE', `${invitationsUrl}/${i.id}`).then(load, (err: ApiError) => setProblem(`${label(i)}: ${err.message}`));
   };
 
   async function change(member: StaffMember, action: () => Promise<unknown>) {
@@ -63,12 +83,12 @@ export function Staff({ clinic, me }: { clinic: ClinicSummary; me: string | unde
       await action();
       load();
     } catch (err) {
-      setProblem(`${member.email}: ${(err as ApiError).message}`);
+      setProblem(`${label(member)}: ${(err as ApiError).message}`);
     }
   }
   const setRole = (m: StaffMember, role: Role) => change(m, () => api('PATCH', `${base}/${m.id}`, { role }));
   const remove = (m: StaffMember) => {
-    if (window.confirm(`Remove ${m.email} from ${clinic.name}? Their access to it ends at once.`))
+    if (window.confirm(`Remove ${label(m)} from ${clinic.name}? Their access to it ends at once.`))
       void change(m, () => api('DELETE', `${base}/${m.id}`));
   };
 
@@ -80,7 +100,7 @@ export function Staff({ clinic, me }: { clinic: ClinicSummary; me: string | unde
           <table aria-label="Staff list">
             <thead>
               <tr>
-                <th>Email</th>
+                <th>Name</th>
                 <th>Role</th>
                 <th>Since</th>
                 <th />
@@ -90,12 +110,11 @@ export function Staff({ clinic, me }: { clinic: ClinicSummary; me: string | unde
               {members.map((m) => (
                 <tr key={m.id}>
                   <td>
-                    {m.email}
-                    {m.id === me && ' (you)'}
+                    <NameAndEmail person={m} you={m.id === me} />
                   </td>
                   <td>
                     <select
-                      aria-label={`Role of ${m.email}`}
+                      aria-label={`Role of ${label(m)}`}
                       value={m.role}
                       onChange={(e) => void setRole(m, e.target.value as Role)}
                     >
@@ -126,7 +145,7 @@ export function Staff({ clinic, me }: { clinic: ClinicSummary; me: string | unde
               <table aria-label="Invitations waiting">
                 <thead>
                   <tr>
-                    <th>Email</th>
+                    <th>Name</th>
                     <th>Role</th>
                     <th>Invited</th>
                     <th>Link works until</th>
@@ -136,7 +155,9 @@ export function Staff({ clinic, me }: { clinic: ClinicSummary; me: string | unde
                 <tbody>
                   {invitations.map((i) => (
                     <tr key={i.id}>
-                      <td>{i.email}</td>
+                      <td>
+                        <NameAndEmail person={i} />
+                      </td>
                       <td>{ROLE[i.role]}</td>
                       <td>
                         {day(i.createdAt)}
@@ -147,7 +168,7 @@ export function Staff({ clinic, me }: { clinic: ClinicSummary; me: string | unde
                         <button
                           className="danger"
                           onClick={() => withdraw(i)}
-                          aria-label={`Withdraw the invitation to ${i.email}`}
+                          aria-label={`Withdraw the invitation to ${label(i)}`}
                         >
                           Withdraw
                         </button>
@@ -174,6 +195,15 @@ export function Staff({ clinic, me }: { clinic: ClinicSummary; me: string | unde
             />
           </label>
           <label>
+            Name (optional; they can change it)
+            <input
+              maxLength={80}
+              autoComplete="off"
+              value={invite.name}
+              onChange={(e) => setInvite({ ...invite, name: e.target.value })}
+            />
+          </label>
+          <label>
             Role
             <select value={invite.role} onChange={(e) => setInvite({ ...invite, role: e.target.value as Role })}>
               <option value="receptionist">Receptionist</option>
@@ -186,7 +216,7 @@ export function Staff({ clinic, me }: { clinic: ClinicSummary; me: string | unde
       {link && (
         <div className="panel" role="status">
           <p>
-            Give {link.email} this link. They join once they accept it: someone new chooses a password, someone who
+            Give {link.who} this link. They join once they accept it: someone new chooses a password, someone who
             already has an account signs in with it. It works once, until {day(link.expiresAt)}, and is not shown again.
           </p>
           <CopyField label="Invitation link" value={link.url} />

@@ -1,7 +1,9 @@
-import { useCallback, useEffect, useState } from 'react';
-import { api, type Load, loadInto } from '../../api';
+import { useEffect, useState } from 'react';
+import { api, type ApiError, type Load } from '../../api';
 import { BarChart } from '../../components/BarChart';
+import { DateField } from '../../components/DateField';
 import { Loaded } from '../../components/Loaded';
+import { calendarDate, shortDate } from '../../format/dates';
 import type { ClinicSummary, NhsBucket, StatisticsReport } from '../../../../src/contracts/api';
 
 const NHS_CLASSES = [
@@ -23,57 +25,64 @@ const secondsText = (v: number | null) =>
   v === null ? '–' : v < 60 ? `${v} s` : `${Math.floor(v / 60)} min ${v % 60} s`;
 const rateText = (v: number | null) => (v === null ? '–' : percent(v));
 
+type Period = { from: string; to: string };
+
 /** The owner's Monday view: a period's calls, outcomes and NHS England's two telephony targets, as charts and CSV. */
 export function Statistics({ clinic }: { clinic: ClinicSummary }) {
   const base = `/api/clinics/${clinic.id}/statistics`;
   const today = todayIn(clinic.timeZone);
-  const [period, setPeriod] = useState({ from: daysBefore(today, 27), to: today });
+  // Null until the owner chooses: the server picks the days that have calls (src/statistics/period.ts).
+  const [chosen, setChosen] = useState<Period | null>(null);
   const [report, setReport] = useState<Load<StatisticsReport>>({ state: 'loading' });
-  const query = new URLSearchParams(period).toString();
+  const [shown, setShown] = useState<Period | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const query = new URLSearchParams(Object.entries(chosen ?? {}).filter(([, v]) => v)).toString();
 
-  const load = useCallback(() => {
+  useEffect(() => {
+    // Only the latest request's answer counts: a slower earlier one must not overwrite it.
+    let latest = true;
     setReport({ state: 'loading' });
-    loadInto(api<StatisticsReport>('GET', `${base}?${query}`), setReport, (r) => r);
-  }, [base, query]);
-  useEffect(load, [load]);
+    api<StatisticsReport>('GET', query ? `${base}?${query}` : base).then(
+      (r) => {
+        if (!latest) return;
+        setReport({ state: 'ready', value: r });
+        setShown({ from: r.from, to: r.to });
+      },
+      (err: ApiError) => latest && setReport({ state: 'error', message: err.message }),
+    );
+    return () => {
+      latest = false;
+    };
+  }, [base, query, attempt]);
 
-  const preset = (days: number) => setPeriod({ from: daysBefore(today, days - 1), to: today });
+  const period = chosen ?? shown ?? { from: '', to: '' };
+  const choose = (change: Partial<Period>) => setChosen({ ...period, ...change });
+  const preset = (days: number) => setChosen({ from: daysBefore(today, days - 1), to: today });
   return (
     <section aria-label="Statistics">
       <div className="row">
-        <label>
-          From
-          <input
-            type="date"
-            value={period.from}
-            max={period.to}
-            onChange={(e) => e.target.value && setPeriod({ ...period, from: e.target.value })}
-          />
-        </label>
-        <label>
-          To
-          <input
-            type="date"
-            value={period.to}
-            min={period.from}
-            onChange={(e) => e.target.value && setPeriod({ ...period, to: e.target.value })}
-          />
-        </label>
+        <DateField
+          label="From"
+          value={period.from}
+          locale={clinic.locale}
+          onChange={(from) => from && choose({ from })}
+        />
+        <DateField label="To" value={period.to} locale={clinic.locale} onChange={(to) => to && choose({ to })} />
         <button type="button" className="link" onClick={() => preset(7)}>
           Last 7 days
         </button>
         <button type="button" className="link" onClick={() => preset(28)}>
           Last 28 days
         </button>
-        <a href={`${base}.csv?${query}`} download>
+        <a href={query ? `${base}.csv?${query}` : `${base}.csv`} download>
           Download CSV
         </a>
       </div>
-      <Loaded load={report} loading="Loading statistics…" retry={load}>
+      <Loaded load={report} loading="Loading statistics…" retry={() => setAttempt((n) => n + 1)}>
         {(r) => (
           <>
-            <ReportView report={r} />
-            <NhsTelephony report={r} clinicId={clinic.id} month={period.to.slice(0, 7)} />
+            <ReportView report={r} locale={clinic.locale} />
+            <NhsTelephony report={r} clinicId={clinic.id} month={r.to.slice(0, 7)} />
           </>
         )}
       </Loaded>
@@ -81,9 +90,11 @@ export function Statistics({ clinic }: { clinic: ClinicSummary }) {
   );
 }
 
-function ReportView({ report }: { report: StatisticsReport }) {
+function ReportView({ report, locale }: { report: StatisticsReport; locale: string }) {
   const t = report.totals;
-  const days = report.days.map((d) => d.date.slice(5));
+  // The axis says "7 Dec" (en-GB) or "Dec 7" (en-US); the table and the bars' titles the whole date.
+  const days = report.days.map((d) => shortDate(d.date, locale));
+  const perDay = { labels: days, names: report.days.map((d) => calendarDate(d.date, locale)), namesHeading: 'Day' };
   const met = (value: number | null, target: number, higherIsBetter: boolean) =>
     value === null ? '' : (higherIsBetter ? value >= target : value <= target) ? 'met' : 'missed';
   const within = met(t.answeredWithin20sRate, report.targets.answeredWithin20s, true);
@@ -98,23 +109,23 @@ function ReportView({ report }: { report: StatisticsReport }) {
         <div className={within}>
           <dt>Answered within 20 s</dt>
           <dd>{rateText(t.answeredWithin20sRate)}</dd>
-          <span className="note">
+          <dd className="note">
             target {percent(report.targets.answeredWithin20s)}
             {within && ` · ${within}`}
-          </span>
+          </dd>
         </div>
         <div className={abandonment}>
           <dt>Abandoned</dt>
           <dd>{rateText(t.abandonmentRate)}</dd>
-          <span className="note">
+          <dd className="note">
             target at most {percent(report.targets.abandonment)}
             {abandonment && ` · ${abandonment}`}
-          </span>
+          </dd>
         </div>
         <div>
           <dt>Average time to answer</dt>
           <dd>{secondsText(t.averageAnswerSeconds)}</dd>
-          <span className="note">longest {secondsText(t.longestAnswerSeconds)}</span>
+          <dd className="note">longest {secondsText(t.longestAnswerSeconds)}</dd>
         </div>
         <div>
           <dt>Average wait before hanging up</dt>
@@ -127,14 +138,14 @@ function ReportView({ report }: { report: StatisticsReport }) {
         <div>
           <dt>Emergency advice given</dt>
           <dd>{t.urgent}</dd>
-          <span className="note">callers who said an urgent phrase</span>
+          <dd className="note">callers who said an urgent phrase</dd>
         </div>
         <div>
           <dt>Call-backs</dt>
           <dd>
             {t.callBacksMade} of {t.callBacksRequested}
           </dd>
-          <span className="note">made of requested</span>
+          <dd className="note">made of requested</dd>
         </div>
         <div>
           <dt>Average call length</dt>
@@ -148,17 +159,18 @@ function ReportView({ report }: { report: StatisticsReport }) {
       <div className="charts">
         <BarChart
           title="Calls per day"
-          labels={days}
+          {...perDay}
           series={[{ name: 'Calls', values: report.days.map((d) => d.calls), colour: '#0b5cad' }]}
         />
         <BarChart
           title="Calls by hour of day"
           labels={t.callsByHour.map((_, h) => `${String(h).padStart(2, '0')}h`)}
+          namesHeading="Hour"
           series={[{ name: 'Calls', values: t.callsByHour, colour: '#0b5cad' }]}
         />
         <BarChart
           title="Outcomes per day"
-          labels={days}
+          {...perDay}
           series={[
             { name: 'Answered', values: report.days.map((d) => d.answered), colour: '#1f7a3a' },
             { name: 'Booked or changed', values: report.days.map((d) => d.bookedOrChanged), colour: '#0b5cad' },
@@ -168,7 +180,7 @@ function ReportView({ report }: { report: StatisticsReport }) {
         />
         <BarChart
           title="Answered within 20 seconds"
-          labels={days}
+          {...perDay}
           series={[
             {
               name: 'Answered within 20 s',
@@ -185,25 +197,25 @@ function ReportView({ report }: { report: StatisticsReport }) {
         />
         <BarChart
           title="Abandonment"
-          labels={days}
+          {...perDay}
           series={[{ name: 'Abandoned', values: report.days.map((d) => d.abandonmentRate), colour: '#a40e26' }]}
           format={percent}
           target={{ value: report.targets.abandonment, label: `target ${percent(report.targets.abandonment)}` }}
         />
         <BarChart
           title="Average time to answer (seconds)"
-          labels={days}
+          {...perDay}
           series={[{ name: 'Seconds', values: report.days.map((d) => d.averageAnswerSeconds), colour: '#6b4fa0' }]}
         />
         <BarChart
           title="Average call length (seconds)"
-          labels={days}
+          {...perDay}
           series={[{ name: 'Seconds', values: report.days.map((d) => d.averageCallSeconds), colour: '#445' }]}
         />
         <BarChart
           title="Call-backs"
           grouped
-          labels={days}
+          {...perDay}
           series={[
             { name: 'Requested', values: report.days.map((d) => d.callBacksRequested), colour: '#b8860b' },
             { name: 'Made', values: report.days.map((d) => d.callBacksMade), colour: '#1f7a3a' },
@@ -215,26 +227,29 @@ function ReportView({ report }: { report: StatisticsReport }) {
 }
 
 function BucketTable({ title, buckets }: { title: string; buckets: NhsBucket[] }) {
+  // Its own scrolling box (reachable by keyboard) when a narrow window cannot fit its columns.
   return (
-    <table className="compact">
-      <caption>{title}</caption>
-      <thead>
-        <tr>
-          {buckets.map((b) => (
-            <th key={b.label} scope="col">
-              {b.label}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        <tr>
-          {buckets.map((b) => (
-            <td key={b.label}>{b.calls}</td>
-          ))}
-        </tr>
-      </tbody>
-    </table>
+    <div className="table-scroll" role="region" tabIndex={0} aria-label={title}>
+      <table className="compact">
+        <caption>{title}</caption>
+        <thead>
+          <tr>
+            {buckets.map((b) => (
+              <th key={b.label} scope="col">
+                {b.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            {buckets.map((b) => (
+              <td key={b.label}>{b.calls}</td>
+            ))}
+          </tr>
+        </tbody>
+      </table>
+    </div>
   );
 }
 

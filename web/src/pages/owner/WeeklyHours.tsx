@@ -3,6 +3,7 @@ import { api } from '../../api';
 import { FormEnd } from '../../components/FormEnd';
 import { useSubmit } from '../../components/useSubmit';
 import type { HoursList, HoursRange } from '../../../../src/contracts/api';
+import { TimeField } from '../../components/TimeField';
 
 export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
@@ -63,20 +64,20 @@ export function WeeklyHours({
                   </select>
                 </td>
                 <td>
-                  <input
-                    type="time"
-                    aria-label={`${WEEKDAYS[h.weekday - 1]} opens`}
+                  <TimeField
+                    hiddenLabel
+                    label={`${WEEKDAYS[h.weekday - 1]} opens`}
                     value={h.start}
-                    onChange={(e) => update(i, { start: e.target.value })}
+                    onChange={(start) => update(i, { start })}
                     required
                   />
                 </td>
                 <td>
-                  <input
-                    type="time"
-                    aria-label={`${WEEKDAYS[h.weekday - 1]} closes`}
-                    value={h.end === '24:00' ? '23:59' : h.end}
-                    onChange={(e) => update(i, { end: e.target.value })}
+                  <TimeField
+                    hiddenLabel
+                    label={`${WEEKDAYS[h.weekday - 1]} closes`}
+                    value={h.end}
+                    onChange={(end) => update(i, { end })}
                     required
                   />
                 </td>
