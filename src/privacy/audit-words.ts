@@ -4,6 +4,8 @@
 // here when the log is read. test/privacy/audit-words.test.ts fails when a code written
 // anywhere in src/ has no words here.
 
+import { SETTING_LABELS } from '../clinics/setting-labels.js';
+
 /** What an entry is about, for the owner's filter. */
 export const AUDIT_CATEGORIES = [
   'appointments',
@@ -26,36 +28,12 @@ interface Words {
   what: string | ((details: Details, nameOf: NameOf) => string);
 }
 
-// Field names as the screens label them; any other is spelled out from its name.
+// Field names as the screens label them (settings: the Settings screen's own words); any other is spelled out from its name.
 const FIELD_LABELS: Record<string, string> = {
+  ...SETTING_LABELS,
   name: 'Name',
-  timeZone: 'Time zone',
-  locale: 'Country',
-  fallbackNumber: 'Fallback number',
-  receptionNumber: 'Desk phone',
-  emergencyMessage: 'Emergency message',
-  greeting: 'Greeting',
-  recordCalls: 'Record calls',
-  recordingNotice: 'Recording notice',
-  urgentPhrases: 'Urgent phrases',
-  emergencyAdvice: 'Emergency advice',
-  emergencyAdviceApprovedAt: 'Emergency advice approval',
-  maxQueueWaitSeconds: 'Longest wait in the queue',
-  maxQueueSize: 'Most callers waiting',
-  odsCode: 'NHS ODS code',
-  queueCallBackAfterSeconds: 'Call-back offer in the queue',
-  callBackAttempts: 'Call-back tries',
-  callBackRetryMinutes: 'Minutes between call-back tries',
-  callBackWindows: 'Call-back times',
-  textMessages: 'Text messages',
-  recordingRetentionDays: 'Recordings kept',
-  voicemailRetentionDays: 'Voicemails kept',
-  callLogRetentionDays: 'Call log kept',
-  auditRetentionDays: 'Audit log kept',
-  receptionistsHearRecordings: 'Receptionists hear recordings',
-  transcribeVoicemails: 'Voicemail transcripts',
-  minNoticeMinutes: 'Notice needed',
-  horizonDays: 'How far ahead',
+  minNoticeMinutes: 'Notice for phone bookings',
+  horizonDays: 'Bookable up to (days ahead)',
   spokenName: 'Spoken name',
   active: 'In use',
   durationMinutes: 'Length',

@@ -19,7 +19,8 @@ import { clinicSetup } from '../clinics/setup-checklist.js';
 import { clinicNameSchema, localeSchema, timeZoneSchema } from '../core/validation.js';
 import { normalisePhone } from '../diary/patients.js';
 import { NotFound, InvalidInput } from '../core/errors.js';
-import { body, type FieldLabels, ids, labelOf } from '../http/input.js';
+import { body, ids, labelOf } from '../http/input.js';
+import { SETTING_LABELS } from '../clinics/setting-labels.js';
 import { wire } from '../http/wire.js';
 import type {
   ClinicDetail,
@@ -55,7 +56,7 @@ function numbersInE164<T extends { fallbackNumber?: string | null; receptionNumb
       const [national, international] =
         locale === 'en-US' ? ['(201) 555-0123', '+1 201 555 0123'] : ['07700 900123', '+44 7700 900123'];
       throw new InvalidInput(
-        `${labelOf(SETTINGS_LABELS, [field], changes)}: must be a phone number, as you would dial it (${national}) or in international form (${international})`,
+        `${labelOf(SETTING_LABELS, [field], changes)}: must be a phone number, as you would dial it (${national}) or in international form (${international})`,
         field,
       );
     }
@@ -63,36 +64,6 @@ function numbersInE164<T extends { fallbackNumber?: string | null; receptionNumb
   }
   return out;
 }
-
-/** The Settings screen's words for each setting, so a refusal names what the owner sees. */
-export const SETTINGS_LABELS: FieldLabels = {
-  name: 'Clinic name',
-  timeZone: 'Time zone',
-  locale: 'Voice and dates',
-  fallbackNumber: 'Fallback number',
-  emergencyMessage: 'Emergency message',
-  greeting: 'Greeting',
-  receptionNumber: 'Reception desk phone',
-  recordCalls: 'Record calls',
-  recordingNotice: 'Recording notice',
-  urgentPhrases: 'Urgent phrases',
-  emergencyAdvice: 'Emergency advice',
-  emergencyAdviceApproved: 'Approval of the urgent phrases and advice',
-  maxQueueWaitSeconds: 'Longest wait in the queue',
-  maxQueueSize: 'Most callers waiting',
-  odsCode: 'NHS ODS practice code',
-  queueCallBackAfterSeconds: 'Offer a call-back to queued callers after',
-  callBackAttempts: 'Tries before the call-back list',
-  callBackRetryMinutes: 'Minutes between tries',
-  callBackWindows: 'Call-back times',
-  textMessages: 'Send text messages',
-  recordingRetentionDays: 'Call recordings (days)',
-  voicemailRetentionDays: 'Voicemails (days)',
-  callLogRetentionDays: 'Call log and texts (days)',
-  auditRetentionDays: 'Audit log (days)',
-  receptionistsHearRecordings: 'Receptionists hear recordings',
-  transcribeVoicemails: 'Transcribe voicemails',
-};
 
 const settingsSchema = z
   .strictObject({
@@ -197,7 +168,7 @@ export function clinicRoutes(ctx: AppContext): Router {
   });
 
   router.patch('/', requireOwner, async (req, res) => {
-    const given = body(req, settingsSchema, SETTINGS_LABELS);
+    const given = body(req, settingsSchema, SETTING_LABELS);
     if (Object.keys(given).length === 0) throw new InvalidInput('Send at least one setting to change');
     const locale =
       given.locale ??

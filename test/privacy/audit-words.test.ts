@@ -70,7 +70,7 @@ describe('The audit log in words', () => {
   it('says what changed by the screens’ labels, never the values', () => {
     const nameOf = (id: string) => (id === 'u1' ? 'Sam Lee' : 'a former member of staff');
     expect(whatWasDone('clinic.settings_changed', { fields: ['receptionNumber', 'timeZone'] }, nameOf)).toBe(
-      'changed settings: Desk phone, Time zone',
+      'changed settings: Reception desk phone, Time zone',
     );
     expect(whatWasDone('patient.updated', { fields: ['otherPhones', 'phone'] }, nameOf)).toBe(
       "changed a patient's details: Phone numbers",
