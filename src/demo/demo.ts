@@ -46,12 +46,18 @@ export async function seedDemoClinicIfEmpty(
   const receptionist = { email: 'reception@demo.example', password: password() };
   await addStaff(
     prisma,
-    { clinicId: clinic.id, email: owner.email, role: 'owner', password: owner.password },
+    { clinicId: clinic.id, email: owner.email, role: 'owner', password: owner.password, name: 'Priya Shah' },
     { type: 'system' },
   );
   const desk = await addStaff(
     prisma,
-    { clinicId: clinic.id, email: receptionist.email, role: 'receptionist', password: receptionist.password },
+    {
+      clinicId: clinic.id,
+      email: receptionist.email,
+      role: 'receptionist',
+      password: receptionist.password,
+      name: 'Sam Reid',
+    },
     { type: 'system' },
   );
   await seedDemoData(prisma, { id: clinic.id, number: DEMO_NUMBER }, desk.userId, now);

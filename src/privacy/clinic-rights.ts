@@ -32,7 +32,10 @@ export async function closeClinic(
   });
   if (!clinic) throw new NotFound('No such clinic');
   if (confirm.confirmName.trim() !== clinic.name.trim())
-    throw new InvalidInput("Type the clinic's name to confirm: it must be the clinic's name exactly as shown", 'confirmName');
+    throw new InvalidInput(
+      "Type the clinic's name to confirm: it must be the clinic's name exactly as shown",
+      'confirmName',
+    );
   const held = await prisma.recording.count({ where: { clinicId, legalHold: true } });
   if (held > 0 && confirm.destroyHeldRecordings !== true) {
     throw new Conflict(

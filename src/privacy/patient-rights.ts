@@ -255,7 +255,10 @@ export async function erasePatient(
   const { prisma } = deps.db;
   const preview = await erasurePreview(prisma, who.clinicId, patientId);
   if (confirmName.trim() !== preview.name.trim())
-    throw new InvalidInput("Type the patient's name to confirm: it must be the patient's name exactly as shown", 'confirmName');
+    throw new InvalidInput(
+      "Type the patient's name to confirm: it must be the patient's name exactly as shown",
+      'confirmName',
+    );
   if (preview.heldRecordings > 0)
     throw new Conflict(
       'legal_hold',
