@@ -407,7 +407,7 @@ describe.each(databaseKinds())('The retention purge (%s database)', (kind) => {
     const base = `/api/clinics/${clinic.id}`;
     expect((await owner.send('patch', base, { callLogRetentionDays: 7 })).body.error).toMatchObject({
       field: 'callLogRetentionDays',
-      message: 'callLogRetentionDays: must be at least 30 days',
+      message: 'Call log and texts (days): must be at least 30 days',
     });
     expect(
       (await owner.send('patch', base, { recordingRetentionDays: 14, receptionistsHearRecordings: true })).body,

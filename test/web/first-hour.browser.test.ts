@@ -54,7 +54,7 @@ describeWith(needs.browser, "A newcomer's first hour: npm start on a fresh machi
     await queue.getByRole('button', { name: 'Answer' }).click();
     await desk.getByText('On a simulated call').waitFor();
     expect(await desk.getByRole('list', { name: 'Calls in progress' }).textContent()).toContain(
-      `Jane Doe Answered by ${demo.receptionist.email}`,
+      'Jane Doe Answered by Sam Reid', // the demo's receptionist, by name
     );
     await desk.getByText('Nobody is waiting.').waitFor();
     await phone.getByRole('status').getByText('Talking to reception').waitFor({ timeout: 10_000 });

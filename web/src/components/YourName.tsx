@@ -42,9 +42,8 @@ export function YourName({
             setName(user.name ?? '');
             setEditing(true);
           }}
-          aria-label={user.name ? 'Change your name' : 'Add your name'}
         >
-          {user.name ? 'Change name' : 'Add your name'}
+          {user.name ? 'Change your name' : 'Add your name'}
         </button>
       </span>
     );
