@@ -12,6 +12,8 @@ import { until } from '../helpers/until.js';
 const WIDTHS = [
   { width: 1366, height: 768 },
   { width: 768, height: 1024 },
+  // 1366 × 768 at 200 % zoom (WCAG 1.4.4): the same page in half the CSS pixels.
+  { width: 683, height: 384 },
 ];
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
@@ -177,7 +179,7 @@ const VIEWS: View[] = [
   },
 ];
 
-describeWith(needs.browser, 'Every screen to WCAG 2.2 AA (axe-core), at 1366 and 768 px', () => {
+describeWith(needs.browser, 'Every screen to WCAG 2.2 AA (axe-core), at 1366, 768 and 683 px (200 % zoom)', () => {
   let demo: DemoServer;
   let browser: Browser;
   beforeAll(async () => {
