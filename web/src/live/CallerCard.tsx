@@ -15,6 +15,7 @@ import { maskNumber, timeIn } from './format';
 import type { CallerCard as Card, CallNote, ClinicSummary, PatientSummary } from '../../../src/contracts/api';
 import { birthDate } from '../format/dates';
 import { useFocusOnOpen } from '../components/useFocusOnOpen';
+import { Outcome } from '../components/Outcome';
 
 type Patient = Card['patients'][number];
 type Doing = { kind: 'book'; patient: Patient } | { kind: 'appointment'; id: string } | { kind: 'new' } | null;
@@ -80,7 +81,7 @@ export function CallerCard({
                 Caller ID can be faked: confirm who you are speaking to (their name and date of birth) before discussing
                 their record.
               </p>
-              {notice && <p role="status">{notice}</p>}
+              <Outcome text={notice} />
               {c.patients.length === 0 && (
                 <p className="empty">
                   No patient has this number.{' '}

@@ -13,6 +13,7 @@ import { addDays, clockText, instantAt, wallClock, weekOf } from '../calendar/gr
 import { dayText, monthOf } from '../calendar/words';
 import { useDiarySetup } from '../calendar/useDiarySetup';
 import { DateField } from '../components/DateField';
+import { Outcome } from '../components/Outcome';
 
 type Panel =
   { kind: 'book'; start: BookingStart } | { kind: 'appointment'; id: string } | { kind: 'drop'; drop: Drop } | null;
@@ -155,7 +156,7 @@ export function Diary({ clinic }: { clinic: ClinicSummary }) {
           </div>
         )}
       </div>
-      {notice && <p role="status">{notice}</p>}
+      <Outcome text={notice} />
       {match && (
         <MatchOffer
           base={base}

@@ -12,6 +12,7 @@ import { PatientChoice } from '../patients/PatientChoice';
 import type { ClinicSummary, PatientSummary, WaitingList as List, WaitlistOfferSent } from '../../../src/contracts/api';
 import { DateField } from '../components/DateField';
 import { calendarDate } from '../format/dates';
+import { Outcome } from '../components/Outcome';
 
 type Entry = List['waitlist'][number];
 
@@ -59,7 +60,7 @@ export function WaitingList({ clinic }: { clinic: ClinicSummary }) {
           Add to the waiting list
         </button>
       </div>
-      {notice && <p role="status">{notice}</p>}
+      <Outcome text={notice} />
       {problem && <p role="alert">{problem}</p>}
       {adding && (
         <AddForm
