@@ -13,12 +13,13 @@ import {
 } from './accounts/staff.js';
 import { createClinic, listClinics } from './clinics/clinics.js';
 import { clinicNameSchema, e164Schema, localeSchema, timeZoneSchema } from './core/validation.js';
-import { ConfigError, loadConfig } from './core/config.js';
+import { ConfigError, databaseConfig, loadConfig, publicBaseUrl } from './core/config.js';
 import { EventBus } from './core/events.js';
 import type { Database } from './db/database.js';
 import { DataDirBusyError } from './db/datadir-lock.js';
 import { openConfiguredDatabase } from './db/open.js';
 import { DataDirExposedError, keepNewFilesPrivate } from './db/private-files.js';
+import { discardFailedJob, type JobSummary, listJobs, retryFailedJob } from './jobs/admin.js';
 import { purgeExpired } from './recordings/retention.js';
 import { storageFor } from './recordings/storage.js';
 import { createTwilioRest } from './twilio/rest.js';
@@ -40,6 +41,14 @@ const USAGE = `usage: npm run cli -- <command> [options]
                 destroys what each clinic's retention periods say has expired (recordings here and at
                 Twilio, call logs, texts, old audit entries; never a recording under legal hold) and
                 prints what it destroyed; with --dry-run prints what it would destroy and changes nothing
+  jobs:list [--failed] [--kind <kind>] [--limit <n>] [--json]
+                background jobs, newest first (50 unless --limit): id, kind, status, attempts, due, last error
+  jobs:retry <id>
+                a failed job back to pending, due now, with its attempts reset
+  jobs:discard <id>
+                deletes a failed job; it is never tried again
+
+Set-password links start with PUBLIC_BASE_URL (http://localhost:<PORT> when it is not set).
 
 Runs on the server's database: DATABASE_URL, or the embedded one in DATA_DIR (only while no server holds it).`;
 
@@ -47,9 +56,12 @@ class UsageError extends Error {}
 
 const operator = { type: 'operator' } as const;
 const uuid = z.uuid({ error: 'must be a clinic id (see clinic:list)' });
+const jobId = z.tuple([z.uuid({ error: 'must be a job id (see jobs:list)' })], { error: 'give one job id' });
 
 interface Command<S extends z.ZodType> {
   options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
+  /** Commands that take a bare argument (a job id) get them as `_`. */
+  positionals?: boolean;
   schema: S;
   run(db: Database, args: z.infer<S>): Promise<void>;
 }
@@ -177,12 +189,71 @@ const commands: Record<string, Command<z.ZodType>> = {
       if (report.clinics.length === 0) console.log('No clinics.');
     },
   }),
+  'jobs:list': command({
+    options: {
+      failed: { type: 'boolean' },
+      kind: { type: 'string' },
+      limit: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    schema: z.object({
+      failed: z.boolean().optional(),
+      kind: z.string().min(1).optional(),
+      limit: z.coerce.number().int().min(1).max(10_000).optional(),
+      json: z.boolean().optional(),
+    }),
+    async run(db, a) {
+      const jobs = await listJobs(db.prisma, { failed: a.failed, kind: a.kind, limit: a.limit });
+      if (a.json) return console.log(JSON.stringify(jobs, null, 2));
+      if (jobs.length === 0) return console.log(a.failed ? 'No failed jobs.' : 'No jobs.');
+      printTable(jobs);
+    },
+  }),
+  'jobs:retry': command({
+    options: {},
+    positionals: true,
+    schema: z.object({ _: jobId }),
+    async run(db, a) {
+      const job = await retryFailedJob(db.prisma, a._[0], new Date(), operator);
+      console.error(`job ${job.id} (${job.kind}) is pending again, due now; a running server picks it up.`);
+    },
+  }),
+  'jobs:discard': command({
+    options: {},
+    positionals: true,
+    schema: z.object({ _: jobId }),
+    async run(db, a) {
+      await discardFailedJob(db.prisma, a._[0], operator);
+      console.error(`job ${a._[0]} discarded; it will not be tried again.`);
+    },
+  }),
 };
 
+function printTable(jobs: JobSummary[]): void {
+  const rows = [
+    ['ID', 'KIND', 'STATUS', 'ATTEMPTS', 'DUE', 'LAST ERROR'],
+    ...jobs.map((j) => [
+      j.id,
+      j.kind,
+      j.status,
+      `${j.attempts}/${j.maxAttempts}`,
+      j.runAt.toISOString(),
+      (j.lastError ?? '-').replace(/\s+/g, ' ').slice(0, 120),
+    ]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows)
+    console.log(r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
+}
+
 async function printLink(db: Database, userId: string): Promise<void> {
-  const config = loadConfig();
+  const base = publicBaseUrl();
+  if (base.assumed)
+    console.error(
+      `PUBLIC_BASE_URL is not set: this link assumes the server is at ${base.url}. Set PUBLIC_BASE_URL to the address staff open (like https://phone.example.com) for a link that works elsewhere.`,
+    );
   console.error('Send this one-time link to them; it sets their password and expires in 72 hours:');
-  console.log(await createPasswordLink(db.prisma, userId, config.publicBaseUrl, new Date()));
+  console.log(await createPasswordLink(db.prisma, userId, base.url, new Date()));
 }
 
 function parsePassword(text: string): string {
@@ -204,14 +275,18 @@ function parseCommand(argv: string[]) {
   if (!command) throw new UsageError(name ? `unknown command: ${name}` : 'no command given');
   let values: Record<string, unknown>;
   try {
-    ({ values } = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: false }));
+    const allowPositionals = command.positionals ?? false;
+    const result = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals });
+    values = allowPositionals ? { ...result.values, _: result.positionals } : result.values;
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
   const parsed = command.schema.safeParse(values);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new UsageError(`--${issue.path.join('.') || '?'}: ${issue.message}`);
+    throw new UsageError(
+      issue.path[0] === '_' ? `${name}: ${issue.message}` : `--${issue.path.join('.') || '?'}: ${issue.message}`,
+    );
   }
   return { command, args: parsed.data };
 }
@@ -227,7 +302,8 @@ async function main(argv: string[]): Promise<number> {
   }
   let db: Database | undefined;
   try {
-    db = await openConfiguredDatabase(loadConfig(), { holder: 'cli' });
+    // Only where the database is; a command that needs more (retention:run) reads the full configuration itself.
+    db = await openConfiguredDatabase(databaseConfig(), { holder: 'cli' });
     await db.migrate();
     await parsed.command.run(db, parsed.args);
     return 0;

@@ -1,6 +1,10 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { verifyPassword } from '../src/accounts/passwords.js';
 import { openEmbeddedDatabase } from '../src/db/database.js';
-import { runCli, tempDataDir } from './helpers/process.js';
+import { createEmptyPostgresDatabase } from './helpers/database.js';
+import { repoRoot, runCli, tempDataDir, type CliResult } from './helpers/process.js';
+import { describeWith, needs } from './helpers/services.js';
 import path from 'node:path';
 
 describe('The operator command line on the embedded database', () => {
@@ -127,6 +131,7 @@ describe('The operator command line on the embedded database', () => {
     );
     expect(result.code).toBe(0);
     expect(result.stdout.trim()).toMatch(/^https:\/\/phone\.example\.com\/set-password#token=[\w-]{43}$/);
+    expect(result.stderr).not.toContain('PUBLIC_BASE_URL');
     const member = await inDatabase((db) =>
       db.prisma.membership.findFirst({ where: { clinicId, user: { email: 'reception@riverside.test' } } }),
     );
@@ -179,6 +184,18 @@ describe('The operator command line on the embedded database', () => {
     expect(result.stdout).toMatch(/set-password#token=/);
   });
 
+  it('without PUBLIC_BASE_URL the link says plainly that it assumes this machine', async () => {
+    const result = await runCli(['staff:reset', '--email', 'owner@riverside.test'], {
+      DATA_DIR: env.DATA_DIR,
+      PORT: '8080',
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(
+      'PUBLIC_BASE_URL is not set: this link assumes the server is at http://localhost:8080',
+    );
+    expect(result.stdout).toMatch(/^http:\/\/localhost:8080\/set-password#token=/);
+  });
+
   it('retention:run --dry-run says what would go and changes nothing; retention:run destroys it', async () => {
     await inDatabase((db) =>
       db.prisma.call.create({
@@ -208,5 +225,38 @@ describe('The operator command line on the embedded database', () => {
         db.prisma.auditEntry.count({ where: { clinicId, action: 'retention.purged', actorType: 'operator' } }),
       ),
     ).toBe(1);
+  });
+});
+
+/** Runs `npm run db:migrate` as package.json says, with exactly this environment. */
+function runMigrate(env: Record<string, string>): Promise<CliResult> {
+  const script = (
+    JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  ).scripts['db:migrate']!;
+  const [node, ...args] = script.split(/\s+/);
+  expect(node).toBe('node');
+  const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+describeWith(needs.postgres, 'npm run db:migrate on PostgreSQL', () => {
+  it('needs only DATABASE_URL: no SESSION_SECRET or RECORDINGS_KEY for a release step', async () => {
+    const db = await createEmptyPostgresDatabase();
+    try {
+      const env = { PATH: process.env.PATH!, DATABASE_URL: db.url };
+      const first = await runMigrate(env);
+      expect(first.stderr).toBe('');
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/^applied: \d{14}_/);
+      const again = await runMigrate(env);
+      expect(again.stdout).toBe('no pending migrations\n');
+      expect(again.code).toBe(0);
+    } finally {
+      await db.drop();
+    }
   });
 });

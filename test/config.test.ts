@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, ensureSecrets, loadConfig } from '../src/core/config.js';
+import { ConfigError, databaseConfig, ensureSecrets, loadConfig, publicBaseUrl } from '../src/core/config.js';
 
 const error = (env: NodeJS.ProcessEnv) => {
   try {
@@ -57,6 +57,22 @@ describe('Configuration from the environment', () => {
     expect(error({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(32), RECORDINGS_KEY: 'ab'.repeat(32) })).toMatch(
       /^PUBLIC_BASE_URL: required/,
     );
+  });
+
+  it('the database alone needs only DATABASE_URL or DATA_DIR, while the server still wants its secrets', () => {
+    const env = { NODE_ENV: 'production', DATABASE_URL: 'postgres://localhost/x' };
+    expect(databaseConfig(env)).toEqual({ databaseUrl: 'postgres://localhost/x', dataDir: path.resolve('data') });
+    expect(databaseConfig({ DATA_DIR: '/srv/clinic' })).toEqual({ databaseUrl: undefined, dataDir: '/srv/clinic' });
+    expect(error(env)).toMatch(/^SESSION_SECRET: required/);
+    expect(() => databaseConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/^DATABASE_URL: must be a postgres/);
+  });
+
+  it('says when the public address is only the local default', () => {
+    expect(publicBaseUrl({ PORT: '8080' })).toEqual({ url: 'http://localhost:8080', assumed: true });
+    expect(publicBaseUrl({ PUBLIC_BASE_URL: 'https://phone.example.com/' })).toEqual({
+      url: 'https://phone.example.com',
+      assumed: false,
+    });
   });
 
   it('reads TRUST_PROXY as Express does, and refuses to trust every hop in production', () => {

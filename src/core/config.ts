@@ -91,14 +91,38 @@ export interface Config {
 
 export type ReadyConfig = Config & { sessionSecret: string; recordingsKey: Buffer };
 
-/** Reads and validates the environment; throws ConfigError with one line naming the variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+/** Where the database is: all that `npm run db:migrate` and the operator's commands need. */
+export type DatabaseConfig = Pick<Config, 'databaseUrl' | 'dataDir'>;
+
+const parseEnv = <S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> => {
+  const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new ConfigError(`${String(issue.path[0])}: ${issue.message}`);
   }
-  const e = parsed.data;
+  return parsed.data;
+};
+
+/**
+ * Only DATABASE_URL and DATA_DIR: the migration and operator commands open the database
+ * and nothing else, so they must not ask for the server's secrets.
+ */
+export function databaseConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
+  const e = parseEnv(envSchema.pick({ DATABASE_URL: true, DATA_DIR: true }), env);
+  return { databaseUrl: e.DATABASE_URL, dataDir: path.resolve(e.DATA_DIR) };
+}
+
+/** The address staff open, and whether it is only the local default (PUBLIC_BASE_URL unset). */
+export function publicBaseUrl(env: NodeJS.ProcessEnv = process.env): { url: string; assumed: boolean } {
+  const e = parseEnv(envSchema.pick({ PUBLIC_BASE_URL: true, PORT: true }), env);
+  return e.PUBLIC_BASE_URL
+    ? { url: e.PUBLIC_BASE_URL, assumed: false }
+    : { url: `http://localhost:${e.PORT || 3000}`, assumed: true };
+}
+
+/** Reads and validates the environment; throws ConfigError with one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const e = parseEnv(envSchema, env);
   const production = e.NODE_ENV === 'production';
   // Several instances (DATABASE_URL) or a real deployment must share these, so
   // they can't be made up per process.
@@ -126,7 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.DATA_DIR),
     redisUrl: e.REDIS_URL,
-    publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT || 3000}`,
+    publicBaseUrl: publicBaseUrl(env).url,
     trustProxy,
     twilio: {
       accountSid: e.TWILIO_ACCOUNT_SID,

@@ -2,7 +2,7 @@
 // commands, done offline through the WebAssembly schema engine.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadConfig } from '../core/config.js';
+import { databaseConfig } from '../core/config.js';
 import { openConfiguredDatabase } from './open.js';
 import { diffMigrationsToSchema, isEmptyMigration, prismaDir } from './migrations.js';
 import { createPGlite, pgliteAdapterFactory } from './pglite.js';
@@ -35,8 +35,8 @@ async function newMigration(name: string | undefined): Promise<number> {
 
 async function migrate(): Promise<number> {
   keepNewFilesPrivate();
-  const config = loadConfig();
-  const db = await openConfiguredDatabase(config, { holder: 'cli' });
+  // Only where the database is: a release step need not hold the server's secrets.
+  const db = await openConfiguredDatabase(databaseConfig(), { holder: 'cli' });
   try {
     const applied = await db.migrate();
     console.log(applied.length ? `applied: ${applied.join(', ')}` : 'no pending migrations');

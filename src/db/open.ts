@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Config } from '../core/config.js';
+import type { DatabaseConfig } from '../core/config.js';
 import { type Database, openEmbeddedDatabase, openPostgresDatabase } from './database.js';
 import { lockDataDir } from './datadir-lock.js';
 import { makePrivate } from './private-files.js';
@@ -10,7 +10,7 @@ import { makePrivate } from './private-files.js';
  * how many files an older version had left readable by others).
  */
 export async function openConfiguredDatabase(
-  config: Config,
+  config: DatabaseConfig,
   options: { holder: 'server' | 'cli'; onTightened?: (files: number) => void },
 ): Promise<Database> {
   if (config.databaseUrl) return openPostgresDatabase(config.databaseUrl);
