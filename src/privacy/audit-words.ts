@@ -168,6 +168,15 @@ export const AUDIT_WORDS: Record<string, Words> = {
   },
 
   // The clinic's settings and diary set-up
+  // An operator's commands on background work (jobs:retry, jobs:discard); not a clinic's entry unless the job was one's.
+  'job.retried': {
+    category: 'settings',
+    what: (d) => `ran a failed background job again${typeof d.kind === 'string' ? ` (${d.kind})` : ''}`,
+  },
+  'job.discarded': {
+    category: 'settings',
+    what: (d) => `discarded a failed background job${typeof d.kind === 'string' ? ` (${d.kind})` : ''}`,
+  },
   'clinic.created': { category: 'settings', what: 'set up the clinic' },
   'clinic.settings_changed': { category: 'settings', what: changed('changed settings') },
   'clinic.opening_hours_changed': { category: 'settings', what: 'changed the opening hours' },
