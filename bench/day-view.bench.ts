@@ -136,7 +136,7 @@ export async function dayViewBenchmarks(): Promise<Figure[]> {
               }
             ).document;
             return (
-              doc.querySelector('input[type=date]')?.value === d &&
+              doc.querySelector('.date-field input')?.value === d &&
               doc.querySelectorAll('.calendar-appointment').length === c &&
               doc.querySelectorAll('.calendar-column').length === columns
             );
