@@ -2,9 +2,10 @@
 // browser's date picker, whose order follows the browser's language: one format on
 // every screen. It also takes "7 Dec 2026" and yyyy-mm-dd. The value is yyyy-mm-dd, or
 // '' while empty; a date that is not one says so beside the field.
-import { useEffect, useId, useState } from 'react';
+import { useId } from 'react';
 import { useClinicTime } from '../format/clinic-time';
 import { parseTypedDate, typedDate, typedDateHint } from '../format/dates';
+import { useTypedField } from './useTypedField';
 
 export function DateField(props: {
   label: string;
@@ -17,30 +18,18 @@ export function DateField(props: {
   const clinic = useClinicTime();
   const { value, onChange } = props;
   const locale = props.locale ?? clinic.locale;
-  const [text, setText] = useState(value ? typedDate(value, locale) : '');
-  const [wrong, setWrong] = useState(false);
+  const { text, wrong, ...typing } = useTypedField({
+    value,
+    onChange,
+    locale,
+    parse: parseTypedDate,
+    show: typedDate,
+    // A whole date has its year in four digits.
+    whole: (typed) => /\d{4}(-\d{1,2}-\d{1,2})?\s*$/.test(typed),
+  });
   const hintId = useId();
   const errorId = useId();
   const inputId = useId();
-  // A new value from outside (a "next day" button): shown as typed here.
-  useEffect(() => {
-    setText((current) => (parseTypedDate(current, locale) === value ? current : value ? typedDate(value, locale) : ''));
-    setWrong(false);
-  }, [value, locale]);
-
-  const settle = (typed: string, final: boolean) => {
-    if (!typed.trim()) {
-      setWrong(false);
-      if (value !== '') onChange('');
-      return;
-    }
-    const date = parseTypedDate(typed, locale);
-    if (date) {
-      setWrong(false);
-      if (date !== value) onChange(date);
-      if (final) setText(typedDate(date, locale));
-    } else if (final) setWrong(true);
-  };
 
   return (
     <span className="date-field">
@@ -58,12 +47,8 @@ export function DateField(props: {
         required={props.required}
         aria-invalid={wrong || undefined}
         aria-describedby={wrong ? `${hintId} ${errorId}` : hintId}
-        onChange={(e) => {
-          setText(e.target.value);
-          // A whole date (its year in four digits) counts at once, so a form sent with Enter has it.
-          if (/\d{4}(-\d{1,2}-\d{1,2})?\s*$/.test(e.target.value)) settle(e.target.value, false);
-        }}
-        onBlur={(e) => settle(e.target.value, true)}
+        onChange={(e) => typing.onChange(e.target.value)}
+        onBlur={(e) => typing.onBlur(e.target.value)}
       />
       {wrong && (
         <span className="field-error" id={errorId} role="alert">

@@ -1,9 +1,10 @@
 // A time of day typed the clinic's way ("09:30", or "9:30 AM" in the US), not the
 // browser's time picker, whose 12- or 24-hour clock follows the browser's language.
 // The value is "HH:MM" (24-hour, up to 24:00), or '' while empty.
-import { useEffect, useId, useState } from 'react';
+import { useId } from 'react';
 import { useClinicTime } from '../format/clinic-time';
 import { parseTypedTime, typedTime } from '../format/dates';
+import { useTypedField } from './useTypedField';
 
 export function TimeField(props: {
   /** The visible label; or, with `hiddenLabel`, the name screen readers hear (the row says what it is). */
@@ -15,13 +16,15 @@ export function TimeField(props: {
 }) {
   const { locale } = useClinicTime();
   const { value, onChange } = props;
-  const [text, setText] = useState(value ? typedTime(value, locale) : '');
-  const [wrong, setWrong] = useState(false);
+  const { text, wrong, ...typing } = useTypedField({
+    value,
+    onChange,
+    locale,
+    parse: parseTypedTime,
+    show: typedTime,
+    whole: (typed) => parseTypedTime(typed) !== null,
+  });
   const errorId = useId();
-  useEffect(() => {
-    setText((current) => (parseTypedTime(current) === value ? current : value ? typedTime(value, locale) : ''));
-    setWrong(false);
-  }, [value, locale]);
 
   const input = (
     <input
@@ -35,21 +38,8 @@ export function TimeField(props: {
       aria-invalid={wrong || undefined}
       aria-describedby={wrong ? errorId : undefined}
       placeholder={locale === 'en-US' ? '9:30 AM' : '09:30'}
-      onChange={(e) => {
-        setText(e.target.value);
-        const time = parseTypedTime(e.target.value);
-        if (time && time !== value) onChange(time);
-      }}
-      onBlur={(e) => {
-        const time = parseTypedTime(e.target.value);
-        if (!e.target.value.trim()) {
-          setWrong(false);
-          if (value) onChange('');
-        } else if (time) {
-          setWrong(false);
-          setText(typedTime(time, locale));
-        } else setWrong(true);
-      }}
+      onChange={(e) => typing.onChange(e.target.value)}
+      onBlur={(e) => typing.onBlur(e.target.value)}
     />
   );
   const error = wrong && (
