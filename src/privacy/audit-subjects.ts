@@ -2,41 +2,19 @@
 // itself keeps only ids, so once a patient is erased their entries say "an erased
 // patient" and nothing more. Every lookup is scoped to the clinic reading its log.
 import type { Prisma } from '../db/database.js';
+import { type ClinicTime, dayAndTime, dayOf } from '../contracts/dates.js';
 import { namesOnNumbers } from '../diary/patients.js';
 import type { NameOf } from './audit-words.js';
 
-export interface ClinicWhere {
+/** The clinic whose log is read: its entries are about its own patients, in its own time. */
+export interface ClinicWhere extends ClinicTime {
   id: string;
-  timeZone: string;
-  locale: string;
 }
 
 export interface SubjectRef {
   type: string;
   id: string;
 }
-
-const formats = new Map<string, Intl.DateTimeFormat>();
-function format(where: ClinicWhere, options: Intl.DateTimeFormatOptions, key: string) {
-  const id = `${where.locale}|${where.timeZone}|${key}`;
-  let f = formats.get(id);
-  if (!f) {
-    f = new Intl.DateTimeFormat(where.locale, { timeZone: where.timeZone, ...options });
-    formats.set(id, f);
-  }
-  return f;
-}
-
-/** "Mon, 7 Dec 2026" (en-GB) in the clinic's zone: the same Intl formats as the dashboard's (web/src/format/dates.ts). */
-const dayOf = (at: Date, where: ClinicWhere) =>
-  format(where, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }, 'day').format(at);
-
-/** "09:05" (en-GB) or "9:05 AM" (en-US). */
-const timeOf = (at: Date, where: ClinicWhere) =>
-  format(where, { hour: where.locale === 'en-US' ? 'numeric' : '2-digit', minute: '2-digit' }, 'time').format(at);
-
-/** "Mon, 7 Dec 2026, 14:05" (en-GB) or "Mon, Dec 7, 2026, 2:05 PM" (en-US), as the dashboard writes times. */
-export const dayAndTime = (at: Date, where: ClinicWhere) => `${dayOf(at, where)}, ${timeOf(at, where)}`;
 
 const possessive = (name: string) => (name.endsWith('s') ? `${name}'` : `${name}'s`);
 
