@@ -51,3 +51,8 @@ export function placeAppointment(
     data: { ...at, startsAt: start, endsAt: end, blockedUntil: end, source: 'dashboard', status: options.status },
   });
 }
+
+/** The clinic's reception open Monday to Friday from `start` to `end` (minutes of the day: 08:00–18:00 unless said). */
+export async function openReceptionWeekdays(prisma: Prisma, clinicId: string, start = 8 * 60, end = 18 * 60) {
+  await prisma.openingHours.createMany({ data: weekdays(start, end).map((hours) => ({ clinicId, ...hours })) });
+}

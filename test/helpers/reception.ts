@@ -11,7 +11,7 @@ import { type OutboundCall, TwilioStandin } from '../../src/twilio-standin/serve
 import { makeTestApp, TEST_AUTH_TOKEN, TEST_BASE_URL, testClock } from './app.js';
 import { Caller } from './caller.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
-import { makeDiary } from './diary.js';
+import { makeDiary, openReceptionWeekdays } from './diary.js';
 import { browserAgent, makeStaff } from './fixtures.js';
 import { MONDAY_9AM } from './phone-line.js';
 import { signedTwilioPost } from './twilio.js';
@@ -68,14 +68,7 @@ export async function makeReception(
 /** A diary clinic whose reception is open Mon–Fri 08:30–18:00. */
 export async function receptionClinic(db: Database) {
   const diary = await makeDiary(db.prisma);
-  await db.prisma.openingHours.createMany({
-    data: [1, 2, 3, 4, 5].map((weekday) => ({
-      clinicId: diary.clinic.id,
-      weekday,
-      startMinute: 8 * 60 + 30,
-      endMinute: 18 * 60,
-    })),
-  });
+  await openReceptionWeekdays(db.prisma, diary.clinic.id, 8 * 60 + 30, 18 * 60);
   return diary;
 }
 

@@ -4,7 +4,7 @@
 // unknown number becomes a new patient from the card.
 import type { Page } from 'playwright-core';
 import { startSimulatedDashboard, type LiveDashboard } from '../helpers/browser.js';
-import { makeDiary, placeAppointment } from '../helpers/diary.js';
+import { makeDiary, openReceptionWeekdays, placeAppointment } from '../helpers/diary.js';
 import { browserAgent, makeStaff } from '../helpers/fixtures.js';
 import { describeWith, needs } from '../helpers/services.js';
 
@@ -22,14 +22,7 @@ describeWith(needs.browser, "The caller's card in a real browser", () => {
 
   async function openClinic() {
     const diary = await makeDiary(db().prisma);
-    await db().prisma.openingHours.createMany({
-      data: [1, 2, 3, 4, 5].map((weekday) => ({
-        clinicId: diary.clinic.id,
-        weekday,
-        startMinute: 8 * 60,
-        endMinute: 18 * 60,
-      })),
-    });
+    await openReceptionWeekdays(db().prisma, diary.clinic.id);
     const owner = browserAgent(dashboard.testApp.app);
     await owner.signIn(await makeStaff(db().prisma, diary.clinic.id, 'owner'));
     /** A caller on the phone simulator who asks for reception. */

@@ -6,7 +6,7 @@ import type { Locator, Page } from 'playwright-core';
 import { seal } from '../../src/recordings/crypto.js';
 import { clinicDataKey } from '../../src/recordings/keys.js';
 import { startSimulatedDashboard, type LiveDashboard } from '../helpers/browser.js';
-import { makeDiary, placeAppointment } from '../helpers/diary.js';
+import { makeDiary, openReceptionWeekdays, placeAppointment } from '../helpers/diary.js';
 import { browserAgent, makeStaff } from '../helpers/fixtures.js';
 import { describeWith, needs } from '../helpers/services.js';
 import { until } from '../helpers/until.js';
@@ -109,14 +109,7 @@ describeWith(needs.browser, 'Every task by keyboard alone, in a real browser', (
 
   async function openClinic() {
     const diary = await makeDiary(db().prisma);
-    await db().prisma.openingHours.createMany({
-      data: [1, 2, 3, 4, 5].map((weekday) => ({
-        clinicId: diary.clinic.id,
-        weekday,
-        startMinute: 8 * 60,
-        endMinute: 18 * 60,
-      })),
-    });
+    await openReceptionWeekdays(db().prisma, diary.clinic.id);
     return diary;
   }
   const desk = async (clinicId: string, role: 'owner' | 'receptionist' = 'receptionist') =>

@@ -6,7 +6,7 @@ import { TEST_AUTH_TOKEN, TEST_BASE_URL, type TestApp } from '../helpers/app.js'
 import { startLiveDashboard, type LiveDashboard } from '../helpers/browser.js';
 import { Caller } from '../helpers/caller.js';
 import type { TestDatabase } from '../helpers/database.js';
-import { makeDiary } from '../helpers/diary.js';
+import { makeDiary, openReceptionWeekdays } from '../helpers/diary.js';
 import { makeStaff } from '../helpers/fixtures.js';
 import { describeWith, needs } from '../helpers/services.js';
 
@@ -44,14 +44,7 @@ describeWith(needs.browser, 'The live screen in a real browser', () => {
 
   async function openClinic() {
     const diary = await makeDiary(db.prisma);
-    await db.prisma.openingHours.createMany({
-      data: [1, 2, 3, 4, 5].map((weekday) => ({
-        clinicId: diary.clinic.id,
-        weekday,
-        startMinute: 8 * 60,
-        endMinute: 18 * 60,
-      })),
-    });
+    await openReceptionWeekdays(db.prisma, diary.clinic.id);
     return diary;
   }
 

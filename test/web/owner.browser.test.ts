@@ -4,7 +4,7 @@ import { clinicDataKey } from '../../src/recordings/keys.js';
 import { speakDateTime } from '../../src/voice/speech.js';
 import { startLiveDashboard, type LiveDashboard } from '../helpers/browser.js';
 import { Caller } from '../helpers/caller.js';
-import { makeDiary } from '../helpers/diary.js';
+import { makeDiary, openReceptionWeekdays } from '../helpers/diary.js';
 import { makeStaff } from '../helpers/fixtures.js';
 import { describeWith, needs } from '../helpers/services.js';
 import { seedCallsOfMonday7June } from '../helpers/statistics.js';
@@ -23,14 +23,7 @@ describeWith(needs.browser, "The owner's screens in a real browser", () => {
   async function clinicWithStaff() {
     const { db } = dashboard;
     const diary = await makeDiary(db.prisma);
-    await db.prisma.openingHours.createMany({
-      data: [1, 2, 3, 4, 5].map((weekday) => ({
-        clinicId: diary.clinic.id,
-        weekday,
-        startMinute: 8 * 60,
-        endMinute: 18 * 60,
-      })),
-    });
+    await openReceptionWeekdays(db.prisma, diary.clinic.id);
     return {
       ...diary,
       owner: await makeStaff(db.prisma, diary.clinic.id, 'owner'),

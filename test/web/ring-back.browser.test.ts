@@ -12,7 +12,7 @@ import { ringPatientsOnTheSimulator } from '../../src/start.js';
 import { TwilioStandin } from '../../src/twilio-standin/server.js';
 import { TEST_AUTH_TOKEN, TEST_BASE_URL } from '../helpers/app.js';
 import { startLiveDashboard, type LiveDashboard } from '../helpers/browser.js';
-import { makeDiary } from '../helpers/diary.js';
+import { makeDiary, openReceptionWeekdays } from '../helpers/diary.js';
 import { makeStaff } from '../helpers/fixtures.js';
 import { ACCOUNT } from '../helpers/reception.js';
 import { describeWith, needs } from '../helpers/services.js';
@@ -53,9 +53,7 @@ describeWith(needs.browser, 'Ringing back on the phone simulator in a real brows
   it("Jane's phone rings on the simulator page; she answers and presses 1, and Anna's Live screen is on the call", async () => {
     const { db, testApp, hub } = dashboard;
     const { clinic } = await makeDiary(db.prisma);
-    await db.prisma.openingHours.createMany({
-      data: [1, 2, 3, 4, 5].map((weekday) => ({ clinicId: clinic.id, weekday, startMinute: 480, endMinute: 1080 })),
-    });
+    await openReceptionWeekdays(db.prisma, clinic.id);
     await db.prisma.clinic.update({ where: { id: clinic.id }, data: { queueCallBackAfterSeconds: 0 } });
     const anna = await makeStaff(db.prisma, clinic.id, 'receptionist');
     const owner = await makeStaff(db.prisma, clinic.id, 'owner');

@@ -6,7 +6,7 @@ import { EventBus } from '../../src/core/events.js';
 import { Simulator } from '../../src/simulator/simulator.js';
 import { TEST_AUTH_TOKEN, TEST_BASE_URL } from '../helpers/app.js';
 import { startLiveDashboard, type LiveDashboard } from '../helpers/browser.js';
-import { makeDiary } from '../helpers/diary.js';
+import { makeDiary, openReceptionWeekdays } from '../helpers/diary.js';
 import { makeStaff } from '../helpers/fixtures.js';
 import { describeWith, needs } from '../helpers/services.js';
 
@@ -28,14 +28,7 @@ describeWith(needs.browser, 'The phone simulator in a real browser', () => {
   it('Jane books by phone from the simulator page, and the diary open in another tab shows it', async () => {
     const { db } = dashboard;
     const { clinic } = await makeDiary(db.prisma);
-    await db.prisma.openingHours.createMany({
-      data: [1, 2, 3, 4, 5].map((weekday) => ({
-        clinicId: clinic.id,
-        weekday,
-        startMinute: 8 * 60,
-        endMinute: 18 * 60,
-      })),
-    });
+    await openReceptionWeekdays(db.prisma, clinic.id);
     const anna = await makeStaff(db.prisma, clinic.id, 'receptionist');
 
     const desk = await dashboard.signedInPage(anna);
