@@ -170,15 +170,18 @@ export function clinicRoutes(ctx: AppContext): Router {
   router.patch('/', requireOwner, async (req, res) => {
     const given = body(req, settingsSchema, SETTING_LABELS);
     if (Object.keys(given).length === 0) throw new InvalidInput('Send at least one setting to change');
-    const locale =
-      given.locale ??
-      (
-        await ctx.db.prisma.clinic.findUniqueOrThrow({
-          where: { id: req.membership!.clinicId },
-          select: { locale: true },
-        })
-      ).locale;
-    const changes = numbersInE164(given, locale);
+    // Numbers are read in the clinic's country: its locale is looked up only when one is sent.
+    const numbersSent = Boolean(given.fallbackNumber || given.receptionNumber);
+    const locale = !numbersSent
+      ? null
+      : (given.locale ??
+        (
+          await ctx.db.prisma.clinic.findUniqueOrThrow({
+            where: { id: req.membership!.clinicId },
+            select: { locale: true },
+          })
+        ).locale);
+    const changes = locale ? numbersInE164(given, locale) : given;
     if (changes.textMessages && !ctx.twilio) {
       throw new InvalidInput(
         'Send text messages: texts need Twilio; set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or an API key) on the server first',

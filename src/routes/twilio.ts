@@ -46,6 +46,7 @@ import { callBackReply } from '../reception/call-back-texts.js';
 import { ringBackAnswered, ringBackBridged, ringBackConfirmed, ringBackEnded } from '../reception/ring-back-call.js';
 import { ringBackNextEverywhere } from '../reception/ring-back.js';
 import { browserCall, browserCallEnded, endBrowserTry } from '../reception/browser-calls.js';
+import { staffIdFromIdentity } from '../reception/answering.js';
 import {
   connectedResult,
   connectToStaff,
@@ -268,8 +269,10 @@ export function twilioRoutes(ctx: AppContext): Router {
   router.post('/status', async (req, res) => {
     const status = statusCallbackSchema.parse(req.body);
     await applyStatusCallback(ctx, status);
-    // A call placed from the browser whose <Dial> action was never heard (the TwiML App's status callback).
-    if (TERMINAL.has(status.CallStatus)) await endBrowserTry(ctx, status.CallSid, 'no_end_heard');
+    // A call placed from the browser (From a staff identity) whose <Dial> action was never heard:
+    // the TwiML App's status callback. Other calls' ends never look for a browser try.
+    if (TERMINAL.has(status.CallStatus) && staffIdFromIdentity(status.From))
+      await endBrowserTry(ctx, status.CallSid, 'no_end_heard');
     sendTwiml(res, emptyTwiml());
   });
 
