@@ -54,3 +54,23 @@ export async function openReceptionAllWeek(demo: DemoServer): Promise<void> {
   const res = await demo.ownerApi.call('PUT', `/api/clinics/${demo.clinicId}/opening-hours`, { hours });
   if (res.status !== 200) throw new Error(`opening hours answered ${res.status}`);
 }
+
+/** Books the demo patient on this number into the next free time, so their card always lists an appointment ahead. */
+export async function bookAheadFor(demo: DemoServer, phone: string): Promise<void> {
+  const base = `/api/clinics/${demo.clinicId}`;
+  const found = await demo.ownerApi.call('GET', `${base}/patients?q=${encodeURIComponent(phone)}`);
+  const patient = (found.body.patients as Array<{ id: string }>)[0];
+  if (!patient) throw new Error('no demo patient on that number');
+  const types = (await demo.ownerApi.call('GET', `${base}/appointment-types`)).body.appointmentTypes as Array<{
+    id: string;
+  }>;
+  const slots = await demo.ownerApi.call('GET', `${base}/slots?typeId=${types[0]!.id}&limit=1`);
+  const slot = (slots.body.slots as Array<{ practitionerId: string; startsAt: string }>)[0]!;
+  const booked = await demo.ownerApi.call('POST', `${base}/appointments`, {
+    patientId: patient.id,
+    practitionerId: slot.practitionerId,
+    typeId: types[0]!.id,
+    startsAt: slot.startsAt,
+  });
+  if (booked.status !== 201) throw new Error(`booking answered ${booked.status}`);
+}

@@ -4,7 +4,7 @@
 // sideways (a calendar or table may scroll inside its own area).
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { openReceptionAllWeek, startDemoServer, type DemoServer } from '../helpers/demo-server.js';
+import { bookAheadFor, openReceptionAllWeek, startDemoServer, type DemoServer } from '../helpers/demo-server.js';
 import { CHROMIUM_ARGS, openADiaryAppointment, signedInPage } from '../helpers/pages.js';
 import { describeWith, needs } from '../helpers/services.js';
 import { until } from '../helpers/until.js';
@@ -40,6 +40,8 @@ const VIEWS: View[] = [
     name: "Live: the caller's card",
     async open(page, demo) {
       await tab(page, 'Live');
+      // The card's lists (next appointments) are there whatever day the demo was made on.
+      await bookAheadFor(demo, '+447700900100');
       const base = `/api/clinics/${demo.clinicId}/simulator/calls`;
       const call = await demo.ownerApi.call('POST', base, { from: '+447700900100' });
       await demo.ownerApi.call('POST', `${base}/${call.body.sid as string}/press`, { digits: '3' });
@@ -223,8 +225,10 @@ describeWith(needs.browser, 'Every screen to WCAG 2.2 AA (axe-core), at 1366, 76
     const news = page.locator('#queue-news');
     expect(await news.getAttribute('aria-live')).toBe('polite');
     await page.getByRole('list', { name: 'Queue' }).or(page.getByText('Nobody is waiting')).first().waitFor();
-    // Focus where the receptionist is working: the presence button.
-    const working = page.getByRole('button', { name: /taking calls/ });
+    // She is taking calls (with nobody taking them a caller is offered voicemail, not the
+    // queue), and her focus is where she works: the presence button.
+    await page.getByRole('button', { name: 'Start taking calls' }).click();
+    const working = page.getByRole('button', { name: 'Stop taking calls' });
     await working.focus();
     const focused = () =>
       working.evaluate((el: { ownerDocument: { activeElement: unknown } }) => el === el.ownerDocument.activeElement);
