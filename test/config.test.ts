@@ -1,7 +1,14 @@
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, databaseConfig, ensureSecrets, loadConfig, publicBaseUrl } from '../src/core/config.js';
+import {
+  ConfigError,
+  databaseConfig,
+  ensureSecrets,
+  loadConfig,
+  mailConfig,
+  publicBaseUrl,
+} from '../src/core/config.js';
 
 const error = (env: NodeJS.ProcessEnv) => {
   try {
@@ -45,6 +52,34 @@ describe('Configuration from the environment', () => {
 
   it('never repeats a secret it rejects', () => {
     expect(error({ TWILIO_AUTH_TOKEN: 'my-secret-token-value' })).not.toContain('my-secret-token-value');
+  });
+
+  it('sends email only with SMTP_URL, which then needs MAIL_FROM; the SMTP password is never repeated', () => {
+    expect(loadConfig({}).mail).toBeUndefined();
+    expect(
+      loadConfig({
+        SMTP_URL: 'smtps://clinic:s3cret-pw@mail.example.com',
+        MAIL_FROM: 'Clinic line <noreply@example.org>',
+      }).mail,
+    ).toEqual({ smtpUrl: 'smtps://clinic:s3cret-pw@mail.example.com', from: 'Clinic line <noreply@example.org>' });
+    const messages = [
+      error({ SMTP_URL: 'smtp://clinic:s3cret-pw@mail.example.com:587' }),
+      error({ SMTP_URL: 'https://clinic:s3cret-pw@mail.example.com', MAIL_FROM: 'noreply@example.org' }),
+      error({ SMTP_URL: 'smtp://clinic:s3cret-pw@', MAIL_FROM: 'noreply@example.org' }),
+      error({ SMTP_URL: 'smtp://clinic:s3cret-pw@mail.example.com', MAIL_FROM: 'the clinic' }),
+    ];
+    expect(messages).toEqual([
+      expect.stringMatching(/^MAIL_FROM: required when SMTP_URL is set/),
+      expect.stringMatching(/^SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL with a host/),
+      expect.stringMatching(/^SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL with a host/),
+      expect.stringMatching(/^MAIL_FROM: must be one address/),
+    ]);
+    for (const message of messages) expect(message).not.toContain('s3cret-pw');
+    // The operator's commands read only these two.
+    expect(mailConfig({ SMTP_URL: 'smtp://mail.example.com', MAIL_FROM: 'noreply@example.org', PORT: 'x' })).toEqual({
+      smtpUrl: 'smtp://mail.example.com',
+      from: 'noreply@example.org',
+    });
   });
 
   it('requires the shared secrets in production and with DATABASE_URL', () => {

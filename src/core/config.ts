@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import addressparser from 'nodemailer/lib/addressparser';
 import { z } from 'zod';
 
 export class ConfigError extends Error {}
@@ -62,6 +63,15 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // How long a background job is one instance's before another may take it over (a crashed instance's jobs wait this long).
   JOBS_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  // Email for people (invitations, set-password links). Messages never echo the value: the URL holds a password.
+  SMTP_URL: z
+    .string()
+    .refine(isSmtpUrl, 'must be an smtp:// or smtps:// URL with a host, like smtp://user:password@mail.example.com:587')
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .refine(isOneAddress, 'must be one address, like "Clinic line <noreply@example.org>"')
+    .optional(),
 });
 
 export interface Config {
@@ -87,6 +97,15 @@ export interface Config {
   logLevel: string;
   jobLeaseSeconds: number;
   simulator?: 'on' | 'off';
+  /** Email is sent only when SMTP_URL is set; without it, links are passed on by hand. */
+  mail?: MailConfig;
+}
+
+export interface MailConfig {
+  /** smtp:// or smtps://, with the user and password in it: never logged. */
+  smtpUrl: string;
+  /** Who the emails come from: "Clinic line <noreply@example.org>". */
+  from: string;
 }
 
 export type ReadyConfig = Config & { sessionSecret: string; recordingsKey: Buffer };
@@ -118,6 +137,17 @@ export function publicBaseUrl(env: NodeJS.ProcessEnv = process.env): { url: stri
   return e.PUBLIC_BASE_URL
     ? { url: e.PUBLIC_BASE_URL, assumed: false }
     : { url: `http://localhost:${e.PORT || 3000}`, assumed: true };
+}
+
+/** SMTP_URL and MAIL_FROM, or undefined when email is off: the server and the operator's commands both send. */
+export function mailConfig(env: NodeJS.ProcessEnv = process.env): MailConfig | undefined {
+  const e = parseEnv(envSchema.pick({ SMTP_URL: true, MAIL_FROM: true }), env);
+  if (!e.SMTP_URL) return undefined;
+  if (!e.MAIL_FROM)
+    throw new ConfigError(
+      'MAIL_FROM: required when SMTP_URL is set (the address emails come from, like "Clinic line <noreply@example.org>")',
+    );
+  return { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM };
 }
 
 /** Reads and validates the environment; throws ConfigError with one line naming the variable. */
@@ -165,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     jobLeaseSeconds: e.JOBS_LEASE_SECONDS,
     simulator: e.SIMULATOR,
+    mail: mailConfig(env),
   };
 }
 
@@ -174,6 +205,20 @@ export function parseTrustProxy(value: string | undefined): boolean | number | s
   if (value === 'true') return true;
   if (/^\d+$/.test(value)) return Number(value);
   return value;
+}
+
+function isSmtpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+function isOneAddress(text: string): boolean {
+  const parsed = addressparser(text);
+  return parsed.length === 1 && 'address' in parsed[0]! && z.email().safeParse(parsed[0].address).success;
 }
 
 function decodeKey(text: string): Buffer | undefined {
