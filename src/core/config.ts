@@ -12,6 +12,9 @@ const sid = (prefix: string, what: string) =>
     .string()
     .regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must be a Twilio ${what} (${prefix} followed by 32 hex digits)`);
 
+/** `NAME=` with nothing after it reads as unset (an empty METRICS_PORT is not port 0). */
+const unsetWhenEmpty = <S extends z.ZodType>(schema: S) => z.preprocess((v) => (v === '' ? undefined : v), schema);
+
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 const envSchema = z.object({
@@ -72,6 +75,25 @@ const envSchema = z.object({
     .string()
     .refine(isOneAddress, 'must be one address, like "Clinic line <noreply@example.org>"')
     .optional(),
+  // Prometheus metrics (src/metrics/): off unless one of these is set. The token is never repeated in a message.
+  METRICS_TOKEN: unsetWhenEmpty(
+    z
+      .string()
+      .regex(
+        /^[A-Za-z0-9._~+/=-]{32,}$/,
+        'must be at least 32 characters of letters, digits and ._~+/=- (try: openssl rand -hex 32)',
+      )
+      .optional(),
+  ),
+  METRICS_PORT: unsetWhenEmpty(
+    z.coerce
+      .number({ error: 'must be a port number' })
+      .int('must be a whole number')
+      .min(0)
+      .max(65535, 'must be at most 65535')
+      .optional(),
+  ),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
 });
 
 export interface Config {
@@ -99,6 +121,19 @@ export interface Config {
   simulator?: 'on' | 'off';
   /** Email is sent only when SMTP_URL is set; without it, links are passed on by hand. */
   mail?: MailConfig;
+  metrics: MetricsConfig;
+}
+
+/**
+ * Where /metrics is served, if anywhere: with `port`, on a listener of its own bound to
+ * `host` (and never on the public port); else with `token`, on the public port to a
+ * scraper that sends it as a bearer token. Neither: nowhere.
+ */
+export interface MetricsConfig {
+  /** Never logged. */
+  token?: string;
+  port?: number;
+  host: string;
 }
 
 export interface MailConfig {
@@ -165,6 +200,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       'PUBLIC_BASE_URL: required when NODE_ENV=production (Twilio signatures are checked against it)',
     );
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT)
+    throw new ConfigError('METRICS_PORT: must differ from PORT (metrics are kept off the public port)');
   const trustProxy = parseTrustProxy(e.TRUST_PROXY);
   if (production && trustProxy === true) {
     // Every hop trusted means the client's address is whatever the client wrote first in X-Forwarded-For,
@@ -196,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobLeaseSeconds: e.JOBS_LEASE_SECONDS,
     simulator: e.SIMULATOR,
     mail: mailConfig(env),
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
   };
 }
 
