@@ -14,6 +14,7 @@ import { publicFeedRoutes } from './routes/calendar-feeds.js';
 import { apiErrorHandler, apiNotFound } from './http/errors.js';
 import { twilioRoutes } from './routes/twilio.js';
 import { dashboardRoutes } from './routes/dashboard.js';
+import { countRequests, metricsOnPublicPort } from './metrics/http.js';
 
 const REQUEST_ID = /^[\w.-]{8,64}$/;
 
@@ -23,6 +24,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.set('trust proxy', ctx.config.trustProxy);
   app.disable('x-powered-by');
 
+  if (ctx.metrics) app.use(countRequests(ctx.metrics));
   app.use(
     pinoHttp({
       logger: ctx.logger,
@@ -32,7 +34,7 @@ export function createApp(ctx: AppContext): express.Express {
         res.setHeader('X-Request-Id', id);
         return id;
       },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
       // The query string once, its personal values replaced (not again as a parsed object).
       serializers: {
         req: ({ query: _query, ...req }: { url: string; query?: unknown }) => ({ ...req, url: loggableUrl(req.url) }),
@@ -75,6 +77,7 @@ export function createApp(ctx: AppContext): express.Express {
       res.status(503).json({ status: 'unavailable', database: ctx.db.kind });
     }
   });
+  app.get('/metrics', metricsOnPublicPort(ctx.config.metrics, ctx.metrics));
 
   // Calendar apps fetch these with the secret in the URL and nothing else.
   app.use('/ical', publicFeedRoutes(ctx));

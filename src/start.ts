@@ -12,6 +12,7 @@ import type { Logger } from './core/logger.js';
 import { jobHandlers } from './main/jobs.js';
 import { attachLiveHub } from './live/hub.js';
 import { createHttpServer } from './http/server.js';
+import { listenForScrapes, type ScrapeListener } from './metrics/http.js';
 import { JobRunner } from './jobs/runner.js';
 import { schedulePeriodic } from './jobs/periodic.js';
 import { scheduleReconciliation } from './recordings/reconcile.js';
@@ -27,6 +28,8 @@ export interface RunningService {
   url: string;
   ctx: AppContext;
   demo: DemoSignIn | null;
+  /** Where /metrics answers when METRICS_PORT gives it a listener of its own. */
+  metricsUrl?: string;
   /** Stops accepting, lets in-flight requests finish (up to 10 s), closes the database. */
   stop(): Promise<void>;
 }
@@ -44,6 +47,7 @@ export async function startService(configured: ReadyConfig, logger: Logger): Pro
     await simulator.standin?.stop();
     throw err;
   });
+  let scrapes: ScrapeListener | null = null;
   try {
     const applied = await db.migrate();
     logger.info(
@@ -59,6 +63,7 @@ export async function startService(configured: ReadyConfig, logger: Logger): Pro
       simulator: simulator.simulator,
       simulatorOff: simulator.off,
     });
+    scrapes = await scrapesOnTheirOwnPort(ctx, logger);
     if (simulator.standin && simulator.simulator)
       ringPatientsOnTheSimulator(simulator.standin, simulator.simulator, (n) => clinicOfNumber(db.prisma, n), logger);
     // Known before the first call, so Twilio's fallback URL can forward even if the database dies early.
@@ -93,6 +98,7 @@ export async function startService(configured: ReadyConfig, logger: Logger): Pro
       (stopping ??= (async () => {
         // Sockets first: an open WebSocket would hold the server open until the grace period ends.
         await live.close();
+        await scrapes?.close();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS - 1_000);
@@ -105,12 +111,22 @@ export async function startService(configured: ReadyConfig, logger: Logger): Pro
         await simulator.standin?.stop();
         logger.info('stopped');
       })());
-    return { url, ctx, demo, stop };
+    return { url, ctx, demo, metricsUrl: scrapes?.url, stop };
   } catch (err) {
+    await scrapes?.close();
     await db.close().catch(() => undefined);
     await simulator.standin?.stop();
     throw err;
   }
+}
+
+/** /metrics on METRICS_PORT, when it is set. */
+async function scrapesOnTheirOwnPort(ctx: AppContext, logger: Logger): Promise<ScrapeListener | null> {
+  const { port } = ctx.config.metrics;
+  if (port === undefined || !ctx.metrics) return null;
+  const scrapes = await listenForScrapes(ctx.metrics, { ...ctx.config.metrics, port });
+  logger.info({ url: `${scrapes.url}/metrics` }, 'metrics listening');
+  return scrapes;
 }
 
 /**

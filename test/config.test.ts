@@ -82,6 +82,24 @@ describe('Configuration from the environment', () => {
     });
   });
 
+  it('serves metrics only with METRICS_TOKEN or METRICS_PORT (empty is unset), never on PORT itself', () => {
+    expect(loadConfig({}).metrics).toEqual({ host: '127.0.0.1' });
+    expect(loadConfig({ METRICS_PORT: '', METRICS_TOKEN: '' }).metrics).toEqual({ host: '127.0.0.1' });
+    expect(loadConfig({ METRICS_PORT: '9464', METRICS_HOST: '10.0.0.5' }).metrics).toEqual({
+      port: 9464,
+      host: '10.0.0.5',
+    });
+    expect(error({ PORT: '8080', METRICS_PORT: '8080' })).toMatch(/^METRICS_PORT: must differ from PORT/);
+    expect(error({ METRICS_PORT: 'ninety' })).toMatch(/^METRICS_PORT: /);
+  });
+
+  it('refuses a guessable METRICS_TOKEN without repeating it', () => {
+    const short = 'secret-but-short';
+    expect(error({ METRICS_TOKEN: short })).toMatch(/^METRICS_TOKEN: must be at least 32 characters/);
+    expect(error({ METRICS_TOKEN: short })).not.toContain(short);
+    expect(error({ METRICS_TOKEN: `${'x'.repeat(40)} space` })).not.toContain('xxxx');
+  });
+
   it('requires the shared secrets in production and with DATABASE_URL', () => {
     expect(error({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://p.example' })).toMatch(
       /^SESSION_SECRET: required when NODE_ENV=production/,

@@ -28,5 +28,16 @@ export interface Database {
    * instead of 40). Table by table, sampling lightly, other work running in between.
    */
   refreshStatistics(): Promise<void>;
+  /** The connection pool's use now (PostgreSQL only: the embedded database has no pool). */
+  poolUse?(): PoolUse;
   close(): Promise<void>;
+}
+
+export interface PoolUse {
+  /** Connections open, and of those idle. */
+  open: number;
+  idle: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
+  max: number;
 }

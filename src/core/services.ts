@@ -8,6 +8,7 @@ import type { ReadyConfig } from './config.js';
 import type { Database } from './database.js';
 import type { EventBus } from './events.js';
 import type { Logger } from './logger.js';
+import type { Meters } from './meters.js';
 
 /** Twilio's REST client (src/twilio/rest.ts makes it). */
 export type TwilioRest = ReturnType<typeof twilio>;
@@ -21,4 +22,6 @@ export interface Services {
   events: EventBus;
   /** Twilio's REST API, or null when Twilio is not configured. */
   twilio: TwilioRest | null;
+  /** What the operator's metrics count (no-ops when metrics are off). */
+  meters: Meters;
 }

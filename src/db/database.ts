@@ -90,6 +90,12 @@ export function openPostgresDatabase(connectionString: string, options: { poolSi
       await prisma.$queryRaw`SELECT 1`;
     },
     refreshStatistics: async () => undefined, // autovacuum's work
+    poolUse: () => ({
+      open: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      max: pool.options.max,
+    }),
     close: async () => {
       await prisma.$disconnect();
       await pool.end();

@@ -150,6 +150,8 @@ export async function attachLiveHub(
     });
   });
 
+  ctx.meters.liveConnections(() => io.of('/').sockets.size);
+
   const unsubscribe = ctx.events.subscribe((event) => {
     io.to(clinicRoom(event.clinicId)).emit(event.name, event);
   });
@@ -232,6 +234,7 @@ export async function attachLiveHub(
       await ringingBack.settled();
       stopActing();
       io.disconnectSockets(true);
+      ctx.meters.liveConnections(() => 0);
       // The Redis adapter's own readers and timers stop with it (its blocking read ends within 2 s).
       await io.of('/').adapter.close();
       // Not io.close(): that would close the HTTP server too, which the caller owns.

@@ -11,6 +11,9 @@ import { type RecordingStorage, storageFor } from '../recordings/storage.js';
 import type { Simulator } from '../simulator/simulator.js';
 import { FallbackDirectory } from '../voice/fallback-directory.js';
 import { createTwilioRest, type TwilioRest } from '../twilio/rest.js';
+import { NO_METERS } from '../core/meters.js';
+import { metricsEnabled } from '../metrics/http.js';
+import { ServiceMetrics } from '../metrics/service-metrics.js';
 
 export interface AppContext extends Services, Pick<DiaryDeps, 'diaryChangeWrites'> {
   /** Where encrypted recordings are kept (files or the database). */
@@ -20,6 +23,8 @@ export interface AppContext extends Services, Pick<DiaryDeps, 'diaryChangeWrites
   /** The phone simulator, when it runs (src/simulator/mode.ts); else why not. */
   simulator?: Simulator;
   simulatorOff?: string;
+  /** The operator's metrics, when METRICS_TOKEN or METRICS_PORT turns them on; `meters` counts into them. */
+  metrics?: ServiceMetrics;
 }
 
 /** What a context is built from: the configuration, the database and the logger, and any part a caller brings its own of. */
@@ -38,13 +43,20 @@ export interface Components {
 }
 
 export function buildContext(c: Components): AppContext {
+  const clock = c.clock ?? (() => new Date());
+  const metrics = metricsEnabled(c.config.metrics)
+    ? new ServiceMetrics({ db: c.db, clock, logger: c.logger })
+    : undefined;
+  const meters = metrics ?? NO_METERS;
   return {
     config: c.config,
     db: c.db,
     logger: c.logger,
-    clock: c.clock ?? (() => new Date()),
+    clock,
     events: c.events ?? new EventBus(),
-    twilio: c.twilio !== undefined ? c.twilio : createTwilioRest(c.config),
+    twilio: c.twilio !== undefined ? c.twilio : createTwilioRest(c.config, meters),
+    meters,
+    metrics,
     recordings: c.recordings ?? storageFor(c.db, c.config.dataDir),
     fallbackDirectory: c.fallbackDirectory ?? new FallbackDirectory(),
     diaryChangeWrites: textTheDiaryChange,

@@ -11,7 +11,7 @@ import { PURGE_EVERY_MS } from './retention-rules.js';
 import { deleteAllAtTwilio } from './twilio-copies.js';
 
 export const recordingJobs = (
-  deps: RecordingDeps & Pick<Services, 'logger'>,
+  deps: RecordingDeps & Pick<Services, 'logger' | 'meters'>,
   fileVoicemail: FileVoicemail,
 ): Pick<
   JobHandlers,
@@ -44,7 +44,11 @@ export const recordingJobs = (
     PURGE_EVERY_MS,
     deps.clock,
     async () => {
-      const report = await purgeExpired(deps);
+      const report = await purgeExpired(deps).catch((err: unknown) => {
+        deps.meters.retentionPurge('failed');
+        throw err;
+      });
+      deps.meters.retentionPurge(report ? 'done' : 'skipped');
       if (!report) deps.logger.info('retention purge skipped: another run holds the lease');
       else
         deps.logger.info(

@@ -94,8 +94,10 @@ export function twilioRoutes(ctx: AppContext): Router {
     const entry = signed
       ? ctx.fallbackDirectory.lookup(typeof req.body?.To === 'string' ? req.body.To : undefined)
       : undefined;
-    if (signed)
+    if (signed) {
       req.log?.warn({ errorCode: req.body?.ErrorCode, errorUrl: req.body?.ErrorUrl }, 'Twilio used the fallback URL');
+      ctx.meters.twimlApology('fallback_url');
+    }
     sendTwiml(res, apologyTwiml(entry));
   });
 
@@ -106,6 +108,7 @@ export function twilioRoutes(ctx: AppContext): Router {
   router.use((req, res, next) => {
     if (!(fieldWithNul(req.query) ?? fieldWithNul(req.body))) return next();
     req.log?.warn({ path: req.path }, 'Twilio request carried a NUL byte; answered without acting on it');
+    if (req.path !== '/sms') ctx.meters.twimlApology('unusable_request');
     sendTwiml(res, req.path === '/sms' ? textReply() : apologyFor(req));
   });
 
@@ -127,6 +130,7 @@ export function twilioRoutes(ctx: AppContext): Router {
     const timer = setTimeout(() => {
       if (res.headersSent) return;
       req.log?.error({ path: req.path }, 'Twilio webhook took too long; answered with the apology');
+      ctx.meters.twimlApology('deadline');
       sendTwiml(res, apologyFor(req));
     }, TWIML_DEADLINE_MS);
     res.once('finish', () => clearTimeout(timer));
@@ -319,15 +323,20 @@ export function twilioRoutes(ctx: AppContext): Router {
       return;
     }
     // A signed request without the fields its step needs is Twilio's (or a replay's) oddity, not our failure.
-    if (err instanceof ZodError || err instanceof UnknownCallError)
+    const unusable = err instanceof ZodError || err instanceof UnknownCallError;
+    if (unusable)
       req.log?.warn(
         { problem: err instanceof ZodError ? err.issues.map((i) => i.path.join('.')).join(', ') : err.message },
         'Twilio request was not one we can act on; answered with the apology',
       );
     else req.log?.error({ err }, 'Twilio webhook failed; answered with the apology');
+    ctx.meters.twimlApology(unusable ? 'unusable_request' : 'error');
     sendTwiml(res, apologyFor(req));
   };
-  router.use((_req, res) => sendTwiml(res, apologyTwiml()));
+  router.use((_req, res) => {
+    ctx.meters.twimlApology('unusable_request');
+    sendTwiml(res, apologyTwiml());
+  });
   router.use(answerWithApology);
   return router;
 }

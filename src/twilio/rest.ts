@@ -4,6 +4,7 @@
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import type { Config } from '../core/config.js';
+import { type Meters, NO_METERS, type TwilioFailure } from '../core/meters.js';
 import type { TwilioRest } from '../core/services.js';
 
 const REAL_TWILIO = 'https://api.twilio.com';
@@ -13,12 +14,46 @@ const REPEATABLE = new Set(['get', 'head', 'delete']);
 // What a keep-alive connection the other end had just closed looks like when a request is written to it.
 const CONNECTION_CLOSED = new Set(['ECONNRESET', 'EPIPE']);
 
+/**
+ * What a request to Twilio does, for the metrics: its method and the resources its path
+ * names ("DELETE Recordings", "POST Queues/Members"), never an id, a number or the account.
+ */
+export function twilioOperation(method: string, uri: string): string {
+  let path: string;
+  try {
+    path = new URL(uri).pathname;
+  } catch {
+    return `${method.toUpperCase()} other`;
+  }
+  const resources = path
+    .replace(/\.json$/, '')
+    .split('/')
+    .filter((part) => /^[A-Z][A-Za-z]*$/.test(part) && part !== 'Accounts' && !/^[A-Z]{2}[0-9a-f]{32}$/.test(part));
+  return `${method.toUpperCase()} ${resources.join('/') || 'other'}`;
+}
+
 class TwilioRequestClient extends twilio.RequestClient {
-  constructor(private readonly baseUrl: string) {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly meters: Pick<Meters, 'twilioRestError'>,
+  ) {
     super({ timeout: 10_000 });
   }
 
   override async request<TData>(opts: RequestClient.RequestOptions<TData>) {
+    const failed = (failure: TwilioFailure) =>
+      this.meters.twilioRestError(twilioOperation(String(opts.method), opts.uri), failure);
+    const response = await this.send(opts).catch((err: unknown) => {
+      failed('network');
+      throw err;
+    });
+    // A deletion Twilio answers 404 to is done already (the callers count it as deleted).
+    const gone = response.statusCode === 404 && String(opts.method).toLowerCase() === 'delete';
+    if (response.statusCode >= 400 && !gone) failed(response.statusCode >= 500 ? 'http_5xx' : 'http_4xx');
+    return response;
+  }
+
+  private async send<TData>(opts: RequestClient.RequestOptions<TData>) {
     const sent =
       this.baseUrl === REAL_TWILIO
         ? opts
@@ -41,11 +76,14 @@ class TwilioRequestClient extends twilio.RequestClient {
 
 export type { TwilioRest } from '../core/services.js';
 
-/** A REST client from the configuration, or null when Twilio is not configured. */
-export function createTwilioRest(config: Pick<Config, 'twilio'>): TwilioRest | null {
+/** A REST client from the configuration, or null when Twilio is not configured; its failures are counted in `meters`. */
+export function createTwilioRest(
+  config: Pick<Config, 'twilio'>,
+  meters: Pick<Meters, 'twilioRestError'> = NO_METERS,
+): TwilioRest | null {
   const { accountSid, authToken, apiKey, apiSecret, apiBaseUrl } = config.twilio;
   if (!accountSid || !(authToken || (apiKey && apiSecret))) return null;
-  const httpClient = new TwilioRequestClient(apiBaseUrl);
+  const httpClient = new TwilioRequestClient(apiBaseUrl, meters);
   // An API key is preferred: it can be revoked without changing the account's Auth Token.
   return apiKey && apiSecret
     ? twilio(apiKey, apiSecret, { accountSid, httpClient })

@@ -52,7 +52,7 @@ export async function openDashboard(url: string, cookie: string, options: { live
 export async function makeReception(
   db: TestDatabase,
   standin: TwilioStandin,
-  options: { twilio?: boolean; simulator?: Simulator; events?: EventBus } = {},
+  options: { twilio?: boolean; simulator?: Simulator; events?: EventBus; env?: Record<string, string> } = {},
 ) {
   const diary = await receptionClinic(db);
   const { clinic } = diary;
@@ -86,11 +86,13 @@ export async function startInstance(
     simulator?: Simulator;
     events?: EventBus;
     redisUrl?: string;
+    /** More environment variables for the instance (METRICS_TOKEN, say). */
+    env?: Record<string, string>;
   },
 ) {
   const { clock } = options;
-  const env =
-    options.twilio === false
+  const env = {
+    ...(options.twilio === false
       ? {}
       : {
           TWILIO_ACCOUNT_SID: ACCOUNT,
@@ -98,7 +100,9 @@ export async function startInstance(
           TWILIO_API_SECRET: API_SECRET,
           TWILIO_TWIML_APP_SID: APP_SID,
           TWILIO_API_BASE_URL: standin.url,
-        };
+        }),
+    ...options.env,
+  };
   const { app, ctx } = makeTestApp(db, { clock, env, simulator: options.simulator, events: options.events });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

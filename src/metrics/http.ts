@@ -1,0 +1,145 @@
+// /metrics and the request histogram. Off unless configured: on a port of its own
+// (METRICS_PORT, bound to METRICS_HOST: a load balancer in front of PORT never reaches
+// it), or on the public port to a scraper sending METRICS_TOKEN as a bearer token — for
+// hosts that give a process one port only.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Request, type RequestHandler } from 'express';
+import type { MetricsConfig } from '../core/config.js';
+import type { ServiceMetrics } from './service-metrics.js';
+
+/** The route label of a request no route matched (a static file, an unknown path). */
+export const UNMATCHED = 'unmatched';
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+export const metricsEnabled = (config: MetricsConfig): boolean =>
+  config.token !== undefined || config.port !== undefined;
+
+/** Times each request into the histogram once it is answered, by the route template it matched. */
+export function countRequests(metrics: ServiceMetrics): RequestHandler {
+  const { requests } = metrics;
+  return (req, res, next) => {
+    const started = performance.now();
+    const route = watchRoute(req);
+    res.once('finish', () => {
+      requests.observe(
+        {
+          method: METHODS.has(req.method) ? req.method : 'other',
+          route: route(),
+          status_class: `${Math.floor(res.statusCode / 100)}xx`,
+        },
+        (performance.now() - started) / 1000,
+      );
+    });
+    next();
+  };
+}
+
+/**
+ * The template of the route a request matched ("/api/clinics/:clinicId/queue"). Express
+ * sets req.route as a route matches, while req.baseUrl holds where its router is mounted
+ * with the values in place and req.params names them; read then, since a router puts
+ * both back as the request leaves it (an error answered further out, say).
+ */
+function watchRoute(req: Request): () => string {
+  let route: unknown;
+  let template = UNMATCHED;
+  Object.defineProperty(req, 'route', {
+    configurable: true,
+    enumerable: true,
+    get: () => route,
+    set(value: { path?: unknown } | undefined) {
+      route = value;
+      template = value ? routeTemplate(req.baseUrl, req.params, value.path) : UNMATCHED;
+    },
+  });
+  return () => template;
+}
+
+/** A route's full template from its router's mount point (values in it named by `params`) and its own path. */
+export function routeTemplate(baseUrl: string, params: Record<string, unknown> | undefined, path: unknown): string {
+  const names = new Map(Object.entries(params ?? {}).map(([name, value]) => [value, name]));
+  const base = baseUrl
+    .split('/')
+    .map((part) => {
+      if (part === '') return part;
+      const name = names.get(decoded(part));
+      if (name !== undefined) return `:${name}`;
+      // A mount path's own words; any other value is never written into a label.
+      return /^[A-Za-z_-]+$/.test(part) ? part : ':param';
+    })
+    .join('/');
+  const own = typeof path === 'string' ? path : String(path);
+  // A router's own root ("/api/clinics/:clinicId" + "/") is its mount point.
+  return own === '/' && base !== '' ? base : base + own;
+}
+
+const decoded = (part: string) => {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+};
+
+/**
+ * GET /metrics on the public port: answered only with METRICS_TOKEN set (and no port of
+ * their own), to the bearer of that token; 404 otherwise, as if there were no such page.
+ */
+export function metricsOnPublicPort(config: MetricsConfig, metrics: ServiceMetrics | undefined): RequestHandler {
+  if (!metrics || config.port !== undefined || config.token === undefined)
+    return (_req, res) => void res.status(404).type('text/plain').send('Not found');
+  return scrape(metrics, config.token);
+}
+
+function scrape(metrics: ServiceMetrics, token: string | undefined): RequestHandler {
+  const expected = token === undefined ? undefined : digest(token);
+  return async (req, res) => {
+    if (expected && !bears(req.get('authorization'), expected)) {
+      res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').type('text/plain').send('Unauthorized');
+      return;
+    }
+    const { contentType, body } = await metrics.scrape();
+    res.set({ 'Content-Type': contentType, 'Cache-Control': 'no-store' }).send(body);
+  };
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/** Whether the Authorization header carries the token; compared as digests, so in the same time whatever was sent. */
+function bears(header: string | undefined, expected: Buffer): boolean {
+  const sent = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1] ?? '';
+  return timingSafeEqual(digest(sent), expected);
+}
+
+export interface ScrapeListener {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** /metrics on a listener of its own (METRICS_PORT on METRICS_HOST); METRICS_TOKEN, if set, is asked for there too. */
+export async function listenForScrapes(
+  metrics: ServiceMetrics,
+  config: MetricsConfig & { port: number },
+): Promise<ScrapeListener> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/metrics', scrape(metrics, config.token));
+  app.use((_req, res) => void res.status(404).type('text/plain').send('Not found'));
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const { address, port } = server.address() as AddressInfo;
+  return {
+    url: `http://${address.includes(':') ? `[${address}]` : address}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
