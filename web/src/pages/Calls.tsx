@@ -15,6 +15,7 @@ import type {
   ClinicSummary,
 } from '../../../src/contracts/api';
 import { DateField } from '../components/DateField';
+import { TableScroll } from '../components/TableScroll';
 
 const OUTCOMES = [
   'booked',
@@ -165,34 +166,36 @@ export function Calls({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
             <p className="empty">No calls match.</p>
           ) : (
             <>
-              <table aria-label="Call log">
-                <thead>
-                  <tr>
-                    <th>Started</th>
-                    <th>From</th>
-                    <th>Outcome</th>
-                    <th>Length</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {value.rows.map((c) => (
-                    <tr key={c.id}>
-                      <td>
-                        <button className="link" onClick={() => openTimeline(c.id)}>
-                          {when(c.startedAt)}
-                        </button>
-                      </td>
-                      <td>{maskNumber(c.fromNumber)}</td>
-                      <td>{c.outcome?.replace(/_/g, ' ') ?? c.status}</td>
-                      <td>
-                        {c.durationSeconds !== null
-                          ? `${Math.floor(c.durationSeconds / 60)}:${String(c.durationSeconds % 60).padStart(2, '0')}`
-                          : ''}
-                      </td>
+              <TableScroll label="Call log">
+                <table aria-label="Call log">
+                  <thead>
+                    <tr>
+                      <th>Started</th>
+                      <th>From</th>
+                      <th>Outcome</th>
+                      <th>Length</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {value.rows.map((c) => (
+                      <tr key={c.id}>
+                        <td>
+                          <button className="link" onClick={() => openTimeline(c.id)}>
+                            {when(c.startedAt)}
+                          </button>
+                        </td>
+                        <td>{maskNumber(c.fromNumber)}</td>
+                        <td>{c.outcome?.replace(/_/g, ' ') ?? c.status}</td>
+                        <td>
+                          {c.durationSeconds !== null
+                            ? `${Math.floor(c.durationSeconds / 60)}:${String(c.durationSeconds % 60).padStart(2, '0')}`
+                            : ''}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableScroll>
               {value.next && <button onClick={more}>More calls</button>}
             </>
           )

@@ -11,6 +11,7 @@ import type {
   StaffList,
   StaffMember,
 } from '../../../../src/contracts/api';
+import { TableScroll } from '../../components/TableScroll';
 
 const CATEGORIES: Array<[AuditCategory | '', string]> = [
   ['', 'Everything'],
@@ -117,26 +118,28 @@ export function AuditLog({ clinic }: { clinic: ClinicSummary }) {
             <p className="empty">Nothing recorded for these filters.</p>
           ) : (
             <>
-              <table aria-label="Audit log">
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">Who</th>
-                    <th scope="col">What</th>
-                    <th scope="col">About</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {p.entries.map((e) => (
-                    <tr key={e.id}>
-                      <td>{when(e)}</td>
-                      <td>{e.who}</td>
-                      <td>{e.what}</td>
-                      <td>{e.about ?? ''}</td>
+              <TableScroll label="Audit log">
+                <table aria-label="Audit log">
+                  <thead>
+                    <tr>
+                      <th scope="col">When</th>
+                      <th scope="col">Who</th>
+                      <th scope="col">What</th>
+                      <th scope="col">About</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {p.entries.map((e) => (
+                      <tr key={e.id}>
+                        <td>{when(e)}</td>
+                        <td>{e.who}</td>
+                        <td>{e.what}</td>
+                        <td>{e.about ?? ''}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableScroll>
               {p.next && <button onClick={more}>Older entries</button>}
             </>
           )

@@ -13,6 +13,7 @@ import type {
   StaffList,
   StaffMember,
 } from '../../../../src/contracts/api';
+import { TableScroll } from '../../components/TableScroll';
 
 const ROLE: Record<Role, string> = { owner: 'Owner', receptionist: 'Receptionist' };
 
@@ -97,41 +98,43 @@ export function Staff({ clinic, me }: { clinic: ClinicSummary; me: string | unde
       {problem && <p role="alert">{problem}</p>}
       <Loaded load={staff} loading="Loading staff…" retry={load}>
         {(members) => (
-          <table aria-label="Staff list">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Role</th>
-                <th>Since</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {members.map((m) => (
-                <tr key={m.id}>
-                  <td>
-                    <NameAndEmail person={m} you={m.id === me} />
-                  </td>
-                  <td>
-                    <select
-                      aria-label={`Role of ${label(m)}`}
-                      value={m.role}
-                      onChange={(e) => void setRole(m, e.target.value as Role)}
-                    >
-                      <option value="receptionist">Receptionist</option>
-                      <option value="owner">Owner</option>
-                    </select>
-                  </td>
-                  <td>{day(m.since)}</td>
-                  <td>
-                    <button className="danger" onClick={() => remove(m)}>
-                      Remove
-                    </button>
-                  </td>
+          <TableScroll label="Staff list">
+            <table aria-label="Staff list">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Role</th>
+                  <th>Since</th>
+                  <th />
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {members.map((m) => (
+                  <tr key={m.id}>
+                    <td>
+                      <NameAndEmail person={m} you={m.id === me} />
+                    </td>
+                    <td>
+                      <select
+                        aria-label={`Role of ${label(m)}`}
+                        value={m.role}
+                        onChange={(e) => void setRole(m, e.target.value as Role)}
+                      >
+                        <option value="receptionist">Receptionist</option>
+                        <option value="owner">Owner</option>
+                      </select>
+                    </td>
+                    <td>{day(m.since)}</td>
+                    <td>
+                      <button className="danger" onClick={() => remove(m)}>
+                        Remove
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
         )}
       </Loaded>
 
@@ -142,41 +145,43 @@ export function Staff({ clinic, me }: { clinic: ClinicSummary; me: string | unde
             invitations.length === 0 ? (
               <p className="note">No invitations waiting.</p>
             ) : (
-              <table aria-label="Invitations waiting">
-                <thead>
-                  <tr>
-                    <th>Name</th>
-                    <th>Role</th>
-                    <th>Invited</th>
-                    <th>Link works until</th>
-                    <th />
-                  </tr>
-                </thead>
-                <tbody>
-                  {invitations.map((i) => (
-                    <tr key={i.id}>
-                      <td>
-                        <NameAndEmail person={i} />
-                      </td>
-                      <td>{ROLE[i.role]}</td>
-                      <td>
-                        {day(i.createdAt)}
-                        {i.invitedBy ? ` by ${i.invitedBy}` : ''}
-                      </td>
-                      <td>{i.expired ? 'Expired: invite them again' : day(i.expiresAt)}</td>
-                      <td>
-                        <button
-                          className="danger"
-                          onClick={() => withdraw(i)}
-                          aria-label={`Withdraw the invitation to ${label(i)}`}
-                        >
-                          Withdraw
-                        </button>
-                      </td>
+              <TableScroll label="Invitations waiting">
+                <table aria-label="Invitations waiting">
+                  <thead>
+                    <tr>
+                      <th>Name</th>
+                      <th>Role</th>
+                      <th>Invited</th>
+                      <th>Link works until</th>
+                      <th />
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {invitations.map((i) => (
+                      <tr key={i.id}>
+                        <td>
+                          <NameAndEmail person={i} />
+                        </td>
+                        <td>{ROLE[i.role]}</td>
+                        <td>
+                          {day(i.createdAt)}
+                          {i.invitedBy ? ` by ${i.invitedBy}` : ''}
+                        </td>
+                        <td>{i.expired ? 'Expired: invite them again' : day(i.expiresAt)}</td>
+                        <td>
+                          <button
+                            className="danger"
+                            onClick={() => withdraw(i)}
+                            aria-label={`Withdraw the invitation to ${label(i)}`}
+                          >
+                            Withdraw
+                          </button>
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableScroll>
             )
           }
         </Loaded>

@@ -5,6 +5,7 @@ import { DateField } from '../../components/DateField';
 import { Loaded } from '../../components/Loaded';
 import { calendarDate, shortDate } from '../../format/dates';
 import type { ClinicSummary, NhsBucket, StatisticsReport } from '../../../../src/contracts/api';
+import { TableScroll } from '../../components/TableScroll';
 
 const NHS_CLASSES = [
   ['CBT001', 'Inbound calls', 'every call to your numbers'],
@@ -227,9 +228,8 @@ function ReportView({ report, locale }: { report: StatisticsReport; locale: stri
 }
 
 function BucketTable({ title, buckets }: { title: string; buckets: NhsBucket[] }) {
-  // Its own scrolling box (reachable by keyboard) when a narrow window cannot fit its columns.
   return (
-    <div className="table-scroll" role="region" tabIndex={0} aria-label={title}>
+    <TableScroll label={title}>
       <table className="compact">
         <caption>{title}</caption>
         <thead>
@@ -249,7 +249,7 @@ function BucketTable({ title, buckets }: { title: string; buckets: NhsBucket[] }
           </tr>
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 

@@ -4,6 +4,7 @@ import { FormEnd } from '../../components/FormEnd';
 import { useSubmit } from '../../components/useSubmit';
 import type { HoursList, HoursRange } from '../../../../src/contracts/api';
 import { TimeField } from '../../components/TimeField';
+import { TableScroll } from '../../components/TableScroll';
 
 export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
@@ -38,58 +39,60 @@ export function WeeklyHours({
       {hours.length === 0 ? (
         <p className="empty">No hours: closed every day.</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>Day</th>
-              <th>Opens</th>
-              <th>Closes</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {hours.map((h, i) => (
-              <tr key={i}>
-                <td>
-                  <select
-                    aria-label={`Day of range ${i + 1}`}
-                    value={h.weekday}
-                    onChange={(e) => update(i, { weekday: Number(e.target.value) })}
-                  >
-                    {WEEKDAYS.map((d, k) => (
-                      <option key={d} value={k + 1}>
-                        {d}
-                      </option>
-                    ))}
-                  </select>
-                </td>
-                <td>
-                  <TimeField
-                    hiddenLabel
-                    label={`${WEEKDAYS[h.weekday - 1]} opens`}
-                    value={h.start}
-                    onChange={(start) => update(i, { start })}
-                    required
-                  />
-                </td>
-                <td>
-                  <TimeField
-                    hiddenLabel
-                    label={`${WEEKDAYS[h.weekday - 1]} closes`}
-                    value={h.end}
-                    onChange={(end) => update(i, { end })}
-                    required
-                  />
-                </td>
-                <td>
-                  <button type="button" className="link" onClick={() => setHours(hours.filter((_, j) => j !== i))}>
-                    Remove
-                  </button>
-                </td>
+        <TableScroll label="Days and times">
+          <table>
+            <thead>
+              <tr>
+                <th>Day</th>
+                <th>Opens</th>
+                <th>Closes</th>
+                <th />
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {hours.map((h, i) => (
+                <tr key={i}>
+                  <td>
+                    <select
+                      aria-label={`Day of range ${i + 1}`}
+                      value={h.weekday}
+                      onChange={(e) => update(i, { weekday: Number(e.target.value) })}
+                    >
+                      {WEEKDAYS.map((d, k) => (
+                        <option key={d} value={k + 1}>
+                          {d}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                  <td>
+                    <TimeField
+                      hiddenLabel
+                      label={`${WEEKDAYS[h.weekday - 1]} opens`}
+                      value={h.start}
+                      onChange={(start) => update(i, { start })}
+                      required
+                    />
+                  </td>
+                  <td>
+                    <TimeField
+                      hiddenLabel
+                      label={`${WEEKDAYS[h.weekday - 1]} closes`}
+                      value={h.end}
+                      onChange={(end) => update(i, { end })}
+                      required
+                    />
+                  </td>
+                  <td>
+                    <button type="button" className="link" onClick={() => setHours(hours.filter((_, j) => j !== i))}>
+                      Remove
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
       <p className="row">
         <button
