@@ -77,7 +77,8 @@ export interface EventPayloads {
   };
   /** Someone at the desk took a call-back to work, let it go, or logged a try at it: the list changed. */
   'callback.worked': { callBackId: string };
-  'staff.presence': { userId: string; email: string; available: boolean };
+  /** `name` is the person's display name, null until they give one. */
+  'staff.presence': { userId: string; name: string | null; email: string; available: boolean };
   /** The phone simulator put a caller through to a browser identity (as Twilio rings the Voice SDK). */
   'simulator.browser_ringing': { callSid: string; identity: string };
   /** That browser is off the call: either end hung up (as the Voice SDK's `disconnect`). */

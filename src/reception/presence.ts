@@ -84,10 +84,15 @@ export async function setLapsedAway(deps: PresenceDeps): Promise<string[]> {
 async function tellClinics(deps: PresenceDeps, userIds: string[], available: boolean, now: Date) {
   const memberships = await deps.db.prisma.membership.findMany({
     where: { userId: { in: userIds } },
-    select: { clinicId: true, user: { select: { id: true, email: true } } },
+    select: { clinicId: true, user: { select: { id: true, email: true, name: true } } },
   });
   for (const { clinicId, user } of memberships)
-    deps.events.publish('staff.presence', clinicId, { userId: user.id, email: user.email, available }, now);
+    deps.events.publish(
+      'staff.presence',
+      clinicId,
+      { userId: user.id, name: user.name, email: user.email, available },
+      now,
+    );
 }
 
 /**

@@ -26,6 +26,7 @@ describe.each(databaseKinds())('Presence (%s database)', (kind) => {
   it('closing the dashboard makes the person unavailable once the grace for a reconnect has passed, and their clinic is told', async () => {
     const r = await makeReception(db, standin);
     const anna = await r.staff();
+    await db.prisma.user.update({ where: { id: anna.userId }, data: { name: 'Anna Berg' } });
     expect((await anna.available()).status).toBe(200);
     expect(await callerGoesTo(r, '+447700900201')).toBe('queue');
 
@@ -39,8 +40,8 @@ describe.each(databaseKinds())('Presence (%s database)', (kind) => {
       available: false,
     });
     expect(r.events.filter((e) => e.name === 'staff.presence').map((e) => e.data)).toEqual([
-      expect.objectContaining({ userId: anna.userId, available: true }),
-      expect.objectContaining({ userId: anna.userId, available: false }),
+      expect.objectContaining({ userId: anna.userId, name: 'Anna Berg', available: true }),
+      expect.objectContaining({ userId: anna.userId, name: 'Anna Berg', available: false }),
     ]);
     // Reopening shows away: pressing the button again is a choice, not something that happened to them.
     await anna.openDashboard();
