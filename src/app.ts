@@ -15,6 +15,7 @@ import { apiErrorHandler, apiNotFound } from './http/errors.js';
 import { twilioRoutes } from './routes/twilio.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { countRequests, metricsOnPublicPort } from './metrics/http.js';
+import { withLogContext } from './core/log-context.js';
 
 const REQUEST_ID = /^[\w.-]{8,64}$/;
 
@@ -41,6 +42,8 @@ export function createApp(ctx: AppContext): express.Express {
       },
     }),
   );
+  // Whatever is logged while answering names the request, through the app's logger too.
+  app.use((req, _res, next) => withLogContext({ requestId: String(req.id) }, next));
   // Twilio proves itself with its signature, so /twilio/* is exempt from CSRF and cookies.
   // Mounted before helmet: its headers protect pages in browsers, and TwiML is read by Twilio.
   app.use('/twilio', twilioRoutes(ctx));

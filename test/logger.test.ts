@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import request from 'supertest';
+import { withLogContext } from '../src/core/log-context.js';
 import { createLogger, maskPhoneNumbers } from '../src/core/logger.js';
 import { makeTestApp } from './helpers/app.js';
 import { openTestDatabase, type TestDatabase } from './helpers/database.js';
@@ -69,5 +70,51 @@ describe('Request logs', () => {
     for (const l of requests) expect(l.responseTime).toEqual(expect.any(Number));
     const all = logs.join('');
     expect(all).not.toMatch(/Siobh|Neill|900123|7700/);
+  });
+});
+
+describe('Log lines name the request or job they were written in', () => {
+  const capture = () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = createLogger({
+      destination: new Writable({
+        write(chunk, _e, done) {
+          lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+          done();
+        },
+      }),
+    });
+    return { logger, lines };
+  };
+
+  it('carries the request id through awaits, once even on a logger already bound to it, and nothing outside', async () => {
+    const { logger, lines } = capture();
+    await withLogContext({ requestId: 'req-1' }, async () => {
+      await new Promise((r) => setImmediate(r));
+      logger.error('deep inside a webhook');
+      logger.child({ reqId: 'req-1' }).error('through the request logger');
+    });
+    logger.info('between requests');
+    expect(lines.map((l) => [l.msg, l.reqId])).toEqual([
+      ['deep inside a webhook', 'req-1'],
+      ['through the request logger', 'req-1'],
+      ['between requests', undefined],
+    ]);
+    // The bound child writes reqId once, not twice.
+    expect(JSON.stringify(lines[1]).match(/"reqId"/g)).toHaveLength(1);
+  });
+
+  it('keeps two requests apart when their work interleaves', async () => {
+    const { logger, lines } = capture();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const first = withLogContext({ requestId: 'first' }, async () => {
+      await gate;
+      logger.warn('first, after the second began');
+    });
+    await withLogContext({ requestId: 'second' }, async () => logger.warn('second'));
+    release();
+    await first;
+    expect(lines.map((l) => l.reqId)).toEqual(['second', 'first']);
   });
 });

@@ -1,4 +1,6 @@
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
+import { logContext } from './log-context.js';
 
 export type { Logger };
 
@@ -66,6 +68,7 @@ export function createLogger(options: { level?: string; destination?: pino.Desti
         ],
         censor: '[redacted]',
       },
+      mixin: (_fields, _level, logger) => aboutWhat(logger),
       // On the finished line, after every serializer has run: masking the objects before
       // serializing (as once done) flattened the HTTP response and lost its status code.
       hooks: { streamWrite: maskPhoneNumbers },
@@ -73,3 +76,27 @@ export function createLogger(options: { level?: string; destination?: pino.Desti
     options.destination,
   );
 }
+
+/**
+ * The request (`reqId`, the X-Request-Id answer header) or job (`jobId`, `jobKind`) a
+ * line was written in, and the trace it belongs to when tracing is on: on every line,
+ * including those written through the app's logger deep inside a webhook or a job.
+ * A request's own logger (pino-http's `req.log`) already carries `reqId`.
+ */
+function aboutWhat(logger: Logger): Record<string, string> {
+  const about: Record<string, string> = {};
+  const context = logContext();
+  if (context?.requestId && !boundFields(logger).includes('"reqId":')) about.reqId = context.requestId;
+  if (context?.jobId) about.jobId = context.jobId;
+  if (context?.jobKind) about.jobKind = context.jobKind;
+  const span = trace.getActiveSpan()?.spanContext();
+  if (span && isSpanContextValid(span)) {
+    about.traceId = span.traceId;
+    about.spanId = span.spanId;
+  }
+  return about;
+}
+
+/** The fields a child logger was made with, as pino keeps them: a JSON fragment. */
+const boundFields = (logger: Logger): string =>
+  ((logger as unknown as Record<symbol, unknown>)[pino.symbols.chindingsSym] as string | undefined) ?? '';

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Prisma } from '../db/database.js';
 import type { Prisma as PrismaNamespace } from '../generated/prisma/client.js';
 import { maskPhoneNumbers, type Logger } from '../core/logger.js';
+import { withLogContext } from '../core/log-context.js';
 
 /** Throw this from a handler when trying again cannot help (a number Twilio rejects, say). */
 export class PermanentJobError extends Error {}
@@ -163,7 +164,10 @@ export class JobRunner {
     const handler = this.handlers[job.kind];
     try {
       if (!handler) throw new PermanentJobError(`no handler for job kind "${job.kind}"`);
-      await handler(job.payload, { id: job.id, attempt: job.attempts });
+      // Whatever the handler logs names the job, as `jobs:list` shows it.
+      await withLogContext({ jobId: job.id, jobKind: job.kind }, () =>
+        handler(job.payload, { id: job.id, attempt: job.attempts }),
+      );
       // Only the lease holder completes it: a runner whose lease ran out has lost the job.
       await prisma.job.updateMany({
         where: { id: job.id, leaseToken: lease },
@@ -186,7 +190,7 @@ export class JobRunner {
         })
         .catch(() => undefined); // the lease runs out and the job is retried anyway
       this.options.logger[giveUp ? 'error' : 'warn'](
-        { jobId: job.id, kind: job.kind, attempt: job.attempts, error: message },
+        { jobId: job.id, jobKind: job.kind, attempt: job.attempts, error: message },
         giveUp ? 'job failed for good' : 'job failed; will retry',
       );
     }

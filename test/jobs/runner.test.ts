@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { openPostgresDatabase } from '../../src/db/database.js';
 import { backoffMs, enqueueJob, JobRunner, PermanentJobError, type JobHandler } from '../../src/jobs/runner.js';
 import { createLogger } from '../../src/core/logger.js';
@@ -52,6 +53,35 @@ describe.each(databaseKinds())('Durable jobs on the %s database', (kind) => {
     job = await db.prisma.job.findFirstOrThrow();
     expect(job).toMatchObject({ status: 'done', attempts: 3, lastError: null });
     expect(calls).toBe(3);
+  });
+
+  it("names the job on every line written while it runs, the handler's own and the runner's", async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const heard = createLogger({
+      destination: new Writable({
+        write(chunk, _e, done) {
+          lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+          done();
+        },
+      }),
+    });
+    const runner = new JobRunner(
+      db,
+      {
+        'text.send': async () => {
+          heard.warn('Twilio refused the text');
+          throw new PermanentJobError('refused');
+        },
+      },
+      { logger: heard },
+    );
+    await enqueueJob(db.prisma, 'text.send', { n: 1 });
+    expect(await runner.runDue()).toBe(1);
+    const job = await db.prisma.job.findFirstOrThrow();
+    expect(lines.map((l) => [l.msg, l.jobId, l.jobKind])).toEqual([
+      ['Twilio refused the text', job.id, 'text.send'],
+      ['job failed for good', job.id, 'text.send'],
+    ]);
   });
 
   it('a job that hangs (a download from a Twilio that stalls) does not hold up the others', async () => {
