@@ -16,6 +16,7 @@ import { twilioRoutes } from './routes/twilio.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { countRequests, metricsOnPublicPort } from './metrics/http.js';
 import { withLogContext } from './core/log-context.js';
+import { traceRequests } from './http/tracing.js';
 
 const REQUEST_ID = /^[\w.-]{8,64}$/;
 
@@ -44,6 +45,8 @@ export function createApp(ctx: AppContext): express.Express {
   );
   // Whatever is logged while answering names the request, through the app's logger too.
   app.use((req, _res, next) => withLogContext({ requestId: String(req.id) }, next));
+  // Twilio's webhooks are traced inside their router, in their call's trace.
+  if (ctx.config.tracing) app.use(traceRequests({ skip: '/twilio' }));
   // Twilio proves itself with its signature, so /twilio/* is exempt from CSRF and cookies.
   // Mounted before helmet: its headers protect pages in browsers, and TwiML is read by Twilio.
   app.use('/twilio', twilioRoutes(ctx));

@@ -21,6 +21,7 @@ import { scheduleClosingDays } from './statistics/jobs.js';
 import { simulatorMode } from './simulator/mode.js';
 import { Simulator } from './simulator/simulator.js';
 import type { TwilioStandin } from './twilio-standin/server.js';
+import { startTracing } from './main/tracing.js';
 
 export const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -36,6 +37,7 @@ export interface RunningService {
 
 /** Wiring only: database → migrations → app → listen. */
 export async function startService(configured: ReadyConfig, logger: Logger): Promise<RunningService> {
+  const tracing = startTracing(configured.tracing);
   const simulator = await playTwilioForTheSimulator(configured, logger);
   const config = simulator.config;
   const onTightened = (files: number) =>
@@ -45,6 +47,7 @@ export async function startService(configured: ReadyConfig, logger: Logger): Pro
     );
   const db = await openConfiguredDatabase(config, { holder: 'server', onTightened }).catch(async (err) => {
     await simulator.standin?.stop();
+    await tracing.shutdown();
     throw err;
   });
   let scrapes: ScrapeListener | null = null;
@@ -109,6 +112,7 @@ export async function startService(configured: ReadyConfig, logger: Logger): Pro
         await db.close();
         simulator.simulator?.stop();
         await simulator.standin?.stop();
+        await tracing.shutdown();
         logger.info('stopped');
       })());
     return { url, ctx, demo, metricsUrl: scrapes?.url, stop };
@@ -116,6 +120,7 @@ export async function startService(configured: ReadyConfig, logger: Logger): Pro
     await scrapes?.close();
     await db.close().catch(() => undefined);
     await simulator.standin?.stop();
+    await tracing.shutdown();
     throw err;
   }
 }

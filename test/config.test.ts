@@ -168,3 +168,25 @@ describe('Configuration from the environment', () => {
     expect(await readFile(file, 'utf8')).not.toContain('g'.repeat(40));
   });
 });
+
+describe('Tracing by OpenTelemetry’s own variables', () => {
+  it('is off unless an exporter or an OTLP endpoint is named, and off when disabled', () => {
+    expect(loadConfig({}).tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: 'none' }).tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing).toEqual({ exporter: 'otlp' });
+    expect(loadConfig({ OTEL_TRACES_EXPORTER: 'console' }).tracing).toEqual({ exporter: 'console' });
+    expect(
+      loadConfig({ OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces' })
+        .tracing,
+    ).toBeUndefined();
+  });
+
+  it('refuses an exporter or protocol it cannot use, naming the variable', () => {
+    expect(error({ OTEL_TRACES_EXPORTER: 'zipkin' })).toBe(
+      'OTEL_TRACES_EXPORTER: must be one of otlp, console or none',
+    );
+    expect(error({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' })).toMatch(
+      /^OTEL_EXPORTER_OTLP_PROTOCOL: must be http\/json/,
+    );
+  });
+});

@@ -122,6 +122,40 @@ export interface Config {
   /** Email is sent only when SMTP_URL is set; without it, links are passed on by hand. */
   mail?: MailConfig;
   metrics: MetricsConfig;
+  /** Undefined unless the standard OTEL_* variables ask for traces (src/main/tracing.ts). */
+  tracing?: TracingConfig;
+}
+
+/** Where spans go; the exporter reads its own OTEL_EXPORTER_OTLP_* settings. */
+export interface TracingConfig {
+  exporter: 'otlp' | 'console';
+}
+
+/**
+ * OpenTelemetry's own variables decide: off unless OTEL_TRACES_EXPORTER names an exporter
+ * or an OTLP endpoint is given (the specification's default exporter would otherwise post
+ * every span to localhost:4318 on every instance that never asked for tracing).
+ */
+export function tracingConfig(env: NodeJS.ProcessEnv): TracingConfig | undefined {
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;
+  const named = (env.OTEL_TRACES_EXPORTER ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL;
+  const otlp = () => {
+    if (protocol && protocol !== 'http/json')
+      throw new ConfigError(
+        `OTEL_EXPORTER_OTLP_PROTOCOL: must be http/json (sent to the collector's HTTP port, usually 4318), not ${JSON.stringify(protocol)}`,
+      );
+    return { exporter: 'otlp' as const };
+  };
+  if (named.length === 0)
+    return env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? otlp() : undefined;
+  if (named.length > 1 || !['otlp', 'console', 'none'].includes(named[0]!))
+    throw new ConfigError('OTEL_TRACES_EXPORTER: must be one of otlp, console or none');
+  if (named[0] === 'none') return undefined;
+  return named[0] === 'otlp' ? otlp() : { exporter: 'console' };
 }
 
 /**
@@ -234,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     simulator: e.SIMULATOR,
     mail: mailConfig(env),
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
+    tracing: tracingConfig(env),
   };
 }
 

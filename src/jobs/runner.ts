@@ -7,6 +7,8 @@ import type { Database, Prisma } from '../db/database.js';
 import type { Prisma as PrismaNamespace } from '../generated/prisma/client.js';
 import { maskPhoneNumbers, type Logger } from '../core/logger.js';
 import { withLogContext } from '../core/log-context.js';
+import { ROOT_CONTEXT, type Context } from '@opentelemetry/api';
+import { contextFromTraceParent, currentTraceParent, inSpan } from '../core/tracing.js';
 
 /** Throw this from a handler when trying again cannot help (a number Twilio rejects, say). */
 export class PermanentJobError extends Error {}
@@ -29,11 +31,13 @@ export async function enqueueJob(
   payload: PrismaNamespace.InputJsonValue,
   options: EnqueueOptions = {},
 ): Promise<void> {
+  // Queued while tracing a request: the job's run joins that request's trace.
+  const traceParent = currentTraceParent();
   await db.job.createMany({
     data: [
       {
         kind,
-        payload,
+        payload: traceParent && isPlainObject(payload) ? { ...payload, [TRACE_KEY]: traceParent } : payload,
         dedupeKey: options.dedupeKey ?? null,
         runAt: options.runAt ?? new Date(),
         maxAttempts: options.maxAttempts ?? 8,
@@ -164,9 +168,12 @@ export class JobRunner {
     const handler = this.handlers[job.kind];
     try {
       if (!handler) throw new PermanentJobError(`no handler for job kind "${job.kind}"`);
-      // Whatever the handler logs names the job, as `jobs:list` shows it.
+      const { payload, parent } = tracedPayload(job.payload);
+      // Whatever the handler logs names the job, as `jobs:list` shows it; its span, the trace it was queued in.
       await withLogContext({ jobId: job.id, jobKind: job.kind }, () =>
-        handler(job.payload, { id: job.id, attempt: job.attempts }),
+        inSpan(`job ${job.kind}`, { parent, attributes: { 'job.kind': job.kind, 'job.attempt': job.attempts } }, () =>
+          handler(payload, { id: job.id, attempt: job.attempts }),
+        ),
       );
       // Only the lease holder completes it: a runner whose lease ran out has lost the job.
       await prisma.job.updateMany({
@@ -195,4 +202,17 @@ export class JobRunner {
       );
     }
   }
+}
+
+/** Where a job's payload carries the W3C traceparent of the span that queued it; handlers never see it. */
+const TRACE_KEY = '_traceparent';
+
+const isPlainObject = (value: unknown): value is Record<string, PrismaNamespace.InputJsonValue> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A job's payload as its handler expects it, and the trace it was queued in (a new one if none). */
+function tracedPayload(stored: unknown): { payload: unknown; parent: Context } {
+  if (!isPlainObject(stored) || typeof stored[TRACE_KEY] !== 'string') return { payload: stored, parent: ROOT_CONTEXT };
+  const { [TRACE_KEY]: traceparent, ...payload } = stored;
+  return { payload, parent: contextFromTraceParent({ traceparent }) };
 }

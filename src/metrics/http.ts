@@ -40,9 +40,12 @@ export function countRequests(metrics: ServiceMetrics): RequestHandler {
  * The template of the route a request matched ("/api/clinics/:clinicId/queue"). Express
  * sets req.route as a route matches, while req.baseUrl holds where its router is mounted
  * with the values in place and req.params names them; read then, since a router puts
- * both back as the request leaves it (an error answered further out, say).
+ * both back as the request leaves it (an error answered further out, say). Watched once
+ * per request, however many ask (the request histogram, a trace's span name).
  */
-function watchRoute(req: Request): () => string {
+export function watchRoute(req: Request): () => string {
+  const watched = watching.get(req);
+  if (watched) return watched;
   let route: unknown;
   let template = UNMATCHED;
   Object.defineProperty(req, 'route', {
@@ -54,8 +57,11 @@ function watchRoute(req: Request): () => string {
       template = value ? routeTemplate(req.baseUrl, req.params, value.path) : UNMATCHED;
     },
   });
-  return () => template;
+  const read = () => template;
+  watching.set(req, read);
+  return read;
 }
+const watching = new WeakMap<Request, () => string>();
 
 /** A route's full template from its router's mount point (values in it named by `params`) and its own path. */
 export function routeTemplate(baseUrl: string, params: Record<string, unknown> | undefined, path: unknown): string {

@@ -60,6 +60,8 @@ import {
 import { apologyTwiml, emptyTwiml, unknownNumberTwiml } from '../voice/twiml.js';
 import { fieldWithNul } from '../http/no-nul.js';
 import { isSignedByTwilio, requireTwilioSignature } from '../http/twilio-guard.js';
+import { traceRequests } from '../http/tracing.js';
+import { callTraceContext } from '../core/tracing.js';
 
 export const TWIML_DEADLINE_MS = 2_000;
 /** A call's id, as our URLs carry it. */
@@ -102,6 +104,8 @@ export function twilioRoutes(ctx: AppContext): Router {
   });
 
   router.use(requireTwilioSignature(authToken, base));
+  // Every webhook of a call (a dialled leg's too) in the call's one trace.
+  if (ctx.config.tracing) router.use(traceRequests({ parentOf: callTraceOf }));
 
   // PostgreSQL refuses a NUL byte in text and Twilio never sends one: a signed request
   // carrying one is answered like any request we cannot act on, before any query.
@@ -339,4 +343,11 @@ export function twilioRoutes(ctx: AppContext): Router {
   });
   router.use(answerWithApology);
   return router;
+}
+
+/** The trace of the call a webhook is about: the parent call's for a leg it dialled. */
+function callTraceOf(req: express.Request) {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const sid = body.ParentCallSid ?? body.CallSid;
+  return typeof sid === 'string' && sid ? callTraceContext(sid) : undefined;
 }
