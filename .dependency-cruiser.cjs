@@ -1,7 +1,7 @@
 // The direction the code depends in, checked by `npm test` (scripts/check-structure.mjs).
 // README's "Architecture" section explains the layers; a rule here fails the build when
 // an import goes the wrong way or closes a cycle.
-const CORE = '^src/(core|contracts|db|jobs|twilio|generated)/';
+const CORE = '^src/(core|contracts|db|jobs|twilio|mail|generated)/';
 const DOMAIN = '^src/(clinics|accounts|diary|texts|calls|recordings|statistics|privacy|demo)/';
 const PHONE_LINE = '^src/(understanding|voice|reception|telephony)/';
 const EDGES = '^src/(http|routes|live|metrics|simulator|twilio-standin|types)/|^src/[^/]+\\.ts$';

@@ -13,7 +13,10 @@ import {
 } from './accounts/staff.js';
 import { createClinic, listClinics } from './clinics/clinics.js';
 import { clinicNameSchema, e164Schema, localeSchema, timeZoneSchema } from './core/validation.js';
-import { ConfigError, databaseConfig, loadConfig, publicBaseUrl } from './core/config.js';
+import { ConfigError, databaseConfig, loadConfig, mailConfig, publicBaseUrl } from './core/config.js';
+import { emailPasswordLink } from './accounts/account-mail.js';
+import type { PasswordLinkReason } from './accounts/emails.js';
+import { createMailer, MailNotSent } from './mail/mailer.js';
 import { EventBus } from './core/events.js';
 import type { Database } from './db/database.js';
 import { DataDirBusyError } from './db/datadir-lock.js';
@@ -23,20 +26,22 @@ import { discardFailedJob, type JobSummary, listJobs, retryFailedJob } from './j
 import { purgeExpired } from './recordings/retention.js';
 import { storageFor } from './recordings/storage.js';
 import { createTwilioRest } from './twilio/rest.js';
-import { Conflict, DomainError, NotFound } from './core/errors.js';
+import { Conflict, DomainError, NotFound, UpstreamFailed } from './core/errors.js';
 
 const USAGE = `usage: npm run cli -- <command> [options]
 
   clinic:create --name <text> --number <E.164> [--number <E.164> ...] --timezone <IANA> [--locale en-GB] [--fallback-number <E.164>]
                 prints the new clinic as JSON
   clinic:list [--json]
-  staff:add --clinic <id> --email <address> --role owner|receptionist [--name <text>] [--password-stdin]
-                prints a one-time set-password link, unless the password came on standard input;
-                --name is what colleagues see ("Sam Lee"; the person can change it)
+  staff:add --clinic <id> --email <address> --role owner|receptionist [--name <text>] [--password-stdin] [--print-link]
+                emails them a one-time set-password link (prints it without SMTP_URL, or with --print-link),
+                unless the password came on standard input; --name is what colleagues see ("Sam Lee"; the
+                person can change it)
   staff:remove --clinic <id> --email <address>
                 removes the member from the clinic (never its last owner); their sessions end if they belong to no other clinic
-  staff:reset --email <address>
-                prints a new one-time set-password link (the old password keeps working until it is used)
+  staff:reset --email <address> [--print-link]
+                a new one-time set-password link, emailed as staff:add's (the old password keeps working until
+                the link is used)
   retention:run [--dry-run] [--clinic <id>] [--json]
                 destroys what each clinic's retention periods say has expired (recordings here and at
                 Twilio, call logs, texts, old audit entries; never a recording under legal hold) and
@@ -48,7 +53,8 @@ const USAGE = `usage: npm run cli -- <command> [options]
   jobs:discard <id>
                 deletes a failed job; it is never tried again
 
-Set-password links start with PUBLIC_BASE_URL (http://localhost:<PORT> when it is not set).
+Set-password links start with PUBLIC_BASE_URL (http://localhost:<PORT> when it is not set). They are emailed
+through SMTP_URL, from MAIL_FROM, when SMTP_URL is set.
 
 Runs on the server's database: DATABASE_URL, or the embedded one in DATA_DIR (only while no server holds it).`;
 
@@ -117,6 +123,7 @@ const commands: Record<string, Command<z.ZodType>> = {
       role: { type: 'string' },
       name: { type: 'string' },
       'password-stdin': { type: 'boolean' },
+      'print-link': { type: 'boolean' },
     },
     schema: z.object({
       clinic: uuid,
@@ -124,8 +131,10 @@ const commands: Record<string, Command<z.ZodType>> = {
       role: roleSchema,
       name: staffNameSchema.optional(),
       'password-stdin': z.boolean().optional(),
+      'print-link': z.boolean().optional(),
     }),
     async run(db, a) {
+      const delivery = linkDelivery(a['print-link']);
       const password = a['password-stdin'] ? parsePassword(await readStdin()) : undefined;
       const { userId, created } = await addStaff(
         db.prisma,
@@ -138,7 +147,7 @@ const commands: Record<string, Command<z.ZodType>> = {
       const hasPassword =
         password !== undefined ||
         (await db.prisma.user.findUniqueOrThrow({ where: { id: userId } })).passwordHash !== null;
-      if (!hasPassword) await printLink(db, userId);
+      if (!hasPassword) await giveLink(db, userId, 'welcome', delivery);
     },
   }),
   'staff:remove': command({
@@ -157,12 +166,13 @@ const commands: Record<string, Command<z.ZodType>> = {
     },
   }),
   'staff:reset': command({
-    options: { email: { type: 'string' } },
-    schema: z.object({ email: emailSchema }),
+    options: { email: { type: 'string' }, 'print-link': { type: 'boolean' } },
+    schema: z.object({ email: emailSchema, 'print-link': z.boolean().optional() }),
     async run(db, a) {
+      const delivery = linkDelivery(a['print-link']);
       const user = await db.prisma.user.findUnique({ where: { email: a.email }, select: { id: true } });
       if (!user) throw new NotFound(`No staff account for ${a.email}`);
-      await printLink(db, user.id);
+      await giveLink(db, user.id, 'reset', delivery);
     },
   }),
   'retention:run': command({
@@ -246,14 +256,41 @@ function printTable(jobs: JobSummary[]): void {
     console.log(r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
 }
 
-async function printLink(db: Database, userId: string): Promise<void> {
+/** How a set-password link reaches its person: emailed (SMTP_URL set), else printed. Read before any change is made. */
+function linkDelivery(printLink: boolean | undefined) {
+  const mail = mailConfig();
+  return mail && !printLink ? { mailer: createMailer(mail) } : { mailer: null };
+}
+
+async function giveLink(
+  db: Database,
+  userId: string,
+  reason: PasswordLinkReason,
+  { mailer }: ReturnType<typeof linkDelivery>,
+): Promise<void> {
   const base = publicBaseUrl();
   if (base.assumed)
     console.error(
       `PUBLIC_BASE_URL is not set: this link assumes the server is at ${base.url}. Set PUBLIC_BASE_URL to the address staff open (like https://phone.example.com) for a link that works elsewhere.`,
     );
-  console.error('Send this one-time link to them; it sets their password and expires in 72 hours:');
-  console.log(await createPasswordLink(db.prisma, userId, base.url, new Date()));
+  if (!mailer) {
+    console.error('Send this one-time link to them; it sets their password and expires in 72 hours:');
+    console.log(await createPasswordLink(db.prisma, userId, base.url, new Date()));
+    return;
+  }
+  // Sent here and now rather than queued: the operator learns at once whether it went.
+  const deps = { db, clock: () => new Date(), config: { publicBaseUrl: base.url }, mailer };
+  const sent = await emailPasswordLink(deps, userId, reason).catch((err) => {
+    if (!(err instanceof MailNotSent)) throw err;
+    throw new UpstreamFailed(
+      'mail_not_sent',
+      `could not email the set-password link (${err.message}). Try again once the SMTP server takes mail, or add --print-link to pass a link on yourself.`,
+    );
+  });
+  if (!sent) throw new NotFound('No such staff account');
+  console.error(
+    `Emailed ${sent.email} a one-time link that sets their password; it expires in 72 hours (--print-link prints one instead).`,
+  );
 }
 
 function parsePassword(text: string): string {

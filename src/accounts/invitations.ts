@@ -14,6 +14,7 @@ import type { Limit } from './rate-limit.js';
 import { takeAttempt } from './throttle.js';
 import { hashToken, newToken } from '../core/tokens.js';
 import { NotFound, InvalidInput, Conflict, NotAllowed, Gone } from '../core/errors.js';
+import { queueJob } from '../jobs/kinds.js';
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 /** Invitations one clinic may send in a day: plenty for a clinic, few for someone fishing for accounts. */
@@ -31,10 +32,12 @@ export interface InvitationView {
   expiresAt: Date;
   expired: boolean;
   invitedBy: string | null;
+  /** When the invitation email left (SMTP_URL set); null: handed over as a link, or not sent yet. */
+  emailedAt: Date | null;
 }
 
 const view = (
-  i: { id: string; email: string; name: string | null; role: Role; createdAt: Date; expiresAt: Date },
+  i: Omit<InvitationView, 'expired' | 'invitedBy'>,
   now: Date,
   invitedBy: string | null,
 ): InvitationView => ({
@@ -46,14 +49,23 @@ const view = (
   expiresAt: i.expiresAt,
   expired: i.expiresAt <= now,
   invitedBy,
+  emailedAt: i.emailedAt,
 });
 
-/** Invites `email` to the clinic as `role` with a new one-time link; an open invitation for that email here is replaced. */
+// In the fragment, so the token never reaches a server log or a Referer header.
+export const invitationLink = (baseUrl: string, token: string): string => `${baseUrl}/invitation#token=${token}`;
+
+/**
+ * Invites `email` to the clinic as `role` with a new one-time link; an open invitation for
+ * that email here is replaced. `byEmail`: the link goes only to the invitee's inbox (a job
+ * makes it as it sends the email, ./account-mail.ts), so whoever invites never holds a
+ * link that could create an account for an address they do not own; `link` is then null.
+ */
 export async function inviteStaff(
   prisma: Prisma,
-  input: { clinicId: string; email: string; name?: string; role: Role; baseUrl: string; now: Date },
+  input: { clinicId: string; email: string; name?: string; role: Role; baseUrl: string; now: Date; byEmail: boolean },
   actor: Extract<Actor, { type: 'user' }>,
-): Promise<{ invitation: InvitationView; link: string }> {
+): Promise<{ invitation: InvitationView; link: string | null }> {
   const { clinicId, email, role, now } = input;
   await takeAttempt(
     prisma,
@@ -61,6 +73,7 @@ export async function inviteStaff(
     now,
     'invitations from this clinic today',
   );
+  // By email, nobody is ever given this one: the job sending the email replaces it with the token it sends.
   const token = newToken();
   const invitation = await prisma
     .$transaction(async (tx) => {
@@ -89,6 +102,7 @@ export async function inviteStaff(
         subject: { type: 'invitation', id: created.id },
         details: { role },
       });
+      if (input.byEmail) await queueJob(tx, 'mail.invitation', { invitationId: created.id }, { runAt: now });
       return created;
     })
     .catch((err) => {
@@ -102,10 +116,9 @@ export async function inviteStaff(
       throw err;
     });
   const inviter = await prisma.user.findUnique({ where: { id: actor.userId }, select: { email: true, name: true } });
-  // In the fragment, so the token never reaches a server log or a Referer header.
   return {
     invitation: view(invitation, now, inviter ? staffLabel(inviter) : null),
-    link: `${input.baseUrl}/invitation#token=${token}`,
+    link: input.byEmail ? null : invitationLink(input.baseUrl, token),
   };
 }
 

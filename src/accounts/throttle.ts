@@ -53,3 +53,9 @@ export function signInLimits(email: string, address: string, trustedDevice: bool
     ...(trustedDevice ? [] : [[`signin:account:${email}`, PER_ACCOUNT_ANYWHERE] as [string, Limit]]),
   ];
 }
+
+const HOUR_MS = 60 * 60 * 1000;
+/** "Forgot password" requests from one address, whatever the email (a whole clinic may share it). */
+export const RESETS_PER_ADDRESS: Limit = { points: 20, windowMs: HOUR_MS };
+/** "Forgot password" requests for one email, from anywhere: a few emails, never an inbox flooded. */
+export const RESETS_PER_EMAIL: Limit = { points: 5, windowMs: HOUR_MS };

@@ -36,6 +36,8 @@ export interface SessionInfo {
   user: { id: string; email: string; name: string | null } | null;
   clinics: ClinicSummary[];
   csrfToken: string;
+  /** Whether this service sends email (SMTP_URL set): "Forgot your password?" emails a link only then. */
+  sendsEmail: boolean;
 }
 
 /** POST /api/invitations/accept: the session, and the clinic just joined. */
@@ -47,6 +49,11 @@ export interface JoinedSession extends SessionInfo {
 export interface PasswordLinkView {
   email: string;
   name: string | null;
+}
+
+/** POST /api/session/forgot-password: the same answer whether or not the email has an account. */
+export interface PasswordResetAsked {
+  accepted: true;
 }
 
 /** POST /api/invitations/inspect: what the invitation page shows before accepting. */
@@ -130,17 +137,21 @@ export interface InvitationView {
   expired: boolean;
   /** The inviting owner's name, else email. */
   invitedBy: string | null;
+  /** When the invitation email left; null: not sent yet, or (without email) handed over as a link. */
+  emailedAt: string | null;
 }
 
 /** GET …/invitations: the open ones, expired included. */
 export interface InvitationList {
   invitations: InvitationView[];
+  /** Whether invitations are emailed to the invitee (SMTP_URL set) rather than handed over as a link. */
+  byEmail: boolean;
 }
 
-/** POST …/invitations: the link is shown to the owner this once. */
+/** POST …/invitations: the link is shown to the owner this once; null when it is emailed to the invitee instead. */
 export interface NewInvitation {
   invitation: InvitationView;
-  link: string;
+  link: string | null;
 }
 
 // ---- Reception: /api/presence, /api/voice/token, …/queue, …/call-backs

@@ -9,6 +9,7 @@ import type { Database } from './database.js';
 import type { EventBus } from './events.js';
 import type { Logger } from './logger.js';
 import type { Meters } from './meters.js';
+import type { Mailer } from '../mail/mailer.js';
 
 /** Twilio's REST client (src/twilio/rest.ts makes it). */
 export type TwilioRest = ReturnType<typeof twilio>;
@@ -22,6 +23,8 @@ export interface Services {
   events: EventBus;
   /** Twilio's REST API, or null when Twilio is not configured. */
   twilio: TwilioRest | null;
+  /** Email through SMTP_URL, or null when it is not set (links are then passed on by hand). */
+  mailer: Mailer | null;
   /** What the operator's metrics count (no-ops when metrics are off). */
   meters: Meters;
 }

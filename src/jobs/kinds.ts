@@ -27,6 +27,16 @@ export interface JobPayloads {
   };
   /** Rings a patient back for a call-back asked for from the queue (one attempt). */
   'callback.dial': { attemptId: string };
+  /**
+   * Emails an owner's invitation to the invitee (SMTP_URL set). The link's token is made as
+   * the email is sent, so no payload ever holds one; each try makes a new one.
+   */
+  'mail.invitation': { invitationId: string };
+  /**
+   * Emails a one-time set-password link asked for on the sign-in page, made as it is sent.
+   * Null for an email with no account: queued all the same, so the answer takes as long.
+   */
+  'mail.password-reset': { userId: string | null };
   /** Periodic (src/jobs/periodic.ts): Twilio's recordings against ours, hourly. */
   'recordings.reconcile': Record<string, never>;
   /** Periodic: what has outlived its clinic's retention period, destroyed, daily. */

@@ -14,6 +14,7 @@ import { createTwilioRest, type TwilioRest } from '../twilio/rest.js';
 import { NO_METERS } from '../core/meters.js';
 import { metricsEnabled } from '../metrics/http.js';
 import { ServiceMetrics } from '../metrics/service-metrics.js';
+import { createMailer, type Mailer } from '../mail/mailer.js';
 
 export interface AppContext extends Services, Pick<DiaryDeps, 'diaryChangeWrites'> {
   /** Where encrypted recordings are kept (files or the database). */
@@ -36,6 +37,8 @@ export interface Components {
   events?: EventBus;
   /** Twilio's REST API; by default the one the configuration names (null without Twilio). */
   twilio?: TwilioRest | null;
+  /** Email; by default through the configuration's SMTP_URL (null without it). */
+  mailer?: Mailer | null;
   recordings?: RecordingStorage;
   fallbackDirectory?: FallbackDirectory;
   simulator?: Simulator;
@@ -57,6 +60,7 @@ export function buildContext(c: Components): AppContext {
     twilio: c.twilio !== undefined ? c.twilio : createTwilioRest(c.config, meters),
     meters,
     metrics,
+    mailer: c.mailer !== undefined ? c.mailer : c.config.mail ? createMailer(c.config.mail) : null,
     recordings: c.recordings ?? storageFor(c.db, c.config.dataDir),
     fallbackDirectory: c.fallbackDirectory ?? new FallbackDirectory(),
     diaryChangeWrites: textTheDiaryChange,

@@ -1,5 +1,6 @@
 // Every kind of job the service runs, by name (src/jobs/kinds.ts), each handled by its feature.
 import type { AppContext } from './context.js';
+import { accountMailJobs } from '../accounts/account-mail.js';
 import { waitlistJobs } from '../diary/waitlist.js';
 import { applyVoicemailCallback } from '../reception/call-backs.js';
 import { recordingJobs } from '../recordings/jobs.js';
@@ -14,6 +15,7 @@ export const jobHandlers = (ctx: AppContext): Record<string, JobHandler> => {
   // Typed as every kind's handler: a kind added to JobPayloads without one fails the typecheck here.
   const handlers: JobHandlers = {
     ...textJobs(ctx),
+    ...accountMailJobs(ctx),
     ...ringBackJobs(ctx),
     ...statisticsJobs(ctx),
     ...recordingJobs(ctx, (lost) => applyVoicemailCallback(ctx, lost)),

@@ -44,6 +44,9 @@ export const auditCsvQuerySchema = filtersSchema;
 type Filters = z.infer<typeof filtersSchema>;
 type Entry = PrismaTypes.AuditEntryGetPayload<object>;
 
+/** What someone not signed in did for a member of staff's account: that person's entries, when the log is filtered by them. */
+const DONE_FOR_A_PERSON = ['session.sign_in_failed', 'staff.password_reset_asked'];
+
 /** Whose sign-in it is: the person signing in, or the account a wrong password was typed for. */
 const personOf = (e: Entry) => (e.action === 'session.sign_in_failed' ? e.subjectId : e.actorId);
 
@@ -62,7 +65,7 @@ async function whereOf(prisma: Prisma, clinic: ClinicWhere, q: Filters): Promise
   if (q.action) and.push(q.action.endsWith('.') ? { action: { startsWith: q.action } } : { action: q.action });
   if (q.actor)
     and.push({
-      OR: [{ actorId: q.actor }, { action: 'session.sign_in_failed', subjectType: 'user', subjectId: q.actor }],
+      OR: [{ actorId: q.actor }, { action: { in: DONE_FOR_A_PERSON }, subjectType: 'user', subjectId: q.actor }],
     });
   if (q.from || q.to)
     and.push({

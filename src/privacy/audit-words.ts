@@ -210,6 +210,7 @@ export const AUDIT_WORDS: Record<string, Words> = {
   // Signing in
   'session.signed_in': { category: 'sign_ins', what: 'signed in' },
   'session.sign_in_failed': { category: 'sign_ins', what: 'tried to sign in with a wrong password' },
+  'staff.password_reset_asked': { category: 'sign_ins', what: 'asked for a password reset by email' },
 };
 
 /** Actions shown as one row when one person does them again and again the same day. */

@@ -209,11 +209,13 @@ export function clinicRoutes(ctx: AppContext): Router {
     res.json(wire({ staff: await listStaff(ctx.db.prisma, req.membership!.clinicId) }) satisfies StaffList);
   });
 
-  // Invitations: nobody joins until they accept (src/accounts/invitations.ts). The link is the owner's to pass on.
+  // Invitations: nobody joins until they accept (src/accounts/invitations.ts). The link is emailed to the
+  // invitee when the service sends email, else it is the owner's to pass on.
   router.get('/invitations', requireOwner, async (req, res) => {
     res.json(
       wire({
         invitations: await listInvitations(ctx.db.prisma, req.membership!.clinicId, ctx.clock()),
+        byEmail: ctx.mailer !== null,
       }) satisfies InvitationList,
     );
   });
@@ -224,7 +226,15 @@ export function clinicRoutes(ctx: AppContext): Router {
     );
     const invited = await inviteStaff(
       ctx.db.prisma,
-      { clinicId: req.membership!.clinicId, email, name, role, baseUrl: ctx.config.publicBaseUrl, now: ctx.clock() },
+      {
+        clinicId: req.membership!.clinicId,
+        email,
+        name,
+        role,
+        baseUrl: ctx.config.publicBaseUrl,
+        now: ctx.clock(),
+        byEmail: ctx.mailer !== null,
+      },
       actorOf(req),
     );
     res.status(201).json(wire(invited) satisfies NewInvitation);

@@ -12,7 +12,14 @@ import { emailSchema, inspectPasswordLink, setOwnName, staffNameSchema, usePassw
 import { Gone, NotFound } from '../core/errors.js';
 import { body } from '../http/input.js';
 import { wire } from '../http/wire.js';
-import type { InvitationOffer, JoinedSession, PasswordLinkView, SessionInfo } from '../contracts/api.js';
+import type {
+  InvitationOffer,
+  JoinedSession,
+  PasswordLinkView,
+  PasswordResetAsked,
+  SessionInfo,
+} from '../contracts/api.js';
+import { askForPasswordReset } from '../accounts/password-reset.js';
 
 const signInSchema = z.object({
   email: emailSchema,
@@ -29,13 +36,19 @@ export function accountRoutes(ctx: AppContext): Router {
   /** What the dashboard needs to start: who is signed in, their clinics and roles, and the CSRF token. */
   async function sessionBody(req: Request, res: Response) {
     const csrfToken = csrfTokenFor(ctx, req, res);
-    if (!req.session) return { user: null, clinics: [], csrfToken };
+    const sendsEmail = ctx.mailer !== null;
+    if (!req.session) return { user: null, clinics: [], csrfToken, sendsEmail };
     const memberships = await prisma.membership.findMany({
       where: { userId: req.session.user.id },
       select: { role: true, clinic: { select: { id: true, name: true, timeZone: true, locale: true } } },
       orderBy: { clinic: { name: 'asc' } },
     });
-    return { user: req.session.user, clinics: memberships.map((m) => ({ ...m.clinic, role: m.role })), csrfToken };
+    return {
+      user: req.session.user,
+      clinics: memberships.map((m) => ({ ...m.clinic, role: m.role })),
+      csrfToken,
+      sendsEmail,
+    };
   }
 
   /** This browser now holds `session` (its cookie), in place of any it held. */
@@ -92,6 +105,22 @@ export function accountRoutes(ctx: AppContext): Router {
     jar.clearSession(res);
     jar.renewAnonymous(req, res);
     res.json(wire(await sessionBody(req, res)) satisfies SessionInfo);
+  });
+
+  /**
+   * "Forgot your password?": a one-time set-password link emailed to an address with an account.
+   * Answered the same, 202, for any address (src/accounts/password-reset.ts).
+   */
+  router.post('/session/forgot-password', async (req, res) => {
+    if (!ctx.mailer)
+      throw new NotFound(
+        "This service does not send email, so it cannot send you a link. Ask your clinic's owner: the service's operator can give you a link to set a new password.",
+        undefined,
+        'email_off',
+      );
+    const { email } = body(req, z.strictObject({ email: emailSchema }), { email: 'Email' });
+    await askForPasswordReset(prisma, { email, address: req.ip ?? 'unknown' }, ctx.clock());
+    res.status(202).json({ accepted: true } satisfies PasswordResetAsked);
   });
 
   // A link token is 256 random bits: no guessing it. These limits stop an address from

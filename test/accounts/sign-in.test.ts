@@ -17,7 +17,7 @@ describe.each(databaseKinds())('Staff sign-in on the %s database', (kind) => {
 
     const anonymous = await browser.get('/api/session');
     expect(anonymous.status).toBe(200);
-    expect(anonymous.body).toEqual({ user: null, clinics: [], csrfToken: expect.any(String) });
+    expect(anonymous.body).toEqual({ user: null, clinics: [], csrfToken: expect.any(String), sendsEmail: false });
     const anonymousToken = browser.csrf;
 
     const signedIn = await browser.signIn(login);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { type Database, openEmbeddedDatabase, openPostgresDatabase } from '../../src/db/database.js';
 import { TwilioStandin } from '../../src/twilio-standin/server.js';
 import { TEST_AUTH_TOKEN } from './app.js';
@@ -28,6 +29,24 @@ export async function openTestDatabase(kind: 'embedded' | 'postgres'): Promise<T
       await withAdminClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     },
   };
+}
+
+/**
+ * The database the operator's command line works on, for a test to look at: PostgreSQL,
+ * open all along, or the embedded one in `dataDir`, which a command holds while it runs,
+ * so it is opened only in between commands.
+ */
+export async function inOperatorsDatabase<T>(
+  where: { postgres?: Database; dataDir?: string },
+  work: (db: Database) => Promise<T>,
+): Promise<T> {
+  if (where.postgres) return work(where.postgres);
+  const db = await openEmbeddedDatabase({ dataDir: path.join(where.dataDir!, 'pglite') });
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
+  }
 }
 
 /** A fresh, empty (unmigrated) PostgreSQL database: for start-up and migration tests. */

@@ -1,9 +1,8 @@
-import path from 'node:path';
 import { createLogger } from '../../src/core/logger.js';
-import { type Database, openEmbeddedDatabase } from '../../src/db/database.js';
+import type { Database } from '../../src/db/database.js';
 import { JobRunner } from '../../src/jobs/runner.js';
 import { queueJob } from '../../src/jobs/kinds.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { inOperatorsDatabase, openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { runCli, tempDataDir } from '../helpers/process.js';
 import { databaseKinds } from '../helpers/services.js';
 
@@ -26,16 +25,8 @@ describe.each(databaseKinds())('The operator looks after failed jobs on the %s d
   });
   afterAll(() => postgres?.drop());
 
-  /** The command line holds the embedded database while it runs, so the test opens it only in between. */
-  async function inDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
-    if (postgres) return work(postgres);
-    const db = await openEmbeddedDatabase({ dataDir: path.join(env.DATA_DIR!, 'pglite') });
-    try {
-      return await work(db);
-    } finally {
-      await db.close();
-    }
-  }
+  const inDatabase = <T>(work: (db: Database) => Promise<T>) =>
+    inOperatorsDatabase({ postgres, dataDir: env.DATA_DIR }, work);
 
   beforeEach(() => inDatabase((db) => db.prisma.job.deleteMany()));
 

@@ -2,10 +2,14 @@ import { useCallback, useEffect, useState } from 'react';
 import type { SessionInfo } from '../../src/contracts/api';
 import { ApiError, fetchSession } from './api';
 import { Home } from './pages/Home';
+import { ForgotPassword } from './pages/ForgotPassword';
 import { Invitation } from './pages/Invitation';
 import { SetPassword } from './pages/SetPassword';
 import { SignIn } from './pages/SignIn';
 import { navigate, usePath } from './router';
+
+/** Pages for someone not signed in (yet): a link they were sent, or asking for one. */
+const OPEN_TO_ALL = new Set(['/set-password', '/invitation', '/forgot-password']);
 
 type Loaded = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; session: SessionInfo };
 
@@ -24,7 +28,7 @@ export function App() {
 
   const signedIn = loaded.state === 'ready' && loaded.session.user !== null;
   useEffect(() => {
-    if (loaded.state !== 'ready' || path === '/set-password' || path === '/invitation') return;
+    if (loaded.state !== 'ready' || OPEN_TO_ALL.has(path)) return;
     if (!signedIn && path !== '/sign-in') navigate('/sign-in');
     if (signedIn && path === '/sign-in') navigate('/');
   }, [loaded, path, signedIn]);
@@ -49,7 +53,8 @@ export function App() {
   };
   if (path === '/set-password') return <SetPassword onSignedIn={onSession} />;
   if (path === '/invitation') return <Invitation session={loaded.session} onJoined={onSession} />;
-  if (!loaded.session.user) return <SignIn onSignedIn={onSession} />;
+  if (path === '/forgot-password') return <ForgotPassword sendsEmail={loaded.session.sendsEmail} />;
+  if (!loaded.session.user) return <SignIn onSignedIn={onSession} sendsEmail={loaded.session.sendsEmail} />;
   // A new set of clinics (one left, one joined) starts the screens afresh.
   return (
     <Home

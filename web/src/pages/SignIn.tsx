@@ -1,9 +1,18 @@
 import { type FormEvent, useState } from 'react';
 import { FormEnd } from '../components/FormEnd';
 import { api, ApiError } from '../api';
+import { PageLink } from '../components/PageLink';
+import { ASK_FOR_A_LINK } from './ForgotPassword';
 import type { SessionInfo } from '../../../src/contracts/api';
 
-export function SignIn({ onSignedIn }: { onSignedIn: (session: SessionInfo) => void }) {
+export function SignIn({
+  onSignedIn,
+  sendsEmail,
+}: {
+  onSignedIn: (session: SessionInfo) => void;
+  /** Whether "Forgot your password?" can email a link; without email it says whom to ask. */
+  sendsEmail: boolean;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -36,6 +45,13 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: SessionInfo) => v
         </label>
         <FormEnd error={error} busy={busy} label="Sign in" busyLabel="Signing in…" />
       </form>
+      {sendsEmail ? (
+        <p>
+          <PageLink to="/forgot-password">Forgot your password?</PageLink>
+        </p>
+      ) : (
+        <p className="note">Forgot your password? {ASK_FOR_A_LINK}</p>
+      )}
     </main>
   );
 }

@@ -32,7 +32,8 @@ function NameAndEmail({ person, you }: { person: { name: string | null; email: s
 }
 
 /**
- * Who works here: invite (a one-time link to pass on; nobody joins until they accept),
+ * Who works here: invite (a one-time link to pass on, or emailed to them when the service
+ * sends email; nobody joins until they accept),
  * see and withdraw pending invitations, change a role, remove (their screens leave the clinic at once).
  */
 export function Staff({ clinic, me }: { clinic: ClinicSummary; me: string | undefined }) {
@@ -41,7 +42,9 @@ export function Staff({ clinic, me }: { clinic: ClinicSummary; me: string | unde
   const [staff, setStaff] = useState<Load<StaffMember[]>>({ state: 'loading' });
   const [pending, setPending] = useState<Load<InvitationView[]>>({ state: 'loading' });
   const [invite, setInvite] = useState({ email: '', name: '', role: 'receptionist' as Role });
-  const [link, setLink] = useState<{ who: string; url: string; expiresAt: string } | null>(null);
+  /** The invitation just made: its link to pass on, or null when it is emailed to them. */
+  const [link, setLink] = useState<{ who: string; email: string; url: string | null; expiresAt: string } | null>(null);
+  const [byEmail, setByEmail] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [problem, setProblem] = useState('');
@@ -49,7 +52,10 @@ export function Staff({ clinic, me }: { clinic: ClinicSummary; me: string | unde
 
   const load = useCallback(() => {
     loadInto(api<StaffList>('GET', base), setStaff, (r) => r.staff);
-    loadInto(api<InvitationList>('GET', invitationsUrl), setPending, (r) => r.invitations);
+    loadInto(api<InvitationList>('GET', invitationsUrl), setPending, (r) => {
+      setByEmail(r.byEmail);
+      return r.invitations;
+    });
   }, [base, invitationsUrl]);
   useEffect(load, [load]);
 
@@ -64,7 +70,7 @@ export function Staff({ clinic, me }: { clinic: ClinicSummary; me: string | unde
         role: invite.role,
         ...(name ? { name } : {}),
       });
-      setLink({ who: label(r.invitation), url: r.link, expiresAt: r.invitation.expiresAt });
+      setLink({ who: label(r.invitation), email: r.invitation.email, url: r.link, expiresAt: r.invitation.expiresAt });
       setInvite({ email: '', name: '', role: 'receptionist' });
       load();
     } catch (err) {
@@ -166,6 +172,11 @@ export function Staff({ clinic, me }: { clinic: ClinicSummary; me: string | unde
                         <td>
                           {day(i.createdAt)}
                           {i.invitedBy ? ` by ${i.invitedBy}` : ''}
+                          {byEmail && (
+                            <div className="note">
+                              {i.emailedAt ? `Emailed ${day(i.emailedAt)}` : 'Email not sent yet'}
+                            </div>
+                          )}
                         </td>
                         <td>{i.expired ? 'Expired: invite them again' : day(i.expiresAt)}</td>
                         <td>
@@ -220,11 +231,23 @@ export function Staff({ clinic, me }: { clinic: ClinicSummary; me: string | unde
       </form>
       {link && (
         <div className="panel" role="status">
-          <p>
-            Give {link.who} this link. They join once they accept it: someone new chooses a password, someone who
-            already has an account signs in with it. It works once, until {day(link.expiresAt)}, and is not shown again.
-          </p>
-          <CopyField label="Invitation link" value={link.url} />
+          {link.url === null ? (
+            <p>
+              We are emailing the invitation to {link.who === link.email ? link.email : `${link.who} (${link.email})`}.
+              They join once they accept it: someone new chooses a password, someone who already has an account signs in
+              with it. The link in the email works once, until {day(link.expiresAt)}. Nothing arrived? Check the
+              address, and invite them again for a new email.
+            </p>
+          ) : (
+            <>
+              <p>
+                Give {link.who} this link. They join once they accept it: someone new chooses a password, someone who
+                already has an account signs in with it. It works once, until {day(link.expiresAt)}, and is not shown
+                again.
+              </p>
+              <CopyField label="Invitation link" value={link.url} />
+            </>
+          )}
         </div>
       )}
     </section>
