@@ -39,29 +39,42 @@ export function countRequests(metrics: ServiceMetrics): RequestHandler {
 /**
  * The template of the route a request matched ("/api/clinics/:clinicId/queue"). Express
  * sets req.route as a route matches, while req.baseUrl holds where its router is mounted
- * with the values in place and req.params names them; read then, since a router puts
- * both back as the request leaves it (an error answered further out, say). Watched once
- * per request, however many ask (the request histogram, a trace's span name).
+ * with the values in place and req.params names them; they are kept then, since a router
+ * puts both back as the request leaves it (an error answered further out, say). The
+ * setter that keeps them sits on the app's own request prototype, once per app (one per
+ * request cost more than the rest of the histogram together); whoever asks (the request
+ * histogram, a trace's span name) reads what it kept.
  */
 export function watchRoute(req: Request): () => string {
-  const watched = watching.get(req);
-  if (watched) return watched;
-  let route: unknown;
-  let template = UNMATCHED;
-  Object.defineProperty(req, 'route', {
-    configurable: true,
-    enumerable: true,
-    get: () => route,
-    set(value: { path?: unknown } | undefined) {
-      route = value;
-      template = value ? routeTemplate(req.baseUrl, req.params, value.path) : UNMATCHED;
-    },
-  });
-  const read = () => template;
-  watching.set(req, read);
-  return read;
+  const prototype = Object.getPrototypeOf(req) as object;
+  if (!watched.has(prototype)) {
+    Object.defineProperty(prototype, 'route', {
+      configurable: true,
+      enumerable: true,
+      get(this: Matching) {
+        return this[ROUTE];
+      },
+      set(this: Matching, value: { path?: unknown } | undefined) {
+        this[ROUTE] = value;
+        this[MATCHED] = value ? [this.baseUrl, this.params, value.path] : undefined;
+      },
+    });
+    watched.add(prototype);
+  }
+  return () => {
+    const matched = (req as unknown as Matching)[MATCHED];
+    return matched ? routeTemplate(...matched) : UNMATCHED;
+  };
 }
-const watching = new WeakMap<Request, () => string>();
+const watched = new WeakSet<object>();
+const ROUTE = Symbol('route');
+const MATCHED = Symbol('where the route matched');
+type Matching = {
+  [ROUTE]?: unknown;
+  [MATCHED]?: [baseUrl: string, params: Record<string, unknown> | undefined, path: unknown];
+  baseUrl: string;
+  params?: Record<string, unknown>;
+};
 
 /** A route's full template from its router's mount point (values in it named by `params`) and its own path. */
 export function routeTemplate(baseUrl: string, params: Record<string, unknown> | undefined, path: unknown): string {
