@@ -56,6 +56,7 @@ describe('Configuration from the environment', () => {
 
   it('sends email only with SMTP_URL, which then needs MAIL_FROM; the SMTP password is never repeated', () => {
     expect(loadConfig({}).mail).toBeUndefined();
+    expect(loadConfig({ SMTP_URL: '', MAIL_FROM: '' }).mail).toBeUndefined(); // `SMTP_URL=` reads as unset
     expect(
       loadConfig({
         SMTP_URL: 'smtps://clinic:s3cret-pw@mail.example.com',

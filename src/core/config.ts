@@ -67,14 +67,18 @@ const envSchema = z.object({
   // How long a background job is one instance's before another may take it over (a crashed instance's jobs wait this long).
   JOBS_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   // Email for people (invitations, set-password links). Messages never echo the value: the URL holds a password.
-  SMTP_URL: z
-    .string()
-    .refine(isSmtpUrl, 'must be an smtp:// or smtps:// URL with a host, like smtp://user:password@mail.example.com:587')
-    .optional(),
-  MAIL_FROM: z
-    .string()
-    .refine(isOneAddress, 'must be one address, like "Clinic line <noreply@example.org>"')
-    .optional(),
+  SMTP_URL: unsetWhenEmpty(
+    z
+      .string()
+      .refine(
+        isSmtpUrl,
+        'must be an smtp:// or smtps:// URL with a host, like smtp://user:password@mail.example.com:587',
+      )
+      .optional(),
+  ),
+  MAIL_FROM: unsetWhenEmpty(
+    z.string().refine(isOneAddress, 'must be one address, like "Clinic line <noreply@example.org>"').optional(),
+  ),
   // Prometheus metrics (src/metrics/): off unless one of these is set. The token is never repeated in a message.
   METRICS_TOKEN: unsetWhenEmpty(
     z
