@@ -55,7 +55,7 @@ describeWith(needs.browser, 'The audit log in a real browser', () => {
 
     const page = await dashboard.signedInPage(owner);
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Audit' }).click();
-    const audit = page.getByRole('region', { name: 'Audit' });
+    const audit = page.getByRole('region', { name: 'Audit', exact: true });
     const table = audit.getByRole('table', { name: 'Audit log' });
     await table.getByText('cancelled an appointment').waitFor();
     expect(await table.getByRole('columnheader').allTextContents()).toEqual(['When', 'Who', 'What', 'About']);

@@ -33,7 +33,7 @@ describeWith(needs.browser, "The owner's screens in a real browser", () => {
   const tabs = (page: Page) => page.getByRole('navigation', { name: 'Screens' }).getByRole('link').allTextContents();
   const open = async (page: Page, tab: string) => {
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: tab }).click();
-    await page.getByRole('region', { name: tab }).waitFor();
+    await page.getByRole('region', { name: tab, exact: true }).waitFor();
   };
 
   it('a receptionist sees no owner screens, not even at their addresses', async () => {

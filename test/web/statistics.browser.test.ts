@@ -36,7 +36,7 @@ describeWith(needs.browser, 'Statistics that fit the screen, and the set-up chec
 
   const open = async (page: Page, tab: string) => {
     await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: tab }).click();
-    await page.getByRole('region', { name: tab }).waitFor();
+    await page.getByRole('region', { name: tab, exact: true }).waitFor();
   };
 
   /** A clinic with the demo's week of calls, and its owner (once a database: the demo's call ids are the day's). */
