@@ -83,7 +83,7 @@ export function createApp(ctx: AppContext): express.Express {
       res.status(503).json({ status: 'unavailable', database: ctx.db.kind });
     }
   });
-  app.get('/metrics', metricsOnPublicPort(ctx.config.metrics, ctx.metrics));
+  app.use(metricsOnPublicPort(ctx.config.metrics, ctx.metrics));
 
   // Calendar apps fetch these with the secret in the URL and nothing else.
   app.use('/ical', publicFeedRoutes(ctx));

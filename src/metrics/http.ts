@@ -5,7 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type Request, type RequestHandler } from 'express';
+import express, { type Request, type RequestHandler, type Router } from 'express';
 import type { MetricsConfig } from '../core/config.js';
 import type { ServiceMetrics } from './service-metrics.js';
 
@@ -106,22 +106,43 @@ const decoded = (part: string) => {
  * GET /metrics on the public port: answered only with METRICS_TOKEN set (and no port of
  * their own), to the bearer of that token; 404 otherwise, as if there were no such page.
  */
-export function metricsOnPublicPort(config: MetricsConfig, metrics: ServiceMetrics | undefined): RequestHandler {
+export function metricsOnPublicPort(config: MetricsConfig, metrics: ServiceMetrics | undefined): Router {
+  const router = express.Router();
   if (!metrics || config.port !== undefined || config.token === undefined)
-    return (_req, res) => void res.status(404).type('text/plain').send('Not found');
-  return scrape(metrics, config.token);
+    router.get(['/metrics', '/metrics/jobs'], (_req, res) => void res.status(404).type('text/plain').send('Not found'));
+  else operatorPages(router, metrics, config.token);
+  return router;
 }
 
-function scrape(metrics: ServiceMetrics, token: string | undefined): RequestHandler {
+/** /metrics for Prometheus and /metrics/jobs for a person, both to the token's bearer when there is one. */
+function operatorPages(router: Router, metrics: ServiceMetrics, token: string | undefined): void {
   const expected = token === undefined ? undefined : digest(token);
-  return async (req, res) => {
-    if (expected && !bears(req.get('authorization'), expected)) {
-      res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').type('text/plain').send('Unauthorized');
-      return;
-    }
+  router.use(['/metrics', '/metrics/jobs'], (req, res, next) => {
+    if (!expected || bears(req.get('authorization'), expected)) return next();
+    res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').type('text/plain').send('Unauthorized');
+  });
+  router.get('/metrics', async (_req, res) => {
     const { contentType, body } = await metrics.scrape();
     res.set({ 'Content-Type': contentType, 'Cache-Control': 'no-store' }).send(body);
-  };
+  });
+  router.get('/metrics/jobs', async (req, res) => {
+    const filter = jobsFilter(req.query);
+    if ('error' in filter) return void res.status(400).json(filter);
+    res.set('Cache-Control', 'no-store').json({ jobs: await metrics.failedJobs(filter) });
+  });
+}
+
+/** ?kind=text.send&limit=20, as `jobs:list --failed --kind … --limit …` takes them. */
+function jobsFilter(
+  query: Record<string, unknown>,
+): { kind?: string; limit: number } | { error: string; field: string } {
+  const { kind, limit } = query;
+  if (kind !== undefined && (typeof kind !== 'string' || !/^[a-z][a-z0-9.-]{0,63}$/.test(kind)))
+    return { error: 'kind: must be a job kind, like text.send', field: 'kind' };
+  const count = limit === undefined ? 50 : Number(limit);
+  if (!Number.isInteger(count) || count < 1 || count > 500)
+    return { error: 'limit: must be a whole number from 1 to 500', field: 'limit' };
+  return { ...(kind ? { kind } : {}), limit: count };
 }
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
@@ -144,7 +165,9 @@ export async function listenForScrapes(
 ): Promise<ScrapeListener> {
   const app = express();
   app.disable('x-powered-by');
-  app.get('/metrics', scrape(metrics, config.token));
+  const pages = express.Router();
+  operatorPages(pages, metrics, config.token);
+  app.use(pages);
   app.use((_req, res) => void res.status(404).type('text/plain').send('Not found'));
   const server = http.createServer(app);
   server.keepAliveTimeout = 5_000;

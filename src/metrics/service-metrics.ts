@@ -8,6 +8,7 @@ import type { Logger } from '../core/logger.js';
 import type { ApologyReason, Meters, PurgeResult, TwilioFailure } from '../core/meters.js';
 import type { Database } from '../core/database.js';
 import { watchDatabase } from './database-figures.js';
+import { listJobs, type JobSummary } from '../jobs/admin.js';
 
 export const PREFIX = 'clinic_line_';
 
@@ -22,8 +23,11 @@ export class ServiceMetrics implements Meters {
   private readonly twilioErrors: Counter<'operation' | 'failure'>;
   private readonly purges: Counter<'result'>;
   private countLive = () => 0;
+  /** The jobs the runner gave up on, newest first: the operator's view beside the counts (GET /metrics/jobs). */
+  readonly failedJobs: (filter: { kind?: string; limit: number }) => Promise<JobSummary[]>;
 
   constructor(deps: { db: Database; clock: () => Date; logger: Logger }) {
+    this.failedJobs = (filter) => listJobs(deps.db.prisma, { ...filter, failed: true });
     const registers = [this.registry];
     this.requests = new Histogram({
       name: `${PREFIX}http_request_duration_seconds`,
