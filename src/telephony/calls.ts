@@ -61,7 +61,8 @@ export interface AnsweredCall {
   callers: CallerMatch[];
 }
 
-const ANSWER_CALL = {
+/** The first webhook's statement (exported for the voice benchmark's raw-pg baseline, which runs the same). */
+export const ANSWER_CALL = {
   name: 'answer-call',
   text: `WITH clinic AS (
     SELECT c."id"::text AS "id", c."name", c."timeZone", c."locale", c."emergencyMessage", c."greeting", c."receptionNumber", c."fallbackNumber", c."recordCalls", c."recordingNotice", c."emergencyAdvice"
