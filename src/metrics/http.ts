@@ -85,8 +85,9 @@ export function routeTemplate(baseUrl: string, params: Record<string, unknown> |
       if (part === '') return part;
       const name = names.get(decoded(part));
       if (name !== undefined) return `:${name}`;
-      // A mount path's own words; any other value is never written into a label.
-      return /^[A-Za-z_-]+$/.test(part) ? part : ':param';
+      // A mount path's own words, in one case (Express matches /API/cLiNiCs as /api/clinics:
+      // the client's capitals must not multiply the series); any other value is never a label.
+      return /^[A-Za-z_-]+$/.test(part) ? part.toLowerCase() : ':param';
     })
     .join('/');
   const own = typeof path === 'string' ? path : String(path);

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { listenForScrapes } from '../../src/metrics/http.js';
 import { makeTestApp } from '../helpers/app.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { METRICS_TOKEN } from '../helpers/metrics.js';
+import { METRICS_TOKEN, scrape } from '../helpers/metrics.js';
 import { databaseKinds } from '../helpers/services.js';
 
 describe.each(databaseKinds())('Failed jobs for the operator (%s database)', (kind) => {
@@ -85,5 +85,24 @@ describe.each(databaseKinds())('Failed jobs for the operator (%s database)', (ki
     } finally {
       await listener.close();
     }
+  });
+});
+
+describe('Route labels in one case', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await openTestDatabase('embedded');
+  });
+  afterAll(() => db.drop());
+
+  it("a client's capitals in a path (Express matches /API/Session as /api/session) make no series of their own", async () => {
+    const { app } = makeTestApp(db, { env: { METRICS_TOKEN } });
+    for (const path of ['/api/session', '/API/Session', '/Api/SESSION', '/api/sEsSiOn']) await request(app).get(path);
+    const routes = new Set(
+      (await scrape(app)).samples
+        .filter((s) => s.name === 'clinic_line_http_request_duration_seconds_count')
+        .map((s) => s.labels.route),
+    );
+    expect([...routes].filter((r) => /session/i.test(r!))).toEqual(['/api/session']);
   });
 });
