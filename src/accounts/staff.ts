@@ -8,6 +8,7 @@ import type { Role } from '../generated/prisma/enums.js';
 import { hashPassword } from './passwords.js';
 import { hashToken, newToken } from '../core/tokens.js';
 import { NotFound, Conflict, Gone } from '../core/errors.js';
+import { ONE_LINE, oneLine } from '../core/validation.js';
 
 export const emailSchema = z.string().trim().toLowerCase().pipe(z.email('must be an email address').max(254));
 export const roleSchema = z.enum(['owner', 'receptionist'], { error: 'must be owner or receptionist' });
@@ -16,7 +17,8 @@ export const staffNameSchema = z
   .string({ error: 'must be a name' })
   .trim()
   .min(1, 'must not be empty')
-  .max(80, 'must be at most 80 characters');
+  .max(80, 'must be at most 80 characters')
+  .refine(oneLine, ONE_LINE);
 
 /** A member of staff as screens name them: their name, else their email. */
 export const staffLabel = (user: { name: string | null; email: string }): string => user.name ?? user.email;
@@ -194,11 +196,21 @@ export async function removeStaff(
   });
 }
 
-/** A one-time link to set a password; only the token's hash is stored, and any older link dies. */
-export async function createPasswordLink(prisma: Prisma, userId: string, baseUrl: string, now: Date): Promise<string> {
+/**
+ * A one-time link to set a password; only the token's hash is stored. Any older link dies,
+ * unless `keepOthers` (a link someone asked for by email: anyone can ask in a person's name,
+ * so that must not end a link an operator handed them). Using any link ends the rest.
+ */
+export async function createPasswordLink(
+  prisma: Prisma,
+  userId: string,
+  baseUrl: string,
+  now: Date,
+  options: { keepOthers?: boolean } = {},
+): Promise<string> {
   const token = newToken();
   await prisma.$transaction([
-    prisma.passwordLink.deleteMany({ where: { userId } }),
+    prisma.passwordLink.deleteMany({ where: options.keepOthers ? { userId, expiresAt: { lte: now } } : { userId } }),
     prisma.passwordLink.create({
       data: {
         tokenHash: hashToken(token),
@@ -265,6 +277,8 @@ export async function usePasswordLink(
       data: { usedAt: now },
     });
     if (spent.count !== 1) throw new Gone('link_expired', 'This link was already used.', 'token');
+    // The password is set: every other link of theirs (an operator's, an emailed one) ends.
+    await tx.passwordLink.deleteMany({ where: { userId: link.userId, tokenHash: { not: link.tokenHash } } });
     await tx.user.update({ where: { id: link.userId }, data: { passwordHash } });
     await tx.session.deleteMany({ where: { userId: link.userId } });
     await recordAudit(tx, {

@@ -39,8 +39,17 @@ export const localeSchema = z
     `must be ${SPOKEN_LOCALES.join(' or ')}: the phone line speaks English in a British or an American voice`,
   );
 
+/**
+ * Text shown as one line, also in emails sent in its name: no line break or other control
+ * character, with which a name could lay out lines of its own (a link of its own) in a
+ * plain-text email the service sends.
+ */
+export const oneLine = (text: string): boolean => !/\p{Cc}/u.test(text);
+export const ONE_LINE = 'must be one line, without line breaks';
+
 export const clinicNameSchema = z
   .string({ error: 'is required' })
   .trim()
   .min(1, 'is required')
-  .max(120, 'must be at most 120 characters');
+  .max(120, 'must be at most 120 characters')
+  .refine(oneLine, ONE_LINE);

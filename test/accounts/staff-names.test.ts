@@ -38,7 +38,20 @@ describe.each(databaseKinds())('Staff names (%s database)', (kind) => {
     expect(saved.body.user).toEqual({ id: c.ownerLogin.userId, email: c.ownerLogin.email, name: 'Olivia Owen' });
     expect((await c.owner.get('/api/session')).body.user.name).toBe('Olivia Owen');
 
-    for (const bad of [{ name: '   ' }, { name: 'x'.repeat(81) }, {}, { name: 42 }, { name: 'Ok', email: 'x@y.z' }]) {
+    // A name with a line break could lay out lines of its own in an email sent in that name.
+    const withBreaks = [
+      { name: 'Sam\n\nAccept here: https://evil.example' },
+      { name: 'Sam\rLee' },
+      { name: 'Sam\u0000' },
+    ];
+    for (const bad of [
+      { name: '   ' },
+      { name: 'x'.repeat(81) },
+      {},
+      { name: 42 },
+      { name: 'Ok', email: 'x@y.z' },
+      ...withBreaks,
+    ]) {
       const res = await c.owner.send('patch', '/api/session/profile', bad);
       expect(res.status).toBe(400);
       expect(res.body.error.field).toBe('email' in bad ? 'email' : 'name');
