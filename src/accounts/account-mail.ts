@@ -38,7 +38,9 @@ export async function emailPasswordLink(
   });
   if (!user) return null;
   const now = deps.clock();
-  const link = await createPasswordLink(prisma, userId, deps.config.publicBaseUrl, now);
+  const link = await createPasswordLink(prisma, userId, deps.config.publicBaseUrl, now, {
+    keepOthers: reason === 'asked',
+  });
   await deps.mailer.send(
     passwordLinkEmail({
       to: user.email,
