@@ -131,6 +131,10 @@ async function scrapesOnTheirOwnPort(ctx: AppContext, logger: Logger): Promise<S
   if (port === undefined || !ctx.metrics) return null;
   const scrapes = await listenForScrapes(ctx.metrics, { ...ctx.config.metrics, port });
   logger.info({ url: `${scrapes.url}/metrics` }, 'metrics listening');
+  if (ctx.config.metrics.token === undefined)
+    logger.warn(
+      'METRICS_PORT without METRICS_TOKEN: anyone who reaches that port (other users of this machine included) reads the metrics and the failed jobs; set METRICS_TOKEN to ask for it',
+    );
   return scrapes;
 }
 
