@@ -33,7 +33,9 @@ export type FieldLabels = Record<string, string | ((path: PropertyKey[], input: 
 
 /** The label a screen gives the field at `path`, or the path itself. */
 export function labelOf(labels: FieldLabels | undefined, path: PropertyKey[], input: unknown): string {
-  const label = labels?.[path.map((p) => (typeof p === 'number' ? '#' : String(p))).join('.')];
+  const key = path.map((p) => (typeof p === 'number' ? '#' : String(p))).join('.');
+  // Own labels only: a field a client names "valueOf" or "constructor" is not a label function.
+  const label = labels && Object.hasOwn(labels, key) ? labels[key] : undefined;
   return typeof label === 'function' ? label(path, input) : (label ?? path.map(String).join('.'));
 }
 
