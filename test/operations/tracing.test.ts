@@ -6,9 +6,8 @@ import { createHash } from 'node:crypto';
 import { JobRunner } from '../../src/jobs/runner.js';
 import { jobHandlers } from '../../src/main/jobs.js';
 import { startTracing, type Tracing } from '../../src/main/tracing.js';
-import { TwilioStandin } from '../../src/twilio-standin/server.js';
-import { makeTestApp, testClock, TEST_AUTH_TOKEN } from '../helpers/app.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { makeTestApp, testClock } from '../helpers/app.js';
+import { databaseAndStandin } from '../helpers/database.js';
 import { browserAgent, makeClinic, makeStaff } from '../helpers/fixtures.js';
 import { databaseKinds } from '../helpers/services.js';
 import { callSid, inboundCall, signedTwilioPost } from '../helpers/twilio.js';
@@ -26,23 +25,13 @@ beforeAll(() => {
 afterAll(() => tracing.shutdown());
 
 describe.each(databaseKinds())('A call traced end to end (%s database)', (kind) => {
-  let db: TestDatabase;
-  let standin: TwilioStandin;
-  beforeAll(async () => {
-    db = await openTestDatabase(kind);
-    standin = new TwilioStandin(ACCOUNT, { authToken: TEST_AUTH_TOKEN });
-    await standin.start();
-  });
-  afterAll(async () => {
-    await standin.stop();
-    await db.drop();
-  });
+  const world = databaseAndStandin(kind, ACCOUNT);
   beforeEach(() => exported.reset());
 
   const app = (env: Record<string, string> = { OTEL_TRACES_EXPORTER: 'otlp' }) =>
-    makeTestApp(db, {
+    makeTestApp(world.db, {
       clock: testClock(NOW),
-      env: { TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_API_BASE_URL: standin.url, ...env },
+      env: { TWILIO_ACCOUNT_SID: ACCOUNT, TWILIO_API_BASE_URL: world.standin.url, ...env },
     });
   const spans = () => exported.getFinishedSpans();
   const traceOf = (name: string) =>
@@ -51,7 +40,7 @@ describe.each(databaseKinds())('A call traced end to end (%s database)', (kind) 
       ?.spanContext().traceId;
 
   it("puts a call's webhooks, their queries and the job they queue in one trace, with no caller's number in it", async () => {
-    const clinic = await makeClinic(db.prisma);
+    const clinic = await makeClinic(world.db.prisma);
     const { app: served, ctx, logs } = app();
     const sid = callSid(0x7ace001);
     const voice = await signedTwilioPost(
@@ -60,7 +49,7 @@ describe.each(databaseKinds())('A call traced end to end (%s database)', (kind) 
       inboundCall({ CallSid: sid, To: clinic.numbers[0]!, From: CALLER }),
     );
     expect(voice.status).toBe(200);
-    const recording = standin.addRecording(sid, Buffer.from('ID3 words '.repeat(100)), 14, {
+    const recording = world.standin.addRecording(sid, Buffer.from('ID3 words '.repeat(100)), 14, {
       dateCreated: new Date(NOW.getTime() - 60_000),
     });
     const callback = await signedTwilioPost(served, '/twilio/recording', {
@@ -72,7 +61,7 @@ describe.each(databaseKinds())('A call traced end to end (%s database)', (kind) 
       RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT}/Recordings/${recording.sid}`,
     });
     expect(callback.status).toBe(200);
-    const runner = new JobRunner(db, jobHandlers(ctx), { logger: ctx.logger, clock: testClock(NOW) });
+    const runner = new JobRunner(world.db, jobHandlers(ctx), { logger: ctx.logger, clock: testClock(NOW) });
     expect(await runner.runDue()).toBeGreaterThanOrEqual(1);
 
     // The call's trace id is derived from its SID, so every instance puts its webhooks there.
@@ -96,9 +85,9 @@ describe.each(databaseKinds())('A call traced end to end (%s database)', (kind) 
   });
 
   it("a dashboard request joins the trace a gateway's traceparent names, and is named by its route", async () => {
-    const clinic = await makeClinic(db.prisma);
+    const clinic = await makeClinic(world.db.prisma);
     const desk = browserAgent(app().app);
-    await desk.signIn(await makeStaff(db.prisma, clinic.id, 'receptionist'));
+    await desk.signIn(await makeStaff(world.db.prisma, clinic.id, 'receptionist'));
     const traceId = 'ab'.repeat(16);
     const res = await desk.agent
       .get(`/api/clinics/${clinic.id}/queue`)
@@ -110,7 +99,7 @@ describe.each(databaseKinds())('A call traced end to end (%s database)', (kind) 
   });
 
   it('traces nothing unless OTEL_* asks for it', async () => {
-    const clinic = await makeClinic(db.prisma);
+    const clinic = await makeClinic(world.db.prisma);
     const { app: served } = app({});
     await signedTwilioPost(
       served,
