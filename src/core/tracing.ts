@@ -8,7 +8,6 @@ import {
   isSpanContextValid,
   propagation,
   ROOT_CONTEXT,
-  SpanKind,
   SpanStatusCode,
   trace,
   TraceFlags,
@@ -26,11 +25,11 @@ export const tracer = () => trace.getTracer('clinic-phone-line');
  */
 export async function inSpan<T>(
   name: string,
-  options: { attributes?: Attributes; parent?: Context; kind?: SpanKind },
+  options: { attributes?: Attributes; parent?: Context },
   work: (span: Span) => Promise<T>,
 ): Promise<T> {
   const parent = options.parent ?? context.active();
-  const span = tracer().startSpan(name, { attributes: options.attributes, kind: options.kind }, parent);
+  const span = tracer().startSpan(name, { attributes: options.attributes }, parent);
   try {
     return await context.with(trace.setSpan(parent, span), () => work(span));
   } catch (err) {
@@ -41,7 +40,7 @@ export async function inSpan<T>(
   }
 }
 
-export function markFailed(span: Span, err: unknown): void {
+function markFailed(span: Span, err: unknown): void {
   span.setStatus({
     code: SpanStatusCode.ERROR,
     message: maskPhoneNumbers(err instanceof Error ? err.message : String(err)),
