@@ -8,6 +8,7 @@ import { CHROMIUM_ARGS, signedInPage } from '../helpers/browser.js';
 import { startDemoServer, type DemoServer } from '../helpers/demo-server.js';
 import { browserPath, describeWith, needs } from '../helpers/services.js';
 import { until } from '../helpers/until.js';
+import { dayText } from '../../web/src/calendar/words.js';
 
 describeWith(needs.browser, "A newcomer's first hour: npm start on a fresh machine, then the phone simulator", () => {
   let demo: DemoServer;
@@ -73,8 +74,14 @@ describeWith(needs.browser, "A newcomer's first hour: npm start on a fresh machi
     const thatDay = desk.waitForResponse((r) => r.url().includes(`/diary?date=${first.date}`) && r.ok());
     await desk.getByLabel('Date').fill(first.date);
     await thatDay;
-    const rows = desk.getByRole('region', { name: 'Calendar' }).getByRole('button', { name: /Jane Doe/ });
-    await desk.getByRole('region', { name: 'Calendar' }).waitFor();
+    const calendar = desk.getByRole('region', { name: 'Calendar' });
+    const rows = calendar.getByRole('button', { name: /Jane Doe/ });
+    // Count only once that day is drawn: the response comes a moment before React draws it, and
+    // until then the calendar still shows today, whose count of Jane's appointments may differ.
+    await calendar
+      .getByRole('group', { name: `, ${dayText(first.date, 'en-GB')}` })
+      .first()
+      .waitFor();
     const before = await rows.count();
 
     // Jane calls again and takes the first choice at every question, keying her date of birth when asked.
