@@ -10,6 +10,7 @@ import { textTheDiaryChange } from '../texts/appointment-texts.js';
 import { type RecordingStorage, storageFor } from '../recordings/storage.js';
 import type { Simulator } from '../simulator/simulator.js';
 import { FallbackDirectory } from '../voice/fallback-directory.js';
+import { ClinicWordsCache, readVocabulary } from '../telephony/clinic-words.js';
 import { createTwilioRest, type TwilioRest } from '../twilio/rest.js';
 import { NO_METERS } from '../core/meters.js';
 import { metricsEnabled } from '../metrics/http.js';
@@ -24,6 +25,8 @@ export interface AppContext extends Services, Pick<DiaryDeps, 'diaryChangeWrites
   /** The phone simulator, when it runs (src/simulator/mode.ts); else why not. */
   simulator?: Simulator;
   simulatorOff?: string;
+  /** The phone line's words of each clinic, read again only when they change. */
+  clinicWords: ClinicWordsCache;
   /** The operator's metrics, when METRICS_TOKEN or METRICS_PORT turns them on; `meters` counts into them. */
   metrics?: ServiceMetrics;
 }
@@ -63,6 +66,7 @@ export function buildContext(c: Components): AppContext {
     mailer: c.mailer !== undefined ? c.mailer : c.config.mail ? createMailer(c.config.mail) : null,
     recordings: c.recordings ?? storageFor(c.db, c.config.dataDir),
     fallbackDirectory: c.fallbackDirectory ?? new FallbackDirectory(),
+    clinicWords: new ClinicWordsCache((clinicId) => readVocabulary(c.db.prisma, clinicId)),
     diaryChangeWrites: textTheDiaryChange,
     simulator: c.simulator,
     simulatorOff: c.simulatorOff,

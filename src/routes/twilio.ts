@@ -36,7 +36,6 @@ import {
   nameConfirmed,
 } from '../telephony/booking-line.js';
 import { closedChoice, goodbye, menu, welcome } from '../telephony/ivr.js';
-import { loadClinicWords } from '../telephony/clinic-words.js';
 import type { Ivr } from '../telephony/phone.js';
 import { CallStep, type Params } from '../voice/call-step.js';
 import { STEPS, type StepPath, type StepQuery } from '../voice/steps.js';
@@ -163,7 +162,7 @@ export function twilioRoutes(ctx: AppContext): Router {
           fromNumber: params.From,
           ivrState: answered.ivrState,
           clinic,
-          words: await loadClinicWords(ctx.db.prisma, clinic.id),
+          words: await ctx.clinicWords.wordsOf(clinic),
         }),
       ),
     );
@@ -194,13 +193,15 @@ export function twilioRoutes(ctx: AppContext): Router {
                   recordCalls: true,
                   recordingNotice: true,
                   emergencyAdvice: true,
+                  wordsVersion: true,
+                  urgentPhrases: true,
                 },
               },
             },
           })
         : null;
     if (!call) throw new UnknownCallError();
-    return new CallStep(ctx, { ...call, words: await loadClinicWords(ctx.db.prisma, call.clinic.id) });
+    return new CallStep(ctx, { ...call, words: await ctx.clinicWords.wordsOf(call.clinic) });
   }
 
   type Step<P extends StepPath> = (ivr: Ivr, q: StepQuery<P>, body: Params) => string | Promise<string>;

@@ -1,6 +1,7 @@
 // The call record, built idempotently from Twilio's requests: the same CallSid or
 // callback twice changes nothing the second time, and callbacks may come in any order.
 import type { ClinicForCall } from '../voice/call-step.js';
+import type { ClinicWordsKey } from './clinic-words.js';
 import { uuid7 } from '../db/uuid7.js';
 import { z } from 'zod';
 import { fileCallRecording } from '../recordings/pipeline.js';
@@ -57,7 +58,7 @@ export interface AnsweredCall {
   callId: string;
   created: boolean;
   ivrState: unknown;
-  clinic: ClinicForCall;
+  clinic: ClinicForCall & ClinicWordsKey;
   callers: CallerMatch[];
 }
 
@@ -65,7 +66,8 @@ export interface AnsweredCall {
 export const ANSWER_CALL = {
   name: 'answer-call',
   text: `WITH clinic AS (
-    SELECT c."id"::text AS "id", c."name", c."timeZone", c."locale", c."emergencyMessage", c."greeting", c."receptionNumber", c."fallbackNumber", c."recordCalls", c."recordingNotice", c."emergencyAdvice"
+    SELECT c."id"::text AS "id", c."name", c."timeZone", c."locale", c."emergencyMessage", c."greeting", c."receptionNumber", c."fallbackNumber", c."recordCalls", c."recordingNotice", c."emergencyAdvice",
+      c."wordsVersion"::text AS "wordsVersion", c."urgentPhrases"
     FROM "ClinicNumber" n JOIN "Clinic" c ON c."id" = n."clinicId" WHERE n."e164" = $1
   ), inserted AS (
     INSERT INTO "Call" ("id", "callSid", "clinicId", "fromNumber", "toNumber", "direction", "status", "startedAt")
@@ -104,7 +106,8 @@ export async function answerCall(
 ): Promise<AnsweredCall | null> {
   const now = deps.clock();
   const rows = await deps.db.sql<
-    ClinicForCall & { insertedId: string | null; existingId: string | null; ivrState: unknown; callers: CallerRow[] }
+    ClinicForCall &
+      ClinicWordsKey & { insertedId: string | null; existingId: string | null; ivrState: unknown; callers: CallerRow[] }
   >(ANSWER_CALL, [
     params.To,
     uuid7(now.getTime()),

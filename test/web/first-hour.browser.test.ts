@@ -8,7 +8,6 @@ import { CHROMIUM_ARGS, signedInPage } from '../helpers/browser.js';
 import { startDemoServer, type DemoServer } from '../helpers/demo-server.js';
 import { browserPath, describeWith, needs } from '../helpers/services.js';
 import { until } from '../helpers/until.js';
-import { dayText } from '../../web/src/calendar/words.js';
 
 describeWith(needs.browser, "A newcomer's first hour: npm start on a fresh machine, then the phone simulator", () => {
   let demo: DemoServer;
@@ -79,7 +78,7 @@ describeWith(needs.browser, "A newcomer's first hour: npm start on a fresh machi
     // Count only once that day is drawn: the response comes a moment before React draws it, and
     // until then the calendar still shows today, whose count of Jane's appointments may differ.
     await calendar
-      .getByRole('group', { name: `, ${dayText(first.date, 'en-GB')}` })
+      .getByRole('group', { name: `, ${first.day}` })
       .first()
       .waitFor();
     const before = await rows.count();
@@ -123,8 +122,8 @@ describeWith(needs.browser, "A newcomer's first hour: npm start on a fresh machi
   }, 120_000);
 });
 
-/** The first time the phone line offers for the first bookable type (the menu's "press 1"), as the clinic's date and clock. */
-async function firstPhoneSlot(demo: DemoServer): Promise<{ date: string; time: string }> {
+/** The first time the phone line offers for the first bookable type (the menu's "press 1"), as the clinic's date, day and clock. */
+async function firstPhoneSlot(demo: DemoServer): Promise<{ date: string; day: string; time: string }> {
   const base = `/api/clinics/${demo.clinicId}`;
   const api = demo.ownerApi;
   const types = (await api.call('GET', `${base}/appointment-types`)).body.appointmentTypes as Array<{
@@ -141,6 +140,7 @@ async function firstPhoneSlot(demo: DemoServer): Promise<{ date: string; time: s
   const at = new Date(slots[0]!.startsAt);
   return {
     date: at.toLocaleDateString('en-CA', { timeZone }), // YYYY-MM-DD
+    day: at.toLocaleDateString('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long' }), // as the calendar's columns name it
     time: at.toLocaleTimeString('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' }),
   };
 }
