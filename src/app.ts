@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import cookieParser from 'cookie-parser';
 import express, { type ErrorRequestHandler } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import { refuseNulCharacters } from './http/no-nul.js';
-import { loggableUrl } from './core/logger.js';
+import { requestLogging } from './http/request-log.js';
 import { loadSession, requireCsrfToken, requireSignedIn } from './http/auth.js';
 import { accountRoutes } from './routes/session.js';
 import { staffRoutes } from './routes/reception.js';
@@ -18,8 +16,6 @@ import { countRequests, metricsOnPublicPort } from './metrics/http.js';
 import { withLogContext } from './core/log-context.js';
 import { traceRequests } from './http/tracing.js';
 
-const REQUEST_ID = /^[\w.-]{8,64}$/;
-
 /** The Express app: middleware order and feature routers. No ports, no environment. */
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
@@ -27,22 +23,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.disable('x-powered-by');
 
   if (ctx.metrics) app.use(countRequests(ctx.metrics));
-  app.use(
-    pinoHttp({
-      logger: ctx.logger,
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
-      // The query string once, its personal values replaced (not again as a parsed object).
-      serializers: {
-        req: ({ query: _query, ...req }: { url: string; query?: unknown }) => ({ ...req, url: loggableUrl(req.url) }),
-      },
-    }),
-  );
+  app.use(requestLogging(ctx.logger, new Set(['/healthz', '/readyz', '/metrics'])));
   // Whatever is logged while answering names the request, through the app's logger too.
   app.use((req, _res, next) => withLogContext({ requestId: String(req.id) }, next));
   // Twilio's webhooks are traced inside their router, in their call's trace.

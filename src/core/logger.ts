@@ -81,7 +81,7 @@ export function createLogger(options: { level?: string; destination?: pino.Desti
  * The request (`reqId`, the X-Request-Id answer header) or job (`jobId`, `jobKind`) a
  * line was written in, and the trace it belongs to when tracing is on: on every line,
  * including those written through the app's logger deep inside a webhook or a job.
- * A request's own logger (pino-http's `req.log`) already carries `reqId`.
+ * A request's own logger (`req.log`, src/http/request-log.ts) already carries `reqId`.
  */
 function aboutWhat(logger: Logger): Record<string, string> {
   const about: Record<string, string> = {};

@@ -37,4 +37,12 @@ describe('uuid7', () => {
     expect(parseInt(a.replace(/-/g, '').slice(0, 12), 16)).toBe(Date.parse('2027-01-01T00:00:00Z'));
     expect(uuid7()).not.toBe(uuid7());
   });
+
+  it('never repeats its random part, across the refills of its pool of random bytes', () => {
+    const at = Date.parse('2027-01-01T00:00:00Z');
+    const ids = Array.from({ length: 2_000 }, () => uuid7(at)); // one millisecond: only the random part differs
+    expect(new Set(ids).size).toBe(ids.length);
+    const randomParts = new Set(ids.map((id) => id.replace(/-/g, '').slice(13)));
+    expect(randomParts.size).toBe(ids.length);
+  });
 });
