@@ -23,7 +23,7 @@ export function createApp(ctx: AppContext): express.Express {
   app.disable('x-powered-by');
 
   if (ctx.metrics) app.use(countRequests(ctx.metrics));
-  app.use(requestLogging(ctx.logger, new Set(['/healthz', '/readyz', '/metrics'])));
+  app.use(requestLogging(app, ctx.logger, new Set(['/healthz', '/readyz', '/metrics'])));
   // Whatever is logged while answering names the request, through the app's logger too.
   app.use((req, _res, next) => withLogContext({ requestId: String(req.id) }, next));
   // Twilio's webhooks are traced inside their router, in their call's trace.

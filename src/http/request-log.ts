@@ -4,11 +4,12 @@
 // with it: a tenth of the hottest webhook's time. Here the request's logger is made
 // only when something logs through it, and the finished line only when its level is on.
 import { randomUUID } from 'node:crypto';
-import type { RequestHandler, Request } from 'express';
+import type { Express, RequestHandler, Request } from 'express';
 import { loggableUrl, type Logger } from '../core/logger.js';
 
 // A client's or gateway's own id is kept when it looks like one.
 const REQUEST_ID = /^[\w.-]{8,64}$/;
+const OWN_LOGGER = Symbol('the request’s logger');
 
 /** What a log line says about its request: no headers, no body, the query's personal values replaced. */
 function describeRequest(req: Request) {
@@ -27,37 +28,37 @@ function describeRequest(req: Request) {
  * completed" with its status and duration in ms, at error level for a 5xx, or "request
  * aborted" when the client went first. Paths in `quiet` (health checks, scrapes) write none.
  */
-export function requestLogging(logger: Logger, quiet: ReadonlySet<string>): RequestHandler {
+export function requestLogging(app: Express, logger: Logger, quiet: ReadonlySet<string>): RequestHandler {
+  // On the app's request prototype, once: the logger is made the first time a request uses it.
+  Object.defineProperty(app.request, 'log', {
+    configurable: true,
+    get(this: Request & { [OWN_LOGGER]?: Logger }) {
+      return (this[OWN_LOGGER] ??= logger.child({ reqId: this.id, req: describeRequest(this) }));
+    },
+  });
   return (req, res, next) => {
     const incoming = req.headers['x-request-id'];
     const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     req.id = id;
     res.setHeader('X-Request-Id', id);
-    let log: Logger | undefined;
-    Object.defineProperty(req, 'log', {
-      configurable: true,
-      enumerable: true,
-      get: () => (log ??= logger.child({ reqId: id, req: describeRequest(req) })),
-    });
     if (quiet.has(req.url)) return next();
 
     const startedAt = performance.now();
-    const ended = () => {
-      res.off('finish', ended);
-      res.off('close', ended);
-      const level = !res.writableFinished ? 'info' : res.statusCode >= 500 ? 'error' : 'info';
+    // 'close' comes last, whether the response was sent or the client went first.
+    res.once('close', () => {
+      const sent = res.writableFinished;
+      const level = sent && res.statusCode >= 500 ? 'error' : 'info';
       if (!logger.isLevelEnabled(level)) return;
-      (log ?? logger)[level](
+      const own = (req as { [OWN_LOGGER]?: Logger })[OWN_LOGGER];
+      (own ?? logger)[level](
         {
-          ...(log ? {} : { reqId: id, req: describeRequest(req) }),
+          ...(own ? {} : { reqId: id, req: describeRequest(req) }),
           res: { statusCode: res.statusCode },
           responseTime: Math.round(performance.now() - startedAt),
         },
-        res.writableFinished ? 'request completed' : 'request aborted',
+        sent ? 'request completed' : 'request aborted',
       );
-    };
-    res.on('finish', ended);
-    res.on('close', ended);
+    });
     next();
   };
 }

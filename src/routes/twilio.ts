@@ -136,8 +136,7 @@ export function twilioRoutes(ctx: AppContext): Router {
       ctx.meters.twimlApology('deadline');
       sendTwiml(res, apologyFor(req));
     }, TWIML_DEADLINE_MS);
-    res.once('finish', () => clearTimeout(timer));
-    res.once('close', () => clearTimeout(timer));
+    res.once('close', () => clearTimeout(timer)); // emitted last, sent or not
     next();
   });
 

@@ -64,8 +64,20 @@ export interface Heard {
 const MAX_HINTS = 500;
 const HINT_WORDS = ['book', 'appointment', 'cancel', 'move', 'change', 'reception', 'message', 'yes', 'no'];
 
+// Hints of the words an instance keeps (frozen, shared by every call to the clinic until they change), made once.
+const hintsOfKeptWords = new WeakMap<object, WeakMap<object, string>>();
+
 /** Twilio's speech hints: the clinic's names first (at most 500 entries of at most 100 characters). */
 export function speechHints(words: ClinicWords): string {
+  if (!Object.isFrozen(words.practitioners) || !Object.isFrozen(words.types)) return hintsOf(words);
+  let byTypes = hintsOfKeptWords.get(words.practitioners);
+  if (!byTypes) hintsOfKeptWords.set(words.practitioners, (byTypes = new WeakMap()));
+  let hints = byTypes.get(words.types);
+  if (hints === undefined) byTypes.set(words.types, (hints = hintsOf(words)));
+  return hints;
+}
+
+function hintsOf(words: Pick<ClinicWords, 'practitioners' | 'types'>): string {
   const names = new Set<string>();
   for (const p of words.practitioners) {
     names.add(p.spokenName);

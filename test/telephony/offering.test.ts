@@ -194,6 +194,23 @@ describe('the first question', () => {
     expect(Math.max(...hints.map((h) => h.length))).toBeLessThanOrEqual(100);
   });
 
+  it('speech hints of words an instance keeps (frozen) are made once per set of words, and the same as any', () => {
+    const practitioners = [{ id: 'p', name: 'Anita Patel', spokenName: 'Dr Patel' }];
+    const types = [{ id: 't', name: 'Check-up', synonyms: ['MOT'] }];
+    const plain = speechHints({ practitioners, types, urgentPhrases: null });
+    const kept = { practitioners: Object.freeze([...practitioners]), types: Object.freeze([...types]) };
+    const words = { ...kept, urgentPhrases: 'chest pain' } as unknown as Parameters<typeof speechHints>[0];
+    expect(speechHints(words)).toBe(plain);
+    expect(speechHints({ ...words, urgentPhrases: null })).toBe(plain);
+    // Words read again after a change are new arrays: their own hints.
+    const changed = { ...words, types: Object.freeze([{ id: 't', name: 'Scale and polish', synonyms: [] }]) };
+    expect(speechHints(changed as unknown as typeof words)).toContain('Scale and polish');
+    expect(speechHints(changed as unknown as typeof words)).not.toContain('MOT');
+    // Words not kept (a test's, built by hand) may change in place, so they are never remembered.
+    types.push({ id: 'u', name: 'Vaccination', synonyms: ['jab'] });
+    expect(speechHints({ practitioners, types, urgentPhrases: null })).toContain('jab');
+  });
+
   it("emergency advice: the owner's words, else the country's", () => {
     expect(emergencyAdvice({ locale: 'en-GB' })).toMatch(/999.*NHS 111/);
     expect(emergencyAdvice({ locale: 'en-US' })).toMatch(/911.*988/);
