@@ -68,8 +68,14 @@ describe('Request logs', () => {
       ['', 401],
     ]);
     for (const l of requests) expect(l.responseTime).toEqual(expect.any(Number));
+    // A calendar feed's URL is its only credential: never written.
+    await request(app).get('/ical/feed-token-0123456789abcdef.ics?x=1');
+    const feeds = lines.concat(logs.slice(lines.length).map((l) => JSON.parse(l) as (typeof lines)[number]));
+    expect(feeds.filter((l) => l.req?.url.startsWith('/ical/')).map((l) => l.req!.url)).toEqual([
+      '/ical/[redacted]?x=[redacted]',
+    ]);
     const all = logs.join('');
-    expect(all).not.toMatch(/Siobh|Neill|900123|7700/);
+    expect(all).not.toMatch(/Siobh|Neill|900123|7700|feed-token/);
   });
 });
 

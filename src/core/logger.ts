@@ -39,8 +39,12 @@ const PLAIN_QUERY_KEYS = new Set([
   'after',
 ]);
 
-/** A request's URL for the logs: its path, and a query string whose personal values are replaced. */
+// A calendar feed's URL is its only credential (/ical/<token>.ics).
+const FEED_TOKEN = /^\/ical\/[^/?]+/;
+
+/** A request's URL for the logs: its path (a feed's token replaced), and a query string whose personal values are replaced. */
 export function loggableUrl(url: string): string {
+  if (FEED_TOKEN.test(url)) url = url.replace(FEED_TOKEN, '/ical/[redacted]');
   const at = url.indexOf('?');
   if (at === -1) return url;
   const query = new URLSearchParams(url.slice(at + 1));

@@ -53,7 +53,7 @@ export function requestLogging(app: Express, logger: Logger, quiet: ReadonlySet<
       (own ?? logger)[level](
         {
           ...(own ? {} : { reqId: id, req: describeRequest(req) }),
-          res: { statusCode: res.statusCode },
+          res: { statusCode: sent ? res.statusCode : null }, // nothing was sent to a client that went first
           responseTime: Math.round(performance.now() - startedAt),
         },
         sent ? 'request completed' : 'request aborted',

@@ -1,7 +1,7 @@
 // The clinic's own words for the phone line (its practitioners, the types callers may
 // book by phone with their synonyms, its urgent phrases), needed on every Twilio request.
 import type { Prisma } from '../db/database.js';
-import type { ClinicWords } from '../voice/call-step.js';
+import { keepForEveryCall, type ClinicWords } from '../voice/call-step.js';
 import type { Ivr } from './phone.js';
 
 /** What changes only when the clinic's practitioners or types do: kept per instance. */
@@ -37,7 +37,7 @@ export class ClinicWordsCache {
     this.#entries.delete(clinic.id); // re-inserted below: the Map's order is then the order of use
     if (entry?.version !== clinic.wordsVersion) {
       // The promise is kept, so requests arriving together for one clinic read its words once.
-      entry = { version: clinic.wordsVersion, vocabulary: this.read(clinic.id).then(frozen) };
+      entry = { version: clinic.wordsVersion, vocabulary: this.read(clinic.id).then(keepForEveryCall) };
       entry.vocabulary.catch(() => {
         if (this.#entries.get(clinic.id) === entry) this.#entries.delete(clinic.id);
       });
@@ -71,19 +71,6 @@ export async function readVocabulary(prisma: Prisma, clinicId: string): Promise<
     practitioners,
     types: types.map(({ practitioners: by, ...t }) => ({ ...t, practitionerIds: by.map((p) => p.practitionerId) })),
   };
-}
-
-/** One copy serves every call to the clinic until its words change: no call may change it. */
-function frozen({ practitioners, types }: Vocabulary): Vocabulary {
-  for (const p of practitioners) Object.freeze(p);
-  for (const t of types) {
-    Object.freeze(t.synonyms);
-    Object.freeze(t.practitionerIds);
-    Object.freeze(t);
-  }
-  Object.freeze(practitioners);
-  Object.freeze(types);
-  return Object.freeze({ practitioners, types });
 }
 
 /** The appointment types a caller may book by phone, in the order the keypad offers them. */

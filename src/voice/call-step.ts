@@ -64,12 +64,29 @@ export interface Heard {
 const MAX_HINTS = 500;
 const HINT_WORDS = ['book', 'appointment', 'cancel', 'move', 'change', 'reception', 'message', 'yes', 'no'];
 
-// Hints of the words an instance keeps (frozen, shared by every call to the clinic until they change), made once.
+// Words an instance keeps for every call to a clinic until they change (src/telephony/clinic-words.ts).
+const keptWords = new WeakSet<object>();
 const hintsOfKeptWords = new WeakMap<object, WeakMap<object, string>>();
+
+/**
+ * Marks a clinic's practitioners and types as kept for every call until they change:
+ * frozen through, so that no call can change them and their speech hints are made once.
+ */
+export function keepForEveryCall<W extends Pick<ClinicWords, 'practitioners' | 'types'>>(words: W): W {
+  for (const p of words.practitioners) Object.freeze(p);
+  for (const t of words.types) {
+    Object.freeze(t.synonyms);
+    Object.freeze(t.practitionerIds);
+    Object.freeze(t);
+  }
+  keptWords.add(Object.freeze(words.practitioners));
+  keptWords.add(Object.freeze(words.types));
+  return Object.freeze(words);
+}
 
 /** Twilio's speech hints: the clinic's names first (at most 500 entries of at most 100 characters). */
 export function speechHints(words: ClinicWords): string {
-  if (!Object.isFrozen(words.practitioners) || !Object.isFrozen(words.types)) return hintsOf(words);
+  if (!keptWords.has(words.practitioners) || !keptWords.has(words.types)) return hintsOf(words);
   let byTypes = hintsOfKeptWords.get(words.practitioners);
   if (!byTypes) hintsOfKeptWords.set(words.practitioners, (byTypes = new WeakMap()));
   let hints = byTypes.get(words.types);

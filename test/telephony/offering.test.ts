@@ -7,7 +7,7 @@ import { emergencyAdvice } from '../../src/telephony/steering.js';
 import { speakClock } from '../../src/voice/speech.js';
 import { ClinicLanguage, understand } from '../../src/understanding/understand.js';
 import { DEFAULT_URGENT_PHRASES } from '../../src/understanding/urgent.js';
-import { sayable, speechHints } from '../../src/voice/call-step.js';
+import { keepForEveryCall, sayable, speechHints } from '../../src/voice/call-step.js';
 import { article } from '../../src/voice/speech.js';
 
 const ZONE = 'Europe/London';
@@ -194,21 +194,38 @@ describe('the first question', () => {
     expect(Math.max(...hints.map((h) => h.length))).toBeLessThanOrEqual(100);
   });
 
-  it('speech hints of words an instance keeps (frozen) are made once per set of words, and the same as any', () => {
+  it('speech hints of the words an instance keeps are made once per set of words, and the same as any', () => {
+    let nameReads = 0;
+    const counted = {
+      id: 'p',
+      spokenName: 'Dr Patel',
+      get name() {
+        nameReads++;
+        return 'Anita Patel';
+      },
+    };
     const practitioners = [{ id: 'p', name: 'Anita Patel', spokenName: 'Dr Patel' }];
     const types = [{ id: 't', name: 'Check-up', synonyms: ['MOT'] }];
     const plain = speechHints({ practitioners, types, urgentPhrases: null });
-    const kept = { practitioners: Object.freeze([...practitioners]), types: Object.freeze([...types]) };
-    const words = { ...kept, urgentPhrases: 'chest pain' } as unknown as Parameters<typeof speechHints>[0];
-    expect(speechHints(words)).toBe(plain);
-    expect(speechHints({ ...words, urgentPhrases: null })).toBe(plain);
-    // Words read again after a change are new arrays: their own hints.
-    const changed = { ...words, types: Object.freeze([{ id: 't', name: 'Scale and polish', synonyms: [] }]) };
-    expect(speechHints(changed as unknown as typeof words)).toContain('Scale and polish');
-    expect(speechHints(changed as unknown as typeof words)).not.toContain('MOT');
+    const kept = keepForEveryCall({
+      practitioners: [counted],
+      types: [{ id: 't', name: 'Check-up', synonyms: ['MOT'] }],
+    });
+    expect(speechHints({ ...kept, urgentPhrases: 'chest pain' })).toBe(plain);
+    const reads = nameReads;
+    expect(speechHints({ ...kept, urgentPhrases: null })).toBe(plain);
+    expect(nameReads).toBe(reads); // made once: the second call read no name
+    // Words read again after a change are a new set: their own hints.
+    const changed = keepForEveryCall({
+      practitioners: kept.practitioners,
+      types: [{ id: 't', name: 'Scale and polish', synonyms: [] }],
+    });
+    expect(speechHints({ ...changed, urgentPhrases: null })).toContain('Scale and polish');
+    expect(speechHints({ ...changed, urgentPhrases: null })).not.toContain('MOT');
     // Words not kept (a test's, built by hand) may change in place, so they are never remembered.
     types.push({ id: 'u', name: 'Vaccination', synonyms: ['jab'] });
     expect(speechHints({ practitioners, types, urgentPhrases: null })).toContain('jab');
+    expect(() => (kept.types as unknown[]).push('x')).toThrow();
   });
 
   it("emergency advice: the owner's words, else the country's", () => {
