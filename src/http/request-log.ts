@@ -24,9 +24,9 @@ function describeRequest(req: Request) {
 
 /**
  * Names each request (`req.id`, answered as X-Request-Id), gives it `req.log` (lines
- * carrying `reqId` and the request), and writes one line when it ends: "request
- * completed" with its status and duration in ms, at error level for a 5xx, or "request
- * aborted" when the client went first. Paths in `quiet` (health checks, scrapes) write none.
+ * carrying `reqId` and the request), and writes one line at info when it ends: "request
+ * completed" with its status and duration in ms, or "request aborted" when the client
+ * went first. Paths in `quiet` (health checks, scrapes) write none.
  */
 export function requestLogging(app: Express, logger: Logger, quiet: ReadonlySet<string>): RequestHandler {
   // On the app's request prototype, once: the logger is made the first time a request uses it.
@@ -46,11 +46,11 @@ export function requestLogging(app: Express, logger: Logger, quiet: ReadonlySet<
     const startedAt = performance.now();
     // 'close' comes last, whether the response was sent or the client went first.
     res.once('close', () => {
+      // At info, whatever the status: what went wrong is logged where it went wrong, with its error.
+      if (!logger.isLevelEnabled('info')) return;
       const sent = res.writableFinished;
-      const level = sent && res.statusCode >= 500 ? 'error' : 'info';
-      if (!logger.isLevelEnabled(level)) return;
       const own = (req as { [OWN_LOGGER]?: Logger })[OWN_LOGGER];
-      (own ?? logger)[level](
+      (own ?? logger).info(
         {
           ...(own ? {} : { reqId: id, req: describeRequest(req) }),
           res: { statusCode: sent ? res.statusCode : null }, // nothing was sent to a client that went first
