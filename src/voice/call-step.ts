@@ -2,7 +2,6 @@
 // parts of the service the answer may use, and helpers to speak, ask and build the
 // action URLs Twilio will sign. Every step of the phone line (the menu, booking,
 // reception) takes one and returns its TwiML.
-import twilio from 'twilio';
 import type VoiceResponseType from 'twilio/lib/twiml/VoiceResponse.js';
 import type { Services } from '../core/services.js';
 import { type CallState, callStateSchema } from '../calls/call-state.js';
@@ -11,8 +10,8 @@ import type { PractitionerWords, TypeWords } from '../understanding/vocabulary.j
 import { type Asked, ClinicLanguage, type Understanding, understand } from '../understanding/understand.js';
 import { DEFAULT_URGENT_PHRASES } from '../understanding/urgent.js';
 import { voiceFor } from './twiml.js';
+import { TwimlWriter } from './twiml-writer.js';
 
-const { VoiceResponse } = twilio.twiml;
 /** The fields of Twilio's request (Digits, SpeechResult, QueuePosition …). */
 export type Params = Record<string, string | undefined>;
 
@@ -127,7 +126,7 @@ export type StepDeps = Pick<Services, 'config' | 'db' | 'events' | 'clock'> & {
 };
 
 export class CallStep<D extends StepDeps = StepDeps> {
-  readonly response = new VoiceResponse();
+  readonly response = new TwimlWriter();
   readonly voice: VoiceResponseType.SayAttributes;
 
   constructor(
