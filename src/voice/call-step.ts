@@ -63,9 +63,9 @@ export interface Heard {
 const MAX_HINTS = 500;
 const HINT_WORDS = ['book', 'appointment', 'cancel', 'move', 'change', 'reception', 'message', 'yes', 'no'];
 
-// Words an instance keeps for every call to a clinic until they change (src/telephony/clinic-words.ts).
-const keptWords = new WeakSet<object>();
-const hintsOfKeptWords = new WeakMap<object, WeakMap<object, string>>();
+// Words an instance keeps for every call to a clinic until they change (src/telephony/clinic-words.ts):
+// by their practitioners, the types kept with them and, once made, their speech hints.
+const keptWords = new WeakMap<object, { types: object; hints?: string }>();
 
 /**
  * Marks a clinic's practitioners and types as kept for every call until they change:
@@ -78,19 +78,15 @@ export function keepForEveryCall<W extends Pick<ClinicWords, 'practitioners' | '
     Object.freeze(t.practitionerIds);
     Object.freeze(t);
   }
-  keptWords.add(Object.freeze(words.practitioners));
-  keptWords.add(Object.freeze(words.types));
+  keptWords.set(Object.freeze(words.practitioners), { types: Object.freeze(words.types) });
   return Object.freeze(words);
 }
 
 /** Twilio's speech hints: the clinic's names first (at most 500 entries of at most 100 characters). */
 export function speechHints(words: ClinicWords): string {
-  if (!keptWords.has(words.practitioners) || !keptWords.has(words.types)) return hintsOf(words);
-  let byTypes = hintsOfKeptWords.get(words.practitioners);
-  if (!byTypes) hintsOfKeptWords.set(words.practitioners, (byTypes = new WeakMap()));
-  let hints = byTypes.get(words.types);
-  if (hints === undefined) byTypes.set(words.types, (hints = hintsOf(words)));
-  return hints;
+  const kept = keptWords.get(words.practitioners);
+  if (kept?.types !== words.types) return hintsOf(words);
+  return (kept.hints ??= hintsOf(words));
 }
 
 function hintsOf(words: Pick<ClinicWords, 'practitioners' | 'types'>): string {

@@ -67,7 +67,8 @@ class Element {
   }
 }
 
-class Gather extends Element {
+/** What may speak: the response itself, and a question (<Gather>) while it waits for an answer. */
+class Speaking extends Element {
   say(attributes: VoiceResponse.SayAttributes, message: string): void {
     this.add('Say', attributes, message);
   }
@@ -75,6 +76,8 @@ class Gather extends Element {
     this.add('Play', attributes, url);
   }
 }
+
+class Gather extends Speaking {}
 
 class Dial extends Element {
   number(attributes: VoiceResponse.NumberAttributes, phoneNumber: string): void {
@@ -92,17 +95,11 @@ class Start extends Element {
 }
 
 /** A voice response, written as Twilio's VoiceResponse would write it, for the verbs the phone line uses. */
-export class TwimlWriter extends Element {
+export class TwimlWriter extends Speaking {
   constructor() {
     super('Response', undefined);
   }
 
-  say(attributes: VoiceResponse.SayAttributes, message: string): void {
-    this.add('Say', attributes, message);
-  }
-  play(attributes: VoiceResponse.PlayAttributes, url: string): void {
-    this.add('Play', attributes, url);
-  }
   gather(attributes: VoiceResponse.GatherAttributes): Gather {
     return this.append(new Gather('Gather', attributes));
   }
