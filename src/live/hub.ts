@@ -14,6 +14,7 @@ import type { DashboardMessages, HubMessages } from '../contracts/events.js';
 import type { AppContext } from '../main/context.js';
 import { disconnected, HEARTBEAT_MS, setLapsedAway, stillConnected } from '../reception/presence.js';
 import { ringBackNextEverywhere, ringBackOnEvents } from '../reception/ring-back.js';
+import { RecoverableOnlyAdapter } from './recovery-adapter.js';
 
 export const clinicRoom = (clinicId: string) => `clinic:${clinicId}`;
 const userRoom = (userId: string) => `user:${userId}`;
@@ -89,7 +90,7 @@ export async function attachLiveHub(
       },
       // Middlewares run again on recovery, so a recovered socket is let in only with a live session.
       connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: false },
-      ...(link ? { adapter: link.adapter } : {}),
+      adapter: link ? link.adapter : RecoverableOnlyAdapter,
     },
   );
 

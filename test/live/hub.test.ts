@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { io as connect, type Socket } from 'socket.io-client';
-import { attachLiveHub, type LiveHub } from '../../src/live/hub.js';
+import { attachLiveHub, clinicRoom, type LiveHub } from '../../src/live/hub.js';
 import { makeTestApp, type TestApp } from '../helpers/app.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { browserAgent, makeClinic, makeStaff } from '../helpers/fixtures.js';
@@ -179,6 +179,49 @@ describe.each(databaseKinds())('Live events over Socket.IO (%s database)', (kind
     await ring(other.numbers[0]!);
     await settle(500);
     expect(seen.map((e) => e.clinicId)).toEqual([other.id]);
+  });
+
+  it('a dashboard whose connection drops gets what its clinic said meanwhile; nothing is kept for clinics nobody watches', async () => {
+    const [watched, unwatched] = [await makeClinic(db.prisma), await makeClinic(db.prisma)];
+    const anna = await makeStaff(db.prisma, watched.id, 'receptionist');
+    const socket = open((await sessionCookie(instance, anna)).cookie);
+    await once(socket, 'ready');
+    const seen = recorder(socket);
+    // What the adapter holds for sockets that come back (Socket.IO keeps it private).
+    const keptRooms = () =>
+      (instance.hub.io.of('/').adapter as unknown as { packets: Array<{ opts: { rooms: Set<string> } }> }).packets.map(
+        (p) => [...p.opts.rooms],
+      );
+    const keptFor = (clinicId: string) => keptRooms().filter((rooms) => rooms.includes(clinicRoom(clinicId))).length;
+
+    await ring(unwatched.numbers[0]!);
+    await ring(watched.numbers[0]!);
+    await until('the watched clinic rings', () => seen.some((e) => e.name === 'call.ringing'));
+    await settle();
+    expect(keptFor(watched.id)).toBeGreaterThan(0);
+    expect(keptFor(unwatched.id)).toBe(0);
+
+    // Anna's connection drops and stays down while both clinics take a call.
+    socket.io.reconnection(false);
+    socket.io.engine.close();
+    await until('the server lets the socket go', async () =>
+      (await instance.hub.io.in(clinicRoom(watched.id)).fetchSockets()).length === 0 ? true : undefined,
+    );
+    seen.length = 0;
+    const before = keptFor(watched.id);
+    await ring(watched.numbers[0]!);
+    await ring(unwatched.numbers[0]!);
+    await settle();
+    expect(keptFor(watched.id)).toBeGreaterThan(before);
+    expect(keptFor(unwatched.id)).toBe(0);
+
+    // Back: the call she missed arrives, and only her clinic's.
+    const back = once<{ recovered: boolean }>(socket, 'ready');
+    socket.io.reconnection(true);
+    socket.connect();
+    expect((await back).recovered).toBe(true);
+    await until('the missed call arrives', () => seen.some((e) => e.name === 'call.ringing'));
+    expect(seen.every((e) => e.clinicId === watched.id)).toBe(true);
   });
 
   it('removal published on the event bus, or found by the periodic check, takes the socket out of the clinic at once', async () => {
