@@ -22,7 +22,8 @@ export function countRequests(metrics: ServiceMetrics): RequestHandler {
   return (req, res, next) => {
     const started = performance.now();
     const route = watchRoute(req);
-    res.once('finish', () => {
+    // `on`, not `once`: a response finishes once, and once's wrapper was a cost of its own.
+    res.on('finish', () => {
       requests.observe(
         {
           method: METHODS.has(req.method) ? req.method : 'other',
@@ -56,14 +57,17 @@ export function watchRoute(req: Request): () => string {
       },
       set(this: Matching, value: { path?: unknown } | undefined) {
         this[ROUTE] = value;
-        this[MATCHED] = value ? [this.baseUrl, this.params, value.path] : undefined;
+        // Where it matched, as plain fields (an array made at every match cost more).
+        this[MATCHED_BASE] = value ? this.baseUrl : undefined;
+        this[MATCHED_PARAMS] = this.params;
       },
     });
     watched.add(prototype);
   }
   return () => {
-    const matched = (req as unknown as Matching)[MATCHED];
-    return matched ? keptTemplate(...matched) : UNMATCHED;
+    const matching = req as unknown as Matching;
+    const base = matching[MATCHED_BASE];
+    return base === undefined ? UNMATCHED : keptTemplate(base, matching[MATCHED_PARAMS], matching[ROUTE]?.path);
   };
 }
 
@@ -93,10 +97,12 @@ const namesAny = (params: Record<string, unknown> | undefined) => {
 };
 const watched = new WeakSet<object>();
 const ROUTE = Symbol('route');
-const MATCHED = Symbol('where the route matched');
+const MATCHED_BASE = Symbol('where the route matched: the mount point');
+const MATCHED_PARAMS = Symbol('where the route matched: the parameters');
 type Matching = {
-  [ROUTE]?: unknown;
-  [MATCHED]?: [baseUrl: string, params: Record<string, unknown> | undefined, path: unknown];
+  [ROUTE]?: { path?: unknown };
+  [MATCHED_BASE]?: string;
+  [MATCHED_PARAMS]?: Record<string, unknown>;
   baseUrl: string;
   params?: Record<string, unknown>;
 };
