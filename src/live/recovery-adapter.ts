@@ -8,8 +8,9 @@
 // collection walks again. A packet can only be asked for by a socket that was in its room
 // when it was sent: one connected then (it may drop later and ask for what followed the
 // last packet it had) or one that had dropped and may still come back. This adapter keeps
-// exactly those and sends everything as before.
-import { Adapter, type BroadcastOptions, SessionAwareAdapter } from 'socket.io-adapter';
+// exactly those. A packet it does not keep has no socket here to go to either, so it is
+// not even encoded (Socket.IO encodes before looking for sockets).
+import { type BroadcastOptions, SessionAwareAdapter } from 'socket.io-adapter';
 
 type Persisted = Parameters<SessionAwareAdapter['persistSession']>[0];
 
@@ -32,7 +33,6 @@ export class RecoverableOnlyAdapter extends SessionAwareAdapter {
 
   override broadcast(packet: unknown, opts: BroadcastOptions): void {
     if (this.couldBeAskedFor(opts)) super.broadcast(packet, opts);
-    else Adapter.prototype.broadcast.call(this, packet, opts);
   }
 
   private couldBeAskedFor({ rooms }: BroadcastOptions): boolean {
