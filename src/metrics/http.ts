@@ -53,21 +53,18 @@ export function watchRoute(req: Request): () => string {
       configurable: true,
       enumerable: true,
       get(this: Matching) {
-        return this[ROUTE];
+        return this[MATCHED]?.route;
       },
-      set(this: Matching, value: { path?: unknown } | undefined) {
-        this[ROUTE] = value;
-        // Where it matched, as plain fields (an array made at every match cost more).
-        this[MATCHED_BASE] = value ? this.baseUrl : undefined;
-        this[MATCHED_PARAMS] = this.params;
+      // One property with all three: each property added to a request cost more than the object.
+      set(this: Matching, route: { path?: unknown } | undefined) {
+        this[MATCHED] = route ? { route, baseUrl: this.baseUrl, params: this.params } : undefined;
       },
     });
     watched.add(prototype);
   }
   return () => {
-    const matching = req as unknown as Matching;
-    const base = matching[MATCHED_BASE];
-    return base === undefined ? UNMATCHED : keptTemplate(base, matching[MATCHED_PARAMS], matching[ROUTE]?.path);
+    const matched = (req as unknown as Matching)[MATCHED];
+    return matched ? keptTemplate(matched.baseUrl, matched.params, matched.route.path) : UNMATCHED;
   };
 }
 
@@ -96,13 +93,9 @@ const namesAny = (params: Record<string, unknown> | undefined) => {
   return false;
 };
 const watched = new WeakSet<object>();
-const ROUTE = Symbol('route');
-const MATCHED_BASE = Symbol('where the route matched: the mount point');
-const MATCHED_PARAMS = Symbol('where the route matched: the parameters');
+const MATCHED = Symbol('the route matched, and where');
 type Matching = {
-  [ROUTE]?: { path?: unknown };
-  [MATCHED_BASE]?: string;
-  [MATCHED_PARAMS]?: Record<string, unknown>;
+  [MATCHED]?: { route: { path?: unknown }; baseUrl: string; params: Record<string, unknown> | undefined };
   baseUrl: string;
   params?: Record<string, unknown>;
 };
