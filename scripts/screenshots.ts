@@ -113,7 +113,7 @@ export const SCREENS: Screen[] = [
     shows: 'Diary: the day as a calendar, a column per practitioner, with an appointment open',
     async take(page) {
       await tab(page, 'Diary');
-      await openADiaryAppointment(page, 3);
+      await openADiaryAppointment(page, { least: 3 });
     },
   },
   {

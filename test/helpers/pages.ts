@@ -41,11 +41,19 @@ export async function signedInPage(
   return page;
 }
 
-/** On the Diary: moves a day at a time (up to a week) to a day with at least `least` appointments, and opens the first. */
-export async function openADiaryAppointment(page: Page, least = 1): Promise<void> {
+// An appointment's name ends with its status unless it is still booked ("09:00 to 09:30,
+// Jane Doe, Check-up, Omar Khan"); the demo marks the day's earlier ones attended, not
+// attended or cancelled, so which the day shows first depends on the time of day.
+const STILL_BOOKED = /^\d\d:\d\d to (?!.*, (Attended|Did not attend|Cancelled)$)/;
+
+/**
+ * On the Diary: moves a day at a time (up to a week) to a day with at least `least`
+ * appointments (`booked`: still booked ones), and opens the first.
+ */
+export async function openADiaryAppointment(page: Page, { least = 1, booked = false } = {}): Promise<void> {
   const calendar = page.getByRole('region', { name: 'Calendar' });
   await calendar.waitFor();
-  const appointments = calendar.getByRole('button', { name: /^\d\d:\d\d to / });
+  const appointments = calendar.getByRole('button', { name: booked ? STILL_BOOKED : /^\d\d:\d\d to / });
   // The demo books the coming days: a weekday has some.
   for (let day = 0; day < 7 && (await appointments.count()) < least; day++)
     await Promise.all([

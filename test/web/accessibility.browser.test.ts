@@ -91,7 +91,7 @@ const VIEWS: View[] = [
   {
     name: 'Diary: an appointment',
     async open(page) {
-      await openADiaryAppointment(page);
+      await openADiaryAppointment(page, { booked: true }); // only a booked one shows Move…
       await page.getByRole('button', { name: 'Move' }).first().waitFor();
     },
   },
