@@ -15,7 +15,7 @@ import { FileStorage } from '../src/recordings/storage.js';
 import { closeDays } from '../src/statistics/statistics.js';
 import { serverArgs } from '../test/helpers/process.js';
 import type { Figure } from './run.js';
-import { AUTH_TOKEN, BASE, callParams, clinicNumber, sign, startProcess } from './voice.bench.js';
+import { callParams, clinicNumber, serviceEnv, sign, startProcess } from './voice.bench.js';
 
 const CLINICS = 10;
 const CALLS = 1_000_000;
@@ -144,15 +144,7 @@ export async function purgeBenchmarks(): Promise<Figure[]> {
         doneAt: now,
       },
     });
-    const env = {
-      DATABASE_URL: dbUrl,
-      SESSION_SECRET: 's'.repeat(40),
-      RECORDINGS_KEY: 'ab'.repeat(32),
-      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-      PUBLIC_BASE_URL: BASE,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-    };
+    const env = serviceEnv(dbUrl);
     server = await startProcess(serverArgs(), { ...env, PORT: '3911' }, 'http://127.0.0.1:3911/readyz');
     await webhookLoad('http://127.0.0.1:3911', 3, CLINICS).result; // warm up
     const idle = await webhookLoad('http://127.0.0.1:3911', 10, CLINICS).result;

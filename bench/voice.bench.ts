@@ -44,6 +44,17 @@ const PROFILE_S = 15;
 const ROUNDS = 6;
 const METRICS_TOKEN = 'bench-metrics-token-0123456789abcdef0123456789';
 
+/** The service's environment for a benchmark on `dbUrl`, as production runs it (logging warnings only). */
+export const serviceEnv = (dbUrl: string): Record<string, string> => ({
+  DATABASE_URL: dbUrl,
+  SESSION_SECRET: 's'.repeat(40),
+  RECORDINGS_KEY: 'ab'.repeat(32),
+  TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+  PUBLIC_BASE_URL: BASE,
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'warn',
+});
+
 export function sign(path: string, params: Record<string, string>): string {
   const data =
     BASE +
@@ -317,15 +328,7 @@ export async function voiceBenchmarks(): Promise<Figure[]> {
     }
     await db.close();
 
-    const env = {
-      DATABASE_URL: dbUrl,
-      SESSION_SECRET: 's'.repeat(40),
-      RECORDINGS_KEY: 'ab'.repeat(32),
-      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-      PUBLIC_BASE_URL: BASE,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-    };
+    const env = serviceEnv(dbUrl);
     const BASELINES = 'http://127.0.0.1:3902';
     // The service three times, each in its own process as `npm start` runs it: metrics off,
     // metrics on, and metrics off again, which shows how far two identical processes differ.

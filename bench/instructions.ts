@@ -1,0 +1,155 @@
+// Instructions per call of the voice webhook, counted by valgrind's callgrind over all of
+// a process's threads: a figure the machine's other load cannot move (throughput here
+// moves ±10 % between loads), for deciding what a change costs (ROADMAP, issue 23). Slow:
+// ~20 minutes for two variants side by side. Not part of `npm run bench`.
+//   node scripts/build.mjs && node --import tsx bench/instructions.ts off,on
+// A variant is a name and the environment it adds: `on` sets METRICS_TOKEN and is scraped
+// once per 1,000 calls (the bench's once a second); add more in VARIANTS below.
+// Env: WARM (calls before counting, default 12,000: fewer leave V8 still compiling),
+// CALLS (counted, default 4,000), BENCH_DATABASE_URL (a server to make a database on).
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { openPostgresDatabase } from '../src/db/database.js';
+import { serverArgs } from '../test/helpers/process.js';
+import { callParams, clinicNumber, serviceEnv, sign } from './voice.bench.js';
+
+const TOKEN = 'bench-metrics-token-0123456789abcdef0123456789';
+const VARIANTS: Record<string, { env: Record<string, string>; scraped: boolean }> = {
+  off: { env: {}, scraped: false },
+  on: { env: { METRICS_TOKEN: TOKEN }, scraped: true },
+  'on-unscraped': { env: { METRICS_TOKEN: TOKEN }, scraped: false },
+};
+const WARM = Number(process.env.WARM ?? 12_000);
+const CALLS = Number(process.env.CALLS ?? 4_000);
+
+async function makeDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  const name = `clinic_instructions_${process.pid}`;
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const db = openPostgresDatabase(url.toString());
+  await db.migrate();
+  for (let i = 0; i < 200; i++) {
+    const clinic = await db.prisma.clinic.create({
+      data: { name: `Bench Clinic ${i}`, timeZone: 'Europe/London', numbers: { create: [{ e164: clinicNumber(i) }] } },
+    });
+    await db.prisma.openingHours.createMany({
+      data: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ clinicId: clinic.id, weekday, startMinute: 0, endMinute: 1440 })),
+    });
+    // Some callers are known patients, as in the voice benchmark.
+    await db.prisma.patient.createMany({
+      data: [0, 1, 2, 3, 4].map((k) => ({
+        clinicId: clinic.id,
+        name: `Patient ${i}-${k}`,
+        phone: `+447700900${String((i * 5 + k) % 1000).padStart(3, '0')}`,
+      })),
+    });
+  }
+  await db.close();
+  const drop = async () => {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  };
+  return { url: url.toString(), drop };
+}
+
+async function calls(url: string, amount: number): Promise<void> {
+  const path = '/twilio/voice';
+  const result = await autocannon({
+    url,
+    connections: 20,
+    amount,
+    timeout: 300,
+    requests: [
+      {
+        method: 'POST',
+        path,
+        setupRequest: (req) => {
+          const params = callParams(false);
+          const headers = {
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-twilio-signature': sign(path, params),
+          };
+          return { ...req, headers, body: new URLSearchParams(params).toString() };
+        },
+      },
+    ],
+  });
+  if (result.errors || result.non2xx) throw new Error(`${result.errors} errors, ${result.non2xx} not 2xx`);
+}
+
+/** One variant under callgrind: instructions per call, in all and on the main thread. */
+async function count(name: string, port: number, dbUrl: string): Promise<string> {
+  const variant = VARIANTS[name];
+  if (!variant) throw new Error(`no variant ${name}: ${Object.keys(VARIANTS).join(', ')}`);
+  const url = `http://127.0.0.1:${port}`;
+  const out = `/tmp/instructions-${process.pid}-${name}.out`;
+  const child: ChildProcess = spawn(
+    'valgrind',
+    ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, ...serverArgs()],
+    {
+      env: {
+        PATH: process.env.PATH,
+        ...serviceEnv(dbUrl),
+        PORT: String(port),
+        ...variant.env,
+      },
+      stdio: 'ignore',
+    },
+  );
+  try {
+    while (
+      !(await fetch(`${url}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    )
+      await new Promise((r) => setTimeout(r, 500));
+    const scrape = () =>
+      fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) => r.text());
+    await calls(url, WARM);
+    if (variant.scraped) await scrape();
+    execFileSync('callgrind_control', ['-z', String(child.pid)], { stdio: 'ignore' });
+    for (let done = 0; done < CALLS; done += 1_000) {
+      await calls(url, Math.min(1_000, CALLS - done));
+      if (variant.scraped) await scrape();
+    }
+    execFileSync('callgrind_control', ['-d', String(child.pid)], { stdio: 'ignore' });
+    const dump = readFileSync(`${out}.1`, 'utf8');
+    const total = Number(/^summary: (\d+)/m.exec(dump)?.[1]);
+    const annotated = execFileSync('callgrind_annotate', ['--inclusive=yes', '--threshold=100', `${out}.1`], {
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    const inclusive = (fn: RegExp) =>
+      Number(
+        annotated
+          .split('\n')
+          .find((l) => fn.test(l))
+          ?.trim()
+          .split(' ')[0]
+          ?.replaceAll(',', '') ?? 0,
+      );
+    const others = inclusive(/PlatformWorkerThread/);
+    const turbofan = inclusive(/OptimizingCompileDispatcher::CompileTask::RunInternal/);
+    const perCall = (n: number) => `${(n / CALLS / 1e6).toFixed(3)} M`;
+    return `${name}: ${perCall(total)} instructions a call; main thread ${perCall(total - others)}, others ${perCall(others)} (TurboFan ${perCall(turbofan)})`;
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+const names = (process.argv[2] ?? 'off,on').split(',');
+const { url: dbUrl, drop } = await makeDatabase();
+try {
+  const lines = await Promise.all(names.map((name, i) => count(name, 3960 + i, dbUrl)));
+  for (const line of lines) console.log(line);
+} finally {
+  await new Promise((r) => setTimeout(r, 2_000)); // the servers' connections close
+  await drop();
+}
