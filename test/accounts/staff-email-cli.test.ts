@@ -2,6 +2,7 @@
 // emailed there and then (the command says so, and prints no link), --print-link prints one
 // instead, and a server refusing mail makes the command fail saying so — never with the
 // SMTP password. Against a real SMTP server on 127.0.0.1, on both databases.
+import { jest } from '@jest/globals';
 import type { Database } from '../../src/db/database.js';
 import { makeTestApp } from '../helpers/app.js';
 import { inOperatorsDatabase, openTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -11,6 +12,10 @@ import { databaseKinds } from '../helpers/services.js';
 import { startSmtpServer, type TestSmtp } from '../helpers/smtp.js';
 
 const BASE = 'https://phone.example.com';
+// A time budget, not a figure: on the embedded database a test here starts a CLI process
+// and opens the database file several times (each a fresh PGlite), which took 60 s on a
+// busy CI machine (2026-12-07) where it takes 10 s idle.
+jest.setTimeout(240_000);
 const tokenOf = (link: string) => new URL(link).hash.replace('#token=', '');
 
 describe.each(databaseKinds())('The operator emails set-password links on the %s database', (kind) => {
