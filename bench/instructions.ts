@@ -7,19 +7,17 @@
 // once per 1,000 calls (the bench's once a second); add more in VARIANTS below.
 // Env: WARM (calls before counting, default 12,000: fewer leave V8 still compiling),
 // CALLS (counted, default 4,000), BENCH_DATABASE_URL (a server to make a database on).
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { openPostgresDatabase } from '../src/db/database.js';
 import { serverArgs } from '../test/helpers/process.js';
-import { callParams, clinicNumber, serviceEnv, sign } from './voice.bench.js';
+import { callParams, METRICS_TOKEN, seedClinics, serviceEnv, sign, startProcess } from './voice.bench.js';
 
-const TOKEN = 'bench-metrics-token-0123456789abcdef0123456789';
 const VARIANTS: Record<string, { env: Record<string, string>; scraped: boolean }> = {
   off: { env: {}, scraped: false },
-  on: { env: { METRICS_TOKEN: TOKEN }, scraped: true },
-  'on-unscraped': { env: { METRICS_TOKEN: TOKEN }, scraped: false },
+  on: { env: { METRICS_TOKEN }, scraped: true },
+  'on-unscraped': { env: { METRICS_TOKEN }, scraped: false },
 };
 const WARM = Number(process.env.WARM ?? 12_000);
 const CALLS = Number(process.env.CALLS ?? 4_000);
@@ -32,25 +30,7 @@ async function makeDatabase(): Promise<{ url: string; drop: () => Promise<void> 
   await admin.query(`CREATE DATABASE "${name}"`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const db = openPostgresDatabase(url.toString());
-  await db.migrate();
-  for (let i = 0; i < 200; i++) {
-    const clinic = await db.prisma.clinic.create({
-      data: { name: `Bench Clinic ${i}`, timeZone: 'Europe/London', numbers: { create: [{ e164: clinicNumber(i) }] } },
-    });
-    await db.prisma.openingHours.createMany({
-      data: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ clinicId: clinic.id, weekday, startMinute: 0, endMinute: 1440 })),
-    });
-    // Some callers are known patients, as in the voice benchmark.
-    await db.prisma.patient.createMany({
-      data: [0, 1, 2, 3, 4].map((k) => ({
-        clinicId: clinic.id,
-        name: `Patient ${i}-${k}`,
-        phone: `+447700900${String((i * 5 + k) % 1000).padStart(3, '0')}`,
-      })),
-    });
-  }
-  await db.close();
+  await seedClinics(url.toString());
   const drop = async () => {
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await admin.end();
@@ -89,29 +69,19 @@ async function count(name: string, port: number, dbUrl: string): Promise<string>
   if (!variant) throw new Error(`no variant ${name}: ${Object.keys(VARIANTS).join(', ')}`);
   const url = `http://127.0.0.1:${port}`;
   const out = `/tmp/instructions-${process.pid}-${name}.out`;
-  const child: ChildProcess = spawn(
-    'valgrind',
-    ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, ...serverArgs()],
+  // Under valgrind the service takes minutes to start.
+  const child = await startProcess(
+    serverArgs(),
+    { ...serviceEnv(dbUrl), PORT: String(port), ...variant.env },
+    `${url}/readyz`,
     {
-      env: {
-        PATH: process.env.PATH,
-        ...serviceEnv(dbUrl),
-        PORT: String(port),
-        ...variant.env,
-      },
-      stdio: 'ignore',
+      prefix: ['valgrind', '--quiet', '--tool=callgrind', `--callgrind-out-file=${out}`],
+      waitS: 900,
     },
   );
   try {
-    while (
-      !(await fetch(`${url}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      ))
-    )
-      await new Promise((r) => setTimeout(r, 500));
     const scrape = () =>
-      fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) => r.text());
+      fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }).then((r) => r.text());
     await calls(url, WARM);
     if (variant.scraped) await scrape();
     execFileSync('callgrind_control', ['-z', String(child.pid)], { stdio: 'ignore' });

@@ -42,7 +42,7 @@ const PROFILE_S = 15;
 // rounds: on a shared machine a slow patch then hits them all alike. Six, so that each of
 // the metrics comparison's three processes is loaded first, second and third twice.
 const ROUNDS = 6;
-const METRICS_TOKEN = 'bench-metrics-token-0123456789abcdef0123456789';
+export const METRICS_TOKEN = 'bench-metrics-token-0123456789abcdef0123456789';
 
 /** The service's environment for a benchmark on `dbUrl`, as production runs it (logging warnings only). */
 export const serviceEnv = (dbUrl: string): Record<string, string> => ({
@@ -54,6 +54,38 @@ export const serviceEnv = (dbUrl: string): Record<string, string> => ({
   NODE_ENV: 'production',
   LOG_LEVEL: 'warn',
 });
+
+/** Makes the service's tables on `dbUrl` and the benchmark's clinics: each open all week, with a few known callers. */
+export async function seedClinics(dbUrl: string): Promise<void> {
+  const db = openPostgresDatabase(dbUrl);
+  await db.migrate();
+  for (let i = 0; i < CLINICS; i++) {
+    const clinic = await db.prisma.clinic.create({
+      data: {
+        name: `Bench Clinic ${i}`,
+        timeZone: 'Europe/London',
+        numbers: { create: [{ e164: clinicNumber(i) }] },
+      },
+    });
+    await db.prisma.openingHours.createMany({
+      data: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
+        clinicId: clinic.id,
+        weekday,
+        startMinute: 0,
+        endMinute: 1440,
+      })),
+    });
+    // Some callers are known patients: the answer then names them.
+    await db.prisma.patient.createMany({
+      data: [0, 1, 2, 3, 4].map((k) => ({
+        clinicId: clinic.id,
+        name: `Patient ${i}-${k}`,
+        phone: callerNumber(pick(1000)),
+      })),
+    });
+  }
+  await db.close();
+}
 
 export function sign(path: string, params: Record<string, string>): string {
   const data =
@@ -166,17 +198,22 @@ function medianOf(loads: Load[]): Load {
   };
 }
 
-/** Starts a process (Node with `args`) and waits until `readyUrl` answers. */
+/**
+ * Starts a process (Node with `args`, after `prefix` when given: a tool that runs Node)
+ * and waits until `readyUrl` answers, for up to `waitS` seconds.
+ */
 export async function startProcess(
   args: string[],
   env: Record<string, string>,
   readyUrl: string,
+  { prefix = [] as string[], waitS = 60 } = {},
 ): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, {
+  const [command, ...rest] = [...prefix, process.execPath, ...args];
+  const child = spawn(command!, rest, {
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  for (let i = 0; i < 600; i++) {
+  for (let i = 0; i < waitS * 10; i++) {
     if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`);
     const ok = await fetch(readyUrl).then(
       (r) => r.ok,
@@ -299,34 +336,7 @@ export async function voiceBenchmarks(): Promise<Figure[]> {
   const dbUrl = url.toString();
   const children: ChildProcess[] = [];
   try {
-    const db = openPostgresDatabase(dbUrl);
-    await db.migrate();
-    for (let i = 0; i < CLINICS; i++) {
-      const clinic = await db.prisma.clinic.create({
-        data: {
-          name: `Bench Clinic ${i}`,
-          timeZone: 'Europe/London',
-          numbers: { create: [{ e164: clinicNumber(i) }] },
-        },
-      });
-      await db.prisma.openingHours.createMany({
-        data: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
-          clinicId: clinic.id,
-          weekday,
-          startMinute: 0,
-          endMinute: 1440,
-        })),
-      });
-      // Some callers are known patients: the answer then names them.
-      await db.prisma.patient.createMany({
-        data: [0, 1, 2, 3, 4].map((k) => ({
-          clinicId: clinic.id,
-          name: `Patient ${i}-${k}`,
-          phone: callerNumber(pick(1000)),
-        })),
-      });
-    }
-    await db.close();
+    await seedClinics(dbUrl);
 
     const env = serviceEnv(dbUrl);
     const BASELINES = 'http://127.0.0.1:3902';
