@@ -9,6 +9,7 @@ import type { TestDatabase } from '../helpers/database.js';
 import { makeDiary, openReceptionWeekdays } from '../helpers/diary.js';
 import { makeStaff } from '../helpers/fixtures.js';
 import { describeWith, needs } from '../helpers/services.js';
+import { until } from '../helpers/until.js';
 
 // Monday 7 June 2027, 09:00 in London: reception is open.
 const MONDAY_9AM = new Date('2027-06-07T08:00:00Z');
@@ -101,6 +102,36 @@ describeWith(needs.browser, 'The live screen in a real browser', () => {
     // She hangs up: the queue empties by itself.
     await caller.leftQueue('hangup', 20);
     await page.getByText('Nobody is waiting.').waitFor({ timeout: 5_000 });
+  });
+
+  it('until the live line has this screen open, taking calls is off and says why; once it has, a click takes calls', async () => {
+    const { clinic } = await openClinic();
+    const ben = await makeStaff(db.prisma, clinic.id, 'receptionist');
+    const page = await signedInPage(ben);
+    // From here the page's word that the Live screen is open is held back on its way to the hub…
+    const held: Array<() => void> = [];
+    await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((message) => {
+        if (typeof message === 'string' && /^42\d*\["answering",true/.test(message))
+          held.push(() => server.send(message));
+        else server.send(message);
+      });
+    });
+    // …from the page opened again (routes apply to connections a page makes after it loads).
+    await page.reload();
+    const start = page.getByRole('button', { name: 'Start taking calls' });
+    await start.waitFor();
+    await page.getByText('Connecting to the live line: you can take calls once this screen is connected.').waitFor();
+    await until('the page to tell the hub again', () => held.length > 0);
+    expect(await start.isDisabled()).toBe(true);
+    expect((await db.prisma.presence.findUnique({ where: { userId: ben.userId } }))?.available ?? false).toBe(false);
+
+    for (const send of held.splice(0)) send();
+    await start.click(); // waits for the button to be enabled
+    await page.getByRole('button', { name: 'Stop taking calls' }).waitFor();
+    await page.getByText('Connecting to the live line').waitFor({ state: 'detached' });
+    expect(await page.getByRole('alert').count()).toBe(0);
   });
 
   it("a call-back asked for from the queue stands in the caller's place, says what it waits for, and Done closes it", async () => {

@@ -1,6 +1,6 @@
 // One live connection per signed-in page, shared by every screen: each screen
 // subscribes to the events it shows and refetches when the connection comes back.
-import { createContext, type ReactNode, useContext, useEffect, useRef } from 'react';
+import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from 'react';
 import type { Socket } from 'socket.io-client';
 import { type LiveEvent, type LiveState, useLive } from './socket';
 
@@ -11,6 +11,8 @@ const LiveContext = createContext<{
   /** The Live screen opened (true) or closed: presence counts a person only while it is open. */
   answering(on: boolean): void;
 } | null>(null);
+/** Whether the hub has this page's Live screen as open: until it has, taking calls is refused. */
+const AnsweringNoted = createContext(false);
 
 export function LiveProvider({
   clinicId,
@@ -22,7 +24,11 @@ export function LiveProvider({
   onState: (s: LiveState) => void;
 }) {
   const listeners = useRef(new Set<Listener>());
-  const answering = useRef<{ current: boolean; socket?: Socket }>({ current: false });
+  const [noted, setNoted] = useState(false);
+  const answering = useRef<{ current: boolean; socket?: Socket; noted(on: boolean): void }>({
+    current: false,
+    noted: setNoted,
+  });
   const state = useLive(
     clinicId,
     (e) => listeners.current.forEach((l) => l.onEvent(e)),
@@ -37,19 +43,28 @@ export function LiveProvider({
     },
     answering(on: boolean) {
       answering.current.current = on;
-      answering.current.socket?.emit('answering', on, () => undefined);
+      if (!on) setNoted(false);
+      answering.current.socket?.emit('answering', on, () => answering.current.noted(answering.current.current));
     },
   });
-  return <LiveContext.Provider value={value.current}>{children}</LiveContext.Provider>;
+  return (
+    <LiveContext.Provider value={value.current}>
+      <AnsweringNoted.Provider value={noted}>{children}</AnsweringNoted.Provider>
+    </LiveContext.Provider>
+  );
 }
 
-/** Tells the hub the Live screen is open while the calling component is mounted. */
-export function useAnswering(): void {
+/**
+ * Tells the hub the Live screen is open while the calling component is mounted; true once
+ * the hub has noted it (false again while the connection is down).
+ */
+export function useAnswering(): boolean {
   const live = useContext(LiveContext);
   useEffect(() => {
     live?.answering(true);
     return () => live?.answering(false);
   }, [live]);
+  return useContext(AnsweringNoted);
 }
 
 /** Calls `onEvent` for each live event of the clinic and `onResync` after a reconnect that may have missed some. */

@@ -21,8 +21,11 @@ export function useLive(
   clinicId: string,
   onEvent: (e: LiveEvent) => void,
   onResync: () => void,
-  /** Whether the Live screen is open now (told to the hub on every connection, and when it changes). */
-  answering: { current: boolean; socket?: Socket },
+  /**
+   * Whether the Live screen is open now (told to the hub on every connection, and when it changes);
+   * `noted` hears when the hub has it (acknowledged) and when the connection drops.
+   */
+  answering: { current: boolean; socket?: Socket; noted(on: boolean): void },
 ): LiveState {
   const [state, setState] = useState<LiveState>('connecting');
   const handlers = useRef({ onEvent, onResync });
@@ -33,14 +36,17 @@ export function useLive(
     let first = true;
     socket.on('ready', (info: HubMessages['ready']) => {
       setState('live');
-      if (answering.current) socket.emit('answering', true, () => undefined);
+      if (answering.current) socket.emit('answering', true, () => answering.noted(answering.current));
       // A recovered socket got the missed events itself; a fresh one refetches.
       if (!first && !info.recovered) handlers.current.onResync();
       first = false;
     });
     // The server ends a connection only when the person may no longer have it; anything else is the network.
     let left = false;
-    socket.on('disconnect', (reason) => setState(left || reason === 'io server disconnect' ? 'ended' : 'reconnecting'));
+    socket.on('disconnect', (reason) => {
+      answering.noted(false);
+      setState(left || reason === 'io server disconnect' ? 'ended' : 'reconnecting');
+    });
     socket.on('connect_error', () => setState('reconnecting'));
     // Removed from this clinic (still a member elsewhere): the connection is over for this screen.
     socket.on('clinic.left', (event: HubMessages['clinic.left']) => {

@@ -54,7 +54,7 @@ export function Live({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
   const [now, setNow] = useState(() => Date.now());
   const { phone, expectCall } = usePhone();
   // Callers are put through to this person only while this screen (its phone, its idle check) is open.
-  useAnswering();
+  const noted = useAnswering();
   const queueNow = useRef<Waiting[]>([]);
   queueNow.current = queue.state === 'ready' ? queue.value.callers : [];
 
@@ -215,7 +215,13 @@ export function Live({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
           <PresenceControl
             available={available.value}
             changing={busy === 'presence'}
-            cannot={phone.state === 'unavailable' ? phone.reason : undefined}
+            cannot={
+              phone.state === 'unavailable'
+                ? phone.reason
+                : noted
+                  ? undefined
+                  : 'Connecting to the live line: you can take calls once this screen is connected.'
+            }
             busy={phone.state === 'in-call'}
             onChange={changeAvailable}
           />
