@@ -10,7 +10,7 @@ export async function openSite(base: string): Promise<HttpBrowser> {
   let cookie = '';
   let csrf = '';
   const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(base + path, {
+    const res = await fetchLikeABrowser(base + path, {
       method,
       headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': csrf },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -25,6 +25,21 @@ export async function openSite(base: string): Promise<HttpBrowser> {
   };
   await call('GET', '/api/session');
   return { call, cookie: () => cookie };
+}
+
+/**
+ * fetch, sent once more when the connection closed before any answer, as browsers do for a
+ * kept-alive connection: the server closes one idle for its keep-alive time, and a request
+ * sent on it at that moment (a busy client is late to hear the close) fails unanswered,
+ * unread. A server that died fails the second try too.
+ */
+async function fetchLikeABrowser(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    if ((err as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw err;
+    return fetch(url, init);
+  }
 }
 
 export async function signIn(base: string, login: { email: string; password: string }): Promise<HttpBrowser> {
