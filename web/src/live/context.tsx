@@ -44,7 +44,12 @@ export function LiveProvider({
     answering(on: boolean) {
       answering.current.current = on;
       if (!on) setNoted(false);
-      answering.current.socket?.emit('answering', on, () => answering.current.noted(answering.current.current));
+      // Noted when the hub acknowledges an opening still current (a closing is noted at once, above).
+      answering.current.socket?.emit(
+        'answering',
+        on,
+        () => on && answering.current.current && answering.current.noted(true),
+      );
     },
   });
   return (

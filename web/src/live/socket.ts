@@ -36,7 +36,7 @@ export function useLive(
     let first = true;
     socket.on('ready', (info: HubMessages['ready']) => {
       setState('live');
-      if (answering.current) socket.emit('answering', true, () => answering.noted(answering.current));
+      if (answering.current) socket.emit('answering', true, () => answering.current && answering.noted(true));
       // A recovered socket got the missed events itself; a fresh one refetches.
       if (!first && !info.recovered) handlers.current.onResync();
       first = false;
