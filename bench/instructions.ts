@@ -7,20 +7,25 @@
 // once per 1,000 calls (the bench's once a second); add more in VARIANTS below.
 // Env: WARM (calls before counting, default 12,000: fewer leave V8 still compiling),
 // CALLS (counted, default 4,000), BENCH_DATABASE_URL (a server to make a database on).
+// NATIVE=1: no valgrind; CPU time per call from /proc instead, each name a process of its
+// own ("off,on,off,on,off,on": three of each), run in turns, 1,000 calls at a time,
+// CALLS each (default 40,000 here). Process to process this moves ±10 %, so compare the
+// means of several processes per variant: one process each says little.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { serverArgs } from '../test/helpers/process.js';
-import { callParams, METRICS_TOKEN, seedClinics, serviceEnv, sign, startProcess } from './voice.bench.js';
+import { callParams, cpuUsOf, METRICS_TOKEN, seedClinics, serviceEnv, sign, startProcess } from './voice.bench.js';
 
 const VARIANTS: Record<string, { env: Record<string, string>; scraped: boolean }> = {
   off: { env: {}, scraped: false },
   on: { env: { METRICS_TOKEN }, scraped: true },
   'on-unscraped': { env: { METRICS_TOKEN }, scraped: false },
 };
+const NATIVE = process.env.NATIVE === '1';
 const WARM = Number(process.env.WARM ?? 12_000);
-const CALLS = Number(process.env.CALLS ?? 4_000);
+const CALLS = Number(process.env.CALLS ?? (NATIVE ? 40_000 : 4_000));
 
 async function makeDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -114,11 +119,60 @@ async function count(name: string, port: number, dbUrl: string): Promise<string>
   }
 }
 
+/** Natively, each name a process: CPU µs per call (all threads, main thread), in turns; then each variant's mean. */
+async function cpuPerCall(names: string[], dbUrl: string): Promise<string[]> {
+  const started: Array<{ name: string; url: string; child: Awaited<ReturnType<typeof startProcess>> }> = [];
+  try {
+    for (const [i, name] of names.entries()) {
+      const variant = VARIANTS[name];
+      if (!variant) throw new Error(`no variant ${name}: ${Object.keys(VARIANTS).join(', ')}`);
+      const url = `http://127.0.0.1:${3960 + i}`;
+      const env = { ...serviceEnv(dbUrl), PORT: String(3960 + i), ...variant.env };
+      started.push({ name, url, child: await startProcess(serverArgs(), env, `${url}/readyz`) });
+    }
+    for (const s of started) await calls(s.url, WARM);
+    const used = started.map(() => ({ all: 0, main: 0 }));
+    for (let done = 0, round = 0; done < CALLS; done += 1_000, round++)
+      for (let k = 0; k < started.length; k++) {
+        const i = (k + round) % started.length; // the order turned every round
+        const { name, url, child } = started[i]!;
+        const [all, main] = [cpuUsOf(child.pid), cpuUsOf(child.pid, true)];
+        await calls(url, Math.min(1_000, CALLS - done));
+        if (VARIANTS[name]!.scraped)
+          await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }).then((r) =>
+            r.text(),
+          );
+        used[i]!.all += cpuUsOf(child.pid) - all;
+        used[i]!.main += cpuUsOf(child.pid, true) - main;
+      }
+    const perCall = (us: number) => `${(us / CALLS).toFixed(0)} µs`;
+    const lines = started.map(
+      (s, i) => `${s.name}: ${perCall(used[i]!.all)} CPU a call; main thread ${perCall(used[i]!.main)}`,
+    );
+    for (const name of new Set(names)) {
+      const mine = used.filter((_, i) => started[i]!.name === name);
+      const mean = (pick: (u: { all: number; main: number }) => number) =>
+        mine.reduce((n, u) => n + pick(u), 0) / mine.length;
+      lines.push(
+        `${name}, mean of ${mine.length}: ${perCall(mean((u) => u.all))}; main thread ${perCall(mean((u) => u.main))}`,
+      );
+    }
+    return lines;
+  } finally {
+    for (const s of started) s.child.kill('SIGTERM');
+  }
+}
+
 const names = (process.argv[2] ?? 'off,on').split(',');
 const { url: dbUrl, drop } = await makeDatabase();
 try {
-  const lines = await Promise.all(names.map((name, i) => count(name, 3960 + i, dbUrl)));
-  for (const line of lines) console.log(line);
+  if (NATIVE) for (const line of await cpuPerCall(names, dbUrl)) console.log(line);
+  else {
+    // Settled, not all: a variant that fails must not leave the others running under valgrind.
+    const results = await Promise.allSettled(names.map((name, i) => count(name, 3960 + i, dbUrl)));
+    for (const r of results) console.log(r.status === 'fulfilled' ? r.value : `failed: ${String(r.reason)}`);
+    if (results.some((r) => r.status === 'rejected')) process.exitCode = 1;
+  }
 } finally {
   await new Promise((r) => setTimeout(r, 2_000)); // the servers' connections close
   await drop();

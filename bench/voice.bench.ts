@@ -118,7 +118,7 @@ export function callParams(oneClinic: boolean, clinics = CLINICS): Record<string
 type Load = { rps: number; p50: number; p99: number; errors: number; cpuUs: number; mainCpuUs: number };
 
 /** A process's (or with `thread`, its main thread's) CPU time so far in µs, from /proc (Linux): NaN elsewhere. */
-function cpuUsOf(pid: number | undefined, thread = false): number {
+export function cpuUsOf(pid: number | undefined, thread = false): number {
   try {
     const file = thread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`;
     const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
