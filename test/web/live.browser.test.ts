@@ -104,7 +104,7 @@ describeWith(needs.browser, 'The live screen in a real browser', () => {
     await page.getByText('Nobody is waiting.').waitFor({ timeout: 5_000 });
   });
 
-  it('until the live line has this screen open, taking calls is off and says why; once it has, a click takes calls', async () => {
+  it('until the hub has this screen open, taking calls is off and says why, again after a drop; then a click takes calls', async () => {
     const { clinic } = await openClinic();
     const ben = await makeStaff(db.prisma, clinic.id, 'receptionist');
     const page = await signedInPage(ben);
@@ -118,19 +118,33 @@ describeWith(needs.browser, 'The live screen in a real browser', () => {
         else server.send(message);
       });
     });
+    const start = page.getByRole('button', { name: 'Start taking calls' });
+    const connecting = page.getByText('Connecting this screen… you can start taking calls in a moment.');
+    /** The page has told the hub and heard nothing back: the button is off, and says why. */
+    const waitsForTheHub = async () => {
+      await connecting.waitFor({ timeout: 10_000 });
+      await until('the page to tell the hub', () => held.length > 0, 10_000);
+      expect(await start.isDisabled()).toBe(true);
+      await page.getByRole('status').getByText('Away: callers are not put through to you.').waitFor();
+      expect(await start.isDisabled()).toBe(true);
+    };
+    const hubAnswers = async () => {
+      for (const send of held.splice(0)) send();
+      await connecting.waitFor({ state: 'detached', timeout: 10_000 });
+      expect(await start.isEnabled()).toBe(true);
+    };
+
     // …from the page opened again (routes apply to connections a page makes after it loads).
     await page.reload();
-    const start = page.getByRole('button', { name: 'Start taking calls' });
-    await start.waitFor();
-    await page.getByText('Connecting to the live line: you can take calls once this screen is connected.').waitFor();
-    await until('the page to tell the hub again', () => held.length > 0);
-    expect(await start.isDisabled()).toBe(true);
-    expect((await db.prisma.presence.findUnique({ where: { userId: ben.userId } }))?.available ?? false).toBe(false);
+    await waitsForTheHub();
+    await hubAnswers();
+    // The connection drops: until the hub has the screen again, the button waits again.
+    for (const socket of hub.io.of('/').sockets.values()) if (socket.data.userId === ben.userId) socket.conn.close();
+    await waitsForTheHub();
+    await hubAnswers();
 
-    for (const send of held.splice(0)) send();
-    await start.click(); // waits for the button to be enabled
-    await page.getByRole('button', { name: 'Stop taking calls' }).waitFor();
-    await page.getByText('Connecting to the live line').waitFor({ state: 'detached' });
+    await start.click();
+    await page.getByRole('button', { name: 'Stop taking calls' }).waitFor({ timeout: 10_000 });
     expect(await page.getByRole('alert').count()).toBe(0);
   });
 

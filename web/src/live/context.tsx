@@ -1,8 +1,7 @@
 // One live connection per signed-in page, shared by every screen: each screen
 // subscribes to the events it shows and refetches when the connection comes back.
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from 'react';
-import type { Socket } from 'socket.io-client';
-import { type LiveEvent, type LiveState, useLive } from './socket';
+import { Answering, type LiveEvent, type LiveState, useLive } from './socket';
 
 type Listener = { onEvent: (e: LiveEvent) => void; onResync: () => void };
 
@@ -25,15 +24,12 @@ export function LiveProvider({
 }) {
   const listeners = useRef(new Set<Listener>());
   const [noted, setNoted] = useState(false);
-  const answering = useRef<{ current: boolean; socket?: Socket; noted(on: boolean): void }>({
-    current: false,
-    noted: setNoted,
-  });
+  const [answering] = useState(() => new Answering(setNoted));
   const state = useLive(
     clinicId,
     (e) => listeners.current.forEach((l) => l.onEvent(e)),
     () => listeners.current.forEach((l) => l.onResync()),
-    answering.current,
+    answering,
   );
   useEffect(() => onState(state), [state, onState]);
   const value = useRef({
@@ -41,16 +37,7 @@ export function LiveProvider({
       listeners.current.add(l);
       return () => void listeners.current.delete(l);
     },
-    answering(on: boolean) {
-      answering.current.current = on;
-      if (!on) setNoted(false);
-      // Noted when the hub acknowledges an opening still current (a closing is noted at once, above).
-      answering.current.socket?.emit(
-        'answering',
-        on,
-        () => on && answering.current.current && answering.current.noted(true),
-      );
-    },
+    answering: (on: boolean) => answering.set(on),
   });
   return (
     <LiveContext.Provider value={value.current}>

@@ -13,6 +13,54 @@ const HUB_MESSAGES: Record<keyof HubMessages, true> = { ready: true, 'clinic.lef
 /** `ended`: the server closed the connection for good (signed out, removed from the clinic). */
 export type LiveState = 'connecting' | 'live' | 'reconnecting' | 'ended';
 
+/** How long the hub has to acknowledge that the Live screen is open before the page tells it again. */
+const ACKNOWLEDGE_WITHIN_MS = 10_000;
+
+/**
+ * Whether this page's Live screen is open, as the hub hears it: on every connection and
+ * whenever it changes. `onNoted` hears true once the hub has acknowledged the opening in
+ * force now (it has then recorded the person as connected, which taking calls needs), and
+ * false when the screen closes or the connection drops.
+ */
+export class Answering {
+  private open = false;
+  /** Counts openings, closings and drops: an acknowledgement of an earlier one is ignored. */
+  private generation = 0;
+  socket?: Socket;
+
+  constructor(private readonly onNoted: (noted: boolean) => void) {}
+
+  set(open: boolean): void {
+    this.open = open;
+    this.generation++;
+    if (!open) {
+      this.onNoted(false);
+      this.socket?.emit('answering', false);
+    } else if (this.socket?.connected) this.tell(this.socket);
+  }
+
+  /** A connection (a first one, or again) is ready. */
+  connected(socket: Socket): void {
+    this.generation++;
+    if (this.open) this.tell(socket);
+  }
+
+  dropped(): void {
+    this.generation++;
+    this.onNoted(false);
+  }
+
+  private tell(socket: Socket): void {
+    const generation = this.generation;
+    socket.timeout(ACKNOWLEDGE_WITHIN_MS).emit('answering', true, (err: Error | null) => {
+      if (generation !== this.generation) return;
+      if (!err) this.onNoted(true);
+      // No acknowledgement (the hub could not record it: its database slow or down): again.
+      else if (socket.connected) this.tell(socket);
+    });
+  }
+}
+
 /**
  * Calls `onEvent` for each event of `clinicId`, and `onResync` whenever the socket
  * (re)connects, so the screen can fetch the current state it may have missed.
@@ -21,11 +69,8 @@ export function useLive(
   clinicId: string,
   onEvent: (e: LiveEvent) => void,
   onResync: () => void,
-  /**
-   * Whether the Live screen is open now (told to the hub on every connection, and when it changes);
-   * `noted` hears when the hub has it (acknowledged) and when the connection drops.
-   */
-  answering: { current: boolean; socket?: Socket; noted(on: boolean): void },
+  /** Whether the Live screen is open, told to the hub on every connection. */
+  answering: Answering,
 ): LiveState {
   const [state, setState] = useState<LiveState>('connecting');
   const handlers = useRef({ onEvent, onResync });
@@ -36,7 +81,7 @@ export function useLive(
     let first = true;
     socket.on('ready', (info: HubMessages['ready']) => {
       setState('live');
-      if (answering.current) socket.emit('answering', true, () => answering.current && answering.noted(true));
+      answering.connected(socket);
       // A recovered socket got the missed events itself; a fresh one refetches.
       if (!first && !info.recovered) handlers.current.onResync();
       first = false;
@@ -44,7 +89,7 @@ export function useLive(
     // The server ends a connection only when the person may no longer have it; anything else is the network.
     let left = false;
     socket.on('disconnect', (reason) => {
-      answering.noted(false);
+      answering.dropped();
       setState(left || reason === 'io server disconnect' ? 'ended' : 'reconnecting');
     });
     socket.on('connect_error', () => setState('reconnecting'));

@@ -220,7 +220,7 @@ export function Live({ clinic, me }: { clinic: ClinicSummary; me?: string }) {
                 ? phone.reason
                 : noted
                   ? undefined
-                  : 'Connecting to the live line: you can take calls once this screen is connected.'
+                  : 'Connecting this screen… you can start taking calls in a moment.'
             }
             busy={phone.state === 'in-call'}
             onChange={changeAvailable}
