@@ -38,6 +38,8 @@ async function fetchLikeABrowser(url: string, init: RequestInit): Promise<Respon
     return await fetch(url, init);
   } catch (err) {
     if ((err as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw err;
+    // Said, so that a server dropping connections under load is not hidden.
+    console.warn(`${init.method} ${new URL(url).pathname}: the connection closed unanswered; sent again`);
     return fetch(url, init);
   }
 }
