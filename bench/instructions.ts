@@ -9,14 +9,23 @@
 // CALLS (counted, default 4,000), BENCH_DATABASE_URL (a server to make a database on).
 // NATIVE=1: no valgrind; CPU time per call from /proc instead, each name a process of its
 // own ("off,on,off,on,off,on": three of each), run in turns, 1,000 calls at a time,
-// CALLS each (default 40,000 here). Process to process this moves ±10 %, so compare the
+// CALLS each (default 40,000 here), counted from the first round to the last. Process to process this moves ±10 %, so compare the
 // means of several processes per variant: one process each says little.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { serverArgs } from '../test/helpers/process.js';
-import { callParams, cpuUsOf, METRICS_TOKEN, seedClinics, serviceEnv, sign, startProcess } from './voice.bench.js';
+import {
+  callParams,
+  cpuUsOf,
+  METRICS_TOKEN,
+  seedClinics,
+  serviceEnv,
+  sign,
+  startProcess,
+  stopProcess,
+} from './voice.bench.js';
 
 const VARIANTS: Record<string, { env: Record<string, string>; scraped: boolean }> = {
   off: { env: {}, scraped: false },
@@ -35,11 +44,14 @@ async function makeDatabase(): Promise<{ url: string; drop: () => Promise<void> 
   await admin.query(`CREATE DATABASE "${name}"`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  await seedClinics(url.toString());
   const drop = async () => {
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await admin.end();
   };
+  await seedClinics(url.toString()).catch(async (err: unknown) => {
+    await drop();
+    throw err;
+  });
   return { url: url.toString(), drop };
 }
 
@@ -115,7 +127,7 @@ async function count(name: string, port: number, dbUrl: string): Promise<string>
     const perCall = (n: number) => `${(n / CALLS / 1e6).toFixed(3)} M`;
     return `${name}: ${perCall(total)} instructions a call; main thread ${perCall(total - others)}, others ${perCall(others)} (TurboFan ${perCall(turbofan)})`;
   } finally {
-    child.kill('SIGTERM');
+    await stopProcess(child);
   }
 }
 
@@ -131,20 +143,23 @@ async function cpuPerCall(names: string[], dbUrl: string): Promise<string[]> {
       started.push({ name, url, child: await startProcess(serverArgs(), env, `${url}/readyz`) });
     }
     for (const s of started) await calls(s.url, WARM);
-    const used = started.map(() => ({ all: 0, main: 0 }));
+    // Counted from before the first round to after the last, idle turns included: work a
+    // process defers (garbage collection, compiling) is counted wherever it falls.
+    const before = started.map(({ child }) => ({ all: cpuUsOf(child.pid), main: cpuUsOf(child.pid, true) }));
     for (let done = 0, round = 0; done < CALLS; done += 1_000, round++)
       for (let k = 0; k < started.length; k++) {
-        const i = (k + round) % started.length; // the order turned every round
-        const { name, url, child } = started[i]!;
-        const [all, main] = [cpuUsOf(child.pid), cpuUsOf(child.pid, true)];
+        const { name, url } = started[(k + round) % started.length]!; // the order turned every round
         await calls(url, Math.min(1_000, CALLS - done));
         if (VARIANTS[name]!.scraped)
           await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }).then((r) =>
             r.text(),
           );
-        used[i]!.all += cpuUsOf(child.pid) - all;
-        used[i]!.main += cpuUsOf(child.pid, true) - main;
       }
+    await new Promise((r) => setTimeout(r, 2_000));
+    const used = started.map(({ child }, i) => ({
+      all: cpuUsOf(child.pid) - before[i]!.all,
+      main: cpuUsOf(child.pid, true) - before[i]!.main,
+    }));
     const perCall = (us: number) => `${(us / CALLS).toFixed(0)} µs`;
     const lines = started.map(
       (s, i) => `${s.name}: ${perCall(used[i]!.all)} CPU a call; main thread ${perCall(used[i]!.main)}`,
@@ -159,7 +174,7 @@ async function cpuPerCall(names: string[], dbUrl: string): Promise<string[]> {
     }
     return lines;
   } finally {
-    for (const s of started) s.child.kill('SIGTERM');
+    await Promise.all(started.map((s) => stopProcess(s.child)));
   }
 }
 
@@ -174,6 +189,5 @@ try {
     if (results.some((r) => r.status === 'rejected')) process.exitCode = 1;
   }
 } finally {
-  await new Promise((r) => setTimeout(r, 2_000)); // the servers' connections close
   await drop();
 }
