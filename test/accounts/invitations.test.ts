@@ -247,6 +247,8 @@ describe("The takeover, in production (a real process, set up by the operator's 
     await server?.stop('SIGKILL');
   });
 
+  // Four command-line runs, each opening the embedded database afresh, then a server process:
+  // Jest's default 60 s ran out in a busy clean-clone CI run (2026-12-07).
   it("another clinic's owner cannot take over the new owner the operator added; the operator's link works", async () => {
     const env = {
       NODE_ENV: 'production',
@@ -305,5 +307,5 @@ describe("The takeover, in production (a real process, set up by the operator's 
     });
     expect(used.status).toBe(200);
     expect((used.body as { clinics: Array<{ id: string }> }).clinics.map((c) => c.id)).toEqual([b.id]);
-  });
+  }, 240_000);
 });
