@@ -15,7 +15,7 @@ import { FileStorage } from '../src/recordings/storage.js';
 import { closeDays } from '../src/statistics/statistics.js';
 import { serverArgs } from '../test/helpers/process.js';
 import type { Figure } from './run.js';
-import { callParams, clinicNumber, serviceEnv, sign, startProcess } from './voice.bench.js';
+import { callParams, createClinics, serviceEnv, sign, startProcess } from './voice.bench.js';
 
 const CLINICS = 10;
 const CALLS = 1_000_000;
@@ -80,23 +80,7 @@ export async function purgeBenchmarks(): Promise<Figure[]> {
     await db.migrate();
     const now = new Date();
     const seeded = Date.now();
-    for (let i = 0; i < CLINICS; i++) {
-      const clinic = await db.prisma.clinic.create({
-        data: {
-          name: `Purge Clinic ${i}`,
-          timeZone: 'Europe/London',
-          numbers: { create: [{ e164: clinicNumber(i) }] },
-        },
-      });
-      await db.prisma.openingHours.createMany({
-        data: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({
-          clinicId: clinic.id,
-          weekday,
-          startMinute: 0,
-          endMinute: 1440,
-        })),
-      });
-    }
+    await createClinics(db, CLINICS, 'Purge Clinic', false);
     // Calls 400–430 days old (the default call log keeps 365), an event each; every tenth with a recording and a call-back entry.
     await db.sql(`INSERT INTO "Call" ("id", "callSid", "clinicId", "fromNumber", "toNumber", "direction", "status", "startedAt", "endedAt", "durationSeconds", "outcome")
       SELECT gen_random_uuid(), 'CA' || lpad(to_hex(g), 32, '0'), c."id", '+447700900' || lpad((g % 1000)::text, 3, '0'), '+441632960000', 'inbound', 'completed',

@@ -22,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { openPostgresDatabase } from '../src/db/database.js';
+import { type Database, openPostgresDatabase } from '../src/db/database.js';
 import { serverArgs } from '../test/helpers/process.js';
 import type { Figure } from './run.js';
 
@@ -59,10 +59,19 @@ export const serviceEnv = (dbUrl: string): Record<string, string> => ({
 export async function seedClinics(dbUrl: string): Promise<void> {
   const db = openPostgresDatabase(dbUrl);
   await db.migrate();
-  for (let i = 0; i < CLINICS; i++) {
+  await createClinics(db, CLINICS, 'Bench Clinic', true);
+  await db.close();
+}
+
+/**
+ * `count` clinics named `name 0`, `name 1`…, on the numbers `clinicNumber` gives, each
+ * open all week; with `knownCallers`, five patients each whose numbers the calls use.
+ */
+export async function createClinics(db: Database, count: number, name: string, knownCallers: boolean): Promise<void> {
+  for (let i = 0; i < count; i++) {
     const clinic = await db.prisma.clinic.create({
       data: {
-        name: `Bench Clinic ${i}`,
+        name: `${name} ${i}`,
         timeZone: 'Europe/London',
         numbers: { create: [{ e164: clinicNumber(i) }] },
       },
@@ -76,15 +85,15 @@ export async function seedClinics(dbUrl: string): Promise<void> {
       })),
     });
     // Some callers are known patients: the answer then names them.
-    await db.prisma.patient.createMany({
-      data: [0, 1, 2, 3, 4].map((k) => ({
-        clinicId: clinic.id,
-        name: `Patient ${i}-${k}`,
-        phone: callerNumber(pick(1000)),
-      })),
-    });
+    if (knownCallers)
+      await db.prisma.patient.createMany({
+        data: [0, 1, 2, 3, 4].map((k) => ({
+          clinicId: clinic.id,
+          name: `Patient ${i}-${k}`,
+          phone: callerNumber(pick(1000)),
+        })),
+      });
   }
-  await db.close();
 }
 
 export function sign(path: string, params: Record<string, string>): string {
