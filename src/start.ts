@@ -11,7 +11,7 @@ import { openConfiguredDatabase } from './db/open.js';
 import type { Logger } from './core/logger.js';
 import { jobHandlers } from './main/jobs.js';
 import { attachLiveHub } from './live/hub.js';
-import { createHttpServer } from './http/server.js';
+import { createHttpServer, SERVER_LIMITS } from './http/server.js';
 import { listenForScrapes, type ScrapeListener } from './metrics/http.js';
 import { JobRunner } from './jobs/runner.js';
 import { schedulePeriodic } from './jobs/periodic.js';
@@ -85,7 +85,10 @@ export async function startService(configured: ReadyConfig, logger: Logger): Pro
     await schedulePeriodic(db.prisma, 'retention.purge', PURGE_EVERY_MS, ctx.clock());
     jobs.start();
     const stopWatching = watchEventLoop(logger);
-    const server = createHttpServer(createApp(ctx));
+    const server = createHttpServer(createApp(ctx), {
+      ...SERVER_LIMITS,
+      keepAliveTimeoutMs: config.keepAliveSeconds * 1000,
+    });
     const live = await attachLiveHub(server, ctx, { redisUrl: config.redisUrl });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -103,9 +106,16 @@ export async function startService(configured: ReadyConfig, logger: Logger): Pro
         await live.close();
         await scrapes?.close();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // A connection goes as soon as it is idle: one whose request was in flight would
+        // otherwise stay open for KEEP_ALIVE_SECONDS, and hold the stop until the grace ends.
         server.closeIdleConnections();
-        const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS - 1_000);
+        const sweep = setInterval(() => server.closeIdleConnections(), 100);
+        const timer = setTimeout(() => {
+          logger.warn('requests still running at the end of the shutdown grace period were cut off');
+          server.closeAllConnections();
+        }, SHUTDOWN_GRACE_MS - 1_000);
         await closed;
+        clearInterval(sweep);
         clearTimeout(timer);
         await jobs.stop();
         stopWatching();

@@ -28,6 +28,7 @@ describe('Configuration from the environment', () => {
       port: 3000,
       publicBaseUrl: 'http://localhost:3000',
       trustProxy: false,
+      keepAliveSeconds: 65, // longer than a load balancer's 60 s idle timeout
     });
     expect(config.dataDir).toBe(path.resolve('data'));
     expect(config.twilio.apiBaseUrl).toBe('https://api.twilio.com');
@@ -44,6 +45,9 @@ describe('Configuration from the environment', () => {
     [{ RECORDINGS_KEY: 'too-short' }, /^RECORDINGS_KEY: must be 32 bytes/],
     [{ SESSION_SECRET: 'short' }, /^SESSION_SECRET: must be at least 32 characters/],
     [{ NODE_ENV: 'staging' }, /^NODE_ENV: must be development, production or test/],
+    [{ KEEP_ALIVE_SECONDS: 'a minute' }, /^KEEP_ALIVE_SECONDS: must be a number of seconds/],
+    [{ KEEP_ALIVE_SECONDS: '0' }, /^KEEP_ALIVE_SECONDS: must be at least 1 second/],
+    [{ KEEP_ALIVE_SECONDS: '7.5' }, /^KEEP_ALIVE_SECONDS: must be a whole number of seconds/],
   ])('a bad value stops start-up with one line naming the variable: %o', (env, message) => {
     const text = error(env);
     expect(text).toMatch(message);

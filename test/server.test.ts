@@ -9,6 +9,8 @@ import pg from 'pg';
 import { chmod, lstat, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DataDirExposedError, makePrivate } from '../src/db/private-files.js';
+import net from 'node:net';
+import { until } from './helpers/until.js';
 
 /** Signs in over HTTP the way the dashboard does; returns the cookie header. */
 const signIn = async (url: string, email: string, password: string): Promise<string> =>
@@ -50,19 +52,46 @@ describe('npm start on a fresh machine (embedded database, no environment)', () 
     expect(result.stderr).toContain('DATABASE_URL');
   });
 
-  it('SIGTERM stops it cleanly within 10 s; a restart applies no migration, seeds nothing, and keeps the session', async () => {
+  it('SIGTERM stops it cleanly within 10 s, answering a request in flight; a restart applies no migration, seeds nothing, and keeps the session', async () => {
     const demo = /owner\s+(\S+)\s+password (\S+)/.exec(server!.stdout())!;
     const cookie = await signIn(server!.url, demo[1]!, demo[2]!);
+    // A request whose body has not all arrived when SIGTERM comes, on a connection kept
+    // alive (65 s by default): answered, then closed at once rather than at the grace
+    // period's end, when the server would cut off whatever is still open.
+    const port = Number(new URL(server!.url).port);
+    const busy = await rawConnection(port);
+    busy.socket.write(
+      'POST /api/session HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n',
+    );
     const started = Date.now();
-    expect(await server!.stop('SIGTERM')).toBe(0);
+    const stopped = server!.stop('SIGTERM');
+    await until('the server to stop taking connections', async () => {
+      const probe = await rawConnection(port).catch(() => null);
+      probe?.socket.destroy();
+      return !probe;
+    });
+    busy.socket.write('{}');
+    await busy.closed;
+    expect(busy.received()).toMatch(/^HTTP\/1\.1 \d{3} /);
+    expect(await stopped).toBe(0);
     expect(Date.now() - started).toBeLessThan(10_000);
+    expect(server!.stdout()).not.toContain('cut off');
 
-    server = await startServerProcess({ DATA_DIR: dataDir });
+    server = await startServerProcess({ DATA_DIR: dataDir, KEEP_ALIVE_SECONDS: '2' });
     expect(server.stdout()).toContain('database schema is up to date');
     expect(server.stdout()).not.toContain('First start');
     const session = await request(server.url).get('/api/session').set('Cookie', cookie);
     expect(session.body.user?.email).toBe(demo[1]);
     expect(session.body.clinics[0]).toMatchObject({ name: 'Demo Clinic', role: 'owner' });
+  });
+
+  it('closes a connection idle for KEEP_ALIVE_SECONDS (the restart set 2 s), not before', async () => {
+    const idle = await rawConnection(Number(new URL(server!.url).port));
+    idle.socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    await until('the health check to be answered', () => idle.received().includes('"ok"'));
+    const answered = Date.now();
+    await idle.closed;
+    expect(Date.now() - answered).toBeGreaterThanOrEqual(1_500);
   });
 
   it('bad configuration stops start-up with one clear line and a non-zero exit', async () => {
@@ -77,6 +106,22 @@ describe('npm start on a fresh machine (embedded database, no environment)', () 
     expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^configuration error: PORT: /)]);
   });
 });
+
+/** A TCP connection to the server on 127.0.0.1, what it has received, and when the server closed it. */
+function rawConnection(port: number): Promise<{ socket: net.Socket; received: () => string; closed: Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let text = '';
+    socket.on('data', (d) => (text += d.toString()));
+    const closed = new Promise<void>((done) => socket.once('close', () => done()));
+    socket.once('error', reject);
+    socket.once('connect', () => {
+      socket.removeListener('error', reject);
+      socket.on('error', () => undefined);
+      resolve({ socket, received: () => text, closed });
+    });
+  });
+}
 
 /** Every file and folder under `dir` that anyone but its owner may read, write or enter. */
 async function notPrivate(dir: string): Promise<string[]> {

@@ -66,6 +66,13 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // How long a background job is one instance's before another may take it over (a crashed instance's jobs wait this long).
   JOBS_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  // How long an idle HTTP connection stays open: longer than a load balancer's own idle timeout (AWS ALB's and nginx's are 60 s).
+  KEEP_ALIVE_SECONDS: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(1, 'must be at least 1 second')
+    .max(7200, 'must be at most 7200 seconds')
+    .default(65),
   // Email for people (invitations, set-password links). Messages never echo the value: the URL holds a password.
   SMTP_URL: unsetWhenEmpty(
     z
@@ -122,6 +129,8 @@ export interface Config {
   recordingsKey?: Buffer;
   logLevel: string;
   jobLeaseSeconds: number;
+  /** Idle HTTP connections are closed after this long (KEEP_ALIVE_SECONDS). */
+  keepAliveSeconds: number;
   simulator?: 'on' | 'off';
   /** Email is sent only when SMTP_URL is set; without it, links are passed on by hand. */
   mail?: MailConfig;
@@ -269,6 +278,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recordingsKey: e.RECORDINGS_KEY ? decodeKey(e.RECORDINGS_KEY) : undefined,
     logLevel: e.LOG_LEVEL,
     jobLeaseSeconds: e.JOBS_LEASE_SECONDS,
+    keepAliveSeconds: e.KEEP_ALIVE_SECONDS,
     simulator: e.SIMULATOR,
     mail: mailConfig(env),
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },

@@ -6,6 +6,11 @@ export interface ServerLimits {
   headersTimeoutMs: number;
   /** …and its whole request, body included. Twilio's are small and fast. */
   requestTimeoutMs: number;
+  /**
+   * An idle connection is closed after this long. Behind a load balancer it must be longer
+   * than the balancer's own idle timeout, else the balancer may send a request on a
+   * connection this server is closing at that instant and answer its client 502.
+   */
   keepAliveTimeoutMs: number;
   /** How often Node checks the two above. */
   checkEveryMs: number;
@@ -14,7 +19,7 @@ export interface ServerLimits {
 export const SERVER_LIMITS: ServerLimits = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
-  keepAliveTimeoutMs: 5_000,
+  keepAliveTimeoutMs: 65_000, // KEEP_ALIVE_SECONDS's default: above AWS ALB's and nginx's 60 s
   checkEveryMs: 1_000,
 };
 

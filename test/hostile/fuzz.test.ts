@@ -13,6 +13,7 @@ import { callSid, signedTwilioPost } from '../helpers/twilio.js';
 import net, { type AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createHttpServer, SERVER_LIMITS } from '../../src/http/server.js';
+import { until } from '../helpers/until.js';
 
 // 10,000 cases in all, split over the routes (at least 20 each).
 const TOTAL_CASES = 10_000;
@@ -333,11 +334,44 @@ describe('Slow clients', () => {
     }
   });
 
+  it('a connection kept alive longer than the headers timeout serves the next request, not a 408', async () => {
+    // Behind a load balancer the keep-alive outlasts the headers and request timeouts: those
+    // must time a request from its first byte, never the idle wait before it.
+    const server = createHttpServer((_req, res) => res.end('ok'), {
+      headersTimeoutMs: 300,
+      requestTimeoutMs: 600,
+      keepAliveTimeoutMs: 20_000,
+      checkEveryMs: 100,
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const socket = net.connect(port, '127.0.0.1');
+    let answers = '';
+    socket.on('data', (d) => (answers += d.toString()));
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    const ask = () => socket.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    const count = () => answers.match(/HTTP\/1\.1 200/g)?.length ?? 0;
+    try {
+      ask();
+      await until('the first answer', () => count() === 1);
+      await new Promise((r) => setTimeout(r, 1_000)); // idle past both timeouts, checked every 100 ms
+      ask();
+      await until('the second answer', () => count() === 2);
+      expect(answers).not.toContain('408');
+      expect(socket.destroyed).toBe(false);
+    } finally {
+      socket.destroy();
+      await closed;
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('the service starts with these limits', () => {
     expect(SERVER_LIMITS).toEqual({
       headersTimeoutMs: 10_000,
       requestTimeoutMs: 30_000,
-      keepAliveTimeoutMs: 5_000,
+      keepAliveTimeoutMs: 65_000, // longer than a load balancer's (AWS ALB, nginx: 60 s): KEEP_ALIVE_SECONDS
       checkEveryMs: 1_000,
     });
     const server = createHttpServer(() => undefined);
@@ -345,6 +379,6 @@ describe('Slow clients', () => {
       headers: server.headersTimeout,
       request: server.requestTimeout,
       keepAlive: server.keepAliveTimeout,
-    }).toEqual({ headers: 10_000, request: 30_000, keepAlive: 5_000 });
+    }).toEqual({ headers: 10_000, request: 30_000, keepAlive: 65_000 });
   });
 });
