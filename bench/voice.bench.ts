@@ -5,15 +5,17 @@
 // an operator's server; the same load on one clinic is reported too (every call's
 // foreign key then locks the same clinic row).
 //
-// What metrics cost is measured twice. Throughput with metrics on against off, loaded
-// in turns, carries the goal, beside a second metrics-off process: two identical
-// processes differ here by 10–25 % in a round and by up to 10 % in the median of six
-// (2026-12-07), so read the goal's figure against that pair's. And the share of a
-// metrics-on service's main-thread CPU spent in metrics code, from a CPU profile of the
-// seconds it takes calls: a ratio the machine's speed cannot move, which names the
-// functions that cost most, but sees neither V8's helper threads nor garbage collection
-// caused by metrics — in eight runs it found 3 % where throughput found ~7 % (ROADMAP,
-// issue 23).
+// What metrics cost is measured twice. Throughput with metrics on against off carries
+// the goal: four processes a side, each warmed with 12,000 calls, loaded in turns, and
+// each side's figure the mean of its processes' medians. One process a side is not
+// enough: identical processes keep their own speed for their whole life, up to 10 %
+// apart (ROADMAP, issue 23), so a one-against-one ratio measures which process was
+// lucky. The off side's two halves against each other show what is left of that. The
+// service against the baselines is loaded afterwards, beside one copy only. And
+// the share of a metrics-on service's main-thread CPU spent in metrics code, from a CPU
+// profile of the seconds it takes calls: a ratio the machine's speed cannot move, which
+// names the functions that cost most, but sees neither V8's helper threads nor garbage
+// collection caused by metrics.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -39,9 +41,12 @@ const DURATION_S = 5;
 // How long the metrics-on service is profiled under calls.
 const PROFILE_S = 15;
 // The servers are loaded in turns, several rounds, and each figure is the median of its
-// rounds: on a shared machine a slow patch then hits them all alike. Six, so that each of
-// the metrics comparison's three processes is loaded first, second and third twice.
+// rounds: on a shared machine a slow patch then hits them all alike.
 const ROUNDS = 6;
+// The metrics comparison's processes a side, and the calls each takes before it is measured
+// (V8 has by then compiled the hot paths and run its first major collections).
+const PER_SIDE = 4;
+const WARM_CALLS = 12_000;
 export const METRICS_TOKEN = 'bench-metrics-token-0123456789abcdef0123456789';
 
 /** The service's environment for a benchmark on `dbUrl`, as production runs it (logging warnings only). */
@@ -124,7 +129,15 @@ export function callParams(oneClinic: boolean, clinics = CLINICS): Record<string
  * `mainCpuUs`: of that, its main thread's (the rest is V8's helper threads — garbage
  * collection, compiling — and libuv's).
  */
-type Load = { rps: number; p50: number; p99: number; errors: number; cpuUs: number; mainCpuUs: number };
+type Load = {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  total: number;
+  cpuUs: number;
+  mainCpuUs: number;
+};
 
 /** A process's (or with `thread`, its main thread's) CPU time so far in µs, from /proc (Linux): NaN elsewhere. */
 export function cpuUsOf(pid: number | undefined, thread = false): number {
@@ -175,6 +188,7 @@ async function load(
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.non2xx,
+    total: result.requests.total,
     cpuUs: (cpuUsOf(server?.pid) - cpuBefore) / result.requests.total,
     mainCpuUs: (cpuUsOf(server?.pid, true) - mainBefore) / result.requests.total,
   };
@@ -195,17 +209,24 @@ async function loadScraped(url: string, server: ChildProcess, seconds?: number):
   }
 }
 
-function medianOf(loads: Load[]): Load {
-  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+/** Each figure of `loads` summed up by `average` (errors and calls added). */
+function summaryOf(loads: Load[], average: (values: number[]) => number): Load {
+  const of = (figure: (l: Load) => number) => average(loads.map(figure));
   return {
-    rps: median(loads.map((l) => l.rps)),
-    p50: median(loads.map((l) => l.p50)),
-    p99: median(loads.map((l) => l.p99)),
+    rps: of((l) => l.rps),
+    p50: of((l) => l.p50),
+    p99: of((l) => l.p99),
     errors: loads.reduce((n, l) => n + l.errors, 0),
-    cpuUs: median(loads.map((l) => l.cpuUs)),
-    mainCpuUs: median(loads.map((l) => l.mainCpuUs)),
+    total: loads.reduce((n, l) => n + l.total, 0),
+    cpuUs: of((l) => l.cpuUs),
+    mainCpuUs: of((l) => l.mainCpuUs),
   };
 }
+
+const medianOf = (loads: Load[]) =>
+  summaryOf(loads, (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!);
+/** One side of the metrics comparison from its processes' medians. */
+const meanOf = (loads: Load[]) => summaryOf(loads, (values) => values.reduce((a, b) => a + b, 0) / values.length);
 
 /**
  * Starts a process (Node with `args`, after `prefix` when given: a tool that runs Node)
@@ -349,23 +370,20 @@ export async function voiceBenchmarks(): Promise<Figure[]> {
 
     const env = serviceEnv(dbUrl);
     const BASELINES = 'http://127.0.0.1:3902';
-    // The service three times, each in its own process as `npm start` runs it: metrics off,
-    // metrics on, and metrics off again, which shows how far two identical processes differ.
-    const copyUrl = {
-      off: 'http://127.0.0.1:3901',
-      on: 'http://127.0.0.1:3903',
-      offAgain: 'http://127.0.0.1:3904',
-    } as const;
-    type Copy = keyof typeof copyUrl;
-    const copies = {} as Record<Copy, ChildProcess>;
-    for (const copy of ['off', 'on', 'offAgain'] as const) {
-      const port = new URL(copyUrl[copy]).port;
-      copies[copy] = await startProcess(
+    // The service PER_SIDE times with metrics off and as often with them on, each in its
+    // own process as `npm start` runs it, on ports 3910 and up.
+    type Copy = { metrics: boolean; url: string; process: ChildProcess; rounds: Load[] };
+    const copies: Copy[] = [];
+    for (let k = 0; k < 2 * PER_SIDE; k++) {
+      const metrics = k % 2 === 1; // off, on, off, on…: neighbours in every round's order
+      const url = `http://127.0.0.1:${3910 + k}`;
+      const child = await startProcess(
         serverArgs(),
-        { ...env, PORT: port, ...(copy === 'on' ? { METRICS_TOKEN } : {}) },
-        `${copyUrl[copy]}/readyz`,
+        { ...env, PORT: String(3910 + k), ...(metrics ? { METRICS_TOKEN } : {}) },
+        `${url}/readyz`,
       );
-      children.push(copies[copy]);
+      children.push(child);
+      copies.push({ metrics, url, process: child, rounds: [] });
     }
     children.push(
       await startProcess(
@@ -374,54 +392,74 @@ export async function voiceBenchmarks(): Promise<Figure[]> {
         'http://127.0.0.1:3902/hello',
       ),
     );
+    const loadCopy = (copy: Copy) =>
+      copy.metrics ? loadScraped(copy.url, copy.process) : load(copy.url, 'calls', undefined, copy.process);
 
-    for (const copy of ['off', 'on', 'offAgain'] as const) await load(copyUrl[copy], 'calls'); // warm up
-    await load(BASELINES, 'calls', SAME_CALL);
+    for (const copy of copies) for (let calls = 0; calls < WARM_CALLS;) calls += (await loadCopy(copy)).total;
+    // First metrics on against off, the copies in turns, from a place turned every round: a
+    // process loaded right after a long idle runs slower, and this spreads that over both
+    // sides alike.
+    for (let i = 0; i < ROUNDS; i++)
+      for (let k = 0; k < copies.length; k++) {
+        const copy = copies[(i + k) % copies.length]!;
+        copy.rounds.push(await loadCopy(copy));
+      }
+    // Then the service against the baselines, with one copy left: the others, idle, still
+    // cost the machine (with all eight running, the raw-pg handler's p99 was 2-4× and its
+    // rate 0.7× what they were beside one, 2026-12-07).
+    const first = copies[0]!; // metrics off
+    await Promise.all(copies.slice(1).map((c) => stopProcess(c.process)));
+    await load(BASELINES, 'calls', SAME_CALL); // warm up
     await load(BASELINES, 'calls');
-    type Round = Record<'sameCall' | 'oneClinic' | 'hello' | 'minimal' | Copy, Load>;
+    type Round = Record<'service' | 'sameCall' | 'oneClinic' | 'hello' | 'minimal', Load>;
     const rounds: Round[] = [];
-    for (let i = 0; i < ROUNDS; i++) {
-      // The three in turns, in an order turned every round, so that each is loaded first,
-      // second and third as often: a process loaded right after a long idle runs slower.
-      const order = (['off', 'on', 'offAgain'] as const).map((_, k, all) => all[(i + k) % all.length]!);
-      const got = {} as Record<Copy, Load>;
-      for (const copy of order)
-        got[copy] =
-          copy === 'on'
-            ? await loadScraped(copyUrl.on, copies.on)
-            : await load(copyUrl[copy], 'calls', undefined, copies[copy]);
+    for (let i = 0; i < ROUNDS; i++)
       rounds.push({
-        ...got,
+        service: await load(first.url, 'calls', undefined, first.process),
         sameCall: await load(BASELINES, 'calls', SAME_CALL),
-        oneClinic: await load(copyUrl.off, 'calls to one clinic'),
+        oneClinic: await load(first.url, 'calls to one clinic'),
         minimal: await load(BASELINES, 'calls'),
         hello: await load(BASELINES, 'hello'),
       });
-    }
+    // Stopped before the profile's process starts: PostgreSQL's 100 connections by default.
+    await stopProcess(first.process);
     const share = await profileMetrics(env);
     const median = (key: keyof Round) => medianOf(rounds.map((r) => r[key]));
-    const [sameCall, oneClinic, minimal, hello, off, on, offAgain] = (
-      ['sameCall', 'oneClinic', 'minimal', 'hello', 'off', 'on', 'offAgain'] as const
-    ).map(median) as [Load, Load, Load, Load, Load, Load, Load];
-    const service = off;
-    const perRound = (label: string, a: keyof Round, b: keyof Round) =>
-      console.log(
-        `voice benchmark, ${label}, per round: ${rounds.map((r) => (r[a].rps / r[b].rps).toFixed(2)).join(' ')}`,
-      );
-    perRound('metrics on ÷ off', 'on', 'off');
-    perRound('metrics off ÷ off (two identical copies)', 'offAgain', 'off');
-    perRound('service ÷ raw-pg same Call row', 'off', 'sameCall');
+    const [service, sameCall, oneClinic, minimal, hello] = (
+      ['service', 'sameCall', 'oneClinic', 'minimal', 'hello'] as const
+    ).map(median) as [Load, Load, Load, Load, Load];
+    const side = (metrics: boolean) => copies.filter((c) => c.metrics === metrics).map((c) => medianOf(c.rounds));
+    const [offs, ons] = [side(false), side(true)];
+    const [off, on] = [meanOf(offs), meanOf(ons)];
+    const [offHalf, offOtherHalf] = [meanOf(offs.slice(0, PER_SIDE / 2)), meanOf(offs.slice(PER_SIDE / 2))];
+    const each = (loads: Load[], figure: (l: Load) => number, digits = 0) =>
+      loads.map((l) => figure(l).toFixed(digits)).join(' ');
     console.log(
-      `voice benchmark, CPU per request, metrics on ÷ off, per round: ${rounds.map((r) => (r.on.cpuUs / r.off.cpuUs).toFixed(3)).join(' ')}`,
+      `voice benchmark, req/s of each process (median of ${ROUNDS} rounds): metrics on ${each(ons, (l) => l.rps)}; off ${each(offs, (l) => l.rps)}`,
     );
     console.log(
-      `voice benchmark, CPU per request, off ÷ off, per round: ${rounds.map((r) => (r.offAgain.cpuUs / r.off.cpuUs).toFixed(3)).join(' ')}`,
+      `voice benchmark, CPU µs per request of each process: metrics on ${each(ons, (l) => l.cpuUs)}; off ${each(offs, (l) => l.cpuUs)}`,
+    );
+    console.log(
+      `voice benchmark, metrics on ÷ off by round (the sides' means): ${first.rounds
+        .map((_, i) => {
+          const sideMean = (metrics: boolean) =>
+            meanOf(copies.filter((c) => c.metrics === metrics).map((c) => c.rounds[i]!)).rps;
+          return (sideMean(true) / sideMean(false)).toFixed(2);
+        })
+        .join(' ')}`,
+    );
+    console.log(
+      `voice benchmark, service ÷ raw-pg same Call row, per round: ${rounds.map((r) => (r.service.rps / r.sameCall.rps).toFixed(2)).join(' ')}`,
+    );
+    console.log(
+      `voice benchmark, p99 ms per round: service ${rounds.map((r) => r.service.p99).join(' ')}; raw-pg same Call row ${rounds.map((r) => r.sameCall.p99).join(' ')}`,
     );
     const threads = (l: Load) => `${l.mainCpuUs.toFixed(0)} + ${(l.cpuUs - l.mainCpuUs).toFixed(0)} µs`;
     console.log(
-      `voice benchmark, CPU per request, main thread + the others (medians): metrics on ${threads(on)}, off ${threads(off)}, off again ${threads(offAgain)}`,
+      `voice benchmark, CPU per request, main thread + the others (sides' means): metrics on ${threads(on)}, off ${threads(off)}`,
     );
-    const errors = oneClinic.errors + off.errors + on.errors + offAgain.errors;
+    const errors = service.errors + oneClinic.errors + off.errors + on.errors;
     if (errors || minimal.errors || sameCall.errors)
       console.warn(
         `voice benchmark: ${errors} errors from the service, ${sameCall.errors + minimal.errors} from the baselines`,
@@ -443,7 +481,7 @@ export async function voiceBenchmarks(): Promise<Figure[]> {
         baselineLabel: 'minimal handler',
       },
       {
-        figure: 'POST /twilio/voice req/s, metrics on (scraped every second) vs off, in turns (goal: ≥ 0.95×)',
+        figure: `POST /twilio/voice req/s, metrics on (scraped every second) vs off, ${PER_SIDE} processes a side in turns (goal: ≥ 0.95×)`,
         value: on.rps,
         unit: 'req/s',
         baseline: off.rps,
@@ -459,10 +497,10 @@ export async function voiceBenchmarks(): Promise<Figure[]> {
         baselineLabel: 'busy samples',
       },
       {
-        figure: 'POST /twilio/voice req/s, a second metrics-off process vs the first (how far identical ones differ)',
-        value: offAgain.rps,
+        figure: `POST /twilio/voice req/s, metrics off: ${PER_SIDE / 2} processes vs ${PER_SIDE / 2} others (how far identical ones differ)`,
+        value: offOtherHalf.rps,
         unit: 'req/s',
-        baseline: off.rps,
+        baseline: offHalf.rps,
         baselineLabel: 'metrics off',
       },
       {
