@@ -8,7 +8,7 @@
 // What metrics cost is measured twice. Throughput with metrics on against off carries
 // the goal: four processes a side, each warmed with 12,000 calls, loaded in turns, and
 // each side's figure the mean of its processes' medians. One process a side is not
-// enough: identical processes keep their own speed for their whole life, up to 10 %
+// enough: identical processes keep their own speed for their whole life, 10-14 %
 // apart (ROADMAP, issue 23), so a one-against-one ratio measures which process was
 // lucky. The off side's two halves against each other show what is left of that. The
 // service against the baselines is loaded afterwards, beside one copy only. And
@@ -395,7 +395,12 @@ export async function voiceBenchmarks(): Promise<Figure[]> {
     const loadCopy = (copy: Copy) =>
       copy.metrics ? loadScraped(copy.url, copy.process) : load(copy.url, 'calls', undefined, copy.process);
 
-    for (const copy of copies) for (let calls = 0; calls < WARM_CALLS;) calls += (await loadCopy(copy)).total;
+    for (const copy of copies)
+      for (let calls = 0; calls < WARM_CALLS;) {
+        const warm = await loadCopy(copy);
+        if (warm.total === 0) throw new Error(`the service at ${copy.url} answered no call while warming up`);
+        calls += warm.total;
+      }
     // First metrics on against off, the copies in turns, from a place turned every round: a
     // process loaded right after a long idle runs slower, and this spreads that over both
     // sides alike.
@@ -421,7 +426,8 @@ export async function voiceBenchmarks(): Promise<Figure[]> {
         minimal: await load(BASELINES, 'calls'),
         hello: await load(BASELINES, 'hello'),
       });
-    // Stopped before the profile's process starts: PostgreSQL's 100 connections by default.
+    // Stopped before the profile's process starts. Connections: eight copies' pools of 10
+    // and the baselines' 10 came to ~91 of PostgreSQL's default 100 in the first phase.
     await stopProcess(first.process);
     const share = await profileMetrics(env);
     const median = (key: keyof Round) => medianOf(rounds.map((r) => r[key]));

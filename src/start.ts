@@ -105,17 +105,14 @@ export async function startService(configured: ReadyConfig, logger: Logger): Pro
         // Sockets first: an open WebSocket would hold the server open until the grace period ends.
         await live.close();
         await scrapes?.close();
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        // A connection goes as soon as it is idle: one whose request was in flight would
-        // otherwise stay open for KEEP_ALIVE_SECONDS, and hold the stop until the grace ends.
-        server.closeIdleConnections();
-        const sweep = setInterval(() => server.closeIdleConnections(), 100);
+        // Kept-alive connections end as their answers go, not KEEP_ALIVE_SECONDS later.
         const timer = setTimeout(() => {
-          logger.warn('requests still running at the end of the shutdown grace period were cut off');
+          logger.warn(
+            'connections still open at the end of the shutdown grace period were cut off (a request still running, or a client still sending one)',
+          );
           server.closeAllConnections();
         }, SHUTDOWN_GRACE_MS - 1_000);
-        await closed;
-        clearInterval(sweep);
+        await server.closeGracefully();
         clearTimeout(timer);
         await jobs.stop();
         stopWatching();

@@ -52,7 +52,7 @@ describe('npm start on a fresh machine (embedded database, no environment)', () 
     expect(result.stderr).toContain('DATABASE_URL');
   });
 
-  it('SIGTERM stops it cleanly within 10 s, answering a request in flight; a restart applies no migration, seeds nothing, and keeps the session', async () => {
+  it('SIGTERM stops it cleanly within 10 s, answering a request in flight; a restart applies no migration, seeds nothing, keeps the session and applies KEEP_ALIVE_SECONDS', async () => {
     const demo = /owner\s+(\S+)\s+password (\S+)/.exec(server!.stdout())!;
     const cookie = await signIn(server!.url, demo[1]!, demo[2]!);
     // A request whose body has not all arrived when SIGTERM comes, on a connection kept
@@ -72,7 +72,9 @@ describe('npm start on a fresh machine (embedded database, no environment)', () 
     });
     busy.socket.write('{}');
     await busy.closed;
+    // Answered, telling a load balancer not to send another request on this connection.
     expect(busy.received()).toMatch(/^HTTP\/1\.1 \d{3} /);
+    expect(busy.received()).toMatch(/\r\nConnection: close\r\n/i);
     expect(await stopped).toBe(0);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(server!.stdout()).not.toContain('cut off');
@@ -83,15 +85,21 @@ describe('npm start on a fresh machine (embedded database, no environment)', () 
     const session = await request(server.url).get('/api/session').set('Cookie', cookie);
     expect(session.body.user?.email).toBe(demo[1]);
     expect(session.body.clinics[0]).toMatchObject({ name: 'Demo Clinic', role: 'owner' });
-  });
 
-  it('closes a connection idle for KEEP_ALIVE_SECONDS (the restart set 2 s), not before', async () => {
-    const idle = await rawConnection(Number(new URL(server!.url).port));
+    // KEEP_ALIVE_SECONDS: the restart's 2 s, where the default keeps a connection 65 s.
+    const idle = await rawConnection(Number(new URL(server.url).port));
     idle.socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n');
     await until('the health check to be answered', () => idle.received().includes('"ok"'));
     const answered = Date.now();
-    await idle.closed;
-    expect(Date.now() - answered).toBeGreaterThanOrEqual(1_500);
+    let timer: NodeJS.Timeout | undefined;
+    const closedWithin20s = await Promise.race([
+      idle.closed.then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 20_000))),
+    ]);
+    clearTimeout(timer);
+    idle.socket.destroy();
+    expect(closedWithin20s).toBe(true);
+    expect(Date.now() - answered).toBeGreaterThanOrEqual(1_500); // Node's timer: 2 s after the answer was sent
   });
 
   it('bad configuration stops start-up with one clear line and a non-zero exit', async () => {

@@ -23,8 +23,18 @@ export const SERVER_LIMITS: ServerLimits = {
   checkEveryMs: 1_000,
 };
 
+export interface HttpServer extends http.Server {
+  /**
+   * Stops taking connections and ends kept-alive ones as their requests are answered:
+   * each answer not yet sent says `Connection: close` (so a load balancer does not send
+   * another request on it), and each connection closes as soon as it is idle. Resolves
+   * when every connection has closed; the caller bounds the wait (`closeAllConnections`).
+   */
+  closeGracefully(): Promise<void>;
+}
+
 /** The HTTP server with limits that keep slow or stalled clients from holding connections. */
-export function createHttpServer(app: RequestListener, limits: ServerLimits = SERVER_LIMITS): http.Server {
+export function createHttpServer(app: RequestListener, limits: ServerLimits = SERVER_LIMITS): HttpServer {
   const server = http.createServer(
     {
       headersTimeout: limits.headersTimeoutMs,
@@ -32,7 +42,32 @@ export function createHttpServer(app: RequestListener, limits: ServerLimits = SE
       connectionsCheckingInterval: limits.checkEveryMs,
     },
     app,
-  );
+  ) as HttpServer;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  // Answers being made, so that a stop can tell them to close their connections.
+  const answering = new Set<http.ServerResponse>();
+  let closing = false;
+  const lastOnItsConnection = (res: http.ServerResponse) => {
+    if (!res.headersSent) res.setHeader('Connection', 'close');
+  };
+  server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (closing) return lastOnItsConnection(res);
+    answering.add(res);
+    res.once('close', () => answering.delete(res));
+  });
+  server.closeGracefully = async () => {
+    closing = true;
+    for (const res of answering) lastOnItsConnection(res);
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    // An answer already on its way when the stop came still said keep-alive: its
+    // connection closes once that answer is done.
+    const sweep = setInterval(() => server.closeIdleConnections(), 100).unref();
+    try {
+      await closed;
+    } finally {
+      clearInterval(sweep);
+    }
+  };
   return server;
 }
