@@ -434,12 +434,12 @@ export async function voiceBenchmarks(): Promise<Figure[]> {
     const [service, sameCall, oneClinic, minimal, hello] = (
       ['service', 'sameCall', 'oneClinic', 'minimal', 'hello'] as const
     ).map(median) as [Load, Load, Load, Load, Load];
-    const side = (metrics: boolean) => copies.filter((c) => c.metrics === metrics).map((c) => medianOf(c.rounds));
+    const sideOf = (metrics: boolean) => copies.filter((c) => c.metrics === metrics);
+    const side = (metrics: boolean) => sideOf(metrics).map((c) => medianOf(c.rounds));
     const [offs, ons] = [side(false), side(true)];
     const [off, on] = [meanOf(offs), meanOf(ons)];
     const [offHalf, offOtherHalf] = [meanOf(offs.slice(0, PER_SIDE / 2)), meanOf(offs.slice(PER_SIDE / 2))];
-    const each = (loads: Load[], figure: (l: Load) => number, digits = 0) =>
-      loads.map((l) => figure(l).toFixed(digits)).join(' ');
+    const each = (loads: Load[], figure: (l: Load) => number) => loads.map((l) => figure(l).toFixed(0)).join(' ');
     console.log(
       `voice benchmark, req/s of each process (median of ${ROUNDS} rounds): metrics on ${each(ons, (l) => l.rps)}; off ${each(offs, (l) => l.rps)}`,
     );
@@ -449,8 +449,7 @@ export async function voiceBenchmarks(): Promise<Figure[]> {
     console.log(
       `voice benchmark, metrics on ÷ off by round (the sides' means): ${first.rounds
         .map((_, i) => {
-          const sideMean = (metrics: boolean) =>
-            meanOf(copies.filter((c) => c.metrics === metrics).map((c) => c.rounds[i]!)).rps;
+          const sideMean = (metrics: boolean) => meanOf(sideOf(metrics).map((c) => c.rounds[i]!)).rps;
           return (sideMean(true) / sideMean(false)).toFixed(2);
         })
         .join(' ')}`,

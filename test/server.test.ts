@@ -9,7 +9,7 @@ import pg from 'pg';
 import { chmod, lstat, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DataDirExposedError, makePrivate } from '../src/db/private-files.js';
-import net from 'node:net';
+import { rawConnection } from './helpers/raw-connection.js';
 import { until } from './helpers/until.js';
 
 /** Signs in over HTTP the way the dashboard does; returns the cookie header. */
@@ -114,22 +114,6 @@ describe('npm start on a fresh machine (embedded database, no environment)', () 
     expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^configuration error: PORT: /)]);
   });
 });
-
-/** A TCP connection to the server on 127.0.0.1, what it has received, and when the server closed it. */
-function rawConnection(port: number): Promise<{ socket: net.Socket; received: () => string; closed: Promise<void> }> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1');
-    let text = '';
-    socket.on('data', (d) => (text += d.toString()));
-    const closed = new Promise<void>((done) => socket.once('close', () => done()));
-    socket.once('error', reject);
-    socket.once('connect', () => {
-      socket.removeListener('error', reject);
-      socket.on('error', () => undefined);
-      resolve({ socket, received: () => text, closed });
-    });
-  });
-}
 
 /** Every file and folder under `dir` that anyone but its owner may read, write or enter. */
 async function notPrivate(dir: string): Promise<string[]> {

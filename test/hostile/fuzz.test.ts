@@ -13,6 +13,7 @@ import { callSid, signedTwilioPost } from '../helpers/twilio.js';
 import net, { type AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createHttpServer, SERVER_LIMITS } from '../../src/http/server.js';
+import { rawConnection } from '../helpers/raw-connection.js';
 import { until } from '../helpers/until.js';
 
 // 10,000 cases in all, split over the routes (at least 20 each).
@@ -345,19 +346,16 @@ describe('Slow clients', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    const socket = net.connect(port, '127.0.0.1');
-    let answers = '';
-    socket.on('data', (d) => (answers += d.toString()));
-    const closed = new Promise((resolve) => socket.once('close', resolve));
+    const { socket, received, closed } = await rawConnection(port);
     const ask = () => socket.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
-    const count = () => answers.match(/HTTP\/1\.1 200/g)?.length ?? 0;
+    const count = () => received().match(/HTTP\/1\.1 200/g)?.length ?? 0;
     try {
       ask();
       await until('the first answer', () => count() === 1);
       await new Promise((r) => setTimeout(r, 1_000)); // idle past both timeouts, checked every 100 ms
       ask();
       await until('the second answer', () => count() === 2);
-      expect(answers).not.toContain('408');
+      expect(received()).not.toContain('408');
       expect(socket.destroyed).toBe(false);
     } finally {
       socket.destroy();
